@@ -1,0 +1,103 @@
+#include "engine/table.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "engine/schema.h"
+
+namespace plume::engine {
+
+std::string_view TypeName(Type type) {
+  switch (type) {
+    case Type::kBool: return "BOOLEAN";
+    case Type::kInt64: return "BIGINT";
+    case Type::kFloat64: return "DOUBLE";
+    case Type::kTimestamp: return "TIMESTAMP";
+    case Type::kString: return "VARCHAR";
+  }
+  return "?";
+}
+
+std::size_t Column::size() const {
+  switch (type) {
+    case Type::kFloat64: return doubles.size();
+    case Type::kString: return codes.size();
+    default: return ints.size();
+  }
+}
+
+int Table::Find(std::string_view name) const {
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (columns[i].name == name) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+namespace {
+
+template <typename T>
+void BuildStats(Column& c, const std::vector<T>& values) {
+  const std::size_t n = values.size();
+  c.blocks.assign((n + kBlockRows - 1) / kBlockRows, BlockStats{});
+  for (std::size_t b = 0; b < c.blocks.size(); ++b) {
+    BlockStats& s = c.blocks[b];
+    const std::size_t end = std::min(n, (b + 1) * kBlockRows);
+    for (std::size_t i = b * kBlockRows; i < end; ++i) {
+      if (c.IsNull(i)) {
+        ++s.nulls;
+        continue;
+      }
+      const double v = static_cast<double>(values[i]);
+      s.min = std::min(s.min, v);
+      s.max = std::max(s.max, v);
+    }
+  }
+}
+
+}  // namespace
+
+void Table::BuildZoneMaps() {
+  for (Column& c : columns) {
+    switch (c.type) {
+      case Type::kFloat64: BuildStats(c, c.doubles); break;
+      case Type::kString: BuildStats(c, c.codes); break;
+      default: BuildStats(c, c.ints); break;
+    }
+  }
+}
+
+void Table::Validate() const {
+  for (const Column& c : columns) {
+    auto fail = [&](const std::string& what) {
+      throw std::runtime_error("column '" + c.name + "': " + what);
+    };
+    if (c.size() != rows) {
+      fail("has " + std::to_string(c.size()) + " values, table has " + std::to_string(rows) +
+           " rows");
+    }
+    if (!c.valid.empty() && c.valid.size() != rows) fail("validity length differs from rows");
+    if (c.blocks.size() != (rows + kBlockRows - 1) / kBlockRows) fail("zone map count is wrong");
+    if (c.type == Type::kString) {
+      for (std::size_t i = 1; i < c.dict.size(); ++i) {
+        if (!(c.dict[i - 1] < c.dict[i])) fail("dictionary is not sorted and unique");
+      }
+      for (std::uint32_t code : c.codes) {
+        if (code >= c.dict.size()) fail("string code out of dictionary range");
+      }
+    }
+  }
+}
+
+Table MakeMeasurementsTable() {
+  Table t;
+  t.columns.reserve(kSchema.size());
+  for (const ColumnSpec& spec : kSchema) {
+    Column c;
+    c.name = std::string(spec.name);
+    c.type = spec.type;
+    t.columns.push_back(std::move(c));
+  }
+  return t;
+}
+
+}  // namespace plume::engine

@@ -1,0 +1,68 @@
+// The in-memory columnar table of one partition: what io/ loads and the engine scans.
+//
+// Ownership: a Table owns all its column storage. It is built once (by io::LoadPartition or by
+// tests), then only read; the engine never mutates it, so any number of queries may scan it.
+// Nothing here blocks or throws except Validate().
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace plume::engine {
+
+// Physical/logical column types. kTimestamp is seconds since 1970-01-01T00:00 UTC.
+enum class Type : std::uint8_t { kBool, kInt64, kFloat64, kTimestamp, kString };
+
+std::string_view TypeName(Type type);  // "BOOLEAN", "BIGINT", "DOUBLE", "TIMESTAMP", "VARCHAR"
+
+// Rows per zone-map block. Also the natural vector size of the executor.
+inline constexpr std::size_t kBlockRows = 8192;
+
+// Zone map of one block of one column: min/max over the block's non-NULL values (as doubles:
+// exact for every int64 |x| < 2^53, which covers AQI, codes and timestamps). A block with no
+// non-NULL value has min = +inf, max = -inf.
+struct BlockStats {
+  double min = std::numeric_limits<double>::infinity();
+  double max = -std::numeric_limits<double>::infinity();
+  std::uint32_t nulls = 0;
+};
+
+// One column. Exactly one of the value vectors is used, chosen by `type`:
+//   kInt64, kTimestamp, kBool -> ints;   kFloat64 -> doubles;
+//   kString -> codes into dict. dict is sorted ascending and unique, so comparing codes
+//              compares strings, and zone maps over codes work for = < > on strings.
+// valid: empty means "no NULLs"; otherwise one byte per row, 1 = value, 0 = NULL.
+// blocks: one BlockStats per kBlockRows rows (the last block may be short).
+struct Column {
+  std::string name;
+  Type type = Type::kInt64;
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::uint32_t> codes;
+  std::vector<std::string> dict;
+  std::vector<std::uint8_t> valid;
+  std::vector<BlockStats> blocks;
+
+  bool IsNull(std::size_t row) const { return !valid.empty() && valid[row] == 0; }
+  std::size_t size() const;
+};
+
+// A partition: columns of equal length, in schema order (see schema.h).
+struct Table {
+  std::vector<Column> columns;
+  std::size_t rows = 0;
+
+  // Index of the column named `name`, or -1.
+  int Find(std::string_view name) const;
+  // Recomputes every column's zone maps from its values.
+  void BuildZoneMaps();
+  // Throws std::runtime_error naming the column when lengths, dictionary order, code ranges or
+  // zone maps are inconsistent. Used by io/ after loading and by tests.
+  void Validate() const;
+};
+
+}  // namespace plume::engine

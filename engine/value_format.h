@@ -1,0 +1,27 @@
+// Text forms of values, shared by the CSV reader's round-trip tests and every output format.
+// Doubles print as the shortest text that reads back to the same double, with ".0" appended
+// when that text has no '.', 'e' or "inf"/"nan" (DuckDB prints DOUBLE 17.0 as 17.0; the AirNow
+// files write -119.0), so every number of the source comes back as the text it had.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace plume::engine {
+
+// Appends the text of `v` to `out`.
+void AppendDouble(std::string& out, double v);
+void AppendInt(std::string& out, std::int64_t v);
+// utc seconds -> "YYYY-MM-DDTHH:MM" (seconds appended as ":SS" only when non-zero).
+void AppendTimestamp(std::string& out, std::int64_t seconds);
+
+// Parses the time forms the SQL layer and the CSV reader accept: "YYYY-MM-DDTHH:MM",
+// "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SS", "YYYY-MM-DD" (midnight).
+// Returns false (and leaves *seconds alone) on anything else, including out-of-range fields.
+bool ParseTimestamp(std::string_view text, std::int64_t* seconds);
+
+// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d);
+
+}  // namespace plume::engine
