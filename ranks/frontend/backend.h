@@ -1,0 +1,98 @@
+// The front end's view of the query runtime. ranks::Gateway (rank 0, MPI) implements it; the
+// prompt, one-shot and batch modes (this directory, no MPI) only talk to this interface.
+//
+// Threading: every call is made from the gateway's main thread. Nothing here throws for a bad
+// statement: failures arrive as RequestState::kFailed with a message containing "Error".
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/batch.h"
+
+namespace plume::frontend {
+
+enum class RequestState { kQueued, kRunning, kCompleted, kCancelled, kFailed };
+// "queued", "running", "completed", "cancelled", "failed".
+std::string_view StateName(RequestState state);
+inline bool IsFinished(RequestState s) {
+  return s == RequestState::kCompleted || s == RequestState::kCancelled ||
+         s == RequestState::kFailed;
+}
+
+struct RankProgress {
+  int rank = 0;               // world rank
+  std::uint64_t rows_sent = 0;
+  std::uint64_t rows_total = 0;
+  bool done = false;
+};
+
+struct RequestInfo {
+  std::uint64_t id = 0;
+  std::string sql;
+  RequestState state = RequestState::kQueued;
+  std::string error;  // why it failed or was cancelled ("cancelled by user", "timed out ...")
+  std::vector<engine::Field> fields;  // result columns, known from Begin on
+  std::uint64_t rows_delivered = 0;
+  std::uint64_t rows_total = 0;  // valid when rows_total_known
+  bool rows_total_known = false;
+  std::uint64_t chunks_delivered = 0;
+  std::uint64_t chunks_total = 0;  // valid when rows_total_known
+  std::uint64_t bytes_received = 0;  // encoded batch bytes that reached the gateway
+  // Seconds on a steady clock shared by all RequestInfos of one run; < 0 means "not yet".
+  double submitted_s = -1, started_s = -1, first_chunk_s = -1, finished_s = -1;
+  std::vector<RankProgress> ranks;
+};
+
+// Consumer of one request's result: called on the gateway's main thread, chunks in order.
+class ResultSink {
+ public:
+  virtual ~ResultSink() = default;
+  // Once, before the first chunk; info.fields holds the result's columns.
+  virtual void Begin(const RequestInfo& info) = 0;
+  // One chunk (at most the request's chunk_rows rows). Returning false with *error set cancels
+  // the request with that message (for example a write that failed).
+  virtual bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) = 0;
+  // Exactly once, when the request reaches a finished state (also when it failed before Begin).
+  virtual void End(const RequestInfo& info) = 0;
+};
+
+class Backend {
+ public:
+  struct Options {
+    std::size_t chunk_rows = 1000;
+    double timeout_s = 0;  // statement deadline; 0 = none
+  };
+  struct WorldInfo {
+    int ranks = 0;
+    std::vector<int> leaders;
+    int partitions = 0;
+    std::uint64_t rows = 0;
+  };
+
+  virtual ~Backend() = default;
+  // Queues a statement and returns its id. A statement that cannot run (parse error, queue
+  // full) still gets an id and reaches sink->End as kFailed.
+  virtual std::uint64_t Submit(const std::string& sql, const Options& options,
+                               std::shared_ptr<ResultSink> sink) = 0;
+  // Cancels a queued or running request; false when the id is unknown or already finished.
+  virtual bool Cancel(std::uint64_t id, const std::string& reason) = 0;
+  // Makes progress (receives, merges, hands chunks to sinks). When there is nothing to do it
+  // waits up to max_wait_s without burning a core.
+  virtual void Poll(double max_wait_s) = 0;
+  virtual std::optional<RequestInfo> Status(std::uint64_t id) const = 0;
+  // Tracked requests (running, queued, and finished ones younger than the TTL), by id.
+  virtual std::vector<RequestInfo> List() const = 0;
+  // Any request queued or running.
+  virtual bool Busy() const = 0;
+  virtual WorldInfo World() const = 0;
+  // Seconds on the clock used by RequestInfo.
+  virtual double Now() const = 0;
+};
+
+}  // namespace plume::frontend

@@ -1,0 +1,37 @@
+// Command-line options of the `plume` binary. Parsed identically on every rank (mpirun gives
+// every rank the same argv); ranks other than 0 use only the data and topology options.
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace plume::frontend {
+
+struct CliOptions {
+  std::string data_dir;                 // --data DIR (required): manifest + partition files
+  std::vector<std::string> commands;    // -c "SQL; SQL;" (may repeat)
+  std::string file;                     // -f FILE
+  std::string format = "table";         // --format table|csv|json|null
+  std::size_t chunk_rows = 1000;        // --chunk N
+  std::string output = "-";             // --output FILE or -
+  int repeat = 1;                       // --repeat N
+  int concurrency = 1;                  // --concurrency N
+  std::string report;                   // --report FILE.json
+  std::optional<bool> progress;         // --progress on|off (unset: guess)
+  double statement_timeout_s = 0;       // --statement-timeout SECONDS
+  int max_running = 4;                  // --max-running N (admission)
+  int queue_limit = 64;                 // --queue-limit N
+  double ttl_s = 60;                    // --ttl SECONDS for finished requests
+  std::vector<int> leaders;             // --leaders 1,4 (default derived from world size)
+  bool timing = false;                  // --timing
+  bool help = false;                    // --help
+  bool interactive() const { return commands.empty() && file.empty(); }
+};
+
+// Parses argv. Returns nullopt and sets *error ("Error: ...") on a bad option or value.
+std::optional<CliOptions> ParseCli(int argc, const char* const* argv, std::string* error);
+std::string CliUsage();
+
+}  // namespace plume::frontend
