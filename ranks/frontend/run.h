@@ -1,0 +1,15 @@
+// Entry point of the gateway's user-facing side, called by ranks/main.cpp on world rank 0 once
+// the runtime is up. Runs the prompt (interactive), or the -c / -f statements (one-shot and
+// batch mode), against `backend`, and returns the process exit code (0 only if every statement
+// succeeded; stdin EOF at the prompt is a clean exit). Does not return before every statement
+// it submitted has finished. Never throws for user errors.
+#pragma once
+
+#include "ranks/frontend/backend.h"
+#include "ranks/frontend/options.h"
+
+namespace plume::frontend {
+
+int Run(Backend& backend, const CliOptions& options);
+
+}  // namespace plume::frontend
