@@ -1,0 +1,210 @@
+#include "ranks/frontend/options.h"
+
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+#include <map>
+#include <string_view>
+
+namespace plume::frontend {
+namespace {
+
+bool ParseInt(std::string_view text, long long lo, long long hi, long long* out) {
+  long long v = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || end != text.data() + text.size() || v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+bool ParseSeconds(std::string_view text, double* out) {
+  std::string s(text);
+  if (s.empty()) return false;
+  char* end = nullptr;
+  errno = 0;
+  double v = std::strtod(s.c_str(), &end);
+  if (errno != 0 || end != s.c_str() + s.size() || !std::isfinite(v) || v < 0) return false;
+  *out = v;
+  return true;
+}
+
+bool ParseLeaders(std::string_view text, std::vector<int>* out) {
+  out->clear();
+  while (!text.empty()) {
+    std::size_t comma = text.find(',');
+    long long v = 0;
+    if (!ParseInt(text.substr(0, comma), 1, 1 << 20, &v)) return false;
+    out->push_back(static_cast<int>(v));
+    if (comma == std::string_view::npos) break;
+    text.remove_prefix(comma + 1);
+    if (text.empty()) return false;
+  }
+  return !out->empty();
+}
+
+// One option that takes a value: applies it, or returns the reason it is not valid.
+using Setter = std::function<std::string(std::string_view, CliOptions*)>;
+
+Setter IntSetter(long long lo, long long hi, std::function<void(CliOptions*, long long)> set) {
+  return [=](std::string_view v, CliOptions* o) -> std::string {
+    long long n = 0;
+    if (!ParseInt(v, lo, hi, &n)) {
+      return "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+    }
+    set(o, n);
+    return "";
+  };
+}
+
+Setter SecondsSetter(double CliOptions::*field) {
+  return [=](std::string_view v, CliOptions* o) -> std::string {
+    if (!ParseSeconds(v, &(o->*field))) return "expected a number of seconds >= 0";
+    return "";
+  };
+}
+
+const std::map<std::string, Setter, std::less<>>& ValueOptions() {
+  static const std::map<std::string, Setter, std::less<>> options = {
+      {"--data",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v.empty()) return "expected a directory";
+         o->data_dir = v;
+         return "";
+       }},
+      {"-c",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         o->commands.emplace_back(v);
+         return "";
+       }},
+      {"-f",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v.empty()) return "expected a file name";
+         o->file = v;
+         return "";
+       }},
+      {"--format",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v != "table" && v != "csv" && v != "json" && v != "null") {
+           return "expected table, csv, json or null";
+         }
+         o->format = v;
+         return "";
+       }},
+      {"--chunk", IntSetter(1, 100'000'000, [](CliOptions* o, long long n) { o->chunk_rows = n; })},
+      {"--output",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v.empty()) return "expected a file name or -";
+         o->output = v;
+         return "";
+       }},
+      {"--repeat", IntSetter(1, 1'000'000, [](CliOptions* o, long long n) { o->repeat = n; })},
+      {"--concurrency",
+       IntSetter(1, 10'000, [](CliOptions* o, long long n) { o->concurrency = n; })},
+      {"--report",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v.empty()) return "expected a file name";
+         o->report = v;
+         return "";
+       }},
+      {"--progress",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v != "on" && v != "off") return "expected on or off";
+         o->progress = (v == "on");
+         return "";
+       }},
+      {"--statement-timeout", SecondsSetter(&CliOptions::statement_timeout_s)},
+      {"--max-running",
+       IntSetter(1, 10'000, [](CliOptions* o, long long n) { o->max_running = n; })},
+      {"--queue-limit",
+       IntSetter(1, 1'000'000, [](CliOptions* o, long long n) { o->queue_limit = n; })},
+      {"--ttl", SecondsSetter(&CliOptions::ttl_s)},
+      {"--leaders",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (!ParseLeaders(v, &o->leaders)) {
+           return "expected a comma-separated list of ranks >= 1, e.g. 1,4";
+         }
+         return "";
+       }},
+  };
+  return options;
+}
+
+}  // namespace
+
+std::optional<CliOptions> ParseCli(int argc, const char* const* argv, std::string* error) {
+  CliOptions options;
+  const auto& value_options = ValueOptions();
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    std::string_view name = arg;
+    std::optional<std::string_view> value;
+    if (arg.starts_with("--") && arg.find('=') != std::string_view::npos) {
+      name = arg.substr(0, arg.find('='));
+      value = arg.substr(arg.find('=') + 1);
+    }
+    if (name == "--help" || name == "-h") {
+      options.help = true;
+      continue;
+    }
+    if (name == "--timing" && !value) {
+      options.timing = true;
+      continue;
+    }
+    auto it = value_options.find(name);
+    if (it == value_options.end()) {
+      *error = "Error: unknown option '" + std::string(arg) + "' (see --help)";
+      return std::nullopt;
+    }
+    if (!value) {
+      if (i + 1 >= argc) {
+        *error = "Error: option " + std::string(name) + " needs a value (see --help)";
+        return std::nullopt;
+      }
+      value = argv[++i];
+    }
+    std::string why = it->second(*value, &options);
+    if (!why.empty()) {
+      *error =
+          "Error: bad value '" + std::string(*value) + "' for " + std::string(name) + ": " + why;
+      return std::nullopt;
+    }
+  }
+  if (!options.help && options.data_dir.empty()) {
+    *error = "Error: --data DIR is required (the directory written by plume-preprocess)";
+    return std::nullopt;
+  }
+  return options;
+}
+
+std::string CliUsage() {
+  return R"(Usage: mpirun -n N plume --data DIR [options]
+       scripts/plume-shell [--ranks N] --data DIR [options]   (prompt with Ctrl-C = cancel)
+
+Without -c or -f, plume shows a prompt on rank 0 and reads statements from stdin
+(type \help there). With -c or -f it runs the statements in order and exits; the exit
+code is 0 only if every statement completed.
+
+  --data DIR                 partitions and manifest written by plume-preprocess (required)
+  -c "SQL; SQL;"             run these statements (may repeat; runs before -f)
+  -f FILE                    run the statements in FILE, in order
+  --format table|csv|json|null   result format (default table)
+  --output FILE|-            write results to FILE (default - = stdout)
+  --chunk N                  rows per result chunk (default 1000)
+  --repeat N                 run each statement N times (default 1)
+  --concurrency N            keep N statements in flight (default 1)
+  --report FILE.json         write per-execution timings and totals as JSON
+  --progress on|off          progress bar on stderr (default: on only when a person is at
+                             a terminal, as told by the launcher through PLUME_TTY=1)
+  --timing                   print each statement's time
+  --statement-timeout S      cancel statements that run longer than S seconds (0 = none)
+  --max-running N            statements executing at once (default 4); more are queued
+  --queue-limit N            queued statements accepted before refusing (default 64)
+  --ttl S                    seconds finished requests stay in \list / \status (default 60)
+  --leaders R1,R2,...        team leader ranks (default: derived from the world size)
+  -h, --help                 this text
+)";
+}
+
+}  // namespace plume::frontend
