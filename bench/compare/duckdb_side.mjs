@@ -1,0 +1,157 @@
+// DuckDB side of the plume vs DuckDB benchmark: loads the measurements into an in-process DuckDB
+// table, runs every case warm (one untimed run, then --runs timed runs), writes the median times
+// and each case's full result as CSV in plume's text conventions (utc as YYYY-MM-DDTHH:MM, NULL as
+// an empty field) so that compare.mjs can check that plume returned the same rows.
+//
+//   node duckdb_side.mjs --source airnow DIR | --source plume-csv FILE
+//                        --out DIR [--runs N] [--cases a,b] [--no-expected]
+// Writes DIR/duckdb.json: {version, threads, source, rows, load_ms, cases:[{name, runs_ms,
+// median_ms, rows, columns, types}]}, and DIR/duckdb_<case>.csv. Exits 1 with a message on error.
+import {DuckDBInstance} from '@duckdb/node-api';
+import fs from 'node:fs';
+import path from 'node:path';
+import {performance} from 'node:perf_hooks';
+
+import {kCases, Median} from './lib/cases.mjs';
+
+const kColumns =
+    '{\'latitude\': \'DOUBLE\', \'longitude\': \'DOUBLE\', \'utc\': \'TIMESTAMP\', \'parameter\': \'VARCHAR\', ' +
+    '\'concentration\': \'DOUBLE\', \'unit\': \'VARCHAR\', \'raw_concentration\': \'DOUBLE\', ' +
+    '\'aqi\': \'BIGINT\', \'category\': \'BIGINT\', \'site_name\': \'VARCHAR\', \'agency\': \'VARCHAR\', ' +
+    '\'aqs_id\': \'VARCHAR\', \'full_aqs_id\': \'VARCHAR\'}';
+
+function ParseArgs(argv) {
+  const a = {runs: 7, cases: null, expected: true, source: null, input: null, out: null};
+  for (let i = 0; i < argv.length; ++i) {
+    const k = argv[i];
+    const need = () => {
+      if (i + 1 >= argv.length) throw new Error(`option ${k} needs a value`);
+      return argv[++i];
+    };
+    if (k === '--source') {
+      a.source = need();
+      a.input = need();
+    } else if (k === '--out')
+      a.out = need();
+    else if (k === '--runs')
+      a.runs = Number(need());
+    else if (k === '--cases')
+      a.cases = need().split(',');
+    else if (k === '--no-expected')
+      a.expected = false;
+    else
+      throw new Error(`unknown option ${k}`);
+  }
+  if (!['airnow', 'plume-csv'].includes(a.source)) {
+    throw new Error('--source airnow DIR or --source plume-csv FILE is required');
+  }
+  if (!a.out) throw new Error('--out DIR is required');
+  if (!(a.runs >= 5)) throw new Error(`--runs must be >= 5 (medians of at least 5), got ${a.runs}`);
+  return a;
+}
+
+function Quote(s) {
+  return `'${String(s).replaceAll('\'', '\'\'')}'`;
+}
+
+// The AirNow files: no header, every field quoted, -999 / -999.0 mean missing.
+// DIR is the airnow-2020fire folder (with data/YYYYMMDD/) or its data/ folder.
+function AirnowLoadSql(dir) {
+  const data = fs.existsSync(path.join(dir, 'data')) ? path.join(dir, 'data') : dir;
+  const glob = path.join(data, '*', '*.csv');
+  return `CREATE TABLE measurements AS SELECT * FROM read_csv(${Quote(glob)}, header = false, ` +
+      `delim = ',', quote = '"', columns = ${kColumns}, nullstr = ['-999', '-999.0'], ` +
+      `timestampformat = '%Y-%m-%dT%H:%M', auto_detect = false)`;
+}
+
+// plume's own CSV export: header line, NULL as empty field, utc as YYYY-MM-DDTHH:MM.
+function PlumeCsvLoadSql(file) {
+  return `CREATE TABLE measurements AS SELECT * FROM read_csv(${Quote(file)}, header = true, ` +
+      `delim = ',', quote = '"', columns = ${kColumns}, nullstr = '', ` +
+      `timestampformat = '%Y-%m-%dT%H:%M', auto_detect = false)`;
+}
+
+async function Load(con, args) {
+  if (args.source === 'airnow' && !fs.existsSync(args.input)) {
+    throw new Error(`AirNow data directory ${args.input} does not exist`);
+  }
+  if (args.source === 'plume-csv' && !fs.existsSync(args.input)) {
+    throw new Error(`plume CSV export ${args.input} does not exist`);
+  }
+  const t0 = performance.now();
+  await con.run(args.source === 'airnow' ? AirnowLoadSql(args.input) : PlumeCsvLoadSql(args.input));
+  const load_ms = performance.now() - t0;
+  const r = await con.runAndReadAll('SELECT count(*)::DOUBLE FROM measurements');
+  return {load_ms, rows: r.getRowsJS()[0][0]};
+}
+
+// One timed execution of a case, delivered the way the case says.
+async function RunOnce(con, c, scratch) {
+  const t0 = performance.now();
+  if (c.duckdb === 'read') {
+    await con.runAndReadAll(c.sql);
+  } else if (c.duckdb === 'table') {
+    await con.run(`CREATE OR REPLACE TEMP TABLE bench_result AS ${c.sql}`);
+  } else if (c.duckdb === 'copy') {
+    await con.run(`COPY (${c.sql}) TO ${Quote(scratch)} (FORMAT csv, HEADER)`);
+  } else {
+    throw new Error(`case ${c.name}: unknown duckdb mode ${c.duckdb}`);
+  }
+  const ms = performance.now() - t0;
+  if (c.duckdb === 'table') await con.run('DROP TABLE bench_result');
+  return ms;
+}
+
+async function RunCase(con, c, args) {
+  const scratch = path.join(args.out, `duckdb_scratch_${c.name}.csv`);
+  await RunOnce(con, c, scratch);  // warm-up, not timed
+  const runs_ms = [];
+  for (let i = 0; i < args.runs; ++i) runs_ms.push(await RunOnce(con, c, scratch));
+  fs.rmSync(scratch, {force: true});
+  const described = await con.runAndReadAll(`DESCRIBE ${c.sql}`);
+  const columns = described.getRowsJS().map((r) => r[0]);
+  const types = described.getRowsJS().map((r) => r[1]);
+  let rows = null;
+  if (args.expected) {
+    const file = path.join(args.out, `duckdb_${c.name}.csv`);
+    await con.run(
+        `COPY (${c.sql}) TO ${Quote(file)} ` +
+        `(FORMAT csv, HEADER, TIMESTAMPFORMAT '%Y-%m-%dT%H:%M')`);
+    const n = await con.runAndReadAll(`SELECT count(*)::DOUBLE FROM (${c.sql})`);
+    rows = n.getRowsJS()[0][0];
+  }
+  return {name: c.name, runs_ms, median_ms: Median(runs_ms), rows, columns, types};
+}
+
+async function Main() {
+  const args = ParseArgs(process.argv.slice(2));
+  fs.mkdirSync(args.out, {recursive: true});
+  const instance = await DuckDBInstance.create(':memory:');
+  const con = await instance.connect();
+  const version = (await con.runAndReadAll('SELECT version()')).getRowsJS()[0][0];
+  const threads =
+      (await con.runAndReadAll('SELECT current_setting(\'threads\')')).getRowsJS()[0][0];
+  const loaded = await Load(con, args);
+  const result = {
+    version,
+    threads: Number(threads),
+    source: args.source,
+    input: args.input,
+    rows: loaded.rows,
+    load_ms: loaded.load_ms,
+    runs: args.runs,
+    cases: []
+  };
+  const wanted = kCases.filter((c) => !args.cases || args.cases.includes(c.name));
+  for (const c of wanted) {
+    const r = await RunCase(con, c, args);
+    process.stderr.write(`duckdb ${c.name}: median ${r.median_ms.toFixed(1)} ms\n`);
+    result.cases.push(r);
+  }
+  fs.writeFileSync(path.join(args.out, 'duckdb.json'), JSON.stringify(result, null, 2) + '\n');
+}
+
+Main().catch((e) => {
+  process.stderr.write(`duckdb_side: error: ${e.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,81 @@
+// The statements both engines run, and how each side runs and delivers them.
+//   plume:  'null' -> --format null, 'csv' -> --format csv --output FILE
+//   duckdb: 'read' -> runAndReadAll (rows into the client), 'table' -> CREATE TEMP TABLE AS,
+//           'copy' -> COPY (sql) TO FILE (HEADER)
+//   ordered: the result's row order is part of the answer (ORDER BY); otherwise compared as a
+//            multiset. approx: DOUBLE columns are aggregates whose last digits depend on the
+//            summation order, compared with a relative tolerance.
+export const kSeedSql =
+    'SELECT * FROM measurements WHERE parameter = \'PM2.5\' AND aqi BETWEEN 0 AND 150';
+
+export const kCases = [
+  {
+    name: 'filtered_count',
+    title: 'filtered count',
+    sql: 'SELECT count(*) FROM measurements WHERE parameter = \'PM2.5\' AND aqi > 100',
+    plume: 'null',
+    duckdb: 'read',
+    ordered: true,
+    approx: false,
+    target: null,
+  },
+  {
+    name: 'seed_null',
+    title: 'seed query, no formatting',
+    sql: kSeedSql,
+    plume: 'null',
+    duckdb: 'table',
+    ordered: false,
+    approx: false,
+    target: 0.2,
+  },
+  {
+    name: 'seed_csv',
+    title: 'seed query to CSV file',
+    sql: kSeedSql,
+    plume: 'csv',
+    duckdb: 'copy',
+    ordered: false,
+    approx: false,
+    target: 0.8,
+  },
+  {
+    name: 'group_by',
+    title: 'GROUP BY parameter',
+    sql: 'SELECT parameter, count(*), avg(concentration), min(aqi), max(aqi) FROM measurements ' +
+        'GROUP BY parameter ORDER BY parameter',
+    plume: 'null',
+    duckdb: 'read',
+    ordered: true,
+    approx: true,
+    target: 1.0,
+  },
+  {
+    name: 'top10_sites',
+    title: 'top 10 sites by max AQI',
+    sql: 'SELECT site_name, max(aqi) AS max_aqi FROM measurements GROUP BY site_name ' +
+        'ORDER BY max_aqi DESC, site_name LIMIT 10',
+    plume: 'null',
+    duckdb: 'read',
+    ordered: true,
+    approx: false,
+    target: null,
+  },
+  {
+    name: 'select_all_csv',
+    title: 'SELECT * to CSV file',
+    sql: 'SELECT * FROM measurements',
+    plume: 'csv',
+    duckdb: 'copy',
+    ordered: false,
+    approx: false,
+    target: null,
+  },
+];
+
+export function Median(values) {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}

@@ -1,0 +1,69 @@
+// Result files (JSON + CSV) and the table printed at the end of a run.
+import fs from 'node:fs';
+import path from 'node:path';
+
+export function WriteCsv(file, rows, columns) {
+  const cell = (v) => {
+    if (v === null || v === undefined) return '';
+    if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(3);
+    const s = String(v);
+    return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+  };
+  const lines = [columns.join(',')];
+  for (const r of rows) lines.push(columns.map((c) => cell(r[c])).join(','));
+  fs.writeFileSync(file, lines.join('\n') + '\n');
+}
+
+export function WriteJson(file, value) {
+  fs.writeFileSync(file, JSON.stringify(value, null, 2) + '\n');
+}
+
+const Ms = (v) => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.toFixed(1));
+
+// One row per case: the flat form used by compare.csv, the docs table and the plot.
+export function CompareRows(comparison) {
+  return comparison.cases.map((c) => ({
+                                case: c.name,
+                                plume_ms: c.plume.total_ms,
+                                plume_first_chunk_ms: c.plume.first_chunk_ms,
+                                duckdb_ms: c.duckdb_ms,
+                                ratio: c.ratio,
+                                target: c.target,
+                                pass: c.pass === null ? '' :
+                                    c.pass            ? 'yes' :
+                                                        'NO',
+                                rows: c.check.duckdb_rows,
+                                same_rows: c.check.rows_match ? 'yes' : 'NO',
+                                same_text: c.check.text_match ? 'yes' : 'no',
+                                same_names: c.check.header_match ? 'yes' : 'no',
+                              }));
+}
+
+export function PrintTable(comparison, out = process.stdout) {
+  const rows = CompareRows(comparison);
+  const head = [
+    'case', 'plume ms', 'DuckDB ms', 'ratio', 'target', 'pass', 'rows', 'same rows', 'same text',
+    'same names'
+  ];
+  const body = rows.map(
+      (r) =>
+          [r.case, Ms(r.plume_ms), Ms(r.duckdb_ms), r.ratio.toFixed(2) + 'x',
+           r.target === null ? '-' : `<= ${r.target}x`, r.pass || '-', String(r.rows), r.same_rows,
+           r.same_text, r.same_names]);
+  const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells) =>
+      cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');
+  out.write(
+      `\nplume (${comparison.ranks} ranks, ${comparison.dataset.label}) vs DuckDB ` +
+      `${comparison.duckdb.version} (${comparison.duckdb.threads} threads), warm medians\n`);
+  out.write(line(head) + '\n' + line(w.map((n) => '-'.repeat(n))) + '\n');
+  for (const b of body) out.write(line(b) + '\n');
+  for (const c of comparison.cases) {
+    for (const d of c.check.detail) out.write(`  ${c.name}: ${d}\n`);
+  }
+}
+
+export function ResultsDir(dir) {
+  fs.mkdirSync(dir, {recursive: true});
+  return (name) => path.join(dir, name);
+}

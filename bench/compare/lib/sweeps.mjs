@@ -1,0 +1,159 @@
+// Sweeps over one parameter at a time, all on plume in batch mode, warm (first execution of each
+// statement dropped), medians: chunk size, statements in flight, data size, world size.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {kCases, kSeedSql, Median} from './cases.mjs';
+import {DuckdbRun, PlumeResults, PlumeTimings, RemoveLargeOutputs} from './comparison.mjs';
+import {EnsureDataSet, kDefaultRows} from './datasets.mjs';
+import {Executions, RunPlume, WarmStats} from './plume.mjs';
+
+function OutDir(ctx, name) {
+  const out = path.join(ctx.bench_dir, 'out', name);
+  fs.rmSync(out, {recursive: true, force: true});
+  fs.mkdirSync(out, {recursive: true});
+  return out;
+}
+
+// Seed query with --format null at each chunk size: first chunk, total, rows/s.
+export function ChunkSweep(ctx, dataset, ranks, sizes) {
+  const out = OutDir(ctx, 'sweep-chunk');
+  return sizes.map((chunk) => {
+    const run = RunPlume({
+      plume: ctx.plume,
+      data: dataset.dir,
+      ranks,
+      sql: kSeedSql,
+      format: 'null',
+      chunk,
+      repeat: ctx.repeat,
+      report: path.join(out, `chunk_${chunk}.json`)
+    });
+    const s = WarmStats(run.report, kSeedSql);
+    process.stderr.write(
+        `chunk ${chunk}: first ${s.first_chunk_ms?.toFixed(1)} ms, ` +
+        `total ${s.total_ms?.toFixed(1)} ms\n`);
+    return {
+      chunk,
+      first_chunk_ms: s.first_chunk_ms,
+      total_ms: s.total_ms,
+      rows_per_s: s.rows_per_s,
+      rows: s.rows,
+      chunks: s.chunks,
+      warm: s.warm
+    };
+  });
+}
+
+// The span of a batch from the report: totals.wall_ms (or a synonym), else the sum of the
+// executions' times divided by the statements in flight (an estimate, marked as such).
+function BatchSpanMs(report, executions, in_flight) {
+  const t = report.totals || {};
+  for (const k of ['wall_ms', 'elapsed_ms', 'span_ms', 'total_ms']) {
+    if (Number.isFinite(Number(t[k])) && Number(t[k]) > 0) return {ms: Number(t[k]), from: k};
+  }
+  const sum = executions.reduce((a, e) => a + Number(e.total_ms), 0);
+  return {ms: sum / in_flight, from: 'estimate'};
+}
+
+// The seed query with N statements in flight: latency per statement and statements per second.
+export function ConcurrencySweep(ctx, dataset, ranks, levels) {
+  const out = OutDir(ctx, 'sweep-concurrency');
+  return levels.map((n) => {
+    const repeat = Math.max(ctx.repeat, 3 * n);
+    const run = RunPlume({
+      plume: ctx.plume,
+      data: dataset.dir,
+      ranks,
+      sql: kSeedSql,
+      format: 'null',
+      chunk: ctx.chunk,
+      repeat,
+      concurrency: n,
+      maxRunning: Math.max(4, n),
+      report: path.join(out, `concurrency_${n}.json`)
+    });
+    const ex = Executions(run.report, kSeedSql);
+    const span = BatchSpanMs(run.report, ex, n);
+    const lat = ex.map((e) => Number(e.total_ms));
+    const first = ex.map((e) => Number(e.first_chunk_ms));
+    const r = {
+      concurrency: n,
+      statements: ex.length,
+      latency_ms: Median(lat),
+      first_chunk_ms: Median(first),
+      span_ms: span.ms,
+      span_from: span.from,
+      statements_per_s: ex.length / (span.ms / 1000)
+    };
+    process.stderr.write(
+        `concurrency ${n}: latency ${r.latency_ms?.toFixed(1)} ms, ` +
+        `${r.statements_per_s.toFixed(2)} statements/s\n`);
+    return r;
+  });
+}
+
+// Every case on synthetic data of 1x and 10x the default size, plume and DuckDB.
+export function SizeSweep(ctx, partitions, factors, with_duckdb_10x) {
+  const rows = [];
+  for (const f of factors) {
+    const ds = EnsureDataSet(
+        ctx.bench_dir, ctx.preprocess, {kind: 'synthetic', rows: kDefaultRows * f, partitions});
+    const out = OutDir(ctx, `sweep-size-${f}x`);
+    const plume = PlumeTimings(ctx, ds, partitions + 1, out);
+    let duck = null;
+    if (f === 1 || with_duckdb_10x) {
+      const exported = path.join(out, 'export.csv');
+      RunPlume({
+        plume: ctx.plume,
+        data: ds.dir,
+        ranks: partitions + 1,
+        sql: 'SELECT * FROM measurements',
+        format: 'csv',
+        output: exported,
+        chunk: ctx.chunk,
+        repeat: 1,
+        report: path.join(out, 'export.json')
+      });
+      duck = DuckdbRun(ctx, 'plume-csv', exported, out, {expected: false});
+      fs.rmSync(exported, {force: true});
+    }
+    for (const c of kCases) {
+      const d = duck ? duck.cases.find((x) => x.name === c.name) : null;
+      rows.push({
+        factor: f,
+        rows: ds.rows,
+        case: c.name,
+        plume_ms: plume[c.name].total_ms,
+        duckdb_ms: d ? d.median_ms : null,
+        ratio: d ? plume[c.name].total_ms / d.median_ms : null
+      });
+    }
+    RemoveLargeOutputs(ctx, out);
+  }
+  return rows;
+}
+
+// World sizes 2..8 (1..7 partitions, one rank per partition plus the gateway).
+export function WorldSweep(ctx, spec, world_sizes, case_names) {
+  const cases = kCases.filter((c) => case_names.includes(c.name));
+  const rows = [];
+  for (const n of world_sizes) {
+    const ds = EnsureDataSet(ctx.bench_dir, ctx.preprocess, {...spec, partitions: n - 1});
+    const out = OutDir(ctx, `sweep-world-${n}`);
+    const t = PlumeTimings(ctx, ds, n, out, cases);
+    for (const c of cases) {
+      rows.push({
+        ranks: n,
+        partitions: n - 1,
+        case: c.name,
+        total_ms: t[c.name].total_ms,
+        first_chunk_ms: t[c.name].first_chunk_ms,
+        rows_per_s: t[c.name].rows_per_s
+      });
+    }
+  }
+  return rows;
+}
+
+export {PlumeResults};

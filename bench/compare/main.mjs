@@ -1,0 +1,131 @@
+// plume vs DuckDB and plume's sweeps, in one run. Called by bench/compare/run (which builds plume
+// and installs what is missing); see docs/BENCHMARKS.md.
+//   node main.mjs --build DIR [--quick] [--no-sweeps] [--plots-only] [--keep-outputs]
+// Results: bench/compare/results/*.json|csv; plots: docs/bench_*.png; scratch and data sets:
+// $PLUME_BENCH_DIR (default /tmp/plume-bench). Exit 1 when plume and DuckDB returned different
+// rows or a step failed; a missed target is reported, not an error.
+import fs from 'node:fs';
+import path from 'node:path';
+
+import {RunComparison} from './lib/comparison.mjs';
+import {AirnowDir, EnsureDataSet, kDefaultRows} from './lib/datasets.mjs';
+import {MachineInfo} from './lib/machine.mjs';
+import {CompareRows, PrintTable, ResultsDir, WriteCsv, WriteJson} from './lib/output.mjs';
+import {MakePlots} from './lib/plots.mjs';
+import {FindBinary} from './lib/plume.mjs';
+import {ChunkSweep, ConcurrencySweep, SizeSweep, WorldSweep} from './lib/sweeps.mjs';
+
+const kHere = path.dirname(new URL(import.meta.url).pathname);
+const kRepo = path.resolve(kHere, '..', '..');
+
+function ParseArgs(argv) {
+  const a = {
+    build: path.join(kRepo, 'build-bench'),
+    quick: false,
+    sweeps: true,
+    plots_only: false,
+    keep_outputs: false,
+    only: null
+  };
+  for (let i = 0; i < argv.length; ++i) {
+    const k = argv[i];
+    if (k === '--build')
+      a.build = argv[++i];
+    else if (k === '--quick')
+      a.quick = true;
+    else if (k === '--no-sweeps')
+      a.sweeps = false;
+    else if (k === '--plots-only')
+      a.plots_only = true;
+    else if (k === '--keep-outputs')
+      a.keep_outputs = true;
+    else if (k === '--only')
+      a.only = argv[++i].split(',');
+    else
+      throw new Error(`unknown option ${k} (see bench/compare/run --help)`);
+  }
+  return a;
+}
+
+function Context(args) {
+  const quick = args.quick;
+  return {
+    plume: FindBinary(args.build, 'plume'),
+    preprocess: FindBinary(args.build, 'plume-preprocess'),
+    bench_dir: process.env.PLUME_BENCH_DIR || '/tmp/plume-bench',
+    repeat: quick ? 6 : 8,  // plume --repeat; the first execution is dropped
+    runs: quick ? 5 : 7,    // DuckDB timed runs after one untimed warm-up
+    chunk: 1000,            // plume's default --chunk
+    keep_outputs: args.keep_outputs,
+    quick,
+  };
+}
+
+function Wants(args, step) {
+  return !args.only || args.only.includes(step);
+}
+
+async function Sweeps(ctx, args, primary_spec, res) {
+  if (Wants(args, 'chunk')) {
+    const ds = EnsureDataSet(ctx.bench_dir, ctx.preprocess, {...primary_spec, partitions: 5});
+    const chunk = ChunkSweep(ctx, ds, 6, [100, 500, 1000, 5000, 10000, 50000]);
+    WriteCsv(
+        res('chunk.csv'), chunk,
+        ['chunk', 'first_chunk_ms', 'total_ms', 'rows_per_s', 'rows', 'chunks', 'warm']);
+  }
+  if (Wants(args, 'concurrency')) {
+    const ds = EnsureDataSet(ctx.bench_dir, ctx.preprocess, {...primary_spec, partitions: 5});
+    const conc = ConcurrencySweep(ctx, ds, 6, [1, 2, 5, 8]);
+    WriteCsv(res('concurrency.csv'), conc, [
+      'concurrency', 'statements', 'latency_ms', 'first_chunk_ms', 'span_ms', 'span_from',
+      'statements_per_s'
+    ]);
+  }
+  if (Wants(args, 'size')) {
+    const size = SizeSweep(ctx, 5, [1, 10], !ctx.quick);
+    WriteCsv(res('size.csv'), size, ['factor', 'rows', 'case', 'plume_ms', 'duckdb_ms', 'ratio']);
+  }
+  if (Wants(args, 'world')) {
+    const sizes = ctx.quick ? [2, 4, 6, 8] : [2, 3, 4, 5, 6, 7, 8];
+    const world = WorldSweep(
+        ctx, primary_spec, sizes, ['filtered_count', 'seed_null', 'seed_csv', 'group_by']);
+    WriteCsv(
+        res('world.csv'), world,
+        ['ranks', 'partitions', 'case', 'total_ms', 'first_chunk_ms', 'rows_per_s']);
+  }
+}
+
+async function Main() {
+  const args = ParseArgs(process.argv.slice(2));
+  const res = ResultsDir(path.join(kHere, 'results'));
+  const docs = path.join(kRepo, 'docs');
+  if (args.plots_only) {
+    MakePlots(path.dirname(res('x')), docs);
+    return 0;
+  }
+  const ctx = Context(args);
+  const airnow = AirnowDir(kRepo);
+  const spec = airnow ? {kind: 'airnow', input: airnow} : {kind: 'synthetic', rows: kDefaultRows};
+  process.stderr.write(
+      `bench: data ${airnow ? airnow : `synthetic ${kDefaultRows} rows`}, ` +
+      `scratch ${ctx.bench_dir}\n`);
+  let ok = true;
+  if (Wants(args, 'compare')) {
+    const ds = EnsureDataSet(ctx.bench_dir, ctx.preprocess, {...spec, partitions: 5});
+    const cmp = await RunComparison(ctx, ds, 6, airnow ? ['airnow', airnow] : null);
+    WriteJson(res('compare.json'), cmp);
+    WriteCsv(res('compare.csv'), CompareRows(cmp), Object.keys(CompareRows(cmp)[0]));
+    WriteJson(res('machine.json'), MachineInfo(kRepo, cmp.duckdb.version));
+    PrintTable(cmp);
+    ok = cmp.cases.every((c) => c.check.rows_match);
+    if (!ok) process.stderr.write('bench: plume and DuckDB returned DIFFERENT rows (see above)\n');
+  }
+  if (args.sweeps) await Sweeps(ctx, args, spec, res);
+  MakePlots(path.dirname(res('x')), docs);
+  return ok ? 0 : 1;
+}
+
+Main().then((code) => process.exit(code), (e) => {
+  process.stderr.write(`bench: error: ${e.stack || e.message}\n`);
+  process.exit(1);
+});
