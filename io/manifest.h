@@ -9,10 +9,10 @@
 namespace plume::io {
 
 struct PartitionInfo {
-  int index = 0;              // 0-based partition number
-  std::string file;           // file name relative to the data set directory
+  int index = 0;     // 0-based partition number
+  std::string file;  // file name relative to the data set directory
   std::uint64_t rows = 0;
-  std::int64_t utc_min = 0;   // seconds since epoch, inclusive
+  std::int64_t utc_min = 0;  // seconds since epoch, inclusive
   std::int64_t utc_max = 0;
   double aqi_min = 0, aqi_max = 0;  // over non-NULL AQI values
 };
@@ -20,7 +20,7 @@ struct PartitionInfo {
 struct Manifest {
   std::uint32_t schema_version = 0;
   std::uint64_t total_rows = 0;
-  std::string source;         // "airnow-csv" or "synthetic seed=S rows=N"
+  std::string source;  // "airnow-csv" or "synthetic seed=S rows=N"
   std::vector<PartitionInfo> partitions;
 };
 
