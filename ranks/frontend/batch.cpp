@@ -1,0 +1,177 @@
+#include "ranks/frontend/batch.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "ranks/frontend/report.h"
+
+namespace plume::frontend {
+namespace {
+
+constexpr double kPollWaitS = 0.02;
+
+std::string Where(int statement, int repeat, int repeats) {
+  std::string where = "[statement " + std::to_string(statement);
+  if (repeats > 1) where += " run " + std::to_string(repeat);
+  return where + "] ";
+}
+
+}  // namespace
+
+BatchSession::BatchSession(Backend& backend, Settings settings, const CliOptions& options,
+                           const ConsoleIo& io)
+    : backend_(backend),
+      settings_(std::move(settings)),
+      options_(options),
+      io_(io),
+      progress_(io.err_fd, io.progress, io.progress) {}
+
+void BatchSession::Complain(const std::string& where, const std::string& message) {
+  progress_.Clear();
+  WriteFd(io_.err_fd, where + message + "\n");
+}
+
+void BatchSession::AddScript(std::string_view text) {
+  StatementSplitter splitter;
+  auto take = [&] {
+    Piece piece;
+    while (splitter.Next(&piece)) {
+      int statement = 0;
+      if (piece.kind == Piece::Kind::kStatement) {
+        statement = items_.empty() ? 1 : items_.back().statement + 1;
+      } else if (!items_.empty()) {
+        statement = items_.back().statement;
+      }
+      items_.push_back({std::move(piece), statement});
+    }
+  };
+  std::size_t pos = 0;
+  while (pos <= text.size()) {
+    std::size_t nl = text.find('\n', pos);
+    if (nl == std::string_view::npos) nl = text.size();
+    splitter.AddLine(text.substr(pos, nl - pos));
+    take();
+    pos = nl + 1;
+  }
+  splitter.Finish();
+  take();
+}
+
+bool BatchSession::Load() {
+  for (const std::string& command : options_.commands) AddScript(command);
+  if (!options_.file.empty()) {
+    std::ifstream in(options_.file, std::ios::binary);
+    std::stringstream text;
+    if (in) text << in.rdbuf();
+    if (!in || in.bad()) {
+      Complain("",
+               "Error: cannot read statements from " + options_.file + ": " + std::strerror(errno));
+      return false;
+    }
+    AddScript(text.str());
+  }
+  return true;
+}
+
+std::size_t BatchSession::Running() const {
+  std::size_t n = 0;
+  for (const Exec& e : order_) n += !e.sink->finished();
+  return n;
+}
+
+// Submits the next execution, first applying any setting commands that precede it.
+void BatchSession::SubmitNext() {
+  const Item& item = items_[next_item_];
+  if (item.piece.kind == Piece::Kind::kMeta) {
+    ++next_item_;
+    std::string error, message;
+    std::optional<MetaCommand> cmd = ParseMeta(item.piece.text, &error);
+    if (cmd && cmd->kind == MetaCommand::Kind::kQuit) {
+      next_item_ = items_.size();
+    } else if (cmd && !ApplySetting(*cmd, &settings_, &message, &error)) {
+      error = "Error: " + item.piece.text + " works only at the prompt";
+    }
+    if (!error.empty()) {
+      Complain("", error);
+      failed_ = true;
+    }
+    return;
+  }
+  auto sink = MakeSink(settings_, backend_, order_.empty());
+  bool streams_to_terminal =
+      settings_.output->is_stdout() && (settings_.format == "csv" || settings_.format == "json");
+  if (order_.empty()) {
+    progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams_to_terminal, io_.progress);
+  }
+  sink->set_before_write([this] { progress_.Clear(); });
+  Exec exec{item.statement, next_repeat_, 0, sink};
+  exec.id = backend_.Submit(item.piece.text, settings_.backend_options(), sink);
+  order_.push_back(exec);
+  if (++next_repeat_ > options_.repeat) {
+    next_repeat_ = 1;
+    ++next_item_;
+  }
+}
+
+// Reports finished executions in submission order and lets the next one write its output.
+void BatchSession::FinishHeads() {
+  while (!order_.empty() && order_.front().sink->finished()) {
+    Exec exec = order_.front();
+    order_.pop_front();
+    exec.sink->Release();
+    ExecutionRecord record = exec.sink->Record();
+    record.statement = exec.statement;
+    record.repeat = exec.repeat;
+    std::string where = Where(exec.statement, exec.repeat, options_.repeat);
+    if (record.status == "completed") {
+      progress_.Close(exec.sink->info(), record.total_ms / 1e3);
+    } else {
+      Complain(where, ErrorText(record));
+    }
+    if (settings_.timing) Complain(where, "Time: " + FormatSeconds(record.total_ms / 1e3));
+    last_write_s_ = exec.sink->start_s() + record.total_ms / 1e3;
+    records_.push_back(std::move(record));
+    if (!order_.empty()) {
+      bool streams = settings_.output->is_stdout() &&
+                     (settings_.format == "csv" || settings_.format == "json");
+      progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams, io_.progress);
+      order_.front().sink->Release();
+    }
+  }
+}
+
+int BatchSession::Run() {
+  if (!Load()) return 1;
+  double start = backend_.Now();
+  last_write_s_ = start;
+  std::size_t concurrency = static_cast<std::size_t>(std::max(1, options_.concurrency));
+  while (HaveMore() || !order_.empty()) {
+    while (HaveMore() && Running() < concurrency) SubmitNext();
+    if (order_.empty()) continue;
+    backend_.Poll(kPollWaitS);
+    FinishHeads();
+    if (!order_.empty()) {
+      const Exec& head = order_.front();
+      if (auto info = backend_.Status(head.id)) {
+        progress_.Update(*info, backend_.Now() - head.sink->start_s());
+      }
+    }
+  }
+  progress_.Clear();
+  bool ok = !failed_ && WriteReport((last_write_s_ - start) * 1e3);
+  for (const ExecutionRecord& r : records_) ok = ok && r.status == "completed";
+  return ok ? 0 : 1;
+}
+
+bool BatchSession::WriteReport(double wall_ms) {
+  if (options_.report.empty()) return true;
+  std::string error;
+  std::shared_ptr<OutputTarget> file = OutputTarget::Open(options_.report, &error);
+  if (file && file->Write(ReportJson(backend_.World(), records_, wall_ms), &error)) return true;
+  Complain("", error.find("Error") == 0 ? error : "Error: " + error);
+  return false;
+}
+
+}  // namespace plume::frontend

@@ -1,0 +1,189 @@
+#include "ranks/frontend/format.h"
+
+#include <cmath>
+#include <cstdio>
+
+#include "engine/value_format.h"
+
+namespace plume::frontend {
+
+std::unique_ptr<Formatter> MakeTableFormatter(const TableLimits& limits);  // table_format.cpp
+
+namespace {
+
+using engine::Batch;
+using engine::BatchColumn;
+using engine::Field;
+using engine::Type;
+
+void AppendCsvField(std::string& out, std::string_view text) {
+  if (text.find_first_of(",\"\r\n") == std::string_view::npos) {
+    out.append(text);
+    return;
+  }
+  out.push_back('"');
+  for (char c : text) {
+    if (c == '"') out.push_back('"');
+    out.push_back(c);
+  }
+  out.push_back('"');
+}
+
+}  // namespace
+
+void AppendJsonQuoted(std::string& out, std::string_view text) {
+  out.push_back('"');
+  for (unsigned char c : text) {
+    switch (c) {
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
+      default:
+        if (c < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", c);
+          out.append(buf);
+        } else {
+          out.push_back(static_cast<char>(c));
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+namespace {
+
+class CsvFormatter : public Formatter {
+ public:
+  void Begin(const std::vector<Field>& fields, std::string* out) override {
+    for (std::size_t c = 0; c < fields.size(); ++c) {
+      if (c > 0) out->push_back(',');
+      AppendCsvField(*out, fields[c].name);
+    }
+    out->push_back('\n');
+  }
+  void Rows(const Batch& batch, std::string* out) override {
+    std::string cell;
+    for (std::size_t r = 0; r < batch.rows; ++r) {
+      for (std::size_t c = 0; c < batch.columns.size(); ++c) {
+        if (c > 0) out->push_back(',');
+        const BatchColumn& col = batch.columns[c];
+        if (col.IsNull(r)) continue;
+        if (col.type == Type::kString) {
+          AppendCsvField(*out, col.StringAt(r));
+        } else {
+          AppendValue(*out, col, r);
+        }
+      }
+      out->push_back('\n');
+    }
+  }
+  void End(std::string*) override {}
+};
+
+class JsonFormatter : public Formatter {
+ public:
+  void Begin(const std::vector<Field>& fields, std::string*) override {
+    keys_.clear();
+    for (const Field& f : fields) {
+      std::string key;
+      AppendJsonQuoted(key, f.name);
+      keys_.push_back(key + ":");
+    }
+  }
+  void Rows(const Batch& batch, std::string* out) override {
+    for (std::size_t r = 0; r < batch.rows; ++r) {
+      out->push_back('{');
+      for (std::size_t c = 0; c < batch.columns.size() && c < keys_.size(); ++c) {
+        if (c > 0) out->push_back(',');
+        out->append(keys_[c]);
+        AppendJsonValue(*out, batch.columns[c], r);
+      }
+      out->append("}\n");
+    }
+  }
+  void End(std::string*) override {}
+
+ private:
+  static void AppendJsonValue(std::string& out, const BatchColumn& col, std::size_t r) {
+    if (col.IsNull(r)) {
+      out.append("null");
+    } else if (col.type == Type::kString) {
+      AppendJsonQuoted(out, col.StringAt(r));
+    } else if (col.type == Type::kTimestamp) {
+      std::string text;
+      engine::AppendTimestamp(text, col.ints[r]);
+      AppendJsonQuoted(out, text);
+    } else if (col.type == Type::kFloat64 && !std::isfinite(col.doubles[r])) {
+      out.append("null");  // JSON has no inf/nan
+    } else {
+      AppendValue(out, col, r);
+    }
+  }
+  std::vector<std::string> keys_;
+};
+
+class NullFormatter : public Formatter {
+ public:
+  void Begin(const std::vector<Field>&, std::string*) override {}
+  void Rows(const Batch&, std::string*) override {}
+  void End(std::string*) override {}
+};
+
+}  // namespace
+
+void AppendValue(std::string& out, const BatchColumn& column, std::size_t row) {
+  switch (column.type) {
+    case Type::kBool:
+      out.append(column.ints[row] != 0 ? "true" : "false");
+      break;
+    case Type::kInt64:
+      engine::AppendInt(out, column.ints[row]);
+      break;
+    case Type::kFloat64:
+      engine::AppendDouble(out, column.doubles[row]);
+      break;
+    case Type::kTimestamp:
+      engine::AppendTimestamp(out, column.ints[row]);
+      break;
+    case Type::kString:
+      out.append(column.StringAt(row));
+      break;
+  }
+}
+
+std::string GroupDigits(std::uint64_t n) {
+  std::string digits = std::to_string(n);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out.push_back(',');
+    out.push_back(digits[i]);
+  }
+  return out;
+}
+
+bool IsFormatName(std::string_view name) {
+  return name == "table" || name == "csv" || name == "json" || name == "null";
+}
+
+std::unique_ptr<Formatter> MakeFormatter(std::string_view name, const TableLimits& limits) {
+  if (name == "table") return MakeTableFormatter(limits);
+  if (name == "csv") return std::make_unique<CsvFormatter>();
+  if (name == "json") return std::make_unique<JsonFormatter>();
+  if (name == "null") return std::make_unique<NullFormatter>();
+  return nullptr;
+}
+
+}  // namespace plume::frontend

@@ -1,0 +1,49 @@
+// Output formats: table (aligned, cut when long or wide), csv (RFC 4180), json (one object per
+// line) and null (discards rows). A Formatter turns one statement's result into text that the
+// caller writes; it never does I/O itself and never throws.
+//
+// Values: numbers as engine::AppendDouble / AppendInt print them (as in the source files),
+// utc as YYYY-MM-DDTHH:MM, NULL as an empty CSV field, JSON null, or "NULL" in a table.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/batch.h"
+
+namespace plume::frontend {
+
+class Formatter {
+ public:
+  virtual ~Formatter() = default;
+  // Once, before any rows: the result's columns.
+  virtual void Begin(const std::vector<engine::Field>& fields, std::string* out) = 0;
+  // One chunk of rows, in order.
+  virtual void Rows(const engine::Batch& batch, std::string* out) = 0;
+  // After the last chunk (also when the statement ended early).
+  virtual void End(std::string* out) = 0;
+};
+
+// How the table format cuts big results. At most head_rows + tail_rows rows are kept in memory.
+struct TableLimits {
+  std::size_t head_rows = 40;
+  std::size_t tail_rows = 10;
+  std::size_t max_value_width = 40;   // characters; longer values end in "..."
+  std::size_t max_total_width = 160;  // characters; columns beyond it are left out
+};
+
+bool IsFormatName(std::string_view name);  // table, csv, json, null
+// Returns nullptr for an unknown name.
+std::unique_ptr<Formatter> MakeFormatter(std::string_view name, const TableLimits& limits = {});
+
+// The text of one non-NULL value as csv/json/table print it (strings unquoted).
+void AppendValue(std::string& out, const engine::BatchColumn& column, std::size_t row);
+// Appends `text` as a JSON string literal (quotes, escapes).
+void AppendJsonQuoted(std::string& out, std::string_view text);
+// 1234567 -> "1,234,567".
+std::string GroupDigits(std::uint64_t n);
+
+}  // namespace plume::frontend

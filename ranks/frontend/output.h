@@ -1,0 +1,67 @@
+// Where result text goes: stdout or a file (OutputTarget), and one statement's share of it
+// (OutputSlot), which writes straight through while it is "live" and otherwise holds its text
+// (in memory up to 1 MiB, then in an unnamed temporary file) so that statements running at the
+// same time never interleave their rows. Writes use write(2) and report failures (EPIPE,
+// ENOSPC, ...) as "Error: writing results to X failed: ..."; nothing here throws.
+// Single-threaded: used from the gateway's main thread only.
+#pragma once
+
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace plume::frontend {
+
+class OutputTarget {
+ public:
+  // "-" is stdout (not closed here); any other path is created or truncated. Returns nullptr
+  // and sets *error when the file cannot be opened.
+  static std::shared_ptr<OutputTarget> Open(const std::string& path, std::string* error);
+  // A target on an open descriptor that this object does not own (tests, stdout).
+  OutputTarget(int fd, std::string name, bool owned);
+  ~OutputTarget();
+  OutputTarget(const OutputTarget&) = delete;
+  OutputTarget& operator=(const OutputTarget&) = delete;
+
+  // Writes all of `data`; false with *error on failure.
+  bool Write(std::string_view data, std::string* error);
+  const std::string& name() const { return name_; }
+  bool is_stdout() const { return fd_ == 1; }
+
+ private:
+  int fd_;
+  std::string name_;
+  bool owned_;
+};
+
+class OutputSlot {
+ public:
+  OutputSlot(std::shared_ptr<OutputTarget> target, bool live);
+  ~OutputSlot();
+  OutputSlot(const OutputSlot&) = delete;
+  OutputSlot& operator=(const OutputSlot&) = delete;
+
+  bool Write(std::string_view data, std::string* error);
+  // Writes everything held so far to the target; from then on writes go straight through.
+  bool MakeLive(std::string* error);
+  bool live() const { return live_; }
+  std::uint64_t bytes() const { return bytes_; }  // bytes accepted by Write
+  const OutputTarget& target() const { return *target_; }
+
+ private:
+  bool Spill(std::string* error);
+
+  std::shared_ptr<OutputTarget> target_;
+  bool live_;
+  std::string held_;
+  std::FILE* spill_ = nullptr;
+  std::uint64_t bytes_ = 0;
+};
+
+// Writes text to a descriptor (console messages, progress); failures are ignored, since there
+// is nobody left to tell.
+void WriteFd(int fd, std::string_view text);
+
+}  // namespace plume::frontend

@@ -1,0 +1,219 @@
+#include "ranks/frontend/prompt.h"
+
+#include <algorithm>
+
+namespace plume::frontend {
+namespace {
+
+constexpr double kPollWaitS = 0.02;  // backend wait while statements run
+constexpr double kIdleWaitS = 0.1;   // input wait when nothing runs
+
+}  // namespace
+
+PromptSession::PromptSession(Backend& backend, Settings settings, const ConsoleIo& io)
+    : backend_(backend),
+      settings_(std::move(settings)),
+      io_(io),
+      reader_(io.in_fd),
+      progress_(io.err_fd, io.progress, io.progress) {}
+
+void PromptSession::Say(const std::string& text) {
+  progress_.Clear();
+  WriteFd(io_.out_fd, text);
+}
+
+int PromptSession::Run() {
+  bool eof = false;
+  while (!quit_ && !(eof && !foreground_)) {
+    if (foreground_) {
+      StepForeground();
+    } else {
+      StepIdle(&eof);
+    }
+  }
+  if (eof && io_.person) Say("\n");
+  FinishAll(quit_);
+  return 0;
+}
+
+// No foreground statement: handle ready pieces, typed-ahead lines, then new input.
+void PromptSession::StepIdle(bool* eof) {
+  Piece piece;
+  if (splitter_.Next(&piece)) {
+    HandlePiece(piece);
+    return;
+  }
+  ShowFinishedBackground();
+  if (!typeahead_.empty()) {
+    std::string line = std::move(typeahead_.front());
+    typeahead_.pop_front();
+    HandleLine(line);
+    return;
+  }
+  ShowPrompt();
+  std::string line;
+  bool busy = backend_.Busy();
+  switch (reader_.Pop(&line, busy ? 0.0 : kIdleWaitS)) {
+    case LineReader::Result::kLine:
+      prompt_shown_ = false;
+      HandleLine(line);
+      break;
+    case LineReader::Result::kEof:
+      splitter_.Finish();  // a last statement without ';' still runs
+      if (!splitter_.Next(&piece)) {
+        *eof = true;
+        return;
+      }
+      HandlePiece(piece);
+      break;
+    case LineReader::Result::kNone:
+      break;
+  }
+  backend_.Poll(busy ? kPollWaitS : 0.0);
+}
+
+// A foreground statement runs: keep chunks flowing, watch the input for Ctrl-C.
+void PromptSession::StepForeground() {
+  backend_.Poll(kPollWaitS);
+  std::string line;
+  while (reader_.Pop(&line, 0) == LineReader::Result::kLine) {
+    if (line == kInterruptLine) {
+      backend_.Cancel(foreground_->id, "cancelled by user (Ctrl-C)");
+    } else {
+      typeahead_.push_back(std::move(line));
+    }
+  }
+  const StatementSink& sink = *foreground_->sink;
+  if (sink.finished()) {
+    FinishForeground();
+    return;
+  }
+  if (auto info = backend_.Status(foreground_->id)) {
+    progress_.Update(*info, backend_.Now() - sink.start_s());
+  }
+}
+
+void PromptSession::HandleLine(const std::string& line) {
+  if (line == kInterruptLine) {  // Ctrl-C at the prompt: drop what was typed
+    splitter_.Clear();
+    prompt_shown_ = false;
+    return;
+  }
+  splitter_.AddLine(line);
+}
+
+void PromptSession::HandlePiece(const Piece& piece) {
+  if (piece.kind == Piece::Kind::kMeta) {
+    HandleMeta(piece.text);
+  } else {
+    StartStatement(piece);
+  }
+}
+
+void PromptSession::HandleMeta(const std::string& line) {
+  std::string error, message;
+  std::optional<MetaCommand> cmd = ParseMeta(line, &error);
+  if (!cmd) {
+    Say(error + "\n");
+    return;
+  }
+  using Kind = MetaCommand::Kind;
+  switch (cmd->kind) {
+    case Kind::kHelp:
+      Say(MetaHelp());
+      return;
+    case Kind::kStatus:
+      ShowStatus(cmd->id);
+      return;
+    case Kind::kList:
+      ShowList();
+      return;
+    case Kind::kCancel:
+      if (backend_.Cancel(*cmd->id, "cancelled by user")) {
+        Say("Cancelling request " + std::to_string(*cmd->id) + ".\n");
+      } else {
+        Say("Error: request " + std::to_string(*cmd->id) +
+            " is unknown or already finished (\\list shows the tracked ones)\n");
+      }
+      return;
+    case Kind::kQuit:
+      quit_ = true;
+      return;
+    default:
+      ApplySetting(*cmd, &settings_, &message, &error);
+      Say((error.empty() ? message : error) + "\n");
+  }
+}
+
+void PromptSession::StartStatement(const Piece& piece) {
+  std::shared_ptr<StatementSink> sink = MakeSink(settings_, backend_, !piece.background);
+  bool streams_to_terminal =
+      settings_.output->is_stdout() && (settings_.format == "csv" || settings_.format == "json");
+  // A bar between streamed rows on the same terminal would garble them: closing line only.
+  progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams_to_terminal, io_.progress);
+  sink->set_before_write([this] { progress_.Clear(); });
+  Job job{backend_.Submit(piece.text, settings_.backend_options(), sink), sink};
+  last_id_ = job.id;
+  if (piece.background) {
+    sink->set_before_write(nullptr);
+    background_.push_back(job);
+    Say(std::string("[") + std::to_string(job.id) + "] started in the background\n");
+  } else {
+    foreground_ = job;
+  }
+}
+
+void PromptSession::FinishForeground() {
+  StatementSink& sink = *foreground_->sink;
+  ExecutionRecord record = sink.Record();
+  double elapsed = record.total_ms / 1e3;
+  if (record.status == "completed") {
+    progress_.Close(sink.info(), elapsed);
+  } else {
+    progress_.Clear();
+    Say(ErrorText(record) + "\n");
+  }
+  if (settings_.timing) Say("Time: " + FormatSeconds(elapsed) + "\n");
+  foreground_.reset();
+  prompt_shown_ = false;
+}
+
+// Shows background statements that have finished: a line, then their held output.
+void PromptSession::ShowFinishedBackground() {
+  auto done = std::stable_partition(background_.begin(), background_.end(),
+                                    [](const Job& j) { return !j.sink->finished(); });
+  for (auto it = done; it != background_.end(); ++it) {
+    StatementSink& sink = *it->sink;
+    ExecutionRecord before = sink.Record();
+    std::string head = "[";
+    head += std::to_string(it->id);
+    head += "] ";
+    head += before.status;
+    if (before.status == "completed") {
+      Say(head + ": " + ClosingLine(sink.info(), before.total_ms / 1e3) + "\n");
+    }
+    sink.Release();
+    ExecutionRecord record = sink.Record();
+    if (record.status != "completed") Say(head + ": " + ErrorText(record) + "\n");
+    prompt_shown_ = false;
+  }
+  background_.erase(done, background_.end());
+}
+
+void PromptSession::ShowPrompt() {
+  if (!io_.person || prompt_shown_) return;
+  WriteFd(io_.out_fd, splitter_.InStatement() ? "   ...> " : "plume> ");
+  prompt_shown_ = true;
+}
+
+void PromptSession::FinishAll(bool cancel) {
+  if (cancel) {
+    for (const Job& job : background_) backend_.Cancel(job.id, "session ended (\\quit)");
+  }
+  while (!background_.empty() || backend_.Busy()) {
+    backend_.Poll(kPollWaitS);
+    ShowFinishedBackground();
+  }
+}
+
+}  // namespace plume::frontend

@@ -1,0 +1,77 @@
+// The interactive prompt on rank 0: reads statements and meta commands from a descriptor
+// (stdin) on a reader thread, runs them through the Backend, shows results, progress and
+// errors. A statement ending in '&' runs in the background; its output is held and shown at the
+// prompt once it has finished. Input EOF lets running statements finish, then Run returns 0.
+// Main thread only; never throws for user errors.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ranks/frontend/backend.h"
+#include "ranks/frontend/line_reader.h"
+#include "ranks/frontend/options.h"
+#include "ranks/frontend/progress.h"
+#include "ranks/frontend/settings.h"
+#include "ranks/frontend/statement_splitter.h"
+
+namespace plume::frontend {
+
+// The descriptors a session uses and what it knows about the person at the other end.
+struct ConsoleIo {
+  int in_fd = 0;
+  int out_fd = 1;         // prompt, messages, errors (one stream keeps them in order)
+  int err_fd = 2;         // progress bar
+  bool person = false;    // show prompts (a person is typing)
+  bool progress = false;  // show the progress bar and closing line
+};
+
+class PromptSession {
+ public:
+  // `backend` must outlive the session.
+  PromptSession(Backend& backend, Settings settings, const ConsoleIo& io);
+  PromptSession(const PromptSession&) = delete;
+  PromptSession& operator=(const PromptSession&) = delete;
+
+  // Runs until \quit or input EOF and every submitted statement has finished. Returns 0.
+  int Run();
+
+ private:
+  struct Job {
+    std::uint64_t id = 0;
+    std::shared_ptr<StatementSink> sink;
+  };
+
+  void StepIdle(bool* eof);
+  void StepForeground();
+  void HandleLine(const std::string& line);
+  void HandlePiece(const Piece& piece);
+  void HandleMeta(const std::string& line);
+  void StartStatement(const Piece& piece);
+  void FinishForeground();
+  void ShowFinishedBackground();
+  void ShowStatus(std::optional<std::uint64_t> id);
+  void ShowList();
+  void ShowPrompt();
+  void FinishAll(bool cancel);
+  void Say(const std::string& text);
+
+  Backend& backend_;
+  Settings settings_;
+  ConsoleIo io_;
+  LineReader reader_;
+  StatementSplitter splitter_;
+  ProgressDisplay progress_;
+  std::optional<Job> foreground_;
+  std::vector<Job> background_;
+  std::deque<std::string> typeahead_;  // lines typed while a foreground statement ran
+  std::uint64_t last_id_ = 0;
+  bool prompt_shown_ = false;
+  bool quit_ = false;
+};
+
+}  // namespace plume::frontend

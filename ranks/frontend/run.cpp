@@ -1,0 +1,66 @@
+#include "ranks/frontend/run.h"
+
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <exception>
+#include <string>
+
+#include "ranks/frontend/batch.h"
+#include "ranks/frontend/format.h"
+#include "ranks/frontend/prompt.h"
+
+namespace plume::frontend {
+namespace {
+
+// Is a person typing? Under mpirun isatty() says nothing useful (stdin is a pipe, stdout a pty
+// either way), so the launcher tells us with PLUME_TTY=1; without it, a terminal on stdin
+// (plume started without mpirun) counts.
+bool PersonPresent() {
+  const char* tty = std::getenv("PLUME_TTY");
+  if (tty != nullptr && *tty != '\0') return std::string(tty) != "0";
+  return ::isatty(0) == 1;
+}
+
+std::string Banner(const Backend::WorldInfo& world) {
+  return "plume: " + std::to_string(world.ranks) + " ranks, " + std::to_string(world.partitions) +
+         " partitions, " + GroupDigits(world.rows) +
+         " rows in measurements.\nStatements end with ';'. \\help lists the commands; "
+         "\\quit or Ctrl-D leaves.\n";
+}
+
+}  // namespace
+
+int Run(Backend& backend, const CliOptions& options) {
+  // A reader that goes away (plume ... | head) must not kill the engine: writes then fail
+  // with EPIPE and the request is cancelled with a message.
+  std::signal(SIGPIPE, SIG_IGN);
+  if (options.help) {
+    WriteFd(1, CliUsage());
+    return 0;
+  }
+  ConsoleIo io;
+  io.person = PersonPresent();
+  io.progress = options.progress.value_or(io.person);
+  std::string error;
+  std::optional<Settings> settings = SettingsFromOptions(options, &error);
+  if (!settings) {
+    WriteFd(2, error + "\n");
+    return 1;
+  }
+  try {
+    if (!options.interactive()) {
+      BatchSession session(backend, std::move(*settings), options, io);
+      return session.Run();
+    }
+    if (io.person) WriteFd(io.out_fd, Banner(backend.World()));
+    PromptSession session(backend, std::move(*settings), io);
+    return session.Run();
+  } catch (const std::exception& e) {
+    WriteFd(2, std::string("Error: the front end stopped: ") + e.what() + "\n");
+    return 1;
+  }
+}
+
+}  // namespace plume::frontend

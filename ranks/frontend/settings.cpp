@@ -1,0 +1,66 @@
+#include "ranks/frontend/settings.h"
+
+#include "ranks/frontend/progress.h"
+
+namespace plume::frontend {
+
+std::optional<Settings> SettingsFromOptions(const CliOptions& options, std::string* error) {
+  Settings s;
+  s.format = options.format;
+  s.chunk_rows = options.chunk_rows;
+  s.timing = options.timing;
+  s.timeout_s = options.statement_timeout_s;
+  s.output = OutputTarget::Open(options.output, error);
+  if (!s.output) return std::nullopt;
+  return s;
+}
+
+bool ApplySetting(const MetaCommand& cmd, Settings* s, std::string* message, std::string* error) {
+  using Kind = MetaCommand::Kind;
+  switch (cmd.kind) {
+    case Kind::kChunk:
+      s->chunk_rows = cmd.chunk_rows;
+      *message = "Chunk size is " + GroupDigits(cmd.chunk_rows) + " rows.";
+      return true;
+    case Kind::kFormat:
+      s->format = cmd.text;
+      *message = "Output format is " + cmd.text + ".";
+      return true;
+    case Kind::kOutput: {
+      auto target = OutputTarget::Open(cmd.text, error);
+      if (!target) return true;
+      s->output = std::move(target);
+      *message = "Results go to " + s->output->name() + ".";
+      return true;
+    }
+    case Kind::kTiming:
+      s->timing = cmd.on.value_or(!s->timing);
+      *message = std::string("Timing is ") + (s->timing ? "on." : "off.");
+      return true;
+    case Kind::kTimeout:
+      s->timeout_s = cmd.seconds;
+      *message = cmd.seconds > 0 ? "Statement timeout is " + FormatSeconds(cmd.seconds) + "."
+                                 : std::string("Statement timeout is off.");
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::shared_ptr<StatementSink> MakeSink(const Settings& settings, const Backend& backend,
+                                        bool live) {
+  auto slot = std::make_unique<OutputSlot>(settings.output, live);
+  return std::make_shared<StatementSink>(
+      MakeFormatter(settings.format, settings.table), std::move(slot),
+      [&backend] { return backend.Now(); }, backend.Now());
+}
+
+std::string ErrorText(const ExecutionRecord& record) {
+  std::string why = record.error.empty() ? std::string("no reason given") : record.error;
+  if (record.status == "cancelled") {
+    return why.find("Error") != std::string::npos ? why : "Error: statement cancelled: " + why;
+  }
+  return why.find("Error") != std::string::npos ? why : "Error: " + why;
+}
+
+}  // namespace plume::frontend

@@ -1,0 +1,83 @@
+#include "ranks/frontend/statement_sink.h"
+
+#include <algorithm>
+
+namespace plume::frontend {
+
+StatementSink::StatementSink(std::unique_ptr<Formatter> formatter, std::unique_ptr<OutputSlot> slot,
+                             std::function<double()> clock, double start_s)
+    : formatter_(std::move(formatter)),
+      slot_(std::move(slot)),
+      clock_(std::move(clock)),
+      start_s_(start_s) {}
+
+bool StatementSink::Write(const std::string& text) {
+  if (!write_error_.empty()) return false;
+  if (before_write_ && slot_->live() && !text.empty()) before_write_();
+  if (!slot_->Write(text, &write_error_)) return false;
+  if (slot_->live() && !text.empty()) last_write_s_ = clock_();
+  return true;
+}
+
+void StatementSink::Begin(const RequestInfo& info) {
+  info_ = info;
+  begun_ = true;
+  text_.clear();
+  formatter_->Begin(info.fields, &text_);
+  Write(text_);
+}
+
+bool StatementSink::Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) {
+  info_ = info;
+  text_.clear();
+  formatter_->Rows(chunk, &text_);
+  if (Write(text_)) {
+    rows_ += chunk.rows;  // rows written (or, for the null format, received and dropped)
+    ++chunks_;
+    return true;
+  }
+  *error = write_error_;
+  return false;
+}
+
+void StatementSink::End(const RequestInfo& info) {
+  info_ = info;
+  if (begun_) {
+    text_.clear();
+    formatter_->End(&text_);
+    Write(text_);
+  }
+  finished_ = true;
+  if (slot_->live()) last_write_s_ = std::max(last_write_s_, clock_());
+}
+
+bool StatementSink::Release() {
+  if (slot_->live()) return true;
+  bool ok = write_error_.empty() && slot_->MakeLive(&write_error_);
+  last_write_s_ = clock_();
+  return ok;
+}
+
+ExecutionRecord StatementSink::Record() const {
+  ExecutionRecord r;
+  r.sql = info_.sql;
+  r.request_id = info_.id;
+  r.status = std::string(StateName(info_.state));
+  r.error = info_.error;
+  if (!write_error_.empty()) {
+    r.status = "failed";
+    r.error = write_error_;
+  } else if (info_.state == RequestState::kCompleted) {
+    r.error.clear();
+  }
+  r.rows = rows_;
+  r.chunks = chunks_;
+  r.bytes = slot_->bytes();
+  r.bytes_received = info_.bytes_received;
+  if (info_.first_chunk_s >= 0) r.first_chunk_ms = (info_.first_chunk_s - start_s_) * 1e3;
+  double end = last_write_s_ >= 0 ? last_write_s_ : info_.finished_s;
+  r.total_ms = std::max(0.0, (end - start_s_) * 1e3);
+  return r;
+}
+
+}  // namespace plume::frontend

@@ -1,0 +1,74 @@
+// The ResultSink of one execution of one statement: formats its chunks, writes them to its
+// OutputSlot, and keeps what the report needs (rows, chunks, bytes, first chunk and last write
+// times). Called by the Backend on the gateway's main thread; never throws.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "ranks/frontend/backend.h"
+#include "ranks/frontend/format.h"
+#include "ranks/frontend/output.h"
+
+namespace plume::frontend {
+
+// One line of the report's "statements" array.
+struct ExecutionRecord {
+  std::string sql;
+  int statement = 0;  // 1-based position in the script (0 at the prompt)
+  int repeat = 1;     // 1-based repetition (--repeat)
+  std::uint64_t request_id = 0;
+  std::string status;  // completed | failed | cancelled
+  std::string error;   // empty when completed
+  std::uint64_t rows = 0, chunks = 0;
+  std::uint64_t bytes = 0;           // result text written to the output
+  std::uint64_t bytes_received = 0;  // encoded batches that reached the gateway
+  double first_chunk_ms = -1;        // from start to the first chunk; < 0 = none came
+  double total_ms = 0;               // from start until the last row was written
+};
+
+class StatementSink : public ResultSink {
+ public:
+  // `clock` is Backend::Now; `start_s` the statement's start on that clock.
+  StatementSink(std::unique_ptr<Formatter> formatter, std::unique_ptr<OutputSlot> slot,
+                std::function<double()> clock, double start_s);
+
+  void Begin(const RequestInfo& info) override;
+  bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) override;
+  void End(const RequestInfo& info) override;
+
+  // Called before text goes straight to the output (the prompt erases its progress bar).
+  void set_before_write(std::function<void()> hook) { before_write_ = std::move(hook); }
+
+  bool finished() const { return finished_; }
+  // Writes what the slot holds to the output and lets later writes through (see OutputSlot).
+  // False when that write failed (the error goes into the record).
+  bool Release();
+  bool released() const { return slot_->live(); }
+  const RequestInfo& info() const { return info_; }  // the latest seen; final once finished()
+  double start_s() const { return start_s_; }
+  // Empty while the results are fine; the write failure otherwise.
+  const std::string& write_error() const { return write_error_; }
+  // Valid once finished() and released().
+  ExecutionRecord Record() const;
+
+ private:
+  bool Write(const std::string& text);
+
+  std::unique_ptr<Formatter> formatter_;
+  std::unique_ptr<OutputSlot> slot_;
+  std::function<double()> clock_;
+  std::function<void()> before_write_;
+  double start_s_;
+  double last_write_s_ = -1;
+  bool begun_ = false;
+  bool finished_ = false;
+  RequestInfo info_;
+  std::uint64_t rows_ = 0, chunks_ = 0;
+  std::string text_;  // reused buffer
+  std::string write_error_;
+};
+
+}  // namespace plume::frontend

@@ -1,0 +1,47 @@
+// Splits the text a user types (or a -c / -f script) into statements and meta commands.
+//
+// Rules: ';' ends a statement except inside '...' string literals, "..." identifiers and -- line
+// comments; a statement that ends with '&' instead of ';' (the last thing on its line) runs in
+// the background; a line starting with '\' outside a statement is a meta command. Statements may
+// span lines and one line may hold several. Pure text processing: no I/O, never throws.
+#pragma once
+
+#include <deque>
+#include <string>
+#include <string_view>
+
+namespace plume::frontend {
+
+struct Piece {
+  enum class Kind { kStatement, kMeta };
+  Kind kind = Kind::kStatement;
+  std::string text;         // statement without its ';' / '&' (trimmed), or the meta line
+  bool background = false;  // statement ended with '&'
+};
+
+class StatementSplitter {
+ public:
+  // Adds one line (without its newline). Complete pieces become available through Next().
+  void AddLine(std::string_view line);
+  // Takes the next complete piece; false when none is ready.
+  bool Next(Piece* piece);
+  // End of input: a pending statement without ';' becomes a piece (as psql -f does).
+  void Finish();
+  // True while a statement has started but not ended (the prompt shows "...>").
+  bool InStatement() const;
+  // Drops the pending statement (Ctrl-C at the prompt).
+  void Clear();
+
+ private:
+  void Emit(bool background);
+
+  std::string pending_;
+  bool in_string_ = false;      // inside '...'
+  bool in_identifier_ = false;  // inside "..."
+  std::deque<Piece> ready_;
+};
+
+// True when `sql` holds only whitespace and -- comments.
+bool IsBlankSql(std::string_view sql);
+
+}  // namespace plume::frontend

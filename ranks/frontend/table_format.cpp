@@ -1,0 +1,207 @@
+// The table format: aligned columns in psql's style, cut like DuckDB's box renderer when long
+// (first head_rows and last tail_rows rows, with a note) or wide (columns from both ends).
+// Memory stays bounded: only the rows it will show are kept.
+#include <algorithm>
+#include <deque>
+
+#include "ranks/frontend/format.h"
+
+namespace plume::frontend {
+namespace {
+
+using engine::Batch;
+using engine::Field;
+using engine::Type;
+
+constexpr std::string_view kGap = "...";
+
+// Characters on screen: UTF-8 continuation bytes take no column.
+std::size_t DisplayWidth(std::string_view s) {
+  std::size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+// Cuts `s` to at most `width` characters, ending in "..." when cut; control characters become
+// visible escapes so a value never breaks the table's lines.
+std::string CellText(std::string_view s, std::size_t width) {
+  std::string clean;
+  for (char c : s) {
+    if (c == '\n') {
+      clean.append("\\n");
+    } else if (c == '\r') {
+      clean.append("\\r");
+    } else if (c == '\t') {
+      clean.append("\\t");
+    } else {
+      clean.push_back(c);
+    }
+  }
+  if (DisplayWidth(clean) <= width) return clean;
+  std::size_t keep = width > kGap.size() ? width - kGap.size() : 0;
+  std::size_t chars = 0, i = 0;
+  for (; i < clean.size(); ++i) {
+    if ((static_cast<unsigned char>(clean[i]) & 0xC0) != 0x80 && chars++ == keep) break;
+  }
+  clean.resize(i);
+  clean.append(kGap);
+  return clean;
+}
+
+void Pad(std::string& out, std::string_view text, std::size_t width, bool right) {
+  std::size_t w = DisplayWidth(text);
+  std::size_t pad = width > w ? width - w : 0;
+  if (right) out.append(pad, ' ');
+  out.append(text);
+  if (!right) out.append(pad, ' ');
+}
+
+class TableFormatter : public Formatter {
+ public:
+  explicit TableFormatter(const TableLimits& limits) : limits_(limits) {}
+
+  void Begin(const std::vector<Field>& fields, std::string*) override { fields_ = fields; }
+
+  void Rows(const Batch& batch, std::string*) override {
+    for (std::size_t r = 0; r < batch.rows; ++r) {
+      ++total_rows_;
+      if (head_.size() < limits_.head_rows) {
+        head_.push_back(RenderRow(batch, r));
+      } else if (limits_.tail_rows > 0) {
+        tail_.push_back(RenderRow(batch, r));
+        if (tail_.size() > limits_.tail_rows) tail_.pop_front();
+      }
+    }
+  }
+
+  void End(std::string* out) override;
+
+ private:
+  using Row = std::vector<std::string>;
+
+  Row RenderRow(const Batch& batch, std::size_t r) const {
+    Row row;
+    std::string text;
+    for (const engine::BatchColumn& col : batch.columns) {
+      text.clear();
+      if (col.IsNull(r)) {
+        text = "NULL";
+      } else {
+        AppendValue(text, col, r);
+      }
+      row.push_back(CellText(text, limits_.max_value_width));
+    }
+    return row;
+  }
+
+  std::vector<std::size_t> Widths() const;
+  std::vector<int> VisibleColumns(const std::vector<std::size_t>& widths) const;
+  void AppendLine(std::string& out, const std::vector<int>& cols,
+                  const std::vector<std::size_t>& widths, const Row& row, bool header) const;
+  std::string Note(std::size_t shown_columns) const;
+
+  TableLimits limits_;
+  std::vector<Field> fields_;
+  std::vector<Row> head_;
+  std::deque<Row> tail_;
+  std::uint64_t total_rows_ = 0;
+};
+
+std::vector<std::size_t> TableFormatter::Widths() const {
+  std::vector<std::size_t> widths;
+  for (const Field& f : fields_) widths.push_back(DisplayWidth(CellText(f.name, 1 << 20)));
+  auto widen = [&](const Row& row) {
+    for (std::size_t c = 0; c < row.size() && c < widths.size(); ++c) {
+      widths[c] = std::max(widths[c], DisplayWidth(row[c]));
+    }
+  };
+  for (const Row& row : head_) widen(row);
+  for (const Row& row : tail_) widen(row);
+  return widths;
+}
+
+// Column indexes to show, in order; -1 marks the "..." column standing for those left out.
+// Columns are taken from both ends (first, last, second, second to last, ...) while they fit.
+std::vector<int> TableFormatter::VisibleColumns(const std::vector<std::size_t>& widths) const {
+  int n = static_cast<int>(widths.size());
+  std::size_t total = 1;
+  for (std::size_t w : widths) total += w + 3;
+  std::vector<int> all;
+  for (int c = 0; c < n; ++c) all.push_back(c);
+  if (total <= limits_.max_total_width || n <= 1) return all;
+  std::vector<int> left, right;
+  std::size_t used = 1 + kGap.size() + 3;
+  for (int lo = 0, hi = n - 1, turn = 0; lo <= hi; ++turn) {
+    int c = turn % 2 == 0 ? lo : hi;
+    if (used + widths[c] + 3 > limits_.max_total_width && !(left.empty() && right.empty())) break;
+    used += widths[c] + 3;
+    (turn % 2 == 0 ? left : right).push_back(c);
+    turn % 2 == 0 ? ++lo : --hi;
+  }
+  left.push_back(-1);
+  left.insert(left.end(), right.rbegin(), right.rend());
+  return left;
+}
+
+void TableFormatter::AppendLine(std::string& out, const std::vector<int>& cols,
+                                const std::vector<std::size_t>& widths, const Row& row,
+                                bool header) const {
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    out.append(i == 0 ? " " : " | ");
+    int c = cols[i];
+    if (c < 0) {
+      out.append(kGap);
+    } else {
+      Type t = fields_[c].type;
+      bool right = t == Type::kInt64 || t == Type::kFloat64;
+      Pad(out, row[c], widths[c], right && !header);
+    }
+  }
+  while (!out.empty() && out.back() == ' ') out.pop_back();
+  out.push_back('\n');
+}
+
+std::string TableFormatter::Note(std::size_t shown_columns) const {
+  std::uint64_t shown_rows = head_.size() + tail_.size();
+  std::string note = "(";  // built with += (g++ 12 warns falsely on "(" + std::string)
+  note += GroupDigits(total_rows_);
+  note += total_rows_ == 1 ? " row" : " rows";
+  if (shown_rows < total_rows_) note += ", " + GroupDigits(shown_rows) + " shown";
+  if (shown_columns < fields_.size()) {
+    note += "; " + std::to_string(fields_.size()) + " columns, " + std::to_string(shown_columns) +
+            " shown";
+  }
+  return note + ")\n";
+}
+
+void TableFormatter::End(std::string* out) {
+  if (fields_.empty()) return;  // the statement failed before its columns were known
+  std::vector<std::size_t> widths = Widths();
+  std::vector<int> cols = VisibleColumns(widths);
+  Row header;
+  for (const Field& f : fields_) header.push_back(CellText(f.name, 1 << 20));
+  AppendLine(*out, cols, widths, header, true);
+  for (std::size_t i = 0; i < cols.size(); ++i) {
+    if (i > 0) out->push_back('+');
+    out->append((cols[i] < 0 ? kGap.size() : widths[cols[i]]) + 2, '-');
+  }
+  out->push_back('\n');
+  for (const Row& row : head_) AppendLine(*out, cols, widths, row, false);
+  if (head_.size() + tail_.size() < total_rows_) {
+    Row gap(fields_.size(), std::string(kGap));
+    AppendLine(*out, cols, widths, gap, false);
+  }
+  for (const Row& row : tail_) AppendLine(*out, cols, widths, row, false);
+  std::size_t shown = std::count_if(cols.begin(), cols.end(), [](int c) { return c >= 0; });
+  out->append(Note(shown));
+  head_.clear();
+  tail_.clear();
+}
+
+}  // namespace
+
+std::unique_ptr<Formatter> MakeTableFormatter(const TableLimits& limits) {
+  return std::make_unique<TableFormatter>(limits);
+}
+
+}  // namespace plume::frontend
