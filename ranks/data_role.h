@@ -1,0 +1,66 @@
+// What every data rank does with its own partition: runs each started request's plan on it and
+// hands the batches to an Upstream, one batch of one request per Step() (round-robin over the
+// active requests, so concurrent statements share the rank fairly).
+//
+// Protocol per request: Count (total rows of this partition, before any batch), batches (only
+// while Upstream::Ready), then exactly one Done (ok, cancelled or failed with this rank's
+// message). Engine exceptions never escape: they end that request with kFailed.
+// Single-threaded; nothing blocks. The table must outlive the DataRole.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "engine/batch.h"
+#include "engine/query.h"
+#include "engine/table.h"
+#include "io/manifest.h"
+#include "ranks/protocol.h"
+
+namespace plume::ranks {
+
+class Upstream {
+ public:
+  virtual ~Upstream() = default;
+  virtual void Open(std::uint64_t request, const ControlMsg& start) = 0;
+  virtual void Count(std::uint64_t request, std::uint64_t rows) = 0;
+  // True when a batch for `request` may be handed over now (a credit is available).
+  virtual bool Ready(std::uint64_t request) = 0;
+  virtual void Batch(std::uint64_t request, engine::Batch batch) = 0;
+  virtual void Done(std::uint64_t request, const StatusMsg& done) = 0;
+};
+
+class DataRole {
+ public:
+  DataRole(int world_rank, const engine::Table& table, const io::PartitionInfo& partition,
+           Upstream& upstream);
+  DataRole(const DataRole&) = delete;
+  DataRole& operator=(const DataRole&) = delete;
+  ~DataRole();
+
+  // Plans and filters (bounded: one pass over the partition), then reports the count.
+  void Start(const ControlMsg& start);
+  // Stops producing for `request` and reports Done(kCancelled); unknown ids are ignored (the
+  // request already ended here).
+  void Cancel(std::uint64_t request);
+  // Produces one batch of one ready request. Returns false when nothing could be done.
+  bool Step();
+  bool Busy() const { return !runs_.empty(); }
+
+ private:
+  struct Run;
+  void Finish(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it, Outcome outcome,
+              const std::string& error);
+  std::string Where() const;
+
+  int rank_;
+  const engine::Table& table_;
+  io::PartitionInfo partition_;
+  Upstream& upstream_;
+  std::map<std::uint64_t, std::unique_ptr<Run>> runs_;
+  std::uint64_t cursor_ = 0;  // round-robin: the next request served is the first id > cursor_
+};
+
+}  // namespace plume::ranks

@@ -1,0 +1,284 @@
+#include "ranks/gateway.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <exception>
+#include <iterator>
+#include <limits>
+#include <utility>
+
+#include "engine/query.h"
+#include "ranks/gateway_request.h"
+
+namespace plume::ranks {
+
+using frontend::RequestState;
+
+Gateway::Gateway(const Comms& comms, const Layout& layout, const io::Manifest& manifest,
+                 const GatewayOptions& options)
+    : comms_(comms),
+      layout_(layout),
+      manifest_(manifest),
+      options_(options),
+      out_(comms.upper),
+      epoch_(std::chrono::steady_clock::now()) {}
+
+Gateway::~Gateway() = default;
+
+double Gateway::Now() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_).count();
+}
+
+Gateway::Request* Gateway::Find(std::uint64_t id) {
+  auto it = requests_.find(id);
+  return it == requests_.end() ? nullptr : it->second.get();
+}
+
+std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
+                              std::shared_ptr<frontend::ResultSink> sink) {
+  const std::uint64_t id = next_id_++;
+  auto owned = std::make_unique<Request>();
+  Request& req = *owned;
+  requests_[id] = std::move(owned);
+  req.info.id = id;
+  req.info.sql = sql;
+  req.info.submitted_s = Now();
+  for (int r = 1; r < layout_.world; ++r) req.info.ranks.push_back({r, 0, 0, false});
+  req.sink = std::move(sink);
+  req.options = options;
+  if (options.timeout_s > 0) req.deadline_s = req.info.submitted_s + options.timeout_s;
+  try {
+    req.plan = engine::Plan::Parse(sql);
+    req.info.fields = req.plan->output();
+  } catch (const engine::SqlError& e) {
+    std::string where =
+        e.position() > 0 ? " (at character " + std::to_string(e.position()) + ")" : "";
+    Finish(req, RequestState::kFailed, "Error: " + std::string(e.what()) + where);
+    return id;
+  } catch (const std::exception& e) {
+    Finish(req, RequestState::kFailed, "Error: " + std::string(e.what()));
+    return id;
+  }
+  queue_.push_back(id);
+  Admit();
+  if (static_cast<int>(queue_.size()) > options_.queue_limit) {
+    Finish(req, RequestState::kFailed,
+           "Error: statement refused: " + std::to_string(options_.max_running) +
+               " statements are running and " + std::to_string(options_.queue_limit) +
+               " are queued (the --queue-limit)");
+  }
+  return id;
+}
+
+void Gateway::Admit() {
+  int running = 0;
+  for (const auto& [id, req] : requests_) {
+    if (req->info.state == RequestState::kRunning) ++running;
+  }
+  while (running < options_.max_running && !queue_.empty()) {
+    Request* req = Find(queue_.front());
+    queue_.pop_front();
+    if (req == nullptr || req->finished()) continue;
+    Start(*req);
+    ++running;
+  }
+}
+
+void Gateway::Start(Request& req) {
+  const std::size_t leaders = layout_.leaders.size();
+  req.started = true;
+  req.info.state = RequestState::kRunning;
+  req.info.started_s = Now();
+  req.streams.assign(leaders, {});
+  req.credits_due.assign(leaders, 0);
+  notify_.push_back(req.info.id);
+  try {
+    req.merge = std::make_unique<MergeStage>(*req.plan, leaders, true);
+    req.chunker = std::make_unique<Chunker>(req.options.chunk_rows);
+    ControlMsg start{ControlKind::kStart, req.info.id, req.plan->Serialize(), options_.batch_rows,
+                     options_.window};
+    const std::string bytes = EncodeControl(start);
+    for (std::size_t j = 0; j < leaders; ++j)
+      out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
+  } catch (const std::exception& e) {
+    Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
+    return;
+  }
+  if (req.plan->limit() && *req.plan->limit() == 0) {
+    SetTotals(req, 0);
+    Finish(req, RequestState::kCompleted, "");
+  }
+}
+
+void Gateway::SetTotals(Request& req, std::uint64_t rows) {
+  req.info.rows_total = rows;
+  req.info.rows_total_known = true;
+  const std::uint64_t chunk = std::max<std::uint64_t>(1, req.options.chunk_rows);
+  req.info.chunks_total = (rows + chunk - 1) / chunk;
+}
+
+void Gateway::Finish(Request& req, RequestState state, const std::string& error) {
+  if (req.finished()) return;
+  if (req.info.state == RequestState::kQueued) {
+    queue_.erase(std::remove(queue_.begin(), queue_.end(), req.info.id), queue_.end());
+  }
+  req.info.state = state;
+  req.info.error = error;
+  req.info.finished_s = Now();
+  if (state == RequestState::kCompleted && !req.info.rows_total_known) {
+    SetTotals(req, req.info.rows_delivered);
+  }
+  req.merge.reset();
+  req.chunker.reset();
+  if (req.started && !req.AllClosed()) {
+    // Stop the work everywhere; frames still in flight are counted and dropped on arrival.
+    const std::string bytes = EncodeControl({ControlKind::kCancel, req.info.id, {}, 0, 0});
+    for (std::size_t j = 0; j < req.streams.size(); ++j) {
+      out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
+    }
+  }
+  notify_.push_back(req.info.id);
+  CheckDrained(req);
+}
+
+void Gateway::CheckDrained(Request& req) {
+  if (req.finished() && req.drained_s < 0 && (!req.started || req.AllClosed())) {
+    req.drained_s = Now();
+  }
+}
+
+bool Gateway::Cancel(std::uint64_t id, const std::string& reason) {
+  Request* req = Find(id);
+  if (req == nullptr || req->finished()) return false;
+  Finish(*req, RequestState::kCancelled, reason.empty() ? "cancelled by user" : reason);
+  return true;
+}
+
+bool Gateway::Step() {
+  out_.Progress();
+  bool worked = false;
+  while (std::optional<Message> m = TryReceive(comms_.upper, Tag::kStatus)) {
+    worked = true;
+    HandleStatus(m->source, DecodeStatus(m->bytes));
+  }
+  const std::size_t max_frames = 4 * layout_.leaders.size();
+  for (std::size_t i = 0; i < max_frames; ++i) {
+    std::optional<Message> m = TryReceive(comms_.upper, Tag::kData);
+    if (!m) break;
+    worked = true;
+    HandleFrame(m->source, std::move(m->bytes));
+  }
+  Admit();
+  CheckDeadlines();
+  if (!notify_.empty()) {
+    worked = true;
+    Notify();
+  }
+  Expire();
+  return worked;
+}
+
+void Gateway::Poll(double max_wait_s) {
+  const double until = Now() + std::max(0.0, max_wait_s);
+  for (;;) {
+    if (Step()) {
+      backoff_.Worked();
+      return;
+    }
+    const double left = until - Now();
+    if (left <= 0) return;
+    backoff_.Idle(std::chrono::microseconds(static_cast<std::int64_t>(left * 1e6) + 1));
+  }
+}
+
+void Gateway::CheckDeadlines() {
+  const double now = Now();
+  for (auto& [id, req] : requests_) {
+    if (!req->finished() && now > req->deadline_s) {
+      char text[64];
+      std::snprintf(text, sizeof(text), "%g", req->options.timeout_s);
+      Finish(*req, RequestState::kFailed,
+             "Error: statement timed out after " + std::string(text) + " s (statement timeout)");
+    }
+  }
+}
+
+// Sink calls are made here only, so a sink never runs inside Submit or Cancel.
+void Gateway::Notify() {
+  std::deque<std::uint64_t> due;
+  due.swap(notify_);
+  for (std::uint64_t id : due) {
+    Request* req = Find(id);
+    if (req == nullptr) continue;
+    if (req->started && !req->begun && !req->ended) {
+      req->begun = true;
+      req->sink->Begin(req->info);
+    }
+    if (req->finished() && !req->ended) {
+      req->ended = true;
+      req->sink->End(req->info);
+    }
+  }
+}
+
+void Gateway::Expire() {
+  const double now = Now();
+  for (auto it = requests_.begin(); it != requests_.end();) {
+    const Request& req = *it->second;
+    bool old = req.finished() && req.ended && req.drained_s >= 0 &&
+               now - req.info.finished_s > options_.ttl_s;
+    it = old ? requests_.erase(it) : std::next(it);
+  }
+}
+
+std::optional<frontend::RequestInfo> Gateway::Status(std::uint64_t id) const {
+  auto it = requests_.find(id);
+  if (it == requests_.end()) return std::nullopt;
+  return it->second->info;
+}
+
+std::vector<frontend::RequestInfo> Gateway::List() const {
+  std::vector<frontend::RequestInfo> list;
+  for (const auto& [id, req] : requests_) list.push_back(req->info);
+  return list;
+}
+
+bool Gateway::Busy() const {
+  if (!notify_.empty()) return true;
+  return std::any_of(requests_.begin(), requests_.end(),
+                     [](const auto& entry) { return !entry.second->finished(); });
+}
+
+frontend::Backend::WorldInfo Gateway::World() const {
+  return WorldInfo{layout_.world, layout_.leaders, static_cast<int>(manifest_.partitions.size()),
+                   manifest_.total_rows};
+}
+
+std::optional<double> Gateway::DrainedAt(std::uint64_t id) const {
+  auto it = requests_.find(id);
+  if (it == requests_.end() || it->second->drained_s < 0) return std::nullopt;
+  return it->second->drained_s;
+}
+
+void Gateway::Shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  for (auto& [id, req] : requests_) {
+    if (!req->finished()) Finish(*req, RequestState::kCancelled, "cancelled: gateway shut down");
+  }
+  Notify();
+  auto undrained = [&] {
+    return std::any_of(requests_.begin(), requests_.end(),
+                       [](const auto& e) { return e.second->drained_s < 0; });
+  };
+  const double give_up = Now() + 30;
+  while (undrained() && Now() < give_up) Poll(0.01);
+  const std::string bytes = EncodeControl({ControlKind::kShutdown, 0, {}, 0, 0});
+  for (std::size_t j = 0; j < layout_.leaders.size(); ++j) {
+    out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
+  }
+  out_.Drain();
+}
+
+}  // namespace plume::ranks

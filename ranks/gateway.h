@@ -1,0 +1,98 @@
+// ranks::Gateway: world rank 0's side of the runtime, the frontend::Backend the prompt and the
+// one-shot/batch modes drive.
+//
+// It parses and plans each statement, admits at most max_running at once (more wait as queued,
+// beyond queue_limit they are refused), sends the plan to the team leaders, merges the leaders'
+// streams (engine::Merger, final), cuts the result into chunks of exactly chunk_rows rows and
+// hands them to the request's ResultSink in order. Credits go back to a leader only once its
+// batch has been merged and the resulting chunks handed to the sink, so the gateway's memory
+// per request is bounded by leaders x window batches, not by the size of the result.
+//
+// Threading: single-threaded, on world rank 0, after Runtime startup. Every ResultSink call is
+// made from inside Poll() (never from Submit or Cancel). Nothing throws for a bad statement.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "io/manifest.h"
+#include "ranks/frontend/backend.h"
+#include "ranks/protocol.h"
+#include "ranks/topology.h"
+#include "ranks/transport.h"
+
+namespace plume::ranks {
+
+struct GatewayOptions {
+  int max_running = 4;              // statements running at once (admission)
+  int queue_limit = 64;             // statements waiting beyond that; more are refused
+  double ttl_s = 60;                // finished requests stay listed this long
+  std::uint32_t batch_rows = 8192;  // rows per batch a data rank produces
+  std::uint32_t window = 4;         // unacknowledged batches per sender and request
+};
+
+class Gateway : public frontend::Backend {
+ public:
+  // `comms` and `layout` must outlive the Gateway. Call on world rank 0 only.
+  Gateway(const Comms& comms, const Layout& layout, const io::Manifest& manifest,
+          const GatewayOptions& options);
+  ~Gateway() override;
+  Gateway(const Gateway&) = delete;
+  Gateway& operator=(const Gateway&) = delete;
+
+  std::uint64_t Submit(const std::string& sql, const Options& options,
+                       std::shared_ptr<frontend::ResultSink> sink) override;
+  bool Cancel(std::uint64_t id, const std::string& reason) override;
+  void Poll(double max_wait_s) override;
+  std::optional<frontend::RequestInfo> Status(std::uint64_t id) const override;
+  std::vector<frontend::RequestInfo> List() const override;
+  bool Busy() const override;
+  WorldInfo World() const override;
+  double Now() const override;
+
+  // When every rank confirmed it stopped working on `id` (stream ends received from every
+  // leader): that time on Now()'s clock; nullopt while some rank may still work on it.
+  std::optional<double> DrainedAt(std::uint64_t id) const;
+  // Ends every request (cancelling running ones), polls until every rank is idle, then tells
+  // every rank to exit. Blocking; call once, before MPI finalization.
+  void Shutdown();
+
+ private:
+  struct Request;
+  Request* Find(std::uint64_t id);
+  bool Step();
+  void Admit();
+  void Start(Request& req);
+  void HandleStatus(int leader, const StatusMsg& status);
+  void HandleFrame(int leader, std::string frame);
+  void StreamProgress(Request& req, std::size_t leader);
+  void Deliver(Request& req);
+  void Emit(Request& req, engine::Batch chunk);
+  void SetTotals(Request& req, std::uint64_t rows);
+  void Finish(Request& req, frontend::RequestState state, const std::string& error);
+  void CheckDrained(Request& req);
+  void CheckDeadlines();
+  void Notify();
+  void Expire();
+
+  const Comms& comms_;
+  const Layout& layout_;
+  io::Manifest manifest_;
+  GatewayOptions options_;
+  Outbox out_;
+  IdleBackoff backoff_;
+  std::chrono::steady_clock::time_point epoch_;
+  std::uint64_t next_id_ = 1;
+  std::map<std::uint64_t, std::unique_ptr<Request>> requests_;
+  std::deque<std::uint64_t> queue_;
+  std::deque<std::uint64_t> notify_;  // requests with sink calls (Begin/End) due in Poll
+  bool shut_down_ = false;
+};
+
+}  // namespace plume::ranks

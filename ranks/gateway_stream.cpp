@@ -1,0 +1,134 @@
+// The gateway's receive side: counts, stream ends, frames, merging, chunking and delivery.
+#include <algorithm>
+#include <exception>
+#include <string_view>
+#include <utility>
+
+#include "ranks/gateway.h"
+#include "ranks/gateway_request.h"
+
+namespace plume::ranks {
+
+using frontend::RequestState;
+
+void Gateway::HandleStatus(int source, const StatusMsg& st) {
+  Request* req = Find(st.request);
+  if (req == nullptr || !req->started) return;
+  const std::size_t leader = static_cast<std::size_t>(source - 1);
+  frontend::RankProgress* rank = nullptr;
+  if (st.rank >= 1 && st.rank < layout_.world) rank = &req->info.ranks[st.rank - 1];
+  switch (st.kind) {
+    case StatusKind::kCount:
+      if (rank == nullptr) return;
+      rank->rows_total = st.rows;
+      ++req->counts;
+      req->count_sum += st.rows;
+      if (req->counts == req->info.ranks.size() && !req->plan->aggregate() && !req->finished()) {
+        std::uint64_t total = req->count_sum;
+        if (req->plan->limit()) total = std::min<std::uint64_t>(total, *req->plan->limit());
+        SetTotals(*req, total);
+      }
+      return;
+    case StatusKind::kRankDone:
+      if (rank != nullptr) {
+        rank->rows_sent = st.rows;
+        rank->done = true;
+      }
+      if (st.outcome == Outcome::kFailed) Finish(*req, RequestState::kFailed, st.error);
+      return;
+    case StatusKind::kStreamDone:
+      if (leader >= req->streams.size()) return;
+      req->streams[leader].expected = st.batches;
+      if (st.outcome == Outcome::kFailed) Finish(*req, RequestState::kFailed, st.error);
+      StreamProgress(*req, leader);
+      return;
+  }
+}
+
+void Gateway::HandleFrame(int source, std::string frame) {
+  const FrameHeader header = PeekFrame(frame);
+  Request* req = Find(header.request);
+  const std::size_t leader = static_cast<std::size_t>(source - 1);
+  if (req == nullptr || !req->started || leader >= req->streams.size()) return;
+  ++req->streams[leader].received;
+  if (!req->finished()) {
+    req->info.bytes_received += frame.size();
+    const bool forwarded = !req->plan->aggregate() && !req->plan->ordered();
+    if (forwarded && header.origin >= 1 && header.origin < layout_.world) {
+      frontend::RankProgress& rank = req->info.ranks[header.origin - 1];
+      if (!rank.done) rank.rows_sent += header.rows;
+    }
+    try {
+      std::string_view body(frame);
+      req->merge->Add(leader, engine::DecodeBatch(body.substr(sizeof(FrameHeader))));
+      Deliver(*req);
+    } catch (const std::exception& e) {
+      Finish(*req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
+    }
+  }
+  StreamProgress(*req, leader);
+}
+
+// Closes a leader's stream once its end arrived and every frame it announced is in.
+void Gateway::StreamProgress(Request& req, std::size_t leader) {
+  Request::Stream& s = req.streams[leader];
+  if (s.closed || !s.expected || s.received < *s.expected) return;
+  s.closed = true;
+  if (!req.finished()) {
+    try {
+      req.merge->Close(leader);
+      Deliver(req);
+    } catch (const std::exception& e) {
+      Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
+    }
+  }
+  CheckDrained(req);
+}
+
+// Feeds the merger, hands every full chunk to the sink, completes the request when all is
+// merged (or its LIMIT is reached), then returns the credits of the batches consumed.
+void Gateway::Deliver(Request& req) {
+  if (req.finished()) return;
+  req.merge->Feed([&](std::size_t input) { ++req.credits_due[input]; });
+  const std::optional<std::uint64_t> limit = req.plan->limit();
+  auto left = [&]() -> std::uint64_t {
+    if (!limit) return std::numeric_limits<std::uint64_t>::max();
+    std::uint64_t have = req.info.rows_delivered + req.chunker->Held();
+    return *limit > have ? *limit - have : 0;
+  };
+  engine::Batch batch;
+  engine::Batch chunk;
+  while (!req.finished() && left() > 0 &&
+         req.merge->Pop(std::min<std::uint64_t>(req.chunker->Room(), left()), &batch)) {
+    req.chunker->Add(std::move(batch));
+    while (!req.finished() && req.chunker->Take(false, &chunk)) Emit(req, std::move(chunk));
+  }
+  if (req.finished()) return;
+  if (left() == 0 || (req.AllClosed() && req.merge->Done())) {
+    while (!req.finished() && req.chunker->Take(true, &chunk)) Emit(req, std::move(chunk));
+    if (!req.finished()) Finish(req, RequestState::kCompleted, "");
+    return;
+  }
+  for (std::size_t j = 0; j < req.credits_due.size(); ++j) {
+    if (req.credits_due[j] > 0 && !req.streams[j].closed) {
+      out_.SendCredit(static_cast<int>(j + 1), req.info.id, req.credits_due[j]);
+    }
+    req.credits_due[j] = 0;
+  }
+}
+
+void Gateway::Emit(Request& req, engine::Batch chunk) {
+  if (!req.begun) {
+    req.begun = true;
+    req.sink->Begin(req.info);
+  }
+  req.info.rows_delivered += chunk.rows;
+  ++req.info.chunks_delivered;
+  if (req.info.first_chunk_s < 0) req.info.first_chunk_s = Now();
+  std::string error;
+  if (!req.sink->Chunk(chunk, req.info, &error)) {
+    Finish(req, RequestState::kCancelled, error.empty() ? "cancelled by the output" : error);
+  }
+}
+
+}  // namespace plume::ranks

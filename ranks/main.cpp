@@ -1,0 +1,64 @@
+// The `plume` binary: `mpirun -n N plume --data DIR [...]`. World rank 0 runs the front end
+// (prompt, -c, -f) over ranks::Gateway; every other rank serves its partition until the
+// gateway shuts the job down. Exit code: the front end's on rank 0, 0 elsewhere; startup
+// failures exit 1 on every rank, bad options 2.
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/environment.hpp>
+#include <cstdio>
+#include <exception>
+#include <string>
+
+#include "ranks/frontend/options.h"
+#include "ranks/frontend/run.h"
+#include "ranks/runtime.h"
+
+namespace {
+
+plume::ranks::RuntimeOptions ToRuntime(const plume::frontend::CliOptions& cli) {
+  plume::ranks::RuntimeOptions options;
+  options.data_dir = cli.data_dir;
+  options.leaders = cli.leaders;
+  options.gateway.max_running = cli.max_running;
+  options.gateway.queue_limit = cli.queue_limit;
+  options.gateway.ttl_s = cli.ttl_s;
+  return options;
+}
+
+int Serve(boost::mpi::communicator& world, const plume::frontend::CliOptions& cli) {
+  plume::ranks::Runtime runtime(world, ToRuntime(cli));
+  if (!runtime.is_gateway()) {
+    runtime.Serve();
+    return 0;
+  }
+  int code = plume::frontend::Run(runtime.gateway(), cli);
+  runtime.Shutdown();
+  return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  boost::mpi::environment env(argc, argv, boost::mpi::threading::single);
+  boost::mpi::communicator world;
+  const bool gateway = world.rank() == 0;
+  std::string error;
+  auto cli = plume::frontend::ParseCli(argc, argv, &error);
+  if (!cli) {
+    if (gateway) std::fprintf(stderr, "%s\n", error.c_str());
+    return 2;
+  }
+  if (cli->help) {
+    if (gateway) std::fputs(plume::frontend::CliUsage().c_str(), stdout);
+    return 0;
+  }
+  try {
+    return Serve(world, *cli);
+  } catch (const plume::ranks::StartupError& e) {
+    if (gateway) std::fprintf(stderr, "%s\n", e.what());
+    return 1;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "plume: rank %d: fatal: %s\n", world.rank(), e.what());
+    env.abort(1);
+  }
+  return 1;
+}

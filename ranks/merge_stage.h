@@ -1,0 +1,73 @@
+// Buffering around engine::Merger for one request on a leader (final = false) or the gateway
+// (final = true), and the gateway's Chunker that cuts a row stream into exact-size chunks.
+//
+// Flow control: MergeStage keeps each input's received batches in its own queue and pushes
+// them into the Merger only when the Merger can use them (any time for a streaming merge, only
+// the input Waiting() names for an ordered merge). Feed() reports every batch it pushed, and
+// the caller returns one credit to that input's sender per pushed batch, so a sender can never
+// have more than its window of batches buffered here, whatever the merge waits for.
+// Single-threaded; nothing blocks. Engine errors propagate as std::runtime_error.
+#pragma once
+
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <vector>
+
+#include "engine/batch.h"
+#include "engine/query.h"
+
+namespace plume::ranks {
+
+class MergeStage {
+ public:
+  MergeStage(const engine::Plan& plan, std::size_t inputs, bool final);
+  MergeStage(const MergeStage&) = delete;
+  MergeStage& operator=(const MergeStage&) = delete;
+
+  void Add(std::size_t input, engine::Batch batch);
+  // No batch will be Add()ed for `input` after this.
+  void Close(std::size_t input);
+  // Pushes what the Merger can use now; calls consumed(input) once per batch pushed.
+  void Feed(const std::function<void(std::size_t)>& consumed);
+  bool Pop(std::size_t max_rows, engine::Batch* out) { return merger_.Pop(max_rows, out); }
+  bool Done() const { return merger_.Done(); }
+  std::size_t queued() const;
+  std::size_t queued(std::size_t input) const { return inputs_.at(input).queue.size(); }
+
+ private:
+  struct Input {
+    std::deque<engine::Batch> queue;
+    bool closed = false;         // no more Add()
+    bool merger_closed = false;  // Merger::Close called
+  };
+  bool PushOne(std::size_t input, const std::function<void(std::size_t)>& consumed);
+
+  engine::Merger merger_;
+  bool ordered_;
+  std::vector<Input> inputs_;
+};
+
+// Appends rows [begin, begin + count) of `src` to *dst (which must have the same column types,
+// or no columns yet).
+void AppendRows(const engine::Batch& src, std::size_t begin, std::size_t count, engine::Batch* dst);
+
+// Cuts a stream of batches into chunks of exactly chunk_rows rows (the last may be shorter).
+class Chunker {
+ public:
+  explicit Chunker(std::size_t chunk_rows) : chunk_rows_(chunk_rows == 0 ? 1 : chunk_rows) {}
+  // Rows the pending chunk still needs to be full.
+  std::size_t Room() const { return chunk_rows_ - pending_.rows; }
+  // Rows added but not taken yet.
+  std::size_t Held() const;
+  void Add(engine::Batch batch);
+  // Moves a full chunk into *out; with flush, also a short last one. False when none.
+  bool Take(bool flush, engine::Batch* out);
+
+ private:
+  std::size_t chunk_rows_;
+  engine::Batch pending_;
+  std::deque<engine::Batch> full_;
+};
+
+}  // namespace plume::ranks

@@ -1,0 +1,64 @@
+#include "ranks/protocol.h"
+
+#include <boost/archive/binary_iarchive.hpp>
+#include <boost/archive/binary_oarchive.hpp>
+#include <boost/serialization/string.hpp>
+#include <cstring>
+#include <sstream>
+#include <stdexcept>
+
+namespace plume::ranks {
+namespace {
+
+constexpr unsigned kArchiveFlags = boost::archive::no_header | boost::archive::no_tracking;
+
+template <class T>
+std::string Encode(const T& msg) {
+  std::ostringstream os;
+  {
+    boost::archive::binary_oarchive ar(os, kArchiveFlags);
+    ar << msg;
+  }
+  return std::move(os).str();
+}
+
+template <class T>
+T Decode(std::string_view bytes, const char* what) {
+  T msg;
+  try {
+    std::istringstream is{std::string(bytes)};
+    boost::archive::binary_iarchive ar(is, kArchiveFlags);
+    ar >> msg;
+  } catch (const std::exception& e) {
+    throw std::runtime_error(std::string("malformed ") + what + " message (" +
+                             std::to_string(bytes.size()) + " bytes): " + e.what());
+  }
+  return msg;
+}
+
+}  // namespace
+
+std::string EncodeControl(const ControlMsg& msg) { return Encode(msg); }
+ControlMsg DecodeControl(std::string_view bytes) { return Decode<ControlMsg>(bytes, "control"); }
+std::string EncodeStatus(const StatusMsg& msg) { return Encode(msg); }
+StatusMsg DecodeStatus(std::string_view bytes) { return Decode<StatusMsg>(bytes, "status"); }
+
+FrameHeader PeekFrame(std::string_view bytes) {
+  FrameHeader header;
+  if (bytes.size() < sizeof(FrameHeader)) {
+    throw std::runtime_error("malformed data frame: " + std::to_string(bytes.size()) +
+                             " bytes, shorter than its header");
+  }
+  std::memcpy(&header, bytes.data(), sizeof(header));
+  if (header.magic != FrameHeader::kMagic) {
+    throw std::runtime_error("malformed data frame: bad magic");
+  }
+  return header;
+}
+
+void RewriteFrame(const FrameHeader& header, std::string* frame) {
+  if (frame->size() < sizeof(FrameHeader)) frame->resize(sizeof(FrameHeader));
+  std::memcpy(frame->data(), &header, sizeof(header));
+}
+
+}  // namespace plume::ranks

@@ -1,0 +1,98 @@
+// The wire protocol between the gateway, team leaders and data ranks (docs/PROTOCOL.md).
+//
+// Every message is one contiguous byte buffer sent with one isend:
+//   - control/status messages: a Boost.Serialization binary archive of the structs below;
+//   - batch frames (Tag::kData): a fixed 32-byte FrameHeader followed by engine::EncodeBatch
+//     bytes, so no per-row serialization pass is paid;
+//   - credits (Tag::kCredit): a fixed 16-byte CreditMsg.
+// MPI orders messages only per (source, tag, communicator). Start and Cancel travel on the
+// same tag (kControl), so a Cancel never overtakes its Start; StatusMsg::batches says how many
+// frames precede an end-of-stream, so a status that overtakes data is still correct.
+// Nothing here blocks. Decode* throw std::runtime_error on a malformed buffer.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace plume::ranks {
+
+enum class Tag : int {
+  kControl = 1,  // gateway -> leaders -> team: ControlMsg (start, cancel, shutdown)
+  kStatus = 2,   // team -> leader -> gateway: StatusMsg (count, rank done, stream done)
+  kData = 3,     // team -> leader -> gateway: FrameHeader + encoded batch
+  kCredit = 4,   // receiver -> sender: CreditMsg (batches consumed)
+};
+
+inline int TagValue(Tag tag) { return static_cast<int>(tag); }
+
+enum class ControlKind : std::uint8_t { kStart, kCancel, kShutdown };
+
+struct ControlMsg {
+  ControlKind kind = ControlKind::kStart;
+  std::uint64_t request = 0;
+  std::string plan;              // kStart: engine::Plan::Serialize()
+  std::uint32_t batch_rows = 0;  // kStart: rows per batch a data rank produces
+  std::uint32_t window = 0;      // kStart: unacknowledged batches allowed per sender
+
+  template <class Archive>
+  void serialize(Archive& ar, unsigned /*version*/) {
+    ar& kind& request& plan& batch_rows& window;
+  }
+};
+
+enum class StatusKind : std::uint8_t {
+  kCount,       // `rank` will emit `rows` rows for `request` (sent before any of its frames)
+  kRankDone,    // `rank` stopped producing: sent `rows` rows; outcome + error
+  kStreamDone,  // the sender's stream to this receiver ends after `batches` frames
+};
+
+enum class Outcome : std::uint8_t { kOk, kCancelled, kFailed };
+
+struct StatusMsg {
+  StatusKind kind = StatusKind::kCount;
+  std::uint64_t request = 0;
+  std::int32_t rank = 0;  // world rank the figures are about
+  std::uint64_t rows = 0;
+  std::uint64_t batches = 0;
+  Outcome outcome = Outcome::kOk;
+  std::string error;  // kFailed: "rank N: what went wrong"
+
+  template <class Archive>
+  void serialize(Archive& ar, unsigned /*version*/) {
+    ar& kind& request& rank& rows& batches& outcome& error;
+  }
+};
+
+// Prefix of every data frame. `origin` is the world rank whose partition produced the rows
+// when the frame is forwarded unchanged, or the leader when it holds merged rows.
+struct FrameHeader {
+  std::uint64_t request = 0;
+  std::uint64_t sequence = 0;  // 0-based per (request, sender)
+  std::uint32_t rows = 0;
+  std::int32_t origin = 0;
+  std::uint32_t magic = kMagic;
+  std::uint32_t reserved = 0;
+
+  static constexpr std::uint32_t kMagic = 0x504c4d46;  // "PLMF"
+};
+static_assert(sizeof(FrameHeader) == 32);
+
+struct CreditMsg {
+  std::uint64_t request = 0;
+  std::uint64_t batches = 0;
+};
+static_assert(sizeof(CreditMsg) == 16);
+
+std::string EncodeControl(const ControlMsg& msg);
+ControlMsg DecodeControl(std::string_view bytes);
+std::string EncodeStatus(const StatusMsg& msg);
+StatusMsg DecodeStatus(std::string_view bytes);
+
+// Reads the header of a frame; throws if the buffer is shorter than a header or the magic is
+// wrong. The batch bytes start at bytes.substr(sizeof(FrameHeader)).
+FrameHeader PeekFrame(std::string_view bytes);
+// Overwrites the header of an already-built frame (used by leaders that forward unchanged).
+void RewriteFrame(const FrameHeader& header, std::string* frame);
+
+}  // namespace plume::ranks

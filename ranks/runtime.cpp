@@ -1,0 +1,98 @@
+#include "ranks/runtime.h"
+
+#include <boost/mpi/collectives.hpp>
+#include <boost/serialization/string.hpp>
+#include <boost/serialization/vector.hpp>
+#include <map>
+
+#include "io/partition_reader.h"
+#include "ranks/worker.h"
+
+namespace plume::ranks {
+namespace {
+
+// What this rank can set up on its own; returns "" or why it failed.
+std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layout* layout,
+                        io::Manifest* manifest, io::PartitionInfo* partition,
+                        engine::Table* table) {
+  try {
+    *layout = Layout::Make(world, options.leaders);
+    *manifest = io::ReadManifest(options.data_dir);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  const std::size_t parts = manifest->partitions.size();
+  if (parts != static_cast<std::size_t>(world - 1)) {
+    return "data set " + options.data_dir + " has " + std::to_string(parts) +
+           " partitions but mpirun started " + std::to_string(world) +
+           " ranks: plume needs one rank per partition plus the gateway (mpirun -n " +
+           std::to_string(parts + 1) + ")";
+  }
+  if (rank == 0) return "";
+  const io::PartitionInfo* mine = nullptr;
+  for (const io::PartitionInfo& p : manifest->partitions) {
+    if (p.index == rank - 1) mine = &p;
+  }
+  if (mine == nullptr) {
+    return "manifest of " + options.data_dir + " lists no partition " + std::to_string(rank - 1);
+  }
+  *partition = *mine;
+  try {
+    *table = io::LoadPartition(options.data_dir + "/" + mine->file);
+  } catch (const std::exception& e) {
+    return "cannot load partition " + std::to_string(rank - 1) + ": " + e.what();
+  }
+  return "";
+}
+
+// Rank 0: one message for all failures ("Error: ..." once when every rank says the same).
+std::string Summarize(const std::vector<std::string>& errors) {
+  std::map<std::string, std::vector<int>> by_text;
+  for (std::size_t r = 0; r < errors.size(); ++r) {
+    if (!errors[r].empty()) by_text[errors[r]].push_back(static_cast<int>(r));
+  }
+  if (by_text.empty()) return "";
+  if (by_text.size() == 1 && by_text.begin()->second.size() == errors.size()) {
+    return "Error: " + by_text.begin()->first;
+  }
+  std::string text = "Error: startup failed";
+  for (const auto& [what, ranks] : by_text) {
+    std::string who;
+    for (int r : ranks) {
+      if (!who.empty()) who += ',';
+      who += std::to_string(r);
+    }
+    text += "\n  rank " + who + ": " + what;
+  }
+  return text;
+}
+
+}  // namespace
+
+Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& options) {
+  const int rank = world.rank();
+  std::string error =
+      PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &table_);
+  std::vector<std::string> errors;
+  boost::mpi::gather(world, error, errors, 0);
+  std::string summary = rank == 0 ? Summarize(errors) : "";
+  boost::mpi::broadcast(world, summary, 0);
+  if (!summary.empty()) throw StartupError(summary);
+  comms_ = Comms::Split(world, layout_);
+  if (rank == 0) {
+    gateway_ = std::make_unique<Gateway>(comms_, layout_, manifest_, options.gateway);
+  }
+}
+
+Runtime::~Runtime() = default;
+
+void Runtime::Serve() {
+  Worker worker(comms_, layout_, table_, partition_);
+  worker.Run();
+}
+
+void Runtime::Shutdown() {
+  if (gateway_) gateway_->Shutdown();
+}
+
+}  // namespace plume::ranks

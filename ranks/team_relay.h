@@ -1,0 +1,68 @@
+// A team leader's relay: collects the streams of its team (input 0 = the leader's own
+// partition, input i = team rank i), merges them when the plan needs it (partial aggregates,
+// sorted streams, top-k) or forwards the frames unchanged when it does not, and sends the
+// team's one stream to the gateway within the gateway's credit window.
+//
+// Credits: a member's batch is credited back only once it left this relay (sent upward, or
+// pushed into the Merger when the Merger can use it), so each member has at most `window`
+// batches here and the relay's memory is bounded by (team size + 1) x window batches.
+// Cancel: forwarded to the team; frames that still arrive for the request are counted and
+// dropped; kStreamDone(kCancelled) goes up once every member confirmed and its frames are in.
+// Single-threaded; nothing blocks.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "engine/batch.h"
+#include "ranks/data_role.h"
+#include "ranks/protocol.h"
+#include "ranks/transport.h"
+
+namespace plume::ranks {
+
+class TeamRelay : public Upstream {
+ public:
+  // team_out: sends to members (team comm); upper_out: sends to the gateway (upper comm, rank 0).
+  TeamRelay(int world_rank, int team_size, Outbox& team_out, Outbox& upper_out);
+  ~TeamRelay() override;
+  TeamRelay(const TeamRelay&) = delete;
+  TeamRelay& operator=(const TeamRelay&) = delete;
+
+  // Control from the gateway: starts tracking / cancels (forwarding to members is the caller's
+  // job because the raw control bytes are forwarded unchanged).
+  void Cancel(std::uint64_t request);
+  void OnCredit(const CreditMsg& credit);
+  void OnMemberStatus(int team_rank, const StatusMsg& status);
+  void OnMemberFrame(int team_rank, std::string frame);
+  // Sends what the gateway's credits allow and finishes completed streams. True if it worked.
+  bool Pump();
+  bool Busy() const { return !relays_.empty(); }
+
+  // Upstream for the leader's own DataRole (input 0).
+  void Open(std::uint64_t request, const ControlMsg& start) override;
+  void Count(std::uint64_t request, std::uint64_t rows) override;
+  bool Ready(std::uint64_t request) override;
+  void Batch(std::uint64_t request, engine::Batch batch) override;
+  void Done(std::uint64_t request, const StatusMsg& done) override;
+
+ private:
+  struct Relay;
+  Relay* Find(std::uint64_t request);
+  void InputDone(Relay& relay, std::size_t input);
+  void Fail(Relay& relay, const std::string& error);
+  bool PumpOne(std::uint64_t request, Relay& relay);
+  void SendUp(Relay& relay, std::string frame, std::uint32_t rows, int origin);
+  void ForwardStatus(const StatusMsg& status);
+
+  int rank_;
+  int team_size_;
+  Outbox& team_out_;
+  Outbox& upper_out_;
+  std::map<std::uint64_t, std::unique_ptr<Relay>> relays_;
+  std::string scratch_;
+};
+
+}  // namespace plume::ranks

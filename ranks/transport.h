@@ -1,0 +1,73 @@
+// Owned nonblocking sends, probe-then-receive of byte messages, and the idle backoff every
+// role loop uses. Only ranks/ includes Boost.MPI.
+//
+// Ownership: an Outbox owns every isend request it starts together with its buffer until
+// MPI_Test reports completion (a Boost.MPI request's destructor neither completes nor cancels
+// the send). Drain() blocks until every owned send completed; call it before MPI_Finalize.
+#pragma once
+
+#include <boost/mpi/communicator.hpp>
+#include <boost/mpi/request.hpp>
+#include <chrono>
+#include <cstdint>
+#include <list>
+#include <optional>
+#include <string>
+
+#include "ranks/protocol.h"
+
+namespace plume::ranks {
+
+class Outbox {
+ public:
+  explicit Outbox(boost::mpi::communicator comm) : comm_(std::move(comm)) {}
+  ~Outbox();  // drains (never throws; MPI errors abort the job anyway)
+  Outbox(const Outbox&) = delete;
+  Outbox& operator=(const Outbox&) = delete;
+
+  // Starts an isend of `bytes` (moved in, kept alive until the send completes).
+  void Send(int dest, Tag tag, std::string bytes);
+  void SendCredit(int dest, std::uint64_t request, std::uint64_t batches);
+  // Tests pending sends and releases the completed ones. Returns how many are still pending.
+  std::size_t Progress();
+  // Blocks until every pending send completed.
+  void Drain();
+  const boost::mpi::communicator& comm() const { return comm_; }
+
+ private:
+  struct Pending {
+    std::string bytes;
+    boost::mpi::request request;
+  };
+  boost::mpi::communicator comm_;
+  std::list<Pending> pending_;  // list: a node's buffer never moves while MPI reads it
+};
+
+struct Message {
+  int source = 0;
+  std::string bytes;
+};
+
+// If a message with `tag` from any source is waiting on `comm`, receives it (the receive
+// cannot block: the message was probed). Otherwise returns nullopt.
+std::optional<Message> TryReceive(const boost::mpi::communicator& comm, Tag tag);
+
+// Idle waiting without burning a core: after work, the next idle calls spin (poll again at
+// once) for kSpin, then sleep with an exponential backoff from kMinSleep to kMaxSleep.
+class IdleBackoff {
+ public:
+  static constexpr std::chrono::microseconds kSpin{60};
+  static constexpr std::chrono::microseconds kMinSleep{20};
+  static constexpr std::chrono::microseconds kMaxSleep{500};
+
+  void Worked() { idle_ = false; }
+  // Called when a poll step found nothing to do. Sleeps at most `cap`.
+  void Idle(std::chrono::microseconds cap = kMaxSleep);
+
+ private:
+  bool idle_ = false;
+  std::chrono::steady_clock::time_point idle_since_;
+  std::chrono::microseconds sleep_{kMinSleep};
+};
+
+}  // namespace plume::ranks

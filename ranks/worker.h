@@ -1,0 +1,35 @@
+// The role loop of every rank but the gateway: a data rank, and on leaders also the team relay.
+//
+// Loop: one poll step (Iprobe control, credits, and on leaders the team's status and frames),
+// then one bounded unit of work (one batch of one request, round-robin; the relay's sends),
+// and when neither found anything an idle backoff that sleeps instead of spinning. Control
+// (start, cancel) is checked with Iprobe between batches, so after a cancel no rank works on the
+// request for longer than one batch.
+#pragma once
+
+#include "engine/table.h"
+#include "io/manifest.h"
+#include "ranks/topology.h"
+
+namespace plume::ranks {
+
+class Worker {
+ public:
+  // `table` (this rank's partition) must outlive the Worker.
+  Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
+         const io::PartitionInfo& partition);
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Blocks, serving requests, until the gateway sends shutdown; waits for its own pending sends
+  // before returning. Throws only on a protocol violation (a malformed control message).
+  void Run();
+
+ private:
+  const Comms& comms_;
+  const Layout& layout_;
+  const engine::Table& table_;
+  io::PartitionInfo partition_;
+};
+
+}  // namespace plume::ranks
