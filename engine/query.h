@@ -53,7 +53,10 @@ class Plan {
   // Inclusive utc range [lo, hi] outside which no row can match (for partition pruning by
   // manifest); the full int64 range when the WHERE clause does not bound utc.
   std::int64_t utc_lo() const;
-  std::int64_t utc_hi() const;
+  std::int64_t utc_hi() const;  // utc_lo() > utc_hi() means no row can match
+  // Names of the table columns the statement reads (schema order). A partition Table needs only
+  // these; PartitionExecution touches no other column.
+  std::vector<std::string> needed_columns() const;
 
   const PlanData& data() const { return *data_; }
 

@@ -1,0 +1,39 @@
+// Vectorized WHERE evaluation over one partition: per kBlockRows block, zone maps first (skip a
+// block no row of which can match, accept a block every row of which matches), then branchless
+// selection-vector loops over the raw arrays; string predicates are evaluated once per
+// dictionary entry and mapped over the codes. Private to engine/.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/plan_data.h"
+#include "engine/table.h"
+
+namespace plume::engine {
+
+class CompiledFilter {
+ public:
+  // columns[i] is the table column of kSchema index i (nullptr when the plan does not need it).
+  // Throws std::runtime_error when a leaf does not fit its column's type.
+  CompiledFilter(const FilterNode& root, const std::vector<const Column*>& columns,
+                 std::size_t rows);
+  ~CompiledFilter();
+  CompiledFilter(const CompiledFilter&) = delete;
+  CompiledFilter& operator=(const CompiledFilter&) = delete;
+
+  // The ascending indices of the rows that pass.
+  std::vector<std::uint32_t> Select() const;
+
+  struct Node;
+
+ private:
+  std::unique_ptr<Node> root_;
+  std::size_t rows_;
+};
+
+// SQL LIKE with '%' (any run) and '_' (one byte); no escape character.
+bool LikeMatch(std::string_view text, std::string_view pattern);
+
+}  // namespace plume::engine

@@ -1,0 +1,57 @@
+// Compiled filter nodes and their leaf kernels. Private to engine/ (filter.cpp, filter_leaf.cpp).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/filter.h"
+
+namespace plume::engine {
+
+// Rows given to a node: a dense range [begin, begin + n) or the listed rows.
+struct Sel {
+  const std::uint32_t* rows = nullptr;  // nullptr = dense
+  std::size_t n = 0;
+  std::uint32_t begin = 0;
+};
+
+enum class ZoneClass { kNone, kSome, kAll };
+
+enum class LeafOp : std::uint8_t {
+  kIntCmp,
+  kIntIn,
+  kDoubleCmp,
+  kDoubleIn,
+  kCodeMask,
+  kIsNull,
+  kIsNotNull,
+  kTrue,
+  kFalse
+};
+
+struct CompiledFilter::Node {
+  FilterNode::Kind kind = FilterNode::Kind::kLeaf;
+  std::vector<std::unique_ptr<Node>> children;
+  LeafOp op = LeafOp::kTrue;
+  const Column* column = nullptr;
+  CmpOp cmp = CmpOp::kEq;
+  bool negated = false;  // kIntIn / kDoubleIn: NOT IN
+  std::int64_t ivalue = 0;
+  double dvalue = 0;
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::uint8_t> mask;     // kCodeMask: 1 per matching dictionary entry
+  std::vector<std::uint32_t> prefix;  // kCodeMask: prefix sums of mask
+  // Scratch for kOr (one block each).
+  mutable std::vector<std::uint32_t> orig, rest, hits;
+  mutable std::vector<std::uint8_t> flags;
+};
+
+// Builds the leaf for `f` on column `c`. Throws std::runtime_error on a type mismatch.
+std::unique_ptr<CompiledFilter::Node> CompileLeaf(const FilterNode& f, const Column* c);
+ZoneClass LeafZone(const CompiledFilter::Node& n, std::size_t block, std::size_t block_rows);
+// Writes the rows of `in` that pass to out (out may equal in.rows); returns their count.
+std::size_t EvalLeaf(const CompiledFilter::Node& n, Sel in, std::uint32_t* out);
+
+}  // namespace plume::engine

@@ -1,0 +1,257 @@
+#include "engine/group_by.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+
+namespace plume::engine {
+namespace {
+
+constexpr std::size_t kChunk = 2048;
+
+std::uint64_t Mix(std::uint64_t h, std::uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+  h *= 0xff51afd7ed558ccdULL;
+  return h ^ (h >> 32);
+}
+
+std::uint64_t KeyWord(const Column& c, std::uint32_t r) {
+  switch (c.type) {
+    case Type::kString:
+      return c.codes[r];
+    case Type::kFloat64: {
+      const double d = c.doubles[r] == 0 ? 0.0 : c.doubles[r];  // -0.0 groups with 0.0
+      return std::bit_cast<std::uint64_t>(d);
+    }
+    default:
+      return static_cast<std::uint64_t>(c.ints[r]);
+  }
+}
+
+}  // namespace
+
+PartitionAggregator::PartitionAggregator(const PlanData& plan,
+                                         const std::vector<const Column*>& columns)
+    : plan_(plan), layout_(MakeStreamLayout(plan)), width_(plan.group_columns.size() + 1) {
+  if (plan.group_columns.size() > 63) throw std::runtime_error("too many GROUP BY columns");
+  for (int c : plan.group_columns) key_columns_.push_back(columns[static_cast<std::size_t>(c)]);
+  for (const AggSpec& a : plan.aggs) {
+    agg_columns_.push_back(a.column >= 0 ? columns[static_cast<std::size_t>(a.column)] : nullptr);
+  }
+  states_.resize(plan.aggs.size());
+  slots_.assign(1024, 0);
+  row_keys_.resize(kChunk * width_);
+  gids_.resize(kChunk);
+  if (plan.group_columns.empty()) {  // one group, even over zero rows
+    std::vector<std::uint64_t> key(width_, 0);
+    FindOrAdd(key.data(), Mix(0, 0));
+  }
+}
+
+void PartitionAggregator::Grow() {
+  std::vector<std::uint32_t> slots(slots_.size() * 2, 0);
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t g = 0; g < groups_; ++g) {
+    std::uint64_t h = 0;
+    for (std::size_t w = 0; w < width_; ++w) h = Mix(h, keys_[g * width_ + w]);
+    std::size_t s = h & mask;
+    while (slots[s] != 0) s = (s + 1) & mask;
+    slots[s] = static_cast<std::uint32_t>(g + 1);
+  }
+  slots_ = std::move(slots);
+}
+
+std::uint32_t PartitionAggregator::FindOrAdd(const std::uint64_t* key, std::uint64_t hash) {
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t s = hash & mask;
+  while (slots_[s] != 0) {
+    const std::uint32_t g = slots_[s] - 1;
+    if (std::memcmp(&keys_[g * width_], key, width_ * sizeof(std::uint64_t)) == 0) return g;
+    s = (s + 1) & mask;
+  }
+  const auto g = static_cast<std::uint32_t>(groups_++);
+  keys_.insert(keys_.end(), key, key + width_);
+  slots_[s] = g + 1;
+  for (std::size_t a = 0; a < states_.size(); ++a) {
+    AggStates& st = states_[a];
+    st.count.push_back(0);
+    st.isum.push_back(0);
+    st.dsum.push_back(0);
+    const bool is_max = plan_.aggs[a].fn == AggFn::kMax;
+    st.iext.push_back(is_max ? std::numeric_limits<std::int64_t>::min()
+                             : std::numeric_limits<std::int64_t>::max());
+    st.dext.push_back(is_max ? -std::numeric_limits<double>::infinity()
+                             : std::numeric_limits<double>::infinity());
+  }
+  if (groups_ * 2 > slots_.size()) Grow();
+  return g;
+}
+
+void PartitionAggregator::KeysOf(const std::uint32_t* rows, std::size_t n) {
+  const std::size_t k = key_columns_.size();
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint64_t* key = &row_keys_[i * width_];
+    std::uint64_t nulls = 0;
+    for (std::size_t c = 0; c < k; ++c) {
+      const Column& col = *key_columns_[c];
+      const bool null = col.IsNull(rows[i]);
+      key[c] = null ? 0 : KeyWord(col, rows[i]);
+      nulls |= static_cast<std::uint64_t>(null) << c;
+    }
+    key[k] = nulls;
+  }
+}
+
+void PartitionAggregator::Consume(const std::uint32_t* rows, std::size_t total) {
+  for (std::size_t off = 0; off < total; off += kChunk) {
+    const std::size_t n = std::min(kChunk, total - off);
+    const std::uint32_t* chunk = rows + off;
+    if (key_columns_.empty()) {
+      std::fill(gids_.begin(), gids_.begin() + static_cast<std::ptrdiff_t>(n), 0u);
+    } else {
+      KeysOf(chunk, n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::uint64_t* key = &row_keys_[i * width_];
+        std::uint64_t h = 0;
+        for (std::size_t w = 0; w < width_; ++w) h = Mix(h, key[w]);
+        gids_[i] = FindOrAdd(key, h);
+      }
+    }
+    for (std::size_t a = 0; a < states_.size(); ++a) Update(a, chunk, n);
+  }
+}
+
+void PartitionAggregator::Update(std::size_t a, const std::uint32_t* rows, std::size_t n) {
+  const AggSpec& spec = plan_.aggs[a];
+  AggStates& st = states_[a];
+  const std::uint32_t* g = gids_.data();
+  if (spec.fn == AggFn::kCountStar) {
+    for (std::size_t i = 0; i < n; ++i) ++st.count[g[i]];
+    return;
+  }
+  const Column& c = *agg_columns_[a];
+  const std::uint8_t* valid = c.valid.empty() ? nullptr : c.valid.data();
+  auto each = [&](auto&& f) {
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint32_t r = rows[i];
+      if (valid && !valid[r]) continue;
+      ++st.count[g[i]];
+      f(g[i], r);
+    }
+  };
+  const bool is_int = c.type != Type::kFloat64 && c.type != Type::kString;
+  switch (spec.fn) {
+    case AggFn::kCount:
+      each([](std::uint32_t, std::uint32_t) {});
+      break;
+    case AggFn::kSum:
+    case AggFn::kAvg:
+      if (is_int) {
+        each([&](std::uint32_t gi, std::uint32_t r) { st.isum[gi] += c.ints[r]; });
+      } else {
+        each([&](std::uint32_t gi, std::uint32_t r) { st.dsum[gi] += c.doubles[r]; });
+      }
+      break;
+    default: {
+      const bool is_max = spec.fn == AggFn::kMax;
+      if (c.type == Type::kFloat64) {
+        each([&](std::uint32_t gi, std::uint32_t r) {
+          const double v = c.doubles[r];
+          st.dext[gi] = is_max ? std::max(st.dext[gi], v) : std::min(st.dext[gi], v);
+        });
+      } else {
+        each([&](std::uint32_t gi, std::uint32_t r) {
+          const std::int64_t v = c.type == Type::kString ? c.codes[r] : c.ints[r];
+          st.iext[gi] = is_max ? std::max(st.iext[gi], v) : std::min(st.iext[gi], v);
+        });
+      }
+    }
+  }
+}
+
+namespace {
+
+void PushInt(BatchColumn* c, std::int64_t v, bool null) {
+  c->ints.push_back(v);
+  c->valid.push_back(!null);
+}
+
+void PushDouble(BatchColumn* c, double v, bool null) {
+  c->doubles.push_back(v);
+  c->valid.push_back(!null);
+}
+
+void PushString(BatchColumn* c, std::string_view v, bool null) {
+  if (!null) c->chars.append(v);
+  c->offsets.push_back(static_cast<std::uint32_t>(c->chars.size()));
+  c->valid.push_back(!null);
+}
+
+void DropAllValid(Batch* b) {
+  for (BatchColumn& c : b->columns) {
+    if (std::find(c.valid.begin(), c.valid.end(), 0) == c.valid.end()) c.valid.clear();
+  }
+}
+
+}  // namespace
+
+Batch PartitionAggregator::Emit(std::size_t begin, std::size_t end) const {
+  Batch b = EmptyBatch(layout_.types);
+  b.rows = end - begin;
+  for (std::size_t g = begin; g < end; ++g) {
+    const std::uint64_t* key = &keys_[g * width_];
+    for (std::size_t c = 0; c < key_columns_.size(); ++c) {
+      const Column& col = *key_columns_[c];
+      const bool null = (key[width_ - 1] >> c) & 1;
+      BatchColumn* out = &b.columns[c];
+      if (col.type == Type::kString) {
+        PushString(out, null ? std::string_view() : col.dict[key[c]], null);
+      } else if (col.type == Type::kFloat64) {
+        PushDouble(out, std::bit_cast<double>(key[c]), null);
+      } else {
+        PushInt(out, static_cast<std::int64_t>(key[c]), null);
+      }
+    }
+    for (std::size_t a = 0; a < states_.size(); ++a) EmitState(a, g, &b);
+  }
+  DropAllValid(&b);
+  return b;
+}
+
+void PartitionAggregator::EmitState(std::size_t a, std::size_t g, Batch* b) const {
+  const AggSpec& spec = plan_.aggs[a];
+  const AggStates& st = states_[a];
+  BatchColumn* out = &b->columns[layout_.agg_first[a]];
+  const bool empty = st.count[g] == 0;
+  const bool is_int = spec.input == Type::kInt64;
+  switch (spec.fn) {
+    case AggFn::kCountStar:
+    case AggFn::kCount:
+      PushInt(out, st.count[g], false);
+      break;
+    case AggFn::kSum:
+    case AggFn::kAvg:
+      if (is_int) {
+        PushInt(out, High(st.isum[g]), empty);
+        PushInt(out + 1, Low(st.isum[g]), empty);
+      } else {
+        PushDouble(out, st.dsum[g], empty);
+      }
+      if (spec.fn == AggFn::kAvg) PushInt(out + (is_int ? 2 : 1), st.count[g], false);
+      break;
+    default:
+      if (spec.input == Type::kFloat64) {
+        PushDouble(out, empty ? 0 : st.dext[g], empty);
+      } else if (spec.input == Type::kString) {
+        const Column& col = *agg_columns_[a];
+        PushString(out, empty ? std::string_view() : col.dict[static_cast<std::size_t>(st.iext[g])],
+                   empty);
+      } else {
+        PushInt(out, empty ? 0 : st.iext[g], empty);
+      }
+  }
+}
+
+}  // namespace plume::engine

@@ -1,0 +1,54 @@
+// Partial aggregation of one partition: hashes the group keys of the selected rows (string keys
+// by dictionary code) and folds the aggregates into per-group states, then emits the states in
+// the stream form of partial.h. Private to engine/.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "engine/partial.h"
+#include "engine/plan_data.h"
+#include "engine/table.h"
+
+namespace plume::engine {
+
+// Per-group state of one aggregate; only the fields its function and type need are used.
+struct AggStates {
+  std::vector<std::int64_t> count;  // rows (count(*)) or non-NULL inputs
+  std::vector<Int128> isum;
+  std::vector<double> dsum;
+  std::vector<std::int64_t> iext;  // min/max over ints, timestamps and dictionary codes
+  std::vector<double> dext;        // min/max over doubles
+};
+
+class PartitionAggregator {
+ public:
+  // columns[i]: the table column of kSchema index i (nullptr if not needed).
+  PartitionAggregator(const PlanData& plan, const std::vector<const Column*>& columns);
+  void Consume(const std::uint32_t* rows, std::size_t n);
+  // Groups so far. A plan without GROUP BY always has exactly one group.
+  std::size_t groups() const { return groups_; }
+  // The states of groups [begin, end) in stream form.
+  Batch Emit(std::size_t begin, std::size_t end) const;
+
+ private:
+  std::uint32_t FindOrAdd(const std::uint64_t* key, std::uint64_t hash);
+  void Grow();
+  void KeysOf(const std::uint32_t* rows, std::size_t n);
+  void Update(std::size_t agg, const std::uint32_t* rows, std::size_t n);
+  void EmitState(std::size_t agg, std::size_t group, Batch* out) const;
+
+  const PlanData& plan_;
+  StreamLayout layout_;
+  std::vector<const Column*> key_columns_;
+  std::vector<const Column*> agg_columns_;
+  std::size_t width_;                 // words per key: one per group column + a NULL mask
+  std::vector<std::uint64_t> keys_;   // groups_ * width_
+  std::vector<std::uint32_t> slots_;  // open addressing: group + 1, 0 = empty
+  std::size_t groups_ = 0;
+  std::vector<AggStates> states_;
+  std::vector<std::uint64_t> row_keys_;  // scratch: keys of one chunk
+  std::vector<std::uint32_t> gids_;      // scratch: group of each row of one chunk
+};
+
+}  // namespace plume::engine

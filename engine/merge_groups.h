@@ -1,0 +1,50 @@
+// Merging of partial aggregate states (stream form, partial.h) coming from many partitions or
+// teams, keyed by the group key values. Private to engine/ (used by Merger).
+#pragma once
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "engine/partial.h"
+#include "engine/plan_data.h"
+
+namespace plume::engine {
+
+class GroupMerger {
+ public:
+  explicit GroupMerger(const PlanData& plan);
+  // Folds every row of a stream batch (already checked against the layout) into the groups.
+  void Add(const Batch& batch);
+  // A plan without GROUP BY has one group even when no input had a row (count 0, others NULL).
+  void EnsureOneGroup();
+  // All groups as partial states (for another level of merging).
+  Batch Partial() const;
+  // All groups as final values: the result columns of the plan (visible then hidden), sorted by
+  // ORDER BY, cut to LIMIT, then only the visible columns. Throws std::runtime_error when an
+  // integer sum does not fit BIGINT.
+  Batch Final() const;
+
+ private:
+  struct State {
+    std::vector<std::int64_t> count;  // count(*)/count: rows; others: non-NULL partial states
+    std::vector<Int128> isum;
+    std::vector<double> dsum;
+    std::vector<std::int64_t> iext;
+    std::vector<double> dext;
+    std::vector<std::string> sext;
+  };
+  std::size_t GroupOf(const Batch& batch, std::size_t row, std::string* scratch);
+  void AddEmptyStates();
+  void Fold(std::size_t agg, const Batch& batch, std::size_t row, std::size_t group);
+  void FinalColumn(const ResultRef& ref, BatchColumn* out) const;
+
+  const PlanData& plan_;
+  StreamLayout layout_;
+  Batch keys_;  // one row per group: the key columns
+  std::unordered_map<std::string, std::size_t> index_;
+  std::vector<State> states_;
+  std::size_t groups_ = 0;
+};
+
+}  // namespace plume::engine

@@ -1,0 +1,178 @@
+// Merger: three strategies behind one interface.
+//  - unordered plain SELECT: batches stream through in arrival order, cut at LIMIT;
+//  - ordered plain SELECT: k-way merge of sorted inputs, one buffered batch per open input;
+//  - aggregates: partial states are folded as they arrive and emitted once all inputs closed.
+#include <deque>
+#include <stdexcept>
+
+#include "engine/merge_groups.h"
+#include "engine/partial.h"
+#include "engine/query.h"
+
+namespace plume::engine {
+
+struct Merger::Impl {
+  struct Input {
+    std::deque<Batch> queue;
+    std::size_t pos = 0;  // next row of queue.front()
+    bool closed = false;
+  };
+
+  Plan plan;
+  const PlanData& d;
+  bool final;
+  StreamLayout layout;
+  std::vector<Input> inputs;
+  std::size_t open;
+  std::uint64_t emitted = 0;
+  std::deque<Batch> ready;  // unordered: batches as they came; aggregate: the result
+  std::size_t ready_pos = 0;
+  std::unique_ptr<GroupMerger> groups;
+  bool produced = false;  // aggregate result built
+
+  Impl(const Plan& p, std::size_t n, bool f)
+      : plan(p), d(plan.data()), final(f), layout(MakeStreamLayout(d)), inputs(n), open(n) {
+    if (d.aggregate) groups = std::make_unique<GroupMerger>(d);
+  }
+  bool LimitReached() const { return !d.aggregate && d.limit && emitted >= *d.limit; }
+  std::size_t Budget(std::size_t max_rows) const {
+    std::uint64_t b = std::max<std::size_t>(max_rows, 1);
+    if (d.limit && !d.aggregate) b = std::min<std::uint64_t>(b, *d.limit - emitted);
+    return static_cast<std::size_t>(b);
+  }
+  void Finish(Batch* out) const {
+    if (final && !d.aggregate) out->columns.resize(d.output.size());
+  }
+  bool PopReady(std::size_t max_rows, Batch* out);
+  bool PopOrdered(std::size_t max_rows, Batch* out);
+  void Produce();
+};
+
+bool Merger::Impl::PopReady(std::size_t max_rows, Batch* out) {
+  while (!ready.empty() && ready_pos >= ready.front().rows) {
+    ready.pop_front();
+    ready_pos = 0;
+  }
+  if (ready.empty() || LimitReached()) return false;
+  Batch& front = ready.front();
+  const std::size_t n = std::min(Budget(max_rows), front.rows - ready_pos);
+  if (ready_pos == 0 && n == front.rows) {
+    *out = std::move(front);
+    ready.pop_front();
+  } else {
+    *out = SliceBatch(front, ready_pos, ready_pos + n);
+    ready_pos += n;
+  }
+  emitted += n;
+  Finish(out);
+  return true;
+}
+
+bool Merger::Impl::PopOrdered(std::size_t max_rows, Batch* out) {
+  *out = EmptyBatch(layout.types);
+  const std::size_t budget = LimitReached() ? 0 : Budget(max_rows);
+  while (out->rows < budget) {
+    int best = -1;
+    for (std::size_t i = 0; i < inputs.size(); ++i) {
+      Input& in = inputs[i];
+      while (!in.queue.empty() && in.pos >= in.queue.front().rows) {
+        in.queue.pop_front();
+        in.pos = 0;
+      }
+      if (in.queue.empty()) {
+        if (!in.closed) goto stalled;  // this input's next row is unknown
+        continue;
+      }
+      if (best < 0 || CompareRows(d.order, in.queue.front(), in.pos,
+                                  inputs[static_cast<std::size_t>(best)].queue.front(),
+                                  inputs[static_cast<std::size_t>(best)].pos) < 0) {
+        best = static_cast<int>(i);
+      }
+    }
+    if (best < 0) break;
+    {
+      Input& in = inputs[static_cast<std::size_t>(best)];
+      AppendRow(in.queue.front(), in.pos++, out);
+    }
+  }
+stalled:
+  emitted += out->rows;
+  Finish(out);
+  return out->rows > 0;
+}
+
+void Merger::Impl::Produce() {
+  produced = true;
+  if (final) groups->EnsureOneGroup();
+  ready.push_back(final ? groups->Final() : groups->Partial());
+}
+
+Merger::Merger(const Plan& plan, std::size_t inputs, bool final)
+    : impl_(std::make_unique<Impl>(plan, inputs, final)) {}
+
+Merger::~Merger() = default;
+
+void Merger::Push(std::size_t input, Batch batch) {
+  Impl& m = *impl_;
+  if (input >= m.inputs.size()) throw std::out_of_range("Merger::Push: no such input");
+  if (m.inputs[input].closed) throw std::logic_error("Merger::Push: input already closed");
+  CheckStreamBatch(m.layout, batch, "Merger::Push");
+  if (batch.rows == 0 || m.LimitReached()) return;
+  if (m.groups) {
+    m.groups->Add(batch);
+  } else if (m.d.order.empty()) {
+    m.ready.push_back(std::move(batch));
+  } else {
+    m.inputs[input].queue.push_back(std::move(batch));
+  }
+}
+
+void Merger::Close(std::size_t input) {
+  Impl& m = *impl_;
+  if (input >= m.inputs.size()) throw std::out_of_range("Merger::Close: no such input");
+  if (m.inputs[input].closed) return;
+  m.inputs[input].closed = true;
+  --m.open;
+}
+
+int Merger::Waiting() const {
+  const Impl& m = *impl_;
+  if (m.groups || m.d.order.empty() || m.LimitReached()) return -1;
+  for (std::size_t i = 0; i < m.inputs.size(); ++i) {
+    const Impl::Input& in = m.inputs[i];
+    bool has_rows = false;
+    for (const Batch& b : in.queue) has_rows |= b.rows > (&b == &in.queue.front() ? in.pos : 0);
+    if (!in.closed && !has_rows) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+bool Merger::Pop(std::size_t max_rows, Batch* out) {
+  Impl& m = *impl_;
+  if (m.groups) {
+    if (m.open > 0) return false;
+    if (!m.produced) m.Produce();
+    return m.PopReady(max_rows, out);
+  }
+  return m.d.order.empty() ? m.PopReady(max_rows, out) : m.PopOrdered(max_rows, out);
+}
+
+bool Merger::Done() const {
+  const Impl& m = *impl_;
+  if (m.groups) {
+    if (m.open > 0 || !m.produced) return false;
+  } else if (!m.LimitReached()) {
+    if (m.open > 0) return false;
+    for (const Impl::Input& in : m.inputs) {
+      for (const Batch& b : in.queue) {
+        if (b.rows > (&b == &in.queue.front() ? in.pos : 0)) return false;
+      }
+    }
+  }
+  if (m.LimitReached()) return true;
+  std::size_t pending = 0;
+  for (const Batch& b : m.ready) pending += b.rows;
+  return pending <= m.ready_pos;
+}
+
+}  // namespace plume::engine

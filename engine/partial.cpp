@@ -1,0 +1,145 @@
+#include "engine/partial.h"
+
+#include "engine/schema.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace plume::engine {
+
+StreamLayout MakeStreamLayout(const PlanData& plan) {
+  StreamLayout l;
+  if (!plan.aggregate) {
+    l.types = plan.result_types;
+    return l;
+  }
+  for (int c : plan.group_columns) l.types.push_back(kSchema[static_cast<std::size_t>(c)].type);
+  l.keys = l.types.size();
+  for (const AggSpec& a : plan.aggs) {
+    l.agg_first.push_back(l.types.size());
+    switch (a.fn) {
+      case AggFn::kCountStar:
+      case AggFn::kCount:
+        l.types.push_back(Type::kInt64);
+        break;
+      case AggFn::kSum:
+      case AggFn::kAvg:
+        if (a.input == Type::kInt64) {
+          l.types.insert(l.types.end(), {Type::kInt64, Type::kInt64});
+        } else {
+          l.types.push_back(Type::kFloat64);
+        }
+        if (a.fn == AggFn::kAvg) l.types.push_back(Type::kInt64);
+        break;
+      case AggFn::kMin:
+      case AggFn::kMax:
+        l.types.push_back(a.input);
+        break;
+    }
+  }
+  return l;
+}
+
+void CheckStreamBatch(const StreamLayout& layout, const Batch& batch, const char* who) {
+  bool ok = batch.columns.size() == layout.types.size();
+  for (std::size_t i = 0; ok && i < layout.types.size(); ++i) {
+    const BatchColumn& c = batch.columns[i];
+    ok = c.type == layout.types[i] && (c.valid.empty() || c.valid.size() == batch.rows);
+    if (c.type == Type::kString) {
+      ok = ok && c.offsets.size() == batch.rows + 1 && c.offsets.back() == c.chars.size();
+    } else if (c.type == Type::kFloat64) {
+      ok = ok && c.doubles.size() == batch.rows;
+    } else {
+      ok = ok && c.ints.size() == batch.rows;
+    }
+  }
+  if (!ok) {
+    throw std::runtime_error(std::string(who) +
+                             ": batch does not match the statement's stream columns");
+  }
+}
+
+Batch EmptyBatch(const std::vector<Type>& types) {
+  Batch b;
+  b.columns.resize(types.size());
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    b.columns[i].type = types[i];
+    if (types[i] == Type::kString) b.columns[i].offsets.push_back(0);
+  }
+  return b;
+}
+
+namespace {
+
+void AppendValue(const BatchColumn& f, std::size_t row, std::size_t to_rows, BatchColumn* t) {
+  if (f.IsNull(row)) {
+    if (t->valid.empty()) t->valid.assign(to_rows, 1);
+    t->valid.push_back(0);
+  } else if (!t->valid.empty()) {
+    t->valid.push_back(1);
+  }
+  if (t->type == Type::kString) {
+    t->chars.append(f.StringAt(row));
+    t->offsets.push_back(static_cast<std::uint32_t>(t->chars.size()));
+  } else if (t->type == Type::kFloat64) {
+    t->doubles.push_back(f.doubles[row]);
+  } else {
+    t->ints.push_back(f.ints[row]);
+  }
+}
+
+}  // namespace
+
+void AppendRow(const Batch& from, std::size_t row, Batch* to) {
+  for (std::size_t c = 0; c < from.columns.size(); ++c) {
+    AppendValue(from.columns[c], row, to->rows, &to->columns[c]);
+  }
+  ++to->rows;
+}
+
+Batch SliceBatch(const Batch& from, std::size_t begin, std::size_t end) {
+  std::vector<Type> types;
+  for (const BatchColumn& c : from.columns) types.push_back(c.type);
+  Batch out = EmptyBatch(types);
+  for (std::size_t r = begin; r < end; ++r) AppendRow(from, r, &out);
+  return out;
+}
+
+int CompareValues(const BatchColumn& a, std::size_t i, const BatchColumn& b, std::size_t j) {
+  const bool an = a.IsNull(i), bn = b.IsNull(j);
+  if (an || bn) return an == bn ? 0 : an ? 1 : -1;
+  switch (a.type) {
+    case Type::kString: {
+      const int c = a.StringAt(i).compare(b.StringAt(j));
+      return c < 0 ? -1 : c > 0 ? 1 : 0;
+    }
+    case Type::kFloat64: {
+      const double x = a.doubles[i], y = b.doubles[j];
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    default: {
+      const std::int64_t x = a.ints[i], y = b.ints[j];
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+  }
+}
+
+int CompareRows(const std::vector<SortKey>& keys, const Batch& a, std::size_t i, const Batch& b,
+                std::size_t j) {
+  for (const SortKey& k : keys) {
+    const BatchColumn& ca = a.columns[static_cast<std::size_t>(k.result)];
+    const BatchColumn& cb = b.columns[static_cast<std::size_t>(k.result)];
+    const bool an = ca.IsNull(i), bn = cb.IsNull(j);
+    int c;
+    if (an || bn) {
+      c = an == bn ? 0 : (an != k.nulls_first) ? 1 : -1;
+    } else {
+      c = CompareValues(ca, i, cb, j);
+      if (k.desc) c = -c;
+    }
+    if (c != 0) return c;
+  }
+  return 0;
+}
+
+}  // namespace plume::engine

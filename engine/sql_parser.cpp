@@ -1,0 +1,366 @@
+// Recursive-descent parser of the SQL subset (grammar in docs/SQL.md).
+#include <charconv>
+#include <set>
+#include <string_view>
+
+#include "engine/query.h"
+#include "engine/schema.h"
+#include "engine/sql_ast.h"
+#include "engine/sql_lexer.h"
+
+namespace plume::engine {
+namespace {
+
+const std::set<std::string, std::less<>>& Reserved() {
+  static const std::set<std::string, std::less<>> kWords = {
+      "select", "from",    "where", "group",  "by",       "order",  "limit", "and",  "or",
+      "not",    "between", "in",    "like",   "is",       "null",   "as",    "asc",  "desc",
+      "nulls",  "first",   "last",  "having", "distinct", "offset", "join",  "union"};
+  return kWords;
+}
+
+class Parser {
+ public:
+  explicit Parser(std::string_view sql) : tokens_(Tokenize(sql)) {}
+
+  StatementAst Statement() {
+    StatementAst st;
+    Expect("select", "a statement must start with SELECT");
+    if (Peek().Is("distinct")) Fail("SELECT DISTINCT is not supported");
+    SelectList(&st);
+    Expect("from", "expected FROM after the select list");
+    Table();
+    if (Accept("where")) st.where = Or();
+    if (Accept("group")) {
+      Expect("by", "expected BY after GROUP");
+      do st.group_by.push_back(Term(false));
+      while (Accept(","));
+    }
+    if (Peek().Is("having")) Fail("HAVING is not supported");
+    if (Accept("order")) {
+      Expect("by", "expected BY after ORDER");
+      do st.order_by.push_back(Term(true));
+      while (Accept(","));
+    }
+    if (Accept("limit")) st.limit = Limit();
+    Accept(";");
+    if (Peek().kind != TokenKind::kEnd) {
+      Fail(tokens_[i_ - 1].Is(";") ? "only one statement is allowed"
+                                   : "unexpected " + Describe(Peek()));
+    }
+    return st;
+  }
+
+ private:
+  const Token& Peek(std::size_t ahead = 0) const {
+    return tokens_[std::min(i_ + ahead, tokens_.size() - 1)];
+  }
+  const Token& Take() { return tokens_[std::min(i_++, tokens_.size() - 1)]; }
+  bool Accept(std::string_view word) {
+    if (!Peek().Is(word)) return false;
+    ++i_;
+    return true;
+  }
+  void Expect(std::string_view word, const std::string& message) {
+    if (!Accept(word)) Fail(message + ", found " + Describe(Peek()));
+  }
+  [[noreturn]] void Fail(const std::string& message) const { throw SqlError(message, Peek().pos); }
+  static std::string Describe(const Token& t) {
+    if (t.kind == TokenKind::kEnd) return "end of statement";
+    std::string out = t.kind == TokenKind::kString ? "string '" : "'";
+    out.append(t.kind == TokenKind::kString ? std::string_view(t.text) : t.raw).append("'");
+    return out;
+  }
+  bool IsName(const Token& t) const {
+    return t.kind == TokenKind::kQuotedIdent ||
+           (t.kind == TokenKind::kIdent && !Reserved().contains(t.text));
+  }
+
+  void Table() {
+    const Token& t = Peek();
+    if (!IsName(t)) Fail("expected a table name, found " + Describe(t));
+    if (t.text != kTableName) {
+      throw SqlError("unknown table '" + std::string(t.raw) + "' (the only table is " +
+                         std::string(kTableName) + ")",
+                     t.pos);
+    }
+    ++i_;
+  }
+
+  ColumnAst Column() {
+    const Token& t = Peek();
+    if (!IsName(t)) Fail("expected a column name, found " + Describe(t));
+    ColumnAst c{t.text, std::string(t.raw), t.pos};
+    ++i_;
+    if (Peek().Is(".")) {
+      if (c.name != kTableName) {
+        throw SqlError("unknown table '" + c.written + "'", c.pos);
+      }
+      ++i_;
+      const Token& n = Peek();
+      if (!IsName(n)) Fail("expected a column name after '.', found " + Describe(n));
+      c.name = n.text;
+      c.written += "." + std::string(n.raw);
+      ++i_;
+    }
+    return c;
+  }
+
+  static std::optional<AggFn> AggregateName(const Token& t, const Token& next) {
+    if (t.kind != TokenKind::kIdent || !next.Is("(")) return std::nullopt;
+    if (t.text == "count") return AggFn::kCount;
+    if (t.text == "sum") return AggFn::kSum;
+    if (t.text == "avg") return AggFn::kAvg;
+    if (t.text == "min") return AggFn::kMin;
+    if (t.text == "max") return AggFn::kMax;
+    return std::nullopt;
+  }
+
+  AggregateAst Aggregate(AggFn fn) {
+    AggregateAst a;
+    a.fn = fn;
+    a.pos = Peek().pos;
+    const std::string fname = Take().text;
+    Take();  // (
+    if (Peek().Is("distinct")) Fail("DISTINCT inside an aggregate is not supported");
+    if (fn == AggFn::kCount && Accept("*")) {
+      a.fn = AggFn::kCountStar;
+      a.name = "count_star()";
+    } else {
+      if (Peek().Is("*")) Fail(fname + "(*) is not allowed; only count(*)");
+      a.column = Column();
+      a.name = fname + "(" + a.column.written + ")";
+    }
+    Expect(")", "expected ')' to close " + fname + "(");
+    return a;
+  }
+
+  void SelectList(StatementAst* st) {
+    if (Accept("*")) {
+      st->star = true;
+      return;
+    }
+    do {
+      SelectItemAst item;
+      item.pos = Peek().pos;
+      if (auto fn = AggregateName(Peek(), Peek(1))) {
+        item.is_aggregate = true;
+        item.aggregate = Aggregate(*fn);
+      } else if (Peek().kind == TokenKind::kIdent && Peek(1).Is("(")) {
+        Fail("unknown function '" + std::string(Peek().raw) +
+             "' (supported: count, sum, avg, min, max)");
+      } else if (Peek().Is("*")) {
+        Fail("'*' cannot be combined with other select items");
+      } else {
+        item.column = Column();
+      }
+      if (Accept("as")) {
+        if (!IsName(Peek())) Fail("expected an alias after AS, found " + Describe(Peek()));
+        item.alias = std::string(Peek().kind == TokenKind::kQuotedIdent ? Peek().text : Peek().raw);
+        ++i_;
+      } else if (IsName(Peek())) {
+        item.alias = std::string(Peek().kind == TokenKind::kQuotedIdent ? Peek().text : Peek().raw);
+        ++i_;
+      }
+      st->items.push_back(std::move(item));
+    } while (Accept(","));
+  }
+
+  TermAst Term(bool order) {
+    TermAst t;
+    t.pos = Peek().pos;
+    if (auto fn = AggregateName(Peek(), Peek(1))) {
+      t.kind = TermAst::Kind::kAggregate;
+      t.aggregate = Aggregate(*fn);
+    } else if (Peek().kind == TokenKind::kNumber) {
+      t.kind = TermAst::Kind::kOrdinal;
+      const std::string& text = Peek().text;
+      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), t.ordinal);
+      if (ec != std::errc() || p != text.data() + text.size()) {
+        Fail("expected a column position (a positive integer), found " + Describe(Peek()));
+      }
+      ++i_;
+    } else {
+      t.column = Column();
+    }
+    if (!order) return t;
+    if (Accept("desc")) {
+      t.desc = true;
+    } else {
+      Accept("asc");
+    }
+    if (Accept("nulls")) {
+      if (Accept("first")) {
+        t.nulls_first = true;
+      } else if (!Accept("last")) {
+        Fail("expected FIRST or LAST after NULLS, found " + Describe(Peek()));
+      }
+    }
+    return t;
+  }
+
+  std::uint64_t Limit() {
+    const Token& t = Peek();
+    if (t.Is("-") && Peek(1).kind == TokenKind::kNumber) {
+      throw SqlError("LIMIT must not be negative", t.pos);
+    }
+    if (t.kind != TokenKind::kNumber) Fail("expected a number after LIMIT, found " + Describe(t));
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
+    if (ec == std::errc::result_out_of_range ||
+        (ec == std::errc() && p == t.text.data() + t.text.size() &&
+         v > static_cast<std::uint64_t>(INT64_MAX))) {
+      throw SqlError("LIMIT " + t.text + " is out of range (at most 9223372036854775807)", t.pos);
+    }
+    if (ec != std::errc() || p != t.text.data() + t.text.size()) {
+      throw SqlError("LIMIT needs a whole number, found " + t.text, t.pos);
+    }
+    ++i_;
+    return v;
+  }
+
+  ExprAst Or() {
+    ExprAst first = And();
+    if (!Peek().Is("or")) return first;
+    ExprAst e;
+    e.kind = ExprAst::Kind::kOr;
+    e.pos = first.pos;
+    e.children.push_back(std::move(first));
+    while (Accept("or")) e.children.push_back(And());
+    return e;
+  }
+
+  ExprAst And() {
+    ExprAst first = Not();
+    if (!Peek().Is("and")) return first;
+    ExprAst e;
+    e.kind = ExprAst::Kind::kAnd;
+    e.pos = first.pos;
+    e.children.push_back(std::move(first));
+    while (Accept("and")) e.children.push_back(Not());
+    return e;
+  }
+
+  ExprAst Not() {
+    if (Peek().Is("not")) {
+      ExprAst e;
+      e.kind = ExprAst::Kind::kNot;
+      e.pos = Take().pos;
+      e.children.push_back(Not());
+      return e;
+    }
+    if (Peek().Is("(")) {
+      ++i_;
+      ExprAst inner = Or();
+      Expect(")", "expected ')'");
+      return inner;
+    }
+    return Predicate();
+  }
+
+  LiteralAst Literal() {
+    LiteralAst l;
+    const Token& t = Peek();
+    l.pos = t.pos;
+    if (t.Is("-") || t.Is("+")) {
+      const bool minus = t.Is("-");
+      ++i_;
+      if (Peek().kind != TokenKind::kNumber) Fail("expected a number after a sign");
+      l.text = (minus ? "-" : "") + Peek().text;
+    } else if (t.kind == TokenKind::kNumber) {
+      l.text = t.text;
+    } else if (t.kind == TokenKind::kString) {
+      l.kind = LiteralAst::Kind::kString;
+      l.text = t.text;
+      ++i_;
+      return l;
+    } else if (t.Is("timestamp") && Peek(1).kind == TokenKind::kString) {
+      l.kind = LiteralAst::Kind::kTimestamp;
+      l.text = Peek(1).text;
+      l.pos = Peek(1).pos;
+      i_ += 2;
+      return l;
+    } else if (t.Is("null")) {
+      l.kind = LiteralAst::Kind::kNull;
+      ++i_;
+      return l;
+    } else {
+      Fail("expected a column or a literal, found " + Describe(t));
+    }
+    l.kind = l.text.find_first_of(".eE") == std::string::npos ? LiteralAst::Kind::kInteger
+                                                              : LiteralAst::Kind::kDecimal;
+    ++i_;
+    return l;
+  }
+
+  OperandAst Operand() {
+    OperandAst o;
+    if (IsName(Peek()) && !(Peek().Is("timestamp") && Peek(1).kind == TokenKind::kString)) {
+      if (Peek(1).Is("(")) Fail("functions are not supported in WHERE");
+      o.is_column = true;
+      o.column = Column();
+    } else {
+      o.literal = Literal();
+    }
+    return o;
+  }
+
+  static std::optional<CmpOp> Comparison(const Token& t) {
+    if (t.kind != TokenKind::kSymbol) return std::nullopt;
+    if (t.text == "=") return CmpOp::kEq;
+    if (t.text == "<>") return CmpOp::kNe;
+    if (t.text == "<") return CmpOp::kLt;
+    if (t.text == "<=") return CmpOp::kLe;
+    if (t.text == ">") return CmpOp::kGt;
+    if (t.text == ">=") return CmpOp::kGe;
+    return std::nullopt;
+  }
+
+  ExprAst Predicate() {
+    ExprAst e;
+    e.lhs = Operand();
+    e.pos = Peek().pos;
+    if (auto op = Comparison(Peek())) {
+      ++i_;
+      e.kind = ExprAst::Kind::kCompare;
+      e.op = *op;
+      e.args.push_back(Operand());
+      return e;
+    }
+    if (Accept("is")) {
+      e.kind = ExprAst::Kind::kIsNull;
+      e.negated = Accept("not");
+      Expect("null", "expected NULL after IS");
+      return e;
+    }
+    e.negated = Accept("not");
+    if (Accept("between")) {
+      e.kind = ExprAst::Kind::kBetween;
+      e.args.push_back(Operand());
+      Expect("and", "expected AND in BETWEEN");
+      e.args.push_back(Operand());
+    } else if (Accept("in")) {
+      e.kind = ExprAst::Kind::kIn;
+      Expect("(", "expected '(' after IN");
+      do e.args.push_back(Operand());
+      while (Accept(","));
+      Expect(")", "expected ')' to close the IN list");
+    } else if (Accept("like")) {
+      e.kind = ExprAst::Kind::kLike;
+      e.args.push_back(Operand());
+    } else {
+      Fail("expected a comparison, BETWEEN, IN, LIKE or IS after the operand, found " +
+           Describe(Peek()));
+    }
+    return e;
+  }
+
+  std::vector<Token> tokens_;
+  std::size_t i_ = 0;
+};
+
+}  // namespace
+
+StatementAst ParseStatement(std::string_view sql) { return Parser(sql).Statement(); }
+
+}  // namespace plume::engine

@@ -1,0 +1,89 @@
+// End-to-end checks of hand-computed results through partitions, wire and two merge levels.
+#include <gtest/gtest.h>
+
+#include "engine/schema.h"
+#include "tests/engine/test_table.h"
+
+namespace plume::engine::testing {
+namespace {
+
+using I = std::int64_t;
+const Value kNull{};
+
+Row M(double lat, I utc, std::string param, Value conc, Value aqi, std::string site) {
+  return Row{lat,
+             -120.0,
+             utc,
+             param,
+             conc,
+             std::string("PPB"),
+             conc,
+             aqi,
+             aqi,
+             site,
+             std::string("Agency"),
+             std::string("060010001"),
+             std::string("840060010001")};
+}
+
+std::vector<Table> Parts() {
+  std::vector<Table> parts;
+  parts.push_back(
+      MakeTable({M(1, 100, "OZONE", 10.5, I{40}, "A"), M(2, 200, "PM2.5", kNull, kNull, "B")}));
+  parts.push_back(MakeTable({M(3, 300, "OZONE", 20.0, I{60}, "C")}));
+  parts.push_back(MakeTable({}));
+  parts.push_back(
+      MakeTable({M(4, 400, "PM2.5", 5.0, I{20}, "A"), M(5, 500, "OZONE", kNull, I{90}, "B")}));
+  return parts;
+}
+
+std::vector<std::string> Texts(const std::vector<Row>& rows) {
+  std::vector<std::string> out;
+  for (const Row& r : rows) out.push_back(RowText(r));
+  return out;
+}
+
+std::vector<std::string> Query(const std::string& sql, RunOptions o = {}) {
+  return Texts(RunPipeline(Plan::Parse(sql), Parts(), o));
+}
+
+TEST(Pipeline, FilterAndOrder) {
+  EXPECT_EQ(Query("SELECT site_name, aqi FROM measurements WHERE aqi > 30 ORDER BY aqi DESC;"),
+            (std::vector<std::string>{"B|90", "C|60", "A|40"}));
+  EXPECT_EQ(Query("select latitude from measurements where aqi is null"),
+            (std::vector<std::string>{"2.0"}));
+  EXPECT_EQ(Query("select latitude from measurements order by concentration nulls first, latitude"),
+            (std::vector<std::string>{"2.0", "5.0", "4.0", "1.0", "3.0"}));
+}
+
+TEST(Pipeline, Aggregates) {
+  EXPECT_EQ(Query("SELECT count(*), count(aqi), sum(aqi), avg(concentration), min(site_name), "
+                  "max(utc) FROM measurements"),
+            (std::vector<std::string>{"5|4|210|11.833333333333334|A|500"}));
+  EXPECT_EQ(Query("SELECT parameter, count(*) AS n, sum(concentration) FROM measurements GROUP BY "
+                  "parameter ORDER BY n DESC"),
+            (std::vector<std::string>{"OZONE|3|30.5", "PM2.5|2|5.0"}));
+  EXPECT_EQ(Query("SELECT count(*), sum(aqi), max(site_name) FROM measurements WHERE aqi > 1000"),
+            (std::vector<std::string>{"0|NULL|NULL"}));
+  EXPECT_EQ(
+      Query("SELECT aqi, count(*) FROM measurements WHERE aqi IS NULL OR aqi < 30 GROUP BY aqi "
+            "ORDER BY aqi"),
+      (std::vector<std::string>{"20|1", "NULL|1"}));
+}
+
+TEST(Pipeline, LimitWithoutOrder) {
+  for (std::size_t batch : {1, 2, 100}) {
+    EXPECT_EQ(Query("SELECT aqi FROM measurements LIMIT 3", {2, batch}).size(), 3u);
+  }
+  EXPECT_EQ(Query("SELECT aqi FROM measurements LIMIT 0").size(), 0u);
+}
+
+TEST(Pipeline, OrderedMergeSmallBatches) {
+  for (std::size_t teams : {1, 2, 3}) {
+    EXPECT_EQ(Query("SELECT utc FROM measurements ORDER BY latitude DESC LIMIT 4", {teams, 1}),
+              (std::vector<std::string>{"500", "400", "300", "200"}));
+  }
+}
+
+}  // namespace
+}  // namespace plume::engine::testing

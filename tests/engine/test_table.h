@@ -1,0 +1,39 @@
+// Test helpers: building measurements tables from rows, running a plan over partitions through
+// the whole engine pipeline (partition -> wire -> team merger -> wire -> gateway merger), and
+// converting batches into comparable rows.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "engine/batch.h"
+#include "engine/query.h"
+#include "engine/table.h"
+
+namespace plume::engine::testing {
+
+// A cell: NULL, an integer (BIGINT or TIMESTAMP seconds), a double or a string.
+using Value = std::variant<std::monostate, std::int64_t, double, std::string>;
+using Row = std::vector<Value>;  // one Value per kSchema column, or per result column
+
+// Builds a partition from rows in kSchema order (sorted dictionaries, zone maps).
+Table MakeTable(const std::vector<Row>& rows);
+
+struct RunOptions {
+  std::size_t teams = 2;          // partitions are dealt round-robin to this many team mergers
+  std::size_t batch_rows = 1000;  // max rows per Next/Pop
+};
+
+// Runs `plan` over the partitions through encode/decode and two merge levels; returns the
+// gateway's rows. Throws what the engine throws.
+std::vector<Row> RunPipeline(const Plan& plan, const std::vector<Table>& partitions,
+                             const RunOptions& options = {});
+
+std::vector<Row> BatchRows(const Batch& batch);
+std::string ValueText(const Value& v);
+std::string RowText(const Row& r);
+
+}  // namespace plume::engine::testing
