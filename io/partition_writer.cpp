@@ -55,13 +55,15 @@ hid_t FileType(Type type) {
 
 h5::Handle CreateExtendible(hid_t group, const char* name, hid_t file_type,
                             const WriteOptions& options, const std::string& context) {
+  const bool deflate = options.deflate_level > 0 &&
+                       (options.deflate_doubles || H5Tequal(file_type, H5T_IEEE_F64LE) <= 0);
   const hsize_t dims[1] = {0};
   const hsize_t max_dims[1] = {H5S_UNLIMITED};
   const hsize_t chunk[1] = {options.chunk_rows};
   h5::Handle space = h5::Dataspace(H5Screate_simple(1, dims, max_dims), context);
   h5::Handle dcpl = h5::PropList(H5Pcreate(H5P_DATASET_CREATE), context);
   h5::Check(H5Pset_chunk(dcpl.get(), 1, chunk), context);
-  if (options.deflate_level > 0) {
+  if (deflate) {
     if (options.shuffle) h5::Check(H5Pset_shuffle(dcpl.get()), context);
     h5::Check(H5Pset_deflate(dcpl.get(), static_cast<unsigned>(options.deflate_level)), context);
   }

@@ -26,6 +26,7 @@ struct WriteOptions {
   std::size_t chunk_rows = 65536;  // HDF5 chunk length and write buffer; multiple of kBlockRows
   int deflate_level = 1;           // 0 = no deflate filter
   bool shuffle = true;             // byte shuffle before deflate (ignored without deflate)
+  bool deflate_doubles = false;    // float64 columns unfiltered by default: see docs/DATA.md
   std::string source;              // the "source" attribute, e.g. "airnow-csv"
   int partition = 0;               // the "partition" attribute
 };

@@ -249,6 +249,19 @@ double SyntheticModel::Smoke(std::uint32_t site, std::uint64_t hour) {
       ep.peak = (west ? 60.0 : 20.0) * std::exp(2.2 * u(3) * u(3) * 2.0);
       ep.length_h = 36 + 300 * u(4);
       ep.start_h = static_cast<double>(season * kSeasonHours) + (kSeasonHours - 40) * u(5);
+      if (e == 0) {  // the season's extreme fire: centred on a western site, small, intense
+        const Site* at = &sites_[pairs_[0].site];
+        for (std::uint64_t j = 0; j < 4096; ++j) {  // a western PM2.5 site
+          const Pair& pick = pairs_[Hash(seed_, 14, season, j) % pairs_.size()];
+          at = &sites_[pick.site];
+          if (pick.param == 4 && at->longitude < -110.0) break;
+        }
+        ep.lat = at->latitude;
+        ep.lon = at->longitude;
+        ep.radius = 0.3 + 0.4 * u(2);
+        ep.peak = 3000.0 + 3000.0 * u(3);
+        ep.length_h = 60 + 90 * u(4);
+      }
       episodes_.push_back(ep);
     }
     weights_.assign(sites_.size(), std::vector<double>(kEpisodes, 0.0));
@@ -281,8 +294,8 @@ double SyntheticModel::Value(const Pair& p, std::uint64_t hour, double local_hou
     case 1:
       return 9.0 * p.level * (1.3 - 0.6 * day) + 2.0 * noise;  // NO2
     case 2:
-      return std::min(150.0, 38.0 * p.level * (0.35 + 0.85 * day) + std::min(25.0, 0.05 * smoke) +
-                                 4.0 * noise);  // OZONE
+      return std::min(150.0, 40.0 * std::sqrt(p.level) * (0.45 + 0.6 * day) +
+                                 std::min(10.0, 0.03 * smoke) + 4.0 * noise);  // OZONE
     case 3:
       return 28.0 * p.level * std::exp(0.4 * noise) + 1.4 * smoke;  // PM10
     case 4:
