@@ -90,7 +90,7 @@ class CsvFormatter : public Formatter {
       out->push_back('\n');
     }
   }
-  void End(std::string*) override {}
+  void End(bool, std::string*) override {}
 };
 
 class JsonFormatter : public Formatter {
@@ -114,7 +114,7 @@ class JsonFormatter : public Formatter {
       out->append("}\n");
     }
   }
-  void End(std::string*) override {}
+  void End(bool, std::string*) override {}
 
  private:
   static void AppendJsonValue(std::string& out, const BatchColumn& col, std::size_t r) {
@@ -139,7 +139,7 @@ class NullFormatter : public Formatter {
  public:
   void Begin(const std::vector<Field>&, std::string*) override {}
   void Rows(const Batch&, std::string*) override {}
-  void End(std::string*) override {}
+  void End(bool, std::string*) override {}
 };
 
 }  // namespace

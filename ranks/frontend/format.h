@@ -23,8 +23,9 @@ class Formatter {
   virtual void Begin(const std::vector<engine::Field>& fields, std::string* out) = 0;
   // One chunk of rows, in order.
   virtual void Rows(const engine::Batch& batch, std::string* out) = 0;
-  // After the last chunk (also when the statement ended early).
-  virtual void End(std::string* out) = 0;
+  // After the last chunk; `complete` is false when the statement ended early (failed,
+  // cancelled), so formats that summarize can say the rows are not all there.
+  virtual void End(bool complete, std::string* out) = 0;
 };
 
 // How the table format cuts big results. At most head_rows + tail_rows rows are kept in memory.

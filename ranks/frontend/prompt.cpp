@@ -44,13 +44,14 @@ void PromptSession::StepIdle(bool* eof) {
     return;
   }
   ShowFinishedBackground();
+  ShowPrompt();
   if (!typeahead_.empty()) {
     std::string line = std::move(typeahead_.front());
     typeahead_.pop_front();
+    prompt_shown_ = false;
     HandleLine(line);
     return;
   }
-  ShowPrompt();
   std::string line;
   bool busy = backend_.Busy();
   switch (reader_.Pop(&line, busy ? 0.0 : kIdleWaitS)) {

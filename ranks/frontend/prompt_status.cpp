@@ -87,7 +87,7 @@ void PromptSession::ShowList() {
   std::string text;
   table->Begin(fields, &text);
   table->Rows(batch, &text);
-  table->End(&text);
+  table->End(true, &text);
   Say(text);
 }
 

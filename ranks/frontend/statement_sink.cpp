@@ -44,7 +44,7 @@ void StatementSink::End(const RequestInfo& info) {
   info_ = info;
   if (begun_) {
     text_.clear();
-    formatter_->End(&text_);
+    formatter_->End(info.state == RequestState::kCompleted, &text_);
     Write(text_);
   }
   finished_ = true;

@@ -74,7 +74,7 @@ class TableFormatter : public Formatter {
     }
   }
 
-  void End(std::string* out) override;
+  void End(bool complete, std::string* out) override;
 
  private:
   using Row = std::vector<std::string>;
@@ -97,8 +97,8 @@ class TableFormatter : public Formatter {
   std::vector<std::size_t> Widths() const;
   std::vector<int> VisibleColumns(const std::vector<std::size_t>& widths) const;
   void AppendLine(std::string& out, const std::vector<int>& cols,
-                  const std::vector<std::size_t>& widths, const Row& row, bool header) const;
-  std::string Note(std::size_t shown_columns) const;
+                  const std::vector<std::size_t>& widths, const Row& row) const;
+  std::string Note(std::size_t shown_columns, bool complete) const;
 
   TableLimits limits_;
   std::vector<Field> fields_;
@@ -144,8 +144,7 @@ std::vector<int> TableFormatter::VisibleColumns(const std::vector<std::size_t>& 
 }
 
 void TableFormatter::AppendLine(std::string& out, const std::vector<int>& cols,
-                                const std::vector<std::size_t>& widths, const Row& row,
-                                bool header) const {
+                                const std::vector<std::size_t>& widths, const Row& row) const {
   for (std::size_t i = 0; i < cols.size(); ++i) {
     out.append(i == 0 ? " " : " | ");
     int c = cols[i];
@@ -154,14 +153,14 @@ void TableFormatter::AppendLine(std::string& out, const std::vector<int>& cols,
     } else {
       Type t = fields_[c].type;
       bool right = t == Type::kInt64 || t == Type::kFloat64;
-      Pad(out, row[c], widths[c], right && !header);
+      Pad(out, row[c], widths[c], right);
     }
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
   out.push_back('\n');
 }
 
-std::string TableFormatter::Note(std::size_t shown_columns) const {
+std::string TableFormatter::Note(std::size_t shown_columns, bool complete) const {
   std::uint64_t shown_rows = head_.size() + tail_.size();
   std::string note = "(";  // built with += (g++ 12 warns falsely on "(" + std::string)
   note += GroupDigits(total_rows_);
@@ -171,29 +170,30 @@ std::string TableFormatter::Note(std::size_t shown_columns) const {
     note += "; " + std::to_string(fields_.size()) + " columns, " + std::to_string(shown_columns) +
             " shown";
   }
+  if (!complete) note += "; incomplete";
   return note + ")\n";
 }
 
-void TableFormatter::End(std::string* out) {
+void TableFormatter::End(bool complete, std::string* out) {
   if (fields_.empty()) return;  // the statement failed before its columns were known
   std::vector<std::size_t> widths = Widths();
   std::vector<int> cols = VisibleColumns(widths);
   Row header;
   for (const Field& f : fields_) header.push_back(CellText(f.name, 1 << 20));
-  AppendLine(*out, cols, widths, header, true);
+  AppendLine(*out, cols, widths, header);
   for (std::size_t i = 0; i < cols.size(); ++i) {
     if (i > 0) out->push_back('+');
     out->append((cols[i] < 0 ? kGap.size() : widths[cols[i]]) + 2, '-');
   }
   out->push_back('\n');
-  for (const Row& row : head_) AppendLine(*out, cols, widths, row, false);
+  for (const Row& row : head_) AppendLine(*out, cols, widths, row);
   if (head_.size() + tail_.size() < total_rows_) {
     Row gap(fields_.size(), std::string(kGap));
-    AppendLine(*out, cols, widths, gap, false);
+    AppendLine(*out, cols, widths, gap);
   }
-  for (const Row& row : tail_) AppendLine(*out, cols, widths, row, false);
+  for (const Row& row : tail_) AppendLine(*out, cols, widths, row);
   std::size_t shown = std::count_if(cols.begin(), cols.end(), [](int c) { return c >= 0; });
-  out->append(Note(shown));
+  out->append(Note(shown, complete));
   head_.clear();
   tail_.clear();
 }

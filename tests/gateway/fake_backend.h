@@ -1,0 +1,89 @@
+// A test double of frontend::Backend: serves scripted results (or errors) chunk by chunk, with
+// an optional delay per chunk so statements can be watched, cancelled and timed out while they
+// run. Single-threaded like the real gateway; Poll sleeps instead of spinning.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/batch.h"
+#include "ranks/frontend/backend.h"
+
+namespace plume::frontend::testing {
+
+// Rows [start, start + count) of `batch`.
+engine::Batch SliceBatch(const engine::Batch& batch, std::size_t start, std::size_t count);
+
+// Builds a Batch column by column (tests only).
+class BatchBuilder {
+ public:
+  BatchBuilder& Ints(std::string name, std::vector<std::int64_t> v, std::vector<bool> nulls = {});
+  BatchBuilder& Doubles(std::string name, std::vector<double> v, std::vector<bool> nulls = {});
+  BatchBuilder& Times(std::string name, std::vector<std::int64_t> v);
+  BatchBuilder& Strings(std::string name, std::vector<std::string> v, std::vector<bool> nulls = {});
+  const std::vector<engine::Field>& fields() const { return fields_; }
+  const engine::Batch& batch() const { return batch_; }
+
+ private:
+  engine::BatchColumn& Add(std::string name, engine::Type type, std::size_t rows,
+                           const std::vector<bool>& nulls);
+  std::vector<engine::Field> fields_;
+  engine::Batch batch_;
+};
+
+class FakeBackend : public Backend {
+ public:
+  FakeBackend();
+  // `sql` (exactly as submitted) returns these rows, a chunk every `chunk_delay_s`.
+  void AddResult(const std::string& sql, const BatchBuilder& result, double chunk_delay_s = 0);
+  // `sql` fails with this message (as a parse error would).
+  void AddError(const std::string& sql, const std::string& message);
+  void set_max_running(int n) { max_running_ = n; }
+  void set_world(WorldInfo world) { world_ = std::move(world); }
+  // How many requests were submitted / ran at the same time at most.
+  int submitted() const { return static_cast<int>(requests_.size()); }
+  int peak_running() const { return peak_running_; }
+
+  std::uint64_t Submit(const std::string& sql, const Options& options,
+                       std::shared_ptr<ResultSink> sink) override;
+  bool Cancel(std::uint64_t id, const std::string& reason) override;
+  void Poll(double max_wait_s) override;
+  std::optional<RequestInfo> Status(std::uint64_t id) const override;
+  std::vector<RequestInfo> List() const override;
+  bool Busy() const override;
+  WorldInfo World() const override { return world_; }
+  double Now() const override;
+
+ private:
+  struct Script {
+    std::vector<engine::Field> fields;
+    engine::Batch rows;
+    double chunk_delay_s = 0;
+    std::string error;
+  };
+  struct Request {
+    RequestInfo info;
+    Options options;
+    std::shared_ptr<ResultSink> sink;
+    const Script* script = nullptr;
+    std::size_t next_row = 0;
+    double next_chunk_s = 0;
+  };
+  void Start(Request& r);
+  void Finish(Request& r, RequestState state, const std::string& error);
+  bool Step(Request& r);  // one unit of work; true when something happened
+
+  std::map<std::string, Script> scripts_;
+  std::map<std::uint64_t, Request> requests_;
+  std::uint64_t next_id_ = 1;
+  int max_running_ = 4;
+  int peak_running_ = 0;
+  WorldInfo world_;
+  std::chrono::steady_clock::time_point epoch_;
+};
+
+}  // namespace plume::frontend::testing
