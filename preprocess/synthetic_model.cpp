@@ -197,13 +197,16 @@ void SyntheticModel::BuildSites() {
 }
 
 void SyntheticModel::BuildPairs() {
-  for (std::uint32_t p = 0; p < kSyntheticParameters; ++p) {
-    std::vector<std::uint32_t> order(kSites);
-    std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(),
-              [&](auto a, auto b) { return Hash(seed_, 7, p, a) < Hash(seed_, 7, p, b); });
+  // Parameters take consecutive runs of one shuffled site list, wrapping around, so every site
+  // reports something (2,263 pairs > 1,400 sites) and none reports a parameter twice.
+  std::vector<std::uint32_t> order(kSites);
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](auto a, auto b) { return Hash(seed_, 7, a) < Hash(seed_, 7, b); });
+  std::size_t next = 0;
+  for (std::uint32_t p : {2u, 4u, 3u, 1u, 5u, 0u}) {  // OZONE, PM2.5, PM10, NO2, SO2, CO
     for (std::uint32_t i = 0; i < kPairCount[p]; ++i) {
-      const std::uint32_t site = order[i];
+      const std::uint32_t site = order[next++ % kSites];
       const double level = sites_[site].base * std::exp(0.25 * Normal(Hash(seed_, 8, p, site)));
       pairs_.push_back(Pair{site, p, level});
     }

@@ -1,0 +1,91 @@
+// plume-preprocess as a user runs it: exit codes, the summary, --strict, bad paths and usage.
+#include <gtest/gtest.h>
+
+#include <sys/wait.h>
+#include <array>
+#include <cstdio>
+#include <filesystem>
+
+#include "io/manifest.h"
+#include "tests/preprocess/test_util.h"
+
+namespace plume::preprocess {
+namespace {
+
+using test::Line;
+using test::TempDir;
+
+struct CliRun {
+  int exit_code;
+  std::string output;  // stdout and stderr
+};
+
+CliRun Preprocess(const std::string& args) {
+  const std::string command = std::string(PLUME_PREPROCESS_BIN) + " " + args + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return {-1, "popen failed"};
+  std::string out;
+  std::array<char, 4096> buf;
+  while (std::size_t n = std::fread(buf.data(), 1, buf.size(), pipe)) out.append(buf.data(), n);
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+TEST(Cli, IngestsAndPrintsASummaryThatAddsUp) {
+  TempDir dir("cli-ingest");
+  test::WriteFile(dir.File("a.csv"), Line() + "\n\n" + Line("oops") + "\n" + Line("40.1") + "\n");
+  const CliRun r =
+      Preprocess("--input " + dir.File("a.csv") + " --out " + dir.File("out") + " --partitions 2");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("a.csv:3: unparsable number"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("files read 1, lines read 4, rows stored 2, rows rejected 1, skipped "
+                          "(blank/header) 1"),
+            std::string::npos)
+      << r.output;
+  const io::Manifest m = io::ReadManifest(dir.File("out"));
+  EXPECT_EQ(m.total_rows, 2u);
+  EXPECT_EQ(m.partitions.size(), 2u);
+}
+
+TEST(Cli, StrictFailsOnARejectedLineAndWritesNothing) {
+  TempDir dir("cli-strict");
+  test::WriteFile(dir.File("a.csv"), Line() + "\n" + Line("oops") + "\n");
+  const CliRun r = Preprocess("--input " + dir.path() + " --out " + dir.File("out") +
+                              " --partitions 1 --strict");
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("rows rejected 1"), std::string::npos) << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir.File("out/manifest.json")));
+}
+
+TEST(Cli, AMissingInputIsAClearError) {
+  TempDir dir("cli-missing");
+  const CliRun r =
+      Preprocess("--input /nonexistent/airnow --out " + dir.File("out") + " --partitions 2");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.output.find("'/nonexistent/airnow' does not exist"), std::string::npos) << r.output;
+}
+
+TEST(Cli, BadUsageExitsTwoWithUsage) {
+  for (const std::string args : {"", "--input x.csv --partitions 2", "--out d --partitions 0",
+                                 "--synthetic 10 --out d", "--bogus"}) {
+    const CliRun r = Preprocess(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.output;
+    EXPECT_NE(r.output.find("usage: plume-preprocess"), std::string::npos) << r.output;
+  }
+  const CliRun help = Preprocess("--help");
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_NE(help.output.find("--synthetic ROWS"), std::string::npos);
+}
+
+TEST(Cli, GeneratesTheSyntheticDataSet) {
+  TempDir dir("cli-synthetic");
+  const CliRun r = Preprocess("--synthetic 20000 --seed 3 --out " + dir.path() + " --partitions 4");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  const io::Manifest m = io::ReadManifest(dir.path());
+  EXPECT_EQ(m.total_rows, 20000u);
+  EXPECT_EQ(m.source, "synthetic seed=3 rows=20000");
+  for (const io::PartitionInfo& p : m.partitions) EXPECT_EQ(p.rows, 5000u);
+}
+
+}  // namespace
+}  // namespace plume::preprocess

@@ -1,0 +1,222 @@
+// The CSV reader on every bad-input class of the issue, and the -999 sentinels.
+#include "preprocess/csv_reader.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/schema.h"
+#include "tests/preprocess/test_util.h"
+
+namespace plume::preprocess {
+namespace {
+
+using engine::Col;
+using test::Line;
+
+const engine::Column& At(const RowStore& s, Col c) {
+  return s.table().columns[static_cast<std::size_t>(c)];
+}
+
+TEST(ParseLine, StoresTheReadmeSampleWithTypedValues) {
+  ParsedRow row;
+  const LineResult r = ParseLine(Line(), &row);
+  ASSERT_EQ(r.kind, LineKind::kStored) << r.detail;
+  EXPECT_EQ(row.latitude, 41.75613);
+  EXPECT_EQ(row.longitude, -124.20347);
+  EXPECT_EQ(row.utc, 1597021200);  // 2020-08-10T01:00Z
+  EXPECT_EQ(row.parameter, "PM2.5");
+  EXPECT_EQ(row.concentration, 17.3);
+  EXPECT_EQ(row.raw_concentration, 18.0);
+  EXPECT_EQ(row.aqi, 62);
+  EXPECT_EQ(row.category, 2);
+  EXPECT_FALSE(row.concentration_null || row.raw_null || row.aqi_null || row.category_null);
+  EXPECT_EQ(row.agency, "North Coast Unified Air Quality Management District");
+  EXPECT_EQ(row.full_aqs_id, "840060150007");
+}
+
+TEST(ParseLine, HonoursQuotedCommasAndEscapedQuotes) {
+  ParsedRow row;
+  const std::string line =
+      R"("40.0","-108.8","2020-08-10T01:00","OZONE","40.0","PPB","41.0","37","1",)"
+      R"("Rangely, CO","Air ""District"", West","MMCA81008","840MMCA81008")";
+  const LineResult r = ParseLine(line, &row);
+  ASSERT_EQ(r.kind, LineKind::kStored) << r.detail;
+  EXPECT_EQ(row.site_name, "Rangely, CO");
+  EXPECT_EQ(row.agency, "Air \"District\", West");
+  EXPECT_EQ(row.aqs_id, "MMCA81008");
+}
+
+TEST(ParseLine, SentinelsAreNullButGenuineNegativesStayValues) {
+  ParsedRow row;
+  ASSERT_EQ(ParseLine(R"("38.4","-122.8","2020-09-12T13:00","CO","1.3","PPM","1.3","-999","-999",)"
+                      R"("Sebastopol","BAAQMD","060970004","840060970004")",
+                      &row)
+                .kind,
+            LineKind::kStored);
+  EXPECT_TRUE(row.aqi_null);
+  EXPECT_TRUE(row.category_null);
+  EXPECT_FALSE(row.concentration_null);
+  ASSERT_EQ(ParseLine(R"("39.7","-121.6","2020-09-12T13:00","OZONE","-999.0","PPB","43.0","-999",)"
+                      R"("-999","Paradise - Airport","CARB","060070007","840060070007")",
+                      &row)
+                .kind,
+            LineKind::kStored);
+  EXPECT_TRUE(row.concentration_null);
+  EXPECT_FALSE(row.raw_null);
+  EXPECT_EQ(row.raw_concentration, 43.0);
+  ASSERT_EQ(ParseLine(R"("39.7","-121.6","2020-09-12T13:00","SO2","-0.3","PPB","-3.4","0",)"
+                      R"("1","X","Y","060070007","840060070007")",
+                      &row)
+                .kind,
+            LineKind::kStored);
+  EXPECT_FALSE(row.concentration_null);
+  EXPECT_EQ(row.concentration, -0.3);
+  EXPECT_EQ(row.raw_concentration, -3.4);
+  EXPECT_EQ(row.aqi, 0);
+}
+
+TEST(ParseLine, KeepsAnUnknownParameter) {
+  ParsedRow row;
+  ASSERT_EQ(ParseLine(Line("41.0", "2020-08-10T01:00", "BENZENE"), &row).kind, LineKind::kStored);
+  EXPECT_EQ(row.parameter, "BENZENE");
+}
+
+TEST(ParseLine, BlankAndHeaderLinesAreSkipped) {
+  ParsedRow row;
+  EXPECT_EQ(ParseLine("", &row).kind, LineKind::kBlank);
+  EXPECT_EQ(ParseLine("  \t\r", &row).kind, LineKind::kBlank);
+  EXPECT_EQ(ParseLine("Latitude,Longitude,UTC,Parameter,Concentration,Unit,RawConcentration,AQI,"
+                      "Category,SiteName,SiteAgency,AQSID,FullAQSID",
+                      &row)
+                .kind,
+            LineKind::kHeader);
+  EXPECT_EQ(ParseLine(R"("latitude","longitude")", &row).kind, LineKind::kHeader);
+}
+
+TEST(ParseLine, RejectsWithAReasonPerClass) {
+  ParsedRow row;
+  struct Case {
+    std::string line;
+    RejectReason reason;
+    std::string detail_part;
+  };
+  const std::string twelve = Line().substr(0, Line().rfind(','));
+  const std::vector<Case> cases = {
+      {twelve, RejectReason::kWrongFieldCount, "found 12"},
+      {Line() + ",\"x\"", RejectReason::kWrongFieldCount, "found 14"},
+      {Line("41.7x"), RejectReason::kBadNumber, "Latitude"},
+      {Line("41.7", "2020-08-10T01:00", "PM2.5", "1.2.3"), RejectReason::kBadNumber,
+       "Concentration"},
+      {Line("41.7", "2020-08-10T01:00", "PM2.5", "17.3", "62.5"), RejectReason::kBadNumber, "AQI"},
+      {Line("nan"), RejectReason::kBadNumber, "Latitude"},
+      {Line("41.7", "2020-13-10T01:00"), RejectReason::kBadTime, "UTC"},
+      {Line("41.7", "yesterday"), RejectReason::kBadTime, "UTC"},
+      {R"("41.7","-124.2","2020-08-10T01:00","PM2.5)", RejectReason::kBadQuoting, "unterminated"},
+      {R"("41.7"x,"-124.2")", RejectReason::kBadQuoting, "after the closing quote"},
+  };
+  for (const Case& c : cases) {
+    const LineResult r = ParseLine(c.line, &row);
+    EXPECT_EQ(r.kind, LineKind::kRejected) << c.line;
+    EXPECT_EQ(r.reason, c.reason) << c.line << " -> " << r.detail;
+    EXPECT_NE(r.detail.find(c.detail_part), std::string::npos) << r.detail;
+  }
+}
+
+TEST(ReadCsvBuffer, ToleratesCrlfAndBomAndAccountsForEveryLine) {
+  const std::string text = "\xEF\xBB\xBF" + Line() + "\r\n\r\n" + "Latitude,Longitude,UTC\r\n" +
+                           Line("42.5") + "\r\n" + Line("bad") + "\r\n" +
+                           Line("43.5");  // last line: no newline
+  RowStore rows;
+  IngestReport report;
+  ReadCsvBuffer(text, "f.csv", &rows, &report);
+  EXPECT_EQ(report.files, 1u);
+  EXPECT_EQ(report.lines, 6u);
+  EXPECT_EQ(report.stored, 3u);
+  EXPECT_EQ(report.blank, 1u);
+  EXPECT_EQ(report.header, 1u);
+  EXPECT_EQ(report.rejected, 1u);
+  EXPECT_EQ(report.stored + report.rejected + report.blank + report.header, report.lines);
+  ASSERT_EQ(rows.rows(), 3u);
+  EXPECT_EQ(At(rows, Col::kLatitude).doubles[0], 41.75613);  // the BOM did not stick to it
+  EXPECT_EQ(At(rows, Col::kLatitude).doubles[2], 43.5);
+  EXPECT_EQ(At(rows, Col::kFullAqsId).dict[0], "840060150007");  // no '\r' kept
+  ASSERT_EQ(report.first_rejected.size(), 1u);
+  EXPECT_EQ(report.first_rejected[0].file, "f.csv");
+  EXPECT_EQ(report.first_rejected[0].line, 5u);
+  EXPECT_EQ(report.first_rejected[0].reason, RejectReason::kBadNumber);
+  const std::string out = report.Text();
+  EXPECT_NE(out.find("f.csv:5: unparsable number: Latitude: \"bad\" is not a number: \"bad\""),
+            std::string::npos)
+      << out;
+  EXPECT_NE(out.find("rejected (unparsable number): 1"), std::string::npos) << out;
+  EXPECT_NE(out.find("files read 1, lines read 6, rows stored 3, rows rejected 1, skipped "
+                     "(blank/header) 2"),
+            std::string::npos)
+      << out;
+}
+
+TEST(ReadCsvBuffer, ATruncatedLastLineIsRejectedAsTruncated) {
+  const std::string full = Line();
+  const std::string text = full + "\n" + full.substr(0, full.size() / 2);
+  RowStore rows;
+  IngestReport report;
+  ReadCsvBuffer(text, "cut.csv", &rows, &report);
+  EXPECT_EQ(report.stored, 1u);
+  EXPECT_EQ(report.rejected, 1u);
+  EXPECT_EQ(report.by_reason[static_cast<std::size_t>(RejectReason::kTruncatedLine)], 1u);
+  ASSERT_EQ(report.first_rejected.size(), 1u);
+  EXPECT_EQ(report.first_rejected[0].line, 2u);
+  EXPECT_NE(report.first_rejected[0].detail.find("no final newline"), std::string::npos);
+}
+
+TEST(ReadCsvBuffer, ListsTheFirstTenRejectsThenCountsAll) {
+  std::string text;
+  for (int i = 0; i < 25; ++i) text += Line("x" + std::to_string(i)) + "\n";
+  RowStore rows;
+  IngestReport report;
+  ReadCsvBuffer(text, "many.csv", &rows, &report);
+  EXPECT_EQ(report.rejected, 25u);
+  EXPECT_EQ(report.first_rejected.size(), IngestReport::kListed);
+  EXPECT_EQ(report.first_rejected.back().line, 10u);
+  EXPECT_NE(report.Text().find("... and 15 more rejected lines"), std::string::npos);
+}
+
+TEST(ReadCsvBuffer, EmptyFileHasNoLines) {
+  RowStore rows;
+  IngestReport report;
+  ReadCsvBuffer("", "empty.csv", &rows, &report);
+  ReadCsvBuffer("\xEF\xBB\xBF", "bom.csv", &rows, &report);
+  EXPECT_EQ(report.files, 2u);
+  EXPECT_EQ(report.lines, 0u);
+}
+
+TEST(ReadCsvFile, AMissingFileIsAnErrorNamingIt) {
+  RowStore rows;
+  IngestReport report;
+  try {
+    ReadCsvFile("/nonexistent/plume/x.csv", &rows, &report);
+    FAIL() << "expected an exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/plume/x.csv"), std::string::npos);
+  }
+}
+
+TEST(RowStore, AppendRemapsStringCodes) {
+  RowStore a, b;
+  ParsedRow row;
+  ASSERT_EQ(ParseLine(Line("1", "2020-08-10T01:00", "OZONE"), &row).kind, LineKind::kStored);
+  a.Add(row);
+  ASSERT_EQ(ParseLine(Line("2", "2020-08-10T01:00", "PM2.5"), &row).kind, LineKind::kStored);
+  b.Add(row);
+  ASSERT_EQ(ParseLine(Line("3", "2020-08-10T01:00", "OZONE"), &row).kind, LineKind::kStored);
+  b.Add(row);
+  a.Append(b);
+  const engine::Column& p = At(a, Col::kParameter);
+  ASSERT_EQ(a.rows(), 3u);
+  EXPECT_EQ(p.dict[p.codes[0]], "OZONE");
+  EXPECT_EQ(p.dict[p.codes[1]], "PM2.5");
+  EXPECT_EQ(p.dict[p.codes[2]], "OZONE");
+  EXPECT_EQ(p.dict.size(), 2u);
+}
+
+}  // namespace
+}  // namespace plume::preprocess
