@@ -1,0 +1,174 @@
+// PartitionWriter -> LoadPartition: values, NULLs, dictionaries, zone maps and attributes come
+// back; streaming appends equal one append; bad files are errors naming the file.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "engine/schema.h"
+#include "io/partition_reader.h"
+#include "io/partition_writer.h"
+
+namespace plume::io {
+namespace {
+
+namespace fs = std::filesystem;
+using engine::Col;
+
+engine::Column& At(engine::Table& t, Col c) { return t.columns[static_cast<std::size_t>(c)]; }
+
+// `n` rows with NULLs in the nullable columns every 7th row (none in category when n < 7).
+engine::Table MakeRows(std::size_t n, std::vector<std::vector<std::string>>* dicts) {
+  *dicts = {{"CO", "OZONE", "PM2.5"},   {"PPB", "PPM", "UG/M3"},
+            {"A, B", "Site"},           {"Agency"},
+            {"060070007", "MMCA81008"}, {"840060070007", "840MMCA81008"}};
+  engine::Table t = engine::MakeMeasurementsTable();
+  t.rows = n;
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool null = i % 7 == 3;
+    At(t, Col::kLatitude).doubles.push_back(28.7 + static_cast<double>(i % 100) * 0.01);
+    At(t, Col::kLongitude).doubles.push_back(-124.20347);
+    At(t, Col::kUtc).ints.push_back(1597021200 + static_cast<std::int64_t>(i / 50) * 7200);
+    At(t, Col::kParameter).codes.push_back(static_cast<std::uint32_t>(i % 3));
+    At(t, Col::kConcentration).doubles.push_back(null ? 0 : static_cast<double>(i) * 0.1 - 3);
+    At(t, Col::kConcentration).valid.push_back(null ? 0 : 1);
+    At(t, Col::kUnit).codes.push_back(static_cast<std::uint32_t>(i % 3));
+    At(t, Col::kRawConcentration).doubles.push_back(-0.3);
+    At(t, Col::kAqi).ints.push_back(null ? 0 : static_cast<std::int64_t>(i % 700));
+    At(t, Col::kAqi).valid.push_back(null ? 0 : 1);
+    At(t, Col::kCategory).ints.push_back(1 + static_cast<std::int64_t>(i % 6));
+    At(t, Col::kSiteName).codes.push_back(static_cast<std::uint32_t>(i % 2));
+    At(t, Col::kAgency).codes.push_back(0);
+    At(t, Col::kAqsId).codes.push_back(static_cast<std::uint32_t>(i % 2));
+    At(t, Col::kFullAqsId).codes.push_back(static_cast<std::uint32_t>(i % 2));
+  }
+  return t;
+}
+
+class PartitionIoTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = (fs::temp_directory_path() /
+            ("plume-io-" +
+             std::string(::testing::UnitTest::GetInstance()->current_test_info()->name())))
+               .string();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  std::string Path(const std::string& name) const { return dir_ + "/" + name; }
+  std::string LoadError(const std::string& path) {
+    try {
+      LoadPartition(path);
+    } catch (const std::runtime_error& e) {
+      return e.what();
+    }
+    return "no error";
+  }
+  std::string Write(const std::string& name, std::size_t rows, std::size_t piece) {
+    std::vector<std::vector<std::string>> dicts;
+    const engine::Table t = MakeRows(rows, &dicts);
+    WriteOptions options;
+    options.chunk_rows = engine::kBlockRows;
+    options.source = "test";
+    options.partition = 3;
+    PartitionWriter w(Path(name), options, dicts);
+    for (std::size_t b = 0; b < rows; b += piece) w.Append(t, b, std::min(rows, b + piece));
+    info_ = w.Finish();
+    return Path(name);
+  }
+  std::string dir_;
+  PartitionInfo info_;
+};
+
+TEST_F(PartitionIoTest, LoadsBackWhatWasWrittenWithZoneMaps) {
+  const std::size_t n = 3 * engine::kBlockRows + 123;
+  const engine::Table loaded = LoadPartition(Write("p.h5", n, n));
+  std::vector<std::vector<std::string>> dicts;
+  engine::Table expected = MakeRows(n, &dicts);
+  for (std::size_t c = 0, d = 0; c < expected.columns.size(); ++c) {
+    if (expected.columns[c].type == engine::Type::kString) expected.columns[c].dict = dicts[d++];
+  }
+  expected.BuildZoneMaps();
+  ASSERT_EQ(loaded.rows, n);
+  for (std::size_t c = 0; c < expected.columns.size(); ++c) {
+    const engine::Column &a = loaded.columns[c], &b = expected.columns[c];
+    SCOPED_TRACE(a.name);
+    EXPECT_EQ(a.doubles, b.doubles);
+    EXPECT_EQ(a.ints, b.ints);
+    EXPECT_EQ(a.codes, b.codes);
+    EXPECT_EQ(a.dict, b.dict);
+    EXPECT_EQ(a.valid, b.valid);  // category has no NULLs: its validity is dropped
+    ASSERT_EQ(a.blocks.size(), 4u);
+    for (std::size_t k = 0; k < a.blocks.size(); ++k) {
+      EXPECT_EQ(a.blocks[k].min, b.blocks[k].min);
+      EXPECT_EQ(a.blocks[k].max, b.blocks[k].max);
+      EXPECT_EQ(a.blocks[k].nulls, b.blocks[k].nulls);
+    }
+  }
+  EXPECT_EQ(info_.index, 3);
+  EXPECT_EQ(info_.file, "p.h5");
+  EXPECT_EQ(info_.rows, n);
+  EXPECT_EQ(info_.utc_min, 1597021200);
+  EXPECT_EQ(info_.utc_max, 1597021200 + static_cast<std::int64_t>((n - 1) / 50) * 7200);
+  EXPECT_EQ(info_.aqi_max, 699.0);
+}
+
+TEST_F(PartitionIoTest, StreamedAppendsEqualOneAppend) {
+  const std::size_t n = 2 * engine::kBlockRows + 5;
+  const engine::Table whole = LoadPartition(Write("whole.h5", n, n));
+  const engine::Table pieces = LoadPartition(Write("pieces.h5", n, 777));
+  for (std::size_t c = 0; c < whole.columns.size(); ++c) {
+    EXPECT_EQ(whole.columns[c].doubles, pieces.columns[c].doubles);
+    EXPECT_EQ(whole.columns[c].ints, pieces.columns[c].ints);
+    EXPECT_EQ(whole.columns[c].codes, pieces.columns[c].codes);
+    EXPECT_EQ(whole.columns[c].valid, pieces.columns[c].valid);
+  }
+}
+
+TEST_F(PartitionIoTest, AnAbandonedWriteLeavesNoFile) {
+  {
+    std::vector<std::vector<std::string>> dicts;
+    const engine::Table t = MakeRows(10, &dicts);
+    PartitionWriter w(Path("gone.h5"), WriteOptions{}, dicts);
+    w.Append(t, 0, 10);
+  }
+  EXPECT_FALSE(fs::exists(Path("gone.h5")));
+  EXPECT_FALSE(fs::exists(Path("gone.h5.tmp")));
+}
+
+TEST_F(PartitionIoTest, UnsortedDictionaryOrBadCodeIsRejected) {
+  std::vector<std::vector<std::string>> dicts;
+  engine::Table t = MakeRows(10, &dicts);
+  auto bad = dicts;
+  std::swap(bad[0][0], bad[0][1]);
+  EXPECT_THROW(PartitionWriter(Path("x.h5"), WriteOptions{}, bad), std::invalid_argument);
+  At(t, Col::kParameter).codes[4] = 99;
+  PartitionWriter w(Path("y.h5"), WriteOptions{}, dicts);
+  w.Append(t, 0, 10);
+  EXPECT_THROW(w.Finish(), std::invalid_argument);
+}
+
+TEST_F(PartitionIoTest, MissingForeignAndTruncatedFilesAreErrorsNamingTheFile) {
+  std::string e = LoadError(Path("none.h5"));
+  EXPECT_NE(e.find(Path("none.h5")), std::string::npos) << e;
+  EXPECT_NE(e.find("does not exist"), std::string::npos) << e;
+
+  std::ofstream(Path("foreign.h5")) << "latitude,longitude\n1,2\n";
+  e = LoadError(Path("foreign.h5"));
+  EXPECT_NE(e.find(Path("foreign.h5")), std::string::npos) << e;
+  EXPECT_NE(e.find("not an HDF5 file"), std::string::npos) << e;
+
+  const std::string good = Write("cut.h5", 3 * engine::kBlockRows, 3 * engine::kBlockRows);
+  fs::resize_file(good, fs::file_size(good) / 2);
+  e = LoadError(good);
+  EXPECT_NE(e.find(good), std::string::npos) << e;
+  EXPECT_NE(e.find("HDF5:"), std::string::npos) << "carries HDF5's error stack: " << e;
+
+  fs::create_directories(Path("dir.h5"));
+  e = LoadError(Path("dir.h5"));
+  EXPECT_NE(e.find("not a regular file"), std::string::npos) << e;
+}
+
+}  // namespace
+}  // namespace plume::io
