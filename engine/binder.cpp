@@ -201,7 +201,10 @@ class Binder {
   // ORDER BY term: alias or select-list name first, then a column, a position or an aggregate.
   int OrderTerm(const TermAst& t) {
     if (t.kind == TermAst::Kind::kOrdinal) {
-      ItemAt(t, "ORDER BY");
+      if (t.ordinal < 1 || static_cast<std::size_t>(t.ordinal) > plan_.output.size()) {
+        throw SqlError(
+            "ORDER BY position " + std::to_string(t.ordinal) + " is not in the select list", t.pos);
+      }
       return static_cast<int>(t.ordinal - 1);
     }
     if (t.kind == TermAst::Kind::kAggregate) {

@@ -242,6 +242,13 @@ class Parser {
   }
 
   ExprAst Not() {
+    if (++depth_ > kMaxDepth) Fail("expression nested too deeply (more than 200 levels)");
+    ExprAst e = NotBody();
+    --depth_;
+    return e;
+  }
+
+  ExprAst NotBody() {
     if (Peek().Is("not")) {
       ExprAst e;
       e.kind = ExprAst::Kind::kNot;
@@ -355,8 +362,10 @@ class Parser {
     return e;
   }
 
+  static constexpr int kMaxDepth = 200;
   std::vector<Token> tokens_;
   std::size_t i_ = 0;
+  int depth_ = 0;
 };
 
 }  // namespace

@@ -23,6 +23,7 @@ Table MakeTable(const std::vector<Row>& rows) {
       for (const Row& r : rows) {
         if (const auto* s = std::get_if<std::string>(&r[c])) dict.emplace(*s, 0);
       }
+      if (dict.empty() && !rows.empty()) dict.emplace("", 0);  // all NULL: codes need a target
       for (auto& [s, code] : dict) {
         code = static_cast<std::uint32_t>(col.dict.size());
         col.dict.push_back(s);

@@ -1,0 +1,301 @@
+#include "tests/engine/random_query.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <ctime>
+#include <limits>
+
+#include "engine/schema.h"
+
+namespace plume::engine::testing {
+namespace {
+
+constexpr std::int64_t kBaseUtc = 1599868800;  // 2020-09-12T00:00Z
+constexpr std::int64_t kI64Max = std::numeric_limits<std::int64_t>::max();
+constexpr std::int64_t kI64Min = std::numeric_limits<std::int64_t>::min();
+
+Type TypeOf(int c) { return kSchema[static_cast<std::size_t>(c)].type; }
+bool Numeric(int c) { return TypeOf(c) == Type::kInt64 || TypeOf(c) == Type::kFloat64; }
+
+const std::vector<std::string>& StringPool(int column) {
+  static const std::vector<std::string> kParams = {"OZONE", "PM2.5", "PM10", "NO2",
+                                                   "SO2",   "CO",    ""};
+  static const std::vector<std::string> kUnits = {"PPB", "UG/M3", "PPM", "ppb"};
+  static const std::vector<std::string> kSites = {
+      "Crescent City",      "Rangely, CO",       "O'Brien", "a_b", "50%",
+      "Paradise - Airport", "\xc3\x9cn\xc3\xaf", "Z",       "zz",  "a"};
+  static const std::vector<std::string> kIds = {"060010001", "MMCA81008", "840060150007", "0", ""};
+  switch (static_cast<Col>(column)) {
+    case Col::kParameter:
+      return kParams;
+    case Col::kUnit:
+      return kUnits;
+    case Col::kSiteName:
+    case Col::kAgency:
+      return kSites;
+    default:
+      return kIds;
+  }
+}
+
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) out += c == '\'' ? std::string("''") : std::string(1, c);
+  return out + "'";
+}
+
+std::string DoubleText(double d) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%.17g", d);
+  std::string s = buf;
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+std::string TimeText(std::int64_t t, const char* format) {
+  const std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, format, &tm);
+  return buf;
+}
+
+}  // namespace
+
+Value RandomSource::PoolValue(int column) {
+  switch (TypeOf(column)) {
+    case Type::kString: {
+      const auto& pool = StringPool(column);
+      return pool[Below(pool.size())];
+    }
+    case Type::kTimestamp: {
+      if (Chance(0.03)) return Chance(0.5) ? std::int64_t{0} : std::int64_t{-86400 * 365 + 59};
+      return kBaseUtc + static_cast<std::int64_t>(Below(48)) * 3600 + (Chance(0.1) ? 90 : 0);
+    }
+    case Type::kFloat64: {
+      if (Chance(0.02)) return Chance(0.5) ? 1099511627776.0 : -1099511627776.0;
+      const double k = static_cast<double>(Below(400)) - 40;
+      return Chance(0.5) ? k : k / 8;
+    }
+    default: {
+      if (Chance(0.03)) {
+        static const std::int64_t kExtremes[] = {kI64Max, kI64Min, (1LL << 53) + 1,
+                                                 -(1LL << 53) - 1};
+        return kExtremes[Below(4)];
+      }
+      return static_cast<std::int64_t>(Below(320)) - 20;
+    }
+  }
+}
+
+std::vector<Row> RandomSource::Rows(std::size_t rows) {
+  std::vector<double> null_rate(kSchema.size());
+  for (double& r : null_rate) r = Chance(0.4) ? 0.0 : Chance(0.7) ? 0.1 : 0.6;
+  std::vector<Row> out(rows);
+  seen_.resize(kSchema.size());
+  for (Row& r : out) {
+    for (std::size_t c = 0; c < kSchema.size(); ++c) {
+      r.push_back(Chance(null_rate[c]) ? Value{} : PoolValue(static_cast<int>(c)));
+      if (!std::holds_alternative<std::monostate>(r.back()) && seen_[c].size() < 4096) {
+        seen_[c].push_back(r.back());
+      }
+    }
+  }
+  return out;
+}
+
+RefLiteral RandomSource::Literal(int column) {
+  if (Chance(0.03)) return {"NULL", Value{}};
+  Value v = PoolValue(column);
+  const std::size_t c = static_cast<std::size_t>(column);
+  if (c < seen_.size() && !seen_[c].empty() && Chance(0.6)) {
+    const auto& vals = seen_[c];
+    if (Chance(0.3)) {
+      const bool want_max = Chance(0.5);
+      v = vals[0];
+      for (const Value& x : vals) {
+        if (want_max ? x > v : x < v) v = x;
+      }
+    } else {
+      v = vals[Below(vals.size())];
+    }
+  }
+  switch (TypeOf(column)) {
+    case Type::kString: {
+      if (Chance(0.1)) return {Quote("x'y"), std::string("x'y")};
+      return {Quote(std::get<std::string>(v)), v};
+    }
+    case Type::kTimestamp: {
+      const std::int64_t t = std::get<std::int64_t>(v);
+      if (t % 60 != 0) {
+        const char* f = Chance(0.5) ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%dT%H:%M:%S";
+        return {(Chance(0.3) ? "TIMESTAMP " : "") + Quote(TimeText(t, f)), v};
+      }
+      static const char* kForms[] = {"%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"};
+      if (t % 86400 == 0 && Chance(0.3)) return {Quote(TimeText(t, "%Y-%m-%d")), v};
+      return {(Chance(0.2) ? "TIMESTAMP " : "") + Quote(TimeText(t, kForms[Below(3)])), v};
+    }
+    case Type::kFloat64: {
+      const double d = std::get<double>(v);
+      if (d == std::floor(d) && std::fabs(d) < 1e6 && Chance(0.4)) {
+        return {std::to_string(static_cast<std::int64_t>(d)), v};
+      }
+      return {Chance(0.1) ? Quote(DoubleText(d)) : DoubleText(d), v};
+    }
+    default: {
+      const std::int64_t i = std::get<std::int64_t>(v);
+      const bool small = i > -(1LL << 50) && i < (1LL << 50);
+      const double r = Below(3) == 0 ? 0.5 : 0.25;
+      if (small && Chance(0.15))
+        return {std::to_string(i) + (r == 0.5 ? ".5" : ".25"),
+                static_cast<double>(i) + (i < 0 ? -r : r)};
+      if (small && Chance(0.1)) {  // DuckDB casts a string to BIGINT rounding half away from 0
+        const double d = static_cast<double>(i) + (i < 0 ? -r : r);
+        return {Quote(std::to_string(i) + (r == 0.5 ? ".5" : ".25")),
+                static_cast<std::int64_t>(std::round(d))};
+      }
+      if (Chance(0.1)) return {Quote(" " + std::to_string(i) + " "), v};
+      return {std::to_string(i), v};
+    }
+  }
+}
+
+RefExpr RandomSource::Leaf() {
+  RefExpr e;
+  e.column = static_cast<int>(Below(kSchema.size()));
+  const bool is_string = TypeOf(e.column) == Type::kString;
+  const std::size_t pick = Below(100);
+  e.negated = Chance(0.3);
+  if (pick < 45) {
+    static const char* kOps[] = {"=", "<>", "!=", "<", "<=", ">", ">="};
+    e.kind = RefExpr::Kind::kCompare;
+    e.op = kOps[Below(7)];
+    e.literal_first = Chance(0.2);
+    e.negated = false;
+    e.args.push_back(Literal(e.column));
+  } else if (pick < 57) {
+    e.kind = RefExpr::Kind::kBetween;
+    e.args = {Literal(e.column), Literal(e.column)};
+  } else if (pick < 72) {
+    e.kind = RefExpr::Kind::kIn;
+    for (std::size_t n = 1 + Below(4); n > 0; --n) e.args.push_back(Literal(e.column));
+  } else if (pick < 85 && is_string) {
+    e.kind = RefExpr::Kind::kLike;
+    std::string p = std::get<std::string>(PoolValue(e.column));
+    for (std::size_t n = Below(3); n > 0 && !p.empty(); --n) {
+      const std::size_t at = Below(p.size());
+      if (Chance(0.5))
+        p[at] = '_';
+      else
+        p = p.substr(0, at) + "%" + p.substr(std::min(p.size(), at + Below(3)));
+    }
+    if (Chance(0.2)) p = "%" + p;
+    e.args.push_back(Chance(0.03) ? RefLiteral{"NULL", Value{}} : RefLiteral{Quote(p), p});
+  } else {
+    e.kind = RefExpr::Kind::kIsNull;
+  }
+  return e;
+}
+
+RefExpr RandomSource::Expr(int depth) {
+  if (depth == 0 || Chance(0.4)) return Leaf();
+  RefExpr e;
+  const std::size_t pick = Below(10);
+  if (pick < 2) {
+    e.kind = RefExpr::Kind::kNot;
+    e.children.push_back(Expr(depth - 1));
+    return e;
+  }
+  e.kind = pick < 6 ? RefExpr::Kind::kAnd : RefExpr::Kind::kOr;
+  for (std::size_t n = 2 + Below(2); n > 0; --n) e.children.push_back(Expr(depth - 1));
+  return e;
+}
+
+RefAgg RandomSource::RandomAgg(int* column) {
+  *column = static_cast<int>(Below(kSchema.size()));
+  const RefAgg fn = static_cast<RefAgg>(Below(6));
+  if ((fn == RefAgg::kSum || fn == RefAgg::kAvg) && !Numeric(*column)) return RefAgg::kMax;
+  return fn;
+}
+
+void RandomSource::PlainSelect(QuerySpec* q) {
+  if (Chance(0.2)) {
+    q->star = true;
+    return;
+  }
+  for (std::size_t n = 1 + Below(4); n > 0; --n) {
+    RefItem it;
+    it.column = static_cast<int>(Below(kSchema.size()));
+    if (Chance(0.2)) it.alias = "c" + std::to_string(q->items.size());
+    q->items.push_back(it);
+  }
+}
+
+void RandomSource::AggregateSelect(QuerySpec* q) {
+  for (std::size_t n = Chance(0.35) ? 0 : 1 + Below(2); n > 0; --n) {
+    const int c = static_cast<int>(Below(kSchema.size()));
+    if (std::find(q->group_by.begin(), q->group_by.end(), c) == q->group_by.end()) {
+      q->group_by.push_back(c);
+    }
+  }
+  for (int c : q->group_by) {
+    if (Chance(0.7)) {
+      RefItem it;
+      it.column = c;
+      if (Chance(0.2)) it.alias = "g" + std::to_string(q->items.size());
+      q->items.push_back(it);
+    }
+  }
+  for (std::size_t n = 1 + Below(3); n > 0; --n) {
+    RefItem it;
+    it.aggregate = true;
+    it.fn = RandomAgg(&it.column);
+    if (Chance(0.3)) it.alias = "a" + std::to_string(q->items.size());
+    q->items.push_back(it);
+  }
+  std::shuffle(q->items.begin(), q->items.end(), rng_);
+}
+
+void RandomSource::OrderBy(QuerySpec* q) {
+  const bool agg = q->IsAggregate();
+  for (std::size_t n = 1 + Below(3); n > 0; --n) {
+    RefOrder o;
+    o.desc = Chance(0.4);
+    if (Chance(0.2)) o.nulls_first = Chance(0.5);
+    const std::size_t pick = Below(4);
+    const std::size_t items = q->star ? kSchema.size() : q->items.size();
+    if (pick == 0) {
+      o.by = RefOrder::By::kOrdinal;
+      o.item = static_cast<int>(Below(items));
+    } else if (pick == 1 && !q->star && q->items[Below(items)].alias) {
+      o.by = RefOrder::By::kAlias;
+      for (std::size_t i = 0; i < items; ++i) {
+        if (q->items[i].alias) o.item = static_cast<int>(i);
+      }
+    } else if (agg && (pick == 2 || q->group_by.empty())) {
+      o.by = RefOrder::By::kAggregate;
+      o.fn = RandomAgg(&o.column);
+    } else {
+      o.by = RefOrder::By::kColumn;
+      o.column =
+          agg ? q->group_by[Below(q->group_by.size())] : static_cast<int>(Below(kSchema.size()));
+    }
+    q->order_by.push_back(o);
+  }
+}
+
+QuerySpec RandomSource::Query() {
+  QuerySpec q;
+  if (Chance(0.45))
+    AggregateSelect(&q);
+  else
+    PlainSelect(&q);
+  if (Chance(0.8)) q.where = Expr(3);
+  if (Chance(0.5)) OrderBy(&q);
+  if (Chance(0.4)) q.limit = Below(25);
+  return q;
+}
+
+}  // namespace plume::engine::testing

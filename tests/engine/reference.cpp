@@ -1,0 +1,261 @@
+#include "tests/engine/reference.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <stdexcept>
+
+#include "engine/schema.h"
+
+namespace plume::engine::testing {
+namespace {
+
+__extension__ typedef __int128 Wide;
+
+enum class Truth { kFalse, kTrue, kUnknown };
+
+Truth Not(Truth t) {
+  return t == Truth::kUnknown ? t : t == Truth::kTrue ? Truth::kFalse : Truth::kTrue;
+}
+
+bool IsNull(const Value& v) { return std::holds_alternative<std::monostate>(v); }
+
+// Exact comparison of an integer with a double.
+int CompareIntDouble(std::int64_t a, double d) {
+  if (d >= 9223372036854775808.0) return -1;
+  if (d < -9223372036854775808.0) return 1;
+  const double f = std::floor(d);
+  const auto fi = static_cast<std::int64_t>(f);
+  if (a < fi) return -1;
+  if (a > fi) return 1;
+  return f == d ? 0 : -1;
+}
+
+// Compares two non-NULL values of compatible types.
+int Compare(const Value& a, const Value& b) {
+  if (const auto* x = std::get_if<std::int64_t>(&a)) {
+    if (const auto* y = std::get_if<std::int64_t>(&b)) return *x < *y ? -1 : *x > *y;
+    return CompareIntDouble(*x, std::get<double>(b));
+  }
+  if (const auto* x = std::get_if<double>(&a)) {
+    const double y = std::holds_alternative<double>(b)
+                         ? std::get<double>(b)
+                         : static_cast<double>(std::get<std::int64_t>(b));
+    return *x < y ? -1 : *x > y;
+  }
+  const std::string& x = std::get<std::string>(a);
+  const std::string& y = std::get<std::string>(b);
+  return x < y ? -1 : x > y;
+}
+
+bool Like(const std::string& s, std::size_t i, const std::string& p, std::size_t j) {
+  if (j == p.size()) return i == s.size();
+  if (p[j] == '%') {
+    for (std::size_t k = i; k <= s.size(); ++k) {
+      if (Like(s, k, p, j + 1)) return true;
+    }
+    return false;
+  }
+  if (i == s.size()) return false;
+  return (p[j] == '_' || p[j] == s[i]) && Like(s, i + 1, p, j + 1);
+}
+
+Truth CompareOp(const Value& a, const std::string& op, const Value& b) {
+  if (IsNull(a) || IsNull(b)) return Truth::kUnknown;
+  const int c = Compare(a, b);
+  bool r;
+  if (op == "=")
+    r = c == 0;
+  else if (op == "<>" || op == "!=")
+    r = c != 0;
+  else if (op == "<")
+    r = c < 0;
+  else if (op == "<=")
+    r = c <= 0;
+  else if (op == ">")
+    r = c > 0;
+  else
+    r = c >= 0;
+  return r ? Truth::kTrue : Truth::kFalse;
+}
+
+Truth And(Truth a, Truth b) {
+  if (a == Truth::kFalse || b == Truth::kFalse) return Truth::kFalse;
+  return a == Truth::kTrue && b == Truth::kTrue ? Truth::kTrue : Truth::kUnknown;
+}
+
+Truth Or(Truth a, Truth b) {
+  if (a == Truth::kTrue || b == Truth::kTrue) return Truth::kTrue;
+  return a == Truth::kFalse && b == Truth::kFalse ? Truth::kFalse : Truth::kUnknown;
+}
+
+Truth Eval(const RefExpr& e, const Row& row) {
+  const Value& v = row[static_cast<std::size_t>(e.column)];
+  Truth t = Truth::kUnknown;
+  switch (e.kind) {
+    case RefExpr::Kind::kAnd:
+      t = Truth::kTrue;
+      for (const RefExpr& c : e.children) t = And(t, Eval(c, row));
+      return t;
+    case RefExpr::Kind::kOr:
+      t = Truth::kFalse;
+      for (const RefExpr& c : e.children) t = Or(t, Eval(c, row));
+      return t;
+    case RefExpr::Kind::kNot:
+      return Not(Eval(e.children[0], row));
+    case RefExpr::Kind::kCompare:
+      return CompareOp(v, e.op, e.args[0].value);
+    case RefExpr::Kind::kBetween:
+      t = And(CompareOp(v, ">=", e.args[0].value), CompareOp(v, "<=", e.args[1].value));
+      break;
+    case RefExpr::Kind::kIn:
+      t = Truth::kFalse;
+      for (const RefLiteral& l : e.args) t = Or(t, CompareOp(v, "=", l.value));
+      break;
+    case RefExpr::Kind::kLike:
+      if (IsNull(v) || IsNull(e.args[0].value)) return Truth::kUnknown;
+      t = Like(std::get<std::string>(v), 0, std::get<std::string>(e.args[0].value), 0)
+              ? Truth::kTrue
+              : Truth::kFalse;
+      break;
+    case RefExpr::Kind::kIsNull:
+      t = IsNull(v) ? Truth::kTrue : Truth::kFalse;
+      break;
+  }
+  return e.negated ? Not(t) : t;
+}
+
+// An aggregate over the rows of one group; sets *error for a BIGINT sum overflow.
+Value Aggregate(RefAgg fn, int column, const std::vector<const Row*>& rows, bool* error) {
+  if (fn == RefAgg::kCountStar) return static_cast<std::int64_t>(rows.size());
+  std::vector<Value> vals;
+  for (const Row* r : rows) {
+    const Value& v = (*r)[static_cast<std::size_t>(column)];
+    if (!IsNull(v)) vals.push_back(v);
+  }
+  if (fn == RefAgg::kCount) return static_cast<std::int64_t>(vals.size());
+  if (vals.empty()) return Value{};
+  if (fn == RefAgg::kMin || fn == RefAgg::kMax) {
+    Value best = vals[0];
+    for (const Value& v : vals) {
+      const int c = Compare(v, best);
+      if (fn == RefAgg::kMin ? c < 0 : c > 0) best = v;
+    }
+    return best;
+  }
+  const bool ints = std::holds_alternative<std::int64_t>(vals[0]);
+  Wide isum = 0;
+  long double dsum = 0;
+  for (const Value& v : vals) {
+    if (ints)
+      isum += std::get<std::int64_t>(v);
+    else
+      dsum += std::get<double>(v);
+  }
+  if (fn == RefAgg::kAvg) {
+    const long double total = ints ? static_cast<long double>(isum) : dsum;
+    return static_cast<double>(total / static_cast<long double>(vals.size()));
+  }
+  if (!ints) return static_cast<double>(dsum);
+  if (isum > INT64_MAX || isum < INT64_MIN) *error = true;
+  return static_cast<std::int64_t>(isum);
+}
+
+struct KeyLess {
+  bool operator()(const Row& a, const Row& b) const {
+    for (std::size_t i = 0; i < a.size(); ++i) {
+      if (IsNull(a[i]) != IsNull(b[i])) return IsNull(a[i]) < IsNull(b[i]);
+      if (IsNull(a[i])) continue;
+      const int c = Compare(a[i], b[i]);
+      if (c != 0) return c < 0;
+    }
+    return false;
+  }
+};
+
+int CompareKeys(const QuerySpec& q, const Row& a, const Row& b) {
+  for (std::size_t k = 0; k < q.order_by.size(); ++k) {
+    const RefOrder& o = q.order_by[k];
+    const bool an = IsNull(a[k]), bn = IsNull(b[k]);
+    int c;
+    if (an || bn) {
+      c = an == bn ? 0 : (an ? 1 : -1) * (o.nulls_first.value_or(false) ? -1 : 1);
+    } else {
+      c = Compare(a[k], b[k]) * (o.desc ? -1 : 1);
+    }
+    if (c != 0) return c;
+  }
+  return 0;
+}
+
+}  // namespace
+
+RefResult Evaluate(const QuerySpec& q, const std::vector<Row>& table) {
+  std::vector<const Row*> passing;
+  for (const Row& r : table) {
+    if (!q.where || Eval(*q.where, r) == Truth::kTrue) passing.push_back(&r);
+  }
+  RefResult out;
+  std::vector<Row> keys;
+  // One "source" per output row: a table row (plain) or a group's rows (aggregate).
+  std::vector<std::vector<const Row*>> sources;
+  if (q.IsAggregate()) {
+    std::map<Row, std::vector<const Row*>, KeyLess> groups;
+    for (const Row* r : passing) {
+      Row key;
+      for (int c : q.group_by) key.push_back((*r)[static_cast<std::size_t>(c)]);
+      groups[key].push_back(r);
+    }
+    if (q.group_by.empty() && groups.empty()) groups[Row{}];
+    for (auto& [key, rows] : groups) sources.push_back(rows);
+  } else {
+    for (const Row* r : passing) sources.push_back({r});
+  }
+  for (const auto& src : sources) {
+    const Row& first = src.empty() ? Row(kSchema.size()) : *src[0];
+    auto item_value = [&](const RefItem& it) -> Value {
+      return it.aggregate ? Aggregate(it.fn, it.column, src, &out.error)
+                          : first[static_cast<std::size_t>(it.column)];
+    };
+    Row row;
+    if (q.star) {
+      row = first;
+    } else {
+      for (const RefItem& it : q.items) row.push_back(item_value(it));
+    }
+    Row key;
+    for (const RefOrder& o : q.order_by) {
+      switch (o.by) {
+        case RefOrder::By::kColumn:
+          key.push_back(first[static_cast<std::size_t>(o.column)]);
+          break;
+        case RefOrder::By::kAggregate:
+          key.push_back(Aggregate(o.fn, o.column, src, &out.error));
+          break;
+        default:
+          key.push_back(q.star ? first[static_cast<std::size_t>(o.item)]
+                               : item_value(q.items[static_cast<std::size_t>(o.item)]));
+      }
+    }
+    out.rows.push_back(std::move(row));
+    keys.push_back(std::move(key));
+  }
+  std::vector<std::size_t> idx(out.rows.size());
+  for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
+    return CompareKeys(q, keys[a], keys[b]) < 0;
+  });
+  std::vector<Row> sorted;
+  int group = -1;
+  for (std::size_t n = 0; n < idx.size(); ++n) {
+    if (n == 0 || (!q.order_by.empty() && CompareKeys(q, keys[idx[n - 1]], keys[idx[n]]) != 0)) {
+      ++group;
+    }
+    sorted.push_back(out.rows[idx[n]]);
+    out.tie_group.push_back(group);
+  }
+  out.rows = std::move(sorted);
+  return out;
+}
+
+}  // namespace plume::engine::testing

@@ -1,0 +1,136 @@
+// Rendering of a QuerySpec as SQL text and its DuckDB column names.
+#include "engine/schema.h"
+#include "tests/engine/reference.h"
+
+namespace plume::engine::testing {
+namespace {
+
+std::string Name(int column) { return std::string(kSchema[static_cast<std::size_t>(column)].name); }
+
+std::string AggName(RefAgg fn) {
+  switch (fn) {
+    case RefAgg::kCountStar:
+    case RefAgg::kCount:
+      return "count";
+    case RefAgg::kSum:
+      return "sum";
+    case RefAgg::kAvg:
+      return "avg";
+    case RefAgg::kMin:
+      return "min";
+    case RefAgg::kMax:
+      return "max";
+  }
+  return "?";
+}
+
+std::string AggSql(RefAgg fn, int column) {
+  return fn == RefAgg::kCountStar ? "count(*)" : AggName(fn) + "(" + Name(column) + ")";
+}
+
+std::string Flip(const std::string& op) {
+  if (op == "<") return ">";
+  if (op == "<=") return ">=";
+  if (op == ">") return "<";
+  if (op == ">=") return "<=";
+  return op;
+}
+
+std::string ExprSql(const RefExpr& e) {
+  const std::string col = e.kind <= RefExpr::Kind::kNot ? "" : Name(e.column);
+  const std::string neg = e.negated ? "NOT " : "";
+  std::string s;
+  switch (e.kind) {
+    case RefExpr::Kind::kAnd:
+    case RefExpr::Kind::kOr:
+      for (std::size_t i = 0; i < e.children.size(); ++i) {
+        if (i) s += e.kind == RefExpr::Kind::kAnd ? " AND " : " OR ";
+        s += "(" + ExprSql(e.children[i]) + ")";
+      }
+      return s;
+    case RefExpr::Kind::kNot:
+      return "NOT (" + ExprSql(e.children[0]) + ")";
+    case RefExpr::Kind::kCompare:
+      return e.literal_first ? e.args[0].sql + " " + Flip(e.op) + " " + col
+                             : col + " " + e.op + " " + e.args[0].sql;
+    case RefExpr::Kind::kBetween:
+      return col + " " + neg + "BETWEEN " + e.args[0].sql + " AND " + e.args[1].sql;
+    case RefExpr::Kind::kIn:
+      s = col + " " + neg + "IN (";
+      for (std::size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + e.args[i].sql;
+      return s + ")";
+    case RefExpr::Kind::kLike:
+      return col + " " + neg + "LIKE " + e.args[0].sql;
+    case RefExpr::Kind::kIsNull:
+      return col + " IS " + neg + "NULL";
+  }
+  return s;
+}
+
+}  // namespace
+
+bool QuerySpec::IsAggregate() const {
+  if (!group_by.empty()) return true;
+  for (const RefItem& i : items) {
+    if (i.aggregate) return true;
+  }
+  for (const RefOrder& o : order_by) {
+    if (o.by == RefOrder::By::kAggregate) return true;
+  }
+  return false;
+}
+
+std::string QuerySpec::Sql() const {
+  std::string s = "SELECT ";
+  if (star) s += "*";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i) s += ", ";
+    s += items[i].aggregate ? AggSql(items[i].fn, items[i].column) : Name(items[i].column);
+    if (items[i].alias) s += " AS " + *items[i].alias;
+  }
+  s += " FROM measurements";
+  if (where) s += " WHERE " + ExprSql(*where);
+  for (std::size_t i = 0; i < group_by.size(); ++i)
+    s += (i ? ", " : " GROUP BY ") + Name(group_by[i]);
+  for (std::size_t i = 0; i < order_by.size(); ++i) {
+    const RefOrder& o = order_by[i];
+    s += i ? ", " : " ORDER BY ";
+    switch (o.by) {
+      case RefOrder::By::kColumn:
+        s += Name(o.column);
+        break;
+      case RefOrder::By::kAggregate:
+        s += AggSql(o.fn, o.column);
+        break;
+      case RefOrder::By::kAlias:
+        s += *items[static_cast<std::size_t>(o.item)].alias;
+        break;
+      case RefOrder::By::kOrdinal:
+        s += std::to_string(o.item + 1);
+        break;
+    }
+    if (o.desc) s += " DESC";
+    if (o.nulls_first) s += *o.nulls_first ? " NULLS FIRST" : " NULLS LAST";
+  }
+  if (limit) s += " LIMIT " + std::to_string(*limit);
+  return s + ";";
+}
+
+std::vector<std::string> QuerySpec::ColumnNames() const {
+  std::vector<std::string> names;
+  if (star) {
+    for (const ColumnSpec& c : kSchema) names.emplace_back(c.name);
+  }
+  for (const RefItem& i : items) {
+    if (i.alias) {
+      names.push_back(*i.alias);
+    } else if (!i.aggregate) {
+      names.push_back(Name(i.column));
+    } else {
+      names.push_back(i.fn == RefAgg::kCountStar ? "count_star()" : AggSql(i.fn, i.column));
+    }
+  }
+  return names;
+}
+
+}  // namespace plume::engine::testing
