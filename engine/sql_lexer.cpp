@@ -30,6 +30,7 @@ std::size_t ReadQuoted(std::string_view sql, std::size_t i, char quote, std::str
 }
 
 std::size_t ReadNumber(std::string_view sql, std::size_t i) {
+  const std::size_t start = i;
   while (i < sql.size() && IsDigit(sql[i])) ++i;
   if (i < sql.size() && sql[i] == '.') {
     ++i;
@@ -44,7 +45,8 @@ std::size_t ReadNumber(std::string_view sql, std::size_t i) {
     }
   }
   if (i < sql.size() && IsIdentChar(sql[i])) {
-    throw SqlError("malformed number", i + 1);
+    throw SqlError("malformed number '" + std::string(sql.substr(start, i + 1 - start)) + "...'",
+                   start + 1);
   }
   return i;
 }

@@ -1,4 +1,5 @@
 // Recursive-descent parser of the SQL subset (grammar in docs/SQL.md).
+#include <cctype>
 #include <charconv>
 #include <set>
 #include <string_view>
@@ -17,6 +18,11 @@ const std::set<std::string, std::less<>>& Reserved() {
       "not",    "between", "in",    "like",   "is",       "null",   "as",    "asc",  "desc",
       "nulls",  "first",   "last",  "having", "distinct", "offset", "join",  "union"};
   return kWords;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
 }
 
 class Parser {
@@ -79,7 +85,7 @@ class Parser {
   void Table() {
     const Token& t = Peek();
     if (!IsName(t)) Fail("expected a table name, found " + Describe(t));
-    if (t.text != kTableName) {
+    if (Lower(t.text) != kTableName) {
       throw SqlError("unknown table '" + std::string(t.raw) + "' (the only table is " +
                          std::string(kTableName) + ")",
                      t.pos);
@@ -90,7 +96,7 @@ class Parser {
   ColumnAst Column() {
     const Token& t = Peek();
     if (!IsName(t)) Fail("expected a column name, found " + Describe(t));
-    ColumnAst c{t.text, std::string(t.raw), t.pos};
+    ColumnAst c{Lower(t.text), std::string(t.raw), t.pos};
     ++i_;
     if (Peek().Is(".")) {
       if (c.name != kTableName) {
@@ -99,7 +105,7 @@ class Parser {
       ++i_;
       const Token& n = Peek();
       if (!IsName(n)) Fail("expected a column name after '.', found " + Describe(n));
-      c.name = n.text;
+      c.name = Lower(n.text);
       c.written += "." + std::string(n.raw);
       ++i_;
     }

@@ -1,0 +1,223 @@
+// Parser and binder: every construct of the language, DuckDB's column names and types, and
+// every error class with its position.
+#include <gtest/gtest.h>
+
+#include <limits>
+
+#include "engine/query.h"
+
+namespace plume::engine {
+namespace {
+
+struct Named {
+  std::string name;
+  Type type;
+  bool operator==(const Named&) const = default;
+};
+
+std::vector<Named> Output(const std::string& sql) {
+  std::vector<Named> out;
+  const Plan plan = Plan::Parse(sql);
+  for (const Field& f : plan.output()) out.push_back({f.name, f.type});
+  return out;
+}
+
+// The SqlError of `sql` as "position: message".
+std::string ErrorOf(const std::string& sql) {
+  try {
+    Plan::Parse(sql);
+  } catch (const SqlError& e) {
+    return std::to_string(e.position()) + ": " + e.what();
+  }
+  return "no error";
+}
+
+void ExpectError(const std::string& sql, std::size_t pos, const std::string& fragment) {
+  const std::string got = ErrorOf(sql);
+  EXPECT_EQ(got.substr(0, got.find(':')), std::to_string(pos)) << sql << " -> " << got;
+  EXPECT_NE(got.find(fragment), std::string::npos) << sql << " -> " << got;
+}
+
+TEST(Parser, SelectStarNamesAndTypes) {
+  const auto out = Output("SELECT * FROM measurements;");
+  ASSERT_EQ(out.size(), 13u);
+  EXPECT_EQ(out[0], (Named{"latitude", Type::kFloat64}));
+  EXPECT_EQ(out[2], (Named{"utc", Type::kTimestamp}));
+  EXPECT_EQ(out[3], (Named{"parameter", Type::kString}));
+  EXPECT_EQ(out[7], (Named{"aqi", Type::kInt64}));
+  EXPECT_EQ(out[12], (Named{"full_aqs_id", Type::kString}));
+}
+
+TEST(Parser, AggregateNamesFollowDuckDb) {
+  EXPECT_EQ(Output("select COUNT(*), Count(Aqi), SUM(aqi), sum(concentration), AVG(aqi), "
+                   "min(utc), MAX(site_name), count(measurements.aqi) from measurements"),
+            (std::vector<Named>{{"count_star()", Type::kInt64},
+                                {"count(Aqi)", Type::kInt64},
+                                {"sum(aqi)", Type::kInt64},
+                                {"sum(concentration)", Type::kFloat64},
+                                {"avg(aqi)", Type::kFloat64},
+                                {"min(utc)", Type::kTimestamp},
+                                {"max(site_name)", Type::kString},
+                                {"count(measurements.aqi)", Type::kInt64}}));
+}
+
+TEST(Parser, ColumnsAndAliases) {
+  EXPECT_EQ(Output("SELECT AQI, \"Site_Name\", measurements.utc, aqi AS Level, unit u FROM "
+                   "MEASUREMENTS"),
+            (std::vector<Named>{{"aqi", Type::kInt64},
+                                {"site_name", Type::kString},
+                                {"utc", Type::kTimestamp},
+                                {"Level", Type::kInt64},
+                                {"u", Type::kString}}));
+}
+
+TEST(Parser, ClausesAndFlags) {
+  const Plan p = Plan::Parse(
+      "select parameter, count(*) n from measurements where aqi between 1 and 5 group by "
+      "parameter order by n desc, parameter limit 7");
+  EXPECT_TRUE(p.aggregate());
+  EXPECT_TRUE(p.ordered());
+  EXPECT_EQ(p.limit(), 7u);
+  EXPECT_EQ(p.needed_columns(), (std::vector<std::string>{"parameter", "aqi"}));
+  const Plan q = Plan::Parse("SELECT latitude FROM measurements");
+  EXPECT_FALSE(q.aggregate());
+  EXPECT_FALSE(q.ordered());
+  EXPECT_FALSE(q.limit().has_value());
+}
+
+TEST(Parser, EveryPredicateForm) {
+  for (const char* where :
+       {"aqi = 5", "aqi <> 5", "aqi != 5", "aqi < 5", "aqi <= 5", "aqi > 5", "aqi >= 5",
+        "5 < aqi", "aqi BETWEEN 1 AND 10", "aqi NOT BETWEEN 1 AND 10", "aqi IN (1, 2, 3)",
+        "aqi NOT IN (1, NULL)", "site_name LIKE 'San%'", "site_name NOT LIKE '_a%'",
+        "aqi IS NULL", "aqi IS NOT NULL", "NOT aqi > 5", "NOT (aqi > 5 OR aqi < 2)",
+        "(aqi > 5 AND (parameter = 'OZONE' OR parameter = 'PM2.5'))", "aqi = NULL",
+        "concentration > -1.5e2", "concentration < 5", "aqi > 4.5", "aqi = '5'",
+        "concentration = '12.5'", "latitude BETWEEN 32.5 AND 42 AND longitude BETWEEN -124.5 "
+        "AND -114", "aqs_id IN ('060010001', 'MMCA81008')", "agency = 'O''Brien'",
+        "utc >= '2020-09-12T13:00'", "utc < '2020-09-12 13:00'", "utc = '2020-09-12 13:00:00'",
+        "utc > '2020-09-12'", "utc <= TIMESTAMP '2020-09-12 13:00'", "-- comment\n aqi > 1"}) {
+    EXPECT_NO_THROW(Plan::Parse(std::string("SELECT * FROM measurements WHERE ") + where))
+        << where << ": " << ErrorOf(std::string("SELECT * FROM measurements WHERE ") + where);
+  }
+}
+
+TEST(Parser, UtcBoundsForPruning) {
+  const Plan p = Plan::Parse(
+      "SELECT * FROM measurements WHERE utc >= '2020-09-12' AND utc < '2020-09-13' AND aqi > 3");
+  EXPECT_EQ(p.utc_lo(), 1599868800);
+  EXPECT_EQ(p.utc_hi(), 1599955199);
+  const Plan q = Plan::Parse(
+      "SELECT * FROM measurements WHERE utc = '2020-09-12 01:00' OR utc BETWEEN '2020-09-14' AND "
+      "'2020-09-15'");
+  EXPECT_EQ(q.utc_lo(), 1599872400);
+  EXPECT_EQ(q.utc_hi(), 1600128000);
+  const Plan r = Plan::Parse("SELECT * FROM measurements WHERE utc > '2020-09-12' OR aqi > 3");
+  EXPECT_EQ(r.utc_lo(), std::numeric_limits<std::int64_t>::min());
+  EXPECT_EQ(r.utc_hi(), std::numeric_limits<std::int64_t>::max());
+  const Plan s = Plan::Parse("SELECT * FROM measurements WHERE NOT (utc <= '2020-09-12')");
+  EXPECT_EQ(s.utc_lo(), 1599868801);
+  const Plan e = Plan::Parse("SELECT * FROM measurements WHERE utc < '2020-09-12' AND "
+                             "utc > '2020-09-13'");
+  EXPECT_GT(e.utc_lo(), e.utc_hi());
+}
+
+TEST(Parser, SerializeRoundTrip) {
+  for (const char* sql :
+       {"SELECT * FROM measurements", "SELECT parameter, avg(aqi) a FROM measurements WHERE "
+        "site_name NOT LIKE 'x%' AND aqi IN (1,2) OR utc IS NULL GROUP BY parameter ORDER BY a "
+        "DESC NULLS FIRST LIMIT 3",
+        "SELECT latitude FROM measurements ORDER BY concentration"}) {
+    const Plan p = Plan::Parse(sql);
+    const std::string bytes = p.Serialize();
+    const Plan q = Plan::Deserialize(bytes);
+    EXPECT_EQ(q.Serialize(), bytes);
+    EXPECT_EQ(q.sql(), sql);
+    EXPECT_EQ(q.needed_columns(), p.needed_columns());
+    EXPECT_EQ(q.utc_lo(), p.utc_lo());
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+      EXPECT_THROW(Plan::Deserialize(std::string_view(bytes).substr(0, n)), std::runtime_error);
+    }
+    std::string bad = bytes;
+    bad[0] = 99;
+    EXPECT_THROW(Plan::Deserialize(bad), std::runtime_error);
+  }
+}
+
+TEST(ParserErrors, Syntax) {
+  ExpectError("SELEC * FROM measurements", 1, "must start with SELECT");
+  ExpectError("SELECT * measurements", 10, "expected FROM");
+  ExpectError("SELECT * FROM measurements WHERE", 33, "expected a column or a literal");
+  ExpectError("SELECT * FROM measurements WHERE aqi >", 39, "expected a column or a literal");
+  ExpectError("SELECT * FROM measurements WHERE aqi 5", 38, "expected a comparison");
+  ExpectError("SELECT * FROM measurements WHERE (aqi > 5", 42, "expected ')'");
+  ExpectError("SELECT * FROM measurements WHERE site_name = 'abc", 46, "unterminated string");
+  ExpectError("SELECT * FROM measurements WHERE aqi > 5 #", 42, "unexpected character");
+  ExpectError("SELECT * FROM measurements; SELECT 1", 29, "only one statement");
+  ExpectError("SELECT * FROM measurements extra", 28, "unexpected");
+  ExpectError("", 1, "must start with SELECT");
+  ExpectError("SELECT aqi, * FROM measurements", 13, "'*' cannot be combined");
+  ExpectError("SELECT median(aqi) FROM measurements", 8, "unknown function");
+  ExpectError("SELECT sum(*) FROM measurements", 12, "only count(*)");
+  ExpectError("SELECT * FROM measurements WHERE aqi IN ()", 42, "expected a column or a literal");
+  ExpectError("SELECT * FROM measurements ORDER aqi", 34, "expected BY");
+  ExpectError("SELECT * FROM measurements WHERE aqi > 12abc", 40, "malformed number");
+  std::string deep = "SELECT * FROM measurements WHERE " + std::string(300, '(') + "aqi > 1" +
+                     std::string(300, ')');
+  EXPECT_NE(ErrorOf(deep).find("nested too deeply"), std::string::npos);
+}
+
+TEST(ParserErrors, UnknownNames) {
+  ExpectError("SELECT aqii FROM measurements", 8, "unknown column 'aqii'");
+  ExpectError("SELECT * FROM measurements WHERE parameterx = 'a'", 34, "unknown column");
+  ExpectError("SELECT * FROM readings", 15, "unknown table 'readings'");
+  ExpectError("SELECT other.aqi FROM measurements", 8, "unknown table 'other'");
+  ExpectError("SELECT sum(nope) FROM measurements", 12, "unknown column 'nope'");
+  ExpectError("SELECT aqi FROM measurements ORDER BY nope", 39, "unknown column 'nope'");
+  ExpectError("SELECT aqi FROM measurements GROUP BY aqi ORDER BY 3", 52, "position 3");
+}
+
+TEST(ParserErrors, TypeMismatches) {
+  ExpectError("SELECT * FROM measurements WHERE aqi > 'x'", 40, "cannot convert string 'x'");
+  ExpectError("SELECT * FROM measurements WHERE parameter = 5", 46, "type mismatch");
+  ExpectError("SELECT * FROM measurements WHERE utc > 5", 40, "type mismatch");
+  ExpectError("SELECT * FROM measurements WHERE aqi = TIMESTAMP '2020-09-12'", 50, "type mismatch");
+  ExpectError("SELECT * FROM measurements WHERE aqi LIKE '1%'", 38, "LIKE needs a VARCHAR");
+  ExpectError("SELECT sum(parameter) FROM measurements", 8, "needs a numeric column");
+  ExpectError("SELECT avg(utc) FROM measurements", 8, "needs a numeric column");
+  ExpectError("SELECT * FROM measurements WHERE aqi > concentration", 40, "another column");
+  ExpectError("SELECT * FROM measurements WHERE 1 = 1", 34, "needs a column");
+}
+
+TEST(ParserErrors, BadTimeLiterals) {
+  ExpectError("SELECT * FROM measurements WHERE utc < '2020-13-12'", 40, "bad time literal");
+  ExpectError("SELECT * FROM measurements WHERE utc < '2020-02-30'", 40, "bad time literal");
+  ExpectError("SELECT * FROM measurements WHERE utc < '2020-09-12 25:00'", 40, "bad time");
+  ExpectError("SELECT * FROM measurements WHERE utc < 'yesterday'", 40, "bad time literal");
+  ExpectError("SELECT * FROM measurements WHERE utc IN ('2020-09-12', 'x')", 56, "bad time");
+}
+
+TEST(ParserErrors, NumbersOutOfRange) {
+  ExpectError("SELECT * FROM measurements WHERE aqi > 99999999999999999999", 40, "out of range");
+  ExpectError("SELECT * FROM measurements WHERE concentration > 1e999", 50, "out of range");
+  ExpectError("SELECT * FROM measurements LIMIT 99999999999999999999", 34, "out of range");
+  ExpectError("SELECT * FROM measurements WHERE aqi = '1e30'", 40, "out of range");
+}
+
+TEST(ParserErrors, Limits) {
+  ExpectError("SELECT * FROM measurements LIMIT -1", 34, "must not be negative");
+  ExpectError("SELECT * FROM measurements LIMIT 1.5", 34, "whole number");
+  ExpectError("SELECT * FROM measurements LIMIT x", 34, "expected a number");
+}
+
+TEST(ParserErrors, AggregateMisuse) {
+  ExpectError("SELECT aqi, count(*) FROM measurements", 8, "must appear in the GROUP BY");
+  ExpectError("SELECT count(*) FROM measurements ORDER BY aqi", 44, "must appear in the GROUP BY");
+  ExpectError("SELECT * FROM measurements GROUP BY aqi", 8, "SELECT *");
+  ExpectError("SELECT aqi FROM measurements GROUP BY count(*)", 39, "not allowed in GROUP BY");
+  ExpectError("SELECT DISTINCT aqi FROM measurements", 8, "DISTINCT");
+  ExpectError("SELECT aqi FROM measurements GROUP BY aqi HAVING count(*) > 1", 43, "HAVING");
+}
+
+}  // namespace
+}  // namespace plume::engine
