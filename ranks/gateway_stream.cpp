@@ -27,6 +27,7 @@ void Gateway::HandleStatus(int source, const StatusMsg& st) {
         std::uint64_t total = req->count_sum;
         if (req->plan->limit()) total = std::min<std::uint64_t>(total, *req->plan->limit());
         SetTotals(*req, total);
+        Deliver(*req);  // delivery waited for the totals
       }
       return;
     case StatusKind::kRankDone:
@@ -89,7 +90,9 @@ void Gateway::StreamProgress(Request& req, std::size_t leader) {
 // merged (or its LIMIT is reached), then returns the credits of the batches consumed.
 void Gateway::Deliver(Request& req) {
   if (req.finished()) return;
-  req.merge->Feed([&](std::size_t input) { ++req.credits_due[input]; });
+  // Rows are held back until every rank's count is in, so the totals are known at the first
+  // chunk (counts come first from every rank, so this costs at most one message latency).
+  if (!req.plan->aggregate() && !req.info.rows_total_known) return;
   const std::optional<std::uint64_t> limit = req.plan->limit();
   auto left = [&]() -> std::uint64_t {
     if (!limit) return std::numeric_limits<std::uint64_t>::max();
@@ -98,10 +101,19 @@ void Gateway::Deliver(Request& req) {
   };
   engine::Batch batch;
   engine::Batch chunk;
-  while (!req.finished() && left() > 0 &&
-         req.merge->Pop(std::min<std::uint64_t>(req.chunker->Room(), left()), &batch)) {
-    req.chunker->Add(std::move(batch));
-    while (!req.finished() && req.chunker->Take(false, &chunk)) Emit(req, std::move(chunk));
+  // An ordered merge may need a batch that is already queued once it popped what it had.
+  for (bool progress = true; progress && !req.finished();) {
+    progress = false;
+    req.merge->Feed([&](std::size_t input) {
+      ++req.credits_due[input];
+      progress = true;
+    });
+    while (!req.finished() && left() > 0 &&
+           req.merge->Pop(std::min<std::uint64_t>(req.chunker->Room(), left()), &batch)) {
+      progress = true;
+      req.chunker->Add(std::move(batch));
+      while (!req.finished() && req.chunker->Take(false, &chunk)) Emit(req, std::move(chunk));
+    }
   }
   if (req.finished()) return;
   if (left() == 0 || (req.AllClosed() && req.merge->Done())) {

@@ -5,7 +5,9 @@
 namespace plume::ranks {
 
 MergeStage::MergeStage(const engine::Plan& plan, std::size_t inputs, bool final)
-    : merger_(plan, inputs, final), ordered_(plan.ordered()), inputs_(inputs) {}
+    : merger_(plan, inputs, final),
+      ordered_(plan.ordered() && !plan.aggregate()),
+      inputs_(inputs) {}
 
 void MergeStage::Add(std::size_t input, engine::Batch batch) {
   inputs_.at(input).queue.push_back(std::move(batch));

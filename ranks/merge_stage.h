@@ -3,10 +3,11 @@
 //
 // Flow control: MergeStage keeps each input's received batches in its own queue and pushes
 // them into the Merger only when the Merger can use them (any time for a streaming merge, only
-// the input Waiting() names for an ordered merge). Feed() reports every batch it pushed, and
-// the caller returns one credit to that input's sender per pushed batch, so a sender can never
-// have more than its window of batches buffered here, whatever the merge waits for.
-// Single-threaded; nothing blocks. Engine errors propagate as std::runtime_error.
+// the input Waiting() names for an ordered merge of rows;
+// aggregate merges take everything: their state is bounded by the number of groups). Feed() reports
+// every batch it pushed, and the caller returns one credit to that input's sender per pushed batch,
+// so a sender can never have more than its window of batches buffered here, whatever the merge
+// waits for. Single-threaded; nothing blocks. Engine errors propagate as std::runtime_error.
 #pragma once
 
 #include <cstddef>

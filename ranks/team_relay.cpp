@@ -199,16 +199,20 @@ bool TeamRelay::PumpOne(std::uint64_t request, Relay& relay) {
         worked = true;
       }
     } else if (relay.merge && !relay.discarding) {
-      relay.merge->Feed([&](std::size_t input) {
-        if (input != 0) team_out_.SendCredit(static_cast<int>(input), request, 1);
-        worked = true;
-      });
-      engine::Batch batch;
-      while (relay.credits > 0 && relay.merge->Pop(relay.batch_rows, &batch)) {
-        std::string frame(sizeof(FrameHeader), '\0');
-        engine::EncodeBatch(batch, &frame);
-        SendUp(relay, std::move(frame), static_cast<std::uint32_t>(batch.rows), rank_);
-        worked = true;
+      for (bool progress = true; progress;) {
+        progress = false;
+        relay.merge->Feed([&](std::size_t input) {
+          if (input != 0) team_out_.SendCredit(static_cast<int>(input), request, 1);
+          progress = true;
+        });
+        engine::Batch batch;
+        while (relay.credits > 0 && relay.merge->Pop(relay.batch_rows, &batch)) {
+          std::string frame(sizeof(FrameHeader), '\0');
+          engine::EncodeBatch(batch, &frame);
+          SendUp(relay, std::move(frame), static_cast<std::uint32_t>(batch.rows), rank_);
+          progress = true;
+        }
+        worked |= progress;
       }
     }
   } catch (const std::exception& e) {
