@@ -13,6 +13,7 @@ import {MachineInfo} from './lib/machine.mjs';
 import {CompareRows, PrintTable, ResultsDir, WriteCsv, WriteJson} from './lib/output.mjs';
 import {MakePlots} from './lib/plots.mjs';
 import {FindBinary} from './lib/plume.mjs';
+import {WriteSummary} from './lib/summary.mjs';
 import {ChunkSweep, ConcurrencySweep, SizeSweep, WorldSweep} from './lib/sweeps.mjs';
 
 const kHere = path.dirname(new URL(import.meta.url).pathname);
@@ -58,6 +59,7 @@ function Context(args) {
     chunk: 1000,            // plume's default --chunk
     keep_outputs: args.keep_outputs,
     quick,
+    timeout_s: Number(process.env.PLUME_BENCH_TIMEOUT || 300),  // mpirun --timeout per job
   };
 }
 
@@ -65,33 +67,46 @@ function Wants(args, step) {
   return !args.only || args.only.includes(step);
 }
 
-async function Sweeps(ctx, args, primary_spec, res) {
+// One sweep; a failing sweep is reported and the others still run.
+function Step(name, fn) {
+  try {
+    fn();
+  } catch (e) {
+    process.stderr.write(`bench: ${name} sweep failed: ${e.stack || e.message}\n`);
+  }
+}
+
+function Sweeps(ctx, args, primary_spec, res) {
+  const p5 = () => EnsureDataSet(ctx.bench_dir, ctx.preprocess, {...primary_spec, partitions: 5});
   if (Wants(args, 'chunk')) {
-    const ds = EnsureDataSet(ctx.bench_dir, ctx.preprocess, {...primary_spec, partitions: 5});
-    const chunk = ChunkSweep(ctx, ds, 6, [100, 500, 1000, 5000, 10000, 50000]);
-    WriteCsv(
-        res('chunk.csv'), chunk,
-        ['chunk', 'first_chunk_ms', 'total_ms', 'rows_per_s', 'rows', 'chunks', 'warm']);
+    Step(
+        'chunk',
+        () => WriteCsv(
+            res('chunk.csv'), ChunkSweep(ctx, p5(), 6, [100, 500, 1000, 5000, 10000, 50000]), [
+              'chunk', 'first_chunk_ms', 'total_ms', 'rows_per_s', 'rows', 'chunks', 'warm', 'error'
+            ]));
   }
   if (Wants(args, 'concurrency')) {
-    const ds = EnsureDataSet(ctx.bench_dir, ctx.preprocess, {...primary_spec, partitions: 5});
-    const conc = ConcurrencySweep(ctx, ds, 6, [1, 2, 5, 8]);
-    WriteCsv(res('concurrency.csv'), conc, [
-      'concurrency', 'statements', 'latency_ms', 'first_chunk_ms', 'span_ms', 'span_from',
-      'statements_per_s'
-    ]);
+    Step(
+        'concurrency',
+        () => WriteCsv(res('concurrency.csv'), ConcurrencySweep(ctx, p5(), 6, [1, 2, 5, 8]), [
+          'concurrency', 'statements', 'latency_ms', 'first_chunk_ms', 'span_ms', 'span_from',
+          'statements_per_s', 'error'
+        ]));
   }
   if (Wants(args, 'size')) {
-    const size = SizeSweep(ctx, 5, [1, 10], !ctx.quick);
-    WriteCsv(res('size.csv'), size, ['factor', 'rows', 'case', 'plume_ms', 'duckdb_ms', 'ratio']);
+    Step('size', () => WriteCsv(res('size.csv'), SizeSweep(ctx, 5, [1, 10], !ctx.quick), [
+                   'factor', 'rows', 'case', 'plume_ms', 'duckdb_ms', 'ratio', 'error'
+                 ]));
   }
   if (Wants(args, 'world')) {
     const sizes = ctx.quick ? [2, 4, 6, 8] : [2, 3, 4, 5, 6, 7, 8];
-    const world = WorldSweep(
-        ctx, primary_spec, sizes, ['filtered_count', 'seed_null', 'seed_csv', 'group_by']);
-    WriteCsv(
-        res('world.csv'), world,
-        ['ranks', 'partitions', 'case', 'total_ms', 'first_chunk_ms', 'rows_per_s']);
+    const cases = ['filtered_count', 'seed_null', 'seed_csv', 'group_by'];
+    Step(
+        'world',
+        () => WriteCsv(
+            res('world.csv'), WorldSweep(ctx, primary_spec, sizes, cases),
+            ['ranks', 'partitions', 'case', 'total_ms', 'first_chunk_ms', 'rows_per_s', 'error']));
   }
 }
 
@@ -100,6 +115,7 @@ async function Main() {
   const res = ResultsDir(path.join(kHere, 'results'));
   const docs = path.join(kRepo, 'docs');
   if (args.plots_only) {
+    WriteSummary(path.dirname(res('x')));
     MakePlots(path.dirname(res('x')), docs);
     return 0;
   }
@@ -120,7 +136,8 @@ async function Main() {
     ok = cmp.cases.every((c) => c.check.rows_match);
     if (!ok) process.stderr.write('bench: plume and DuckDB returned DIFFERENT rows (see above)\n');
   }
-  if (args.sweeps) await Sweeps(ctx, args, spec, res);
+  if (args.sweeps) Sweeps(ctx, args, spec, res);
+  WriteSummary(path.dirname(res('x')));
   MakePlots(path.dirname(res('x')), docs);
   return ok ? 0 : 1;
 }

@@ -10,10 +10,28 @@ import {RunPlume, WarmStats} from './plume.mjs';
 
 const kHere = path.dirname(path.dirname(new URL(import.meta.url).pathname));
 
-// Warm timings of every case through plume on `dataset` with `ranks` ranks.
+// First line of an error, for tables; the whole text goes to stderr once.
+export function Failure(what, e) {
+  process.stderr.write(`bench: ${what} failed:\n${e.message}\n`);
+  return {error: e.message.split('\n').slice(0, 3).join(' / ').slice(0, 300)};
+}
+
+// Warm timings of every case through plume on `dataset` with `ranks` ranks. A case that fails
+// gets {error} and the others still run.
 export function PlumeTimings(ctx, dataset, ranks, out, cases = kCases) {
   const timings = {};
   for (const c of cases) {
+    try {
+      timings[c.name] = PlumeTiming(ctx, dataset, ranks, out, c);
+    } catch (e) {
+      timings[c.name] = Failure(`plume ${dataset.label} n=${ranks} ${c.name}`, e);
+    }
+  }
+  return timings;
+}
+
+function PlumeTiming(ctx, dataset, ranks, out, c) {
+  {
     const run = RunPlume({
       plume: ctx.plume,
       data: dataset.dir,
@@ -24,14 +42,14 @@ export function PlumeTimings(ctx, dataset, ranks, out, cases = kCases) {
       chunk: ctx.chunk,
       repeat: ctx.repeat,
       report: path.join(out, `plume_${c.name}.report.json`),
+      timeoutS: ctx.timeout_s,
     });
-    timings[c.name] = WarmStats(run.report, c.sql);
+    const t = WarmStats(run.report, c.sql);
     fs.rmSync(path.join(out, `plume_timing_${c.name}.csv`), {force: true});
     process.stderr.write(
-        `plume ${dataset.label} n=${ranks} ${c.name}: median ` +
-        `${timings[c.name].total_ms?.toFixed(1)} ms\n`);
+        `plume ${dataset.label} n=${ranks} ${c.name}: median ${t.total_ms?.toFixed(1)} ms\n`);
+    return t;
   }
-  return timings;
 }
 
 // One plume execution per distinct statement, as CSV, for the row check. Returns name -> file.
@@ -44,18 +62,23 @@ export function PlumeResults(ctx, dataset, ranks, out) {
       continue;
     }
     const file = path.join(out, `plume_${c.name}.csv`);
-    RunPlume({
-      plume: ctx.plume,
-      data: dataset.dir,
-      ranks,
-      sql: c.sql,
-      format: 'csv',
-      output: file,
-      chunk: ctx.chunk,
-      repeat: 1,
-      report: path.join(out, `plume_${c.name}.check.json`)
-    });
-    files[c.name] = file;
+    try {
+      RunPlume({
+        plume: ctx.plume,
+        data: dataset.dir,
+        ranks,
+        sql: c.sql,
+        format: 'csv',
+        output: file,
+        chunk: ctx.chunk,
+        repeat: 1,
+        report: path.join(out, `plume_${c.name}.check.json`),
+        timeoutS: ctx.timeout_s,
+      });
+      files[c.name] = file;
+    } catch (e) {
+      files[c.name] = Failure(`plume ${c.name} (CSV for the row check)`, e);
+    }
   }
   return files;
 }
@@ -82,27 +105,49 @@ export function DuckdbRun(ctx, source, input, out, {expected = true, cases = nul
   return JSON.parse(fs.readFileSync(path.join(out, 'duckdb.json'), 'utf8'));
 }
 
+// Plume's rows against DuckDB's for one case; a plume failure counts as a mismatch.
+async function Check(c, plume_timing, plume_file, duck_case, out) {
+  const failed = plume_file?.error || plume_timing.error;
+  if (failed) {
+    return {
+      rows_match: false,
+      text_match: false,
+      header_match: false,
+      plume_rows: null,
+      duckdb_rows: duck_case.rows,
+      detail: [`plume failed: ${failed}`]
+    };
+  }
+  const check = await CompareCsv(
+      plume_file, path.join(out, `duckdb_${c.name}.csv`), duck_case.types,
+      {ordered: c.ordered, approx: c.approx});
+  if (plume_timing.rows !== duck_case.rows) {
+    check.rows_match = false;
+    check.detail.push(
+        `timed plume run reported ${plume_timing.rows} rows, DuckDB ${duck_case.rows}`);
+  }
+  return check;
+}
+
 // The whole comparison on one data set; duck_source is ['airnow', DIR] or null (load DuckDB from
-// plume's own CSV export of the table).
+// plume's own CSV export of the table, which also checks that plume's CSV reads back).
 export async function RunComparison(ctx, dataset, ranks, duck_source) {
   const out = path.join(ctx.bench_dir, 'out', `${dataset.label}-n${ranks}`);
   fs.rmSync(out, {recursive: true, force: true});
   fs.mkdirSync(out, {recursive: true});
   const plume = PlumeTimings(ctx, dataset, ranks, out);
   const files = PlumeResults(ctx, dataset, ranks, out);
+  if (!duck_source && files.select_all_csv.error) {
+    throw new Error('no AirNow files and plume could not export the synthetic table as CSV');
+  }
   const [source, input] = duck_source || ['plume-csv', files.select_all_csv];
   const duck = DuckdbRun(ctx, source, input, out);
   const cases = [];
   for (const c of kCases) {
     const d = duck.cases.find((x) => x.name === c.name);
-    const check = await CompareCsv(
-        files[c.name], path.join(out, `duckdb_${c.name}.csv`), d.types,
-        {ordered: c.ordered, approx: c.approx});
-    if (plume[c.name].rows !== d.rows) {
-      check.rows_match = false;
-      check.detail.push(`timed plume run reported ${plume[c.name].rows} rows, DuckDB ${d.rows}`);
-    }
-    const ratio = plume[c.name].total_ms / d.median_ms;
+    const p = plume[c.name];
+    const check = await Check(c, p, files[c.name], d, out);
+    const ratio = p.error ? null : p.total_ms / d.median_ms;
     cases.push({
       name: c.name,
       title: c.title,
@@ -110,26 +155,15 @@ export async function RunComparison(ctx, dataset, ranks, duck_source) {
       plume_delivery: c.plume,
       duckdb_delivery: c.duckdb,
       target: c.target,
-      plume: plume[c.name],
+      plume: p,
       duckdb_ms: d.median_ms,
       duckdb_runs_ms: d.runs_ms,
       ratio,
-      pass: c.target === null ? null : ratio <= c.target,
+      pass: c.target === null ? null : ratio !== null && ratio <= c.target,
       check
     });
   }
   RemoveLargeOutputs(ctx, out);
-  return {
-    dataset,
-    ranks,
-    duckdb: {
-      version: duck.version,
-      threads: duck.threads,
-      source,
-      rows: duck.rows,
-      load_ms: duck.load_ms,
-      runs: duck.runs
-    },
-    cases
-  };
+  const {version, threads, rows, load_ms, runs} = duck;
+  return {dataset, ranks, duckdb: {version, threads, source, rows, load_ms, runs}, cases};
 }

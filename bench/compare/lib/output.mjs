@@ -24,8 +24,8 @@ const Ms = (v) => (v === null || v === undefined || Number.isNaN(v) ? '-' : v.to
 export function CompareRows(comparison) {
   return comparison.cases.map((c) => ({
                                 case: c.name,
-                                plume_ms: c.plume.total_ms,
-                                plume_first_chunk_ms: c.plume.first_chunk_ms,
+                                plume_ms: c.plume.total_ms ?? null,
+                                plume_first_chunk_ms: c.plume.first_chunk_ms ?? null,
                                 duckdb_ms: c.duckdb_ms,
                                 ratio: c.ratio,
                                 target: c.target,
@@ -47,9 +47,10 @@ export function PrintTable(comparison, out = process.stdout) {
   ];
   const body = rows.map(
       (r) =>
-          [r.case, Ms(r.plume_ms), Ms(r.duckdb_ms), r.ratio.toFixed(2) + 'x',
-           r.target === null ? '-' : `<= ${r.target}x`, r.pass || '-', String(r.rows), r.same_rows,
-           r.same_text, r.same_names]);
+          [r.case, Ms(r.plume_ms), Ms(r.duckdb_ms),
+           r.ratio === null ? 'failed' : r.ratio.toFixed(2) + 'x',
+           r.target === null ? '-' : `<= ${r.target}x`, r.pass || '-', String(r.rows ?? '-'),
+           r.same_rows, r.same_text, r.same_names]);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) =>
       cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');

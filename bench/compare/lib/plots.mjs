@@ -97,7 +97,8 @@ function WorldScript(res, png, n) {
   return kHead(png, 'World size: ranks (1 gateway + 1 rank per partition)') +
       `
 set xlabel 'ranks (mpirun -n)'
-set ylabel 'median total ms'
+set ylabel 'median total ms (log scale)'
+set logscale y
 set key top right Right noreverse
 set yrange [0:*]
 plot for [i=2:${n + 1}] '${

@@ -20,7 +20,7 @@ export const kMpiEnv = {
 export function RunPlume(opts) {
   const args = [
     '--allow-run-as-root', '--oversubscribe', '-n', String(opts.ranks), '--timeout',
-    String(opts.timeoutS ?? 900), opts.plume, '--data', opts.data, '-c',
+    String(opts.timeoutS ?? 300), opts.plume, '--data', opts.data, '-c',
     opts.sql.trim().endsWith(';') ? opts.sql : `${opts.sql};`, '--format', opts.format, '--report',
     opts.report, '--progress', 'off'
   ];

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 
 import {kCases, kSeedSql, Median} from './cases.mjs';
-import {DuckdbRun, PlumeResults, PlumeTimings, RemoveLargeOutputs} from './comparison.mjs';
+import {DuckdbRun, Failure, PlumeTimings, RemoveLargeOutputs} from './comparison.mjs';
 import {EnsureDataSet, kDefaultRows} from './datasets.mjs';
 import {Executions, RunPlume, WarmStats} from './plume.mjs';
 
@@ -19,30 +19,38 @@ function OutDir(ctx, name) {
 export function ChunkSweep(ctx, dataset, ranks, sizes) {
   const out = OutDir(ctx, 'sweep-chunk');
   return sizes.map((chunk) => {
-    const run = RunPlume({
-      plume: ctx.plume,
-      data: dataset.dir,
-      ranks,
-      sql: kSeedSql,
-      format: 'null',
-      chunk,
-      repeat: ctx.repeat,
-      report: path.join(out, `chunk_${chunk}.json`)
-    });
-    const s = WarmStats(run.report, kSeedSql);
-    process.stderr.write(
-        `chunk ${chunk}: first ${s.first_chunk_ms?.toFixed(1)} ms, ` +
-        `total ${s.total_ms?.toFixed(1)} ms\n`);
-    return {
-      chunk,
-      first_chunk_ms: s.first_chunk_ms,
-      total_ms: s.total_ms,
-      rows_per_s: s.rows_per_s,
-      rows: s.rows,
-      chunks: s.chunks,
-      warm: s.warm
-    };
+    try {
+      return ChunkPoint(ctx, dataset, ranks, out, chunk);
+    } catch (e) {
+      return {chunk, ...Failure(`chunk sweep at ${chunk}`, e)};
+    }
   });
+}
+
+function ChunkPoint(ctx, dataset, ranks, out, chunk) {
+  const run = RunPlume({
+    plume: ctx.plume,
+    data: dataset.dir,
+    ranks,
+    sql: kSeedSql,
+    format: 'null',
+    chunk,
+    repeat: ctx.repeat,
+    report: path.join(out, `chunk_${chunk}.json`)
+  });
+  const s = WarmStats(run.report, kSeedSql);
+  process.stderr.write(
+      `chunk ${chunk}: first ${s.first_chunk_ms?.toFixed(1)} ms, ` +
+      `total ${s.total_ms?.toFixed(1)} ms\n`);
+  return {
+    chunk,
+    first_chunk_ms: s.first_chunk_ms,
+    total_ms: s.total_ms,
+    rows_per_s: s.rows_per_s,
+    rows: s.rows,
+    chunks: s.chunks,
+    warm: s.warm
+  };
 }
 
 // The span of a batch from the report: totals.wall_ms (or a synonym), else the sum of the
@@ -60,37 +68,70 @@ function BatchSpanMs(report, executions, in_flight) {
 export function ConcurrencySweep(ctx, dataset, ranks, levels) {
   const out = OutDir(ctx, 'sweep-concurrency');
   return levels.map((n) => {
-    const repeat = Math.max(ctx.repeat, 3 * n);
-    const run = RunPlume({
-      plume: ctx.plume,
-      data: dataset.dir,
-      ranks,
-      sql: kSeedSql,
-      format: 'null',
-      chunk: ctx.chunk,
-      repeat,
-      concurrency: n,
-      maxRunning: Math.max(4, n),
-      report: path.join(out, `concurrency_${n}.json`)
-    });
-    const ex = Executions(run.report, kSeedSql);
-    const span = BatchSpanMs(run.report, ex, n);
-    const lat = ex.map((e) => Number(e.total_ms));
-    const first = ex.map((e) => Number(e.first_chunk_ms));
-    const r = {
-      concurrency: n,
-      statements: ex.length,
-      latency_ms: Median(lat),
-      first_chunk_ms: Median(first),
-      span_ms: span.ms,
-      span_from: span.from,
-      statements_per_s: ex.length / (span.ms / 1000)
-    };
-    process.stderr.write(
-        `concurrency ${n}: latency ${r.latency_ms?.toFixed(1)} ms, ` +
-        `${r.statements_per_s.toFixed(2)} statements/s\n`);
-    return r;
+    try {
+      return ConcurrencyPoint(ctx, dataset, ranks, out, n);
+    } catch (e) {
+      return {concurrency: n, ...Failure(`concurrency sweep at ${n}`, e)};
+    }
   });
+}
+
+function ConcurrencyPoint(ctx, dataset, ranks, out, n) {
+  const repeat = Math.max(ctx.repeat, 3 * n);
+  const run = RunPlume({
+    plume: ctx.plume,
+    data: dataset.dir,
+    ranks,
+    sql: kSeedSql,
+    format: 'null',
+    chunk: ctx.chunk,
+    repeat,
+    concurrency: n,
+    maxRunning: Math.max(4, n),
+    report: path.join(out, `concurrency_${n}.json`)
+  });
+  const ex = Executions(run.report, kSeedSql);
+  const span = BatchSpanMs(run.report, ex, n);
+  const lat = ex.map((e) => Number(e.total_ms));
+  const first = ex.map((e) => Number(e.first_chunk_ms));
+  const r = {
+    concurrency: n,
+    statements: ex.length,
+    latency_ms: Median(lat),
+    first_chunk_ms: Median(first),
+    span_ms: span.ms,
+    span_from: span.from,
+    statements_per_s: ex.length / (span.ms / 1000)
+  };
+  process.stderr.write(
+      `concurrency ${n}: latency ${r.latency_ms?.toFixed(1)} ms, ` +
+      `${r.statements_per_s.toFixed(2)} statements/s\n`);
+  return r;
+}
+
+// DuckDB on plume's CSV export of a synthetic data set (DuckDB cannot read HDF5 partitions).
+function DuckdbOnExport(ctx, ds, ranks, out) {
+  const exported = path.join(out, 'export.csv');
+  try {
+    RunPlume({
+      plume: ctx.plume,
+      data: ds.dir,
+      ranks,
+      sql: 'SELECT * FROM measurements',
+      format: 'csv',
+      output: exported,
+      chunk: ctx.chunk,
+      repeat: 1,
+      report: path.join(out, 'export.json'),
+      timeoutS: ctx.timeout_s
+    });
+    return DuckdbRun(ctx, 'plume-csv', exported, out, {expected: false});
+  } catch (e) {
+    Failure(`DuckDB on ${ds.label}`, e);
+    return null;
+  } finally {
+    fs.rmSync(exported, {force: true});
+  }
 }
 
 // Every case on synthetic data of 1x and 10x the default size, plume and DuckDB.
@@ -100,33 +141,20 @@ export function SizeSweep(ctx, partitions, factors, with_duckdb_10x) {
     const ds = EnsureDataSet(
         ctx.bench_dir, ctx.preprocess, {kind: 'synthetic', rows: kDefaultRows * f, partitions});
     const out = OutDir(ctx, `sweep-size-${f}x`);
-    const plume = PlumeTimings(ctx, ds, partitions + 1, out);
-    let duck = null;
-    if (f === 1 || with_duckdb_10x) {
-      const exported = path.join(out, 'export.csv');
-      RunPlume({
-        plume: ctx.plume,
-        data: ds.dir,
-        ranks: partitions + 1,
-        sql: 'SELECT * FROM measurements',
-        format: 'csv',
-        output: exported,
-        chunk: ctx.chunk,
-        repeat: 1,
-        report: path.join(out, 'export.json')
-      });
-      duck = DuckdbRun(ctx, 'plume-csv', exported, out, {expected: false});
-      fs.rmSync(exported, {force: true});
-    }
+    const big = {...ctx, timeout_s: ctx.timeout_s * Math.max(1, f / 2)};
+    const plume = PlumeTimings(big, ds, partitions + 1, out);
+    const duck = f === 1 || with_duckdb_10x ? DuckdbOnExport(big, ds, partitions + 1, out) : null;
     for (const c of kCases) {
       const d = duck ? duck.cases.find((x) => x.name === c.name) : null;
+      const p = plume[c.name].total_ms ?? null;
       rows.push({
         factor: f,
         rows: ds.rows,
         case: c.name,
-        plume_ms: plume[c.name].total_ms,
+        plume_ms: p,
         duckdb_ms: d ? d.median_ms : null,
-        ratio: d ? plume[c.name].total_ms / d.median_ms : null
+        ratio: d && p !== null ? p / d.median_ms : null,
+        error: plume[c.name].error ?? ''
       });
     }
     RemoveLargeOutputs(ctx, out);
@@ -144,6 +172,7 @@ export function WorldSweep(ctx, spec, world_sizes, case_names) {
     const t = PlumeTimings(ctx, ds, n, out, cases);
     for (const c of cases) {
       rows.push({
+        error: t[c.name].error ?? '',
         ranks: n,
         partitions: n - 1,
         case: c.name,
@@ -155,5 +184,3 @@ export function WorldSweep(ctx, spec, world_sizes, case_names) {
   }
   return rows;
 }
-
-export {PlumeResults};
