@@ -1,6 +1,8 @@
 #include "io/partition_writer.h"
 
+#include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <stdexcept>
 #include <utility>
 
@@ -235,20 +237,13 @@ void PartitionWriter::Flush() {
   buffer_.rows = 0;
 }
 
-PartitionInfo PartitionWriter::Finish() {
-  if (finished_) throw std::invalid_argument("PartitionWriter: Finish called twice");
-  Flush();
-  const std::string tmp = path_ + ".tmp";
-  const std::string context = "finish partition file '" + tmp + "'";
-  PartitionInfo info;
-  info.index = options_.partition;
-  info.file = std::filesystem::path(path_).filename().string();
-  info.rows = rows_;
-  info.aqi_min = std::numeric_limits<double>::infinity();
-  info.aqi_max = -std::numeric_limits<double>::infinity();
-  double utc_min = std::numeric_limits<double>::infinity(), utc_max = -utc_min;
+void PartitionWriter::WriteZoneMaps(PartitionInfo* info) {
+  const std::string context = "write zone maps of '" + path_ + ".tmp'";
   const auto utc = static_cast<std::size_t>(engine::Col::kUtc);
   const auto aqi = static_cast<std::size_t>(engine::Col::kAqi);
+  double utc_min = std::numeric_limits<double>::infinity(), utc_max = -utc_min;
+  info->aqi_min = utc_min;
+  info->aqi_max = utc_max;
   for (std::size_t c = 0; c < zones_.size(); ++c) {
     std::vector<double> mins, maxs;
     std::vector<std::uint32_t> nulls;
@@ -257,16 +252,26 @@ PartitionInfo PartitionWriter::Finish() {
       maxs.push_back(s.max);
       nulls.push_back(s.nulls);
       if (c == utc) utc_min = std::min(utc_min, s.min), utc_max = std::max(utc_max, s.max);
-      if (c == aqi) info.aqi_min = std::min(info.aqi_min, s.min);
-      if (c == aqi) info.aqi_max = std::max(info.aqi_max, s.max);
+      if (c == aqi) info->aqi_min = std::min(info->aqi_min, s.min);
+      if (c == aqi) info->aqi_max = std::max(info->aqi_max, s.max);
     }
     const hid_t group = state_->groups[c].get();
     WriteSmall(group, format::kZoneMin, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, mins, context);
     WriteSmall(group, format::kZoneMax, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, maxs, context);
     WriteSmall(group, format::kZoneNulls, H5T_STD_U32LE, H5T_NATIVE_UINT32, nulls, context);
   }
-  info.utc_min = rows_ > 0 ? static_cast<std::int64_t>(utc_min) : 0;
-  info.utc_max = rows_ > 0 ? static_cast<std::int64_t>(utc_max) : 0;
+  info->utc_min = rows_ > 0 ? static_cast<std::int64_t>(utc_min) : 0;
+  info->utc_max = rows_ > 0 ? static_cast<std::int64_t>(utc_max) : 0;
+}
+
+PartitionInfo PartitionWriter::Finish() {
+  if (finished_) throw std::invalid_argument("PartitionWriter: Finish called twice");
+  Flush();
+  PartitionInfo info;
+  info.index = options_.partition;
+  info.file = std::filesystem::path(path_).filename().string();
+  info.rows = rows_;
+  WriteZoneMaps(&info);
   const hid_t root = state_->file.get();
   h5::WriteAttr(root, format::kAttrSchemaVersion, engine::kSchemaVersion);
   h5::WriteAttr(root, format::kAttrRows, static_cast<std::uint64_t>(rows_));
@@ -276,10 +281,11 @@ PartitionInfo PartitionWriter::Finish() {
   h5::WriteAttr(root, format::kAttrUtcMin, info.utc_min);
   h5::WriteAttr(root, format::kAttrUtcMax, info.utc_max);
   h5::WriteAttr(root, format::kAttrBlockRows, static_cast<std::uint64_t>(engine::kBlockRows));
+  const std::string tmp = path_ + ".tmp";
   state_->groups.clear();
   state_->data.clear();
   state_->valid.clear();
-  state_->file.Close(context);
+  state_->file.Close("close partition file '" + tmp + "'");
   std::error_code ec;
   std::filesystem::rename(tmp, path_, ec);
   if (ec) throw std::runtime_error("rename '" + tmp + "' to '" + path_ + "': " + ec.message());

@@ -55,6 +55,7 @@ class PartitionWriter {
  private:
   struct State;
   void Flush();
+  void WriteZoneMaps(PartitionInfo* info);  // and the utc/aqi ranges of *info
 
   std::string path_;
   WriteOptions options_;
