@@ -133,7 +133,7 @@ std::optional<Literal> BindLiteral(const LiteralAst& lit, int column, Number* nu
                    lit.pos);
   }
   if (!n) {
-    throw SqlError("cannot convert string '" + lit.text + "' to " +
+    throw SqlError("type mismatch: cannot convert string '" + lit.text + "' to " +
                        std::string(TypeName(spec.type)) + " for comparison with column " + col,
                    lit.pos);
   }

@@ -86,17 +86,41 @@ TEST(Parser, ClausesAndFlags) {
 }
 
 TEST(Parser, EveryPredicateForm) {
-  for (const char* where :
-       {"aqi = 5", "aqi <> 5", "aqi != 5", "aqi < 5", "aqi <= 5", "aqi > 5", "aqi >= 5",
-        "5 < aqi", "aqi BETWEEN 1 AND 10", "aqi NOT BETWEEN 1 AND 10", "aqi IN (1, 2, 3)",
-        "aqi NOT IN (1, NULL)", "site_name LIKE 'San%'", "site_name NOT LIKE '_a%'",
-        "aqi IS NULL", "aqi IS NOT NULL", "NOT aqi > 5", "NOT (aqi > 5 OR aqi < 2)",
-        "(aqi > 5 AND (parameter = 'OZONE' OR parameter = 'PM2.5'))", "aqi = NULL",
-        "concentration > -1.5e2", "concentration < 5", "aqi > 4.5", "aqi = '5'",
-        "concentration = '12.5'", "latitude BETWEEN 32.5 AND 42 AND longitude BETWEEN -124.5 "
-        "AND -114", "aqs_id IN ('060010001', 'MMCA81008')", "agency = 'O''Brien'",
-        "utc >= '2020-09-12T13:00'", "utc < '2020-09-12 13:00'", "utc = '2020-09-12 13:00:00'",
-        "utc > '2020-09-12'", "utc <= TIMESTAMP '2020-09-12 13:00'", "-- comment\n aqi > 1"}) {
+  for (const char* where : {"aqi = 5",
+                            "aqi <> 5",
+                            "aqi != 5",
+                            "aqi < 5",
+                            "aqi <= 5",
+                            "aqi > 5",
+                            "aqi >= 5",
+                            "5 < aqi",
+                            "aqi BETWEEN 1 AND 10",
+                            "aqi NOT BETWEEN 1 AND 10",
+                            "aqi IN (1, 2, 3)",
+                            "aqi NOT IN (1, NULL)",
+                            "site_name LIKE 'San%'",
+                            "site_name NOT LIKE '_a%'",
+                            "aqi IS NULL",
+                            "aqi IS NOT NULL",
+                            "NOT aqi > 5",
+                            "NOT (aqi > 5 OR aqi < 2)",
+                            "(aqi > 5 AND (parameter = 'OZONE' OR parameter = 'PM2.5'))",
+                            "aqi = NULL",
+                            "concentration > -1.5e2",
+                            "concentration < 5",
+                            "aqi > 4.5",
+                            "aqi = '5'",
+                            "concentration = '12.5'",
+                            "latitude BETWEEN 32.5 AND 42 AND longitude BETWEEN -124.5 "
+                            "AND -114",
+                            "aqs_id IN ('060010001', 'MMCA81008')",
+                            "agency = 'O''Brien'",
+                            "utc >= '2020-09-12T13:00'",
+                            "utc < '2020-09-12 13:00'",
+                            "utc = '2020-09-12 13:00:00'",
+                            "utc > '2020-09-12'",
+                            "utc <= TIMESTAMP '2020-09-12 13:00'",
+                            "-- comment\n aqi > 1"}) {
     EXPECT_NO_THROW(Plan::Parse(std::string("SELECT * FROM measurements WHERE ") + where))
         << where << ": " << ErrorOf(std::string("SELECT * FROM measurements WHERE ") + where);
   }
@@ -117,14 +141,16 @@ TEST(Parser, UtcBoundsForPruning) {
   EXPECT_EQ(r.utc_hi(), std::numeric_limits<std::int64_t>::max());
   const Plan s = Plan::Parse("SELECT * FROM measurements WHERE NOT (utc <= '2020-09-12')");
   EXPECT_EQ(s.utc_lo(), 1599868801);
-  const Plan e = Plan::Parse("SELECT * FROM measurements WHERE utc < '2020-09-12' AND "
-                             "utc > '2020-09-13'");
+  const Plan e = Plan::Parse(
+      "SELECT * FROM measurements WHERE utc < '2020-09-12' AND "
+      "utc > '2020-09-13'");
   EXPECT_GT(e.utc_lo(), e.utc_hi());
 }
 
 TEST(Parser, SerializeRoundTrip) {
   for (const char* sql :
-       {"SELECT * FROM measurements", "SELECT parameter, avg(aqi) a FROM measurements WHERE "
+       {"SELECT * FROM measurements",
+        "SELECT parameter, avg(aqi) a FROM measurements WHERE "
         "site_name NOT LIKE 'x%' AND aqi IN (1,2) OR utc IS NULL GROUP BY parameter ORDER BY a "
         "DESC NULLS FIRST LIMIT 3",
         "SELECT latitude FROM measurements ORDER BY concentration"}) {
