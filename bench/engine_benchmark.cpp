@@ -1,0 +1,187 @@
+// Engine kernels over a synthetic in-memory partition shaped like the AirNow data set:
+// 1,167,525 rows sorted by (parameter, utc), ~1,400 sites, CO rows without AQI, fixed seed.
+//   build-*/bench/engine_benchmark --benchmark_filter=Filter
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <random>
+
+#include "engine/batch.h"
+#include "engine/query.h"
+#include "engine/schema.h"
+
+namespace plume::engine {
+namespace {
+
+constexpr std::size_t kRows = 1167525;
+
+void SetDict(Column* c, std::vector<std::string> values) {
+  std::sort(values.begin(), values.end());
+  values.erase(std::unique(values.begin(), values.end()), values.end());
+  c->dict = std::move(values);
+}
+
+Table MakeSynthetic() {
+  Table t = MakeMeasurementsTable();
+  t.rows = kRows;
+  std::mt19937_64 rng(1167525);
+  static const char* kParams[] = {"CO", "NO2", "OZONE", "PM10", "PM2.5", "SO2"};
+  static const double kShare[] = {0.05, 0.1, 0.35, 0.1, 0.35, 0.05};
+  std::vector<std::string> sites, agencies, ids;
+  for (int i = 0; i < 1400; ++i) sites.push_back("Site " + std::to_string(i * 7919 % 100003));
+  for (int i = 0; i < 106; ++i) agencies.push_back("Agency " + std::to_string(i));
+  for (int i = 0; i < 1400; ++i) ids.push_back("0" + std::to_string(60000000 + i * 37));
+  auto col = [&](Col c) -> Column& { return t.columns[static_cast<std::size_t>(c)]; };
+  SetDict(&col(Col::kParameter), {kParams, kParams + 6});
+  SetDict(&col(Col::kUnit), {"PPB", "PPM", "UG/M3"});
+  SetDict(&col(Col::kSiteName), sites);
+  SetDict(&col(Col::kAgency), agencies);
+  SetDict(&col(Col::kAqsId), ids);
+  SetDict(&col(Col::kFullAqsId), ids);
+  for (Column& c : t.columns) {
+    if (c.type == Type::kFloat64)
+      c.doubles.resize(kRows);
+    else if (c.type == Type::kString)
+      c.codes.resize(kRows);
+    else
+      c.ints.resize(kRows);
+  }
+  for (Col c : {Col::kConcentration, Col::kRawConcentration, Col::kAqi, Col::kCategory}) {
+    col(c).valid.assign(kRows, 1);
+  }
+  std::size_t row = 0;
+  for (int p = 0; p < 6; ++p) {
+    const auto n = static_cast<std::size_t>(kShare[p] * kRows) + (p == 5 ? kRows : 0);
+    const std::size_t end = std::min(kRows, row + n);
+    for (std::size_t i = row; i < end; ++i) {
+      const double f = static_cast<double>(i - row) / static_cast<double>(end - row);
+      const auto site = static_cast<std::uint32_t>(rng() % 1400);
+      col(Col::kLatitude).doubles[i] = 28.7 + static_cast<double>(site % 167) / 10;
+      col(Col::kLongitude).doubles[i] = -124.2 + static_cast<double>(site % 490) / 10;
+      col(Col::kUtc).ints[i] = 1597021200 + static_cast<std::int64_t>(f * 516) * 7200;
+      col(Col::kParameter).codes[i] = static_cast<std::uint32_t>(p);
+      const double conc = static_cast<double>(rng() % 2000) / 10;
+      col(Col::kConcentration).doubles[i] = conc;
+      col(Col::kRawConcentration).doubles[i] = conc + 1;
+      col(Col::kUnit).codes[i] = p == 0 ? 1 : (p == 3 || p == 4) ? 2 : 0;
+      col(Col::kAqi).ints[i] =
+          static_cast<std::int64_t>(rng() % 200) + (rng() % 1000 == 0 ? 300 : 0);
+      col(Col::kCategory).ints[i] = col(Col::kAqi).ints[i] / 50 + 1;
+      if (p == 0) col(Col::kAqi).valid[i] = col(Col::kCategory).valid[i] = 0;
+      col(Col::kSiteName).codes[i] = site;
+      col(Col::kAgency).codes[i] = site % 106;
+      col(Col::kAqsId).codes[i] = col(Col::kFullAqsId).codes[i] = site;
+    }
+    row = end;
+  }
+  t.BuildZoneMaps();
+  return t;
+}
+
+const Table& Synthetic() {
+  static const Table table = MakeSynthetic();
+  return table;
+}
+
+// Filter only: PartitionExecution evaluates the WHERE clause in its constructor.
+void BM_Filter(benchmark::State& state, const char* where) {
+  const Table& table = Synthetic();
+  const Plan plan = Plan::Parse(std::string("SELECT aqi FROM measurements WHERE ") + where);
+  std::uint64_t matches = 0;
+  for (auto _ : state) {
+    PartitionExecution exec(plan, table);
+    matches = exec.total_rows();
+    benchmark::DoNotOptimize(matches);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRows));
+  state.counters["matches"] = static_cast<double>(matches);
+}
+BENCHMARK_CAPTURE(BM_Filter, selective_aqi_gt_400, "aqi > 400")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Filter, nonselective_aqi_ge_10, "aqi >= 10")->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Filter, half_concentration_lt_100, "concentration < 100")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Filter, site_name_eq, "site_name = 'Site 7919'")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Filter, parameter_zone_mapped, "parameter = 'PM2.5'")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Filter, utc_day, "utc BETWEEN '2020-09-12' AND '2020-09-12 23:59'")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Filter, box_and_range,
+                  "latitude BETWEEN 35 AND 40 AND longitude BETWEEN -122 AND -118 AND aqi > 100")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Filter, or_like,
+                  "site_name LIKE 'Site 1%' OR agency IN ('Agency 3', "
+                  "'Agency 7') OR aqi IS NULL")
+    ->Unit(benchmark::kMillisecond);
+
+Batch AllColumnsBatch(std::size_t rows) {
+  const Plan plan = Plan::Parse("SELECT * FROM measurements LIMIT " + std::to_string(rows));
+  PartitionExecution exec(plan, Synthetic());
+  Batch b;
+  exec.Next(rows, &b);
+  return b;
+}
+
+void BM_EncodeBatch(benchmark::State& state) {
+  const Batch b = AllColumnsBatch(static_cast<std::size_t>(state.range(0)));
+  std::string wire;
+  for (auto _ : state) {
+    wire.clear();
+    EncodeBatch(b, &wire);
+    benchmark::DoNotOptimize(wire.data());
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * wire.size()));
+}
+BENCHMARK(BM_EncodeBatch)->Arg(1024)->Arg(8192)->Arg(65536);
+
+void BM_DecodeBatch(benchmark::State& state) {
+  std::string wire;
+  EncodeBatch(AllColumnsBatch(static_cast<std::size_t>(state.range(0))), &wire);
+  for (auto _ : state) {
+    Batch b = DecodeBatch(wire);
+    benchmark::DoNotOptimize(b.rows);
+  }
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * wire.size()));
+}
+BENCHMARK(BM_DecodeBatch)->Arg(1024)->Arg(8192)->Arg(65536);
+
+// Filter + partial aggregation over the whole partition.
+void BM_GroupBy(benchmark::State& state, const char* sql) {
+  const Table& table = Synthetic();
+  const Plan plan = Plan::Parse(sql);
+  for (auto _ : state) {
+    PartitionExecution exec(plan, table);
+    benchmark::DoNotOptimize(exec.total_rows());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * kRows));
+}
+BENCHMARK_CAPTURE(BM_GroupBy, count_all, "SELECT count(*), avg(aqi) FROM measurements")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_GroupBy, by_parameter,
+                  "SELECT parameter, count(*), avg(concentration), max(aqi) FROM measurements "
+                  "GROUP BY parameter")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_GroupBy, by_site_parameter,
+                  "SELECT site_name, parameter, count(*), sum(aqi) FROM measurements GROUP BY "
+                  "site_name, parameter")
+    ->Unit(benchmark::kMillisecond);
+
+// Materializing result rows: filter + gather of every column into batches of 8192.
+void BM_ScanGather(benchmark::State& state) {
+  const Table& table = Synthetic();
+  const Plan plan = Plan::Parse("SELECT * FROM measurements WHERE parameter = 'OZONE'");
+  std::uint64_t rows = 0;
+  for (auto _ : state) {
+    PartitionExecution exec(plan, table);
+    Batch b;
+    rows = 0;
+    while (exec.Next(kBlockRows, &b)) rows += b.rows;
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
+}
+BENCHMARK(BM_ScanGather)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace plume::engine
+
+BENCHMARK_MAIN();
