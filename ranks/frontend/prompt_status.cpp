@@ -20,14 +20,15 @@ std::string StatusLine(const RequestInfo& info, double now) {
   } else if (info.state == RequestState::kRunning) {
     line += ProgressLine(info, elapsed);
   } else {
-    line += ClosingLine(info, elapsed);
+    line += GroupDigits(info.rows_delivered) + " rows | " + GroupDigits(info.chunks_delivered) +
+            " chunks | " + FormatSeconds(elapsed);
     if (!info.error.empty()) line += " | " + info.error;
   }
   return line + "\n";
 }
 
 std::string RanksLine(const RequestInfo& info) {
-  if (info.ranks.empty()) return "";
+  if (info.ranks.empty() || IsFinished(info.state)) return "";
   std::string line = "  ranks:";
   for (const RankProgress& r : info.ranks) {
     line +=

@@ -43,6 +43,10 @@ int Run(Backend& backend, const CliOptions& options) {
   ConsoleIo io;
   io.person = PersonPresent();
   io.progress = options.progress.value_or(io.person);
+  // mpirun forwards rank 0's stdout and stderr on separate channels and loses their relative
+  // order (a bar cleared on stderr could erase the prompt printed after it on stdout), so at
+  // the prompt with a person the bar shares the console stream; otherwise it is on stderr.
+  if (io.person && options.interactive()) io.err_fd = io.out_fd;
   std::string error;
   std::optional<Settings> settings = SettingsFromOptions(options, &error);
   if (!settings) {
