@@ -3,9 +3,9 @@
 // as the shortest round-trip number (10 significant digits for aggregates, whose last digits
 // depend on summation order), BIGINT/HUGEINT as an integer, everything else as unquoted text.
 // Unordered results compare as multisets (order-independent hash, exact diff on mismatch);
-// ordered results compare row by row. The exact CSV text is hashed first (fast path); only when it
-// differs are values compared, so formatting differences ("17" vs "17.0") are told apart from
-// value differences.
+// ordered results compare row by row. The exact CSV lines are hashed first (fast path); only when
+// they differ are records parsed: rows_match compares values, text_match the unquoted field texts
+// (so "17" vs "17.0" is a text difference, while DuckDB's optional quoting of '#' is not).
 import fs from 'node:fs';
 import readline from 'node:readline';
 
@@ -125,7 +125,7 @@ async function TextDigest(file, ordered) {
 
 // Slow pass: digest of the canonical values of every record (run when the text differs).
 async function ValueDigest(file, types, ordered, approx, keep) {
-  const d = {header: null, rows: 0, value: [0, 0], kept: keep ? [] : null};
+  const d = {header: null, rows: 0, value: [0, 0], fields: [0, 0], kept: keep ? [] : null};
   for await (const rec of Records(file)) {
     if (d.header === null) {
       d.header = rec.fields;
@@ -134,6 +134,7 @@ async function ValueDigest(file, types, ordered, approx, keep) {
     const canon = Canonical(rec.fields, types, approx);
     ++d.rows;
     Accumulate(d.value, canon, ordered);
+    Accumulate(d.fields, rec.fields.join('\x1f'), ordered);
     if (d.kept) d.kept.push(canon);
   }
   if (d.header === null) throw new Error(`${file}: empty file (no header line)`);
@@ -191,6 +192,8 @@ export async function CompareCsv(plume_file, duck_file, types, {ordered, approx}
   r.plume_rows = p.rows;
   r.duckdb_rows = d.rows;
   r.rows_match = p.rows === d.rows && same(p.value, d.value);
+  // Same field texts means the lines differ only in optional quoting (DuckDB quotes '#').
+  r.text_match = p.rows === d.rows && same(p.fields, d.fields);
   if (!r.rows_match && small) r.detail.push(...Differences(p.kept, d.kept, ordered));
   if (!r.rows_match && !small) r.detail.push(`${p.rows} vs ${d.rows} rows; digests differ`);
   return r;

@@ -154,6 +154,7 @@ export async function RunComparison(ctx, dataset, ranks, duck_source) {
       sql: c.sql,
       plume_delivery: c.plume,
       duckdb_delivery: c.duckdb,
+      approx: c.approx,
       target: c.target,
       plume: p,
       duckdb_ms: d.median_ms,
