@@ -10,6 +10,7 @@ namespace plume::engine {
 namespace {
 
 constexpr std::size_t kChunk = 2048;
+constexpr std::size_t kMaxDense = std::size_t{1} << 20;
 
 std::uint64_t Mix(std::uint64_t h, std::uint64_t v) {
   h ^= v + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
@@ -44,6 +45,12 @@ PartitionAggregator::PartitionAggregator(const PlanData& plan,
   slots_.assign(1024, 0);
   row_keys_.resize(kChunk * width_);
   gids_.resize(kChunk);
+  std::size_t product = 1;
+  for (const Column* c : key_columns_) {
+    product = c->type == Type::kString && product <= kMaxDense ? product * (c->dict.size() + 1)
+                                                               : kMaxDense + 1;
+  }
+  if (!key_columns_.empty() && product <= kMaxDense) dense_.assign(product, 0);
   if (plan.group_columns.empty()) {  // one group, even over zero rows
     std::vector<std::uint64_t> key(width_, 0);
     FindOrAdd(key.data(), Mix(0, 0));
@@ -71,9 +78,15 @@ std::uint32_t PartitionAggregator::FindOrAdd(const std::uint64_t* key, std::uint
     if (std::memcmp(&keys_[g * width_], key, width_ * sizeof(std::uint64_t)) == 0) return g;
     s = (s + 1) & mask;
   }
+  const std::uint32_t g = AddGroup(key);
+  slots_[s] = g + 1;
+  if (groups_ * 2 > slots_.size()) Grow();
+  return g;
+}
+
+std::uint32_t PartitionAggregator::AddGroup(const std::uint64_t* key) {
   const auto g = static_cast<std::uint32_t>(groups_++);
   keys_.insert(keys_.end(), key, key + width_);
-  slots_[s] = g + 1;
   for (std::size_t a = 0; a < states_.size(); ++a) {
     AggStates& st = states_[a];
     st.count.push_back(0);
@@ -85,8 +98,33 @@ std::uint32_t PartitionAggregator::FindOrAdd(const std::uint64_t* key, std::uint
     st.dext.push_back(is_max ? -std::numeric_limits<double>::infinity()
                              : std::numeric_limits<double>::infinity());
   }
-  if (groups_ * 2 > slots_.size()) Grow();
   return g;
+}
+
+void PartitionAggregator::DenseIds(const std::uint32_t* rows, std::size_t n) {
+  std::uint32_t* combined = gids_.data();
+  std::fill(combined, combined + n, 0u);
+  for (const Column* c : key_columns_) {
+    const auto mult = static_cast<std::uint32_t>(c->dict.size() + 1);
+    const auto null_code = static_cast<std::uint32_t>(c->dict.size());
+    const std::uint32_t* codes = c->codes.data();
+    if (c->valid.empty()) {
+      for (std::size_t i = 0; i < n; ++i) combined[i] = combined[i] * mult + codes[rows[i]];
+    } else {
+      const std::uint8_t* valid = c->valid.data();
+      for (std::size_t i = 0; i < n; ++i) {
+        combined[i] = combined[i] * mult + (valid[rows[i]] ? codes[rows[i]] : null_code);
+      }
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    std::uint32_t& slot = dense_[combined[i]];
+    if (slot == 0) {
+      KeysOf(rows + i, 1);
+      slot = AddGroup(row_keys_.data()) + 1;
+    }
+    combined[i] = slot - 1;
+  }
 }
 
 void PartitionAggregator::KeysOf(const std::uint32_t* rows, std::size_t n) {
@@ -110,6 +148,8 @@ void PartitionAggregator::Consume(const std::uint32_t* rows, std::size_t total) 
     const std::uint32_t* chunk = rows + off;
     if (key_columns_.empty()) {
       std::fill(gids_.begin(), gids_.begin() + static_cast<std::ptrdiff_t>(n), 0u);
+    } else if (!dense_.empty()) {
+      DenseIds(chunk, n);
     } else {
       KeysOf(chunk, n);
       for (std::size_t i = 0; i < n; ++i) {

@@ -33,6 +33,8 @@ class PartitionAggregator {
 
  private:
   std::uint32_t FindOrAdd(const std::uint64_t* key, std::uint64_t hash);
+  std::uint32_t AddGroup(const std::uint64_t* key);
+  void DenseIds(const std::uint32_t* rows, std::size_t n);
   void Grow();
   void KeysOf(const std::uint32_t* rows, std::size_t n);
   void Update(std::size_t agg, const std::uint32_t* rows, std::size_t n);
@@ -45,6 +47,9 @@ class PartitionAggregator {
   std::size_t width_;                 // words per key: one per group column + a NULL mask
   std::vector<std::uint64_t> keys_;   // groups_ * width_
   std::vector<std::uint32_t> slots_;  // open addressing: group + 1, 0 = empty
+  // String-only keys with a small product of dictionary sizes: the combined code (NULL = the
+  // dictionary size) indexes this table directly (group + 1, 0 = none) instead of hashing.
+  std::vector<std::uint32_t> dense_;
   std::size_t groups_ = 0;
   std::vector<AggStates> states_;
   std::vector<std::uint64_t> row_keys_;  // scratch: keys of one chunk
