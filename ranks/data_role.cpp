@@ -1,10 +1,14 @@
 #include "ranks/data_role.h"
 
+#include <algorithm>
 #include <exception>
 #include <optional>
 #include <utility>
 
 namespace plume::ranks {
+namespace {
+constexpr std::uint32_t kFirstBatchRows = 1024;
+}  // namespace
 
 struct DataRole::Run {
   std::optional<engine::Plan> plan;
@@ -62,7 +66,10 @@ bool DataRole::Step() {
     Run& run = *it->second;
     try {
       engine::Batch batch;
-      if (!run.exec->Next(run.batch_rows, &batch)) {
+      // A small first batch gets the first chunk to the gateway sooner.
+      const std::uint32_t rows =
+          run.batches == 0 ? std::min(run.batch_rows, kFirstBatchRows) : run.batch_rows;
+      if (!run.exec->Next(rows, &batch)) {
         Finish(it, Outcome::kOk, "");
         return true;
       }

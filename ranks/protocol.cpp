@@ -1,5 +1,6 @@
 #include "ranks/protocol.h"
 
+#include <algorithm>
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/string.hpp>
@@ -54,6 +55,16 @@ FrameHeader PeekFrame(std::string_view bytes) {
     throw std::runtime_error("malformed data frame: bad magic");
   }
   return header;
+}
+
+std::string EncodeFrame(const FrameHeader& header, const engine::Batch& batch,
+                        std::size_t size_hint) {
+  std::string frame;
+  frame.reserve(std::max(size_hint, sizeof(FrameHeader)));
+  frame.resize(sizeof(FrameHeader));
+  RewriteFrame(header, &frame);
+  engine::EncodeBatch(batch, &frame);
+  return frame;
 }
 
 void RewriteFrame(const FrameHeader& header, std::string* frame) {

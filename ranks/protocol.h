@@ -15,6 +15,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/batch.h"
+
 namespace plume::ranks {
 
 enum class Tag : int {
@@ -92,6 +94,10 @@ StatusMsg DecodeStatus(std::string_view bytes);
 // Reads the header of a frame; throws if the buffer is shorter than a header or the magic is
 // wrong. The batch bytes start at bytes.substr(sizeof(FrameHeader)).
 FrameHeader PeekFrame(std::string_view bytes);
+// Builds a frame: header + EncodeBatch(batch). `size_hint` (e.g. the previous frame's size
+// scaled to this batch) is reserved up front so encoding does not reallocate as it grows.
+std::string EncodeFrame(const FrameHeader& header, const engine::Batch& batch,
+                        std::size_t size_hint);
 // Overwrites the header of an already-built frame (used by leaders that forward unchanged).
 void RewriteFrame(const FrameHeader& header, std::string* frame);
 
