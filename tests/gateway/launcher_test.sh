@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# scripts/plume-shell at a (pseudo-)terminal made by script(1): a statement over two lines,
+# Ctrl-C on a half-typed line (cleared, never run), then Ctrl-D: exit code 0, no rank left.
+#   launcher_test.sh PLUME_SHELL PLUME_BIN DATA_DIR
+set -uo pipefail
+shell=$1 bin=$2 data=$3
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+export PLUME_HISTFILE=/dev/null
+{
+  sleep 1.5
+  printf 'SELECT count(*)\r'
+  sleep 0.5
+  printf 'AS n FROM measurements;\r'
+  sleep 1.5
+  printf 'SELECT never_run'
+  sleep 0.5
+  printf '\003'  # Ctrl-C
+  sleep 0.5
+  printf '\004'  # Ctrl-D
+  sleep 1.5
+} | timeout 60 script -qfec "$shell --ranks 3 --bin $bin --data $data" /dev/null >"$out"
+rc=$?
+text=$(tr -d '\r' <"$out")
+fail=0
+check() {
+  if ! grep -qF -- "$1" <<<"$text"; then
+    echo "FAIL: missing '$1'"
+    fail=1
+  fi
+}
+check "plume> "
+check "   ...> "
+check " 20000"
+check "(1 row)"
+check "1 row | 1 chunk | "  # progress is on for a person
+check "^C"
+if grep -q "Error" <<<"$text"; then
+  echo "FAIL: the cleared line ran"
+  fail=1
+fi
+if ((rc != 0)); then
+  echo "FAIL: exit code $rc"
+  fail=1
+fi
+sleep 0.5
+if pgrep -f -- "--data $data" >/dev/null; then
+  echo "FAIL: ranks still running"
+  fail=1
+fi
+if ((fail)); then
+  echo "--- session ---"
+  cat -v "$out"
+  exit 1
+fi
+echo "launcher session OK"
