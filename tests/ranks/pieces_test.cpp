@@ -1,0 +1,132 @@
+// Single-process tests of the runtime's pieces that need no MPI: the layout, the wire messages
+// and the chunker.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+
+#include "ranks/merge_stage.h"
+#include "ranks/protocol.h"
+#include "ranks/topology.h"
+
+namespace plume::ranks {
+namespace {
+
+TEST(Layout, DefaultTeams) {
+  EXPECT_EQ(Layout::Make(6, {}).leaders, (std::vector<int>{1, 4}));
+  EXPECT_EQ(Layout::Make(2, {}).leaders, (std::vector<int>{1}));
+  EXPECT_EQ(Layout::Make(3, {}).leaders, (std::vector<int>{1}));
+  EXPECT_EQ(Layout::Make(8, {}).leaders, (std::vector<int>{1, 4, 6}));
+  EXPECT_EQ(Layout::Make(12, {}).leaders, (std::vector<int>{1, 4, 7, 10}));
+  const Layout six = Layout::Make(6, {});
+  EXPECT_EQ(six.Team(0), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(six.Team(1), (std::vector<int>{4, 5}));
+  EXPECT_EQ(six.LeaderOf(3), 1);
+  EXPECT_EQ(six.LeaderOf(5), 4);
+  EXPECT_EQ(six.LeaderOf(0), -1);
+  EXPECT_TRUE(six.IsLeader(4));
+  EXPECT_FALSE(six.IsLeader(2));
+  for (int world = 2; world <= 12; ++world) {
+    const Layout l = Layout::Make(world, {});
+    int covered = 0;
+    for (std::size_t t = 0; t < l.leaders.size(); ++t) {
+      const auto team = l.Team(static_cast<int>(t));
+      EXPECT_GE(team.size(), 1u);
+      EXPECT_LE(team.size(), 3u);
+      covered += static_cast<int>(team.size());
+    }
+    EXPECT_EQ(covered, world - 1) << world;
+  }
+}
+
+TEST(Layout, ExplicitLeadersAndErrors) {
+  EXPECT_EQ(Layout::Make(6, {1, 3}).Team(1), (std::vector<int>{3, 4, 5}));
+  EXPECT_THROW(Layout::Make(1, {}), std::invalid_argument);
+  EXPECT_THROW(Layout::Make(6, {2, 4}), std::invalid_argument);  // rank 1 would have no team
+  EXPECT_THROW(Layout::Make(6, {1, 6}), std::invalid_argument);
+  EXPECT_THROW(Layout::Make(6, {1, 4, 4}), std::invalid_argument);
+  try {
+    Layout::Make(6, {1, 9});
+  } catch (const std::invalid_argument& e) {
+    EXPECT_NE(std::string(e.what()).find("1,9"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Protocol, MessagesRoundTrip) {
+  ControlMsg c{ControlKind::kStart, 42, std::string("plan\0bytes", 10), 8192, 4};
+  ControlMsg c2 = DecodeControl(EncodeControl(c));
+  EXPECT_EQ(c2.kind, ControlKind::kStart);
+  EXPECT_EQ(c2.request, 42u);
+  EXPECT_EQ(c2.plan, c.plan);
+  EXPECT_EQ(c2.batch_rows, 8192u);
+  EXPECT_EQ(c2.window, 4u);
+  StatusMsg s{StatusKind::kStreamDone, 7, 3, 100, 5, Outcome::kFailed, "Error: rank 3: boom"};
+  StatusMsg s2 = DecodeStatus(EncodeStatus(s));
+  EXPECT_EQ(s2.kind, StatusKind::kStreamDone);
+  EXPECT_EQ(s2.rank, 3);
+  EXPECT_EQ(s2.batches, 5u);
+  EXPECT_EQ(s2.outcome, Outcome::kFailed);
+  EXPECT_EQ(s2.error, s.error);
+  EXPECT_THROW(DecodeStatus("x"), std::runtime_error);
+}
+
+TEST(Protocol, Frames) {
+  engine::Batch batch;
+  batch.rows = 3;
+  batch.columns.push_back({engine::Type::kInt64, {1, 2, 3}, {}, {}, {}, {}});
+  const std::string frame = EncodeFrame({9, 2, 3, 4}, batch, 0);
+  const FrameHeader h = PeekFrame(frame);
+  EXPECT_EQ(h.request, 9u);
+  EXPECT_EQ(h.sequence, 2u);
+  EXPECT_EQ(h.rows, 3u);
+  EXPECT_EQ(h.origin, 4);
+  const engine::Batch back =
+      engine::DecodeBatch(std::string_view(frame).substr(sizeof(FrameHeader)));
+  EXPECT_EQ(back.columns.at(0).ints, (std::vector<std::int64_t>{1, 2, 3}));
+  EXPECT_THROW(PeekFrame("short"), std::runtime_error);
+  std::string bad = frame;
+  bad[24] ^= 1;  // magic
+  EXPECT_THROW(PeekFrame(bad), std::runtime_error);
+}
+
+engine::Batch Numbers(std::int64_t from, std::size_t n) {
+  engine::Batch b;
+  b.rows = n;
+  engine::BatchColumn ints{engine::Type::kInt64, {}, {}, {}, {}, {}};
+  engine::BatchColumn strs{engine::Type::kString, {}, {}, {0}, {}, {}};
+  for (std::size_t i = 0; i < n; ++i) {
+    ints.ints.push_back(from + static_cast<std::int64_t>(i));
+    strs.chars += 's';
+    strs.chars += std::to_string(from + static_cast<std::int64_t>(i));
+    strs.offsets.push_back(static_cast<std::uint32_t>(strs.chars.size()));
+    strs.valid.push_back((from + static_cast<std::int64_t>(i)) % 3 != 0);
+  }
+  b.columns = {ints, strs};
+  return b;
+}
+
+TEST(Chunker, ExactChunksAcrossBatchBoundaries) {
+  Chunker chunker(7);
+  std::int64_t next = 0;
+  for (std::size_t n : {3u, 7u, 0u, 12u, 1u, 20u}) {
+    chunker.Add(Numbers(next, n));
+    next += static_cast<std::int64_t>(n);
+  }
+  std::vector<std::size_t> sizes;
+  std::int64_t expect = 0;
+  engine::Batch chunk;
+  for (bool flush : {false, true}) {
+    while (chunker.Take(flush, &chunk)) {
+      sizes.push_back(chunk.rows);
+      for (std::size_t r = 0; r < chunk.rows; ++r, ++expect) {
+        EXPECT_EQ(chunk.columns[0].ints[r], expect);
+        EXPECT_EQ(chunk.columns[1].StringAt(r).substr(1), std::to_string(expect));
+        EXPECT_EQ(chunk.columns[1].IsNull(r), expect % 3 == 0) << expect;
+      }
+    }
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{7, 7, 7, 7, 7, 7, 1}));
+  EXPECT_EQ(expect, 43);
+}
+
+}  // namespace
+}  // namespace plume::ranks
