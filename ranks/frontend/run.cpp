@@ -30,6 +30,15 @@ std::string Banner(const Backend::WorldInfo& world) {
          "\\quit or Ctrl-D leaves.\n";
 }
 
+// Terminal width for the table format, from the launcher (PLUME_COLUMNS); 0 when unknown.
+std::size_t TerminalColumns() {
+  const char* text = std::getenv("PLUME_COLUMNS");
+  if (text == nullptr) return 0;
+  char* end = nullptr;
+  long n = std::strtol(text, &end, 10);
+  return (*text != '\0' && *end == '\0' && n >= 20 && n <= 10000) ? n : 0;
+}
+
 }  // namespace
 
 int Run(Backend& backend, const CliOptions& options) {
@@ -52,6 +61,9 @@ int Run(Backend& backend, const CliOptions& options) {
   if (!settings) {
     WriteFd(2, error + "\n");
     return 1;
+  }
+  if (std::size_t columns = TerminalColumns(); columns > 0 && io.person) {
+    settings->table.max_total_width = columns;
   }
   try {
     if (!options.interactive()) {
