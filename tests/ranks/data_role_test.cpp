@@ -1,0 +1,122 @@
+// DataRole against a recording Upstream (no MPI): count first, batches only within credit,
+// exactly one Done per request, cancel after at most one more batch, errors with the rank.
+#include "ranks/data_role.h"
+
+#include <gtest/gtest.h>
+
+#include "io/manifest.h"
+#include "io/partition_reader.h"
+
+namespace plume::ranks {
+namespace {
+
+struct Recorder : Upstream {
+  void Open(std::uint64_t request, const ControlMsg&) override { events.push_back("open"); }
+  void Count(std::uint64_t, std::uint64_t n) override {
+    events.push_back("count " + std::to_string(n));
+  }
+  bool Ready(std::uint64_t) override { return credits > 0; }
+  void Batch(std::uint64_t, engine::Batch batch) override {
+    --credits;
+    rows += batch.rows;
+    events.push_back("batch");
+  }
+  void Done(std::uint64_t, const StatusMsg& msg) override {
+    done.push_back(msg);
+    events.push_back("done");
+  }
+  int credits = 0;
+  std::uint64_t rows = 0;
+  std::vector<std::string> events;
+  std::vector<StatusMsg> done;
+};
+
+class DataRoleTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p1";
+    partition_ = io::ReadManifest(dir).partitions.at(0);
+    table_ = io::LoadPartition(dir + "/" + partition_.file);
+  }
+  ControlMsg Start(std::uint64_t id, const std::string& sql) {
+    return {ControlKind::kStart, id, engine::Plan::Parse(sql).Serialize(), 1000, 2};
+  }
+  io::PartitionInfo partition_;
+  engine::Table table_;
+};
+
+TEST_F(DataRoleTest, CountThenBatchesWithinCreditThenDone) {
+  Recorder up;
+  DataRole role(3, table_, partition_, up);
+  role.Start(Start(1, "SELECT aqi FROM measurements"));
+  ASSERT_EQ(up.events.at(1), "count " + std::to_string(table_.rows));
+  EXPECT_FALSE(role.Step()) << "produced without credit";
+  up.credits = 2;
+  EXPECT_TRUE(role.Step());
+  EXPECT_TRUE(role.Step());
+  EXPECT_FALSE(role.Step());
+  up.credits = 1 << 30;
+  while (role.Step()) {
+  }
+  ASSERT_EQ(up.done.size(), 1u);
+  EXPECT_EQ(up.done[0].outcome, Outcome::kOk);
+  EXPECT_EQ(up.done[0].rows, table_.rows);
+  EXPECT_EQ(up.rows, table_.rows);
+  EXPECT_FALSE(role.Busy());
+}
+
+TEST_F(DataRoleTest, CancelStopsAtOnceAndReportsBatches) {
+  Recorder up;
+  DataRole role(3, table_, partition_, up);
+  role.Start(Start(1, "SELECT * FROM measurements"));
+  up.credits = 3;
+  while (role.Step()) {
+  }
+  role.Cancel(1);
+  ASSERT_EQ(up.done.size(), 1u);
+  EXPECT_EQ(up.done[0].outcome, Outcome::kCancelled);
+  EXPECT_EQ(up.done[0].batches, 3u);
+  up.credits = 100;
+  EXPECT_FALSE(role.Step());
+  role.Cancel(1);  // already ended: ignored
+  EXPECT_EQ(up.done.size(), 1u);
+}
+
+TEST_F(DataRoleTest, BadPlanFailsWithRankAndPartition) {
+  Recorder up;
+  DataRole role(3, table_, partition_, up);
+  role.Start({ControlKind::kStart, 5, "not a plan", 1000, 2});
+  ASSERT_EQ(up.done.size(), 1u);
+  EXPECT_EQ(up.done[0].outcome, Outcome::kFailed);
+  EXPECT_NE(up.done[0].error.find("rank 3 (partition 0"), std::string::npos) << up.done[0].error;
+  EXPECT_FALSE(role.Busy());
+}
+
+TEST_F(DataRoleTest, RoundRobinAcrossRequests) {
+  std::vector<std::uint64_t> order;
+  struct Tagging : Recorder {
+    std::vector<std::uint64_t>* order;
+    void Batch(std::uint64_t id, engine::Batch b) override {
+      order->push_back(id);
+      Recorder::Batch(id, std::move(b));
+    }
+  } tagging;
+  tagging.order = &order;
+  tagging.credits = 6;
+  DataRole fair(3, table_, partition_, tagging);
+  fair.Start(Start(1, "SELECT * FROM measurements"));
+  fair.Start(Start(2, "SELECT aqi FROM measurements"));
+  while (fair.Step()) {
+  }
+  EXPECT_EQ(order, (std::vector<std::uint64_t>{1, 2, 1, 2, 1, 2}));
+}
+
+TEST_F(DataRoleTest, PrunedPartitionAnswersAtOnce) {
+  Recorder up;
+  DataRole role(3, table_, partition_, up);
+  role.Start(Start(1, "SELECT aqi FROM measurements WHERE utc < '2001-01-01'"));
+  EXPECT_EQ(up.events, (std::vector<std::string>{"open", "count 0", "done"}));
+}
+
+}  // namespace
+}  // namespace plume::ranks
