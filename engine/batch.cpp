@@ -14,14 +14,15 @@ constexpr std::uint8_t kBatchFormatVersion = 1;
 template <typename T>
 void WriteArray(ByteWriter& w, const std::vector<T>& v, std::size_t rows) {
   if (v.size() != rows) throw std::logic_error("EncodeBatch: column length differs from rows");
-  w.Raw(v.data(), rows * sizeof(T));
+  if (rows > 0) w.Raw(v.data(), rows * sizeof(T));
 }
 
 template <typename T>
 void ReadArray(ByteReader& r, std::vector<T>* v, std::size_t rows) {
   if (rows > r.remaining() / sizeof(T)) r.Fail("column data truncated");
   v->resize(rows);
-  std::memcpy(v->data(), r.Take(rows * sizeof(T)), rows * sizeof(T));
+  const char* src = r.Take(rows * sizeof(T));
+  if (rows > 0) std::memcpy(v->data(), src, rows * sizeof(T));
 }
 
 bool IsIntType(Type t) { return t == Type::kInt64 || t == Type::kTimestamp || t == Type::kBool; }

@@ -232,7 +232,7 @@ ZoneClass LeafZone(const Node& n, std::size_t block, std::size_t block_rows) {
   } else if (n.op == LeafOp::kIntCmp || n.op == LeafOp::kIntIn) {
     if (std::fabs(s.min) >= kExact || std::fabs(s.max) >= kExact) return ZoneClass::kSome;
     z = n.op == LeafOp::kIntIn ? ListClass(n, s.min, s.max)
-        : std::llabs(n.ivalue) >= (1LL << 53)
+        : (n.ivalue >= (1LL << 53) || n.ivalue <= -(1LL << 53))
             ? ZoneClass::kSome
             : RangeClass(n.cmp, s.min, s.max, static_cast<double>(n.ivalue));
   } else {

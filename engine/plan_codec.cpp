@@ -133,6 +133,13 @@ void Validate(ByteReader& r, const PlanData& p) {
     if (a.column >= 0 && a.input != kSchema[static_cast<std::size_t>(a.column)].type) {
       r.Fail("aggregate input type differs from the schema");
     }
+    const bool numeric = a.input == Type::kInt64 || a.input == Type::kFloat64;
+    Type want = a.input;
+    if (a.fn == AggFn::kCountStar || a.fn == AggFn::kCount) want = Type::kInt64;
+    if (a.fn == AggFn::kAvg) want = Type::kFloat64;
+    if (a.result != want || ((a.fn == AggFn::kSum || a.fn == AggFn::kAvg) && !numeric)) {
+      r.Fail("aggregate result type does not fit its function");
+    }
   }
   for (std::size_t i = 0; i < p.result.size(); ++i) {
     const ResultRef& ref = p.result[i];

@@ -9,20 +9,28 @@ namespace plume::engine {
 
 std::string_view TypeName(Type type) {
   switch (type) {
-    case Type::kBool: return "BOOLEAN";
-    case Type::kInt64: return "BIGINT";
-    case Type::kFloat64: return "DOUBLE";
-    case Type::kTimestamp: return "TIMESTAMP";
-    case Type::kString: return "VARCHAR";
+    case Type::kBool:
+      return "BOOLEAN";
+    case Type::kInt64:
+      return "BIGINT";
+    case Type::kFloat64:
+      return "DOUBLE";
+    case Type::kTimestamp:
+      return "TIMESTAMP";
+    case Type::kString:
+      return "VARCHAR";
   }
   return "?";
 }
 
 std::size_t Column::size() const {
   switch (type) {
-    case Type::kFloat64: return doubles.size();
-    case Type::kString: return codes.size();
-    default: return ints.size();
+    case Type::kFloat64:
+      return doubles.size();
+    case Type::kString:
+      return codes.size();
+    default:
+      return ints.size();
   }
 }
 
@@ -59,9 +67,15 @@ void BuildStats(Column& c, const std::vector<T>& values) {
 void Table::BuildZoneMaps() {
   for (Column& c : columns) {
     switch (c.type) {
-      case Type::kFloat64: BuildStats(c, c.doubles); break;
-      case Type::kString: BuildStats(c, c.codes); break;
-      default: BuildStats(c, c.ints); break;
+      case Type::kFloat64:
+        BuildStats(c, c.doubles);
+        break;
+      case Type::kString:
+        BuildStats(c, c.codes);
+        break;
+      default:
+        BuildStats(c, c.ints);
+        break;
     }
   }
 }

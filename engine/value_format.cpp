@@ -73,9 +73,9 @@ void AppendTimestamp(std::string& out, std::int64_t seconds) {
   unsigned m, d;
   CivilFromDays(days, &y, &m, &d);
   char buf[40];
-  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld",
-                        static_cast<long long>(y), m, d, static_cast<long long>(rem / 3600),
-                        static_cast<long long>(rem % 3600 / 60));
+  int n =
+      std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld", static_cast<long long>(y), m,
+                    d, static_cast<long long>(rem / 3600), static_cast<long long>(rem % 3600 / 60));
   out.append(buf, static_cast<std::size_t>(n));
   if (rem % 60 != 0) {
     n = std::snprintf(buf, sizeof buf, ":%02lld", static_cast<long long>(rem % 60));
