@@ -194,6 +194,19 @@ TEST(Control, BadStatementFailsWithMessage) {
   ExpectNextStatementCorrect();
 }
 
+TEST(Control, FinishedRequestsExpireAfterTtl) {
+  Gateway& gw = *World().gateway;  // the test runtime's TTL is 2 s
+  auto sink = RunStatement(kCheck);
+  const std::uint64_t id = sink->final_info.id;
+  WaitDrained(id);
+  ASSERT_TRUE(gw.Status(id).has_value());
+  const double ended = gw.Now();
+  while (gw.Now() - ended < 1.0) gw.Poll(0.05);
+  EXPECT_TRUE(gw.Status(id).has_value()) << "expired before its TTL";
+  while (gw.Now() - ended < 3.0) gw.Poll(0.05);
+  EXPECT_FALSE(gw.Status(id).has_value()) << "still listed after its TTL";
+}
+
 TEST(Control, WorldInfo) {
   const auto world = World().gateway->World();
   EXPECT_EQ(world.ranks, World().world);

@@ -157,6 +157,7 @@ int main(int argc, char** argv) {
     options.data_dir = root + "/p" + std::to_string(world.size() - 1);
     options.gateway.max_running = 2;
     options.gateway.queue_limit = 2;
+    options.gateway.ttl_s = 2;
     options.gateway.batch_rows = 1000;  // many batches per rank: exercises credits and cancel
     options.gateway.window = 2;
     ranks::Runtime runtime(world, options);
