@@ -55,6 +55,7 @@ void BM_IngestAirNowToPartitions(benchmark::State& state) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+  fs::remove_all(dir);
 }
 BENCHMARK(BM_IngestAirNowToPartitions)->Unit(benchmark::kMillisecond)->UseRealTime();
 
@@ -68,6 +69,7 @@ void BM_SyntheticToPartitions(benchmark::State& state) {
     plume::io::WriteManifest(dir, pp::WriteSynthetic(s, dir, plume::io::WriteOptions{}));
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * s.rows));
+  fs::remove_all(dir);
 }
 BENCHMARK(BM_SyntheticToPartitions)->Arg(1167525)->Unit(benchmark::kMillisecond)->UseRealTime();
 

@@ -27,8 +27,20 @@ std::string BenchDir(const std::string& name) {
 
 // Writes (once per process) the data set `kind` ("synthetic" or "airnow") with deflate `level`
 // into a temp directory; returns "" when the real files are absent.
+// The data set directories made by this process, removed at exit.
+struct MadeDirs {
+  std::map<std::string, std::string> dirs;
+  ~MadeDirs() {
+    std::error_code ignored;
+    for (const auto& [key, dir] : dirs) {
+      if (!dir.empty()) fs::remove_all(dir, ignored);
+    }
+  }
+};
+
 std::string DataSet(const std::string& kind, int level, bool deflate_doubles) {
-  static std::map<std::string, std::string> made;
+  static MadeDirs made_dirs;
+  std::map<std::string, std::string>& made = made_dirs.dirs;
   const std::string key = kind + "-d" + std::to_string(level) + (deflate_doubles ? "" : "-raw");
   if (auto it = made.find(key); it != made.end()) return it->second;
   const std::string dir = BenchDir(key);
