@@ -24,14 +24,18 @@ cleanup() {
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; for f in "$work"/*.log "$work"/*.out; do [[ -f $f ]] && { echo "== $f"; tail -20 "$f"; }; done; exit 1; }
 
-# munge with a private key and socket, so it never touches a system munged.
-mkdir -p "$work/munge" && chown munge:munge "$work/munge" 2>/dev/null
+# munge with a private key and socket, so it never touches a system munged. munged insists on
+# private key/log directories owned by munge and a socket directory everyone may traverse.
+chmod 755 "$work"
+mkdir -p "$work/munge" "$work/sock"
+chmod 700 "$work/munge" && chmod 755 "$work/sock"
+chown munge:munge "$work/munge" "$work/sock" || fail "no munge user"
 mungekey -c -k "$work/munge/munge.key" >/dev/null 2>&1 || fail "mungekey"
 chown munge:munge "$work/munge/munge.key" && chmod 0400 "$work/munge/munge.key"
-sock=$work/munge/munge.socket
+sock=$work/sock/munge.socket
 runuser -u munge -- munged --key-file="$work/munge/munge.key" --socket="$sock" \
-  --pid-file="$work/munge/munged.pid" --log-file="$work/munge.log" --seed-file="$work/munge/seed" \
-  </dev/null >/dev/null 2>&1 || fail "munged did not start"
+  --pid-file="$work/munge/munged.pid" --log-file="$work/munge/munged.log" \
+  --seed-file="$work/munge/seed" </dev/null >/dev/null 2>&1 || fail "munged did not start"
 munge_pid=$(cat "$work/munge/munged.pid")
 
 mkdir -p "$work/ctld" "$work/d"
