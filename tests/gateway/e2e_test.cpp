@@ -173,7 +173,6 @@ TEST_F(E2eTest, FailedWriteCancelsTheRequestAndTheJobEndsCleanly) {
   Json j = JsonReader::Parse(report.Text());
   EXPECT_EQ(j["statements"][0]["status"].text, "failed");
   EXPECT_EQ(j["statements"][1]["status"].text, "failed");
-  EXPECT_EQ(r.err.find("rank"), r.err.find("rank"));  // the engine did not die: no signal
   EXPECT_EQ(r.err.find("signal"), std::string::npos) << r.err;
 }
 

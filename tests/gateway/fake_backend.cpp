@@ -130,6 +130,7 @@ void FakeBackend::Finish(Request& r, RequestState state, const std::string& erro
   r.info.error = error;
   r.info.finished_s = Now();
   for (RankProgress& p : r.info.ranks) p.done = true;
+  r.engine.reset();
   std::shared_ptr<ResultSink> sink = std::move(r.sink);
   sink->End(r.info);
 }
@@ -137,6 +138,10 @@ void FakeBackend::Finish(Request& r, RequestState state, const std::string& erro
 void FakeBackend::Start(Request& r) {
   r.info.state = RequestState::kRunning;
   r.info.started_s = Now();
+  if (r.script == nullptr && use_engine_) {
+    if (StartEngine(r)) r.sink->Begin(r.info);
+    return;
+  }
   if (r.script == nullptr) {
     Finish(
         r, RequestState::kFailed,
@@ -167,27 +172,33 @@ bool FakeBackend::Step(Request& r) {
     Finish(r, RequestState::kCancelled, "Error: statement timed out (statement deadline)");
     return true;
   }
+  if (r.engine) return StepEngine(r);
   if (now < r.next_chunk_s) return false;
   std::size_t total = r.script->rows.rows;
   std::size_t n = std::min(r.options.chunk_rows, total - r.next_row);
   if (n > 0) {
-    Batch chunk = SliceBatch(r.script->rows, r.next_row, n);
     r.next_row += n;
-    r.info.rows_delivered += n;
-    r.info.chunks_delivered += 1;
-    r.info.bytes_received += n * chunk.columns.size() * 8;
-    if (r.info.first_chunk_s < 0) r.info.first_chunk_s = now;
     r.info.ranks[0].rows_sent = std::min<std::uint64_t>(r.next_row, r.info.ranks[0].rows_total);
     r.info.ranks[1].rows_sent = r.next_row - r.info.ranks[0].rows_sent;
-    std::string error;
-    if (!r.sink->Chunk(chunk, r.info, &error)) {
-      Finish(r, RequestState::kCancelled, error);
-      return true;
-    }
+    if (!Deliver(r, SliceBatch(r.script->rows, r.next_row - n, n))) return true;
   }
   if (r.next_row == total) Finish(r, RequestState::kCompleted, "");
   r.next_chunk_s = now + r.script->chunk_delay_s;
   return true;
+}
+
+// Hands one chunk to the sink; false (request cancelled) when the sink refused it.
+bool FakeBackend::Deliver(Request& r, const Batch& chunk) {
+  r.info.rows_delivered += chunk.rows;
+  r.info.chunks_delivered += 1;
+  std::string wire;
+  engine::EncodeBatch(chunk, &wire);
+  r.info.bytes_received += wire.size();
+  if (r.info.first_chunk_s < 0) r.info.first_chunk_s = Now();
+  std::string error;
+  if (r.sink->Chunk(chunk, r.info, &error)) return true;
+  Finish(r, RequestState::kCancelled, error);
+  return false;
 }
 
 void FakeBackend::Poll(double max_wait_s) {

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "engine/batch.h"
+#include "engine/query.h"
+#include "engine/table.h"
 #include "ranks/frontend/backend.h"
 
 namespace plume::frontend::testing {
@@ -35,9 +37,17 @@ class BatchBuilder {
   engine::Batch batch_;
 };
 
+// Small deterministic measurements partitions for the engine-backed fake: row g (counting
+// across partitions) has utc 2020-09-10T00:00 + g hours, parameter OZONE/PM2.5 alternating,
+// aqi g % 200 (NULL when g % 5 == 0), site_name one of "Oakland", "Fresno, CA", "Say \"hi\"".
+std::vector<engine::Table> MakeSmallPartitions(int partitions, int rows_each);
+
 class FakeBackend : public Backend {
  public:
   FakeBackend();
+  // Statements without a script run through the real engine over these partitions
+  // (engine::PartitionExecution per partition, one final engine::Merger), a chunk per Poll.
+  void UseEngine(std::vector<engine::Table> partitions);
   // `sql` (exactly as submitted) returns these rows, a chunk every `chunk_delay_s`.
   void AddResult(const std::string& sql, const BatchBuilder& result, double chunk_delay_s = 0);
   // `sql` fails with this message (as a parse error would).
@@ -65,19 +75,31 @@ class FakeBackend : public Backend {
     double chunk_delay_s = 0;
     std::string error;
   };
+  struct EngineRun {
+    std::optional<engine::Plan> plan;
+    std::vector<std::unique_ptr<engine::PartitionExecution>> parts;
+    std::unique_ptr<engine::Merger> merger;
+    std::vector<bool> closed;
+  };
   struct Request {
     RequestInfo info;
     Options options;
     std::shared_ptr<ResultSink> sink;
     const Script* script = nullptr;
+    std::unique_ptr<EngineRun> engine;
     std::size_t next_row = 0;
     double next_chunk_s = 0;
   };
   void Start(Request& r);
+  bool StartEngine(Request& r);
   void Finish(Request& r, RequestState state, const std::string& error);
   bool Step(Request& r);  // one unit of work; true when something happened
+  bool StepEngine(Request& r);
+  bool Deliver(Request& r, const engine::Batch& chunk);
 
   std::map<std::string, Script> scripts_;
+  std::vector<engine::Table> tables_;
+  bool use_engine_ = false;
   std::map<std::uint64_t, Request> requests_;
   std::uint64_t next_id_ = 1;
   int max_running_ = 4;
