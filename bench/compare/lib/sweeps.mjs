@@ -141,7 +141,8 @@ export function SizeSweep(ctx, partitions, factors, with_duckdb_10x) {
     const ds = EnsureDataSet(
         ctx.bench_dir, ctx.preprocess, {kind: 'synthetic', rows: kDefaultRows * f, partitions});
     const out = OutDir(ctx, `sweep-size-${f}x`);
-    const big = {...ctx, timeout_s: ctx.timeout_s * Math.max(1, f / 2)};
+    // Large data: a longer mpirun timeout, and the minimum runs (5 warm) to bound the time.
+    const big = f === 1 ? ctx : {...ctx, timeout_s: ctx.timeout_s * f, repeat: 6, runs: 5};
     const plume = PlumeTimings(big, ds, partitions + 1, out);
     const duck = f === 1 || with_duckdb_10x ? DuckdbOnExport(big, ds, partitions + 1, out) : null;
     for (const c of kCases) {
