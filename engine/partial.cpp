@@ -98,10 +98,26 @@ void AppendRow(const Batch& from, std::size_t row, Batch* to) {
 }
 
 Batch SliceBatch(const Batch& from, std::size_t begin, std::size_t end) {
-  std::vector<Type> types;
-  for (const BatchColumn& c : from.columns) types.push_back(c.type);
-  Batch out = EmptyBatch(types);
-  for (std::size_t r = begin; r < end; ++r) AppendRow(from, r, &out);
+  Batch out;
+  out.rows = end - begin;
+  out.columns.resize(from.columns.size());
+  const auto b = static_cast<std::ptrdiff_t>(begin), e = static_cast<std::ptrdiff_t>(end);
+  for (std::size_t k = 0; k < from.columns.size(); ++k) {
+    const BatchColumn& f = from.columns[k];
+    BatchColumn& t = out.columns[k];
+    t.type = f.type;
+    if (!f.valid.empty()) t.valid.assign(f.valid.begin() + b, f.valid.begin() + e);
+    if (f.type == Type::kString) {
+      const std::uint32_t base = f.offsets[begin];
+      t.offsets.resize(out.rows + 1);
+      for (std::size_t i = 0; i <= out.rows; ++i) t.offsets[i] = f.offsets[begin + i] - base;
+      t.chars.assign(f.chars, base, f.offsets[end] - base);
+    } else if (f.type == Type::kFloat64) {
+      t.doubles.assign(f.doubles.begin() + b, f.doubles.begin() + e);
+    } else {
+      t.ints.assign(f.ints.begin() + b, f.ints.begin() + e);
+    }
+  }
   return out;
 }
 

@@ -2,6 +2,7 @@
 // or aggregate them into partial states (group_by.h). All work that decides the row count is
 // done in the constructor, so total_rows() is exact before the first batch.
 #include <algorithm>
+#include <cstring>
 #include <stdexcept>
 
 #include "engine/filter.h"
@@ -37,6 +38,23 @@ int CompareCells(const Column& c, std::uint32_t a, std::uint32_t b) {
       return c.doubles[a] < c.doubles[b] ? -1 : c.doubles[a] > c.doubles[b];
     default:
       return c.ints[a] < c.ints[b] ? -1 : c.ints[a] > c.ints[b];
+  }
+}
+
+// Two passes: offsets first, then one allocation and a memcpy per value.
+void GatherStrings(const Column& c, const std::uint32_t* sel, std::size_t n, BatchColumn* o) {
+  o->offsets.resize(n + 1);
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    total += c.dict[c.codes[sel[i]]].size();
+    o->offsets[i + 1] = static_cast<std::uint32_t>(total);
+  }
+  if (total > UINT32_MAX) throw std::runtime_error("batch strings exceed 4 GiB");
+  o->chars.resize(total);
+  char* out = o->chars.data();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string& s = c.dict[c.codes[sel[i]]];
+    std::memcpy(out + o->offsets[i], s.data(), s.size());
   }
 }
 
@@ -131,11 +149,7 @@ void PartitionExecution::Impl::Gather(std::size_t begin, std::size_t end, Batch*
     const Column& c = *columns[static_cast<std::size_t>(d.result[k].index)];
     BatchColumn& o = out->columns[k];
     if (c.type == Type::kString) {
-      o.offsets.resize(n + 1);
-      for (std::size_t i = 0; i < n; ++i) {
-        o.chars += c.dict[c.codes[sel[i]]];
-        o.offsets[i + 1] = static_cast<std::uint32_t>(o.chars.size());
-      }
+      GatherStrings(c, sel, n, &o);
     } else if (c.type == Type::kFloat64) {
       o.doubles.resize(n);
       for (std::size_t i = 0; i < n; ++i) o.doubles[i] = c.doubles[sel[i]];

@@ -81,8 +81,8 @@ class PartitionExecution {
   // Rows this partition will emit in total. Known before the first batch: the constructor
   // evaluates the filter (zone maps first) and, for aggregates, the groups.
   std::uint64_t total_rows() const;
-  // Moves up to max_rows next rows into *out (replacing its contents). Returns false, with
-  // out->rows == 0, once everything has been emitted.
+  // Moves up to max_rows (at least 1) next rows into *out (replacing its contents). Returns
+  // false, with out->rows == 0, once everything has been emitted.
   bool Next(std::size_t max_rows, Batch* out);
 
  private:
@@ -101,16 +101,23 @@ class Merger {
   Merger(const Merger&) = delete;
   Merger& operator=(const Merger&) = delete;
 
+  // Throws std::runtime_error when the batch's columns do not match the statement's stream
+  // (docs/PROTOCOL.md), std::out_of_range for a bad input, std::logic_error after Close(input).
+  // Batches pushed once a plain statement's LIMIT has been reached are dropped.
   void Push(std::size_t input, Batch batch);
-  // No more batches will come from `input`.
+  // No more batches will come from `input` (closing twice is harmless).
   void Close(std::size_t input);
   // For an ordered merge: the input whose next batch is needed before more rows can be
   // produced, or -1 when output can be produced (or all inputs are closed). Streaming
   // (unordered) merges never wait: they return -1.
   int Waiting() const;
-  // Moves up to max_rows ready rows into *out; returns false when none are ready now.
+  // Moves up to max_rows (at least 1) ready rows into *out; returns false when none are ready
+  // now. Aggregates produce rows only once every input is closed. The final aggregate of a
+  // statement without GROUP BY yields its one row even when no input had any.
+  // Throws std::runtime_error when a final integer sum does not fit BIGINT.
   bool Pop(std::size_t max_rows, Batch* out);
-  // All inputs closed and all rows popped.
+  // All inputs closed and all rows popped, or (plain statements) LIMIT rows popped: the caller
+  // may then cancel the inputs that are still open.
   bool Done() const;
 
  private:

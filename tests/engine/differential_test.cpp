@@ -3,108 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cmath>
-#include <cstdio>
 
 #include "engine/schema.h"
-#include "tests/engine/random_query.h"
+#include "tests/engine/differential.h"
 
 namespace plume::engine::testing {
 namespace {
-
-// Canonical text for multiset comparison; doubles at 12 significant digits (1e-9 tolerance).
-std::string CanonicalRow(const Row& r) {
-  std::string out;
-  for (const Value& v : r) {
-    if (const auto* d = std::get_if<double>(&v)) {
-      char buf[40];
-      std::snprintf(buf, sizeof buf, "d%.12g", *d == 0 ? 0.0 : *d);
-      out += buf;
-    } else {
-      out += std::holds_alternative<std::string>(v) ? "s" : "";
-      out += ValueText(v);
-    }
-    out += '\x1f';
-  }
-  return out;
-}
-
-std::vector<std::string> Canonical(const std::vector<Row>& rows, std::size_t begin,
-                                   std::size_t end) {
-  std::vector<std::string> out;
-  for (std::size_t i = begin; i < end; ++i) out.push_back(CanonicalRow(rows[i]));
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-// Empty when `got` is a correct answer for `want`; otherwise why not.
-std::string Check(const QuerySpec& q, const RefResult& want, const std::vector<Row>& got) {
-  const std::size_t n = std::min<std::size_t>(want.rows.size(), q.limit.value_or(UINT64_MAX));
-  if (got.size() != n) {
-    return "row count " + std::to_string(got.size()) + ", expected " + std::to_string(n);
-  }
-  // Walk the runs of equal ORDER BY keys: each run's rows must come out together, and a run
-  // cut by LIMIT may show any of its rows.
-  std::size_t pos = 0, start = 0;
-  while (pos < n) {
-    std::size_t end = start;
-    while (end < want.rows.size() && want.tie_group[end] == want.tie_group[start]) ++end;
-    const std::size_t take = std::min(end - start, n - pos);
-    const auto mine = Canonical(got, pos, pos + take);
-    const auto theirs = Canonical(want.rows, start, end);
-    if (!std::includes(theirs.begin(), theirs.end(), mine.begin(), mine.end())) {
-      std::string why = "rows " + std::to_string(pos) + ".." + std::to_string(pos + take) +
-                        " differ from the reference run " + std::to_string(start) + ".." +
-                        std::to_string(end) + "\n got:";
-      for (std::size_t i = pos; i < pos + take && i < pos + 8; ++i)
-        why += " [" + RowText(got[i]) + "]";
-      why += "\n want:";
-      for (std::size_t i = start; i < end && i < start + 8; ++i)
-        why += " [" + RowText(want.rows[i]) + "]";
-      return why;
-    }
-    pos += take;
-    start = end;
-  }
-  return {};
-}
-
-struct Case {
-  QuerySpec query;
-  std::vector<Row> all;       // every partition's rows, for the reference
-  std::vector<Table> tables;  // the partitions
-  RunOptions options;
-
-  void SetPartitions(const std::vector<std::vector<Row>>& parts) {
-    all.clear();
-    tables.clear();
-    for (const auto& p : parts) {
-      all.insert(all.end(), p.begin(), p.end());
-      tables.push_back(MakeTable(p));
-    }
-  }
-};
-
-std::string RunCase(const Case& c) {
-  const std::vector<Row>& all = c.all;
-  const std::vector<Table>& tables = c.tables;
-  const std::string sql = c.query.Sql();
-  Plan plan = Plan::Parse(sql);
-  std::vector<std::string> names;
-  for (const Field& f : plan.output()) names.push_back(f.name);
-  if (names != c.query.ColumnNames()) return "column names differ";
-  const RefResult want = Evaluate(c.query, all);
-  try {
-    const std::vector<Row> got = RunPipeline(plan, tables, c.options);
-    if (want.error) return "expected a BIGINT overflow error";
-    return Check(c.query, want, got);
-  } catch (const std::runtime_error& e) {
-    if (want.error && std::string(e.what()).find("out of BIGINT range") != std::string::npos) {
-      return {};
-    }
-    return std::string("engine threw: ") + e.what();
-  }
-}
 
 void RunMany(std::uint64_t seed, int cases, std::size_t max_rows, int queries_per_data) {
   RandomSource src(seed);
@@ -154,18 +58,7 @@ TEST(Differential, MultiBlockSortedPartitions) {
     });
     parts.push_back(std::move(rows));
   }
-  Case c;
-  c.SetPartitions(parts);
-  c.options = {2, 4096};
-  int failures = 0;
-  for (int i = 0; i < 100 && failures < 5; ++i) {
-    c.query = src.Query();
-    const std::string why = RunCase(c);
-    if (!why.empty()) {
-      ++failures;
-      ADD_FAILURE() << "case " << i << ": " << c.query.Sql() << "\n" << why;
-    }
-  }
+  RunFixedData(parts, 78, 100, RunOptions{2, 4096});
 }
 
 }  // namespace

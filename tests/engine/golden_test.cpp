@@ -23,58 +23,6 @@ namespace {
 
 const std::filesystem::path kDir = PLUME_ENGINE_GOLDEN_DIR;
 
-std::vector<std::string> SplitQuotedCsv(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  bool quoted = false;
-  for (char c : line) {
-    if (c == '"') {
-      quoted = !quoted;
-    } else if (c == ',' && !quoted) {
-      out.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  out.push_back(cur);
-  return out;
-}
-
-std::vector<Row> LoadCsv() {
-  std::ifstream in(kDir / "measurements.csv");
-  std::vector<Row> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    const auto f = SplitQuotedCsv(line);
-    Row r;
-    for (std::size_t c = 0; c < kSchema.size(); ++c) {
-      switch (kSchema[c].type) {
-        case Type::kFloat64: {
-          const double d = std::stod(f[c]);
-          r.push_back(d == -999.0 ? Value{} : Value{d});
-          break;
-        }
-        case Type::kInt64: {
-          const std::int64_t i = std::stoll(f[c]);
-          r.push_back(i == -999 ? Value{} : Value{i});
-          break;
-        }
-        case Type::kTimestamp: {
-          std::int64_t t = 0;
-          EXPECT_TRUE(ParseTimestamp(f[c], &t)) << f[c];
-          r.push_back(t);
-          break;
-        }
-        default:
-          r.push_back(f[c]);
-      }
-    }
-    rows.push_back(std::move(r));
-  }
-  return rows;
-}
-
 std::string Cell(const Value& v, Type type) {
   std::string out;
   if (std::holds_alternative<std::monostate>(v)) return "NULL";
@@ -188,7 +136,7 @@ void CheckBlock(const Block& b, const std::vector<Table>& parts, const RunOption
 }
 
 TEST(Golden, AllFilesEveryPartitioning) {
-  const std::vector<Row> rows = LoadCsv();
+  const std::vector<Row> rows = ReadAirNowCsv((kDir / "measurements.csv").string());
   ASSERT_EQ(rows.size(), 16u);
   const std::vector<Block> blocks = ReadBlocks();
   ASSERT_GE(blocks.size(), 50u);

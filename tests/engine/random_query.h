@@ -15,6 +15,8 @@ class RandomSource {
   explicit RandomSource(std::uint64_t seed) : rng_(seed) {}
   // A partition of `rows` rows; null_rate per column is drawn per table.
   std::vector<Row> Rows(std::size_t rows);
+  // Lets literals draw from `rows` too (for tables not made by Rows()).
+  void Observe(const std::vector<Row>& rows);
   // Forget the values of earlier tables (call before making a new data set).
   void NewDataSet() { seen_.clear(); }
   QuerySpec Query();

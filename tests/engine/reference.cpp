@@ -173,7 +173,17 @@ struct KeyLess {
   }
 };
 
-int CompareKeys(const QuerySpec& q, const Row& a, const Row& b) {
+// Doubles within a relative 1e-9 count as equal (computed averages of equal values may differ
+// in the last bit between evaluation orders).
+int TolerantCompare(const Value& a, const Value& b) {
+  if (std::holds_alternative<double>(a) && std::holds_alternative<double>(b)) {
+    const double x = std::get<double>(a), y = std::get<double>(b);
+    if (std::fabs(x - y) <= 1e-9 * std::max({1.0, std::fabs(x), std::fabs(y)})) return 0;
+  }
+  return Compare(a, b);
+}
+
+int CompareKeys(const QuerySpec& q, const Row& a, const Row& b, bool tolerant = false) {
   for (std::size_t k = 0; k < q.order_by.size(); ++k) {
     const RefOrder& o = q.order_by[k];
     const bool an = IsNull(a[k]), bn = IsNull(b[k]);
@@ -181,7 +191,7 @@ int CompareKeys(const QuerySpec& q, const Row& a, const Row& b) {
     if (an || bn) {
       c = an == bn ? 0 : (an ? 1 : -1) * (o.nulls_first.value_or(false) ? -1 : 1);
     } else {
-      c = Compare(a[k], b[k]) * (o.desc ? -1 : 1);
+      c = (tolerant ? TolerantCompare(a[k], b[k]) : Compare(a[k], b[k])) * (o.desc ? -1 : 1);
     }
     if (c != 0) return c;
   }
@@ -248,7 +258,8 @@ RefResult Evaluate(const QuerySpec& q, const std::vector<Row>& table) {
   std::vector<Row> sorted;
   int group = -1;
   for (std::size_t n = 0; n < idx.size(); ++n) {
-    if (n == 0 || (!q.order_by.empty() && CompareKeys(q, keys[idx[n - 1]], keys[idx[n]]) != 0)) {
+    if (n == 0 ||
+        (!q.order_by.empty() && CompareKeys(q, keys[idx[n - 1]], keys[idx[n]], true) != 0)) {
       ++group;
     }
     sorted.push_back(out.rows[idx[n]]);

@@ -1,6 +1,7 @@
 #include "tests/engine/test_table.h"
 
 #include <algorithm>
+#include <fstream>
 #include <map>
 #include <memory>
 #include <stdexcept>
@@ -145,6 +146,64 @@ std::vector<Row> RunPipeline(const Plan& wire_plan, const std::vector<Table>& pa
   while (gateway.Next(options.batch_rows, &b)) {
     if (b.columns.size() != plan.output().size()) throw std::logic_error("wrong column count");
     for (Row& r : BatchRows(b)) rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+namespace {
+
+std::vector<std::string> SplitQuotedCsv(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  bool quoted = false;
+  for (char c : line) {
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (c == ',' && !quoted) {
+      out.push_back(cur);
+      cur.clear();
+    } else {
+      cur += c;
+    }
+  }
+  out.push_back(cur);
+  return out;
+}
+
+Value CsvValue(const std::string& text, Type type) {
+  switch (type) {
+    case Type::kFloat64: {
+      const double d = std::stod(text);
+      return d == -999.0 ? Value{} : Value{d};
+    }
+    case Type::kInt64: {
+      const std::int64_t i = std::stoll(text);
+      return i == -999 ? Value{} : Value{i};
+    }
+    case Type::kTimestamp: {
+      std::int64_t t = 0;
+      if (!ParseTimestamp(text, &t)) throw std::runtime_error("bad time '" + text + "'");
+      return t;
+    }
+    default:
+      return text;
+  }
+}
+
+}  // namespace
+
+std::vector<Row> ReadAirNowCsv(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::vector<Row> rows;
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto fields = SplitQuotedCsv(line);
+    if (fields.size() != kSchema.size()) throw std::runtime_error("bad line in " + path);
+    Row r;
+    for (std::size_t c = 0; c < kSchema.size(); ++c)
+      r.push_back(CsvValue(fields[c], kSchema[c].type));
+    rows.push_back(std::move(r));
   }
   return rows;
 }

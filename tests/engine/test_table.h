@@ -32,6 +32,10 @@ struct RunOptions {
 std::vector<Row> RunPipeline(const Plan& plan, const std::vector<Table>& partitions,
                              const RunOptions& options = {});
 
+// Rows of one AirNow CSV file (13 quoted fields; -999 / -999.0 become NULL). Throws
+// std::runtime_error when the file cannot be read or a line is malformed.
+std::vector<Row> ReadAirNowCsv(const std::string& path);
+
 std::vector<Row> BatchRows(const Batch& batch);
 std::string ValueText(const Value& v);
 std::string RowText(const Row& r);
