@@ -62,9 +62,10 @@ void IdleBackoff::Idle(std::chrono::microseconds cap) {
     idle_since_ = now;
     sleep_ = kMinSleep;
   }
-  if (now - idle_since_ < kSpin) return;
+  const auto idle = now - idle_since_;
+  if (idle < kSpin) return;
   std::this_thread::sleep_for(std::min(sleep_, cap));
-  sleep_ = std::min(sleep_ * 2, kMaxSleep);
+  sleep_ = std::min(sleep_ * 2, idle < kLongIdle ? kMaxSleep : kMaxSleepLongIdle);
 }
 
 }  // namespace plume::ranks

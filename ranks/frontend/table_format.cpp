@@ -63,21 +63,49 @@ class TableFormatter : public Formatter {
   void Begin(const std::vector<Field>& fields, std::string*) override { fields_ = fields; }
 
   void Rows(const Batch& batch, std::string*) override {
-    for (std::size_t r = 0; r < batch.rows; ++r) {
-      ++total_rows_;
-      if (head_.size() < limits_.head_rows) {
-        head_.push_back(RenderRow(batch, r));
-      } else if (limits_.tail_rows > 0) {
-        tail_.push_back(RenderRow(batch, r));
-        if (tail_.size() > limits_.tail_rows) tail_.pop_front();
-      }
+    std::size_t r = 0;
+    for (; r < batch.rows && head_.size() < limits_.head_rows; ++r) {
+      head_.push_back(RenderRow(batch, r));
     }
+    total_rows_ += batch.rows;
+    if (r < batch.rows && limits_.tail_rows > 0) KeepRecent(batch, r);
   }
 
   void End(bool complete, std::string* out) override;
 
  private:
   using Row = std::vector<std::string>;
+  // Rows after the head, not yet rendered: the most recent batches, enough to hold the last
+  // tail_rows rows (rendering only those at End keeps big results cheap).
+  struct Recent {
+    Batch batch;
+    std::size_t first = 0;  // rows before it belong to the head
+  };
+
+  void KeepRecent(const Batch& batch, std::size_t first) {
+    recent_.push_back({batch, first});
+    recent_rows_ += batch.rows - first;
+    while (recent_rows_ - (recent_.front().batch.rows - recent_.front().first) >=
+           limits_.tail_rows) {
+      recent_rows_ -= recent_.front().batch.rows - recent_.front().first;
+      recent_.pop_front();
+    }
+  }
+
+  void RenderTail() {
+    std::size_t skip = recent_rows_ > limits_.tail_rows ? recent_rows_ - limits_.tail_rows : 0;
+    for (const Recent& rec : recent_) {
+      for (std::size_t r = rec.first; r < rec.batch.rows; ++r) {
+        if (skip > 0) {
+          --skip;
+        } else {
+          tail_.push_back(RenderRow(rec.batch, r));
+        }
+      }
+    }
+    recent_.clear();
+    recent_rows_ = 0;
+  }
 
   Row RenderRow(const Batch& batch, std::size_t r) const {
     Row row;
@@ -103,7 +131,9 @@ class TableFormatter : public Formatter {
   TableLimits limits_;
   std::vector<Field> fields_;
   std::vector<Row> head_;
-  std::deque<Row> tail_;
+  std::deque<Recent> recent_;
+  std::size_t recent_rows_ = 0;
+  std::vector<Row> tail_;
   std::uint64_t total_rows_ = 0;
 };
 
@@ -176,6 +206,7 @@ std::string TableFormatter::Note(std::size_t shown_columns, bool complete) const
 
 void TableFormatter::End(bool complete, std::string* out) {
   if (fields_.empty()) return;  // the statement failed before its columns were known
+  RenderTail();
   std::vector<std::size_t> widths = Widths();
   std::vector<int> cols = VisibleColumns(widths);
   Row header;
