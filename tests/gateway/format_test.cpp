@@ -73,16 +73,19 @@ TEST(Format, TableCutsLongResultsKeepingHeadAndTail) {
   TableLimits limits;
   limits.head_rows = 3;
   limits.tail_rows = 2;
-  EXPECT_EQ(Render("table", b, 7, limits),
-            "    n\n"
-            "------\n"
-            "    1\n"
-            "    2\n"
-            "    3\n"
-            "  ...\n"
-            "  999\n"
-            " 1000\n"
-            "(1,000 rows, 5 shown)\n");
+  for (std::size_t chunk : {1, 2, 7, 1000}) {
+    EXPECT_EQ(Render("table", b, chunk, limits),
+              "    n\n"
+              "------\n"
+              "    1\n"
+              "    2\n"
+              "    3\n"
+              "  ...\n"
+              "  999\n"
+              " 1000\n"
+              "(1,000 rows, 5 shown)\n")
+        << "chunk " << chunk;
+  }
 }
 
 TEST(Format, TableCutsWideValuesAndColumns) {
