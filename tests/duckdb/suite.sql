@@ -1,0 +1,231 @@
+-- The differential suite: every construct of docs/SQL.md, run by plume and by DuckDB over the
+-- same data and compared (differential.mjs). The annotations (ordered, keys, subset, error,
+-- plume-error) are described in lib/suite.mjs; ${NAME} placeholders are values from the data.
+
+-- ---------------------------------------------------------------- SELECT *, projections, names
+SELECT * FROM measurements WHERE site_name = '${SITE_TOP}';
+SELECT * FROM measurements WHERE parameter = 'CO' AND utc < '${DAY}';
+SELECT * FROM measurements WHERE raw_concentration IS NULL AND concentration IS NOT NULL;
+SELECT parameter, site_name, utc, concentration, full_aqs_id FROM measurements WHERE aqs_id = '${AQS_ALNUM}';
+SELECT site_name AS Site, aqi lvl, utc AS t FROM measurements WHERE aqi >= 250;
+SELECT measurements.aqi, "site_name", AQI, Parameter, measurements.UTC FROM measurements WHERE aqi > 180;
+SELECT aqi, aqi AS a2, category, category FROM measurements WHERE site_name = '${SITE_COMMA}';
+SELECT unit, latitude, longitude FROM measurements WHERE agency = '${AGENCY_COMMA}';
+SELECT * FROM Measurements WHERE site_name = '${SITE_QUOTE}' AND parameter = 'OZONE';
+select * from MEASUREMENTS where AQS_ID = '${AQS_TOP}' and Utc >= '${DAY}' -- comment
+  and utc < '${DAY2}';
+
+-- ---------------------------------------------------------------- comparisons on every type
+SELECT site_name, utc, aqi, category FROM measurements WHERE aqi = 151;
+SELECT count(*), min(aqi), max(aqi) FROM measurements WHERE aqi <> 50;
+SELECT count(*), min(aqi), max(aqi) FROM measurements WHERE aqi != 50;
+SELECT parameter, count(*) FROM measurements WHERE aqi < 3 GROUP BY parameter;
+SELECT parameter, count(*), sum(aqi) FROM measurements WHERE aqi <= 0 GROUP BY parameter;
+SELECT site_name, parameter, utc, aqi FROM measurements WHERE aqi > 300;
+SELECT count(*) FROM measurements WHERE 100 < aqi;
+SELECT count(*), max(concentration) FROM measurements WHERE -0.5 >= concentration;
+SELECT site_name, utc, concentration FROM measurements WHERE concentration = ${CONC_TOP} AND parameter = 'PM2.5';
+SELECT parameter, count(*), min(concentration) FROM measurements WHERE concentration < 0 GROUP BY parameter;
+SELECT site_name, utc, raw_concentration FROM measurements WHERE raw_concentration >= 400;
+SELECT count(*), min(latitude), max(latitude) FROM measurements WHERE latitude > 45;
+SELECT count(*) FROM measurements WHERE aqi > 50.5;
+SELECT count(*) FROM measurements WHERE aqi = 50.5;
+SELECT count(*) FROM measurements WHERE aqi = 62.0;
+SELECT count(*) FROM measurements WHERE aqi = '62';
+SELECT count(*) FROM measurements WHERE aqi < ' 5 ';
+SELECT count(*), max(aqi) FROM measurements WHERE aqi < '5.4';
+SELECT count(*), max(aqi) FROM measurements WHERE aqi < '5.6';
+SELECT count(*) FROM measurements WHERE concentration > '250';
+SELECT parameter, count(*) FROM measurements WHERE parameter <> 'OZONE' GROUP BY parameter;
+SELECT site_name, count(*) FROM measurements WHERE site_name < 'B' GROUP BY site_name;
+SELECT site_name, count(*) FROM measurements WHERE site_name >= 'W' GROUP BY site_name;
+SELECT count(*) FROM measurements WHERE 'PM10' = parameter;
+SELECT count(*) FROM measurements WHERE parameter = 'pm2.5';
+SELECT aqs_id, count(*) FROM measurements WHERE aqs_id > '84' AND aqs_id <= '840060' GROUP BY aqs_id;
+
+-- ---------------------------------------------------------------- utc literals in every form
+SELECT count(*), min(utc), max(utc) FROM measurements WHERE utc = '${DAY}T${HOUR}:00';
+SELECT count(*), min(utc), max(utc) FROM measurements WHERE utc = '${DAY} ${HOUR}:00';
+SELECT count(*), min(utc), max(utc) FROM measurements WHERE utc = '${DAY} ${HOUR}:00:00';
+SELECT count(*), min(utc), max(utc) FROM measurements WHERE utc = '${DAY}T${HOUR}:00:00';
+SELECT count(*), min(utc), max(utc) FROM measurements WHERE utc = TIMESTAMP '${DAY} ${HOUR}:00:00';
+SELECT count(*), min(utc), max(utc) FROM measurements WHERE utc >= TIMESTAMP '${DAY}' AND utc < TIMESTAMP '${DAY2}T00:00';
+SELECT count(*), min(utc), max(utc) FROM measurements WHERE utc < '${DAY}';
+SELECT count(*), min(utc), max(utc) FROM measurements WHERE utc > '${DAY2}';
+SELECT utc, count(*) FROM measurements WHERE utc BETWEEN '${DAY}' AND '${DAY2}' GROUP BY utc;
+SELECT utc, count(*) FROM measurements WHERE utc IN ('${DAY}T${HOUR}:00', '${DAY2} ${HOUR}:00:00', '2019-01-01') GROUP BY utc;
+SELECT count(*) FROM measurements WHERE utc <> '${DAY}T${HOUR}:00' AND utc != TIMESTAMP '${DAY2}';
+SELECT count(*) FROM measurements WHERE utc <= '${DAY} ${HOUR}:00' AND NOT utc < '${DAY}';
+
+-- ---------------------------------------------------------------- NULLs
+SELECT count(*) FROM measurements WHERE aqi = NULL;
+SELECT count(*) FROM measurements WHERE aqi <> NULL OR NULL = aqi;
+SELECT count(*) FROM measurements WHERE NOT (aqi = NULL);
+SELECT count(*) FROM measurements WHERE parameter = NULL OR utc = NULL;
+SELECT aqi, count(*) FROM measurements WHERE aqi IN (1, NULL) GROUP BY aqi;
+SELECT count(*) FROM measurements WHERE aqi NOT IN (1, NULL);
+SELECT parameter, count(*) FROM measurements WHERE aqi IS NULL GROUP BY parameter;
+SELECT parameter, count(*) FROM measurements WHERE aqi IS NOT NULL AND raw_concentration IS NULL GROUP BY parameter;
+SELECT count(*) FROM measurements WHERE NOT (aqi > 50);
+SELECT count(*) FROM measurements WHERE concentration BETWEEN NULL AND 5;
+SELECT count(*) FROM measurements WHERE NOT aqi IS NULL;
+
+-- ---------------------------------------------------------------- BETWEEN, IN, LIKE
+SELECT category, count(*) FROM measurements WHERE aqi BETWEEN 100 AND 150 GROUP BY category;
+SELECT parameter, count(*) FROM measurements WHERE aqi NOT BETWEEN 1 AND 200 GROUP BY parameter;
+SELECT count(*) FROM measurements WHERE aqi BETWEEN 150 AND 100;
+SELECT parameter, count(*) FROM measurements WHERE concentration BETWEEN -1 AND 0.0 GROUP BY parameter;
+SELECT site_name, count(*) FROM measurements WHERE site_name BETWEEN 'A' AND 'Ba' GROUP BY site_name;
+SELECT parameter, unit, count(*) FROM measurements WHERE parameter IN ('PM2.5', 'PM10') GROUP BY parameter, unit;
+SELECT parameter, count(*) FROM measurements WHERE parameter NOT IN ('OZONE', 'PM2.5') GROUP BY parameter;
+SELECT aqi, count(*) FROM measurements WHERE aqi IN (1, 2, 3, '4') GROUP BY aqi;
+SELECT count(*) FROM measurements WHERE aqi NOT IN (1, 2, 3);
+SELECT concentration, count(*) FROM measurements WHERE concentration IN (0.5, ${CONC_TOP}, 7) GROUP BY concentration;
+SELECT site_name, count(*) FROM measurements WHERE site_name LIKE 'San %' GROUP BY site_name;
+SELECT site_name, count(*) FROM measurements WHERE site_name LIKE '%Park%' GROUP BY site_name;
+SELECT site_name, count(*) FROM measurements WHERE site_name LIKE '_a%' AND site_name LIKE '%o' GROUP BY site_name;
+SELECT site_name, agency, count(*) FROM measurements WHERE site_name LIKE '%,%' GROUP BY site_name, agency;
+SELECT parameter, count(*) FROM measurements WHERE parameter LIKE 'PM_._' OR parameter LIKE 'S__' GROUP BY parameter;
+SELECT count(*) FROM measurements WHERE site_name NOT LIKE '%a%';
+SELECT count(*) FROM measurements WHERE parameter LIKE 'pm%';
+SELECT aqs_id, count(*) FROM measurements WHERE aqs_id LIKE 'MM%' OR aqs_id LIKE '%MM%' GROUP BY aqs_id;
+SELECT count(*) FROM measurements WHERE site_name LIKE '%';
+
+-- ---------------------------------------------------------------- AND / OR / NOT, parentheses
+SELECT parameter, count(*) FROM measurements WHERE (parameter = 'PM2.5' OR parameter = 'PM10') AND aqi > 150 GROUP BY parameter;
+SELECT parameter, count(*) FROM measurements WHERE parameter = 'PM2.5' OR parameter = 'PM10' AND aqi > 150 GROUP BY parameter;
+SELECT parameter, count(*) FROM measurements WHERE NOT (parameter = 'OZONE' OR aqi < 100) GROUP BY parameter;
+SELECT count(*) FROM measurements WHERE NOT NOT aqi > 150;
+SELECT count(*) FROM measurements WHERE ((((aqi > 100)) AND ((NOT (category = 3)))));
+SELECT count(*) FROM measurements WHERE NOT (aqi > 100 AND concentration < 60) OR parameter = 'NO2';
+
+-- ---------------------------------------------------------------- aggregates
+SELECT count(*), count(aqi), count(raw_concentration), sum(aqi), sum(category), sum(concentration), avg(aqi), avg(concentration), min(aqi), max(aqi), min(concentration), max(raw_concentration), min(utc), max(utc), min(site_name), max(site_name), min(parameter), max(latitude) FROM measurements;
+SELECT count(*), count(aqi), sum(aqi), sum(concentration), avg(aqi), avg(raw_concentration), min(aqi), max(utc), min(site_name) FROM measurements WHERE parameter = 'nope';
+SELECT count(*), count(aqi), sum(aqi), avg(aqi), min(category), max(category), sum(concentration) FROM measurements WHERE parameter = 'CO';
+SELECT COUNT(Aqi), Sum(measurements.aqi), count(*) AS n, MAX(utc), Avg(Concentration) avg_c FROM measurements WHERE aqi > 100;
+-- @ordered
+SELECT parameter, count(*), avg(concentration), min(aqi), max(aqi) FROM measurements GROUP BY parameter ORDER BY parameter;
+SELECT parameter, category, count(*), sum(aqi), avg(raw_concentration) FROM measurements GROUP BY parameter, category;
+SELECT aqi, count(*), min(concentration), max(concentration) FROM measurements GROUP BY aqi;
+SELECT site_name, parameter, count(*), avg(aqi), max(utc) FROM measurements GROUP BY site_name, parameter;
+SELECT utc, count(*), sum(concentration), max(aqi) FROM measurements GROUP BY utc;
+SELECT agency, count(aqi), min(site_name), max(aqs_id) FROM measurements GROUP BY agency;
+SELECT unit, parameter, min(concentration), max(concentration) FROM measurements GROUP BY unit, parameter;
+SELECT parameter AS p, count(*) AS n FROM measurements GROUP BY p;
+SELECT parameter, category, count(*) FROM measurements GROUP BY 1, 2;
+SELECT count(*), avg(aqi) FROM measurements GROUP BY parameter;
+SELECT parameter, count(*) FROM measurements WHERE aqi > 100000 GROUP BY parameter;
+SELECT category, min(aqi), max(aqi), count(*) FROM measurements WHERE parameter = 'PM2.5' GROUP BY category;
+SELECT latitude, longitude, count(*) FROM measurements WHERE agency = '${AGENCY_TOP}' GROUP BY latitude, longitude;
+
+-- ---------------------------------------------------------------- ORDER BY
+-- @ordered
+SELECT aqi, count(*) FROM measurements WHERE aqi < 20 OR aqi IS NULL GROUP BY aqi ORDER BY aqi;
+-- @ordered
+SELECT aqi, count(*) FROM measurements WHERE aqi < 20 OR aqi IS NULL GROUP BY aqi ORDER BY aqi DESC;
+-- @ordered
+SELECT aqi, count(*) FROM measurements WHERE aqi < 20 OR aqi IS NULL GROUP BY aqi ORDER BY aqi DESC NULLS FIRST;
+-- @ordered
+SELECT aqi, count(*) FROM measurements WHERE aqi < 20 OR aqi IS NULL GROUP BY aqi ORDER BY aqi ASC NULLS FIRST;
+-- @ordered
+SELECT aqi, count(*) FROM measurements WHERE aqi < 20 OR aqi IS NULL GROUP BY aqi ORDER BY aqi ASC NULLS LAST;
+-- @ordered
+SELECT parameter, category, count(*) FROM measurements GROUP BY parameter, category ORDER BY category DESC, parameter;
+-- @ordered
+SELECT parameter, category, count(*) FROM measurements GROUP BY parameter, category ORDER BY parameter DESC, category NULLS FIRST;
+-- @ordered
+SELECT site_name, max(aqi) AS worst FROM measurements GROUP BY site_name ORDER BY worst DESC, site_name LIMIT 10;
+-- @ordered
+SELECT parameter FROM measurements GROUP BY parameter ORDER BY count(*) DESC, parameter;
+-- @ordered
+SELECT parameter, count(*), avg(aqi) FROM measurements GROUP BY parameter ORDER BY 3 DESC, 1;
+-- @ordered
+SELECT parameter, max(concentration) AS top FROM measurements GROUP BY parameter ORDER BY max(concentration), parameter;
+-- @ordered
+SELECT utc, count(*) FROM measurements WHERE utc < '${DAY}' GROUP BY utc ORDER BY utc DESC;
+-- @ordered
+SELECT aqi, concentration, utc FROM measurements WHERE aqs_id = '${AQS_TOP}' AND parameter = 'OZONE' ORDER BY utc;
+-- @keys aqi, utc
+SELECT site_name, utc, aqi, parameter FROM measurements WHERE aqi > 250 ORDER BY aqi DESC, utc ASC;
+-- @keys concentration
+SELECT site_name, concentration, utc FROM measurements WHERE parameter = 'PM10' AND utc < '${DAY}' ORDER BY concentration DESC;
+-- @keys raw_concentration
+SELECT raw_concentration, parameter FROM measurements WHERE site_name = '${SITE_TOP}' ORDER BY raw_concentration;
+-- @keys site_name
+SELECT site_name, parameter FROM measurements WHERE aqi > 150 ORDER BY site_name;
+-- @keys category, aqi
+SELECT category, aqi, site_name FROM measurements WHERE site_name = '${SITE_COMMA}' ORDER BY category DESC NULLS FIRST, aqi;
+-- @keys aqs_id
+SELECT aqs_id AS id, aqs_id, utc FROM measurements WHERE aqi > 200 ORDER BY id;
+
+-- ---------------------------------------------------------------- LIMIT
+-- @subset
+SELECT * FROM measurements LIMIT 5;
+-- @subset
+SELECT site_name, aqi FROM measurements WHERE aqi > 150 LIMIT 100;
+SELECT * FROM measurements WHERE aqi > 100 LIMIT 0;
+-- @subset
+SELECT parameter, count(*) FROM measurements GROUP BY parameter LIMIT 2;
+SELECT count(*), max(aqi) FROM measurements LIMIT 1;
+SELECT * FROM measurements WHERE aqs_id = '${AQS_ALNUM}' LIMIT 100000;
+-- @ordered
+SELECT parameter, count(*) FROM measurements GROUP BY parameter ORDER BY parameter DESC LIMIT 3;
+-- @keys aqi
+-- @subset
+SELECT site_name, aqi, utc FROM measurements ORDER BY aqi DESC LIMIT 25;
+-- @keys concentration
+-- @subset
+SELECT concentration, site_name FROM measurements WHERE parameter = 'OZONE' ORDER BY concentration LIMIT 7;
+-- @keys aqi
+-- @subset
+SELECT aqi, site_name FROM measurements WHERE parameter = 'CO' OR aqi < 2 ORDER BY aqi DESC LIMIT 40;
+
+-- ---------------------------------------------------------------- the seed system's filters
+SELECT count(*) FROM measurements WHERE parameter = 'PM2.5';
+SELECT * FROM measurements WHERE parameter = 'PM2.5' AND aqi BETWEEN 0 AND 150;
+-- @ordered
+SELECT site_name, max(aqi) AS worst FROM measurements GROUP BY site_name ORDER BY worst DESC, site_name LIMIT 10;
+SELECT site_name, parameter, count(*), max(aqi) FROM measurements WHERE site_name IN ('${SITE_TOP}', '${SITE_COMMA}', '${SITE_QUOTE}') GROUP BY site_name, parameter;
+SELECT aqs_id, utc, aqi FROM measurements WHERE aqs_id IN ('${AQS_TOP}', '${AQS_ALNUM}') AND utc BETWEEN '${DAY}' AND '${DAY2}';
+SELECT agency, parameter, count(*), avg(aqi) FROM measurements WHERE agency IN ('${AGENCY_TOP}', '${AGENCY_COMMA}') GROUP BY agency, parameter;
+SELECT site_name, latitude, longitude, count(*) FROM measurements WHERE latitude BETWEEN 37 AND 39 AND longitude BETWEEN -123 AND -121 GROUP BY site_name, latitude, longitude;
+SELECT * FROM measurements WHERE latitude >= 37.5 AND latitude < 38.0 AND longitude > -122.5 AND longitude <= -121.5 AND utc >= '${DAY}' AND utc < '${DAY2}';
+SELECT parameter, count(*), min(utc), max(utc) FROM measurements WHERE utc >= '${DAY} ${HOUR}:00' AND utc <= TIMESTAMP '${DAY2}T${HOUR}:00' GROUP BY parameter;
+SELECT parameter, unit, count(*), avg(concentration) FROM measurements WHERE concentration BETWEEN 35.5 AND 55.4 GROUP BY parameter, unit;
+SELECT site_name, utc, parameter, aqi FROM measurements WHERE aqi BETWEEN 151 AND 200 AND parameter IN ('PM2.5', 'OZONE') AND utc > '${DAY}';
+SELECT parameter, site_name, count(*), avg(concentration), max(aqi) FROM measurements WHERE parameter = 'PM2.5' AND latitude > 36 AND aqi >= 101 AND utc < '${DAY2}' GROUP BY parameter, site_name;
+
+-- ---------------------------------------------------------------- errors (plume: a message with Error)
+-- @error
+SELEC * FROM measurements;
+-- @error
+SELECT aqii FROM measurements;
+-- @error
+SELECT * FROM readings;
+-- @error
+SELECT * FROM measurements WHERE aqi > 'x';
+-- @error
+SELECT * FROM measurements WHERE parameter = 5;
+-- @error
+SELECT * FROM measurements WHERE utc < '2020-13-12';
+-- @error
+SELECT aqi FROM measurements WHERE utc > 5;
+-- @error
+SELECT aqi, count(*) FROM measurements;
+-- @error
+SELECT sum(site_name) FROM measurements;
+-- @error
+SELECT count(*) FROM measurements WHERE aqi LIKE '1%';
+-- @error
+SELECT parameter FROM measurements GROUP BY site_name;
+-- @error
+SELECT * FROM measurements WHERE concentration > 'high';
+-- @error
+SELECT * FROM measurements LIMIT -1;
+-- @plume-error
+SELECT avg(utc) FROM measurements;
+-- @plume-error
+SELECT count(*) FROM measurements WHERE aqi > 99999999999999999999;
+-- @error
+SELECT * FROM measurements WHERE site_name = 'abc;
