@@ -1,9 +1,10 @@
 #include "ranks/frontend/batch.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
 #include "ranks/frontend/report.h"
 
@@ -16,6 +17,28 @@ std::string Where(int statement, int repeat, int repeats) {
   std::string where = "[statement " + std::to_string(statement);
   if (repeats > 1) where += " run " + std::to_string(repeat);
   return where + "] ";
+}
+
+// Reads `path` into *text; false with *error (strerror) when it cannot (a directory included).
+bool ReadWholeFile(const std::string& path, std::string* text, std::string* error) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    *error = std::strerror(errno);
+    return false;
+  }
+  char buffer[1 << 16];
+  ssize_t n;
+  while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      *error = std::strerror(errno);
+      ::close(fd);
+      return false;
+    }
+    text->append(buffer, static_cast<std::size_t>(n));
+  }
+  ::close(fd);
+  return true;
 }
 
 }  // namespace
@@ -62,15 +85,12 @@ void BatchSession::AddScript(std::string_view text) {
 bool BatchSession::Load() {
   for (const std::string& command : options_.commands) AddScript(command);
   if (!options_.file.empty()) {
-    std::ifstream in(options_.file, std::ios::binary);
-    std::stringstream text;
-    if (in) text << in.rdbuf();
-    if (!in || in.bad()) {
-      Complain("",
-               "Error: cannot read statements from " + options_.file + ": " + std::strerror(errno));
+    std::string text, error;
+    if (!ReadWholeFile(options_.file, &text, &error)) {
+      Complain("", "Error: cannot read statements from " + options_.file + ": " + error);
       return false;
     }
-    AddScript(text.str());
+    AddScript(text);
   }
   return true;
 }

@@ -148,6 +148,10 @@ TEST_F(BatchTest, BadInputsAndFailedWritesGiveErrors) {
   EXPECT_EQ(c.err,
             "Error: cannot read statements from /nonexistent/q.sql: No such file or "
             "directory\n");
+  options_.file = "/tmp";
+  c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err, "Error: cannot read statements from /tmp: Is a directory\n");
   options_.file.clear();
   options_.commands = {"SELECT a, b FROM t;"};
   options_.output = "/dev/full";
