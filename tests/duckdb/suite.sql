@@ -10,6 +10,8 @@ SELECT parameter, site_name, utc, concentration, full_aqs_id FROM measurements W
 SELECT site_name AS Site, aqi lvl, utc AS t FROM measurements WHERE aqi >= 250;
 SELECT measurements.aqi, "site_name", AQI, Parameter, measurements.UTC FROM measurements WHERE aqi > 180;
 SELECT aqi, aqi AS a2, category, category FROM measurements WHERE site_name = '${SITE_COMMA}';
+SELECT "AQI", "Site_Name", measurements."parameter" FROM measurements WHERE aqi > 200;
+SELECT count(*), count(*), max(aqi) AS aqi, count(measurements.aqi) FROM measurements;
 SELECT unit, latitude, longitude FROM measurements WHERE agency = '${AGENCY_COMMA}';
 SELECT * FROM Measurements WHERE site_name = '${SITE_QUOTE}' AND parameter = 'OZONE';
 select * from MEASUREMENTS where AQS_ID = '${AQS_TOP}' and Utc >= '${DAY}' -- comment
@@ -32,6 +34,14 @@ SELECT count(*) FROM measurements WHERE aqi > 50.5;
 SELECT count(*) FROM measurements WHERE aqi = 50.5;
 SELECT count(*) FROM measurements WHERE aqi = 62.0;
 SELECT count(*) FROM measurements WHERE aqi = '62';
+SELECT count(*) FROM measurements WHERE aqi <> 62.0;
+SELECT aqi, count(*) FROM measurements WHERE aqi IN (62.0, 50.5, 7) GROUP BY aqi;
+SELECT count(*) FROM measurements WHERE aqi NOT IN (62.0, 1);
+SELECT count(*) FROM measurements WHERE aqi = 1e2;
+SELECT aqi, count(*) FROM measurements WHERE aqi BETWEEN 61.5 AND 63.0 GROUP BY aqi;
+SELECT count(*) FROM measurements WHERE category = 2.0 AND aqi >= -0.5;
+SELECT count(*) FROM measurements WHERE concentration = 12 OR raw_concentration = '7';
+SELECT count(*) FROM measurements WHERE aqi > +5 AND longitude < -120.5;
 SELECT count(*) FROM measurements WHERE aqi < ' 5 ';
 SELECT count(*), max(aqi) FROM measurements WHERE aqi < '5.4';
 SELECT count(*), max(aqi) FROM measurements WHERE aqi < '5.6';
@@ -56,6 +66,8 @@ SELECT utc, count(*) FROM measurements WHERE utc BETWEEN '${DAY}' AND '${DAY2}' 
 SELECT utc, count(*) FROM measurements WHERE utc IN ('${DAY}T${HOUR}:00', '${DAY2} ${HOUR}:00:00', '2019-01-01') GROUP BY utc;
 SELECT count(*) FROM measurements WHERE utc <> '${DAY}T${HOUR}:00' AND utc != TIMESTAMP '${DAY2}';
 SELECT count(*) FROM measurements WHERE utc <= '${DAY} ${HOUR}:00' AND NOT utc < '${DAY}';
+SELECT count(*) FROM measurements WHERE utc > '${DAY}T${HOUR}:30' AND utc <= '${DAY2} ${HOUR}:00:01';
+SELECT count(*) FROM measurements WHERE utc BETWEEN TIMESTAMP '${DAY}T${HOUR}:00' AND '${DAY2}';
 
 -- ---------------------------------------------------------------- NULLs
 SELECT count(*) FROM measurements WHERE aqi = NULL;
@@ -69,6 +81,12 @@ SELECT parameter, count(*) FROM measurements WHERE aqi IS NOT NULL AND raw_conce
 SELECT count(*) FROM measurements WHERE NOT (aqi > 50);
 SELECT count(*) FROM measurements WHERE concentration BETWEEN NULL AND 5;
 SELECT count(*) FROM measurements WHERE NOT aqi IS NULL;
+SELECT count(*) FROM measurements WHERE concentration NOT BETWEEN 0 AND 10;
+SELECT count(*) FROM measurements WHERE NOT (aqi IN (1, 2));
+SELECT count(*) FROM measurements WHERE aqi IS NOT NULL OR concentration IS NULL;
+SELECT count(*) FROM measurements WHERE site_name IS NULL OR utc IS NULL;
+SELECT count(*) FROM measurements WHERE utc IS NOT NULL AND parameter IS NOT NULL;
+SELECT min(utc), max(utc), min(aqi), sum(raw_concentration) FROM measurements WHERE utc > '2030-01-01';
 
 -- ---------------------------------------------------------------- BETWEEN, IN, LIKE
 SELECT category, count(*) FROM measurements WHERE aqi BETWEEN 100 AND 150 GROUP BY category;
@@ -90,6 +108,9 @@ SELECT count(*) FROM measurements WHERE site_name NOT LIKE '%a%';
 SELECT count(*) FROM measurements WHERE parameter LIKE 'pm%';
 SELECT aqs_id, count(*) FROM measurements WHERE aqs_id LIKE 'MM%' OR aqs_id LIKE '%MM%' GROUP BY aqs_id;
 SELECT count(*) FROM measurements WHERE site_name LIKE '%';
+SELECT count(*) FROM measurements WHERE site_name LIKE '';
+SELECT site_name, count(*) FROM measurements WHERE site_name LIKE '%(%' OR site_name LIKE '%.%' OR site_name LIKE '%[%' GROUP BY site_name;
+SELECT count(*) FROM measurements WHERE site_name LIKE '%%' AND agency LIKE '%%%';
 
 -- ---------------------------------------------------------------- AND / OR / NOT, parentheses
 SELECT parameter, count(*) FROM measurements WHERE (parameter = 'PM2.5' OR parameter = 'PM10') AND aqi > 150 GROUP BY parameter;
@@ -117,6 +138,9 @@ SELECT parameter, category, count(*) FROM measurements GROUP BY 1, 2;
 SELECT count(*), avg(aqi) FROM measurements GROUP BY parameter;
 SELECT parameter, count(*) FROM measurements WHERE aqi > 100000 GROUP BY parameter;
 SELECT category, min(aqi), max(aqi), count(*) FROM measurements WHERE parameter = 'PM2.5' GROUP BY category;
+SELECT parameter, sum(aqi), avg(aqi), min(aqi), max(concentration), min(unit) FROM measurements GROUP BY parameter;
+SELECT category, sum(raw_concentration), avg(concentration), count(concentration) FROM measurements GROUP BY category;
+SELECT count(*) AS n FROM measurements WHERE aqi > 100000 LIMIT 0;
 SELECT latitude, longitude, count(*) FROM measurements WHERE agency = '${AGENCY_TOP}' GROUP BY latitude, longitude;
 
 -- ---------------------------------------------------------------- ORDER BY
@@ -158,6 +182,15 @@ SELECT site_name, parameter FROM measurements WHERE aqi > 150 ORDER BY site_name
 SELECT category, aqi, site_name FROM measurements WHERE site_name = '${SITE_COMMA}' ORDER BY category DESC NULLS FIRST, aqi;
 -- @keys aqs_id
 SELECT aqs_id AS id, aqs_id, utc FROM measurements WHERE aqi > 200 ORDER BY id;
+
+-- @ordered
+SELECT parameter, max(aqi) AS aqi FROM measurements GROUP BY parameter ORDER BY aqi DESC, parameter;
+-- @keys category
+SELECT aqi AS category, site_name FROM measurements WHERE aqi > 300 ORDER BY category;
+-- @keys aqi
+SELECT aqi, utc, site_name FROM measurements WHERE aqi > 300 ORDER BY 1;
+-- @ordered
+SELECT site_name, count(*) FROM measurements WHERE parameter = 'SO2' GROUP BY site_name ORDER BY count(*) DESC, site_name LIMIT 15;
 
 -- ---------------------------------------------------------------- LIMIT
 -- @subset
@@ -227,5 +260,40 @@ SELECT * FROM measurements LIMIT -1;
 SELECT avg(utc) FROM measurements;
 -- @plume-error
 SELECT count(*) FROM measurements WHERE aqi > 99999999999999999999;
+-- GROUP BY binds a column before an alias (DuckDB): parameter is then not grouped.
+-- @error
+SELECT parameter AS site_name, count(*) FROM measurements GROUP BY site_name;
+-- @error
+SELECT site_name FROM measurements WHERE aqi IN (1, 'x');
+-- @error
+SELECT * FROM measurements WHERE utc < '2020-02-30';
+-- @error
+SELECT * FROM measurements WHERE utc = '2020-09-01 25:00';
+-- @error
+SELECT sum(utc) FROM measurements;
+-- @error
+SELECT avg(parameter) FROM measurements;
+-- @error
+SELECT count(nope) FROM measurements;
+-- @error
+SELECT * FROM measurements ORDER BY;
+-- @error
+SELECT parameter, count(*) FROM measurements GROUP BY parameter ORDER BY 5;
+-- @error
+SELECT count(*) FROM measurements GROUP BY 0;
+-- @error
+SELECT count(*) FROM measurements GROUP BY aqi ORDER BY site_name;
+-- @plume-error
+SELECT DISTINCT parameter FROM measurements;
+-- @plume-error
+SELECT parameter, count(*) FROM measurements GROUP BY parameter HAVING count(*) > 5;
+-- @plume-error
+SELECT count(*) FROM measurements WHERE aqi > category;
+-- @plume-error
+SELECT count(*) FROM measurements WHERE 1 = 1;
+-- @plume-error
+SELECT * FROM measurements LIMIT 99999999999999999999;
+-- @plume-error
+SELECT count(*) FROM measurements WHERE ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((aqi > 1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))));
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
