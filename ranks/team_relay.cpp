@@ -183,65 +183,81 @@ void TeamRelay::SendUp(Relay& relay, std::string frame, std::uint32_t rows, int 
   --relay.credits;
 }
 
-// Moves one relay forward; returns true if anything was sent. Erases the relay when its
-// stream to the gateway is complete.
-bool TeamRelay::PumpOne(std::uint64_t request, Relay& relay) {
+// Forwards queued frames unchanged while the gateway's credits last; each forwarded member
+// frame returns one credit to that member.
+bool TeamRelay::PumpStreaming(Relay& relay) {
   bool worked = false;
-  try {
-    if (relay.streaming && !relay.discarding) {
-      while (relay.credits > 0 && !relay.frames.empty()) {
-        Relay::Frame f = std::move(relay.frames.front());
-        relay.frames.pop_front();
-        FrameHeader h = PeekFrame(f.bytes);
-        if (f.input == 0) --relay.own_queued;
-        if (f.input != 0) team_out_.SendCredit(static_cast<int>(f.input), request, 1);
-        SendUp(relay, std::move(f.bytes), h.rows, h.origin);
-        worked = true;
-      }
-    } else if (relay.merge && !relay.discarding) {
-      for (bool progress = true; progress;) {
-        progress = false;
-        relay.merge->Feed([&](std::size_t input) {
-          if (input != 0) team_out_.SendCredit(static_cast<int>(input), request, 1);
-          progress = true;
-        });
-        engine::Batch batch;
-        while (relay.credits > 0 && relay.merge->Pop(relay.batch_rows, &batch)) {
-          std::string frame = EncodeFrame({}, batch, relay.bytes_per_row * (batch.rows + 64));
-          if (batch.rows > 0) relay.bytes_per_row = frame.size() / batch.rows + 1;
-          SendUp(relay, std::move(frame), static_cast<std::uint32_t>(batch.rows), rank_);
-          progress = true;
-        }
-        worked |= progress;
-      }
+  while (relay.credits > 0 && !relay.frames.empty()) {
+    Relay::Frame f = std::move(relay.frames.front());
+    relay.frames.pop_front();
+    const FrameHeader h = PeekFrame(f.bytes);
+    if (f.input == 0) --relay.own_queued;
+    if (f.input != 0) team_out_.SendCredit(static_cast<int>(f.input), relay.id, 1);
+    SendUp(relay, std::move(f.bytes), h.rows, h.origin);
+    worked = true;
+  }
+  return worked;
+}
+
+// Feeds the team Merger and sends what it pops while the gateway's credits last; a member's
+// batch is credited back when the Merger takes it.
+bool TeamRelay::PumpMerge(Relay& relay) {
+  bool worked = false;
+  for (bool progress = true; progress;) {
+    progress = false;
+    relay.merge->Feed([&](std::size_t input) {
+      if (input != 0) team_out_.SendCredit(static_cast<int>(input), relay.id, 1);
+      progress = true;
+    });
+    engine::Batch batch;
+    while (relay.credits > 0 && relay.merge->Pop(relay.batch_rows, &batch)) {
+      std::string frame = EncodeFrame({}, batch, relay.bytes_per_row * (batch.rows + 64));
+      if (batch.rows > 0) relay.bytes_per_row = frame.size() / batch.rows + 1;
+      SendUp(relay, std::move(frame), static_cast<std::uint32_t>(batch.rows), rank_);
+      progress = true;
     }
-  } catch (const std::exception& e) {
-    Fail(relay, "Error: leader rank " + std::to_string(rank_) + ": " + e.what());
+    worked |= progress;
   }
+  return worked;
+}
+
+// Ends the team's stream to the gateway once every input ended and everything was sent (or,
+// when discarding, counted). Erases the relay; returns true if it did.
+bool TeamRelay::FinishIfDone(Relay& relay) {
   for (const Relay::Input& in : relay.inputs) {
-    if (!in.closed) return worked;
+    if (!in.closed) return false;
   }
-  bool drained = relay.discarding || (relay.streaming ? relay.frames.empty() : relay.merge->Done());
-  if (!drained) return worked;
+  const bool drained =
+      relay.discarding || (relay.streaming ? relay.frames.empty() : relay.merge->Done());
+  if (!drained) return false;
   StatusMsg end;
   end.kind = StatusKind::kStreamDone;
-  end.request = request;
+  end.request = relay.id;
   end.rank = rank_;
   end.batches = relay.sent;
   end.outcome = relay.outcome;
   end.error = relay.error;
   ForwardStatus(end);
-  relays_.erase(request);
+  relays_.erase(relay.id);
   return true;
+}
+
+bool TeamRelay::PumpOne(Relay& relay) {
+  bool worked = false;
+  try {
+    if (!relay.discarding) worked = relay.streaming ? PumpStreaming(relay) : PumpMerge(relay);
+  } catch (const std::exception& e) {
+    Fail(relay, "Error: leader rank " + std::to_string(rank_) + ": " + e.what());
+  }
+  return FinishIfDone(relay) || worked;
 }
 
 bool TeamRelay::Pump() {
   bool worked = false;
   for (auto it = relays_.begin(); it != relays_.end();) {
-    std::uint64_t id = it->first;
     Relay& relay = *it->second;
     ++it;  // PumpOne may erase this relay
-    worked |= PumpOne(id, relay);
+    worked |= PumpOne(relay);
   }
   return worked;
 }

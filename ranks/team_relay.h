@@ -53,7 +53,10 @@ class TeamRelay : public Upstream {
   Relay* Find(std::uint64_t request);
   void InputDone(Relay& relay, std::size_t input);
   void Fail(Relay& relay, const std::string& error);
-  bool PumpOne(std::uint64_t request, Relay& relay);
+  bool PumpOne(Relay& relay);
+  bool PumpStreaming(Relay& relay);
+  bool PumpMerge(Relay& relay);
+  bool FinishIfDone(Relay& relay);
   void SendUp(Relay& relay, std::string frame, std::uint32_t rows, int origin);
   void ForwardStatus(const StatusMsg& status);
 

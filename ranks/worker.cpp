@@ -65,6 +65,109 @@ CreditMsg ParseCredit(const std::string& bytes) {
   return credit;
 }
 
+// One rank's loop state: its outboxes, its Upstream (MemberLink, or the TeamRelay on leaders)
+// and its DataRole. Destroyed in reverse order, so the outboxes drain last.
+class RoleLoop {
+ public:
+  RoleLoop(const Comms& comms, bool leader, const engine::Table& table,
+           const io::PartitionInfo& partition)
+      : comms_(comms),
+        rank_(comms.world.rank()),
+        team_size_(comms.team.size()),
+        from_above_(leader ? comms.upper : comms.team),
+        team_out_(comms.team),
+        link_(rank_, team_out_) {
+    if (leader) {
+      upper_out_.emplace(comms.upper);
+      relay_.emplace(rank_, team_size_, team_out_, *upper_out_);
+    }
+    Upstream& upstream = relay_ ? static_cast<Upstream&>(*relay_) : link_;
+    data_.emplace(rank_, table, partition, upstream);
+  }
+
+  void Run() {
+    IdleBackoff backoff;
+    bool shutdown = false;
+    while (!shutdown) {
+      team_out_.Progress();
+      if (upper_out_) upper_out_->Progress();
+      bool worked = PollControl(&shutdown);
+      if (shutdown) break;
+      worked |= PollCredits();
+      if (relay_) worked |= PollTeam();
+      worked |= data_->Step();
+      if (relay_) worked |= relay_->Pump();
+      if (worked) {
+        backoff.Worked();
+      } else {
+        backoff.Idle();
+      }
+    }
+  }
+
+ private:
+  // Control from above (the gateway on leaders, the leader on members); leaders forward the
+  // bytes unchanged to their team first, so the team sees the same order.
+  bool PollControl(bool* shutdown) {
+    bool worked = false;
+    while (std::optional<Message> m = TryReceive(from_above_, Tag::kControl)) {
+      worked = true;
+      const ControlMsg control = DecodeControl(m->bytes);
+      if (relay_) {
+        for (int member = 1; member < team_size_; ++member) {
+          team_out_.Send(member, Tag::kControl, m->bytes);
+        }
+      }
+      if (control.kind == ControlKind::kShutdown) {
+        *shutdown = true;
+        return true;
+      }
+      if (control.kind == ControlKind::kStart) data_->Start(control);
+      if (control.kind == ControlKind::kCancel) {
+        if (relay_) relay_->Cancel(control.request);
+        data_->Cancel(control.request);
+      }
+    }
+    return worked;
+  }
+
+  bool PollCredits() {
+    bool worked = false;
+    while (std::optional<Message> m = TryReceive(from_above_, Tag::kCredit)) {
+      worked = true;
+      const CreditMsg credit = ParseCredit(m->bytes);
+      relay_ ? relay_->OnCredit(credit) : link_.OnCredit(credit);
+    }
+    return worked;
+  }
+
+  // Leaders: the team's status messages, and a bounded number of its frames per pass.
+  bool PollTeam() {
+    bool worked = false;
+    while (std::optional<Message> m = TryReceive(comms_.team, Tag::kStatus)) {
+      worked = true;
+      relay_->OnMemberStatus(m->source, DecodeStatus(m->bytes));
+    }
+    for (int i = 0; i < 2 * team_size_; ++i) {
+      std::optional<Message> m = TryReceive(comms_.team, Tag::kData);
+      if (!m) break;
+      worked = true;
+      relay_->OnMemberFrame(m->source, std::move(m->bytes));
+    }
+    return worked;
+  }
+
+  const Comms& comms_;
+  const int rank_;
+  const int team_size_;
+  const boost::mpi::communicator& from_above_;
+  Outbox team_out_;
+  std::optional<Outbox> upper_out_;
+  MemberLink link_;
+  std::optional<TeamRelay> relay_;
+  std::optional<DataRole> data_;
+};
+
 }  // namespace
 
 Worker::Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
@@ -72,65 +175,8 @@ Worker::Worker(const Comms& comms, const Layout& layout, const engine::Table& ta
     : comms_(comms), layout_(layout), table_(table), partition_(partition) {}
 
 void Worker::Run() {
-  const int rank = comms_.world.rank();
-  const bool leader = layout_.IsLeader(rank);
-  const int team_size = comms_.team.size();
-  Outbox team_out(comms_.team);
-  std::optional<Outbox> upper_out;
-  if (leader) upper_out.emplace(comms_.upper);
-  // Control and credits come from the gateway on leaders, from the leader on members.
-  const boost::mpi::communicator& from_above = leader ? comms_.upper : comms_.team;
-
-  MemberLink link(rank, team_out);
-  std::optional<TeamRelay> relay;
-  if (leader) relay.emplace(rank, team_size, team_out, *upper_out);
-  Upstream& upstream = leader ? static_cast<Upstream&>(*relay) : link;
-  DataRole data(rank, table_, partition_, upstream);
-
-  IdleBackoff backoff;
-  for (;;) {
-    bool worked = false;
-    team_out.Progress();
-    if (upper_out) upper_out->Progress();
-    while (std::optional<Message> m = TryReceive(from_above, Tag::kControl)) {
-      worked = true;
-      ControlMsg control = DecodeControl(m->bytes);
-      if (leader) {
-        for (int member = 1; member < team_size; ++member) {
-          team_out.Send(member, Tag::kControl, m->bytes);
-        }
-      }
-      if (control.kind == ControlKind::kShutdown) return;  // outboxes drain in their dtors
-      if (control.kind == ControlKind::kStart) data.Start(control);
-      if (control.kind == ControlKind::kCancel) {
-        if (relay) relay->Cancel(control.request);
-        data.Cancel(control.request);
-      }
-    }
-    while (std::optional<Message> m = TryReceive(from_above, Tag::kCredit)) {
-      worked = true;
-      leader ? relay->OnCredit(ParseCredit(m->bytes)) : link.OnCredit(ParseCredit(m->bytes));
-    }
-    if (relay) {
-      while (std::optional<Message> m = TryReceive(comms_.team, Tag::kStatus)) {
-        worked = true;
-        relay->OnMemberStatus(m->source, DecodeStatus(m->bytes));
-      }
-      for (int i = 0; i < 2 * team_size; ++i) {
-        std::optional<Message> m = TryReceive(comms_.team, Tag::kData);
-        if (!m) break;
-        worked = true;
-        relay->OnMemberFrame(m->source, std::move(m->bytes));
-      }
-    }
-    worked |= data.Step();
-    if (relay) worked |= relay->Pump();
-    if (worked) {
-      backoff.Worked();
-    } else {
-      backoff.Idle();
-    }
-  }
+  RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), table_, partition_);
+  loop.Run();
 }
 
 }  // namespace plume::ranks
