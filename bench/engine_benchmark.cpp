@@ -28,9 +28,10 @@ Table MakeSynthetic() {
   static const char* kParams[] = {"CO", "NO2", "OZONE", "PM10", "PM2.5", "SO2"};
   static const double kShare[] = {0.05, 0.1, 0.35, 0.1, 0.35, 0.05};
   std::vector<std::string> sites, agencies, ids;
-  for (int i = 0; i < 1400; ++i) sites.push_back("Site " + std::to_string(i * 7919 % 100003));
-  for (int i = 0; i < 106; ++i) agencies.push_back("Agency " + std::to_string(i));
-  for (int i = 0; i < 1400; ++i) ids.push_back("0" + std::to_string(60000000 + i * 37));
+  for (int i = 0; i < 1400; ++i)
+    sites.push_back(std::string("Site ") + std::to_string(i * 7919 % 100003));
+  for (int i = 0; i < 106; ++i) agencies.push_back(std::string("Agency ") + std::to_string(i));
+  for (int i = 0; i < 1400; ++i) ids.push_back(std::to_string(60000000 + i * 37).insert(0, 1, '0'));
   auto col = [&](Col c) -> Column& { return t.columns[static_cast<std::size_t>(c)]; };
   SetDict(&col(Col::kParameter), {kParams, kParams + 6});
   SetDict(&col(Col::kUnit), {"PPB", "PPM", "UG/M3"});
@@ -115,7 +116,8 @@ BENCHMARK_CAPTURE(BM_Filter, or_like,
     ->Unit(benchmark::kMillisecond);
 
 Batch AllColumnsBatch(std::size_t rows) {
-  const Plan plan = Plan::Parse("SELECT * FROM measurements LIMIT " + std::to_string(rows));
+  const Plan plan =
+      Plan::Parse(std::string("SELECT * FROM measurements LIMIT ") + std::to_string(rows));
   PartitionExecution exec(plan, Synthetic());
   Batch b;
   exec.Next(rows, &b);

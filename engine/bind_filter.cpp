@@ -93,8 +93,8 @@ std::optional<Number> ParseNumber(std::string_view text, bool* out_of_range) {
 
 [[noreturn]] void Mismatch(const LiteralAst& lit, int column, const char* what) {
   const ColumnSpec& spec = kSchema[static_cast<std::size_t>(column)];
-  throw SqlError("type mismatch: cannot compare " + std::string(TypeName(spec.type)) + " column '" +
-                     std::string(spec.name) + "' with " + what,
+  throw SqlError(std::string("type mismatch: cannot compare ") + std::string(TypeName(spec.type)) +
+                     " column '" + std::string(spec.name) + "' with " + what,
                  lit.pos);
 }
 
@@ -275,8 +275,9 @@ FilterNode BindLike(const ExprAst& e, bool negate) {
   const int column = ColumnOperand(e.lhs, "LIKE");
   const ColumnSpec& spec = kSchema[static_cast<std::size_t>(column)];
   if (spec.type != Type::kString) {
-    throw SqlError("type mismatch: LIKE needs a VARCHAR column, '" + std::string(spec.name) +
-                       "' is " + std::string(TypeName(spec.type)),
+    throw SqlError(std::string("type mismatch: LIKE needs a VARCHAR column, '") +
+                       std::string(spec.name) + std::string("' is ") +
+                       std::string(TypeName(spec.type)),
                    e.pos);
   }
   const LiteralAst& pattern = LiteralOperand(e.args[0]);

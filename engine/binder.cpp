@@ -121,7 +121,7 @@ class Binder {
 
   const SelectItemAst& ItemAt(const TermAst& t, const char* clause) const {
     if (st_.star || t.ordinal < 1 || static_cast<std::size_t>(t.ordinal) > st_.items.size()) {
-      throw SqlError(std::string(clause) + " position " + std::to_string(t.ordinal) +
+      throw SqlError(std::string(clause) + std::string(" position ") + std::to_string(t.ordinal) +
                          " is not in the select list",
                      t.pos);
     }
@@ -202,8 +202,9 @@ class Binder {
   int OrderTerm(const TermAst& t) {
     if (t.kind == TermAst::Kind::kOrdinal) {
       if (t.ordinal < 1 || static_cast<std::size_t>(t.ordinal) > plan_.output.size()) {
-        throw SqlError(
-            "ORDER BY position " + std::to_string(t.ordinal) + " is not in the select list", t.pos);
+        throw SqlError(std::string("ORDER BY position ") + std::to_string(t.ordinal) +
+                           " is not in the select list",
+                       t.pos);
       }
       return static_cast<int>(t.ordinal - 1);
     }

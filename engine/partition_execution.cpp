@@ -67,13 +67,13 @@ void PartitionExecution::Impl::BindColumns() {
     const ColumnSpec& spec = kSchema[static_cast<std::size_t>(c)];
     const int i = table.Find(spec.name);
     if (i < 0) {
-      throw std::runtime_error("partition lacks column '" + std::string(spec.name) +
+      throw std::runtime_error(std::string("partition lacks column '") + std::string(spec.name) +
                                "' needed by the statement");
     }
     const Column& col = table.columns[static_cast<std::size_t>(i)];
     if (col.type != spec.type || col.size() != table.rows ||
         (!col.valid.empty() && col.valid.size() != table.rows)) {
-      throw std::runtime_error("partition column '" + std::string(spec.name) +
+      throw std::runtime_error(std::string("partition column '") + std::string(spec.name) +
                                "' has the wrong type or length");
     }
     columns[static_cast<std::size_t>(c)] = &col;

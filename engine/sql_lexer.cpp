@@ -45,8 +45,9 @@ std::size_t ReadNumber(std::string_view sql, std::size_t i) {
     }
   }
   if (i < sql.size() && IsIdentChar(sql[i])) {
-    throw SqlError("malformed number '" + std::string(sql.substr(start, i + 1 - start)) + "...'",
-                   start + 1);
+    throw SqlError(
+        std::string("malformed number '") + std::string(sql.substr(start, i + 1 - start)) + "...'",
+        start + 1);
   }
   return i;
 }

@@ -86,7 +86,7 @@ class Parser {
     const Token& t = Peek();
     if (!IsName(t)) Fail("expected a table name, found " + Describe(t));
     if (Lower(t.text) != kTableName) {
-      throw SqlError("unknown table '" + std::string(t.raw) + "' (the only table is " +
+      throw SqlError(std::string("unknown table '") + std::string(t.raw) + "' (the only table is " +
                          std::string(kTableName) + ")",
                      t.pos);
     }
@@ -106,7 +106,7 @@ class Parser {
       const Token& n = Peek();
       if (!IsName(n)) Fail("expected a column name after '.', found " + Describe(n));
       c.name = Lower(n.text);
-      c.written += "." + std::string(n.raw);
+      c.written += std::string(".") + std::string(n.raw);
       ++i_;
     }
     return c;
@@ -153,7 +153,7 @@ class Parser {
         item.is_aggregate = true;
         item.aggregate = Aggregate(*fn);
       } else if (Peek().kind == TokenKind::kIdent && Peek(1).Is("(")) {
-        Fail("unknown function '" + std::string(Peek().raw) +
+        Fail(std::string("unknown function '") + std::string(Peek().raw) +
              "' (supported: count, sum, avg, min, max)");
       } else if (Peek().Is("*")) {
         Fail("'*' cannot be combined with other select items");

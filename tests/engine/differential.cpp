@@ -40,7 +40,8 @@ std::vector<std::string> Canonical(const std::vector<Row>& rows, std::size_t beg
 std::string Check(const QuerySpec& q, const RefResult& want, const std::vector<Row>& got) {
   const std::size_t n = std::min<std::size_t>(want.rows.size(), q.limit.value_or(UINT64_MAX));
   if (got.size() != n) {
-    return "row count " + std::to_string(got.size()) + ", expected " + std::to_string(n);
+    return std::string("row count ") + std::to_string(got.size()) + std::string(", expected ") +
+           std::to_string(n);
   }
   // Walk the runs of equal ORDER BY keys: each run's rows must come out together, and a run
   // cut by LIMIT may show any of its rows.
@@ -52,9 +53,10 @@ std::string Check(const QuerySpec& q, const RefResult& want, const std::vector<R
     const auto mine = Canonical(got, pos, pos + take);
     const auto theirs = Canonical(want.rows, start, end);
     if (!std::includes(theirs.begin(), theirs.end(), mine.begin(), mine.end())) {
-      std::string why = "rows " + std::to_string(pos) + ".." + std::to_string(pos + take) +
-                        " differ from the reference run " + std::to_string(start) + ".." +
-                        std::to_string(end) + "\n got:";
+      std::string why = std::string("rows ") + std::to_string(pos) + std::string("..") +
+                        std::to_string(pos + take) +
+                        std::string(" differ from the reference run ") + std::to_string(start) +
+                        ".." + std::to_string(end) + "\n got:";
       for (std::size_t i = pos; i < pos + take && i < pos + 8; ++i)
         why += " [" + RowText(got[i]) + "]";
       why += "\n want:";

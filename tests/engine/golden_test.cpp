@@ -101,7 +101,8 @@ std::vector<std::string> Lines(const Plan& plan, const std::vector<Row>& rows) {
   for (const Row& r : rows) {
     std::string line;
     for (std::size_t i = 0; i < r.size(); ++i) {
-      line += (i ? "|" : "") + Cell(r[i], plan.output()[i].type);
+      if (i) line += '|';
+      line += Cell(r[i], plan.output()[i].type);
     }
     out.push_back(line);
   }
@@ -109,7 +110,7 @@ std::vector<std::string> Lines(const Plan& plan, const std::vector<Row>& rows) {
 }
 
 void CheckBlock(const Block& b, const std::vector<Table>& parts, const RunOptions& options) {
-  SCOPED_TRACE(b.file + ":" + std::to_string(b.line) + " " + b.sql);
+  SCOPED_TRACE(b.file + std::string(":") + std::to_string(b.line) + " " + b.sql);
   if (b.is_error) {
     try {
       RunPipeline(Plan::Parse(b.sql), parts, options);

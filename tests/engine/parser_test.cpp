@@ -188,8 +188,8 @@ TEST(ParserErrors, Syntax) {
   ExpectError("SELECT * FROM measurements WHERE aqi IN ()", 42, "expected a column or a literal");
   ExpectError("SELECT * FROM measurements ORDER aqi", 34, "expected BY");
   ExpectError("SELECT * FROM measurements WHERE aqi > 12abc", 40, "malformed number");
-  std::string deep = "SELECT * FROM measurements WHERE " + std::string(300, '(') + "aqi > 1" +
-                     std::string(300, ')');
+  std::string deep = std::string("SELECT * FROM measurements WHERE ") + std::string(300, '(') +
+                     "aqi > 1" + std::string(300, ')');
   EXPECT_NE(ErrorOf(deep).find("nested too deeply"), std::string::npos);
 }
 

@@ -62,6 +62,12 @@ std::string TimeText(std::int64_t t, const char* format) {
   return buf;
 }
 
+std::string Alias(const char* prefix, std::size_t n) {
+  std::string s = prefix;
+  s += std::to_string(n);
+  return s;
+}
+
 bool InexactAgg(RefAgg fn, int column) {
   return (fn == RefAgg::kSum || fn == RefAgg::kAvg) && TypeOf(column) == Type::kFloat64;
 }
@@ -176,7 +182,7 @@ RefLiteral RandomSource::Literal(int column) {
         return {Quote(std::to_string(i) + (r == 0.5 ? ".5" : ".25")),
                 static_cast<std::int64_t>(std::round(d))};
       }
-      if (Chance(0.1)) return {Quote(" " + std::to_string(i) + " "), v};
+      if (Chance(0.1)) return {Quote(std::string(" ") + std::to_string(i) + " "), v};
       return {std::to_string(i), v};
     }
   }
@@ -248,7 +254,7 @@ void RandomSource::PlainSelect(QuerySpec* q) {
   for (std::size_t n = 1 + Below(4); n > 0; --n) {
     RefItem it;
     it.column = static_cast<int>(Below(kSchema.size()));
-    if (Chance(0.2)) it.alias = "c" + std::to_string(q->items.size());
+    if (Chance(0.2)) it.alias = Alias("c", q->items.size());
     q->items.push_back(it);
   }
 }
@@ -264,7 +270,7 @@ void RandomSource::AggregateSelect(QuerySpec* q) {
     if (Chance(0.7)) {
       RefItem it;
       it.column = c;
-      if (Chance(0.2)) it.alias = "g" + std::to_string(q->items.size());
+      if (Chance(0.2)) it.alias = Alias("g", q->items.size());
       q->items.push_back(it);
     }
   }
@@ -272,7 +278,7 @@ void RandomSource::AggregateSelect(QuerySpec* q) {
     RefItem it;
     it.aggregate = true;
     it.fn = RandomAgg(&it.column);
-    if (Chance(0.3)) it.alias = "a" + std::to_string(q->items.size());
+    if (Chance(0.3)) it.alias = Alias("a", q->items.size());
     q->items.push_back(it);
   }
   std::shuffle(q->items.begin(), q->items.end(), rng_);

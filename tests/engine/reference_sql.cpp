@@ -25,7 +25,8 @@ std::string AggName(RefAgg fn) {
 }
 
 std::string AggSql(RefAgg fn, int column) {
-  return fn == RefAgg::kCountStar ? "count(*)" : AggName(fn) + "(" + Name(column) + ")";
+  return fn == RefAgg::kCountStar ? "count(*)"
+                                  : AggName(fn) + std::string("(") + Name(column) + ")";
 }
 
 std::string Flip(const std::string& op) {
@@ -45,13 +46,13 @@ std::string ExprSql(const RefExpr& e) {
     case RefExpr::Kind::kOr:
       for (std::size_t i = 0; i < e.children.size(); ++i) {
         if (i) s += e.kind == RefExpr::Kind::kAnd ? " AND " : " OR ";
-        s += "(" + ExprSql(e.children[i]) + ")";
+        s += std::string("(") + ExprSql(e.children[i]) + ")";
       }
       return s;
     case RefExpr::Kind::kNot:
-      return "NOT (" + ExprSql(e.children[0]) + ")";
+      return std::string("NOT (") + ExprSql(e.children[0]) + ")";
     case RefExpr::Kind::kCompare:
-      return e.literal_first ? e.args[0].sql + " " + Flip(e.op) + " " + col
+      return e.literal_first ? e.args[0].sql + std::string(" ") + Flip(e.op) + " " + col
                              : col + " " + e.op + " " + e.args[0].sql;
     case RefExpr::Kind::kBetween:
       return col + " " + neg + "BETWEEN " + e.args[0].sql + " AND " + e.args[1].sql;
@@ -89,7 +90,7 @@ std::string QuerySpec::Sql() const {
     if (items[i].alias) s += " AS " + *items[i].alias;
   }
   s += " FROM measurements";
-  if (where) s += " WHERE " + ExprSql(*where);
+  if (where) s += std::string(" WHERE ") + ExprSql(*where);
   for (std::size_t i = 0; i < group_by.size(); ++i)
     s += (i ? ", " : " GROUP BY ") + Name(group_by[i]);
   for (std::size_t i = 0; i < order_by.size(); ++i) {
@@ -112,7 +113,7 @@ std::string QuerySpec::Sql() const {
     if (o.desc) s += " DESC";
     if (o.nulls_first) s += *o.nulls_first ? " NULLS FIRST" : " NULLS LAST";
   }
-  if (limit) s += " LIMIT " + std::to_string(*limit);
+  if (limit) s += std::string(" LIMIT ") + std::to_string(*limit);
   return s + ";";
 }
 
