@@ -2,7 +2,8 @@
 // (stdin) on a reader thread, runs them through the Backend, shows results, progress and
 // errors. A statement ending in '&' runs in the background; its output is held and shown at the
 // prompt once it has finished. Input EOF lets running statements finish, then Run returns 0.
-// Main thread only; never throws for user errors.
+// Main thread only; never throws for user errors (the constructor throws std::system_error
+// when the reader thread cannot start).
 #pragma once
 
 #include <cstdint>
