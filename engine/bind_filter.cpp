@@ -87,7 +87,9 @@ std::optional<Number> ParseNumber(std::string_view text, bool* out_of_range) {
     return std::nullopt;
   }
   if (ec2 != std::errc() || std::isnan(n.d)) return std::nullopt;
-  n.integral = false;
+  // 33.0 or 1e3 name an integer: exact for BIGINT columns.
+  n.integral = n.d == std::floor(n.d) && n.d >= -kTwo63 && n.d < kTwo63;
+  if (n.integral) n.i = static_cast<std::int64_t>(n.d);
   return n;
 }
 

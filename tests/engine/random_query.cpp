@@ -174,6 +174,7 @@ RefLiteral RandomSource::Literal(int column) {
       const std::int64_t i = std::get<std::int64_t>(v);
       const bool small = i > -(1LL << 50) && i < (1LL << 50);
       const double r = Below(3) == 0 ? 0.5 : 0.25;
+      if (small && Chance(0.05)) return {std::to_string(i) + ".0", v};
       if (small && Chance(0.15))
         return {std::to_string(i) + (r == 0.5 ? ".5" : ".25"),
                 static_cast<double>(i) + (i < 0 ? -r : r)};
