@@ -21,8 +21,8 @@ import {Column, MultisetDiff, OrderedDiff, ReadResult, RowText} from './lib/resu
 import {Fill, ParseSuite, Placeholders, WithoutLimit, WritePlumeScript} from './lib/suite.mjs';
 
 const kSyntheticRows = 200000;
-const kBatchTimeoutS = 150;      // mpirun --timeout of the suite's batch
-const kSubsetInMemoryRows = 100000;  // larger un-LIMITed results are checked inside DuckDB
+const kBatchTimeoutS = 150;           // mpirun --timeout of the suite's batch
+const kSubsetInMemoryRows = 100000;   // larger un-LIMITed results are checked inside DuckDB
 const kExactInDuckDBBytes = 4 << 20;  // bigger unordered results are first compared there
 
 function ParseArgs(argv) {
@@ -95,7 +95,8 @@ async function RunDuckDB(con, statements, work) {
 
 function CheckError(s, p, d) {
   const problems = [];
-  if (p.status !== 'failed') problems.push(`plume ${p.status} it (expected an error)`);
+  if (p.status !== 'failed')
+    problems.push(`plume ${p.status} it (expected an error)`);
   else if (!p.message || !p.message.includes('Error')) {
     problems.push(`plume's message has no "Error": ${p.message ?? p.error}`);
   }
@@ -160,7 +161,8 @@ async function CheckRows(con, s, p, d, plume_file) {
   }
   const {only_plume, only_duck} = MultisetDiff(pr.rows, dr.rows);
   if (only_plume.length + only_duck.length > 0) {
-    problems.push(`rows differ: ${only_plume.length} only in plume, ${only_duck.length} only in duckdb`);
+    problems.push(
+        `rows differ: ${only_plume.length} only in plume, ${only_duck.length} only in duckdb`);
     problems.push(...only_plume.slice(0, 5).map((r) => `only in plume:  [${RowText(r)}]`));
     problems.push(...only_duck.slice(0, 5).map((r) => `only in duckdb: [${RowText(r)}]`));
   }
@@ -203,17 +205,21 @@ async function Main() {
 
   const opts = {...args, data: data.dir};
   const report = path.join(args.work, 'report.json');
-  const [batch, answers] = await Promise.all(
-      [plume.RunBatch(opts, script, report, kBatchTimeoutS), RunDuckDB(con, statements, args.work)]);
+  const [batch, answers] = await Promise.all([
+    plume.RunBatch(opts, script, report, kBatchTimeoutS), RunDuckDB(con, statements, args.work)
+  ]);
   console.log(`plume batch exit ${batch.code}, both engines done (${Since(t0)})`);
   if (batch.statements.length !== statements.length) {
-    console.log(`plume ran ${batch.statements.length} statements, the suite has ${statements.length}`);
+    console.log(
+        `plume ran ${batch.statements.length} statements, the suite has ${statements.length}`);
   }
 
   let passed = 0, failed = 0;
   for (const [i, s] of statements.entries()) {
+    const t = Date.now();
     const problems = await Check(con, s, batch.statements[i], answers[i], plume_file(i));
-    const head = `#${i + 1} (suite.sql:${s.line}) ${Oneline(s.sql)}`;
+    const slow = Date.now() - t > 1000 ? ` [compared in ${Since(t)}]` : '';
+    const head = `#${i + 1} (suite.sql:${s.line})${slow} ${Oneline(s.sql)}`;
     if (problems.length === 0) {
       ++passed;
       console.log(`ok   ${head.length > 150 ? head.slice(0, 147) + '...' : head}`);

@@ -34,7 +34,8 @@ export async function OpenDuckDB(modules_dir) {
 export async function LoadAirnow(con, dir) {
   const data = fs.existsSync(path.join(dir, 'data')) ? path.join(dir, 'data') : dir;
   await con.run(
-      `CREATE TABLE measurements AS SELECT * FROM read_csv(${Quote(path.join(data, '*', '*.csv'))}, ` +
+      `CREATE TABLE measurements AS SELECT * FROM read_csv(${
+          Quote(path.join(data, '*', '*.csv'))}, ` +
       `header = false, delim = ',', quote = '"', columns = ${ColumnsSql(kSchema)}, ` +
       `nullstr = ['-999', '-999.0'], timestampformat = '%Y-%m-%dT%H:%M', auto_detect = false)`);
 }

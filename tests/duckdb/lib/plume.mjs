@@ -17,7 +17,8 @@ export const kRanks = 6;
 // the program cannot be started.
 export function Run(program, args, env = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(program, args, {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+    const child =
+        spawn(program, args, {env: {...process.env, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
@@ -44,8 +45,8 @@ export async function Preprocess(preprocess, args, out) {
 // Runs plume with `plume_args` under mpirun with its own --timeout (seconds).
 export function Mpirun(opts, plume_args, timeout_s) {
   const args = [
-    '--oversubscribe', '--timeout', String(timeout_s), '-n', String(kRanks), opts.plume,
-    '--data', opts.data, ...plume_args
+    '--oversubscribe', '--timeout', String(timeout_s), '-n', String(kRanks), opts.plume, '--data',
+    opts.data, ...plume_args
   ];
   return Run(opts.mpiexec, args, kMpiEnv);
 }
@@ -73,10 +74,10 @@ export async function RunBatch(opts, script, report, timeout_s) {
     if (m) messages.set(Number(m[1]), m[2]);
   }
   const statements = parsed.statements.map((s) => ({
-    status: s.status,
-    error: s.error,
-    rows: s.rows,
-    message: messages.get(s.statement) ?? null,
-  }));
+                                             status: s.status,
+                                             error: s.error,
+                                             rows: s.rows,
+                                             message: messages.get(s.statement) ?? null,
+                                           }));
   return {code: r.code, stderr: r.stderr, statements};
 }

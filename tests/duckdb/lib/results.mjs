@@ -169,14 +169,18 @@ export function MultisetDiff(plume_rows, duck_rows) {
   for (const r of duck_rows) {
     const k = key(r);
     const e = counts.get(k);
-    if (e) e.push(r);
-    else counts.set(k, [r]);
+    if (e)
+      e.push(r);
+    else
+      counts.set(k, [r]);
   }
   const only_plume = [];
   for (const r of plume_rows) {
     const e = counts.get(key(r));
-    if (e && e.length > 0) e.pop();
-    else only_plume.push(r);
+    if (e && e.length > 0)
+      e.pop();
+    else
+      only_plume.push(r);
   }
   const only_duck = [];
   for (const e of counts.values()) only_duck.push(...e);
@@ -204,6 +208,7 @@ export function MultisetDiff(plume_rows, duck_rows) {
 export function Column(rows, header, names) {
   const idx = names.map((n) => header.indexOf(n));
   const missing = names.filter((n, i) => idx[i] < 0);
-  if (missing.length > 0) throw new Error(`@keys column(s) ${missing.join(', ')} not in the result`);
+  if (missing.length > 0)
+    throw new Error(`@keys column(s) ${missing.join(', ')} not in the result`);
   return rows.map((r) => idx.map((i) => r[i]));
 }

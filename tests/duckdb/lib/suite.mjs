@@ -86,7 +86,10 @@ const kPlaceholderSql = [
   ],
   // The day and hour at the middle of the time range, and the day after.
   ['DAY', 'SELECT strftime(quantile_disc(utc, 0.5), \'%Y-%m-%d\') FROM measurements'],
-  ['DAY2', 'SELECT strftime(quantile_disc(utc, 0.5) + INTERVAL 1 DAY, \'%Y-%m-%d\') FROM measurements'],
+  [
+    'DAY2',
+    'SELECT strftime(quantile_disc(utc, 0.5) + INTERVAL 1 DAY, \'%Y-%m-%d\') FROM measurements'
+  ],
   ['HOUR', 'SELECT strftime(quantile_disc(utc, 0.5), \'%H\') FROM measurements'],
   // A concentration value that occurs often, for equality and IN.
   [
@@ -96,7 +99,11 @@ const kPlaceholderSql = [
         'ORDER BY count(*) DESC, concentration LIMIT 1'
   ],
 ];
-const kFallback = {SITE_COMMA: 'SITE_TOP', SITE_QUOTE: 'SITE_TOP', AGENCY_COMMA: 'AGENCY_TOP'};
+const kFallback = {
+  SITE_COMMA: 'SITE_TOP',
+  SITE_QUOTE: 'SITE_TOP',
+  AGENCY_COMMA: 'AGENCY_TOP'
+};
 
 export async function Placeholders(con) {
   const values = {};
