@@ -100,32 +100,36 @@ std::optional<Number> ParseNumber(std::string_view text, bool* out_of_range) {
                  lit.pos);
 }
 
-// Converts a literal for comparison with `column`; nullopt for NULL. For BIGINT columns a
-// fractional number stays in `number` (callers turn it into exact bounds).
-std::optional<Literal> BindLiteral(const LiteralAst& lit, int column, Number* number) {
+std::string Quoted(std::string_view name) {
+  std::string q = "'";
+  q.append(name).append("'");
+  return q;
+}
+
+// A string or timestamp literal for a VARCHAR or TIMESTAMP column.
+Literal BindText(const LiteralAst& lit, int column) {
   const ColumnSpec& spec = kSchema[static_cast<std::size_t>(column)];
-  std::string col = "'";
-  col.append(spec.name).append("'");
   Literal out;
-  if (lit.kind == LiteralAst::Kind::kNull) return std::nullopt;
-  switch (spec.type) {
-    case Type::kString:
-      if (lit.kind != LiteralAst::Kind::kString) Mismatch(lit, column, "a number or timestamp");
-      out.s = lit.text;
-      return out;
-    case Type::kTimestamp:
-      if (lit.kind != LiteralAst::Kind::kString && lit.kind != LiteralAst::Kind::kTimestamp) {
-        Mismatch(lit, column, ("the number " + lit.text).c_str());
-      }
-      if (!ParseTimestamp(lit.text, &out.i)) {
-        throw SqlError("bad time literal '" + lit.text + "' for column " + col +
-                           " (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DDTHH:MM[:SS])",
-                       lit.pos);
-      }
-      return out;
-    default:
-      break;
+  if (spec.type == Type::kString) {
+    if (lit.kind != LiteralAst::Kind::kString) Mismatch(lit, column, "a number or timestamp");
+    out.s = lit.text;
+    return out;
   }
+  if (lit.kind != LiteralAst::Kind::kString && lit.kind != LiteralAst::Kind::kTimestamp) {
+    Mismatch(lit, column, ("the number " + lit.text).c_str());
+  }
+  if (!ParseTimestamp(lit.text, &out.i)) {
+    throw SqlError("bad time literal '" + lit.text + "' for column " + Quoted(spec.name) +
+                       " (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DDTHH:MM[:SS])",
+                   lit.pos);
+  }
+  return out;
+}
+
+// A number (or a string cast to one, as DuckDB does) for a BIGINT or DOUBLE column.
+Number BindNumber(const LiteralAst& lit, int column) {
+  const ColumnSpec& spec = kSchema[static_cast<std::size_t>(column)];
+  const std::string col = Quoted(spec.name);
   if (lit.kind == LiteralAst::Kind::kTimestamp) Mismatch(lit, column, "a TIMESTAMP literal");
   bool out_of_range = false;
   std::optional<Number> n = ParseNumber(lit.text, &out_of_range);
@@ -148,9 +152,19 @@ std::optional<Literal> BindLiteral(const LiteralAst& lit, int column, Number* nu
     }
     *n = Number{true, static_cast<std::int64_t>(r), r};
   }
-  *number = *n;
-  out.i = n->i;
-  out.d = n->d;
+  return *n;
+}
+
+// Converts a literal for comparison with `column`; nullopt for NULL. For BIGINT columns a
+// fractional number stays in `number` (callers turn it into exact bounds).
+std::optional<Literal> BindLiteral(const LiteralAst& lit, int column, Number* number) {
+  if (lit.kind == LiteralAst::Kind::kNull) return std::nullopt;
+  const Type type = kSchema[static_cast<std::size_t>(column)].type;
+  if (type == Type::kString || type == Type::kTimestamp) return BindText(lit, column);
+  *number = BindNumber(lit, column);
+  Literal out;
+  out.i = number->i;
+  out.d = number->d;
   return out;
 }
 

@@ -140,50 +140,57 @@ void GroupMerger::Add(const Batch& batch) {
   }
 }
 
+void GroupMerger::PartialState(std::size_t a, BatchColumn* out) const {
+  const AggSpec& spec = plan_.aggs[a];
+  const State& s = states_[a];
+  const bool is_int = spec.input == Type::kInt64;
+  for (std::size_t g = 0; g < groups_; ++g) {
+    const bool empty = s.count[g] == 0;
+    switch (spec.fn) {
+      case AggFn::kCountStar:
+      case AggFn::kCount:
+        out->ints.push_back(s.count[g]);
+        PushValue(out, false);
+        break;
+      case AggFn::kSum:
+      case AggFn::kAvg:
+        if (is_int) {
+          out[0].ints.push_back(High(s.isum[g]));
+          out[1].ints.push_back(Low(s.isum[g]));
+          PushValue(out + 1, empty);
+        } else {
+          out[0].doubles.push_back(s.dsum[g]);
+        }
+        PushValue(out, empty);
+        if (spec.fn == AggFn::kAvg) {
+          out[is_int ? 2 : 1].ints.push_back(s.count[g]);
+          PushValue(out + (is_int ? 2 : 1), false);
+        }
+        break;
+      default:
+        PushExtreme(s, g, out);
+        PushValue(out, empty);
+    }
+  }
+}
+
+void GroupMerger::PushExtreme(const State& s, std::size_t g, BatchColumn* out) {
+  if (out->type == Type::kString) {
+    out->chars.append(s.sext[g]);
+    out->offsets.push_back(static_cast<std::uint32_t>(out->chars.size()));
+  } else if (out->type == Type::kFloat64) {
+    out->doubles.push_back(s.dext[g]);
+  } else {
+    out->ints.push_back(s.iext[g]);
+  }
+}
+
 Batch GroupMerger::Partial() const {
   Batch b = EmptyBatch(layout_.types);
   for (std::size_t c = 0; c < layout_.keys; ++c) b.columns[c] = keys_.columns[c];
   b.rows = groups_;
   for (std::size_t a = 0; a < states_.size(); ++a) {
-    const AggSpec& spec = plan_.aggs[a];
-    const State& s = states_[a];
-    BatchColumn* out = &b.columns[layout_.agg_first[a]];
-    const bool is_int = spec.input == Type::kInt64;
-    for (std::size_t g = 0; g < groups_; ++g) {
-      const bool empty = s.count[g] == 0;
-      switch (spec.fn) {
-        case AggFn::kCountStar:
-        case AggFn::kCount:
-          out->ints.push_back(s.count[g]);
-          PushValue(out, false);
-          break;
-        case AggFn::kSum:
-        case AggFn::kAvg:
-          if (is_int) {
-            out[0].ints.push_back(High(s.isum[g]));
-            out[1].ints.push_back(Low(s.isum[g]));
-            PushValue(out + 1, empty);
-          } else {
-            out[0].doubles.push_back(s.dsum[g]);
-          }
-          PushValue(out, empty);
-          if (spec.fn == AggFn::kAvg) {
-            out[is_int ? 2 : 1].ints.push_back(s.count[g]);
-            PushValue(out + (is_int ? 2 : 1), false);
-          }
-          break;
-        default:
-          if (out->type == Type::kString) {
-            out->chars.append(s.sext[g]);
-            out->offsets.push_back(static_cast<std::uint32_t>(out->chars.size()));
-          } else if (out->type == Type::kFloat64) {
-            out->doubles.push_back(s.dext[g]);
-          } else {
-            out->ints.push_back(s.iext[g]);
-          }
-          PushValue(out, empty);
-      }
-    }
+    PartialState(a, &b.columns[layout_.agg_first[a]]);
   }
   DropAllValid(&b);
   return b;
@@ -225,14 +232,7 @@ void GroupMerger::FinalColumn(const ResultRef& ref, BatchColumn* out) const {
         break;
       }
       default:
-        if (out->type == Type::kString) {
-          out->chars.append(s.sext[g]);
-          out->offsets.push_back(static_cast<std::uint32_t>(out->chars.size()));
-        } else if (out->type == Type::kFloat64) {
-          out->doubles.push_back(s.dext[g]);
-        } else {
-          out->ints.push_back(s.iext[g]);
-        }
+        PushExtreme(s, g, out);
     }
     PushValue(out, empty);
   }

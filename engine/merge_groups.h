@@ -37,6 +37,8 @@ class GroupMerger {
   std::size_t GroupOf(const Batch& batch, std::size_t row, std::string* scratch);
   void AddEmptyStates();
   void Fold(std::size_t agg, const Batch& batch, std::size_t row, std::size_t group);
+  void PartialState(std::size_t agg, BatchColumn* out) const;
+  static void PushExtreme(const State& s, std::size_t group, BatchColumn* out);
   void FinalColumn(const ResultRef& ref, BatchColumn* out) const;
 
   const PlanData& plan_;

@@ -200,72 +200,82 @@ int CompareKeys(const QuerySpec& q, const Row& a, const Row& b, bool tolerant = 
 
 }  // namespace
 
-RefResult Evaluate(const QuerySpec& q, const std::vector<Row>& table) {
+namespace {
+
+// One "source" per output row: a passing table row (plain) or a group's rows (aggregate).
+std::vector<std::vector<const Row*>> Sources(const QuerySpec& q, const std::vector<Row>& table) {
   std::vector<const Row*> passing;
   for (const Row& r : table) {
     if (!q.where || Eval(*q.where, r) == Truth::kTrue) passing.push_back(&r);
   }
-  RefResult out;
-  std::vector<Row> keys;
-  // One "source" per output row: a table row (plain) or a group's rows (aggregate).
   std::vector<std::vector<const Row*>> sources;
-  if (q.IsAggregate()) {
-    std::map<Row, std::vector<const Row*>, KeyLess> groups;
-    for (const Row* r : passing) {
-      Row key;
-      for (int c : q.group_by) key.push_back((*r)[static_cast<std::size_t>(c)]);
-      groups[key].push_back(r);
-    }
-    if (q.group_by.empty() && groups.empty()) groups[Row{}];
-    for (auto& [key, rows] : groups) sources.push_back(rows);
-  } else {
+  if (!q.IsAggregate()) {
     for (const Row* r : passing) sources.push_back({r});
+    return sources;
   }
-  for (const auto& src : sources) {
-    const Row& first = src.empty() ? Row(kSchema.size()) : *src[0];
-    auto item_value = [&](const RefItem& it) -> Value {
-      return it.aggregate ? Aggregate(it.fn, it.column, src, &out.error)
-                          : first[static_cast<std::size_t>(it.column)];
-    };
-    Row row;
-    if (q.star) {
-      row = first;
-    } else {
-      for (const RefItem& it : q.items) row.push_back(item_value(it));
-    }
+  std::map<Row, std::vector<const Row*>, KeyLess> groups;
+  for (const Row* r : passing) {
     Row key;
-    for (const RefOrder& o : q.order_by) {
-      switch (o.by) {
-        case RefOrder::By::kColumn:
-          key.push_back(first[static_cast<std::size_t>(o.column)]);
-          break;
-        case RefOrder::By::kAggregate:
-          key.push_back(Aggregate(o.fn, o.column, src, &out.error));
-          break;
-        default:
-          key.push_back(q.star ? first[static_cast<std::size_t>(o.item)]
-                               : item_value(q.items[static_cast<std::size_t>(o.item)]));
-      }
-    }
-    out.rows.push_back(std::move(row));
-    keys.push_back(std::move(key));
+    for (int c : q.group_by) key.push_back((*r)[static_cast<std::size_t>(c)]);
+    groups[key].push_back(r);
   }
-  std::vector<std::size_t> idx(out.rows.size());
+  if (q.group_by.empty() && groups.empty()) groups[Row{}];
+  for (auto& [key, rows] : groups) sources.push_back(rows);
+  return sources;
+}
+
+// The visible row and the ORDER BY key of one source.
+void RowAndKey(const QuerySpec& q, const std::vector<const Row*>& src, bool* error, Row* row,
+               Row* key) {
+  const Row& first = src.empty() ? Row(kSchema.size()) : *src[0];
+  auto item_value = [&](const RefItem& it) -> Value {
+    return it.aggregate ? Aggregate(it.fn, it.column, src, error)
+                        : first[static_cast<std::size_t>(it.column)];
+  };
+  if (q.star) {
+    *row = first;
+  } else {
+    for (const RefItem& it : q.items) row->push_back(item_value(it));
+  }
+  for (const RefOrder& o : q.order_by) {
+    switch (o.by) {
+      case RefOrder::By::kColumn:
+        key->push_back(first[static_cast<std::size_t>(o.column)]);
+        break;
+      case RefOrder::By::kAggregate:
+        key->push_back(Aggregate(o.fn, o.column, src, error));
+        break;
+      default:
+        key->push_back(q.star ? first[static_cast<std::size_t>(o.item)]
+                              : item_value(q.items[static_cast<std::size_t>(o.item)]));
+    }
+  }
+}
+
+}  // namespace
+
+RefResult Evaluate(const QuerySpec& q, const std::vector<Row>& table) {
+  RefResult out;
+  std::vector<Row> rows, keys;
+  for (const auto& src : Sources(q, table)) {
+    rows.emplace_back();
+    keys.emplace_back();
+    RowAndKey(q, src, &out.error, &rows.back(), &keys.back());
+  }
+  std::vector<std::size_t> idx(rows.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {
     return CompareKeys(q, keys[a], keys[b]) < 0;
   });
-  std::vector<Row> sorted;
   int group = -1;
   for (std::size_t n = 0; n < idx.size(); ++n) {
     if (n == 0 ||
         (!q.order_by.empty() && CompareKeys(q, keys[idx[n - 1]], keys[idx[n]], true) != 0)) {
       ++group;
     }
-    sorted.push_back(out.rows[idx[n]]);
+    out.rows.push_back(std::move(rows[idx[n]]));
     out.tie_group.push_back(group);
   }
-  out.rows = std::move(sorted);
   return out;
 }
 
