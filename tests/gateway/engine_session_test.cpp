@@ -74,7 +74,9 @@ TEST_F(EngineSessionTest, ChunkSizeShapesTheStreamAndTheReportCountsIt) {
   for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
     Json row = JsonReader::Parse(std::string_view(text).substr(start, nl - start));
     EXPECT_EQ(row.kind, Json::Kind::kObject);
-    if (start == 0) EXPECT_EQ(row["utc"].text, "2020-09-14T03:00");
+    if (start == 0) {
+      EXPECT_EQ(row["utc"].text, "2020-09-14T03:00");
+    }
     start = nl + 1;
   }
 }
