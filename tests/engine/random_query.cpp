@@ -132,37 +132,53 @@ void RandomSource::Observe(const std::vector<Row>& rows) {
   }
 }
 
+// A value of the column: from the data made so far (often its min or max) or from the pool.
+Value RandomSource::LiteralValue(int column) {
+  const std::size_t c = static_cast<std::size_t>(column);
+  if (c >= seen_.size() || seen_[c].empty() || !Chance(0.6)) return PoolValue(column);
+  const auto& vals = seen_[c];
+  if (!Chance(0.3)) return vals[Below(vals.size())];
+  const bool want_max = Chance(0.5);
+  Value v = vals[0];
+  for (const Value& x : vals) {
+    if (want_max ? x > v : x < v) v = x;
+  }
+  return v;
+}
+
+RefLiteral RandomSource::TimeLiteral(std::int64_t t) {
+  if (t % 60 != 0) {
+    const char* f = Chance(0.5) ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%dT%H:%M:%S";
+    return {(Chance(0.3) ? "TIMESTAMP " : "") + Quote(TimeText(t, f)), t};
+  }
+  static const char* kForms[] = {"%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"};
+  if (t % 86400 == 0 && Chance(0.3)) return {Quote(TimeText(t, "%Y-%m-%d")), t};
+  return {(Chance(0.2) ? "TIMESTAMP " : "") + Quote(TimeText(t, kForms[Below(3)])), t};
+}
+
+// BIGINT literals: integers, integral decimals, fractions (exact comparison) and strings
+// (DuckDB casts a string to BIGINT rounding half away from zero, spaces allowed).
+RefLiteral RandomSource::IntLiteral(std::int64_t i) {
+  const bool small = i > -(1LL << 50) && i < (1LL << 50);
+  const double r = Below(3) == 0 ? 0.5 : 0.25;
+  const double frac = static_cast<double>(i) + (i < 0 ? -r : r);
+  const std::string frac_text = std::to_string(i) + (r == 0.5 ? ".5" : ".25");
+  if (small && Chance(0.05)) return {std::to_string(i) + ".0", i};
+  if (small && Chance(0.15)) return {frac_text, frac};
+  if (small && Chance(0.1)) return {Quote(frac_text), static_cast<std::int64_t>(std::round(frac))};
+  if (Chance(0.1)) return {Quote(std::string(" ") + std::to_string(i) + " "), i};
+  return {std::to_string(i), i};
+}
+
 RefLiteral RandomSource::Literal(int column) {
   if (Chance(0.03)) return {"NULL", Value{}};
-  Value v = PoolValue(column);
-  const std::size_t c = static_cast<std::size_t>(column);
-  if (c < seen_.size() && !seen_[c].empty() && Chance(0.6)) {
-    const auto& vals = seen_[c];
-    if (Chance(0.3)) {
-      const bool want_max = Chance(0.5);
-      v = vals[0];
-      for (const Value& x : vals) {
-        if (want_max ? x > v : x < v) v = x;
-      }
-    } else {
-      v = vals[Below(vals.size())];
-    }
-  }
+  const Value v = LiteralValue(column);
   switch (TypeOf(column)) {
-    case Type::kString: {
+    case Type::kString:
       if (Chance(0.1)) return {Quote("x'y"), std::string("x'y")};
       return {Quote(std::get<std::string>(v)), v};
-    }
-    case Type::kTimestamp: {
-      const std::int64_t t = std::get<std::int64_t>(v);
-      if (t % 60 != 0) {
-        const char* f = Chance(0.5) ? "%Y-%m-%d %H:%M:%S" : "%Y-%m-%dT%H:%M:%S";
-        return {(Chance(0.3) ? "TIMESTAMP " : "") + Quote(TimeText(t, f)), v};
-      }
-      static const char* kForms[] = {"%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"};
-      if (t % 86400 == 0 && Chance(0.3)) return {Quote(TimeText(t, "%Y-%m-%d")), v};
-      return {(Chance(0.2) ? "TIMESTAMP " : "") + Quote(TimeText(t, kForms[Below(3)])), v};
-    }
+    case Type::kTimestamp:
+      return TimeLiteral(std::get<std::int64_t>(v));
     case Type::kFloat64: {
       const double d = std::get<double>(v);
       if (d == std::floor(d) && std::fabs(d) < 1e6 && Chance(0.4)) {
@@ -170,22 +186,8 @@ RefLiteral RandomSource::Literal(int column) {
       }
       return {Chance(0.1) ? Quote(DoubleText(d)) : DoubleText(d), v};
     }
-    default: {
-      const std::int64_t i = std::get<std::int64_t>(v);
-      const bool small = i > -(1LL << 50) && i < (1LL << 50);
-      const double r = Below(3) == 0 ? 0.5 : 0.25;
-      if (small && Chance(0.05)) return {std::to_string(i) + ".0", v};
-      if (small && Chance(0.15))
-        return {std::to_string(i) + (r == 0.5 ? ".5" : ".25"),
-                static_cast<double>(i) + (i < 0 ? -r : r)};
-      if (small && Chance(0.1)) {  // DuckDB casts a string to BIGINT rounding half away from 0
-        const double d = static_cast<double>(i) + (i < 0 ? -r : r);
-        return {Quote(std::to_string(i) + (r == 0.5 ? ".5" : ".25")),
-                static_cast<std::int64_t>(std::round(d))};
-      }
-      if (Chance(0.1)) return {Quote(std::string(" ") + std::to_string(i) + " "), v};
-      return {std::to_string(i), v};
-    }
+    default:
+      return IntLiteral(std::get<std::int64_t>(v));
   }
 }
 

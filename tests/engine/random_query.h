@@ -26,6 +26,9 @@ class RandomSource {
   std::size_t Below(std::size_t n) { return static_cast<std::size_t>(rng_() % n); }
   bool Chance(double p) { return std::uniform_real_distribution<double>(0, 1)(rng_) < p; }
   Value PoolValue(int column);
+  Value LiteralValue(int column);
+  RefLiteral TimeLiteral(std::int64_t t);
+  RefLiteral IntLiteral(std::int64_t i);
   RefLiteral Literal(int column);
   RefExpr Leaf();
   RefExpr Expr(int depth);
