@@ -12,6 +12,8 @@ SELECT measurements.aqi, "site_name", AQI, Parameter, measurements.UTC FROM meas
 SELECT aqi, aqi AS a2, category, category FROM measurements WHERE site_name = '${SITE_COMMA}';
 SELECT "AQI", "Site_Name", measurements."parameter" FROM measurements WHERE aqi > 200;
 SELECT count(*), count(*), max(aqi) AS aqi, count(measurements.aqi) FROM measurements;
+SELECT aqi AS "My Level", parameter AS "select" FROM "measurements" WHERE aqi > 300;
+SELECT measurements.parameter, parameter, count(*) FROM measurements GROUP BY measurements.parameter, parameter;
 SELECT unit, latitude, longitude FROM measurements WHERE agency = '${AGENCY_COMMA}';
 SELECT * FROM Measurements WHERE site_name = '${SITE_QUOTE}' AND parameter = 'OZONE';
 select * from MEASUREMENTS where AQS_ID = '${AQS_TOP}' and Utc >= '${DAY}' -- comment
@@ -46,6 +48,14 @@ SELECT count(*) FROM measurements WHERE aqi < ' 5 ';
 SELECT count(*), max(aqi) FROM measurements WHERE aqi < '5.4';
 SELECT count(*), max(aqi) FROM measurements WHERE aqi < '5.6';
 SELECT count(*) FROM measurements WHERE concentration > '250';
+SELECT count(*) FROM measurements WHERE concentration = -0.0;
+SELECT count(*) FROM measurements WHERE site_name = '${SITE_TOP} ';
+SELECT aqi, count(*) FROM measurements WHERE aqi IN (' 62 ', '5.5', '-0.4') GROUP BY aqi;
+SELECT count(*) FROM measurements WHERE aqi < '-5.5' OR aqi = '1e2';
+SELECT count(*) FROM measurements WHERE concentration > '1e1' AND concentration IN (11, '12.5', 13.0);
+SELECT count(*) FROM measurements WHERE aqi BETWEEN '100' AND '150.5';
+SELECT count(*) FROM measurements WHERE aqi > -9223372036854775808 AND aqi < 9223372036854775807;
+SELECT count(*) FROM measurements WHERE concentration < 1e308 AND raw_concentration > -1.5e300;
 SELECT parameter, count(*) FROM measurements WHERE parameter <> 'OZONE' GROUP BY parameter;
 SELECT site_name, count(*) FROM measurements WHERE site_name < 'B' GROUP BY site_name;
 SELECT site_name, count(*) FROM measurements WHERE site_name >= 'W' GROUP BY site_name;
@@ -81,6 +91,16 @@ SELECT parameter, count(*) FROM measurements WHERE aqi IS NOT NULL AND raw_conce
 SELECT count(*) FROM measurements WHERE NOT (aqi > 50);
 SELECT count(*) FROM measurements WHERE concentration BETWEEN NULL AND 5;
 SELECT count(*) FROM measurements WHERE NOT aqi IS NULL;
+SELECT count(*) FROM measurements WHERE NOT (aqi BETWEEN NULL AND 5);
+SELECT count(*) FROM measurements WHERE aqi NOT BETWEEN NULL AND 5;
+SELECT count(*) FROM measurements WHERE aqi NOT BETWEEN 5 AND NULL;
+SELECT count(*) FROM measurements WHERE NOT (aqi = NULL OR aqi > 5);
+SELECT count(*) FROM measurements WHERE NOT (aqi = NULL AND aqi = 5);
+SELECT count(*) FROM measurements WHERE NOT (aqi IN (NULL)) OR NOT (aqi NOT IN (1, NULL));
+SELECT count(*) FROM measurements WHERE NOT (site_name LIKE NULL) OR site_name NOT LIKE NULL;
+SELECT count(*) FROM measurements WHERE NOT (aqi = NULL) OR aqi = 5;
+SELECT count(*) FROM measurements WHERE utc IN (NULL) OR aqi BETWEEN NULL AND NULL;
+SELECT count(*) FROM measurements WHERE NOT (aqi BETWEEN 1 AND 10) AND NOT (concentration < 5);
 SELECT count(*) FROM measurements WHERE concentration NOT BETWEEN 0 AND 10;
 SELECT count(*) FROM measurements WHERE NOT (aqi IN (1, 2));
 SELECT count(*) FROM measurements WHERE aqi IS NOT NULL OR concentration IS NULL;
@@ -192,6 +212,28 @@ SELECT aqi, utc, site_name FROM measurements WHERE aqi > 300 ORDER BY 1;
 -- @ordered
 SELECT site_name, count(*) FROM measurements WHERE parameter = 'SO2' GROUP BY site_name ORDER BY count(*) DESC, site_name LIMIT 15;
 
+-- @ordered
+SELECT parameter, sum(aqi) FROM measurements GROUP BY parameter ORDER BY sum(aqi), parameter;
+-- @ordered
+SELECT parameter, sum(aqi) AS s FROM measurements GROUP BY parameter ORDER BY s DESC, parameter;
+-- @ordered
+SELECT category, avg(aqi), min(utc) FROM measurements GROUP BY category ORDER BY avg(aqi) DESC NULLS FIRST;
+-- @ordered
+SELECT parameter, min(utc) AS first_seen, max(utc) FROM measurements WHERE aqi > 150 GROUP BY parameter ORDER BY first_seen, parameter;
+-- @keys aqi, utc
+-- @subset
+SELECT aqi, site_name, utc FROM measurements WHERE parameter = 'PM2.5' ORDER BY aqi DESC, utc LIMIT 5000;
+-- @keys concentration, utc
+SELECT concentration, utc, site_name FROM measurements WHERE parameter = 'NO2' ORDER BY concentration NULLS FIRST, utc DESC;
+-- @keys raw_concentration
+-- @subset
+SELECT raw_concentration, utc FROM measurements WHERE site_name = '${SITE_TOP}' ORDER BY raw_concentration DESC NULLS FIRST LIMIT 10;
+-- @keys aqi
+SELECT measurements.aqi, utc FROM measurements WHERE aqi > 300 ORDER BY measurements.aqi DESC;
+-- @subset
+SELECT site_name, count(*), max(aqi) FROM measurements GROUP BY site_name LIMIT 10;
+SELECT parameter, count(*) FROM measurements GROUP BY parameter ORDER BY parameter LIMIT 0;
+
 -- ---------------------------------------------------------------- LIMIT
 -- @subset
 SELECT * FROM measurements LIMIT 5;
@@ -295,5 +337,7 @@ SELECT count(*) FROM measurements WHERE 1 = 1;
 SELECT * FROM measurements LIMIT 99999999999999999999;
 -- @plume-error
 SELECT count(*) FROM measurements WHERE ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((aqi > 1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))));
+-- @plume-error
+SELECT count(*) FROM measurements WHERE concentration > 1e999;
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
