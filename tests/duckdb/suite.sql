@@ -14,6 +14,7 @@ SELECT "AQI", "Site_Name", measurements."parameter" FROM measurements WHERE aqi 
 SELECT count(*), count(*), max(aqi) AS aqi, count(measurements.aqi) FROM measurements;
 SELECT aqi AS "My Level", parameter AS "select" FROM "measurements" WHERE aqi > 300;
 SELECT measurements.parameter, parameter, count(*) FROM measurements GROUP BY measurements.parameter, parameter;
+SELECT sum( aqi ), COUNT( * ), max(  measurements.aqi ), min("concentration"), avg(AQI) FROM measurements;
 SELECT unit, latitude, longitude FROM measurements WHERE agency = '${AGENCY_COMMA}';
 SELECT * FROM Measurements WHERE site_name = '${SITE_QUOTE}' AND parameter = 'OZONE';
 select * from MEASUREMENTS where AQS_ID = '${AQS_TOP}' and Utc >= '${DAY}' -- comment
@@ -339,5 +340,17 @@ SELECT * FROM measurements LIMIT 99999999999999999999;
 SELECT count(*) FROM measurements WHERE ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((aqi > 1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))));
 -- @plume-error
 SELECT count(*) FROM measurements WHERE concentration > 1e999;
+-- @error
+SELECT * FROM measurements GROUP BY parameter;
+-- @error
+SELECT aqi FROM measurements ORDER BY count(*);
+-- @error
+SELECT count(*) FROM measurements WHERE count(*) > 5;
+-- @error
+SELECT count(*) AS n FROM measurements GROUP BY n;
+-- @error
+SELECT parameter, count(*) FROM measurements GROUP BY 2;
+-- @plume-error
+SELECT count(DISTINCT parameter) FROM measurements;
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
