@@ -162,6 +162,11 @@ SELECT category, min(aqi), max(aqi), count(*) FROM measurements WHERE parameter 
 SELECT parameter, sum(aqi), avg(aqi), min(aqi), max(concentration), min(unit) FROM measurements GROUP BY parameter;
 SELECT category, sum(raw_concentration), avg(concentration), count(concentration) FROM measurements GROUP BY category;
 SELECT count(*) AS n FROM measurements WHERE aqi > 100000 LIMIT 0;
+SELECT concentration, count(*), min(aqi), max(aqi) FROM measurements WHERE parameter = 'PM2.5' GROUP BY concentration;
+SELECT utc, category, count(*), sum(aqi) FROM measurements WHERE utc >= '${DAY}' AND utc < '${DAY2}' GROUP BY utc, category;
+SELECT full_aqs_id, aqs_id, count(*), max(utc), min(raw_concentration) FROM measurements GROUP BY full_aqs_id, aqs_id;
+SELECT parameter, min(site_name), max(site_name), min(agency), max(full_aqs_id), min(utc) FROM measurements GROUP BY parameter;
+SELECT site_name, sum(aqi), sum(category), avg(category), count(category) FROM measurements GROUP BY site_name;
 SELECT latitude, longitude, count(*) FROM measurements WHERE agency = '${AGENCY_TOP}' GROUP BY latitude, longitude;
 
 -- ---------------------------------------------------------------- ORDER BY
@@ -234,6 +239,9 @@ SELECT measurements.aqi, utc FROM measurements WHERE aqi > 300 ORDER BY measurem
 -- @subset
 SELECT site_name, count(*), max(aqi) FROM measurements GROUP BY site_name LIMIT 10;
 SELECT parameter, count(*) FROM measurements GROUP BY parameter ORDER BY parameter LIMIT 0;
+
+-- @keys utc, aqi
+SELECT utc, aqi, site_name FROM measurements WHERE parameter = 'PM10' ORDER BY utc DESC, aqi NULLS FIRST;
 
 -- ---------------------------------------------------------------- LIMIT
 -- @subset
