@@ -2,6 +2,7 @@
 // or aggregate them into partial states (group_by.h). All work that decides the row count is
 // done in the constructor, so total_rows() is exact before the first batch.
 #include <algorithm>
+#include <bit>
 #include <cstring>
 #include <stdexcept>
 
@@ -30,14 +31,20 @@ struct PartitionExecution::Impl {
 
 namespace {
 
-int CompareCells(const Column& c, std::uint32_t a, std::uint32_t b) {
+// An unsigned word that orders like the cell: sign-flipped ints, IEEE-754 doubles with the
+// usual bit trick (-0.0 as 0.0), dictionary codes (dictionaries are sorted).
+std::uint64_t SortWord(const Column& c, std::uint32_t r) {
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
   switch (c.type) {
     case Type::kString:
-      return c.codes[a] < c.codes[b] ? -1 : c.codes[a] > c.codes[b];
-    case Type::kFloat64:
-      return c.doubles[a] < c.doubles[b] ? -1 : c.doubles[a] > c.doubles[b];
+      return c.codes[r];
+    case Type::kFloat64: {
+      const std::uint64_t bits =
+          std::bit_cast<std::uint64_t>(c.doubles[r] == 0 ? 0.0 : c.doubles[r]);
+      return (bits & kSign) ? ~bits : bits | kSign;
+    }
     default:
-      return c.ints[a] < c.ints[b] ? -1 : c.ints[a] > c.ints[b];
+      return static_cast<std::uint64_t>(c.ints[r]) ^ kSign;
   }
 }
 
@@ -80,37 +87,104 @@ void PartitionExecution::Impl::BindColumns() {
   }
 }
 
+namespace {
+
+// One row with its normalized sort keys inline, so sorting moves contiguous memory: word k
+// orders like key k's value (DESC inverted) and rank k puts NULLs before (0) or after (2) the
+// values (1).
+template <std::size_t K>
+struct SortEntry {
+  std::uint64_t word[K];
+  std::uint32_t row;
+  std::uint8_t rank[K];
+
+  bool operator<(const SortEntry& o) const {
+    for (std::size_t k = 0; k < K; ++k) {
+      if (rank[k] != o.rank[k]) return rank[k] < o.rank[k];
+      if (word[k] != o.word[k]) return word[k] < o.word[k];
+    }
+    return row < o.row;
+  }
+};
+
+struct KeyColumn {
+  const Column* column;
+  bool desc, nulls_first;
+};
+
+template <std::size_t K>
+void SortByKeys(const std::vector<KeyColumn>& keys, std::size_t keep,
+                std::vector<std::uint32_t>* rows) {
+  const std::size_t n = rows->size();
+  std::vector<SortEntry<K>> entries(n);
+  for (std::size_t i = 0; i < n; ++i) entries[i].row = (*rows)[i];
+  for (std::size_t k = 0; k < K; ++k) {
+    const KeyColumn& key = keys[k];
+    const Column& c = *key.column;
+    for (SortEntry<K>& e : entries) {
+      const bool null = c.IsNull(e.row);
+      e.rank[k] = null ? (key.nulls_first ? 0 : 2) : 1;
+      const std::uint64_t w = null ? 0 : SortWord(c, e.row);
+      e.word[k] = key.desc ? ~w : w;
+    }
+  }
+  if (keep < n) {
+    std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(keep),
+                      entries.end());
+  } else {
+    std::sort(entries.begin(), entries.end());
+  }
+  rows->resize(keep);
+  for (std::size_t i = 0; i < keep; ++i) (*rows)[i] = entries[i].row;
+}
+
+// A comparator over the columns: for a small top-k, and for more than four keys (rare).
+void SortManyKeys(const std::vector<KeyColumn>& keys, std::size_t keep,
+                  std::vector<std::uint32_t>* rows_out) {
+  std::vector<std::uint32_t>& rows = *rows_out;
+  auto less = [&](std::uint32_t a, std::uint32_t b) {
+    for (const KeyColumn& k : keys) {
+      const bool an = k.column->IsNull(a), bn = k.column->IsNull(b);
+      if (an || bn) {
+        if (an != bn) return an == k.nulls_first;
+        continue;
+      }
+      const std::uint64_t x = SortWord(*k.column, a), y = SortWord(*k.column, b);
+      if (x != y) return k.desc ? x > y : x < y;
+    }
+    return a < b;
+  };
+  std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keep), rows.end(),
+                    less);
+  rows.resize(keep);
+}
+
+}  // namespace
+
 void PartitionExecution::Impl::SortRows() {
   const PlanData& d = plan.data();
-  struct Key {
-    const Column* column;
-    bool desc, nulls_first;
-  };
-  std::vector<Key> keys;
+  std::vector<KeyColumn> keys;
   for (const SortKey& k : d.order) {
     const ResultRef& ref = d.result[static_cast<std::size_t>(k.result)];
     keys.push_back({columns[static_cast<std::size_t>(ref.index)], k.desc, k.nulls_first});
   }
-  auto less = [&](std::uint32_t a, std::uint32_t b) {
-    for (const Key& k : keys) {
-      const bool an = k.column->IsNull(a), bn = k.column->IsNull(b);
-      int c;
-      if (an || bn) {
-        c = an == bn ? 0 : (an != k.nulls_first) ? 1 : -1;
-      } else {
-        c = CompareCells(*k.column, a, b);
-        if (k.desc) c = -c;
-      }
-      if (c != 0) return c < 0;
-    }
-    return a < b;
-  };
-  if (d.limit && *d.limit < rows.size()) {
-    const auto k = static_cast<std::ptrdiff_t>(*d.limit);
-    std::partial_sort(rows.begin(), rows.begin() + k, rows.end(), less);
-    rows.resize(static_cast<std::size_t>(k));
-  } else {
-    std::sort(rows.begin(), rows.end(), less);
+  const std::size_t keep =
+      d.limit ? static_cast<std::size_t>(std::min<std::uint64_t>(*d.limit, rows.size()))
+              : rows.size();
+  // A small top-k only compares most rows with the heap's top: normalizing every row first
+  // would cost more than it saves.
+  if (keep < rows.size() / 16) return SortManyKeys(keys, keep, &rows);
+  switch (keys.size()) {
+    case 1:
+      return SortByKeys<1>(keys, keep, &rows);
+    case 2:
+      return SortByKeys<2>(keys, keep, &rows);
+    case 3:
+      return SortByKeys<3>(keys, keep, &rows);
+    case 4:
+      return SortByKeys<4>(keys, keep, &rows);
+    default:
+      return SortManyKeys(keys, keep, &rows);
   }
 }
 
