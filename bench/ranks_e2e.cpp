@@ -37,8 +37,8 @@ struct Args {
   double t0 = 0;
   double idle_s = 5;
   std::size_t chunk = 1000;
-  std::uint32_t batch_rows = 8192;
-  std::uint32_t window = 4;
+  std::uint32_t batch_rows = 1024;
+  std::uint32_t window = 16;
 };
 
 class DiscardSink : public plume::frontend::ResultSink {

@@ -13,7 +13,7 @@ constexpr std::uint32_t kFirstBatchRows = 1024;
 struct DataRole::Run {
   std::optional<engine::Plan> plan;
   std::unique_ptr<engine::PartitionExecution> exec;
-  std::uint32_t batch_rows = 8192;
+  std::uint32_t batch_rows = 1024;
   std::uint64_t rows = 0;
   std::uint64_t batches = 0;
 };
@@ -34,7 +34,7 @@ void DataRole::Start(const ControlMsg& start) {
   auto [it, fresh] = runs_.emplace(start.request, std::make_unique<Run>());
   if (!fresh) return;  // a duplicate start would be a protocol bug; the first one stands
   Run& run = *it->second;
-  run.batch_rows = start.batch_rows == 0 ? 8192 : start.batch_rows;
+  run.batch_rows = start.batch_rows == 0 ? 1024 : start.batch_rows;
   try {
     run.plan = engine::Plan::Deserialize(start.plan);
     const bool pruned = !run.plan->aggregate() && (run.plan->utc_hi() < partition_.utc_min ||

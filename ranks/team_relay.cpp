@@ -23,7 +23,7 @@ struct TeamRelay::Relay {
   std::uint64_t id = 0;
   std::optional<engine::Plan> plan;
   bool streaming = true;  // forward frames unchanged (no aggregate, no ORDER BY)
-  std::uint32_t batch_rows = 8192;
+  std::uint32_t batch_rows = 1024;
   std::unique_ptr<MergeStage> merge;
   std::deque<Frame> frames;
   std::size_t own_queued = 0;
