@@ -174,7 +174,8 @@ class Binder {
 
   void BindAggregateItems() {
     if (st_.star) {
-      throw SqlError("SELECT * cannot be used with GROUP BY or aggregates; list the columns", 8);
+      throw SqlError("SELECT * cannot be used with GROUP BY or aggregates; list the columns",
+                     st_.star_pos);
     }
     for (const SelectItemAst& item : st_.items) {
       if (item.is_aggregate) {

@@ -71,6 +71,7 @@ struct TermAst {
 
 struct StatementAst {
   bool star = false;
+  std::size_t star_pos = 0;
   std::vector<SelectItemAst> items;
   std::optional<ExprAst> where;
   std::vector<TermAst> group_by;

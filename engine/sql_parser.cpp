@@ -142,8 +142,9 @@ class Parser {
   }
 
   void SelectList(StatementAst* st) {
-    if (Accept("*")) {
+    if (Peek().Is("*")) {
       st->star = true;
+      st->star_pos = Take().pos;
       return;
     }
     do {

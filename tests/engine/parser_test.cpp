@@ -240,6 +240,7 @@ TEST(ParserErrors, AggregateMisuse) {
   ExpectError("SELECT aqi, count(*) FROM measurements", 8, "must appear in the GROUP BY");
   ExpectError("SELECT count(*) FROM measurements ORDER BY aqi", 44, "must appear in the GROUP BY");
   ExpectError("SELECT * FROM measurements GROUP BY aqi", 8, "SELECT *");
+  ExpectError("select   * from measurements order by count(*)", 10, "SELECT *");
   ExpectError("SELECT aqi FROM measurements GROUP BY count(*)", 39, "not allowed in GROUP BY");
   ExpectError("SELECT DISTINCT aqi FROM measurements", 8, "DISTINCT");
   ExpectError("SELECT aqi FROM measurements GROUP BY aqi HAVING count(*) > 1", 43, "HAVING");
