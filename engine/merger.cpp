@@ -45,6 +45,7 @@ struct Merger::Impl {
   }
   bool PopReady(std::size_t max_rows, Batch* out);
   bool PopOrdered(std::size_t max_rows, Batch* out);
+  int Smallest(int except, bool* stalled);
   void Produce();
 };
 
@@ -68,34 +69,54 @@ bool Merger::Impl::PopReady(std::size_t max_rows, Batch* out) {
   return true;
 }
 
+// The input whose head row is smallest, skipping `except`; -1 when none has rows. Sets
+// *stalled when an open input has no buffered row (its next row is unknown).
+int Merger::Impl::Smallest(int except, bool* stalled) {
+  int best = -1;
+  for (std::size_t i = 0; i < inputs.size(); ++i) {
+    Input& in = inputs[i];
+    while (!in.queue.empty() && in.pos >= in.queue.front().rows) {
+      in.queue.pop_front();
+      in.pos = 0;
+    }
+    if (static_cast<int>(i) == except) continue;
+    if (in.queue.empty()) {
+      *stalled |= !in.closed;
+      continue;
+    }
+    const Input& b = inputs[static_cast<std::size_t>(best < 0 ? 0 : best)];
+    if (best < 0 || CompareRows(d.order, in.queue.front(), in.pos, b.queue.front(), b.pos) < 0) {
+      best = static_cast<int>(i);
+    }
+  }
+  return best;
+}
+
+// Copies runs: from the smallest input, every row up to the next input's head at once.
 bool Merger::Impl::PopOrdered(std::size_t max_rows, Batch* out) {
   *out = EmptyBatch(layout.types);
   const std::size_t budget = LimitReached() ? 0 : Budget(max_rows);
   while (out->rows < budget) {
-    int best = -1;
-    for (std::size_t i = 0; i < inputs.size(); ++i) {
-      Input& in = inputs[i];
-      while (!in.queue.empty() && in.pos >= in.queue.front().rows) {
-        in.queue.pop_front();
-        in.pos = 0;
-      }
-      if (in.queue.empty()) {
-        if (!in.closed) goto stalled;  // this input's next row is unknown
-        continue;
-      }
-      if (best < 0 || CompareRows(d.order, in.queue.front(), in.pos,
-                                  inputs[static_cast<std::size_t>(best)].queue.front(),
-                                  inputs[static_cast<std::size_t>(best)].pos) < 0) {
-        best = static_cast<int>(i);
+    bool stalled = false;
+    const int best = Smallest(-1, &stalled);
+    if (stalled || best < 0) break;
+    Input& in = inputs[static_cast<std::size_t>(best)];
+    const int next = Smallest(best, &stalled);
+    if (stalled) break;
+    const Batch& batch = in.queue.front();
+    std::size_t end = in.pos + 1;
+    const std::size_t limit = std::min(batch.rows, in.pos + (budget - out->rows));
+    if (next < 0) {
+      end = limit;
+    } else {
+      const Input& other = inputs[static_cast<std::size_t>(next)];
+      while (end < limit && CompareRows(d.order, batch, end, other.queue.front(), other.pos) <= 0) {
+        ++end;
       }
     }
-    if (best < 0) break;
-    {
-      Input& in = inputs[static_cast<std::size_t>(best)];
-      AppendRow(in.queue.front(), in.pos++, out);
-    }
+    AppendRows(batch, in.pos, end, out);
+    in.pos = end;
   }
-stalled:
   emitted += out->rows;
   Finish(out);
   return out->rows > 0;

@@ -44,7 +44,9 @@ inline Int128 Join(std::int64_t high, std::int64_t low) {
 Batch EmptyBatch(const std::vector<Type>& types);
 // Appends row `row` of `from` to `to` (same column types); keeps `valid` consistent.
 void AppendRow(const Batch& from, std::size_t row, Batch* to);
-// Moves rows [begin, end) of `from` into a new batch.
+// Appends rows [begin, end) of `from` to `to` (same column types), column by column.
+void AppendRows(const Batch& from, std::size_t begin, std::size_t end, Batch* to);
+// Copies rows [begin, end) of `from` into a new batch.
 Batch SliceBatch(const Batch& from, std::size_t begin, std::size_t end);
 // Compares values of column a (row i) and column b (row j) of the same type; NULL > value.
 int CompareValues(const BatchColumn& a, std::size_t i, const BatchColumn& b, std::size_t j);
