@@ -6,7 +6,8 @@
 //   node duckdb_side.mjs --source airnow DIR | --source plume-csv FILE
 //                        --out DIR [--runs N] [--cases a,b] [--no-expected]
 // Writes DIR/duckdb.json: {version, threads, source, rows, load_ms, cases:[{name, runs_ms,
-// median_ms, rows, columns, types}]}, and DIR/duckdb_<case>.csv. Exits 1 with a message on error.
+// median_ms, median_cpu_ms, rows, columns, types}]}, and DIR/duckdb_<case>.csv. Exits 1 with a
+// message on error.
 import {DuckDBInstance} from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -86,7 +87,9 @@ async function Load(con, args) {
 }
 
 // One timed execution of a case, delivered the way the case says.
+// Returns [wall ms, CPU ms of this process (all DuckDB threads)].
 async function RunOnce(con, c, scratch) {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   if (c.duckdb === 'read') {
     await con.runAndReadAll(c.sql);
@@ -98,15 +101,20 @@ async function RunOnce(con, c, scratch) {
     throw new Error(`case ${c.name}: unknown duckdb mode ${c.duckdb}`);
   }
   const ms = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   if (c.duckdb === 'table') await con.run('DROP TABLE bench_result');
-  return ms;
+  return [ms, (cpu.user + cpu.system) / 1000];
 }
 
 async function RunCase(con, c, args) {
   const scratch = path.join(args.out, `duckdb_scratch_${c.name}.csv`);
   await RunOnce(con, c, scratch);  // warm-up, not timed
-  const runs_ms = [];
-  for (let i = 0; i < args.runs; ++i) runs_ms.push(await RunOnce(con, c, scratch));
+  const runs_ms = [], cpu_ms = [];
+  for (let i = 0; i < args.runs; ++i) {
+    const [ms, cpu] = await RunOnce(con, c, scratch);
+    runs_ms.push(ms);
+    cpu_ms.push(cpu);
+  }
   fs.rmSync(scratch, {force: true});
   const described = await con.runAndReadAll(`DESCRIBE ${c.sql}`);
   const columns = described.getRowsJS().map((r) => r[0]);
@@ -120,7 +128,15 @@ async function RunCase(con, c, args) {
     const n = await con.runAndReadAll(`SELECT count(*)::DOUBLE FROM (${c.sql})`);
     rows = n.getRowsJS()[0][0];
   }
-  return {name: c.name, runs_ms, median_ms: Median(runs_ms), rows, columns, types};
+  return {
+    name: c.name,
+    runs_ms,
+    median_ms: Median(runs_ms),
+    median_cpu_ms: Median(cpu_ms),
+    rows,
+    columns,
+    types
+  };
 }
 
 async function Main() {
@@ -128,6 +144,10 @@ async function Main() {
   fs.mkdirSync(args.out, {recursive: true});
   const instance = await DuckDBInstance.create(':memory:');
   const con = await instance.connect();
+  // DuckDB's default is one thread per core; PLUME_BENCH_DUCKDB_THREADS overrides it.
+  if (process.env.PLUME_BENCH_DUCKDB_THREADS) {
+    await con.run(`SET threads = ${Number(process.env.PLUME_BENCH_DUCKDB_THREADS)}`);
+  }
   const version = (await con.runAndReadAll('SELECT version()')).getRowsJS()[0][0];
   const threads =
       (await con.runAndReadAll('SELECT current_setting(\'threads\')')).getRowsJS()[0][0];

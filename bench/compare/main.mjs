@@ -4,7 +4,7 @@
 // Results: bench/compare/results/*.json|csv; plots: docs/bench_*.png; scratch and data sets:
 // $PLUME_BENCH_DIR (default /tmp/plume-bench). Exit 1 when plume and DuckDB returned different
 // rows or a step failed; a missed target is reported, not an error.
-import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 import {RunComparison} from './lib/comparison.mjs';
@@ -25,6 +25,7 @@ function ParseArgs(argv) {
     quick: false,
     sweeps: true,
     plots_only: false,
+    wait_quiet_min: 0,
     keep_outputs: false,
     only: null
   };
@@ -40,6 +41,8 @@ function ParseArgs(argv) {
       a.plots_only = true;
     else if (k === '--keep-outputs')
       a.keep_outputs = true;
+    else if (k === '--wait-quiet')
+      a.wait_quiet_min = Number(argv[++i]);
     else if (k === '--only')
       a.only = argv[++i].split(',');
     else
@@ -58,9 +61,21 @@ function Context(args) {
     runs: quick ? 5 : 7,    // DuckDB timed runs after one untimed warm-up
     chunk: 1000,            // plume's default --chunk
     keep_outputs: args.keep_outputs,
+    cpu: true,  // comparison only: CPU per execution (one more plume job per case)
     quick,
     timeout_s: Number(process.env.PLUME_BENCH_TIMEOUT || 300),  // mpirun --timeout per job
   };
+}
+
+// Other work on the machine skews the comparison: CFS gives plume's 6 processes a bigger share
+// than DuckDB's threads. --wait-quiet M waits up to M minutes for a 1-minute load below 1.
+async function WaitQuiet(minutes) {
+  const until = Date.now() + minutes * 60000;
+  while (os.loadavg()[0] >= 1 && Date.now() < until) {
+    process.stderr.write(
+        `bench: load ${os.loadavg()[0].toFixed(2)}, waiting for a quiet machine\n`);
+    await new Promise((r) => setTimeout(r, 30000));
+  }
 }
 
 function Wants(args, step) {
@@ -77,6 +92,7 @@ function Step(name, fn) {
 }
 
 function Sweeps(ctx, args, primary_spec, res) {
+  ctx = {...ctx, cpu: false};
   const p5 = () => EnsureDataSet(ctx.bench_dir, ctx.preprocess, {...primary_spec, partitions: 5});
   if (Wants(args, 'chunk')) {
     Step(
@@ -127,11 +143,15 @@ async function Main() {
       `scratch ${ctx.bench_dir}\n`);
   let ok = true;
   if (Wants(args, 'compare')) {
+    if (args.wait_quiet_min > 0) await WaitQuiet(args.wait_quiet_min);
+    const load_before = os.loadavg()[0];
     const ds = EnsureDataSet(ctx.bench_dir, ctx.preprocess, {...spec, partitions: 5});
     const cmp = await RunComparison(ctx, ds, 6, airnow ? ['airnow', airnow] : null);
     WriteJson(res('compare.json'), cmp);
     WriteCsv(res('compare.csv'), CompareRows(cmp), Object.keys(CompareRows(cmp)[0]));
-    WriteJson(res('machine.json'), MachineInfo(kRepo, cmp.duckdb.version));
+    const machine = MachineInfo(kRepo, cmp.duckdb.version);
+    machine.loadavg_1m = {before: load_before, after: os.loadavg()[0]};
+    WriteJson(res('machine.json'), machine);
     PrintTable(cmp);
     ok = cmp.cases.every((c) => c.check.rows_match);
     if (!ok) process.stderr.write('bench: plume and DuckDB returned DIFFERENT rows (see above)\n');

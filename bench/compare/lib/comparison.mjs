@@ -45,6 +45,7 @@ function PlumeTiming(ctx, dataset, ranks, out, c) {
       timeoutS: ctx.timeout_s,
     });
     const t = WarmStats(run.report, c.sql);
+    if (ctx.cpu) t.cpu_ms = CpuPerExecution(ctx, dataset, ranks, out, c, run);
     fs.rmSync(path.join(out, `plume_timing_${c.name}.csv`), {force: true});
     process.stderr.write(
         `plume ${dataset.label} n=${ranks} ${c.name}: median ${t.total_ms?.toFixed(1)} ms\n`);
@@ -105,6 +106,25 @@ export function DuckdbRun(ctx, source, input, out, {expected = true, cases = nul
   return JSON.parse(fs.readFileSync(path.join(out, 'duckdb.json'), 'utf8'));
 }
 
+// CPU of all ranks per execution: the same job with --repeat 1 measures start-up and load,
+// the difference is the CPU of repeat-1 executions. Immune to other work on the machine, unlike
+// wall time; 10 ms resolution (clock ticks), so only meaningful for the heavier cases.
+function CpuPerExecution(ctx, dataset, ranks, out, c, run) {
+  const base = RunPlume({
+    plume: ctx.plume,
+    data: dataset.dir,
+    ranks,
+    sql: c.sql,
+    format: c.plume,
+    output: c.plume === 'csv' ? path.join(out, `plume_timing_${c.name}.csv`) : undefined,
+    chunk: ctx.chunk,
+    repeat: 1,
+    report: path.join(out, `plume_${c.name}.base.json`),
+    timeoutS: ctx.timeout_s
+  });
+  return Math.max(0, (run.cpu_ms - base.cpu_ms) / (ctx.repeat - 1));
+}
+
 // Plume's rows against DuckDB's for one case; a plume failure counts as a mismatch.
 async function Check(c, plume_timing, plume_file, duck_case, out) {
   const failed = plume_file?.error || plume_timing.error;
@@ -158,6 +178,7 @@ export async function RunComparison(ctx, dataset, ranks, duck_source) {
       target: c.target,
       plume: p,
       duckdb_ms: d.median_ms,
+      duckdb_cpu_ms: d.median_cpu_ms,
       duckdb_runs_ms: d.runs_ms,
       ratio,
       pass: c.target === null ? null : ratio !== null && ratio <= c.target,

@@ -18,7 +18,7 @@ export function MachineInfo(repo, duckdb_version) {
   const osr = fs.existsSync('/etc/os-release') ? fs.readFileSync('/etc/os-release', 'utf8') : '';
   return {
     date_utc: new Date().toISOString(),
-    loadavg_1m: Math.round(os.loadavg()[0] * 100) / 100,
+
     cpu_model: model,
     cpu_mhz: mhz ? Number(mhz) : null,
     nproc: Number(Try('nproc', [])) || os.cpus().length,

@@ -36,6 +36,10 @@ function Row(c) {
   row.plume_first_chunk_ms = c.plume.first_chunk_ms ?? null;
   row.duckdb_ms = c.duckdb_ms;
   row.ratio = c.ratio;
+  row.plume_cpu_ms = c.plume.cpu_ms ?? null;
+  row.duckdb_cpu_ms = c.duckdb_cpu_ms ?? null;
+  row.cpu_ratio =
+      row.plume_cpu_ms !== null && row.duckdb_cpu_ms ? row.plume_cpu_ms / row.duckdb_cpu_ms : null;
   row.target = c.target;
   row.pass = Pass(c);
   row.rows = c.check.duckdb_rows;
@@ -49,18 +53,23 @@ export function CompareRows(comparison) {
   return comparison.cases.map(Row);
 }
 
-export function PrintTable(comparison, out = process.stdout) {
-  const rows = CompareRows(comparison);
-  const head = [
-    'case', 'plume ms', 'DuckDB ms', 'ratio', 'target', 'pass', 'rows', 'same rows', 'same text',
-    'same names'
+const Ratio = (v) => (v === null || v === undefined ? '-' : `${v.toFixed(2)}x`);
+
+function Cells(r) {
+  return [
+    r.case, Ms(r.plume_ms), Ms(r.duckdb_ms), r.ratio === null ? 'failed' : Ratio(r.ratio),
+    r.target === null ? '-' : `<= ${r.target}x`, r.pass || '-', Ms(r.plume_cpu_ms),
+    Ms(r.duckdb_cpu_ms), Ratio(r.cpu_ratio), String(r.rows ?? '-'), r.same_rows, r.same_text,
+    r.same_names
   ];
-  const body = rows.map(
-      (r) =>
-          [r.case, Ms(r.plume_ms), Ms(r.duckdb_ms),
-           r.ratio === null ? 'failed' : r.ratio.toFixed(2) + 'x',
-           r.target === null ? '-' : `<= ${r.target}x`, r.pass || '-', String(r.rows ?? '-'),
-           r.same_rows, r.same_text, r.same_names]);
+}
+
+export function PrintTable(comparison, out = process.stdout) {
+  const head = [
+    'case', 'plume ms', 'DuckDB ms', 'ratio', 'target', 'pass', 'plume CPU ms', 'DuckDB CPU ms',
+    'CPU ratio', 'rows', 'same rows', 'same text', 'same names'
+  ];
+  const body = CompareRows(comparison).map(Cells);
   const w = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
   const line = (cells) =>
       cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('  ');

@@ -15,8 +15,17 @@ export const kMpiEnv = {
   OMPI_MCA_oob_tcp_if_include: 'lo',
 };
 
+// CPU time (user + system, ms) of this process's waited-for children: mpirun and its ranks.
+// /proc/self/stat fields 16 and 17 (cutime, cstime), in clock ticks of 10 ms.
+export function ChildrenCpuMs() {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) * 10;
+}
+
 // opts: {plume, data, ranks, sql, format, output, chunk, repeat, concurrency, maxRunning,
-//        report, timeoutS}. Returns {report, wall_ms}; throws with plume's stderr on failure.
+//        report, timeoutS}. Returns {report, wall_ms, cpu_ms (all ranks)}; throws with plume's
+// stderr on failure.
 export function RunPlume(opts) {
   const args = [
     '--allow-run-as-root', '--oversubscribe', '-n', String(opts.ranks), '--timeout',
@@ -31,6 +40,7 @@ export function RunPlume(opts) {
   if (opts.maxRunning) args.push('--max-running', String(opts.maxRunning));
   fs.rmSync(opts.report, {force: true});
   const t0 = Date.now();
+  const cpu0 = ChildrenCpuMs();
   const r = spawnSync('mpirun', args, {
     env: {...process.env, ...kMpiEnv},
     encoding: 'utf8',
@@ -38,6 +48,7 @@ export function RunPlume(opts) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const wall_ms = Date.now() - t0;
+  const cpu_ms = ChildrenCpuMs() - cpu0;
   const cmd = `mpirun ${args.map((a) => (/[\s;'"*]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`;
   if (r.error) throw new Error(`${cmd}: ${r.error.message}`);
   if (r.status !== 0 || !fs.existsSync(opts.report)) {
@@ -45,7 +56,7 @@ export function RunPlume(opts) {
         `${cmd}\nexit ${r.status}${r.signal ? ` (${r.signal})` : ''}\n` +
         `${(r.stderr || '').slice(-3000)}${(r.stdout || '').slice(-1000)}`);
   }
-  return {report: JSON.parse(fs.readFileSync(opts.report, 'utf8')), wall_ms, cmd};
+  return {report: JSON.parse(fs.readFileSync(opts.report, 'utf8')), wall_ms, cpu_ms, cmd};
 }
 
 // The executions of one statement in a report, in the order they ran.

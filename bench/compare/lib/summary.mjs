@@ -34,13 +34,18 @@ export function WriteSummary(res) {
     parts.push(
         `Measured ${j.date_utc} on ${j.cpu_model}, ${j.nproc} cores, ${j.memory_gib} GiB, ` +
         `${j.os}, ${j.gxx}, ${j.mpirun}, node ${j.node}, DuckDB ${j.duckdb}, ` +
-        `commit ${j.git_commit}${j.git_dirty ? ' (with local changes)' : ''}.\n`);
+        `commit ${j.git_commit}${j.git_dirty ? ' (with local changes)' : ''}` +
+        (j.loadavg_1m?.before !== undefined ?
+             `; 1-minute load average ${j.loadavg_1m.before.toFixed(1)} before and ` +
+                 `${j.loadavg_1m.after.toFixed(1)} after the comparison.\n` :
+             '.\n'));
   }
   parts.push(Table('plume vs DuckDB', path.join(res, 'compare.csv'), [
     ['case', 'case'], ['plume_ms', 'plume ms', F1], ['duckdb_ms', 'DuckDB ms', F1],
     ['ratio', 'plume/DuckDB', F2x], ['target', 'target', (v) => `<= ${v}x`], ['pass', 'met'],
-    ['rows', 'rows', Int], ['same_rows', 'same rows'], ['same_names', 'same column names'],
-    ['plume_first_chunk_ms', 'plume first chunk ms', F1]
+    ['plume_cpu_ms', 'plume CPU ms', F1], ['duckdb_cpu_ms', 'DuckDB CPU ms', F1],
+    ['cpu_ratio', 'CPU ratio', F2x], ['rows', 'rows', Int], ['same_rows', 'same rows'],
+    ['same_names', 'same column names'], ['plume_first_chunk_ms', 'plume first chunk ms', F1]
   ]));
   parts.push(Table('Chunk size', path.join(res, 'chunk.csv'), [
     ['chunk', 'rows per chunk'], ['first_chunk_ms', 'first chunk ms', F1],
