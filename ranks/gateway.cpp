@@ -72,6 +72,7 @@ std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
 }
 
 void Gateway::Admit() {
+  if (queue_.empty()) return;
   int running = 0;
   for (const auto& [id, req] : requests_) {
     if (req->info.state == RequestState::kRunning) ++running;
@@ -163,11 +164,9 @@ bool Gateway::Step() {
     HandleStatus(m->source, DecodeStatus(m->bytes));
   }
   const std::size_t max_frames = 4 * layout_.leaders.size();
-  for (std::size_t i = 0; i < max_frames; ++i) {
-    std::optional<Message> m = TryReceive(comms_.upper, Tag::kData);
-    if (!m) break;
+  for (std::size_t i = 0; i < max_frames && TryReceive(comms_.upper, Tag::kData, &frame_); ++i) {
     worked = true;
-    HandleFrame(m->source, std::move(m->bytes));
+    HandleFrame(frame_.source, frame_.bytes);
   }
   Admit();
   CheckDeadlines();
@@ -224,6 +223,8 @@ void Gateway::Notify() {
 
 void Gateway::Expire() {
   const double now = Now();
+  if (now < next_expire_s_) return;  // a scan per 100 ms is plenty for a TTL in seconds
+  next_expire_s_ = now + 0.1;
   for (auto it = requests_.begin(); it != requests_.end();) {
     const Request& req = *it->second;
     bool old = req.finished() && req.ended && req.drained_s >= 0 &&

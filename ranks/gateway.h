@@ -19,6 +19,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "io/manifest.h"
@@ -70,7 +71,7 @@ class Gateway : public frontend::Backend {
   void Admit();
   void Start(Request& req);
   void HandleStatus(int leader, const StatusMsg& status);
-  void HandleFrame(int leader, std::string frame);
+  void HandleFrame(int leader, std::string_view frame);
   void StreamProgress(Request& req, std::size_t leader);
   void Deliver(Request& req);
   void Emit(Request& req, engine::Batch chunk);
@@ -93,6 +94,8 @@ class Gateway : public frontend::Backend {
   std::deque<std::uint64_t> queue_;
   std::deque<std::uint64_t> notify_;  // requests with sink calls (Begin/End) due in Poll
   bool shut_down_ = false;
+  double next_expire_s_ = 0;
+  Message frame_;  // receive buffer for frames, reused
 };
 
 }  // namespace plume::ranks

@@ -46,7 +46,7 @@ void Gateway::HandleStatus(int source, const StatusMsg& st) {
   }
 }
 
-void Gateway::HandleFrame(int source, std::string frame) {
+void Gateway::HandleFrame(int source, std::string_view frame) {
   const FrameHeader header = PeekFrame(frame);
   Request* req = Find(header.request);
   const std::size_t leader = static_cast<std::size_t>(source - 1);
@@ -60,8 +60,7 @@ void Gateway::HandleFrame(int source, std::string frame) {
       if (!rank.done) rank.rows_sent += header.rows;
     }
     try {
-      std::string_view body(frame);
-      req->merge->Add(leader, engine::DecodeBatch(body.substr(sizeof(FrameHeader))));
+      req->merge->Add(leader, engine::DecodeBatch(frame.substr(sizeof(FrameHeader))));
       Deliver(*req);
     } catch (const std::exception& e) {
       Finish(*req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));

@@ -44,14 +44,19 @@ void Outbox::Drain() {
   pending_.clear();
 }
 
-std::optional<Message> TryReceive(const boost::mpi::communicator& comm, Tag tag) {
+bool TryReceive(const boost::mpi::communicator& comm, Tag tag, Message* msg) {
   auto st = comm.iprobe(boost::mpi::any_source, TagValue(tag));
-  if (!st) return std::nullopt;
-  Message msg;
-  msg.source = st->source();
+  if (!st) return false;
+  msg->source = st->source();
   auto count = st->count<char>();
-  msg.bytes.resize(count ? *count : 0);
-  comm.recv(msg.source, TagValue(tag), msg.bytes.data(), static_cast<int>(msg.bytes.size()));
+  msg->bytes.resize(count ? *count : 0);
+  comm.recv(msg->source, TagValue(tag), msg->bytes.data(), static_cast<int>(msg->bytes.size()));
+  return true;
+}
+
+std::optional<Message> TryReceive(const boost::mpi::communicator& comm, Tag tag) {
+  Message msg;
+  if (!TryReceive(comm, tag, &msg)) return std::nullopt;
   return msg;
 }
 

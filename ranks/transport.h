@@ -51,6 +51,8 @@ struct Message {
 // If a message with `tag` from any source is waiting on `comm`, receives it (the receive
 // cannot block: the message was probed). Otherwise returns nullopt.
 std::optional<Message> TryReceive(const boost::mpi::communicator& comm, Tag tag);
+// The same into *msg, reusing its buffer (no allocation or zero-fill once it is large enough).
+bool TryReceive(const boost::mpi::communicator& comm, Tag tag, Message* msg);
 
 // Idle waiting without burning a core: after work, the next idle calls spin (poll again at
 // once) for kSpin, then sleep with an exponential backoff from kMinSleep to kMaxSleep; after
