@@ -38,7 +38,8 @@ int Serve(boost::mpi::communicator& world, const plume::frontend::CliOptions& cl
 }  // namespace
 
 int main(int argc, char** argv) {
-  boost::mpi::environment env(argc, argv, boost::mpi::threading::single);
+  // funneled: rank 0's front end reads stdin on a second thread that never calls MPI.
+  boost::mpi::environment env(argc, argv, boost::mpi::threading::funneled);
   boost::mpi::communicator world;
   const bool gateway = world.rank() == 0;
   std::string error;
