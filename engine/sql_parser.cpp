@@ -93,10 +93,15 @@ class Parser {
     ++i_;
   }
 
+  // An identifier as DuckDB names it in a result column: as written, without its quotes.
+  static std::string Spelling(const Token& t) {
+    return t.kind == TokenKind::kQuotedIdent ? t.text : std::string(t.raw);
+  }
+
   ColumnAst Column() {
     const Token& t = Peek();
     if (!IsName(t)) Fail("expected a column name, found " + Describe(t));
-    ColumnAst c{Lower(t.text), std::string(t.raw), t.pos};
+    ColumnAst c{Lower(t.text), Spelling(t), t.pos};
     ++i_;
     if (Peek().Is(".")) {
       if (c.name != kTableName) {
@@ -106,7 +111,8 @@ class Parser {
       const Token& n = Peek();
       if (!IsName(n)) Fail("expected a column name after '.', found " + Describe(n));
       c.name = Lower(n.text);
-      c.written += std::string(".") + std::string(n.raw);
+      c.written += '.';
+      c.written += Spelling(n);
       ++i_;
     }
     return c;

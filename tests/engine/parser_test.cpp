@@ -59,6 +59,11 @@ TEST(Parser, AggregateNamesFollowDuckDb) {
                                 {"min(utc)", Type::kTimestamp},
                                 {"max(site_name)", Type::kString},
                                 {"count(measurements.aqi)", Type::kInt64}}));
+  EXPECT_EQ(Output("SELECT min(\"Concentration\"), sum(\"measurements\".\"aqi\"), count(\"AQI\") "
+                   "FROM measurements"),
+            (std::vector<Named>{{"min(Concentration)", Type::kFloat64},
+                                {"sum(measurements.aqi)", Type::kInt64},
+                                {"count(AQI)", Type::kInt64}}));
 }
 
 TEST(Parser, ColumnsAndAliases) {
