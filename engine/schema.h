@@ -21,8 +21,19 @@ struct ColumnSpec {
 
 // Indices into kSchema, for code that builds or reads tables by position.
 enum class Col : int {
-  kLatitude, kLongitude, kUtc, kParameter, kConcentration, kUnit, kRawConcentration,
-  kAqi, kCategory, kSiteName, kAgency, kAqsId, kFullAqsId
+  kLatitude,
+  kLongitude,
+  kUtc,
+  kParameter,
+  kConcentration,
+  kUnit,
+  kRawConcentration,
+  kAqi,
+  kCategory,
+  kSiteName,
+  kAgency,
+  kAqsId,
+  kFullAqsId
 };
 
 inline constexpr std::array<ColumnSpec, 13> kSchema{{

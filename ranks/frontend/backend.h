@@ -26,7 +26,7 @@ inline bool IsFinished(RequestState s) {
 }
 
 struct RankProgress {
-  int rank = 0;               // world rank
+  int rank = 0;  // world rank
   std::uint64_t rows_sent = 0;
   std::uint64_t rows_total = 0;
   bool done = false;
@@ -42,7 +42,7 @@ struct RequestInfo {
   std::uint64_t rows_total = 0;  // valid when rows_total_known
   bool rows_total_known = false;
   std::uint64_t chunks_delivered = 0;
-  std::uint64_t chunks_total = 0;  // valid when rows_total_known
+  std::uint64_t chunks_total = 0;    // valid when rows_total_known
   std::uint64_t bytes_received = 0;  // encoded batch bytes that reached the gateway
   // Seconds on a steady clock shared by all RequestInfos of one run; < 0 means "not yet".
   double submitted_s = -1, started_s = -1, first_chunk_s = -1, finished_s = -1;
