@@ -6,6 +6,7 @@
 //   rows/s, MB/s over "all rows" (MB of encoded batches received by the gateway)
 //   cancel       Cancel() until every rank confirmed it stopped (DrainedAt)
 //   RSS          gateway VmHWM during SELECT * above its idle VmRSS
+//   CPU time     per statement, all ranks and each rank (same-host only: /proc/PID/schedstat)
 //   idle CPU     CPU% of every rank over --idle seconds with nothing to do (same-host only)
 #include <unistd.h>
 
@@ -17,6 +18,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <numeric>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -68,24 +70,18 @@ long StatusKb(const char* key) {
   return -1;
 }
 
-// utime + stime of a process, in clock ticks.
-long CpuTicks(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream fields(text.substr(text.rfind(')') + 2));
-  std::string f;
-  long utime = 0, stime = 0;
-  for (int i = 3; i <= 15 && fields >> f; ++i) {
-    if (i == 14) utime = std::stol(f);
-    if (i == 15) stime = std::stol(f);
-  }
-  return utime + stime;
+// CPU time of a process so far, in seconds (/proc/PID/schedstat: nanoseconds on a CPU).
+double CpuSeconds(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/schedstat");
+  double ns = 0;
+  in >> ns;
+  return ns * 1e-9;
 }
 
-long TotalTicks(const std::vector<int>& pids) {
-  long sum = 0;
-  for (int pid : pids) sum += CpuTicks(pid);
-  return sum;
+std::vector<double> CpuSeconds(const std::vector<int>& pids) {
+  std::vector<double> cpu;
+  for (int pid : pids) cpu.push_back(CpuSeconds(pid));
+  return cpu;
 }
 
 double Median(std::vector<double> v) {
@@ -113,15 +109,14 @@ double CancelOnce(plume::ranks::Gateway& gw, const Args& args) {
 }
 
 void IdleCpu(plume::ranks::Gateway& gw, const std::vector<int>& pids, double seconds) {
-  std::vector<long> before;
-  for (int pid : pids) before.push_back(CpuTicks(pid));
+  const std::vector<double> before = CpuSeconds(pids);
   const double start = gw.Now();
   while (gw.Now() - start < seconds) gw.Poll(0.05);
-  const double hz = static_cast<double>(sysconf(_SC_CLK_TCK));
+  const std::vector<double> after = CpuSeconds(pids);
   std::printf("%-28s", "idle CPU % per rank");
   double sum = 0;
   for (std::size_t r = 0; r < pids.size(); ++r) {
-    double pct = 100.0 * (CpuTicks(pids[r]) - before[r]) / hz / seconds;
+    double pct = 100.0 * (after[r] - before[r]) / seconds;
     sum += pct;
     std::printf(" %.1f", pct);
   }
@@ -140,7 +135,7 @@ void Drive(plume::ranks::Runtime& runtime, const Args& args, double ready_s,
   std::vector<double> first, all, rows_s, mb_s, cancel;
   RunOnce(gw, args, args.sql);  // warm-up
   RequestInfo last;
-  const long ticks_before = TotalTicks(pids);
+  const std::vector<double> cpu_before = CpuSeconds(pids);
   for (int i = 0; i < args.runs; ++i) {
     last = RunOnce(gw, args, args.sql);
     const double span = last.finished_s - last.started_s;
@@ -149,8 +144,11 @@ void Drive(plume::ranks::Runtime& runtime, const Args& args, double ready_s,
     rows_s.push_back(last.rows_delivered / span);
     mb_s.push_back(last.bytes_received / span / 1e6);
   }
-  const double cpu_ms = (TotalTicks(pids) - ticks_before) * 1e3 /
-                        static_cast<double>(sysconf(_SC_CLK_TCK)) / args.runs;
+  const std::vector<double> cpu_after = CpuSeconds(pids);
+  std::vector<double> cpu_ms;
+  for (std::size_t r = 0; r < pids.size(); ++r) {
+    cpu_ms.push_back((cpu_after[r] - cpu_before[r]) * 1e3 / args.runs);
+  }
   for (int i = 0; i < args.runs; ++i) cancel.push_back(CancelOnce(gw, args));
   std::printf("statement: %s (%llu rows, %s)\n", args.sql.c_str(),
               static_cast<unsigned long long>(last.rows_delivered),
@@ -159,7 +157,10 @@ void Drive(plume::ranks::Runtime& runtime, const Args& args, double ready_s,
               args.runs);
   std::printf("%-28s %.2f ms\n", "all rows at gateway", Median(all) * 1e3);
   std::printf("%-28s %.2f M rows/s, %.0f MB/s\n", "throughput", Median(rows_s) / 1e6, Median(mb_s));
-  std::printf("%-28s %.1f ms per statement (all ranks; mean, 10 ms ticks)\n", "CPU time", cpu_ms);
+  std::printf("%-28s %.1f ms per statement (all ranks; mean); per rank", "CPU time",
+              std::accumulate(cpu_ms.begin(), cpu_ms.end(), 0.0));
+  for (double ms : cpu_ms) std::printf(" %.1f", ms);
+  std::printf("\n");
   std::printf("%-28s %.2f ms (median of %d)\n", "cancel until all ranks idle", Median(cancel) * 1e3,
               args.runs);
   const long idle_kb = StatusKb("VmRSS:");
