@@ -96,8 +96,9 @@ void Gateway::Start(Request& req) {
   notify_.push_back(req.info.id);
   try {
     req.merge = std::make_unique<MergeStage>(*req.plan, leaders, true);
-    req.chunker = std::make_unique<Chunker>(req.options.chunk_rows);
-    ControlMsg start{ControlKind::kStart, req.info.id, req.plan->Serialize(), options_.batch_rows,
+    const bool plain = !req.plan->aggregate() && !req.plan->ordered();
+    req.chunker = std::make_unique<Chunker>(req.options.chunk_rows, plain);
+    ControlMsg start{ControlKind::kStart, req.info.id, req.plan->Serialize(), BatchRows(req),
                      options_.window};
     const std::string bytes = EncodeControl(start);
     for (std::size_t j = 0; j < leaders; ++j)
@@ -110,6 +111,13 @@ void Gateway::Start(Request& req) {
     SetTotals(req, 0);
     Finish(req, RequestState::kCompleted, "");
   }
+}
+
+std::uint32_t Gateway::BatchRows(const Request& req) const {
+  const std::uint64_t batch = options_.batch_rows, chunk = req.options.chunk_rows;
+  const bool plain = !req.plan->aggregate() && !req.plan->ordered();
+  return plain && 2 * chunk >= batch && chunk <= 2 * batch ? static_cast<std::uint32_t>(chunk)
+                                                           : options_.batch_rows;
 }
 
 void Gateway::SetTotals(Request& req, std::uint64_t rows) {

@@ -31,11 +31,14 @@
 namespace plume::ranks {
 
 struct GatewayOptions {
-  int max_running = 4;              // statements running at once (admission)
-  int queue_limit = 64;             // statements waiting beyond that; more are refused
-  double ttl_s = 60;                // finished requests stay listed this long
-  std::uint32_t batch_rows = 8192;  // rows per batch a data rank produces
-  std::uint32_t window = 4;         // unacknowledged batches per sender and request
+  int max_running = 4;   // statements running at once (admission)
+  int queue_limit = 64;  // statements waiting beyond that; more are refused
+  double ttl_s = 60;     // finished requests stay listed this long
+  // Rows per batch a data rank produces. For a plain (unordered, non-aggregate) statement whose
+  // chunk_rows is within [batch_rows / 2, 2 x batch_rows] the batches are chunk_rows rows, so
+  // most batches become a chunk without being cut and copied again at the gateway.
+  std::uint32_t batch_rows = 1024;
+  std::uint32_t window = 16;  // unacknowledged batches per sender and request
 };
 
 class Gateway : public frontend::Backend {
@@ -75,6 +78,7 @@ class Gateway : public frontend::Backend {
   void StreamProgress(Request& req, std::size_t leader);
   void Deliver(Request& req);
   void Emit(Request& req, engine::Batch chunk);
+  std::uint32_t BatchRows(const Request& req) const;
   void SetTotals(Request& req, std::uint64_t rows);
   void Finish(Request& req, frontend::RequestState state, const std::string& error);
   void CheckDrained(Request& req);

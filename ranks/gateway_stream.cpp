@@ -100,6 +100,9 @@ void Gateway::Deliver(Request& req) {
   };
   engine::Batch batch;
   engine::Batch chunk;
+  // A plain stream's batches are popped whole (the Chunker passes chunk-sized ones through
+  // uncopied); an ordered merge is popped only as far as the pending chunk needs.
+  const bool whole = req.chunker->reorders();
   // An ordered merge may need a batch that is already queued once it popped what it had.
   for (bool progress = true; progress && !req.finished();) {
     progress = false;
@@ -108,7 +111,8 @@ void Gateway::Deliver(Request& req) {
       progress = true;
     });
     while (!req.finished() && left() > 0 &&
-           req.merge->Pop(std::min<std::uint64_t>(req.chunker->Room(), left()), &batch)) {
+           req.merge->Pop(std::min<std::uint64_t>(whole ? left() : req.chunker->Room(), left()),
+                          &batch)) {
       progress = true;
       req.chunker->Add(std::move(batch));
       while (!req.finished() && req.chunker->Take(false, &chunk)) Emit(req, std::move(chunk));

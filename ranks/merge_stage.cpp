@@ -100,7 +100,7 @@ void AppendRows(const engine::Batch& src, std::size_t begin, std::size_t count,
 void Chunker::Add(engine::Batch batch) {
   std::size_t at = 0;
   while (at < batch.rows) {
-    if (pending_.rows == 0 && at == 0 && batch.rows == chunk_rows_) {
+    if ((pending_.rows == 0 || reorder_) && at == 0 && batch.rows == chunk_rows_) {
       full_.push_back(std::move(batch));
       return;
     }

@@ -54,9 +54,14 @@ class MergeStage {
 void AppendRows(const engine::Batch& src, std::size_t begin, std::size_t count, engine::Batch* dst);
 
 // Cuts a stream of batches into chunks of exactly chunk_rows rows (the last may be shorter).
+// With `reorder` (only for streams whose row order does not matter: no ORDER BY), a batch of
+// exactly chunk_rows rows becomes the next full chunk as it is (moved, not copied) even while a
+// partial chunk is pending; otherwise rows leave in the order they were added.
 class Chunker {
  public:
-  explicit Chunker(std::size_t chunk_rows) : chunk_rows_(chunk_rows == 0 ? 1 : chunk_rows) {}
+  explicit Chunker(std::size_t chunk_rows, bool reorder = false)
+      : chunk_rows_(chunk_rows == 0 ? 1 : chunk_rows), reorder_(reorder) {}
+  bool reorders() const { return reorder_; }
   // Rows the pending chunk still needs to be full.
   std::size_t Room() const { return chunk_rows_ - pending_.rows; }
   // Rows added but not taken yet.
@@ -67,6 +72,7 @@ class Chunker {
 
  private:
   std::size_t chunk_rows_;
+  bool reorder_;
   engine::Batch pending_;
   std::deque<engine::Batch> full_;
 };

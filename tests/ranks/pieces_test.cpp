@@ -1,6 +1,8 @@
 // Single-process tests of the runtime's pieces that need no MPI: the layout, the wire messages
 // and the chunker.
 #include <gtest/gtest.h>
+#include <algorithm>
+#include <numeric>
 
 #include <stdexcept>
 
@@ -126,6 +128,44 @@ TEST(Chunker, ExactChunksAcrossBatchBoundaries) {
   }
   EXPECT_EQ(sizes, (std::vector<std::size_t>{7, 7, 7, 7, 7, 7, 1}));
   EXPECT_EQ(expect, 43);
+}
+
+// A plain stream's Chunker hands a chunk-sized batch on as it is (no copy) while a partial chunk
+// is pending; every row still leaves exactly once and every chunk but the last is full.
+TEST(Chunker, ReorderPassesChunkSizedBatchesThrough) {
+  Chunker chunker(7, true);
+  ASSERT_TRUE(chunker.reorders());
+  std::int64_t next = 0;
+  std::vector<const std::int64_t*> whole;  // data of the batches that must not be copied
+  for (std::size_t n : {3u, 7u, 5u, 7u, 1u}) {
+    engine::Batch b = Numbers(next, n);
+    if (n == 7) whole.push_back(b.columns[0].ints.data());
+    chunker.Add(std::move(b));
+    next += static_cast<std::int64_t>(n);
+  }
+  std::vector<std::size_t> sizes;
+  std::vector<std::int64_t> seen;
+  std::vector<const std::int64_t*> data;
+  engine::Batch chunk;
+  for (bool flush : {false, true}) {
+    while (chunker.Take(flush, &chunk)) {
+      sizes.push_back(chunk.rows);
+      data.push_back(chunk.columns[0].ints.data());
+      for (std::size_t r = 0; r < chunk.rows; ++r) {
+        const std::int64_t v = chunk.columns[0].ints[r];
+        seen.push_back(v);
+        EXPECT_EQ(chunk.columns[1].StringAt(r).substr(1), std::to_string(v));
+        EXPECT_EQ(chunk.columns[1].IsNull(r), v % 3 == 0) << v;
+      }
+    }
+  }
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{7, 7, 7, 2}));
+  EXPECT_EQ(data[0], whole[0]);
+  EXPECT_EQ(data[2], whole[1]);
+  std::sort(seen.begin(), seen.end());
+  std::vector<std::int64_t> all(static_cast<std::size_t>(next));
+  std::iota(all.begin(), all.end(), 0);
+  EXPECT_EQ(seen, all);
 }
 
 }  // namespace
