@@ -60,7 +60,7 @@ std::optional<Message> TryReceive(const boost::mpi::communicator& comm, Tag tag)
   return msg;
 }
 
-void IdleBackoff::Idle(std::chrono::microseconds cap) {
+void IdleBackoff::Idle(std::chrono::microseconds cap, bool waiting) {
   auto now = std::chrono::steady_clock::now();
   if (!idle_) {
     idle_ = true;
@@ -70,7 +70,10 @@ void IdleBackoff::Idle(std::chrono::microseconds cap) {
   const auto idle = now - idle_since_;
   if (idle < kSpin) return;
   std::this_thread::sleep_for(std::min(sleep_, cap));
-  sleep_ = std::min(sleep_ * 2, idle < kLongIdle ? kMaxSleep : kMaxSleepLongIdle);
+  const std::chrono::microseconds most = idle < kRecentIdle && !waiting ? kMaxSleepRecent
+                                         : idle < kLongIdle             ? kMaxSleep
+                                                                        : kMaxSleepLongIdle;
+  sleep_ = std::min(sleep_ * 2, most);
 }
 
 }  // namespace plume::ranks

@@ -55,22 +55,29 @@ std::optional<Message> TryReceive(const boost::mpi::communicator& comm, Tag tag)
 bool TryReceive(const boost::mpi::communicator& comm, Tag tag, Message* msg);
 
 // Idle waiting without burning a core: after work, the next idle calls spin (poll again at
-// once) for kSpin, then sleep with an exponential backoff from kMinSleep to kMaxSleep; after
-// kLongIdle without work the cap becomes kMaxSleepLongIdle: a rank waiting for the next
-// statement wakes 500 times a second (measured here: a bare 500 us sleep loop costs 2.8% of a
-// core, 1 ms 1.4%; each wake also probes MPI), for at most 1.5 ms more latency per hop on the
-// first message after a pause of a second or more.
+// once) for kSpin, then sleep with an exponential backoff from kMinSleep to kMaxSleepRecent
+// while the last work is less than kRecentIdle ago (a statement is running or just ended: the
+// next message, e.g. the next statement's start, is expected soon and each hop of the rank tree
+// adds this wake-up latency), then to kMaxSleep; after kLongIdle without work the cap becomes
+// kMaxSleepLongIdle: a rank waiting for the next statement wakes 500 times a second (measured
+// here: a bare 500 us sleep loop costs 2.8% of a core, 1 ms 1.4%; each wake also probes MPI),
+// for at most 1.5 ms more latency per hop on the first message after a pause of a second or
+// more. Sleeping (not spinning) matters on an oversubscribed host: a spinning rank takes a core
+// from the ranks that have work.
 class IdleBackoff {
  public:
   static constexpr std::chrono::microseconds kSpin{60};
   static constexpr std::chrono::microseconds kMinSleep{20};
+  static constexpr std::chrono::milliseconds kRecentIdle{50};
+  static constexpr std::chrono::microseconds kMaxSleepRecent{100};
   static constexpr std::chrono::microseconds kMaxSleep{500};
   static constexpr std::chrono::milliseconds kLongIdle{1000};
   static constexpr std::chrono::microseconds kMaxSleepLongIdle{2000};
 
   void Worked() { idle_ = false; }
-  // Called when a poll step found nothing to do. Sleeps at most `cap`.
-  void Idle(std::chrono::microseconds cap = kMaxSleepLongIdle);
+  // Called when a poll step found nothing to do. Sleeps at most `cap`. `waiting`: the caller
+  // has work that waits for others (credits), so kMaxSleepRecent does not apply.
+  void Idle(std::chrono::microseconds cap = kMaxSleepLongIdle, bool waiting = false);
 
  private:
   bool idle_ = false;

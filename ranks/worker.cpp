@@ -100,7 +100,7 @@ class RoleLoop {
       if (worked) {
         backoff.Worked();
       } else {
-        backoff.Idle();
+        backoff.Idle(IdleBackoff::kMaxSleepLongIdle, data_->Busy() || (relay_ && relay_->Busy()));
       }
     }
   }
