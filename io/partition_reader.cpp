@@ -83,9 +83,37 @@ void ReadColumn(hid_t file, const engine::ColumnSpec& spec, std::uint64_t rows, 
   ReadZoneMaps(group.get(), rows, col, context);
 }
 
-}  // namespace
+// The file's identity (partition number, rows, utc range, source) against its manifest entry.
+void CheckIdentity(hid_t root, const Manifest& manifest, const PartitionInfo& entry,
+                   const std::string& context) {
+  auto differ = [&](const char* what, const std::string& in_file, const std::string& listed) {
+    Bad(context, std::string("does not belong to this data set: its ") + what + " is " + in_file +
+                     " but the manifest lists " + listed + " for partition " +
+                     std::to_string(entry.index) + " (copied from another data set?)");
+  };
+  const std::int64_t index = h5::ReadIntAttr(root, format::kAttrPartition, context);
+  if (index != entry.index) {
+    differ("partition number", std::to_string(index), std::to_string(entry.index));
+  }
+  const std::int64_t rows = h5::ReadIntAttr(root, format::kAttrRows, context);
+  if (rows < 0 || static_cast<std::uint64_t>(rows) != entry.rows) {
+    differ("row count", std::to_string(rows), std::to_string(entry.rows));
+  }
+  const std::int64_t lo = h5::ReadIntAttr(root, format::kAttrUtcMin, context);
+  const std::int64_t hi = h5::ReadIntAttr(root, format::kAttrUtcMax, context);
+  if (lo != entry.utc_min || hi != entry.utc_max) {
+    differ("utc range", std::to_string(lo) + ".." + std::to_string(hi),
+           std::to_string(entry.utc_min) + ".." + std::to_string(entry.utc_max));
+  }
+  const std::string source = h5::ReadStringAttr(root, format::kAttrSource, context);
+  if (source != manifest.source) {
+    differ("source", "'" + source + "'", "'" + manifest.source + "'");
+  }
+}
 
-engine::Table LoadPartition(const std::string& path) {
+// Loads `path`; with a manifest entry, first checks that the file is that partition.
+engine::Table LoadPartitionFile(const std::string& path, const Manifest* manifest,
+                                const PartitionInfo* entry) {
   h5::SilenceErrorPrinting();
   const std::string context = "partition file '" + path + "'";
   std::error_code ec;
@@ -108,6 +136,7 @@ engine::Table LoadPartition(const std::string& path) {
     Bad(context, "has schema version " + std::to_string(version) + ", this build reads " +
                      std::to_string(engine::kSchemaVersion));
   }
+  if (manifest != nullptr) CheckIdentity(root, *manifest, *entry, context);
   const std::int64_t rows = h5::ReadIntAttr(root, format::kAttrRows, context);
   if (rows < 0) Bad(context, "has a negative row count");
   engine::Table table = engine::MakeMeasurementsTable();
@@ -121,6 +150,17 @@ engine::Table LoadPartition(const std::string& path) {
     Bad(context, std::string("is inconsistent: ") + e.what());
   }
   return table;
+}
+
+}  // namespace
+
+engine::Table LoadPartition(const std::string& path) {
+  return LoadPartitionFile(path, nullptr, nullptr);
+}
+
+engine::Table LoadPartition(const std::string& dir, const Manifest& manifest,
+                            const PartitionInfo& entry) {
+  return LoadPartitionFile(dir + "/" + entry.file, &manifest, &entry);
 }
 
 }  // namespace plume::io

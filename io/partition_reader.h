@@ -4,6 +4,7 @@
 #include <string>
 
 #include "engine/table.h"
+#include "io/manifest.h"
 
 namespace plume::io {
 
@@ -14,5 +15,13 @@ namespace plume::io {
 // no NULL gets an empty `valid` (the "no NULLs" form). Layout: docs/DATA.md.
 // Blocking; not thread-safe (serial HDF5); called once per data rank at start.
 engine::Table LoadPartition(const std::string& path);
+
+// As above, for partition `entry` of the data set `dir` described by `manifest`, and also checks
+// that the file is that partition of that data set: its partition number, row count, utc range
+// and source must equal the manifest's. A file copied in from another data set or another
+// partition (an easy mistake when spreading partitions over hosts) would otherwise answer
+// queries with the wrong rows. Throws std::runtime_error naming the file and both values.
+engine::Table LoadPartition(const std::string& dir, const Manifest& manifest,
+                            const PartitionInfo& entry);
 
 }  // namespace plume::io

@@ -38,7 +38,7 @@ std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layo
   }
   *partition = *mine;
   try {
-    *table = io::LoadPartition(options.data_dir + "/" + mine->file);
+    *table = io::LoadPartition(options.data_dir, *manifest, *mine);
   } catch (const std::exception& e) {
     return "cannot load partition " + std::to_string(rank - 1) + ": " + e.what();
   }

@@ -1,5 +1,6 @@
 // PartitionWriter -> LoadPartition: values, NULLs, dictionaries, zone maps and attributes come
 // back; streaming appends equal one append; bad files are errors naming the file.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -14,6 +15,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using engine::Col;
+using ::testing::HasSubstr;
 
 engine::Column& At(engine::Table& t, Col c) { return t.columns[static_cast<std::size_t>(c)]; }
 
@@ -168,6 +170,38 @@ TEST_F(PartitionIoTest, MissingForeignAndTruncatedFilesAreErrorsNamingTheFile) {
   fs::create_directories(Path("dir.h5"));
   e = LoadError(Path("dir.h5"));
   EXPECT_NE(e.find("not a regular file"), std::string::npos) << e;
+}
+
+// A partition file that is not the one the manifest lists (another partition's file, or one
+// copied in from another data set) must not load: it would answer with the wrong rows.
+TEST_F(PartitionIoTest, AFileThatIsNotTheManifestsPartitionIsRejected) {
+  Write("p.h5", 100, 100);
+  Manifest manifest;
+  manifest.source = "test";
+  PartitionInfo entry = info_;
+  EXPECT_EQ(LoadPartition(dir_, manifest, entry).rows, 100u);
+
+  auto error = [&](const Manifest& m, const PartitionInfo& e) -> std::string {
+    try {
+      LoadPartition(dir_, m, e);
+    } catch (const std::runtime_error& ex) {
+      return ex.what();
+    }
+    return "no error";
+  };
+  PartitionInfo other_index = entry;
+  other_index.index = 1;
+  EXPECT_THAT(error(manifest, other_index), HasSubstr("partition number is 3"));
+  EXPECT_THAT(error(manifest, other_index), HasSubstr("p.h5"));
+  PartitionInfo other_rows = entry;
+  other_rows.rows = 99;
+  EXPECT_THAT(error(manifest, other_rows), HasSubstr("row count is 100"));
+  PartitionInfo other_range = entry;
+  other_range.utc_max += 3600;
+  EXPECT_THAT(error(manifest, other_range), HasSubstr("utc range"));
+  Manifest other_source = manifest;
+  other_source.source = "synthetic seed=1 rows=100";
+  EXPECT_THAT(error(other_source, entry), HasSubstr("source is 'test'"));
 }
 
 }  // namespace
