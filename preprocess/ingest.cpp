@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 #include <filesystem>
+#include <set>
 #include <stdexcept>
 #include <thread>
 
@@ -25,6 +26,21 @@ void CollectDirectory(const std::string& dir, std::vector<std::string>* out) {
   if (ec) throw std::runtime_error("cannot read directory '" + dir + "': " + ec.message());
 }
 
+// Overlapping inputs (a directory and a file inside it, the same path twice, a symlink to it)
+// name some files more than once; each file is read once so that every row is stored once.
+std::vector<std::string> DropRepeats(std::vector<std::string> files) {
+  std::set<std::string> seen;
+  std::vector<std::string> unique;
+  unique.reserve(files.size());
+  for (std::string& f : files) {
+    std::error_code ec;
+    fs::path key = fs::weakly_canonical(f, ec);
+    if (ec) key = fs::absolute(f).lexically_normal();
+    if (seen.insert(key.string()).second) unique.push_back(std::move(f));
+  }
+  return unique;
+}
+
 }  // namespace
 
 std::vector<std::string> CollectCsvFiles(const std::vector<std::string>& inputs) {
@@ -44,7 +60,7 @@ std::vector<std::string> CollectCsvFiles(const std::vector<std::string>& inputs)
     }
   }
   if (files.empty()) throw std::runtime_error("no *.csv file found in the inputs");
-  return files;
+  return DropRepeats(std::move(files));
 }
 
 IngestResult IngestFiles(const std::vector<std::string>& files, int threads) {

@@ -12,6 +12,8 @@ namespace plume::preprocess {
 // Expands each input (a file, or a directory searched recursively for *.csv) into a sorted list
 // of files; a file named explicitly is taken whatever its extension. Throws std::runtime_error
 // naming the path when one does not exist or cannot be read, or when no CSV file is found.
+// A file reached through several inputs (overlapping directories, a repeated path) is listed
+// once, at its first place, so no row is stored twice.
 std::vector<std::string> CollectCsvFiles(const std::vector<std::string>& inputs);
 
 struct IngestResult {

@@ -31,6 +31,19 @@ TEST(CollectCsvFiles, SearchesDirectoriesRecursivelyInSortedOrder) {
   EXPECT_EQ(CollectCsvFiles({dir.File("20200810/notes.txt")}).size(), 1u);
 }
 
+TEST(CollectCsvFiles, OverlappingInputsListEachFileOnce) {
+  TempDir dir("collect-overlap");
+  std::filesystem::create_directories(dir.File("20200810"));
+  WriteFile(dir.File("20200810/20200810-01.csv"), Line() + "\n");
+  WriteFile(dir.File("20200810/20200810-03.csv"), Line() + "\n");
+  const std::vector<std::string> files =
+      CollectCsvFiles({dir.File("20200810"), dir.File("20200810/20200810-01.csv"),
+                       dir.File("20200810/"), dir.path(), dir.File("20200810/../20200810")});
+  ASSERT_EQ(files.size(), 2u);
+  EXPECT_NE(files[0].find("20200810-01.csv"), std::string::npos);
+  EXPECT_NE(files[1].find("20200810-03.csv"), std::string::npos);
+}
+
 TEST(CollectCsvFiles, AMissingPathIsAnErrorNamingIt) {
   try {
     CollectCsvFiles({"/nonexistent/airnow"});
