@@ -9,12 +9,23 @@ shell=$1 bin=$2 data=$3
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 export PLUME_HISTFILE=/dev/null
+# Types only once the screen shows what a person would wait for (a loaded machine can take
+# seconds to start 3 ranks or to answer), never on a fixed schedule.
+wait_for() {  # wait_for TEXT: until the session output shows TEXT (30 s at most)
+  for _ in $(seq 300); do
+    tr -d '\r' <"$out" | grep -qF -- "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
 {
-  sleep 1.5
+  wait_for "plume> "
   printf 'SELECT count(*)\r'
-  sleep 0.5
+  wait_for "   ...> "
   printf 'AS n FROM measurements;\r'
-  sleep 1.5
+  wait_for "(1 row)"
+  wait_for "1 row | 1 chunk | "
+  sleep 0.3
   printf 'SELECT never_run'
   sleep 0.5
   printf '\003'  # Ctrl-C
