@@ -115,7 +115,7 @@ void BatchSession::SubmitNext() {
     }
     if (!error.empty()) {
       Complain("", error);
-      failed_ = true;
+      script_errors_.push_back({item.piece.text, item.statement, error});
     }
     return;
   }
@@ -180,7 +180,9 @@ int BatchSession::Run() {
     }
   }
   progress_.Clear();
-  bool ok = !failed_ && WriteReport((last_write_s_ - start) * 1e3);
+  // The report is written even when a script line failed: it shows what did run and why
+  // the exit code is 1.
+  bool ok = WriteReport((last_write_s_ - start) * 1e3) && script_errors_.empty();
   for (const ExecutionRecord& r : records_) ok = ok && r.status == "completed";
   return ok ? 0 : 1;
 }
@@ -189,7 +191,8 @@ bool BatchSession::WriteReport(double wall_ms) {
   if (options_.report.empty()) return true;
   std::string error;
   std::shared_ptr<OutputTarget> file = OutputTarget::Open(options_.report, &error);
-  if (file && file->Write(ReportJson(backend_.World(), records_, wall_ms), &error)) return true;
+  if (file && file->Write(ReportJson(backend_.World(), records_, wall_ms, script_errors_), &error))
+    return true;
   Complain("", error.find("Error") == 0 ? error : "Error: " + error);
   return false;
 }

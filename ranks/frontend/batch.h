@@ -1,7 +1,8 @@
 // One-shot and batch mode: runs the -c and -f statements in order (each --repeat times, with up
 // to --concurrency in flight), writes their results in statement order (later ones are held
 // until the earlier ones are written), prints errors on stderr, and writes the --report JSON.
-// A failed statement does not stop the rest. Main thread only; never throws for user errors.
+// A failed statement or setting line does not stop the rest, and the report is always written.
+// Main thread only; never throws for user errors.
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include "ranks/frontend/options.h"
 #include "ranks/frontend/progress.h"
 #include "ranks/frontend/prompt.h"
+#include "ranks/frontend/report.h"
 #include "ranks/frontend/settings.h"
 #include "ranks/frontend/statement_splitter.h"
 
@@ -60,7 +62,7 @@ class BatchSession {
   std::deque<Exec> order_;  // submitted and not yet reported, in submission order
   std::vector<ExecutionRecord> records_;
   double last_write_s_ = 0;
-  bool failed_ = false;  // a script error (not a statement) makes the exit code non-zero
+  std::vector<ScriptError> script_errors_;  // failed setting lines: the exit code is 1
 };
 
 }  // namespace plume::frontend

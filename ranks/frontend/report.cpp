@@ -75,16 +75,31 @@ std::string TotalsJson(const std::vector<ExecutionRecord>& runs, double wall_ms)
   return s + ", \"rows_per_s\": " + RowsPerSecond(rows, wall_ms) + "}";
 }
 
+std::string ScriptErrorsJson(const std::vector<ScriptError>& errors) {
+  std::string s = ",\n\"script_errors\": [";
+  for (std::size_t i = 0; i < errors.size(); ++i) {
+    s += i ? ",\n  {\"line\": " : "\n  {\"line\": ";
+    AppendJsonQuoted(s, errors[i].line);
+    s += ", \"after_statement\": " + std::to_string(errors[i].after_statement);
+    s += ", \"error\": ";
+    AppendJsonQuoted(s, errors[i].error);
+    s += "}";
+  }
+  return s + "\n]";
+}
+
 }  // namespace
 
 std::string ReportJson(const Backend::WorldInfo& world, const std::vector<ExecutionRecord>& runs,
-                       double wall_ms) {
+                       double wall_ms, const std::vector<ScriptError>& script_errors) {
   std::string s = "{\n\"world\": " + WorldJson(world) + ",\n\"statements\": [";
   for (std::size_t i = 0; i < runs.size(); ++i) {
     s += (i ? ",\n  " : "\n  ") + ExecutionJson(runs[i]);
   }
   s += runs.empty() ? "],\n" : "\n],\n";
-  return s + "\"totals\": " + TotalsJson(runs, wall_ms) + "\n}\n";
+  s += "\"totals\": " + TotalsJson(runs, wall_ms);
+  if (!script_errors.empty()) s += ScriptErrorsJson(script_errors);
+  return s + "\n}\n";
 }
 
 }  // namespace plume::frontend

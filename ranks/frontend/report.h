@@ -4,7 +4,9 @@
 //                   "status", "error", "rows", "chunks", "bytes", "bytes_received",
 //                   "first_chunk_ms", "total_ms", "rows_per_s"],
 //    "totals": {"executions", "completed", "failed", "cancelled", "rows", "chunks", "bytes",
-//               "bytes_received", "wall_ms", "rows_per_s"}}
+//               "bytes_received", "wall_ms", "rows_per_s"},
+//    "script_errors": [one object per failed setting line of a -c/-f script: "line",
+//                      "after_statement", "error"]}   (only when there is one)
 // Pure formatting; never throws.
 #pragma once
 
@@ -17,8 +19,16 @@
 
 namespace plume::frontend {
 
+// A line of a -c/-f script that is not a statement and could not be applied (\list in batch
+// mode, a bad \output or \chunk, ...). It runs nothing, but makes the exit code 1.
+struct ScriptError {
+  std::string line;         // as written in the script
+  int after_statement = 0;  // the statement before it (0: none)
+  std::string error;        // "Error: ..."
+};
+
 // wall_ms: from the first statement's start until the last one's last row was written.
 std::string ReportJson(const Backend::WorldInfo& world, const std::vector<ExecutionRecord>& runs,
-                       double wall_ms);
+                       double wall_ms, const std::vector<ScriptError>& script_errors = {});
 
 }  // namespace plume::frontend

@@ -141,6 +141,30 @@ TEST_F(BatchTest, SettingCommandsInScriptsApplyToLaterStatements) {
   EXPECT_EQ(c.err, "Error: \\list works only at the prompt\n");
 }
 
+// A setting line that fails (\list, a bad \output or \chunk) makes the exit code 1, but the
+// statements around it still run and the report is still written, naming the failed line.
+TEST_F(BatchTest, FailedSettingLineStillWritesTheReport) {
+  for (const std::string line : {"\\list", "\\output /nonexistent/dir/o.csv", "\\chunk -3"}) {
+    SCOPED_TRACE(line);
+    ASSERT_EQ(truncate(report_.path().c_str(), 0), 0);
+    options_.commands = {"SELECT a, b FROM t;\n" + line + "\nSELECT a, b FROM t;"};
+    Captured c = RunBatch(fake_, options_);
+    EXPECT_EQ(c.code, 1);
+    EXPECT_NE(c.err.find("Error: "), std::string::npos) << c.err;
+    ASSERT_NE(report_.Text(), "");
+    Json report = Report();
+    ASSERT_EQ(report["statements"].items.size(), 2u);
+    EXPECT_EQ(report["statements"][0]["status"].text, "completed");
+    EXPECT_EQ(report["statements"][1]["status"].text, "completed");
+    EXPECT_EQ(report["totals"]["executions"].number, 2);
+    const Json& errors = report["script_errors"];
+    ASSERT_EQ(errors.items.size(), 1u);
+    EXPECT_EQ(errors[0]["line"].text, line);
+    EXPECT_EQ(errors[0]["after_statement"].number, 1);
+    EXPECT_EQ(errors[0]["error"].text + "\n", c.err);
+  }
+}
+
 TEST_F(BatchTest, BadInputsAndFailedWritesGiveErrors) {
   options_.file = "/nonexistent/q.sql";
   Captured c = RunBatch(fake_, options_);
