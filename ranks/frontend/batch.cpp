@@ -92,6 +92,16 @@ bool BatchSession::Load() {
     }
     AddScript(text);
   }
+  // Opened (created or truncated) now, so that a report that cannot be written is found out
+  // before anything runs rather than after the whole run.
+  if (!options_.report.empty()) {
+    std::string error;
+    report_ = OutputTarget::Open(options_.report, &error, OutputContent::kReport);
+    if (!report_) {
+      Complain("", error);
+      return false;
+    }
+  }
   return true;
 }
 
@@ -188,12 +198,12 @@ int BatchSession::Run() {
 }
 
 bool BatchSession::WriteReport(double wall_ms) {
-  if (options_.report.empty()) return true;
+  if (!report_) return true;
   std::string error;
-  std::shared_ptr<OutputTarget> file = OutputTarget::Open(options_.report, &error);
-  if (file && file->Write(ReportJson(backend_.World(), records_, wall_ms, script_errors_), &error))
+  if (report_->Write(ReportJson(backend_.World(), records_, wall_ms, script_errors_), &error)) {
     return true;
-  Complain("", error.find("Error") == 0 ? error : "Error: " + error);
+  }
+  Complain("", error);
   return false;
 }
 

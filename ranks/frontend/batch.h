@@ -1,8 +1,9 @@
 // One-shot and batch mode: runs the -c and -f statements in order (each --repeat times, with up
 // to --concurrency in flight), writes their results in statement order (later ones are held
 // until the earlier ones are written), prints errors on stderr, and writes the --report JSON.
-// A failed statement or setting line does not stop the rest, and the report is always written.
-// Main thread only; never throws for user errors.
+// A failed statement or setting line does not stop the rest, and the report is always written
+// (its file is opened before anything runs, so a bad path fails at once). Main thread only; never
+// throws for user errors.
 #pragma once
 
 #include <cstdint>
@@ -62,6 +63,7 @@ class BatchSession {
   std::deque<Exec> order_;  // submitted and not yet reported, in submission order
   std::vector<ExecutionRecord> records_;
   double last_write_s_ = 0;
+  std::shared_ptr<OutputTarget> report_;    // --report, opened by Load; null without one
   std::vector<ScriptError> script_errors_;  // failed setting lines: the exit code is 1
 };
 

@@ -26,18 +26,21 @@ bool WriteAll(int fd, std::string_view data, int* err) {
 
 }  // namespace
 
-std::shared_ptr<OutputTarget> OutputTarget::Open(const std::string& path, std::string* error) {
-  if (path == "-") return std::make_shared<OutputTarget>(1, "stdout", false);
+std::shared_ptr<OutputTarget> OutputTarget::Open(const std::string& path, std::string* error,
+                                                 OutputContent content) {
+  if (path == "-") return std::make_shared<OutputTarget>(1, "stdout", false, content);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
-    *error = "Error: cannot open output file " + path + ": " + std::strerror(errno);
+    *error = (content == OutputContent::kReport ? "Error: cannot write the report to "
+                                                : "Error: cannot open output file ") +
+             path + ": " + std::strerror(errno);
     return nullptr;
   }
-  return std::make_shared<OutputTarget>(fd, path, true);
+  return std::make_shared<OutputTarget>(fd, path, true, content);
 }
 
-OutputTarget::OutputTarget(int fd, std::string name, bool owned)
-    : fd_(fd), name_(std::move(name)), owned_(owned) {}
+OutputTarget::OutputTarget(int fd, std::string name, bool owned, OutputContent content)
+    : fd_(fd), name_(std::move(name)), owned_(owned), content_(content) {}
 
 OutputTarget::~OutputTarget() {
   if (owned_) ::close(fd_);

@@ -2,7 +2,8 @@
 // (OutputSlot), which writes straight through while it is "live" and otherwise holds its text
 // (in memory up to 1 MiB, then in an unnamed temporary file) so that statements running at the
 // same time never interleave their rows. Writes use write(2) and report failures (EPIPE,
-// ENOSPC, ...) as "Error: writing results to X failed: ..."; nothing here throws.
+// ENOSPC, ...) as "Error: writing results to X failed: ..." (or "the report", see
+// OutputContent); nothing here throws.
 // Single-threaded: used from the gateway's main thread only.
 #pragma once
 
@@ -14,13 +15,21 @@
 
 namespace plume::frontend {
 
+// What a target receives; it names the target in error messages.
+enum class OutputContent {
+  kResults,  // "Error: cannot open output file X: ...", "Error: writing results to X failed: ..."
+  kReport,   // "Error: cannot write the report to X: ..."
+};
+
 class OutputTarget {
  public:
   // "-" is stdout (not closed here); any other path is created or truncated. Returns nullptr
   // and sets *error when the file cannot be opened.
-  static std::shared_ptr<OutputTarget> Open(const std::string& path, std::string* error);
-  // A target on an open descriptor that this object does not own (tests, stdout).
-  OutputTarget(int fd, std::string name, bool owned);
+  static std::shared_ptr<OutputTarget> Open(const std::string& path, std::string* error,
+                                            OutputContent content = OutputContent::kResults);
+  // A target on an open descriptor; `owned`: closed by the destructor.
+  OutputTarget(int fd, std::string name, bool owned,
+               OutputContent content = OutputContent::kResults);
   ~OutputTarget();
   OutputTarget(const OutputTarget&) = delete;
   OutputTarget& operator=(const OutputTarget&) = delete;
@@ -34,6 +43,7 @@ class OutputTarget {
   int fd_;
   std::string name_;
   bool owned_;
+  OutputContent content_;
 };
 
 class OutputSlot {

@@ -186,12 +186,24 @@ TEST_F(BatchTest, BadInputsAndFailedWritesGiveErrors) {
             "[statement 1] Error: writing results to /dev/full failed: No space left on "
             "device\n");
   EXPECT_EQ(Report()["statements"][0]["status"].text, "failed");
-  options_.output = "-";
-  options_.format = "null";
-  options_.report = "/nonexistent/r.json";
+}
+
+// A report that cannot be written is found out before anything runs, not after the whole run.
+TEST_F(BatchTest, UnwritableReportFailsBeforeRunningAnything) {
+  options_.commands = {"SELECT a, b FROM t; SELECT a, b FROM t;"};
+  options_.report = "/nonexistent/dir/r.json";
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err,
+            "Error: cannot write the report to /nonexistent/dir/r.json: No such file or "
+            "directory\n");
+  EXPECT_EQ(fake_.submitted(), 0);
+  EXPECT_EQ(output_.Text(), "");
+  options_.report = "/tmp";
   c = RunBatch(fake_, options_);
   EXPECT_EQ(c.code, 1);
-  EXPECT_NE(c.err.find("Error: cannot open output file /nonexistent/r.json"), std::string::npos);
+  EXPECT_EQ(c.err, "Error: cannot write the report to /tmp: Is a directory\n");
+  EXPECT_EQ(fake_.submitted(), 0);
 }
 
 }  // namespace
