@@ -49,7 +49,9 @@ OutputTarget::~OutputTarget() {
 bool OutputTarget::Write(std::string_view data, std::string* error) {
   int err = 0;
   if (WriteAll(fd_, data, &err)) return true;
-  *error = "Error: writing results to " + name_ + " failed: " + std::strerror(err);
+  *error = std::string("Error: writing ") +
+           (content_ == OutputContent::kReport ? "the report" : "results") + " to " + name_ +
+           " failed: " + std::strerror(err);
   return false;
 }
 

@@ -18,7 +18,7 @@ namespace plume::frontend {
 // What a target receives; it names the target in error messages.
 enum class OutputContent {
   kResults,  // "Error: cannot open output file X: ...", "Error: writing results to X failed: ..."
-  kReport,   // "Error: cannot write the report to X: ..."
+  kReport,   // "Error: cannot write the report to X: ...", "Error: writing the report to X ..."
 };
 
 class OutputTarget {

@@ -206,5 +206,15 @@ TEST_F(BatchTest, UnwritableReportFailsBeforeRunningAnything) {
   EXPECT_EQ(fake_.submitted(), 0);
 }
 
+// A failed write of the report says it is the report, not results, that could not be written.
+TEST_F(BatchTest, FailedReportWriteNamesTheReport) {
+  options_.commands = {"SELECT a, b FROM t;"};
+  options_.report = "/dev/full";
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err, "Error: writing the report to /dev/full failed: No space left on device\n");
+  EXPECT_EQ(Count(output_.Text(), "(3 rows)\n"), 1);
+}
+
 }  // namespace
 }  // namespace plume::frontend::testing
