@@ -99,6 +99,12 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
          o->output = v;
          return "";
        }},
+      {"--output-name",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v.empty()) return "expected a name";
+         o->output_name = v;
+         return "";
+       }},
       {"--repeat", IntSetter(1, 1'000'000, [](CliOptions* o, long long n) { o->repeat = n; })},
       {"--concurrency",
        IntSetter(1, 10'000, [](CliOptions* o, long long n) { o->concurrency = n; })},
@@ -191,6 +197,8 @@ code is 0 only if every statement completed.
   -f FILE                    run the statements in FILE, in order
   --format table|csv|json|null   result format (default table)
   --output FILE|-            write results to FILE (default - = stdout)
+  --output-name NAME         what messages call --output (for launchers that pass a fifo
+                             standing for their stdout: --output-name "standard output")
   --chunk N                  rows per result chunk (default 1000)
   --repeat N                 run each statement N times (default 1)
   --concurrency N            keep N statements in flight (default 1)

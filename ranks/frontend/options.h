@@ -16,6 +16,7 @@ struct CliOptions {
   std::string format = "table";       // --format table|csv|json|null
   std::size_t chunk_rows = 1000;      // --chunk N
   std::string output = "-";           // --output FILE or -
+  std::string output_name;            // --output-name NAME: --output's name in messages
   int repeat = 1;                     // --repeat N
   int concurrency = 1;                // --concurrency N
   std::string report;                 // --report FILE.json

@@ -28,7 +28,7 @@ bool WriteAll(int fd, std::string_view data, int* err) {
 
 std::shared_ptr<OutputTarget> OutputTarget::Open(const std::string& path, std::string* error,
                                                  OutputContent content) {
-  if (path == "-") return std::make_shared<OutputTarget>(1, "stdout", false, content);
+  if (path == "-") return std::make_shared<OutputTarget>(1, "standard output", false, content);
   int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     *error = (content == OutputContent::kReport ? "Error: cannot write the report to "

@@ -12,6 +12,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 namespace plume::frontend {
 
@@ -36,7 +37,9 @@ class OutputTarget {
 
   // Writes all of `data`; false with *error on failure.
   bool Write(std::string_view data, std::string* error);
+  // The path, or "standard output" for "-"; what messages call this target.
   const std::string& name() const { return name_; }
+  void set_name(std::string name) { name_ = std::move(name); }
   bool is_stdout() const { return fd_ == 1; }
 
  private:

@@ -12,6 +12,7 @@ std::optional<Settings> SettingsFromOptions(const CliOptions& options, std::stri
   s.timeout_s = options.statement_timeout_s;
   s.output = OutputTarget::Open(options.output, error);
   if (!s.output) return std::nullopt;
+  if (!options.output_name.empty()) s.output->set_name(options.output_name);
   return s;
 }
 

@@ -188,6 +188,22 @@ TEST_F(BatchTest, BadInputsAndFailedWritesGiveErrors) {
   EXPECT_EQ(Report()["statements"][0]["status"].text, "failed");
 }
 
+// A launcher that hands plume a fifo standing for its own stdout (scripts/plume-shell -c) names
+// it with --output-name, so errors say "standard output" and not the fifo's temporary path.
+TEST_F(BatchTest, OutputNameNamesTheOutputInErrors) {
+  options_.commands = {"SELECT a, b FROM t;"};
+  options_.output = "/dev/full";
+  options_.output_name = "standard output";
+  options_.format = "csv";
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err,
+            "[statement 1] Error: writing results to standard output failed: No space left on "
+            "device\n");
+  std::string error;
+  EXPECT_EQ(OutputTarget::Open("-", &error)->name(), "standard output");
+}
+
 // A report that cannot be written is found out before anything runs, not after the whole run.
 TEST_F(BatchTest, UnwritableReportFailsBeforeRunningAnything) {
   options_.commands = {"SELECT a, b FROM t; SELECT a, b FROM t;"};

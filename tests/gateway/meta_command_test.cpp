@@ -72,6 +72,8 @@ TEST(Options, ParsesEveryOption) {
                         "50",
                         "--output",
                         "o.csv",
+                        "--output-name",
+                        "standard output",
                         "--repeat",
                         "3",
                         "--concurrency",
@@ -100,6 +102,7 @@ TEST(Options, ParsesEveryOption) {
   EXPECT_EQ(o->format, "csv");
   EXPECT_EQ(o->chunk_rows, 50u);
   EXPECT_EQ(o->output, "o.csv");
+  EXPECT_EQ(o->output_name, "standard output");
   EXPECT_EQ(o->repeat, 3);
   EXPECT_EQ(o->concurrency, 2);
   EXPECT_EQ(o->report, "r.json");
@@ -130,6 +133,7 @@ TEST(Options, RejectsBadOptionsWithAnError) {
   bad({"--data", "d", "--leaders", "1,,2"});
   bad({"--data", "d", "--statement-timeout", "-3"});
   bad({"--data", "d", "--repeat"});
+  bad({"--data", "d", "--output-name", ""});
   const char* help[] = {"plume", "--help"};
   std::string error;
   auto o = ParseCli(2, help, &error);

@@ -122,7 +122,7 @@ TEST_F(PromptTest, FailedWriteCancelsTheRequestWithAMessage) {
             std::string::npos)
       << c.out;
   EXPECT_EQ(fake_.Status(1)->state, RequestState::kCancelled);
-  EXPECT_NE(c.out.find("Results go to stdout."), std::string::npos);
+  EXPECT_NE(c.out.find("Results go to standard output."), std::string::npos);
 }
 
 TEST_F(PromptTest, TimeoutTimingAndProgress) {
