@@ -179,23 +179,25 @@ void PromptSession::FinishForeground() {
   prompt_shown_ = false;
 }
 
-// Shows background statements that have finished: a line, then their held output.
+// Shows background statements that have finished: a status line, then their held output
+// (rows a failed or cancelled one had produced included); a write of that output that fails
+// gets a second line.
 void PromptSession::ShowFinishedBackground() {
   auto done = std::stable_partition(background_.begin(), background_.end(),
                                     [](const Job& j) { return !j.sink->finished(); });
   for (auto it = done; it != background_.end(); ++it) {
     StatementSink& sink = *it->sink;
+    std::string head = "[" + std::to_string(it->id) + "] ";
     ExecutionRecord before = sink.Record();
-    std::string head = "[";
-    head += std::to_string(it->id);
-    head += "] ";
-    head += before.status;
-    if (before.status == "completed") {
-      Say(head + ": " + ClosingLine(sink.info(), before.total_ms / 1e3) + "\n");
-    }
+    Say(head + before.status + ": " +
+        (before.status == "completed" ? ClosingLine(sink.info(), before.total_ms / 1e3)
+                                      : ErrorText(before)) +
+        "\n");
     sink.Release();
-    ExecutionRecord record = sink.Record();
-    if (record.status != "completed") Say(head + ": " + ErrorText(record) + "\n");
+    ExecutionRecord after = sink.Record();
+    if (after.status != before.status || after.error != before.error) {
+      Say(head + after.status + ": " + ErrorText(after) + "\n");
+    }
     prompt_shown_ = false;
   }
   background_.erase(done, background_.end());

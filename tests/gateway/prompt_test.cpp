@@ -103,6 +103,22 @@ TEST_F(PromptTest, EofLetsBackgroundStatementsFinish) {
   EXPECT_NE(c.out.find("(5,000 rows, 50 shown)\n"), std::string::npos) << c.out;
 }
 
+// A finished background statement is announced first, then its held result, whether it
+// completed or not: a cancelled one's partial rows come under its "[id] cancelled" line.
+TEST_F(PromptTest, CancelledBackgroundStatementShowsItsStatusLineBeforeItsRows) {
+  Captured c = RunPrompt(fake_, {{0, "SELECT slow &"}, {0.25, "\\cancel 1"}});
+  EXPECT_EQ(c.code, 0);
+  EXPECT_EQ(fake_.Status(1)->state, RequestState::kCancelled);
+  std::string status = "[1] cancelled: Error: statement cancelled: cancelled by user\n";
+  std::size_t at = c.out.find(status);
+  ASSERT_NE(at, std::string::npos) << c.out;
+  // Then the held table, cut short and marked incomplete, and nothing after it.
+  std::string rows = c.out.substr(at + status.size());
+  EXPECT_EQ(rows.rfind("    n\n------\n", 0), 0u) << c.out;
+  EXPECT_NE(rows.find("incomplete)\n"), std::string::npos) << c.out;
+  EXPECT_EQ(rows.find("[1]"), std::string::npos) << c.out;
+}
+
 TEST_F(PromptTest, QuitCancelsBackgroundStatements) {
   Captured c = RunPrompt(fake_, {{0, "SELECT slow &"}, {0, "\\quit"}, {0, "SELECT a, b FROM t;"}});
   EXPECT_EQ(c.code, 0);
