@@ -213,6 +213,12 @@ std::string GroupDigits(std::uint64_t n) {
   return out;
 }
 
+std::string CountOf(std::uint64_t n, std::string_view noun) {
+  std::string text = GroupDigits(n) + " ";
+  text.append(noun);
+  return n == 1 ? text : text + "s";
+}
+
 bool IsFormatName(std::string_view name) {
   return name == "table" || name == "csv" || name == "json" || name == "null";
 }

@@ -46,5 +46,7 @@ void AppendValue(std::string& out, const engine::BatchColumn& column, std::size_
 void AppendJsonQuoted(std::string& out, std::string_view text);
 // 1234567 -> "1,234,567".
 std::string GroupDigits(std::uint64_t n);
+// (1, "chunk") -> "1 chunk"; (1234, "row") -> "1,234 rows".
+std::string CountOf(std::uint64_t n, std::string_view noun);
 
 }  // namespace plume::frontend

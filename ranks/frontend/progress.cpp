@@ -63,10 +63,8 @@ std::string ProgressLine(const RequestInfo& info, double elapsed_s) {
 }
 
 std::string ClosingLine(const RequestInfo& info, double elapsed_s) {
-  std::string line =
-      GroupDigits(info.rows_delivered) + (info.rows_delivered == 1 ? " row | " : " rows | ") +
-      GroupDigits(info.chunks_delivered) +
-      (info.chunks_delivered == 1 ? " chunk | " : " chunks | ") + FormatSeconds(elapsed_s);
+  std::string line = CountOf(info.rows_delivered, "row") + " | " +
+                     CountOf(info.chunks_delivered, "chunk") + " | " + FormatSeconds(elapsed_s);
   if (info.state != RequestState::kCompleted) line += " | " + std::string(StateName(info.state));
   return line;
 }

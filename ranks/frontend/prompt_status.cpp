@@ -20,8 +20,8 @@ std::string StatusLine(const RequestInfo& info, double now) {
   } else if (info.state == RequestState::kRunning) {
     line += ProgressLine(info, elapsed);
   } else {
-    line += GroupDigits(info.rows_delivered) + " rows | " + GroupDigits(info.chunks_delivered) +
-            " chunks | " + FormatSeconds(elapsed);
+    line += CountOf(info.rows_delivered, "row") + " | " + CountOf(info.chunks_delivered, "chunk") +
+            " | " + FormatSeconds(elapsed);
     if (!info.error.empty()) line += " | " + info.error;
   }
   return line + "\n";

@@ -1,8 +1,24 @@
 #include "ranks/frontend/settings.h"
 
-#include "ranks/frontend/progress.h"
+#include <cstdio>
+#include <cstdlib>
 
 namespace plume::frontend {
+namespace {
+
+// A deadline as the user gave it: "0.001 s", "2.5 s", "90 s" (FormatSeconds rounds to 0.01 s,
+// which would echo \timeout 0.001 as "0.00 s").
+std::string DeadlineText(double seconds) {
+  char buf[64];
+  for (int decimals = 0; decimals <= 9; ++decimals) {
+    std::snprintf(buf, sizeof buf, "%.*f s", decimals, seconds);
+    if (std::strtod(buf, nullptr) == seconds) return buf;
+  }
+  std::snprintf(buf, sizeof buf, "%g s", seconds);
+  return buf;
+}
+
+}  // namespace
 
 std::optional<Settings> SettingsFromOptions(const CliOptions& options, std::string* error) {
   Settings s;
@@ -40,7 +56,7 @@ bool ApplySetting(const MetaCommand& cmd, Settings* s, std::string* message, std
       return true;
     case Kind::kTimeout:
       s->timeout_s = cmd.seconds;
-      *message = cmd.seconds > 0 ? "Statement timeout is " + FormatSeconds(cmd.seconds) + "."
+      *message = cmd.seconds > 0 ? "Statement timeout is " + DeadlineText(cmd.seconds) + "."
                                  : std::string("Statement timeout is off.");
       return true;
     default:

@@ -128,6 +128,27 @@ TEST_F(PromptTest, QuitCancelsBackgroundStatements) {
             std::string::npos);
 }
 
+// \status counts in the singular when there is one, and \timeout echoes the deadline it was
+// given, not one rounded to 0.00 s.
+TEST_F(PromptTest, StatusAndTimeoutMessagesReadRight) {
+  fake_.AddResult("SELECT one", BatchBuilder().Ints("n", {7}));
+  Captured c = RunPrompt(fake_, {{0, "SELECT a, b FROM t;"},
+                                 {0, "\\status"},
+                                 {0, "SELECT one;"},
+                                 {0, "\\status"},
+                                 {0, "\\timeout 0.001"},
+                                 {0, "\\timeout 2.5"},
+                                 {0, "\\timeout 90"}});
+  EXPECT_EQ(c.code, 0);
+  EXPECT_NE(c.out.find("request 1: completed | 3 rows | 1 chunk | "), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("request 2: completed | 1 row | 1 chunk | "), std::string::npos) << c.out;
+  EXPECT_EQ(c.out.find("1 chunks"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("Statement timeout is 0.001 s.\nStatement timeout is 2.5 s.\n"
+                       "Statement timeout is 90 s.\n"),
+            std::string::npos)
+      << c.out;
+}
+
 TEST_F(PromptTest, FailedWriteCancelsTheRequestWithAMessage) {
   Captured c = RunPrompt(fake_, {{0, "\\format csv"},
                                  {0, "\\output /dev/full"},
