@@ -76,7 +76,7 @@ struct FrameHeader {
   std::uint32_t magic = kMagic;
   std::uint32_t reserved = 0;
 
-  static constexpr std::uint32_t kMagic = 0x504c4d46;  // "PLMF"
+  static constexpr std::uint32_t kMagic = 0x504c4d46;  // "PLMF" as a number; "FMLP" in LE bytes
 };
 static_assert(sizeof(FrameHeader) == 32);
 
