@@ -84,8 +84,9 @@ void ReadColumn(hid_t file, const engine::ColumnSpec& spec, std::uint64_t rows, 
 }
 
 // The file's identity (partition number, rows, utc range, source) against its manifest entry.
+// `rows` is the file's row count attribute, already read by the caller.
 void CheckIdentity(hid_t root, const Manifest& manifest, const PartitionInfo& entry,
-                   const std::string& context) {
+                   std::int64_t rows, const std::string& context) {
   auto differ = [&](const char* what, const std::string& in_file, const std::string& listed) {
     Bad(context, std::string("does not belong to this data set: its ") + what + " is " + in_file +
                      " but the manifest lists " + listed + " for partition " +
@@ -95,7 +96,6 @@ void CheckIdentity(hid_t root, const Manifest& manifest, const PartitionInfo& en
   if (index != entry.index) {
     differ("partition number", std::to_string(index), std::to_string(entry.index));
   }
-  const std::int64_t rows = h5::ReadIntAttr(root, format::kAttrRows, context);
   if (rows < 0 || static_cast<std::uint64_t>(rows) != entry.rows) {
     differ("row count", std::to_string(rows), std::to_string(entry.rows));
   }
@@ -136,8 +136,8 @@ engine::Table LoadPartitionFile(const std::string& path, const Manifest* manifes
     Bad(context, "has schema version " + std::to_string(version) + ", this build reads " +
                      std::to_string(engine::kSchemaVersion));
   }
-  if (manifest != nullptr) CheckIdentity(root, *manifest, *entry, context);
   const std::int64_t rows = h5::ReadIntAttr(root, format::kAttrRows, context);
+  if (manifest != nullptr) CheckIdentity(root, *manifest, *entry, rows, context);
   if (rows < 0) Bad(context, "has a negative row count");
   engine::Table table = engine::MakeMeasurementsTable();
   table.rows = static_cast<std::size_t>(rows);
