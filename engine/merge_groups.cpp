@@ -52,17 +52,7 @@ std::size_t GroupMerger::GroupOf(const Batch& batch, std::size_t row, std::strin
   auto [it, inserted] = index_.try_emplace(*scratch, groups_);
   if (!inserted) return it->second;
   for (std::size_t c = 0; c < layout_.keys; ++c) {
-    const BatchColumn& f = batch.columns[c];
-    BatchColumn& t = keys_.columns[c];
-    t.valid.push_back(!f.IsNull(row));
-    if (t.type == Type::kString) {
-      t.chars.append(f.StringAt(row));
-      t.offsets.push_back(static_cast<std::uint32_t>(t.chars.size()));
-    } else if (t.type == Type::kFloat64) {
-      t.doubles.push_back(f.doubles[row]);
-    } else {
-      t.ints.push_back(f.ints[row]);
-    }
+    AppendValue(batch.columns[c], row, keys_.rows, &keys_.columns[c]);
   }
   ++keys_.rows;
   AddEmptyStates();

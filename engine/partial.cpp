@@ -69,8 +69,6 @@ Batch EmptyBatch(const std::vector<Type>& types) {
   return b;
 }
 
-namespace {
-
 void AppendValue(const BatchColumn& f, std::size_t row, std::size_t to_rows, BatchColumn* t) {
   if (f.IsNull(row)) {
     if (t->valid.empty()) t->valid.assign(to_rows, 1);
@@ -87,8 +85,6 @@ void AppendValue(const BatchColumn& f, std::size_t row, std::size_t to_rows, Bat
     t->ints.push_back(f.ints[row]);
   }
 }
-
-}  // namespace
 
 void AppendRow(const Batch& from, std::size_t row, Batch* to) {
   for (std::size_t c = 0; c < from.columns.size(); ++c) {

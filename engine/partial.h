@@ -42,6 +42,9 @@ inline Int128 Join(std::int64_t high, std::int64_t low) {
 
 // Empty batch columns of the given types (valid vectors empty).
 Batch EmptyBatch(const std::vector<Type>& types);
+// Appends value `row` of column `f` to `t` (same type), which holds `to_rows` values; `t->valid`
+// stays empty while every value is non-null.
+void AppendValue(const BatchColumn& f, std::size_t row, std::size_t to_rows, BatchColumn* t);
 // Appends row `row` of `from` to `to` (same column types); keeps `valid` consistent.
 void AppendRow(const Batch& from, std::size_t row, Batch* to);
 // Appends rows [begin, end) of `from` to `to` (same column types), column by column.
