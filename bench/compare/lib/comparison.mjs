@@ -30,27 +30,32 @@ export function PlumeTimings(ctx, dataset, ranks, out, cases = kCases) {
   return timings;
 }
 
+// The RunPlume options shared by the timed run and its --repeat 1 baseline.
+function TimingRun(ctx, dataset, ranks, out, c) {
+  return {
+    plume: ctx.plume,
+    data: dataset.dir,
+    ranks,
+    sql: c.sql,
+    format: c.plume,
+    output: c.plume === 'csv' ? path.join(out, `plume_timing_${c.name}.csv`) : undefined,
+    chunk: ctx.chunk,
+    timeoutS: ctx.timeout_s,
+  };
+}
+
 function PlumeTiming(ctx, dataset, ranks, out, c) {
-  {
-    const run = RunPlume({
-      plume: ctx.plume,
-      data: dataset.dir,
-      ranks,
-      sql: c.sql,
-      format: c.plume,
-      output: c.plume === 'csv' ? path.join(out, `plume_timing_${c.name}.csv`) : undefined,
-      chunk: ctx.chunk,
-      repeat: ctx.repeat,
-      report: path.join(out, `plume_${c.name}.report.json`),
-      timeoutS: ctx.timeout_s,
-    });
-    const t = WarmStats(run.report, c.sql);
-    if (ctx.cpu) t.cpu_ms = CpuPerExecution(ctx, dataset, ranks, out, c, run);
-    fs.rmSync(path.join(out, `plume_timing_${c.name}.csv`), {force: true});
-    process.stderr.write(
-        `plume ${dataset.label} n=${ranks} ${c.name}: median ${t.total_ms?.toFixed(1)} ms\n`);
-    return t;
-  }
+  const run = RunPlume({
+    ...TimingRun(ctx, dataset, ranks, out, c),
+    repeat: ctx.repeat,
+    report: path.join(out, `plume_${c.name}.report.json`),
+  });
+  const t = WarmStats(run.report, c.sql);
+  if (ctx.cpu) t.cpu_ms = CpuPerExecution(ctx, dataset, ranks, out, c, run);
+  fs.rmSync(path.join(out, `plume_timing_${c.name}.csv`), {force: true});
+  process.stderr.write(
+      `plume ${dataset.label} n=${ranks} ${c.name}: median ${t.total_ms?.toFixed(1)} ms\n`);
+  return t;
 }
 
 // One plume execution per distinct statement, as CSV, for the row check. Returns name -> file.
@@ -111,16 +116,9 @@ export function DuckdbRun(ctx, source, input, out, {expected = true, cases = nul
 // wall time; 10 ms resolution (clock ticks), so only meaningful for the heavier cases.
 function CpuPerExecution(ctx, dataset, ranks, out, c, run) {
   const base = RunPlume({
-    plume: ctx.plume,
-    data: dataset.dir,
-    ranks,
-    sql: c.sql,
-    format: c.plume,
-    output: c.plume === 'csv' ? path.join(out, `plume_timing_${c.name}.csv`) : undefined,
-    chunk: ctx.chunk,
+    ...TimingRun(ctx, dataset, ranks, out, c),
     repeat: 1,
     report: path.join(out, `plume_${c.name}.base.json`),
-    timeoutS: ctx.timeout_s
   });
   return Math.max(0, (run.cpu_ms - base.cpu_ms) / (ctx.repeat - 1));
 }
