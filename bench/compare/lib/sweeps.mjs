@@ -15,16 +15,21 @@ function OutDir(ctx, name) {
   return out;
 }
 
+// point(v) for each value; a point that throws becomes {[key]: v, ...Failure}.
+function Sweep(values, key, point) {
+  return values.map((v) => {
+    try {
+      return point(v);
+    } catch (e) {
+      return {[key]: v, ...Failure(`${key} sweep at ${v}`, e)};
+    }
+  });
+}
+
 // Seed query with --format null at each chunk size: first chunk, total, rows/s.
 export function ChunkSweep(ctx, dataset, ranks, sizes) {
   const out = OutDir(ctx, 'sweep-chunk');
-  return sizes.map((chunk) => {
-    try {
-      return ChunkPoint(ctx, dataset, ranks, out, chunk);
-    } catch (e) {
-      return {chunk, ...Failure(`chunk sweep at ${chunk}`, e)};
-    }
-  });
+  return Sweep(sizes, 'chunk', (chunk) => ChunkPoint(ctx, dataset, ranks, out, chunk));
 }
 
 function ChunkPoint(ctx, dataset, ranks, out, chunk) {
@@ -67,13 +72,7 @@ function BatchSpanMs(report, executions, in_flight) {
 // The seed query with N statements in flight: latency per statement and statements per second.
 export function ConcurrencySweep(ctx, dataset, ranks, levels) {
   const out = OutDir(ctx, 'sweep-concurrency');
-  return levels.map((n) => {
-    try {
-      return ConcurrencyPoint(ctx, dataset, ranks, out, n);
-    } catch (e) {
-      return {concurrency: n, ...Failure(`concurrency sweep at ${n}`, e)};
-    }
-  });
+  return Sweep(levels, 'concurrency', (n) => ConcurrencyPoint(ctx, dataset, ranks, out, n));
 }
 
 function ConcurrencyPoint(ctx, dataset, ranks, out, n) {
