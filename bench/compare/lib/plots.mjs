@@ -34,8 +34,9 @@ set grid ytics
 set title '${title}'
 `;
 
-function CompareScript(res, png, n) {
-  return kHead(png, 'plume vs DuckDB, warm median per case (lower is better)') + `
+// Clustered bars of milliseconds on a log axis, one cluster per case (n cases).
+function Histogram(n) {
+  return `
 set style data histograms
 set style histogram clustered gap 1
 set style fill solid 0.8 border -1
@@ -43,7 +44,12 @@ set logscale y
 set ylabel 'milliseconds (log scale)'
 set xtics rotate by -20
 set xrange [-0.6:${n - 0.4}]
-plot '${res}/compare.csv' using 2:xtic(1) title 'plume' lc rgb '#1f77b4', \\
+`;
+}
+
+function CompareScript(res, png, n) {
+  return kHead(png, 'plume vs DuckDB, warm median per case (lower is better)') + Histogram(n) +
+      `plot '${res}/compare.csv' using 2:xtic(1) title 'plume' lc rgb '#1f77b4', \\
      '' using 4 title 'DuckDB' lc rgb '#ff7f0e'
 `;
 }
@@ -81,15 +87,8 @@ plot '${res}/concurrency.csv' using 1:3 with linespoints lw 2 title 'latency ms'
 }
 
 function SizeScript(res, png, n, cases) {
-  return kHead(png, 'Data size: synthetic 1x vs 10x rows, plume vs DuckDB') + `
-set style data histograms
-set style histogram clustered gap 1
-set style fill solid 0.8 border -1
-set logscale y
-set ylabel 'milliseconds (log scale)'
-set xtics rotate by -20
-set xrange [-0.6:${cases - 0.4}]
-plot for [i=2:${n + 1}] '${res}/size_wide.csv' using i:xtic(1) title columnheader(i)
+  return kHead(png, 'Data size: synthetic 1x vs 10x rows, plume vs DuckDB') + Histogram(cases) +
+      `plot for [i=2:${n + 1}] '${res}/size_wide.csv' using i:xtic(1) title columnheader(i)
 `;
 }
 
