@@ -65,25 +65,24 @@ Setter SecondsSetter(double CliOptions::*field) {
   };
 }
 
+// A text option that must not be empty; `expected` says what it names.
+Setter TextSetter(std::string CliOptions::*field, const char* expected) {
+  return [=](std::string_view v, CliOptions* o) -> std::string {
+    if (v.empty()) return std::string("expected ") + expected;
+    o->*field = v;
+    return "";
+  };
+}
+
 const std::map<std::string, Setter, std::less<>>& ValueOptions() {
   static const std::map<std::string, Setter, std::less<>> options = {
-      {"--data",
-       [](std::string_view v, CliOptions* o) -> std::string {
-         if (v.empty()) return "expected a directory";
-         o->data_dir = v;
-         return "";
-       }},
+      {"--data", TextSetter(&CliOptions::data_dir, "a directory")},
       {"-c",
        [](std::string_view v, CliOptions* o) -> std::string {
          o->commands.emplace_back(v);
          return "";
        }},
-      {"-f",
-       [](std::string_view v, CliOptions* o) -> std::string {
-         if (v.empty()) return "expected a file name";
-         o->file = v;
-         return "";
-       }},
+      {"-f", TextSetter(&CliOptions::file, "a file name")},
       {"--format",
        [](std::string_view v, CliOptions* o) -> std::string {
          if (v != "table" && v != "csv" && v != "json" && v != "null") {
@@ -93,27 +92,12 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
          return "";
        }},
       {"--chunk", IntSetter(1, 100'000'000, [](CliOptions* o, long long n) { o->chunk_rows = n; })},
-      {"--output",
-       [](std::string_view v, CliOptions* o) -> std::string {
-         if (v.empty()) return "expected a file name or -";
-         o->output = v;
-         return "";
-       }},
-      {"--output-name",
-       [](std::string_view v, CliOptions* o) -> std::string {
-         if (v.empty()) return "expected a name";
-         o->output_name = v;
-         return "";
-       }},
+      {"--output", TextSetter(&CliOptions::output, "a file name or -")},
+      {"--output-name", TextSetter(&CliOptions::output_name, "a name")},
       {"--repeat", IntSetter(1, 1'000'000, [](CliOptions* o, long long n) { o->repeat = n; })},
       {"--concurrency",
        IntSetter(1, 10'000, [](CliOptions* o, long long n) { o->concurrency = n; })},
-      {"--report",
-       [](std::string_view v, CliOptions* o) -> std::string {
-         if (v.empty()) return "expected a file name";
-         o->report = v;
-         return "";
-       }},
+      {"--report", TextSetter(&CliOptions::report, "a file name")},
       {"--progress",
        [](std::string_view v, CliOptions* o) -> std::string {
          if (v != "on" && v != "off") return "expected on or off";
