@@ -229,12 +229,6 @@ void PushString(BatchColumn* c, std::string_view v, bool null) {
   c->valid.push_back(!null);
 }
 
-void DropAllValid(Batch* b) {
-  for (BatchColumn& c : b->columns) {
-    if (std::find(c.valid.begin(), c.valid.end(), 0) == c.valid.end()) c.valid.clear();
-  }
-}
-
 }  // namespace
 
 Batch PartitionAggregator::Emit(std::size_t begin, std::size_t end) const {

@@ -32,12 +32,6 @@ void KeyBytes(const BatchColumn& c, std::size_t row, std::string* out) {
 
 void PushValue(BatchColumn* c, bool null) { c->valid.push_back(!null); }
 
-void DropAllValid(Batch* b) {
-  for (BatchColumn& c : b->columns) {
-    if (std::find(c.valid.begin(), c.valid.end(), 0) == c.valid.end()) c.valid.clear();
-  }
-}
-
 }  // namespace
 
 GroupMerger::GroupMerger(const PlanData& plan)

@@ -2,6 +2,7 @@
 
 #include "engine/schema.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -67,6 +68,12 @@ Batch EmptyBatch(const std::vector<Type>& types) {
     if (types[i] == Type::kString) b.columns[i].offsets.push_back(0);
   }
   return b;
+}
+
+void DropAllValid(Batch* b) {
+  for (BatchColumn& c : b->columns) {
+    if (std::find(c.valid.begin(), c.valid.end(), 0) == c.valid.end()) c.valid.clear();
+  }
 }
 
 void AppendValue(const BatchColumn& f, std::size_t row, std::size_t to_rows, BatchColumn* t) {

@@ -42,6 +42,8 @@ inline Int128 Join(std::int64_t high, std::int64_t low) {
 
 // Empty batch columns of the given types (valid vectors empty).
 Batch EmptyBatch(const std::vector<Type>& types);
+// Clears the `valid` vector of every column of `b` that holds no null.
+void DropAllValid(Batch* b);
 // Appends value `row` of column `f` to `t` (same type), which holds `to_rows` values; `t->valid`
 // stays empty while every value is non-null.
 void AppendValue(const BatchColumn& f, std::size_t row, std::size_t to_rows, BatchColumn* t);
