@@ -67,6 +67,12 @@ std::string EncodeFrame(const FrameHeader& header, const engine::Batch& batch,
   return frame;
 }
 
+std::string FrameEncoder::Encode(const FrameHeader& header, const engine::Batch& batch) {
+  std::string frame = EncodeFrame(header, batch, bytes_per_row_ * (batch.rows + 64));
+  if (batch.rows > 0) bytes_per_row_ = frame.size() / batch.rows + 1;
+  return frame;
+}
+
 void RewriteFrame(const FrameHeader& header, std::string* frame) {
   if (frame->size() < sizeof(FrameHeader)) frame->resize(sizeof(FrameHeader));
   std::memcpy(frame->data(), &header, sizeof(header));

@@ -98,6 +98,15 @@ FrameHeader PeekFrame(std::string_view bytes);
 // scaled to this batch) is reserved up front so encoding does not reallocate as it grows.
 std::string EncodeFrame(const FrameHeader& header, const engine::Batch& batch,
                         std::size_t size_hint);
+// One sender's frame builder: sizes each frame's buffer from the previous frame's bytes per row,
+// so a stream of similar batches encodes without reallocating.
+class FrameEncoder {
+ public:
+  std::string Encode(const FrameHeader& header, const engine::Batch& batch);
+
+ private:
+  std::size_t bytes_per_row_ = 0;
+};
 // Overwrites the header of an already-built frame (used by leaders that forward unchanged).
 void RewriteFrame(const FrameHeader& header, std::string* frame);
 

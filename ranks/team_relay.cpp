@@ -27,7 +27,7 @@ struct TeamRelay::Relay {
   std::unique_ptr<MergeStage> merge;
   std::deque<Frame> frames;
   std::size_t own_queued = 0;
-  std::size_t bytes_per_row = 0;  // of the previous frame built here, to size the next one
+  FrameEncoder encoder;  // for the frames built here
   std::vector<Input> inputs;
   std::uint64_t credits = 0;
   std::uint64_t sent = 0;
@@ -91,9 +91,7 @@ void TeamRelay::Batch(std::uint64_t request, engine::Batch batch) {
   if (relay->discarding) return;
   if (relay->streaming) {
     FrameHeader header{request, 0, static_cast<std::uint32_t>(batch.rows), rank_};
-    std::string frame = EncodeFrame(header, batch, relay->bytes_per_row * (batch.rows + 64));
-    if (batch.rows > 0) relay->bytes_per_row = frame.size() / batch.rows + 1;
-    relay->frames.push_back({std::move(frame), 0});
+    relay->frames.push_back({relay->encoder.Encode(header, batch), 0});
     ++relay->own_queued;
   } else {
     relay->merge->Add(0, std::move(batch));
@@ -211,9 +209,7 @@ bool TeamRelay::PumpMerge(Relay& relay) {
     });
     engine::Batch batch;
     while (relay.credits > 0 && relay.merge->Pop(relay.batch_rows, &batch)) {
-      std::string frame = EncodeFrame({}, batch, relay.bytes_per_row * (batch.rows + 64));
-      if (batch.rows > 0) relay.bytes_per_row = frame.size() / batch.rows + 1;
-      SendUp(relay, std::move(frame), static_cast<std::uint32_t>(batch.rows), rank_);
+      SendUp(relay, relay.encoder.Encode({}, batch), static_cast<std::uint32_t>(batch.rows), rank_);
       progress = true;
     }
     worked |= progress;

@@ -34,9 +34,7 @@ class MemberLink : public Upstream {
   void Batch(std::uint64_t request, engine::Batch batch) override {
     Link& link = links_.at(request);
     FrameHeader header{request, link.sequence++, static_cast<std::uint32_t>(batch.rows), rank_};
-    std::string frame = EncodeFrame(header, batch, link.bytes_per_row * (batch.rows + 64));
-    if (batch.rows > 0) link.bytes_per_row = frame.size() / batch.rows + 1;
-    out_.Send(0, Tag::kData, std::move(frame));
+    out_.Send(0, Tag::kData, link.encoder.Encode(header, batch));
     --link.credits;
   }
   void Done(std::uint64_t request, const StatusMsg& done) override {
@@ -52,7 +50,7 @@ class MemberLink : public Upstream {
   struct Link {
     std::uint64_t credits = 0;
     std::uint64_t sequence = 0;
-    std::size_t bytes_per_row = 0;  // of the previous frame, to size the next one
+    FrameEncoder encoder;
   };
   int rank_;
   Outbox& out_;
