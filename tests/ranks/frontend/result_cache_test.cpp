@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "tests/gateway/fake_backend.h"
+#include "tests/ranks/frontend/fake_backend.h"
 
 namespace plume::frontend {
 namespace {

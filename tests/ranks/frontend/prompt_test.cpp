@@ -1,7 +1,7 @@
 // Scripted prompt sessions against the fake backend, through a pipe like stdin under mpirun.
 #include <gtest/gtest.h>
 
-#include "tests/gateway/session_harness.h"
+#include "tests/ranks/frontend/session_harness.h"
 
 namespace plume::frontend::testing {
 namespace {

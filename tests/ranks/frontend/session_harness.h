@@ -15,7 +15,7 @@
 
 #include "ranks/frontend/batch.h"
 #include "ranks/frontend/prompt.h"
-#include "tests/gateway/fake_backend.h"
+#include "tests/ranks/frontend/fake_backend.h"
 
 namespace plume::frontend::testing {
 

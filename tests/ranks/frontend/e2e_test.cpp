@@ -9,8 +9,8 @@
 #include <string>
 #include <vector>
 
-#include "tests/gateway/mini_json.h"
-#include "tests/gateway/session_harness.h"
+#include "tests/ranks/frontend/mini_json.h"
+#include "tests/ranks/frontend/session_harness.h"
 
 namespace plume::frontend::testing {
 namespace {
