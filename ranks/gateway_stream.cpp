@@ -13,7 +13,7 @@ using frontend::RequestState;
 
 void Gateway::HandleStatus(int source, const StatusMsg& st) {
   Request* req = Find(st.request);
-  if (req == nullptr || !req->started) return;
+  if (req == nullptr || !req->started()) return;
   const std::size_t leader = static_cast<std::size_t>(source - 1);
   frontend::RankProgress* rank = nullptr;
   if (st.rank >= 1 && st.rank < layout_.world) rank = &req->info.ranks[st.rank - 1];
@@ -39,9 +39,8 @@ void Gateway::HandleStatus(int source, const StatusMsg& st) {
       return;
     case StatusKind::kStreamDone:
       if (leader >= req->streams.size()) return;
-      req->streams[leader].expected = st.batches;
       if (st.outcome == Outcome::kFailed) Finish(*req, RequestState::kFailed, st.error);
-      StreamProgress(*req, leader);
+      if (req->streams[leader].OnEnd(st.batches)) StreamClosed(*req, leader);
       return;
   }
 }
@@ -50,10 +49,10 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
   const FrameHeader header = PeekFrame(frame);
   Request* req = Find(header.request);
   const std::size_t leader = static_cast<std::size_t>(source - 1);
-  if (req == nullptr || !req->started || leader >= req->streams.size()) return;
-  ++req->streams[leader].received;
+  if (req == nullptr || !req->started() || leader >= req->streams.size()) return;
   if (!req->finished()) {
     req->info.bytes_received += frame.size();
+    req->ledgers[leader].Received(frame.size());
     const bool forwarded = !req->plan->aggregate() && !req->plan->ordered();
     if (forwarded && header.origin >= 1 && header.origin < layout_.world) {
       frontend::RankProgress& rank = req->info.ranks[header.origin - 1];
@@ -66,14 +65,11 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
       Finish(*req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
     }
   }
-  StreamProgress(*req, leader);
+  if (req->streams[leader].OnFrame()) StreamClosed(*req, leader);
 }
 
-// Closes a leader's stream once its end arrived and every frame it announced is in.
-void Gateway::StreamProgress(Request& req, std::size_t leader) {
-  Request::Stream& s = req.streams[leader];
-  if (s.closed || !s.expected || s.received < *s.expected) return;
-  s.closed = true;
+// A leader's stream closed: its end arrived and every frame it announced is in.
+void Gateway::StreamClosed(Request& req, std::size_t leader) {
   if (!req.finished()) {
     try {
       req.merge->Close(leader);
@@ -107,7 +103,7 @@ void Gateway::Deliver(Request& req) {
   for (bool progress = true; progress && !req.finished();) {
     progress = false;
     req.merge->Feed([&](std::size_t input) {
-      ++req.credits_due[input];
+      req.ledgers[input].Consumed();
       progress = true;
     });
     while (!req.finished() && left() > 0 &&
@@ -124,19 +120,15 @@ void Gateway::Deliver(Request& req) {
     if (!req.finished()) Finish(req, RequestState::kCompleted, "");
     return;
   }
-  for (std::size_t j = 0; j < req.credits_due.size(); ++j) {
-    if (req.credits_due[j] > 0 && !req.streams[j].closed) {
-      out_.SendCredit(static_cast<int>(j + 1), req.info.id, req.credits_due[j]);
+  for (std::size_t j = 0; j < req.ledgers.size(); ++j) {
+    if (req.ledgers[j].due() && !req.streams[j].closed()) {
+      out_.SendCredit(static_cast<int>(j + 1), req.ledgers[j].TakeDue(req.info.id));
     }
-    req.credits_due[j] = 0;
   }
 }
 
 void Gateway::Emit(Request& req, engine::Batch chunk) {
-  if (!req.begun) {
-    req.begun = true;
-    req.sink->Begin(req.info);
-  }
+  Advance(req, Stage::kBegun);
   req.info.rows_delivered += chunk.rows;
   ++req.info.chunks_delivered;
   if (req.info.first_chunk_s < 0) req.info.first_chunk_s = Now();
