@@ -271,8 +271,16 @@ bool Gateway::Busy() const {
 }
 
 frontend::Backend::WorldInfo Gateway::World() const {
-  return WorldInfo{layout_.world, layout_.leaders, static_cast<int>(manifest_.partitions.size()),
-                   manifest_.total_rows};
+  WorldInfo world{layout_.world, layout_.leaders, static_cast<int>(manifest_.partitions.size()),
+                  manifest_.total_rows, ""};
+  // Each rank checked its partition against these manifest figures at load, so they name the
+  // rows being served.
+  world.dataset = manifest_.source + " rows=" + std::to_string(manifest_.total_rows);
+  for (const io::PartitionInfo& p : manifest_.partitions) {
+    world.dataset += " " + p.file + ":" + std::to_string(p.rows) + ":" +
+                     std::to_string(p.utc_min) + "-" + std::to_string(p.utc_max);
+  }
+  return world;
 }
 
 std::optional<double> Gateway::DrainedAt(std::uint64_t id) const {

@@ -44,6 +44,7 @@ struct RequestInfo {
   std::uint64_t chunks_delivered = 0;
   std::uint64_t chunks_total = 0;    // valid when rows_total_known
   std::uint64_t bytes_received = 0;  // encoded batch bytes that reached the gateway
+  bool cached = false;  // answered from the gateway's result cache (CachingBackend)
   // Seconds on a steady clock shared by all RequestInfos of one run; < 0 means "not yet".
   double submitted_s = -1, started_s = -1, first_chunk_s = -1, finished_s = -1;
   std::vector<RankProgress> ranks;
@@ -73,6 +74,9 @@ class Backend {
     std::vector<int> leaders;
     int partitions = 0;
     std::uint64_t rows = 0;
+    // Identity of the data set being served (equal strings = the same rows): the result
+    // cache's key includes it.
+    std::string dataset;
   };
 
   virtual ~Backend() = default;

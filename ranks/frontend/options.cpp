@@ -1,5 +1,6 @@
 #include "ranks/frontend/options.h"
 
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -65,6 +66,30 @@ Setter SecondsSetter(double CliOptions::*field) {
   };
 }
 
+// A byte count: a whole number with an optional K, M or G suffix (powers of 1024; "KiB",
+// "MB", ... accepted too), e.g. 0, 65536, 64M, 1GiB.
+bool ParseBytes(std::string_view text, std::size_t* out) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  long long n = 0;
+  if (!ParseInt(text.substr(0, digits), 0, 1LL << 40, &n)) return false;
+  std::string unit(text.substr(digits));
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (unit.ends_with("IB")) unit.resize(unit.size() - 2);
+  if (unit.size() == 2 && unit[1] == 'B') unit.resize(1);
+  int shift = 0;
+  if (unit == "K")
+    shift = 10;
+  else if (unit == "M")
+    shift = 20;
+  else if (unit == "G")
+    shift = 30;
+  else if (!unit.empty() && unit != "B")
+    return false;
+  *out = static_cast<std::size_t>(n) << shift;
+  return (*out >> shift) == static_cast<std::size_t>(n);
+}
+
 // A text option that must not be empty; `expected` says what it names.
 Setter TextSetter(std::string CliOptions::*field, const char* expected) {
   return [=](std::string_view v, CliOptions* o) -> std::string {
@@ -110,6 +135,11 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
       {"--queue-limit",
        IntSetter(1, 1'000'000, [](CliOptions* o, long long n) { o->queue_limit = n; })},
       {"--ttl", SecondsSetter(&CliOptions::ttl_s)},
+      {"--cache-size",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (!ParseBytes(v, &o->cache_bytes)) return "expected a size such as 0, 512K, 64M or 1G";
+         return "";
+       }},
       {"--leaders",
        [](std::string_view v, CliOptions* o) -> std::string {
          if (!ParseLeaders(v, &o->leaders)) {
@@ -194,6 +224,8 @@ code is 0 only if every statement completed.
   --max-running N            statements executing at once (default 4); more are queued
   --queue-limit N            queued statements accepted before refusing (default 64)
   --ttl S                    seconds finished requests stay in \list / \status (default 60)
+  --cache-size BYTES         memory for the result cache on rank 0: a repeated statement is
+                             answered from it (default 128M; K, M, G suffixes; 0 = off)
   --leaders R1,R2,...        team leader ranks (default: derived from the world size)
   -h, --help                 this text
 )";

@@ -22,6 +22,7 @@ std::string StatusLine(const RequestInfo& info, double now) {
   } else {
     line += CountOf(info.rows_delivered, "row") + " | " + CountOf(info.chunks_delivered, "chunk") +
             " | " + FormatSeconds(elapsed);
+    if (info.cached) line += " | cached";
     if (!info.error.empty()) line += " | " + info.error;
   }
   return line + "\n";

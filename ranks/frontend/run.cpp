@@ -10,6 +10,7 @@
 #include "ranks/frontend/batch.h"
 #include "ranks/frontend/format.h"
 #include "ranks/frontend/prompt.h"
+#include "ranks/frontend/result_cache.h"
 
 namespace plume::frontend {
 namespace {
@@ -41,7 +42,7 @@ std::size_t TerminalColumns() {
 
 }  // namespace
 
-int Run(Backend& backend, const CliOptions& options) {
+int Run(Backend& runtime, const CliOptions& options) {
   // A reader that goes away (plume ... | head) must not kill the engine: writes then fail
   // with EPIPE and the request is cancelled with a message.
   std::signal(SIGPIPE, SIG_IGN);
@@ -49,6 +50,8 @@ int Run(Backend& backend, const CliOptions& options) {
     WriteFd(1, CliUsage());
     return 0;
   }
+  // Every statement goes through the result cache; --cache-size 0 makes it pass everything on.
+  CachingBackend backend(runtime, options.cache_bytes, options.ttl_s);
   ConsoleIo io;
   io.person = PersonPresent();
   io.progress = options.progress.value_or(io.person);

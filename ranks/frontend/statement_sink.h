@@ -25,6 +25,7 @@ struct ExecutionRecord {
   std::uint64_t rows = 0, chunks = 0;
   std::uint64_t bytes = 0;           // result text written to the output
   std::uint64_t bytes_received = 0;  // encoded batches that reached the gateway
+  bool cached = false;               // answered from the result cache
   double first_chunk_ms = -1;        // from start to the first chunk; < 0 = none came
   double total_ms = 0;               // from start until the last row was written
 };
