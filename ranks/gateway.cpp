@@ -178,6 +178,7 @@ bool Gateway::Step() {
     worked = true;
     HandleFrame(frame_.source, frame_.bytes);
   }
+  ResumeOutputs();
   Admit();
   CheckDeadlines();
   if (!notify_.empty()) {
@@ -198,6 +199,13 @@ void Gateway::Poll(double max_wait_s) {
     const double left = until - Now();
     if (left <= 0) return;
     backoff_.Idle(std::chrono::microseconds(static_cast<std::int64_t>(left * 1e6) + 1));
+  }
+}
+
+void Gateway::ResumeOutputs() {
+  for (auto& [id, req] : requests_) {
+    const std::uint64_t resume = frontend::ResultSink::kBacklogLimit / 2;
+    if (req->waiting_output && !req->finished() && req->sink->Backlog() < resume) Deliver(*req);
   }
 }
 
@@ -277,8 +285,8 @@ frontend::Backend::WorldInfo Gateway::World() const {
   // rows being served.
   world.dataset = manifest_.source + " rows=" + std::to_string(manifest_.total_rows);
   for (const io::PartitionInfo& p : manifest_.partitions) {
-    world.dataset += " " + p.file + ":" + std::to_string(p.rows) + ":" +
-                     std::to_string(p.utc_min) + "-" + std::to_string(p.utc_max);
+    world.dataset += " " + p.file + ":" + std::to_string(p.rows) + ":" + std::to_string(p.utc_min) +
+                     "-" + std::to_string(p.utc_max);
   }
   return world;
 }

@@ -93,6 +93,9 @@ class Gateway : public frontend::Backend {
   void StreamClosed(Request& req, std::size_t leader);
   void Deliver(Request& req);
   void Emit(Request& req, engine::Batch chunk);
+  void EmitChunks(Request& req, bool flush);   // full chunks (all when flush) the output takes
+  bool OutputTakes(const Request& req) const;  // the sink's backlog is under its limit
+  void ResumeOutputs();  // delivers again to requests that waited for their output
   std::uint32_t BatchRows(const Request& req) const;
   void SetTotals(Request& req, std::uint64_t rows);
   void Finish(Request& req, frontend::RequestState state, const std::string& error);

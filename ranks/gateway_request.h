@@ -21,6 +21,7 @@ struct Gateway::Request {
   std::optional<engine::Plan> plan;
   double deadline_s = std::numeric_limits<double>::infinity();
   double drained_s = -1;
+  bool waiting_output = false;  // delivery stopped for the sink's backlog (Step resumes it)
   std::unique_ptr<MergeStage> merge;
   std::unique_ptr<Chunker> chunker;
   std::vector<StreamTally> streams;   // per leader; empty until started

@@ -95,35 +95,52 @@ void Gateway::Deliver(Request& req) {
     return *limit > have ? *limit - have : 0;
   };
   engine::Batch batch;
-  engine::Batch chunk;
   // A plain stream's batches are popped whole (the Chunker passes chunk-sized ones through
   // uncopied); an ordered merge is popped only as far as the pending chunk needs.
   const bool whole = req.chunker->reorders();
   // An ordered merge may need a batch that is already queued once it popped what it had.
-  for (bool progress = true; progress && !req.finished();) {
+  // Nothing is fed, popped or emitted while the output is backed up: the batches stay queued
+  // uncredited, so a slow output stalls the senders instead of growing a buffer.
+  for (bool progress = true; progress && !req.finished() && OutputTakes(req);) {
     progress = false;
     req.merge->Feed([&](std::size_t input) {
       req.ledgers[input].Consumed();
       progress = true;
     });
-    while (!req.finished() && left() > 0 &&
+    EmitChunks(req, false);
+    while (!req.finished() && left() > 0 && OutputTakes(req) &&
            req.merge->Pop(std::min<std::uint64_t>(whole ? left() : req.chunker->Room(), left()),
                           &batch)) {
       progress = true;
       req.chunker->Add(std::move(batch));
-      while (!req.finished() && req.chunker->Take(false, &chunk)) Emit(req, std::move(chunk));
+      EmitChunks(req, false);
     }
   }
   if (req.finished()) return;
+  req.waiting_output = !OutputTakes(req);
   if (left() == 0 || (req.AllClosed() && req.merge->Done())) {
-    while (!req.finished() && req.chunker->Take(true, &chunk)) Emit(req, std::move(chunk));
-    if (!req.finished()) Finish(req, RequestState::kCompleted, "");
+    EmitChunks(req, true);
+    if (req.finished()) return;
+    // Complete once the output took every row, so a stuck output keeps the deadline armed.
+    req.waiting_output = req.chunker->Held() > 0 || req.sink->Backlog() > 0;
+    if (!req.waiting_output) Finish(req, RequestState::kCompleted, "");
     return;
   }
   for (std::size_t j = 0; j < req.ledgers.size(); ++j) {
     if (req.ledgers[j].due() && !req.streams[j].closed()) {
       out_.SendCredit(static_cast<int>(j + 1), req.ledgers[j].TakeDue(req.info.id));
     }
+  }
+}
+
+bool Gateway::OutputTakes(const Request& req) const {
+  return req.sink->Backlog() < frontend::ResultSink::kBacklogLimit;
+}
+
+void Gateway::EmitChunks(Request& req, bool flush) {
+  engine::Batch chunk;
+  while (!req.finished() && OutputTakes(req) && req.chunker->Take(flush, &chunk)) {
+    Emit(req, std::move(chunk));
   }
 }
 
