@@ -80,7 +80,10 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
   if (!summary.empty()) throw StartupError(summary);
   comms_ = Comms::Split(world, layout_);
   if (rank == 0) {
-    gateway_ = std::make_unique<Gateway>(comms_, layout_, manifest_, options.gateway);
+    gateway_out_ = std::make_unique<MpiOutbox>(comms_.upper);
+    gateway_in_ = std::make_unique<MpiInbox>(comms_.upper);
+    gateway_ =
+        std::make_unique<Gateway>(layout_, manifest_, options.gateway, *gateway_out_, *gateway_in_);
   }
 }
 
@@ -91,8 +94,6 @@ void Runtime::Serve() {
   worker.Run();
 }
 
-void Runtime::Shutdown() {
-  if (gateway_) gateway_->Shutdown();
-}
+bool Runtime::Shutdown() { return gateway_ ? gateway_->Shutdown() : true; }
 
 }  // namespace plume::ranks

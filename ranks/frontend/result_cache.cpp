@@ -112,6 +112,8 @@ class CachingBackend::RecordingSink final : public ResultSink {
     return sink_->Chunk(chunk, WithId(info), error);
   }
 
+  std::uint64_t Backlog() const override { return sink_->Backlog(); }
+
   void End(const RequestInfo& info) override {
     sink_->End(WithId(info));
     auto alive = alive_.lock();
@@ -254,7 +256,9 @@ bool CachingBackend::DeliverSome(Replay& replay) {
   }
   const engine::Batch& rows = replay.entry->rows;
   const std::size_t chunk = std::max<std::size_t>(1, replay.options.chunk_rows);
-  for (std::size_t n = 0; n < kChunksPerPoll && replay.next_row < rows.rows; ++n) {
+  for (std::size_t n = 0; n < kChunksPerPoll && replay.next_row < rows.rows &&
+                          replay.sink->Backlog() < ResultSink::kBacklogLimit;
+       ++n) {
     const std::size_t end = std::min(rows.rows, replay.next_row + chunk);
     engine::Batch part = engine::SliceBatch(rows, replay.next_row, end);
     info.rows_delivered = end;
@@ -267,7 +271,8 @@ bool CachingBackend::DeliverSome(Replay& replay) {
       return true;
     }
   }
-  if (replay.next_row < rows.rows) return false;
+  // Completes once the output took every row (a stuck output keeps the deadline armed).
+  if (replay.next_row < rows.rows || replay.sink->Backlog() > 0) return false;
   Finish(replay, RequestState::kCompleted, "");
   return true;
 }
