@@ -200,11 +200,14 @@ std::optional<CliOptions> ParseCli(int argc, const char* const* argv, std::strin
 
 std::string CliUsage() {
   return R"(Usage: mpirun -n N plume --data DIR [options]
-       scripts/plume-shell [--ranks N] --data DIR [options]   (prompt with Ctrl-C = cancel)
+       scripts/plume-shell [--ranks N] [--hostfile FILE] --data DIR [options]
+                           (prompt with Ctrl-C = cancel; --hostfile: across hosts)
 
 Without -c or -f, plume shows a prompt on rank 0 and reads statements from stdin
 (type \help there). With -c or -f it runs the statements in order and exits; the exit
-code is 0 only if every statement completed.
+code is 0 only if every statement completed. Rank 0 (the gateway, on the first host of
+a hostfile) reads -f and writes --output and --report: their paths are on rank 0's host.
+--data is opened by every rank on its own host (docs/CLUSTER.md).
 
   --data DIR                 partitions and manifest written by plume-preprocess (required)
   -c "SQL; SQL;"             run these statements (may repeat; runs before -f)
