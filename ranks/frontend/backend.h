@@ -73,6 +73,9 @@ class Backend {
     std::vector<int> leaders;
     int partitions = 0;
     std::uint64_t rows = 0;
+    // Where the data set came from, as its manifest says: "airnow-csv" (the real AirNow
+    // files) or "synthetic seed=S rows=N"; empty when unknown.
+    std::string source;
   };
 
   virtual ~Backend() = default;

@@ -49,6 +49,7 @@ OutputTarget::~OutputTarget() {
 bool OutputTarget::Write(std::string_view data, std::string* error) {
   int err = 0;
   if (WriteAll(fd_, data, &err)) return true;
+  reader_gone_ = reader_gone_ || err == EPIPE;
   *error = std::string("Error: writing ") +
            (content_ == OutputContent::kReport ? "the report" : "results") + " to " + name_ +
            " failed: " + std::strerror(err);

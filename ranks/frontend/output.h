@@ -41,12 +41,15 @@ class OutputTarget {
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
   bool is_stdout() const { return fd_ == 1; }
+  // A write failed with EPIPE: the reader went away (`plume ... | head`).
+  bool reader_gone() const { return reader_gone_; }
 
  private:
   int fd_;
   std::string name_;
   bool owned_;
   OutputContent content_;
+  bool reader_gone_ = false;
 };
 
 class OutputSlot {
