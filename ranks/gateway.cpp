@@ -279,8 +279,12 @@ bool Gateway::Busy() const {
 }
 
 frontend::Backend::WorldInfo Gateway::World() const {
-  WorldInfo world{layout_.world, layout_.leaders, static_cast<int>(manifest_.partitions.size()),
-                  manifest_.total_rows, ""};
+  WorldInfo world;
+  world.ranks = layout_.world;
+  world.leaders = layout_.leaders;
+  world.partitions = static_cast<int>(manifest_.partitions.size());
+  world.rows = manifest_.total_rows;
+  world.source = manifest_.source;
   // Each rank checked its partition against these manifest figures at load, so they name the
   // rows being served.
   world.dataset = manifest_.source + " rows=" + std::to_string(manifest_.total_rows);

@@ -80,6 +80,9 @@ class Backend {
     std::vector<int> leaders;
     int partitions = 0;
     std::uint64_t rows = 0;
+    // Where the data set came from, as its manifest says: "airnow-csv" (the real AirNow
+    // files) or "synthetic seed=S rows=N"; empty when unknown.
+    std::string source;
     // Identity of the data set being served (equal strings = the same rows): the result
     // cache's key includes it.
     std::string dataset;

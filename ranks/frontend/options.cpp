@@ -140,6 +140,10 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
          if (!ParseBytes(v, &o->cache_bytes)) return "expected a size such as 0, 512K, 64M or 1G";
          return "";
        }},
+      {"--max-statement-bytes", IntSetter(64, 1LL << 32,
+                                          [](CliOptions* o, long long n) {
+                                            o->max_statement_bytes = static_cast<std::size_t>(n);
+                                          })},
       {"--leaders",
        [](std::string_view v, CliOptions* o) -> std::string {
          if (!ParseLeaders(v, &o->leaders)) {
@@ -213,22 +217,25 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
   -c "SQL; SQL;"             run these statements (may repeat; runs before -f)
   -f FILE                    run the statements in FILE, in order
   --format table|csv|json|null   result format (default table)
-  --output FILE|-            write results to FILE (default - = stdout)
+  --output FILE|-            write results to FILE (default - = stdout); every row, nothing
+                             cut, in every format
   --output-name NAME         what messages call --output (for launchers that pass a fifo
                              standing for their stdout: --output-name "standard output")
-  --chunk N                  rows per result chunk (default 1000)
+  --chunk N                  rows per result chunk (default 1,000)
   --repeat N                 run each statement N times (default 1)
   --concurrency N            keep N statements in flight (default 1)
   --report FILE.json         write per-execution timings and totals as JSON
   --progress on|off          progress bar on stderr (default: on only when a person is at
                              a terminal, as told by the launcher through PLUME_TTY=1)
-  --timing                   print each statement's time
+  --timing                   print each statement's time (milliseconds)
   --statement-timeout S      cancel statements that run longer than S seconds (0 = none)
   --max-running N            statements executing at once (default 4); more are queued
   --queue-limit N            queued statements accepted before refusing (default 64)
   --ttl S                    seconds finished requests stay in \list / \status (default 60)
   --cache-size BYTES         memory for the result cache on rank 0: a repeated statement is
                              answered from it (default 128M; K, M, G suffixes; 0 = off)
+  --max-statement-bytes N    refuse a statement or input line longer than N bytes (default
+                             16777216 = 16 MiB); a -f script may hold 4 times that
   --leaders R1,R2,...        team leader ranks (default: derived from the world size)
   -h, --help                 this text
 )";

@@ -142,6 +142,11 @@ bool OutputTarget::Write(std::string_view data, std::string* error) {
   return true;
 }
 
+bool OutputTarget::reader_gone() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return error_ == EPIPE;
+}
+
 bool OutputTarget::Failed(std::string* error) const {
   std::lock_guard<std::mutex> lock(mu_);
   if (error_ == 0) return false;

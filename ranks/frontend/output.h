@@ -62,6 +62,8 @@ class OutputTarget {
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
   bool is_stdout() const { return fd_ == 1; }
+  // A write failed with EPIPE: the reader went away (`plume ... | head`).
+  bool reader_gone() const;
 
  private:
   struct Piece {

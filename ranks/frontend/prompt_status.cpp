@@ -85,6 +85,7 @@ void PromptSession::ShowList() {
   TableLimits limits;
   limits.head_rows = requests.size();
   limits.max_value_width = 60;
+  limits.group_digits = true;
   std::unique_ptr<Formatter> table = MakeFormatter("table", limits);
   std::string text;
   table->Begin(fields, &text);

@@ -68,7 +68,10 @@ inline Captured RunPrompt(FakeBackend& backend, const TimedInput& input, bool pe
     close(fds[1]);
   });
   ConsoleIo io{fds[0], out.fd(), err.fd(), person, progress};
-  if (!settings.output) settings.output = std::make_shared<OutputTarget>(out.fd(), "out", false);
+  if (!settings.output) {  // the session's screen: the table is cut there as at a terminal
+    settings.output = std::make_shared<OutputTarget>(out.fd(), "standard output", false);
+    settings.screen = settings.output;
+  }
   Captured c;
   {
     PromptSession session(backend, std::move(settings), io);
