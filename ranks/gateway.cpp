@@ -213,10 +213,7 @@ void Gateway::CheckDeadlines() {
   const double now = Now();
   for (auto& [id, req] : requests_) {
     if (!req->finished() && now > req->deadline_s) {
-      char text[64];
-      std::snprintf(text, sizeof(text), "%g", req->options.timeout_s);
-      Finish(*req, RequestState::kFailed,
-             "Error: statement timed out after " + std::string(text) + " s (statement timeout)");
+      Finish(*req, RequestState::kFailed, frontend::TimeoutError(req->options.timeout_s));
     }
   }
 }

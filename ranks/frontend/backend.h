@@ -20,6 +20,9 @@ namespace plume::frontend {
 enum class RequestState { kQueued, kRunning, kCompleted, kCancelled, kFailed };
 // "queued", "running", "completed", "cancelled", "failed".
 std::string_view StateName(RequestState state);
+// The error of a request that ran past its deadline (Options::timeout_s), the same from every
+// Backend: "Error: statement timed out after 2.5 s (statement timeout)".
+std::string TimeoutError(double timeout_s);
 inline bool IsFinished(RequestState s) {
   return s == RequestState::kCompleted || s == RequestState::kCancelled ||
          s == RequestState::kFailed;
