@@ -165,7 +165,10 @@ mh_exec() {  # mh_exec HOST CMD...
 }
 
 # What mpirun needs across these hosts: the ssh stand-in, and TCP only on the hosts' subnet.
+# The one-host settings that scripts/test exports for the rest of the suite (shared memory only,
+# oob on loopback, oversubscription) would make every cross-host message fail: drop them.
 mh_mpi_env() {
+  unset OMPI_MCA_btl OMPI_MCA_pml OMPI_MCA_rmaps_base_oversubscribe
   export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
   export OMPI_MCA_plm_rsh_agent=$mh_work/nsrsh
   export OMPI_MCA_btl_tcp_if_include=$mh_subnet.0/24 OMPI_MCA_oob_tcp_if_include=$mh_subnet.0/24

@@ -75,7 +75,7 @@ TEST(Progress, ClosingLineAndDisplay) {
 }
 
 TEST(Report, JsonHasEveryFieldAndEscapesStrings) {
-  Backend::WorldInfo world{6, {1, 4}, 5, 1167525, "test set", ""};
+  Backend::WorldInfo world{6, {1, 4}, 5, 1167525, "airnow-csv", "test set"};
   ExecutionRecord ok;
   ok.sql = "SELECT \"x\"\nFROM t";
   ok.statement = 1;
