@@ -214,9 +214,7 @@ bool OutputTarget::WritePiece(const Piece& piece, int* err) {
 OutputSlot::OutputSlot(std::shared_ptr<OutputTarget> target, bool live)
     : target_(std::move(target)), live_(live) {}
 
-OutputSlot::~OutputSlot() {
-  if (spill_ != nullptr) std::fclose(spill_);
-}
+OutputSlot::~OutputSlot() = default;
 
 bool OutputSlot::Write(std::string_view data, std::string* error) {
   if (data.empty()) return true;
@@ -227,8 +225,9 @@ bool OutputSlot::Write(std::string_view data, std::string* error) {
 }
 
 bool OutputSlot::Spill(std::string* error) {
-  if (spill_ == nullptr) spill_ = std::tmpfile();
-  if (spill_ == nullptr || std::fwrite(held_.data(), 1, held_.size(), spill_) != held_.size()) {
+  if (spill_ == nullptr) spill_.reset(std::tmpfile());
+  if (spill_ == nullptr ||
+      std::fwrite(held_.data(), 1, held_.size(), spill_.get()) != held_.size()) {
     *error = "Error: holding results for " + target_->name() +
              " in a temporary file failed: " + std::strerror(errno);
     return false;
@@ -241,16 +240,19 @@ bool OutputSlot::MakeLive(std::string* error) {
   if (live_) return true;
   live_ = true;
   if (spill_ != nullptr) {
-    if (std::fflush(spill_) != 0 || std::fseek(spill_, 0, SEEK_SET) != 0) {
+    if (std::fflush(spill_.get()) != 0 || std::fseek(spill_.get(), 0, SEEK_SET) != 0) {
       *error = "Error: reading held results back failed: " + std::string(std::strerror(errno));
       return false;
     }
     std::string buffer(1 << 16, '\0');
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), spill_)) {
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), spill_.get())) {
       if (!Pass(std::string_view(buffer.data(), n), error)) return false;
     }
-    std::fclose(spill_);
-    spill_ = nullptr;
+    if (std::ferror(spill_.get()) != 0) {
+      *error = "Error: reading held results back failed: " + std::string(std::strerror(errno));
+      return false;
+    }
+    spill_.reset();
   }
   std::string held = std::move(held_);
   held_.clear();

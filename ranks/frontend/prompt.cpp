@@ -243,7 +243,8 @@ void PromptSession::ShowFinishedBackground() {
                                     [](const Job& j) { return !j.sink->finished(); });
   for (auto it = done; it != background_.end(); ++it) {
     StatementSink& sink = *it->sink;
-    std::string head = "[" + std::to_string(it->id) + "] ";
+    std::string head = "[";  // not "[" + to_string(...): g++ 12 -Wrestrict false positive
+    head.append(std::to_string(it->id)).append("] ");
     ExecutionRecord before = sink.Record();
     if (it->drop) {
       Say(head + "cancelled: " + CountOf(sink.info().rows_delivered, "row") +
