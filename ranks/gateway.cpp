@@ -261,7 +261,7 @@ bool Gateway::Busy() const {
 
 frontend::Backend::WorldInfo Gateway::World() const {
   return WorldInfo{layout_.world, layout_.leaders, static_cast<int>(manifest_.partitions.size()),
-                   manifest_.total_rows};
+                   manifest_.total_rows, options_.compression};
 }
 
 std::optional<double> Gateway::DrainedAt(std::uint64_t id) const {

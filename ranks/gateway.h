@@ -38,7 +38,8 @@ struct GatewayOptions {
   // chunk_rows is within [batch_rows / 2, 2 x batch_rows] the batches are chunk_rows rows, so
   // most batches become a chunk without being cut and copied again at the gateway.
   std::uint32_t batch_rows = 1024;
-  std::uint32_t window = 16;  // unacknowledged batches per sender and request
+  std::uint32_t window = 16;        // unacknowledged batches per sender and request
+  std::string compression = "off";  // which links compress frames (WorldInfo, \status)
 };
 
 class Gateway : public frontend::Backend {

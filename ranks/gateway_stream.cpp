@@ -54,13 +54,16 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
   ++req->streams[leader].received;
   if (!req->finished()) {
     req->info.bytes_received += frame.size();
+    ++req->info.frames_received;
+    if (header.codec != 0) ++req->info.frames_compressed;
     const bool forwarded = !req->plan->aggregate() && !req->plan->ordered();
     if (forwarded && header.origin >= 1 && header.origin < layout_.world) {
       frontend::RankProgress& rank = req->info.ranks[header.origin - 1];
       if (!rank.done) rank.rows_sent += header.rows;
     }
     try {
-      req->merge->Add(leader, engine::DecodeBatch(frame.substr(sizeof(FrameHeader))));
+      static thread_local std::string inflated;  // decompressed bodies, buffer reused
+      req->merge->Add(leader, engine::DecodeBatch(FrameBody(frame, &inflated)));
       Deliver(*req);
     } catch (const std::exception& e) {
       Finish(*req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));

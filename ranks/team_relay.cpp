@@ -128,8 +128,7 @@ void TeamRelay::OnMemberFrame(int team_rank, std::string frame) {
       if (relay->streaming) {
         relay->frames.push_back({std::move(frame), static_cast<std::size_t>(team_rank)});
       } else {
-        std::string_view body(frame);
-        relay->merge->Add(team_rank, engine::DecodeBatch(body.substr(sizeof(FrameHeader))));
+        relay->merge->Add(team_rank, engine::DecodeBatch(FrameBody(frame, &scratch_)));
       }
     } catch (const std::exception& e) {
       Fail(*relay, "Error: leader rank " + std::to_string(rank_) + ": " + e.what());

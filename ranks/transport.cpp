@@ -15,6 +15,7 @@ Outbox::~Outbox() {
 }
 
 void Outbox::Send(int dest, Tag tag, std::string bytes) {
+  if (tag == Tag::kData && frame_codec_ != Codec::kNone) CompressFrame(frame_codec_, &bytes);
   Pending& slot = pending_.emplace_back();
   slot.bytes = std::move(bytes);
   slot.request =

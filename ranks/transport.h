@@ -25,8 +25,11 @@ class Outbox {
   Outbox(const Outbox&) = delete;
   Outbox& operator=(const Outbox&) = delete;
 
-  // Starts an isend of `bytes` (moved in, kept alive until the send completes).
+  // Starts an isend of `bytes` (moved in, kept alive until the send completes). A data frame
+  // (Tag::kData) is first compressed with the frame codec (CompressFrame).
   void Send(int dest, Tag tag, std::string bytes);
+  // The codec of the data frames this outbox sends (compression.h LinkCodec); default none.
+  void set_frame_codec(Codec codec) { frame_codec_ = codec; }
   void SendCredit(int dest, std::uint64_t request, std::uint64_t batches);
   // Tests pending sends and releases the completed ones. Returns how many are still pending.
   std::size_t Progress();
@@ -40,6 +43,7 @@ class Outbox {
     boost::mpi::request request;
   };
   boost::mpi::communicator comm_;
+  Codec frame_codec_ = Codec::kNone;
   std::list<Pending> pending_;  // list: a node's buffer never moves while MPI reads it
 };
 

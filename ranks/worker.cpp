@@ -68,7 +68,7 @@ CreditMsg ParseCredit(const std::string& bytes) {
 class RoleLoop {
  public:
   RoleLoop(const Comms& comms, bool leader, const engine::Table& table,
-           const io::PartitionInfo& partition)
+           const io::PartitionInfo& partition, Codec codec)
       : comms_(comms),
         rank_(comms.world.rank()),
         team_size_(comms.team.size()),
@@ -77,7 +77,10 @@ class RoleLoop {
         link_(rank_, team_out_) {
     if (leader) {
       upper_out_.emplace(comms.upper);
+      upper_out_->set_frame_codec(codec);
       relay_.emplace(rank_, team_size_, team_out_, *upper_out_);
+    } else {
+      team_out_.set_frame_codec(codec);
     }
     Upstream& upstream = relay_ ? static_cast<Upstream&>(*relay_) : link_;
     data_.emplace(rank_, table, partition, upstream);
@@ -169,11 +172,11 @@ class RoleLoop {
 }  // namespace
 
 Worker::Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
-               const io::PartitionInfo& partition)
-    : comms_(comms), layout_(layout), table_(table), partition_(partition) {}
+               const io::PartitionInfo& partition, Codec codec)
+    : comms_(comms), layout_(layout), table_(table), partition_(partition), codec_(codec) {}
 
 void Worker::Run() {
-  RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), table_, partition_);
+  RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), table_, partition_, codec_);
   loop.Run();
 }
 

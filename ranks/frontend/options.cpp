@@ -110,6 +110,14 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
       {"--queue-limit",
        IntSetter(1, 1'000'000, [](CliOptions* o, long long n) { o->queue_limit = n; })},
       {"--ttl", SecondsSetter(&CliOptions::ttl_s)},
+      {"--compress",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v != "auto" && v != "lz4" && v != "zstd" && v != "off") {
+           return "expected auto, lz4, zstd or off";
+         }
+         o->compress = v;
+         return "";
+       }},
       {"--leaders",
        [](std::string_view v, CliOptions* o) -> std::string {
          if (!ParseLeaders(v, &o->leaders)) {
@@ -198,6 +206,9 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
   --queue-limit N            queued statements accepted before refusing (default 64)
   --ttl S                    seconds finished requests stay in \list / \status (default 60)
   --leaders R1,R2,...        team leader ranks (default: derived from the world size)
+  --compress auto|lz4|zstd|off   compress result frames between ranks (default auto: LZ4
+                             on links between hosts, none between ranks of one host);
+                             the report and \status say which links compress
   -h, --help                 this text
 )";
 }

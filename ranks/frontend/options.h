@@ -26,6 +26,7 @@ struct CliOptions {
   int queue_limit = 64;               // --queue-limit N
   double ttl_s = 60;                  // --ttl SECONDS for finished requests
   std::vector<int> leaders;           // --leaders 1,4 (default derived from world size)
+  std::string compress = "auto";      // --compress auto|lz4|zstd|off (data frames)
   bool timing = false;                // --timing
   bool help = false;                  // --help
   bool interactive() const { return commands.empty() && file.empty(); }
