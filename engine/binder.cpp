@@ -3,6 +3,7 @@
 #include "engine/binder.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "engine/query.h"
 #include "engine/schema.h"
@@ -57,17 +58,7 @@ class Binder {
     return false;
   }
 
-  Type RefType(const ResultRef& r) const {
-    switch (r.kind) {
-      case ResultRef::Kind::kColumn:
-        return ColumnType(r.index);
-      case ResultRef::Kind::kGroup:
-        return ColumnType(plan_.group_columns[static_cast<std::size_t>(r.index)]);
-      case ResultRef::Kind::kAgg:
-        return plan_.aggs[static_cast<std::size_t>(r.index)].result;
-    }
-    return Type::kInt64;
-  }
+  Type RefType(const ResultRef& r) const { return ResultRefType(plan_, r); }
 
   void AddOutput(std::string name, ResultRef ref) {
     plan_.output.push_back(Field{std::move(name), RefType(ref)});
@@ -146,25 +137,13 @@ class Binder {
       spec.column = ResolveColumnIndex(a.column);
       spec.input = ColumnType(spec.column);
     }
-    switch (a.fn) {
-      case AggFn::kCountStar:
-      case AggFn::kCount:
-        spec.result = Type::kInt64;
-        break;
-      case AggFn::kSum:
-      case AggFn::kAvg:
-        if (spec.input != Type::kInt64 && spec.input != Type::kFloat64) {
-          throw SqlError("type mismatch: " + a.name.substr(0, a.name.find('(')) +
-                             " needs a numeric column, '" + a.column.written + "' is " +
-                             std::string(TypeName(spec.input)),
-                         a.pos);
-        }
-        spec.result = a.fn == AggFn::kAvg ? Type::kFloat64 : spec.input;
-        break;
-      case AggFn::kMin:
-      case AggFn::kMax:
-        spec.result = spec.input;
-        break;
+    try {
+      spec.result = AggregateResultType(a.fn, spec.input);
+    } catch (const std::invalid_argument&) {
+      throw SqlError("type mismatch: " + a.name.substr(0, a.name.find('(')) +
+                         " needs a numeric column, '" + a.column.written + "' is " +
+                         std::string(TypeName(spec.input)),
+                     a.pos);
     }
     auto it = std::find(plan_.aggs.begin(), plan_.aggs.end(), spec);
     if (it != plan_.aggs.end()) return static_cast<int>(it - plan_.aggs.begin());

@@ -8,13 +8,27 @@
 
 namespace plume::engine {
 
+bool AggregateSupported(AggFn fn, bool distinct) {
+  switch (fn) {
+    case AggFn::kCountStar:
+    case AggFn::kCount:
+    case AggFn::kSum:
+    case AggFn::kAvg:
+    case AggFn::kMin:
+    case AggFn::kMax:
+      return !distinct || fn == AggFn::kMin || fn == AggFn::kMax;
+    default:
+      return false;
+  }
+}
+
 StreamLayout MakeStreamLayout(const PlanData& plan) {
   StreamLayout l;
   if (!plan.aggregate) {
     l.types = plan.result_types;
     return l;
   }
-  for (int c : plan.group_columns) l.types.push_back(kSchema[static_cast<std::size_t>(c)].type);
+  for (int c : plan.group_columns) l.types.push_back(ColumnSpaceType(plan, c));
   l.keys = l.types.size();
   for (const AggSpec& a : plan.aggs) {
     l.agg_first.push_back(l.types.size());
@@ -36,6 +50,9 @@ StreamLayout MakeStreamLayout(const PlanData& plan) {
       case AggFn::kMax:
         l.types.push_back(a.input);
         break;
+      default:  // the binder admits only what AggregateSupported says
+        throw std::logic_error("aggregate " + std::string(AggregateName(a.fn)) +
+                               " has no partial state");
     }
   }
   return l;

@@ -116,7 +116,9 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
   if (rank == 0) {
     GatewayOptions gateway = options.gateway;
     gateway.compression = CompressionSummary(options.compress, layout_, hosts);
-    gateway_ = std::make_unique<Gateway>(comms_, layout_, manifest_, gateway);
+    gateway_out_ = std::make_unique<MpiOutbox>(comms_.upper);
+    gateway_in_ = std::make_unique<MpiInbox>(comms_.upper);
+    gateway_ = std::make_unique<Gateway>(layout_, manifest_, gateway, *gateway_out_, *gateway_in_);
   } else {
     codec_ = UpwardCodec(options.compress, layout_, hosts, rank);
   }
@@ -129,8 +131,6 @@ void Runtime::Serve() {
   worker.Run();
 }
 
-void Runtime::Shutdown() {
-  if (gateway_) gateway_->Shutdown();
-}
+bool Runtime::Shutdown() { return gateway_ ? gateway_->Shutdown() : true; }
 
 }  // namespace plume::ranks

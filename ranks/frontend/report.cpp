@@ -39,6 +39,7 @@ std::string ExecutionJson(const ExecutionRecord& r) {
   s += ", \"bytes_received\": " + std::to_string(r.bytes_received);
   s += ", \"frames\": " + std::to_string(r.frames);
   s += ", \"frames_compressed\": " + std::to_string(r.frames_compressed);
+  s += std::string(", \"cached\": ") + (r.cached ? "true" : "false");
   s += ", \"first_chunk_ms\": " + (r.first_chunk_ms < 0 ? "null" : Number(r.first_chunk_ms, 3));
   s += ", \"total_ms\": " + Number(r.total_ms, 3);
   s += ", \"rows_per_s\": " + RowsPerSecond(r.rows, r.total_ms);

@@ -2,7 +2,7 @@
 //   {"world": {"ranks", "leaders", "partitions", "rows", "compression"},
 //    "statements": [one object per execution: "sql", "statement", "repeat", "request_id",
 //                   "status", "error", "rows", "chunks", "bytes", "bytes_received", "frames",
-//                   "frames_compressed", "first_chunk_ms", "total_ms", "rows_per_s"],
+//                   "frames_compressed", "cached", "first_chunk_ms", "total_ms", "rows_per_s"],
 //    "totals": {"executions", "completed", "failed", "cancelled", "rows", "chunks", "bytes",
 //               "bytes_received", "frames", "frames_compressed", "wall_ms", "rows_per_s"},
 //    "script_errors": [one object per failed setting line of a -c/-f script: "line",
