@@ -228,15 +228,24 @@ mh_down() {
 
 # For a test script: a work directory removed on exit (with the hosts: trap), a fail flag and
 # failed MESSAGE, 200,000 synthetic rows in 5 partitions (WORK/data), and the hosts over them.
-# Returns 77 (skip) or 1 when the hosts cannot be made.
-mh_test_hosts() {  # mh_test_hosts PREPROCESS
+# A watchdog removes the hosts (and so every process on them) after LIMIT seconds, before
+# ctest's TIMEOUT would kill this shell without running its trap. Returns 77 (skip) or 1 when
+# the hosts cannot be made.
+mh_test_hosts() {  # mh_test_hosts PREPROCESS LIMIT
   work=$(mktemp -d /tmp/plume-multihost.XXXXXX) || return 1
-  trap 'mh_down; rm -rf "$work"' EXIT
+  mh_watchdog_pid=
+  trap '[[ -n $mh_watchdog_pid ]] && kill "$mh_watchdog_pid" 2>/dev/null; mh_down; rm -rf "$work"' EXIT
   trap 'exit 1' INT TERM
   fail=0
   "$1" --synthetic 200000 --seed 3 --partitions 5 --out "$work/data" >/dev/null ||
     { echo "FAIL: plume-preprocess"; return 1; }
-  mh_up "$work" "$work/data"
+  mh_up "$work" "$work/data" || return
+  (trap 'kill "$s" 2>/dev/null; exit 0' TERM
+   sleep "$2" & s=$!
+   wait "$s" 2>/dev/null
+   echo "FAIL: still running after $2 s: removing the hosts and their processes" >&2
+   mh_down) &
+  mh_watchdog_pid=$!
 }
 failed() {
   echo "FAIL: $*"

@@ -17,7 +17,7 @@ shell=$src/scripts/plume-shell
 source "$here/hosts.sh"
 
 export MPIEXEC_TIMEOUT=90 PLUME_HISTFILE=/dev/null
-mh_test_hosts "$preprocess" || exit  # sets work, fail and failed(), or exits 77 / 1
+mh_test_hosts "$preprocess" 135 || exit  # sets work, fail and failed(), or exits 77 / 1
 
 # Runs: one host; three hosts with the default --compress auto (LZ4 from the leaders to the
 # gateway, none inside a host); three hosts with zstd on every link (members' frames compressed
