@@ -289,6 +289,7 @@ frontend::Backend::WorldInfo Gateway::World() const {
     world.dataset += " " + p.file + ":" + std::to_string(p.rows) + ":" + std::to_string(p.utc_min) +
                      "-" + std::to_string(p.utc_max);
   }
+  world.compression = options_.compression;
   return world;
 }
 

@@ -46,8 +46,10 @@ struct RequestInfo {
   bool rows_total_known = false;
   std::uint64_t chunks_delivered = 0;
   std::uint64_t chunks_total = 0;    // valid when rows_total_known
-  std::uint64_t bytes_received = 0;  // encoded batch bytes that reached the gateway
-  bool cached = false;               // answered from the gateway's result cache (CachingBackend)
+  std::uint64_t bytes_received = 0;  // frame bytes that reached the gateway (as sent: compressed)
+  std::uint64_t frames_received = 0;
+  std::uint64_t frames_compressed = 0;  // of frames_received: compressed on their last link
+  bool cached = false;                  // answered from the gateway's result cache (CachingBackend)
   // Seconds on a steady clock shared by all RequestInfos of one run; < 0 means "not yet".
   double submitted_s = -1, started_s = -1, first_chunk_s = -1, finished_s = -1;
   std::vector<RankProgress> ranks;
@@ -89,6 +91,7 @@ class Backend {
     // Identity of the data set being served (equal strings = the same rows): the result
     // cache's key includes it.
     std::string dataset;
+    std::string compression = "off";  // e.g. "lz4 on 2 of 5 links (--compress auto)"
   };
 
   virtual ~Backend() = default;
