@@ -119,7 +119,7 @@ void BatchSession::SubmitNext() {
   }
   sink->set_before_write([this] { progress_.Clear(); });
   Exec exec{item.statement, next_repeat_, 0, sink};
-  exec.id = backend_.Submit(prepared->sql, settings_.backend_options(), sink);
+  exec.id = Start(*prepared, settings_, backend_);
   order_.push_back(exec);
   if (++next_repeat_ > options_.repeat) {
     next_repeat_ = 1;

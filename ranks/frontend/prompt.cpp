@@ -137,6 +137,15 @@ void PromptSession::HandleMeta(const std::string& line) {
     Include(cmd->text);
     return;
   }
+  if (cmd->kind == MetaCommand::Kind::kDescribe) {  // \d [TABLE]: DESCRIBE with a headline
+    std::string sql = "DESCRIBE " + (cmd->text.empty() ? std::string("measurements") : cmd->text);
+    if (SchemaKindOf(sql) == SchemaKind::kDescribe && cmd->text.find(' ') == std::string::npos) {
+      std::string why;
+      if (AnswerSchema(sql, &why)) Say(TableSummaryLine(backend_.World()));
+    }
+    StartStatement(Piece{Piece::Kind::kStatement, sql, false});
+    return;
+  }
   ApplySetting(*cmd, &settings_, &message, &error);
   Say((error.empty() ? message : error) + "\n");
 }
@@ -205,9 +214,8 @@ void PromptSession::StartStatement(const Piece& piece) {
   // A bar between streamed rows on the same terminal would garble them: closing line only.
   progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams_to_terminal, io_.progress);
   sink->set_before_write([this] { progress_.Clear(); });
-  Job job{backend_.Submit(prepared->sql, settings_.backend_options(), sink), sink,
-          prepared->copy_path};
-  last_id_ = job.id;
+  Job job{Start(*prepared, settings_, backend_), sink, prepared->copy_path};
+  if (job.id != 0) last_id_ = job.id;
   if (piece.background) {
     sink->set_before_write(nullptr);
     background_.push_back(job);

@@ -137,7 +137,12 @@ std::shared_ptr<StatementSink> MakeSink(std::unique_ptr<Formatter> formatter,
 
 std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings,
                                 const Backend& backend, bool live, std::string* error) {
-  if (!IsCopy(sql)) return Prepared{sql, MakeSink(settings, backend, live), ""};
+  if (SchemaKindOf(sql) != SchemaKind::kNone) {
+    std::optional<LocalResult> local = AnswerSchema(sql, error);
+    if (!local) return std::nullopt;
+    return Prepared{sql, MakeSink(settings, backend, live), "", std::move(local)};
+  }
+  if (!IsCopy(sql)) return Prepared{sql, MakeSink(settings, backend, live), "", std::nullopt};
   std::optional<CopyStatement> copy = ParseCopy(sql, error);
   if (!copy) return std::nullopt;
   std::shared_ptr<OutputTarget> file = OutputTarget::Open(copy->path, error);
@@ -145,7 +150,15 @@ std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings
   std::unique_ptr<Formatter> formatter =
       copy->format == "csv" ? MakeCsvFormatter(copy->header) : MakeFormatter(copy->format);
   return Prepared{copy->query, MakeSink(std::move(formatter), std::move(file), backend, true),
-                  copy->path};
+                  copy->path, std::nullopt};
+}
+
+std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend) {
+  if (!prepared.local) {
+    return backend.Submit(prepared.sql, settings.backend_options(), prepared.sink);
+  }
+  DeliverLocal(prepared.sql, *prepared.local, backend.Now(), *prepared.sink);
+  return 0;
 }
 
 std::string ErrorText(const ExecutionRecord& record) {

@@ -13,6 +13,7 @@
 #include "ranks/frontend/meta_command.h"
 #include "ranks/frontend/options.h"
 #include "ranks/frontend/output.h"
+#include "ranks/frontend/schema_statement.h"
 #include "ranks/frontend/statement_sink.h"
 
 namespace plume::frontend {
@@ -59,12 +60,17 @@ struct Prepared {
   std::string sql;
   std::shared_ptr<StatementSink> sink;
   std::string copy_path;  // COPY ... TO: the file the rows go to (empty otherwise)
+  // DESCRIBE, SHOW TABLES: answered by the front end (Start delivers it to the sink).
+  std::optional<LocalResult> local;
 };
 // Prepares `sql` with the current settings; a COPY ... TO (copy_statement.h) gets its own file
 // and format and is always live. nullopt and *error when a COPY is malformed or its file cannot
-// be opened.
+// be opened, or a DESCRIBE names another table.
 std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings,
                                 const Backend& backend, bool live, std::string* error);
+// Submits a prepared statement (or answers a local one at once) and returns its request id
+// (0 for a local answer).
+std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend);
 
 // The message to show for a statement that did not complete; always contains "Error".
 std::string ErrorText(const ExecutionRecord& record);
