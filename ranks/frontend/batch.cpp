@@ -30,7 +30,7 @@ void BatchSession::Complain(const std::string& where, const std::string& message
 }
 
 void BatchSession::AddScript(std::string_view text) {
-  StatementSplitter splitter;
+  StatementSplitter splitter(options_.max_statement_bytes);
   auto take = [&] {
     Piece piece;
     while (splitter.Next(&piece)) {
@@ -87,6 +87,12 @@ std::size_t BatchSession::Running() const {
 // Submits the next execution, first applying any setting commands that precede it.
 void BatchSession::SubmitNext() {
   const Item& item = items_[next_item_];
+  if (item.piece.kind == Piece::Kind::kError) {  // a statement over --max-statement-bytes
+    ++next_item_;
+    Complain("", item.piece.text);
+    script_errors_.push_back({"(a statement too long to show)", item.statement, item.piece.text});
+    return;
+  }
   if (item.piece.kind == Piece::Kind::kMeta) {
     ++next_item_;
     std::string error, message;

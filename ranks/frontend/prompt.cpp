@@ -24,7 +24,8 @@ PromptSession::PromptSession(Backend& backend, Settings settings, const ConsoleI
     : backend_(backend),
       settings_(std::move(settings)),
       io_(io),
-      reader_(io.in_fd),
+      reader_(io.in_fd, settings_.max_statement_bytes),
+      splitter_(settings_.max_statement_bytes),
       progress_(io.err_fd, io.progress, io.progress) {}
 
 void PromptSession::Say(const std::string& text) {
@@ -58,6 +59,7 @@ void PromptSession::StepIdle(bool* eof) {
   if (!typeahead_.empty()) {
     std::string line = std::move(typeahead_.front());
     typeahead_.pop_front();
+    typeahead_bytes_ -= line.size();
     prompt_shown_ = false;
     HandleLine(line);
     return;
@@ -77,6 +79,10 @@ void PromptSession::StepIdle(bool* eof) {
       }
       HandlePiece(piece);
       break;
+    case LineReader::Result::kTooLong:
+      prompt_shown_ = false;
+      Say(line + "\n");
+      break;
     case LineReader::Result::kNone:
       break;
   }
@@ -87,10 +93,17 @@ void PromptSession::StepIdle(bool* eof) {
 void PromptSession::StepForeground() {
   backend_.Poll(kPollWaitS);
   std::string line;
-  while (reader_.Pop(&line, 0) == LineReader::Result::kLine) {
-    if (line == kInterruptLine) {
+  // Type-ahead is bounded like the reader's queue: beyond it, input waits in the pipe.
+  while (typeahead_bytes_ <= 4 * settings_.max_statement_bytes) {
+    LineReader::Result got = reader_.Pop(&line, 0);
+    if (got == LineReader::Result::kTooLong) {
+      Say(line + "\n");
+    } else if (got != LineReader::Result::kLine) {
+      break;
+    } else if (line == kInterruptLine) {
       backend_.Cancel(foreground_->id, "cancelled by user (Ctrl-C)");
     } else {
+      typeahead_bytes_ += line.size();
       typeahead_.push_back(std::move(line));
     }
   }
@@ -118,7 +131,9 @@ void PromptSession::HandleLine(const std::string& line) {
 }
 
 void PromptSession::HandlePiece(const Piece& piece) {
-  if (piece.kind == Piece::Kind::kMeta) {
+  if (piece.kind == Piece::Kind::kError) {
+    Say(piece.text + "\n");
+  } else if (piece.kind == Piece::Kind::kMeta) {
     HandleMeta(piece.text);
   } else {
     StartStatement(piece);

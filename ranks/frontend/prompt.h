@@ -78,6 +78,7 @@ class PromptSession {
   std::optional<Job> foreground_;
   std::vector<Job> background_;
   std::deque<std::string> typeahead_;  // lines typed while a foreground statement ran
+  std::size_t typeahead_bytes_ = 0;
   std::uint64_t last_id_ = 0;
   bool prompt_shown_ = false;
   bool quit_ = false;

@@ -4,6 +4,8 @@
 #include <cstdlib>
 
 #include "ranks/frontend/copy_statement.h"
+#include "ranks/frontend/error_caret.h"
+#include "ranks/frontend/utf8.h"
 
 namespace plume::frontend {
 namespace {
@@ -162,11 +164,14 @@ std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backe
 }
 
 std::string ErrorText(const ExecutionRecord& record) {
-  std::string why = record.error.empty() ? std::string("no reason given") : record.error;
-  if (record.status == "cancelled") {
-    return why.find("Error") != std::string::npos ? why : "Error: statement cancelled: " + why;
+  std::string why = record.error.empty() ? std::string("no reason given") : ValidUtf8(record.error);
+  if (why.find("Error") == std::string::npos) {
+    why = (record.status == "cancelled" ? "Error: statement cancelled: " : "Error: ") + why;
   }
-  return why.find("Error") != std::string::npos ? why : "Error: " + why;
+  if (record.error_position > 0 && record.status == "failed") {
+    why += "\n" + CaretLines(record.sql, record.error_position);
+  }
+  return why;
 }
 
 }  // namespace plume::frontend

@@ -72,7 +72,9 @@ std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings
 // (0 for a local answer).
 std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend);
 
-// The message to show for a statement that did not complete; always contains "Error".
+// The message to show for a statement that did not complete; always contains "Error", is valid
+// UTF-8 (utf8.h), and for a statement error ends with the statement line and a caret under
+// the position (CaretLines).
 std::string ErrorText(const ExecutionRecord& record);
 
 }  // namespace plume::frontend
