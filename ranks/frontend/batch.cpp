@@ -1,5 +1,6 @@
 #include "ranks/frontend/batch.h"
 
+#include "ranks/frontend/data_guard.h"
 #include "ranks/frontend/read_file.h"
 #include "ranks/frontend/report.h"
 
@@ -68,7 +69,11 @@ bool BatchSession::Load() {
   // Opened (created or truncated) now, so that a report that cannot be written is found out
   // before anything runs rather than after the whole run.
   if (!options_.report.empty()) {
-    std::string error;
+    std::string error = RefuseInsideDataSet(options_.report, options_.data_dir);
+    if (!error.empty()) {
+      Complain("", error);
+      return false;
+    }
     report_ = OutputTarget::Open(options_.report, &error, OutputContent::kReport);
     if (!report_) {
       Complain("", error);

@@ -11,7 +11,8 @@ namespace {
 
 constexpr std::size_t kMaxHeldInMemory = 1 << 20;
 
-bool WriteAll(int fd, std::string_view data, int* err) {
+// Writes all of `data`; *written counts the bytes write(2) accepted, also when it fails.
+bool WriteAll(int fd, std::string_view data, int* err, std::uint64_t* written) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
@@ -19,6 +20,7 @@ bool WriteAll(int fd, std::string_view data, int* err) {
       *err = errno;
       return false;
     }
+    *written += static_cast<std::uint64_t>(n);
     data.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
@@ -46,9 +48,10 @@ OutputTarget::~OutputTarget() {
   if (owned_) ::close(fd_);
 }
 
-bool OutputTarget::Write(std::string_view data, std::string* error) {
+bool OutputTarget::Write(std::string_view data, std::string* error, std::uint64_t* written) {
   int err = 0;
-  if (WriteAll(fd_, data, &err)) return true;
+  std::uint64_t ignored = 0;
+  if (WriteAll(fd_, data, &err, written != nullptr ? written : &ignored)) return true;
   reader_gone_ = reader_gone_ || err == EPIPE;
   *error = std::string("Error: writing ") +
            (content_ == OutputContent::kReport ? "the report" : "results") + " to " + name_ +
@@ -65,8 +68,7 @@ OutputSlot::~OutputSlot() {
 
 bool OutputSlot::Write(std::string_view data, std::string* error) {
   if (data.empty()) return true;
-  bytes_ += data.size();
-  if (live_) return target_->Write(data, error);
+  if (live_) return target_->Write(data, error, &bytes_);
   held_.append(data);
   return held_.size() <= kMaxHeldInMemory || Spill(error);
 }
@@ -92,19 +94,20 @@ bool OutputSlot::MakeLive(std::string* error) {
     }
     std::string buffer(1 << 16, '\0');
     while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), spill_)) {
-      if (!target_->Write(std::string_view(buffer.data(), n), error)) return false;
+      if (!target_->Write(std::string_view(buffer.data(), n), error, &bytes_)) return false;
     }
     std::fclose(spill_);
     spill_ = nullptr;
   }
   std::string held = std::move(held_);
   held_.clear();
-  return target_->Write(held, error);
+  return target_->Write(held, error, &bytes_);
 }
 
 void WriteFd(int fd, std::string_view text) {
   int err = 0;
-  WriteAll(fd, text, &err);
+  std::uint64_t written = 0;
+  WriteAll(fd, text, &err, &written);
 }
 
 }  // namespace plume::frontend

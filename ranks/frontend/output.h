@@ -35,8 +35,9 @@ class OutputTarget {
   OutputTarget(const OutputTarget&) = delete;
   OutputTarget& operator=(const OutputTarget&) = delete;
 
-  // Writes all of `data`; false with *error on failure.
-  bool Write(std::string_view data, std::string* error);
+  // Writes all of `data`; false with *error on failure. *written (when given) grows by the
+  // bytes that reached the target, also when the write fails part way (disk full).
+  bool Write(std::string_view data, std::string* error, std::uint64_t* written = nullptr);
   // The path, or "standard output" for "-"; what messages call this target.
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
@@ -63,7 +64,8 @@ class OutputSlot {
   // Writes everything held so far to the target; from then on writes go straight through.
   bool MakeLive(std::string* error);
   bool live() const { return live_; }
-  std::uint64_t bytes() const { return bytes_; }  // bytes accepted by Write
+  // Bytes that reached the target (held text counts once MakeLive has written it).
+  std::uint64_t bytes() const { return bytes_; }
   const OutputTarget& target() const { return *target_; }
 
  private:

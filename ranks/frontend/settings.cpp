@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "ranks/frontend/copy_statement.h"
+#include "ranks/frontend/data_guard.h"
 #include "ranks/frontend/error_caret.h"
 #include "ranks/frontend/utf8.h"
 
@@ -31,6 +32,11 @@ std::optional<Settings> SettingsFromOptions(const CliOptions& options, std::stri
   s.timing = options.timing;
   s.timeout_s = options.statement_timeout_s;
   s.max_statement_bytes = options.max_statement_bytes;
+  s.data_dir = options.data_dir;
+  if (std::string refused = RefuseInsideDataSet(options.output, s.data_dir); !refused.empty()) {
+    *error = refused;
+    return std::nullopt;
+  }
   s.output = OutputTarget::Open(options.output, error);
   if (!s.output) return std::nullopt;
   if (!options.output_name.empty()) s.output->set_name(options.output_name);
@@ -85,7 +91,8 @@ bool Change(const MetaCommand& cmd, Settings* s, std::string* error) {
         s->output = s->screen;
         return true;
       }
-      auto target = OutputTarget::Open(cmd.text, error);
+      *error = RefuseInsideDataSet(cmd.text, s->data_dir);
+      auto target = error->empty() ? OutputTarget::Open(cmd.text, error) : nullptr;
       if (target) s->output = std::move(target);
       return target != nullptr;
     }
@@ -147,6 +154,8 @@ std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings
   if (!IsCopy(sql)) return Prepared{sql, MakeSink(settings, backend, live), "", std::nullopt};
   std::optional<CopyStatement> copy = ParseCopy(sql, error);
   if (!copy) return std::nullopt;
+  *error = RefuseInsideDataSet(copy->path, settings.data_dir);
+  if (!error->empty()) return std::nullopt;
   std::shared_ptr<OutputTarget> file = OutputTarget::Open(copy->path, error);
   if (!file) return std::nullopt;
   std::unique_ptr<Formatter> formatter =

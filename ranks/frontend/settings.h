@@ -31,6 +31,7 @@ struct Settings {
   std::size_t max_width = 160;  // \maxwidth: table width at the screen (0 = no limit)
   bool expanded = false;        // \x
   std::size_t max_statement_bytes = std::size_t{16} << 20;  // --max-statement-bytes
+  std::string data_dir;  // --data: no result file may be written inside it (data_guard.h)
 
   Backend::Options backend_options() const { return {chunk_rows, timeout_s}; }
   // How the table format cuts for the current output: only at the screen, never in a file.
