@@ -109,6 +109,9 @@ std::string ParseArgs(const Words& w, MetaCommand* cmd) {
       return FileArg(w, true, cmd);
     case Kind::kInclude:
       return FileArg(w, false, cmd);
+    case Kind::kChart:
+      if (w.size() == 1) return "";
+      return FileArg(w, false, cmd);
     case Kind::kDescribe:
       if (w.size() > 2) return "expects at most one table name";
       cmd->text = w.size() == 2 ? w[1] : "";
@@ -124,17 +127,14 @@ std::string ParseArgs(const Words& w, MetaCommand* cmd) {
 
 std::optional<Kind> KindOf(std::string_view name) {
   static const std::pair<std::string_view, Kind> kNames[] = {
-      {"\\help", Kind::kHelp},       {"\\h", Kind::kHelp},
-      {"\\?", Kind::kHelp},          {"\\status", Kind::kStatus},
-      {"\\list", Kind::kList},       {"\\l", Kind::kList},
-      {"\\cancel", Kind::kCancel},   {"\\chunk", Kind::kChunk},
-      {"\\format", Kind::kFormat},   {"\\output", Kind::kOutput},
-      {"\\o", Kind::kOutput},        {"\\timing", Kind::kTiming},
-      {"\\timeout", Kind::kTimeout}, {"\\maxrows", Kind::kMaxRows},
-      {"\\x", Kind::kExpanded},      {"\\maxwidth", Kind::kMaxWidth},
-      {"\\i", Kind::kInclude},       {"\\include", Kind::kInclude},
-      {"\\d", Kind::kDescribe},      {"\\dt", Kind::kDescribe},
-      {"\\quit", Kind::kQuit},       {"\\q", Kind::kQuit},
+      {"\\help", Kind::kHelp},         {"\\h", Kind::kHelp},          {"\\?", Kind::kHelp},
+      {"\\status", Kind::kStatus},     {"\\list", Kind::kList},       {"\\l", Kind::kList},
+      {"\\cancel", Kind::kCancel},     {"\\chunk", Kind::kChunk},     {"\\format", Kind::kFormat},
+      {"\\output", Kind::kOutput},     {"\\o", Kind::kOutput},        {"\\timing", Kind::kTiming},
+      {"\\timeout", Kind::kTimeout},   {"\\maxrows", Kind::kMaxRows}, {"\\x", Kind::kExpanded},
+      {"\\maxwidth", Kind::kMaxWidth}, {"\\i", Kind::kInclude},       {"\\include", Kind::kInclude},
+      {"\\d", Kind::kDescribe},        {"\\dt", Kind::kDescribe},     {"\\chart", Kind::kChart},
+      {"\\quit", Kind::kQuit},         {"\\q", Kind::kQuit},
   };
   for (const auto& [n, kind] : kNames) {
     if (n == name) return kind;
@@ -254,6 +254,8 @@ also in the middle of a statement. A setting without its argument shows its valu
   \i FILE            run the statements and commands in FILE
   \d [measurements]  the table's columns, types and NULLs, its rows and where they came from
                      (also DESCRIBE measurements, SHOW TABLES)
+  \chart [FILE.png]  draw the last result: a line chart over time (first column utc), else
+                     bars; the numeric columns after the first are the series
   \quit              leave (also exit, quit, Ctrl-D); background statements are cancelled
 COPY (SELECT ...) TO 'FILE' (FORMAT csv|json [, HEADER [false]]) exports in one step.
 File names may be quoted ('my file.csv') and may start with ~.

@@ -1,6 +1,7 @@
 // Parsing of the prompt's meta commands (psql habits): \help, \status [id], \list, \cancel id,
 // \chunk [N], \format [table|csv|json|null], \output [FILE|-], \timing [on|off], \timeout
-// [SECONDS], \maxrows [N], \maxwidth [N], \x [on|off], \i FILE, \d [TABLE], \quit. A setting
+// [SECONDS], \maxrows [N], \maxwidth [N], \x [on|off], \i FILE, \d [TABLE], \chart [FILE.png],
+// \quit. A setting
 // without its argument shows the current value. File names may be quoted ('...' or "...", for
 // spaces) and start with ~ (the home directory). DuckDB's dot commands (.mode, .output, ...) get an
 // error naming the plume equivalent. Pure parsing: never throws, no I/O (but reads $HOME for ~).
@@ -36,6 +37,7 @@ struct MetaCommand {
     kExpanded,
     kInclude,
     kDescribe,
+    kChart,
     kQuit
   };
   Kind kind = Kind::kHelp;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ranks/frontend/data_guard.h"
 #include "ranks/frontend/read_file.h"
 
 namespace plume::frontend {
@@ -152,6 +153,10 @@ void PromptSession::HandleMeta(const std::string& line) {
     Include(cmd->text);
     return;
   }
+  if (cmd->kind == MetaCommand::Kind::kChart) {
+    Chart(cmd->text);
+    return;
+  }
   if (cmd->kind == MetaCommand::Kind::kDescribe) {  // \d [TABLE]: DESCRIBE with a headline
     std::string sql = "DESCRIBE " + (cmd->text.empty() ? std::string("measurements") : cmd->text);
     if (SchemaKindOf(sql) == SchemaKind::kDescribe && cmd->text.find(' ') == std::string::npos) {
@@ -215,6 +220,25 @@ void PromptSession::Include(const std::string& path) {
   splitter_.Finish();  // a last statement without ';' runs, as with -f
 }
 
+// \chart [FILE.png]: the latest foreground result, at the terminal or as a PNG.
+void PromptSession::Chart(const std::string& path) {
+  std::string text, error;
+  ChartData none;
+  const ChartData& data = last_result_ ? last_result_->data() : none;
+  if (!path.empty()) {
+    error = RefuseInsideDataSet(path, settings_.data_dir);
+    if (error.empty() && PngChart(data, path, &error)) {
+      Say("Chart written to " + path + ".\n");
+      return;
+    }
+  } else if (TerminalChart(data, settings_.max_width == 0 ? 100 : settings_.max_width, &text,
+                           &error)) {
+    Say(text);
+    return;
+  }
+  Say(error + "\n");
+}
+
 void PromptSession::StartStatement(const Piece& piece) {
   std::string error;
   std::optional<Prepared> prepared =
@@ -229,7 +253,12 @@ void PromptSession::StartStatement(const Piece& piece) {
   // A bar between streamed rows on the same terminal would garble them: closing line only.
   progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams_to_terminal, io_.progress);
   sink->set_before_write([this] { progress_.Clear(); });
-  Job job{Start(*prepared, settings_, backend_), sink, prepared->copy_path};
+  std::shared_ptr<ChartCapture> capture;
+  if (!piece.background && prepared->copy_path.empty()) {
+    capture = std::make_shared<ChartCapture>(sink);
+    last_result_ = capture;
+  }
+  Job job{Start(*prepared, settings_, backend_, capture), sink, prepared->copy_path};
   if (job.id != 0) last_id_ = job.id;
   if (piece.background) {
     sink->set_before_write(nullptr);

@@ -164,11 +164,11 @@ std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings
                   copy->path, std::nullopt};
 }
 
-std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend) {
-  if (!prepared.local) {
-    return backend.Submit(prepared.sql, settings.backend_options(), prepared.sink);
-  }
-  DeliverLocal(prepared.sql, *prepared.local, backend.Now(), *prepared.sink);
+std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend,
+                    std::shared_ptr<ResultSink> via) {
+  if (!via) via = prepared.sink;
+  if (!prepared.local) return backend.Submit(prepared.sql, settings.backend_options(), via);
+  DeliverLocal(prepared.sql, *prepared.local, backend.Now(), *via);
   return 0;
 }
 

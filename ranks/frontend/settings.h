@@ -70,8 +70,10 @@ struct Prepared {
 std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings,
                                 const Backend& backend, bool live, std::string* error);
 // Submits a prepared statement (or answers a local one at once) and returns its request id
-// (0 for a local answer).
-std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend);
+// (0 for a local answer). `via` (when given) receives the result instead of prepared.sink and
+// must pass it on (ChartCapture).
+std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend,
+                    std::shared_ptr<ResultSink> via = nullptr);
 
 // The message to show for a statement that did not complete; always contains "Error", is valid
 // UTF-8 (utf8.h), and for a statement error ends with the statement line and a caret under
