@@ -55,6 +55,7 @@ std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
   } catch (const engine::SqlError& e) {
     std::string where =
         e.position() > 0 ? " (at character " + std::to_string(e.position()) + ")" : "";
+    req.info.error_position = e.position();
     Finish(req, RequestState::kFailed, "Error: " + std::string(e.what()) + where);
     return id;
   } catch (const std::exception& e) {

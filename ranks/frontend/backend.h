@@ -40,6 +40,9 @@ struct RequestInfo {
   std::string sql;
   RequestState state = RequestState::kQueued;
   std::string error;  // why it failed or was cancelled ("cancelled by user", "timed out ...")
+  // For a statement error (engine::SqlError): its 1-based byte position in `sql`; 0 = none.
+  // The front end draws a caret under the statement there.
+  std::size_t error_position = 0;
   std::vector<engine::Field> fields;  // result columns, known from Begin on
   std::uint64_t rows_delivered = 0;
   std::uint64_t rows_total = 0;  // valid when rows_total_known

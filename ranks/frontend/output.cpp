@@ -20,7 +20,8 @@ constexpr int kPollMs = 50;
 // A target being closed gives up on a reader that has not read for this long.
 constexpr auto kCloseStall = std::chrono::seconds(2);
 
-bool WriteAll(int fd, std::string_view data, int* err) {
+// Writes all of `data`; *written counts the bytes write(2) accepted, also when it fails.
+bool WriteAll(int fd, std::string_view data, int* err, std::uint64_t* written) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
@@ -28,6 +29,7 @@ bool WriteAll(int fd, std::string_view data, int* err) {
       *err = errno;
       return false;
     }
+    *written += static_cast<std::uint64_t>(n);
     data.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
@@ -112,7 +114,8 @@ std::string OutputTarget::ErrorText(int err) const {
 bool OutputTarget::Write(std::string_view data, std::string* error) {
   int err = 0;
   if (content_ == OutputContent::kReport) {
-    if (WriteAll(fd_, data, &err)) return true;
+    std::uint64_t written = 0;
+    if (WriteAll(fd_, data, &err, &written)) return true;
     *error = ErrorText(err);
     return false;
   }
@@ -276,7 +279,8 @@ void OutputSlot::Abandon() {
 
 void WriteFd(int fd, std::string_view text) {
   int err = 0;
-  WriteAll(fd, text, &err);
+  std::uint64_t written = 0;
+  WriteAll(fd, text, &err, &written);
 }
 
 }  // namespace plume::frontend

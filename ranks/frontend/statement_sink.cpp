@@ -76,6 +76,7 @@ ExecutionRecord StatementSink::Record() const {
   r.request_id = info_.id;
   r.status = std::string(StateName(info_.state));
   r.error = info_.error;
+  r.error_position = info_.error_position;
   if (!write_error_.empty()) {
     r.status = "failed";
     r.error = write_error_;

@@ -166,5 +166,31 @@ TEST(Output, FullDiskFailsWithAMessage) {
   EXPECT_EQ(error, "Error: writing results to /dev/full failed: No space left on device");
 }
 
+// The report counts what reached the file, not what was offered (issue 12, item 7). Disabled
+// while OutputSlot::bytes() counts what the writer thread accepted: open work, see the issue.
+TEST(Output, DISABLED_FullDiskCountsNoBytes) {
+  std::string error;
+  auto target = OutputTarget::Open("/dev/full", &error);
+  ASSERT_NE(target, nullptr) << error;
+  OutputSlot slot(target, true);
+  EXPECT_FALSE(slot.Write(std::string(100000, 'x'), &error));
+  EXPECT_EQ(slot.bytes(), 0u);
+}
+
+TEST(Output, DISABLED_PartlyWrittenTextCountsOnlyTheBytesThatArrived) {
+  std::signal(SIGPIPE, SIG_IGN);
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  int capacity = fcntl(fds[1], F_GETPIPE_SZ);
+  ASSERT_GT(capacity, 0);
+  fcntl(fds[1], F_SETFL, O_NONBLOCK);  // a full pipe fails with EAGAIN instead of blocking
+  auto target = std::make_shared<OutputTarget>(fds[1], "pipe", true);
+  OutputSlot slot(target, true);
+  std::string error;
+  EXPECT_FALSE(slot.Write(std::string(static_cast<std::size_t>(capacity) + 4096, 'x'), &error));
+  EXPECT_EQ(slot.bytes(), static_cast<std::uint64_t>(capacity)) << error;
+  close(fds[0]);
+}
+
 }  // namespace
 }  // namespace plume::frontend
