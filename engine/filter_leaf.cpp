@@ -209,8 +209,63 @@ ZoneClass ListClass(const Node& n, double lo, double hi) {
 
 }  // namespace
 
+std::unique_ptr<Node> CompileExprLeaf(const FilterNode& f,
+                                      const std::vector<const Column*>& columns) {
+  if (f.expr.size() != 1 || f.expr[0].type != Type::kBool) {
+    throw std::runtime_error("filter expression leaf without one BOOLEAN expression");
+  }
+  std::vector<int> used;
+  CollectExprColumns(f.expr[0], &used);
+  for (int c : used) {
+    if (c < 0 || static_cast<std::size_t>(c) >= columns.size() ||
+        !columns[static_cast<std::size_t>(c)]) {
+      throw std::runtime_error("filter expression reads a column the partition does not have");
+    }
+  }
+  auto n = std::make_unique<Node>();
+  n->op = LeafOp::kExpr;
+  n->expr = &f.expr[0];
+  n->columns = &columns;
+  n->scratch.resize(kBlockRows);
+  return n;
+}
+
+namespace {
+
+// Evaluates the expression for the selected rows; keeps those where it is true.
+std::size_t RunExpr(const Node& n, Sel in, std::uint32_t* out) {
+  const std::uint32_t* rows = in.rows;
+  if (rows == nullptr) {
+    for (std::size_t j = 0; j < in.n; ++j) n.scratch[j] = in.begin + static_cast<std::uint32_t>(j);
+    rows = n.scratch.data();
+  }
+  ExprInput input;
+  input.columns = n.columns;
+  input.rows = rows;
+  input.n = in.n;
+  BatchColumn v;
+  ExprEvaluator(*n.expr).Eval(input, &v);
+  std::size_t k = 0;
+  const std::int64_t* truth = v.ints.data();
+  if (v.valid.empty()) {
+    for (std::size_t j = 0; j < in.n; ++j) {
+      out[k] = rows[j];
+      k += truth[j] != 0;
+    }
+  } else {
+    for (std::size_t j = 0; j < in.n; ++j) {
+      out[k] = rows[j];
+      k += (truth[j] != 0) & v.valid[j];
+    }
+  }
+  return k;
+}
+
+}  // namespace
+
 ZoneClass LeafZone(const Node& n, std::size_t block, std::size_t block_rows) {
   if (n.op == LeafOp::kTrue) return ZoneClass::kAll;
+  if (n.op == LeafOp::kExpr) return ZoneClass::kSome;
   if (n.op == LeafOp::kFalse) return ZoneClass::kNone;
   const Column& c = *n.column;
   if (block >= c.blocks.size()) return ZoneClass::kSome;
@@ -261,6 +316,8 @@ std::size_t EvalLeaf(const Node& n, Sel in, std::uint32_t* out) {
       return RunIn(n, in, out, n.column->ints.data(), n.ints);
     case LeafOp::kDoubleIn:
       return RunIn(n, in, out, n.column->doubles.data(), n.doubles);
+    case LeafOp::kExpr:
+      return RunExpr(n, in, out);
     case LeafOp::kCodeMask: {
       const std::uint32_t* codes = n.column->codes.data();
       const std::uint8_t* mask = n.mask.data();

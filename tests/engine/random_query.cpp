@@ -225,7 +225,24 @@ RefExpr RandomSource::Leaf() {
   } else {
     e.kind = RefExpr::Kind::kIsNull;
   }
+  if (e.kind == RefExpr::Kind::kBetween || e.kind == RefExpr::Kind::kIn) DecimalStrings(&e);
   return e;
+}
+
+// DuckDB's common type of a BETWEEN or IN over a BIGINT column is DECIMAL when a decimal
+// literal is among them: then a string like '2.5' means 2.5 exactly, not 3.
+void RandomSource::DecimalStrings(RefExpr* e) const {
+  if (TypeOf(e->column) != Type::kInt64) return;
+  bool decimal = false;
+  for (const RefLiteral& a : e->args) {
+    decimal |= a.sql[0] != '\'' && a.sql.find('.') != std::string::npos;
+  }
+  if (!decimal) return;
+  for (RefLiteral& a : e->args) {
+    if (a.sql[0] == '\'' && a.sql.find('.') != std::string::npos) {
+      a.value = std::stod(a.sql.substr(1, a.sql.size() - 2));
+    }
+  }
 }
 
 RefExpr RandomSource::Expr(int depth) {
