@@ -248,7 +248,8 @@ std::optional<AggFn> AggregateByName(std::string_view name) {
 }
 
 int ExprBinder::ResolveColumn(const ColumnAst& c) const {
-  if (!c.qualifier.empty() && c.qualifier != kTableName && c.qualifier != alias_) {
+  // Once the table has an alias, only the alias qualifies its columns (as in DuckDB).
+  if (!c.qualifier.empty() && c.qualifier != alias_.value_or(std::string(kTableName))) {
     std::vector<std::string> tables{std::string(kTableName)};
     if (alias_) tables.push_back(*alias_);
     throw SqlError("unknown table '" + c.qualifier + "'" + DidYouMean(c.qualifier, tables), c.pos);

@@ -268,7 +268,13 @@ class Binder {
     }
     if (plan_.aggregate) {
       ExprBinder b = GroupBinder("ORDER BY");
-      return FindOrAddResult(RefOf(b.Bind(t)));
+      try {
+        return FindOrAddResult(RefOf(b.Bind(t)));
+      } catch (const SqlError& e) {
+        if (!st_.distinct) throw;
+        throw SqlError("for SELECT DISTINCT, ORDER BY expressions must appear in the select list",
+                       StartOf(t));
+      }
     }
     row_.set_clause("ORDER BY");
     return FindOrAddResult({ResultRef::Kind::kColumn, ColumnOf(row_.Bind(t))});
@@ -343,6 +349,10 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
     spec.param = q.value.d;
   }
   if (!e.filter.empty()) {
+    if (!AggregateFilterSupported()) {
+      throw SqlError(
+          "unsupported: FILTER (WHERE ...) on aggregates (not implemented yet) in " + name, e.pos);
+    }
     ExprBinder f(st_.table_alias, "FILTER");
     spec.filter = ColumnOf(f.BindCondition(e.filter[0]));
   }

@@ -83,8 +83,9 @@ std::string FunctionName(const ExprAst& e) {
     return "count_star()";
   }
   std::string name = e.op;
-  if (name == "substring" || name == "trim") name = "main.\"" + name + "\"";
-  if (name == "nullif") name = "\"nullif\"";
+  if (name == "substring" || name == "trim") name = Cat({"main.\"", name, "\""});
+  if (name == "nullif" || name == "replace") name = Cat({"\"", name, "\""});
+  if (e.from_extract) name = "main." + name;
   if (name == "coalesce") name = "COALESCE";
   std::string out = name + "(" + (e.distinct ? "DISTINCT " : "") + Args(e.args, 0) + ")";
   if (!e.filter.empty()) out += " FILTER (WHERE " + ExprName(e.filter[0]) + ")";
@@ -132,9 +133,12 @@ std::string ExprName(const ExprAst& e) {
                   ExprName(e.args[1]), ")"});
     case ExprAst::Kind::kIsNull:
       return Cat({"(", ExprName(e.args[0]), e.negated ? " IS NOT NULL)" : " IS NULL)"});
-    case ExprAst::Kind::kInterval:
-      return "to_" + (e.op.back() == 's' ? e.op : e.op + "s") + "(CAST(trunc(CAST(" +
-             ExprName(e.args[0]) + " AS DOUBLE)) AS BIGINT))";
+    case ExprAst::Kind::kInterval: {
+      const std::string unit = e.op.back() == 's' ? e.op : e.op + "s";
+      const bool small = unit == "days" || unit == "weeks" || unit == "months" || unit == "years";
+      return Cat({"to_", unit, "(CAST(trunc(CAST(", ExprName(e.args[0]), " AS DOUBLE)) AS ",
+                  small ? "INTEGER" : "BIGINT", "))"});
+    }
   }
   return Upper(e.op);
 }

@@ -66,6 +66,7 @@ struct ExprAst {
   bool distinct = false;
   bool has_operand = false;
   bool has_else = false;
+  bool from_extract = false;  // kFunction date_part written as EXTRACT (DuckDB names it main.)
   std::size_t pos = 0;
 };
 

@@ -514,6 +514,7 @@ class Parser {
     ExprAst e;
     e.kind = ExprAst::Kind::kFunction;
     e.op = "date_part";
+    e.from_extract = true;
     e.pos = Take().pos;
     Take();  // (
     const Token& part = Peek();

@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "engine/plan_data.h"
 #include "engine/query.h"
 
 namespace plume::engine {
@@ -254,3 +255,21 @@ TEST(ParserErrors, AggregateMisuse) {
 
 }  // namespace
 }  // namespace plume::engine
+
+// Aggregates the aggregation layer has no state for yet are errors that name the function;
+// once it has them (AggregateSupported) they bind.
+TEST(ParserErrors, UnsupportedAggregatesNameTheFunction) {
+  const std::pair<AggFn, const char*> calls[] = {
+      {AggFn::kMedian, "median(aqi)"},          {AggFn::kQuantileCont, "quantile_cont(aqi, 0.9)"},
+      {AggFn::kStddevSamp, "stddev_samp(aqi)"}, {AggFn::kArgMax, "arg_max(site_name, aqi)"},
+      {AggFn::kBoolOr, "bool_or(aqi > 100)"},
+  };
+  for (const auto& [fn, call] : calls) {
+    const std::string sql = std::string("SELECT ") + call + " FROM measurements";
+    if (AggregateSupported(fn, false)) {
+      EXPECT_NO_THROW(Plan::Parse(sql)) << sql;
+    } else {
+      ExpectError(sql, 8, "unsupported aggregate '" + std::string(AggregateName(fn)) + "'");
+    }
+  }
+}
