@@ -253,9 +253,6 @@ TEST(ParserErrors, AggregateMisuse) {
   ExpectError("SELECT aqi FROM measurements WHERE count(*) > 1", 36, "not allowed in WHERE");
 }
 
-}  // namespace
-}  // namespace plume::engine
-
 // Aggregates the aggregation layer has no state for yet are errors that name the function;
 // once it has them (AggregateSupported) they bind.
 TEST(ParserErrors, UnsupportedAggregatesNameTheFunction) {
@@ -273,3 +270,6 @@ TEST(ParserErrors, UnsupportedAggregatesNameTheFunction) {
     }
   }
 }
+
+}  // namespace
+}  // namespace plume::engine
