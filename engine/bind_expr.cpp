@@ -370,6 +370,14 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
                            "TIMESTAMP, DATE, BOOLEAN)",
                        e.pos);
       }
+      const ExprAst& arg = e.args[0];
+      if (type == Type::kInt64 && arg.kind == ExprAst::Kind::kLiteral &&
+          arg.literal.kind == LiteralAst::Kind::kDecimal) {
+        // A DECIMAL literal casts half away from zero (2.5 -> 3), not as a DOUBLE would.
+        Expr c = StringLiteralAs(arg, Type::kInt64, "BIGINT");
+        c.text = ExprName(e);
+        return c;
+      }
       Expr c = CastTo(std::move(inner), type, e.pos);
       c.text = ExprName(e);
       return c;

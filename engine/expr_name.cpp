@@ -2,7 +2,9 @@
 // parsed expression (checked against DuckDB 1.5 for each shape; docs/SQL.md lists them).
 #include <string>
 
+#include "engine/scalar_cast.h"
 #include "engine/sql_ast.h"
+#include "engine/value_format.h"
 
 namespace plume::engine {
 namespace {
@@ -38,6 +40,13 @@ std::string LiteralName(const LiteralAst& l) {
       return "CAST(" + Quote(l.text) + " AS TIMESTAMP)";
     case LiteralAst::Kind::kDate:
       return "CAST(" + Quote(l.text) + " AS \"DATE\")";
+    case LiteralAst::Kind::kDouble: {  // DuckDB names it by its value: 1e-400 is 0.0
+      double d = 0;
+      std::string out;
+      if (!StringToDouble(l.text, &d)) return l.text;
+      AppendDouble(out, d);
+      return out;
+    }
     default:
       return l.text;
   }

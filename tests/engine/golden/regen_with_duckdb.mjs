@@ -27,7 +27,9 @@ function Text(v, type) {
   if (v === null) return 'NULL';
   if (type === 'DOUBLE') {
     let s = String(v);
-    if (!/[.e]/.test(s) && s !== 'Infinity' && s !== 'NaN') s += '.0';
+    const special = {'Infinity': 'inf', '-Infinity': '-inf', 'NaN': 'nan'};
+    if (s in special) return special[s];  // DuckDB's VARCHAR forms, as the engine prints them
+    if (!/[.e]/.test(s)) s += '.0';
     return s;
   }
   if (type === 'TIMESTAMP' || type === 'DATE') {
