@@ -10,6 +10,8 @@ namespace {
 
 using Node = CompiledFilter::Node;
 constexpr double kExact = 9007199254740992.0;  // 2^53: zone maps of ints are exact below
+// IN lists up to this long are scanned branch-free per row; longer ones binary-searched.
+constexpr std::size_t kLinearIn = 16;
 
 template <typename T>
 bool Compare(CmpOp op, const T& a, const T& b) {
@@ -85,6 +87,10 @@ std::size_t RunIn(const Node& n, Sel in, std::uint32_t* out, const T* v,
   const T* l = list.data();
   const std::size_t m = list.size();
   const bool neg = n.negated;
+  if (m > kLinearIn) {  // the list is sorted (CompileLeaf): binary search, O(log m) per row
+    return Run(in, out, *n.column,
+               [=](std::uint32_t r) { return std::binary_search(l, l + m, v[r]) != neg; });
+  }
   return Run(in, out, *n.column, [=](std::uint32_t r) {
     bool hit = false;
     for (std::size_t i = 0; i < m; ++i) hit |= v[r] == l[i];
@@ -156,13 +162,19 @@ std::unique_ptr<Node> CompileLeaf(const FilterNode& f, const Column* c) {
       if (f.leaf == LeafKind::kLike) throw std::runtime_error("LIKE on a DOUBLE column");
       n->op = is_in ? LeafOp::kDoubleIn : LeafOp::kDoubleCmp;
       n->dvalue = f.value.d;
-      for (const Literal& l : f.list) n->doubles.push_back(l.d);
+      for (const Literal& l : f.list) {
+        if (!std::isnan(l.d)) n->doubles.push_back(l.d);  // NaN equals nothing here
+      }
+      std::sort(n->doubles.begin(), n->doubles.end());
+      n->doubles.erase(std::unique(n->doubles.begin(), n->doubles.end()), n->doubles.end());
       break;
     default:
       if (f.leaf == LeafKind::kLike) throw std::runtime_error("LIKE on an integer column");
       n->op = is_in ? LeafOp::kIntIn : LeafOp::kIntCmp;
       n->ivalue = f.value.i;
       for (const Literal& l : f.list) n->ints.push_back(l.i);
+      std::sort(n->ints.begin(), n->ints.end());
+      n->ints.erase(std::unique(n->ints.begin(), n->ints.end()), n->ints.end());
       break;
   }
   return n;

@@ -10,6 +10,7 @@
 #include "engine/schema.h"
 #include "engine/sql_ast.h"
 #include "engine/sql_lexer.h"
+#include "engine/suggest.h"
 
 namespace plume::engine {
 namespace {
@@ -603,8 +604,10 @@ class Parser {
 };
 
 void Parser::UnknownTable(const Token& t) {
-  throw SqlError(std::string("unknown table '") + std::string(t.raw) + "' (the only table is " +
-                     std::string(kTableName) + ")",
+  const std::string suggestion = DidYouMean(Lower(t.text), {std::string(kTableName)});
+  throw SqlError(std::string("unknown table '") + std::string(t.raw) + "'" +
+                     (suggestion.empty() ? " (the only table is " + std::string(kTableName) + ")"
+                                         : suggestion),
                  t.pos);
 }
 

@@ -271,5 +271,22 @@ TEST(ParserErrors, UnsupportedAggregatesNameTheFunction) {
   }
 }
 
+// Unknown names get a suggestion; the position is the first place the name is written; a
+// double-quoted string gets the single-quote hint (issue 13 item 4).
+TEST(ParserErrors, SuggestionsAndPositions) {
+  ExpectError("SELECT site_nme FROM measurements", 8, "(did you mean 'site_name'?)");
+  ExpectError("SELECT * FROM measurement", 15, "(did you mean 'measurements'?)");
+  ExpectError("SELECT uper(site_name) FROM measurements", 8, "(did you mean 'upper'?)");
+  ExpectError("SELECT count(*) FROM measurements WHERE parameter = \"PM2.5\"", 53,
+              "use single quotes for string literals");
+  // The select list comes first in the text, though WHERE is bound first.
+  ExpectError("SELECT nope1 FROM measurements WHERE nope2 > 1", 8, "unknown column 'nope1'");
+  ExpectError("SELECT aqi FROM measurements m WHERE x.aqi > 1", 38, "unknown table 'x'");
+  ExpectError("SELECT * FROM measurements LIMIT 5 WHERE aqi > 1", 36, "out of order");
+  ExpectError("SELECT aqi FROM measurements WHERE aqi IN (SELECT 1)", 44,
+              "unsupported: subqueries");
+  ExpectError("SELECT max(aqi) OVER () FROM measurements", 17, "window functions");
+}
+
 }  // namespace
 }  // namespace plume::engine
