@@ -1,5 +1,6 @@
 #include "engine/merge_groups.h"
 
+#include "engine/final_rows.h"
 #include "engine/schema.h"
 
 #include <algorithm>
@@ -199,10 +200,12 @@ void GroupMerger::FinalColumn(const ResultRef& ref, BatchColumn* out) const {
         if (spec.input == Type::kInt64) {
           if (s.isum[g] > std::numeric_limits<std::int64_t>::max() ||
               s.isum[g] < std::numeric_limits<std::int64_t>::min()) {
-            throw std::runtime_error(
-                "sum over BIGINT column '" +
-                std::string(kSchema[static_cast<std::size_t>(spec.column)].name) +
-                "' is out of BIGINT range");
+            const auto c = static_cast<std::size_t>(spec.column);
+            throw std::runtime_error("sum over BIGINT " +
+                                     (c < kSchema.size()
+                                          ? "column '" + std::string(kSchema[c].name) + "'"
+                                          : "'" + plan_.computed[c - kSchema.size()].text + "'") +
+                                     " is out of BIGINT range");
           }
           out->ints.push_back(empty ? 0 : static_cast<std::int64_t>(s.isum[g]));
         } else {
@@ -223,24 +226,20 @@ void GroupMerger::FinalColumn(const ResultRef& ref, BatchColumn* out) const {
 }
 
 Batch GroupMerger::Final() const {
-  Batch all = EmptyBatch(plan_.result_types);
-  all.rows = groups_;
-  for (std::size_t k = 0; k < plan_.result.size(); ++k)
-    FinalColumn(plan_.result[k], &all.columns[k]);
-  DropAllValid(&all);
-  std::vector<std::size_t> order(groups_);
-  std::iota(order.begin(), order.end(), 0);
-  if (!plan_.order.empty()) {
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-      return CompareRows(plan_.order, all, x, all, y) < 0;
-    });
+  // The group slots: the keys, then every aggregate's final value (final_rows.h).
+  std::vector<Type> types(layout_.types.begin(),
+                          layout_.types.begin() + static_cast<std::ptrdiff_t>(layout_.keys));
+  for (const AggSpec& a : plan_.aggs) types.push_back(a.result);
+  Batch slots = EmptyBatch(types);
+  slots.rows = groups_;
+  for (std::size_t k = 0; k < layout_.keys; ++k) {
+    FinalColumn({ResultRef::Kind::kGroup, static_cast<int>(k)}, &slots.columns[k]);
   }
-  if (plan_.limit && *plan_.limit < order.size())
-    order.resize(static_cast<std::size_t>(*plan_.limit));
-  Batch out = EmptyBatch(plan_.result_types);
-  for (std::size_t i : order) AppendRow(all, i, &out);
-  out.columns.resize(plan_.output.size());
-  return out;
+  for (std::size_t a = 0; a < plan_.aggs.size(); ++a) {
+    FinalColumn({ResultRef::Kind::kAgg, static_cast<int>(a)}, &slots.columns[layout_.keys + a]);
+  }
+  DropAllValid(&slots);
+  return FinishGroups(plan_, slots);
 }
 
 }  // namespace plume::engine

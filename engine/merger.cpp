@@ -34,12 +34,22 @@ struct Merger::Impl {
       : plan(p), d(plan.data()), final(f), layout(MakeStreamLayout(d)), inputs(n), open(n) {
     if (d.aggregate) groups = std::make_unique<GroupMerger>(d);
   }
-  bool LimitReached() const { return !d.aggregate && d.limit && emitted >= *d.limit; }
+  // Plain statements pass LIMIT + OFFSET rows up to the gateway, which skips OFFSET of them.
+  bool LimitReached() const { return !d.aggregate && d.limit && emitted >= *d.limit + d.offset; }
   std::size_t Budget(std::size_t max_rows) const {
     std::uint64_t b = std::max<std::size_t>(max_rows, 1);
-    if (d.limit && !d.aggregate) b = std::min<std::uint64_t>(b, *d.limit - emitted);
+    if (d.limit && !d.aggregate) b = std::min<std::uint64_t>(b, *d.limit + d.offset - emitted);
     return static_cast<std::size_t>(b);
   }
+  // Final plain merge: drops the first OFFSET rows of the output.
+  void SkipOffset(Batch* out) {
+    if (!final || d.aggregate || skipped >= d.offset || out->rows == 0) return;
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(d.offset - skipped, out->rows));
+    skipped += n;
+    *out = SliceBatch(*out, n, out->rows);
+  }
+  std::uint64_t skipped = 0;
   void Finish(Batch* out) const {
     if (final && !d.aggregate) out->columns.resize(d.output.size());
   }
@@ -175,7 +185,11 @@ bool Merger::Pop(std::size_t max_rows, Batch* out) {
     if (!m.produced) m.Produce();
     return m.PopReady(max_rows, out);
   }
-  return m.d.order.empty() ? m.PopReady(max_rows, out) : m.PopOrdered(max_rows, out);
+  while (m.d.order.empty() ? m.PopReady(max_rows, out) : m.PopOrdered(max_rows, out)) {
+    m.SkipOffset(out);
+    if (out->rows > 0) return true;
+  }
+  return false;
 }
 
 bool Merger::Done() const {

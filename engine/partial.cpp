@@ -22,6 +22,8 @@ bool AggregateSupported(AggFn fn, bool distinct) {
   }
 }
 
+bool AggregateFilterSupported() { return false; }
+
 StreamLayout MakeStreamLayout(const PlanData& plan) {
   StreamLayout l;
   if (!plan.aggregate) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "engine/computed.h"
 #include "engine/filter.h"
 #include "engine/group_by.h"
 #include "engine/partial.h"
@@ -19,6 +20,7 @@ struct PartitionExecution::Impl {
   const Table& table;
   std::vector<const Column*> columns;  // by kSchema index; nullptr when not needed
   std::vector<std::uint32_t> rows;     // plain SELECT: the rows to emit, in order
+  ComputedColumns computed;
   std::unique_ptr<PartitionAggregator> aggregator;
   std::uint64_t total = 0;
   std::size_t next = 0;
@@ -169,7 +171,7 @@ void PartitionExecution::Impl::SortRows() {
     keys.push_back({columns[static_cast<std::size_t>(ref.index)], k.desc, k.nulls_first});
   }
   const std::size_t keep =
-      d.limit ? static_cast<std::size_t>(std::min<std::uint64_t>(*d.limit, rows.size()))
+      d.limit ? static_cast<std::size_t>(std::min<std::uint64_t>(*d.limit + d.offset, rows.size()))
               : rows.size();
   // A small top-k only compares most rows with the heap's top: normalizing every row first
   // would cost more than it saves.
@@ -194,6 +196,13 @@ PartitionExecution::PartitionExecution(const Plan& plan, const Table& table)
   const PlanData& d = plan.data();
   m.BindColumns();
   m.rows = CompiledFilter(d.filter, m.columns, table.rows).Select();
+  // Rows beyond LIMIT + OFFSET of an unordered plain SELECT are never computed.
+  const std::optional<std::uint64_t> keep =
+      d.limit ? std::optional<std::uint64_t>(*d.limit + d.offset) : std::nullopt;
+  if (!d.aggregate && d.order.empty() && keep && *keep < m.rows.size()) {
+    m.rows.resize(static_cast<std::size_t>(*keep));
+  }
+  m.computed.Materialize(d, m.rows.data(), m.rows.size(), table.rows, &m.columns);
   if (d.aggregate) {
     m.aggregator = std::make_unique<PartitionAggregator>(d, m.columns);
     m.aggregator->Consume(m.rows.data(), m.rows.size());
@@ -201,11 +210,7 @@ PartitionExecution::PartitionExecution(const Plan& plan, const Table& table)
     m.total = m.aggregator->groups();
     return;
   }
-  if (!d.order.empty()) {
-    m.SortRows();
-  } else if (d.limit && *d.limit < m.rows.size()) {
-    m.rows.resize(static_cast<std::size_t>(*d.limit));
-  }
+  if (!d.order.empty()) m.SortRows();
   m.total = m.rows.size();
 }
 

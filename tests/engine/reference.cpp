@@ -121,6 +121,14 @@ Truth Eval(const RefExpr& e, const Row& row) {
     case RefExpr::Kind::kIsNull:
       t = IsNull(v) ? Truth::kTrue : Truth::kFalse;
       break;
+    case RefExpr::Kind::kColumns: {
+      Value a = v;
+      if (e.offset != 0 && !IsNull(a)) {
+        if (auto* i = std::get_if<std::int64_t>(&a)) *i += e.offset;
+        if (auto* d = std::get_if<double>(&a)) *d += static_cast<double>(e.offset);
+      }
+      return CompareOp(a, e.op, row[static_cast<std::size_t>(e.column2)]);
+    }
   }
   return e.negated ? Not(t) : t;
 }
