@@ -1,5 +1,9 @@
 #include "tests/preprocess/test_util.h"
 
+#include <stdlib.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <stdexcept>
@@ -11,10 +15,15 @@ namespace plume::preprocess::test {
 
 namespace fs = std::filesystem;
 
-TempDir::TempDir(const std::string& name)
-    : path_((fs::temp_directory_path() / ("plume-test-" + name)).string()) {
-  fs::remove_all(path_);
-  fs::create_directories(path_);
+// A fresh directory per test process (mkdtemp): two checkouts running the suite at once, or a
+// run killed before its cleanup, must not share or reuse one.
+TempDir::TempDir(const std::string& name) {
+  std::string pattern = (fs::temp_directory_path() / ("plume-test-" + name + ".XXXXXX")).string();
+  if (::mkdtemp(pattern.data()) == nullptr) {
+    throw std::runtime_error("cannot make a temporary directory " + pattern + ": " +
+                             std::strerror(errno));
+  }
+  path_ = pattern;
 }
 
 TempDir::~TempDir() {
