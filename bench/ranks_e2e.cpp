@@ -40,7 +40,7 @@ struct Args {
   double idle_s = 5;
   std::size_t chunk = 1000;
   std::uint32_t batch_rows = 1024;
-  std::uint32_t window = 16;
+  std::uint32_t window = plume::ranks::GatewayOptions{}.window;
 };
 
 class DiscardSink : public plume::frontend::ResultSink {
@@ -202,6 +202,7 @@ bool ParseArgs(int argc, char** argv, Args* args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  plume::ranks::SetMpiDefaults();
   boost::mpi::environment env(argc, argv, boost::mpi::threading::single);
   boost::mpi::communicator world;
   Args args;

@@ -11,8 +11,12 @@
 
 #include "engine/query.h"
 #include "ranks/gateway_request.h"
+#include "ranks/liveness.h"
 
 namespace plume::ranks {
+namespace {
+constexpr std::string_view kErrorPrefix = "Error: ";
+}  // namespace
 
 using frontend::RequestState;
 
@@ -49,6 +53,10 @@ std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
   req.sink = std::move(sink);
   req.options = options;
   if (options.timeout_s > 0) req.deadline_s = req.info.submitted_s + options.timeout_s;
+  if (!lost_.empty()) {
+    Finish(req, RequestState::kFailed, lost_);
+    return id;
+  }
   try {
     req.plan = engine::Plan::Parse(sql);
     req.info.fields = req.plan->output();
@@ -179,6 +187,7 @@ bool Gateway::Step() {
     worked = true;
     HandleFrame(frame_.source, frame_.bytes);
   }
+  worked |= CheckPeers();
   ResumeOutputs();
   Admit();
   CheckDeadlines();
@@ -201,6 +210,30 @@ void Gateway::Poll(double max_wait_s) {
     if (left <= 0) return;
     backoff_.Idle(std::chrono::microseconds(static_cast<std::int64_t>(left * 1e6) + 1));
   }
+}
+
+void Gateway::Watch(PeerWatch watch) { watch_ = std::move(watch); }
+
+bool Gateway::CheckPeers() {
+  if (watch_.liveness == nullptr) return false;
+  const double now = Now();
+  bool worked = watch_.liveness->Step(*watch_.out, *watch_.in, now);
+  watch_.out->Progress();
+  if (!lost_.empty()) {
+    if (!job_ended_ && now >= lost_s_ + kLostGraceS && watch_.end_job) {
+      job_ended_ = true;
+      watch_.end_job(lost_.substr(kErrorPrefix.size()));
+    }
+    return worked;
+  }
+  const std::optional<int> rank = watch_.liveness->Lost(now);
+  if (!rank) return worked;
+  lost_ = std::string(kErrorPrefix) + watch_.liveness->LostMessage(*rank);
+  lost_s_ = now;
+  for (auto& [id, req] : requests_) {
+    if (!req->finished()) Finish(*req, RequestState::kFailed, lost_);
+  }
+  return true;
 }
 
 void Gateway::ResumeOutputs() {
@@ -312,8 +345,8 @@ bool Gateway::Shutdown() {
                        [](const auto& e) { return e.second->drained_s < 0; });
   };
   const double give_up = Now() + kShutdownDrain;
-  while (undrained() && Now() < give_up) Poll(0.01);
-  const bool drained = !undrained();
+  while (undrained() && lost_.empty() && Now() < give_up) Poll(0.01);
+  const bool drained = !undrained() && lost_.empty();
   const std::string bytes = EncodeControl({ControlKind::kShutdown, 0, {}, 0, 0});
   for (std::size_t j = 0; j < layout_.leaders.size(); ++j) {
     out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);

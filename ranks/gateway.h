@@ -22,6 +22,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <limits>
 #include <map>
 #include <memory>
@@ -47,13 +48,31 @@ struct GatewayOptions {
   // chunk_rows is within [batch_rows / 2, 2 x batch_rows] the batches are chunk_rows rows, so
   // most batches become a chunk without being cut and copied again at the gateway.
   std::uint32_t batch_rows = 1024;
-  std::uint32_t window = 16;  // unacknowledged batches per sender and request
-  std::uint64_t window_bytes = std::numeric_limits<std::uint64_t>::max();  // and bytes
+  // Unacknowledged frames and bytes per sender and request (docs/PROTOCOL.md, flow control):
+  // the bytes are the bound that matters; they cover the bandwidth-delay product of a 10 ms
+  // round trip at 3 Gbit/s per leader. Frames bound the count of tiny frames.
+  std::uint32_t window = 64;
+  std::uint64_t window_bytes = kDefaultWindowBytes;
+  static constexpr std::uint64_t kDefaultWindowBytes = 4u << 20;
   std::string compression = "off";  // which links compress frames (WorldInfo, \status)
 };
 
+class Liveness;
+
 class Gateway : public frontend::Backend {
  public:
+  // What the gateway needs to watch its peers (Runtime sets it up on the world communicator).
+  struct PeerWatch {
+    Liveness* liveness = nullptr;
+    Outbox* out = nullptr;  // heartbeats
+    Inbox* in = nullptr;
+    // Called once, kLostGraceS after a rank was declared lost (the front end has reported the
+    // failed statements by then), with "rank R on HOST has not answered for S s": ends the
+    // job. Called from inside Poll.
+    std::function<void(const std::string&)> end_job;
+  };
+  static constexpr double kLostGraceS = 1.5;
+
   // `layout`, `out` and `in` (both on the upper communicator) must outlive the Gateway.
   Gateway(const Layout& layout, const io::Manifest& manifest, const GatewayOptions& options,
           Outbox& out, Inbox& in);
@@ -71,12 +90,20 @@ class Gateway : public frontend::Backend {
   WorldInfo World() const override;
   double Now() const override;
 
+  // Steps `watch.liveness` in every Poll. When a rank has been silent for its timeout, every
+  // unfinished request fails with "Error: rank R on HOST has not answered for S s", later
+  // statements fail with it at once, and kLostGraceS later watch.end_job is called.
+  void Watch(PeerWatch watch);
+  // That message once a rank was declared lost, else empty.
+  const std::string& lost() const { return lost_; }
+
   // When every rank confirmed it stopped working on `id` (stream ends received from every
   // leader): that time on Now()'s clock; nullopt while some rank may still work on it.
   std::optional<double> DrainedAt(std::uint64_t id) const;
   // Ends every request (cancelling running ones), polls until every rank is idle (at most
   // kShutdownDrain), then tells every rank to exit. Blocking; call once, before MPI
-  // finalization. False when some rank did not confirm in time (or the exit could not be sent).
+  // finalization. False when some rank did not confirm in time, a rank was lost, or the exit
+  // could not be sent.
   bool Shutdown();
   static constexpr double kShutdownDrain = 30;
 
@@ -102,6 +129,7 @@ class Gateway : public frontend::Backend {
   void Finish(Request& req, frontend::RequestState state, const std::string& error);
   void CheckDrained(Request& req);
   void CheckDeadlines();
+  bool CheckPeers();
   void Notify();
   void Expire();
 
@@ -118,6 +146,10 @@ class Gateway : public frontend::Backend {
   std::deque<std::uint64_t> notify_;  // requests with sink calls (Begin/End) due in Poll
   bool shut_down_ = false;
   double next_expire_s_ = 0;
+  PeerWatch watch_;
+  std::string lost_;
+  double lost_s_ = 0;
+  bool job_ended_ = false;
   Message frame_;   // receive buffer for frames, reused
   Message status_;  // and for status messages
 };

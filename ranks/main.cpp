@@ -24,17 +24,34 @@ plume::ranks::RuntimeOptions ToRuntime(const plume::frontend::CliOptions& cli) {
   options.gateway.max_running = cli.max_running;
   options.gateway.queue_limit = cli.queue_limit;
   options.gateway.ttl_s = cli.ttl_s;
+  options.gateway.window_bytes = cli.credit_window_bytes;
+  options.peer_timeout_s = cli.peer_timeout_s;
   return options;
 }
 
-int Serve(boost::mpi::communicator& world, const plume::frontend::CliOptions& cli) {
+// Serves until the gateway's shutdown; arms the watchdog for MPI_Finalize. A shutdown that
+// could not confirm every rank stopped ends the job instead (exit code 1, never 0).
+int Serve(boost::mpi::communicator& world, const plume::frontend::CliOptions& cli,
+          plume::ranks::FinalizeWatchdog* watchdog) {
   plume::ranks::Runtime runtime(world, ToRuntime(cli));
+  const std::string who = "rank " + std::to_string(world.rank()) + " on " +
+                          runtime.hosts().at(static_cast<std::size_t>(world.rank()));
+  // Rank 0 gives up first: concurrent MPI_Abort calls from several ranks can hang mpirun.
+  const double finalize_limit = runtime.peer_timeout_s() + 5;
   if (!runtime.is_gateway()) {
     runtime.Serve();
+    watchdog->Arm(2 * finalize_limit, who);
     return 0;
   }
   int code = plume::frontend::Run(runtime.gateway(), cli);
-  runtime.Shutdown();
+  if (!runtime.Shutdown()) {
+    const std::string& lost = runtime.gateway().lost();
+    plume::ranks::EndJob(world, lost.empty() ? "not every rank confirmed the end of the last "
+                                               "statements (" +
+                                                   who + ")"
+                                             : lost.substr(std::string("Error: ").size()));
+  }
+  watchdog->Arm(finalize_limit, who);
   return code;
 }
 
@@ -42,6 +59,8 @@ int Serve(boost::mpi::communicator& world, const plume::frontend::CliOptions& cl
 
 int main(int argc, char** argv) {
   // funneled: rank 0's front end reads stdin on a second thread that never calls MPI.
+  plume::ranks::SetMpiDefaults();
+  plume::ranks::FinalizeWatchdog watchdog;  // outlives env, whose destructor finalizes MPI
   boost::mpi::environment env(argc, argv, boost::mpi::threading::funneled);
   boost::mpi::communicator world;
   const bool gateway = world.rank() == 0;
@@ -56,7 +75,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   try {
-    return Serve(world, *cli);
+    return Serve(world, *cli, &watchdog);
   } catch (const plume::ranks::StartupError& e) {
     if (gateway) std::fprintf(stderr, "%s\n", e.what());
     return 1;

@@ -27,10 +27,11 @@
 namespace plume::ranks {
 
 enum class Tag : int {
-  kControl = 1,  // gateway -> leaders -> team: ControlMsg (start, cancel, shutdown)
-  kStatus = 2,   // team -> leader -> gateway: StatusMsg (count, rank done, stream done)
-  kData = 3,     // team -> leader -> gateway: FrameHeader + encoded batch
-  kCredit = 4,   // receiver -> sender: CreditMsg (batches consumed)
+  kControl = 1,    // gateway -> leaders -> team: ControlMsg (start, cancel, shutdown)
+  kStatus = 2,     // team -> leader -> gateway: StatusMsg (count, rank done, stream done)
+  kData = 3,       // team -> leader -> gateway: FrameHeader + encoded batch
+  kCredit = 4,     // receiver -> sender: CreditMsg (batches consumed)
+  kHeartbeat = 5,  // rank 0 <-> every other rank (world comm): one byte, "still here"
 };
 
 inline int TagValue(Tag tag) { return static_cast<int>(tag); }

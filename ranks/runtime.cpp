@@ -5,6 +5,9 @@
 #include <boost/mpi/environment.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 
 #include "io/partition_reader.h"
@@ -102,32 +105,84 @@ std::string CompressionSummary(CompressMode mode, const Layout& layout,
 
 }  // namespace
 
+void SetMpiDefaults() {
+  // overwrite = 0: a value the user gave wins.
+  ::setenv("OMPI_MCA_btl_tcp_eager_limit", "1048576", 0);
+}
+
+void FinalizeWatchdog::Arm(double seconds, std::string who) {
+  thread_ = std::thread([this, seconds, who = std::move(who)] {
+    std::unique_lock<std::mutex> lock(mu_);
+    const auto limit = std::chrono::duration<double>(seconds);
+    if (done_.wait_for(lock, limit, [this] { return disarmed_; })) return;
+    std::fprintf(stderr,
+                 "plume: %s: MPI_Finalize did not complete within %g s (a rank stopped "
+                 "answering); ending the job\n",
+                 who.c_str(), seconds);
+    std::fflush(stderr);
+    MPI_Abort(MPI_COMM_WORLD, 1);
+  });
+}
+
+FinalizeWatchdog::~FinalizeWatchdog() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    disarmed_ = true;
+  }
+  done_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
 Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& options) {
   const int rank = world.rank();
   std::string error =
       PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &table_);
-  std::vector<std::string> errors, hosts;
+  std::vector<std::string> errors;
   boost::mpi::gather(world, error, errors, 0);
-  boost::mpi::all_gather(world, boost::mpi::environment::processor_name(), hosts);
-  std::string summary = rank == 0 ? Summarize(errors, hosts) : "";
+  // Every rank knows every rank's host: the liveness messages name them.
+  boost::mpi::all_gather(world, boost::mpi::environment::processor_name(), hosts_);
+  std::string summary = rank == 0 ? Summarize(errors, hosts_) : "";
   boost::mpi::broadcast(world, summary, 0);
   if (!summary.empty()) throw StartupError(summary);
   comms_ = Comms::Split(world, layout_);
+  peer_timeout_s_ = options.peer_timeout_s;
   if (rank == 0) {
     GatewayOptions gateway = options.gateway;
-    gateway.compression = CompressionSummary(options.compress, layout_, hosts);
+    gateway.compression = CompressionSummary(options.compress, layout_, hosts_);
     gateway_out_ = std::make_unique<MpiOutbox>(comms_.upper);
     gateway_in_ = std::make_unique<MpiInbox>(comms_.upper);
     gateway_ = std::make_unique<Gateway>(layout_, manifest_, gateway, *gateway_out_, *gateway_in_);
+    WatchPeers();
   } else {
-    codec_ = UpwardCodec(options.compress, layout_, hosts, rank);
+    codec_ = UpwardCodec(options.compress, layout_, hosts_, rank);
   }
+}
+
+// Rank 0 watches every other rank; when one is lost the gateway fails what runs, lets the front
+// end report it, then this ends the job (MPI_Abort: every rank, exit code 1).
+void Runtime::WatchPeers() {
+  std::vector<int> peers;
+  for (int r = 1; r < comms_.world.size(); ++r) peers.push_back(r);
+  world_out_ = std::make_unique<MpiOutbox>(comms_.world);
+  world_in_ = std::make_unique<MpiInbox>(comms_.world);
+  liveness_ = std::make_unique<Liveness>(peers, hosts_, peer_timeout_s_, gateway_->Now());
+  boost::mpi::communicator world = comms_.world;
+  gateway_->Watch({liveness_.get(), world_out_.get(), world_in_.get(),
+                   [world](const std::string& why) { EndJob(world, why); }});
+}
+
+void EndJob(const boost::mpi::communicator& world, const std::string& why) {
+  std::fprintf(stderr, "plume: %s; ending the job\n", why.c_str());
+  std::fflush(stderr);
+  world.abort(1);
+  std::abort();  // MPI_Abort does not return; this only keeps [[noreturn]] true
 }
 
 Runtime::~Runtime() = default;
 
 void Runtime::Serve() {
-  Worker worker(comms_, layout_, table_, partition_, codec_);
+  Worker worker(comms_, layout_, table_, partition_, codec_,
+                WorkerLiveness{hosts_, peer_timeout_s_});
   worker.Run();
 }
 

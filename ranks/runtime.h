@@ -9,19 +9,54 @@
 #pragma once
 
 #include <boost/mpi/communicator.hpp>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "engine/table.h"
 #include "io/manifest.h"
 #include "ranks/compression.h"
 #include "ranks/gateway.h"
+#include "ranks/liveness.h"
 #include "ranks/topology.h"
 #include "ranks/transport.h"
 
 namespace plume::ranks {
+
+// The Open MPI settings plume needs, put into this process's environment unless the user set
+// them (mpirun --mca NAME or OMPI_MCA_NAME): btl_tcp_eager_limit 1 MiB, so a frame (about
+// 160 KB at 1000 rows) crosses TCP in one message instead of paying a rendezvous round trip
+// (shared memory is not affected). Every rank sets the same, so they agree. Call before MPI_Init
+// (boost::mpi::environment).
+void SetMpiDefaults();
+
+// Prints "plume: WHY; ending the job" on stderr and aborts every rank (MPI_Abort, exit code 1).
+[[noreturn]] void EndJob(const boost::mpi::communicator& world, const std::string& why);
+
+// Guards MPI_Finalize, which waits for every rank: one that is stopped (SIGSTOP) or cut off
+// makes it wait forever. Construct before boost::mpi::environment (so it outlives the
+// environment's MPI_Finalize) and Arm it before leaving main: if finalization has not completed
+// `seconds` later, it prints "plume: rank R on HOST: MPI_Finalize did not complete within S s
+// ..." and aborts the job (MPI_Abort from its own thread: MPI is past any use by then).
+class FinalizeWatchdog {
+ public:
+  FinalizeWatchdog() = default;
+  ~FinalizeWatchdog();  // disarms (finalization completed) and joins
+  FinalizeWatchdog(const FinalizeWatchdog&) = delete;
+  FinalizeWatchdog& operator=(const FinalizeWatchdog&) = delete;
+
+  void Arm(double seconds, std::string who);
+
+ private:
+  std::mutex mu_;
+  std::condition_variable done_;
+  bool disarmed_ = false;
+  std::thread thread_;
+};
 
 class StartupError : public std::runtime_error {
  public:
@@ -33,6 +68,7 @@ struct RuntimeOptions {
   std::vector<int> leaders;  // empty: the default layout (topology.h)
   CompressMode compress = CompressMode::kAuto;
   GatewayOptions gateway;
+  double peer_timeout_s = 10;  // a rank silent this long is lost: the job ends (liveness.h)
 };
 
 class Runtime {
@@ -53,8 +89,13 @@ class Runtime {
 
   const Layout& layout() const { return layout_; }
   const io::Manifest& manifest() const { return manifest_; }
+  // MPI processor name of every world rank.
+  const std::vector<std::string>& hosts() const { return hosts_; }
+  double peer_timeout_s() const { return peer_timeout_s_; }
 
  private:
+  void WatchPeers();
+
   Layout layout_;
   Comms comms_;
   io::Manifest manifest_;
@@ -63,6 +104,11 @@ class Runtime {
   Codec codec_ = Codec::kNone;              // of the data frames this rank sends upward
   std::unique_ptr<MpiOutbox> gateway_out_;  // rank 0: the gateway's links to the leaders
   std::unique_ptr<MpiInbox> gateway_in_;
+  std::vector<std::string> hosts_;
+  double peer_timeout_s_ = 10;
+  std::unique_ptr<MpiOutbox> world_out_;  // rank 0: heartbeats
+  std::unique_ptr<MpiInbox> world_in_;
+  std::unique_ptr<Liveness> liveness_;
   std::unique_ptr<Gateway> gateway_;
 };
 

@@ -26,6 +26,7 @@ struct TeamRelay::Relay {
   FrameEncoder encoder;               // for the frames built here
   std::vector<StreamTally> inputs;    // input 0 = this leader's own DataRole
   std::vector<CreditLedger> members;  // per input: frames held here, credits due back
+  std::vector<bool> counted;          // per input: its kCount went up
   CreditWindow window;                // towards the gateway
   std::uint64_t sent = 0;
   Outcome outcome = Outcome::kOk;
@@ -51,6 +52,7 @@ void TeamRelay::Open(std::uint64_t request, const ControlMsg& start) {
   relay->id = request;
   relay->inputs.resize(team_size_);
   relay->members.resize(team_size_);
+  relay->counted.resize(team_size_);
   relay->window = CreditWindow(start);
   relay->batch_rows = start.batch_rows;
   try {
@@ -82,7 +84,7 @@ void TeamRelay::Enter(Relay& relay, RelayState state) {
 }
 
 void TeamRelay::Count(std::uint64_t request, std::uint64_t rows) {
-  ForwardStatus(CountMsg(request, rank_, rows));
+  OnMemberStatus(0, CountMsg(request, rank_, rows));
 }
 
 bool TeamRelay::Ready(std::uint64_t request) {
@@ -119,6 +121,7 @@ void TeamRelay::OnMemberStatus(int team_rank, const StatusMsg& status) {
   if (relay == nullptr) return;
   if (status.kind == StatusKind::kCount) {
     ForwardStatus(status);
+    if (team_rank >= 0 && team_rank < team_size_) relay->counted[team_rank] = true;
     return;
   }
   StatusMsg rank_done = status;
@@ -255,8 +258,19 @@ bool TeamRelay::FinishIfDone(Relay& relay) {
   return true;
 }
 
+// The team's counts go up before any of its frames, so they do not wait behind data on the
+// link to the gateway (which holds rows back until every count is in). A rank that failed
+// before counting has closed its stream.
+bool TeamRelay::CountsSent(const Relay& relay) const {
+  for (std::size_t i = 0; i < relay.counted.size(); ++i) {
+    if (!relay.counted[i] && !relay.inputs[i].closed()) return false;
+  }
+  return true;
+}
+
 bool TeamRelay::PumpOne(Relay& relay) {
   bool worked = false;
+  if (!CountsSent(relay)) return false;
   try {
     if (relay.state == RelayState::kForwarding) worked = PumpStreaming(relay);
     if (relay.state == RelayState::kMerging) worked = PumpMerge(relay);

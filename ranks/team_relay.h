@@ -3,6 +3,8 @@
 // sorted streams, top-k) or forwards the frames unchanged when it does not, and sends the
 // team's one stream to the gateway within the gateway's credit window.
 //
+// Counts: every input's kCount goes up before any frame of the team (frames wait here), so the
+// counts never queue behind data on the link to the gateway.
 // Credits: a member's batch is credited back only once it left this relay (sent upward, or
 // pushed into the Merger when the Merger can use it), so each member has at most `window`
 // batches here and the relay's memory is bounded by (team size + 1) x window batches.
@@ -64,6 +66,7 @@ class TeamRelay : public Upstream {
   void InputClosed(Relay& relay, std::size_t input);
   void Fail(Relay& relay, const std::string& error);
   void ReturnCredits(Relay& relay);
+  bool CountsSent(const Relay& relay) const;
   bool PumpOne(Relay& relay);
   bool PumpStreaming(Relay& relay);
   bool PumpMerge(Relay& relay);

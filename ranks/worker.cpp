@@ -1,9 +1,12 @@
 #include "ranks/worker.h"
 
+#include <chrono>
 #include <map>
 #include <optional>
 
 #include "ranks/data_role.h"
+#include "ranks/liveness.h"
+#include "ranks/runtime.h"
 #include "ranks/team_relay.h"
 #include "ranks/transport.h"
 
@@ -61,8 +64,14 @@ class MemberLink : public Upstream {
 class RoleLoop {
  public:
   RoleLoop(const Comms& comms, bool leader, const engine::Table& table,
-           const io::PartitionInfo& partition, Codec codec)
-      : rank_(comms.world.rank()),
+           const io::PartitionInfo& partition, Codec codec, const WorkerLiveness& liveness)
+      : world_(comms.world),
+        world_out_(comms.world),
+        world_in_(comms.world),
+        epoch_(std::chrono::steady_clock::now()),
+        liveness_({0}, liveness.hosts, liveness.peer_timeout_s * WorkerLiveness::kGatewayFactor, 0,
+                  true),
+        rank_(comms.world.rank()),
         team_size_(comms.team.size()),
         from_above_(leader ? comms.upper : comms.team),
         team_out_(comms.team),
@@ -83,7 +92,8 @@ class RoleLoop {
     while (!shutdown) {
       team_out_.Progress();
       if (upper_out_) upper_out_->Progress();
-      bool worked = PollControl(&shutdown);
+      bool worked = CheckGateway();
+      worked |= PollControl(&shutdown);
       if (shutdown) break;
       worked |= PollCredits();
       if (relay_) worked |= PollTeam();
@@ -98,6 +108,20 @@ class RoleLoop {
   }
 
  private:
+  // Heartbeats with rank 0; ends the job when rank 0 went silent (a rank that cannot tell the
+  // gateway must not wait for it forever).
+  bool CheckGateway() {
+    const double now =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch_).count();
+    const bool worked = liveness_.Step(world_out_, world_in_, now);
+    world_out_.Progress();
+    if (liveness_.Lost(now)) {
+      EndJob(world_, "rank " + std::to_string(rank_) + " on " + liveness_.HostOf(rank_) +
+                         ": the gateway, " + liveness_.LostMessage(0));
+    }
+    return worked;
+  }
+
   // Control from above (the gateway on leaders, the leader on members); leaders forward the
   // bytes unchanged to their team first, so the team sees the same order.
   bool PollControl(bool* shutdown) {
@@ -147,6 +171,11 @@ class RoleLoop {
     return worked;
   }
 
+  const boost::mpi::communicator& world_;
+  MpiOutbox world_out_;  // heartbeats
+  MpiInbox world_in_;
+  const std::chrono::steady_clock::time_point epoch_;
+  Liveness liveness_;
   const int rank_;
   const int team_size_;
   MpiInbox from_above_;              // the upper comm on leaders, the team comm on members
@@ -162,11 +191,17 @@ class RoleLoop {
 }  // namespace
 
 Worker::Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
-               const io::PartitionInfo& partition, Codec codec)
-    : comms_(comms), layout_(layout), table_(table), partition_(partition), codec_(codec) {}
+               const io::PartitionInfo& partition, Codec codec, WorkerLiveness liveness)
+    : comms_(comms),
+      layout_(layout),
+      table_(table),
+      partition_(partition),
+      codec_(codec),
+      liveness_(std::move(liveness)) {}
 
 void Worker::Run() {
-  RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), table_, partition_, codec_);
+  RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), table_, partition_, codec_,
+                liveness_);
   loop.Run();
 }
 

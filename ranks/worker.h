@@ -7,6 +7,9 @@
 // request for longer than one batch.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include "engine/table.h"
 #include "io/manifest.h"
 #include "ranks/compression.h"
@@ -14,12 +17,21 @@
 
 namespace plume::ranks {
 
+// How a worker watches the gateway (liveness.h): it exchanges heartbeats with world rank 0 and,
+// when rank 0 has been silent for kGatewayFactor x peer_timeout_s (longer than rank 0 waits for
+// any rank, so rank 0 normally reports first), prints which rank went silent and ends the job.
+struct WorkerLiveness {
+  std::vector<std::string> hosts;  // per world rank
+  double peer_timeout_s = 10;
+  static constexpr double kGatewayFactor = 2;
+};
+
 class Worker {
  public:
   // `table` (this rank's partition) must outlive the Worker. `codec`: how the data frames this
   // rank sends upward (to its leader, or from a leader to the gateway) are compressed.
   Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
-         const io::PartitionInfo& partition, Codec codec = Codec::kNone);
+         const io::PartitionInfo& partition, Codec codec, WorkerLiveness liveness);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -33,6 +45,7 @@ class Worker {
   const engine::Table& table_;
   io::PartitionInfo partition_;
   Codec codec_;
+  WorkerLiveness liveness_;
 };
 
 }  // namespace plume::ranks

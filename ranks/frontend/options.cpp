@@ -90,6 +90,17 @@ bool ParseBytes(std::string_view text, std::size_t* out) {
   return (*out >> shift) == static_cast<std::size_t>(n);
 }
 
+// A byte count of at least `least` (see ParseBytes).
+Setter BytesSetter(std::size_t CliOptions::*field, std::size_t least) {
+  return [=](std::string_view v, CliOptions* o) -> std::string {
+    if (!ParseBytes(v, &(o->*field)) || o->*field < least) {
+      return least == 0 ? "expected a size such as 0, 512K, 64M or 1G"
+                        : "expected a size such as 512K, 4M or 1G";
+    }
+    return "";
+  };
+}
+
 // A text option that must not be empty; `expected` says what it names.
 Setter TextSetter(std::string CliOptions::*field, const char* expected) {
   return [=](std::string_view v, CliOptions* o) -> std::string {
@@ -143,9 +154,13 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
          o->compress = v;
          return "";
        }},
-      {"--cache-size",
+      {"--cache-size", BytesSetter(&CliOptions::cache_bytes, 0)},
+      {"--credit-window", BytesSetter(&CliOptions::credit_window_bytes, 1)},
+      {"--peer-timeout",
        [](std::string_view v, CliOptions* o) -> std::string {
-         if (!ParseBytes(v, &o->cache_bytes)) return "expected a size such as 0, 512K, 64M or 1G";
+         if (!ParseSeconds(v, &o->peer_timeout_s) || o->peer_timeout_s <= 0) {
+           return "expected a number of seconds > 0";
+         }
          return "";
        }},
       {"--max-statement-bytes", IntSetter(64, 1LL << 32,
@@ -244,6 +259,11 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
                              answered from it (default 128M; K, M, G suffixes; 0 = off)
   --max-statement-bytes N    refuse a statement or input line longer than N bytes (default
                              16777216 = 16 MiB); a -f script may hold 4 times that
+  --credit-window BYTES      unacknowledged result bytes each rank may have in flight per
+                             statement (default 4M: covers 10 ms round trips at 3 Gbit/s;
+                             raise it for slower round trips on faster links)
+  --peer-timeout S           a rank that has not answered for S seconds is declared lost and
+                             the job ends (default 10)
   --leaders R1,R2,...        team leader ranks (default: derived from the world size)
   --compress auto|lz4|zstd|off   compress result frames between ranks (default auto: LZ4
                              on links between hosts, none between ranks of one host);

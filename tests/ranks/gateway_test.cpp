@@ -9,6 +9,7 @@
 #include "engine/query.h"
 #include "io/manifest.h"
 #include "io/partition_reader.h"
+#include "ranks/liveness.h"
 #include "tests/ranks/fake_links.h"
 
 namespace plume::ranks {
@@ -163,6 +164,34 @@ TEST_F(GatewayTest, DeadlineFiresWithoutAnyMessage) {
   ASSERT_EQ(sink_->ends, 1);
   EXPECT_EQ(sink_->final_info.state, RequestState::kFailed);
   EXPECT_NE(sink_->final_info.error.find("timed out after 0.05 s"), std::string::npos);
+}
+
+TEST_F(GatewayTest, ALostRankFailsWhatRunsAndWhatComesThenEndsTheJob) {
+  Gateway& gw = Make();
+  RecordingOutbox heartbeats_out;
+  QueueInbox heartbeats_in;
+  Liveness live({1, 2, 3, 4}, {"gw", "h1", "h2", "h3", "team4-host"}, 0.2, gw.Now());
+  std::string ended;
+  gw.Watch({&live, &heartbeats_out, &heartbeats_in, [&](const std::string& why) { ended = why; }});
+  Submit("SELECT aqi FROM measurements");
+  const double until = gw.Now() + 10;
+  while (ended.empty() && gw.Now() < until) {
+    for (int rank = 1; rank <= 3; ++rank) heartbeats_in.Push(rank, Tag::kHeartbeat, "h");
+    gw.Poll(0.01);
+  }
+  const std::string message = "Error: rank 4 on team4-host has not answered for 0.2 s";
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kFailed);
+  EXPECT_EQ(sink_->final_info.error, message);
+  EXPECT_EQ(gw.lost(), message);
+  EXPECT_EQ("Error: " + ended, message) << "the job is ended kLostGraceS after the loss";
+  EXPECT_FALSE(heartbeats_out.Take(Tag::kHeartbeat).empty());
+  auto later = std::make_shared<Sink>();
+  gw.Submit("SELECT 1", {100, 0}, later);
+  gw.Poll(0);
+  ASSERT_EQ(later->ends, 1);
+  EXPECT_EQ(later->final_info.error, message);
+  EXPECT_FALSE(gw.Shutdown()) << "a shutdown after a loss cannot confirm every rank";
 }
 
 TEST_F(GatewayTest, AParseErrorEndsWithoutBegin) {

@@ -7,12 +7,12 @@
 #      next statement answers.
 #   stuck_output_test.sh MPIEXEC PLUME_BIN DATA_DIR
 set -uo pipefail
-mpiexec=$1 bin=$2 data=$3
+mpiexec=$1 bin=$2 data=$(realpath "$3")
 dir=$(mktemp -d /tmp/plume-stuck.XXXXXX)
 trap 'exec 3>&- 2>/dev/null; rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; for f in "$dir"/*.txt; do echo "--- $f"; cat "$f"; done; exit 1; }
 run() {  # run ARGS...: plume on 3 ranks (the data set has 2 partitions)
-  timeout 60 "$mpiexec" -n 3 --oversubscribe --allow-run-as-root --timeout 50 "$bin" \
+  timeout -k 5 60 "$mpiexec" -n 3 --oversubscribe --allow-run-as-root --timeout 50 "$bin" \
     --data "$data" --output "$dir/fifo" --format csv --progress off "$@" 3>&-
 }
 drain_after() {  # drain_after FILE TEXT: once FILE shows TEXT, read the fifo into drained.txt

@@ -1,6 +1,6 @@
-// TeamRelay in one process (recording outboxes, no MPI): forwarding within the gateway's
-// window, credits back to members in bytes and batches, an end that overtakes its frames,
-// cancel accounting.
+// TeamRelay in one process (recording outboxes, no MPI): the team's counts before its frames,
+// forwarding within the gateway's window, credits back to members in bytes and batches, an end that
+// overtakes its frames, cancel accounting.
 #include "ranks/team_relay.h"
 
 #include <gtest/gtest.h>
@@ -56,9 +56,14 @@ TEST_F(TeamRelayTest, ForwardsWithinTheWindowAndCreditsMembersInBytes) {
   relay.Count(5, 10);
   ASSERT_EQ(Statuses().at(0).kind, StatusKind::kCount);
   const std::string a = Frame(5, 0, 2), b = Frame(5, 1, 2), c = Frame(5, 0, 3);
+  relay.OnMemberStatus(1, CountMsg(5, 2, 20));
   relay.OnMemberFrame(1, a);
   relay.OnMemberFrame(1, b);
   relay.OnMemberFrame(2, c);
+  EXPECT_FALSE(relay.Pump()) << "member 2's count must go up before any frame";
+  EXPECT_TRUE(upper_.Take(Tag::kData).empty());
+  relay.OnMemberStatus(2, CountMsg(5, 3, 20));
+  ASSERT_EQ(Statuses().size(), 2u);
   EXPECT_TRUE(relay.Pump());
   std::vector<Sent> up = upper_.Take(Tag::kData);
   ASSERT_EQ(up.size(), 2u) << "the gateway's window is 2 batches";
@@ -96,6 +101,9 @@ TEST_F(TeamRelayTest, CompressesFramesForTheGateway) {
   relay.set_frame_codec(Codec::kLz4);
   ControlMsg start = Start(6, "SELECT parameter, site_name FROM measurements", 8);
   relay.Open(6, start);
+  relay.Count(6, 0);  // the team's counts go up before any frame
+  relay.OnMemberStatus(1, CountMsg(6, 2, 200));
+  relay.OnMemberStatus(2, CountMsg(6, 3, 0));
   const std::string a = Frame(6, 0, 2), b = Frame(6, 1, 2);
   relay.OnMemberFrame(1, a);
   relay.OnMemberFrame(1, b);

@@ -142,6 +142,7 @@ int RunGateway(Runtime& runtime, const std::string& dir, int argc, char** argv) 
 
 int main(int argc, char** argv) {
   namespace ranks = plume::ranks;
+  plume::ranks::SetMpiDefaults();
   boost::mpi::environment env(argc, argv, boost::mpi::threading::single);
   boost::mpi::communicator world;
   std::string root;

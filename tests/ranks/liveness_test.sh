@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# A rank stopped with SIGSTOP (MPI never notices one) is declared lost after --peer-timeout:
+# the job ends by itself, non-zero, with "rank 2 on HOST has not answered for 1 s", in
+#   1. batch mode mid-statement,
+#   2. at the prompt mid-statement (stdin stays open: nobody types),
+#   3. at the prompt while quitting (\q right after the rank stopped: MPI_Finalize cannot
+#      complete, and a watchdog ends the job with a message instead of a hang).
+#   liveness_test.sh MPIEXEC PLUME_BIN DATA_DIR
+set -uo pipefail
+mpiexec=$1 bin=$2 data=$(realpath "$3")
+peer_timeout=1 slack=8
+# The data set under a path of this run's own, so rank_pid finds only this run's ranks.
+link=$(mktemp -u /tmp/plume-liveness-data.XXXXXX)
+ln -s "$data" "$link"
+dir=$(mktemp -d /tmp/plume-liveness.XXXXXX)
+stopped=
+cleanup() {
+  [[ -n $stopped ]] && kill -KILL "$stopped" 2>/dev/null
+  rm -rf "$dir" "$link"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; for f in "$dir"/*.err; do echo "--- $f"; tail -20 "$f"; done; exit 1; }
+host=$(hostname)
+
+rank_pid() {  # rank_pid R: this run's world rank R
+  local pid
+  for pid in $(pgrep -x plume); do
+    tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$link" || continue
+    tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "OMPI_COMM_WORLD_RANK=$1" &&
+      echo "$pid" && return 0
+  done
+  return 1
+}
+
+# run_case NAME SECONDS_BEFORE_STOP EXPECTED PLUME_ARGS...: stdin from the caller.
+run_case() {
+  local name=$1 before=$2 expected=$3 t0 rc pid
+  shift 3
+  timeout -k 5 60 "$mpiexec" -n 3 --oversubscribe --allow-run-as-root --timeout 50 "$bin" \
+    --data "$link" --peer-timeout $peer_timeout --progress off "$@" \
+    <&0 >"$dir/$name.out" 2>"$dir/$name.err" &  # <&0: a background job's stdin is /dev/null
+  local job=$!
+  for _ in $(seq 300); do
+    pid=$(rank_pid 2) && break
+    sleep 0.1
+  done
+  [[ -n $pid ]] || fail "$name: rank 2 never started"
+  sleep "$before"
+  kill -STOP "$pid"
+  stopped=$pid
+  touch "$dir/stopped"
+  t0=$SECONDS
+  wait "$job"
+  rc=$?
+  kill -KILL "$pid" 2>/dev/null  # SIGKILL ends a stopped process too
+  stopped=
+  rm -f "$dir/stopped"
+  ((rc != 0 && rc != 110 && rc != 124)) || fail "$name: exit code $rc"
+  ((SECONDS - t0 <= peer_timeout + slack)) || fail "$name: took $((SECONDS - t0)) s"
+  grep -qF "$expected" "$dir/$name.err" "$dir/$name.out" || fail "$name: no '$expected'"
+}
+
+long=(-c "SELECT * FROM measurements" --repeat 100000 --chunk 100 --format csv
+      --output /dev/null)
+lost="rank 2 on $host has not answered for $peer_timeout s"
+run_case batch 1.5 "$lost" "${long[@]}" </dev/null
+run_case prompt 1.5 "$lost" --output /dev/null < <(
+  for _ in $(seq 100); do echo "SELECT * FROM measurements;"; sleep 0.3; done)
+# Nothing runs when \q comes, so the shutdown completes and MPI_Finalize is what waits.
+run_case quit 1.5 "rank 0 on $host: MPI_Finalize did not complete within" --output /dev/null < <(
+  echo "SELECT count(*) FROM measurements;"
+  until [[ -e $dir/stopped ]]; do sleep 0.1; done
+  echo '\q'; sleep 30)
+echo "PASS: every stopped rank ended the job within $peer_timeout + $slack s, naming it"
