@@ -147,6 +147,9 @@ bool ParseNullableInt(std::string_view s, std::size_t field, std::int64_t* out, 
 }
 
 bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
+// A tab is kept, as DuckDB's CSV reader keeps it (the table format shows it as \t); every
+// other control byte in a field is refused.
+bool IsRefused(unsigned char c) { return IsControl(c) && c != '\t'; }
 
 // A control byte in any field (checked branch-free over the whole line first: the common case
 // has none). Names the field and the byte: a NUL would otherwise cut the string short in
@@ -155,10 +158,10 @@ bool FindControlByte(const std::array<std::string_view, kFieldCount>& fields, st
   for (std::size_t f = 0; f < kFieldCount; ++f) {
     const std::string_view s = fields[f];
     unsigned any = 0;
-    for (const char c : s) any |= static_cast<unsigned>(IsControl(static_cast<unsigned char>(c)));
+    for (const char c : s) any |= static_cast<unsigned>(IsRefused(static_cast<unsigned char>(c)));
     if (any == 0) continue;
     std::size_t at = 0;
-    while (!IsControl(static_cast<unsigned char>(s[at]))) ++at;
+    while (!IsRefused(static_cast<unsigned char>(s[at]))) ++at;
     static constexpr char kHex[] = "0123456789abcdef";
     const auto byte = static_cast<unsigned char>(s[at]);
     *error = std::string(kFieldNames[f]) + ": control byte 0x" + kHex[byte >> 4] +

@@ -28,7 +28,7 @@ enum class RejectReason {
   kBadNumber,        // latitude/longitude/concentration/raw/AQI/category not a number
   kBadTime,          // UTC not "YYYY-MM-DDTHH:MM"
   kTruncatedLine,    // the file's last line, without a final newline, and incomplete
-  kControlByte,      // a NUL or other control byte (0x00-0x1f, 0x7f) inside a field
+  kControlByte,      // a NUL or other control byte (0x00-0x1f but tab, 0x7f) inside a field
 };
 inline constexpr std::size_t kReasonCount = 6;
 std::string_view ReasonName(RejectReason reason);

@@ -3,6 +3,7 @@
 // Memory stays bounded: only the rows it will show are kept.
 #include <algorithm>
 #include <deque>
+#include <numeric>
 
 #include "ranks/frontend/format.h"
 #include "ranks/frontend/utf8.h"
@@ -150,8 +151,8 @@ std::vector<int> TableFormatter::VisibleColumns(const std::vector<std::size_t>& 
   int n = static_cast<int>(widths.size());
   std::size_t total = 1;
   for (std::size_t w : widths) total += w + 3;
-  std::vector<int> all;
-  for (int c = 0; c < n; ++c) all.push_back(c);
+  std::vector<int> all(static_cast<std::size_t>(n));
+  std::iota(all.begin(), all.end(), 0);
   if (total <= limits_.max_total_width || n <= 1) return all;
   std::vector<int> left, right;
   std::size_t used = 1 + kGap.size() + 3;

@@ -101,7 +101,7 @@ TEST(ParseLine, ControlBytesInAFieldAreRejectedNamingFieldAndByte) {
   std::string line = Line();
   const std::size_t site = line.find("Crescent");
   ASSERT_NE(site, std::string::npos);
-  for (const char byte : {'\0', '\x1b', '\x07', '\x7f', '\r', '\t'}) {
+  for (const char byte : {'\0', '\x1b', '\x07', '\x7f', '\r', '\n', '\x01'}) {
     std::string bad = line;
     bad.insert(site + 4, 1, byte);
     const LineResult r = ParseLine(bad, &row);
@@ -111,6 +111,11 @@ TEST(ParseLine, ControlBytesInAFieldAreRejectedNamingFieldAndByte) {
     EXPECT_NE(r.detail.find("at byte 5 of the field"), std::string::npos) << r.detail;
   }
   EXPECT_EQ(ParseLine(line + "\r", &row).kind, LineKind::kStored) << "CRLF stays fine";
+  // A tab is kept exactly, as DuckDB keeps it.
+  std::string tab = line;
+  tab.insert(site + 4, 1, '\t');
+  ASSERT_EQ(ParseLine(tab, &row).kind, LineKind::kStored);
+  EXPECT_EQ(row.site_name, "Cres\tcent City");
 }
 
 TEST(ParseLine, ImplausibleYearsAreRejected) {

@@ -1,0 +1,1 @@
+SELECT * FROM measurements WHERE site_name = 'Crescent City';

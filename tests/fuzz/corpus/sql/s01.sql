@@ -1,0 +1,1 @@
+SELECT count(*), count(*), max(aqi) AS aqi, count(measurements.aqi) FROM measurements;

@@ -1,0 +1,1 @@
+SELECT count(*), min(aqi), max(aqi) FROM measurements WHERE aqi <> 50;

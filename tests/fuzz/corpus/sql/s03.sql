@@ -1,0 +1,1 @@
+SELECT parameter, count(*), min(concentration) FROM measurements WHERE concentration < 0 GROUP BY parameter;

@@ -1,0 +1,1 @@
+SELECT aqi, count(*) FROM measurements WHERE aqi IN (62.0, 50.5, 7) GROUP BY aqi;

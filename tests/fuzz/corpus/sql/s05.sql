@@ -1,0 +1,1 @@
+SELECT count(*), max(aqi) FROM measurements WHERE aqi < '5.4';

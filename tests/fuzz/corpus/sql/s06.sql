@@ -1,0 +1,1 @@
+SELECT count(*) FROM measurements WHERE aqi BETWEEN '100' AND '150.5';

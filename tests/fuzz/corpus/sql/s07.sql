@@ -1,0 +1,1 @@
+SELECT aqs_id, count(*) FROM measurements WHERE aqs_id > '84' AND aqs_id <= '840060' GROUP BY aqs_id;

@@ -1,0 +1,1 @@
+SELECT count(*), min(utc), max(utc) FROM measurements WHERE utc > '2020-08-31T21:00';

@@ -1,0 +1,1 @@
+SELECT count(*) FROM measurements WHERE aqi <> NULL OR NULL = aqi;

@@ -1,0 +1,1 @@
+SELECT count(*) FROM measurements WHERE concentration BETWEEN NULL AND 5;

@@ -1,0 +1,1 @@
+SELECT count(*) FROM measurements WHERE NOT (site_name LIKE NULL) OR site_name NOT LIKE NULL;

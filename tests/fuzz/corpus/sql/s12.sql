@@ -1,0 +1,1 @@
+SELECT count(*) FROM measurements WHERE utc IS NOT NULL AND parameter IS NOT NULL;

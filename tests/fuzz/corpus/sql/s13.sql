@@ -1,0 +1,1 @@
+SELECT parameter, count(*) FROM measurements WHERE parameter NOT IN ('OZONE', 'PM2.5') GROUP BY parameter;

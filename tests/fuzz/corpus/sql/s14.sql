@@ -1,0 +1,1 @@
+SELECT parameter, count(*) FROM measurements WHERE parameter LIKE 'PM_._' OR parameter LIKE 'S__' GROUP BY parameter;

@@ -1,0 +1,1 @@
+SELECT parameter, count(*) FROM measurements WHERE (parameter = 'PM2.5' OR parameter = 'PM10') AND aqi > 150 GROUP BY parameter;

@@ -1,0 +1,1 @@
+SELECT count(*), count(aqi), sum(aqi), avg(aqi), min(category), max(category), sum(concentration) FROM measurements WHERE parameter = 'CO';

@@ -1,0 +1,1 @@
+SELECT unit, parameter, min(concentration), max(concentration) FROM measurements GROUP BY unit, parameter;

@@ -1,0 +1,1 @@
+SELECT count(*) AS n FROM measurements WHERE aqi > 100000 LIMIT 0;

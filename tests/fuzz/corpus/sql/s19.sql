@@ -1,0 +1,1 @@
+SELECT aqi, count(*) FROM measurements WHERE aqi < 20 OR aqi IS NULL GROUP BY aqi ORDER BY aqi DESC;

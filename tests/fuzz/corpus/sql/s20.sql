@@ -1,0 +1,1 @@
+SELECT parameter, count(*), avg(aqi) FROM measurements GROUP BY parameter ORDER BY 3 DESC, 1;

@@ -1,0 +1,1 @@
+SELECT category, aqi, site_name FROM measurements WHERE site_name = 'Rangely, CO' ORDER BY category DESC NULLS FIRST, aqi;

@@ -1,0 +1,1 @@
+SELECT category, avg(aqi), min(utc) FROM measurements GROUP BY category ORDER BY avg(aqi) DESC NULLS FIRST;

@@ -1,0 +1,1 @@
+SELECT utc, aqi, site_name FROM measurements WHERE parameter = 'PM10' ORDER BY utc DESC, aqi NULLS FIRST;

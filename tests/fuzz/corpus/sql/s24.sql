@@ -1,0 +1,1 @@
+SELECT site_name, aqi, utc FROM measurements ORDER BY aqi DESC LIMIT 25;

@@ -1,0 +1,1 @@
+SELECT agency, parameter, count(*), avg(aqi) FROM measurements WHERE agency IN ('2020-08-31T21:00', '2020-08-31T21:00') GROUP BY agency, parameter;

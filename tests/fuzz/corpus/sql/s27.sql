@@ -1,0 +1,1 @@
+SELECT parameter FROM measurements GROUP BY site_name;

@@ -1,0 +1,1 @@
+SELECT * FROM measurements WHERE utc = '2020-09-01 25:00';

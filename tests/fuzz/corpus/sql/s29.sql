@@ -1,0 +1,1 @@
+SELECT DISTINCT parameter FROM measurements;

@@ -1,0 +1,1 @@
+SELECT aqi FROM measurements ORDER BY count(*);
