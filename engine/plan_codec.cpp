@@ -94,7 +94,7 @@ Expr ReadExpr(ByteReader& r, int depth) {
   if (depth > kMaxFilterDepth * 2) r.Fail("expression nested too deeply");
   Expr e;
   e.op = Enum(r, ExprOp::kFunction, "expression operator");
-  e.type = Enum(r, Type::kString, "type");
+  e.type = Enum(r, kLastType, "type");
   e.column = static_cast<int>(std::clamp<std::int64_t>(r.Signed(), -1, 1 << 20));
   if (e.op == ExprOp::kColumn && e.column < 0) r.Fail("expression column out of range");
   e.value = ReadScalar(r);
@@ -153,7 +153,7 @@ void ReadBody(ByteReader& r, PlanData* p) {
   for (std::size_t i = 0, n = r.Count(2); i < n; ++i) {
     Field f;
     f.name = r.String();
-    f.type = Enum(r, Type::kString, "type");
+    f.type = Enum(r, kLastType, "type");
     p->output.push_back(std::move(f));
   }
   for (std::size_t i = 0, n = r.Count(3); i < n; ++i) {
@@ -161,7 +161,7 @@ void ReadBody(ByteReader& r, PlanData* p) {
     ref.kind = Enum(r, ResultRef::Kind::kExpr, "result kind");
     ref.index = static_cast<int>(r.Varint() & 0x7fffffff);
     p->result.push_back(ref);
-    p->result_types.push_back(Enum(r, Type::kString, "type"));
+    p->result_types.push_back(Enum(r, kLastType, "type"));
   }
   p->aggregate = r.U8() != 0;
   p->computed = ReadExprs(r);
@@ -175,9 +175,9 @@ void ReadBody(ByteReader& r, PlanData* p) {
     a.column2 = SpaceColumn(r, *p, true);
     a.filter = SpaceColumn(r, *p, true);
     a.param = r.Fixed<double>();
-    a.input = Enum(r, Type::kString, "type");
-    a.input2 = Enum(r, Type::kString, "type");
-    a.result = Enum(r, Type::kString, "type");
+    a.input = Enum(r, kLastType, "type");
+    a.input2 = Enum(r, kLastType, "type");
+    a.result = Enum(r, kLastType, "type");
     p->aggs.push_back(a);
   }
   p->post = ReadExprs(r);
