@@ -135,27 +135,49 @@ TEST(PartitionExecution, NeedsOnlyTheStatementsColumns) {
                std::runtime_error);
 }
 
-TEST(PlanSerialization, CorruptionIsRejectedOrHarmless) {
-  const std::string bytes =
-      Plan::Parse(
-          "SELECT parameter, avg(aqi), max(site_name) FROM measurements WHERE aqi IN (1, "
-          "2) AND site_name LIKE 'a%' OR utc > '2020-09-12' GROUP BY parameter ORDER BY "
-          "2 DESC LIMIT 4")
-          .Serialize();
+// A corrupted plan is rejected at decode or runs safely, on a partition and at the gateway.
+void CorruptAndRun(const std::string& sql, unsigned seed) {
+  const std::string bytes = Plan::Parse(sql).Serialize();
   const Table t = OneRowTable();
-  std::mt19937 rng(11);
+  std::mt19937 rng(seed);
   for (int trial = 0; trial < 5000; ++trial) {
     std::string bad = bytes;
     bad[rng() % bad.size()] = static_cast<char>(rng());
+    if (trial % 4 == 0) bad.resize(rng() % bad.size());
     try {
       const Plan p = Plan::Deserialize(bad);
       PartitionExecution e(p, t);  // a plan that decodes must also run safely
+      Merger m(p, 1, true);
       Batch b;
-      while (e.Next(10, &b)) {
+      while (e.Next(10, &b)) m.Push(0, std::move(b));
+      m.Close(0);
+      while (m.Pop(10, &b)) {
       }
     } catch (const std::exception&) {
     }
   }
+}
+
+TEST(PlanSerialization, CorruptionIsRejectedOrHarmless) {
+  CorruptAndRun(
+      "SELECT parameter, avg(aqi), max(site_name) FROM measurements WHERE aqi IN (1, "
+      "2) AND site_name LIKE 'a%' OR utc > '2020-09-12' GROUP BY parameter ORDER BY "
+      "2 DESC LIMIT 4",
+      11);
+}
+
+TEST(PlanSerialization, CorruptExpressionsAreRejectedOrHarmless) {
+  CorruptAndRun(
+      "SELECT date_trunc('day', utc) AS d, round(avg(aqi * 2), 1), max(substring(site_name, 2, "
+      "3)) || 'x' FROM measurements WHERE power(concentration, 2) > raw_concentration AND "
+      "replace(site_name, 'a', 'b') ILIKE '%c%' GROUP BY d HAVING count(*) > 0 ORDER BY 2 "
+      "LIMIT 3 OFFSET 1",
+      12);
+  CorruptAndRun(
+      "SELECT CASE WHEN aqi > 50 THEN strftime(utc, '%Y') ELSE lower(parameter) END, "
+      "coalesce(aqi, category) // 3, CAST(utc AS DATE), starts_with(unit, 'P') FROM "
+      "measurements WHERE regexp_matches(site_name, 'a+') OR aqi IN (1, 2.5, '3') ORDER BY 1",
+      13);
 }
 
 }  // namespace
