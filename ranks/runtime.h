@@ -16,8 +16,10 @@
 
 #include "engine/table.h"
 #include "io/manifest.h"
+#include "ranks/compression.h"
 #include "ranks/gateway.h"
 #include "ranks/topology.h"
+#include "ranks/transport.h"
 
 namespace plume::ranks {
 
@@ -29,6 +31,7 @@ class StartupError : public std::runtime_error {
 struct RuntimeOptions {
   std::string data_dir;
   std::vector<int> leaders;  // empty: the default layout (topology.h)
+  CompressMode compress = CompressMode::kAuto;
   GatewayOptions gateway;
 };
 
@@ -44,8 +47,9 @@ class Runtime {
   Gateway& gateway() { return *gateway_; }
   // Every other rank: serves requests until the gateway's Shutdown(). Blocking.
   void Serve();
-  // World rank 0: ends all requests and makes every rank leave Serve(). Blocking.
-  void Shutdown();
+  // World rank 0: ends all requests and makes every rank leave Serve(). Blocking (bounded, see
+  // Gateway::Shutdown); false when some rank did not confirm.
+  bool Shutdown();
 
   const Layout& layout() const { return layout_; }
   const io::Manifest& manifest() const { return manifest_; }
@@ -56,6 +60,9 @@ class Runtime {
   io::Manifest manifest_;
   io::PartitionInfo partition_;
   engine::Table table_;
+  Codec codec_ = Codec::kNone;              // of the data frames this rank sends upward
+  std::unique_ptr<MpiOutbox> gateway_out_;  // rank 0: the gateway's links to the leaders
+  std::unique_ptr<MpiInbox> gateway_in_;
   std::unique_ptr<Gateway> gateway_;
 };
 

@@ -2,11 +2,22 @@
 
 #include <algorithm>
 
+#include "ranks/frontend/data_guard.h"
+#include "ranks/frontend/read_file.h"
+
 namespace plume::frontend {
 namespace {
 
 constexpr double kPollWaitS = 0.02;  // backend wait while statements run
 constexpr double kIdleWaitS = 0.1;   // input wait when nothing runs
+
+bool IsExitWord(std::string_view line) {
+  std::size_t b = line.find_first_not_of(" \t\r");
+  std::size_t e = line.find_last_not_of(" \t\r;");
+  if (b == std::string_view::npos || e == std::string_view::npos || e < b) return false;
+  std::string_view word = line.substr(b, e - b + 1);
+  return word == "exit" || word == "quit";
+}
 
 }  // namespace
 
@@ -14,7 +25,8 @@ PromptSession::PromptSession(Backend& backend, Settings settings, const ConsoleI
     : backend_(backend),
       settings_(std::move(settings)),
       io_(io),
-      reader_(io.in_fd),
+      reader_(io.in_fd, settings_.max_statement_bytes),
+      splitter_(settings_.max_statement_bytes),
       progress_(io.err_fd, io.progress, io.progress) {}
 
 void PromptSession::Say(const std::string& text) {
@@ -48,6 +60,7 @@ void PromptSession::StepIdle(bool* eof) {
   if (!typeahead_.empty()) {
     std::string line = std::move(typeahead_.front());
     typeahead_.pop_front();
+    typeahead_bytes_ -= line.size();
     prompt_shown_ = false;
     HandleLine(line);
     return;
@@ -67,6 +80,10 @@ void PromptSession::StepIdle(bool* eof) {
       }
       HandlePiece(piece);
       break;
+    case LineReader::Result::kTooLong:
+      prompt_shown_ = false;
+      Say(line + "\n");
+      break;
     case LineReader::Result::kNone:
       break;
   }
@@ -77,10 +94,17 @@ void PromptSession::StepIdle(bool* eof) {
 void PromptSession::StepForeground() {
   backend_.Poll(kPollWaitS);
   std::string line;
-  while (reader_.Pop(&line, 0) == LineReader::Result::kLine) {
-    if (line == kInterruptLine) {
+  // Type-ahead is bounded like the reader's queue: beyond it, input waits in the pipe.
+  while (typeahead_bytes_ <= 4 * settings_.max_statement_bytes) {
+    LineReader::Result got = reader_.Pop(&line, 0);
+    if (got == LineReader::Result::kTooLong) {
+      Say(line + "\n");
+    } else if (got != LineReader::Result::kLine) {
+      break;
+    } else if (line == kInterruptLine) {
       backend_.Cancel(foreground_->id, "cancelled by user (Ctrl-C)");
     } else {
+      typeahead_bytes_ += line.size();
       typeahead_.push_back(std::move(line));
     }
   }
@@ -100,11 +124,17 @@ void PromptSession::HandleLine(const std::string& line) {
     prompt_shown_ = false;
     return;
   }
+  if (!splitter_.InStatement() && IsExitWord(line)) {  // psql: exit / quit alone leave
+    quit_ = true;
+    return;
+  }
   splitter_.AddLine(line);
 }
 
 void PromptSession::HandlePiece(const Piece& piece) {
-  if (piece.kind == Piece::Kind::kMeta) {
+  if (piece.kind == Piece::Kind::kError) {
+    Say(piece.text + "\n");
+  } else if (piece.kind == Piece::Kind::kMeta) {
     HandleMeta(piece.text);
   } else {
     StartStatement(piece);
@@ -118,43 +148,118 @@ void PromptSession::HandleMeta(const std::string& line) {
     Say(error + "\n");
     return;
   }
+  if (HandleRequestCommand(*cmd)) return;
+  if (cmd->kind == MetaCommand::Kind::kInclude) {
+    Include(cmd->text);
+    return;
+  }
+  if (cmd->kind == MetaCommand::Kind::kChart) {
+    Chart(cmd->text);
+    return;
+  }
+  if (cmd->kind == MetaCommand::Kind::kDescribe) {  // \d [TABLE]: DESCRIBE with a headline
+    std::string sql = "DESCRIBE " + (cmd->text.empty() ? std::string("measurements") : cmd->text);
+    if (SchemaKindOf(sql) == SchemaKind::kDescribe && cmd->text.find(' ') == std::string::npos) {
+      std::string why;
+      if (AnswerSchema(sql, &why)) Say(TableSummaryLine(backend_.World()));
+    }
+    StartStatement(Piece{Piece::Kind::kStatement, sql, false});
+    return;
+  }
+  ApplySetting(*cmd, &settings_, &message, &error);
+  Say((error.empty() ? message : error) + "\n");
+}
+
+// \help, \status, \list, \cancel, \quit; false for the other commands.
+bool PromptSession::HandleRequestCommand(const MetaCommand& cmd) {
   using Kind = MetaCommand::Kind;
-  switch (cmd->kind) {
+  switch (cmd.kind) {
     case Kind::kHelp:
       Say(MetaHelp());
-      return;
+      return true;
     case Kind::kStatus:
-      ShowStatus(cmd->id);
-      return;
+      ShowStatus(cmd.id);
+      return true;
     case Kind::kList:
       ShowList();
-      return;
+      return true;
     case Kind::kCancel:
-      if (backend_.Cancel(*cmd->id, "cancelled by user")) {
-        Say("Cancelling request " + std::to_string(*cmd->id) + ".\n");
-      } else {
-        Say("Error: request " + std::to_string(*cmd->id) +
-            " is unknown or already finished (\\list shows the tracked ones)\n");
-      }
-      return;
+      CancelBackground(*cmd.id);
+      return true;
     case Kind::kQuit:
       quit_ = true;
-      return;
+      return true;
     default:
-      ApplySetting(*cmd, &settings_, &message, &error);
-      Say((error.empty() ? message : error) + "\n");
+      return false;
   }
 }
 
+void PromptSession::CancelBackground(std::uint64_t id) {
+  if (!backend_.Cancel(id, "cancelled by user")) {
+    Say("Error: request " + std::to_string(id) +
+        " is unknown or already finished (\\list shows the tracked ones)\n");
+    return;
+  }
+  for (Job& job : background_) job.drop = job.drop || job.id == id;
+  Say("Cancelling request " + std::to_string(id) + ".\n");
+}
+
+// \i FILE: its lines go through the splitter as if typed (statements run one after another).
+void PromptSession::Include(const std::string& path) {
+  std::string text, error;
+  if (!ReadTextFile(path, 4 * settings_.max_statement_bytes, &text, &error)) {
+    Say(error + "\n");
+    return;
+  }
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = std::min(text.find('\n', pos), text.size());
+    splitter_.AddLine(std::string_view(text).substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  splitter_.Finish();  // a last statement without ';' runs, as with -f
+}
+
+// \chart [FILE.png]: the latest foreground result, at the terminal or as a PNG.
+void PromptSession::Chart(const std::string& path) {
+  std::string text, error;
+  ChartData none;
+  const ChartData& data = last_result_ ? last_result_->data() : none;
+  if (!path.empty()) {
+    error = RefuseInsideDataSet(path, settings_.data_dir);
+    if (error.empty() && PngChart(data, path, &error)) {
+      Say("Chart written to " + path + ".\n");
+      return;
+    }
+  } else if (TerminalChart(data, settings_.max_width == 0 ? 100 : settings_.max_width, &text,
+                           &error)) {
+    Say(text);
+    return;
+  }
+  Say(error + "\n");
+}
+
 void PromptSession::StartStatement(const Piece& piece) {
-  std::shared_ptr<StatementSink> sink = MakeSink(settings_, backend_, !piece.background);
-  bool streams_to_terminal =
-      settings_.output->is_stdout() && (settings_.format == "csv" || settings_.format == "json");
+  std::string error;
+  std::optional<Prepared> prepared =
+      Prepare(piece.text, settings_, backend_, !piece.background, &error);
+  if (!prepared) {
+    Say(error + "\n");
+    return;
+  }
+  std::shared_ptr<StatementSink> sink = prepared->sink;
+  bool streams_to_terminal = prepared->copy_path.empty() && settings_.output->is_stdout() &&
+                             (settings_.format == "csv" || settings_.format == "json");
   // A bar between streamed rows on the same terminal would garble them: closing line only.
   progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams_to_terminal, io_.progress);
   sink->set_before_write([this] { progress_.Clear(); });
-  Job job{backend_.Submit(piece.text, settings_.backend_options(), sink), sink};
-  last_id_ = job.id;
+  std::shared_ptr<ChartCapture> capture;
+  if (!piece.background && prepared->copy_path.empty()) {
+    capture = std::make_shared<ChartCapture>(sink);
+    last_result_ = capture;
+  }
+  Job job{Start(*prepared, settings_, backend_, capture), sink, prepared->copy_path};
+  if (job.id != 0) last_id_ = job.id;
   if (piece.background) {
     sink->set_before_write(nullptr);
     background_.push_back(job);
@@ -174,21 +279,30 @@ void PromptSession::FinishForeground() {
     progress_.Clear();
     Say(ErrorText(record) + "\n");
   }
-  if (settings_.timing) Say("Time: " + FormatSeconds(elapsed) + "\n");
+  if (record.status == "completed" && !foreground_->copy_path.empty()) {
+    Say("COPY " + CountOf(record.rows, "row") + " to " + foreground_->copy_path + ".\n");
+  }
+  if (settings_.timing) Say(TimingLine(record.total_ms) + "\n");
   foreground_.reset();
   prompt_shown_ = false;
 }
 
 // Shows background statements that have finished: a status line, then their held output
-// (rows a failed or cancelled one had produced included); a write of that output that fails
-// gets a second line.
+// (rows a failed one had produced included; a cancelled one only says how many it had); a
+// write of that output that fails gets a second line.
 void PromptSession::ShowFinishedBackground() {
   auto done = std::stable_partition(background_.begin(), background_.end(),
                                     [](const Job& j) { return !j.sink->finished(); });
   for (auto it = done; it != background_.end(); ++it) {
     StatementSink& sink = *it->sink;
-    std::string head = "[" + std::to_string(it->id) + "] ";
+    std::string head = "[";  // not "[" + to_string(...): g++ 12 -Wrestrict false positive
+    head.append(std::to_string(it->id)).append("] ");
     ExecutionRecord before = sink.Record();
+    if (it->drop) {
+      Say(head + "cancelled: " + CountOf(sink.info().rows_delivered, "row") +
+          " had arrived, not shown (" + before.error + ")\n");
+      continue;
+    }
     Say(head + before.status + ": " +
         (before.status == "completed" ? ClosingLine(sink.info(), before.total_ms / 1e3)
                                       : ErrorText(before)) +
@@ -198,8 +312,11 @@ void PromptSession::ShowFinishedBackground() {
     if (after.status != before.status || after.error != before.error) {
       Say(head + after.status + ": " + ErrorText(after) + "\n");
     }
-    prompt_shown_ = false;
+    if (after.status == "completed" && !it->copy_path.empty()) {
+      Say(head + "COPY " + CountOf(after.rows, "row") + " to " + it->copy_path + ".\n");
+    }
   }
+  if (done != background_.end()) prompt_shown_ = false;
   background_.erase(done, background_.end());
 }
 
@@ -211,7 +328,10 @@ void PromptSession::ShowPrompt() {
 
 void PromptSession::FinishAll(bool cancel) {
   if (cancel) {
-    for (const Job& job : background_) backend_.Cancel(job.id, "session ended (\\quit)");
+    for (Job& job : background_) {
+      backend_.Cancel(job.id, "session ended (\\quit)");
+      job.drop = true;
+    }
   }
   while (!background_.empty() || backend_.Busy()) {
     backend_.Poll(kPollWaitS);

@@ -22,6 +22,7 @@ std::string StatusLine(const RequestInfo& info, double now) {
   } else {
     line += CountOf(info.rows_delivered, "row") + " | " + CountOf(info.chunks_delivered, "chunk") +
             " | " + FormatSeconds(elapsed);
+    if (info.cached) line += " | cached";
     if (!info.error.empty()) line += " | " + info.error;
   }
   return line + "\n";
@@ -36,6 +37,15 @@ std::string RanksLine(const RequestInfo& info) {
         (r.done ? std::string("done") : GroupDigits(r.rows_sent) + "/" + GroupDigits(r.rows_total));
   }
   return line + "\n";
+}
+
+// Whether the frames that reached the gateway were compressed, and which links compress.
+std::string FramesLine(const RequestInfo& info, const std::string& compression) {
+  if (info.frames_received == 0) return "";
+  const std::uint64_t packed = info.frames_compressed;
+  return "  frames: " + GroupDigits(info.frames_received) + " received, " +
+         (packed == 0 ? std::string("none") : GroupDigits(packed)) + " compressed, " +
+         GroupDigits(info.bytes_received) + " bytes | compression: " + compression + "\n";
 }
 
 void AddString(engine::BatchColumn& col, std::string_view text) {
@@ -55,7 +65,8 @@ void PromptSession::ShowStatus(std::optional<std::uint64_t> id) {
                          " (\\list shows the tracked ones)\n");
     return;
   }
-  Say(StatusLine(*info, backend_.Now()) + RanksLine(*info) + "  " + info->sql + "\n");
+  Say(StatusLine(*info, backend_.Now()) + RanksLine(*info) +
+      FramesLine(*info, backend_.World().compression) + "  " + info->sql + "\n");
 }
 
 // The tracked requests as a table (the table format's renderer, never cut).
@@ -84,6 +95,7 @@ void PromptSession::ShowList() {
   TableLimits limits;
   limits.head_rows = requests.size();
   limits.max_value_width = 60;
+  limits.group_digits = true;
   std::unique_ptr<Formatter> table = MakeFormatter("table", limits);
   std::string text;
   table->Begin(fields, &text);

@@ -20,13 +20,16 @@ struct ExecutionRecord {
   int statement = 0;  // 1-based position in the script (0 at the prompt)
   int repeat = 1;     // 1-based repetition (--repeat)
   std::uint64_t request_id = 0;
-  std::string status;  // completed | failed | cancelled
-  std::string error;   // empty when completed
+  std::string status;              // completed | failed | cancelled
+  std::string error;               // empty when completed
+  std::size_t error_position = 0;  // RequestInfo::error_position (not in the report)
   std::uint64_t rows = 0, chunks = 0;
   std::uint64_t bytes = 0;           // result text written to the output
-  std::uint64_t bytes_received = 0;  // encoded batches that reached the gateway
-  double first_chunk_ms = -1;        // from start to the first chunk; < 0 = none came
-  double total_ms = 0;               // from start until the last row was written
+  std::uint64_t bytes_received = 0;  // frame bytes that reached the gateway (as sent)
+  std::uint64_t frames = 0, frames_compressed = 0;  // frames that reached the gateway
+  bool cached = false;                              // answered from the result cache
+  double first_chunk_ms = -1;  // from start to the first chunk; < 0 = none came
+  double total_ms = 0;         // from start until the last row was written
 };
 
 class StatementSink : public ResultSink {
@@ -38,11 +41,15 @@ class StatementSink : public ResultSink {
   void Begin(const RequestInfo& info) override;
   bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) override;
   void End(const RequestInfo& info) override;
+  std::uint64_t Backlog() const override { return slot_->Backlog(); }
 
   // Called before text goes straight to the output (the prompt erases its progress bar).
   void set_before_write(std::function<void()> hook) { before_write_ = std::move(hook); }
 
-  bool finished() const { return finished_; }
+  // End came and the output took everything (a statement that did not complete drops what its
+  // output has not taken kDropAfterS after its End).
+  bool finished() const;
+  static constexpr double kDropAfterS = 0.5;
   // Writes what the slot holds to the output and lets later writes through (see OutputSlot).
   // False when that write failed (the error goes into the record).
   bool Release();
@@ -65,6 +72,8 @@ class StatementSink : public ResultSink {
   double last_write_s_ = -1;
   bool begun_ = false;
   bool finished_ = false;
+  bool completed_ = false;
+  double end_s_ = 0;
   RequestInfo info_;
   std::uint64_t rows_ = 0, chunks_ = 0;
   std::string text_;  // reused buffer

@@ -1,5 +1,8 @@
 #include "ranks/frontend/statement_splitter.h"
 
+#include "ranks/frontend/format.h"
+#include "ranks/frontend/meta_command.h"
+
 namespace plume::frontend {
 namespace {
 
@@ -39,7 +42,11 @@ bool IsBlankSql(std::string_view sql) {
 
 void StatementSplitter::AddLine(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (!InStatement() && Trim(line).starts_with("\\")) {
+  // Meta commands act at once, also inside a pending statement (which stays), as in psql;
+  // DuckDB's dot commands become meta pieces too, so that they get a hint instead of SQL.
+  bool quoted = in_string_ || in_identifier_;
+  if ((!quoted && Trim(line).starts_with("\\")) ||
+      (!InStatement() && !DotCommandHint(line).empty())) {
     ready_.push_back({Piece::Kind::kMeta, std::string(Trim(line)), false});
     return;
   }
@@ -79,9 +86,23 @@ void StatementSplitter::AddLine(std::string_view line) {
   pending_.append(line.substr(start, comment_start - start));
   pending_.push_back('\n');
   if (!InStatement()) pending_.clear();
+  DropIfTooLong();
+}
+
+void StatementSplitter::DropIfTooLong() {
+  if (pending_.size() <= max_bytes_) return;
+  std::string message = "Error: a statement of more than " + CountOf(max_bytes_, "byte") +
+                        " is longer than --max-statement-bytes; it was dropped, reading "
+                        "goes on at the next line";
+  Clear();
+  ready_.push_back({Piece::Kind::kError, std::move(message), false});
 }
 
 void StatementSplitter::Emit(bool background) {
+  if (pending_.size() > max_bytes_) {
+    DropIfTooLong();
+    return;
+  }
   std::string text(Trim(pending_));
   pending_.clear();
   if (IsBlankSql(text)) return;  // ";" alone, or only comments

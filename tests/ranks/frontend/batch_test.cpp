@@ -1,0 +1,236 @@
+// One-shot and batch mode against the fake backend: output, exit codes, --repeat,
+// --concurrency and the --report JSON.
+#include <gtest/gtest.h>
+
+#include "tests/ranks/frontend/mini_json.h"
+#include "tests/ranks/frontend/session_harness.h"
+
+namespace plume::frontend::testing {
+namespace {
+
+class BatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    fake_.AddResult("SELECT a, b FROM t",
+                    BatchBuilder().Ints("a", {1, 2, 3}).Strings("b", {"x", "y", "z"}));
+    fake_.AddError("SELEC oops", "Parser Error: syntax error at or near \"SELEC\"");
+    for (int s = 1; s <= 2; ++s) {
+      std::vector<std::int64_t> n(30, s);
+      fake_.AddResult("SELECT " + std::to_string(s), BatchBuilder().Ints("s", n), 0.03);
+    }
+    options_.data_dir = "unused";
+    options_.output = output_.path();
+    options_.report = report_.path();
+  }
+
+  Json Report() const { return JsonReader::Parse(report_.Text()); }
+
+  FakeBackend fake_;
+  CliOptions options_;
+  TempFile output_, report_;
+};
+
+TEST_F(BatchTest, AllGoodWritesResultsAndAConsistentReport) {
+  options_.commands = {"SELECT a, b FROM t; SELECT a, b FROM t"};
+  options_.format = "csv";
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(c.err, "");
+  std::string one = "a,b\n1,x\n2,y\n3,z\n";
+  EXPECT_EQ(output_.Text(), one + one);
+  Json report = Report();
+  EXPECT_EQ(report["world"]["ranks"].number, 3);
+  EXPECT_EQ(report["world"]["leaders"][0].number, 1);
+  EXPECT_EQ(report["world"]["partitions"].number, 2);
+  EXPECT_EQ(report["world"]["rows"].number, 1000);
+  const Json& runs = report["statements"];
+  ASSERT_EQ(runs.items.size(), 2u);
+  double bytes = 0;
+  for (const Json& run : runs.items) {
+    EXPECT_EQ(run["sql"].text, "SELECT a, b FROM t");
+    EXPECT_EQ(run["status"].text, "completed");
+    EXPECT_TRUE(run["error"].IsNull());
+    EXPECT_EQ(run["rows"].number, 3);
+    EXPECT_EQ(run["chunks"].number, 1);
+    EXPECT_EQ(run["bytes"].number, one.size());
+    EXPECT_EQ(run["repeat"].number, 1);
+    EXPECT_GE(run["total_ms"].number, run["first_chunk_ms"].number);
+    // total_ms is printed to the microsecond: allow for that rounding.
+    double ms = run["total_ms"].number;
+    EXPECT_NEAR(run["rows_per_s"].number, 3 / (ms / 1e3), 3e3 / ms * (0.0006 / ms) + 0.1);
+    bytes += run["bytes"].number;
+  }
+  EXPECT_EQ(runs[0]["statement"].number, 1);
+  EXPECT_EQ(runs[1]["statement"].number, 2);
+  EXPECT_EQ(bytes, output_.Text().size());
+  EXPECT_EQ(report["totals"]["executions"].number, 2);
+  EXPECT_EQ(report["totals"]["completed"].number, 2);
+  EXPECT_EQ(report["totals"]["rows"].number, 6);
+  EXPECT_EQ(report["totals"]["bytes"].number, bytes);
+}
+
+TEST_F(BatchTest, PartlyFailedFileRunsTheRestAndExitsNonZero) {
+  TempFile script;
+  std::string text =
+      "-- a benchmark file\nSELECT a,\n  b FROM t;\nSELEC oops;\nSELECT a, b FROM t\n";
+  ASSERT_EQ(write(script.fd(), text.data(), text.size()), static_cast<ssize_t>(text.size()));
+  options_.file = script.path();
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err, "[statement 2] Parser Error: syntax error at or near \"SELEC\"\n");
+  EXPECT_EQ(Count(output_.Text(), "(3 rows)\n"), 2);
+  Json report = Report();
+  ASSERT_EQ(report["statements"].items.size(), 3u);
+  EXPECT_EQ(report["statements"][0]["status"].text, "completed");
+  EXPECT_EQ(report["statements"][1]["status"].text, "failed");
+  EXPECT_EQ(report["statements"][1]["error"].text,
+            "Parser Error: syntax error at or near \"SELEC\"");
+  EXPECT_EQ(report["statements"][1]["rows"].number, 0);
+  EXPECT_TRUE(report["statements"][1]["first_chunk_ms"].IsNull());
+  EXPECT_EQ(report["statements"][2]["status"].text, "completed");
+  EXPECT_EQ(report["totals"]["failed"].number, 1);
+}
+
+TEST_F(BatchTest, RepeatAndConcurrencyKeepOutputInStatementOrder) {
+  options_.commands = {"SELECT 2; SELECT 1;"};
+  options_.format = "csv";
+  options_.chunk_rows = 10;  // 3 chunks of 30 ms each
+  options_.repeat = 3;
+  options_.concurrency = 4;
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 0) << c.err;
+  EXPECT_EQ(fake_.submitted(), 6);
+  EXPECT_EQ(fake_.peak_running(), 4);  // overlapped, not one after another
+  std::string twos = "s\n", ones = "s\n";
+  for (int i = 0; i < 30; ++i) twos += "2\n", ones += "1\n";
+  EXPECT_EQ(output_.Text(), twos + twos + twos + ones + ones + ones);
+  Json report = Report();
+  ASSERT_EQ(report["statements"].items.size(), 6u);
+  for (int i = 0; i < 6; ++i) {
+    const Json& run = report["statements"][i];
+    EXPECT_EQ(run["statement"].number, 1 + i / 3);
+    EXPECT_EQ(run["repeat"].number, 1 + i % 3);
+    EXPECT_EQ(run["rows"].number, 30);
+    EXPECT_EQ(run["chunks"].number, 3);
+    EXPECT_EQ(run["bytes"].number, twos.size());
+  }
+}
+
+TEST_F(BatchTest, ConcurrencyOneRunsOneAtATime) {
+  options_.commands = {"SELECT 1; SELECT 2;"};
+  options_.format = "null";
+  options_.repeat = 2;
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 0);
+  EXPECT_EQ(fake_.peak_running(), 1);
+  EXPECT_EQ(output_.Text(), "");  // null format: rows reach the gateway and are dropped
+  Json report = Report();
+  EXPECT_EQ(report["totals"]["rows"].number, 120);
+  EXPECT_EQ(report["totals"]["bytes"].number, 0);
+}
+
+TEST_F(BatchTest, SettingCommandsInScriptsApplyToLaterStatements) {
+  options_.commands = {"SELECT a, b FROM t;\n\\format json\nSELECT a, b FROM t;"};
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 0) << c.err;
+  EXPECT_NE(output_.Text().find("(3 rows)\n{\"a\":1,\"b\":\"x\"}\n"), std::string::npos)
+      << output_.Text();
+  options_.commands = {"\\list\nSELECT a, b FROM t;"};
+  c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err, "Error: \\list works only at the prompt\n");
+}
+
+// A setting line that fails (\list, a bad \output or \chunk) makes the exit code 1, but the
+// statements around it still run and the report is still written, naming the failed line.
+TEST_F(BatchTest, FailedSettingLineStillWritesTheReport) {
+  for (const std::string line : {"\\list", "\\output /nonexistent/dir/o.csv", "\\chunk -3"}) {
+    SCOPED_TRACE(line);
+    ASSERT_EQ(truncate(report_.path().c_str(), 0), 0);
+    options_.commands = {"SELECT a, b FROM t;\n" + line + "\nSELECT a, b FROM t;"};
+    Captured c = RunBatch(fake_, options_);
+    EXPECT_EQ(c.code, 1);
+    EXPECT_NE(c.err.find("Error: "), std::string::npos) << c.err;
+    ASSERT_NE(report_.Text(), "");
+    Json report = Report();
+    ASSERT_EQ(report["statements"].items.size(), 2u);
+    EXPECT_EQ(report["statements"][0]["status"].text, "completed");
+    EXPECT_EQ(report["statements"][1]["status"].text, "completed");
+    EXPECT_EQ(report["totals"]["executions"].number, 2);
+    const Json& errors = report["script_errors"];
+    ASSERT_EQ(errors.items.size(), 1u);
+    EXPECT_EQ(errors[0]["line"].text, line);
+    EXPECT_EQ(errors[0]["after_statement"].number, 1);
+    EXPECT_EQ(errors[0]["error"].text + "\n", c.err);
+  }
+}
+
+TEST_F(BatchTest, BadInputsAndFailedWritesGiveErrors) {
+  options_.file = "/nonexistent/q.sql";
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err,
+            "Error: cannot read statements from /nonexistent/q.sql: No such file or "
+            "directory\n");
+  options_.file = "/tmp";
+  c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err, "Error: cannot read statements from /tmp: Is a directory\n");
+  options_.file.clear();
+  options_.commands = {"SELECT a, b FROM t;"};
+  options_.output = "/dev/full";
+  options_.format = "csv";
+  c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err,
+            "[statement 1] Error: writing results to /dev/full failed: No space left on "
+            "device\n");
+  EXPECT_EQ(Report()["statements"][0]["status"].text, "failed");
+}
+
+// A launcher that hands plume a fifo standing for its own stdout (scripts/plume-shell -c) names
+// it with --output-name, so errors say "standard output" and not the fifo's temporary path.
+TEST_F(BatchTest, OutputNameNamesTheOutputInErrors) {
+  options_.commands = {"SELECT a, b FROM t;"};
+  options_.output = "/dev/full";
+  options_.output_name = "standard output";
+  options_.format = "csv";
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err,
+            "[statement 1] Error: writing results to standard output failed: No space left on "
+            "device\n");
+  std::string error;
+  EXPECT_EQ(OutputTarget::Open("-", &error)->name(), "standard output");
+}
+
+// A report that cannot be written is found out before anything runs, not after the whole run.
+TEST_F(BatchTest, UnwritableReportFailsBeforeRunningAnything) {
+  options_.commands = {"SELECT a, b FROM t; SELECT a, b FROM t;"};
+  options_.report = "/nonexistent/dir/r.json";
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err,
+            "Error: cannot write the report to /nonexistent/dir/r.json: No such file or "
+            "directory\n");
+  EXPECT_EQ(fake_.submitted(), 0);
+  EXPECT_EQ(output_.Text(), "");
+  options_.report = "/tmp";
+  c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err, "Error: cannot write the report to /tmp: Is a directory\n");
+  EXPECT_EQ(fake_.submitted(), 0);
+}
+
+// A failed write of the report says it is the report, not results, that could not be written.
+TEST_F(BatchTest, FailedReportWriteNamesTheReport) {
+  options_.commands = {"SELECT a, b FROM t;"};
+  options_.report = "/dev/full";
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_EQ(c.err, "Error: writing the report to /dev/full failed: No space left on device\n");
+  EXPECT_EQ(Count(output_.Text(), "(3 rows)\n"), 1);
+}
+
+}  // namespace
+}  // namespace plume::frontend::testing

@@ -1,0 +1,103 @@
+// The front end over the real engine (no MPI): the fake backend runs statements through
+// engine::PartitionExecution and engine::Merger over two small in-memory partitions.
+#include <gtest/gtest.h>
+
+#include "tests/ranks/frontend/mini_json.h"
+#include "tests/ranks/frontend/session_harness.h"
+
+namespace plume::frontend::testing {
+namespace {
+
+class EngineSessionTest : public ::testing::Test {
+ protected:
+  void SetUp() override { fake_.UseEngine(MakeSmallPartitions(2, 50)); }
+  FakeBackend fake_;
+};
+
+// A statement error shows the statement's line with a caret under the position (issue 13 item
+// 4), at the prompt and in batch mode; the position counts in the statement as submitted.
+TEST_F(EngineSessionTest, StatementErrorsGetACaretLine) {
+  Captured c =
+      RunPrompt(fake_, {{0, "SELECT parameter"}, {0, "FROM measurements WHERE aqii > 5;"}});
+  EXPECT_NE(c.out.find("\nLINE 2: FROM measurements WHERE aqii > 5\n"
+                       "                                ^\n"),
+            std::string::npos)
+      << c.out;
+  CliOptions options;
+  options.commands = {"SELECT count(*) FROM measurement;"};
+  Captured b = RunBatch(fake_, options);
+  EXPECT_NE(b.err.find("LINE 1: SELECT count(*) FROM measurement\n"
+                       "                             ^\n"),
+            std::string::npos)
+      << b.err;
+}
+
+TEST_F(EngineSessionTest, FormatsWhatTheEngineReturns) {
+  Captured c = RunPrompt(
+      fake_,
+      {{0, "SELECT parameter, count(*) AS n, max(aqi)"},
+       {0, "FROM measurements GROUP BY parameter ORDER BY parameter;"},
+       {0, "SELECT nope FROM measurements;"},
+       {0, "\\format csv"},
+       {0, "SELECT utc, site_name, aqi, concentration FROM measurements ORDER BY utc LIMIT 3;"},
+       {0, "\\format json"},
+       {0,
+        "SELECT utc, site_name, aqi FROM measurements WHERE aqi IS NULL ORDER BY utc "
+        "LIMIT 1;"}});
+  EXPECT_EQ(c.code, 0);
+  std::string table =
+      " parameter |  n | max(aqi)\n"
+      "-----------+----+----------\n"
+      " OZONE     | 50 |       98\n"
+      " PM2.5     | 50 |       99\n"
+      "(2 rows)\n";
+  ASSERT_EQ(c.out.substr(0, table.size()), table) << c.out;
+  std::size_t error = c.out.find("Error", table.size());
+  ASSERT_NE(error, std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("nope", error), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("Output format is csv.\n"
+                       "utc,site_name,aqi,concentration\n"
+                       "2020-09-10T00:00,Oakland,,\n"
+                       "2020-09-10T01:00,\"Fresno, CA\",1,0.5\n"
+                       "2020-09-10T02:00,\"Say \"\"hi\"\"\",2,1.0\n"
+                       "Output format is json.\n"
+                       "{\"utc\":\"2020-09-10T00:00\",\"site_name\":\"Oakland\",\"aqi\":null}\n"),
+            std::string::npos)
+      << c.out;
+}
+
+TEST_F(EngineSessionTest, ChunkSizeShapesTheStreamAndTheReportCountsIt) {
+  TempFile out, report;
+  CliOptions options;
+  options.data_dir = "unused";
+  options.commands = {
+      "SELECT * FROM measurements ORDER BY utc DESC; "
+      "SELECT site_name, count(*) FROM measurements GROUP BY site_name"};
+  options.format = "json";
+  options.chunk_rows = 7;
+  options.output = out.path();
+  options.report = report.path();
+  Captured c = RunBatch(fake_, options);
+  EXPECT_EQ(c.code, 0) << c.err;
+  Json j = JsonReader::Parse(report.Text());
+  EXPECT_EQ(j["world"]["rows"].number, 100);
+  EXPECT_EQ(j["statements"][0]["rows"].number, 100);
+  EXPECT_GE(j["statements"][0]["chunks"].number, 15);  // chunks of at most 7 rows
+  EXPECT_EQ(j["statements"][1]["rows"].number, 3);
+  std::string text = out.Text();
+  EXPECT_EQ(Count(text, "\n"), 103);
+  EXPECT_EQ(j["totals"]["bytes"].number, text.size());
+  // Every line is one valid JSON object; the first is the latest hour.
+  std::size_t start = 0;
+  for (std::size_t nl = text.find('\n'); nl != std::string::npos; nl = text.find('\n', start)) {
+    Json row = JsonReader::Parse(std::string_view(text).substr(start, nl - start));
+    EXPECT_EQ(row.kind, Json::Kind::kObject);
+    if (start == 0) {
+      EXPECT_EQ(row["utc"].text, "2020-09-14T03:00");
+    }
+    start = nl + 1;
+  }
+}
+
+}  // namespace
+}  // namespace plume::frontend::testing

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# scripts/plume-shell at a (pseudo-)terminal made by script(1): a statement over two lines,
+# Ctrl-C on a half-typed line (cleared, never run), then Ctrl-D: exit code 0, no rank left.
+# Then one-shot mode into a pipe whose reader goes away (| head): it ends quietly, exit code 0,
+# no "Broken pipe", no crash. Then --help at once, on stdout, and the rank count from the
+# manifest.
+#   launcher_test.sh PLUME_SHELL PLUME_BIN DATA_DIR
+set -uo pipefail
+shell=$1 bin=$2 data=$3
+out=$(mktemp)
+# The data set under a path of this run's own, so "no rank left" looks only at our ranks (other
+# tests may run plume on the same data at the same time).
+link=$(mktemp -u /tmp/plume-launcher-data.XXXXXX)
+ln -s "$data" "$link"
+data=$link
+trap 'rm -f "$out" "$link"' EXIT
+export PLUME_HISTFILE=/dev/null
+# Types only once the screen shows what a person would wait for (a loaded machine can take
+# seconds to start 3 ranks or to answer), never on a fixed schedule.
+wait_for() {  # wait_for TEXT: until the session output shows TEXT (30 s at most)
+  for _ in $(seq 300); do
+    tr -d '\r' <"$out" | grep -qF -- "$1" && return 0
+    sleep 0.1
+  done
+  return 1
+}
+{
+  wait_for "plume> "
+  printf 'SELECT count(*)\r'
+  wait_for "   ...> "
+  printf 'AS n FROM measurements;\r'
+  wait_for "(1 row)"
+  wait_for "1 row | 1 chunk | "
+  sleep 0.3
+  printf 'SELECT never_run'
+  sleep 0.5
+  printf '\003'  # Ctrl-C
+  sleep 0.5
+  printf '\004'  # Ctrl-D
+  sleep 1.5
+} | timeout 60 script -qfec "$shell --ranks 3 --bin $bin --data $data" /dev/null >"$out"
+rc=$?
+text=$(tr -d '\r' <"$out")
+fail=0
+check() {
+  if ! grep -qF -- "$1" <<<"$text"; then
+    echo "FAIL: missing '$1'"
+    fail=1
+  fi
+}
+check "plume> "
+check "   ...> "
+check " 20000"
+check "(1 row)"
+check "1 row | 1 chunk | "  # progress is on for a person
+check "^C"
+if grep -q "Error" <<<"$text"; then
+  echo "FAIL: the cleared line ran"
+  fail=1
+fi
+if ((rc != 0)); then
+  echo "FAIL: exit code $rc"
+  fail=1
+fi
+for _ in $(seq 100); do  # ranks leave within a moment of Ctrl-D; allow a loaded machine 10 s
+  pgrep -f -- "--data $data" >/dev/null || break
+  sleep 0.1
+done
+if pgrep -f -- "--data $data" >/dev/null; then
+  echo "FAIL: ranks still running"
+  fail=1
+fi
+if ((fail)); then
+  echo "--- session ---"
+  cat -v "$out"
+  exit 1
+fi
+echo "launcher session OK"
+
+err=$(mktemp)
+trap 'rm -f "$out" "$err" "$link"' EXIT
+first=$(timeout 60 "$shell" --ranks 3 --bin "$bin" --data "$data" --format csv \
+  -c "SELECT * FROM measurements; SELECT count(*) FROM measurements;" 2>"$err" | head -1)
+rc=${PIPESTATUS[0]}
+if [[ $first != latitude,longitude,utc,* ]] || ((rc != 0)) || [[ -s $err ]]; then
+  echo "FAIL: | head in one-shot mode: rc=$rc first line '$first'"
+  cat "$err"
+  exit 1
+fi
+echo "launcher | head OK"
+
+help=$(timeout 10 "$shell" --help 2>"$err")
+if [[ $help != *"Usage: scripts/plume-shell"* ]] || [[ $help != *"--ranks N"* ]] || [[ -s $err ]]; then
+  echo "FAIL: plume-shell --help must print its usage on stdout"
+  echo "$help"
+  cat "$err"
+  exit 1
+fi
+# No --ranks: the manifest's 2 partitions make 3 ranks (the banner says so).
+ranks=$(timeout 60 "$shell" --bin "$bin" --data "$data" -c "SELECT count(*) FROM measurements" \
+  --format csv 2>"$err")
+if [[ $ranks != *"20000"* ]]; then
+  echo "FAIL: ranks from the manifest: '$ranks'"
+  cat "$err"
+  exit 1
+fi
+echo "launcher --help and ranks from the manifest OK"
