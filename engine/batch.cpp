@@ -25,7 +25,9 @@ void ReadArray(ByteReader& r, std::vector<T>* v, std::size_t rows) {
   if (rows > 0) std::memcpy(v->data(), src, rows * sizeof(T));
 }
 
-bool IsIntType(Type t) { return t == Type::kInt64 || t == Type::kTimestamp || t == Type::kBool; }
+bool IsIntType(Type t) {
+  return t == Type::kInt64 || t == Type::kTimestamp || t == Type::kBool || t == Type::kDate;
+}
 
 void ReadStrings(ByteReader& r, BatchColumn* c, std::size_t rows) {
   ReadArray(r, &c->offsets, rows + 1);
@@ -40,7 +42,7 @@ void ReadStrings(ByteReader& r, BatchColumn* c, std::size_t rows) {
 
 void ReadColumn(ByteReader& r, BatchColumn* c, std::size_t rows) {
   const std::uint8_t type = r.U8();
-  if (type > static_cast<std::uint8_t>(Type::kString)) r.Fail("unknown column type");
+  if (type > static_cast<std::uint8_t>(kLastType)) r.Fail("unknown column type");
   c->type = static_cast<Type>(type);
   const std::uint8_t has_valid = r.U8();
   if (has_valid > 1) r.Fail("bad validity flag");

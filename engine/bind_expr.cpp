@@ -60,6 +60,10 @@ Expr BindLiteral(const LiteralAst& l) {
                 "' (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DDTHH:MM[:SS])",
             l.pos);
       }
+      if (l.kind == LiteralAst::Kind::kDate) {
+        v.i = DayOf(v.i);
+        return MakeConstant(Type::kDate, v, text);
+      }
       return MakeConstant(Type::kTimestamp, v, text);
   }
   return MakeConstant(Type::kInt64, v, text);
@@ -108,11 +112,13 @@ Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other) {
       ok = StringToDouble(s, &v.d);
       break;
     case Type::kTimestamp:
+    case Type::kDate:
       if (!ParseTimestamp(s, &v.i)) {
         throw SqlError("bad time literal '" + s + "' for " + other +
                            " (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DDTHH:MM[:SS])",
                        lit.pos);
       }
+      if (type == Type::kDate) v.i = DayOf(v.i);
       break;
     case Type::kBool:
       ok = StringToBool(s, &flag);
@@ -189,7 +195,8 @@ bool Castable(Type from, Type to) {
   if (from == to || from == Type::kString || to == Type::kString) return true;
   if (Numeric(from) && Numeric(to)) return true;
   if ((from == Type::kBool && Numeric(to)) || (Numeric(from) && to == Type::kBool)) return true;
-  return false;
+  return (from == Type::kDate && to == Type::kTimestamp) ||
+         (from == Type::kTimestamp && to == Type::kDate);
 }
 
 Expr CastTo(Expr e, Type type, std::size_t pos) {
@@ -355,15 +362,7 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
       } else if (t == "boolean" || t == "bool") {
         type = Type::kBool;
       } else if (t == "date") {
-        // A DATE value is the TIMESTAMP of its midnight (docs/SQL.md): truncate to the day.
-        if (inner.type == Type::kString) inner = CastTo(inner, Type::kTimestamp, e.pos);
-        if (inner.type != Type::kTimestamp) {
-          Mismatch("cannot cast " + TypeText(inner.type) + " '" + inner.text + "' to DATE", e.pos);
-        }
-        Expr unit = MakeConstant(Type::kString, Scalar{false, 0, 0, "day"}, "'day'");
-        Expr d = MakeNode(ExprOp::kFunction, Type::kTimestamp, {unit, inner}, ExprName(e));
-        d.fn = ExprFn::kDateTrunc;
-        return d;
+        type = Type::kDate;
       } else {
         throw SqlError("unsupported type '" + t +
                            "' in CAST (supported: BIGINT, DOUBLE, VARCHAR, "
@@ -524,6 +523,11 @@ Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
   if (a.type != b.type && Numeric(a.type) && Numeric(b.type)) {
     a = CastTo(std::move(a), Type::kFloat64, e.pos);
     b = CastTo(std::move(b), Type::kFloat64, e.pos);
+  }
+  if ((a.type == Type::kDate && b.type == Type::kTimestamp) ||
+      (a.type == Type::kTimestamp && b.type == Type::kDate)) {  // common type TIMESTAMP
+    a = CastTo(std::move(a), Type::kTimestamp, e.pos);
+    b = CastTo(std::move(b), Type::kTimestamp, e.pos);
   }
   if (a.type != b.type) {
     Mismatch("cannot compare " + TypeText(a.type) + " '" + a.text + "' with " + TypeText(b.type) +

@@ -207,7 +207,8 @@ Expr NeedType(Expr a, Type t, const std::string& fname, std::size_t pos) {
   if (a.type == Type::kString && a.op == ExprOp::kConstant && t != Type::kString) {
     return CastTo(std::move(a), t, pos);
   }
-  if (a.type == t || (t == Type::kFloat64 && a.type == Type::kInt64)) {
+  if (a.type == t || (t == Type::kFloat64 && a.type == Type::kInt64) ||
+      (t == Type::kTimestamp && a.type == Type::kDate)) {
     return CastTo(std::move(a), t, pos);
   }
   throw SqlError("type mismatch: " + fname + "() needs " + std::string(TypeName(t)) + ", '" +

@@ -194,12 +194,6 @@ void AppendTimestampText(std::string& out, std::int64_t seconds) {
   out += t;
 }
 
-void AppendDateText(std::string& out, std::int64_t days) {
-  std::string t;
-  AppendTimestamp(t, days * 86400);
-  out.append(t, 0, 10);
-}
-
 namespace {
 
 [[noreturn]] void CannotCast(const Expr& e, std::string_view value, Type to) {
@@ -231,8 +225,9 @@ void CastFromString(const Expr& e, const BatchColumn& a, std::size_t n, VectorBu
         b->Int(flag);
         break;
       case Type::kTimestamp:
+      case Type::kDate:
         if (!ParseTimestamp(Trim(s), &v)) CannotCast(e, s, e.type);
-        b->Int(v);
+        b->Int(e.type == Type::kDate ? DayOf(v) : v);
         break;
       default:
         b->String(s);
@@ -247,6 +242,8 @@ void ToText(const BatchColumn& a, std::size_t i, std::string* s) {
       return AppendDouble(*s, a.doubles[i]);
     case Type::kTimestamp:
       return AppendTimestampText(*s, a.ints[i]);
+    case Type::kDate:
+      return AppendDate(*s, a.ints[i]);
     case Type::kBool:
       s->append(a.ints[i] ? "true" : "false");
       return;
@@ -280,6 +277,10 @@ void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn*
     if (e.type == Type::kString) {
       ToText(a, i, &text);
       b.String(text);
+    } else if (e.type == Type::kDate && a.type == Type::kTimestamp) {
+      b.Int(DayOf(a.ints[i]));
+    } else if (e.type == Type::kTimestamp && a.type == Type::kDate) {
+      b.Int(a.ints[i] * 86400);
     } else if (e.type == Type::kFloat64) {
       b.Double(static_cast<double>(a.ints[i]));
     } else if (a.type == Type::kFloat64) {

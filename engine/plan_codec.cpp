@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "engine/byte_io.h"
+#include "engine/expr_check.h"
 #include "engine/schema.h"
 
 namespace plume::engine {
@@ -91,10 +92,10 @@ int SchemaColumn(ByteReader& r, bool allow_none) {
 }
 
 Expr ReadExpr(ByteReader& r, int depth) {
-  if (depth > kMaxFilterDepth * 2) r.Fail("expression nested too deeply");
+  if (depth > kMaxExprDepth) r.Fail("expression nested too deeply");
   Expr e;
   e.op = Enum(r, ExprOp::kFunction, "expression operator");
-  e.type = Enum(r, Type::kString, "type");
+  e.type = Enum(r, kLastType, "type");
   e.column = static_cast<int>(std::clamp<std::int64_t>(r.Signed(), -1, 1 << 20));
   if (e.op == ExprOp::kColumn && e.column < 0) r.Fail("expression column out of range");
   e.value = ReadScalar(r);
@@ -153,7 +154,7 @@ void ReadBody(ByteReader& r, PlanData* p) {
   for (std::size_t i = 0, n = r.Count(2); i < n; ++i) {
     Field f;
     f.name = r.String();
-    f.type = Enum(r, Type::kString, "type");
+    f.type = Enum(r, kLastType, "type");
     p->output.push_back(std::move(f));
   }
   for (std::size_t i = 0, n = r.Count(3); i < n; ++i) {
@@ -161,7 +162,7 @@ void ReadBody(ByteReader& r, PlanData* p) {
     ref.kind = Enum(r, ResultRef::Kind::kExpr, "result kind");
     ref.index = static_cast<int>(r.Varint() & 0x7fffffff);
     p->result.push_back(ref);
-    p->result_types.push_back(Enum(r, Type::kString, "type"));
+    p->result_types.push_back(Enum(r, kLastType, "type"));
   }
   p->aggregate = r.U8() != 0;
   p->computed = ReadExprs(r);
@@ -175,9 +176,9 @@ void ReadBody(ByteReader& r, PlanData* p) {
     a.column2 = SpaceColumn(r, *p, true);
     a.filter = SpaceColumn(r, *p, true);
     a.param = r.Fixed<double>();
-    a.input = Enum(r, Type::kString, "type");
-    a.input2 = Enum(r, Type::kString, "type");
-    a.result = Enum(r, Type::kString, "type");
+    a.input = Enum(r, kLastType, "type");
+    a.input2 = Enum(r, kLastType, "type");
+    a.result = Enum(r, kLastType, "type");
     p->aggs.push_back(a);
   }
   p->post = ReadExprs(r);
@@ -194,59 +195,53 @@ void ReadBody(ByteReader& r, PlanData* p) {
   p->offset = r.Varint();
 }
 
-// Argument counts each operator needs, so that a malformed plan cannot make a kernel read an
-// argument that is not there. Types are the binder's business; a mistyped tree reads the wrong
-// value vector, which GatherColumn and the kernels size for every type.
-void CheckExpr(ByteReader& r, const Expr& e, std::size_t columns) {
-  const std::size_t n = e.args.size();
-  bool ok = true;
-  switch (e.op) {
-    case ExprOp::kColumn:
-      ok = n == 0 && static_cast<std::size_t>(e.column) < columns;
-      break;
-    case ExprOp::kConstant:
-      ok = n == 0;
-      break;
-    case ExprOp::kNeg:
-    case ExprOp::kNot:
-    case ExprOp::kIsNull:
-    case ExprOp::kIsNotNull:
-    case ExprOp::kCast:
-      ok = n == 1;
-      break;
-    case ExprOp::kCase:
-      ok = n >= 3 && n % 2 == 1;
-      break;
-    case ExprOp::kCoalesce:
-    case ExprOp::kConcat:
-    case ExprOp::kFunction:
-      ok = n >= 1;
-      break;
-    case ExprOp::kIn:
-    case ExprOp::kAnd:
-    case ExprOp::kOr:
-      ok = n >= 2;
-      break;
-    default:
-      ok = n == 2;
-  }
-  if (!ok) r.Fail("expression with the wrong arguments");
-  for (const Expr& a : e.args) CheckExpr(r, a, columns);
+void CheckExpr(ByteReader& r, const Expr& e, const std::vector<Type>& columns) {
+  if (!ExprFits(e, columns)) r.Fail("expression '" + e.text + "' with wrong arguments or types");
+}
+
+std::vector<Type> SchemaTypes() {
+  std::vector<Type> t;
+  for (const ColumnSpec& c : kSchema) t.push_back(c.type);
+  return t;
 }
 
 void CheckFilterExprs(ByteReader& r, const FilterNode& n) {
   for (const FilterNode& c : n.children) CheckFilterExprs(r, c);
-  for (const Expr& e : n.expr) CheckExpr(r, e, kSchema.size());
+  for (const Expr& e : n.expr) {
+    CheckExpr(r, e, SchemaTypes());
+    if (e.type != Type::kBool) r.Fail("filter expression is not BOOLEAN");
+  }
+}
+
+// The executor implements every aggregate the plan names (AggregateSupported), so that a
+// decoded plan never asks for a state the aggregation layer would ignore.
+void CheckAggregate(ByteReader& r, const PlanData& p, const AggSpec& a) {
+  if (!AggregateSupported(a.fn, a.distinct)) r.Fail("aggregate the executor does not implement");
+  if (a.filter >= 0 && !AggregateFilterSupported()) r.Fail("aggregate FILTER not implemented");
+  const bool two = a.fn == AggFn::kArgMin || a.fn == AggFn::kArgMax;
+  if ((a.column2 >= 0) != two || (two && a.input2 != ColumnSpaceType(p, a.column2))) {
+    r.Fail("aggregate second argument does not fit its function");
+  }
+  const bool quantile = a.fn == AggFn::kQuantileCont || a.fn == AggFn::kQuantileDisc;
+  if (quantile && !(a.param >= 0 && a.param <= 1)) r.Fail("quantile outside [0, 1]");
 }
 
 void Validate(ByteReader& r, const PlanData& p) {
   if (p.output.size() > p.result.size()) r.Fail("more output columns than result columns");
-  for (const Expr& e : p.computed) CheckExpr(r, e, kSchema.size());
+  for (const Expr& e : p.computed) CheckExpr(r, e, SchemaTypes());
   CheckFilterExprs(r, p.filter);
-  const std::size_t slots = p.group_columns.size() + p.aggs.size();
+  std::vector<Type> slots;
+  for (int c : p.group_columns) slots.push_back(ColumnSpaceType(p, c));
+  for (const AggSpec& a : p.aggs) slots.push_back(a.result);
   for (const Expr& e : p.post) CheckExpr(r, e, slots);
   for (const Expr& e : p.having) CheckExpr(r, e, slots);
-  if (p.having.size() > 1) r.Fail("more than one HAVING expression");
+  if (p.having.size() > 1 || (!p.having.empty() && p.having[0].type != Type::kBool)) {
+    r.Fail("HAVING is not one BOOLEAN expression");
+  }
+  if (!p.aggregate &&
+      (!p.having.empty() || !p.post.empty() || !p.aggs.empty() || !p.group_columns.empty())) {
+    r.Fail("group parts in a plain statement");
+  }
   for (const ResultRef& ref : p.result) {
     const std::size_t i = static_cast<std::size_t>(ref.index);
     if ((ref.kind == ResultRef::Kind::kGroup && i >= p.group_columns.size()) ||
@@ -261,6 +256,8 @@ void Validate(ByteReader& r, const PlanData& p) {
     if (static_cast<std::size_t>(k.result) >= p.result.size()) r.Fail("sort key out of range");
   }
   for (const AggSpec& a : p.aggs) {
+    CheckAggregate(r, p, a);
+    if ((a.column < 0) != (a.fn == AggFn::kCountStar)) r.Fail("aggregate argument missing");
     if (a.column >= 0 && a.input != ColumnSpaceType(p, a.column)) {
       r.Fail("aggregate input type differs from its column");
     }

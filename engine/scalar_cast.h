@@ -25,7 +25,9 @@ bool StringToBool(std::string_view text, bool* out);
 bool DoubleToInt(double d, std::int64_t* out);
 // DuckDB's VARCHAR form of a TIMESTAMP: "YYYY-MM-DD HH:MM:SS".
 void AppendTimestampText(std::string& out, std::int64_t seconds);
-// DuckDB's VARCHAR form of a DATE (days since 1970-01-01): "YYYY-MM-DD".
-void AppendDateText(std::string& out, std::int64_t days);
+// Days since 1970-01-01 of the day that holds `seconds` (floor: before 1970 too).
+inline std::int64_t DayOf(std::int64_t seconds) {
+  return seconds / 86400 - (seconds % 86400 < 0 ? 1 : 0);
+}
 
 }  // namespace plume::engine

@@ -19,6 +19,8 @@ std::string_view TypeName(Type type) {
       return "TIMESTAMP";
     case Type::kString:
       return "VARCHAR";
+    case Type::kDate:
+      return "DATE";
   }
   return "?";
 }

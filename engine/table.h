@@ -14,10 +14,13 @@
 
 namespace plume::engine {
 
-// Physical/logical column types. kTimestamp is seconds since 1970-01-01T00:00 UTC.
-enum class Type : std::uint8_t { kBool, kInt64, kFloat64, kTimestamp, kString };
+// Physical/logical column types. kTimestamp is seconds since 1970-01-01T00:00 UTC, kDate days
+// since 1970-01-01 (only computed values are DATEs: CAST(utc AS DATE), DATE '...').
+enum class Type : std::uint8_t { kBool, kInt64, kFloat64, kTimestamp, kString, kDate };
+inline constexpr Type kLastType = Type::kDate;
 
-std::string_view TypeName(Type type);  // "BOOLEAN", "BIGINT", "DOUBLE", "TIMESTAMP", "VARCHAR"
+// "BOOLEAN", "BIGINT", "DOUBLE", "TIMESTAMP", "VARCHAR", "DATE"
+std::string_view TypeName(Type type);
 
 // Rows per zone-map block. Also the natural vector size of the executor.
 inline constexpr std::size_t kBlockRows = 8192;
@@ -32,7 +35,7 @@ struct BlockStats {
 };
 
 // One column. Exactly one of the value vectors is used, chosen by `type`:
-//   kInt64, kTimestamp, kBool -> ints;   kFloat64 -> doubles;
+//   kInt64, kTimestamp, kDate, kBool -> ints;   kFloat64 -> doubles;
 //   kString -> codes into dict. dict is sorted ascending and unique, so comparing codes
 //              compares strings, and zone maps over codes work for = < > on strings.
 // valid: empty means "no NULLs"; otherwise one byte per row, 1 = value, 0 = NULL.

@@ -22,6 +22,12 @@ void AppendDouble(std::string& out, double v) {
   if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
 }
 
+void AppendDate(std::string& out, std::int64_t days) {
+  std::string t;
+  AppendTimestamp(t, days * 86400);
+  out.append(t, 0, 10);
+}
+
 void AppendInt(std::string& out, std::int64_t v) {
   char buf[24];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);

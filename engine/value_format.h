@@ -16,6 +16,9 @@ void AppendInt(std::string& out, std::int64_t v);
 // utc seconds -> "YYYY-MM-DDTHH:MM" (seconds appended as ":SS" only when non-zero).
 void AppendTimestamp(std::string& out, std::int64_t seconds);
 
+// days since 1970-01-01 -> "YYYY-MM-DD".
+void AppendDate(std::string& out, std::int64_t days);
+
 // Parses the time forms the SQL layer and the CSV reader accept: "YYYY-MM-DDTHH:MM",
 // "YYYY-MM-DD HH:MM", "YYYY-MM-DD HH:MM:SS", "YYYY-MM-DDTHH:MM:SS", "YYYY-MM-DD" (midnight).
 // Returns false (and leaves *seconds alone) on anything else, including out-of-range fields.

@@ -160,6 +160,10 @@ class JsonFormatter : public Formatter {
       out.push_back('"');
       utc_.Append(out, col.ints[r]);
       out.push_back('"');
+    } else if (col.type == Type::kDate) {
+      out.push_back('"');
+      engine::AppendDate(out, col.ints[r]);
+      out.push_back('"');
     } else if (col.type == Type::kFloat64 && !std::isfinite(col.doubles[r])) {
       out.append("null");  // JSON has no inf/nan
     } else {
@@ -192,6 +196,9 @@ void AppendValue(std::string& out, const BatchColumn& column, std::size_t row) {
       break;
     case Type::kTimestamp:
       engine::AppendTimestamp(out, column.ints[row]);
+      break;
+    case Type::kDate:
+      engine::AppendDate(out, column.ints[row]);
       break;
     case Type::kString:
       out.append(column.StringAt(row));

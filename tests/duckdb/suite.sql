@@ -280,6 +280,77 @@ SELECT parameter, unit, count(*), avg(concentration) FROM measurements WHERE con
 SELECT site_name, utc, parameter, aqi FROM measurements WHERE aqi BETWEEN 151 AND 200 AND parameter IN ('PM2.5', 'OZONE') AND utc > '${DAY}';
 SELECT parameter, site_name, count(*), avg(concentration), max(aqi) FROM measurements WHERE parameter = 'PM2.5' AND latitude > 36 AND aqi >= 101 AND utc < '${DAY2}' GROUP BY parameter, site_name;
 
+-- ---------------------------------------------------------------- expressions (issue 10 item 1)
+SELECT count(*) FROM measurements WHERE aqi > category;
+SELECT count(*) FROM measurements WHERE 1 = 1;
+SELECT count(*) FROM measurements WHERE raw_concentration > concentration * 1.5;
+SELECT site_name, utc, aqi + 1, aqi * 2 - category, aqi // 7, aqi % 7, -aqi, aqi / 4 FROM measurements WHERE aqi > 300;
+SELECT count(*), sum(aqi * 2), avg(concentration - raw_concentration) FROM measurements;
+SELECT parameter, sum(aqi + category), max(abs(concentration - raw_concentration)) FROM measurements GROUP BY parameter;
+SELECT count(*) FROM measurements WHERE (latitude - 38) * (latitude - 38) + (longitude + 122) * (longitude + 122) < 1;
+SELECT CASE WHEN aqi <= 50 THEN 'good' WHEN aqi <= 100 THEN 'moderate' WHEN aqi <= 150 THEN 'usg' WHEN aqi <= 200 THEN 'unhealthy' ELSE 'hazardous' END AS band, count(*) FROM measurements GROUP BY band;
+SELECT CASE category WHEN 1 THEN 'one' WHEN 2 THEN 'two' ELSE 'other' END, count(*) FROM measurements GROUP BY 1;
+SELECT coalesce(aqi, -1) AS a, count(*) FROM measurements GROUP BY a;
+SELECT count(*) FROM measurements WHERE nullif(aqi, 0) IS NULL;
+SELECT count(*) FROM measurements WHERE aqi IS DISTINCT FROM category;
+SELECT count(*) FROM measurements WHERE aqi IS NOT DISTINCT FROM NULL;
+SELECT CAST(aqi AS DOUBLE) / 2 AS half, aqi::VARCHAR AS s FROM measurements WHERE aqi > 400;
+SELECT site_name || ' (' || parameter || ')' AS label, count(*) FROM measurements WHERE aqi > 250 GROUP BY label;
+SELECT count(*) FROM measurements WHERE site_name ILIKE '%PARK%';
+SELECT count(*) FROM measurements WHERE site_name NOT ILIKE 's%' AND agency ILIKE '%air%';
+SELECT site_name, count(*) AS hours FROM measurements WHERE aqi > 150 GROUP BY site_name HAVING count(*) > 100;
+SELECT parameter, max(aqi) - min(aqi) AS spread FROM measurements GROUP BY parameter HAVING max(aqi) IS NOT NULL;
+-- @ordered
+SELECT site_name, round(100.0 * sum(CASE WHEN aqi > 150 THEN 1 ELSE 0 END) / count(*), 2) AS share FROM measurements GROUP BY site_name ORDER BY share DESC, site_name LIMIT 10;
+-- @ordered
+SELECT site_name, aqi FROM measurements WHERE aqi IS NOT NULL ORDER BY aqi * -1, site_name, utc LIMIT 5;
+
+-- ---------------------------------------------------------------- functions (issue 10 item 2)
+SELECT date_trunc('day', utc) AS day, count(*), avg(aqi) FROM measurements GROUP BY day;
+SELECT site_name, CAST(utc AS DATE) AS day, avg(concentration) FROM measurements WHERE parameter = 'PM2.5' AND site_name = '${SITE_TOP}' GROUP BY ALL;
+SELECT date_trunc('day', utc - INTERVAL 7 HOUR) AS local_day, count(*) FROM measurements GROUP BY 1;
+SELECT extract(hour FROM utc) AS h, avg(aqi) FROM measurements WHERE parameter = 'OZONE' GROUP BY h;
+SELECT date_part('dow', utc) AS d, date_part('doy', utc) AS y, count(*) FROM measurements GROUP BY ALL;
+SELECT date_trunc('week', utc) AS w, date_trunc('month', utc) AS m, date_trunc('hour', utc) AS hr, count(*) FROM measurements GROUP BY ALL;
+SELECT strftime(utc, '%Y-%m-%d %H') AS t, count(*) FROM measurements WHERE site_name = '${SITE_TOP}' GROUP BY t;
+SELECT utc + INTERVAL 1 DAY AS t, site_name FROM measurements WHERE aqi > 450;
+SELECT round(concentration, 1) AS c, floor(latitude) AS lat, ceil(longitude) AS lon, count(*) FROM measurements WHERE aqi > 300 GROUP BY ALL;
+SELECT sqrt(abs(concentration)), ln(latitude), log10(latitude), power(aqi, 2), greatest(aqi, category), least(aqi, category) FROM measurements WHERE aqi > 400;
+SELECT lower(site_name), upper(parameter), length(site_name), substring(site_name, 1, 5), trim(unit) FROM measurements WHERE aqi > 450;
+SELECT count(*) FROM measurements WHERE starts_with(site_name, 'San') AND contains(agency, 'Air');
+SELECT replace(site_name, ' ', '_') AS s, concat(parameter, '/', unit) AS u FROM measurements WHERE aqi > 450;
+SELECT count(*) FROM measurements WHERE regexp_matches(site_name, '^[A-Z][a-z]+ [A-Z]');
+
+-- ---------------------------------------------------------------- statements (issue 10 item 4)
+SELECT DISTINCT parameter FROM measurements;
+SELECT DISTINCT parameter, unit FROM measurements;
+-- @ordered
+SELECT DISTINCT site_name FROM measurements ORDER BY site_name LIMIT 5 OFFSET 10;
+-- @ordered
+SELECT site_name, utc, aqi FROM measurements WHERE aqi IS NOT NULL ORDER BY aqi DESC, site_name, utc LIMIT 5 OFFSET 5;
+-- @ordered
+SELECT parameter, count(*) FROM measurements GROUP BY parameter ORDER BY parameter OFFSET 2;
+SELECT parameter, unit, max(aqi) FROM measurements GROUP BY ALL;
+SELECT m.site_name, max(m.aqi) FROM measurements m WHERE m.aqi > 300 GROUP BY m.site_name;
+SELECT site_name, min(utc) AS first, max(utc) AS last FROM measurements AS m WHERE parameter = 'PM2.5' GROUP BY site_name;
+
+-- ---------------------------------------------------------------- literals exactly (issue 10 item 5)
+SELECT count(*) FROM measurements WHERE aqi = 22.0000000000000001;
+SELECT count(*) FROM measurements WHERE aqi > 50.99999999999999999999;
+SELECT count(*) FROM measurements WHERE aqi = '0.49999999999999999';
+SELECT count(*) FROM measurements WHERE aqi IN (1.5, '51.5');
+SELECT count(*) FROM measurements WHERE aqi BETWEEN 2.5 AND '10.5';
+SELECT count(*) FROM measurements WHERE concentration > 1e-400;
+SELECT count(*) FROM measurements WHERE concentration < 'inf';
+SELECT count(*) FROM measurements WHERE aqi < '1_000' AND aqi > '0x10';
+SELECT count(*) FROM measurements LIMIT 1.5;
+SELECT count(*) FROM measurements LIMIT '5';
+SELECT count(*) FROM measurements LIMIT NULL;
+-- @error
+SELECT aqi + 9223372036854775807 FROM measurements WHERE aqi > 0;
+-- @error
+SELECT count(*) FROM measurements WHERE sqrt(longitude) > 1;
+
 -- ---------------------------------------------------------------- errors (plume: a message with Error)
 -- @error
 SELEC * FROM measurements;
@@ -335,19 +406,9 @@ SELECT count(*) FROM measurements GROUP BY 0;
 -- @error
 SELECT count(*) FROM measurements GROUP BY aqi ORDER BY site_name;
 -- @plume-error
-SELECT DISTINCT parameter FROM measurements;
--- @plume-error
-SELECT parameter, count(*) FROM measurements GROUP BY parameter HAVING count(*) > 5;
--- @plume-error
-SELECT count(*) FROM measurements WHERE aqi > category;
--- @plume-error
-SELECT count(*) FROM measurements WHERE 1 = 1;
--- @plume-error
 SELECT * FROM measurements LIMIT 99999999999999999999;
 -- @plume-error
 SELECT count(*) FROM measurements WHERE ((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((((aqi > 1))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))))));
--- @plume-error
-SELECT count(*) FROM measurements WHERE concentration > 1e999;
 -- @error
 SELECT * FROM measurements GROUP BY parameter;
 -- @error
@@ -362,3 +423,4 @@ SELECT parameter, count(*) FROM measurements GROUP BY 2;
 SELECT count(DISTINCT parameter) FROM measurements;
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
+

@@ -30,6 +30,10 @@ std::string Cell(const Value& v, Type type) {
     AppendTimestamp(out, std::get<std::int64_t>(v));
     return out;
   }
+  if (type == Type::kDate) {
+    AppendDate(out, std::get<std::int64_t>(v));
+    return out;
+  }
   if (type == Type::kBool) return std::get<std::int64_t>(v) != 0 ? "true" : "false";
   return ValueText(v);
 }

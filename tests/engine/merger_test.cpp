@@ -136,23 +136,20 @@ TEST(PartitionExecution, NeedsOnlyTheStatementsColumns) {
                std::runtime_error);
 }
 
-// A corrupted plan either fails to decode with a std::runtime_error that says what is wrong,
-// or decodes to a plan that is stable (it re-serializes to bytes that decode to the same plan)
-// and runs: it emits exactly total_rows() rows, or fails with a std::runtime_error. Anything
-// else (a logic_error, bad_alloc, a crash) fails the test.
-TEST(PlanSerialization, CorruptionIsRejectedOrHarmless) {
-  const std::string bytes =
-      Plan::Parse(
-          "SELECT parameter, avg(aqi), max(site_name) FROM measurements WHERE aqi IN (1, "
-          "2) AND site_name LIKE 'a%' OR utc > '2020-09-12' GROUP BY parameter ORDER BY "
-          "2 DESC LIMIT 4")
-          .Serialize();
+// A corrupted (or truncated) plan either fails to decode with a std::runtime_error that says
+// what is wrong, or decodes to a plan that is stable (it re-serializes to bytes that decode to
+// the same plan) and runs on a partition and through the gateway's merge: it emits exactly
+// total_rows() rows, or fails with a std::runtime_error. Anything else (a logic_error,
+// bad_alloc, a crash) fails the test.
+void CorruptAndRun(const std::string& sql, unsigned seed) {
+  const std::string bytes = Plan::Parse(sql).Serialize();
   const Table t = OneRowTable();
-  std::mt19937 rng(11);
+  std::mt19937 rng(seed);
   int rejected = 0, ran = 0, failed_to_run = 0;
   for (int trial = 0; trial < 5000; ++trial) {
     std::string bad = bytes;
     bad[rng() % bad.size()] = static_cast<char>(rng());
+    if (trial % 4 == 0) bad.resize(rng() % bad.size());
     std::optional<Plan> plan;
     try {
       plan = Plan::Deserialize(bad);
@@ -165,10 +162,17 @@ TEST(PlanSerialization, CorruptionIsRejectedOrHarmless) {
     EXPECT_EQ(Plan::Deserialize(again).Serialize(), again) << "trial " << trial;
     try {
       PartitionExecution e(*plan, t);  // a plan that decodes must also run safely
+      Merger m(*plan, 1, true);
       std::uint64_t emitted = 0;
       Batch b;
-      while (e.Next(10, &b)) emitted += b.rows;
+      while (e.Next(10, &b)) {
+        emitted += b.rows;
+        m.Push(0, std::move(b));
+      }
       EXPECT_EQ(emitted, e.total_rows()) << "trial " << trial;
+      m.Close(0);
+      while (m.Pop(10, &b)) {
+      }
       ++ran;
     } catch (const std::runtime_error& e) {
       EXPECT_NE(std::string(e.what()), "") << "trial " << trial;
@@ -178,6 +182,28 @@ TEST(PlanSerialization, CorruptionIsRejectedOrHarmless) {
   EXPECT_GT(rejected, 0);
   EXPECT_GT(ran, 0);
   EXPECT_EQ(rejected + ran + failed_to_run, 5000);
+}
+
+TEST(PlanSerialization, CorruptionIsRejectedOrHarmless) {
+  CorruptAndRun(
+      "SELECT parameter, avg(aqi), max(site_name) FROM measurements WHERE aqi IN (1, "
+      "2) AND site_name LIKE 'a%' OR utc > '2020-09-12' GROUP BY parameter ORDER BY "
+      "2 DESC LIMIT 4",
+      11);
+}
+
+TEST(PlanSerialization, CorruptExpressionsAreRejectedOrHarmless) {
+  CorruptAndRun(
+      "SELECT date_trunc('day', utc) AS d, round(avg(aqi * 2), 1), max(substring(site_name, 2, "
+      "3)) || 'x' FROM measurements WHERE power(concentration, 2) > raw_concentration AND "
+      "replace(site_name, 'a', 'b') ILIKE '%c%' GROUP BY d HAVING count(*) > 0 ORDER BY 2 "
+      "LIMIT 3 OFFSET 1",
+      12);
+  CorruptAndRun(
+      "SELECT CASE WHEN aqi > 50 THEN strftime(utc, '%Y') ELSE lower(parameter) END, "
+      "coalesce(aqi, category) // 3, CAST(utc AS DATE), starts_with(unit, 'P') FROM "
+      "measurements WHERE regexp_matches(site_name, 'a+') OR aqi IN (1, 2.5, '3') ORDER BY 1",
+      13);
 }
 
 }  // namespace

@@ -19,6 +19,9 @@ std::string Cell(const engine::BatchColumn& col, std::size_t row) {
     case engine::Type::kTimestamp:
       engine::AppendTimestamp(out, col.ints[row]);
       break;
+    case engine::Type::kDate:
+      engine::AppendDate(out, col.ints[row]);
+      break;
     case engine::Type::kString:
       out = std::string(col.StringAt(row));
       break;

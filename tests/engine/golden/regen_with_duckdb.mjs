@@ -32,9 +32,9 @@ function Text(v, type) {
     if (!/[.e]/.test(s)) s += '.0';
     return s;
   }
-  if (type === 'TIMESTAMP' || type === 'DATE') {
+  if (type === 'DATE') return String(v);
+  if (type === 'TIMESTAMP') {
     let s = String(v).replace(' ', 'T');
-    if (type === 'DATE') return s + 'T00:00';  // plume's DATE is the TIMESTAMP of the midnight
     return s.endsWith(':00') ? s.slice(0, -3) : s;
   }
   return String(v);
