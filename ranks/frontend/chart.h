@@ -32,6 +32,9 @@ class ChartCapture : public ResultSink {
   void Begin(const RequestInfo& info) override;
   bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) override;
   void End(const RequestInfo& info) override;
+  // A wrapping sink must pass the output's backlog on: the gateway holds chunks, and completes
+  // the request, by it (a stuck output would otherwise look drained).
+  std::uint64_t Backlog() const override { return inner_->Backlog(); }
   const ChartData& data() const { return data_; }
   bool completed() const { return completed_; }
 
