@@ -3,7 +3,10 @@
 #include "engine/binder.h"
 
 #include <algorithm>
+#include <charconv>
+#include <cmath>
 
+#include "engine/aggregate.h"
 #include "engine/query.h"
 #include "engine/schema.h"
 
@@ -20,6 +23,71 @@ bool SameName(std::string_view a, std::string_view b) {
            return std::tolower(static_cast<unsigned char>(x)) ==
                   std::tolower(static_cast<unsigned char>(y));
          });
+}
+
+std::string FunctionName(const AggregateAst& a) { return a.name.substr(0, a.name.find('(')); }
+
+double BindQuantile(const AggregateAst& a) {
+  const LiteralAst& l = *a.param;
+  double q = NAN;
+  if (l.kind == LiteralAst::Kind::kInteger || l.kind == LiteralAst::Kind::kDecimal) {
+    q = std::strtod(l.text.c_str(), nullptr);
+  }
+  if (!(q >= 0 && q <= 1)) {
+    throw SqlError(FunctionName(a) + ": the quantile must be a number between 0 and 1, found " +
+                       (l.text.empty() ? std::string("NULL") : l.text),
+                   l.pos);
+  }
+  return q;
+}
+
+void CheckArgumentType(const AggregateAst& a, const AggSpec& spec) {
+  if (spec.fn == AggFn::kMedian && spec.input == Type::kTimestamp) {
+    throw SqlError(
+        "median of a TIMESTAMP is not supported (plume's timestamps have whole "
+        "seconds); use quantile_disc(" +
+            a.column.written + ", 0.5)",
+        a.pos);
+  }
+  if (AggResultType(spec)) return;
+  throw SqlError("type mismatch: " + FunctionName(a) + " needs a numeric column, '" +
+                     a.column.written + "' is " + std::string(TypeName(spec.input)),
+                 a.pos);
+}
+
+// An aggregate call: function, argument columns and types, DISTINCT, quantile, FILTER.
+AggSpec BindAggregate(const AggregateAst& a) {
+  AggSpec spec;
+  spec.fn = a.fn;
+  spec.signature = a.name;
+  const bool distinct_ok = a.fn == AggFn::kCount || a.fn == AggFn::kSum || a.fn == AggFn::kAvg ||
+                           a.fn == AggFn::kMin || a.fn == AggFn::kMax;
+  if (a.distinct && !distinct_ok) {
+    throw SqlError(
+        "DISTINCT is supported in count, sum, avg, min and max only, not in " + FunctionName(a),
+        a.pos);
+  }
+  spec.distinct = a.distinct && a.fn != AggFn::kMin && a.fn != AggFn::kMax;  // same answer
+  if (PredicateArgument(a.fn)) {
+    spec.input = Type::kBool;
+    spec.when_true = BindFilter(*a.predicate, false);
+    spec.when_false = BindFilter(*a.predicate, true);
+  } else if (a.fn != AggFn::kCountStar) {
+    spec.column = ResolveColumnIndex(a.column);
+    spec.input = ColumnType(spec.column);
+  }
+  if (a.column2) {
+    spec.column2 = ResolveColumnIndex(*a.column2);
+    spec.input2 = ColumnType(spec.column2);
+  }
+  if (a.param) spec.quantile = BindQuantile(a);
+  if (a.filter) {
+    spec.has_filter = true;
+    spec.filter = BindFilter(*a.filter, false);
+  }
+  CheckArgumentType(a, spec);
+  spec.result = *AggResultType(spec);
+  return spec;
 }
 
 class Binder {
@@ -140,35 +208,10 @@ class Binder {
   }
 
   int AggIndex(const AggregateAst& a) {
-    AggSpec spec;
-    spec.fn = a.fn;
-    if (a.fn != AggFn::kCountStar) {
-      spec.column = ResolveColumnIndex(a.column);
-      spec.input = ColumnType(spec.column);
-    }
-    switch (a.fn) {
-      case AggFn::kCountStar:
-      case AggFn::kCount:
-        spec.result = Type::kInt64;
-        break;
-      case AggFn::kSum:
-      case AggFn::kAvg:
-        if (spec.input != Type::kInt64 && spec.input != Type::kFloat64) {
-          throw SqlError("type mismatch: " + a.name.substr(0, a.name.find('(')) +
-                             " needs a numeric column, '" + a.column.written + "' is " +
-                             std::string(TypeName(spec.input)),
-                         a.pos);
-        }
-        spec.result = a.fn == AggFn::kAvg ? Type::kFloat64 : spec.input;
-        break;
-      case AggFn::kMin:
-      case AggFn::kMax:
-        spec.result = spec.input;
-        break;
-    }
+    AggSpec spec = BindAggregate(a);
     auto it = std::find(plan_.aggs.begin(), plan_.aggs.end(), spec);
     if (it != plan_.aggs.end()) return static_cast<int>(it - plan_.aggs.begin());
-    plan_.aggs.push_back(spec);
+    plan_.aggs.push_back(std::move(spec));
     return static_cast<int>(plan_.aggs.size() - 1);
   }
 

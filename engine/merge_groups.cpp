@@ -30,12 +30,10 @@ void KeyBytes(const BatchColumn& c, std::size_t row, std::string* out) {
   }
 }
 
-void PushValue(BatchColumn* c, bool null) { c->valid.push_back(!null); }
-
 }  // namespace
 
-GroupMerger::GroupMerger(const PlanData& plan)
-    : plan_(plan), layout_(MakeStreamLayout(plan)), states_(plan.aggs.size()) {
+GroupMerger::GroupMerger(const PlanData& plan) : plan_(plan), layout_(MakeStreamLayout(plan)) {
+  for (const AggSpec& a : plan.aggs) states_.push_back(MakeAggregateStates(a, false));
   keys_ = EmptyBatch(std::vector<Type>(
       layout_.types.begin(), layout_.types.begin() + static_cast<std::ptrdiff_t>(layout_.keys)));
 }
@@ -54,15 +52,7 @@ std::size_t GroupMerger::GroupOf(const Batch& batch, std::size_t row, std::strin
 }
 
 void GroupMerger::AddEmptyStates() {
-  for (std::size_t a = 0; a < states_.size(); ++a) {
-    State& s = states_[a];
-    s.count.push_back(0);
-    s.isum.push_back(0);
-    s.dsum.push_back(0);
-    s.iext.push_back(0);
-    s.dext.push_back(0);
-    s.sext.emplace_back();
-  }
+  for (auto& st : states_) st->Resize(groups_ + 1);
 }
 
 void GroupMerger::EnsureOneGroup() {
@@ -73,99 +63,13 @@ void GroupMerger::EnsureOneGroup() {
   groups_ = 1;
 }
 
-void GroupMerger::Fold(std::size_t a, const Batch& batch, std::size_t row, std::size_t g) {
-  const AggSpec& spec = plan_.aggs[a];
-  State& s = states_[a];
-  const std::size_t first = layout_.agg_first[a];
-  const BatchColumn& c = batch.columns[first];
-  switch (spec.fn) {
-    case AggFn::kCountStar:
-    case AggFn::kCount:
-      s.count[g] += c.ints[row];
-      return;
-    case AggFn::kSum:
-    case AggFn::kAvg: {
-      const bool is_int = spec.input == Type::kInt64;
-      if (spec.fn == AggFn::kAvg) {
-        s.count[g] += batch.columns[first + (is_int ? 2 : 1)].ints[row];
-      } else if (!c.IsNull(row)) {
-        ++s.count[g];
-      }
-      if (c.IsNull(row)) return;
-      if (is_int) {
-        s.isum[g] += Join(c.ints[row], batch.columns[first + 1].ints[row]);
-      } else {
-        s.dsum[g] += c.doubles[row];
-      }
-      return;
-    }
-    default:
-      break;
-  }
-  if (c.IsNull(row)) return;
-  const bool is_max = spec.fn == AggFn::kMax, first_value = s.count[g]++ == 0;
-  if (c.type == Type::kString) {
-    const std::string_view v = c.StringAt(row);
-    if (first_value || (is_max ? v > s.sext[g] : v < s.sext[g])) s.sext[g] = std::string(v);
-  } else if (c.type == Type::kFloat64) {
-    const double v = c.doubles[row];
-    if (first_value || (is_max ? v > s.dext[g] : v < s.dext[g])) s.dext[g] = v;
-  } else {
-    const std::int64_t v = c.ints[row];
-    if (first_value || (is_max ? v > s.iext[g] : v < s.iext[g])) s.iext[g] = v;
-  }
-}
-
 void GroupMerger::Add(const Batch& batch) {
   std::string scratch;
   for (std::size_t r = 0; r < batch.rows; ++r) {
     const std::size_t g = GroupOf(batch, r, &scratch);
-    for (std::size_t a = 0; a < states_.size(); ++a) Fold(a, batch, r, g);
-  }
-}
-
-void GroupMerger::PartialState(std::size_t a, BatchColumn* out) const {
-  const AggSpec& spec = plan_.aggs[a];
-  const State& s = states_[a];
-  const bool is_int = spec.input == Type::kInt64;
-  for (std::size_t g = 0; g < groups_; ++g) {
-    const bool empty = s.count[g] == 0;
-    switch (spec.fn) {
-      case AggFn::kCountStar:
-      case AggFn::kCount:
-        out->ints.push_back(s.count[g]);
-        PushValue(out, false);
-        break;
-      case AggFn::kSum:
-      case AggFn::kAvg:
-        if (is_int) {
-          out[0].ints.push_back(High(s.isum[g]));
-          out[1].ints.push_back(Low(s.isum[g]));
-          PushValue(out + 1, empty);
-        } else {
-          out[0].doubles.push_back(s.dsum[g]);
-        }
-        PushValue(out, empty);
-        if (spec.fn == AggFn::kAvg) {
-          out[is_int ? 2 : 1].ints.push_back(s.count[g]);
-          PushValue(out + (is_int ? 2 : 1), false);
-        }
-        break;
-      default:
-        PushExtreme(s, g, out);
-        PushValue(out, empty);
+    for (std::size_t a = 0; a < states_.size(); ++a) {
+      states_[a]->Merge(batch, layout_.agg_first[a], r, g);
     }
-  }
-}
-
-void GroupMerger::PushExtreme(const State& s, std::size_t g, BatchColumn* out) {
-  if (out->type == Type::kString) {
-    out->chars.append(s.sext[g]);
-    out->offsets.push_back(static_cast<std::uint32_t>(out->chars.size()));
-  } else if (out->type == Type::kFloat64) {
-    out->doubles.push_back(s.dext[g]);
-  } else {
-    out->ints.push_back(s.iext[g]);
   }
 }
 
@@ -174,71 +78,53 @@ Batch GroupMerger::Partial() const {
   for (std::size_t c = 0; c < layout_.keys; ++c) b.columns[c] = keys_.columns[c];
   b.rows = groups_;
   for (std::size_t a = 0; a < states_.size(); ++a) {
-    PartialState(a, &b.columns[layout_.agg_first[a]]);
+    BatchColumn* out = &b.columns[layout_.agg_first[a]];
+    for (std::size_t g = 0; g < groups_; ++g) states_[a]->EmitPartial(g, out);
   }
   DropAllValid(&b);
   return b;
 }
 
-void GroupMerger::FinalColumn(const ResultRef& ref, BatchColumn* out) const {
-  if (ref.kind == ResultRef::Kind::kGroup) {
-    *out = keys_.columns[static_cast<std::size_t>(ref.index)];
-    return;
-  }
-  const AggSpec& spec = plan_.aggs[static_cast<std::size_t>(ref.index)];
-  const State& s = states_[static_cast<std::size_t>(ref.index)];
-  for (std::size_t g = 0; g < groups_; ++g) {
-    const bool empty = s.count[g] == 0;
-    switch (spec.fn) {
-      case AggFn::kCountStar:
-      case AggFn::kCount:
-        out->ints.push_back(s.count[g]);
-        PushValue(out, false);
-        continue;
-      case AggFn::kSum:
-        if (spec.input == Type::kInt64) {
-          if (s.isum[g] > std::numeric_limits<std::int64_t>::max() ||
-              s.isum[g] < std::numeric_limits<std::int64_t>::min()) {
-            throw std::runtime_error(
-                "sum over BIGINT column '" +
-                std::string(kSchema[static_cast<std::size_t>(spec.column)].name) +
-                "' is out of BIGINT range");
-          }
-          out->ints.push_back(empty ? 0 : static_cast<std::int64_t>(s.isum[g]));
-        } else {
-          out->doubles.push_back(empty ? 0 : s.dsum[g]);
-        }
-        break;
-      case AggFn::kAvg: {
-        const long double sum = spec.input == Type::kInt64 ? static_cast<long double>(s.isum[g])
-                                                           : static_cast<long double>(s.dsum[g]);
-        out->doubles.push_back(empty ? 0 : static_cast<double>(sum / s.count[g]));
-        break;
-      }
-      default:
-        PushExtreme(s, g, out);
+std::vector<std::size_t> GroupMerger::OutputOrder(const Batch& all) const {
+  std::vector<std::size_t> order(groups_);
+  std::iota(order.begin(), order.end(), 0);
+  auto less = [&](std::size_t x, std::size_t y) {
+    const int c = CompareRows(plan_.order, all, x, all, y);
+    if (c != 0) return c < 0;
+    for (std::size_t k = 0; k < layout_.keys; ++k) {
+      const int kc = CompareValues(keys_.columns[k], x, keys_.columns[k], y);
+      if (kc != 0) return kc < 0;
     }
-    PushValue(out, empty);
+    return false;  // equal keys are one group
+  };
+  const std::size_t keep =
+      plan_.limit && *plan_.limit < order.size() ? static_cast<std::size_t>(*plan_.limit) : groups_;
+  if (keep < order.size() / 8) {
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
+                      less);
+  } else {
+    std::sort(order.begin(), order.end(), less);
   }
+  order.resize(keep);
+  return order;
 }
 
 Batch GroupMerger::Final() const {
   Batch all = EmptyBatch(plan_.result_types);
   all.rows = groups_;
-  for (std::size_t k = 0; k < plan_.result.size(); ++k)
-    FinalColumn(plan_.result[k], &all.columns[k]);
-  DropAllValid(&all);
-  std::vector<std::size_t> order(groups_);
-  std::iota(order.begin(), order.end(), 0);
-  if (!plan_.order.empty()) {
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
-      return CompareRows(plan_.order, all, x, all, y) < 0;
-    });
+  for (std::size_t k = 0; k < plan_.result.size(); ++k) {
+    const ResultRef& ref = plan_.result[k];
+    BatchColumn* out = &all.columns[k];
+    if (ref.kind == ResultRef::Kind::kGroup) {
+      *out = keys_.columns[static_cast<std::size_t>(ref.index)];
+      continue;
+    }
+    const AggregateStates& st = *states_[static_cast<std::size_t>(ref.index)];
+    for (std::size_t g = 0; g < groups_; ++g) st.EmitFinal(g, out);
   }
-  if (plan_.limit && *plan_.limit < order.size())
-    order.resize(static_cast<std::size_t>(*plan_.limit));
+  DropAllValid(&all);
   Batch out = EmptyBatch(plan_.result_types);
-  for (std::size_t i : order) AppendRow(all, i, &out);
+  for (std::size_t i : OutputOrder(all)) AppendRow(all, i, &out);
   out.columns.resize(plan_.output.size());
   return out;
 }

@@ -1,8 +1,10 @@
 #include "engine/partial.h"
 
+#include "engine/aggregate.h"
 #include "engine/schema.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 #include <string>
 
@@ -18,25 +20,8 @@ StreamLayout MakeStreamLayout(const PlanData& plan) {
   l.keys = l.types.size();
   for (const AggSpec& a : plan.aggs) {
     l.agg_first.push_back(l.types.size());
-    switch (a.fn) {
-      case AggFn::kCountStar:
-      case AggFn::kCount:
-        l.types.push_back(Type::kInt64);
-        break;
-      case AggFn::kSum:
-      case AggFn::kAvg:
-        if (a.input == Type::kInt64) {
-          l.types.insert(l.types.end(), {Type::kInt64, Type::kInt64});
-        } else {
-          l.types.push_back(Type::kFloat64);
-        }
-        if (a.fn == AggFn::kAvg) l.types.push_back(Type::kInt64);
-        break;
-      case AggFn::kMin:
-      case AggFn::kMax:
-        l.types.push_back(a.input);
-        break;
-    }
+    const std::vector<Type> state = PartialTypes(a);
+    l.types.insert(l.types.end(), state.begin(), state.end());
   }
   return l;
 }
@@ -162,7 +147,9 @@ int CompareValues(const BatchColumn& a, std::size_t i, const BatchColumn& b, std
       return c < 0 ? -1 : c > 0 ? 1 : 0;
     }
     case Type::kFloat64: {
-      const double x = a.doubles[i], y = b.doubles[j];
+      const double x = a.doubles[i], y = b.doubles[j];  // NaN after every number (DuckDB)
+      if (std::isnan(x) || std::isnan(y))
+        return std::isnan(x) == std::isnan(y) ? 0 : std::isnan(x) ? 1 : -1;
       return x < y ? -1 : x > y ? 1 : 0;
     }
     default: {

@@ -15,13 +15,8 @@ namespace plume::engine {
 __extension__ typedef __int128 Int128;
 
 // Stream columns. Plain SELECT: result_types (visible columns, then hidden ORDER BY ones).
-// Aggregate: the group keys (their column types), then per aggregate its partial state:
-//   count(*), count(x): BIGINT count
-//   sum(BIGINT):  BIGINT high, BIGINT low (the 128-bit sum; NULL when no input value)
-//   sum(DOUBLE):  DOUBLE sum (NULL when no input value)
-//   avg(BIGINT):  BIGINT high, BIGINT low, BIGINT count
-//   avg(DOUBLE):  DOUBLE sum, BIGINT count
-//   min(x), max(x): x's type (NULL when no input value)
+// Aggregate: the group keys (their column types), then per aggregate its partial state, whose
+// columns engine/aggregate.h (PartialTypes) defines and docs/PROTOCOL.md lists.
 struct StreamLayout {
   std::vector<Type> types;
   std::vector<std::size_t> agg_first;  // first stream column of each aggregate

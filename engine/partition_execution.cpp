@@ -195,7 +195,7 @@ PartitionExecution::PartitionExecution(const Plan& plan, const Table& table)
   m.BindColumns();
   m.rows = CompiledFilter(d.filter, m.columns, table.rows).Select();
   if (d.aggregate) {
-    m.aggregator = std::make_unique<PartitionAggregator>(d, m.columns);
+    m.aggregator = std::make_unique<PartitionAggregator>(d, m.columns, m.table.rows);
     m.aggregator->Consume(m.rows.data(), m.rows.size());
     m.rows = {};
     m.total = m.aggregator->groups();

@@ -85,6 +85,10 @@ void FinishPlan(PlanData* plan) {
   cols.insert(cols.end(), plan->group_columns.begin(), plan->group_columns.end());
   for (const AggSpec& a : plan->aggs) {
     if (a.column >= 0) cols.push_back(a.column);
+    if (a.column2 >= 0) cols.push_back(a.column2);
+    CollectColumns(a.when_true, &cols);
+    CollectColumns(a.when_false, &cols);
+    if (a.has_filter) CollectColumns(a.filter, &cols);
   }
   std::sort(cols.begin(), cols.end());
   cols.erase(std::unique(cols.begin(), cols.end()), cols.end());

@@ -1,5 +1,6 @@
 #include "engine/plan_codec.h"
 
+#include "engine/aggregate.h"
 #include "engine/byte_io.h"
 #include "engine/schema.h"
 
@@ -76,6 +77,43 @@ FilterNode ReadFilter(ByteReader& r, int depth) {
   return n;
 }
 
+void WriteAgg(ByteWriter& w, const AggSpec& a) {
+  w.U8(static_cast<std::uint8_t>(a.fn));
+  w.Signed(a.column);
+  w.Signed(a.column2);
+  w.U8(static_cast<std::uint8_t>(a.input));
+  w.U8(static_cast<std::uint8_t>(a.input2));
+  w.U8(static_cast<std::uint8_t>(a.result));
+  w.U8(static_cast<std::uint8_t>(a.distinct | (a.has_filter << 1)));
+  w.Fixed(a.quantile);
+  if (PredicateArgument(a.fn)) {
+    WriteFilter(w, a.when_true);
+    WriteFilter(w, a.when_false);
+  }
+  if (a.has_filter) WriteFilter(w, a.filter);
+}
+
+AggSpec ReadAgg(ByteReader& r) {
+  AggSpec a;
+  a.fn = Enum(r, AggFn::kBoolOr, "aggregate");
+  a.column = SchemaColumn(r, true);
+  a.column2 = SchemaColumn(r, true);
+  a.input = Enum(r, Type::kString, "type");
+  a.input2 = Enum(r, Type::kString, "type");
+  a.result = Enum(r, Type::kString, "type");
+  const std::uint8_t flags = r.U8();
+  if (flags > 3) r.Fail("bad aggregate flags");
+  a.distinct = flags & 1;
+  a.has_filter = flags & 2;
+  a.quantile = r.Fixed<double>();
+  if (PredicateArgument(a.fn)) {
+    a.when_true = ReadFilter(r, 0);
+    a.when_false = ReadFilter(r, 0);
+  }
+  if (a.has_filter) a.filter = ReadFilter(r, 0);
+  return a;
+}
+
 void ReadBody(ByteReader& r, PlanData* p) {
   p->sql = r.String();
   for (std::size_t i = 0, n = r.Count(2); i < n; ++i) {
@@ -97,14 +135,7 @@ void ReadBody(ByteReader& r, PlanData* p) {
   p->aggregate = r.U8() != 0;
   for (std::size_t i = 0, n = r.Count(); i < n; ++i)
     p->group_columns.push_back(SchemaColumn(r, false));
-  for (std::size_t i = 0, n = r.Count(4); i < n; ++i) {
-    AggSpec a;
-    a.fn = Enum(r, AggFn::kMax, "aggregate");
-    a.column = SchemaColumn(r, a.fn == AggFn::kCountStar);
-    a.input = Enum(r, Type::kString, "type");
-    a.result = Enum(r, Type::kString, "type");
-    p->aggs.push_back(a);
-  }
+  for (std::size_t i = 0, n = r.Count(4); i < n; ++i) p->aggs.push_back(ReadAgg(r));
   p->filter = ReadFilter(r, 0);
   for (std::size_t i = 0, n = r.Count(3); i < n; ++i) {
     SortKey k;
@@ -114,6 +145,21 @@ void ReadBody(ByteReader& r, PlanData* p) {
     p->order.push_back(k);
   }
   if (r.U8() != 0) p->limit = r.Varint();
+}
+
+void ValidateAgg(ByteReader& r, const AggSpec& a) {
+  const bool predicate = PredicateArgument(a.fn), star = a.fn == AggFn::kCountStar;
+  const bool two = a.fn == AggFn::kArgMin || a.fn == AggFn::kArgMax;
+  if ((a.column < 0) != (star || predicate) || (a.column2 >= 0) != two) {
+    r.Fail("aggregate arguments do not fit its function");
+  }
+  auto schema_type = [](int c) { return kSchema[static_cast<std::size_t>(c)].type; };
+  if ((a.column >= 0 && a.input != schema_type(a.column)) ||
+      (two && a.input2 != schema_type(a.column2)) || (predicate && a.input != Type::kBool)) {
+    r.Fail("aggregate input type differs from the schema");
+  }
+  if (AggResultType(a) != a.result) r.Fail("aggregate result type does not fit its function");
+  if (!(a.quantile >= 0 && a.quantile <= 1)) r.Fail("quantile outside [0, 1]");
 }
 
 void Validate(ByteReader& r, const PlanData& p) {
@@ -129,18 +175,7 @@ void Validate(ByteReader& r, const PlanData& p) {
   for (const SortKey& k : p.order) {
     if (static_cast<std::size_t>(k.result) >= p.result.size()) r.Fail("sort key out of range");
   }
-  for (const AggSpec& a : p.aggs) {
-    if (a.column >= 0 && a.input != kSchema[static_cast<std::size_t>(a.column)].type) {
-      r.Fail("aggregate input type differs from the schema");
-    }
-    const bool numeric = a.input == Type::kInt64 || a.input == Type::kFloat64;
-    Type want = a.input;
-    if (a.fn == AggFn::kCountStar || a.fn == AggFn::kCount) want = Type::kInt64;
-    if (a.fn == AggFn::kAvg) want = Type::kFloat64;
-    if (a.result != want || ((a.fn == AggFn::kSum || a.fn == AggFn::kAvg) && !numeric)) {
-      r.Fail("aggregate result type does not fit its function");
-    }
-  }
+  for (const AggSpec& a : p.aggs) ValidateAgg(r, a);
   for (std::size_t i = 0; i < p.result.size(); ++i) {
     const ResultRef& ref = p.result[i];
     const std::size_t k = static_cast<std::size_t>(ref.index);
@@ -176,12 +211,7 @@ std::string EncodePlan(const PlanData& p) {
   w.Varint(p.group_columns.size());
   for (int c : p.group_columns) w.Signed(c);
   w.Varint(p.aggs.size());
-  for (const AggSpec& a : p.aggs) {
-    w.U8(static_cast<std::uint8_t>(a.fn));
-    w.Signed(a.column);
-    w.U8(static_cast<std::uint8_t>(a.input));
-    w.U8(static_cast<std::uint8_t>(a.result));
-  }
+  for (const AggSpec& a : p.aggs) WriteAgg(w, a);
   WriteFilter(w, p.filter);
   w.Varint(p.order.size());
   for (const SortKey& k : p.order) {

@@ -9,7 +9,7 @@
 
 namespace plume::engine {
 
-inline constexpr std::uint8_t kPlanFormatVersion = 1;
+inline constexpr std::uint8_t kPlanFormatVersion = 2;
 
 std::string EncodePlan(const PlanData& plan);
 // Throws std::runtime_error on a malformed or truncated buffer or a wrong version.

@@ -51,15 +51,53 @@ struct FilterNode {
   std::vector<Literal> list;  // kIn
 };
 
-enum class AggFn : std::uint8_t { kCountStar, kCount, kSum, kAvg, kMin, kMax };
+enum class AggFn : std::uint8_t {
+  kCountStar,
+  kCount,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kVarSamp,  // var_samp, variance
+  kVarPop,
+  kStddevSamp,  // stddev_samp, stddev
+  kStddevPop,
+  kMedian,
+  kQuantileCont,
+  kQuantileDisc,
+  kArgMin,
+  kArgMax,
+  kBoolAnd,
+  kBoolOr,
+};
 
+// One aggregate call. The functions, their result types and NULL rules follow DuckDB
+// (docs/SQL.md, "Aggregates"); engine/aggregate.h holds their states.
 struct AggSpec {
   AggFn fn = AggFn::kCountStar;
-  int column = -1;  // index into kSchema; -1 for count(*)
+  int column = -1;   // the argument (kSchema index); -1 for count(*), bool_and and bool_or
+  int column2 = -1;  // arg_min(a, b) / arg_max(a, b): the column b
   Type input = Type::kInt64;
+  Type input2 = Type::kInt64;  // b's type
   Type result = Type::kInt64;
-  bool operator==(const AggSpec& o) const { return fn == o.fn && column == o.column; }
+  bool distinct = false;  // count/sum/avg(DISTINCT x)
+  double quantile = 0.5;  // quantile_cont, quantile_disc, median (0.5); in [0, 1]
+  // bool_and/bool_or over a predicate: the rows where it is true and those where it is false
+  // (both in negation normal form), so that a NULL (neither) is skipped as SQL requires.
+  FilterNode when_true, when_false;
+  // FILTER (WHERE ...): only rows where it is true reach the aggregate.
+  bool has_filter = false;
+  FilterNode filter;
+  // DuckDB's name of the call (binder only: equal calls share one state).
+  std::string signature;
+  bool operator==(const AggSpec& o) const {
+    return fn == o.fn && column == o.column && column2 == o.column2 && distinct == o.distinct &&
+           quantile == o.quantile && signature == o.signature;
+  }
 };
+
+// True for the functions whose argument is a predicate (BOOLEAN).
+inline bool PredicateArgument(AggFn fn) { return fn == AggFn::kBoolAnd || fn == AggFn::kBoolOr; }
 
 // A column of the (unlimited, unordered) result: a table column for a plain SELECT, or a group
 // key / aggregate for an aggregate SELECT.

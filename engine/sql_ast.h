@@ -44,8 +44,13 @@ struct ExprAst {
 
 struct AggregateAst {
   AggFn fn = AggFn::kCountStar;
-  ColumnAst column;  // unused for count(*)
-  std::string name;  // DuckDB's column name: "count_star()", "sum(aqi)", ...
+  ColumnAst column;  // unused for count(*), bool_and and bool_or
+  bool distinct = false;
+  std::optional<ColumnAst> column2;  // arg_min(a, b) / arg_max(a, b): b
+  std::optional<LiteralAst> param;   // quantile_cont(x, q) / quantile_disc(x, q): q
+  std::optional<ExprAst> predicate;  // bool_and(p) / bool_or(p)
+  std::optional<ExprAst> filter;     // FILTER (WHERE ...)
+  std::string name;                  // DuckDB's column name: "count_star()", "sum(aqi)", ...
   std::size_t pos = 0;
 };
 

@@ -119,12 +119,31 @@ class Parser {
   }
 
   static std::optional<AggFn> AggregateName(const Token& t, const Token& next) {
+    static const std::pair<std::string_view, AggFn> kNames[] = {
+        {"count", AggFn::kCount},
+        {"sum", AggFn::kSum},
+        {"avg", AggFn::kAvg},
+        {"min", AggFn::kMin},
+        {"max", AggFn::kMax},
+        {"var_samp", AggFn::kVarSamp},
+        {"variance", AggFn::kVarSamp},
+        {"var_pop", AggFn::kVarPop},
+        {"stddev_samp", AggFn::kStddevSamp},
+        {"stddev", AggFn::kStddevSamp},
+        {"stddev_pop", AggFn::kStddevPop},
+        {"median", AggFn::kMedian},
+        {"quantile_cont", AggFn::kQuantileCont},
+        {"quantile_disc", AggFn::kQuantileDisc},
+        {"quantile", AggFn::kQuantileDisc},
+        {"arg_min", AggFn::kArgMin},
+        {"arg_max", AggFn::kArgMax},
+        {"bool_and", AggFn::kBoolAnd},
+        {"bool_or", AggFn::kBoolOr},
+    };
     if (t.kind != TokenKind::kIdent || !next.Is("(")) return std::nullopt;
-    if (t.text == "count") return AggFn::kCount;
-    if (t.text == "sum") return AggFn::kSum;
-    if (t.text == "avg") return AggFn::kAvg;
-    if (t.text == "min") return AggFn::kMin;
-    if (t.text == "max") return AggFn::kMax;
+    for (const auto& [name, fn] : kNames) {
+      if (t.text == name) return fn;
+    }
     return std::nullopt;
   }
 
@@ -134,17 +153,103 @@ class Parser {
     a.pos = Peek().pos;
     const std::string fname = Take().text;
     Take();  // (
-    if (Peek().Is("distinct")) Fail("DISTINCT inside an aggregate is not supported");
     if (fn == AggFn::kCount && Accept("*")) {
       a.fn = AggFn::kCountStar;
       a.name = "count_star()";
     } else {
       if (Peek().Is("*")) Fail(fname + "(*) is not allowed; only count(*)");
-      a.column = Column();
-      a.name = fname + "(" + a.column.written + ")";
+      a.name = fname + "(" + Arguments(&a, fname) + ")";
     }
     Expect(")", "expected ')' to close " + fname + "(");
+    if (Peek().Is("filter") && Peek(1).Is("(")) {
+      i_ += 2;
+      Expect("where", "expected WHERE after FILTER (");
+      a.filter = Or();
+      Expect(")", "expected ')' to close FILTER (WHERE ...");
+      a.name += " FILTER (WHERE " + Render(*a.filter) + ")";
+    }
     return a;
+  }
+
+  // The arguments of an aggregate call; returns them as DuckDB spells them in a column name.
+  std::string Arguments(AggregateAst* a, const std::string& fname) {
+    std::string text;
+    if (Accept("distinct")) {
+      a->distinct = true;
+      text = "DISTINCT ";
+    }
+    if (PredicateArgument(a->fn)) {
+      a->predicate = Or();
+      return text + Render(*a->predicate);
+    }
+    a->column = Column();
+    text += a->column.written;
+    const bool two = a->fn == AggFn::kArgMin || a->fn == AggFn::kArgMax;
+    const bool quantile = a->fn == AggFn::kQuantileCont || a->fn == AggFn::kQuantileDisc;
+    if (!two && !quantile) return text;
+    Expect(",", fname + " needs two arguments");
+    if (two) {
+      a->column2 = Column();
+      return text + ", " + a->column2->written;
+    }
+    a->param = Literal();
+    return text + ", " + RenderLiteral(*a->param);
+  }
+
+  // DuckDB's rendering of an expression in a column name: every operator in parentheses.
+  static std::string RenderLiteral(const LiteralAst& l) {
+    switch (l.kind) {
+      case LiteralAst::Kind::kNull:
+        return "NULL";
+      case LiteralAst::Kind::kString: {
+        std::string out = "'";
+        for (char c : l.text) out += c == '\'' ? std::string("''") : std::string(1, c);
+        return out + "'";
+      }
+      case LiteralAst::Kind::kTimestamp:
+        return "CAST('" + l.text + "' AS TIMESTAMP)";
+      default:
+        return l.text;
+    }
+  }
+  static std::string RenderOperand(const OperandAst& o) {
+    return o.is_column ? o.column.written : RenderLiteral(o.literal);
+  }
+  static std::string Render(const ExprAst& e) {
+    static const char* const kOps[] = {"=", "!=", "<", "<=", ">", ">="};
+    static const char* const kNegated[] = {"!=", "=", ">=", ">", "<=", "<"};
+    const std::string lhs = e.kind <= ExprAst::Kind::kNot ? "" : RenderOperand(e.lhs);
+    const std::string neg = e.negated ? "NOT " : "";
+    std::string out;
+    switch (e.kind) {
+      case ExprAst::Kind::kAnd:
+      case ExprAst::Kind::kOr:
+        for (const ExprAst& c : e.children) {
+          out += (out.empty() ? "" : e.kind == ExprAst::Kind::kAnd ? " AND " : " OR ") + Render(c);
+        }
+        return "(" + out + ")";
+      case ExprAst::Kind::kNot: {
+        const ExprAst& c = e.children[0];
+        if (c.kind != ExprAst::Kind::kCompare) return "(NOT " + Render(c) + ")";
+        return "(" + RenderOperand(c.lhs) + " " + kNegated[static_cast<int>(c.op)] + " " +
+               RenderOperand(c.args[0]) + ")";  // DuckDB folds NOT into the comparison
+      }
+      case ExprAst::Kind::kCompare:
+        return "(" + lhs + " " + kOps[static_cast<int>(e.op)] + " " + RenderOperand(e.args[0]) +
+               ")";
+      case ExprAst::Kind::kBetween:
+        out = "(" + lhs + " BETWEEN " + RenderOperand(e.args[0]) + " AND " +
+              RenderOperand(e.args[1]) + ")";
+        return e.negated ? "(NOT " + out + ")" : out;
+      case ExprAst::Kind::kIn:
+        for (const OperandAst& o : e.args) out += (out.empty() ? "" : ", ") + RenderOperand(o);
+        return "(" + lhs + " " + neg + "IN (" + out + "))";
+      case ExprAst::Kind::kLike:
+        return "(" + lhs + (e.negated ? " !~~ " : " ~~ ") + RenderOperand(e.args[0]) + ")";
+      case ExprAst::Kind::kIsNull:
+        return "(" + lhs + " IS " + neg + "NULL)";
+    }
+    return out;
   }
 
   void SelectList(StatementAst* st) {
@@ -161,7 +266,7 @@ class Parser {
         item.aggregate = Aggregate(*fn);
       } else if (Peek().kind == TokenKind::kIdent && Peek(1).Is("(")) {
         Fail(std::string("unknown function '") + std::string(Peek().raw) +
-             "' (supported: count, sum, avg, min, max)");
+             "' (supported aggregates: docs/SQL.md)");
       } else if (Peek().Is("*")) {
         Fail("'*' cannot be combined with other select items");
       } else {

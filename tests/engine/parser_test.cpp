@@ -188,7 +188,7 @@ TEST(ParserErrors, Syntax) {
   ExpectError("SELECT * FROM measurements extra", 28, "unexpected");
   ExpectError("", 1, "must start with SELECT");
   ExpectError("SELECT aqi, * FROM measurements", 13, "'*' cannot be combined");
-  ExpectError("SELECT median(aqi) FROM measurements", 8, "unknown function");
+  ExpectError("SELECT mode(aqi) FROM measurements", 8, "unknown function");
   ExpectError("SELECT sum(*) FROM measurements", 12, "only count(*)");
   ExpectError("SELECT * FROM measurements WHERE aqi IN ()", 42, "expected a column or a literal");
   ExpectError("SELECT * FROM measurements ORDER aqi", 34, "expected BY");

@@ -32,7 +32,7 @@ class RandomSource {
   RefLiteral Literal(int column);
   RefExpr Leaf();
   RefExpr Expr(int depth);
-  RefAgg RandomAgg(int* column);
+  RefAgg RandomAgg(int* column, RefAggExtra* x);
   void PlainSelect(QuerySpec* q);
   void AggregateSelect(QuerySpec* q);
   void OrderBy(QuerySpec* q);
