@@ -163,7 +163,7 @@ class Parser {
     Expect(")", "expected ')' to close " + fname + "(");
     if (Peek().Is("filter") && Peek(1).Is("(")) {
       i_ += 2;
-      Expect("where", "expected WHERE after FILTER (");
+      Accept("where");  // DuckDB also takes FILTER (cond)
       a.filter = Or();
       Expect(")", "expected ')' to close FILTER (WHERE ...");
       a.name += " FILTER (WHERE " + Render(*a.filter) + ")";
