@@ -109,7 +109,7 @@ void SumStates::Merge(const Batch& b, std::size_t first, std::size_t row, std::s
     isum_[g] += Join(c.ints[row], b.columns[first + 1].ints[row]);
   } else {
     ByteReader r(c.StringAt(row), "partial sum state");
-    dsum_[g].Add(ExactSum::Decode(r));
+    dsum_[g].AddEncoded(r);
     if (!r.AtEnd()) r.Fail("trailing bytes");
   }
 }

@@ -29,7 +29,7 @@ const char* FunctionName(AggFn fn) {
 
 void DecodeSum(const BatchColumn& c, std::size_t row, ExactSum* into) {
   ByteReader r(c.StringAt(row), "partial variance state");
-  into->Add(ExactSum::Decode(r));
+  into->AddEncoded(r);
   if (!r.AtEnd()) r.Fail("trailing bytes");
 }
 

@@ -5,7 +5,7 @@
 
 namespace plume::engine {
 
-void ExactSum::Add(double x) {
+void ExactSum::AddSlow(double x) {
   if (!std::isfinite(x)) {
     specials_ |= std::isnan(x) ? kNaN : x > 0 ? kPosInf : kNegInf;
     return;
@@ -16,7 +16,7 @@ void ExactSum::Add(double x) {
 
 // Shewchuk's grow-expansion: TwoSum of x with each part, keeping the non-zero errors. Before a
 // running sum can leave the double range the expansion is halved (once, see the header).
-void ExactSum::AddFinite(double x) {
+void ExactSum::AddFinite(double x) const {
   constexpr double kBig = 0x1p1020;
   if (!scale_ && (std::fabs(x) > kBig || (!parts_.empty() && std::fabs(parts_.back()) > kBig))) {
     Halve();
@@ -40,14 +40,31 @@ void ExactSum::AddFinite(double x) {
   if (x != 0) parts_.push_back(x);
 }
 
-void ExactSum::Halve() {
+void ExactSum::Halve() const {
   std::vector<double> old;
   old.swap(parts_);
   scale_ = 1;
   for (double p : old) AddFinite(p * 0.5);
 }
 
+void ExactSum::Spill() const {
+  if (acc_ == 0) return;
+  Int128Value rest = acc_;
+  acc_ = 0;
+  constexpr Int128Value kMask = (Int128Value{1} << 52) - 1;
+  for (int k = 0; k < 3; ++k) {  // two's complement pieces: two of 52 bits, then the signed rest
+    const Int128Value piece = k < 2 ? (rest & kMask) : rest;
+    rest >>= 52;
+    if (piece != 0) {
+      const double d = std::ldexp(static_cast<double>(piece), window_ + 52 * k);
+      AddFinite(scale_ ? d * 0.5 : d);
+    }
+  }
+}
+
 void ExactSum::Add(const ExactSum& other) {
+  other.Spill();
+  Spill();
   specials_ |= other.specials_;
   if (other.scale_ && !scale_) Halve();
   const double f = scale_ && !other.scale_ ? 0.5 : 1.0;
@@ -55,6 +72,7 @@ void ExactSum::Add(const ExactSum& other) {
 }
 
 double ExactSum::Value() const {
+  Spill();
   if (specials_) {
     const bool nan = (specials_ & kNaN) || (specials_ & (kPosInf | kNegInf)) == (kPosInf | kNegInf);
     if (nan) return std::numeric_limits<double>::quiet_NaN();
@@ -89,28 +107,30 @@ void ExactSum::Split(double* hi, double* lo) const {
 }
 
 void ExactSum::Encode(ByteWriter& w) const {
+  Spill();
   w.U8(static_cast<std::uint8_t>(specials_ | (scale_ << 4)));
   w.Varint(parts_.size());
   for (double p : parts_) w.Fixed(p);
 }
 
-ExactSum ExactSum::Decode(ByteReader& r) {
-  ExactSum s;
+void ExactSum::AddEncoded(ByteReader& r) {
+  Spill();
   const std::uint8_t flags = r.U8();
   if ((flags & ~std::uint8_t{0x17}) != 0) r.Fail("bad exact-sum flags");
-  s.specials_ = flags & 7;
-  s.scale_ = flags >> 4;
-  const std::size_t n = r.Count(8);
-  s.parts_.reserve(n);
-  for (std::size_t i = 0; i < n; ++i) {
+  specials_ |= flags & 7;
+  const bool halved = flags >> 4;
+  if (halved && !scale_) Halve();
+  const double f = scale_ && !halved ? 0.5 : 1.0;
+  for (std::size_t i = 0, n = r.Count(8); i < n; ++i) {
     const double p = r.Fixed<double>();
     if (!std::isfinite(p) || p == 0) r.Fail("bad exact-sum part");
-    s.parts_.push_back(p);
+    AddFinite(p * f);  // re-adding restores the expansion's invariant whatever the sender did
   }
-  // Decoded parts need not be in canonical form: re-adding them restores the invariant.
-  std::vector<double> parts;
-  parts.swap(s.parts_);
-  for (double p : parts) s.AddFinite(p);
+}
+
+ExactSum ExactSum::Decode(ByteReader& r) {
+  ExactSum s;
+  s.AddEncoded(r);
   return s;
 }
 

@@ -2,6 +2,9 @@
 // partial states arrive (issue 12 item 5): the running sum is kept as a Shewchuk expansion
 // (non-overlapping doubles in increasing magnitude whose exact sum is the sum of every input,
 // the algorithm of Python's math.fsum) and rounded once, correctly, at the end.
+// Speed: inputs within 2^-32..2^30 of the first one (all of a typical column) take a fast path:
+// their mantissas are added as integers into a 128-bit fixed-point accumulator, which is moved
+// into the expansion only when it would overflow and before anything reads the sum.
 // Private to engine/.
 //
 // Exactness: every finite input is added without rounding. Infinities and NaNs are counted
@@ -11,6 +14,9 @@
 // has subnormal terms may lose those terms' last bit. Nothing else rounds.
 #pragma once
 
+#include <algorithm>
+#include <bit>
+#include <climits>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -21,7 +27,30 @@ namespace plume::engine {
 
 class ExactSum {
  public:
-  void Add(double x);
+  void Add(double x) {
+    const auto bits = std::bit_cast<std::uint64_t>(x);
+    const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+    if (biased == 0 || biased > 1975 || scale_) {  // zero, subnormal, huge, inf, NaN; halved
+      AddSlow(x);
+      return;
+    }
+    const int e = biased - 1075;  // x = +-m 2^e, m < 2^53
+    if (window_ == kNoWindow) window_ = static_cast<std::int16_t>(std::max(e - 32, -1074));
+    const int shift = e - window_;
+    if (shift < 0 || shift > 62) {
+      AddSlow(x);
+      return;
+    }
+    const auto m = static_cast<std::int64_t>((bits & ((std::uint64_t{1} << 52) - 1)) |
+                                             (std::uint64_t{1} << 52));
+    const Int128Value v = static_cast<Int128Value>(bits >> 63 ? -m : m) << shift;
+    Int128Value sum;
+    if (__builtin_add_overflow(acc_, v, &sum)) {
+      Spill();
+      sum = v;
+    }
+    acc_ = sum;
+  }
   // Adds the exact value of `other`.
   void Add(const ExactSum& other);
   // The exact sum correctly rounded to the nearest double (ties to even); 0.0 for no input.
@@ -32,22 +61,35 @@ class ExactSum {
   bool finite() const { return specials_ == 0; }
   // The expansion itself (doubles whose exact sum is the sum), or nullptr when the sum is not
   // finite or was halved: for finalizers that compute exactly with it (variance).
-  const std::vector<double>* parts() const { return specials_ || scale_ ? nullptr : &parts_; }
+  const std::vector<double>* parts() const {
+    Spill();
+    return specials_ || scale_ ? nullptr : &parts_;
+  }
 
   // Wire form (docs/PROTOCOL.md, "Partial states"): flags byte, then the parts as raw
   // little-endian doubles preceded by their count.
   void Encode(ByteWriter& w) const;
   // Throws std::runtime_error (through `r`) when the bytes are not an expansion.
   static ExactSum Decode(ByteReader& r);
+  // Adds the sum encoded at `r` (as Add(Decode(r)), without the temporary).
+  void AddEncoded(ByteReader& r);
 
  private:
   enum Special : std::uint8_t { kPosInf = 1, kNegInf = 2, kNaN = 4 };
-  void AddFinite(double x);
-  void Halve();
+  __extension__ typedef __int128 Int128Value;
+  static constexpr std::int16_t kNoWindow = INT16_MIN;
+  void AddSlow(double x);
+  void AddFinite(double x) const;
+  void Halve() const;
+  // Moves the fixed-point accumulator into the expansion (exactly: three 52-bit pieces).
+  void Spill() const;
 
-  std::vector<double> parts_;  // non-overlapping, increasing magnitude, none zero
-  std::uint8_t specials_ = 0;  // Special bits
-  std::uint8_t scale_ = 0;     // 1: parts_ hold half the sum
+  // mutable: Spill() changes the representation, never the value
+  mutable std::vector<double> parts_;  // non-overlapping, increasing magnitude, none zero
+  mutable Int128Value acc_ = 0;        // the fast path's sum, in units of 2^window_
+  std::int16_t window_ = kNoWindow;
+  mutable std::uint8_t specials_ = 0;  // Special bits
+  mutable std::uint8_t scale_ = 0;     // 1: parts_ hold half the sum
 };
 
 }  // namespace plume::engine

@@ -3,35 +3,14 @@
 #include "engine/schema.h"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
 
 namespace plume::engine {
-namespace {
-
-void KeyBytes(const BatchColumn& c, std::size_t row, std::string* out) {
-  if (c.IsNull(row)) {
-    out->push_back('\0');
-    return;
-  }
-  out->push_back('\1');
-  if (c.type == Type::kString) {
-    const std::string_view s = c.StringAt(row);
-    const auto n = static_cast<std::uint32_t>(s.size());
-    out->append(reinterpret_cast<const char*>(&n), sizeof n);
-    out->append(s);
-  } else if (c.type == Type::kFloat64) {
-    const double d = c.doubles[row] == 0 ? 0.0 : c.doubles[row];
-    out->append(reinterpret_cast<const char*>(&d), sizeof d);
-  } else {
-    out->append(reinterpret_cast<const char*>(&c.ints[row]), sizeof(std::int64_t));
-  }
-}
-
-}  // namespace
-
 GroupMerger::GroupMerger(const PlanData& plan) : plan_(plan), layout_(MakeStreamLayout(plan)) {
   for (const AggSpec& a : plan.aggs) states_.push_back(MakeAggregateStates(a, false));
   keys_ = EmptyBatch(std::vector<Type>(
@@ -40,7 +19,7 @@ GroupMerger::GroupMerger(const PlanData& plan) : plan_(plan), layout_(MakeStream
 
 std::size_t GroupMerger::GroupOf(const Batch& batch, std::size_t row, std::string* scratch) {
   scratch->clear();
-  for (std::size_t c = 0; c < layout_.keys; ++c) KeyBytes(batch.columns[c], row, scratch);
+  for (std::size_t c = 0; c < layout_.keys; ++c) AppendKeyBytes(batch.columns[c], row, scratch);
   auto [it, inserted] = index_.try_emplace(*scratch, groups_);
   if (!inserted) return it->second;
   for (std::size_t c = 0; c < layout_.keys; ++c) {
@@ -85,32 +64,80 @@ Batch GroupMerger::Partial() const {
   return b;
 }
 
+namespace {
+
+// Words that order like the values of a key column (CompareValues' order: NULL last, strings
+// by bytes, NaN after every number): per row a NULL flag and a value word; strings become the
+// rank of the value among the column's distinct values.
+void AppendOrderWords(const BatchColumn& c, std::size_t rows, std::vector<std::uint64_t>* words) {
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  std::vector<std::uint64_t> values(rows, 0);
+  if (c.type == Type::kString) {
+    std::unordered_map<std::string_view, std::uint64_t> rank;
+    for (std::size_t r = 0; r < rows; ++r) rank.emplace(c.StringAt(r), 0);
+    std::vector<std::string_view> distinct;
+    for (const auto& e : rank) distinct.push_back(e.first);
+    std::sort(distinct.begin(), distinct.end());
+    for (std::size_t i = 0; i < distinct.size(); ++i) rank[distinct[i]] = i;
+    for (std::size_t r = 0; r < rows; ++r) values[r] = rank[c.StringAt(r)];
+  } else if (c.type == Type::kFloat64) {
+    for (std::size_t r = 0; r < rows; ++r) {
+      double d = c.doubles[r] == 0 ? 0.0 : c.doubles[r];
+      if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
+      const auto bits = std::bit_cast<std::uint64_t>(d);
+      values[r] = (bits & kSign) ? ~bits : bits | kSign;
+    }
+  } else {
+    for (std::size_t r = 0; r < rows; ++r)
+      values[r] = static_cast<std::uint64_t>(c.ints[r]) ^ kSign;
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    words->push_back(c.IsNull(r));
+    words->push_back(c.IsNull(r) ? 0 : values[r]);
+  }
+}
+
+}  // namespace
+
 std::vector<std::size_t> GroupMerger::OutputOrder(const Batch& all) const {
   std::vector<std::size_t> order(groups_);
   std::iota(order.begin(), order.end(), 0);
-  auto less = [&](std::size_t x, std::size_t y) {
-    const int c = CompareRows(plan_.order, all, x, all, y);
-    if (c != 0) return c < 0;
-    for (std::size_t k = 0; k < layout_.keys; ++k) {
-      const int kc = CompareValues(keys_.columns[k], x, keys_.columns[k], y);
-      if (kc != 0) return kc < 0;
-    }
-    return false;  // equal keys are one group
-  };
   const std::size_t keep =
       plan_.limit && *plan_.limit < order.size() ? static_cast<std::size_t>(*plan_.limit) : groups_;
-  if (keep < order.size() / 8) {
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep), order.end(),
-                      less);
+  auto sort = [&](auto less) {
+    if (keep < order.size() / 8) {
+      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep),
+                        order.end(), less);
+    } else {
+      std::sort(order.begin(), order.end(), less);
+    }
+  };
+  if (plan_.order.empty()) {  // by the group keys only: compare precomputed words
+    const std::size_t width = 2 * layout_.keys;
+    std::vector<std::uint64_t> cols;  // column-major, then transposed to one row per group
+    for (std::size_t k = 0; k < layout_.keys; ++k)
+      AppendOrderWords(keys_.columns[k], groups_, &cols);
+    std::vector<std::uint64_t> words(cols.size());
+    for (std::size_t k = 0; k < layout_.keys; ++k) {
+      for (std::size_t g = 0; g < groups_; ++g) {
+        words[g * width + 2 * k] = cols[k * 2 * groups_ + 2 * g];
+        words[g * width + 2 * k + 1] = cols[k * 2 * groups_ + 2 * g + 1];
+      }
+    }
+    sort([&](std::size_t x, std::size_t y) {
+      return std::lexicographical_compare(&words[x * width], &words[x * width] + width,
+                                          &words[y * width], &words[y * width] + width);
+    });
   } else {
-    std::sort(order.begin(), order.end(), less);
+    const std::vector<SortKey> keys = ExchangeOrder(plan_);  // ORDER BY, then the group keys
+    sort([&](std::size_t x, std::size_t y) { return CompareRows(keys, all, x, all, y) < 0; });
   }
   order.resize(keep);
   return order;
 }
 
-Batch GroupMerger::Final() const {
-  Batch all = EmptyBatch(plan_.result_types);
+Batch GroupMerger::Final(bool exchange) const {
+  Batch all = EmptyBatch(ExchangeTypes(plan_));
   all.rows = groups_;
   for (std::size_t k = 0; k < plan_.result.size(); ++k) {
     const ResultRef& ref = plan_.result[k];
@@ -122,10 +149,14 @@ Batch GroupMerger::Final() const {
     const AggregateStates& st = *states_[static_cast<std::size_t>(ref.index)];
     for (std::size_t g = 0; g < groups_; ++g) st.EmitFinal(g, out);
   }
+  for (std::size_t k = 0; k < layout_.keys; ++k) {
+    all.columns[plan_.result.size() + k] = keys_.columns[k];
+  }
   DropAllValid(&all);
-  Batch out = EmptyBatch(plan_.result_types);
+  Batch out = EmptyBatch(ExchangeTypes(plan_));
   for (std::size_t i : OutputOrder(all)) AppendRow(all, i, &out);
-  out.columns.resize(plan_.output.size());
+  out.columns.resize(exchange ? all.columns.size() : plan_.output.size());
+  DropAllValid(&out);
   return out;
 }
 

@@ -22,16 +22,17 @@ class GroupMerger {
   void EnsureOneGroup();
   // All groups as partial states (for another level of merging).
   Batch Partial() const;
-  // All groups as final values: the result columns of the plan (visible then hidden), sorted by
-  // ORDER BY and then by the group keys, cut to LIMIT, then only the visible columns. Throws
-  // std::runtime_error when an integer sum does not fit BIGINT.
-  Batch Final() const;
+  // All groups as final values, sorted by ORDER BY and then by the group keys, cut to LIMIT:
+  // the visible result columns, or with `exchange` the exchange form (ExchangeTypes). Throws
+  // std::runtime_error when a value is out of its type's range (an integer sum beyond BIGINT).
+  Batch Final(bool exchange = false) const;
 
  private:
   std::size_t GroupOf(const Batch& batch, std::size_t row, std::string* scratch);
   void AddEmptyStates();
   // Group indices in output order: ORDER BY keys, then the group keys (so that ties, and
   // statements without ORDER BY, come out the same however the states arrived), cut to LIMIT.
+  // `all`: every group in exchange form.
   std::vector<std::size_t> OutputOrder(const Batch& all) const;
 
   const PlanData& plan_;

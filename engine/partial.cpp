@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
@@ -24,6 +25,40 @@ StreamLayout MakeStreamLayout(const PlanData& plan) {
     l.types.insert(l.types.end(), state.begin(), state.end());
   }
   return l;
+}
+
+std::vector<Type> ExchangeTypes(const PlanData& plan) {
+  std::vector<Type> types = plan.result_types;
+  for (int c : plan.group_columns) types.push_back(kSchema[static_cast<std::size_t>(c)].type);
+  return types;
+}
+
+std::vector<SortKey> ExchangeOrder(const PlanData& plan) {
+  std::vector<SortKey> order = plan.order;
+  for (std::size_t k = 0; k < plan.group_columns.size(); ++k) {
+    order.push_back(SortKey{static_cast<int>(plan.result.size() + k), false, false});
+  }
+  return order;
+}
+
+void AppendKeyBytes(const BatchColumn& c, std::size_t row, std::string* out) {
+  if (c.IsNull(row)) {
+    out->push_back('\0');
+    return;
+  }
+  out->push_back('\1');
+  if (c.type == Type::kString) {
+    const std::string_view s = c.StringAt(row);
+    const auto n = static_cast<std::uint32_t>(s.size());
+    out->append(reinterpret_cast<const char*>(&n), sizeof n);
+    out->append(s);
+  } else if (c.type == Type::kFloat64) {
+    double d = c.doubles[row] == 0 ? 0.0 : c.doubles[row];
+    if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
+    out->append(reinterpret_cast<const char*>(&d), sizeof d);
+  } else {
+    out->append(reinterpret_cast<const char*>(&c.ints[row]), sizeof(std::int64_t));
+  }
 }
 
 void CheckStreamBatch(const StreamLayout& layout, const Batch& batch, const char* who) {

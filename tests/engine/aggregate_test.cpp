@@ -12,8 +12,7 @@
 #include "engine/exact_sum.h"
 #include "engine/query.h"
 #include "engine/schema.h"
-#include "tests/engine/random_query.h"
-#include "tests/engine/test_table.h"
+#include "tests/engine/merge_harness.h"
 
 namespace plume::engine::testing {
 namespace {
@@ -63,6 +62,30 @@ TEST(ExactSum, AnyOrderAndAnySplitGivesTheSameValue) {
   }
 }
 
+// The fast fixed-point path spills into the expansion on overflow; values outside its window,
+// subnormals and negative values mix with it. Any order must give the same, exact, value.
+TEST(ExactSum, FastPathSpillsExactly) {
+  std::vector<double> v = {1.0};  // the window: 2^-32 .. 2^30 around 1
+  for (int i = 0; i < 20000; ++i) v.push_back((i % 2 ? -1 : 1) * (0x1p30 - i) * 1.75);
+  for (int i = 0; i < 20000; ++i) v.push_back(0x1p30 * (1 + 0x1p-52 * i));  // forces spills
+  v.push_back(0x1p-1070);
+  v.push_back(-0x1p-1074);
+  v.push_back(0x1p200);
+  v.push_back(-0x1p200);
+  v.push_back(1e-300);
+  const double want = SumOf(v);
+  long double approx = 0;  // +-2^200 cancel exactly; long double would lose the rest
+  for (double x : v) approx += std::fabs(x) == 0x1p200 ? 0 : x;
+  EXPECT_NEAR(want, static_cast<double>(approx), std::fabs(want) * 1e-15);
+  std::reverse(v.begin(), v.end());
+  EXPECT_EQ(SumOf(v), want);
+  std::mt19937_64 rng(1);
+  std::shuffle(v.begin(), v.end(), rng);
+  EXPECT_EQ(SumOf(v), want);
+  EXPECT_EQ(SumOf({1.0, 0x1p-40, -1.0}), 0x1p-40);  // below the window of the first value
+  EXPECT_EQ(SumOf({0x1p-40, 1.0, -1.0}), 0x1p-40);
+}
+
 TEST(ExactSum, MalformedWireFormIsRejected) {
   for (std::string bytes : {std::string("\x08", 1), std::string("\x00\x05", 2),
                             std::string("\x00\x01\x00\x00\x00\x00\x00\x00\xf0\x7f", 10)}) {
@@ -71,78 +94,8 @@ TEST(ExactSum, MalformedWireFormIsRejected) {
   }
 }
 
-// Partitions with doubles whose plain sums depend on the order (full mantissas, wide range).
-std::vector<Table> Partitions(std::uint64_t seed, std::size_t count) {
-  RandomSource source(seed);
-  std::mt19937_64& rng = source.rng();
-  std::vector<Table> tables;
-  for (std::size_t p = 0; p < count; ++p) {
-    std::vector<Row> rows = source.Rows(50 + rng() % 200);
-    for (Row& row : rows) {
-      const double m = std::uniform_real_distribution<double>(-1, 1)(rng);
-      row[static_cast<std::size_t>(Col::kConcentration)] =
-          std::ldexp(m, static_cast<int>(rng() % 80) - 20);
-    }
-    tables.push_back(MakeTable(rows));
-  }
-  return tables;
-}
-
-// Everything a source emitted, cut into batches of random sizes.
-std::vector<Batch> Drain(auto&& next, std::mt19937_64& rng) {
-  std::vector<Batch> out;
-  Batch b;
-  while (next(1 + rng() % 40, &b)) {
-    std::string wire;
-    EncodeBatch(b, &wire);
-    out.push_back(DecodeBatch(wire));
-  }
-  return out;
-}
-
-// Feeds the inputs' batches to `m` in a random interleaving, closing each input after its last.
-void Interleave(Merger& m, std::vector<std::vector<Batch>> inputs, std::mt19937_64& rng) {
-  std::vector<std::size_t> pos(inputs.size(), 0), open;
-  for (std::size_t i = 0; i < inputs.size(); ++i) open.push_back(i);
-  while (!open.empty()) {
-    const std::size_t k = rng() % open.size(), i = open[k];
-    if (pos[i] < inputs[i].size()) {
-      m.Push(i, std::move(inputs[i][pos[i]++]));
-    } else {
-      m.Close(i);
-      open.erase(open.begin() + static_cast<std::ptrdiff_t>(k));
-    }
-  }
-}
-
-// The gateway's whole answer in wire form, with partitions dealt to a random number of teams.
-std::string RunShuffled(const Plan& plan, const std::vector<Table>& tables, std::mt19937_64& rng) {
-  std::vector<std::size_t> order(tables.size());
-  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::shuffle(order.begin(), order.end(), rng);
-  const std::size_t teams = 1 + rng() % tables.size();
-  std::vector<std::vector<std::vector<Batch>>> team_inputs(teams);
-  for (std::size_t i = 0; i < order.size(); ++i) {
-    PartitionExecution exec(plan, tables[order[i]]);
-    team_inputs[rng() % teams].push_back(
-        Drain([&](std::size_t n, Batch* b) { return exec.Next(n, b); }, rng));
-  }
-  std::vector<std::vector<Batch>> leader_outputs;
-  for (auto& inputs : team_inputs) {
-    Merger leader(plan, inputs.size(), false);
-    Interleave(leader, std::move(inputs), rng);
-    leader_outputs.push_back(Drain([&](std::size_t n, Batch* b) { return leader.Pop(n, b); }, rng));
-  }
-  Merger gateway(plan, leader_outputs.size(), true);
-  Interleave(gateway, std::move(leader_outputs), rng);
-  std::string wire;
-  Batch b;
-  while (gateway.Pop(1 << 20, &b)) EncodeBatch(b, &wire);
-  return wire;
-}
-
 TEST(Determinism, EveryGroupingAndArrivalOrderGivesTheSameBytes) {
-  const std::vector<Table> tables = Partitions(11, 6);
+  const std::vector<Table> tables = NastyPartitions(11, 6);
   const char* const kStatements[] = {
       "SELECT sum(concentration), avg(concentration), count(*) FROM measurements",
       "SELECT parameter, sum(concentration), avg(concentration), min(concentration), "
@@ -162,10 +115,10 @@ TEST(Determinism, EveryGroupingAndArrivalOrderGivesTheSameBytes) {
   std::mt19937_64 rng(3);
   for (const char* sql : kStatements) {
     const Plan plan = Plan::Deserialize(Plan::Parse(sql).Serialize());
-    const std::string first = RunShuffled(plan, tables, rng);
+    const std::string first = RunTreeMerge(plan, tables, rng);
     EXPECT_GT(first.size(), 0u);
     for (int trial = 0; trial < 25; ++trial) {
-      ASSERT_EQ(RunShuffled(plan, tables, rng), first) << sql << " (trial " << trial << ")";
+      ASSERT_EQ(RunTreeMerge(plan, tables, rng), first) << sql << " (trial " << trial << ")";
     }
   }
 }
