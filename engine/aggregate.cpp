@@ -5,38 +5,6 @@
 
 namespace plume::engine {
 
-std::optional<Type> AggResultType(const AggSpec& spec) {
-  const Type in = spec.input;
-  const bool numeric = in == Type::kInt64 || in == Type::kFloat64;
-  switch (spec.fn) {
-    case AggFn::kCountStar:
-    case AggFn::kCount:
-      return Type::kInt64;
-    case AggFn::kSum:
-      return numeric ? std::optional<Type>(in) : std::nullopt;
-    case AggFn::kAvg:
-    case AggFn::kVarSamp:
-    case AggFn::kVarPop:
-    case AggFn::kStddevSamp:
-    case AggFn::kStddevPop:
-    case AggFn::kQuantileCont:
-      return numeric ? std::optional<Type>(Type::kFloat64) : std::nullopt;
-    case AggFn::kMedian:
-      if (in == Type::kString) return in;
-      return numeric ? std::optional<Type>(Type::kFloat64) : std::nullopt;
-    case AggFn::kMin:
-    case AggFn::kMax:
-    case AggFn::kQuantileDisc:
-    case AggFn::kArgMin:
-    case AggFn::kArgMax:
-      return in == Type::kBool ? std::nullopt : std::optional<Type>(in);
-    case AggFn::kBoolAnd:
-    case AggFn::kBoolOr:
-      return in == Type::kBool ? std::optional<Type>(in) : std::nullopt;
-  }
-  return std::nullopt;
-}
-
 std::vector<Type> PartialTypes(const AggSpec& spec) {
   const bool ints = spec.input != Type::kFloat64;
   if (spec.distinct &&

@@ -22,12 +22,16 @@
 
 namespace plume::engine {
 
-// The arguments of one aggregate over a partition: table columns indexed by row id.
-//   arg:  the value argument (nullptr for count(*)); for bool_and/bool_or a BOOLEAN column
-//   arg2: the ordering argument b of arg_min(a, b) / arg_max(a, b), else nullptr.
+// The arguments of one aggregate over a partition: columns of the partition's column space
+// (table or computed columns, plan_data.h) indexed by row id.
+//   arg:    the value argument (nullptr for count(*)); for bool_and/bool_or a BOOLEAN column
+//   arg2:   the ordering argument b of arg_min(a, b) / arg_max(a, b), else nullptr
+//   filter: FILTER (WHERE ...) as a BOOLEAN column (rows where it is true count), else nullptr;
+//           applied by the caller before Update.
 struct AggArgs {
   const Column* arg = nullptr;
   const Column* arg2 = nullptr;
+  const Column* filter = nullptr;
 };
 
 class AggregateStates {
@@ -48,10 +52,6 @@ class AggregateStates {
   // when the value is out of its type's range (an integer sum beyond BIGINT, ...).
   virtual void EmitFinal(std::size_t group, BatchColumn* out) const = 0;
 };
-
-// DuckDB's result type of spec.fn over spec.input (and input2), or nullopt when the function
-// does not take that type here (sum of VARCHAR, median of TIMESTAMP, ...).
-std::optional<Type> AggResultType(const AggSpec& spec);
 
 // The stream columns of an aggregate's partial state (docs/PROTOCOL.md, "Partial states").
 std::vector<Type> PartialTypes(const AggSpec& spec);

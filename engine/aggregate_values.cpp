@@ -243,7 +243,7 @@ void ValueStates<K>::EmitFinal(std::size_t g, BatchColumn* out) const {
     PushNull(out);
     return;
   }
-  const double q = spec_.quantile, n = static_cast<double>(total);
+  const double q = spec_.param, n = static_cast<double>(total);
   const bool continuous = spec_.fn == AggFn::kQuantileCont ||
                           (spec_.fn == AggFn::kMedian && spec_.input != Type::kString);
   if (continuous) {

@@ -5,8 +5,8 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <stdexcept>
 
-#include "engine/aggregate.h"
 #include "engine/query.h"
 #include "engine/schema.h"
 
@@ -41,7 +41,7 @@ double BindQuantile(const AggregateAst& a) {
   return q;
 }
 
-void CheckArgumentType(const AggregateAst& a, const AggSpec& spec) {
+Type CheckedResultType(const AggregateAst& a, const AggSpec& spec) {
   if (spec.fn == AggFn::kMedian && spec.input == Type::kTimestamp) {
     throw SqlError(
         "median of a TIMESTAMP is not supported (plume's timestamps have whole "
@@ -49,20 +49,107 @@ void CheckArgumentType(const AggregateAst& a, const AggSpec& spec) {
             a.column.written + ", 0.5)",
         a.pos);
   }
-  if (AggResultType(spec)) return;
-  throw SqlError("type mismatch: " + FunctionName(a) + " needs a numeric column, '" +
-                     a.column.written + "' is " + std::string(TypeName(spec.input)),
-                 a.pos);
+  try {
+    return AggregateResultType(spec.fn, spec.input);
+  } catch (const std::invalid_argument&) {
+    throw SqlError("type mismatch: " + FunctionName(a) + " needs a numeric column, '" +
+                       a.column.written + "' is " + std::string(TypeName(spec.input)),
+                   a.pos);
+  }
+}
+
+Expr Constant(Type type, bool null, std::int64_t i, double d = 0, std::string s = {}) {
+  Expr e;
+  e.op = ExprOp::kConstant;
+  e.type = type;
+  e.value = Scalar{null, i, d, std::move(s)};
+  return e;
+}
+
+Expr Node(ExprOp op, std::vector<Expr> args, bool negated = false) {
+  Expr e;
+  e.op = op;
+  e.type = Type::kBool;
+  e.negated = negated;
+  e.args = std::move(args);
+  return e;
+}
+
+Expr LiteralExpr(const Literal& l, Type type) {
+  return Constant(type, false, l.i, l.d, type == Type::kString ? l.s : std::string());
+}
+
+// The filter as a two-valued BOOLEAN expression: true exactly where the filter passes a row.
+Expr FilterTruth(const FilterNode& n) {
+  if (n.kind != FilterNode::Kind::kLeaf) {
+    std::vector<Expr> args;
+    for (const FilterNode& c : n.children) args.push_back(FilterTruth(c));
+    return Node(n.kind == FilterNode::Kind::kAnd ? ExprOp::kAnd : ExprOp::kOr, std::move(args));
+  }
+  const Type type = n.column >= 0 ? ColumnType(n.column) : Type::kBool;
+  Expr col;
+  col.op = ExprOp::kColumn;
+  col.type = type;
+  col.column = n.column;
+  static const ExprOp kOps[] = {ExprOp::kEq, ExprOp::kNe, ExprOp::kLt,
+                                ExprOp::kLe, ExprOp::kGt, ExprOp::kGe};
+  Expr e;
+  switch (n.leaf) {
+    case LeafKind::kCompare:
+      e = Node(kOps[static_cast<int>(n.op)], {col, LiteralExpr(n.value, type)});
+      break;
+    case LeafKind::kIn: {
+      if (n.list.empty()) {  // no literal fits the column: IN is never true, NOT IN where non-NULL
+        if (n.negated && !n.list_has_null) return Node(ExprOp::kIsNotNull, {col});
+        return Constant(Type::kBool, false, 0);
+      }
+      std::vector<Expr> args{col};
+      for (const Literal& l : n.list) args.push_back(LiteralExpr(l, type));
+      if (n.list_has_null) args.push_back(Constant(type, true, 0));
+      e = Node(ExprOp::kIn, std::move(args), n.negated);
+      break;
+    }
+    case LeafKind::kLike:
+      e = Node(ExprOp::kLike, {col, Constant(Type::kString, false, 0, 0, n.value.s)}, n.negated);
+      break;
+    case LeafKind::kIsNull:
+    case LeafKind::kIsNotNull:
+      return Node(n.leaf == LeafKind::kIsNull ? ExprOp::kIsNull : ExprOp::kIsNotNull, {col});
+    case LeafKind::kTrue:
+    case LeafKind::kFalse:
+      return Constant(Type::kBool, false, n.leaf == LeafKind::kTrue);
+    case LeafKind::kExpr:
+      e = n.expr[0];
+      break;
+  }
+  e.type = Type::kBool;
+  return Node(ExprOp::kCoalesce, {e, Constant(Type::kBool, false, 0)});
+}
+
+// A predicate as a BOOLEAN expression with SQL's three values: true where it holds, false where
+// its negation holds, NULL otherwise (from the negation-normal-form filters of both).
+Expr PredicateExpr(const ExprAst& p) {
+  return Node(ExprOp::kCase, {FilterTruth(BindFilter(p, false)), Constant(Type::kBool, false, 1),
+                              FilterTruth(BindFilter(p, true)), Constant(Type::kBool, false, 0),
+                              Constant(Type::kBool, true, 0)});
+}
+
+// Adds `e` as a computed column of the plan; returns its column-space index.
+int AddComputed(PlanData* plan, Expr e, const std::string& text) {
+  e.text = text;
+  for (std::size_t k = 0; k < plan->computed.size(); ++k) {
+    if (plan->computed[k] == e) return static_cast<int>(kSchema.size() + k);
+  }
+  plan->computed.push_back(std::move(e));
+  return static_cast<int>(kSchema.size() + plan->computed.size() - 1);
 }
 
 // An aggregate call: function, argument columns and types, DISTINCT, quantile, FILTER.
-AggSpec BindAggregate(const AggregateAst& a) {
+// Predicates (bool_and/bool_or arguments, FILTER) become computed BOOLEAN columns.
+AggSpec BindAggregate(const AggregateAst& a, PlanData* plan) {
   AggSpec spec;
   spec.fn = a.fn;
-  spec.signature = a.name;
-  const bool distinct_ok = a.fn == AggFn::kCount || a.fn == AggFn::kSum || a.fn == AggFn::kAvg ||
-                           a.fn == AggFn::kMin || a.fn == AggFn::kMax;
-  if (a.distinct && !distinct_ok) {
+  if (a.distinct && !AggregateSupported(a.fn, true)) {
     throw SqlError(
         "DISTINCT is supported in count, sum, avg, min and max only, not in " + FunctionName(a),
         a.pos);
@@ -70,8 +157,7 @@ AggSpec BindAggregate(const AggregateAst& a) {
   spec.distinct = a.distinct && a.fn != AggFn::kMin && a.fn != AggFn::kMax;  // same answer
   if (PredicateArgument(a.fn)) {
     spec.input = Type::kBool;
-    spec.when_true = BindFilter(*a.predicate, false);
-    spec.when_false = BindFilter(*a.predicate, true);
+    spec.column = AddComputed(plan, PredicateExpr(*a.predicate), a.name);
   } else if (a.fn != AggFn::kCountStar) {
     spec.column = ResolveColumnIndex(a.column);
     spec.input = ColumnType(spec.column);
@@ -80,13 +166,9 @@ AggSpec BindAggregate(const AggregateAst& a) {
     spec.column2 = ResolveColumnIndex(*a.column2);
     spec.input2 = ColumnType(spec.column2);
   }
-  if (a.param) spec.quantile = BindQuantile(a);
-  if (a.filter) {
-    spec.has_filter = true;
-    spec.filter = BindFilter(*a.filter, false);
-  }
-  CheckArgumentType(a, spec);
-  spec.result = *AggResultType(spec);
+  spec.param = a.param ? BindQuantile(a) : 0.5;  // median: 0.5
+  if (a.filter) spec.filter = AddComputed(plan, FilterTruth(BindFilter(*a.filter, false)), a.name);
+  spec.result = CheckedResultType(a, spec);
   return spec;
 }
 
@@ -125,17 +207,7 @@ class Binder {
     return false;
   }
 
-  Type RefType(const ResultRef& r) const {
-    switch (r.kind) {
-      case ResultRef::Kind::kColumn:
-        return ColumnType(r.index);
-      case ResultRef::Kind::kGroup:
-        return ColumnType(plan_.group_columns[static_cast<std::size_t>(r.index)]);
-      case ResultRef::Kind::kAgg:
-        return plan_.aggs[static_cast<std::size_t>(r.index)].result;
-    }
-    return Type::kInt64;
-  }
+  Type RefType(const ResultRef& r) const { return ResultRefType(plan_, r); }
 
   void AddOutput(std::string name, ResultRef ref) {
     plan_.output.push_back(Field{std::move(name), RefType(ref)});
@@ -208,7 +280,7 @@ class Binder {
   }
 
   int AggIndex(const AggregateAst& a) {
-    AggSpec spec = BindAggregate(a);
+    AggSpec spec = BindAggregate(a, &plan_);
     auto it = std::find(plan_.aggs.begin(), plan_.aggs.end(), spec);
     if (it != plan_.aggs.end()) return static_cast<int>(it - plan_.aggs.begin());
     plan_.aggs.push_back(std::move(spec));

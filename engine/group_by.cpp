@@ -6,8 +6,6 @@
 #include <limits>
 #include <stdexcept>
 
-#include "engine/filter.h"
-
 namespace plume::engine {
 namespace {
 
@@ -36,12 +34,11 @@ std::uint64_t KeyWord(const Column& c, std::uint32_t r) {
 }  // namespace
 
 PartitionAggregator::PartitionAggregator(const PlanData& plan,
-                                         const std::vector<const Column*>& columns,
-                                         std::size_t rows)
+                                         const std::vector<const Column*>& columns)
     : plan_(plan), layout_(MakeStreamLayout(plan)), width_(plan.group_columns.size() + 1) {
   if (plan.group_columns.size() > 63) throw std::runtime_error("too many GROUP BY columns");
   for (int c : plan.group_columns) key_columns_.push_back(columns[static_cast<std::size_t>(c)]);
-  BindArguments(columns, rows);
+  BindArguments(columns);
   slots_.assign(1024, 0);
   row_keys_.resize(kChunk * width_);
   gids_.resize(kChunk);
@@ -57,38 +54,10 @@ PartitionAggregator::PartitionAggregator(const PlanData& plan,
   }
 }
 
-namespace {
-
-// Rows where `filter` is true, as a byte per table row.
-std::vector<std::uint8_t> Mask(const FilterNode& filter, const std::vector<const Column*>& columns,
-                               std::size_t rows) {
-  std::vector<std::uint8_t> mask(rows, 0);
-  for (std::uint32_t r : CompiledFilter(filter, columns, rows).Select()) mask[r] = 1;
-  return mask;
-}
-
-}  // namespace
-
-void PartitionAggregator::BindArguments(const std::vector<const Column*>& columns,
-                                        std::size_t rows) {
-  predicates_.reserve(plan_.aggs.size());  // args_ point into it: no reallocation
+void PartitionAggregator::BindArguments(const std::vector<const Column*>& columns) {
+  auto column = [&](int c) { return c < 0 ? nullptr : columns.at(static_cast<std::size_t>(c)); };
   for (const AggSpec& a : plan_.aggs) {
-    AggArgs args;
-    if (a.column >= 0) args.arg = columns[static_cast<std::size_t>(a.column)];
-    if (a.column2 >= 0) args.arg2 = columns[static_cast<std::size_t>(a.column2)];
-    if (PredicateArgument(a.fn)) {  // true, false, or NULL (neither)
-      Column& p = predicates_.emplace_back();
-      p.type = Type::kBool;
-      p.ints.assign(rows, 0);
-      p.valid = Mask(a.when_false, columns, rows);
-      for (std::uint32_t r : CompiledFilter(a.when_true, columns, rows).Select()) {
-        p.ints[r] = 1;
-        p.valid[r] = 1;
-      }
-      args.arg = &p;
-    }
-    args_.push_back(args);
-    masks_.push_back(a.has_filter ? Mask(a.filter, columns, rows) : std::vector<std::uint8_t>());
+    args_.push_back(AggArgs{column(a.column), column(a.column2), column(a.filter)});
     states_.push_back(MakeAggregateStates(a, true));
   }
 }
@@ -192,15 +161,16 @@ void PartitionAggregator::Consume(const std::uint32_t* rows, std::size_t total) 
 // Rows that fail the aggregate's FILTER never reach its states.
 void PartitionAggregator::Update(std::size_t a, const std::uint32_t* rows, std::size_t n) {
   const std::uint32_t* gids = gids_.data();
-  if (!masks_[a].empty()) {
-    const std::uint8_t* mask = masks_[a].data();
+  if (const Column* filter = args_[a].filter) {
+    const std::int64_t* pass = filter->ints.data();
+    const std::uint8_t* valid = filter->valid.empty() ? nullptr : filter->valid.data();
     kept_rows_.resize(n);
     kept_gids_.resize(n);
     std::size_t k = 0;
     for (std::size_t i = 0; i < n; ++i) {
       kept_rows_[k] = rows[i];
       kept_gids_[k] = gids[i];
-      k += mask[rows[i]];
+      k += pass[rows[i]] != 0 && (!valid || valid[rows[i]]);
     }
     rows = kept_rows_.data();
     gids = kept_gids_.data();

@@ -16,10 +16,9 @@ namespace plume::engine {
 
 class PartitionAggregator {
  public:
-  // columns[i]: the table column of kSchema index i (nullptr if not needed); the table has
-  // `rows` rows. Evaluates the aggregates' FILTER clauses and predicate arguments up front.
-  PartitionAggregator(const PlanData& plan, const std::vector<const Column*>& columns,
-                      std::size_t rows);
+  // columns[i]: the column of column-space index i (table columns by kSchema index, then the
+  // plan's computed columns; nullptr if not needed). They must outlive the aggregator.
+  PartitionAggregator(const PlanData& plan, const std::vector<const Column*>& columns);
   void Consume(const std::uint32_t* rows, std::size_t n);
   // Groups so far. A plan without GROUP BY always has exactly one group.
   std::size_t groups() const { return groups_; }
@@ -33,7 +32,7 @@ class PartitionAggregator {
   void Grow();
   void KeysOf(const std::uint32_t* rows, std::size_t n);
   void Update(std::size_t agg, const std::uint32_t* rows, std::size_t n);
-  void BindArguments(const std::vector<const Column*>& columns, std::size_t rows);
+  void BindArguments(const std::vector<const Column*>& columns);
 
   const PlanData& plan_;
   StreamLayout layout_;

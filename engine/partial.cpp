@@ -11,13 +11,20 @@
 
 namespace plume::engine {
 
+bool AggregateSupported(AggFn fn, bool distinct) {
+  // every function has its states (aggregate*.cpp); DISTINCT changes the answer of count, sum
+  // and avg (value-count states) and nothing for min and max
+  return !distinct || fn == AggFn::kCount || fn == AggFn::kSum || fn == AggFn::kAvg ||
+         fn == AggFn::kMin || fn == AggFn::kMax;
+}
+
 StreamLayout MakeStreamLayout(const PlanData& plan) {
   StreamLayout l;
   if (!plan.aggregate) {
     l.types = plan.result_types;
     return l;
   }
-  for (int c : plan.group_columns) l.types.push_back(kSchema[static_cast<std::size_t>(c)].type);
+  for (int c : plan.group_columns) l.types.push_back(ColumnSpaceType(plan, c));
   l.keys = l.types.size();
   for (const AggSpec& a : plan.aggs) {
     l.agg_first.push_back(l.types.size());
@@ -29,7 +36,7 @@ StreamLayout MakeStreamLayout(const PlanData& plan) {
 
 std::vector<Type> ExchangeTypes(const PlanData& plan) {
   std::vector<Type> types = plan.result_types;
-  for (int c : plan.group_columns) types.push_back(kSchema[static_cast<std::size_t>(c)].type);
+  for (int c : plan.group_columns) types.push_back(ColumnSpaceType(plan, c));
   return types;
 }
 

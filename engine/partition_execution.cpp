@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "engine/computed.h"
 #include "engine/filter.h"
 #include "engine/group_by.h"
 #include "engine/partial.h"
@@ -17,8 +18,10 @@ namespace plume::engine {
 struct PartitionExecution::Impl {
   Plan plan;
   const Table& table;
-  std::vector<const Column*> columns;  // by kSchema index; nullptr when not needed
-  std::vector<std::uint32_t> rows;     // plain SELECT: the rows to emit, in order
+  // by column-space index (kSchema, then the plan's computed columns); nullptr when not needed
+  std::vector<const Column*> columns;
+  std::vector<Column> computed;     // PlanData::computed, evaluated over the whole partition
+  std::vector<std::uint32_t> rows;  // plain SELECT: the rows to emit, in order
   std::unique_ptr<PartitionAggregator> aggregator;
   std::uint64_t total = 0;
   std::size_t next = 0;
@@ -85,6 +88,9 @@ void PartitionExecution::Impl::BindColumns() {
     }
     columns[static_cast<std::size_t>(c)] = &col;
   }
+  computed.reserve(d.computed.size());  // columns point into it
+  for (const Expr& e : d.computed) computed.push_back(MaterializeComputed(e, columns, table.rows));
+  for (const Column& c : computed) columns.push_back(&c);
 }
 
 namespace {
@@ -195,7 +201,7 @@ PartitionExecution::PartitionExecution(const Plan& plan, const Table& table)
   m.BindColumns();
   m.rows = CompiledFilter(d.filter, m.columns, table.rows).Select();
   if (d.aggregate) {
-    m.aggregator = std::make_unique<PartitionAggregator>(d, m.columns, m.table.rows);
+    m.aggregator = std::make_unique<PartitionAggregator>(d, m.columns);
     m.aggregator->Consume(m.rows.data(), m.rows.size());
     m.rows = {};
     m.total = m.aggregator->groups();

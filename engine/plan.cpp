@@ -29,6 +29,7 @@ void CollectColumns(const FilterNode& n, std::vector<int>* out) {
   } else if (n.column >= 0) {
     out->push_back(n.column);
   }
+  for (const Expr& e : n.expr) CollectExprColumns(e, out);
 }
 
 struct Range {
@@ -76,6 +77,26 @@ Range UtcRange(const FilterNode& n) {
 
 }  // namespace
 
+Type ColumnSpaceType(const PlanData& plan, int column) {
+  const auto c = static_cast<std::size_t>(column);
+  return c < kSchema.size() ? kSchema[c].type : plan.computed.at(c - kSchema.size()).type;
+}
+
+Type ResultRefType(const PlanData& plan, const ResultRef& ref) {
+  const auto k = static_cast<std::size_t>(ref.index);
+  switch (ref.kind) {
+    case ResultRef::Kind::kColumn:
+      return ColumnSpaceType(plan, ref.index);
+    case ResultRef::Kind::kGroup:
+      return ColumnSpaceType(plan, plan.group_columns.at(k));
+    case ResultRef::Kind::kAgg:
+      return plan.aggs.at(k).result;
+    case ResultRef::Kind::kExpr:
+      return plan.post.at(k).type;
+  }
+  return Type::kInt64;
+}
+
 void FinishPlan(PlanData* plan) {
   std::vector<int> cols;
   CollectColumns(plan->filter, &cols);
@@ -84,12 +105,13 @@ void FinishPlan(PlanData* plan) {
   }
   cols.insert(cols.end(), plan->group_columns.begin(), plan->group_columns.end());
   for (const AggSpec& a : plan->aggs) {
-    if (a.column >= 0) cols.push_back(a.column);
-    if (a.column2 >= 0) cols.push_back(a.column2);
-    CollectColumns(a.when_true, &cols);
-    CollectColumns(a.when_false, &cols);
-    if (a.has_filter) CollectColumns(a.filter, &cols);
+    for (int c : {a.column, a.column2, a.filter}) {
+      if (c >= 0) cols.push_back(c);
+    }
   }
+  for (const Expr& e : plan->computed) CollectExprColumns(e, &cols);
+  // Computed columns are not read from the table: only the kSchema columns they use are.
+  std::erase_if(cols, [](int c) { return c >= static_cast<int>(kSchema.size()); });
   std::sort(cols.begin(), cols.end());
   cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
   plan->needed_columns = std::move(cols);

@@ -1,6 +1,8 @@
 #include "engine/plan_codec.h"
 
-#include "engine/aggregate.h"
+#include <algorithm>
+#include <stdexcept>
+
 #include "engine/byte_io.h"
 #include "engine/schema.h"
 
@@ -23,6 +25,39 @@ Literal ReadLiteral(ByteReader& r) {
   return l;
 }
 
+void WriteScalar(ByteWriter& w, const Scalar& v) {
+  w.U8(v.null);
+  w.Signed(v.i);
+  w.Fixed(v.d);
+  w.String(v.s);
+}
+
+Scalar ReadScalar(ByteReader& r) {
+  Scalar v;
+  v.null = r.U8() != 0;
+  v.i = r.Signed();
+  v.d = r.Fixed<double>();
+  v.s = r.String();
+  return v;
+}
+
+void WriteExpr(ByteWriter& w, const Expr& e) {
+  w.U8(static_cast<std::uint8_t>(e.op));
+  w.U8(static_cast<std::uint8_t>(e.type));
+  w.Signed(e.column);
+  WriteScalar(w, e.value);
+  w.U8(static_cast<std::uint8_t>(e.fn));
+  w.U8(static_cast<std::uint8_t>(e.negated | (e.flag << 1)));
+  w.String(e.text);
+  w.Varint(e.args.size());
+  for (const Expr& a : e.args) WriteExpr(w, a);
+}
+
+void WriteExprs(ByteWriter& w, const std::vector<Expr>& list) {
+  w.Varint(list.size());
+  for (const Expr& e : list) WriteExpr(w, e);
+}
+
 void WriteFilter(ByteWriter& w, const FilterNode& n) {
   w.U8(static_cast<std::uint8_t>(n.kind));
   if (n.kind != FilterNode::Kind::kLeaf) {
@@ -37,6 +72,7 @@ void WriteFilter(ByteWriter& w, const FilterNode& n) {
   WriteLiteral(w, n.value);
   w.Varint(n.list.size());
   for (const Literal& l : n.list) WriteLiteral(w, l);
+  WriteExprs(w, n.expr);
 }
 
 template <typename E>
@@ -54,6 +90,29 @@ int SchemaColumn(ByteReader& r, bool allow_none) {
   r.Fail("column index out of range");
 }
 
+Expr ReadExpr(ByteReader& r, int depth) {
+  if (depth > kMaxFilterDepth * 2) r.Fail("expression nested too deeply");
+  Expr e;
+  e.op = Enum(r, ExprOp::kFunction, "expression operator");
+  e.type = Enum(r, Type::kString, "type");
+  e.column = static_cast<int>(std::clamp<std::int64_t>(r.Signed(), -1, 1 << 20));
+  if (e.op == ExprOp::kColumn && e.column < 0) r.Fail("expression column out of range");
+  e.value = ReadScalar(r);
+  e.fn = Enum(r, ExprFn::kRegexpMatches, "function");
+  const std::uint8_t flags = r.U8();
+  e.negated = flags & 1;
+  e.flag = flags & 2;
+  e.text = r.String();
+  for (std::size_t i = 0, n = r.Count(8); i < n; ++i) e.args.push_back(ReadExpr(r, depth + 1));
+  return e;
+}
+
+std::vector<Expr> ReadExprs(ByteReader& r) {
+  std::vector<Expr> list;
+  for (std::size_t i = 0, n = r.Count(8); i < n; ++i) list.push_back(ReadExpr(r, 0));
+  return list;
+}
+
 FilterNode ReadFilter(ByteReader& r, int depth) {
   if (depth > kMaxFilterDepth) r.Fail("filter nested too deeply");
   FilterNode n;
@@ -63,9 +122,10 @@ FilterNode ReadFilter(ByteReader& r, int depth) {
     for (std::size_t i = 0; i < count; ++i) n.children.push_back(ReadFilter(r, depth + 1));
     return n;
   }
-  n.leaf = Enum(r, LeafKind::kTrue, "filter leaf kind");
+  n.leaf = Enum(r, LeafKind::kExpr, "filter leaf kind");
   n.column = SchemaColumn(r, true);
-  const bool needs_column = n.leaf != LeafKind::kTrue && n.leaf != LeafKind::kFalse;
+  const bool needs_column =
+      n.leaf != LeafKind::kTrue && n.leaf != LeafKind::kFalse && n.leaf != LeafKind::kExpr;
   if (needs_column && n.column < 0) r.Fail("filter leaf without a column");
   n.op = Enum(r, CmpOp::kGe, "comparison");
   const std::uint8_t flags = r.U8();
@@ -74,44 +134,18 @@ FilterNode ReadFilter(ByteReader& r, int depth) {
   n.value = ReadLiteral(r);
   const std::size_t count = r.Count(10);
   for (std::size_t i = 0; i < count; ++i) n.list.push_back(ReadLiteral(r));
+  n.expr = ReadExprs(r);
+  if (n.leaf == LeafKind::kExpr && n.expr.size() != 1)
+    r.Fail("expression leaf without one expression");
   return n;
 }
 
-void WriteAgg(ByteWriter& w, const AggSpec& a) {
-  w.U8(static_cast<std::uint8_t>(a.fn));
-  w.Signed(a.column);
-  w.Signed(a.column2);
-  w.U8(static_cast<std::uint8_t>(a.input));
-  w.U8(static_cast<std::uint8_t>(a.input2));
-  w.U8(static_cast<std::uint8_t>(a.result));
-  w.U8(static_cast<std::uint8_t>(a.distinct | (a.has_filter << 1)));
-  w.Fixed(a.quantile);
-  if (PredicateArgument(a.fn)) {
-    WriteFilter(w, a.when_true);
-    WriteFilter(w, a.when_false);
-  }
-  if (a.has_filter) WriteFilter(w, a.filter);
-}
-
-AggSpec ReadAgg(ByteReader& r) {
-  AggSpec a;
-  a.fn = Enum(r, AggFn::kBoolOr, "aggregate");
-  a.column = SchemaColumn(r, true);
-  a.column2 = SchemaColumn(r, true);
-  a.input = Enum(r, Type::kString, "type");
-  a.input2 = Enum(r, Type::kString, "type");
-  a.result = Enum(r, Type::kString, "type");
-  const std::uint8_t flags = r.U8();
-  if (flags > 3) r.Fail("bad aggregate flags");
-  a.distinct = flags & 1;
-  a.has_filter = flags & 2;
-  a.quantile = r.Fixed<double>();
-  if (PredicateArgument(a.fn)) {
-    a.when_true = ReadFilter(r, 0);
-    a.when_false = ReadFilter(r, 0);
-  }
-  if (a.has_filter) a.filter = ReadFilter(r, 0);
-  return a;
+// A column of the partition's column space: a kSchema index or a computed column.
+int SpaceColumn(ByteReader& r, const PlanData& p, bool allow_none) {
+  const std::int64_t c = r.Signed();
+  const auto size = static_cast<std::int64_t>(kSchema.size() + p.computed.size());
+  if ((c == -1 && allow_none) || (c >= 0 && c < size)) return static_cast<int>(c);
+  r.Fail("column index out of range");
 }
 
 void ReadBody(ByteReader& r, PlanData* p) {
@@ -133,9 +167,24 @@ void ReadBody(ByteReader& r, PlanData* p) {
     p->result_types.push_back(Enum(r, Type::kString, "type"));
   }
   p->aggregate = r.U8() != 0;
+  p->computed = ReadExprs(r);
   for (std::size_t i = 0, n = r.Count(); i < n; ++i)
-    p->group_columns.push_back(SchemaColumn(r, false));
-  for (std::size_t i = 0, n = r.Count(4); i < n; ++i) p->aggs.push_back(ReadAgg(r));
+    p->group_columns.push_back(SpaceColumn(r, *p, false));
+  for (std::size_t i = 0, n = r.Count(4); i < n; ++i) {
+    AggSpec a;
+    a.fn = Enum(r, kLastAggFn, "aggregate");
+    a.distinct = r.U8() != 0;
+    a.column = SpaceColumn(r, *p, a.fn == AggFn::kCountStar);
+    a.column2 = SpaceColumn(r, *p, true);
+    a.filter = SpaceColumn(r, *p, true);
+    a.param = r.Fixed<double>();
+    a.input = Enum(r, Type::kString, "type");
+    a.input2 = Enum(r, Type::kString, "type");
+    a.result = Enum(r, Type::kString, "type");
+    p->aggs.push_back(a);
+  }
+  p->post = ReadExprs(r);
+  p->having = ReadExprs(r);
   p->filter = ReadFilter(r, 0);
   for (std::size_t i = 0, n = r.Count(3); i < n; ++i) {
     SortKey k;
@@ -145,29 +194,68 @@ void ReadBody(ByteReader& r, PlanData* p) {
     p->order.push_back(k);
   }
   if (r.U8() != 0) p->limit = r.Varint();
+  p->offset = r.Varint();
 }
 
-void ValidateAgg(ByteReader& r, const AggSpec& a) {
-  const bool predicate = PredicateArgument(a.fn), star = a.fn == AggFn::kCountStar;
-  const bool two = a.fn == AggFn::kArgMin || a.fn == AggFn::kArgMax;
-  if ((a.column < 0) != (star || predicate) || (a.column2 >= 0) != two) {
-    r.Fail("aggregate arguments do not fit its function");
+// Argument counts each operator needs, so that a malformed plan cannot make a kernel read an
+// argument that is not there. Types are the binder's business; a mistyped tree reads the wrong
+// value vector, which GatherColumn and the kernels size for every type.
+void CheckExpr(ByteReader& r, const Expr& e, std::size_t columns) {
+  const std::size_t n = e.args.size();
+  bool ok = true;
+  switch (e.op) {
+    case ExprOp::kColumn:
+      ok = n == 0 && static_cast<std::size_t>(e.column) < columns;
+      break;
+    case ExprOp::kConstant:
+      ok = n == 0;
+      break;
+    case ExprOp::kNeg:
+    case ExprOp::kNot:
+    case ExprOp::kIsNull:
+    case ExprOp::kIsNotNull:
+    case ExprOp::kCast:
+      ok = n == 1;
+      break;
+    case ExprOp::kCase:
+      ok = n >= 3 && n % 2 == 1;
+      break;
+    case ExprOp::kCoalesce:
+    case ExprOp::kConcat:
+    case ExprOp::kFunction:
+      ok = n >= 1;
+      break;
+    case ExprOp::kIn:
+    case ExprOp::kAnd:
+    case ExprOp::kOr:
+      ok = n >= 2;
+      break;
+    default:
+      ok = n == 2;
   }
-  auto schema_type = [](int c) { return kSchema[static_cast<std::size_t>(c)].type; };
-  if ((a.column >= 0 && a.input != schema_type(a.column)) ||
-      (two && a.input2 != schema_type(a.column2)) || (predicate && a.input != Type::kBool)) {
-    r.Fail("aggregate input type differs from the schema");
-  }
-  if (AggResultType(a) != a.result) r.Fail("aggregate result type does not fit its function");
-  if (!(a.quantile >= 0 && a.quantile <= 1)) r.Fail("quantile outside [0, 1]");
+  if (!ok) r.Fail("expression with the wrong arguments");
+  for (const Expr& a : e.args) CheckExpr(r, a, columns);
+}
+
+void CheckFilterExprs(ByteReader& r, const FilterNode& n) {
+  for (const FilterNode& c : n.children) CheckFilterExprs(r, c);
+  for (const Expr& e : n.expr) CheckExpr(r, e, kSchema.size());
 }
 
 void Validate(ByteReader& r, const PlanData& p) {
   if (p.output.size() > p.result.size()) r.Fail("more output columns than result columns");
+  for (const Expr& e : p.computed) CheckExpr(r, e, kSchema.size());
+  CheckFilterExprs(r, p.filter);
+  const std::size_t slots = p.group_columns.size() + p.aggs.size();
+  for (const Expr& e : p.post) CheckExpr(r, e, slots);
+  for (const Expr& e : p.having) CheckExpr(r, e, slots);
+  if (p.having.size() > 1) r.Fail("more than one HAVING expression");
   for (const ResultRef& ref : p.result) {
     const std::size_t i = static_cast<std::size_t>(ref.index);
     if ((ref.kind == ResultRef::Kind::kGroup && i >= p.group_columns.size()) ||
         (ref.kind == ResultRef::Kind::kAgg && i >= p.aggs.size()) ||
+        (ref.kind == ResultRef::Kind::kExpr && i >= p.post.size()) ||
+        (ref.kind == ResultRef::Kind::kColumn && i >= kSchema.size() + p.computed.size()) ||
         (ref.kind != ResultRef::Kind::kColumn) != p.aggregate) {
       r.Fail("result reference out of range");
     }
@@ -175,14 +263,21 @@ void Validate(ByteReader& r, const PlanData& p) {
   for (const SortKey& k : p.order) {
     if (static_cast<std::size_t>(k.result) >= p.result.size()) r.Fail("sort key out of range");
   }
-  for (const AggSpec& a : p.aggs) ValidateAgg(r, a);
+  for (const AggSpec& a : p.aggs) {
+    if (a.column >= 0 && a.input != ColumnSpaceType(p, a.column)) {
+      r.Fail("aggregate input type differs from its column");
+    }
+    if (a.filter >= 0 && ColumnSpaceType(p, a.filter) != Type::kBool) {
+      r.Fail("aggregate FILTER is not BOOLEAN");
+    }
+    try {
+      if (a.result != AggregateResultType(a.fn, a.input)) throw std::invalid_argument("");
+    } catch (const std::invalid_argument&) {
+      r.Fail("aggregate result type does not fit its function");
+    }
+  }
   for (std::size_t i = 0; i < p.result.size(); ++i) {
-    const ResultRef& ref = p.result[i];
-    const std::size_t k = static_cast<std::size_t>(ref.index);
-    const Type t = ref.kind == ResultRef::Kind::kColumn ? kSchema[k].type
-                   : ref.kind == ResultRef::Kind::kGroup
-                       ? kSchema[static_cast<std::size_t>(p.group_columns[k])].type
-                       : p.aggs[k].result;
+    const Type t = ResultRefType(p, p.result[i]);
     if (t != p.result_types[i] || (i < p.output.size() && p.output[i].type != t)) {
       r.Fail("result type differs from the schema");
     }
@@ -208,10 +303,23 @@ std::string EncodePlan(const PlanData& p) {
     w.U8(static_cast<std::uint8_t>(p.result_types[i]));
   }
   w.U8(p.aggregate);
+  WriteExprs(w, p.computed);
   w.Varint(p.group_columns.size());
   for (int c : p.group_columns) w.Signed(c);
   w.Varint(p.aggs.size());
-  for (const AggSpec& a : p.aggs) WriteAgg(w, a);
+  for (const AggSpec& a : p.aggs) {
+    w.U8(static_cast<std::uint8_t>(a.fn));
+    w.U8(a.distinct);
+    w.Signed(a.column);
+    w.Signed(a.column2);
+    w.Signed(a.filter);
+    w.Fixed(a.param);
+    w.U8(static_cast<std::uint8_t>(a.input));
+    w.U8(static_cast<std::uint8_t>(a.input2));
+    w.U8(static_cast<std::uint8_t>(a.result));
+  }
+  WriteExprs(w, p.post);
+  WriteExprs(w, p.having);
   WriteFilter(w, p.filter);
   w.Varint(p.order.size());
   for (const SortKey& k : p.order) {
@@ -221,6 +329,7 @@ std::string EncodePlan(const PlanData& p) {
   }
   w.U8(p.limit.has_value());
   if (p.limit) w.Varint(*p.limit);
+  w.Varint(p.offset);
   return out;
 }
 

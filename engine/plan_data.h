@@ -7,9 +7,11 @@
 #include <limits>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "engine/batch.h"
+#include "engine/expr.h"
 #include "engine/table.h"
 
 namespace plume::engine {
@@ -27,6 +29,7 @@ enum class LeafKind : std::uint8_t {
   kIsNotNull,  // column IS NOT NULL
   kFalse,      // never true (e.g. a comparison with a NULL literal)
   kTrue,       // always true
+  kExpr,       // the BOOLEAN expression expr[0] over the table's columns is true
 };
 
 // A literal bound to its column's type: ints for kInt64/kTimestamp, d for kFloat64, s for
@@ -49,8 +52,12 @@ struct FilterNode {
   bool list_has_null = false;
   Literal value;              // kCompare; the pattern for kLike (in value.s)
   std::vector<Literal> list;  // kIn
+  std::vector<Expr> expr;     // kExpr: one expression
 };
 
+// Aggregate functions. The aggregation layer (partial.cpp, group_by.cpp, merge_groups.cpp)
+// implements their states; AggregateSupported says which ones it has so far, and the binder
+// rejects the others with "unsupported aggregate '<name>'".
 enum class AggFn : std::uint8_t {
   kCountStar,
   kCount,
@@ -58,41 +65,47 @@ enum class AggFn : std::uint8_t {
   kAvg,
   kMin,
   kMax,
-  kVarSamp,  // var_samp, variance
-  kVarPop,
-  kStddevSamp,  // stddev_samp, stddev
+  kStddevSamp,
   kStddevPop,
+  kVarSamp,
+  kVarPop,
   kMedian,
-  kQuantileCont,
-  kQuantileDisc,
-  kArgMin,
+  kQuantileCont,  // param: q in [0, 1]
+  kQuantileDisc,  // param: q in [0, 1]
+  kArgMin,        // column: the value returned; column2: the value minimized
   kArgMax,
   kBoolAnd,
   kBoolOr,
 };
+inline constexpr AggFn kLastAggFn = AggFn::kBoolOr;
 
-// One aggregate call. The functions, their result types and NULL rules follow DuckDB
-// (docs/SQL.md, "Aggregates"); engine/aggregate.h holds their states.
+// True when the aggregation layer implements `fn` (with DISTINCT when `distinct`). Defined in
+// partial.cpp, next to the stream layout of the states.
+bool AggregateSupported(AggFn fn, bool distinct);
+// DuckDB's name of an aggregate function ("count_star" for count(*)).
+std::string_view AggregateName(AggFn fn);
+// The result type of `fn` over an argument of type `input` (arg_min/arg_max: the type of the
+// returned argument). Throws std::invalid_argument when the function does not take that type.
+Type AggregateResultType(AggFn fn, Type input);
+
+// The bound form of one aggregate call, e.g. `quantile_cont(aqi * 2, 0.9) FILTER (WHERE x)`.
+// Arguments are columns of the partition's column space: a kSchema index for a plain column,
+// or kSchema.size() + k for PlanData::computed[k], an expression over the table's columns that
+// the partition evaluates once into a column of its own (MaterializeComputed, computed.h). So
+// the aggregation layer reads every argument as a Column (values + NULL mask) at a row index.
 struct AggSpec {
   AggFn fn = AggFn::kCountStar;
-  int column = -1;   // the argument (kSchema index); -1 for count(*), bool_and and bool_or
-  int column2 = -1;  // arg_min(a, b) / arg_max(a, b): the column b
-  Type input = Type::kInt64;
-  Type input2 = Type::kInt64;  // b's type
+  bool distinct = false;       // count/sum/avg(DISTINCT x) (and min/max, where it changes nothing)
+  int column = -1;             // the argument; -1 for count(*)
+  int column2 = -1;            // arg_min/arg_max: the ordering argument; -1 otherwise
+  int filter = -1;             // FILTER (WHERE ...): a BOOLEAN column, true = row counts; -1 = none
+  double param = 0;            // quantile_cont/quantile_disc: q
+  Type input = Type::kInt64;   // type of `column`
+  Type input2 = Type::kInt64;  // type of `column2`
   Type result = Type::kInt64;
-  bool distinct = false;  // count/sum/avg(DISTINCT x)
-  double quantile = 0.5;  // quantile_cont, quantile_disc, median (0.5); in [0, 1]
-  // bool_and/bool_or over a predicate: the rows where it is true and those where it is false
-  // (both in negation normal form), so that a NULL (neither) is skipped as SQL requires.
-  FilterNode when_true, when_false;
-  // FILTER (WHERE ...): only rows where it is true reach the aggregate.
-  bool has_filter = false;
-  FilterNode filter;
-  // DuckDB's name of the call (binder only: equal calls share one state).
-  std::string signature;
   bool operator==(const AggSpec& o) const {
-    return fn == o.fn && column == o.column && column2 == o.column2 && distinct == o.distinct &&
-           quantile == o.quantile && signature == o.signature;
+    return fn == o.fn && distinct == o.distinct && column == o.column && column2 == o.column2 &&
+           filter == o.filter && param == o.param;
   }
 };
 
@@ -102,9 +115,11 @@ inline bool PredicateArgument(AggFn fn) { return fn == AggFn::kBoolAnd || fn == 
 // A column of the (unlimited, unordered) result: a table column for a plain SELECT, or a group
 // key / aggregate for an aggregate SELECT.
 struct ResultRef {
-  enum class Kind : std::uint8_t { kColumn, kGroup, kAgg };
+  enum class Kind : std::uint8_t { kColumn, kGroup, kAgg, kExpr };
   Kind kind = Kind::kColumn;
-  int index = 0;  // kSchema index, group_columns index or aggs index
+  // kColumn: a column of the partition's column space (a kSchema index or a computed column);
+  // kGroup: a group_columns index; kAgg: an aggs index; kExpr: a PlanData::post index.
+  int index = 0;
 };
 
 struct SortKey {
@@ -119,15 +134,30 @@ struct PlanData {
   std::vector<ResultRef> result;  // visible columns, then hidden ones needed only by ORDER BY
   std::vector<Type> result_types;
   bool aggregate = false;
-  std::vector<int> group_columns;  // kSchema indices
+  // Expressions over the table's columns (kColumn = kSchema index) that each partition
+  // evaluates into columns of its own: column kSchema.size() + k is computed[k].
+  std::vector<Expr> computed;
+  std::vector<int> group_columns;  // column space indices (see computed)
   std::vector<AggSpec> aggs;
-  FilterNode filter;  // kLeaf/kTrue when there is no WHERE
+  // Expressions over the group slots, evaluated on final groups: slot k < group_columns.size()
+  // is group key k, slot group_columns.size() + j is the final value of aggs[j].
+  std::vector<Expr> post;
+  std::vector<Expr> having;  // zero or one BOOLEAN expression over the group slots
+  FilterNode filter;         // kLeaf/kTrue when there is no WHERE
   std::vector<SortKey> order;
   std::optional<std::uint64_t> limit;
-  std::vector<int> needed_columns;  // kSchema indices, ascending
+  std::uint64_t offset = 0;
+  std::vector<int> needed_columns;  // kSchema indices read by the statement, ascending
   std::int64_t utc_lo = std::numeric_limits<std::int64_t>::min();
   std::int64_t utc_hi = std::numeric_limits<std::int64_t>::max();
 };
+
+// The type of column `column` of the partition's column space (a kSchema index or a computed
+// column).
+Type ColumnSpaceType(const PlanData& plan, int column);
+
+// The type of result column `ref` of `plan`.
+Type ResultRefType(const PlanData& plan, const ResultRef& ref);
 
 // Fills needed_columns and utc_lo/utc_hi from the rest of `plan`.
 void FinishPlan(PlanData* plan);

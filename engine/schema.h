@@ -11,7 +11,7 @@
 namespace plume::engine {
 
 inline constexpr std::string_view kTableName = "measurements";
-inline constexpr std::uint32_t kSchemaVersion = 1;
+inline constexpr std::uint32_t kSchemaVersion = 2;  // 2: checksums (docs/DATA.md)
 
 struct ColumnSpec {
   std::string_view name;

@@ -1,5 +1,6 @@
 #include "io/hdf5_handle.h"
 
+#include <algorithm>
 #include <mutex>
 #include <stdexcept>
 
@@ -82,9 +83,10 @@ Handle Datatype(hid_t id, const std::string& context) { return {Check(id, contex
 Handle Attribute(hid_t id, const std::string& context) { return {Check(id, context), H5Aclose}; }
 Handle PropList(hid_t id, const std::string& context) { return {Check(id, context), H5Pclose}; }
 
-Handle VarStringType() {
+Handle FixedStringType(std::size_t size) {
   Handle type = Datatype(H5Tcopy(H5T_C_S1), "copy string type");
-  Check(H5Tset_size(type.get(), H5T_VARIABLE), "set variable string size");
+  Check(H5Tset_size(type.get(), size == 0 ? 1 : size), "set string size");
+  Check(H5Tset_strpad(type.get(), H5T_STR_NULLPAD), "set string padding");
   Check(H5Tset_cset(type.get(), H5T_CSET_UTF8), "set UTF-8 character set");
   return type;
 }
@@ -116,10 +118,12 @@ void WriteAttr(hid_t obj, const char* name, double value) {
   WriteScalarAttr(obj, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 void WriteAttr(hid_t obj, const char* name, std::string_view value) {
-  Handle type = VarStringType();
-  const std::string copy(value);
-  const char* ptr = copy.c_str();
-  WriteScalarAttr(obj, name, type.get(), type.get(), &ptr);
+  if (value.find('\0') != std::string_view::npos) {
+    throw std::invalid_argument(std::string("attribute '") + name + "' holds a NUL byte");
+  }
+  Handle type = FixedStringType(value.size());
+  const std::string padded(value.empty() ? std::string(1, '\0') : std::string(value));
+  WriteScalarAttr(obj, name, type.get(), type.get(), padded.data());
 }
 
 bool HasAttr(hid_t obj, const char* name) { return H5Aexists(obj, name) > 0; }
@@ -135,20 +139,48 @@ std::int64_t ReadIntAttr(hid_t obj, const char* name, const std::string& context
   return value;
 }
 
+std::uint64_t ReadUint64Attr(hid_t obj, const char* name, const std::string& context) {
+  const std::string what = context + ": attribute '" + name + "'";
+  if (!HasAttr(obj, name)) throw std::runtime_error(what + " is missing");
+  Handle attr = Attribute(H5Aopen(obj, name, H5P_DEFAULT), what);
+  Handle type = Datatype(H5Aget_type(attr.get()), what);
+  if (H5Tequal(type.get(), H5T_STD_U64LE) <= 0) throw std::runtime_error(what + " is not uint64");
+  std::uint64_t value = 0;
+  Check(H5Aread(attr.get(), H5T_NATIVE_UINT64, &value), what);
+  return value;
+}
+
+namespace {
+
+// The byte size of a fixed-length string type, or 0 when `type` is not one (or is absurd: a
+// string longer than kMaxFixedString is no plume file's).
+constexpr std::size_t kMaxFixedString = 1 << 16;
+
+std::size_t FixedStringSize(hid_t type) {
+  if (H5Tget_class(type) != H5T_STRING || H5Tis_variable_str(type) != 0) return 0;
+  const std::size_t size = H5Tget_size(type);
+  return size <= kMaxFixedString ? size : 0;
+}
+
+// One string of a NUL-padded fixed-length field (the writer never stores a NUL byte).
+std::string Unpad(const char* field, std::size_t size) {
+  std::size_t n = 0;
+  while (n < size && field[n] != '\0') ++n;
+  return std::string(field, n);
+}
+
+}  // namespace
+
 std::string ReadStringAttr(hid_t obj, const char* name, const std::string& context) {
   const std::string what = context + ": attribute '" + name + "'";
   if (!HasAttr(obj, name)) throw std::runtime_error(what + " is missing");
   Handle attr = Attribute(H5Aopen(obj, name, H5P_DEFAULT), what);
   Handle file_type = Datatype(H5Aget_type(attr.get()), what);
-  if (H5Tget_class(file_type.get()) != H5T_STRING || H5Tis_variable_str(file_type.get()) <= 0) {
-    throw std::runtime_error(what + " is not a variable-length string");
-  }
-  Handle type = VarStringType();
-  char* ptr = nullptr;
-  Check(H5Aread(attr.get(), type.get(), &ptr), what);
-  std::string value = ptr != nullptr ? ptr : "";
-  H5free_memory(ptr);
-  return value;
+  const std::size_t size = FixedStringSize(file_type.get());
+  if (size == 0) throw std::runtime_error(what + " is not a fixed-length string");
+  std::string buffer(size, '\0');
+  Check(H5Aread(attr.get(), file_type.get(), buffer.data()), what);
+  return Unpad(buffer.data(), size);
 }
 
 std::uint64_t DatasetLength(hid_t dataset, const std::string& context) {
@@ -164,34 +196,39 @@ std::uint64_t DatasetLength(hid_t dataset, const std::string& context) {
 std::vector<std::string> ReadStrings(hid_t dataset, const std::string& context) {
   const std::uint64_t n = DatasetLength(dataset, context);
   Handle file_type = Datatype(H5Dget_type(dataset), context);
-  if (H5Tget_class(file_type.get()) != H5T_STRING || H5Tis_variable_str(file_type.get()) <= 0) {
-    throw std::runtime_error(context + " is not a variable-length string dataset");
-  }
-  std::vector<char*> ptrs(n, nullptr);
+  const std::size_t size = FixedStringSize(file_type.get());
+  if (size == 0) throw std::runtime_error(context + " is not a fixed-length string dataset");
   std::vector<std::string> out;
-  out.reserve(n);
   if (n == 0) return out;
-  Handle type = VarStringType();
-  Check(H5Dread(dataset, type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), context);
-  for (char* p : ptrs) out.emplace_back(p != nullptr ? p : "");
-  Handle space = Dataspace(H5Dget_space(dataset), context);
-  H5Dvlen_reclaim(type.get(), space.get(), H5P_DEFAULT, ptrs.data());
+  std::vector<char> buffer(n * size);
+  Check(H5Dread(dataset, file_type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), context);
+  out.reserve(n);
+  for (std::uint64_t i = 0; i < n; ++i) out.push_back(Unpad(buffer.data() + i * size, size));
   return out;
 }
 
 void WriteStrings(hid_t parent, const char* name, const std::vector<std::string>& values,
                   const std::string& context) {
+  std::size_t size = 1;
+  for (const std::string& s : values) {
+    if (s.find('\0') != std::string::npos) {
+      throw std::invalid_argument(context + ": a string holds a NUL byte");
+    }
+    size = std::max(size, s.size());
+  }
+  if (size > kMaxFixedString) throw std::invalid_argument(context + ": a string is too long");
   const hsize_t dims[1] = {values.size()};
   Handle space = Dataspace(H5Screate_simple(1, dims, nullptr), context);
-  Handle type = VarStringType();
+  Handle type = FixedStringType(size);
   Handle dataset = Dataset(
       H5Dcreate2(parent, name, type.get(), space.get(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
       context);
   if (values.empty()) return;
-  std::vector<const char*> ptrs;
-  ptrs.reserve(values.size());
-  for (const std::string& s : values) ptrs.push_back(s.c_str());
-  Check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, ptrs.data()), context);
+  std::vector<char> buffer(values.size() * size, '\0');
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    std::copy(values[i].begin(), values[i].end(), buffer.begin() + i * size);
+  }
+  Check(H5Dwrite(dataset.get(), type.get(), H5S_ALL, H5S_ALL, H5P_DEFAULT, buffer.data()), context);
 }
 
 }  // namespace plume::io::h5

@@ -56,24 +56,29 @@ Handle Datatype(hid_t id, const std::string& context);
 Handle Attribute(hid_t id, const std::string& context);
 Handle PropList(hid_t id, const std::string& context);
 
-// Variable-length UTF-8 string type.
-Handle VarStringType();
+// Fixed-length, NUL-padded UTF-8 string type of `size` bytes (0 counts as 1). Plume files hold
+// no variable-length strings: those live in HDF5's global heap, which has no checksum, and a
+// flipped byte there crashes HDF5 itself (H5HG_read) instead of failing the read.
+Handle FixedStringType(std::size_t size);
 
 // Scalar attributes on any object.
 void WriteAttr(hid_t obj, const char* name, std::int64_t value);
 void WriteAttr(hid_t obj, const char* name, std::uint64_t value);
 void WriteAttr(hid_t obj, const char* name, std::uint32_t value);
 void WriteAttr(hid_t obj, const char* name, double value);
-void WriteAttr(hid_t obj, const char* name, std::string_view value);
+void WriteAttr(hid_t obj, const char* name, std::string_view value);  // fixed-length; no NUL
 bool HasAttr(hid_t obj, const char* name);
 std::int64_t ReadIntAttr(hid_t obj, const char* name, const std::string& context);
+// An attribute stored as uint64 (H5T_STD_U64LE); throws when it has any other type.
+std::uint64_t ReadUint64Attr(hid_t obj, const char* name, const std::string& context);
 std::string ReadStringAttr(hid_t obj, const char* name, const std::string& context);
 
 // Length of a 1-D dataset; throws when it is not 1-D.
 std::uint64_t DatasetLength(hid_t dataset, const std::string& context);
-// Reads all strings of a 1-D variable-length string dataset.
+// Reads all strings of a 1-D fixed-length string dataset (trailing NUL padding removed).
 std::vector<std::string> ReadStrings(hid_t dataset, const std::string& context);
-// Writes a 1-D variable-length string dataset `name` under `parent` (contiguous, small).
+// Writes a 1-D fixed-length string dataset `name` under `parent` (contiguous, small), each
+// string padded to the longest. Throws std::invalid_argument for a string holding a NUL byte.
 void WriteStrings(hid_t parent, const char* name, const std::vector<std::string>& values,
                   const std::string& context);
 

@@ -1,59 +1,56 @@
 #include "io/manifest.h"
 
-#include <charconv>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
+#include <utility>
 
 #include "engine/schema.h"
 #include "engine/value_format.h"
-#include "io/json.h"
 
 namespace plume::io {
 
 namespace {
 
-constexpr const char* kManifestName = "manifest.json";
+using nlohmann::json;
 
-void AppendAqi(std::string& out, double v) {
-  if (std::isfinite(v)) {
-    engine::AppendDouble(out, v);
-  } else {
-    out += "null";  // a partition without any non-NULL AQI
-  }
+constexpr const char* kManifestName = "manifest.json";
+// A manifest of 4,096 partitions is about 1 MB; anything far larger is not one.
+constexpr std::uintmax_t kMaxManifestBytes = 64u << 20;
+
+std::string TimestampText(std::int64_t utc) {
+  std::string out;
+  engine::AppendTimestamp(out, utc);
+  return out;
 }
 
+// A partition without any non-NULL AQI has an empty range (+inf / -inf), written as null.
+json Aqi(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+
 std::string ToJson(const Manifest& m) {
-  std::string out = "{\n  \"schema_version\": ";
-  engine::AppendInt(out, m.schema_version);
-  out += ",\n  \"table\": ";
-  json::AppendQuoted(out, engine::kTableName);
-  out += ",\n  \"total_rows\": " + std::to_string(m.total_rows) + ",\n  \"source\": ";
-  json::AppendQuoted(out, m.source);
-  out += ",\n  \"partitions\": [";
-  for (std::size_t i = 0; i < m.partitions.size(); ++i) {
-    const PartitionInfo& p = m.partitions[i];
-    out += i == 0 ? "\n    {" : ",\n    {";
-    out += "\"index\": " + std::to_string(p.index) + ", \"file\": ";
-    json::AppendQuoted(out, p.file);
-    out += ", \"rows\": " + std::to_string(p.rows);
-    out += ", \"utc_min\": " + std::to_string(p.utc_min);
-    out += ", \"utc_max\": " + std::to_string(p.utc_max);
-    out += ", \"utc_min_text\": \"";
-    engine::AppendTimestamp(out, p.utc_min);
-    out += "\", \"utc_max_text\": \"";
-    engine::AppendTimestamp(out, p.utc_max);
-    out += "\", \"aqi_min\": ";
-    AppendAqi(out, p.aqi_min);
-    out += ", \"aqi_max\": ";
-    AppendAqi(out, p.aqi_max);
-    out += "}";
+  json parts = json::array();
+  for (const PartitionInfo& p : m.partitions) {
+    parts.push_back({{"index", p.index},
+                     {"file", p.file},
+                     {"rows", p.rows},
+                     {"utc_min", p.utc_min},
+                     {"utc_max", p.utc_max},
+                     {"utc_min_text", TimestampText(p.utc_min)},
+                     {"utc_max_text", TimestampText(p.utc_max)},
+                     {"aqi_min", Aqi(p.aqi_min)},
+                     {"aqi_max", Aqi(p.aqi_max)}});
   }
-  out += "\n  ]\n}\n";
-  return out;
+  const json doc = {{"schema_version", m.schema_version},
+                    {"table", engine::kTableName},
+                    {"total_rows", m.total_rows},
+                    {"source", m.source},
+                    {"partitions", std::move(parts)}};
+  // Invalid UTF-8 (a source text is ours, but never trust it) becomes U+FFFD, never a throw.
+  return doc.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 class Reader {
@@ -63,57 +60,56 @@ class Reader {
   [[noreturn]] void Fail(const std::string& what) const {
     throw std::runtime_error(context_ + ": " + what);
   }
-  const json::Value& Member(const json::Value& obj, const char* key) const {
-    const json::Value* v = obj.Get(key);
-    if (v == nullptr) Fail(std::string("missing \"") + key + "\"");
-    return *v;
+  const json& Member(const json& obj, const char* key) const {
+    const auto it = obj.find(key);
+    if (it == obj.end()) Fail(std::string("missing \"") + key + "\"");
+    return *it;
   }
+  // An integer in T's range (nlohmann keeps integers exact: int64 timestamps round-trip).
   template <typename T>
-  T Int(const json::Value& obj, const char* key) const {
-    const json::Value& v = Member(obj, key);
-    T out{};
-    auto [end, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), out);
-    if (v.kind != json::Value::Kind::kNumber || ec != std::errc() ||
-        end != v.text.data() + v.text.size()) {
-      Fail(std::string("\"") + key + "\" is not an integer in range");
-    }
-    return out;
+  T Int(const json& obj, const char* key) const {
+    const json& v = Member(obj, key);
+    const bool in_range = v.is_number_unsigned()  ? std::in_range<T>(v.get<std::uint64_t>())
+                          : v.is_number_integer() ? std::in_range<T>(v.get<std::int64_t>())
+                                                  : false;
+    if (!in_range) Fail(std::string("\"") + key + "\" is not an integer in range");
+    return v.is_number_unsigned() ? static_cast<T>(v.get<std::uint64_t>())
+                                  : static_cast<T>(v.get<std::int64_t>());
   }
-  double Double(const json::Value& obj, const char* key, double if_null) const {
-    const json::Value& v = Member(obj, key);
-    if (v.kind == json::Value::Kind::kNull) return if_null;
-    double out = 0;
-    auto [end, ec] = std::from_chars(v.text.data(), v.text.data() + v.text.size(), out);
-    if (v.kind != json::Value::Kind::kNumber || ec != std::errc()) {
-      Fail(std::string("\"") + key + "\" is not a number");
-    }
-    return out;
+  double Double(const json& obj, const char* key, double if_null) const {
+    const json& v = Member(obj, key);
+    if (v.is_null()) return if_null;
+    if (!v.is_number()) Fail(std::string("\"") + key + "\" is not a number");
+    return v.get<double>();
   }
-  std::string String(const json::Value& obj, const char* key) const {
-    const json::Value& v = Member(obj, key);
-    if (v.kind != json::Value::Kind::kString) Fail(std::string("\"") + key + "\" is not a string");
-    return v.text;
+  std::string String(const json& obj, const char* key) const {
+    const json& v = Member(obj, key);
+    if (!v.is_string()) Fail(std::string("\"") + key + "\" is not a string");
+    return v.get<std::string>();
   }
 
  private:
   std::string context_;
 };
 
-Manifest FromJson(const json::Value& doc, const Reader& r) {
-  if (doc.kind != json::Value::Kind::kObject) r.Fail("is not a JSON object");
+Manifest FromJson(const json& doc, const Reader& r) {
+  if (!doc.is_object()) r.Fail("is not a JSON object");
   Manifest m;
   m.schema_version = r.Int<std::uint32_t>(doc, "schema_version");
   if (m.schema_version != engine::kSchemaVersion) {
-    r.Fail("schema version " + std::to_string(m.schema_version) + ", this build reads " +
-           std::to_string(engine::kSchemaVersion));
+    const bool older = m.schema_version < engine::kSchemaVersion;
+    r.Fail(std::string("was made by ") + (older ? "an older" : "a newer") +
+           " plume-preprocess (schema version " + std::to_string(m.schema_version) +
+           ", this build reads " + std::to_string(engine::kSchemaVersion) + "): " +
+           (older ? "run plume-preprocess again to rebuild the data set" : "use that plume"));
   }
   m.total_rows = r.Int<std::uint64_t>(doc, "total_rows");
   m.source = r.String(doc, "source");
-  const json::Value& parts = r.Member(doc, "partitions");
-  if (parts.kind != json::Value::Kind::kArray) r.Fail("\"partitions\" is not an array");
+  const json& parts = r.Member(doc, "partitions");
+  if (!parts.is_array()) r.Fail("\"partitions\" is not an array");
   std::uint64_t sum = 0;
-  for (const json::Value& p : parts.items) {
-    if (p.kind != json::Value::Kind::kObject) r.Fail("a partition entry is not an object");
+  for (const json& p : parts) {
+    if (!p.is_object()) r.Fail("a partition entry is not an object");
     PartitionInfo info;
     info.index = r.Int<int>(p, "index");
     if (info.index != static_cast<int>(m.partitions.size())) {
@@ -145,6 +141,12 @@ Manifest FromJson(const json::Value& doc, const Reader& r) {
 Manifest ReadManifest(const std::string& dir) {
   const std::string path = (std::filesystem::path(dir) / kManifestName).string();
   const std::string context = "manifest '" + path + "'";
+  std::error_code size_ec;
+  const std::uintmax_t size = std::filesystem::file_size(path, size_ec);
+  if (!size_ec && size > kMaxManifestBytes) {
+    throw std::runtime_error(context + ": is " + std::to_string(size) +
+                             " bytes, too large for a manifest");
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     std::error_code ec;
@@ -155,11 +157,11 @@ Manifest ReadManifest(const std::string& dir) {
   std::ostringstream text;
   text << in.rdbuf();
   Reader reader(context);
-  json::Value doc;
+  json doc;
   try {
-    doc = json::Parse(text.str());
-  } catch (const std::runtime_error& e) {
-    reader.Fail(std::string("is not valid JSON: ") + e.what());
+    doc = json::parse(text.str());
+  } catch (const json::parse_error& e) {
+    reader.Fail(std::string("is not valid JSON: ") + e.what());  // says line and column
   }
   return FromJson(doc, reader);
 }

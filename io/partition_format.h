@@ -5,6 +5,7 @@
 //   /<column>/dict        variable-length UTF-8 strings, sorted ascending, unique
 //   /<column>/valid       uint8, 1 = value, 0 = NULL          (nullable columns only)
 //   /<column>/zone_min, zone_max (float64), zone_nulls (uint32): one per kBlockRows rows
+// Every dataset has a uint64 `checksum` attribute (io/checksum.h), verified on load.
 #pragma once
 
 #include <string_view>
@@ -31,6 +32,8 @@ inline constexpr const char* kAttrBlockRows = "block_rows";
 // Column group attributes.
 inline constexpr const char* kAttrType = "type";
 inline constexpr const char* kAttrUnits = "units";
+// Dataset attribute: XXH3-64 of the dataset's values (io/checksum.h).
+inline constexpr const char* kAttrChecksum = "checksum";
 
 // The units attribute of a column, or "" where none is meaningful.
 std::string_view UnitsOf(std::string_view column);

@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "engine/schema.h"
+#include "io/checksum.h"
 #include "io/hdf5_handle.h"
 #include "io/partition_format.h"
 
@@ -42,6 +43,10 @@ hid_t MemType(Type type) {
     default:
       return H5T_NATIVE_INT64;
   }
+}
+
+std::size_t ValueBytes(Type type) {
+  return type == Type::kString ? sizeof(std::uint32_t) : sizeof(std::int64_t);  // = double
 }
 
 hid_t FileType(Type type) {
@@ -100,6 +105,18 @@ void WriteSmall(hid_t group, const char* name, hid_t file_type, hid_t mem_type,
     h5::Check(H5Dwrite(dataset.get(), mem_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()),
               context);
   }
+  h5::WriteAttr(dataset.get(), format::kAttrChecksum,
+                ChecksumOf(values.data(), values.size() * sizeof(T)));
+}
+
+// Metadata checksums (superblock v3, object header v2, extensible-array chunk index) need the
+// 1.10 file format; the earliest format has none, so a flipped byte in a dataset's header or
+// in an attribute such as `rows` would go unnoticed.
+h5::Handle CreateFile(const std::string& path, const std::string& context) {
+  h5::Handle fapl = h5::PropList(H5Pcreate(H5P_FILE_ACCESS), context);
+  h5::Check(H5Pset_libver_bounds(fapl.get(), H5F_LIBVER_V110, H5F_LIBVER_LATEST), context);
+  return h5::File(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, fapl.get()),
+                  "create " + context);
 }
 
 template <typename T>
@@ -113,6 +130,7 @@ void CopyRange(std::vector<T>& to, const std::vector<T>& from, std::size_t begin
 struct PartitionWriter::State {
   h5::Handle file;
   std::vector<h5::Handle> groups, data, valid;  // per column; valid only for nullable ones
+  std::vector<Checksum> data_sums, valid_sums;  // per column, of what Flush() has written
 };
 
 PartitionWriter::PartitionWriter(std::string path, WriteOptions options,
@@ -126,8 +144,9 @@ PartitionWriter::PartitionWriter(std::string path, WriteOptions options,
   zones_.resize(engine::kSchema.size());
   const std::string tmp = path_ + ".tmp";
   const std::string context = "partition file '" + tmp + "'";
-  state_->file = h5::File(H5Fcreate(tmp.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                          "create " + context);
+  state_->file = CreateFile(tmp, context);
+  state_->data_sums.resize(engine::kSchema.size());
+  state_->valid_sums.resize(engine::kSchema.size());
   std::size_t next_dict = 0;
   for (const engine::ColumnSpec& spec : engine::kSchema) {
     const std::string name(spec.name);
@@ -154,6 +173,8 @@ PartitionWriter::PartitionWriter(std::string path, WriteOptions options,
         }
       }
       h5::WriteStrings(group.get(), format::kDict, dict, what + ", dict");
+      h5::Handle written = h5::Dataset(H5Dopen2(group.get(), format::kDict, H5P_DEFAULT), what);
+      h5::WriteAttr(written.get(), format::kAttrChecksum, ChecksumOfStrings(dict));
       buffer_.columns[static_cast<std::size_t>(&spec - engine::kSchema.data())].dict =
           std::move(dict);
     }
@@ -222,9 +243,11 @@ void PartitionWriter::Flush() {
       }
     }
     AppendTo(state_->data[c].get(), MemType(col.type), data, rows_, buffer_.rows, what);
+    state_->data_sums[c].Add(data, buffer_.rows * ValueBytes(col.type));
     if (state_->valid[c].valid()) {
       AppendTo(state_->valid[c].get(), H5T_NATIVE_UINT8, col.valid.data(), rows_, buffer_.rows,
                what);
+      state_->valid_sums[c].Add(col.valid.data(), buffer_.rows);
     }
     zones_[c].insert(zones_[c].end(), col.blocks.begin(), col.blocks.end());
     col.ints.clear();
@@ -281,6 +304,12 @@ PartitionInfo PartitionWriter::Finish() {
   h5::WriteAttr(root, format::kAttrUtcMin, info.utc_min);
   h5::WriteAttr(root, format::kAttrUtcMax, info.utc_max);
   h5::WriteAttr(root, format::kAttrBlockRows, static_cast<std::uint64_t>(engine::kBlockRows));
+  for (std::size_t c = 0; c < state_->data.size(); ++c) {
+    h5::WriteAttr(state_->data[c].get(), format::kAttrChecksum, state_->data_sums[c].Digest());
+    if (state_->valid[c].valid()) {
+      h5::WriteAttr(state_->valid[c].get(), format::kAttrChecksum, state_->valid_sums[c].Digest());
+    }
+  }
   const std::string tmp = path_ + ".tmp";
   state_->groups.clear();
   state_->data.clear();

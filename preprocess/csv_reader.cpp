@@ -21,6 +21,8 @@ std::string_view ReasonName(RejectReason reason) {
       return "unparsable time";
     case RejectReason::kTruncatedLine:
       return "truncated last line";
+    case RejectReason::kControlByte:
+      return "control byte";
   }
   return "?";
 }
@@ -118,7 +120,8 @@ bool ParseInt(std::string_view s, std::size_t field, std::int64_t* out, std::str
   return true;
 }
 
-// Nullable numbers: the AirNow sentinel (-999 / -999.0) and an empty field are NULL.
+// Nullable numbers: the AirNow sentinel -999 in any spelling (-999, -999.0, -9.99e2) and an
+// empty field are NULL (docs/DATA.md).
 bool ParseNullableDouble(std::string_view s, std::size_t field, double* out, bool* null,
                          std::string* error) {
   *null = s.empty();
@@ -132,9 +135,48 @@ bool ParseNullableInt(std::string_view s, std::size_t field, std::int64_t* out, 
                       std::string* error) {
   *null = s.empty();
   if (*null) return true;
-  if (!ParseInt(s, field, out, error)) return false;
+  if (!ParseInt(s, field, out, error)) {
+    double sentinel = 0;
+    std::string ignored;
+    if (!ParseDouble(s, field, &sentinel, &ignored) || sentinel != -999.0) return false;
+    *null = true;  // "-999.0": the sentinel spelled as a decimal
+    return true;
+  }
   *null = *out == -999;
   return true;
+}
+
+bool IsControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
+
+// A control byte in any field (checked branch-free over the whole line first: the common case
+// has none). Names the field and the byte: a NUL would otherwise cut the string short in
+// tools that read it as C text, and an escape byte would reach a terminal.
+bool FindControlByte(const std::array<std::string_view, kFieldCount>& fields, std::string* error) {
+  for (std::size_t f = 0; f < kFieldCount; ++f) {
+    const std::string_view s = fields[f];
+    unsigned any = 0;
+    for (const char c : s) any |= static_cast<unsigned>(IsControl(static_cast<unsigned char>(c)));
+    if (any == 0) continue;
+    std::size_t at = 0;
+    while (!IsControl(static_cast<unsigned char>(s[at]))) ++at;
+    static constexpr char kHex[] = "0123456789abcdef";
+    const auto byte = static_cast<unsigned char>(s[at]);
+    *error = std::string(kFieldNames[f]) + ": control byte 0x" + kHex[byte >> 4] +
+             kHex[byte & 0xf] + " at byte " + std::to_string(at + 1) + " of the field";
+    return true;
+  }
+  return false;
+}
+
+// ParseTimestamp accepts any four-digit year; outside kMinYear..kMaxYear is a bad time.
+bool PlausibleYear(std::string_view utc, std::string* error) {
+  int year = 0;
+  std::from_chars(utc.data(), utc.data() + std::min<std::size_t>(4, utc.size()), year);
+  if (year >= kMinYear && year <= kMaxYear) return true;
+  *error = "UTC: " + Quote(utc) + ": year " + std::string(utc.substr(0, 4)) +
+           " is implausible (accepted " + std::to_string(kMinYear) + "-" +
+           std::to_string(kMaxYear) + ")";
+  return false;
 }
 
 bool IsBlank(std::string_view line) {
@@ -164,6 +206,7 @@ LineResult ParseLine(std::string_view line, ParsedRow* row) {
     return Reject(RejectReason::kWrongFieldCount,
                   std::to_string(kFieldCount) + " fields expected, found " + std::to_string(count));
   }
+  if (FindControlByte(f, &error)) return Reject(RejectReason::kControlByte, error);
   if (!ParseDouble(f[0], 0, &row->latitude, &error) ||
       !ParseDouble(f[1], 1, &row->longitude, &error) ||
       !ParseNullableDouble(f[4], 4, &row->concentration, &row->concentration_null, &error) ||
@@ -175,6 +218,7 @@ LineResult ParseLine(std::string_view line, ParsedRow* row) {
   if (!engine::ParseTimestamp(f[2], &row->utc)) {
     return Reject(RejectReason::kBadTime, "UTC: " + Quote(f[2]) + " is not YYYY-MM-DDTHH:MM");
   }
+  if (!PlausibleYear(f[2], &error)) return Reject(RejectReason::kBadTime, error);
   row->parameter = f[3];
   row->unit = f[5];
   row->site_name = f[9];
@@ -194,7 +238,7 @@ void IngestReport::Merge(const IngestReport& o) {
   bytes += o.bytes;
   for (std::size_t i = 0; i < kReasonCount; ++i) by_reason[i] += o.by_reason[i];
   for (const RejectedLine& r : o.first_rejected) {
-    if (first_rejected.size() < kListed) first_rejected.push_back(r);
+    if (first_rejected.size() < listed) first_rejected.push_back(r);
   }
 }
 
@@ -204,11 +248,36 @@ std::string IngestReport::SummaryLine() const {
          ", skipped (blank/header) " + std::to_string(blank + header);
 }
 
+namespace {
+
+// `s` with control bytes as \xNN and '\\' as "\\\\" (so the escaping is unambiguous).
+std::string Visible(std::string_view s) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(s.size());
+  for (const char c : s) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (IsControl(byte)) {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string IngestReport::Text() const {
   std::string out;
   for (const RejectedLine& r : first_rejected) {
-    out += r.file + ":" + std::to_string(r.line) + ": " + std::string(ReasonName(r.reason)) + ": " +
-           r.detail + ": " + r.text + "\n";
+    out += Visible(r.file) + ":" + std::to_string(r.line) + ": " +
+           std::string(ReasonName(r.reason)) + ": " + Visible(r.detail) + ": " + Visible(r.text) +
+           "\n";
   }
   if (rejected > first_rejected.size()) {
     out += "... and " + std::to_string(rejected - first_rejected.size()) + " more rejected lines\n";
@@ -257,7 +326,7 @@ void ReadCsvBuffer(std::string_view data, const std::string& file_name, RowStore
     }
     ++report->rejected;
     ++report->by_reason[static_cast<std::size_t>(result.reason)];
-    if (report->first_rejected.size() < IngestReport::kListed) {
+    if (report->first_rejected.size() < report->listed) {
       std::string_view text = line.substr(0, 300);
       if (!text.empty() && text.back() == '\r') text.remove_suffix(1);
       report->first_rejected.push_back(

@@ -28,8 +28,9 @@ enum class RejectReason {
   kBadNumber,        // latitude/longitude/concentration/raw/AQI/category not a number
   kBadTime,          // UTC not "YYYY-MM-DDTHH:MM"
   kTruncatedLine,    // the file's last line, without a final newline, and incomplete
+  kControlByte,      // a NUL or other control byte (0x00-0x1f, 0x7f) inside a field
 };
-inline constexpr std::size_t kReasonCount = 5;
+inline constexpr std::size_t kReasonCount = 6;
 std::string_view ReasonName(RejectReason reason);
 
 struct LineResult {
@@ -50,18 +51,25 @@ struct RejectedLine {
   std::string text;  // the line as read (without '\n', '\r'), cut at 300 bytes
 };
 
+// Years outside this range are rejected as implausible (AirNow began in the 1990s; 0000 and
+// 9999 are typing or export errors, and far years would overflow the time arithmetic).
+inline constexpr int kMinYear = 1970;
+inline constexpr int kMaxYear = 2100;
+
 // Counts for one or more files; stored + rejected + blank + header == lines always.
 struct IngestReport {
-  static constexpr std::size_t kListed = 10;  // rejected lines kept in full
+  static constexpr std::size_t kDefaultListed = 10;  // plume-preprocess --list-rejects
+  std::size_t listed = kDefaultListed;               // rejected lines kept in full
   std::size_t files = 0, lines = 0, stored = 0, rejected = 0, blank = 0, header = 0;
   std::size_t bytes = 0;
   std::array<std::size_t, kReasonCount> by_reason{};
-  std::vector<RejectedLine> first_rejected;  // at most kListed, in file then line order
+  std::vector<RejectedLine> first_rejected;  // at most `listed`, in file then line order
 
   // Adds `other`'s counts (call in file order to keep first_rejected in order).
   void Merge(const IngestReport& other);
-  // The first rejected lines as "file:line: reason: detail: <text>", then the counts by
-  // reason, then the summary line "files read N, lines read N, rows stored N, ...".
+  // The first rejected lines as "file:line: reason: detail: <text>" (control bytes and '\\'
+  // shown as \xNN and \\, so the report never carries a NUL or an escape sequence to a
+  // terminal), then the counts by reason, then the summary line "files read N, ...".
   std::string Text() const;
   std::string SummaryLine() const;
 };

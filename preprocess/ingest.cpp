@@ -63,10 +63,12 @@ std::vector<std::string> CollectCsvFiles(const std::vector<std::string>& inputs)
   return DropRepeats(std::move(files));
 }
 
-IngestResult IngestFiles(const std::vector<std::string>& files, int threads) {
+IngestResult IngestFiles(const std::vector<std::string>& files, int threads,
+                         std::size_t list_rejects) {
   const std::size_t n = files.size();
   const std::size_t workers = std::clamp<std::size_t>(static_cast<std::size_t>(threads), 1, n);
   std::vector<IngestResult> parts(workers);
+  for (IngestResult& part : parts) part.report.listed = list_rejects;
   std::vector<std::exception_ptr> errors(workers);
   auto work = [&](std::size_t w) {
     try {

@@ -22,8 +22,9 @@ struct IngestResult {
 };
 
 // Reads `files` with up to `threads` threads (each a contiguous run of files, merged in file
-// order, so the result does not depend on `threads`). Throws std::runtime_error on an
-// unreadable file.
-IngestResult IngestFiles(const std::vector<std::string>& files, int threads);
+// order, so the result does not depend on `threads`), keeping the first `list_rejects` rejected
+// lines in full. Throws std::runtime_error on an unreadable file.
+IngestResult IngestFiles(const std::vector<std::string>& files, int threads,
+                         std::size_t list_rejects = IngestReport::kDefaultListed);
 
 }  // namespace plume::preprocess

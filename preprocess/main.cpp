@@ -18,6 +18,7 @@ namespace pp = plume::preprocess;
 
 constexpr const char* kUsage =
     "usage: plume-preprocess --input PATH... --out DIR --partitions N [--strict] [--threads T]\n"
+    "                        [--list-rejects N]\n"
     "       plume-preprocess --synthetic ROWS [--seed S] --out DIR --partitions N\n"
     "\n"
     "  --input PATH...   CSV files, or directories searched recursively for *.csv\n"
@@ -25,6 +26,7 @@ constexpr const char* kUsage =
     "  --partitions N    number of partition files (utc ranges balanced by rows)\n"
     "  --strict          exit 1 (and write nothing) when any line is rejected\n"
     "  --threads T       CSV reader threads (default 2)\n"
+    "  --list-rejects N  print the first N rejected lines in full (default 10)\n"
     "  --synthetic ROWS  generate ROWS AirNow-like rows instead (default data set: 1167525)\n"
     "  --seed S          synthetic generator seed (default 1)\n"
     "  --deflate L       deflate level 0-9 of the HDF5 datasets (default 1, 0 = none)\n"
@@ -36,6 +38,7 @@ struct Args {
   int partitions = 0;
   bool strict = false;
   int threads = 2;
+  std::size_t list_rejects = pp::IngestReport::kDefaultListed;
   long long synthetic = -1;
   unsigned long long seed = 1;
   int deflate = 1;
@@ -85,6 +88,8 @@ Args Parse(int argc, char** argv) {
       a.strict = true;
     } else if (flag == "--threads") {
       a.threads = static_cast<int>(Number(flag, value(), 1, 64));
+    } else if (flag == "--list-rejects") {
+      a.list_rejects = static_cast<std::size_t>(Number(flag, value(), 0, 1LL << 40));
     } else if (flag == "--synthetic") {
       a.synthetic = Number(flag, value(), 1, 1LL << 40);
     } else if (flag == "--seed") {
@@ -114,7 +119,7 @@ void PrintWritten(const plume::io::Manifest& m, const std::string& dir, double s
 int Ingest(const Args& a, const plume::io::WriteOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   const std::vector<std::string> files = pp::CollectCsvFiles(a.inputs);
-  pp::IngestResult result = pp::IngestFiles(files, a.threads);
+  pp::IngestResult result = pp::IngestFiles(files, a.threads, a.list_rejects);
   const double read_s = Seconds(start);
   std::cout << result.report.Text();
   std::printf("read %.1f MB in %.2f s (%.0f rows/s, %.1f MB/s)\n",

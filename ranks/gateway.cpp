@@ -6,6 +6,7 @@
 #include <exception>
 #include <iterator>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 #include "engine/query.h"
@@ -15,13 +16,13 @@ namespace plume::ranks {
 
 using frontend::RequestState;
 
-Gateway::Gateway(const Comms& comms, const Layout& layout, const io::Manifest& manifest,
-                 const GatewayOptions& options)
-    : comms_(comms),
-      layout_(layout),
+Gateway::Gateway(const Layout& layout, const io::Manifest& manifest, const GatewayOptions& options,
+                 Outbox& out, Inbox& in)
+    : layout_(layout),
       manifest_(manifest),
       options_(options),
-      out_(comms.upper),
+      out_(out),
+      in_(in),
       epoch_(std::chrono::steady_clock::now()) {}
 
 Gateway::~Gateway() = default;
@@ -88,18 +89,18 @@ void Gateway::Admit() {
 
 void Gateway::Start(Request& req) {
   const std::size_t leaders = layout_.leaders.size();
-  req.started = true;
+  Advance(req, Stage::kStarted);
   req.info.state = RequestState::kRunning;
   req.info.started_s = Now();
   req.streams.assign(leaders, {});
-  req.credits_due.assign(leaders, 0);
+  req.ledgers.assign(leaders, {});
   notify_.push_back(req.info.id);
   try {
     req.merge = std::make_unique<MergeStage>(*req.plan, leaders, true);
     const bool plain = !req.plan->aggregate() && !req.plan->ordered();
     req.chunker = std::make_unique<Chunker>(req.options.chunk_rows, plain);
-    ControlMsg start{ControlKind::kStart, req.info.id, req.plan->Serialize(), BatchRows(req),
-                     options_.window};
+    ControlMsg start{ControlKind::kStart, req.info.id,     req.plan->Serialize(),
+                     BatchRows(req),      options_.window, options_.window_bytes};
     const std::string bytes = EncodeControl(start);
     for (std::size_t j = 0; j < leaders; ++j)
       out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
@@ -140,8 +141,9 @@ void Gateway::Finish(Request& req, RequestState state, const std::string& error)
   }
   req.merge.reset();
   req.chunker.reset();
-  if (req.started && !req.AllClosed()) {
-    // Stop the work everywhere; frames still in flight are counted and dropped on arrival.
+  if (req.started() && !req.AllClosed()) {
+    // Stop the work everywhere (every leader: one whose stream closed ignores it); frames
+    // still in flight are counted and dropped on arrival.
     const std::string bytes = EncodeControl({ControlKind::kCancel, req.info.id, {}, 0, 0});
     for (std::size_t j = 0; j < req.streams.size(); ++j) {
       out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
@@ -152,7 +154,7 @@ void Gateway::Finish(Request& req, RequestState state, const std::string& error)
 }
 
 void Gateway::CheckDrained(Request& req) {
-  if (req.finished() && req.drained_s < 0 && (!req.started || req.AllClosed())) {
+  if (req.finished() && req.drained_s < 0 && (!req.started() || req.AllClosed())) {
     req.drained_s = Now();
   }
 }
@@ -167,15 +169,16 @@ bool Gateway::Cancel(std::uint64_t id, const std::string& reason) {
 bool Gateway::Step() {
   out_.Progress();
   bool worked = false;
-  while (std::optional<Message> m = TryReceive(comms_.upper, Tag::kStatus)) {
+  while (in_.Receive(Tag::kStatus, &status_)) {
     worked = true;
-    HandleStatus(m->source, DecodeStatus(m->bytes));
+    HandleStatus(status_.source, DecodeStatus(status_.bytes));
   }
   const std::size_t max_frames = 4 * layout_.leaders.size();
-  for (std::size_t i = 0; i < max_frames && TryReceive(comms_.upper, Tag::kData, &frame_); ++i) {
+  for (std::size_t i = 0; i < max_frames && in_.Receive(Tag::kData, &frame_); ++i) {
     worked = true;
     HandleFrame(frame_.source, frame_.bytes);
   }
+  ResumeOutputs();
   Admit();
   CheckDeadlines();
   if (!notify_.empty()) {
@@ -199,6 +202,13 @@ void Gateway::Poll(double max_wait_s) {
   }
 }
 
+void Gateway::ResumeOutputs() {
+  for (auto& [id, req] : requests_) {
+    const std::uint64_t resume = frontend::ResultSink::kBacklogLimit / 2;
+    if (req->waiting_output && !req->finished() && req->sink->Backlog() < resume) Deliver(*req);
+  }
+}
+
 void Gateway::CheckDeadlines() {
   const double now = Now();
   for (auto& [id, req] : requests_) {
@@ -218,15 +228,24 @@ void Gateway::Notify() {
   for (std::uint64_t id : due) {
     Request* req = Find(id);
     if (req == nullptr) continue;
-    if (req->started && !req->begun && !req->ended) {
-      req->begun = true;
-      req->sink->Begin(req->info);
-    }
-    if (req->finished() && !req->ended) {
-      req->ended = true;
-      req->sink->End(req->info);
-    }
+    if (req->stage == Stage::kStarted) Advance(*req, Stage::kBegun);
+    if (req->finished()) Advance(*req, Stage::kEnded);
   }
+}
+
+void Gateway::Advance(Request& req, Stage to) {
+  const Stage from = req.stage;
+  if (from == to) return;
+  const bool valid = (from == Stage::kQueued && to == Stage::kStarted) ||
+                     (from == Stage::kStarted && to == Stage::kBegun) ||
+                     (from != Stage::kStarted && to == Stage::kEnded);
+  if (!valid || from == Stage::kEnded) {
+    throw std::logic_error("gateway: request " + std::to_string(req.info.id) +
+                           ": invalid stage transition");
+  }
+  req.stage = to;
+  if (to == Stage::kBegun) req.sink->Begin(req.info);
+  if (to == Stage::kEnded) req.sink->End(req.info);
 }
 
 void Gateway::Expire() {
@@ -235,7 +254,7 @@ void Gateway::Expire() {
   next_expire_s_ = now + 0.1;
   for (auto it = requests_.begin(); it != requests_.end();) {
     const Request& req = *it->second;
-    bool old = req.finished() && req.ended && req.drained_s >= 0 &&
+    bool old = req.finished() && req.stage == Stage::kEnded && req.drained_s >= 0 &&
                now - req.info.finished_s > options_.ttl_s;
     it = old ? requests_.erase(it) : std::next(it);
   }
@@ -260,8 +279,20 @@ bool Gateway::Busy() const {
 }
 
 frontend::Backend::WorldInfo Gateway::World() const {
-  return WorldInfo{layout_.world, layout_.leaders, static_cast<int>(manifest_.partitions.size()),
-                   manifest_.total_rows};
+  WorldInfo world;
+  world.ranks = layout_.world;
+  world.leaders = layout_.leaders;
+  world.partitions = static_cast<int>(manifest_.partitions.size());
+  world.rows = manifest_.total_rows;
+  world.source = manifest_.source;
+  // Each rank checked its partition against these manifest figures at load, so they name the
+  // rows being served.
+  world.dataset = manifest_.source + " rows=" + std::to_string(manifest_.total_rows);
+  for (const io::PartitionInfo& p : manifest_.partitions) {
+    world.dataset += " " + p.file + ":" + std::to_string(p.rows) + ":" + std::to_string(p.utc_min) +
+                     "-" + std::to_string(p.utc_max);
+  }
+  return world;
 }
 
 std::optional<double> Gateway::DrainedAt(std::uint64_t id) const {
@@ -270,8 +301,8 @@ std::optional<double> Gateway::DrainedAt(std::uint64_t id) const {
   return it->second->drained_s;
 }
 
-void Gateway::Shutdown() {
-  if (shut_down_) return;
+bool Gateway::Shutdown() {
+  if (shut_down_) return true;
   shut_down_ = true;
   for (auto& [id, req] : requests_) {
     if (!req->finished()) Finish(*req, RequestState::kCancelled, "cancelled: gateway shut down");
@@ -281,13 +312,16 @@ void Gateway::Shutdown() {
     return std::any_of(requests_.begin(), requests_.end(),
                        [](const auto& e) { return e.second->drained_s < 0; });
   };
-  const double give_up = Now() + 30;
+  const double give_up = Now() + kShutdownDrain;
   while (undrained() && Now() < give_up) Poll(0.01);
+  const bool drained = !undrained();
   const std::string bytes = EncodeControl({ControlKind::kShutdown, 0, {}, 0, 0});
   for (std::size_t j = 0; j < layout_.leaders.size(); ++j) {
     out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
   }
-  out_.Drain();
+  const double sent_by = Now() + 2;
+  while (out_.Progress() > 0 && Now() < sent_by) backoff_.Idle();
+  return drained && out_.Progress() == 0;
 }
 
 }  // namespace plume::ranks

@@ -8,13 +8,21 @@
 // batch has been merged and the resulting chunks handed to the sink, so the gateway's memory
 // per request is bounded by leaders x window batches, not by the size of the result.
 //
+// Lifecycle of a request (Stage, one transition function Advance): kQueued -> kStarted (the
+// plan went to the leaders) -> kBegun (sink->Begin) -> kEnded (sink->End); a request that ends
+// before it started goes from kQueued straight to kEnded. Whether it completed, failed or was
+// cancelled is info.state; whether every rank stopped working on it is DrainedAt().
+//
 // Threading: single-threaded, on world rank 0, after Runtime startup. Every ResultSink call is
 // made from inside Poll() (never from Submit or Cancel). Nothing throws for a bad statement.
+// It talks to the leaders only through `out` and `in` (rank j + 1 = leader of team j), so its
+// logic is tested in one process (tests/ranks/gateway_test.cpp).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,6 +32,7 @@
 
 #include "io/manifest.h"
 #include "ranks/frontend/backend.h"
+#include "ranks/outbox.h"
 #include "ranks/protocol.h"
 #include "ranks/topology.h"
 #include "ranks/transport.h"
@@ -39,13 +48,14 @@ struct GatewayOptions {
   // most batches become a chunk without being cut and copied again at the gateway.
   std::uint32_t batch_rows = 1024;
   std::uint32_t window = 16;  // unacknowledged batches per sender and request
+  std::uint64_t window_bytes = std::numeric_limits<std::uint64_t>::max();  // and bytes
 };
 
 class Gateway : public frontend::Backend {
  public:
-  // `comms` and `layout` must outlive the Gateway. Call on world rank 0 only.
-  Gateway(const Comms& comms, const Layout& layout, const io::Manifest& manifest,
-          const GatewayOptions& options);
+  // `layout`, `out` and `in` (both on the upper communicator) must outlive the Gateway.
+  Gateway(const Layout& layout, const io::Manifest& manifest, const GatewayOptions& options,
+          Outbox& out, Inbox& in);
   ~Gateway() override;
   Gateway(const Gateway&) = delete;
   Gateway& operator=(const Gateway&) = delete;
@@ -63,21 +73,29 @@ class Gateway : public frontend::Backend {
   // When every rank confirmed it stopped working on `id` (stream ends received from every
   // leader): that time on Now()'s clock; nullopt while some rank may still work on it.
   std::optional<double> DrainedAt(std::uint64_t id) const;
-  // Ends every request (cancelling running ones), polls until every rank is idle, then tells
-  // every rank to exit. Blocking; call once, before MPI finalization.
-  void Shutdown();
+  // Ends every request (cancelling running ones), polls until every rank is idle (at most
+  // kShutdownDrain), then tells every rank to exit. Blocking; call once, before MPI
+  // finalization. False when some rank did not confirm in time (or the exit could not be sent).
+  bool Shutdown();
+  static constexpr double kShutdownDrain = 30;
 
  private:
+  enum class Stage { kQueued, kStarted, kBegun, kEnded };
   struct Request;
+  // The one transition function of a request's Stage; makes the sink calls it implies.
+  void Advance(Request& req, Stage to);
   Request* Find(std::uint64_t id);
   bool Step();
   void Admit();
   void Start(Request& req);
   void HandleStatus(int leader, const StatusMsg& status);
   void HandleFrame(int leader, std::string_view frame);
-  void StreamProgress(Request& req, std::size_t leader);
+  void StreamClosed(Request& req, std::size_t leader);
   void Deliver(Request& req);
   void Emit(Request& req, engine::Batch chunk);
+  void EmitChunks(Request& req, bool flush);   // full chunks (all when flush) the output takes
+  bool OutputTakes(const Request& req) const;  // the sink's backlog is under its limit
+  void ResumeOutputs();  // delivers again to requests that waited for their output
   std::uint32_t BatchRows(const Request& req) const;
   void SetTotals(Request& req, std::uint64_t rows);
   void Finish(Request& req, frontend::RequestState state, const std::string& error);
@@ -86,11 +104,11 @@ class Gateway : public frontend::Backend {
   void Notify();
   void Expire();
 
-  const Comms& comms_;
   const Layout& layout_;
   io::Manifest manifest_;
   GatewayOptions options_;
-  Outbox out_;
+  Outbox& out_;
+  Inbox& in_;
   IdleBackoff backoff_;
   std::chrono::steady_clock::time_point epoch_;
   std::uint64_t next_id_ = 1;
@@ -99,7 +117,8 @@ class Gateway : public frontend::Backend {
   std::deque<std::uint64_t> notify_;  // requests with sink calls (Begin/End) due in Poll
   bool shut_down_ = false;
   double next_expire_s_ = 0;
-  Message frame_;  // receive buffer for frames, reused
+  Message frame_;   // receive buffer for frames, reused
+  Message status_;  // and for status messages
 };
 
 }  // namespace plume::ranks

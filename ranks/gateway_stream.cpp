@@ -13,7 +13,7 @@ using frontend::RequestState;
 
 void Gateway::HandleStatus(int source, const StatusMsg& st) {
   Request* req = Find(st.request);
-  if (req == nullptr || !req->started) return;
+  if (req == nullptr || !req->started()) return;
   const std::size_t leader = static_cast<std::size_t>(source - 1);
   frontend::RankProgress* rank = nullptr;
   if (st.rank >= 1 && st.rank < layout_.world) rank = &req->info.ranks[st.rank - 1];
@@ -39,9 +39,8 @@ void Gateway::HandleStatus(int source, const StatusMsg& st) {
       return;
     case StatusKind::kStreamDone:
       if (leader >= req->streams.size()) return;
-      req->streams[leader].expected = st.batches;
       if (st.outcome == Outcome::kFailed) Finish(*req, RequestState::kFailed, st.error);
-      StreamProgress(*req, leader);
+      if (req->streams[leader].OnEnd(st.batches)) StreamClosed(*req, leader);
       return;
   }
 }
@@ -50,10 +49,10 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
   const FrameHeader header = PeekFrame(frame);
   Request* req = Find(header.request);
   const std::size_t leader = static_cast<std::size_t>(source - 1);
-  if (req == nullptr || !req->started || leader >= req->streams.size()) return;
-  ++req->streams[leader].received;
+  if (req == nullptr || !req->started() || leader >= req->streams.size()) return;
   if (!req->finished()) {
     req->info.bytes_received += frame.size();
+    req->ledgers[leader].Received(frame.size());
     const bool forwarded = !req->plan->aggregate() && !req->plan->ordered();
     if (forwarded && header.origin >= 1 && header.origin < layout_.world) {
       frontend::RankProgress& rank = req->info.ranks[header.origin - 1];
@@ -66,14 +65,11 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
       Finish(*req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
     }
   }
-  StreamProgress(*req, leader);
+  if (req->streams[leader].OnFrame()) StreamClosed(*req, leader);
 }
 
-// Closes a leader's stream once its end arrived and every frame it announced is in.
-void Gateway::StreamProgress(Request& req, std::size_t leader) {
-  Request::Stream& s = req.streams[leader];
-  if (s.closed || !s.expected || s.received < *s.expected) return;
-  s.closed = true;
+// A leader's stream closed: its end arrived and every frame it announced is in.
+void Gateway::StreamClosed(Request& req, std::size_t leader) {
   if (!req.finished()) {
     try {
       req.merge->Close(leader);
@@ -99,44 +95,57 @@ void Gateway::Deliver(Request& req) {
     return *limit > have ? *limit - have : 0;
   };
   engine::Batch batch;
-  engine::Batch chunk;
   // A plain stream's batches are popped whole (the Chunker passes chunk-sized ones through
   // uncopied); an ordered merge is popped only as far as the pending chunk needs.
   const bool whole = req.chunker->reorders();
   // An ordered merge may need a batch that is already queued once it popped what it had.
-  for (bool progress = true; progress && !req.finished();) {
+  // Nothing is fed, popped or emitted while the output is backed up: the batches stay queued
+  // uncredited, so a slow output stalls the senders instead of growing a buffer.
+  for (bool progress = true; progress && !req.finished() && OutputTakes(req);) {
     progress = false;
     req.merge->Feed([&](std::size_t input) {
-      ++req.credits_due[input];
+      req.ledgers[input].Consumed();
       progress = true;
     });
-    while (!req.finished() && left() > 0 &&
+    EmitChunks(req, false);
+    while (!req.finished() && left() > 0 && OutputTakes(req) &&
            req.merge->Pop(std::min<std::uint64_t>(whole ? left() : req.chunker->Room(), left()),
                           &batch)) {
       progress = true;
       req.chunker->Add(std::move(batch));
-      while (!req.finished() && req.chunker->Take(false, &chunk)) Emit(req, std::move(chunk));
+      EmitChunks(req, false);
     }
   }
   if (req.finished()) return;
+  req.waiting_output = !OutputTakes(req);
   if (left() == 0 || (req.AllClosed() && req.merge->Done())) {
-    while (!req.finished() && req.chunker->Take(true, &chunk)) Emit(req, std::move(chunk));
-    if (!req.finished()) Finish(req, RequestState::kCompleted, "");
+    EmitChunks(req, true);
+    if (req.finished()) return;
+    // Complete once the output took every row, so a stuck output keeps the deadline armed.
+    req.waiting_output = req.chunker->Held() > 0 || req.sink->Backlog() > 0;
+    if (!req.waiting_output) Finish(req, RequestState::kCompleted, "");
     return;
   }
-  for (std::size_t j = 0; j < req.credits_due.size(); ++j) {
-    if (req.credits_due[j] > 0 && !req.streams[j].closed) {
-      out_.SendCredit(static_cast<int>(j + 1), req.info.id, req.credits_due[j]);
+  for (std::size_t j = 0; j < req.ledgers.size(); ++j) {
+    if (req.ledgers[j].due() && !req.streams[j].closed()) {
+      out_.SendCredit(static_cast<int>(j + 1), req.ledgers[j].TakeDue(req.info.id));
     }
-    req.credits_due[j] = 0;
+  }
+}
+
+bool Gateway::OutputTakes(const Request& req) const {
+  return req.sink->Backlog() < frontend::ResultSink::kBacklogLimit;
+}
+
+void Gateway::EmitChunks(Request& req, bool flush) {
+  engine::Batch chunk;
+  while (!req.finished() && OutputTakes(req) && req.chunker->Take(flush, &chunk)) {
+    Emit(req, std::move(chunk));
   }
 }
 
 void Gateway::Emit(Request& req, engine::Batch chunk) {
-  if (!req.begun) {
-    req.begun = true;
-    req.sink->Begin(req.info);
-  }
+  Advance(req, Stage::kBegun);
   req.info.rows_delivered += chunk.rows;
   ++req.info.chunks_delivered;
   if (req.info.first_chunk_s < 0) req.info.first_chunk_s = Now();

@@ -73,6 +73,83 @@ std::string FrameEncoder::Encode(const FrameHeader& header, const engine::Batch&
   return frame;
 }
 
+StatusMsg CountMsg(std::uint64_t request, int rank, std::uint64_t rows) {
+  StatusMsg msg;
+  msg.kind = StatusKind::kCount;
+  msg.request = request;
+  msg.rank = rank;
+  msg.rows = rows;
+  return msg;
+}
+
+StatusMsg StreamDoneMsg(std::uint64_t request, int rank, std::uint64_t batches, Outcome outcome,
+                        std::string error) {
+  StatusMsg msg;
+  msg.kind = StatusKind::kStreamDone;
+  msg.request = request;
+  msg.rank = rank;
+  msg.batches = batches;
+  msg.outcome = outcome;
+  msg.error = std::move(error);
+  return msg;
+}
+
+std::string EncodeCredit(const CreditMsg& msg) {
+  std::string bytes(sizeof(msg), '\0');
+  std::memcpy(bytes.data(), &msg, sizeof(msg));
+  return bytes;
+}
+
+CreditMsg DecodeCredit(std::string_view bytes) {
+  CreditMsg msg;
+  if (bytes.size() != sizeof(msg)) {
+    throw std::runtime_error("malformed credit message: " + std::to_string(bytes.size()) +
+                             " bytes, expected " + std::to_string(sizeof(msg)));
+  }
+  std::memcpy(&msg, bytes.data(), sizeof(msg));
+  return msg;
+}
+
+void CreditWindow::Spend(std::uint64_t frame_bytes) {
+  ++used_batches_;
+  used_bytes_ += frame_bytes;
+}
+
+void CreditWindow::Return(const CreditMsg& credit) {
+  used_batches_ -= std::min(credit.batches, used_batches_);
+  used_bytes_ -= std::min(credit.bytes, used_bytes_);
+}
+
+void CreditLedger::Consumed() {
+  if (held_.empty()) throw std::logic_error("credit ledger: a frame was consumed but none is held");
+  ++due_.batches;
+  due_.bytes += held_.front();
+  held_.pop_front();
+}
+
+CreditMsg CreditLedger::TakeDue(std::uint64_t request) {
+  CreditMsg due = due_;
+  due.request = request;
+  due_ = CreditMsg{};
+  return due;
+}
+
+bool StreamTally::OnFrame() {
+  ++received_;
+  return Check();
+}
+
+bool StreamTally::OnEnd(std::uint64_t batches) {
+  expected_ = batches;
+  return Check();
+}
+
+bool StreamTally::Check() {
+  if (closed_ || !expected_ || received_ < *expected_) return false;
+  closed_ = true;
+  return true;
+}
+
 void RewriteFrame(const FrameHeader& header, std::string* frame) {
   if (frame->size() < sizeof(FrameHeader)) frame->resize(sizeof(FrameHeader));
   std::memcpy(frame->data(), &header, sizeof(header));

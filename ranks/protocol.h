@@ -4,7 +4,10 @@
 //   - control/status messages: a Boost.Serialization binary archive of the structs below;
 //   - batch frames (Tag::kData): a fixed 32-byte FrameHeader followed by engine::EncodeBatch
 //     bytes, so no per-row serialization pass is paid;
-//   - credits (Tag::kCredit): a fixed 16-byte CreditMsg.
+//   - credits (Tag::kCredit): a fixed 24-byte CreditMsg (EncodeCredit / DecodeCredit).
+// The protocol's rules are value types here, used by every role: CreditWindow (a sender's
+// share of its receiver's window), CreditLedger (a receiver's credits due back), StreamTally
+// (how many frames precede an end), CountMsg / StreamDoneMsg (the status messages).
 // MPI orders messages only per (source, tag, communicator). Start and Cancel travel on the
 // same tag (kControl), so a Cancel never overtakes its Start; StatusMsg::batches says how many
 // frames precede an end-of-stream, so a status that overtakes data is still correct.
@@ -12,6 +15,9 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
+#include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -36,10 +42,11 @@ struct ControlMsg {
   std::string plan;              // kStart: engine::Plan::Serialize()
   std::uint32_t batch_rows = 0;  // kStart: rows per batch a data rank produces
   std::uint32_t window = 0;      // kStart: unacknowledged batches allowed per sender
+  std::uint64_t window_bytes = std::numeric_limits<std::uint64_t>::max();  // and bytes
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar& kind& request& plan& batch_rows& window;
+    ar& kind& request& plan& batch_rows& window& window_bytes;
   }
 };
 
@@ -80,11 +87,78 @@ struct FrameHeader {
 };
 static_assert(sizeof(FrameHeader) == 32);
 
+// `rank` (a world rank) will emit `rows` rows for `request`; sent before any of its frames.
+StatusMsg CountMsg(std::uint64_t request, int rank, std::uint64_t rows);
+// The sender `rank` ends its stream of `request` after `batches` frames.
+StatusMsg StreamDoneMsg(std::uint64_t request, int rank, std::uint64_t batches, Outcome outcome,
+                        std::string error);
+
+// Returns `batches` frames of `bytes` bytes in total to the sender's window for `request`.
 struct CreditMsg {
   std::uint64_t request = 0;
   std::uint64_t batches = 0;
+  std::uint64_t bytes = 0;
 };
-static_assert(sizeof(CreditMsg) == 16);
+static_assert(sizeof(CreditMsg) == 24);
+std::string EncodeCredit(const CreditMsg& msg);
+// Throws std::runtime_error unless `bytes` is exactly one CreditMsg.
+CreditMsg DecodeCredit(std::string_view bytes);
+
+// A sender's view of its receiver's window for one request: it may send while fewer than
+// `batches` frames and fewer than `bytes` bytes are unacknowledged (so one frame larger than
+// the byte window still goes, alone). Credits return what the receiver consumed.
+class CreditWindow {
+ public:
+  CreditWindow() = default;  // no credit at all
+  CreditWindow(std::uint64_t batches, std::uint64_t bytes) : batches_(batches), bytes_(bytes) {}
+  explicit CreditWindow(const ControlMsg& start) : CreditWindow(start.window, start.window_bytes) {}
+
+  bool open() const { return used_batches_ < batches_ && used_bytes_ < bytes_; }
+  // A frame of `frame_bytes` bytes went out.
+  void Spend(std::uint64_t frame_bytes);
+  // The receiver consumed what `credit` says (never more than is in flight).
+  void Return(const CreditMsg& credit);
+  std::uint64_t in_flight_batches() const { return used_batches_; }
+  std::uint64_t in_flight_bytes() const { return used_bytes_; }
+
+ private:
+  std::uint64_t batches_ = 0, bytes_ = 0;
+  std::uint64_t used_batches_ = 0, used_bytes_ = 0;
+};
+
+// A receiver's record of one sender's frames for one request: frames are consumed in the order
+// they arrived, and what was consumed is due back to the sender as one CreditMsg.
+class CreditLedger {
+ public:
+  void Received(std::uint64_t frame_bytes) { held_.push_back(frame_bytes); }
+  // The oldest frame still held left this receiver. Throws std::logic_error if none is held.
+  void Consumed();
+  bool due() const { return due_.batches > 0; }
+  // The credit due, and resets it.
+  CreditMsg TakeDue(std::uint64_t request);
+  std::size_t held() const { return held_.size(); }
+
+ private:
+  std::deque<std::uint64_t> held_;
+  CreditMsg due_;
+};
+
+// End-of-stream accounting for one sender's stream: the end (kStreamDone) may overtake the
+// frames before it, so the stream closes only once the end arrived and all the frames it
+// announced are in. OnFrame/OnEnd return true on the call that closed the stream.
+class StreamTally {
+ public:
+  bool OnFrame();
+  bool OnEnd(std::uint64_t batches);
+  bool closed() const { return closed_; }
+  std::uint64_t received() const { return received_; }
+
+ private:
+  bool Check();
+  std::uint64_t received_ = 0;
+  std::optional<std::uint64_t> expected_;
+  bool closed_ = false;
+};
 
 std::string EncodeControl(const ControlMsg& msg);
 ControlMsg DecodeControl(std::string_view bytes);

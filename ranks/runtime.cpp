@@ -1,6 +1,8 @@
 #include "ranks/runtime.h"
 
+#include <algorithm>
 #include <boost/mpi/collectives.hpp>
+#include <boost/mpi/environment.hpp>
 #include <boost/serialization/string.hpp>
 #include <boost/serialization/vector.hpp>
 #include <map>
@@ -45,24 +47,31 @@ std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layo
   return "";
 }
 
-// Rank 0: one message for all failures ("Error: ..." once when every rank says the same).
-std::string Summarize(const std::vector<std::string>& errors) {
-  std::map<std::string, std::vector<int>> by_text;
+// Rank 0: one message for all failures ("Error: ..." once when every rank says the same), else
+// one line per failure and host: "rank 1,2 on team1-host: cannot load partition 0: ...".
+std::string Summarize(const std::vector<std::string>& errors,
+                      const std::vector<std::string>& hosts) {
+  std::map<std::pair<std::string, std::string>, std::vector<int>> by_text;
+  std::size_t failed = 0;
   for (std::size_t r = 0; r < errors.size(); ++r) {
-    if (!errors[r].empty()) by_text[errors[r]].push_back(static_cast<int>(r));
+    if (errors[r].empty()) continue;
+    by_text[{errors[r], hosts[r]}].push_back(static_cast<int>(r));
+    ++failed;
   }
-  if (by_text.empty()) return "";
-  if (by_text.size() == 1 && by_text.begin()->second.size() == errors.size()) {
-    return "Error: " + by_text.begin()->first;
+  if (failed == 0) return "";
+  const std::string& first = by_text.begin()->first.first;
+  if (failed == errors.size() &&
+      std::all_of(errors.begin(), errors.end(), [&](const std::string& e) { return e == first; })) {
+    return "Error: " + first;
   }
   std::string text = "Error: startup failed";
-  for (const auto& [what, ranks] : by_text) {
+  for (const auto& [what_where, ranks] : by_text) {
     std::string who;
     for (int r : ranks) {
       if (!who.empty()) who += ',';
       who += std::to_string(r);
     }
-    text += "\n  rank " + who + ": " + what;
+    text += "\n  rank " + who + " on " + what_where.second + ": " + what_where.first;
   }
   return text;
 }
@@ -73,14 +82,18 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
   const int rank = world.rank();
   std::string error =
       PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &table_);
-  std::vector<std::string> errors;
+  std::vector<std::string> errors, hosts;
   boost::mpi::gather(world, error, errors, 0);
-  std::string summary = rank == 0 ? Summarize(errors) : "";
+  boost::mpi::gather(world, boost::mpi::environment::processor_name(), hosts, 0);
+  std::string summary = rank == 0 ? Summarize(errors, hosts) : "";
   boost::mpi::broadcast(world, summary, 0);
   if (!summary.empty()) throw StartupError(summary);
   comms_ = Comms::Split(world, layout_);
   if (rank == 0) {
-    gateway_ = std::make_unique<Gateway>(comms_, layout_, manifest_, options.gateway);
+    gateway_out_ = std::make_unique<MpiOutbox>(comms_.upper);
+    gateway_in_ = std::make_unique<MpiInbox>(comms_.upper);
+    gateway_ =
+        std::make_unique<Gateway>(layout_, manifest_, options.gateway, *gateway_out_, *gateway_in_);
   }
 }
 
@@ -91,8 +104,6 @@ void Runtime::Serve() {
   worker.Run();
 }
 
-void Runtime::Shutdown() {
-  if (gateway_) gateway_->Shutdown();
-}
+bool Runtime::Shutdown() { return gateway_ ? gateway_->Shutdown() : true; }
 
 }  // namespace plume::ranks

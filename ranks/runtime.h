@@ -18,6 +18,7 @@
 #include "io/manifest.h"
 #include "ranks/gateway.h"
 #include "ranks/topology.h"
+#include "ranks/transport.h"
 
 namespace plume::ranks {
 
@@ -44,8 +45,9 @@ class Runtime {
   Gateway& gateway() { return *gateway_; }
   // Every other rank: serves requests until the gateway's Shutdown(). Blocking.
   void Serve();
-  // World rank 0: ends all requests and makes every rank leave Serve(). Blocking.
-  void Shutdown();
+  // World rank 0: ends all requests and makes every rank leave Serve(). Blocking (bounded, see
+  // Gateway::Shutdown); false when some rank did not confirm.
+  bool Shutdown();
 
   const Layout& layout() const { return layout_; }
   const io::Manifest& manifest() const { return manifest_; }
@@ -56,6 +58,8 @@ class Runtime {
   io::Manifest manifest_;
   io::PartitionInfo partition_;
   engine::Table table_;
+  std::unique_ptr<MpiOutbox> gateway_out_;  // rank 0: the gateway's links to the leaders
+  std::unique_ptr<MpiInbox> gateway_in_;
   std::unique_ptr<Gateway> gateway_;
 };
 

@@ -3,6 +3,7 @@
 #include <deque>
 #include <exception>
 #include <optional>
+#include <stdexcept>
 #include <utility>
 #include <vector>
 
@@ -15,23 +16,18 @@ struct TeamRelay::Relay {
     std::string bytes;
     std::size_t input = 0;
   };
-  struct Input {
-    std::uint64_t received = 0;
-    std::optional<std::uint64_t> expected;  // from the input's kStreamDone
-    bool closed = false;
-  };
   std::uint64_t id = 0;
+  RelayState state = RelayState::kForwarding;
   std::optional<engine::Plan> plan;
-  bool streaming = true;  // forward frames unchanged (no aggregate, no ORDER BY)
   std::uint32_t batch_rows = 1024;
-  std::unique_ptr<MergeStage> merge;
-  std::deque<Frame> frames;
+  std::unique_ptr<MergeStage> merge;  // kMerging only
+  std::deque<Frame> frames;           // kForwarding only
   std::size_t own_queued = 0;
-  FrameEncoder encoder;  // for the frames built here
-  std::vector<Input> inputs;
-  std::uint64_t credits = 0;
+  FrameEncoder encoder;               // for the frames built here
+  std::vector<StreamTally> inputs;    // input 0 = this leader's own DataRole
+  std::vector<CreditLedger> members;  // per input: frames held here, credits due back
+  CreditWindow window;                // towards the gateway
   std::uint64_t sent = 0;
-  bool discarding = false;  // cancelled or failed here: count and drop whatever still arrives
   Outcome outcome = Outcome::kOk;
   std::string error;
 };
@@ -54,48 +50,66 @@ void TeamRelay::Open(std::uint64_t request, const ControlMsg& start) {
   auto relay = std::make_unique<Relay>();
   relay->id = request;
   relay->inputs.resize(team_size_);
-  relay->credits = start.window;
+  relay->members.resize(team_size_);
+  relay->window = CreditWindow(start);
   relay->batch_rows = start.batch_rows;
   try {
     relay->plan = engine::Plan::Deserialize(start.plan);
-    relay->streaming = !relay->plan->aggregate() && !relay->plan->ordered();
-    if (!relay->streaming) {
+    if (relay->plan->aggregate() || relay->plan->ordered()) {
       relay->merge = std::make_unique<MergeStage>(*relay->plan, team_size_, false);
+      relay->state = RelayState::kMerging;
     }
   } catch (const std::exception&) {
     // The leader's own DataRole fails the same deserialization and reports it with context.
-    relay->discarding = true;
+    relay->state = RelayState::kDiscarding;
   }
   relays_[request] = std::move(relay);
 }
 
+void TeamRelay::Enter(Relay& relay, RelayState state) {
+  if (relay.state == state) return;
+  if (relay.state == RelayState::kDiscarding) {
+    throw std::logic_error("team relay: request " + std::to_string(relay.id) +
+                           " cannot leave the discarding state");
+  }
+  if (state != RelayState::kDiscarding) {
+    throw std::logic_error("team relay: forwarding and merging are fixed by the plan");
+  }
+  relay.state = state;
+  relay.frames.clear();
+  relay.own_queued = 0;
+  relay.merge.reset();
+}
+
 void TeamRelay::Count(std::uint64_t request, std::uint64_t rows) {
-  StatusMsg msg;
-  msg.kind = StatusKind::kCount;
-  msg.request = request;
-  msg.rank = rank_;
-  msg.rows = rows;
-  ForwardStatus(msg);
+  ForwardStatus(CountMsg(request, rank_, rows));
 }
 
 bool TeamRelay::Ready(std::uint64_t request) {
   Relay* relay = Find(request);
-  if (relay == nullptr || relay->discarding) return false;
-  return relay->streaming ? relay->own_queued == 0 : relay->merge->queued(0) == 0;
+  if (relay == nullptr) return false;
+  switch (relay->state) {
+    case RelayState::kForwarding:
+      return relay->own_queued == 0;
+    case RelayState::kMerging:
+      return relay->merge->queued(0) == 0;
+    case RelayState::kDiscarding:
+      return false;
+  }
+  return false;
 }
 
 void TeamRelay::Batch(std::uint64_t request, engine::Batch batch) {
   Relay* relay = Find(request);
   if (relay == nullptr) return;
-  ++relay->inputs[0].received;
-  if (relay->discarding) return;
-  if (relay->streaming) {
+  if (relay->state == RelayState::kForwarding) {
     FrameHeader header{request, 0, static_cast<std::uint32_t>(batch.rows), rank_};
     relay->frames.push_back({relay->encoder.Encode(header, batch), 0});
     ++relay->own_queued;
-  } else {
+  } else if (relay->state == RelayState::kMerging) {
     relay->merge->Add(0, std::move(batch));
   }
+  if (relay->inputs[0].OnFrame()) InputClosed(*relay, 0);
 }
 
 void TeamRelay::Done(std::uint64_t request, const StatusMsg& done) { OnMemberStatus(0, done); }
@@ -114,19 +128,19 @@ void TeamRelay::OnMemberStatus(int team_rank, const StatusMsg& status) {
     relay->outcome = Outcome::kFailed;
     relay->error = status.error;
   }
-  relay->inputs[team_rank].expected = status.batches;
-  InputDone(*relay, team_rank);
+  if (relay->inputs[team_rank].OnEnd(status.batches)) InputClosed(*relay, team_rank);
 }
 
 void TeamRelay::OnMemberFrame(int team_rank, std::string frame) {
   FrameHeader header = PeekFrame(frame);
   Relay* relay = Find(header.request);
   if (relay == nullptr || team_rank <= 0 || team_rank >= team_size_) return;
-  ++relay->inputs[team_rank].received;
-  if (!relay->discarding) {
+  const std::size_t input = static_cast<std::size_t>(team_rank);
+  if (relay->state != RelayState::kDiscarding) {
     try {
-      if (relay->streaming) {
-        relay->frames.push_back({std::move(frame), static_cast<std::size_t>(team_rank)});
+      relay->members[input].Received(frame.size());
+      if (relay->state == RelayState::kForwarding) {
+        relay->frames.push_back({std::move(frame), input});
       } else {
         std::string_view body(frame);
         relay->merge->Add(team_rank, engine::DecodeBatch(body.substr(sizeof(FrameHeader))));
@@ -135,14 +149,11 @@ void TeamRelay::OnMemberFrame(int team_rank, std::string frame) {
       Fail(*relay, "Error: leader rank " + std::to_string(rank_) + ": " + e.what());
     }
   }
-  InputDone(*relay, team_rank);
+  if (relay->inputs[input].OnFrame()) InputClosed(*relay, input);
 }
 
-void TeamRelay::InputDone(Relay& relay, std::size_t input) {
-  Relay::Input& in = relay.inputs[input];
-  if (in.closed || !in.expected || in.received < *in.expected) return;
-  in.closed = true;
-  if (relay.merge && !relay.discarding) relay.merge->Close(input);
+void TeamRelay::InputClosed(Relay& relay, std::size_t input) {
+  if (relay.state == RelayState::kMerging) relay.merge->Close(input);
 }
 
 void TeamRelay::Fail(Relay& relay, const std::string& error) {
@@ -155,42 +166,48 @@ void TeamRelay::Fail(Relay& relay, const std::string& error) {
   ForwardStatus(msg);
   relay.outcome = Outcome::kFailed;
   relay.error = error;
-  relay.discarding = true;
-  relay.frames.clear();
-  relay.merge.reset();
+  Enter(relay, RelayState::kDiscarding);
 }
 
 void TeamRelay::Cancel(std::uint64_t request) {
   Relay* relay = Find(request);
   if (relay == nullptr) return;
   if (relay->outcome == Outcome::kOk) relay->outcome = Outcome::kCancelled;
-  relay->discarding = true;
-  relay->frames.clear();
-  relay->merge.reset();
+  Enter(*relay, RelayState::kDiscarding);
 }
 
 void TeamRelay::OnCredit(const CreditMsg& credit) {
-  if (Relay* relay = Find(credit.request)) relay->credits += credit.batches;
+  if (Relay* relay = Find(credit.request)) relay->window.Return(credit);
 }
 
 void TeamRelay::SendUp(Relay& relay, std::string frame, std::uint32_t rows, int origin) {
   FrameHeader header{relay.id, relay.sent, rows, origin};
   RewriteFrame(header, &frame);
+  relay.window.Spend(frame.size());
   upper_out_.Send(0, Tag::kData, std::move(frame));
   ++relay.sent;
-  --relay.credits;
+}
+
+// Each member's consumed frames go back to it as one credit (open streams only).
+void TeamRelay::ReturnCredits(Relay& relay) {
+  for (std::size_t input = 1; input < relay.members.size(); ++input) {
+    CreditLedger& ledger = relay.members[input];
+    if (ledger.due() && !relay.inputs[input].closed()) {
+      team_out_.SendCredit(static_cast<int>(input), ledger.TakeDue(relay.id));
+    }
+  }
 }
 
 // Forwards queued frames unchanged while the gateway's credits last; each forwarded member
 // frame returns one credit to that member.
 bool TeamRelay::PumpStreaming(Relay& relay) {
   bool worked = false;
-  while (relay.credits > 0 && !relay.frames.empty()) {
+  while (relay.window.open() && !relay.frames.empty()) {
     Relay::Frame f = std::move(relay.frames.front());
     relay.frames.pop_front();
     const FrameHeader h = PeekFrame(f.bytes);
     if (f.input == 0) --relay.own_queued;
-    if (f.input != 0) team_out_.SendCredit(static_cast<int>(f.input), relay.id, 1);
+    if (f.input != 0) relay.members[f.input].Consumed();
     SendUp(relay, std::move(f.bytes), h.rows, h.origin);
     worked = true;
   }
@@ -204,11 +221,11 @@ bool TeamRelay::PumpMerge(Relay& relay) {
   for (bool progress = true; progress;) {
     progress = false;
     relay.merge->Feed([&](std::size_t input) {
-      if (input != 0) team_out_.SendCredit(static_cast<int>(input), relay.id, 1);
+      if (input != 0) relay.members[input].Consumed();
       progress = true;
     });
     engine::Batch batch;
-    while (relay.credits > 0 && relay.merge->Pop(relay.batch_rows, &batch)) {
+    while (relay.window.open() && relay.merge->Pop(relay.batch_rows, &batch)) {
       SendUp(relay, relay.encoder.Encode({}, batch), static_cast<std::uint32_t>(batch.rows), rank_);
       progress = true;
     }
@@ -220,20 +237,20 @@ bool TeamRelay::PumpMerge(Relay& relay) {
 // Ends the team's stream to the gateway once every input ended and everything was sent (or,
 // when discarding, counted). Erases the relay; returns true if it did.
 bool TeamRelay::FinishIfDone(Relay& relay) {
-  for (const Relay::Input& in : relay.inputs) {
-    if (!in.closed) return false;
+  for (const StreamTally& in : relay.inputs) {
+    if (!in.closed()) return false;
   }
-  const bool drained =
-      relay.discarding || (relay.streaming ? relay.frames.empty() : relay.merge->Done());
-  if (!drained) return false;
-  StatusMsg end;
-  end.kind = StatusKind::kStreamDone;
-  end.request = relay.id;
-  end.rank = rank_;
-  end.batches = relay.sent;
-  end.outcome = relay.outcome;
-  end.error = relay.error;
-  ForwardStatus(end);
+  switch (relay.state) {
+    case RelayState::kForwarding:
+      if (!relay.frames.empty()) return false;
+      break;
+    case RelayState::kMerging:
+      if (!relay.merge->Done()) return false;
+      break;
+    case RelayState::kDiscarding:
+      break;
+  }
+  ForwardStatus(StreamDoneMsg(relay.id, rank_, relay.sent, relay.outcome, relay.error));
   relays_.erase(relay.id);
   return true;
 }
@@ -241,7 +258,9 @@ bool TeamRelay::FinishIfDone(Relay& relay) {
 bool TeamRelay::PumpOne(Relay& relay) {
   bool worked = false;
   try {
-    if (!relay.discarding) worked = relay.streaming ? PumpStreaming(relay) : PumpMerge(relay);
+    if (relay.state == RelayState::kForwarding) worked = PumpStreaming(relay);
+    if (relay.state == RelayState::kMerging) worked = PumpMerge(relay);
+    ReturnCredits(relay);
   } catch (const std::exception& e) {
     Fail(relay, "Error: leader rank " + std::to_string(rank_) + ": " + e.what());
   }

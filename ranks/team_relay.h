@@ -8,7 +8,11 @@
 // batches here and the relay's memory is bounded by (team size + 1) x window batches.
 // Cancel: forwarded to the team; frames that still arrive for the request are counted and
 // dropped; kStreamDone(kCancelled) goes up once every member confirmed and its frames are in.
-// Single-threaded; nothing blocks.
+// Lifecycle of one request here (RelayState): kForwarding or kMerging from the start (by the
+// plan), kDiscarding after a cancel or a failure (terminal); the relay is erased once every
+// input's stream closed and what it holds went up (or was dropped).
+// Single-threaded; nothing blocks. Sends only through the two Outbox interfaces, so the logic
+// is tested in one process (tests/ranks/team_relay_test.cpp).
 #pragma once
 
 #include <cstdint>
@@ -18,8 +22,8 @@
 
 #include "engine/batch.h"
 #include "ranks/data_role.h"
+#include "ranks/outbox.h"
 #include "ranks/protocol.h"
-#include "ranks/transport.h"
 
 namespace plume::ranks {
 
@@ -49,10 +53,14 @@ class TeamRelay : public Upstream {
   void Done(std::uint64_t request, const StatusMsg& done) override;
 
  private:
+  enum class RelayState { kForwarding, kMerging, kDiscarding };
   struct Relay;
   Relay* Find(std::uint64_t request);
-  void InputDone(Relay& relay, std::size_t input);
+  // The one transition function: kDiscarding drops the queued frames and the merge state.
+  void Enter(Relay& relay, RelayState state);
+  void InputClosed(Relay& relay, std::size_t input);
   void Fail(Relay& relay, const std::string& error);
+  void ReturnCredits(Relay& relay);
   bool PumpOne(Relay& relay);
   bool PumpStreaming(Relay& relay);
   bool PumpMerge(Relay& relay);

@@ -1,34 +1,27 @@
 #include "ranks/transport.h"
 
 #include <algorithm>
-#include <cstring>
+#include <stdexcept>
 #include <thread>
 
 namespace plume::ranks {
 
-Outbox::~Outbox() {
+MpiOutbox::~MpiOutbox() {
   try {
-    Drain();
+    Drain(kDrainLimit);
   } catch (...) {
     // Destructors never throw; an MPI failure here ends the job through mpirun anyway.
   }
 }
 
-void Outbox::Send(int dest, Tag tag, std::string bytes) {
+void MpiOutbox::Send(int dest, Tag tag, std::string bytes) {
   Pending& slot = pending_.emplace_back();
   slot.bytes = std::move(bytes);
   slot.request =
       comm_.isend(dest, TagValue(tag), slot.bytes.data(), static_cast<int>(slot.bytes.size()));
 }
 
-void Outbox::SendCredit(int dest, std::uint64_t request, std::uint64_t batches) {
-  CreditMsg msg{request, batches};
-  std::string bytes(sizeof(msg), '\0');
-  std::memcpy(bytes.data(), &msg, sizeof(msg));
-  Send(dest, Tag::kCredit, std::move(bytes));
-}
-
-std::size_t Outbox::Progress() {
+std::size_t MpiOutbox::Progress() {
   for (auto it = pending_.begin(); it != pending_.end();) {
     if (it->request.test()) {
       it = pending_.erase(it);
@@ -39,25 +32,78 @@ std::size_t Outbox::Progress() {
   return pending_.size();
 }
 
-void Outbox::Drain() {
-  for (Pending& p : pending_) p.request.wait();
-  pending_.clear();
-}
-
-bool TryReceive(const boost::mpi::communicator& comm, Tag tag, Message* msg) {
-  auto st = comm.iprobe(boost::mpi::any_source, TagValue(tag));
-  if (!st) return false;
-  msg->source = st->source();
-  auto count = st->count<char>();
-  msg->bytes.resize(count ? *count : 0);
-  comm.recv(msg->source, TagValue(tag), msg->bytes.data(), static_cast<int>(msg->bytes.size()));
+bool MpiOutbox::Drain(std::chrono::milliseconds limit) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (Progress() > 0) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
   return true;
 }
 
-std::optional<Message> TryReceive(const boost::mpi::communicator& comm, Tag tag) {
-  Message msg;
-  if (!TryReceive(comm, tag, &msg)) return std::nullopt;
-  return msg;
+MpiInbox::~MpiInbox() {
+  for (auto& posted : by_tag_) {
+    for (Posted& p : posted) {
+      if (p.done) continue;
+      // MPI keeps writing into the buffer of a freed receive: leave it to MPI.
+      MPI_Request_free(&p.request);
+      new std::string(std::move(p.bytes));  // NOLINT: intentionally leaked, see above
+    }
+  }
+}
+
+void MpiInbox::Post(Tag tag, std::list<Posted>& posted) {
+  while (posted.size() < kMaxPosted) {
+    int flag = 0;
+    MPI_Message handle;
+    MPI_Status status;
+    MPI_Improbe(MPI_ANY_SOURCE, TagValue(tag), comm_, &flag, &handle, &status);
+    if (!flag) return;
+    int count = 0;
+    MPI_Get_count(&status, MPI_CHAR, &count);
+    Posted& p = posted.emplace_back();
+    p.source = status.MPI_SOURCE;
+    if (!spare_.empty()) {
+      p.bytes = std::move(spare_.back());
+      spare_.pop_back();
+    }
+    p.bytes.resize(static_cast<std::size_t>(count));
+    MPI_Imrecv(p.bytes.data(), count, MPI_CHAR, &handle, &p.request);
+  }
+}
+
+// The oldest complete message whose source has no older incomplete one (per-source order).
+bool MpiInbox::TakeComplete(std::list<Posted>& posted, Message* msg) {
+  std::vector<int> blocked;
+  for (auto it = posted.begin(); it != posted.end(); ++it) {
+    if (!it->done) {
+      int flag = 0;
+      MPI_Test(&it->request, &flag, MPI_STATUS_IGNORE);
+      it->done = flag != 0;
+    }
+    const bool waits = std::find(blocked.begin(), blocked.end(), it->source) != blocked.end();
+    if (!it->done || waits) {
+      blocked.push_back(it->source);
+      continue;
+    }
+    msg->source = it->source;
+    msg->bytes.swap(it->bytes);
+    spare_.push_back(std::move(it->bytes));
+    if (spare_.size() > 8) spare_.erase(spare_.begin());
+    posted.erase(it);
+    return true;
+  }
+  return false;
+}
+
+bool MpiInbox::Receive(Tag tag, Message* msg) {
+  const int index = TagValue(tag);
+  if (index < 0 || index >= static_cast<int>(std::size(by_tag_))) {
+    throw std::logic_error("MpiInbox: unknown tag " + std::to_string(index));
+  }
+  std::list<Posted>& posted = by_tag_[index];
+  Post(tag, posted);
+  return TakeComplete(posted, msg);
 }
 
 void IdleBackoff::Idle(std::chrono::microseconds cap, bool waiting) {

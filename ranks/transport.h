@@ -1,38 +1,47 @@
-// Owned nonblocking sends, probe-then-receive of byte messages, and the idle backoff every
-// role loop uses. Only ranks/ includes Boost.MPI.
+// The MPI implementations of the role links (outbox.h), and the idle backoff every role loop
+// uses. Only ranks/ includes Boost.MPI.
 //
-// Ownership: an Outbox owns every isend request it starts together with its buffer until
-// MPI_Test reports completion (a Boost.MPI request's destructor neither completes nor cancels
-// the send). Drain() blocks until every owned send completed; call it before MPI_Finalize.
+// Nothing here blocks except MpiOutbox::Drain:
+//   - MpiOutbox owns every isend request it starts together with its buffer until MPI_Test
+//     reports completion (a Boost.MPI request's destructor neither completes nor cancels the
+//     send).
+//   - MpiInbox takes messages with a matched probe (MPI_Improbe) and completes them with a
+//     nonblocking MPI_Imrecv, so a message whose envelope arrived before its data (over TCP,
+//     above the eager limit) never stalls the loop: it is handed over once complete, and the
+//     complete messages of other sources are handed over meanwhile.
 #pragma once
+
+#include <mpi.h>
 
 #include <boost/mpi/communicator.hpp>
 #include <boost/mpi/request.hpp>
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <list>
-#include <optional>
 #include <string>
+#include <vector>
 
-#include "ranks/protocol.h"
+#include "ranks/outbox.h"
 
 namespace plume::ranks {
 
-class Outbox {
+class MpiOutbox : public Outbox {
  public:
-  explicit Outbox(boost::mpi::communicator comm) : comm_(std::move(comm)) {}
-  ~Outbox();  // drains (never throws; MPI errors abort the job anyway)
-  Outbox(const Outbox&) = delete;
-  Outbox& operator=(const Outbox&) = delete;
+  explicit MpiOutbox(boost::mpi::communicator comm) : comm_(std::move(comm)) {}
+  // Waits at most kDrainLimit for pending sends (a stopped peer must not hang the job), then
+  // leaves the rest to MPI (never throws).
+  ~MpiOutbox() override;
+  MpiOutbox(const MpiOutbox&) = delete;
+  MpiOutbox& operator=(const MpiOutbox&) = delete;
 
-  // Starts an isend of `bytes` (moved in, kept alive until the send completes).
-  void Send(int dest, Tag tag, std::string bytes);
-  void SendCredit(int dest, std::uint64_t request, std::uint64_t batches);
-  // Tests pending sends and releases the completed ones. Returns how many are still pending.
-  std::size_t Progress();
-  // Blocks until every pending send completed.
-  void Drain();
+  void Send(int dest, Tag tag, std::string bytes) override;
+  std::size_t Progress() override;
+  // Polls until every pending send completed or `limit` passed; true if all completed.
+  bool Drain(std::chrono::milliseconds limit);
   const boost::mpi::communicator& comm() const { return comm_; }
+
+  static constexpr std::chrono::milliseconds kDrainLimit{2000};
 
  private:
   struct Pending {
@@ -43,16 +52,35 @@ class Outbox {
   std::list<Pending> pending_;  // list: a node's buffer never moves while MPI reads it
 };
 
-struct Message {
-  int source = 0;
-  std::string bytes;
-};
+class MpiInbox : public Inbox {
+ public:
+  explicit MpiInbox(boost::mpi::communicator comm) : comm_(std::move(comm)) {}
+  // Receives still incomplete (a peer that stopped mid-message) are freed and their buffers
+  // left to MPI; never blocks.
+  ~MpiInbox() override;
+  MpiInbox(const MpiInbox&) = delete;
+  MpiInbox& operator=(const MpiInbox&) = delete;
 
-// If a message with `tag` from any source is waiting on `comm`, receives it (the receive
-// cannot block: the message was probed). Otherwise returns nullopt.
-std::optional<Message> TryReceive(const boost::mpi::communicator& comm, Tag tag);
-// The same into *msg, reusing its buffer (no allocation or zero-fill once it is large enough).
-bool TryReceive(const boost::mpi::communicator& comm, Tag tag, Message* msg);
+  bool Receive(Tag tag, Message* msg) override;
+  const boost::mpi::communicator& comm() const { return comm_; }
+
+  // Matched but incomplete receives per tag at most; more messages wait in MPI.
+  static constexpr std::size_t kMaxPosted = 256;
+
+ private:
+  struct Posted {
+    int source = 0;
+    std::string bytes;
+    MPI_Request request = MPI_REQUEST_NULL;
+    bool done = false;
+  };
+  void Post(Tag tag, std::list<Posted>& posted);
+  bool TakeComplete(std::list<Posted>& posted, Message* msg);
+
+  boost::mpi::communicator comm_;
+  std::list<Posted> by_tag_[5];     // indexed by TagValue; list: a buffer never moves under MPI
+  std::vector<std::string> spare_;  // buffers handed back by Receive, reused for the next ones
+};
 
 // Idle waiting without burning a core: after work, the next idle calls spin (poll again at
 // once) for kSpin, then sleep with an exponential backoff from kMinSleep to kMaxSleepRecent

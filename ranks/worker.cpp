@@ -1,6 +1,5 @@
 #include "ranks/worker.h"
 
-#include <cstring>
 #include <map>
 #include <optional>
 
@@ -17,25 +16,21 @@ class MemberLink : public Upstream {
   MemberLink(int world_rank, Outbox& out) : rank_(world_rank), out_(out) {}
 
   void Open(std::uint64_t request, const ControlMsg& start) override {
-    links_[request] = Link{start.window, 0};
+    links_[request].window = CreditWindow(start);
   }
   void Count(std::uint64_t request, std::uint64_t rows) override {
-    StatusMsg msg;
-    msg.kind = StatusKind::kCount;
-    msg.request = request;
-    msg.rank = rank_;
-    msg.rows = rows;
-    out_.Send(0, Tag::kStatus, EncodeStatus(msg));
+    out_.Send(0, Tag::kStatus, EncodeStatus(CountMsg(request, rank_, rows)));
   }
   bool Ready(std::uint64_t request) override {
     auto it = links_.find(request);
-    return it != links_.end() && it->second.credits > 0;
+    return it != links_.end() && it->second.window.open();
   }
   void Batch(std::uint64_t request, engine::Batch batch) override {
     Link& link = links_.at(request);
     FrameHeader header{request, link.sequence++, static_cast<std::uint32_t>(batch.rows), rank_};
-    out_.Send(0, Tag::kData, link.encoder.Encode(header, batch));
-    --link.credits;
+    std::string frame = link.encoder.Encode(header, batch);
+    link.window.Spend(frame.size());
+    out_.Send(0, Tag::kData, std::move(frame));
   }
   void Done(std::uint64_t request, const StatusMsg& done) override {
     out_.Send(0, Tag::kStatus, EncodeStatus(done));
@@ -43,12 +38,12 @@ class MemberLink : public Upstream {
   }
   void OnCredit(const CreditMsg& credit) {
     auto it = links_.find(credit.request);
-    if (it != links_.end()) it->second.credits += credit.batches;
+    if (it != links_.end()) it->second.window.Return(credit);
   }
 
  private:
   struct Link {
-    std::uint64_t credits = 0;
+    CreditWindow window;
     std::uint64_t sequence = 0;
     FrameEncoder encoder;
   };
@@ -57,25 +52,19 @@ class MemberLink : public Upstream {
   std::map<std::uint64_t, Link> links_;
 };
 
-CreditMsg ParseCredit(const std::string& bytes) {
-  CreditMsg credit;
-  if (bytes.size() == sizeof(credit)) std::memcpy(&credit, bytes.data(), sizeof(credit));
-  return credit;
-}
-
 // One rank's loop state: its outboxes, its Upstream (MemberLink, or the TeamRelay on leaders)
 // and its DataRole. Destroyed in reverse order, so the outboxes drain last.
 class RoleLoop {
  public:
   RoleLoop(const Comms& comms, bool leader, const engine::Table& table,
            const io::PartitionInfo& partition)
-      : comms_(comms),
-        rank_(comms.world.rank()),
+      : rank_(comms.world.rank()),
         team_size_(comms.team.size()),
         from_above_(leader ? comms.upper : comms.team),
         team_out_(comms.team),
         link_(rank_, team_out_) {
     if (leader) {
+      team_in_.emplace(comms.team);
       upper_out_.emplace(comms.upper);
       relay_.emplace(rank_, team_size_, team_out_, *upper_out_);
     }
@@ -108,12 +97,12 @@ class RoleLoop {
   // bytes unchanged to their team first, so the team sees the same order.
   bool PollControl(bool* shutdown) {
     bool worked = false;
-    while (std::optional<Message> m = TryReceive(from_above_, Tag::kControl)) {
+    while (from_above_.Receive(Tag::kControl, &msg_)) {
       worked = true;
-      const ControlMsg control = DecodeControl(m->bytes);
+      const ControlMsg control = DecodeControl(msg_.bytes);
       if (relay_) {
         for (int member = 1; member < team_size_; ++member) {
-          team_out_.Send(member, Tag::kControl, m->bytes);
+          team_out_.Send(member, Tag::kControl, msg_.bytes);
         }
       }
       if (control.kind == ControlKind::kShutdown) {
@@ -131,9 +120,9 @@ class RoleLoop {
 
   bool PollCredits() {
     bool worked = false;
-    while (std::optional<Message> m = TryReceive(from_above_, Tag::kCredit)) {
+    while (from_above_.Receive(Tag::kCredit, &msg_)) {
       worked = true;
-      const CreditMsg credit = ParseCredit(m->bytes);
+      const CreditMsg credit = DecodeCredit(msg_.bytes);
       relay_ ? relay_->OnCredit(credit) : link_.OnCredit(credit);
     }
     return worked;
@@ -142,25 +131,24 @@ class RoleLoop {
   // Leaders: the team's status messages, and a bounded number of its frames per pass.
   bool PollTeam() {
     bool worked = false;
-    while (std::optional<Message> m = TryReceive(comms_.team, Tag::kStatus)) {
+    while (team_in_->Receive(Tag::kStatus, &msg_)) {
       worked = true;
-      relay_->OnMemberStatus(m->source, DecodeStatus(m->bytes));
+      relay_->OnMemberStatus(msg_.source, DecodeStatus(msg_.bytes));
     }
-    for (int i = 0; i < 2 * team_size_; ++i) {
-      std::optional<Message> m = TryReceive(comms_.team, Tag::kData);
-      if (!m) break;
+    for (int i = 0; i < 2 * team_size_ && team_in_->Receive(Tag::kData, &msg_); ++i) {
       worked = true;
-      relay_->OnMemberFrame(m->source, std::move(m->bytes));
+      relay_->OnMemberFrame(msg_.source, std::move(msg_.bytes));
     }
     return worked;
   }
 
-  const Comms& comms_;
   const int rank_;
   const int team_size_;
-  const boost::mpi::communicator& from_above_;
-  Outbox team_out_;
-  std::optional<Outbox> upper_out_;
+  MpiInbox from_above_;              // the upper comm on leaders, the team comm on members
+  std::optional<MpiInbox> team_in_;  // leaders: the team's status and frames
+  MpiOutbox team_out_;
+  std::optional<MpiOutbox> upper_out_;
+  Message msg_;  // receive buffer, reused
   MemberLink link_;
   std::optional<TeamRelay> relay_;
   std::optional<DataRole> data_;

@@ -14,7 +14,7 @@ import {CompareRows, PrintTable, ResultsDir, WriteCsv, WriteJson} from './lib/ou
 import {MakePlots} from './lib/plots.mjs';
 import {FindBinary} from './lib/plume.mjs';
 import {WriteSummary} from './lib/summary.mjs';
-import {ChunkSweep, ConcurrencySweep, SizeSweep, WorldSweep} from './lib/sweeps.mjs';
+import {CacheSweep, ChunkSweep, ConcurrencySweep, SizeSweep, WorldSweep} from './lib/sweeps.mjs';
 
 const kHere = path.dirname(new URL(import.meta.url).pathname);
 const kRepo = path.resolve(kHere, '..', '..');
@@ -109,6 +109,13 @@ function Sweeps(ctx, args, primary_spec, res) {
           'concurrency', 'statements', 'latency_ms', 'first_chunk_ms', 'span_ms', 'span_from',
           'statements_per_s', 'error'
         ]));
+  }
+  if (Wants(args, 'cache')) {
+    const names = ['seed_null', 'seed_csv', 'group_by', 'top10_sites'];
+    Step('cache', () => WriteCsv(res('cache.csv'), CacheSweep(ctx, p5(), 6, names), [
+      'case', 'rows', 'first_total_ms', 'first_first_chunk_ms', 'cached_total_ms',
+      'cached_first_chunk_ms', 'repeats', 'error'
+    ]));
   }
   if (Wants(args, 'size')) {
     Step('size', () => WriteCsv(res('size.csv'), SizeSweep(ctx, 5, [1, 10], !ctx.quick), [

@@ -44,6 +44,7 @@ struct RequestInfo {
   std::uint64_t chunks_delivered = 0;
   std::uint64_t chunks_total = 0;    // valid when rows_total_known
   std::uint64_t bytes_received = 0;  // encoded batch bytes that reached the gateway
+  bool cached = false;               // answered from the gateway's result cache (CachingBackend)
   // Seconds on a steady clock shared by all RequestInfos of one run; < 0 means "not yet".
   double submitted_s = -1, started_s = -1, first_chunk_s = -1, finished_s = -1;
   std::vector<RankProgress> ranks;
@@ -60,6 +61,12 @@ class ResultSink {
   virtual bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) = 0;
   // Exactly once, when the request reaches a finished state (also when it failed before Begin).
   virtual void End(const RequestInfo& info) = 0;
+  // Bytes the sink accepted but its output has not taken yet (a slow or stuck reader). A
+  // backend hands over no chunk while this is kBacklogLimit or more, and completes a request
+  // only once it is 0, so a stuck output holds the request running: its deadline and cancel
+  // still apply. Called on the gateway's main thread; must not block.
+  virtual std::uint64_t Backlog() const { return 0; }
+  static constexpr std::uint64_t kBacklogLimit = 4 << 20;
 };
 
 class Backend {
@@ -73,6 +80,12 @@ class Backend {
     std::vector<int> leaders;
     int partitions = 0;
     std::uint64_t rows = 0;
+    // Where the data set came from, as its manifest says: "airnow-csv" (the real AirNow
+    // files) or "synthetic seed=S rows=N"; empty when unknown.
+    std::string source;
+    // Identity of the data set being served (equal strings = the same rows): the result
+    // cache's key includes it.
+    std::string dataset;
   };
 
   virtual ~Backend() = default;

@@ -1,11 +1,6 @@
 #include "ranks/frontend/batch.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
-
+#include "ranks/frontend/read_file.h"
 #include "ranks/frontend/report.h"
 
 namespace plume::frontend {
@@ -17,28 +12,6 @@ std::string Where(int statement, int repeat, int repeats) {
   std::string where = "[statement " + std::to_string(statement);
   if (repeats > 1) where += " run " + std::to_string(repeat);
   return where + "] ";
-}
-
-// Reads `path` into *text; false with *error (strerror) when it cannot (a directory included).
-bool ReadWholeFile(const std::string& path, std::string* text, std::string* error) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    *error = std::strerror(errno);
-    return false;
-  }
-  char buffer[1 << 16];
-  ssize_t n;
-  while ((n = ::read(fd, buffer, sizeof buffer)) != 0) {
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      *error = std::strerror(errno);
-      ::close(fd);
-      return false;
-    }
-    text->append(buffer, static_cast<std::size_t>(n));
-  }
-  ::close(fd);
-  return true;
 }
 
 }  // namespace
@@ -86,8 +59,8 @@ bool BatchSession::Load() {
   for (const std::string& command : options_.commands) AddScript(command);
   if (!options_.file.empty()) {
     std::string text, error;
-    if (!ReadWholeFile(options_.file, &text, &error)) {
-      Complain("", "Error: cannot read statements from " + options_.file + ": " + error);
+    if (!ReadTextFile(options_.file, 4 * options_.max_statement_bytes, &text, &error)) {
+      Complain("", error);
       return false;
     }
     AddScript(text);
@@ -129,7 +102,16 @@ void BatchSession::SubmitNext() {
     }
     return;
   }
-  auto sink = MakeSink(settings_, backend_, order_.empty());
+  std::string error;
+  std::optional<Prepared> prepared =
+      Prepare(item.piece.text, settings_, backend_, order_.empty(), &error);
+  if (!prepared) {
+    ++next_item_;
+    Complain(Where(item.statement, 1, 1), error);
+    script_errors_.push_back({item.piece.text, item.statement, error});
+    return;
+  }
+  std::shared_ptr<StatementSink> sink = prepared->sink;
   bool streams_to_terminal =
       settings_.output->is_stdout() && (settings_.format == "csv" || settings_.format == "json");
   if (order_.empty()) {
@@ -137,7 +119,7 @@ void BatchSession::SubmitNext() {
   }
   sink->set_before_write([this] { progress_.Clear(); });
   Exec exec{item.statement, next_repeat_, 0, sink};
-  exec.id = backend_.Submit(item.piece.text, settings_.backend_options(), sink);
+  exec.id = backend_.Submit(prepared->sql, settings_.backend_options(), sink);
   order_.push_back(exec);
   if (++next_repeat_ > options_.repeat) {
     next_repeat_ = 1;
@@ -157,10 +139,10 @@ void BatchSession::FinishHeads() {
     std::string where = Where(exec.statement, exec.repeat, options_.repeat);
     if (record.status == "completed") {
       progress_.Close(exec.sink->info(), record.total_ms / 1e3);
-    } else {
+    } else if (!settings_.output->reader_gone()) {  // `| head`: the reader has all it wanted
       Complain(where, ErrorText(record));
     }
-    if (settings_.timing) Complain(where, "Time: " + FormatSeconds(record.total_ms / 1e3));
+    if (settings_.timing) Complain(where, TimingLine(record.total_ms));
     last_write_s_ = exec.sink->start_s() + record.total_ms / 1e3;
     records_.push_back(std::move(record));
     if (!order_.empty()) {
@@ -182,6 +164,7 @@ int BatchSession::Run() {
     if (order_.empty()) continue;
     backend_.Poll(kPollWaitS);
     FinishHeads();
+    if (settings_.output->reader_gone()) StopQuietly();
     if (!order_.empty()) {
       const Exec& head = order_.front();
       if (auto info = backend_.Status(head.id)) {
@@ -193,8 +176,20 @@ int BatchSession::Run() {
   // The report is written even when a script line failed: it shows what did run and why
   // the exit code is 1.
   bool ok = WriteReport((last_write_s_ - start) * 1e3) && script_errors_.empty();
-  for (const ExecutionRecord& r : records_) ok = ok && r.status == "completed";
+  for (const ExecutionRecord& r : records_) {
+    ok = ok && (r.status == "completed" || settings_.output->reader_gone());
+  }
   return ok ? 0 : 1;
+}
+
+// The reader of the results went away (`plume -c ... | head`): like `seq 100 | head`, the run
+// ends quietly and successfully; nothing more is submitted and what runs is cancelled.
+void BatchSession::StopQuietly() {
+  next_item_ = items_.size();
+  for (const Exec& e : order_) {
+    if (!e.sink->finished())
+      backend_.Cancel(e.id, "the reader of " + settings_.output->name() + " went away");
+  }
 }
 
 bool BatchSession::WriteReport(double wall_ms) {

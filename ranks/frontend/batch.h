@@ -1,6 +1,7 @@
 // One-shot and batch mode: runs the -c and -f statements in order (each --repeat times, with up
 // to --concurrency in flight), writes their results in statement order (later ones are held
 // until the earlier ones are written), prints errors on stderr, and writes the --report JSON.
+// When the reader of the results goes away (EPIPE: `| head`), the run ends quietly with 0.
 // A failed statement or setting line does not stop the rest, and the report is always written
 // (its file is opened before anything runs, so a bad path fails at once). Main thread only; never
 // throws for user errors.
@@ -48,6 +49,7 @@ class BatchSession {
   bool HaveMore() const { return next_item_ < items_.size(); }
   void SubmitNext();
   void FinishHeads();
+  void StopQuietly();
   void Complain(const std::string& where, const std::string& message);
   bool WriteReport(double wall_ms);
   std::size_t Running() const;

@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "engine/value_format.h"
+#include "ranks/frontend/utf8.h"
 
 namespace plume::frontend {
 
@@ -61,36 +62,28 @@ void AppendJsonQuoted(std::string& out, std::string_view text) {
   out.push_back('"');
   std::size_t plain = 0;  // the common case: nothing to escape, one append
   while (plain < text.size() && text[plain] != '"' && text[plain] != '\\' &&
-         static_cast<unsigned char>(text[plain]) >= 0x20) {
+         static_cast<unsigned char>(text[plain]) >= 0x20 &&
+         static_cast<unsigned char>(text[plain]) < 0x80) {
     ++plain;
   }
   out.append(text.substr(0, plain));
-  text.remove_prefix(plain);
-  for (unsigned char c : text) {
-    switch (c) {
-      case '"':
-        out.append("\\\"");
-        break;
-      case '\\':
-        out.append("\\\\");
-        break;
-      case '\n':
-        out.append("\\n");
-        break;
-      case '\r':
-        out.append("\\r");
-        break;
-      case '\t':
-        out.append("\\t");
-        break;
-      default:
-        if (c < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\u%04x", c);
-          out.append(buf);
-        } else {
-          out.push_back(static_cast<char>(c));
-        }
+  for (std::size_t i = plain; i < text.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x80) {
+      std::size_t n = Utf8Length(text, i);
+      out.append(n == 0 ? std::string_view("\\ufffd") : text.substr(i, n));
+      i += n == 0 ? 0 : n - 1;
+    } else if (c == '"' || c == '\\') {
+      out.push_back('\\');
+      out.push_back(static_cast<char>(c));
+    } else if (c == '\n' || c == '\r' || c == '\t') {
+      out.append(c == '\n' ? "\\n" : c == '\r' ? "\\r" : "\\t");
+    } else if (c < 0x20) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "\\u%04x", c);
+      out.append(buf);
+    } else {
+      out.push_back(static_cast<char>(c));
     }
   }
   out.push_back('"');
@@ -100,7 +93,9 @@ namespace {
 
 class CsvFormatter : public Formatter {
  public:
+  explicit CsvFormatter(bool header) : header_(header) {}
   void Begin(const std::vector<Field>& fields, std::string* out) override {
+    if (!header_) return;
     for (std::size_t c = 0; c < fields.size(); ++c) {
       if (c > 0) out->push_back(',');
       AppendCsvField(*out, fields[c].name);
@@ -128,6 +123,7 @@ class CsvFormatter : public Formatter {
   void End(bool, std::string*) override {}
 
  private:
+  bool header_;
   TimestampText utc_;
 };
 
@@ -223,9 +219,13 @@ bool IsFormatName(std::string_view name) {
   return name == "table" || name == "csv" || name == "json" || name == "null";
 }
 
+std::unique_ptr<Formatter> MakeCsvFormatter(bool header) {
+  return std::make_unique<CsvFormatter>(header);
+}
+
 std::unique_ptr<Formatter> MakeFormatter(std::string_view name, const TableLimits& limits) {
   if (name == "table") return MakeTableFormatter(limits);
-  if (name == "csv") return std::make_unique<CsvFormatter>();
+  if (name == "csv") return MakeCsvFormatter(true);
   if (name == "json") return std::make_unique<JsonFormatter>();
   if (name == "null") return std::make_unique<NullFormatter>();
   return nullptr;

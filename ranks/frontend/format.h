@@ -28,21 +28,35 @@ class Formatter {
   virtual void End(bool complete, std::string* out) = 0;
 };
 
-// How the table format cuts big results. At most head_rows + tail_rows rows are kept in memory.
+// How the table format cuts big results. At most head_rows + tail_rows rows are kept in memory
+// (all of them without a limit, as psql and DuckDB's box renderer do).
+inline constexpr std::size_t kNoLimit = static_cast<std::size_t>(-1);
 struct TableLimits {
   std::size_t head_rows = 40;
   std::size_t tail_rows = 10;
   std::size_t max_value_width = 40;   // characters; longer values end in "..."
   std::size_t max_total_width = 160;  // characters; columns beyond it are left out
+  bool expanded = false;              // one "column | value" line per column (psql's \x)
+  bool hints = false;                 // the note names the commands that show what was cut
+  bool group_digits = false;          // integers with thousands separators (\list, \d)
+
+  // Nothing cut (results going to a file).
+  static TableLimits Unlimited(bool expanded);
+  // At the screen: max_rows rows (0 = all; four fifths from the start, the rest from the end),
+  // max_width characters (0 = no limit, values uncut too).
+  static TableLimits Screen(std::size_t max_rows, std::size_t max_width, bool expanded);
 };
 
 bool IsFormatName(std::string_view name);  // table, csv, json, null
 // Returns nullptr for an unknown name.
 std::unique_ptr<Formatter> MakeFormatter(std::string_view name, const TableLimits& limits = {});
+// The csv format with or without its header line (COPY ... (HEADER false)).
+std::unique_ptr<Formatter> MakeCsvFormatter(bool header);
 
 // The text of one non-NULL value as csv/json/table print it (strings unquoted).
 void AppendValue(std::string& out, const engine::BatchColumn& column, std::size_t row);
-// Appends `text` as a JSON string literal (quotes, escapes).
+// Appends `text` as a JSON string literal (quotes, escapes; bytes that are not valid UTF-8
+// become U+FFFD, so the literal is always valid JSON).
 void AppendJsonQuoted(std::string& out, std::string_view text);
 // 1234567 -> "1,234,567".
 std::string GroupDigits(std::uint64_t n);

@@ -1,6 +1,9 @@
-// Parsing of the prompt's meta commands (psql/DuckDB habits): \help, \status [id], \list,
-// \cancel id, \chunk N, \format table|csv|json|null, \output FILE|-, \timing [on|off],
-// \timeout SECONDS, \quit. Pure parsing: never throws, no I/O.
+// Parsing of the prompt's meta commands (psql habits): \help, \status [id], \list, \cancel id,
+// \chunk [N], \format [table|csv|json|null], \output [FILE|-], \timing [on|off], \timeout
+// [SECONDS], \maxrows [N], \maxwidth [N], \x [on|off], \i FILE, \quit. A setting without its
+// argument shows the current value. File names may be quoted ('...' or "...", for spaces) and
+// start with ~ (the home directory). DuckDB's dot commands (.mode, .output, ...) get an error
+// naming the plume equivalent. Pure parsing: never throws, no I/O (but reads $HOME for ~).
 #pragma once
 
 #include <cstddef>
@@ -8,6 +11,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace plume::frontend {
 
@@ -27,19 +31,34 @@ struct MetaCommand {
     kOutput,
     kTiming,
     kTimeout,
+    kMaxRows,
+    kMaxWidth,
+    kExpanded,
+    kInclude,
     kQuit
   };
   Kind kind = Kind::kHelp;
+  bool show = false;                // a setting given without argument: show its value
   std::optional<std::uint64_t> id;  // \status [id], \cancel id
-  std::size_t chunk_rows = 0;       // \chunk N
-  std::string text;                 // \format NAME, \output FILE
-  std::optional<bool> on;           // \timing on|off (unset: toggle)
+  std::size_t count = 0;            // \chunk N, \maxrows N, \maxwidth N
+  std::string text;                 // \format NAME, \output FILE, \i FILE (~ expanded)
+  std::optional<bool> on;           // \timing, \x on|off (unset: toggle)
   double seconds = 0;               // \timeout SECONDS
 };
 
 // Parses one meta line (starting with '\'). Returns nullopt and sets *error ("Error: ...")
-// for an unknown command or a bad argument.
+// for an unknown command, a bad argument or a DuckDB dot command (DotCommandHint).
 std::optional<MetaCommand> ParseMeta(std::string_view line, std::string* error);
+
+// The words of a meta line: split at blanks, '...' and "..." quote (a doubled quote inside
+// stands for itself). False and *error when a quote is not closed.
+bool SplitWords(std::string_view line, std::vector<std::string>* words, std::string* error);
+// "~" and "~/x" become $HOME and $HOME/x; anything else is returned as is.
+std::string ExpandHome(std::string_view path);
+
+// A line in DuckDB's dot-command style (".mode csv"): the error with the plume equivalent.
+// Empty when `line` does not start with '.' followed by a letter.
+std::string DotCommandHint(std::string_view line);
 
 // The text \help prints.
 std::string MetaHelp();

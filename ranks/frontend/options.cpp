@@ -1,5 +1,6 @@
 #include "ranks/frontend/options.h"
 
+#include <cctype>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -65,6 +66,30 @@ Setter SecondsSetter(double CliOptions::*field) {
   };
 }
 
+// A byte count: a whole number with an optional K, M or G suffix (powers of 1024; "KiB",
+// "MB", ... accepted too), e.g. 0, 65536, 64M, 1GiB.
+bool ParseBytes(std::string_view text, std::size_t* out) {
+  std::size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  long long n = 0;
+  if (!ParseInt(text.substr(0, digits), 0, 1LL << 40, &n)) return false;
+  std::string unit(text.substr(digits));
+  for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (unit.ends_with("IB")) unit.resize(unit.size() - 2);
+  if (unit.size() == 2 && unit[1] == 'B') unit.resize(1);
+  int shift = 0;
+  if (unit == "K")
+    shift = 10;
+  else if (unit == "M")
+    shift = 20;
+  else if (unit == "G")
+    shift = 30;
+  else if (!unit.empty() && unit != "B")
+    return false;
+  *out = static_cast<std::size_t>(n) << shift;
+  return (*out >> shift) == static_cast<std::size_t>(n);
+}
+
 // A text option that must not be empty; `expected` says what it names.
 Setter TextSetter(std::string CliOptions::*field, const char* expected) {
   return [=](std::string_view v, CliOptions* o) -> std::string {
@@ -110,6 +135,15 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
       {"--queue-limit",
        IntSetter(1, 1'000'000, [](CliOptions* o, long long n) { o->queue_limit = n; })},
       {"--ttl", SecondsSetter(&CliOptions::ttl_s)},
+      {"--cache-size",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (!ParseBytes(v, &o->cache_bytes)) return "expected a size such as 0, 512K, 64M or 1G";
+         return "";
+       }},
+      {"--max-statement-bytes", IntSetter(64, 1LL << 32,
+                                          [](CliOptions* o, long long n) {
+                                            o->max_statement_bytes = static_cast<std::size_t>(n);
+                                          })},
       {"--leaders",
        [](std::string_view v, CliOptions* o) -> std::string {
          if (!ParseLeaders(v, &o->leaders)) {
@@ -170,30 +204,38 @@ std::optional<CliOptions> ParseCli(int argc, const char* const* argv, std::strin
 
 std::string CliUsage() {
   return R"(Usage: mpirun -n N plume --data DIR [options]
-       scripts/plume-shell [--ranks N] --data DIR [options]   (prompt with Ctrl-C = cancel)
+       scripts/plume-shell [--ranks N] [--hostfile FILE] --data DIR [options]
+                           (prompt with Ctrl-C = cancel; --hostfile: across hosts)
 
 Without -c or -f, plume shows a prompt on rank 0 and reads statements from stdin
 (type \help there). With -c or -f it runs the statements in order and exits; the exit
-code is 0 only if every statement completed.
+code is 0 only if every statement completed. Rank 0 (the gateway, on the first host of
+a hostfile) reads -f and writes --output and --report: their paths are on rank 0's host.
+--data is opened by every rank on its own host (docs/CLUSTER.md).
 
   --data DIR                 partitions and manifest written by plume-preprocess (required)
   -c "SQL; SQL;"             run these statements (may repeat; runs before -f)
   -f FILE                    run the statements in FILE, in order
   --format table|csv|json|null   result format (default table)
-  --output FILE|-            write results to FILE (default - = stdout)
+  --output FILE|-            write results to FILE (default - = stdout); every row, nothing
+                             cut, in every format
   --output-name NAME         what messages call --output (for launchers that pass a fifo
                              standing for their stdout: --output-name "standard output")
-  --chunk N                  rows per result chunk (default 1000)
+  --chunk N                  rows per result chunk (default 1,000)
   --repeat N                 run each statement N times (default 1)
   --concurrency N            keep N statements in flight (default 1)
   --report FILE.json         write per-execution timings and totals as JSON
   --progress on|off          progress bar on stderr (default: on only when a person is at
                              a terminal, as told by the launcher through PLUME_TTY=1)
-  --timing                   print each statement's time
+  --timing                   print each statement's time (milliseconds)
   --statement-timeout S      cancel statements that run longer than S seconds (0 = none)
   --max-running N            statements executing at once (default 4); more are queued
   --queue-limit N            queued statements accepted before refusing (default 64)
   --ttl S                    seconds finished requests stay in \list / \status (default 60)
+  --cache-size BYTES         memory for the result cache on rank 0: a repeated statement is
+                             answered from it (default 128M; K, M, G suffixes; 0 = off)
+  --max-statement-bytes N    refuse a statement or input line longer than N bytes (default
+                             16777216 = 16 MiB); a -f script may hold 4 times that
   --leaders R1,R2,...        team leader ranks (default: derived from the world size)
   -h, --help                 this text
 )";

@@ -25,9 +25,12 @@ struct CliOptions {
   int max_running = 4;                // --max-running N (admission)
   int queue_limit = 64;               // --queue-limit N
   double ttl_s = 60;                  // --ttl SECONDS for finished requests
+  std::size_t cache_bytes = 128u << 20;  // --cache-size BYTES of the result cache (0 = off)
   std::vector<int> leaders;           // --leaders 1,4 (default derived from world size)
-  bool timing = false;                // --timing
-  bool help = false;                  // --help
+  // --max-statement-bytes N: a longer statement or input line is refused (scripts: 4x)
+  std::size_t max_statement_bytes = std::size_t{16} << 20;
+  bool timing = false;  // --timing
+  bool help = false;    // --help
   bool interactive() const { return commands.empty() && file.empty(); }
 };
 

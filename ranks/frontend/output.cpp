@@ -1,15 +1,24 @@
 #include "ranks/frontend/output.h"
 
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <climits>
 #include <cstring>
 
 namespace plume::frontend {
 namespace {
 
 constexpr std::size_t kMaxHeldInMemory = 1 << 20;
+// The writer thread looks at drops and closing this often while the reader does not read.
+constexpr int kPollMs = 50;
+// A target being closed gives up on a reader that has not read for this long.
+constexpr auto kCloseStall = std::chrono::seconds(2);
 
 bool WriteAll(int fd, std::string_view data, int* err) {
   while (!data.empty()) {
@@ -24,12 +33,54 @@ bool WriteAll(int fd, std::string_view data, int* err) {
   return true;
 }
 
+constexpr std::size_t kNotWritten = static_cast<std::size_t>(-1);
+
+// Writes what `fd` takes without blocking (waiting up to timeout_ms for it to take anything),
+// in writes of at most `piece` bytes. Returns how much; kNotWritten with *err on an error.
+std::size_t WriteReady(int fd, std::string_view data, std::size_t piece, int timeout_ms, int* err) {
+  std::size_t done = 0;
+  while (done < data.size()) {
+    pollfd p{fd, POLLOUT, 0};
+    const int ready = ::poll(&p, 1, done == 0 ? timeout_ms : 0);
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready < 0) {
+      *err = errno;
+      return kNotWritten;
+    }
+    if (ready == 0) break;
+    const ssize_t n = ::write(fd, data.data() + done, std::min(piece, data.size() - done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno == EAGAIN) break;
+    if (n < 0) {
+      *err = errno;
+      return kNotWritten;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return done;
+}
+
+// How much one write may take without blocking after poll said writable: anything on a
+// nonblocking descriptor or a regular file; PIPE_BUF on a blocking pipe or terminal, which one
+// with room takes whole (stdout stays blocking: its flags are shared with other processes).
+std::size_t PieceFor(int fd) {
+  struct stat st;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return kNotWritten;
+  const int flags = ::fcntl(fd, F_GETFL);
+  return flags >= 0 && (flags & O_NONBLOCK) ? kNotWritten : PIPE_BUF;
+}
+
 }  // namespace
 
 std::shared_ptr<OutputTarget> OutputTarget::Open(const std::string& path, std::string* error,
                                                  OutputContent content) {
   if (path == "-") return std::make_shared<OutputTarget>(1, "standard output", false, content);
-  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // O_NONBLOCK: opening a fifo nobody reads fails (ENXIO) instead of hanging; results are then
+  // written nonblocking by the writer thread, the report blocking as before.
+  int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NONBLOCK, 0644);
+  if (fd >= 0 && content == OutputContent::kReport) {
+    ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+  }
   if (fd < 0) {
     *error = (content == OutputContent::kReport ? "Error: cannot write the report to "
                                                 : "Error: cannot open output file ") +
@@ -40,19 +91,124 @@ std::shared_ptr<OutputTarget> OutputTarget::Open(const std::string& path, std::s
 }
 
 OutputTarget::OutputTarget(int fd, std::string name, bool owned, OutputContent content)
-    : fd_(fd), name_(std::move(name)), owned_(owned), content_(content) {}
+    : fd_(fd), name_(std::move(name)), owned_(owned), content_(content), piece_(PieceFor(fd)) {}
 
 OutputTarget::~OutputTarget() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    closing_ = true;
+  }
+  wake_.notify_all();
+  if (writer_.joinable()) writer_.join();
   if (owned_) ::close(fd_);
+}
+
+std::string OutputTarget::ErrorText(int err) const {
+  return std::string("Error: writing ") +
+         (content_ == OutputContent::kReport ? "the report" : "results") + " to " + name_ +
+         " failed: " + std::strerror(err);
 }
 
 bool OutputTarget::Write(std::string_view data, std::string* error) {
   int err = 0;
-  if (WriteAll(fd_, data, &err)) return true;
-  *error = std::string("Error: writing ") +
-           (content_ == OutputContent::kReport ? "the report" : "results") + " to " + name_ +
-           " failed: " + std::strerror(err);
-  return false;
+  if (content_ == OutputContent::kReport) {
+    if (WriteAll(fd_, data, &err)) return true;
+    *error = ErrorText(err);
+    return false;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (error_ == 0 && queue_.empty() && !writing_) {
+      // Nothing queued: what the output takes now goes at once, on this thread.
+      const std::size_t done = WriteReady(fd_, data, piece_, 0, &err);
+      if (done == kNotWritten) {
+        error_ = err;
+      } else {
+        accepted_ += done;
+        written_ += done;
+        data.remove_prefix(done);
+      }
+    }
+    if (error_ != 0) {
+      *error = ErrorText(error_);
+      return false;
+    }
+    if (data.empty()) return true;
+    accepted_ += data.size();
+    queue_.push_back({std::string(data), accepted_});
+    if (!writer_.joinable()) writer_ = std::thread(&OutputTarget::WriterLoop, this);
+  }
+  wake_.notify_one();
+  return true;
+}
+
+bool OutputTarget::reader_gone() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return error_ == EPIPE;
+}
+
+bool OutputTarget::Failed(std::string* error) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (error_ == 0) return false;
+  *error = ErrorText(error_);
+  return true;
+}
+
+std::uint64_t OutputTarget::accepted() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return accepted_;
+}
+
+std::uint64_t OutputTarget::written() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return written_;
+}
+
+void OutputTarget::Drop(std::uint64_t until) {
+  std::lock_guard<std::mutex> lock(mu_);
+  drop_until_ = std::max(drop_until_, until);
+  while (!queue_.empty() && queue_.front().end <= drop_until_) {
+    written_ = queue_.front().end;
+    queue_.pop_front();
+  }
+}
+
+void OutputTarget::WriterLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    wake_.wait(lock, [&] { return closing_ || !queue_.empty(); });
+    if (queue_.empty()) return;
+    Piece piece = std::move(queue_.front());
+    queue_.pop_front();
+    if (error_ == 0 && piece.end > drop_until_) {
+      writing_ = true;
+      lock.unlock();
+      int err = 0;
+      const bool ok = WritePiece(piece, &err);
+      lock.lock();
+      writing_ = false;
+      if (!ok) error_ = err;
+    }
+    written_ = std::max(written_, piece.end);
+  }
+}
+
+bool OutputTarget::WritePiece(const Piece& piece, int* err) {
+  std::string_view rest(piece.text);
+  auto progress = std::chrono::steady_clock::now();
+  while (!rest.empty()) {
+    const std::size_t n = WriteReady(fd_, rest, piece_, kPollMs, err);
+    if (n == kNotWritten) return false;
+    if (n > 0) {
+      rest.remove_prefix(n);
+      progress = std::chrono::steady_clock::now();
+      continue;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    const bool stalled = std::chrono::steady_clock::now() - progress > kCloseStall;
+    if (piece.end <= drop_until_ || (closing_ && stalled)) return true;  // dropped
+  }
+  return true;
 }
 
 OutputSlot::OutputSlot(std::shared_ptr<OutputTarget> target, bool live)
@@ -65,7 +221,7 @@ OutputSlot::~OutputSlot() {
 bool OutputSlot::Write(std::string_view data, std::string* error) {
   if (data.empty()) return true;
   bytes_ += data.size();
-  if (live_) return target_->Write(data, error);
+  if (live_) return Pass(data, error);
   held_.append(data);
   return held_.size() <= kMaxHeldInMemory || Spill(error);
 }
@@ -91,14 +247,29 @@ bool OutputSlot::MakeLive(std::string* error) {
     }
     std::string buffer(1 << 16, '\0');
     while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), spill_)) {
-      if (!target_->Write(std::string_view(buffer.data(), n), error)) return false;
+      if (!Pass(std::string_view(buffer.data(), n), error)) return false;
     }
     std::fclose(spill_);
     spill_ = nullptr;
   }
   std::string held = std::move(held_);
   held_.clear();
-  return target_->Write(held, error);
+  return Pass(held, error);
+}
+
+bool OutputSlot::Pass(std::string_view data, std::string* error) {
+  if (!target_->Write(data, error)) return false;
+  end_ = target_->accepted();
+  return true;
+}
+
+std::uint64_t OutputSlot::Backlog() const {
+  const std::uint64_t written = target_->written();
+  return live_ && end_ > written ? end_ - written : 0;
+}
+
+void OutputSlot::Abandon() {
+  if (live_) target_->Drop(end_);
 }
 
 void WriteFd(int fd, std::string_view text) {

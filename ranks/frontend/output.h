@@ -4,14 +4,24 @@
 // same time never interleave their rows. Writes use write(2) and report failures (EPIPE,
 // ENOSPC, ...) as "Error: writing results to X failed: ..." (or "the report", see
 // OutputContent); nothing here throws.
-// Single-threaded: used from the gateway's main thread only.
+// Results never block the caller: Write writes what the output takes at once and queues the
+// rest for a writer thread of the target's own (poll(2) with a timeout between pieces, so a
+// reader that stopped reading blocks neither the caller nor the end of a statement, and queued
+// text can be dropped). The caller bounds
+// the queue through Backlog(); a write failure is reported by the next Write. The report
+// (OutputContent::kReport) is written synchronously. The public calls are made from the
+// gateway's main thread only.
 #pragma once
 
+#include <condition_variable>
 #include <cstdint>
 #include <cstdio>
+#include <deque>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 namespace plume::frontend {
@@ -35,18 +45,49 @@ class OutputTarget {
   OutputTarget(const OutputTarget&) = delete;
   OutputTarget& operator=(const OutputTarget&) = delete;
 
-  // Writes all of `data`; false with *error on failure.
+  // Writes all of `data` (results: queues it for the writer thread); false with *error when
+  // this or an earlier write failed.
   bool Write(std::string_view data, std::string* error);
+  // Offset just past the last byte Write accepted, and past the last byte written (or
+  // dropped): both count from 0 at Open.
+  std::uint64_t accepted() const;
+  std::uint64_t written() const;
+  std::uint64_t Backlog() const { return accepted() - written(); }
+  // Drops what is queued up to offset `until` (and stops the piece being written if it ends
+  // there), so a statement whose reader stopped reading can end. Later text is kept.
+  void Drop(std::uint64_t until);
+  // True, with the message in *error, once a queued write failed.
+  bool Failed(std::string* error) const;
   // The path, or "standard output" for "-"; what messages call this target.
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
   bool is_stdout() const { return fd_ == 1; }
+  // A write failed with EPIPE: the reader went away (`plume ... | head`).
+  bool reader_gone() const;
 
  private:
+  struct Piece {
+    std::string text;
+    std::uint64_t end = 0;  // offset just past it
+  };
+  void WriterLoop();
+  // Writes one piece, giving up when it is dropped or the target closes; the mutex is not held.
+  bool WritePiece(const Piece& piece, int* err);
+  std::string ErrorText(int err) const;
+
   int fd_;
   std::string name_;
   bool owned_;
   OutputContent content_;
+  std::size_t piece_;  // bytes per write(2) that cannot block once poll(2) said writable
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  std::deque<Piece> queue_;
+  std::uint64_t accepted_ = 0, written_ = 0, drop_until_ = 0;
+  int error_ = 0;  // errno of the write that failed; later writes fail at once
+  bool closing_ = false;
+  bool writing_ = false;  // the writer thread is writing a piece it took off the queue
+  std::thread writer_;    // started by the first queued write
 };
 
 class OutputSlot {
@@ -61,16 +102,22 @@ class OutputSlot {
   bool MakeLive(std::string* error);
   bool live() const { return live_; }
   std::uint64_t bytes() const { return bytes_; }  // bytes accepted by Write
+  // Bytes of this slot (and of the slots before it) not yet written to the target.
+  std::uint64_t Backlog() const;
+  // Drops this slot's text not yet written (its reader stopped reading).
+  void Abandon();
   const OutputTarget& target() const { return *target_; }
 
  private:
   bool Spill(std::string* error);
+  bool Pass(std::string_view data, std::string* error);  // to the target; tracks end_
 
   std::shared_ptr<OutputTarget> target_;
   bool live_;
   std::string held_;
   std::FILE* spill_ = nullptr;
   std::uint64_t bytes_ = 0;
+  std::uint64_t end_ = 0;  // the target's accepted() after this slot's last write
 };
 
 // Writes text to a descriptor (console messages, progress); failures are ignored, since there

@@ -62,6 +62,12 @@ std::string ProgressLine(const RequestInfo& info, double elapsed_s) {
   return line + " | " + FormatSeconds(elapsed_s);
 }
 
+std::string TimingLine(double milliseconds) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "Time: %.3f ms", milliseconds);
+  return buf;
+}
+
 std::string ClosingLine(const RequestInfo& info, double elapsed_s) {
   std::string line = CountOf(info.rows_delivered, "row") + " | " +
                      CountOf(info.chunks_delivered, "chunk") + " | " + FormatSeconds(elapsed_s);

@@ -18,6 +18,8 @@ std::string ProgressLine(const RequestInfo& info, double elapsed_s);
 std::string ClosingLine(const RequestInfo& info, double elapsed_s);
 // "0.12 s", "12.3 s", "2 min 03 s".
 std::string FormatSeconds(double seconds);
+// What \timing prints, as psql does: "Time: 12.345 ms".
+std::string TimingLine(double milliseconds);
 
 // Draws ProgressLine on a descriptor, at most every 0.1 s and only once a statement has run for
 // 0.25 s (fast statements show no flicker). Main thread only; never throws.

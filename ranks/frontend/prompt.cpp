@@ -2,11 +2,21 @@
 
 #include <algorithm>
 
+#include "ranks/frontend/read_file.h"
+
 namespace plume::frontend {
 namespace {
 
 constexpr double kPollWaitS = 0.02;  // backend wait while statements run
 constexpr double kIdleWaitS = 0.1;   // input wait when nothing runs
+
+bool IsExitWord(std::string_view line) {
+  std::size_t b = line.find_first_not_of(" \t\r");
+  std::size_t e = line.find_last_not_of(" \t\r;");
+  if (b == std::string_view::npos || e == std::string_view::npos || e < b) return false;
+  std::string_view word = line.substr(b, e - b + 1);
+  return word == "exit" || word == "quit";
+}
 
 }  // namespace
 
@@ -100,6 +110,10 @@ void PromptSession::HandleLine(const std::string& line) {
     prompt_shown_ = false;
     return;
   }
+  if (!splitter_.InStatement() && IsExitWord(line)) {  // psql: exit / quit alone leave
+    quit_ = true;
+    return;
+  }
   splitter_.AddLine(line);
 }
 
@@ -118,42 +132,81 @@ void PromptSession::HandleMeta(const std::string& line) {
     Say(error + "\n");
     return;
   }
+  if (HandleRequestCommand(*cmd)) return;
+  if (cmd->kind == MetaCommand::Kind::kInclude) {
+    Include(cmd->text);
+    return;
+  }
+  ApplySetting(*cmd, &settings_, &message, &error);
+  Say((error.empty() ? message : error) + "\n");
+}
+
+// \help, \status, \list, \cancel, \quit; false for the other commands.
+bool PromptSession::HandleRequestCommand(const MetaCommand& cmd) {
   using Kind = MetaCommand::Kind;
-  switch (cmd->kind) {
+  switch (cmd.kind) {
     case Kind::kHelp:
       Say(MetaHelp());
-      return;
+      return true;
     case Kind::kStatus:
-      ShowStatus(cmd->id);
-      return;
+      ShowStatus(cmd.id);
+      return true;
     case Kind::kList:
       ShowList();
-      return;
+      return true;
     case Kind::kCancel:
-      if (backend_.Cancel(*cmd->id, "cancelled by user")) {
-        Say("Cancelling request " + std::to_string(*cmd->id) + ".\n");
-      } else {
-        Say("Error: request " + std::to_string(*cmd->id) +
-            " is unknown or already finished (\\list shows the tracked ones)\n");
-      }
-      return;
+      CancelBackground(*cmd.id);
+      return true;
     case Kind::kQuit:
       quit_ = true;
-      return;
+      return true;
     default:
-      ApplySetting(*cmd, &settings_, &message, &error);
-      Say((error.empty() ? message : error) + "\n");
+      return false;
   }
 }
 
+void PromptSession::CancelBackground(std::uint64_t id) {
+  if (!backend_.Cancel(id, "cancelled by user")) {
+    Say("Error: request " + std::to_string(id) +
+        " is unknown or already finished (\\list shows the tracked ones)\n");
+    return;
+  }
+  for (Job& job : background_) job.drop = job.drop || job.id == id;
+  Say("Cancelling request " + std::to_string(id) + ".\n");
+}
+
+// \i FILE: its lines go through the splitter as if typed (statements run one after another).
+void PromptSession::Include(const std::string& path) {
+  std::string text, error;
+  if (!ReadTextFile(path, 4 * settings_.max_statement_bytes, &text, &error)) {
+    Say(error + "\n");
+    return;
+  }
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    std::size_t nl = std::min(text.find('\n', pos), text.size());
+    splitter_.AddLine(std::string_view(text).substr(pos, nl - pos));
+    pos = nl + 1;
+  }
+  splitter_.Finish();  // a last statement without ';' runs, as with -f
+}
+
 void PromptSession::StartStatement(const Piece& piece) {
-  std::shared_ptr<StatementSink> sink = MakeSink(settings_, backend_, !piece.background);
-  bool streams_to_terminal =
-      settings_.output->is_stdout() && (settings_.format == "csv" || settings_.format == "json");
+  std::string error;
+  std::optional<Prepared> prepared =
+      Prepare(piece.text, settings_, backend_, !piece.background, &error);
+  if (!prepared) {
+    Say(error + "\n");
+    return;
+  }
+  std::shared_ptr<StatementSink> sink = prepared->sink;
+  bool streams_to_terminal = prepared->copy_path.empty() && settings_.output->is_stdout() &&
+                             (settings_.format == "csv" || settings_.format == "json");
   // A bar between streamed rows on the same terminal would garble them: closing line only.
   progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams_to_terminal, io_.progress);
   sink->set_before_write([this] { progress_.Clear(); });
-  Job job{backend_.Submit(piece.text, settings_.backend_options(), sink), sink};
+  Job job{backend_.Submit(prepared->sql, settings_.backend_options(), sink), sink,
+          prepared->copy_path};
   last_id_ = job.id;
   if (piece.background) {
     sink->set_before_write(nullptr);
@@ -174,14 +227,17 @@ void PromptSession::FinishForeground() {
     progress_.Clear();
     Say(ErrorText(record) + "\n");
   }
-  if (settings_.timing) Say("Time: " + FormatSeconds(elapsed) + "\n");
+  if (record.status == "completed" && !foreground_->copy_path.empty()) {
+    Say("COPY " + CountOf(record.rows, "row") + " to " + foreground_->copy_path + ".\n");
+  }
+  if (settings_.timing) Say(TimingLine(record.total_ms) + "\n");
   foreground_.reset();
   prompt_shown_ = false;
 }
 
 // Shows background statements that have finished: a status line, then their held output
-// (rows a failed or cancelled one had produced included); a write of that output that fails
-// gets a second line.
+// (rows a failed one had produced included; a cancelled one only says how many it had); a
+// write of that output that fails gets a second line.
 void PromptSession::ShowFinishedBackground() {
   auto done = std::stable_partition(background_.begin(), background_.end(),
                                     [](const Job& j) { return !j.sink->finished(); });
@@ -189,6 +245,11 @@ void PromptSession::ShowFinishedBackground() {
     StatementSink& sink = *it->sink;
     std::string head = "[" + std::to_string(it->id) + "] ";
     ExecutionRecord before = sink.Record();
+    if (it->drop) {
+      Say(head + "cancelled: " + CountOf(sink.info().rows_delivered, "row") +
+          " had arrived, not shown (" + before.error + ")\n");
+      continue;
+    }
     Say(head + before.status + ": " +
         (before.status == "completed" ? ClosingLine(sink.info(), before.total_ms / 1e3)
                                       : ErrorText(before)) +
@@ -198,8 +259,11 @@ void PromptSession::ShowFinishedBackground() {
     if (after.status != before.status || after.error != before.error) {
       Say(head + after.status + ": " + ErrorText(after) + "\n");
     }
-    prompt_shown_ = false;
+    if (after.status == "completed" && !it->copy_path.empty()) {
+      Say(head + "COPY " + CountOf(after.rows, "row") + " to " + it->copy_path + ".\n");
+    }
   }
+  if (done != background_.end()) prompt_shown_ = false;
   background_.erase(done, background_.end());
 }
 
@@ -211,7 +275,10 @@ void PromptSession::ShowPrompt() {
 
 void PromptSession::FinishAll(bool cancel) {
   if (cancel) {
-    for (const Job& job : background_) backend_.Cancel(job.id, "session ended (\\quit)");
+    for (Job& job : background_) {
+      backend_.Cancel(job.id, "session ended (\\quit)");
+      job.drop = true;
+    }
   }
   while (!background_.empty() || backend_.Busy()) {
     backend_.Poll(kPollWaitS);

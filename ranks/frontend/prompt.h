@@ -1,7 +1,10 @@
 // The interactive prompt on rank 0: reads statements and meta commands from a descriptor
 // (stdin) on a reader thread, runs them through the Backend, shows results, progress and
-// errors. A statement ending in '&' runs in the background; its output is held and shown at the
-// prompt once it has finished. Input EOF lets running statements finish, then Run returns 0.
+// errors, with psql's manners: meta commands act at once (also inside a pending statement),
+// `exit` / `quit` alone leave, \i runs a file, DuckDB dot commands get a hint. A statement
+// ending in '&' runs in the background; its output is held and shown at the prompt once it has
+// finished (a background statement the user cancels only says how many rows it had). Input EOF
+// lets running statements finish, then Run returns 0.
 // Main thread only; never throws for user errors (the constructor throws std::system_error
 // when the reader thread cannot start).
 #pragma once
@@ -45,6 +48,8 @@ class PromptSession {
   struct Job {
     std::uint64_t id = 0;
     std::shared_ptr<StatementSink> sink;
+    std::string copy_path;  // COPY ... TO: where the rows went
+    bool drop = false;      // cancelled by the user: its held rows are not shown
   };
 
   void StepIdle(bool* eof);
@@ -52,6 +57,9 @@ class PromptSession {
   void HandleLine(const std::string& line);
   void HandlePiece(const Piece& piece);
   void HandleMeta(const std::string& line);
+  bool HandleRequestCommand(const MetaCommand& cmd);
+  void CancelBackground(std::uint64_t id);
+  void Include(const std::string& path);
   void StartStatement(const Piece& piece);
   void FinishForeground();
   void ShowFinishedBackground();

@@ -22,6 +22,7 @@ std::string StatusLine(const RequestInfo& info, double now) {
   } else {
     line += CountOf(info.rows_delivered, "row") + " | " + CountOf(info.chunks_delivered, "chunk") +
             " | " + FormatSeconds(elapsed);
+    if (info.cached) line += " | cached";
     if (!info.error.empty()) line += " | " + info.error;
   }
   return line + "\n";
@@ -84,6 +85,7 @@ void PromptSession::ShowList() {
   TableLimits limits;
   limits.head_rows = requests.size();
   limits.max_value_width = 60;
+  limits.group_digits = true;
   std::unique_ptr<Formatter> table = MakeFormatter("table", limits);
   std::string text;
   table->Begin(fields, &text);

@@ -37,6 +37,7 @@ std::string ExecutionJson(const ExecutionRecord& r) {
   s += ", \"chunks\": " + std::to_string(r.chunks);
   s += ", \"bytes\": " + std::to_string(r.bytes);
   s += ", \"bytes_received\": " + std::to_string(r.bytes_received);
+  s += std::string(", \"cached\": ") + (r.cached ? "true" : "false");
   s += ", \"first_chunk_ms\": " + (r.first_chunk_ms < 0 ? "null" : Number(r.first_chunk_ms, 3));
   s += ", \"total_ms\": " + Number(r.total_ms, 3);
   s += ", \"rows_per_s\": " + RowsPerSecond(r.rows, r.total_ms);

@@ -1,7 +1,7 @@
 // The --report FILE.json of one-shot and batch mode:
 //   {"world": {"ranks", "leaders", "partitions", "rows"},
 //    "statements": [one object per execution: "sql", "statement", "repeat", "request_id",
-//                   "status", "error", "rows", "chunks", "bytes", "bytes_received",
+//                   "status", "error", "rows", "chunks", "bytes", "bytes_received", "cached",
 //                   "first_chunk_ms", "total_ms", "rows_per_s"],
 //    "totals": {"executions", "completed", "failed", "cancelled", "rows", "chunks", "bytes",
 //               "bytes_received", "wall_ms", "rows_per_s"},

@@ -10,6 +10,7 @@
 #include "ranks/frontend/batch.h"
 #include "ranks/frontend/format.h"
 #include "ranks/frontend/prompt.h"
+#include "ranks/frontend/result_cache.h"
 
 namespace plume::frontend {
 namespace {
@@ -23,11 +24,31 @@ bool PersonPresent() {
   return ::isatty(0) == 1;
 }
 
+}  // namespace
+
+std::string DataSourceText(const std::string& source) {
+  if (source == "airnow-csv") return "the AirNow CSV files (real measurements)";
+  if (source.starts_with("synthetic")) {
+    return "SYNTHETIC data (" + source + "), not real measurements";
+  }
+  return source.empty() ? "an unknown source" : source;
+}
+
+namespace {
+
 std::string Banner(const Backend::WorldInfo& world) {
-  return "plume: " + std::to_string(world.ranks) + " ranks, " + std::to_string(world.partitions) +
-         " partitions, " + GroupDigits(world.rows) +
-         " rows in measurements.\nStatements end with ';'. \\help lists the commands; "
-         "\\quit or Ctrl-D leaves.\n";
+  std::string text = "plume: " + CountOf(world.ranks, "rank") + ", " +
+                     CountOf(world.partitions, "partition") + ", " + CountOf(world.rows, "row") +
+                     " in measurements, from " + DataSourceText(world.source) + ".\n";
+  if (world.source.starts_with("synthetic")) {
+    text +=
+        "WARNING: these rows are generated; do not publish results from them. Run\n"
+        "  plume-preprocess --input DIR_OF_AIRNOW_CSV --out DATA --partitions N\n"
+        "and start with --data DATA for the real files.\n";
+  }
+  return text +
+         "Statements end with ';'. \\help lists the commands; \\d the table; \\quit or "
+         "Ctrl-D leaves.\n";
 }
 
 // Terminal width for the table format, from the launcher (PLUME_COLUMNS); 0 when unknown.
@@ -41,7 +62,7 @@ std::size_t TerminalColumns() {
 
 }  // namespace
 
-int Run(Backend& backend, const CliOptions& options) {
+int Run(Backend& runtime, const CliOptions& options) {
   // A reader that goes away (plume ... | head) must not kill the engine: writes then fail
   // with EPIPE and the request is cancelled with a message.
   std::signal(SIGPIPE, SIG_IGN);
@@ -49,6 +70,8 @@ int Run(Backend& backend, const CliOptions& options) {
     WriteFd(1, CliUsage());
     return 0;
   }
+  // Every statement goes through the result cache; --cache-size 0 makes it pass everything on.
+  CachingBackend backend(runtime, options.cache_bytes, options.ttl_s);
   ConsoleIo io;
   io.person = PersonPresent();
   io.progress = options.progress.value_or(io.person);
@@ -62,8 +85,11 @@ int Run(Backend& backend, const CliOptions& options) {
     WriteFd(2, error + "\n");
     return 1;
   }
+  if (io.person && options.interactive() && settings->output->is_stdout()) {
+    settings->screen = settings->output;
+  }
   if (std::size_t columns = TerminalColumns(); columns > 0 && io.person) {
-    settings->table.max_total_width = columns;
+    settings->max_width = columns;
   }
   try {
     if (!options.interactive()) {

@@ -5,11 +5,17 @@
 // it submitted has finished. Never throws for user errors.
 #pragma once
 
+#include <string>
+
 #include "ranks/frontend/backend.h"
 #include "ranks/frontend/options.h"
 
 namespace plume::frontend {
 
 int Run(Backend& backend, const CliOptions& options);
+
+// How the banner and \\d name a manifest's source ("airnow-csv", "synthetic seed=1 rows=N"):
+// "the AirNow CSV files (real measurements)", "SYNTHETIC data (...), not real measurements".
+std::string DataSourceText(const std::string& source);
 
 }  // namespace plume::frontend

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "ranks/frontend/copy_statement.h"
+
 namespace plume::frontend {
 namespace {
 
@@ -26,50 +28,124 @@ std::optional<Settings> SettingsFromOptions(const CliOptions& options, std::stri
   s.chunk_rows = options.chunk_rows;
   s.timing = options.timing;
   s.timeout_s = options.statement_timeout_s;
+  s.max_statement_bytes = options.max_statement_bytes;
   s.output = OutputTarget::Open(options.output, error);
   if (!s.output) return std::nullopt;
   if (!options.output_name.empty()) s.output->set_name(options.output_name);
   return s;
 }
 
-bool ApplySetting(const MetaCommand& cmd, Settings* s, std::string* message, std::string* error) {
-  using Kind = MetaCommand::Kind;
+namespace {
+
+using Kind = MetaCommand::Kind;
+
+std::string CountText(std::size_t n, std::string_view noun, std::string_view zero) {
+  return n == 0 ? std::string(zero) : CountOf(n, noun);
+}
+
+// The sentence that states a setting's value (after a change, or when asked).
+std::string Describe(Kind kind, const Settings& s) {
+  switch (kind) {
+    case Kind::kChunk:
+      return "Chunk size is " + CountOf(s.chunk_rows, "row") + ".";
+    case Kind::kFormat:
+      return "Output format is " + s.format + ".";
+    case Kind::kOutput:
+      return "Results go to " + s.output->name() + ".";
+    case Kind::kTiming:
+      return std::string("Timing is ") + (s.timing ? "on." : "off.");
+    case Kind::kTimeout:
+      return s.timeout_s > 0 ? "Statement timeout is " + DeadlineText(s.timeout_s) + "."
+                             : std::string("Statement timeout is off.");
+    case Kind::kMaxRows:
+      return "The table shows " + CountText(s.max_rows, "row", "all rows") + " at the screen.";
+    case Kind::kMaxWidth:
+      return "The table may take " + CountText(s.max_width, "character", "any width") +
+             " at the screen.";
+    case Kind::kExpanded:
+      return std::string("Expanded display is ") + (s.expanded ? "on." : "off.");
+    default:
+      return "";
+  }
+}
+
+// Changes the setting `cmd` names; false with *error when it cannot (the output file).
+bool Change(const MetaCommand& cmd, Settings* s, std::string* error) {
   switch (cmd.kind) {
     case Kind::kChunk:
-      s->chunk_rows = cmd.chunk_rows;
-      *message = "Chunk size is " + GroupDigits(cmd.chunk_rows) + " rows.";
+      s->chunk_rows = cmd.count;
       return true;
     case Kind::kFormat:
       s->format = cmd.text;
-      *message = "Output format is " + cmd.text + ".";
       return true;
     case Kind::kOutput: {
+      if (cmd.text == "-" && s->screen) {
+        s->output = s->screen;
+        return true;
+      }
       auto target = OutputTarget::Open(cmd.text, error);
-      if (!target) return true;
-      s->output = std::move(target);
-      *message = "Results go to " + s->output->name() + ".";
-      return true;
+      if (target) s->output = std::move(target);
+      return target != nullptr;
     }
     case Kind::kTiming:
       s->timing = cmd.on.value_or(!s->timing);
-      *message = std::string("Timing is ") + (s->timing ? "on." : "off.");
+      return true;
+    case Kind::kExpanded:
+      s->expanded = cmd.on.value_or(!s->expanded);
       return true;
     case Kind::kTimeout:
       s->timeout_s = cmd.seconds;
-      *message = cmd.seconds > 0 ? "Statement timeout is " + DeadlineText(cmd.seconds) + "."
-                                 : std::string("Statement timeout is off.");
+      return true;
+    case Kind::kMaxRows:
+      s->max_rows = cmd.count;
+      return true;
+    case Kind::kMaxWidth:
+      s->max_width = cmd.count;
       return true;
     default:
       return false;
   }
 }
 
+}  // namespace
+
+TableLimits Settings::table_limits() const {
+  if (screen && output == screen) return TableLimits::Screen(max_rows, max_width, expanded);
+  return TableLimits::Unlimited(expanded);
+}
+
+bool ApplySetting(const MetaCommand& cmd, Settings* s, std::string* message, std::string* error) {
+  if (Describe(cmd.kind, *s).empty()) return false;
+  if (!cmd.show && !Change(cmd, s, error)) return true;
+  *message = Describe(cmd.kind, *s);
+  return true;
+}
+
 std::shared_ptr<StatementSink> MakeSink(const Settings& settings, const Backend& backend,
                                         bool live) {
-  auto slot = std::make_unique<OutputSlot>(settings.output, live);
+  return MakeSink(MakeFormatter(settings.format, settings.table_limits()), settings.output, backend,
+                  live);
+}
+
+std::shared_ptr<StatementSink> MakeSink(std::unique_ptr<Formatter> formatter,
+                                        std::shared_ptr<OutputTarget> output,
+                                        const Backend& backend, bool live) {
+  auto slot = std::make_unique<OutputSlot>(std::move(output), live);
   return std::make_shared<StatementSink>(
-      MakeFormatter(settings.format, settings.table), std::move(slot),
-      [&backend] { return backend.Now(); }, backend.Now());
+      std::move(formatter), std::move(slot), [&backend] { return backend.Now(); }, backend.Now());
+}
+
+std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings,
+                                const Backend& backend, bool live, std::string* error) {
+  if (!IsCopy(sql)) return Prepared{sql, MakeSink(settings, backend, live), ""};
+  std::optional<CopyStatement> copy = ParseCopy(sql, error);
+  if (!copy) return std::nullopt;
+  std::shared_ptr<OutputTarget> file = OutputTarget::Open(copy->path, error);
+  if (!file) return std::nullopt;
+  std::unique_ptr<Formatter> formatter =
+      copy->format == "csv" ? MakeCsvFormatter(copy->header) : MakeFormatter(copy->format);
+  return Prepared{copy->query, MakeSink(std::move(formatter), std::move(file), backend, true),
+                  copy->path};
 }
 
 std::string ErrorText(const ExecutionRecord& record) {

@@ -1,6 +1,6 @@
 // What the prompt's meta commands (and the matching command-line options) change for the
-// statements that follow: format, chunk size, output file, timing, deadline. Shared by the
-// prompt and batch mode. Main thread only.
+// statements that follow: format, chunk size, output file, timing, deadline, how much of a
+// table the screen shows. Shared by the prompt and batch mode. Main thread only.
 #pragma once
 
 #include <cstddef>
@@ -23,16 +23,25 @@ struct Settings {
   std::shared_ptr<OutputTarget> output;  // never null once made by SettingsFromOptions
   bool timing = false;
   double timeout_s = 0;
-  TableLimits table;
+  // Where a person watches (standard output at the prompt): the table is cut only there, and
+  // \output - returns to it. Null: never cut (batch mode, files).
+  std::shared_ptr<OutputTarget> screen;
+  std::size_t max_rows = 50;    // \maxrows: table rows at the screen (0 = all)
+  std::size_t max_width = 160;  // \maxwidth: table width at the screen (0 = no limit)
+  bool expanded = false;        // \x
+  std::size_t max_statement_bytes = std::size_t{16} << 20;  // --max-statement-bytes
 
   Backend::Options backend_options() const { return {chunk_rows, timeout_s}; }
+  // How the table format cuts for the current output: only at the screen, never in a file.
+  TableLimits table_limits() const;
 };
 
 // Settings from the command line; nullopt and *error when --output cannot be opened.
 std::optional<Settings> SettingsFromOptions(const CliOptions& options, std::string* error);
 
-// Applies \chunk, \format, \output, \timing or \timeout. Returns false when `cmd` is none of
-// these. Otherwise sets *message (what changed) or *error ("Error: ...", settings unchanged).
+// Applies \chunk, \format, \output, \timing, \timeout, \maxrows, \maxwidth or \x (or shows
+// the value when given without argument). Returns false when `cmd` is none of these.
+// Otherwise sets *message (what changed, or the value) or *error ("Error: ...", unchanged).
 bool ApplySetting(const MetaCommand& cmd, Settings* settings, std::string* message,
                   std::string* error);
 
@@ -40,6 +49,22 @@ bool ApplySetting(const MetaCommand& cmd, Settings* settings, std::string* messa
 // otherwise hold the text until StatementSink::Release().
 std::shared_ptr<StatementSink> MakeSink(const Settings& settings, const Backend& backend,
                                         bool live);
+// The same with a formatter of the caller's (COPY ... TO with its own format and file).
+std::shared_ptr<StatementSink> MakeSink(std::unique_ptr<Formatter> formatter,
+                                        std::shared_ptr<OutputTarget> output,
+                                        const Backend& backend, bool live);
+
+// One statement ready to submit: the SQL the backend runs and the sink that takes its rows.
+struct Prepared {
+  std::string sql;
+  std::shared_ptr<StatementSink> sink;
+  std::string copy_path;  // COPY ... TO: the file the rows go to (empty otherwise)
+};
+// Prepares `sql` with the current settings; a COPY ... TO (copy_statement.h) gets its own file
+// and format and is always live. nullopt and *error when a COPY is malformed or its file cannot
+// be opened.
+std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings,
+                                const Backend& backend, bool live, std::string* error);
 
 // The message to show for a statement that did not complete; always contains "Error".
 std::string ErrorText(const ExecutionRecord& record);

@@ -42,6 +42,10 @@ bool StatementSink::Chunk(const engine::Batch& chunk, const RequestInfo& info, s
 
 void StatementSink::End(const RequestInfo& info) {
   info_ = info;
+  completed_ = info.state == RequestState::kCompleted;
+  end_s_ = clock_();
+  // The rows of a statement that stopped early are not waited for once its output is stuck.
+  if (!completed_) slot_->Abandon();
   if (begun_) {
     text_.clear();
     formatter_->End(info.state == RequestState::kCompleted, &text_);
@@ -49,6 +53,14 @@ void StatementSink::End(const RequestInfo& info) {
   }
   finished_ = true;
   if (slot_->live()) last_write_s_ = std::max(last_write_s_, clock_());
+}
+
+bool StatementSink::finished() const {
+  if (!finished_) return false;
+  if (slot_->Backlog() == 0) return true;
+  if (completed_ || clock_() < end_s_ + kDropAfterS) return false;
+  slot_->Abandon();
+  return true;
 }
 
 bool StatementSink::Release() {
@@ -70,10 +82,16 @@ ExecutionRecord StatementSink::Record() const {
   } else if (info_.state == RequestState::kCompleted) {
     r.error.clear();
   }
+  std::string failed;
+  if (write_error_.empty() && slot_->target().Failed(&failed)) {
+    r.status = "failed";
+    r.error = failed;
+  }
   r.rows = rows_;
   r.chunks = chunks_;
   r.bytes = slot_->bytes();
   r.bytes_received = info_.bytes_received;
+  r.cached = info_.cached;
   if (info_.first_chunk_s >= 0) r.first_chunk_ms = (info_.first_chunk_s - start_s_) * 1e3;
   double end = last_write_s_ >= 0 ? last_write_s_ : info_.finished_s;
   r.total_ms = std::max(0.0, (end - start_s_) * 1e3);

@@ -25,6 +25,7 @@ struct ExecutionRecord {
   std::uint64_t rows = 0, chunks = 0;
   std::uint64_t bytes = 0;           // result text written to the output
   std::uint64_t bytes_received = 0;  // encoded batches that reached the gateway
+  bool cached = false;               // answered from the result cache
   double first_chunk_ms = -1;        // from start to the first chunk; < 0 = none came
   double total_ms = 0;               // from start until the last row was written
 };
@@ -38,11 +39,15 @@ class StatementSink : public ResultSink {
   void Begin(const RequestInfo& info) override;
   bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) override;
   void End(const RequestInfo& info) override;
+  std::uint64_t Backlog() const override { return slot_->Backlog(); }
 
   // Called before text goes straight to the output (the prompt erases its progress bar).
   void set_before_write(std::function<void()> hook) { before_write_ = std::move(hook); }
 
-  bool finished() const { return finished_; }
+  // End came and the output took everything (a statement that did not complete drops what its
+  // output has not taken kDropAfterS after its End).
+  bool finished() const;
+  static constexpr double kDropAfterS = 0.5;
   // Writes what the slot holds to the output and lets later writes through (see OutputSlot).
   // False when that write failed (the error goes into the record).
   bool Release();
@@ -65,6 +70,8 @@ class StatementSink : public ResultSink {
   double last_write_s_ = -1;
   bool begun_ = false;
   bool finished_ = false;
+  bool completed_ = false;
+  double end_s_ = 0;
   RequestInfo info_;
   std::uint64_t rows_ = 0, chunks_ = 0;
   std::string text_;  // reused buffer

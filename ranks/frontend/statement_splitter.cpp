@@ -1,5 +1,7 @@
 #include "ranks/frontend/statement_splitter.h"
 
+#include "ranks/frontend/meta_command.h"
+
 namespace plume::frontend {
 namespace {
 
@@ -39,7 +41,11 @@ bool IsBlankSql(std::string_view sql) {
 
 void StatementSplitter::AddLine(std::string_view line) {
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  if (!InStatement() && Trim(line).starts_with("\\")) {
+  // Meta commands act at once, also inside a pending statement (which stays), as in psql;
+  // DuckDB's dot commands become meta pieces too, so that they get a hint instead of SQL.
+  bool quoted = in_string_ || in_identifier_;
+  if ((!quoted && Trim(line).starts_with("\\")) ||
+      (!InStatement() && !DotCommandHint(line).empty())) {
     ready_.push_back({Piece::Kind::kMeta, std::string(Trim(line)), false});
     return;
   }

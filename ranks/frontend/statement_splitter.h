@@ -2,8 +2,11 @@
 //
 // Rules: ';' ends a statement except inside '...' string literals, "..." identifiers and -- line
 // comments; a statement that ends with '&' instead of ';' (the last thing on its line) runs in
-// the background; a line starting with '\' outside a statement is a meta command. Statements may
-// span lines and one line may hold several. Pure text processing: no I/O, never throws.
+// the background; a line starting with '\' outside a string literal is a meta command (also in
+// the middle of a statement, which stays pending), and so is a line in DuckDB's dot-command
+// style (".mode csv") outside a statement, so that it gets a hint instead of becoming SQL.
+// Statements may span lines and one line may hold several. Pure text processing: no I/O, never
+// throws.
 #pragma once
 
 #include <deque>

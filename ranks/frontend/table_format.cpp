@@ -5,6 +5,7 @@
 #include <deque>
 
 #include "ranks/frontend/format.h"
+#include "ranks/frontend/utf8.h"
 
 namespace plume::frontend {
 namespace {
@@ -22,21 +23,11 @@ std::size_t DisplayWidth(std::string_view s) {
   return n;
 }
 
-// Cuts `s` to at most `width` characters, ending in "..." when cut; control characters become
-// visible escapes so a value never breaks the table's lines.
+// Cuts `s` to at most `width` characters, ending in "..." when cut; control characters and
+// invalid UTF-8 become visible escapes (utf8.h) so a value never breaks the table's lines nor
+// reaches the terminal as an escape sequence.
 std::string CellText(std::string_view s, std::size_t width) {
-  std::string clean;
-  for (char c : s) {
-    if (c == '\n') {
-      clean.append("\\n");
-    } else if (c == '\r') {
-      clean.append("\\r");
-    } else if (c == '\t') {
-      clean.append("\\t");
-    } else {
-      clean.push_back(c);
-    }
-  }
+  std::string clean = VisibleText(s);
   if (DisplayWidth(clean) <= width) return clean;
   std::size_t keep = width > kGap.size() ? width - kGap.size() : 0;
   std::size_t chars = 0, i = 0;
@@ -114,6 +105,8 @@ class TableFormatter : public Formatter {
       text.clear();
       if (col.IsNull(r)) {
         text = "NULL";
+      } else if (limits_.group_digits && col.type == Type::kInt64 && col.ints[r] >= 0) {
+        text = GroupDigits(static_cast<std::uint64_t>(col.ints[r]));
       } else {
         AppendValue(text, col, r);
       }
@@ -127,6 +120,7 @@ class TableFormatter : public Formatter {
   void AppendLine(std::string& out, const std::vector<int>& cols,
                   const std::vector<std::size_t>& widths, const Row& row) const;
   std::string Note(std::size_t shown_columns, bool complete) const;
+  void AppendRecords(std::string& out) const;
 
   TableLimits limits_;
   std::vector<Field> fields_;
@@ -193,20 +187,54 @@ void TableFormatter::AppendLine(std::string& out, const std::vector<int>& cols,
 std::string TableFormatter::Note(std::size_t shown_columns, bool complete) const {
   std::uint64_t shown_rows = head_.size() + tail_.size();
   std::string note = "(";  // built with += (g++ 12 warns falsely on "(" + std::string)
-  note += GroupDigits(total_rows_);
-  note += total_rows_ == 1 ? " row" : " rows";
-  if (shown_rows < total_rows_) note += ", " + GroupDigits(shown_rows) + " shown";
+  note += CountOf(total_rows_, "row");
+  if (shown_rows < total_rows_) {
+    note += ", " + GroupDigits(shown_rows) + " shown";
+    if (limits_.hints) note += " (\\maxrows 0 shows all)";
+  }
   if (shown_columns < fields_.size()) {
-    note += "; " + std::to_string(fields_.size()) + " columns, " + std::to_string(shown_columns) +
-            " shown";
+    note +=
+        "; " + GroupDigits(fields_.size()) + " columns, " + GroupDigits(shown_columns) + " shown";
+    if (limits_.hints) note += " (\\x or \\maxwidth 0 shows all)";
   }
   if (!complete) note += "; incomplete";
   return note + ")\n";
 }
 
+// psql's expanded display: a "-[ RECORD n ]" line, then "name | value" per column.
+void TableFormatter::AppendRecords(std::string& out) const {
+  std::size_t name_width = 0;
+  for (const Field& f : fields_) name_width = std::max(name_width, DisplayWidth(f.name));
+  std::uint64_t number = 1;
+  auto record = [&](const Row& row) {
+    std::string head = "-[ RECORD " + GroupDigits(number++) + " ]";
+    out += head + std::string(head.size() < 24 ? 24 - head.size() : 1, '-') + "\n";
+    for (std::size_t c = 0; c < fields_.size() && c < row.size(); ++c) {
+      Pad(out, CellText(fields_[c].name, 1 << 20), name_width, false);
+      out += " | " + row[c];
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+      out.push_back('\n');
+    }
+  };
+  for (const Row& row : head_) record(row);
+  if (head_.size() + tail_.size() < total_rows_) {
+    out +=
+        "-[ ... " + CountOf(total_rows_ - head_.size() - tail_.size(), "row") + " left out ... ]\n";
+    number = total_rows_ - tail_.size() + 1;
+  }
+  for (const Row& row : tail_) record(row);
+}
+
 void TableFormatter::End(bool complete, std::string* out) {
   if (fields_.empty()) return;  // the statement failed before its columns were known
   RenderTail();
+  if (limits_.expanded) {
+    AppendRecords(*out);
+    out->append(Note(fields_.size(), complete));
+    head_.clear();
+    tail_.clear();
+    return;
+  }
   std::vector<std::size_t> widths = Widths();
   std::vector<int> cols = VisibleColumns(widths);
   Row header;
@@ -230,6 +258,28 @@ void TableFormatter::End(bool complete, std::string* out) {
 }
 
 }  // namespace
+
+TableLimits TableLimits::Unlimited(bool expanded) {
+  TableLimits t;
+  t.head_rows = t.max_value_width = t.max_total_width = kNoLimit;
+  t.tail_rows = 0;
+  t.expanded = expanded;
+  return t;
+}
+
+TableLimits TableLimits::Screen(std::size_t max_rows, std::size_t max_width, bool expanded) {
+  TableLimits t = Unlimited(expanded);
+  if (max_rows > 0) {
+    t.tail_rows = max_rows / 5;
+    t.head_rows = max_rows - t.tail_rows;
+  }
+  if (max_width > 0) {
+    t.max_total_width = max_width;
+    t.max_value_width = expanded ? std::max<std::size_t>(max_width / 2, 40) : 40;
+  }
+  t.hints = true;
+  return t;
+}
 
 std::unique_ptr<Formatter> MakeTableFormatter(const TableLimits& limits) {
   return std::make_unique<TableFormatter>(limits);

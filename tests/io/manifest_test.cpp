@@ -34,7 +34,7 @@ class ManifestTest : public ::testing::Test {
   }
   static Manifest Sample() {
     Manifest m;
-    m.schema_version = 1;
+    m.schema_version = 2;
     m.source = "synthetic seed=1 rows=30";
     m.total_rows = 30;
     m.partitions.push_back({0, "part-00000.h5", 10, 1597021200, 1597028400, 0.0, 512.0});
@@ -48,7 +48,7 @@ TEST_F(ManifestTest, RoundTrips) {
   WriteManifest(dir_, Sample());
   EXPECT_FALSE(fs::exists(dir_ + "/manifest.json.tmp"));
   const Manifest m = ReadManifest(dir_);
-  EXPECT_EQ(m.schema_version, 1u);
+  EXPECT_EQ(m.schema_version, 2u);
   EXPECT_EQ(m.total_rows, 30u);
   EXPECT_EQ(m.source, "synthetic seed=1 rows=30");
   ASSERT_EQ(m.partitions.size(), 2u);
@@ -76,7 +76,7 @@ TEST_F(ManifestTest, MissingFileSaysSo) {
 }
 
 TEST_F(ManifestTest, MalformedJsonSaysWhere) {
-  Write("{\"schema_version\": 1, \"partitions\": [");
+  Write("{\"schema_version\": 2, \"partitions\": [");
   const std::string e = ErrorOf();
   EXPECT_NE(e.find("manifest.json"), std::string::npos) << e;
   EXPECT_NE(e.find("not valid JSON"), std::string::npos) << e;
@@ -85,19 +85,25 @@ TEST_F(ManifestTest, MalformedJsonSaysWhere) {
 TEST_F(ManifestTest, WrongSchemaVersionIsAnError) {
   Write(R"({"schema_version": 99, "total_rows": 0, "source": "x", "partitions": []})");
   EXPECT_NE(ErrorOf().find("schema version 99"), std::string::npos) << ErrorOf();
+  EXPECT_NE(ErrorOf().find("made by a newer plume-preprocess"), std::string::npos) << ErrorOf();
+  Write(R"({"schema_version": 1, "total_rows": 0, "source": "x", "partitions": []})");
+  EXPECT_NE(ErrorOf().find("made by an older plume-preprocess (schema version 1, this build "
+                           "reads 2): run plume-preprocess again"),
+            std::string::npos)
+      << ErrorOf();
 }
 
 TEST_F(ManifestTest, RowsThatDoNotAddUpAreAnError) {
-  Write(R"({"schema_version": 1, "total_rows": 11, "source": "x", "partitions": [
+  Write(R"({"schema_version": 2, "total_rows": 11, "source": "x", "partitions": [
     {"index": 0, "file": "part-00000.h5", "rows": 10, "utc_min": 0, "utc_max": 0,
      "aqi_min": null, "aqi_max": null}]})");
   EXPECT_NE(ErrorOf().find("add up to 10, total_rows says 11"), std::string::npos) << ErrorOf();
 }
 
 TEST_F(ManifestTest, MissingMemberAndEscapingFileAreErrors) {
-  Write(R"({"schema_version": 1, "total_rows": 0, "partitions": []})");
+  Write(R"({"schema_version": 2, "total_rows": 0, "partitions": []})");
   EXPECT_NE(ErrorOf().find("missing \"source\""), std::string::npos) << ErrorOf();
-  Write(R"({"schema_version": 1, "total_rows": 1, "source": "x", "partitions": [
+  Write(R"({"schema_version": 2, "total_rows": 1, "source": "x", "partitions": [
     {"index": 0, "file": "../etc/passwd", "rows": 1, "utc_min": 0, "utc_max": 0,
      "aqi_min": 1, "aqi_max": 2}]})");
   EXPECT_NE(ErrorOf().find("outside the directory"), std::string::npos) << ErrorOf();

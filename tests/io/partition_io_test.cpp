@@ -2,11 +2,13 @@
 // back; streaming appends equal one append; bad files are errors naming the file.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <hdf5.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "engine/schema.h"
+#include "io/checksum.h"
 #include "io/partition_reader.h"
 #include "io/partition_writer.h"
 
@@ -202,6 +204,60 @@ TEST_F(PartitionIoTest, AFileThatIsNotTheManifestsPartitionIsRejected) {
   Manifest other_source = manifest;
   other_source.source = "synthetic seed=1 rows=100";
   EXPECT_THAT(error(other_source, entry), HasSubstr("source is 'test'"));
+}
+
+// Overwrites dataset `name` of the partition at `path` with `values` (same length), and, when
+// `checksum` is set, its checksum attribute with the right checksum of the new values.
+void Overwrite(const std::string& path, const char* name, std::vector<double> values,
+               bool checksum) {
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  const hid_t dataset = H5Dopen2(file, name, H5P_DEFAULT);
+  ASSERT_GE(H5Dwrite(dataset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values.data()), 0);
+  if (checksum) {
+    const std::uint64_t sum = ChecksumOf(values.data(), values.size() * sizeof(double));
+    const hid_t attr = H5Aopen(dataset, "checksum", H5P_DEFAULT);
+    ASSERT_GE(H5Awrite(attr, H5T_NATIVE_UINT64, &sum), 0);
+    H5Aclose(attr);
+  }
+  H5Dclose(dataset);
+  H5Fclose(file);
+}
+
+TEST_F(PartitionIoTest, AChangedValueFailsItsChecksumNamingFileAndColumn) {
+  const std::string path = Write("p.h5", 100, 100);
+  std::vector<std::vector<std::string>> dicts;
+  engine::Table rows = MakeRows(100, &dicts);
+  std::vector<double> latitudes = At(rows, Col::kLatitude).doubles;
+  latitudes[42] = 3.27e-76;
+  Overwrite(path, "latitude/values", latitudes, false);
+  const std::string e = LoadError(path);
+  EXPECT_THAT(e, HasSubstr(path));
+  EXPECT_THAT(e, HasSubstr("column 'latitude'/values: checksum mismatch"));
+  EXPECT_THAT(e, HasSubstr("the file is corrupted"));
+}
+
+// A zone map that passes its checksum but disagrees with the data (a writer bug) would make
+// the engine skip blocks it must read: the loader recomputes them.
+TEST_F(PartitionIoTest, AZoneMapThatDisagreesWithItsDataIsRejected) {
+  const std::string path = Write("p.h5", 100, 100);
+  const engine::Table intact = LoadPartition(path);
+  const double utc_max = intact.columns[static_cast<std::size_t>(Col::kUtc)].blocks[0].max;
+  Overwrite(path, "utc/zone_max", {utc_max - 3600}, true);
+  const std::string e = LoadError(path);
+  EXPECT_THAT(e, HasSubstr(path));
+  EXPECT_THAT(e, HasSubstr("column 'utc': zone map of block 0 does not match its data"));
+}
+
+TEST_F(PartitionIoTest, AFileOfAnOlderFormatSaysRunPreprocessAgain) {
+  const std::string path = Write("p.h5", 10, 10);
+  const hid_t file = H5Fopen(path.c_str(), H5F_ACC_RDWR, H5P_DEFAULT);
+  const hid_t attr = H5Aopen(file, "schema_version", H5P_DEFAULT);
+  const std::uint32_t old_version = 1;
+  ASSERT_GE(H5Awrite(attr, H5T_NATIVE_UINT32, &old_version), 0);
+  H5Aclose(attr);
+  H5Fclose(file);
+  EXPECT_THAT(LoadError(path), HasSubstr("was made by an older plume-preprocess (format version "
+                                         "1, this build reads 2): run plume-preprocess again"));
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "io/manifest.h"
+#include "io/partition_reader.h"
 #include "tests/preprocess/test_util.h"
 
 namespace plume::preprocess {
@@ -55,6 +56,42 @@ TEST(Cli, StrictFailsOnARejectedLineAndWritesNothing) {
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("rows rejected 1"), std::string::npos) << r.output;
   EXPECT_FALSE(std::filesystem::exists(dir.File("out/manifest.json")));
+}
+
+// A NUL byte in a quoted field: the line is rejected with file:line and the rest is a data set
+// that loads (issue 12: it was stored, and loading then failed on an unsorted dictionary).
+TEST(Cli, ControlBytesAreRejectedAndTheDataSetLoads) {
+  TempDir dir("cli-nul");
+  std::string nul = Line("40.1");
+  nul.insert(nul.find("Crescent") + 4, 1, '\0');
+  test::WriteFile(dir.File("a.csv"), Line() + "\n" + nul + "\n" + Line("40.2") + "\n");
+  const CliRun r =
+      Preprocess("--input " + dir.File("a.csv") + " --out " + dir.File("out") + " --partitions 1");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("a.csv:2: control byte: SiteName: control byte 0x00"), std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("rows stored 2, rows rejected 1"), std::string::npos) << r.output;
+  const io::Manifest m = io::ReadManifest(dir.File("out"));
+  const engine::Table t = io::LoadPartition(dir.File("out"), m, m.partitions[0]);
+  EXPECT_EQ(t.rows, 2u);
+}
+
+TEST(Cli, ListRejectsListsMore) {
+  TempDir dir("cli-list");
+  std::string text;
+  for (int i = 0; i < 14; ++i) text += Line(std::string("x").append(std::to_string(i))) + "\n";
+  test::WriteFile(dir.File("a.csv"), text + Line() + "\n");
+  const std::string args =
+      "--input " + dir.File("a.csv") + " --out " + dir.File("out") + " --partitions 1";
+  CliRun r = Preprocess(args);
+  EXPECT_EQ(r.output.find("a.csv:11:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("... and 4 more rejected lines"), std::string::npos) << r.output;
+  r = Preprocess(args + " --list-rejects 12");
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("a.csv:12:"), std::string::npos) << r.output;
+  EXPECT_EQ(r.output.find("a.csv:13:"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("... and 2 more rejected lines"), std::string::npos) << r.output;
+  EXPECT_EQ(Preprocess(args + " --list-rejects x").exit_code, 2);
 }
 
 TEST(Cli, AMissingInputIsAClearError) {

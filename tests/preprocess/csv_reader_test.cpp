@@ -75,6 +75,73 @@ TEST(ParseLine, SentinelsAreNullButGenuineNegativesStayValues) {
   EXPECT_EQ(row.aqi, 0);
 }
 
+// docs/DATA.md: -999 in any spelling is NULL, also where the column is an integer (AQI,
+// category); issue 12 found "-999.0" rejected there.
+TEST(ParseLine, TheSentinelInAnySpellingIsNullForAqiAndCategory) {
+  ParsedRow row;
+  for (const std::string sentinel : {"-999", "-999.0", "-999.00", "-9.99e2"}) {
+    ASSERT_EQ(
+        ParseLine(R"("38.4","-122.8","2020-09-12T13:00","CO","1.3","PPM","1.3",")" + sentinel +
+                      R"(",")" + sentinel + R"(","Sebastopol","BAAQMD","060970004","840060970004")",
+                  &row)
+            .kind,
+        LineKind::kStored)
+        << sentinel;
+    EXPECT_TRUE(row.aqi_null) << sentinel;
+    EXPECT_TRUE(row.category_null) << sentinel;
+  }
+  EXPECT_EQ(ParseLine(Line("41.7", "2020-08-10T01:00", "PM2.5", "17.3", "-998.0"), &row).reason,
+            RejectReason::kBadNumber);
+}
+
+// A NUL inside a quoted field was stored and cut the string short ("Cres\0cent City" became
+// "Cres"), or made a data set that could not be loaded.
+TEST(ParseLine, ControlBytesInAFieldAreRejectedNamingFieldAndByte) {
+  ParsedRow row;
+  std::string line = Line();
+  const std::size_t site = line.find("Crescent");
+  ASSERT_NE(site, std::string::npos);
+  for (const char byte : {'\0', '\x1b', '\x07', '\x7f', '\r', '\t'}) {
+    std::string bad = line;
+    bad.insert(site + 4, 1, byte);
+    const LineResult r = ParseLine(bad, &row);
+    EXPECT_EQ(r.kind, LineKind::kRejected) << static_cast<int>(byte);
+    EXPECT_EQ(r.reason, RejectReason::kControlByte) << r.detail;
+    EXPECT_NE(r.detail.find("SiteName: control byte 0x"), std::string::npos) << r.detail;
+    EXPECT_NE(r.detail.find("at byte 5 of the field"), std::string::npos) << r.detail;
+  }
+  EXPECT_EQ(ParseLine(line + "\r", &row).kind, LineKind::kStored) << "CRLF stays fine";
+}
+
+TEST(ParseLine, ImplausibleYearsAreRejected) {
+  ParsedRow row;
+  for (const std::string utc :
+       {"0000-08-10T01:00", "9999-08-10T01:00", "1969-12-31T23:00", "2101-01-01T00:00"}) {
+    const LineResult r = ParseLine(Line("41.7", utc), &row);
+    EXPECT_EQ(r.reason, RejectReason::kBadTime) << utc;
+    EXPECT_NE(r.detail.find("is implausible (accepted 1970-2100)"), std::string::npos) << r.detail;
+  }
+  EXPECT_EQ(ParseLine(Line("41.7", "1970-01-01T00:00"), &row).kind, LineKind::kStored);
+  EXPECT_EQ(ParseLine(Line("41.7", "2100-12-31T23:00"), &row).kind, LineKind::kStored);
+}
+
+TEST(ReadCsvBuffer, TheReportShowsControlBytesVisibly) {
+  std::string bad = Line();
+  bad.insert(bad.find("Crescent") + 4, std::string("\0\x1b[2J", 5));
+  RowStore rows;
+  IngestReport report;
+  ReadCsvBuffer(bad + "\n", "nul.csv", &rows, &report);
+  ASSERT_EQ(report.rejected, 1u);
+  const std::string text = report.Text();
+  EXPECT_EQ(text.find('\0'), std::string::npos);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos);
+  EXPECT_NE(text.find("nul.csv:1: control byte: SiteName: control byte 0x00 at byte 5 of the "
+                      "field: "),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("Cres\\x00\\x1b[2Jcent"), std::string::npos) << text;
+}
+
 TEST(ParseLine, KeepsAnUnknownParameter) {
   ParsedRow row;
   const std::string line = Line("41.0", "2020-08-10T01:00", "BENZENE");
@@ -172,14 +239,20 @@ TEST(ReadCsvBuffer, ATruncatedLastLineIsRejectedAsTruncated) {
 
 TEST(ReadCsvBuffer, ListsTheFirstTenRejectsThenCountsAll) {
   std::string text;
-  for (int i = 0; i < 25; ++i) text += Line("x" + std::to_string(i)) + "\n";
+  for (int i = 0; i < 25; ++i) text += Line(std::string("x").append(std::to_string(i))) + "\n";
   RowStore rows;
   IngestReport report;
   ReadCsvBuffer(text, "many.csv", &rows, &report);
   EXPECT_EQ(report.rejected, 25u);
-  EXPECT_EQ(report.first_rejected.size(), IngestReport::kListed);
+  EXPECT_EQ(report.first_rejected.size(), IngestReport::kDefaultListed);
   EXPECT_EQ(report.first_rejected.back().line, 10u);
   EXPECT_NE(report.Text().find("... and 15 more rejected lines"), std::string::npos);
+
+  IngestReport more;
+  more.listed = 20;
+  ReadCsvBuffer(text, "many.csv", &rows, &more);
+  EXPECT_EQ(more.first_rejected.size(), 20u);
+  EXPECT_NE(more.Text().find("... and 5 more rejected lines"), std::string::npos);
 }
 
 TEST(ReadCsvBuffer, EmptyFileHasNoLines) {

@@ -110,8 +110,9 @@ int StartupChecks(const boost::mpi::communicator& world, const std::string& root
   failures.push_back(ExpectStartupError(
       world, root + "/p" + std::to_string(other),
       {std::to_string(other) + " partitions", std::to_string(world.size()) + " ranks"}));
-  failures.push_back(ExpectStartupError(world, root + "/missing" + std::to_string(parts),
-                                        {"rank 1", "part-00000.h5"}));
+  failures.push_back(ExpectStartupError(
+      world, root + "/missing" + std::to_string(parts),
+      {"rank 1 on " + boost::mpi::environment::processor_name(), "part-00000.h5"}));
   int failed = 0;
   for (const std::string& f : failures) {
     if (!f.empty()) {

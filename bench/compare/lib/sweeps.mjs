@@ -184,3 +184,48 @@ export function WorldSweep(ctx, spec, world_sizes, case_names) {
   }
   return rows;
 }
+
+// The result cache: each case run --repeat times with the cache on. The first execution reaches
+// the data ranks; the later ones are answered from rank 0's memory. Reports both, and checks
+// that every repeat said `cached` and wrote the same number of bytes.
+export function CacheSweep(ctx, dataset, ranks, names) {
+  const out = OutDir(ctx, 'sweep-cache');
+  const cases = kCases.filter((c) => names.includes(c.name));
+  return Sweep(cases, 'case', (c) => CachePoint(ctx, dataset, ranks, out, c));
+}
+
+function CachePoint(ctx, dataset, ranks, out, c) {
+  const output = c.plume === 'csv' ? path.join(out, `cache_${c.name}.csv`) : undefined;
+  const run = RunPlume({
+    plume: ctx.plume,
+    data: dataset.dir,
+    ranks,
+    sql: c.sql,
+    format: c.plume,
+    output,
+    chunk: ctx.chunk,
+    repeat: ctx.repeat,
+    cacheSize: '1G',
+    timeoutS: ctx.timeout_s,
+    report: path.join(out, `cache_${c.name}.json`)
+  });
+  if (output) fs.rmSync(output, {force: true});
+  const ex = Executions(run.report, c.sql);
+  const [first, ...repeats] = ex;
+  const pick = (k) => repeats.map((e) => Number(e[k]));
+  const ok = !first.cached && repeats.every((e) => e.cached === true && e.bytes === first.bytes);
+  if (!ok) throw new Error(`${c.name}: the repeats were not all cached with the same bytes`);
+  const point = {
+    case: c.name,
+    rows: Number(first.rows),
+    first_total_ms: Number(first.total_ms),
+    first_first_chunk_ms: Number(first.first_chunk_ms),
+    cached_total_ms: Median(pick('total_ms')),
+    cached_first_chunk_ms: Median(pick('first_chunk_ms')),
+    repeats: repeats.length,
+  };
+  process.stderr.write(
+      `cache ${c.name}: first ${point.first_total_ms.toFixed(1)} ms, cached ` +
+      `${point.cached_total_ms.toFixed(1)} ms (first chunk ${point.cached_first_chunk_ms.toFixed(3)} ms)\n`);
+  return point;
+}

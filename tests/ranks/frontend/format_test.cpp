@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "tests/gateway/fake_backend.h"
+#include "tests/ranks/frontend/fake_backend.h"
 
 namespace plume::frontend {
 namespace {

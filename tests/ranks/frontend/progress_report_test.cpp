@@ -75,7 +75,7 @@ TEST(Progress, ClosingLineAndDisplay) {
 }
 
 TEST(Report, JsonHasEveryFieldAndEscapesStrings) {
-  Backend::WorldInfo world{6, {1, 4}, 5, 1167525};
+  Backend::WorldInfo world{6, {1, 4}, 5, 1167525, "airnow-csv", "test set"};
   ExecutionRecord ok;
   ok.sql = "SELECT \"x\"\nFROM t";
   ok.statement = 1;
@@ -86,6 +86,7 @@ TEST(Report, JsonHasEveryFieldAndEscapesStrings) {
   ok.chunks = 2;
   ok.bytes = 5000;
   ok.bytes_received = 8000;
+  ok.cached = true;
   ok.first_chunk_ms = 12.5;
   ok.total_ms = 500;
   ExecutionRecord bad;
@@ -98,12 +99,12 @@ TEST(Report, JsonHasEveryFieldAndEscapesStrings) {
             "\"rows\": 1167525},\n\"statements\": [\n"
             "  {\"sql\": \"SELECT \\\"x\\\"\\nFROM t\", \"statement\": 1, \"repeat\": 2, "
             "\"request_id\": 9, \"status\": \"completed\", \"error\": null, \"rows\": 1000, "
-            "\"chunks\": 2, \"bytes\": 5000, \"bytes_received\": 8000, \"first_chunk_ms\": "
-            "12.500, \"total_ms\": 500.000, \"rows_per_s\": 2000.0},\n"
+            "\"chunks\": 2, \"bytes\": 5000, \"bytes_received\": 8000, \"cached\": true, "
+            "\"first_chunk_ms\": 12.500, \"total_ms\": 500.000, \"rows_per_s\": 2000.0},\n"
             "  {\"sql\": \"SELEC\", \"statement\": 2, \"repeat\": 1, \"request_id\": 0, "
             "\"status\": \"failed\", \"error\": \"Parser Error: syntax error at or near "
             "\\\"SELEC\\\"\", \"rows\": 0, \"chunks\": 0, \"bytes\": 0, \"bytes_received\": 0, "
-            "\"first_chunk_ms\": null, \"total_ms\": 0.000, \"rows_per_s\": null}\n],\n"
+            "\"cached\": false, \"first_chunk_ms\": null, \"total_ms\": 0.000, \"rows_per_s\": null}\n],\n"
             "\"totals\": {\"executions\": 2, \"completed\": 1, \"failed\": 1, \"cancelled\": 0, "
             "\"rows\": 1000, \"chunks\": 2, \"bytes\": 5000, \"bytes_received\": 8000, "
             "\"wall_ms\": 1000.000, \"rows_per_s\": 1000.0}\n}\n");

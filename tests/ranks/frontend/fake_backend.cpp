@@ -1,4 +1,4 @@
-#include "tests/gateway/fake_backend.h"
+#include "tests/ranks/frontend/fake_backend.h"
 
 #include <algorithm>
 #include <thread>

@@ -2,8 +2,8 @@
 // engine::PartitionExecution and engine::Merger over two small in-memory partitions.
 #include <gtest/gtest.h>
 
-#include "tests/gateway/mini_json.h"
-#include "tests/gateway/session_harness.h"
+#include "tests/ranks/frontend/mini_json.h"
+#include "tests/ranks/frontend/session_harness.h"
 
 namespace plume::frontend::testing {
 namespace {

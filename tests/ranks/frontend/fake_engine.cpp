@@ -4,7 +4,7 @@
 #include <map>
 
 #include "engine/schema.h"
-#include "tests/gateway/fake_backend.h"
+#include "tests/ranks/frontend/fake_backend.h"
 
 namespace plume::frontend::testing {
 

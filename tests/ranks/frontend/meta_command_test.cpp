@@ -31,7 +31,7 @@ TEST(MetaCommand, ParsesEveryCommand) {
   EXPECT_EQ(Ok("\\status 7").id, 7u);
   EXPECT_EQ(Ok("\\list").kind, Kind::kList);
   EXPECT_EQ(Ok("\\cancel  12 ").id, 12u);
-  EXPECT_EQ(Ok("\\chunk 250").chunk_rows, 250u);
+  EXPECT_EQ(Ok("\\chunk 250").count, 250u);
   EXPECT_EQ(Ok("\\format json").text, "json");
   EXPECT_EQ(Ok("\\output /tmp/x.csv").text, "/tmp/x.csv");
   EXPECT_EQ(Ok("\\output -").text, "-");
@@ -54,7 +54,33 @@ TEST(MetaCommand, RejectsBadInputWithAnError) {
   Bad("\\timeout -1");
   Bad("\\timeout soon");
   Bad("\\quit now");
-  Bad("\\output a b");
+  Bad("\\output a b");  // two words: a name with a space needs quotes
+  Bad("\\output 'unclosed");
+  Bad("\\i");
+  Bad("\\maxrows x");
+  EXPECT_NE(Bad(".mode csv").find("\\format"), std::string::npos);
+  EXPECT_NE(Bad(".tables").find("SHOW TABLES"), std::string::npos);
+}
+
+TEST(MetaCommand, QuotedNamesAndHomeDirectory) {
+  setenv("HOME", "/home/ana", 1);
+  EXPECT_EQ(Ok("\\output 'my results.csv'").text, "my results.csv");
+  EXPECT_EQ(Ok("\\output \"a \"\"b\"\"\"").text, "a \"b\"");
+  EXPECT_EQ(Ok("\\output ~/out.csv").text, "/home/ana/out.csv");
+  EXPECT_EQ(Ok("\\i '~/my dir/q.sql'").text, "/home/ana/my dir/q.sql");
+  EXPECT_EQ(Ok("\\output ~bob/x").text, "~bob/x");
+}
+
+TEST(MetaCommand, SettingsWithoutArgumentShowTheirValue) {
+  for (const char* line :
+       {"\\format", "\\chunk", "\\output", "\\timeout", "\\maxrows", "\\maxwidth"}) {
+    EXPECT_TRUE(Ok(line).show) << line;
+  }
+  EXPECT_EQ(Ok("\\maxrows 0").count, 0u);
+  EXPECT_EQ(Ok("\\maxwidth 120").count, 120u);
+  EXPECT_EQ(Ok("\\x").kind, Kind::kExpanded);
+  EXPECT_EQ(Ok("\\x on").on, true);
+  EXPECT_EQ(Ok("\\i q.sql").kind, Kind::kInclude);
 }
 
 TEST(Options, ParsesEveryOption) {

@@ -56,14 +56,31 @@ TEST(StatementSplitter, TrailingAmpersandRunsInBackground) {
   EXPECT_FALSE(p[2].background);
 }
 
-TEST(StatementSplitter, MetaOnlyAtLineStartOutsideStatements) {
-  auto p = Split({"  \\format csv", "SELECT 1", "\\not meta;", "\\list"});
-  ASSERT_EQ(p.size(), 3u);
+// As in psql: a meta command acts at once, also inside a pending statement, which stays
+// pending; inside a string literal a backslash line is part of the string.
+TEST(StatementSplitter, MetaCommandsActAtOnceInsideAStatement) {
+  auto p = Split({"  \\format csv", "SELECT 1,", "\\output x.csv", "2;", "SELECT 'a",
+                  "\\not meta';", "\\list"});
+  ASSERT_EQ(p.size(), 5u);
   EXPECT_EQ(p[0].kind, Piece::Kind::kMeta);
   EXPECT_EQ(p[0].text, "\\format csv");
-  EXPECT_EQ(p[1].kind, Piece::Kind::kStatement);
-  EXPECT_EQ(p[1].text, "SELECT 1\n\\not meta");
-  EXPECT_EQ(p[2].kind, Piece::Kind::kMeta);
+  EXPECT_EQ(p[1].kind, Piece::Kind::kMeta);
+  EXPECT_EQ(p[1].text, "\\output x.csv");
+  EXPECT_EQ(p[2].kind, Piece::Kind::kStatement);
+  EXPECT_EQ(p[2].text, "SELECT 1,\n2");
+  EXPECT_EQ(p[3].text, "SELECT 'a\n\\not meta'");
+  EXPECT_EQ(p[4].kind, Piece::Kind::kMeta);
+}
+
+// DuckDB habits: ".mode csv" outside a statement is a meta piece (it gets a hint), so the
+// lines after it are not swallowed into a statement.
+TEST(StatementSplitter, DotCommandsDoNotStartAStatement) {
+  auto p = Split({".mode csv", "\\format", "SELECT 1", ".5;"});
+  ASSERT_EQ(p.size(), 3u);
+  EXPECT_EQ(p[0].kind, Piece::Kind::kMeta);
+  EXPECT_EQ(p[0].text, ".mode csv");
+  EXPECT_EQ(p[1].kind, Piece::Kind::kMeta);
+  EXPECT_EQ(p[2].text, "SELECT 1\n.5");  // inside a statement, a '.' line is SQL
 }
 
 TEST(StatementSplitter, BlankAndCommentOnlyInputMakesNoStatement) {

@@ -15,7 +15,7 @@
 
 #include "ranks/frontend/batch.h"
 #include "ranks/frontend/prompt.h"
-#include "tests/gateway/fake_backend.h"
+#include "tests/ranks/frontend/fake_backend.h"
 
 namespace plume::frontend::testing {
 
@@ -68,7 +68,10 @@ inline Captured RunPrompt(FakeBackend& backend, const TimedInput& input, bool pe
     close(fds[1]);
   });
   ConsoleIo io{fds[0], out.fd(), err.fd(), person, progress};
-  if (!settings.output) settings.output = std::make_shared<OutputTarget>(out.fd(), "out", false);
+  if (!settings.output) {  // the session's screen: the table is cut there as at a terminal
+    settings.output = std::make_shared<OutputTarget>(out.fd(), "standard output", false);
+    settings.screen = settings.output;
+  }
   Captured c;
   {
     PromptSession session(backend, std::move(settings), io);

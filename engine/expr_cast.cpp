@@ -1,0 +1,284 @@
+// CAST between the engine's types with DuckDB's rules: strings to BIGINT exactly (decimal digits
+// rounded half away from zero without a double in between, '1_000', '0x10', '0b11', exponents),
+// strings to DOUBLE with 'inf'/'nan', DOUBLE to BIGINT by round-half-even, values to VARCHAR in
+// DuckDB's text forms.
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <stdexcept>
+
+#include "engine/expr_kernels.h"
+#include "engine/scalar_cast.h"
+#include "engine/value_format.h"
+
+namespace plume::engine {
+namespace {
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return s;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// Digits with single '_' separators between digits; appends the digits to *out.
+bool Digits(std::string_view s, std::string* out) {
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (IsDigit(s[i])) {
+      out->push_back(s[i]);
+    } else if (s[i] != '_' || i == 0 || i + 1 == s.size() || !IsDigit(s[i + 1])) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool Radix(std::string_view s, int base, std::int64_t* out) {
+  if (s.empty()) return false;
+  std::uint64_t v = 0;
+  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v, base);
+  if (ec != std::errc() || p != s.data() + s.size() || v > static_cast<std::uint64_t>(INT64_MAX)) {
+    return false;
+  }
+  *out = static_cast<std::int64_t>(v);
+  return true;
+}
+
+// Adds one to a string of decimal digits.
+void Increment(std::string* digits) {
+  for (std::size_t i = digits->size(); i-- > 0;) {
+    if ((*digits)[i] != '9') {
+      ++(*digits)[i];
+      return;
+    }
+    (*digits)[i] = '0';
+  }
+  digits->insert(digits->begin(), '1');
+}
+
+}  // namespace
+
+bool StringToInt(std::string_view text, std::int64_t* out) {
+  std::string_view s = Trim(text);
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+    return Radix(s.substr(2), 16, out);
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
+    return Radix(s.substr(2), 2, out);
+  bool negative = false;
+  if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
+    negative = s[0] == '-';
+    s.remove_prefix(1);
+  }
+  std::string_view mantissa = s, exponent;
+  if (const std::size_t e = s.find_first_of("eE"); e != std::string_view::npos) {
+    mantissa = s.substr(0, e);
+    exponent = s.substr(e + 1);
+  }
+  const std::size_t dot = mantissa.find('.');
+  std::string whole, frac;
+  if (!Digits(mantissa.substr(0, dot), &whole)) return false;
+  if (dot != std::string_view::npos && !Digits(mantissa.substr(dot + 1), &frac)) return false;
+  if (whole.empty() && frac.empty()) return false;
+  long long shift = 0;
+  if (!exponent.empty() || s.find_first_of("eE") != std::string_view::npos) {
+    std::string_view ex = exponent;
+    const bool neg_ex = !ex.empty() && ex[0] == '-';
+    if (!ex.empty() && (ex[0] == '+' || ex[0] == '-')) ex.remove_prefix(1);
+    std::string ed;
+    if (ex.empty() || !Digits(ex, &ed) || ed.size() > 6) return false;
+    shift = std::stoll(ed) * (neg_ex ? -1 : 1);
+  }
+  // Move the decimal point by the exponent, exactly.
+  std::string all = whole + frac;
+  long long point = static_cast<long long>(whole.size()) + shift;
+  if (point > 40)
+    return !std::all_of(all.begin(), all.end(), [](char c) { return c == '0'; }) ? false
+                                                                                 : (*out = 0, true);
+  if (point < 0) {
+    all.insert(0, static_cast<std::size_t>(-point), '0');
+    point = 0;
+  }
+  if (static_cast<long long>(all.size()) < point)
+    all.append(static_cast<std::size_t>(point) - all.size(), '0');
+  std::string int_part = all.substr(0, static_cast<std::size_t>(point));
+  const bool round_up =
+      static_cast<std::size_t>(point) < all.size() && all[static_cast<std::size_t>(point)] >= '5';
+  if (int_part.empty()) int_part.push_back('0');
+  if (round_up) Increment(&int_part);
+  if (negative) int_part.insert(int_part.begin(), '-');
+  auto [p, ec] = std::from_chars(int_part.data(), int_part.data() + int_part.size(), *out);
+  return ec == std::errc() && p == int_part.data() + int_part.size();
+}
+
+bool StringToDouble(std::string_view text, double* out) {
+  std::string_view s = Trim(text);
+  std::string lower;
+  for (char c : s) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  std::string_view body = lower;
+  const bool negative = !body.empty() && body[0] == '-';
+  if (!body.empty() && (body[0] == '+' || body[0] == '-')) body.remove_prefix(1);
+  if (body == "inf" || body == "infinity") {
+    *out = negative ? -HUGE_VAL : HUGE_VAL;
+    return true;
+  }
+  if (body == "nan") {
+    *out = std::nan("");
+    return true;
+  }
+  std::string plain;
+  for (std::size_t i = 0; i < body.size(); ++i) {
+    const char c = body[i];
+    if (c != '_') {
+      plain.push_back(c);
+      continue;
+    }
+    if (i == 0 || i + 1 == body.size() || !IsDigit(body[i - 1]) || !IsDigit(body[i + 1])) {
+      return false;
+    }
+  }
+  if (plain.empty() || !(IsDigit(plain[0]) || plain[0] == '.')) return false;
+  double v = 0;
+  auto [p, ec] = std::from_chars(plain.data(), plain.data() + plain.size(), v);
+  if (p != plain.data() + plain.size()) return false;
+  if (ec == std::errc::result_out_of_range) {  // 1e400 -> inf, 1e-400 -> 0 (as DuckDB)
+    const std::size_t e = plain.find('e');
+    v = e != std::string::npos && plain.find('-', e) != std::string::npos ? 0.0 : HUGE_VAL;
+  } else if (ec != std::errc()) {
+    return false;
+  }
+  *out = negative ? -v : v;
+  return true;
+}
+
+bool StringToBool(std::string_view text, bool* out) {
+  std::string s;
+  for (char c : Trim(text))
+    s.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  if (s == "true" || s == "t" || s == "yes" || s == "y" || s == "1") return *out = true, true;
+  if (s == "false" || s == "f" || s == "no" || s == "n" || s == "0") return *out = false, true;
+  return false;
+}
+
+bool DoubleToInt(double d, std::int64_t* out) {
+  const double r = std::nearbyint(d);  // DuckDB: round half to even
+  if (!(r >= -9223372036854775808.0 && r < 9223372036854775808.0)) return false;
+  *out = static_cast<std::int64_t>(r);
+  return true;
+}
+
+void AppendTimestampText(std::string& out, std::int64_t seconds) {
+  std::string t;
+  AppendTimestamp(t, seconds);  // YYYY-MM-DDTHH:MM[:SS]
+  t[10] = ' ';
+  if (t.size() == 16) t += ":00";
+  out += t;
+}
+
+void AppendDateText(std::string& out, std::int64_t days) {
+  std::string t;
+  AppendTimestamp(t, days * 86400);
+  out.append(t, 0, 10);
+}
+
+namespace {
+
+[[noreturn]] void CannotCast(const Expr& e, std::string_view value, Type to) {
+  throw std::runtime_error("Conversion Error: Could not convert string '" + std::string(value) +
+                           "' to " + std::string(TypeName(to)) + " in '" + e.text + "'");
+}
+
+void CastFromString(const Expr& e, const BatchColumn& a, std::size_t n, VectorBuilder* b) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a.IsNull(i)) {
+      b->Null();
+      continue;
+    }
+    const std::string_view s = a.StringAt(i);
+    std::int64_t v = 0;
+    double d = 0;
+    bool flag = false;
+    switch (e.type) {
+      case Type::kInt64:
+        if (!StringToInt(s, &v)) CannotCast(e, s, e.type);
+        b->Int(v);
+        break;
+      case Type::kFloat64:
+        if (!StringToDouble(s, &d)) CannotCast(e, s, e.type);
+        b->Double(d);
+        break;
+      case Type::kBool:
+        if (!StringToBool(s, &flag)) CannotCast(e, s, e.type);
+        b->Int(flag);
+        break;
+      case Type::kTimestamp:
+        if (!ParseTimestamp(Trim(s), &v)) CannotCast(e, s, e.type);
+        b->Int(v);
+        break;
+      default:
+        b->String(s);
+    }
+  }
+}
+
+void ToText(const BatchColumn& a, std::size_t i, std::string* s) {
+  s->clear();
+  switch (a.type) {
+    case Type::kFloat64:
+      return AppendDouble(*s, a.doubles[i]);
+    case Type::kTimestamp:
+      return AppendTimestampText(*s, a.ints[i]);
+    case Type::kBool:
+      s->append(a.ints[i] ? "true" : "false");
+      return;
+    case Type::kString:
+      s->append(a.StringAt(i));
+      return;
+    default:
+      AppendInt(*s, a.ints[i]);
+  }
+}
+
+}  // namespace
+
+void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out) {
+  if (a.type == e.type) {
+    *out = a;
+    return;
+  }
+  VectorBuilder b(e.type, n);
+  if (a.type == Type::kString) {
+    CastFromString(e, a, n, &b);
+    *out = b.Finish();
+    return;
+  }
+  std::string text;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a.IsNull(i)) {
+      b.Null();
+      continue;
+    }
+    if (e.type == Type::kString) {
+      ToText(a, i, &text);
+      b.String(text);
+    } else if (e.type == Type::kFloat64) {
+      b.Double(static_cast<double>(a.ints[i]));
+    } else if (a.type == Type::kFloat64) {
+      std::int64_t v = 0;
+      if (!DoubleToInt(a.doubles[i], &v)) {
+        std::string d;
+        AppendDouble(d, a.doubles[i]);
+        throw std::runtime_error("Conversion Error: DOUBLE value " + d +
+                                 " is out of range for BIGINT in '" + e.text + "'");
+      }
+      b.Int(e.type == Type::kBool ? v != 0 : v);
+    } else if (e.type == Type::kBool) {
+      b.Int(a.ints[i] != 0);
+    } else {
+      b.Int(a.ints[i]);  // BIGINT <-> BOOLEAN, TIMESTAMP <-> BIGINT are rejected by the binder
+    }
+  }
+  *out = b.Finish();
+}
+
+}  // namespace plume::engine

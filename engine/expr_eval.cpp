@@ -1,0 +1,483 @@
+// ExprEvaluator: each node evaluates its children over the whole run, then runs one loop over
+// the run (arithmetic, comparison, logic, CASE, CAST, ...). Functions are in expr_functions.cpp,
+// casts in expr_cast.cpp.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <unordered_set>
+
+#include "engine/expr.h"
+#include "engine/expr_kernels.h"
+#include "engine/filter.h"
+
+namespace plume::engine {
+namespace {
+
+void Eval(const Expr& e, const ExprInput& in, BatchColumn* out);
+
+void Constant(const Expr& e, std::size_t n, BatchColumn* out) {
+  *out = BatchColumn{};
+  out->type = e.type;
+  if (e.value.null) out->valid.assign(n, 0);
+  switch (e.type) {
+    case Type::kString:
+      out->offsets.resize(n + 1);
+      if (!e.value.null) {
+        out->chars.reserve(e.value.s.size() * n);
+        for (std::size_t i = 0; i < n; ++i) out->chars.append(e.value.s);
+      }
+      for (std::size_t i = 0; i <= n; ++i) {
+        out->offsets[i] = static_cast<std::uint32_t>(e.value.null ? 0 : i * e.value.s.size());
+      }
+      break;
+    case Type::kFloat64:
+      out->doubles.assign(n, e.value.d);
+      break;
+    default:
+      out->ints.assign(n, e.value.i);
+  }
+}
+
+void Input(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  const auto k = static_cast<std::size_t>(e.column);
+  if (in.batch) {
+    *out = in.batch->columns.at(k);
+    return;
+  }
+  const Column* c = k < in.columns->size() ? (*in.columns)[k] : nullptr;
+  if (!c) throw std::logic_error("expression reads column " + std::to_string(k) + " not bound");
+  GatherColumn(*c, in.rows, in.n, out);
+}
+
+[[noreturn]] void Overflow(const Expr& e, const char* what, std::int64_t a, std::int64_t b) {
+  throw std::runtime_error(std::string("Overflow in ") + what + " of BIGINT (" + std::to_string(a) +
+                           " and " + std::to_string(b) + ") in '" + e.text + "'");
+}
+
+void IntArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
+              BatchColumn* out) {
+  out->ints.resize(n);
+  const std::int64_t* x = a.ints.data();
+  const std::int64_t* y = b.ints.data();
+  std::int64_t* r = out->ints.data();
+  bool bad = false;
+  switch (e.op) {
+    case ExprOp::kAdd:
+      for (std::size_t i = 0; i < n; ++i) bad |= __builtin_add_overflow(x[i], y[i], &r[i]);
+      break;
+    case ExprOp::kSub:
+      for (std::size_t i = 0; i < n; ++i) bad |= __builtin_sub_overflow(x[i], y[i], &r[i]);
+      break;
+    case ExprOp::kMul:
+      for (std::size_t i = 0; i < n; ++i) bad |= __builtin_mul_overflow(x[i], y[i], &r[i]);
+      break;
+    default:  // kIntDiv, kMod: x op 0 is NULL
+      for (std::size_t i = 0; i < n; ++i) {
+        if (y[i] == 0 || out->IsNull(i)) {
+          r[i] = 0;
+          SetNull(out, i, n);
+        } else if (y[i] == -1) {
+          bad |= x[i] == std::numeric_limits<std::int64_t>::min() && e.op == ExprOp::kIntDiv;
+          r[i] = e.op == ExprOp::kIntDiv ? -x[i] : 0;
+        } else {
+          r[i] = e.op == ExprOp::kIntDiv ? x[i] / y[i] : x[i] % y[i];
+        }
+      }
+  }
+  if (!bad) return;
+  for (std::size_t i = 0; i < n; ++i) {  // an overflow of a NULL row's value is no error
+    std::int64_t t;
+    const bool o = e.op == ExprOp::kAdd   ? __builtin_add_overflow(x[i], y[i], &t)
+                   : e.op == ExprOp::kSub ? __builtin_sub_overflow(x[i], y[i], &t)
+                   : e.op == ExprOp::kMul ? __builtin_mul_overflow(x[i], y[i], &t)
+                                          : x[i] == std::numeric_limits<std::int64_t>::min();
+    if (o && !a.IsNull(i) && !b.IsNull(i)) {
+      Overflow(e,
+               e.op == ExprOp::kAdd   ? "addition"
+               : e.op == ExprOp::kSub ? "subtraction"
+               : e.op == ExprOp::kMul ? "multiplication"
+                                      : "division",
+               x[i], y[i]);
+    }
+  }
+}
+
+void DoubleArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
+                 BatchColumn* out) {
+  out->doubles.resize(n);
+  const double* x = a.doubles.data();
+  const double* y = b.doubles.data();
+  double* r = out->doubles.data();
+  switch (e.op) {
+    case ExprOp::kAdd:
+      for (std::size_t i = 0; i < n; ++i) r[i] = x[i] + y[i];
+      break;
+    case ExprOp::kSub:
+      for (std::size_t i = 0; i < n; ++i) r[i] = x[i] - y[i];
+      break;
+    case ExprOp::kMul:
+      for (std::size_t i = 0; i < n; ++i) r[i] = x[i] * y[i];
+      break;
+    case ExprOp::kMod:  // x % 0 is NULL
+      for (std::size_t i = 0; i < n; ++i) {
+        r[i] = y[i] == 0 ? 0 : std::fmod(x[i], y[i]);
+        if (y[i] == 0) SetNull(out, i, n);
+      }
+      break;
+    default:  // kDiv, kIntDiv: IEEE division (DuckDB: 1 / 0 is inf; `//` of DOUBLEs is `/`)
+      for (std::size_t i = 0; i < n; ++i) r[i] = x[i] / y[i];
+  }
+}
+
+void Arith(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  BatchColumn a, b;
+  Eval(e.args[0], in, &a);
+  Eval(e.args[1], in, &b);
+  *out = BatchColumn{};
+  out->type = e.type;
+  AndValid(a, b, in.n, out);
+  // TIMESTAMP +/- seconds and BIGINT arithmetic share the integer kernel.
+  if (a.type == Type::kFloat64) {
+    DoubleArith(e, a, b, in.n, out);
+  } else {
+    IntArith(e, a, b, in.n, out);
+  }
+}
+
+void Negate(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  Eval(e.args[0], in, out);
+  if (out->type == Type::kFloat64) {
+    for (double& d : out->doubles) d = -d;
+    return;
+  }
+  for (std::size_t i = 0; i < in.n; ++i) {
+    if (out->ints[i] == std::numeric_limits<std::int64_t>::min() && !out->IsNull(i)) {
+      throw std::runtime_error("Overflow in negation of BIGINT in '" + e.text + "'");
+    }
+    out->ints[i] = -out->ints[i];
+  }
+}
+
+template <typename Get>
+void CompareLoop(ExprOp op, std::size_t n, Get cmp, std::int64_t* r) {
+  switch (op) {
+    case ExprOp::kEq:
+    case ExprOp::kIsNotDistinct:
+      for (std::size_t i = 0; i < n; ++i) r[i] = cmp(i) == 0;
+      break;
+    case ExprOp::kNe:
+    case ExprOp::kIsDistinct:
+      for (std::size_t i = 0; i < n; ++i) r[i] = cmp(i) != 0;
+      break;
+    case ExprOp::kLt:
+      for (std::size_t i = 0; i < n; ++i) r[i] = cmp(i) < 0;
+      break;
+    case ExprOp::kLe:
+      for (std::size_t i = 0; i < n; ++i) r[i] = cmp(i) <= 0;
+      break;
+    case ExprOp::kGt:
+      for (std::size_t i = 0; i < n; ++i) r[i] = cmp(i) > 0;
+      break;
+    default:
+      for (std::size_t i = 0; i < n; ++i) r[i] = cmp(i) >= 0;
+  }
+}
+
+// Three-way comparison results of a and b into out->ints (as the op's truth values).
+void CompareValuesOf(ExprOp op, const BatchColumn& a, const BatchColumn& b, std::size_t n,
+                     std::int64_t* r) {
+  if (a.type == Type::kString) {
+    CompareLoop(
+        op, n, [&](std::size_t i) { return a.StringAt(i).compare(b.StringAt(i)); }, r);
+  } else if (a.type == Type::kFloat64) {
+    const double* x = a.doubles.data();
+    const double* y = b.doubles.data();
+    CompareLoop(
+        op, n, [&](std::size_t i) { return (x[i] > y[i]) - (x[i] < y[i]); }, r);
+  } else {
+    const std::int64_t* x = a.ints.data();
+    const std::int64_t* y = b.ints.data();
+    CompareLoop(
+        op, n, [&](std::size_t i) { return (x[i] > y[i]) - (x[i] < y[i]); }, r);
+  }
+}
+
+void Compare(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  BatchColumn a, b;
+  Eval(e.args[0], in, &a);
+  Eval(e.args[1], in, &b);
+  *out = BatchColumn{};
+  out->type = Type::kBool;
+  out->ints.resize(in.n);
+  CompareValuesOf(e.op, a, b, in.n, out->ints.data());
+  const bool distinct = e.op == ExprOp::kIsDistinct || e.op == ExprOp::kIsNotDistinct;
+  if (!distinct) {
+    AndValid(a, b, in.n, out);
+    return;
+  }
+  if (a.valid.empty() && b.valid.empty()) return;
+  for (std::size_t i = 0; i < in.n; ++i) {  // NULL is not distinct from NULL only
+    const bool an = a.IsNull(i), bn = b.IsNull(i);
+    if (an || bn) out->ints[i] = (an == bn) == (e.op == ExprOp::kIsNotDistinct);
+  }
+}
+
+void Logic(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  Eval(e.args[0], in, out);
+  const bool is_and = e.op == ExprOp::kAnd;
+  for (std::size_t k = 1; k < e.args.size(); ++k) {
+    BatchColumn b;
+    Eval(e.args[k], in, &b);
+    const bool nulls = !out->valid.empty() || !b.valid.empty();
+    for (std::size_t i = 0; i < in.n; ++i) {
+      const bool an = out->IsNull(i), bn = b.IsNull(i);
+      const bool av = out->ints[i] != 0, bv = b.ints[i] != 0;
+      // AND: false wins over NULL; OR: true wins over NULL.
+      const bool decided = is_and ? ((!an && !av) || (!bn && !bv)) : ((!an && av) || (!bn && bv));
+      out->ints[i] = is_and ? (av && bv) : (av || bv);
+      if (!nulls) continue;
+      if (decided) {
+        out->ints[i] = !is_and;
+        if (an) out->valid[i] = 1;
+      } else if (an || bn) {
+        SetNull(out, i, in.n);
+      }
+    }
+  }
+}
+
+void NullTest(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  BatchColumn a;
+  Eval(e.args[0], in, &a);
+  *out = BatchColumn{};
+  out->type = Type::kBool;
+  out->ints.resize(in.n);
+  const bool want_null = e.op == ExprOp::kIsNull;
+  for (std::size_t i = 0; i < in.n; ++i) out->ints[i] = a.IsNull(i) == want_null;
+}
+
+void Not(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  Eval(e.args[0], in, out);
+  for (std::int64_t& v : out->ints) v = !v;
+}
+
+// CASE and COALESCE: every row takes the value of the first argument that applies.
+void Choose(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  const std::size_t n = in.n;
+  std::vector<std::int32_t> pick(n, -1);
+  std::vector<BatchColumn> values(e.args.size());
+  std::size_t open = n;
+  const bool is_case = e.op == ExprOp::kCase;
+  const std::size_t step = is_case ? 2 : 1;
+  for (std::size_t k = 0; k < e.args.size() && open > 0; k += step) {
+    const bool is_else = is_case && k + 1 == e.args.size();
+    BatchColumn cond;
+    if (is_case && !is_else) Eval(e.args[k], in, &cond);
+    const std::size_t v = is_case && !is_else ? k + 1 : k;
+    Eval(e.args[v], in, &values[v]);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (pick[i] >= 0) continue;
+      const bool takes = is_else                  ? true
+                         : is_case                ? !cond.IsNull(i) && cond.ints[i] != 0
+                         : k + 1 == e.args.size() ? true
+                                                  : !values[v].IsNull(i);
+      if (takes) {
+        pick[i] = static_cast<std::int32_t>(v);
+        --open;
+      }
+    }
+  }
+  VectorBuilder b(e.type, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (pick[i] < 0) {
+      b.Null();
+    } else {
+      b.Copy(values[static_cast<std::size_t>(pick[i])], i);
+    }
+  }
+  *out = b.Finish();
+}
+
+void NullIf(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  BatchColumn b;
+  Eval(e.args[0], in, out);
+  Eval(e.args[1], in, &b);
+  std::vector<std::int64_t> eq(in.n);
+  CompareValuesOf(ExprOp::kEq, *out, b, in.n, eq.data());
+  for (std::size_t i = 0; i < in.n; ++i) {
+    if (eq[i] && !out->IsNull(i) && !b.IsNull(i)) SetNull(out, i, in.n);
+  }
+}
+
+void InList(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  BatchColumn a;
+  Eval(e.args[0], in, &a);
+  const std::size_t n = in.n;
+  *out = BatchColumn{};
+  out->type = Type::kBool;
+  out->ints.assign(n, 0);
+  std::vector<std::uint8_t> saw_null(n, 0);
+  std::vector<std::int64_t> eq(n);
+  for (std::size_t k = 1; k < e.args.size(); ++k) {
+    BatchColumn b;
+    Eval(e.args[k], in, &b);
+    CompareValuesOf(ExprOp::kEq, a, b, n, eq.data());
+    for (std::size_t i = 0; i < n; ++i) {
+      out->ints[i] |= eq[i] && !b.IsNull(i);
+      saw_null[i] |= b.IsNull(i);
+    }
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a.IsNull(i) || (!out->ints[i] && saw_null[i])) SetNull(out, i, n);
+    if (e.negated) out->ints[i] = !out->ints[i];
+  }
+}
+
+std::string Folded(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+void Like(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  BatchColumn a, p;
+  Eval(e.args[0], in, &a);
+  Eval(e.args[1], in, &p);
+  *out = BatchColumn{};
+  out->type = Type::kBool;
+  out->ints.resize(in.n);
+  AndValid(a, p, in.n, out);
+  for (std::size_t i = 0; i < in.n; ++i) {
+    const bool hit = e.flag ? LikeMatch(Folded(a.StringAt(i)), Folded(p.StringAt(i)))
+                            : LikeMatch(a.StringAt(i), p.StringAt(i));
+    out->ints[i] = hit != e.negated;
+  }
+}
+
+void Concat(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  std::vector<BatchColumn> parts(e.args.size());
+  for (std::size_t k = 0; k < e.args.size(); ++k) Eval(e.args[k], in, &parts[k]);
+  VectorBuilder b(Type::kString, in.n);
+  std::string s;
+  for (std::size_t i = 0; i < in.n; ++i) {
+    s.clear();
+    bool null = false;
+    for (const BatchColumn& p : parts) {
+      if (p.IsNull(i)) {
+        null |= !e.flag;  // `||` propagates NULL, concat() skips it
+        continue;
+      }
+      s.append(p.StringAt(i));
+    }
+    if (null) {
+      b.Null();
+    } else {
+      b.String(s);
+    }
+  }
+  *out = b.Finish();
+}
+
+void Eval(const Expr& e, const ExprInput& in, BatchColumn* out) {
+  switch (e.op) {
+    case ExprOp::kColumn:
+      return Input(e, in, out);
+    case ExprOp::kConstant:
+      return Constant(e, in.n, out);
+    case ExprOp::kAdd:
+    case ExprOp::kSub:
+    case ExprOp::kMul:
+    case ExprOp::kDiv:
+    case ExprOp::kIntDiv:
+    case ExprOp::kMod:
+      return Arith(e, in, out);
+    case ExprOp::kNeg:
+      return Negate(e, in, out);
+    case ExprOp::kEq:
+    case ExprOp::kNe:
+    case ExprOp::kLt:
+    case ExprOp::kLe:
+    case ExprOp::kGt:
+    case ExprOp::kGe:
+    case ExprOp::kIsDistinct:
+    case ExprOp::kIsNotDistinct:
+      return Compare(e, in, out);
+    case ExprOp::kAnd:
+    case ExprOp::kOr:
+      return Logic(e, in, out);
+    case ExprOp::kNot:
+      return Not(e, in, out);
+    case ExprOp::kIsNull:
+    case ExprOp::kIsNotNull:
+      return NullTest(e, in, out);
+    case ExprOp::kCase:
+    case ExprOp::kCoalesce:
+      return Choose(e, in, out);
+    case ExprOp::kCast: {
+      BatchColumn a;
+      Eval(e.args[0], in, &a);
+      return CastVector(e, a, in.n, out);
+    }
+    case ExprOp::kNullIf:
+      return NullIf(e, in, out);
+    case ExprOp::kIn:
+      return InList(e, in, out);
+    case ExprOp::kLike:
+      return Like(e, in, out);
+    case ExprOp::kConcat:
+      return Concat(e, in, out);
+    case ExprOp::kFunction: {
+      std::vector<BatchColumn> args(e.args.size());
+      for (std::size_t k = 0; k < e.args.size(); ++k) Eval(e.args[k], in, &args[k]);
+      return EvalFunction(e, args, in.n, out);
+    }
+  }
+  throw std::logic_error("unknown expression operator");
+}
+
+}  // namespace
+
+void ExprEvaluator::Eval(const ExprInput& in, BatchColumn* out) const {
+  engine::Eval(root_, in, out);
+  out->type = root_.type;
+  if (std::find(out->valid.begin(), out->valid.end(), 0) == out->valid.end()) out->valid.clear();
+}
+
+void CollectExprColumns(const Expr& e, std::vector<int>* out) {
+  if (e.op == ExprOp::kColumn) out->push_back(e.column);
+  for (const Expr& a : e.args) CollectExprColumns(a, out);
+}
+
+void GatherColumn(const Column& c, const std::uint32_t* rows, std::size_t n, BatchColumn* out) {
+  *out = BatchColumn{};
+  out->type = c.type;
+  if (c.type == Type::kString) {
+    out->offsets.resize(n + 1);
+    std::size_t total = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      total += c.dict[c.codes[rows[i]]].size();
+      out->offsets[i + 1] = static_cast<std::uint32_t>(total);
+    }
+    out->chars.resize(total);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::string& s = c.dict[c.codes[rows[i]]];
+      std::memcpy(out->chars.data() + out->offsets[i], s.data(), s.size());
+    }
+  } else if (c.type == Type::kFloat64) {
+    out->doubles.resize(n);
+    for (std::size_t i = 0; i < n; ++i) out->doubles[i] = c.doubles[rows[i]];
+  } else {
+    out->ints.resize(n);
+    for (std::size_t i = 0; i < n; ++i) out->ints[i] = c.ints[rows[i]];
+  }
+  if (!c.valid.empty()) {
+    out->valid.resize(n);
+    std::uint8_t all = 1;
+    for (std::size_t i = 0; i < n; ++i) all &= out->valid[i] = c.valid[rows[i]];
+    if (all) out->valid.clear();
+  }
+}
+
+}  // namespace plume::engine

@@ -1,0 +1,90 @@
+// Helpers shared by the expression kernels (expr_eval.cpp, expr_cast.cpp, expr_functions.cpp):
+// NULL masks and a builder for result vectors. Private to engine/.
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+#include "engine/batch.h"
+#include "engine/expr.h"
+
+namespace plume::engine {
+
+// Marks row i of an n-row vector NULL (creating the mask on first use).
+inline void SetNull(BatchColumn* v, std::size_t i, std::size_t n) {
+  if (v->valid.empty()) v->valid.assign(n, 1);
+  v->valid[i] = 0;
+}
+
+// out->valid = a.valid AND b.valid (empty when neither has a NULL).
+inline void AndValid(const BatchColumn& a, const BatchColumn& b, std::size_t n, BatchColumn* out) {
+  if (a.valid.empty() && b.valid.empty()) {
+    out->valid.clear();
+    return;
+  }
+  out->valid.assign(n, 1);
+  for (std::size_t i = 0; i < n; ++i) out->valid[i] = !a.IsNull(i) && !b.IsNull(i);
+}
+
+// Appends values one row at a time to a vector of one type.
+class VectorBuilder {
+ public:
+  VectorBuilder(Type type, std::size_t reserve) {
+    out_.type = type;
+    if (type == Type::kString) {
+      out_.offsets.reserve(reserve + 1);
+      out_.offsets.push_back(0);
+    } else if (type == Type::kFloat64) {
+      out_.doubles.reserve(reserve);
+    } else {
+      out_.ints.reserve(reserve);
+    }
+  }
+  void Int(std::int64_t v) {
+    out_.ints.push_back(v);
+    Valid();
+  }
+  void Double(double v) {
+    out_.doubles.push_back(v);
+    Valid();
+  }
+  void String(std::string_view v) {
+    out_.chars.append(v);
+    out_.offsets.push_back(static_cast<std::uint32_t>(out_.chars.size()));
+    Valid();
+  }
+  void Null() {
+    if (out_.valid.empty()) out_.valid.assign(rows_, 1);
+    out_.valid.push_back(0);
+    if (out_.type == Type::kString) {
+      out_.offsets.push_back(static_cast<std::uint32_t>(out_.chars.size()));
+    } else if (out_.type == Type::kFloat64) {
+      out_.doubles.push_back(0);
+    } else {
+      out_.ints.push_back(0);
+    }
+    ++rows_;
+  }
+  // Row i of `from` (same type).
+  void Copy(const BatchColumn& from, std::size_t i) {
+    if (from.IsNull(i)) return Null();
+    if (out_.type == Type::kString) return String(from.StringAt(i));
+    if (out_.type == Type::kFloat64) return Double(from.doubles[i]);
+    Int(from.ints[i]);
+  }
+  BatchColumn Finish() { return std::move(out_); }
+
+ private:
+  void Valid() {
+    if (!out_.valid.empty()) out_.valid.push_back(1);
+    ++rows_;
+  }
+  BatchColumn out_;
+  std::size_t rows_ = 0;
+};
+
+// CAST of an evaluated vector to e.type (expr_cast.cpp). Throws std::runtime_error naming the
+// value when it does not convert (DuckDB's "Could not convert string 'x' to INT64").
+void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out);
+
+}  // namespace plume::engine

@@ -1,0 +1,27 @@
+// Conversions of single values with DuckDB's cast rules, shared by the binder (literals) and the
+// CAST kernel (expr_cast.cpp). Each returns false when the value does not convert. Private to
+// engine/.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace plume::engine {
+
+// VARCHAR -> BIGINT: surrounding spaces, a sign, digits with single '_' separators, a fraction
+// and an exponent (rounded half away from zero, exactly), or 0x / 0b prefixed digits.
+bool StringToInt(std::string_view text, std::int64_t* out);
+// VARCHAR -> DOUBLE: as strtod plus '_' separators, 'inf', 'infinity', 'nan' (any case);
+// overflow gives +-inf, underflow 0.
+bool StringToDouble(std::string_view text, double* out);
+// VARCHAR -> BOOLEAN: true/t/yes/y/1, false/f/no/n/0 (any case).
+bool StringToBool(std::string_view text, bool* out);
+// DOUBLE -> BIGINT: round half to even; false when out of range or NaN.
+bool DoubleToInt(double d, std::int64_t* out);
+// DuckDB's VARCHAR form of a TIMESTAMP: "YYYY-MM-DD HH:MM:SS".
+void AppendTimestampText(std::string& out, std::int64_t seconds);
+// DuckDB's VARCHAR form of a DATE (days since 1970-01-01): "YYYY-MM-DD".
+void AppendDateText(std::string& out, std::int64_t days);
+
+}  // namespace plume::engine

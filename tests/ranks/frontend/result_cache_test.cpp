@@ -1,0 +1,211 @@
+// CachingBackend: a repeated statement is answered from memory, re-chunked, with its own ids;
+// failures, oversized results and other data sets are never served from it.
+#include "ranks/frontend/result_cache.h"
+
+#include <gtest/gtest.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tests/ranks/frontend/fake_backend.h"
+
+namespace plume::frontend {
+namespace {
+
+using testing::BatchBuilder;
+using testing::FakeBackend;
+
+// Records what a sink was told.
+class CollectingSink : public ResultSink {
+ public:
+  void Begin(const RequestInfo& info) override { begun_id = info.id; }
+  bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) override {
+    chunk_sizes.push_back(chunk.rows);
+    for (std::size_t r = 0; r < chunk.rows; ++r) values.push_back(chunk.columns[0].ints[r]);
+    if (refuse_after > 0 && chunk_sizes.size() >= refuse_after) {
+      *error = "the output refused";
+      return false;
+    }
+    last_id = info.id;
+    return true;
+  }
+  void End(const RequestInfo& info) override {
+    ended = true;
+    final_info = info;
+  }
+
+  std::uint64_t begun_id = 0, last_id = 0;
+  std::vector<std::size_t> chunk_sizes;
+  std::vector<std::int64_t> values;
+  std::size_t refuse_after = 0;
+  bool ended = false;
+  RequestInfo final_info;
+};
+
+class ResultCacheTest : public ::testing::Test {
+ protected:
+  ResultCacheTest() {
+    std::vector<std::int64_t> v;
+    for (int i = 0; i < 25; ++i) v.push_back(i);
+    fake_.AddResult("SELECT n FROM t", BatchBuilder().Ints("n", v));
+    fake_.AddError("SELECT bad", "Error: no such thing");
+    Backend::WorldInfo world;
+    world.dataset = "set A";
+    fake_.set_world(world);
+  }
+
+  // Submits `sql` and polls until its sink ended; `refuse_after` > 0 makes the sink refuse
+  // that chunk.
+  std::shared_ptr<CollectingSink> Run(Backend& b, const std::string& sql, std::size_t chunk,
+                                      std::size_t refuse_after = 0) {
+    auto sink = std::make_shared<CollectingSink>();
+    sink->refuse_after = refuse_after;
+    Backend::Options options;
+    options.chunk_rows = chunk;
+    b.Submit(sql, options, sink);
+    for (int i = 0; i < 1000 && !sink->ended; ++i) b.Poll(0.001);
+    EXPECT_TRUE(sink->ended) << sql;
+    return sink;
+  }
+
+  FakeBackend fake_;
+};
+
+TEST(NormalizeStatement, KeepsQuotedTextAndFoldsTheRest) {
+  EXPECT_EQ(NormalizeStatement("  SELECT  count(*)\n FROM measurements ; "),
+            "select count(*) from measurements");
+  EXPECT_EQ(NormalizeStatement("select 1 -- a comment\n"), "select 1");
+  EXPECT_EQ(NormalizeStatement("select /* x */ 1"), "select 1");
+  EXPECT_EQ(NormalizeStatement("SELECT 'Ab  C' FROM \"T x\""), "select 'Ab  C' from \"T x\"");
+  EXPECT_EQ(NormalizeStatement("SELECT 'it''s -- not' x"), "select 'it''s -- not' x");
+  EXPECT_NE(NormalizeStatement("SELECT 'a'"), NormalizeStatement("SELECT 'A'"));
+}
+
+TEST_F(ResultCacheTest, RepeatIsServedFromMemoryInTheNewChunkSize) {
+  CachingBackend cache(fake_, 1 << 20, 60);
+  auto first = Run(cache, "SELECT n FROM t", 10);
+  EXPECT_EQ(first->chunk_sizes, (std::vector<std::size_t>{10, 10, 5}));
+  EXPECT_FALSE(first->final_info.cached);
+  EXPECT_EQ(fake_.submitted(), 1);
+
+  auto second = Run(cache, "  select n\nfrom t ", 7);
+  EXPECT_EQ(fake_.submitted(), 1) << "the repeat must not reach the runtime";
+  EXPECT_TRUE(second->final_info.cached);
+  EXPECT_EQ(second->final_info.state, RequestState::kCompleted);
+  EXPECT_EQ(second->chunk_sizes, (std::vector<std::size_t>{7, 7, 7, 4}));
+  EXPECT_EQ(second->values, first->values);
+  EXPECT_EQ(second->final_info.rows_delivered, 25u);
+  EXPECT_EQ(second->final_info.chunks_delivered, 4u);
+  EXPECT_EQ(second->final_info.chunks_total, 4u);
+  EXPECT_GE(second->final_info.first_chunk_s, 0);
+  EXPECT_EQ(cache.stats().hits, 1u);
+  EXPECT_EQ(cache.stats().misses, 1u);
+}
+
+TEST_F(ResultCacheTest, IdsAreUniqueAndStatusFollowsThem) {
+  CachingBackend cache(fake_, 1 << 20, 60);
+  auto a = Run(cache, "SELECT n FROM t", 100);
+  auto b = Run(cache, "SELECT n FROM t", 100);
+  EXPECT_NE(a->final_info.id, b->final_info.id);
+  EXPECT_EQ(a->begun_id, a->final_info.id);
+  auto sa = cache.Status(a->final_info.id);
+  auto sb = cache.Status(b->final_info.id);
+  ASSERT_TRUE(sa && sb);
+  EXPECT_FALSE(sa->cached);
+  EXPECT_TRUE(sb->cached);
+  std::vector<RequestInfo> list = cache.List();
+  ASSERT_EQ(list.size(), 2u);
+  EXPECT_EQ(list[0].id, a->final_info.id);
+  EXPECT_EQ(list[1].id, b->final_info.id);
+  EXPECT_FALSE(cache.Status(12345).has_value());
+}
+
+TEST_F(ResultCacheTest, FailuresAreNotCached) {
+  CachingBackend cache(fake_, 1 << 20, 60);
+  auto a = Run(cache, "SELECT bad", 10);
+  auto b = Run(cache, "SELECT bad", 10);
+  EXPECT_EQ(a->final_info.state, RequestState::kFailed);
+  EXPECT_EQ(b->final_info.state, RequestState::kFailed);
+  EXPECT_FALSE(b->final_info.cached);
+  EXPECT_EQ(fake_.submitted(), 2);
+}
+
+TEST_F(ResultCacheTest, AResultCancelledByItsOutputIsNotCached) {
+  CachingBackend cache(fake_, 1 << 20, 60);
+  auto sink = Run(cache, "SELECT n FROM t", 10, 1);
+  EXPECT_EQ(sink->final_info.state, RequestState::kCancelled);
+  Run(cache, "SELECT n FROM t", 10);
+  EXPECT_EQ(fake_.submitted(), 2);
+}
+
+TEST_F(ResultCacheTest, ACachedReplayCanBeRefusedAndCancelled) {
+  CachingBackend cache(fake_, 1 << 20, 60);
+  Run(cache, "SELECT n FROM t", 10);
+  auto refused = Run(cache, "SELECT n FROM t", 5, 2);
+  EXPECT_EQ(refused->final_info.state, RequestState::kCancelled);
+  EXPECT_EQ(refused->final_info.error, "the output refused");
+
+  auto cancelled = std::make_shared<CollectingSink>();
+  Backend::Options options;
+  options.chunk_rows = 5;
+  std::uint64_t id = cache.Submit("SELECT n FROM t", options, cancelled);
+  EXPECT_TRUE(cache.Busy());
+  EXPECT_TRUE(cache.Cancel(id, ""));
+  EXPECT_TRUE(cancelled->ended);
+  EXPECT_EQ(cancelled->final_info.state, RequestState::kCancelled);
+  EXPECT_FALSE(cache.Cancel(id, ""));
+  EXPECT_FALSE(cache.Busy());
+}
+
+TEST_F(ResultCacheTest, AResultLargerThanTheCacheIsNotKept) {
+  CachingBackend cache(fake_, 64, 60);  // 25 BIGINTs are 200 bytes
+  Run(cache, "SELECT n FROM t", 10);
+  Run(cache, "SELECT n FROM t", 10);
+  EXPECT_EQ(fake_.submitted(), 2);
+  EXPECT_EQ(cache.stats().entries, 0u);
+}
+
+TEST_F(ResultCacheTest, LeastRecentlyUsedResultsMakeRoom) {
+  CachingBackend cache(fake_, 250, 60);  // room for one 200-byte result
+  fake_.AddResult("SELECT m FROM t", BatchBuilder().Ints("m", std::vector<std::int64_t>(25, 7)));
+  Run(cache, "SELECT n FROM t", 10);
+  Run(cache, "SELECT m FROM t", 10);
+  EXPECT_EQ(cache.stats().entries, 1u);
+  Run(cache, "SELECT m FROM t", 10);
+  EXPECT_EQ(fake_.submitted(), 2);
+  Run(cache, "SELECT n FROM t", 10);
+  EXPECT_EQ(fake_.submitted(), 3) << "n was evicted to make room for m";
+}
+
+TEST_F(ResultCacheTest, AnotherDataSetMisses) {
+  CachingBackend cache(fake_, 1 << 20, 60);
+  Run(cache, "SELECT n FROM t", 10);
+  Backend::WorldInfo other;
+  other.dataset = "set B";
+  fake_.set_world(other);
+  auto again = Run(cache, "SELECT n FROM t", 10);
+  EXPECT_FALSE(again->final_info.cached);
+  EXPECT_EQ(fake_.submitted(), 2);
+}
+
+TEST_F(ResultCacheTest, SizeZeroTurnsItOff) {
+  CachingBackend cache(fake_, 0, 60);
+  Run(cache, "SELECT n FROM t", 10);
+  auto again = Run(cache, "SELECT n FROM t", 10);
+  EXPECT_FALSE(again->final_info.cached);
+  EXPECT_EQ(fake_.submitted(), 2);
+}
+
+TEST_F(ResultCacheTest, EmptyResultsReplayWithNoChunks) {
+  fake_.AddResult("SELECT n FROM t WHERE false", BatchBuilder().Ints("n", {}));
+  CachingBackend cache(fake_, 1 << 20, 60);
+  Run(cache, "SELECT n FROM t WHERE false", 10);
+  auto again = Run(cache, "SELECT n FROM t WHERE false", 10);
+  EXPECT_TRUE(again->final_info.cached);
+  EXPECT_EQ(again->final_info.state, RequestState::kCompleted);
+  EXPECT_TRUE(again->chunk_sizes.empty());
+}
+
+}  // namespace
+}  // namespace plume::frontend

@@ -1,0 +1,179 @@
+// Gateway in one process: the test plays the leaders through a QueueInbox and reads what the
+// gateway sent from a RecordingOutbox (no MPI). Start to every leader, rows held until every
+// count is in, credits in bytes for merged frames, cancel to every leader, drained only when
+// every stream's end and frames are in, deadlines without any message.
+#include "ranks/gateway.h"
+
+#include <gtest/gtest.h>
+
+#include "engine/query.h"
+#include "io/manifest.h"
+#include "io/partition_reader.h"
+#include "tests/ranks/fake_links.h"
+
+namespace plume::ranks {
+namespace {
+
+using frontend::RequestState;
+using testing::QueueInbox;
+using testing::RecordingOutbox;
+using testing::Sent;
+
+struct Sink : frontend::ResultSink {
+  void Begin(const frontend::RequestInfo&) override { ++begins; }
+  bool Chunk(const engine::Batch& chunk, const frontend::RequestInfo&, std::string*) override {
+    rows += chunk.rows;
+    return true;
+  }
+  void End(const frontend::RequestInfo& info) override {
+    ++ends;
+    final_info = info;
+  }
+  int begins = 0, ends = 0;
+  std::uint64_t rows = 0;
+  frontend::RequestInfo final_info;
+};
+
+class GatewayTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p1";
+    table_ = io::LoadPartition(dir + "/" + io::ReadManifest(dir).partitions.at(0).file);
+  }
+  // World of 5: teams {1,2} {3,4} (leaders 1 and 3 = upper ranks 1 and 2).
+  Gateway& Make() {
+    layout_ = Layout::Make(5, {1, 3});
+    gateway_ = std::make_unique<Gateway>(layout_, io::Manifest{}, GatewayOptions{}, out_, in_);
+    return *gateway_;
+  }
+  std::uint64_t Submit(const std::string& sql, double timeout_s = 0) {
+    plan_.emplace(engine::Plan::Parse(sql));
+    exec_ = std::make_unique<engine::PartitionExecution>(*plan_, table_);
+    return gateway_->Submit(sql, {100, timeout_s}, sink_);
+  }
+  std::string Frame(std::uint64_t id, std::uint64_t seq, int origin) {
+    engine::Batch batch;
+    EXPECT_TRUE(exec_->Next(100, &batch));
+    return encoder_.Encode({id, seq, static_cast<std::uint32_t>(batch.rows), origin}, batch);
+  }
+  void Status(int leader, const StatusMsg& msg) {
+    in_.Push(leader, Tag::kStatus, EncodeStatus(msg));
+  }
+  static StatusMsg RankDone(std::uint64_t id, int rank, std::uint64_t rows) {
+    StatusMsg msg = StreamDoneMsg(id, rank, 0, Outcome::kOk, "");
+    msg.kind = StatusKind::kRankDone;
+    msg.rows = rows;
+    return msg;
+  }
+  void PollAll() {
+    for (int i = 0; i < 5; ++i) gateway_->Poll(0);
+  }
+
+  engine::Table table_;
+  Layout layout_;
+  std::optional<engine::Plan> plan_;
+  std::unique_ptr<engine::PartitionExecution> exec_;
+  FrameEncoder encoder_;
+  RecordingOutbox out_;
+  QueueInbox in_;
+  std::shared_ptr<Sink> sink_ = std::make_shared<Sink>();
+  std::unique_ptr<Gateway> gateway_;
+};
+
+TEST_F(GatewayTest, StreamsCreditsAndCompletes) {
+  Gateway& gw = Make();
+  const std::uint64_t id = Submit("SELECT aqi FROM measurements");
+  std::vector<Sent> starts = out_.Take(Tag::kControl);
+  ASSERT_EQ(starts.size(), 2u);
+  EXPECT_EQ(starts[0].dest, 1);
+  EXPECT_EQ(starts[1].dest, 2);
+  EXPECT_EQ(DecodeControl(starts[0].bytes).kind, ControlKind::kStart);
+  // Leader 1's frame arrives, but the rows wait for every rank's count.
+  const std::string f0 = Frame(id, 0, 1), f1 = Frame(id, 1, 2);
+  for (int rank = 1; rank <= 3; ++rank) Status(rank < 3 ? 1 : 2, CountMsg(id, rank, 100));
+  in_.Push(1, Tag::kData, f0);
+  PollAll();
+  EXPECT_EQ(sink_->rows, 0u) << "rank 4's count is missing";
+  EXPECT_TRUE(out_.Take(Tag::kCredit).empty()) << "nothing was consumed yet";
+  Status(2, CountMsg(id, 4, 100));
+  in_.Push(1, Tag::kData, f1);
+  PollAll();
+  EXPECT_EQ(sink_->rows, 200u);
+  EXPECT_EQ(gw.Status(id)->rows_total, 400u);
+  std::uint64_t credited = 0;
+  for (const Sent& s : out_.Take(Tag::kCredit)) {
+    EXPECT_EQ(s.dest, 1);
+    credited += DecodeCredit(s.bytes).bytes;
+  }
+  EXPECT_EQ(credited, f0.size() + f1.size());
+  // Leader 2's end overtakes its two frames; leader 1 ends after its two.
+  Status(2, StreamDoneMsg(id, 3, 2, Outcome::kOk, ""));
+  Status(1, StreamDoneMsg(id, 1, 2, Outcome::kOk, ""));
+  PollAll();
+  EXPECT_EQ(sink_->ends, 0);
+  in_.Push(2, Tag::kData, Frame(id, 0, 3));
+  in_.Push(2, Tag::kData, Frame(id, 1, 4));
+  PollAll();
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->begins, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kCompleted);
+  EXPECT_EQ(sink_->rows, 400u);
+  EXPECT_TRUE(gw.DrainedAt(id).has_value());
+}
+
+TEST_F(GatewayTest, CancelGoesToEveryLeaderAndDrainsOnTheirEnds) {
+  Gateway& gw = Make();
+  const std::uint64_t id = Submit("SELECT aqi FROM measurements");
+  out_.Take(Tag::kControl);
+  Status(1, StreamDoneMsg(id, 1, 0, Outcome::kOk, ""));  // leader 1's stream already closed
+  PollAll();
+  ASSERT_TRUE(gw.Cancel(id, "cancelled by test"));
+  PollAll();
+  EXPECT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kCancelled);
+  std::vector<Sent> cancels = out_.Take(Tag::kControl);
+  ASSERT_EQ(cancels.size(), 2u);
+  EXPECT_EQ(DecodeControl(cancels[1].bytes).kind, ControlKind::kCancel);
+  EXPECT_FALSE(gw.DrainedAt(id).has_value());
+  in_.Push(2, Tag::kData, Frame(id, 0, 3));  // in flight: counted and dropped
+  Status(2, StreamDoneMsg(id, 3, 1, Outcome::kCancelled, ""));
+  PollAll();
+  EXPECT_TRUE(gw.DrainedAt(id).has_value());
+  EXPECT_EQ(sink_->rows, 0u);
+}
+
+TEST_F(GatewayTest, ARankFailureFailsTheRequestWithItsMessage) {
+  Make();
+  const std::uint64_t id = Submit("SELECT aqi FROM measurements");
+  StatusMsg failed = RankDone(id, 4, 0);
+  failed.outcome = Outcome::kFailed;
+  failed.error = "Error: rank 4 (partition 3, x.h5): boom";
+  Status(2, failed);
+  PollAll();
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kFailed);
+  EXPECT_EQ(sink_->final_info.error, failed.error);
+}
+
+TEST_F(GatewayTest, DeadlineFiresWithoutAnyMessage) {
+  Gateway& gw = Make();
+  Submit("SELECT aqi FROM measurements", 0.05);
+  const double until = gw.Now() + 5;
+  while (sink_->ends == 0 && gw.Now() < until) gw.Poll(0.01);
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kFailed);
+  EXPECT_NE(sink_->final_info.error.find("timed out after 0.05 s"), std::string::npos);
+}
+
+TEST_F(GatewayTest, AParseErrorEndsWithoutBegin) {
+  Make();
+  gateway_->Submit("SELEC 1", {100, 0}, sink_);
+  PollAll();
+  EXPECT_EQ(sink_->begins, 0);
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kFailed);
+  EXPECT_TRUE(out_.sent.empty());
+}
+
+}  // namespace
+}  // namespace plume::ranks
