@@ -92,9 +92,8 @@ class MomentStates final : public AggregateStates {
 // n M2 = n Q - S^2 exactly (every product split into two doubles by fma, the lot summed
 // exactly). NaN when a sum is not finite.
 double MomentStates::Variance(std::size_t g) const {
-  const std::vector<double>* s = sum_[g].parts();
-  const std::vector<double>* q = squares_[g].parts();
-  if (!s || !q) return std::numeric_limits<double>::quiet_NaN();
+  std::span<const double> s, q;
+  if (!sum_[g].Parts(&s) || !squares_[g].Parts(&q)) return std::numeric_limits<double>::quiet_NaN();
   const auto n = static_cast<double>(n_[g]);
   ExactSum nm2;
   auto add_product = [&](double a, double b) {
@@ -102,9 +101,9 @@ double MomentStates::Variance(std::size_t g) const {
     nm2.Add(p);
     if (std::isfinite(p)) nm2.Add(std::fma(a, b, -p));
   };
-  for (double x : *q) add_product(x, n);
-  for (double x : *s) {
-    for (double y : *s) add_product(-x, y);
+  for (double x : q) add_product(x, n);
+  for (double x : s) {
+    for (double y : s) add_product(-x, y);
   }
   const bool sample = fn_ == AggFn::kVarSamp || fn_ == AggFn::kStddevSamp;
   double hi, lo;  // n M2 = hi + lo, divided by n (n - 1) or n^2 rounding once more

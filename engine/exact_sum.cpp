@@ -41,8 +41,8 @@ void ExactSum::AddFinite(double x) const {
 }
 
 void ExactSum::Halve() const {
-  std::vector<double> old;
-  old.swap(parts_);
+  PartList old = std::move(parts_);
+  parts_.clear();
   scale_ = 1;
   for (double p : old) AddFinite(p * 0.5);
 }

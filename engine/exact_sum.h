@@ -18,12 +18,67 @@
 #include <bit>
 #include <climits>
 #include <cstdint>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "engine/byte_io.h"
 
 namespace plume::engine {
+
+// The parts of an expansion: two inline (most sums need one or two), more on the heap, so that
+// a group's state costs no allocation in the common case.
+class PartList {
+ public:
+  PartList() = default;
+  PartList(const PartList& o) { *this = o; }
+  PartList& operator=(const PartList& o) {
+    if (this != &o) {
+      clear();
+      for (double d : o) push_back(d);
+    }
+    return *this;
+  }
+  PartList(PartList&& o) noexcept { *this = std::move(o); }
+  PartList& operator=(PartList&& o) noexcept {
+    std::copy(o.inline_, o.inline_ + kInline, inline_);
+    heap_ = std::move(o.heap_);
+    size_ = o.size_;
+    cap_ = o.cap_;
+    o.size_ = 0;
+    o.cap_ = kInline;
+    return *this;
+  }
+  bool empty() const { return size_ == 0; }
+  std::size_t size() const { return size_; }
+  double* data() { return heap_ ? heap_.get() : inline_; }
+  const double* data() const { return heap_ ? heap_.get() : inline_; }
+  double& operator[](std::size_t i) { return data()[i]; }
+  double operator[](std::size_t i) const { return data()[i]; }
+  double back() const { return data()[size_ - 1]; }
+  const double* begin() const { return data(); }
+  const double* end() const { return data() + size_; }
+  void clear() { size_ = 0; }
+  void resize(std::size_t n) { size_ = static_cast<std::uint16_t>(n); }  // shrinks only
+  void push_back(double d) {
+    if (size_ == cap_) Grow();
+    data()[size_++] = d;
+  }
+
+ private:
+  void Grow() {
+    const auto cap = static_cast<std::uint16_t>(cap_ * 2);
+    std::unique_ptr<double[]> heap(new double[cap]);
+    std::copy(data(), data() + size_, heap.get());
+    heap_ = std::move(heap);
+    cap_ = cap;
+  }
+  static constexpr std::uint16_t kInline = 2;
+  double inline_[kInline] = {0, 0};
+  std::unique_ptr<double[]> heap_;
+  std::uint16_t size_ = 0, cap_ = kInline;
+};
 
 class ExactSum {
  public:
@@ -59,11 +114,12 @@ class ExactSum {
   // bits, for the few finalizers that compute with the sum (variance).
   void Split(double* hi, double* lo) const;
   bool finite() const { return specials_ == 0; }
-  // The expansion itself (doubles whose exact sum is the sum), or nullptr when the sum is not
-  // finite or was halved: for finalizers that compute exactly with it (variance).
-  const std::vector<double>* parts() const {
+  // The expansion itself (doubles whose exact sum is the sum) into *out; false when the sum is
+  // not finite or was halved. For finalizers that compute exactly with it (variance).
+  bool Parts(std::span<const double>* out) const {
     Spill();
-    return specials_ || scale_ ? nullptr : &parts_;
+    *out = std::span<const double>(parts_.begin(), parts_.size());
+    return !specials_ && !scale_;
   }
 
   // Wire form (docs/PROTOCOL.md, "Partial states"): flags byte, then the parts as raw
@@ -85,8 +141,8 @@ class ExactSum {
   void Spill() const;
 
   // mutable: Spill() changes the representation, never the value
-  mutable std::vector<double> parts_;  // non-overlapping, increasing magnitude, none zero
-  mutable Int128Value acc_ = 0;        // the fast path's sum, in units of 2^window_
+  mutable PartList parts_;       // non-overlapping, increasing magnitude, none zero
+  mutable Int128Value acc_ = 0;  // the fast path's sum, in units of 2^window_
   std::int16_t window_ = kNoWindow;
   mutable std::uint8_t specials_ = 0;  // Special bits
   mutable std::uint8_t scale_ = 0;     // 1: parts_ hold half the sum

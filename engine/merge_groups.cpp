@@ -114,15 +114,39 @@ std::vector<std::size_t> GroupMerger::OutputOrder(const Batch& all) const {
   };
   if (plan_.order.empty()) {  // by the group keys only: compare precomputed words
     const std::size_t width = 2 * layout_.keys;
-    std::vector<std::uint64_t> cols;  // column-major, then transposed to one row per group
-    for (std::size_t k = 0; k < layout_.keys; ++k)
-      AppendOrderWords(keys_.columns[k], groups_, &cols);
-    std::vector<std::uint64_t> words(cols.size());
+    std::vector<std::uint64_t> cols;  // column-major: per key column, per group two words
     for (std::size_t k = 0; k < layout_.keys; ++k) {
+      AppendOrderWords(keys_.columns[k], groups_, &cols);
+    }
+    auto word = [&](std::size_t g, std::size_t w) {
+      return cols[(w / 2) * 2 * groups_ + 2 * g + w % 2];
+    };
+    if (width <= 4) {  // up to two keys: sort contiguous entries, not indices into the words
+      struct Entry {
+        std::uint64_t w[4];
+        std::size_t group;
+        bool operator<(const Entry& o) const {
+          return std::lexicographical_compare(w, w + 4, o.w, o.w + 4);
+        }
+      };
+      std::vector<Entry> entries(groups_);
       for (std::size_t g = 0; g < groups_; ++g) {
-        words[g * width + 2 * k] = cols[k * 2 * groups_ + 2 * g];
-        words[g * width + 2 * k + 1] = cols[k * 2 * groups_ + 2 * g + 1];
+        entries[g].group = g;
+        for (std::size_t w = 0; w < 4; ++w) entries[g].w[w] = w < width ? word(g, w) : 0;
       }
+      const auto mid = entries.begin() + static_cast<std::ptrdiff_t>(keep);
+      if (keep < groups_ / 8) {
+        std::partial_sort(entries.begin(), mid, entries.end());
+      } else {
+        std::sort(entries.begin(), entries.end());
+      }
+      for (std::size_t i = 0; i < keep; ++i) order[i] = entries[i].group;
+      order.resize(keep);
+      return order;
+    }
+    std::vector<std::uint64_t> words(cols.size());
+    for (std::size_t g = 0; g < groups_; ++g) {
+      for (std::size_t w = 0; w < width; ++w) words[g * width + w] = word(g, w);
     }
     sort([&](std::size_t x, std::size_t y) {
       return std::lexicographical_compare(&words[x * width], &words[x * width] + width,
