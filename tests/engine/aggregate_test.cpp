@@ -13,6 +13,8 @@
 #include "engine/query.h"
 #include "engine/schema.h"
 #include "tests/engine/merge_harness.h"
+#include "tests/engine/random_query.h"
+#include "tests/engine/test_table.h"
 
 namespace plume::engine::testing {
 namespace {
@@ -91,6 +93,28 @@ TEST(ExactSum, MalformedWireFormIsRejected) {
                             std::string("\x00\x01\x00\x00\x00\x00\x00\x00\xf0\x7f", 10)}) {
     ByteReader r(bytes, "exact sum");
     EXPECT_THROW(ExactSum::Decode(r), std::runtime_error) << bytes.size();
+  }
+}
+
+// DISTINCT and quantile states hold value -> count maps: their size follows the distinct
+// values, not the rows.
+TEST(ValueStates, PartialStateSizeFollowsDistinctValues) {
+  RandomSource source(21);
+  std::vector<Row> rows = source.Rows(60000);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i][static_cast<std::size_t>(Col::kAqi)] = static_cast<std::int64_t>(i % 7);
+  }
+  const Table table = MakeTable(rows);
+  for (const char* sql : {"SELECT median(aqi), count(DISTINCT aqi), quantile_disc(aqi, 0.9) "
+                          "FROM measurements"}) {
+    PartitionExecution exec(Plan::Parse(sql), table);
+    Batch b;
+    ASSERT_TRUE(exec.Next(10, &b));
+    ASSERT_EQ(b.rows, 1u);
+    for (const BatchColumn& c : b.columns) {
+      ASSERT_EQ(c.type, Type::kString);
+      EXPECT_LE(c.chars.size(), 1 + 7 * (8 + 3u)) << sql;  // n, then 7 values and counts
+    }
   }
 }
 
