@@ -66,8 +66,11 @@ Column MaterializeComputed(const Expr& e, const std::vector<const Column*>& colu
     AppendRun(out, n, &c, &strings);
   }
   if (c.type == Type::kString) Encode(std::move(strings), &c);
-  c.blocks.resize((rows + kBlockRows - 1) / kBlockRows);  // no zone maps: nothing prunes by them
-  return c;
+  Table t;  // zone maps as a table column has them
+  t.rows = rows;
+  t.columns.push_back(std::move(c));
+  t.BuildZoneMaps();
+  return std::move(t.columns[0]);
 }
 
 }  // namespace plume::engine
