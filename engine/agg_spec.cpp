@@ -49,8 +49,11 @@ Type AggregateResultType(AggFn fn, Type input) {
   const bool numeric = input == Type::kInt64 || input == Type::kFloat64;
   auto need = [&](bool ok) {
     if (!ok) {
-      throw std::invalid_argument(std::string(AggregateName(fn)) + " does not take a " +
-                                  std::string(TypeName(input)) + " argument");
+      const char* what = fn == AggFn::kBoolAnd || fn == AggFn::kBoolOr ? "a BOOLEAN"
+                         : numeric || input == Type::kBool             ? "an orderable"
+                                                                       : "a numeric column";
+      throw std::invalid_argument(std::string(AggregateName(fn)) + " needs " + what + ", not " +
+                                  std::string(TypeName(input)));
     }
   };
   switch (fn) {

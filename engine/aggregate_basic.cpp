@@ -53,8 +53,9 @@ class CountStates final : public AggregateStates {
 };
 
 std::string ColumnName(int column) {
-  return column < 0 ? std::string("?")
-                    : std::string(kSchema[static_cast<std::size_t>(column)].name);
+  const auto c = static_cast<std::size_t>(column);
+  return column < 0 || c >= kSchema.size() ? std::string("expression")
+                                           : std::string(kSchema[c].name);
 }
 
 // sum and avg; BIGINT inputs in 128 bits (hi, lo columns), DOUBLE inputs exactly.

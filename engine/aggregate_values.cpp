@@ -222,9 +222,12 @@ void ValueStates<K>::FinalDistinct(std::size_t g, BatchColumn* out) const {
       PushDouble(out, static_cast<double>(static_cast<long double>(sum) / n), false);
     } else if (sum > std::numeric_limits<std::int64_t>::max() ||
                sum < std::numeric_limits<std::int64_t>::min()) {
-      throw std::runtime_error("sum(DISTINCT " +
-                               std::string(kSchema[static_cast<std::size_t>(spec_.column)].name) +
-                               ") is out of BIGINT range");
+      throw std::runtime_error(
+          "sum(DISTINCT " +
+          (static_cast<std::size_t>(spec_.column) < kSchema.size()
+               ? std::string(kSchema[static_cast<std::size_t>(spec_.column)].name)
+               : std::string("expression")) +
+          ") is out of BIGINT range");
     } else {
       PushInt(out, static_cast<std::int64_t>(sum), false);
     }
@@ -243,7 +246,8 @@ void ValueStates<K>::EmitFinal(std::size_t g, BatchColumn* out) const {
     PushNull(out);
     return;
   }
-  const double q = spec_.param, n = static_cast<double>(total);
+  const double q = spec_.fn == AggFn::kMedian ? 0.5 : spec_.param;
+  const double n = static_cast<double>(total);
   const bool continuous = spec_.fn == AggFn::kQuantileCont ||
                           (spec_.fn == AggFn::kMedian && spec_.input != Type::kString);
   if (continuous) {

@@ -1,26 +1,20 @@
-// WHERE clause binding: literal conversion with DuckDB's implicit casts, exact integer bounds
-// for comparisons with fractional literals, and NOT pushed down to the leaves (3-valued logic).
-#include <cctype>
-#include <charconv>
+// WHERE clause binding. Predicates of one column against literals become the filter's leaf
+// kernels (zone maps, dictionary masks), with DuckDB's implicit casts done exactly: a BIGINT
+// column against a decimal literal is compared with the literal's exact floor, a string is cast
+// to BIGINT without a double in between, and an IN list or BETWEEN takes DuckDB's common type
+// (a decimal or a DOUBLE next to a string makes the string a decimal or a DOUBLE). Every other
+// condition becomes an expression leaf. NOT is pushed down to the leaves (3-valued logic).
 #include <cmath>
 #include <optional>
 
 #include "engine/binder.h"
 #include "engine/query.h"
+#include "engine/scalar_cast.h"
 #include "engine/schema.h"
 #include "engine/value_format.h"
 
 namespace plume::engine {
 namespace {
-
-constexpr double kTwo63 = 9223372036854775808.0;
-
-int ResolveColumn(const ColumnAst& c) {
-  for (std::size_t i = 0; i < kSchema.size(); ++i) {
-    if (kSchema[i].name == c.name) return static_cast<int>(i);
-  }
-  throw SqlError("unknown column '" + c.written + "' in table measurements", c.pos);
-}
 
 CmpOp Negate(CmpOp op) {
   switch (op) {
@@ -55,117 +49,98 @@ CmpOp Flip(CmpOp op) {
   }
 }
 
-// A number as written: integral when it has no '.', exponent or fraction.
-struct Number {
-  bool integral = true;
-  std::int64_t i = 0;
-  double d = 0;
-};
-
-std::optional<Number> ParseNumber(std::string_view text, bool* out_of_range) {
-  *out_of_range = false;
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
-    text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
-    text.remove_suffix(1);
-  if (text.empty()) return std::nullopt;
-  std::string_view digits = text.front() == '+' ? text.substr(1) : text;
-  Number n;
-  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n.i);
-  if (ec == std::errc() && p == digits.data() + digits.size()) {
-    n.d = static_cast<double>(n.i);
-    return n;
-  }
-  if (ec == std::errc::result_out_of_range && p == digits.data() + digits.size()) {
-    *out_of_range = true;
-    return std::nullopt;
-  }
-  auto [q, ec2] = std::from_chars(digits.data(), digits.data() + digits.size(), n.d);
-  if (q != digits.data() + digits.size()) return std::nullopt;
-  if (ec2 == std::errc::result_out_of_range || std::isinf(n.d)) {
-    *out_of_range = true;
-    return std::nullopt;
-  }
-  if (ec2 != std::errc() || std::isnan(n.d)) return std::nullopt;
-  // 33.0 or 1e3 name an integer: exact for BIGINT columns.
-  n.integral = n.d == std::floor(n.d) && n.d >= -kTwo63 && n.d < kTwo63;
-  if (n.integral) n.i = static_cast<std::int64_t>(n.d);
-  return n;
+std::optional<CmpOp> CmpOf(const std::string& op) {
+  if (op == "=") return CmpOp::kEq;
+  if (op == "<>") return CmpOp::kNe;
+  if (op == "<") return CmpOp::kLt;
+  if (op == "<=") return CmpOp::kLe;
+  if (op == ">") return CmpOp::kGt;
+  if (op == ">=") return CmpOp::kGe;
+  return std::nullopt;
 }
 
-[[noreturn]] void Mismatch(const LiteralAst& lit, int column, const char* what) {
-  const ColumnSpec& spec = kSchema[static_cast<std::size_t>(column)];
-  throw SqlError(std::string("type mismatch: cannot compare ") + std::string(TypeName(spec.type)) +
-                     " column '" + std::string(spec.name) + "' with " + what,
+// How a literal next to a BIGINT column is read (DuckDB's common type of the predicate).
+enum class IntMode : std::uint8_t { kInt, kDecimal, kDouble };
+
+// A literal against a BIGINT column, exactly: its floor and whether it has a fraction.
+struct Exact {
+  std::int64_t floor = 0;
+  bool fraction = false;
+  bool above = false;  // larger than every BIGINT
+  bool below = false;  // smaller than every BIGINT
+};
+
+bool IsLiteralOf(const ExprAst& e) { return e.kind == ExprAst::Kind::kLiteral; }
+
+const ColumnSpec& Spec(int column) { return kSchema[static_cast<std::size_t>(column)]; }
+
+std::string Quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
+
+[[noreturn]] void Mismatch(const LiteralAst& lit, int column, const std::string& what) {
+  throw SqlError("type mismatch: cannot compare " + std::string(TypeName(Spec(column).type)) +
+                     " column " + Quoted(Spec(column).name) + " with " + what,
                  lit.pos);
 }
 
-std::string Quoted(std::string_view name) {
-  std::string q = "'";
-  q.append(name).append("'");
-  return q;
+[[noreturn]] void OutOfRange(const LiteralAst& lit, int column) {
+  throw SqlError("number " + lit.text + " is out of range for column " + Quoted(Spec(column).name) +
+                     " (" + std::string(TypeName(Spec(column).type)) + ")",
+                 lit.pos);
 }
 
-// A string or timestamp literal for a VARCHAR or TIMESTAMP column.
-Literal BindText(const LiteralAst& lit, int column) {
-  const ColumnSpec& spec = kSchema[static_cast<std::size_t>(column)];
-  Literal out;
-  if (spec.type == Type::kString) {
-    if (lit.kind != LiteralAst::Kind::kString) Mismatch(lit, column, "a number or timestamp");
-    out.s = lit.text;
-    return out;
+Exact FromDouble(double d) {
+  Exact x;
+  if (std::isnan(d)) {
+    x.above = true;  // DuckDB orders NaN above every number
+    return x;
   }
-  if (lit.kind != LiteralAst::Kind::kString && lit.kind != LiteralAst::Kind::kTimestamp) {
-    Mismatch(lit, column, ("the number " + lit.text).c_str());
-  }
-  if (!ParseTimestamp(lit.text, &out.i)) {
-    throw SqlError("bad time literal '" + lit.text + "' for column " + Quoted(spec.name) +
-                       " (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DDTHH:MM[:SS])",
-                   lit.pos);
-  }
-  return out;
+  const double f = std::floor(d);
+  if (f >= 9223372036854775808.0) x.above = true;
+  if (f < -9223372036854775808.0) x.below = true;
+  if (!x.above && !x.below) x.floor = static_cast<std::int64_t>(f);
+  x.fraction = d != f;
+  return x;
 }
 
-// A number (or a string cast to one, as DuckDB does) for a BIGINT or DOUBLE column.
-Number BindNumber(const LiteralAst& lit, int column) {
-  const ColumnSpec& spec = kSchema[static_cast<std::size_t>(column)];
-  const std::string col = Quoted(spec.name);
-  if (lit.kind == LiteralAst::Kind::kTimestamp) Mismatch(lit, column, "a TIMESTAMP literal");
-  bool out_of_range = false;
-  std::optional<Number> n = ParseNumber(lit.text, &out_of_range);
-  if (out_of_range) {
-    throw SqlError("number " + lit.text + " is out of range for column " + col + " (" +
-                       std::string(TypeName(spec.type)) + ")",
-                   lit.pos);
+Exact IntLiteral(const LiteralAst& lit, int column, IntMode mode) {
+  Exact x;
+  const bool is_string = lit.kind == LiteralAst::Kind::kString;
+  if (lit.kind == LiteralAst::Kind::kTimestamp || lit.kind == LiteralAst::Kind::kDate ||
+      lit.kind == LiteralAst::Kind::kBool) {
+    Mismatch(lit, column,
+             "a " + std::string(lit.kind == LiteralAst::Kind::kBool ? "BOOLEAN" : "TIMESTAMP") +
+                 " literal");
   }
-  if (!n) {
-    throw SqlError("type mismatch: cannot convert string '" + lit.text + "' to " +
-                       std::string(TypeName(spec.type)) + " for comparison with column " + col,
-                   lit.pos);
-  }
-  if (spec.type == Type::kInt64 && !n->integral && lit.kind == LiteralAst::Kind::kString) {
-    // DuckDB casts a string to BIGINT by rounding half away from zero.
-    const double r = std::round(n->d);
-    if (r >= kTwo63 || r < -kTwo63) {
-      throw SqlError("number " + lit.text + " is out of range for column " + col + " (BIGINT)",
+  if (lit.kind == LiteralAst::Kind::kInteger || (is_string && mode == IntMode::kInt)) {
+    if (!StringToInt(lit.text, &x.floor)) {
+      if (!is_string) OutOfRange(lit, column);
+      double d = 0;
+      if (StringToDouble(lit.text, &d) && !std::isnan(d)) {
+        throw SqlError("number " + lit.text + " is out of range for column " +
+                           Quoted(Spec(column).name) + " (BIGINT)",
+                       lit.pos);
+      }
+      throw SqlError("type mismatch: cannot convert string '" + lit.text +
+                         "' to BIGINT for comparison with column " + Quoted(Spec(column).name),
                      lit.pos);
     }
-    *n = Number{true, static_cast<std::int64_t>(r), r};
+    return x;
   }
-  return *n;
-}
-
-// Converts a literal for comparison with `column`; nullopt for NULL. For BIGINT columns a
-// fractional number stays in `number` (callers turn it into exact bounds).
-std::optional<Literal> BindLiteral(const LiteralAst& lit, int column, Number* number) {
-  if (lit.kind == LiteralAst::Kind::kNull) return std::nullopt;
-  const Type type = kSchema[static_cast<std::size_t>(column)].type;
-  if (type == Type::kString || type == Type::kTimestamp) return BindText(lit, column);
-  *number = BindNumber(lit, column);
-  Literal out;
-  out.i = number->i;
-  out.d = number->d;
-  return out;
+  if (lit.kind == LiteralAst::Kind::kDouble || (is_string && mode == IntMode::kDouble)) {
+    double d = 0;
+    if (!StringToDouble(lit.text, &d)) Mismatch(lit, column, "string '" + lit.text + "'");
+    return FromDouble(d);
+  }
+  if (!DecimalFloor(lit.text, &x.floor, &x.fraction)) {  // a decimal (or a string read as one)
+    double d = 0;
+    if (!StringToDouble(lit.text, &d)) {
+      throw SqlError("type mismatch: cannot convert string '" + lit.text +
+                         "' to DECIMAL for comparison with column " + Quoted(Spec(column).name),
+                     lit.pos);
+    }
+    return FromDouble(d);
+  }
+  return x;
 }
 
 FilterNode Leaf(LeafKind kind, int column = -1) {
@@ -182,53 +157,71 @@ FilterNode CompareLeaf(int column, CmpOp op, Literal value) {
   return n;
 }
 
-// column op d for a BIGINT column and a fractional (or huge) d, as exact integer bounds.
-FilterNode IntVersusFraction(int column, CmpOp op, double d) {
-  switch (op) {
-    case CmpOp::kEq:
-      return Leaf(LeafKind::kFalse);
-    case CmpOp::kNe:
-      return Leaf(LeafKind::kIsNotNull, column);
-    case CmpOp::kGt:
-    case CmpOp::kGe: {
-      const double b = op == CmpOp::kGt ? std::floor(d) + 1 : std::ceil(d);
-      if (b >= kTwo63) return Leaf(LeafKind::kFalse);
-      if (b <= -kTwo63) return Leaf(LeafKind::kIsNotNull, column);
-      return CompareLeaf(column, CmpOp::kGe, Literal{static_cast<std::int64_t>(b), 0, {}});
+// column op x for a BIGINT column, exactly.
+FilterNode IntCompare(int column, CmpOp op, const Exact& x) {
+  const bool eq = op == CmpOp::kEq, ne = op == CmpOp::kNe;
+  const bool greater = op == CmpOp::kGt || op == CmpOp::kGe;
+  if (x.above || x.below) {
+    if (eq) return Leaf(LeafKind::kFalse);
+    if (ne) return Leaf(LeafKind::kIsNotNull, column);
+    return greater == x.below ? Leaf(LeafKind::kIsNotNull, column) : Leaf(LeafKind::kFalse);
+  }
+  if (!x.fraction) return CompareLeaf(column, op, Literal{x.floor, 0, {}});
+  if (eq) return Leaf(LeafKind::kFalse);
+  if (ne) return Leaf(LeafKind::kIsNotNull, column);
+  // column > 2.5 and column >= 2.5 are column > 2; column < 2.5 and <= 2.5 are column <= 2.
+  return CompareLeaf(column, greater ? CmpOp::kGt : CmpOp::kLe, Literal{x.floor, 0, {}});
+}
+
+// A literal for a VARCHAR, TIMESTAMP or DOUBLE column; nullopt for NULL.
+std::optional<Literal> OtherLiteral(const LiteralAst& lit, int column) {
+  if (lit.kind == LiteralAst::Kind::kNull) return std::nullopt;
+  const ColumnSpec& spec = Spec(column);
+  Literal out;
+  if (spec.type == Type::kString) {
+    if (lit.kind != LiteralAst::Kind::kString) Mismatch(lit, column, "a number or timestamp");
+    out.s = lit.text;
+    return out;
+  }
+  if (spec.type == Type::kTimestamp) {
+    if (lit.kind != LiteralAst::Kind::kString && lit.kind != LiteralAst::Kind::kTimestamp &&
+        lit.kind != LiteralAst::Kind::kDate) {
+      Mismatch(lit, column, "the number " + lit.text);
     }
-    default: {
-      const double b = op == CmpOp::kLt ? std::ceil(d) - 1 : std::floor(d);
-      if (b >= kTwo63) return Leaf(LeafKind::kIsNotNull, column);
-      if (b < -kTwo63) return Leaf(LeafKind::kFalse);
-      return CompareLeaf(column, CmpOp::kLe, Literal{static_cast<std::int64_t>(b), 0, {}});
+    if (!ParseTimestamp(lit.text, &out.i)) {
+      throw SqlError("bad time literal '" + lit.text + "' for column " + Quoted(spec.name) +
+                         " (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DDTHH:MM[:SS])",
+                     lit.pos);
     }
+    return out;
   }
+  if (lit.kind == LiteralAst::Kind::kTimestamp || lit.kind == LiteralAst::Kind::kDate ||
+      lit.kind == LiteralAst::Kind::kBool) {
+    Mismatch(lit, column, "a non-numeric literal");
+  }
+  if (!StringToDouble(lit.text, &out.d)) {
+    if (lit.kind != LiteralAst::Kind::kString) OutOfRange(lit, column);
+    throw SqlError("type mismatch: cannot convert string '" + lit.text +
+                       "' to DOUBLE for comparison with column " + Quoted(spec.name),
+                   lit.pos);
+  }
+  return out;
 }
 
-int ColumnOperand(const OperandAst& o, const char* construct) {
-  if (!o.is_column) {
-    throw SqlError(std::string("the left side of ") + construct + " must be a column", o.pos());
-  }
-  return ResolveColumn(o.column);
+FilterNode CompareWith(int column, CmpOp op, const LiteralAst& lit, IntMode mode) {
+  if (lit.kind == LiteralAst::Kind::kNull) return Leaf(LeafKind::kFalse);
+  if (Spec(column).type == Type::kInt64)
+    return IntCompare(column, op, IntLiteral(lit, column, mode));
+  return CompareLeaf(column, op, *OtherLiteral(lit, column));
 }
 
-const LiteralAst& LiteralOperand(const OperandAst& o) {
-  if (o.is_column) {
-    throw SqlError("comparing a column with another column ('" + o.column.written +
-                       "') is not supported; compare with a literal",
-                   o.column.pos);
+IntMode ModeOf(const std::vector<ExprAst>& items, std::size_t from) {
+  IntMode mode = IntMode::kInt;
+  for (std::size_t i = from; i < items.size(); ++i) {
+    if (items[i].literal.kind == LiteralAst::Kind::kDouble) return IntMode::kDouble;
+    if (items[i].literal.kind == LiteralAst::Kind::kDecimal) mode = IntMode::kDecimal;
   }
-  return o.literal;
-}
-
-FilterNode BindCompare(int column, CmpOp op, const LiteralAst& lit) {
-  Number n;
-  std::optional<Literal> v = BindLiteral(lit, column, &n);
-  if (!v) return Leaf(LeafKind::kFalse);
-  if (kSchema[static_cast<std::size_t>(column)].type == Type::kInt64 && !n.integral) {
-    return IntVersusFraction(column, op, n.d);
-  }
-  return CompareLeaf(column, op, std::move(*v));
+  return mode;
 }
 
 FilterNode Combine(FilterNode::Kind kind, std::vector<FilterNode> children) {
@@ -244,98 +237,113 @@ FilterNode Combine(FilterNode::Kind kind, std::vector<FilterNode> children) {
   return n;
 }
 
-FilterNode BindComparison(const ExprAst& e, bool negate) {
-  OperandAst lhs = e.lhs;
-  OperandAst rhs = e.args[0];
-  CmpOp op = e.op;
-  if (!lhs.is_column && rhs.is_column) {
-    std::swap(lhs, rhs);
-    op = Flip(op);
-  }
-  if (!lhs.is_column) {
-    throw SqlError("a comparison needs a column on one side", e.lhs.pos());
-  }
-  const int column = ResolveColumn(lhs.column);
-  return BindCompare(column, negate ? Negate(op) : op, LiteralOperand(rhs));
+// The column of a plain column reference (for the leaf kernels), or -1.
+int PlainColumn(const ExprAst& e, ExprBinder& binder) {
+  return e.kind == ExprAst::Kind::kColumn ? binder.ResolveColumn(e.column) : -1;
 }
 
-FilterNode BindBetween(const ExprAst& e, bool negate) {
-  const int column = ColumnOperand(e.lhs, "BETWEEN");
-  const bool outside = e.negated != negate;
-  FilterNode lo = BindCompare(column, outside ? CmpOp::kLt : CmpOp::kGe, LiteralOperand(e.args[0]));
-  FilterNode hi = BindCompare(column, outside ? CmpOp::kGt : CmpOp::kLe, LiteralOperand(e.args[1]));
-  std::vector<FilterNode> both;
-  both.push_back(std::move(lo));
-  both.push_back(std::move(hi));
-  return Combine(outside ? FilterNode::Kind::kOr : FilterNode::Kind::kAnd, std::move(both));
+bool AllLiterals(const std::vector<ExprAst>& args, std::size_t from) {
+  for (std::size_t i = from; i < args.size(); ++i) {
+    if (!IsLiteralOf(args[i])) return false;
+  }
+  return true;
 }
 
-FilterNode BindIn(const ExprAst& e, bool negate) {
-  const int column = ColumnOperand(e.lhs, "IN");
+FilterNode InLeaf(int column, const ExprAst& e, bool negated) {
   FilterNode n = Leaf(LeafKind::kIn, column);
-  n.negated = e.negated != negate;
-  const bool is_int = kSchema[static_cast<std::size_t>(column)].type == Type::kInt64;
-  for (const OperandAst& o : e.args) {
-    Number num;
-    std::optional<Literal> v = BindLiteral(LiteralOperand(o), column, &num);
-    if (!v) {
+  n.negated = negated;
+  const bool is_int = Spec(column).type == Type::kInt64;
+  const IntMode mode = ModeOf(e.args, 1);
+  for (std::size_t i = 1; i < e.args.size(); ++i) {
+    const LiteralAst& lit = e.args[i].literal;
+    if (lit.kind == LiteralAst::Kind::kNull) {
       n.list_has_null = true;
-    } else if (!is_int || num.integral) {
-      n.list.push_back(std::move(*v));  // a fractional value never equals a BIGINT: dropped
+      continue;
     }
+    if (!is_int) {
+      n.list.push_back(*OtherLiteral(lit, column));
+      continue;
+    }
+    const Exact x = IntLiteral(lit, column, mode);
+    // A value with a fraction (or beyond BIGINT) never equals a BIGINT: it drops out.
+    if (!x.fraction && !x.above && !x.below) n.list.push_back(Literal{x.floor, 0, {}});
   }
   return n;
 }
 
-FilterNode BindLike(const ExprAst& e, bool negate) {
-  const int column = ColumnOperand(e.lhs, "LIKE");
-  const ColumnSpec& spec = kSchema[static_cast<std::size_t>(column)];
-  if (spec.type != Type::kString) {
-    throw SqlError(std::string("type mismatch: LIKE needs a VARCHAR column, '") +
-                       std::string(spec.name) + std::string("' is ") +
-                       std::string(TypeName(spec.type)),
-                   e.pos);
+std::optional<FilterNode> ColumnLeaf(const ExprAst& e, bool negate, ExprBinder& binder) {
+  if (e.kind == ExprAst::Kind::kOp) {
+    std::optional<CmpOp> op = CmpOf(e.op);
+    if (!op) return std::nullopt;
+    const ExprAst* col = &e.args[0];
+    const ExprAst* lit = &e.args[1];
+    if (IsLiteralOf(*col) && !IsLiteralOf(*lit)) {
+      std::swap(col, lit);
+      op = Flip(*op);
+    }
+    const int c = PlainColumn(*col, binder);
+    if (c < 0 || !IsLiteralOf(*lit) || lit->literal.kind == LiteralAst::Kind::kBool) {
+      return std::nullopt;
+    }
+    return CompareWith(c, negate ? Negate(*op) : *op, lit->literal, IntMode::kInt);
   }
-  const LiteralAst& pattern = LiteralOperand(e.args[0]);
-  if (pattern.kind == LiteralAst::Kind::kNull) return Leaf(LeafKind::kFalse);
-  if (pattern.kind != LiteralAst::Kind::kString) {
-    throw SqlError("type mismatch: the LIKE pattern must be a string", pattern.pos);
+  const int c = e.args.empty() ? -1 : PlainColumn(e.args[0], binder);
+  if (c < 0) return std::nullopt;
+  const bool flip = e.negated != negate;
+  switch (e.kind) {
+    case ExprAst::Kind::kIsNull:
+      return Leaf(flip ? LeafKind::kIsNotNull : LeafKind::kIsNull, c);
+    case ExprAst::Kind::kBetween: {
+      if (!AllLiterals(e.args, 1)) return std::nullopt;
+      const IntMode mode = ModeOf(e.args, 1);
+      std::vector<FilterNode> both;
+      both.push_back(CompareWith(c, flip ? CmpOp::kLt : CmpOp::kGe, e.args[1].literal, mode));
+      both.push_back(CompareWith(c, flip ? CmpOp::kGt : CmpOp::kLe, e.args[2].literal, mode));
+      return Combine(flip ? FilterNode::Kind::kOr : FilterNode::Kind::kAnd, std::move(both));
+    }
+    case ExprAst::Kind::kIn: {
+      if (!AllLiterals(e.args, 1)) return std::nullopt;
+      return InLeaf(c, e, flip);
+    }
+    case ExprAst::Kind::kLike: {
+      if (e.ilike || !IsLiteralOf(e.args[1])) return std::nullopt;
+      if (Spec(c).type != Type::kString) return std::nullopt;  // the expression binder reports it
+      const LiteralAst& pattern = e.args[1].literal;
+      if (pattern.kind == LiteralAst::Kind::kNull) return Leaf(LeafKind::kFalse);
+      if (pattern.kind != LiteralAst::Kind::kString) {
+        throw SqlError("type mismatch: the LIKE pattern must be a string", pattern.pos);
+      }
+      FilterNode n = Leaf(LeafKind::kLike, c);
+      n.negated = flip;
+      n.value.s = pattern.text;
+      return n;
+    }
+    default:
+      return std::nullopt;
   }
-  FilterNode n = Leaf(LeafKind::kLike, column);
-  n.negated = e.negated != negate;
-  n.value.s = pattern.text;
-  return n;
 }
 
 }  // namespace
 
-int ResolveColumnIndex(const ColumnAst& c) { return ResolveColumn(c); }
-
-FilterNode BindFilter(const ExprAst& e, bool negate) {
-  switch (e.kind) {
-    case ExprAst::Kind::kAnd:
-    case ExprAst::Kind::kOr: {
-      std::vector<FilterNode> children;
-      for (const ExprAst& c : e.children) children.push_back(BindFilter(c, negate));
-      const bool is_and = (e.kind == ExprAst::Kind::kAnd) != negate;
-      return Combine(is_and ? FilterNode::Kind::kAnd : FilterNode::Kind::kOr, std::move(children));
-    }
-    case ExprAst::Kind::kNot:
-      return BindFilter(e.children[0], !negate);
-    case ExprAst::Kind::kCompare:
-      return BindComparison(e, negate);
-    case ExprAst::Kind::kBetween:
-      return BindBetween(e, negate);
-    case ExprAst::Kind::kIn:
-      return BindIn(e, negate);
-    case ExprAst::Kind::kLike:
-      return BindLike(e, negate);
-    case ExprAst::Kind::kIsNull: {
-      const int column = ColumnOperand(e.lhs, "IS NULL");
-      return Leaf(e.negated != negate ? LeafKind::kIsNotNull : LeafKind::kIsNull, column);
-    }
+FilterNode BindFilter(const ExprAst& e, bool negate, ExprBinder& binder) {
+  if (e.kind == ExprAst::Kind::kOp && (e.op == "and" || e.op == "or")) {
+    std::vector<FilterNode> children;
+    for (const ExprAst& c : e.args) children.push_back(BindFilter(c, negate, binder));
+    const bool is_and = (e.op == "and") != negate;
+    return Combine(is_and ? FilterNode::Kind::kAnd : FilterNode::Kind::kOr, std::move(children));
   }
-  return Leaf(LeafKind::kTrue);
+  if (e.kind == ExprAst::Kind::kOp && e.op == "not") return BindFilter(e.args[0], !negate, binder);
+  if (std::optional<FilterNode> leaf = ColumnLeaf(e, negate, binder)) return std::move(*leaf);
+  binder.set_clause("WHERE");
+  Expr cond = binder.BindCondition(e);
+  if (cond.op == ExprOp::kConstant) {  // WHERE true / WHERE NULL / WHERE 1 = 2
+    const bool pass = !cond.value.null && (cond.value.i != 0) != negate;
+    return Leaf(pass ? LeafKind::kTrue : LeafKind::kFalse);
+  }
+  if (negate) cond = MakeNode(ExprOp::kNot, Type::kBool, {std::move(cond)}, "NOT " + cond.text);
+  FilterNode n = Leaf(LeafKind::kExpr);
+  n.expr.push_back(std::move(cond));
+  return n;
 }
 
 }  // namespace plume::engine

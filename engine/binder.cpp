@@ -1,9 +1,9 @@
-// Statement binding: select list, GROUP BY, ORDER BY and LIMIT (the WHERE clause is in
-// bind_filter.cpp). Naming and typing rules copy DuckDB (docs/SQL.md).
+// Statement binding: select list, GROUP BY, HAVING, ORDER BY, LIMIT/OFFSET, DISTINCT (the
+// WHERE clause is in bind_filter.cpp, expressions in bind_expr.cpp). Naming and typing rules
+// copy DuckDB (docs/SQL.md).
 #include "engine/binder.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <stdexcept>
 
@@ -13,7 +13,6 @@
 namespace plume::engine {
 namespace {
 
-Type ColumnType(int column) { return kSchema[static_cast<std::size_t>(column)].type; }
 std::string ColumnName(int column) {
   return std::string(kSchema[static_cast<std::size_t>(column)].name);
 }
@@ -25,282 +24,216 @@ bool SameName(std::string_view a, std::string_view b) {
          });
 }
 
-std::string FunctionName(const AggregateAst& a) { return a.name.substr(0, a.name.find('(')); }
-
-double BindQuantile(const AggregateAst& a) {
-  const LiteralAst& l = *a.param;
-  double q = NAN;
-  if (l.kind == LiteralAst::Kind::kInteger || l.kind == LiteralAst::Kind::kDecimal) {
-    q = std::strtod(l.text.c_str(), nullptr);
-  }
-  if (!(q >= 0 && q <= 1)) {
-    throw SqlError(FunctionName(a) + ": the quantile must be a number between 0 and 1, found " +
-                       (l.text.empty() ? std::string("NULL") : l.text),
-                   l.pos);
-  }
-  return q;
+bool IsOrdinal(const ExprAst& e) {
+  return e.kind == ExprAst::Kind::kLiteral && e.literal.kind == LiteralAst::Kind::kInteger;
 }
 
-Type CheckedResultType(const AggregateAst& a, const AggSpec& spec) {
-  if (spec.fn == AggFn::kMedian && spec.input == Type::kTimestamp) {
-    throw SqlError(
-        "median of a TIMESTAMP is not supported (plume's timestamps have whole "
-        "seconds); use quantile_disc(" +
-            a.column.written + ", 0.5)",
-        a.pos);
-  }
-  try {
-    return AggregateResultType(spec.fn, spec.input);
-  } catch (const std::invalid_argument&) {
-    throw SqlError("type mismatch: " + FunctionName(a) + " needs a numeric column, '" +
-                       a.column.written + "' is " + std::string(TypeName(spec.input)),
-                   a.pos);
-  }
-}
-
-Expr Constant(Type type, bool null, std::int64_t i, double d = 0, std::string s = {}) {
-  Expr e;
-  e.op = ExprOp::kConstant;
-  e.type = type;
-  e.value = Scalar{null, i, d, std::move(s)};
-  return e;
-}
-
-Expr Node(ExprOp op, std::vector<Expr> args, bool negated = false) {
-  Expr e;
-  e.op = op;
-  e.type = Type::kBool;
-  e.negated = negated;
-  e.args = std::move(args);
-  return e;
-}
-
-Expr LiteralExpr(const Literal& l, Type type) {
-  return Constant(type, false, l.i, l.d, type == Type::kString ? l.s : std::string());
-}
-
-// The filter as a two-valued BOOLEAN expression: true exactly where the filter passes a row.
-Expr FilterTruth(const FilterNode& n) {
-  if (n.kind != FilterNode::Kind::kLeaf) {
-    std::vector<Expr> args;
-    for (const FilterNode& c : n.children) args.push_back(FilterTruth(c));
-    return Node(n.kind == FilterNode::Kind::kAnd ? ExprOp::kAnd : ExprOp::kOr, std::move(args));
-  }
-  const Type type = n.column >= 0 ? ColumnType(n.column) : Type::kBool;
-  Expr col;
-  col.op = ExprOp::kColumn;
-  col.type = type;
-  col.column = n.column;
-  static const ExprOp kOps[] = {ExprOp::kEq, ExprOp::kNe, ExprOp::kLt,
-                                ExprOp::kLe, ExprOp::kGt, ExprOp::kGe};
-  Expr e;
-  switch (n.leaf) {
-    case LeafKind::kCompare:
-      e = Node(kOps[static_cast<int>(n.op)], {col, LiteralExpr(n.value, type)});
-      break;
-    case LeafKind::kIn: {
-      if (n.list.empty()) {  // no literal fits the column: IN is never true, NOT IN where non-NULL
-        if (n.negated && !n.list_has_null) return Node(ExprOp::kIsNotNull, {col});
-        return Constant(Type::kBool, false, 0);
-      }
-      std::vector<Expr> args{col};
-      for (const Literal& l : n.list) args.push_back(LiteralExpr(l, type));
-      if (n.list_has_null) args.push_back(Constant(type, true, 0));
-      e = Node(ExprOp::kIn, std::move(args), n.negated);
-      break;
-    }
-    case LeafKind::kLike:
-      e = Node(ExprOp::kLike, {col, Constant(Type::kString, false, 0, 0, n.value.s)}, n.negated);
-      break;
-    case LeafKind::kIsNull:
-    case LeafKind::kIsNotNull:
-      return Node(n.leaf == LeafKind::kIsNull ? ExprOp::kIsNull : ExprOp::kIsNotNull, {col});
-    case LeafKind::kTrue:
-    case LeafKind::kFalse:
-      return Constant(Type::kBool, false, n.leaf == LeafKind::kTrue);
-    case LeafKind::kExpr:
-      e = n.expr[0];
-      break;
-  }
-  e.type = Type::kBool;
-  return Node(ExprOp::kCoalesce, {e, Constant(Type::kBool, false, 0)});
-}
-
-// A predicate as a BOOLEAN expression with SQL's three values: true where it holds, false where
-// its negation holds, NULL otherwise (from the negation-normal-form filters of both).
-Expr PredicateExpr(const ExprAst& p) {
-  return Node(ExprOp::kCase, {FilterTruth(BindFilter(p, false)), Constant(Type::kBool, false, 1),
-                              FilterTruth(BindFilter(p, true)), Constant(Type::kBool, false, 0),
-                              Constant(Type::kBool, true, 0)});
-}
-
-// Adds `e` as a computed column of the plan; returns its column-space index.
-int AddComputed(PlanData* plan, Expr e, const std::string& text) {
-  e.text = text;
-  for (std::size_t k = 0; k < plan->computed.size(); ++k) {
-    if (plan->computed[k] == e) return static_cast<int>(kSchema.size() + k);
-  }
-  plan->computed.push_back(std::move(e));
-  return static_cast<int>(kSchema.size() + plan->computed.size() - 1);
-}
-
-// An aggregate call: function, argument columns and types, DISTINCT, quantile, FILTER.
-// Predicates (bool_and/bool_or arguments, FILTER) become computed BOOLEAN columns.
-AggSpec BindAggregate(const AggregateAst& a, PlanData* plan) {
-  AggSpec spec;
-  spec.fn = a.fn;
-  if (a.distinct && !AggregateSupported(a.fn, true)) {
-    throw SqlError(
-        "DISTINCT is supported in count, sum, avg, min and max only, not in " + FunctionName(a),
-        a.pos);
-  }
-  spec.distinct = a.distinct && a.fn != AggFn::kMin && a.fn != AggFn::kMax;  // same answer
-  if (PredicateArgument(a.fn)) {
-    spec.input = Type::kBool;
-    spec.column = AddComputed(plan, PredicateExpr(*a.predicate), a.name);
-  } else if (a.fn != AggFn::kCountStar) {
-    spec.column = ResolveColumnIndex(a.column);
-    spec.input = ColumnType(spec.column);
-  }
-  if (a.column2) {
-    spec.column2 = ResolveColumnIndex(*a.column2);
-    spec.input2 = ColumnType(spec.column2);
-  }
-  spec.param = a.param ? BindQuantile(a) : 0.5;  // median: 0.5
-  if (a.filter) spec.filter = AddComputed(plan, FilterTruth(BindFilter(*a.filter, false)), a.name);
-  spec.result = CheckedResultType(a, spec);
-  return spec;
+// Column references in the order they are written (for the first unknown one's position).
+void CollectColumnRefs(const ExprAst& e, std::vector<const ExprAst*>* out) {
+  if (e.kind == ExprAst::Kind::kColumn) out->push_back(&e);
+  for (const ExprAst& a : e.args) CollectColumnRefs(a, out);
+  for (const ExprAst& f : e.filter) CollectColumnRefs(f, out);
 }
 
 class Binder {
  public:
-  explicit Binder(const StatementAst& st) : st_(st) {}
+  explicit Binder(const StatementAst& st) : st_(st), row_(st.table_alias, "WHERE") {}
 
   PlanData Run(std::string_view sql) {
     plan_.sql = std::string(sql);
+    ExpandStar();
+    CheckColumnsInOrder();
+    if (st_.where) plan_.filter = BindFilter(*st_.where, false, row_);
     plan_.aggregate = IsAggregate();
-    if (st_.where) plan_.filter = BindFilter(*st_.where, false);
     if (plan_.aggregate) {
       BindGroups();
       BindAggregateItems();
     } else {
       BindPlainItems();
     }
-    for (const TermAst& t : st_.order_by) {
-      plan_.order.push_back(SortKey{OrderTerm(t), t.desc, t.nulls_first});
+    for (const OrderAst& t : st_.order_by) {
+      plan_.order.push_back(SortKey{OrderTerm(t.expr), t.desc, t.nulls_first});
     }
-    plan_.limit = st_.limit;
-    for (const ResultRef& r : plan_.result) plan_.result_types.push_back(RefType(r));
+    if (st_.limit) plan_.limit = Count(*st_.limit, "LIMIT");
+    if (st_.offset) plan_.offset = Count(*st_.offset, "OFFSET").value_or(0);
+    for (const ResultRef& r : plan_.result) plan_.result_types.push_back(ResultRefType(plan_, r));
     FinishPlan(&plan_);
     return std::move(plan_);
   }
 
  private:
-  bool IsAggregate() const {
-    if (!st_.group_by.empty()) return true;
-    for (const SelectItemAst& i : st_.items) {
-      if (i.is_aggregate) return true;
+  // '*' and 'm.*' become one item per table column.
+  void ExpandStar() {
+    for (const SelectItemAst& item : st_.items) {
+      if (!item.star) {
+        items_.push_back(item);
+        continue;
+      }
+      if (!item.expr.column.qualifier.empty()) {
+        ColumnAst probe = item.expr.column;
+        probe.name = kSchema[0].name;
+        row_.ResolveColumn(probe);  // throws for an unknown qualifier
+      }
+      for (std::size_t i = 0; i < kSchema.size(); ++i) {
+        SelectItemAst c;
+        c.pos = item.pos;
+        c.expr.kind = ExprAst::Kind::kColumn;
+        c.expr.pos = item.pos;
+        c.expr.column = ColumnAst{ColumnName(static_cast<int>(i)), ColumnName(static_cast<int>(i)),
+                                  "", item.pos, false};
+        items_.push_back(std::move(c));
+      }
     }
-    for (const TermAst& t : st_.order_by) {
-      if (t.kind == TermAst::Kind::kAggregate) return true;
+  }
+
+  bool IsAlias(const ExprAst& e) const {
+    if (e.kind != ExprAst::Kind::kColumn || !e.column.qualifier.empty()) return false;
+    for (const SelectItemAst& item : items_) {
+      if (item.alias && SameName(*item.alias, e.column.written)) return true;
     }
     return false;
   }
 
-  Type RefType(const ResultRef& r) const { return ResultRefType(plan_, r); }
+  void CheckColumnsInOrder() const {
+    std::vector<const ExprAst*> refs;
+    for (const SelectItemAst& item : items_) CollectColumnRefs(item.expr, &refs);
+    if (st_.where) CollectColumnRefs(*st_.where, &refs);
+    for (const ExprAst& g : st_.group_by) CollectColumnRefs(g, &refs);
+    if (st_.having) CollectColumnRefs(*st_.having, &refs);
+    for (const OrderAst& o : st_.order_by) CollectColumnRefs(o.expr, &refs);
+    std::sort(refs.begin(), refs.end(),
+              [](const ExprAst* a, const ExprAst* b) { return a->pos < b->pos; });
+    for (const ExprAst* r : refs) {
+      if (!IsAlias(*r)) row_.ResolveColumn(r->column);
+    }
+  }
+
+  bool IsAggregate() const {
+    if (!st_.group_by.empty() || st_.group_all || st_.having || st_.distinct) return true;
+    for (const SelectItemAst& i : items_) {
+      if (ContainsAggregate(i.expr)) return true;
+    }
+    for (const OrderAst& t : st_.order_by) {
+      if (ContainsAggregate(t.expr)) return true;
+    }
+    return false;
+  }
+
+  // The column-space index of a row expression: a table column, or a computed column.
+  int ColumnOf(const Expr& e) {
+    if (e.op == ExprOp::kColumn) return e.column;
+    auto it = std::find(plan_.computed.begin(), plan_.computed.end(), e);
+    if (it == plan_.computed.end()) it = plan_.computed.insert(plan_.computed.end(), e);
+    return static_cast<int>(kSchema.size() + static_cast<std::size_t>(it - plan_.computed.begin()));
+  }
+
+  std::string ItemName(const SelectItemAst& item) const {
+    if (item.alias) return *item.alias;
+    if (item.expr.kind == ExprAst::Kind::kColumn) {
+      return ColumnName(row_.ResolveColumn(item.expr.column));
+    }
+    return ExprName(item.expr);
+  }
 
   void AddOutput(std::string name, ResultRef ref) {
-    plan_.output.push_back(Field{std::move(name), RefType(ref)});
+    plan_.output.push_back(Field{std::move(name), ResultRefType(plan_, ref)});
     plan_.result.push_back(ref);
   }
 
   void BindPlainItems() {
-    if (st_.star) {
-      for (std::size_t i = 0; i < kSchema.size(); ++i) {
-        AddOutput(ColumnName(static_cast<int>(i)), {ResultRef::Kind::kColumn, static_cast<int>(i)});
+    row_.set_clause("the select list");
+    for (const SelectItemAst& item : items_) {
+      const Expr e = row_.Bind(item.expr);
+      row_exprs_.push_back(e);
+      AddOutput(ItemName(item), {ResultRef::Kind::kColumn, ColumnOf(e)});
+    }
+  }
+
+  void AddGroup(const Expr& key) {
+    const int c = ColumnOf(key);
+    if (std::find(plan_.group_columns.begin(), plan_.group_columns.end(), c) !=
+        plan_.group_columns.end()) {
+      return;
+    }
+    plan_.group_columns.push_back(c);
+    group_exprs_.push_back(key);
+  }
+
+  // GROUP BY terms: expressions, aliases of select items, 1-based positions, or ALL.
+  void BindGroups() {
+    row_.set_clause("GROUP BY");
+    if (st_.group_all || (st_.distinct && st_.group_by.empty())) {
+      if (st_.distinct && (!st_.group_by.empty() || st_.group_all)) {
+        throw SqlError("unsupported: SELECT DISTINCT with GROUP BY", st_.group_pos);
+      }
+      for (const SelectItemAst& item : items_) {
+        if (!ContainsAggregate(item.expr)) AddGroup(row_.Bind(item.expr));
       }
       return;
     }
-    for (const SelectItemAst& item : st_.items) {
-      const int column = ResolveColumnIndex(item.column);
-      AddOutput(item.alias.value_or(ColumnName(column)), {ResultRef::Kind::kColumn, column});
-    }
-  }
-
-  // GROUP BY terms: a column, an alias of a plain column item, or a select-list position.
-  void BindGroups() {
-    for (const TermAst& t : st_.group_by) {
-      int column = -1;
-      if (t.kind == TermAst::Kind::kAggregate) {
+    for (const ExprAst& t : st_.group_by) {
+      const ExprAst* term = &t;
+      if (IsOrdinal(t)) {
+        const std::int64_t k = std::stoll(t.literal.text);
+        if (k < 1 || static_cast<std::size_t>(k) > items_.size()) {
+          throw SqlError("GROUP BY position " + t.literal.text + " is not in the select list",
+                         t.pos);
+        }
+        term = &items_[static_cast<std::size_t>(k - 1)].expr;
+        if (ContainsAggregate(*term)) {
+          throw SqlError("GROUP BY position " + t.literal.text + " refers to an aggregate", t.pos);
+        }
+      } else if (IsAlias(t) && !IsSchemaColumn(t)) {
+        term = &AliasedItem(t).expr;
+        if (ContainsAggregate(*term)) {
+          throw SqlError("GROUP BY alias '" + t.column.written + "' refers to an aggregate", t.pos);
+        }
+      } else if (ContainsAggregate(t)) {
         throw SqlError("aggregates are not allowed in GROUP BY", t.pos);
-      } else if (t.kind == TermAst::Kind::kOrdinal) {
-        const SelectItemAst& item = ItemAt(t, "GROUP BY");
-        if (item.is_aggregate) throw SqlError("GROUP BY position refers to an aggregate", t.pos);
-        column = ResolveColumnIndex(item.column);
-      } else {
-        column = GroupName(t.column);
       }
-      if (std::find(plan_.group_columns.begin(), plan_.group_columns.end(), column) ==
-          plan_.group_columns.end()) {
-        plan_.group_columns.push_back(column);
-      }
+      AddGroup(row_.Bind(*term));
     }
   }
 
-  int GroupName(const ColumnAst& c) const {
-    for (std::size_t i = 0; i < kSchema.size(); ++i) {
-      if (kSchema[i].name == c.name) return static_cast<int>(i);
+  static bool IsSchemaColumn(const ExprAst& e) {
+    for (const ColumnSpec& c : kSchema) {
+      if (c.name == e.column.name) return true;
     }
-    for (const SelectItemAst& item : st_.items) {
-      if (!item.is_aggregate && item.alias && SameName(*item.alias, c.written)) {
-        return ResolveColumnIndex(item.column);
-      }
-    }
-    return ResolveColumnIndex(c);  // throws "unknown column"
+    return false;
   }
 
-  const SelectItemAst& ItemAt(const TermAst& t, const char* clause) const {
-    if (st_.star || t.ordinal < 1 || static_cast<std::size_t>(t.ordinal) > st_.items.size()) {
-      throw SqlError(std::string(clause) + std::string(" position ") + std::to_string(t.ordinal) +
-                         " is not in the select list",
-                     t.pos);
+  const SelectItemAst& AliasedItem(const ExprAst& e) const {
+    for (const SelectItemAst& item : items_) {
+      if (item.alias && SameName(*item.alias, e.column.written)) return item;
     }
-    return st_.items[static_cast<std::size_t>(t.ordinal - 1)];
+    throw std::logic_error("no such alias");
   }
 
-  int GroupIndex(const ColumnAst& c) const {
-    const int column = ResolveColumnIndex(c);
-    auto it = std::find(plan_.group_columns.begin(), plan_.group_columns.end(), column);
-    if (it == plan_.group_columns.end()) {
-      throw SqlError("column '" + c.written +
-                         "' must appear in the GROUP BY clause or be used in an aggregate function",
-                     c.pos);
-    }
-    return static_cast<int>(it - plan_.group_columns.begin());
+  Expr AggregateSlot(const ExprAst& e);
+
+  ExprBinder GroupBinder(const char* clause) {
+    ExprBinder b(st_.table_alias, clause);
+    b.set_groups(&group_exprs_, [this](const ExprAst& a) { return AggregateSlot(a); });
+    return b;
   }
 
-  int AggIndex(const AggregateAst& a) {
-    AggSpec spec = BindAggregate(a, &plan_);
-    auto it = std::find(plan_.aggs.begin(), plan_.aggs.end(), spec);
-    if (it != plan_.aggs.end()) return static_cast<int>(it - plan_.aggs.begin());
-    plan_.aggs.push_back(std::move(spec));
-    return static_cast<int>(plan_.aggs.size() - 1);
+  ResultRef RefOf(const Expr& e) {
+    const auto groups = static_cast<int>(plan_.group_columns.size());
+    if (e.op == ExprOp::kColumn) {
+      return e.column < groups ? ResultRef{ResultRef::Kind::kGroup, e.column}
+                               : ResultRef{ResultRef::Kind::kAgg, e.column - groups};
+    }
+    auto it = std::find(plan_.post.begin(), plan_.post.end(), e);
+    if (it == plan_.post.end()) it = plan_.post.insert(plan_.post.end(), e);
+    return {ResultRef::Kind::kExpr, static_cast<int>(it - plan_.post.begin())};
   }
 
   void BindAggregateItems() {
-    if (st_.star) {
-      throw SqlError("SELECT * cannot be used with GROUP BY or aggregates; list the columns",
-                     st_.star_pos);
-    }
-    for (const SelectItemAst& item : st_.items) {
-      if (item.is_aggregate) {
-        const int agg = AggIndex(item.aggregate);
-        AddOutput(item.alias.value_or(item.aggregate.name), {ResultRef::Kind::kAgg, agg});
-      } else {
-        const int group = GroupIndex(item.column);
-        AddOutput(item.alias.value_or(ColumnName(ResolveColumnIndex(item.column))),
-                  {ResultRef::Kind::kGroup, group});
-      }
+    ExprBinder b = GroupBinder("the select list");
+    for (const SelectItemAst& item : items_) AddOutput(ItemName(item), RefOf(b.Bind(item.expr)));
+    if (st_.having) {
+      ExprBinder h = GroupBinder("HAVING");
+      plan_.having.push_back(h.BindCondition(*st_.having));
     }
   }
 
@@ -310,34 +243,139 @@ class Binder {
         return static_cast<int>(i);
       }
     }
+    if (st_.distinct) {
+      throw SqlError("for SELECT DISTINCT, ORDER BY expressions must appear in the select list", 0);
+    }
     plan_.result.push_back(ref);  // hidden: only for ORDER BY
     return static_cast<int>(plan_.result.size() - 1);
   }
 
-  // ORDER BY term: alias or select-list name first, then a column, a position or an aggregate.
-  int OrderTerm(const TermAst& t) {
-    if (t.kind == TermAst::Kind::kOrdinal) {
-      if (t.ordinal < 1 || static_cast<std::size_t>(t.ordinal) > plan_.output.size()) {
-        throw SqlError(std::string("ORDER BY position ") + std::to_string(t.ordinal) +
-                           " is not in the select list",
-                       t.pos);
+  // ORDER BY term: a position, an alias, or an expression.
+  int OrderTerm(const ExprAst& t) {
+    if (IsOrdinal(t)) {
+      const std::int64_t k = std::stoll(t.literal.text);
+      if (k < 1 || static_cast<std::size_t>(k) > plan_.output.size()) {
+        throw SqlError("ORDER BY position " + t.literal.text + " is not in the select list", t.pos);
       }
-      return static_cast<int>(t.ordinal - 1);
+      return static_cast<int>(k - 1);
     }
-    if (t.kind == TermAst::Kind::kAggregate) {
-      return FindOrAddResult({ResultRef::Kind::kAgg, AggIndex(t.aggregate)});
+    if (IsAlias(t)) {
+      for (std::size_t i = 0; i < items_.size(); ++i) {
+        if (items_[i].alias && SameName(*items_[i].alias, t.column.written)) {
+          return static_cast<int>(i);
+        }
+      }
     }
-    for (std::size_t i = 0; i < plan_.output.size(); ++i) {
-      const bool aliased = st_.star ? false : st_.items[i].alias.has_value();
-      if (aliased && SameName(plan_.output[i].name, t.column.written)) return static_cast<int>(i);
+    if (plan_.aggregate) {
+      ExprBinder b = GroupBinder("ORDER BY");
+      try {
+        return FindOrAddResult(RefOf(b.Bind(t)));
+      } catch (const SqlError& e) {
+        if (!st_.distinct) throw;
+        throw SqlError("for SELECT DISTINCT, ORDER BY expressions must appear in the select list",
+                       StartOf(t));
+      }
     }
-    if (plan_.aggregate) return FindOrAddResult({ResultRef::Kind::kGroup, GroupIndex(t.column)});
-    return FindOrAddResult({ResultRef::Kind::kColumn, ResolveColumnIndex(t.column)});
+    row_.set_clause("ORDER BY");
+    return FindOrAddResult({ResultRef::Kind::kColumn, ColumnOf(row_.Bind(t))});
+  }
+
+  // LIMIT / OFFSET: a constant, cast to BIGINT as DuckDB does ('5', 1.5 -> 2); NULL = none.
+  std::optional<std::uint64_t> Count(const ExprAst& e, const char* clause) {
+    ExprBinder b(st_.table_alias, clause);
+    Expr v = b.Bind(e);
+    std::vector<int> cols;
+    CollectExprColumns(v, &cols);
+    if (!cols.empty() || ContainsAggregate(e)) {
+      throw SqlError(std::string(clause) + " must be a constant", e.pos);
+    }
+    if (v.type == Type::kFloat64 && v.op == ExprOp::kConstant && !v.value.null) {
+      v.value.d = std::round(v.value.d);  // half away from zero, as DuckDB
+    }
+    if (v.type != Type::kInt64) v = CastTo(std::move(v), Type::kInt64, e.pos);
+    if (v.op != ExprOp::kConstant) {
+      throw SqlError(std::string(clause) + " must be a constant", e.pos);
+    }
+    if (v.value.null) return std::nullopt;
+    if (v.value.i < 0) throw SqlError(std::string(clause) + " must not be negative", e.pos);
+    return static_cast<std::uint64_t>(v.value.i);
   }
 
   const StatementAst& st_;
+  std::vector<SelectItemAst> items_;
+  ExprBinder row_;
+  std::vector<Expr> row_exprs_;
+  std::vector<Expr> group_exprs_;  // row expressions of the group keys, by group_columns index
   PlanData plan_;
 };
+
+Expr Binder::AggregateSlot(const ExprAst& e) {
+  const AggFn named = *AggregateByName(e.op);
+  AggSpec spec;
+  spec.fn = named;
+  spec.distinct = e.distinct;
+  const std::string name = ExprName(e);
+  const bool star = e.args.size() == 1 && e.args[0].kind == ExprAst::Kind::kStar;
+  if (star && named != AggFn::kCount) {
+    throw SqlError(e.op + "(*) is not allowed; only count(*)", e.args[0].pos);
+  }
+  if (named == AggFn::kCount && (star || e.args.empty())) spec.fn = AggFn::kCountStar;
+  const bool two = spec.fn == AggFn::kArgMin || spec.fn == AggFn::kArgMax ||
+                   spec.fn == AggFn::kQuantileCont || spec.fn == AggFn::kQuantileDisc;
+  const std::size_t want = spec.fn == AggFn::kCountStar ? e.args.size() : two ? 2 : 1;
+  if (e.args.size() != want) {
+    throw SqlError(e.op + "() takes " + std::to_string(want) + " argument" +
+                       (want == 1 ? "" : "s") + ", not " + std::to_string(e.args.size()),
+                   e.pos);
+  }
+  ExprBinder args(st_.table_alias, "aggregate arguments");
+  for (const ExprAst& a : e.args) {
+    if (ContainsAggregate(a)) throw SqlError("aggregate function calls cannot be nested", a.pos);
+  }
+  if (spec.fn != AggFn::kCountStar) {
+    const Expr x = args.Bind(e.args[0]);
+    spec.column = ColumnOf(x);
+    spec.input = x.type;
+  }
+  if (spec.fn == AggFn::kArgMin || spec.fn == AggFn::kArgMax) {
+    const Expr y = args.Bind(e.args[1]);
+    spec.column2 = ColumnOf(y);
+    spec.input2 = y.type;
+  } else if (two) {
+    const Expr q = CastTo(args.Bind(e.args[1]), Type::kFloat64, e.args[1].pos);
+    if (q.op != ExprOp::kConstant || q.value.null || !(q.value.d >= 0 && q.value.d <= 1)) {
+      throw SqlError(e.op + "() needs a constant quantile between 0 and 1", e.args[1].pos);
+    }
+    spec.param = q.value.d;
+  }
+  if (!e.filter.empty()) {
+    if (!AggregateFilterSupported()) {
+      throw SqlError(
+          "unsupported: FILTER (WHERE ...) on aggregates (not implemented yet) in " + name, e.pos);
+    }
+    ExprBinder f(st_.table_alias, "FILTER");
+    spec.filter = ColumnOf(f.BindCondition(e.filter[0]));
+  }
+  if (!AggregateSupported(spec.fn, spec.distinct)) {
+    throw SqlError("unsupported aggregate '" + std::string(AggregateName(spec.fn)) + "'" +
+                       (spec.distinct ? " with DISTINCT" : "") + " in " + name,
+                   e.pos);
+  }
+  try {
+    spec.result = AggregateResultType(spec.fn, spec.input);
+  } catch (const std::invalid_argument& err) {
+    throw SqlError(std::string("type mismatch: ") + err.what() + " (" + name + ")", e.pos);
+  }
+  auto it = std::find(plan_.aggs.begin(), plan_.aggs.end(), spec);
+  if (it == plan_.aggs.end()) it = plan_.aggs.insert(plan_.aggs.end(), spec);
+  Expr slot;
+  slot.op = ExprOp::kColumn;
+  slot.column = static_cast<int>(plan_.group_columns.size() +
+                                 static_cast<std::size_t>(it - plan_.aggs.begin()));
+  slot.type = spec.result;
+  slot.text = name;
+  return slot;
+}
 
 }  // namespace
 

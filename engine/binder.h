@@ -1,6 +1,12 @@
-// Binds a parsed statement to the measurements schema: resolves names, checks types, converts
-// literals and pushes NOTs down to the leaves of the filter. Private to engine/.
+// Binds a parsed statement to the measurements schema: resolves names, checks types with
+// DuckDB's implicit casts, converts literals exactly and pushes NOTs down to the leaves of the
+// filter. Private to engine/.
 #pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
 
 #include "engine/plan_data.h"
 #include "engine/sql_ast.h"
@@ -10,10 +16,70 @@ namespace plume::engine {
 // Throws SqlError (unknown column, type mismatch, bad literal, misuse of aggregates).
 PlanData Bind(const StatementAst& st, std::string_view sql);
 
-// kSchema index of a column; throws SqlError "unknown column" at its position.
-int ResolveColumnIndex(const ColumnAst& c);
+// Binds expressions. Row context: columns are the table's (kSchema indices). Group context
+// (set_groups): an expression equal to a group key becomes that key's slot, an aggregate call
+// becomes the slot the callback returns, and any other column is an error.
+class ExprBinder {
+ public:
+  // Returns the slot (a kColumn expression over the group slots) of an aggregate call.
+  using AggregateHook = std::function<Expr(const ExprAst&)>;
+
+  ExprBinder(std::optional<std::string> table_alias, const char* clause)
+      : alias_(std::move(table_alias)), clause_(clause) {}
+  void set_groups(const std::vector<Expr>* keys, AggregateHook hook) {
+    keys_ = keys;
+    hook_ = std::move(hook);
+  }
+  void set_clause(const char* clause) { clause_ = clause; }
+
+  Expr Bind(const ExprAst& e);
+  // kSchema index of a column; throws SqlError "unknown column" (with a suggestion).
+  int ResolveColumn(const ColumnAst& c) const;
+  // A BOOLEAN expression (WHERE, HAVING, FILTER, CASE conditions); throws when it is not.
+  Expr BindCondition(const ExprAst& e);
+
+ private:
+  Expr BindNode(const ExprAst& e);
+  Expr BindOp(const ExprAst& e);
+  Expr BindArith(const ExprAst& e);
+  Expr BindCompare(const ExprAst& e, ExprOp op);
+  Expr BindCase(const ExprAst& e);
+  Expr BindBetween(const ExprAst& e);
+  Expr BindIn(const ExprAst& e);
+  Expr BindLike(const ExprAst& e);
+  Expr BindFunction(const ExprAst& e);
+  Expr BindInterval(const ExprAst& e, const Expr& ts, bool subtract);
+  std::optional<Expr> GroupSlot(const ExprAst& e);
+  Expr CompareItem(const Expr& x, ExprOp op, const ExprAst& item, int mode, std::string name);
+
+  std::optional<std::string> alias_;
+  const char* clause_;
+  const std::vector<Expr>* keys_ = nullptr;
+  AggregateHook hook_;
+};
+
+// True when the expression calls an aggregate function somewhere.
+bool ContainsAggregate(const ExprAst& e);
+// The aggregate function `name` names, if it is one (count, sum, ..., bool_or).
+std::optional<AggFn> AggregateByName(std::string_view name);
+
+// Expression helpers shared by the binder's files.
+Expr MakeConstant(Type type, Scalar value, std::string text);
+Expr MakeNode(ExprOp op, Type type, std::vector<Expr> args, std::string text);
+// e cast to `type` (folded when e is a constant; throws SqlError at `pos` when it does not cast).
+Expr CastTo(Expr e, Type type, std::size_t pos);
+// Whether a value of type `from` may be cast to `to` (explicitly).
+bool Castable(Type from, Type to);
+
+Expr IntConstant(std::int64_t v);
+// A string literal read as a value of `type` (DuckDB casts the literal to the other side of a
+// comparison); `other` names that side in the error message.
+Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other);
+// x op d for a BIGINT x and a decimal number written as `text`, compared exactly.
+Expr IntVersusDecimal(Expr x, ExprOp op, const std::string& text, std::size_t pos,
+                      const std::string& name);
 
 // The filter tree for one WHERE expression; `negate` applies a NOT above it.
-FilterNode BindFilter(const ExprAst& e, bool negate);
+FilterNode BindFilter(const ExprAst& e, bool negate, ExprBinder& binder);
 
 }  // namespace plume::engine

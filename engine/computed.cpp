@@ -1,76 +1,76 @@
 #include "engine/computed.h"
 
 #include <algorithm>
-#include <numeric>
-#include <string>
 #include <unordered_map>
 
-namespace plume::engine {
-namespace {
+#include "engine/expr.h"
 
-// Appends the values of an evaluated run to the column (strings as raw values for now).
-void AppendRun(const BatchColumn& b, std::size_t n, Column* c, std::vector<std::string>* strings) {
-  if (!b.valid.empty() || !c->valid.empty()) {
-    if (c->valid.empty())
-      c->valid.assign(c->type == Type::kFloat64  ? c->doubles.size()
-                      : c->type == Type::kString ? strings->size()
-                                                 : c->ints.size(),
-                      1);
-    if (b.valid.empty()) {
-      c->valid.insert(c->valid.end(), n, 1);
-    } else {
-      c->valid.insert(c->valid.end(), b.valid.begin(),
-                      b.valid.begin() + static_cast<std::ptrdiff_t>(n));
+namespace plume::engine {
+void ScatterInto(const BatchColumn& v, const std::uint32_t* rows, Column* out) {
+  const std::size_t n = v.type == Type::kString    ? v.offsets.size() - 1
+                        : v.type == Type::kFloat64 ? v.doubles.size()
+                                                   : v.ints.size();
+  const bool nulls = !v.valid.empty();
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::uint32_t r = rows[i];
+    out->valid[r] = !nulls || v.valid[i];
+    if (v.type == Type::kFloat64) {
+      out->doubles[r] = v.doubles[i];
+    } else if (v.type != Type::kString) {
+      out->ints[r] = v.ints[i];
     }
   }
-  if (c->type == Type::kString) {
-    for (std::size_t i = 0; i < n; ++i) strings->emplace_back(b.StringAt(i));
-  } else if (c->type == Type::kFloat64) {
-    c->doubles.insert(c->doubles.end(), b.doubles.begin(),
-                      b.doubles.begin() + static_cast<std::ptrdiff_t>(n));
-  } else {
-    c->ints.insert(c->ints.end(), b.ints.begin(), b.ints.begin() + static_cast<std::ptrdiff_t>(n));
-  }
 }
 
-// Strings to a sorted, unique dictionary and codes (NULL rows get code 0).
-void Encode(std::vector<std::string> strings, Column* c) {
-  std::vector<std::string> dict = strings;
-  std::sort(dict.begin(), dict.end());
-  dict.erase(std::unique(dict.begin(), dict.end()), dict.end());
-  std::unordered_map<std::string_view, std::uint32_t> code;
-  for (std::size_t i = 0; i < dict.size(); ++i)
-    code.emplace(dict[i], static_cast<std::uint32_t>(i));
-  c->codes.resize(strings.size());
-  for (std::size_t r = 0; r < strings.size(); ++r) c->codes[r] = code[strings[r]];
-  c->dict = std::move(dict);
-}
-
-}  // namespace
-
-Column MaterializeComputed(const Expr& e, const std::vector<const Column*>& columns,
-                           std::size_t rows) {
-  Column c;
-  c.name = e.text;
-  c.type = e.type;
-  std::vector<std::string> strings;
-  std::vector<std::uint32_t> sel(std::min(rows, kBlockRows));
-  const ExprEvaluator eval(e);
-  for (std::size_t begin = 0; begin < rows; begin += kBlockRows) {
-    const std::size_t n = std::min(kBlockRows, rows - begin);
-    std::iota(sel.begin(), sel.begin() + static_cast<std::ptrdiff_t>(n),
-              static_cast<std::uint32_t>(begin));
-    BatchColumn out;
-    out.type = e.type;
-    eval.Eval(ExprInput{&columns, nullptr, sel.data(), n}, &out);
-    AppendRun(out, n, &c, &strings);
+void ComputedColumns::Materialize(const PlanData& plan, const std::uint32_t* rows, std::size_t n,
+                                  std::size_t table_rows, std::vector<const Column*>* columns) {
+  storage_.assign(plan.computed.size(), Column{});
+  for (std::size_t k = 0; k < plan.computed.size(); ++k) {
+    const Expr& e = plan.computed[k];
+    Column& c = storage_[k];
+    c.type = e.type;
+    c.valid.assign(table_rows, 0);
+    if (e.type == Type::kFloat64) {
+      c.doubles.assign(table_rows, 0);
+    } else if (e.type == Type::kString) {
+      c.codes.assign(table_rows, 0);
+    } else {
+      c.ints.assign(table_rows, 0);
+    }
+    std::unordered_map<std::string, std::uint32_t> ids;  // strings: value -> first-seen id
+    std::vector<std::string> seen;
+    ExprEvaluator eval(e);
+    for (std::size_t off = 0; off < n; off += kBlockRows) {
+      ExprInput in;
+      in.columns = columns;
+      in.rows = rows + off;
+      in.n = std::min(kBlockRows, n - off);
+      BatchColumn v;
+      eval.Eval(in, &v);
+      ScatterInto(v, in.rows, &c);
+      if (e.type != Type::kString) continue;
+      for (std::size_t i = 0; i < in.n; ++i) {
+        auto [it, added] =
+            ids.try_emplace(std::string(v.StringAt(i)), static_cast<std::uint32_t>(seen.size()));
+        if (added) seen.push_back(it->first);
+        c.codes[in.rows[i]] = it->second;
+      }
+    }
+    if (e.type == Type::kString) {  // renumber first-seen ids into sorted dictionary codes
+      std::vector<std::uint32_t> order(seen.size());
+      for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
+      std::sort(order.begin(), order.end(),
+                [&](std::uint32_t a, std::uint32_t b) { return seen[a] < seen[b]; });
+      std::vector<std::uint32_t> code_of(seen.size());
+      for (std::size_t i = 0; i < order.size(); ++i)
+        code_of[order[i]] = static_cast<std::uint32_t>(i);
+      for (std::size_t i = 0; i < n; ++i) c.codes[rows[i]] = code_of[c.codes[rows[i]]];
+      c.dict.resize(seen.size());
+      for (std::size_t i = 0; i < order.size(); ++i) c.dict[i] = std::move(seen[order[i]]);
+    }
+    if (std::find(c.valid.begin(), c.valid.end(), 0) == c.valid.end()) c.valid.clear();
   }
-  if (c.type == Type::kString) Encode(std::move(strings), &c);
-  Table t;  // zone maps as a table column has them
-  t.rows = rows;
-  t.columns.push_back(std::move(c));
-  t.BuildZoneMaps();
-  return std::move(t.columns[0]);
+  for (const Column& c : storage_) columns->push_back(&c);
 }
 
 }  // namespace plume::engine

@@ -1,20 +1,36 @@
-// Computed columns (PlanData::computed): expressions over a partition's table columns that the
-// partition evaluates once into columns of its own, so that aggregates, group keys and results
-// read them like table columns (column kSchema.size() + k is computed[k]). Private to engine/.
+// Computed columns of a partition: PlanData::computed evaluated once, for the rows the filter
+// selected, into Columns of their own (column kSchema.size() + k of the partition's column
+// space), so that group keys, aggregate arguments, sort keys and output columns that are
+// expressions are read like table columns. Private to engine/.
 #pragma once
 
-#include <cstddef>
+#include <cstdint>
 #include <vector>
 
-#include "engine/expr.h"
+#include "engine/plan_data.h"
 #include "engine/table.h"
 
 namespace plume::engine {
 
-// Evaluates `e` for every row [0, rows) of the table whose columns are `columns` (by kSchema
-// index; nullptr where not needed) in runs of kBlockRows. Strings become a sorted dictionary
-// with codes, as in a table column. Throws what the evaluator throws (errors of the data).
-Column MaterializeComputed(const Expr& e, const std::vector<const Column*>& columns,
-                           std::size_t rows);
+class ComputedColumns {
+ public:
+  ComputedColumns() = default;
+  ComputedColumns(const ComputedColumns&) = delete;
+  ComputedColumns& operator=(const ComputedColumns&) = delete;
+
+  // Evaluates every computed column of `plan` for rows[0, n) of a table of `table_rows` rows
+  // (rows not listed hold NULL) and appends pointers to them to *columns, which holds the
+  // kSchema columns. Throws std::runtime_error for errors of the data (e.g. BIGINT overflow).
+  void Materialize(const PlanData& plan, const std::uint32_t* rows, std::size_t n,
+                   std::size_t table_rows, std::vector<const Column*>* columns);
+
+ private:
+  std::vector<Column> storage_;
+};
+
+// Scatters evaluated non-string values (and the NULL mask) for table rows `rows` into `out`,
+// whose vectors hold a value per table row. Computed columns have no zone maps: filters never
+// read them. Strings get a sorted dictionary in Materialize (codes compare like the strings).
+void ScatterInto(const BatchColumn& values, const std::uint32_t* rows, Column* out);
 
 }  // namespace plume::engine

@@ -57,58 +57,77 @@ void Increment(std::string* digits) {
   digits->insert(digits->begin(), '1');
 }
 
-}  // namespace
-
-bool StringToInt(std::string_view text, std::int64_t* out) {
-  std::string_view s = Trim(text);
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-    return Radix(s.substr(2), 16, out);
-  if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B'))
-    return Radix(s.substr(2), 2, out);
-  bool negative = false;
+// A decimal number's digits split at the point, after applying the exponent exactly:
+// "-12.5e1" -> negative, "125", "". False when the text is not a decimal number.
+bool DecimalParts(std::string_view s, bool* negative, std::string* whole, std::string* frac) {
+  *negative = false;
   if (!s.empty() && (s[0] == '+' || s[0] == '-')) {
-    negative = s[0] == '-';
+    *negative = s[0] == '-';
     s.remove_prefix(1);
   }
-  std::string_view mantissa = s, exponent;
+  std::string_view mantissa = s;
+  long long shift = 0;
   if (const std::size_t e = s.find_first_of("eE"); e != std::string_view::npos) {
     mantissa = s.substr(0, e);
-    exponent = s.substr(e + 1);
-  }
-  const std::size_t dot = mantissa.find('.');
-  std::string whole, frac;
-  if (!Digits(mantissa.substr(0, dot), &whole)) return false;
-  if (dot != std::string_view::npos && !Digits(mantissa.substr(dot + 1), &frac)) return false;
-  if (whole.empty() && frac.empty()) return false;
-  long long shift = 0;
-  if (!exponent.empty() || s.find_first_of("eE") != std::string_view::npos) {
-    std::string_view ex = exponent;
+    std::string_view ex = s.substr(e + 1);
     const bool neg_ex = !ex.empty() && ex[0] == '-';
     if (!ex.empty() && (ex[0] == '+' || ex[0] == '-')) ex.remove_prefix(1);
     std::string ed;
     if (ex.empty() || !Digits(ex, &ed) || ed.size() > 6) return false;
     shift = std::stoll(ed) * (neg_ex ? -1 : 1);
   }
-  // Move the decimal point by the exponent, exactly.
-  std::string all = whole + frac;
-  long long point = static_cast<long long>(whole.size()) + shift;
-  if (point > 40)
-    return !std::all_of(all.begin(), all.end(), [](char c) { return c == '0'; }) ? false
-                                                                                 : (*out = 0, true);
+  const std::size_t dot = mantissa.find('.');
+  std::string w, f;
+  if (!Digits(mantissa.substr(0, dot), &w)) return false;
+  if (dot != std::string_view::npos && !Digits(mantissa.substr(dot + 1), &f)) return false;
+  if (w.empty() && f.empty()) return false;
+  std::string all = w + f;
+  long long point = static_cast<long long>(w.size()) + shift;
   if (point < 0) {
     all.insert(0, static_cast<std::size_t>(-point), '0');
     point = 0;
   }
-  if (static_cast<long long>(all.size()) < point)
+  if (point > 400) return false;
+  if (static_cast<long long>(all.size()) < point) {
     all.append(static_cast<std::size_t>(point) - all.size(), '0');
-  std::string int_part = all.substr(0, static_cast<std::size_t>(point));
-  const bool round_up =
-      static_cast<std::size_t>(point) < all.size() && all[static_cast<std::size_t>(point)] >= '5';
-  if (int_part.empty()) int_part.push_back('0');
-  if (round_up) Increment(&int_part);
-  if (negative) int_part.insert(int_part.begin(), '-');
-  auto [p, ec] = std::from_chars(int_part.data(), int_part.data() + int_part.size(), *out);
-  return ec == std::errc() && p == int_part.data() + int_part.size();
+  }
+  whole->assign(all, 0, static_cast<std::size_t>(point));
+  frac->assign(all, static_cast<std::size_t>(point));
+  whole->erase(0, std::min(whole->find_first_not_of('0'), whole->size()));
+  if (whole->empty()) whole->push_back('0');
+  return true;
+}
+
+bool ParseInt(std::string digits, bool negative, std::int64_t* out) {
+  if (negative) digits.insert(digits.begin(), '-');
+  auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), *out);
+  return ec == std::errc() && p == digits.data() + digits.size();
+}
+
+}  // namespace
+
+bool StringToInt(std::string_view text, std::int64_t* out) {
+  std::string_view s = Trim(text);
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+    return Radix(s.substr(2), 16, out);
+  }
+  if (s.size() > 2 && s[0] == '0' && (s[1] == 'b' || s[1] == 'B')) {
+    return Radix(s.substr(2), 2, out);
+  }
+  bool negative = false;
+  std::string whole, frac;
+  if (!DecimalParts(s, &negative, &whole, &frac)) return false;
+  if (!frac.empty() && frac[0] >= '5') Increment(&whole);  // half away from zero
+  return ParseInt(whole, negative, out);
+}
+
+bool DecimalFloor(std::string_view text, std::int64_t* floor, bool* fraction) {
+  bool negative = false;
+  std::string whole, frac;
+  if (!DecimalParts(Trim(text), &negative, &whole, &frac)) return false;
+  *fraction = frac.find_first_not_of('0') != std::string::npos;
+  if (negative && *fraction) Increment(&whole);  // floor(-1.5) = -2
+  return ParseInt(whole, negative, floor);
 }
 
 bool StringToDouble(std::string_view text, double* out) {

@@ -13,6 +13,9 @@ namespace {
 using Node = CompiledFilter::Node;
 
 std::unique_ptr<Node> Compile(const FilterNode& f, const std::vector<const Column*>& columns) {
+  if (f.kind == FilterNode::Kind::kLeaf && f.leaf == LeafKind::kExpr) {
+    return CompileExprLeaf(f, columns);
+  }
   if (f.kind == FilterNode::Kind::kLeaf) {
     const Column* c = nullptr;
     if (f.column >= 0) {

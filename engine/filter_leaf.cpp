@@ -10,6 +10,8 @@ namespace {
 
 using Node = CompiledFilter::Node;
 constexpr double kExact = 9007199254740992.0;  // 2^53: zone maps of ints are exact below
+// IN lists up to this long are scanned branch-free per row; longer ones binary-searched.
+constexpr std::size_t kLinearIn = 16;
 
 template <typename T>
 bool Compare(CmpOp op, const T& a, const T& b) {
@@ -85,6 +87,10 @@ std::size_t RunIn(const Node& n, Sel in, std::uint32_t* out, const T* v,
   const T* l = list.data();
   const std::size_t m = list.size();
   const bool neg = n.negated;
+  if (m > kLinearIn) {  // the list is sorted (CompileLeaf): binary search, O(log m) per row
+    return Run(in, out, *n.column,
+               [=](std::uint32_t r) { return std::binary_search(l, l + m, v[r]) != neg; });
+  }
   return Run(in, out, *n.column, [=](std::uint32_t r) {
     bool hit = false;
     for (std::size_t i = 0; i < m; ++i) hit |= v[r] == l[i];
@@ -156,13 +162,19 @@ std::unique_ptr<Node> CompileLeaf(const FilterNode& f, const Column* c) {
       if (f.leaf == LeafKind::kLike) throw std::runtime_error("LIKE on a DOUBLE column");
       n->op = is_in ? LeafOp::kDoubleIn : LeafOp::kDoubleCmp;
       n->dvalue = f.value.d;
-      for (const Literal& l : f.list) n->doubles.push_back(l.d);
+      for (const Literal& l : f.list) {
+        if (!std::isnan(l.d)) n->doubles.push_back(l.d);  // NaN equals nothing here
+      }
+      std::sort(n->doubles.begin(), n->doubles.end());
+      n->doubles.erase(std::unique(n->doubles.begin(), n->doubles.end()), n->doubles.end());
       break;
     default:
       if (f.leaf == LeafKind::kLike) throw std::runtime_error("LIKE on an integer column");
       n->op = is_in ? LeafOp::kIntIn : LeafOp::kIntCmp;
       n->ivalue = f.value.i;
       for (const Literal& l : f.list) n->ints.push_back(l.i);
+      std::sort(n->ints.begin(), n->ints.end());
+      n->ints.erase(std::unique(n->ints.begin(), n->ints.end()), n->ints.end());
       break;
   }
   return n;
@@ -209,8 +221,63 @@ ZoneClass ListClass(const Node& n, double lo, double hi) {
 
 }  // namespace
 
+std::unique_ptr<Node> CompileExprLeaf(const FilterNode& f,
+                                      const std::vector<const Column*>& columns) {
+  if (f.expr.size() != 1 || f.expr[0].type != Type::kBool) {
+    throw std::runtime_error("filter expression leaf without one BOOLEAN expression");
+  }
+  std::vector<int> used;
+  CollectExprColumns(f.expr[0], &used);
+  for (int c : used) {
+    if (c < 0 || static_cast<std::size_t>(c) >= columns.size() ||
+        !columns[static_cast<std::size_t>(c)]) {
+      throw std::runtime_error("filter expression reads a column the partition does not have");
+    }
+  }
+  auto n = std::make_unique<Node>();
+  n->op = LeafOp::kExpr;
+  n->expr = &f.expr[0];
+  n->columns = &columns;
+  n->scratch.resize(kBlockRows);
+  return n;
+}
+
+namespace {
+
+// Evaluates the expression for the selected rows; keeps those where it is true.
+std::size_t RunExpr(const Node& n, Sel in, std::uint32_t* out) {
+  const std::uint32_t* rows = in.rows;
+  if (rows == nullptr) {
+    for (std::size_t j = 0; j < in.n; ++j) n.scratch[j] = in.begin + static_cast<std::uint32_t>(j);
+    rows = n.scratch.data();
+  }
+  ExprInput input;
+  input.columns = n.columns;
+  input.rows = rows;
+  input.n = in.n;
+  BatchColumn v;
+  ExprEvaluator(*n.expr).Eval(input, &v);
+  std::size_t k = 0;
+  const std::int64_t* truth = v.ints.data();
+  if (v.valid.empty()) {
+    for (std::size_t j = 0; j < in.n; ++j) {
+      out[k] = rows[j];
+      k += truth[j] != 0;
+    }
+  } else {
+    for (std::size_t j = 0; j < in.n; ++j) {
+      out[k] = rows[j];
+      k += (truth[j] != 0) & v.valid[j];
+    }
+  }
+  return k;
+}
+
+}  // namespace
+
 ZoneClass LeafZone(const Node& n, std::size_t block, std::size_t block_rows) {
   if (n.op == LeafOp::kTrue) return ZoneClass::kAll;
+  if (n.op == LeafOp::kExpr) return ZoneClass::kSome;
   if (n.op == LeafOp::kFalse) return ZoneClass::kNone;
   const Column& c = *n.column;
   if (block >= c.blocks.size()) return ZoneClass::kSome;
@@ -261,6 +328,8 @@ std::size_t EvalLeaf(const Node& n, Sel in, std::uint32_t* out) {
       return RunIn(n, in, out, n.column->ints.data(), n.ints);
     case LeafOp::kDoubleIn:
       return RunIn(n, in, out, n.column->doubles.data(), n.doubles);
+    case LeafOp::kExpr:
+      return RunExpr(n, in, out);
     case LeafOp::kCodeMask: {
       const std::uint32_t* codes = n.column->codes.data();
       const std::uint8_t* mask = n.mask.data();

@@ -27,7 +27,8 @@ enum class LeafOp : std::uint8_t {
   kIsNull,
   kIsNotNull,
   kTrue,
-  kFalse
+  kFalse,
+  kExpr,  // a BOOLEAN expression, evaluated for the block's selected rows at once
 };
 
 struct CompiledFilter::Node {
@@ -43,13 +44,19 @@ struct CompiledFilter::Node {
   std::vector<double> doubles;
   std::vector<std::uint8_t> mask;     // kCodeMask: 1 per matching dictionary entry
   std::vector<std::uint32_t> prefix;  // kCodeMask: prefix sums of mask
+  const Expr* expr = nullptr;         // kExpr (owned by the plan)
+  const std::vector<const Column*>* columns = nullptr;  // kExpr: the table's columns
   // Scratch for kOr (one block each).
   mutable std::vector<std::uint32_t> orig, rest, hits;
   mutable std::vector<std::uint8_t> flags;
+  mutable std::vector<std::uint32_t> scratch;  // kExpr: the rows of a dense selection
 };
 
 // Builds the leaf for `f` on column `c`. Throws std::runtime_error on a type mismatch.
 std::unique_ptr<CompiledFilter::Node> CompileLeaf(const FilterNode& f, const Column* c);
+// Builds the leaf for an expression leaf (LeafKind::kExpr) over the table's columns.
+std::unique_ptr<CompiledFilter::Node> CompileExprLeaf(const FilterNode& f,
+                                                      const std::vector<const Column*>& columns);
 ZoneClass LeafZone(const CompiledFilter::Node& n, std::size_t block, std::size_t block_rows);
 // Writes the rows of `in` that pass to out (out may equal in.rows); returns their count.
 std::size_t EvalLeaf(const CompiledFilter::Node& n, Sel in, std::uint32_t* out);

@@ -1,5 +1,6 @@
 #include "engine/merge_groups.h"
 
+#include "engine/expr.h"
 #include "engine/schema.h"
 
 #include <algorithm>
@@ -99,17 +100,16 @@ void AppendOrderWords(const BatchColumn& c, std::size_t rows, std::vector<std::u
 
 }  // namespace
 
-std::vector<std::size_t> GroupMerger::OutputOrder(const Batch& all) const {
-  std::vector<std::size_t> order(groups_);
-  std::iota(order.begin(), order.end(), 0);
-  const std::size_t keep =
-      plan_.limit && *plan_.limit < order.size() ? static_cast<std::size_t>(*plan_.limit) : groups_;
+// Sorts `rows` (group indices) by ORDER BY, then the group keys, and keeps the first `keep`.
+std::vector<std::size_t> GroupMerger::OutputOrder(const Batch& all, std::vector<std::size_t> rows,
+                                                  std::size_t keep) const {
+  keep = std::min(keep, rows.size());
   auto sort = [&](auto less) {
-    if (keep < order.size() / 8) {
-      std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(keep),
-                        order.end(), less);
+    if (keep < rows.size() / 8) {
+      std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keep), rows.end(),
+                        less);
     } else {
-      std::sort(order.begin(), order.end(), less);
+      std::sort(rows.begin(), rows.end(), less);
     }
   };
   if (plan_.order.empty()) {  // by the group keys only: compare precomputed words
@@ -129,20 +129,20 @@ std::vector<std::size_t> GroupMerger::OutputOrder(const Batch& all) const {
           return std::lexicographical_compare(w, w + 4, o.w, o.w + 4);
         }
       };
-      std::vector<Entry> entries(groups_);
-      for (std::size_t g = 0; g < groups_; ++g) {
-        entries[g].group = g;
-        for (std::size_t w = 0; w < 4; ++w) entries[g].w[w] = w < width ? word(g, w) : 0;
+      std::vector<Entry> entries(rows.size());
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        entries[i].group = rows[i];
+        for (std::size_t w = 0; w < 4; ++w) entries[i].w[w] = w < width ? word(rows[i], w) : 0;
       }
       const auto mid = entries.begin() + static_cast<std::ptrdiff_t>(keep);
-      if (keep < groups_ / 8) {
+      if (keep < entries.size() / 8) {
         std::partial_sort(entries.begin(), mid, entries.end());
       } else {
         std::sort(entries.begin(), entries.end());
       }
-      for (std::size_t i = 0; i < keep; ++i) order[i] = entries[i].group;
-      order.resize(keep);
-      return order;
+      for (std::size_t i = 0; i < keep; ++i) rows[i] = entries[i].group;
+      rows.resize(keep);
+      return rows;
     }
     std::vector<std::uint64_t> words(cols.size());
     for (std::size_t g = 0; g < groups_; ++g) {
@@ -156,29 +156,72 @@ std::vector<std::size_t> GroupMerger::OutputOrder(const Batch& all) const {
     const std::vector<SortKey> keys = ExchangeOrder(plan_);  // ORDER BY, then the group keys
     sort([&](std::size_t x, std::size_t y) { return CompareRows(keys, all, x, all, y) < 0; });
   }
-  order.resize(keep);
-  return order;
+  rows.resize(keep);
+  return rows;
 }
 
+namespace {
+
+BatchColumn EvaluateSlots(const Expr& e, const Batch& slots) {
+  ExprInput in;
+  in.batch = &slots;
+  in.n = slots.rows;
+  BatchColumn out;
+  ExprEvaluator(e).Eval(in, &out);
+  return out;
+}
+
+}  // namespace
+
+// Slots (the group keys, then each aggregate's final value) -> HAVING, the select-list
+// expressions, the result columns; sorted by ORDER BY then the group keys; OFFSET and LIMIT
+// (the exchange form keeps OFFSET + LIMIT rows: the gather skips OFFSET).
 Batch GroupMerger::Final(bool exchange) const {
+  std::vector<Type> types(layout_.types.begin(),
+                          layout_.types.begin() + static_cast<std::ptrdiff_t>(layout_.keys));
+  for (const AggSpec& a : plan_.aggs) types.push_back(a.result);
+  Batch slots = EmptyBatch(types);
+  slots.rows = groups_;
+  for (std::size_t k = 0; k < layout_.keys; ++k) slots.columns[k] = keys_.columns[k];
+  for (std::size_t a = 0; a < states_.size(); ++a) {
+    for (std::size_t g = 0; g < groups_; ++g) {
+      states_[a]->EmitFinal(g, &slots.columns[layout_.keys + a]);
+    }
+  }
+  DropAllValid(&slots);
   Batch all = EmptyBatch(ExchangeTypes(plan_));
   all.rows = groups_;
   for (std::size_t k = 0; k < plan_.result.size(); ++k) {
     const ResultRef& ref = plan_.result[k];
-    BatchColumn* out = &all.columns[k];
+    const auto i = static_cast<std::size_t>(ref.index);
     if (ref.kind == ResultRef::Kind::kGroup) {
-      *out = keys_.columns[static_cast<std::size_t>(ref.index)];
-      continue;
+      all.columns[k] = slots.columns[i];
+    } else if (ref.kind == ResultRef::Kind::kAgg) {
+      all.columns[k] = slots.columns[layout_.keys + i];
+    } else {
+      all.columns[k] = EvaluateSlots(plan_.post[i], slots);
     }
-    const AggregateStates& st = *states_[static_cast<std::size_t>(ref.index)];
-    for (std::size_t g = 0; g < groups_; ++g) st.EmitFinal(g, out);
   }
   for (std::size_t k = 0; k < layout_.keys; ++k) {
     all.columns[plan_.result.size() + k] = keys_.columns[k];
   }
   DropAllValid(&all);
+  std::vector<std::size_t> kept;
+  const BatchColumn pass =
+      plan_.having.empty() ? BatchColumn() : EvaluateSlots(plan_.having[0], slots);
+  for (std::size_t g = 0; g < groups_; ++g) {
+    if (plan_.having.empty() || (!pass.IsNull(g) && pass.ints[g] != 0)) kept.push_back(g);
+  }
+  const std::uint64_t want = plan_.limit ? *plan_.limit + plan_.offset : UINT64_MAX;
+  std::vector<std::size_t> order = OutputOrder(
+      all, std::move(kept), static_cast<std::size_t>(std::min<std::uint64_t>(want, groups_)));
+  if (!exchange) {
+    const auto skip =
+        static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(plan_.offset, order.size()));
+    order.erase(order.begin(), order.begin() + skip);
+  }
   Batch out = EmptyBatch(ExchangeTypes(plan_));
-  for (std::size_t i : OutputOrder(all)) AppendRow(all, i, &out);
+  for (std::size_t i : order) AppendRow(all, i, &out);
   out.columns.resize(exchange ? all.columns.size() : plan_.output.size());
   DropAllValid(&out);
   return out;

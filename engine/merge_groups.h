@@ -32,8 +32,9 @@ class GroupMerger {
   void AddEmptyStates();
   // Group indices in output order: ORDER BY keys, then the group keys (so that ties, and
   // statements without ORDER BY, come out the same however the states arrived), cut to LIMIT.
-  // `all`: every group in exchange form.
-  std::vector<std::size_t> OutputOrder(const Batch& all) const;
+  // `all`: every group in exchange form; `rows`: the groups HAVING kept.
+  std::vector<std::size_t> OutputOrder(const Batch& all, std::vector<std::size_t> rows,
+                                       std::size_t keep) const;
 
   const PlanData& plan_;
   StreamLayout layout_;

@@ -53,12 +53,23 @@ struct Merger::Impl {
       groups = std::make_unique<GroupMerger>(d);
     }
   }
-  bool LimitReached() const { return !groups && d.limit && emitted >= *d.limit; }
+  // Plain statements (and the gather after a hash exchange) pass LIMIT + OFFSET rows up to
+  // the gateway, which skips OFFSET of them.
+  bool LimitReached() const { return !groups && d.limit && emitted >= *d.limit + d.offset; }
   std::size_t Budget(std::size_t max_rows) const {
     std::uint64_t b = std::max<std::size_t>(max_rows, 1);
-    if (d.limit && !groups) b = std::min<std::uint64_t>(b, *d.limit - emitted);
+    if (d.limit && !groups) b = std::min<std::uint64_t>(b, *d.limit + d.offset - emitted);
     return static_cast<std::size_t>(b);
   }
+  // Final ordered or streaming merge: drops the first OFFSET rows of the output.
+  void SkipOffset(Batch* out) {
+    if (!final || groups || skipped >= d.offset || out->rows == 0) return;
+    const std::size_t n =
+        static_cast<std::size_t>(std::min<std::uint64_t>(d.offset - skipped, out->rows));
+    skipped += n;
+    *out = SliceBatch(*out, n, out->rows);
+  }
+  std::uint64_t skipped = 0;
   // Also drops all-valid NULL masks, so that equal rows have equal bytes however they came.
   void Finish(Batch* out) const {
     if (final && !groups) out->columns.resize(d.output.size());
@@ -203,7 +214,11 @@ bool Merger::Pop(std::size_t max_rows, Batch* out) {
     if (!m.produced) m.Produce();
     return m.PopReady(max_rows, out);
   }
-  return m.order.empty() ? m.PopReady(max_rows, out) : m.PopOrdered(max_rows, out);
+  while (m.order.empty() ? m.PopReady(max_rows, out) : m.PopOrdered(max_rows, out)) {
+    m.SkipOffset(out);
+    if (out->rows > 0) return true;
+  }
+  return false;
 }
 
 bool Merger::Done() const {

@@ -18,6 +18,8 @@ bool AggregateSupported(AggFn fn, bool distinct) {
          fn == AggFn::kMin || fn == AggFn::kMax;
 }
 
+bool AggregateFilterSupported() { return true; }  // AggArgs::filter, group_by.cpp
+
 StreamLayout MakeStreamLayout(const PlanData& plan) {
   StreamLayout l;
   if (!plan.aggregate) {

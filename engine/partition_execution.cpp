@@ -18,10 +18,9 @@ namespace plume::engine {
 struct PartitionExecution::Impl {
   Plan plan;
   const Table& table;
-  // by column-space index (kSchema, then the plan's computed columns); nullptr when not needed
-  std::vector<const Column*> columns;
-  std::vector<Column> computed;     // PlanData::computed, evaluated over the whole partition
-  std::vector<std::uint32_t> rows;  // plain SELECT: the rows to emit, in order
+  std::vector<const Column*> columns;  // by kSchema index; nullptr when not needed
+  std::vector<std::uint32_t> rows;     // plain SELECT: the rows to emit, in order
+  ComputedColumns computed;
   std::unique_ptr<PartitionAggregator> aggregator;
   std::uint64_t total = 0;
   std::size_t next = 0;
@@ -88,9 +87,6 @@ void PartitionExecution::Impl::BindColumns() {
     }
     columns[static_cast<std::size_t>(c)] = &col;
   }
-  computed.reserve(d.computed.size());  // columns point into it
-  for (const Expr& e : d.computed) computed.push_back(MaterializeComputed(e, columns, table.rows));
-  for (const Column& c : computed) columns.push_back(&c);
 }
 
 namespace {
@@ -175,7 +171,7 @@ void PartitionExecution::Impl::SortRows() {
     keys.push_back({columns[static_cast<std::size_t>(ref.index)], k.desc, k.nulls_first});
   }
   const std::size_t keep =
-      d.limit ? static_cast<std::size_t>(std::min<std::uint64_t>(*d.limit, rows.size()))
+      d.limit ? static_cast<std::size_t>(std::min<std::uint64_t>(*d.limit + d.offset, rows.size()))
               : rows.size();
   // A small top-k only compares most rows with the heap's top: normalizing every row first
   // would cost more than it saves.
@@ -200,6 +196,13 @@ PartitionExecution::PartitionExecution(const Plan& plan, const Table& table)
   const PlanData& d = plan.data();
   m.BindColumns();
   m.rows = CompiledFilter(d.filter, m.columns, table.rows).Select();
+  // Rows beyond LIMIT + OFFSET of an unordered plain SELECT are never computed.
+  const std::optional<std::uint64_t> keep =
+      d.limit ? std::optional<std::uint64_t>(*d.limit + d.offset) : std::nullopt;
+  if (!d.aggregate && d.order.empty() && keep && *keep < m.rows.size()) {
+    m.rows.resize(static_cast<std::size_t>(*keep));
+  }
+  m.computed.Materialize(d, m.rows.data(), m.rows.size(), table.rows, &m.columns);
   if (d.aggregate) {
     m.aggregator = std::make_unique<PartitionAggregator>(d, m.columns);
     m.aggregator->Consume(m.rows.data(), m.rows.size());
@@ -207,11 +210,7 @@ PartitionExecution::PartitionExecution(const Plan& plan, const Table& table)
     m.total = m.aggregator->groups();
     return;
   }
-  if (!d.order.empty()) {
-    m.SortRows();
-  } else if (d.limit && *d.limit < m.rows.size()) {
-    m.rows.resize(static_cast<std::size_t>(*d.limit));
-  }
+  if (!d.order.empty()) m.SortRows();
   m.total = m.rows.size();
 }
 

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "engine/binder.h"
+#include "engine/explain.h"
 #include "engine/plan_codec.h"
 #include "engine/query.h"
 #include "engine/schema.h"
@@ -120,7 +121,11 @@ void FinishPlan(PlanData* plan) {
   plan->utc_hi = r.hi;
 }
 
-Plan Plan::Parse(std::string_view sql) { return PlanBuilder::Make(Bind(ParseStatement(sql), sql)); }
+Plan Plan::Parse(std::string_view sql) {
+  const StatementAst st = ParseStatement(sql);
+  PlanData bound = Bind(st, sql);
+  return PlanBuilder::Make(st.explain ? ExplainPlan(bound) : std::move(bound));
+}
 
 std::string Plan::Serialize() const { return EncodePlan(*data_); }
 

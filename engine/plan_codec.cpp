@@ -158,11 +158,8 @@ void ReadBody(ByteReader& r, PlanData* p) {
   }
   for (std::size_t i = 0, n = r.Count(3); i < n; ++i) {
     ResultRef ref;
-    ref.kind = Enum(r, ResultRef::Kind::kAgg, "result kind");
+    ref.kind = Enum(r, ResultRef::Kind::kExpr, "result kind");
     ref.index = static_cast<int>(r.Varint() & 0x7fffffff);
-    if (ref.kind == ResultRef::Kind::kColumn && ref.index >= static_cast<int>(kSchema.size())) {
-      r.Fail("result column out of range");
-    }
     p->result.push_back(ref);
     p->result_types.push_back(Enum(r, Type::kString, "type"));
   }

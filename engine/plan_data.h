@@ -82,6 +82,8 @@ inline constexpr AggFn kLastAggFn = AggFn::kBoolOr;
 // True when the aggregation layer implements `fn` (with DISTINCT when `distinct`). Defined in
 // partial.cpp, next to the stream layout of the states.
 bool AggregateSupported(AggFn fn, bool distinct);
+// True when the aggregation layer honours AggSpec::filter (FILTER (WHERE ...)). partial.cpp.
+bool AggregateFilterSupported();
 // DuckDB's name of an aggregate function ("count_star" for count(*)).
 std::string_view AggregateName(AggFn fn);
 // The result type of `fn` over an argument of type `input` (arg_min/arg_max: the type of the

@@ -1,6 +1,7 @@
 // Syntax tree of one statement, before binding. Private to engine/.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -14,77 +15,109 @@ namespace plume::engine {
 struct ColumnAst {
   std::string name;     // lower-cased (identifiers are case-insensitive)
   std::string written;  // as written, with its qualifier: how DuckDB names an aggregate's argument
+  std::string qualifier;  // lower-cased table name or alias before '.', empty when none
   std::size_t pos = 0;
+  bool quoted = false;  // written "like this"
 };
 
 struct LiteralAst {
-  enum class Kind : std::uint8_t { kNull, kInteger, kDecimal, kString, kTimestamp };
+  // kDecimal: digits with a '.', no exponent (DuckDB's DECIMAL); kDouble: with an exponent.
+  enum class Kind : std::uint8_t {
+    kNull,
+    kInteger,
+    kDecimal,
+    kDouble,
+    kString,
+    kTimestamp,
+    kDate,
+    kBool
+  };
   Kind kind = Kind::kNull;
   std::string text;  // digits for numbers (with a leading '-' when negated), content for strings
   std::size_t pos = 0;
 };
 
-struct OperandAst {
-  bool is_column = false;
+// One expression node. `op` names the operator for kOp ("+", "-", "*", "/", "//", "%", "||",
+// "=", "<>", "<", "<=", ">", ">=", "and", "or", "not", "neg", "is distinct", "is not distinct"),
+// the function for kFunction (lower-cased), the target type for kCast, the unit for kInterval.
+struct ExprAst {
+  enum class Kind : std::uint8_t {
+    kColumn,
+    kLiteral,
+    kOp,
+    kFunction,  // args; distinct/star/filter for aggregates
+    kCase,      // args: [operand,] when, then, ..., [else]; has_operand, has_else
+    kCast,      // args[0] AS op
+    kBetween,   // args: value, lo, hi; negated
+    kIn,        // args: value, list...; negated
+    kLike,      // args: value, pattern; negated; ilike
+    kIsNull,    // args[0]; negated = IS NOT NULL
+    kInterval,  // args[0] (a number) of unit op: hour, day, minute, second
+    kStar,      // '*' as a function argument (count(*))
+  };
+  Kind kind = Kind::kLiteral;
+  std::string op;
   ColumnAst column;
   LiteralAst literal;
-  std::size_t pos() const { return is_column ? column.pos : literal.pos; }
-};
-
-struct ExprAst {
-  enum class Kind : std::uint8_t { kAnd, kOr, kNot, kCompare, kBetween, kIn, kLike, kIsNull };
-  Kind kind = Kind::kCompare;
-  std::vector<ExprAst> children;  // kAnd, kOr, kNot
-  OperandAst lhs;
-  CmpOp op = CmpOp::kEq;
-  std::vector<OperandAst> args;  // kCompare: rhs; kBetween: lo, hi; kIn: list; kLike: pattern
-  bool negated = false;          // NOT BETWEEN / NOT IN / NOT LIKE / IS NOT NULL
-  std::size_t pos = 0;           // the operator
-};
-
-struct AggregateAst {
-  AggFn fn = AggFn::kCountStar;
-  ColumnAst column;  // unused for count(*), bool_and and bool_or
+  std::vector<ExprAst> args;
+  std::vector<ExprAst> filter;  // FILTER (WHERE ...): zero or one
+  bool negated = false;
+  bool ilike = false;
   bool distinct = false;
-  std::optional<ColumnAst> column2;  // arg_min(a, b) / arg_max(a, b): b
-  std::optional<LiteralAst> param;   // quantile_cont(x, q) / quantile_disc(x, q): q
-  std::optional<ExprAst> predicate;  // bool_and(p) / bool_or(p)
-  std::optional<ExprAst> filter;     // FILTER (WHERE ...)
-  std::string name;                  // DuckDB's column name: "count_star()", "sum(aqi)", ...
+  bool has_operand = false;
+  bool has_else = false;
+  bool from_extract = false;  // kFunction date_part written as EXTRACT (DuckDB names it main.)
   std::size_t pos = 0;
 };
 
+// Where an expression starts in the statement (its leftmost token).
+inline std::size_t StartOf(const ExprAst& e) {
+  std::size_t p = e.pos;
+  for (const ExprAst& a : e.args) p = std::min(p, StartOf(a));
+  return p;
+}
+
+// An expression node holding just a literal.
+inline ExprAst LiteralExpr(LiteralAst l) {
+  ExprAst e;
+  e.kind = ExprAst::Kind::kLiteral;
+  e.pos = l.pos;
+  e.literal = std::move(l);
+  return e;
+}
+
 struct SelectItemAst {
-  bool is_aggregate = false;
-  ColumnAst column;
-  AggregateAst aggregate;
+  ExprAst expr;
+  bool star = false;  // '*'
   std::optional<std::string> alias;
   std::size_t pos = 0;
 };
 
-// ORDER BY / GROUP BY term: a name (column or alias), a 1-based ordinal, or an aggregate.
-struct TermAst {
-  enum class Kind : std::uint8_t { kName, kOrdinal, kAggregate };
-  Kind kind = Kind::kName;
-  ColumnAst column;
-  AggregateAst aggregate;
-  std::int64_t ordinal = 0;
+struct OrderAst {
+  ExprAst expr;
   bool desc = false;
   bool nulls_first = false;
-  std::size_t pos = 0;
 };
 
 struct StatementAst {
-  bool star = false;
-  std::size_t star_pos = 0;
+  bool explain = false;
+  bool distinct = false;
   std::vector<SelectItemAst> items;
+  std::optional<std::string> table_alias;
   std::optional<ExprAst> where;
-  std::vector<TermAst> group_by;
-  std::vector<TermAst> order_by;
-  std::optional<std::uint64_t> limit;
+  bool group_all = false;
+  std::size_t group_pos = 0;
+  std::vector<ExprAst> group_by;
+  std::optional<ExprAst> having;
+  std::vector<OrderAst> order_by;
+  std::optional<ExprAst> limit;
+  std::optional<ExprAst> offset;
 };
 
 // Parses one statement. Throws SqlError with the position of the offending token.
 StatementAst ParseStatement(std::string_view sql);
+
+// DuckDB's name of an expression as a result column ("(aqi + 1)", "count_star()", ...).
+std::string ExprName(const ExprAst& e);
 
 }  // namespace plume::engine

@@ -54,8 +54,11 @@ std::size_t ReadNumber(std::string_view sql, std::size_t i) {
 
 std::size_t SymbolLength(std::string_view sql, std::size_t i) {
   const std::string_view two = sql.substr(i, 2);
-  if (two == "<>" || two == "!=" || two == "<=" || two == ">=") return 2;
-  static constexpr std::string_view kSingles = "=<>(),*;.-+";
+  if (two == "<>" || two == "!=" || two == "<=" || two == ">=" || two == "//" || two == "||" ||
+      two == "::" || two == "==") {
+    return 2;
+  }
+  static constexpr std::string_view kSingles = "=<>(),*;.-+/%";
   return kSingles.find(sql[i]) == std::string_view::npos ? 0 : 1;
 }
 
@@ -96,6 +99,7 @@ std::vector<Token> Tokenize(std::string_view sql) {
       t.kind = TokenKind::kSymbol;
       t.text = std::string(sql.substr(i, n));
       if (t.text == "!=") t.text = "<>";
+      if (t.text == "==") t.text = "=";
     } else {
       throw SqlError(std::string("unexpected character '") + c + "'", i + 1);
     }

@@ -13,7 +13,7 @@ enum class TokenKind {
   kQuotedIdent,  // "name": text is the name, case kept
   kString,       // 'text': text is the unescaped content
   kNumber,       // raw digits as written
-  kSymbol,       // = <> != < <= > >= ( ) , * ; . - +
+  kSymbol,       // = == <> != < <= > >= ( ) , * ; . - + / // % || ::
   kEnd,
 };
 

@@ -1,4 +1,6 @@
-// Recursive-descent parser of the SQL subset (grammar in docs/SQL.md).
+// Recursive-descent parser of the SQL subset (grammar in docs/SQL.md). Operator precedence as
+// DuckDB (PostgreSQL): OR < AND < NOT < IS < comparison < BETWEEN/IN/LIKE < || < + - < * / // %
+// < unary minus < :: .
 #include <cctype>
 #include <charconv>
 #include <set>
@@ -8,15 +10,19 @@
 #include "engine/schema.h"
 #include "engine/sql_ast.h"
 #include "engine/sql_lexer.h"
+#include "engine/suggest.h"
 
 namespace plume::engine {
 namespace {
 
+// Words that cannot stand as a column name or an alias without AS (DuckDB's reserved keywords
+// that this subset meets). `first`, `last`, `nulls` and the like are not: `AS first` is fine.
 const std::set<std::string, std::less<>>& Reserved() {
   static const std::set<std::string, std::less<>> kWords = {
-      "select", "from",    "where", "group",  "by",       "order",  "limit", "and",  "or",
-      "not",    "between", "in",    "like",   "is",       "null",   "as",    "asc",  "desc",
-      "nulls",  "first",   "last",  "having", "distinct", "offset", "join",  "union"};
+      "select", "from", "where", "group", "order",    "limit",   "and",    "or",     "not",
+      "in",     "is",   "null",  "as",    "asc",      "desc",    "having", "case",   "when",
+      "then",   "else", "end",   "cast",  "distinct", "offset",  "union",  "true",   "false",
+      "all",    "join", "on",    "like",  "ilike",    "between", "using",  "window", "qualify"};
   return kWords;
 }
 
@@ -25,35 +31,39 @@ std::string Lower(std::string s) {
   return s;
 }
 
+ExprAst Op(std::string op, std::size_t pos, std::vector<ExprAst> args) {
+  ExprAst e;
+  e.kind = ExprAst::Kind::kOp;
+  e.op = std::move(op);
+  e.pos = pos;
+  e.args = std::move(args);
+  return e;
+}
+
 class Parser {
  public:
   explicit Parser(std::string_view sql) : tokens_(Tokenize(sql)) {}
 
   StatementAst Statement() {
     StatementAst st;
+    st.explain = Accept("explain");
     Expect("select", "a statement must start with SELECT");
-    if (Peek().Is("distinct")) Fail("SELECT DISTINCT is not supported");
+    st.distinct = Accept("distinct");
+    if (!st.distinct) Accept("all");
     SelectList(&st);
     Expect("from", "expected FROM after the select list");
-    Table();
-    if (Accept("where")) st.where = Or();
-    if (Accept("group")) {
-      Expect("by", "expected BY after GROUP");
-      do st.group_by.push_back(Term(false));
-      while (Accept(","));
-    }
-    if (Peek().Is("having")) Fail("HAVING is not supported");
+    Table(&st);
+    if (Accept("where")) st.where = Expr();
+    GroupBy(&st);
+    if (Accept("having")) st.having = Expr();
     if (Accept("order")) {
       Expect("by", "expected BY after ORDER");
-      do st.order_by.push_back(Term(true));
+      do st.order_by.push_back(OrderTerm());
       while (Accept(","));
     }
-    if (Accept("limit")) st.limit = Limit();
+    LimitOffset(&st);
     Accept(";");
-    if (Peek().kind != TokenKind::kEnd) {
-      Fail(tokens_[i_ - 1].Is(";") ? "only one statement is allowed"
-                                   : "unexpected " + Describe(Peek()));
-    }
+    if (Peek().kind != TokenKind::kEnd) Trailing();
     return st;
   }
 
@@ -77,231 +87,110 @@ class Parser {
     out.append(t.kind == TokenKind::kString ? std::string_view(t.text) : t.raw).append("'");
     return out;
   }
-  bool IsName(const Token& t) const {
+  static bool IsName(const Token& t) {
     return t.kind == TokenKind::kQuotedIdent ||
            (t.kind == TokenKind::kIdent && !Reserved().contains(t.text));
   }
-
-  void Table() {
-    const Token& t = Peek();
-    if (!IsName(t)) Fail("expected a table name, found " + Describe(t));
-    if (Lower(t.text) != kTableName) {
-      throw SqlError(std::string("unknown table '") + std::string(t.raw) + "' (the only table is " +
-                         std::string(kTableName) + ")",
-                     t.pos);
-    }
-    ++i_;
-  }
-
   // An identifier as DuckDB names it in a result column: as written, without its quotes.
   static std::string Spelling(const Token& t) {
     return t.kind == TokenKind::kQuotedIdent ? t.text : std::string(t.raw);
   }
 
-  ColumnAst Column() {
+  // What follows a complete statement: name the construct when we know it.
+  [[noreturn]] void Trailing() {
     const Token& t = Peek();
-    if (!IsName(t)) Fail("expected a column name, found " + Describe(t));
-    ColumnAst c{Lower(t.text), Spelling(t), t.pos};
-    ++i_;
-    if (Peek().Is(".")) {
-      if (c.name != kTableName) {
-        throw SqlError("unknown table '" + c.written + "'", c.pos);
-      }
-      ++i_;
-      const Token& n = Peek();
-      if (!IsName(n)) Fail("expected a column name after '.', found " + Describe(n));
-      c.name = Lower(n.text);
-      c.written += '.';
-      c.written += Spelling(n);
-      ++i_;
+    if (tokens_[i_ - 1].Is(";")) Fail("only one statement is allowed");
+    for (std::string_view w : {"join", "union", "window", "qualify", "using", "on"}) {
+      if (t.Is(w)) Fail("unsupported: " + Lower(std::string(t.raw)) + " (one table, one SELECT)");
     }
-    return c;
+    if (t.Is("where") || t.Is("group") || t.Is("having") || t.Is("order") || t.Is("limit") ||
+        t.Is("offset")) {
+      Fail("clause " + Describe(t) +
+           " is out of order (SELECT ... FROM ... WHERE ... GROUP BY "
+           "... HAVING ... ORDER BY ... LIMIT ... OFFSET ...)");
+    }
+    Fail("unexpected " + Describe(t));
   }
 
-  static std::optional<AggFn> AggregateName(const Token& t, const Token& next) {
-    static const std::pair<std::string_view, AggFn> kNames[] = {
-        {"count", AggFn::kCount},
-        {"sum", AggFn::kSum},
-        {"avg", AggFn::kAvg},
-        {"min", AggFn::kMin},
-        {"max", AggFn::kMax},
-        {"var_samp", AggFn::kVarSamp},
-        {"variance", AggFn::kVarSamp},
-        {"var_pop", AggFn::kVarPop},
-        {"stddev_samp", AggFn::kStddevSamp},
-        {"stddev", AggFn::kStddevSamp},
-        {"stddev_pop", AggFn::kStddevPop},
-        {"median", AggFn::kMedian},
-        {"quantile_cont", AggFn::kQuantileCont},
-        {"quantile_disc", AggFn::kQuantileDisc},
-        {"quantile", AggFn::kQuantileDisc},
-        {"arg_min", AggFn::kArgMin},
-        {"arg_max", AggFn::kArgMax},
-        {"bool_and", AggFn::kBoolAnd},
-        {"bool_or", AggFn::kBoolOr},
-    };
-    if (t.kind != TokenKind::kIdent || !next.Is("(")) return std::nullopt;
-    for (const auto& [name, fn] : kNames) {
-      if (t.text == name) return fn;
+  void Table(StatementAst* st) {
+    const Token& t = Peek();
+    if (t.Is("(")) Fail("unsupported: subqueries in FROM (the only table is measurements)");
+    if (!IsName(t)) Fail("expected a table name, found " + Describe(t));
+    if (Lower(t.text) != kTableName) UnknownTable(t);
+    ++i_;
+    if (Peek().Is(",") || Peek().Is("join")) {
+      Fail("unsupported: more than one table (joins); the only table is measurements");
     }
+    if (Accept("as")) {
+      if (Peek().kind != TokenKind::kIdent && Peek().kind != TokenKind::kQuotedIdent) {
+        Fail("expected a table alias after AS, found " + Describe(Peek()));
+      }
+      st->table_alias = Lower(Take().text);
+    } else if (IsName(Peek())) {
+      st->table_alias = Lower(Take().text);
+    }
+  }
+
+  [[noreturn]] static void UnknownTable(const Token& t);
+
+  void GroupBy(StatementAst* st) {
+    if (!Accept("group")) return;
+    st->group_pos = tokens_[i_ - 1].pos;
+    Expect("by", "expected BY after GROUP");
+    if (Accept("all")) {
+      st->group_all = true;
+      return;
+    }
+    do st->group_by.push_back(Expr());
+    while (Accept(","));
+  }
+
+  void LimitOffset(StatementAst* st) {
+    for (int k = 0; k < 2; ++k) {
+      if (!st->limit && Accept("limit")) {
+        st->limit = Expr();
+      } else if (!st->offset && Accept("offset")) {
+        st->offset = Expr();
+      }
+    }
+  }
+
+  std::optional<std::string> Alias() {
+    if (Accept("as")) {
+      const Token& t = Peek();
+      if (t.kind != TokenKind::kIdent && t.kind != TokenKind::kQuotedIdent) {
+        Fail("expected an alias after AS, found " + Describe(t));
+      }
+      ++i_;
+      return Spelling(t);
+    }
+    if (IsName(Peek())) return Spelling(Take());
     return std::nullopt;
   }
 
-  AggregateAst Aggregate(AggFn fn) {
-    AggregateAst a;
-    a.fn = fn;
-    a.pos = Peek().pos;
-    const std::string fname = Take().text;
-    Take();  // (
-    if (fn == AggFn::kCount && Accept("*")) {
-      a.fn = AggFn::kCountStar;
-      a.name = "count_star()";
-    } else {
-      if (Peek().Is("*")) Fail(fname + "(*) is not allowed; only count(*)");
-      a.name = fname + "(" + Arguments(&a, fname) + ")";
-    }
-    Expect(")", "expected ')' to close " + fname + "(");
-    if (Peek().Is("filter") && Peek(1).Is("(")) {
-      i_ += 2;
-      Accept("where");  // DuckDB also takes FILTER (cond)
-      a.filter = Or();
-      Expect(")", "expected ')' to close FILTER (WHERE ...");
-      a.name += " FILTER (WHERE " + Render(*a.filter) + ")";
-    }
-    return a;
-  }
-
-  // The arguments of an aggregate call; returns them as DuckDB spells them in a column name.
-  std::string Arguments(AggregateAst* a, const std::string& fname) {
-    std::string text;
-    if (Accept("distinct")) {
-      a->distinct = true;
-      text = "DISTINCT ";
-    }
-    if (PredicateArgument(a->fn)) {
-      a->predicate = Or();
-      return text + Render(*a->predicate);
-    }
-    a->column = Column();
-    text += a->column.written;
-    const bool two = a->fn == AggFn::kArgMin || a->fn == AggFn::kArgMax;
-    const bool quantile = a->fn == AggFn::kQuantileCont || a->fn == AggFn::kQuantileDisc;
-    if (!two && !quantile) return text;
-    Expect(",", fname + " needs two arguments");
-    if (two) {
-      a->column2 = Column();
-      return text + ", " + a->column2->written;
-    }
-    a->param = Literal();
-    return text + ", " + RenderLiteral(*a->param);
-  }
-
-  // DuckDB's rendering of an expression in a column name: every operator in parentheses.
-  static std::string RenderLiteral(const LiteralAst& l) {
-    switch (l.kind) {
-      case LiteralAst::Kind::kNull:
-        return "NULL";
-      case LiteralAst::Kind::kString: {
-        std::string out = "'";
-        for (char c : l.text) out += c == '\'' ? std::string("''") : std::string(1, c);
-        return out + "'";
-      }
-      case LiteralAst::Kind::kTimestamp:
-        return "CAST('" + l.text + "' AS TIMESTAMP)";
-      default:
-        return l.text;
-    }
-  }
-  static std::string RenderOperand(const OperandAst& o) {
-    return o.is_column ? o.column.written : RenderLiteral(o.literal);
-  }
-  static std::string Render(const ExprAst& e) {
-    static const char* const kOps[] = {"=", "!=", "<", "<=", ">", ">="};
-    static const char* const kNegated[] = {"!=", "=", ">=", ">", "<=", "<"};
-    const std::string lhs = e.kind <= ExprAst::Kind::kNot ? "" : RenderOperand(e.lhs);
-    const std::string neg = e.negated ? "NOT " : "";
-    std::string out;
-    switch (e.kind) {
-      case ExprAst::Kind::kAnd:
-      case ExprAst::Kind::kOr:
-        for (const ExprAst& c : e.children) {
-          out += (out.empty() ? "" : e.kind == ExprAst::Kind::kAnd ? " AND " : " OR ") + Render(c);
-        }
-        return "(" + out + ")";
-      case ExprAst::Kind::kNot: {
-        const ExprAst& c = e.children[0];
-        if (c.kind != ExprAst::Kind::kCompare) return "(NOT " + Render(c) + ")";
-        return "(" + RenderOperand(c.lhs) + " " + kNegated[static_cast<int>(c.op)] + " " +
-               RenderOperand(c.args[0]) + ")";  // DuckDB folds NOT into the comparison
-      }
-      case ExprAst::Kind::kCompare:
-        return "(" + lhs + " " + kOps[static_cast<int>(e.op)] + " " + RenderOperand(e.args[0]) +
-               ")";
-      case ExprAst::Kind::kBetween:
-        out = "(" + lhs + " BETWEEN " + RenderOperand(e.args[0]) + " AND " +
-              RenderOperand(e.args[1]) + ")";
-        return e.negated ? "(NOT " + out + ")" : out;
-      case ExprAst::Kind::kIn:
-        for (const OperandAst& o : e.args) out += (out.empty() ? "" : ", ") + RenderOperand(o);
-        return "(" + lhs + " " + neg + "IN (" + out + "))";
-      case ExprAst::Kind::kLike:
-        return "(" + lhs + (e.negated ? " !~~ " : " ~~ ") + RenderOperand(e.args[0]) + ")";
-      case ExprAst::Kind::kIsNull:
-        return "(" + lhs + " IS " + neg + "NULL)";
-    }
-    return out;
-  }
-
   void SelectList(StatementAst* st) {
-    if (Peek().Is("*")) {
-      st->star = true;
-      st->star_pos = Take().pos;
-      return;
-    }
     do {
       SelectItemAst item;
       item.pos = Peek().pos;
-      if (auto fn = AggregateName(Peek(), Peek(1))) {
-        item.is_aggregate = true;
-        item.aggregate = Aggregate(*fn);
-      } else if (Peek().kind == TokenKind::kIdent && Peek(1).Is("(")) {
-        Fail(std::string("unknown function '") + std::string(Peek().raw) +
-             "' (supported aggregates: docs/SQL.md)");
-      } else if (Peek().Is("*")) {
-        Fail("'*' cannot be combined with other select items");
+      if (Peek().Is("*")) {
+        item.star = true;
+        ++i_;
+      } else if (IsName(Peek()) && Peek(1).Is(".") && Peek(2).Is("*")) {
+        item.star = true;
+        item.expr.column.qualifier = Lower(Peek().text);
+        item.expr.column.pos = Peek().pos;
+        i_ += 3;
       } else {
-        item.column = Column();
-      }
-      if (Accept("as")) {
-        if (!IsName(Peek())) Fail("expected an alias after AS, found " + Describe(Peek()));
-        item.alias = std::string(Peek().kind == TokenKind::kQuotedIdent ? Peek().text : Peek().raw);
-        ++i_;
-      } else if (IsName(Peek())) {
-        item.alias = std::string(Peek().kind == TokenKind::kQuotedIdent ? Peek().text : Peek().raw);
-        ++i_;
+        item.expr = Expr();
+        item.alias = Alias();
       }
       st->items.push_back(std::move(item));
     } while (Accept(","));
   }
 
-  TermAst Term(bool order) {
-    TermAst t;
-    t.pos = Peek().pos;
-    if (auto fn = AggregateName(Peek(), Peek(1))) {
-      t.kind = TermAst::Kind::kAggregate;
-      t.aggregate = Aggregate(*fn);
-    } else if (Peek().kind == TokenKind::kNumber) {
-      t.kind = TermAst::Kind::kOrdinal;
-      const std::string& text = Peek().text;
-      auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), t.ordinal);
-      if (ec != std::errc() || p != text.data() + text.size()) {
-        Fail("expected a column position (a positive integer), found " + Describe(Peek()));
-      }
-      ++i_;
-    } else {
-      t.column = Column();
-    }
-    if (!order) return t;
+  OrderAst OrderTerm() {
+    OrderAst t;
+    t.expr = Expr();
     if (Accept("desc")) {
       t.desc = true;
     } else {
@@ -317,166 +206,394 @@ class Parser {
     return t;
   }
 
-  std::uint64_t Limit() {
-    const Token& t = Peek();
-    if (t.Is("-") && Peek(1).kind == TokenKind::kNumber) {
-      throw SqlError("LIMIT must not be negative", t.pos);
-    }
-    if (t.kind != TokenKind::kNumber) Fail("expected a number after LIMIT, found " + Describe(t));
-    std::uint64_t v = 0;
-    auto [p, ec] = std::from_chars(t.text.data(), t.text.data() + t.text.size(), v);
-    if (ec == std::errc::result_out_of_range ||
-        (ec == std::errc() && p == t.text.data() + t.text.size() &&
-         v > static_cast<std::uint64_t>(INT64_MAX))) {
-      throw SqlError("LIMIT " + t.text + " is out of range (at most 9223372036854775807)", t.pos);
-    }
-    if (ec != std::errc() || p != t.text.data() + t.text.size()) {
-      throw SqlError("LIMIT needs a whole number, found " + t.text, t.pos);
-    }
-    ++i_;
-    return v;
+  void Enter() {
+    if (++depth_ > kMaxDepth) Fail("expression nested too deeply (more than 200 levels)");
   }
 
+  ExprAst Expr() { return Or(); }
+
   ExprAst Or() {
-    ExprAst first = And();
-    if (!Peek().Is("or")) return first;
-    ExprAst e;
-    e.kind = ExprAst::Kind::kOr;
-    e.pos = first.pos;
-    e.children.push_back(std::move(first));
-    while (Accept("or")) e.children.push_back(And());
+    ExprAst e = And();
+    while (Peek().Is("or")) {
+      const std::size_t pos = Take().pos;
+      e = Op("or", pos, {std::move(e), And()});
+    }
     return e;
   }
 
   ExprAst And() {
-    ExprAst first = Not();
-    if (!Peek().Is("and")) return first;
-    ExprAst e;
-    e.kind = ExprAst::Kind::kAnd;
-    e.pos = first.pos;
-    e.children.push_back(std::move(first));
-    while (Accept("and")) e.children.push_back(Not());
+    ExprAst e = Not();
+    while (Peek().Is("and")) {
+      const std::size_t pos = Take().pos;
+      e = Op("and", pos, {std::move(e), Not()});
+    }
     return e;
   }
 
   ExprAst Not() {
-    if (++depth_ > kMaxDepth) Fail("expression nested too deeply (more than 200 levels)");
-    ExprAst e = NotBody();
+    if (!Peek().Is("not")) return Predicate();
+    const std::size_t pos = Take().pos;
+    Enter();
+    ExprAst inner = Not();
     --depth_;
+    return Op("not", pos, {std::move(inner)});
+  }
+
+  static std::optional<std::string> Comparison(const Token& t) {
+    if (t.kind != TokenKind::kSymbol) return std::nullopt;
+    for (std::string_view op : {"=", "<>", "<", "<=", ">", ">="}) {
+      if (t.text == op) return std::string(op);
+    }
+    return std::nullopt;
+  }
+
+  ExprAst Predicate() {
+    ExprAst e = Concat();
+    while (true) {
+      const std::size_t pos = Peek().pos;
+      if (auto op = Comparison(Peek())) {
+        ++i_;
+        e = Op(*op, pos, {std::move(e), Concat()});
+      } else if (Accept("is")) {
+        e = IsTail(std::move(e), pos);
+      } else if (Peek().Is("between") || Peek().Is("in") || Peek().Is("like") ||
+                 Peek().Is("ilike") || (Peek().Is("not") && !Peek(1).Is("null"))) {
+        if (Peek().Is("not") && !(Peek(1).Is("between") || Peek(1).Is("in") || Peek(1).Is("like") ||
+                                  Peek(1).Is("ilike"))) {
+          return e;
+        }
+        e = RangeTail(std::move(e));
+      } else {
+        return e;
+      }
+    }
+  }
+
+  ExprAst IsTail(ExprAst lhs, std::size_t pos) {
+    const bool negated = Accept("not");
+    if (Accept("null")) {
+      ExprAst e;
+      e.kind = ExprAst::Kind::kIsNull;
+      e.negated = negated;
+      e.pos = pos;
+      e.args.push_back(std::move(lhs));
+      return e;
+    }
+    if (Accept("distinct")) {
+      Expect("from", "expected FROM after IS DISTINCT");
+      return Op(negated ? "is not distinct" : "is distinct", pos, {std::move(lhs), Concat()});
+    }
+    if (Peek().Is("true") || Peek().Is("false")) {  // x IS [NOT] TRUE
+      ExprAst lit;
+      lit.kind = ExprAst::Kind::kLiteral;
+      lit.literal = Literal();
+      return Op(negated ? "is distinct" : "is not distinct", pos, {std::move(lhs), lit});
+    }
+    Fail("expected NULL, DISTINCT FROM, TRUE or FALSE after IS, found " + Describe(Peek()));
+  }
+
+  ExprAst RangeTail(ExprAst lhs) {
+    ExprAst e;
+    e.negated = Accept("not");
+    e.pos = Peek().pos;
+    e.args.push_back(std::move(lhs));
+    if (Accept("between")) {
+      e.kind = ExprAst::Kind::kBetween;
+      e.args.push_back(Concat());
+      Expect("and", "expected AND in BETWEEN");
+      e.args.push_back(Concat());
+    } else if (Accept("in")) {
+      e.kind = ExprAst::Kind::kIn;
+      Expect("(", "expected '(' after IN");
+      if (Peek().Is("select")) Fail("unsupported: subqueries in IN (list the values)");
+      if (Peek().Is(")")) Fail("expected a column or a literal, found " + Describe(Peek()));
+      do e.args.push_back(Expr());
+      while (Accept(","));
+      Expect(")", "expected ')' to close the IN list");
+    } else {
+      e.kind = ExprAst::Kind::kLike;
+      e.ilike = Take().Is("ilike");
+      e.args.push_back(Concat());
+      if (Peek().Is("escape")) Fail("unsupported: LIKE ... ESCAPE");
+    }
     return e;
   }
 
-  ExprAst NotBody() {
-    if (Peek().Is("not")) {
-      ExprAst e;
-      e.kind = ExprAst::Kind::kNot;
-      e.pos = Take().pos;
-      e.children.push_back(Not());
-      return e;
+  ExprAst Concat() {
+    ExprAst e = Additive();
+    while (Peek().Is("||")) {
+      const std::size_t pos = Take().pos;
+      e = Op("||", pos, {std::move(e), Additive()});
     }
-    if (Peek().Is("(")) {
+    return e;
+  }
+
+  ExprAst Additive() {
+    ExprAst e = Multiplicative();
+    while (Peek().Is("+") || Peek().Is("-")) {
+      const Token& t = Take();
+      e = Op(t.text, t.pos, {std::move(e), Multiplicative()});
+    }
+    return e;
+  }
+
+  ExprAst Multiplicative() {
+    ExprAst e = Unary();
+    while (Peek().Is("*") || Peek().Is("/") || Peek().Is("//") || Peek().Is("%")) {
+      const Token& t = Take();
+      e = Op(t.text, t.pos, {std::move(e), Unary()});
+    }
+    return e;
+  }
+
+  ExprAst Unary() {
+    if (Peek().Is("-") || Peek().Is("+")) {
+      const Token& sign = Take();
+      // A signed number is one literal (so -9223372036854775808 is a BIGINT).
+      if (Peek().kind == TokenKind::kNumber && !Peek(1).Is("::")) {
+        ExprAst lit;
+        lit.kind = ExprAst::Kind::kLiteral;
+        lit.literal = Literal();
+        lit.pos = sign.pos;
+        lit.literal.pos = sign.pos;
+        if (sign.Is("-")) lit.literal.text.insert(0, "-");
+        return lit;
+      }
+      Enter();
+      ExprAst inner = Unary();
+      --depth_;
+      if (sign.Is("+")) return inner;
+      return Op("neg", sign.pos, {std::move(inner)});
+    }
+    return Postfix();
+  }
+
+  ExprAst Postfix() {
+    ExprAst e = Primary();
+    while (Peek().Is("::")) {
+      const std::size_t pos = Take().pos;
+      ExprAst c;
+      c.kind = ExprAst::Kind::kCast;
+      c.pos = pos;
+      c.op = TypeName();
+      c.args.push_back(std::move(e));
+      e = std::move(c);
+    }
+    return e;
+  }
+
+  std::string TypeName() {
+    const Token& t = Peek();
+    if (t.kind != TokenKind::kIdent) Fail("expected a type name, found " + Describe(t));
+    std::string name = t.text;
+    ++i_;
+    if (name == "double" && Accept("precision")) name = "double";
+    if (Accept("(")) {  // DECIMAL(p, s), VARCHAR(n)
+      do {
+        if (Peek().kind != TokenKind::kNumber) Fail("expected a number in the type's parameters");
+        ++i_;
+      } while (Accept(","));
+      Expect(")", "expected ')' after the type's parameters");
+    }
+    return name;
+  }
+
+  ExprAst Primary() {
+    const Token& t = Peek();
+    if (t.Is("(")) {
       ++i_;
-      ExprAst inner = Or();
+      if (Peek().Is("select")) Fail("unsupported: subqueries");
+      Enter();
+      ExprAst inner = Expr();
+      --depth_;
       Expect(")", "expected ')'");
       return inner;
     }
-    return Predicate();
+    if (t.Is("case")) return Case();
+    if (t.Is("cast") && Peek(1).Is("(")) return CastCall();
+    if (t.Is("extract") && Peek(1).Is("(")) return Extract();
+    if (t.Is("interval")) return Interval();
+    if (t.kind == TokenKind::kIdent && Peek(1).Is("(")) return Function();
+    if (t.Is("*")) Fail("'*' cannot be combined with other select items");
+    if (IsName(t) && !(TypedString(t) && Peek(1).kind == TokenKind::kString)) return Column();
+    ExprAst e;
+    e.kind = ExprAst::Kind::kLiteral;
+    e.pos = t.pos;
+    e.literal = Literal();
+    return e;
+  }
+
+  static bool TypedString(const Token& t) { return t.Is("timestamp") || t.Is("date"); }
+
+  ExprAst Column() {
+    const Token& t = Take();
+    ExprAst e;
+    e.kind = ExprAst::Kind::kColumn;
+    e.pos = t.pos;
+    e.column = ColumnAst{Lower(t.text), Spelling(t), "", t.pos, t.kind == TokenKind::kQuotedIdent};
+    if (Peek().Is(".")) {
+      ++i_;
+      const Token& n = Peek();
+      if (!IsName(n) && n.kind != TokenKind::kIdent) {
+        Fail("expected a column name after '.', found " + Describe(n));
+      }
+      e.column.qualifier = e.column.name;
+      e.column.name = Lower(n.text);
+      e.column.written += '.';
+      e.column.written += Spelling(n);
+      ++i_;
+    }
+    return e;
   }
 
   LiteralAst Literal() {
     LiteralAst l;
     const Token& t = Peek();
     l.pos = t.pos;
-    if (t.Is("-") || t.Is("+")) {
-      const bool minus = t.Is("-");
-      ++i_;
-      if (Peek().kind != TokenKind::kNumber) Fail("expected a number after a sign");
-      l.text = (minus ? "-" : "") + Peek().text;
-    } else if (t.kind == TokenKind::kNumber) {
+    if (t.kind == TokenKind::kNumber) {
       l.text = t.text;
+      l.kind = t.text.find_first_of("eE") != std::string::npos ? LiteralAst::Kind::kDouble
+               : t.text.find('.') != std::string::npos         ? LiteralAst::Kind::kDecimal
+                                                               : LiteralAst::Kind::kInteger;
     } else if (t.kind == TokenKind::kString) {
       l.kind = LiteralAst::Kind::kString;
       l.text = t.text;
-      ++i_;
-      return l;
-    } else if (t.Is("timestamp") && Peek(1).kind == TokenKind::kString) {
-      l.kind = LiteralAst::Kind::kTimestamp;
+    } else if (TypedString(t) && Peek(1).kind == TokenKind::kString) {
+      l.kind = t.Is("date") ? LiteralAst::Kind::kDate : LiteralAst::Kind::kTimestamp;
       l.text = Peek(1).text;
       l.pos = Peek(1).pos;
-      i_ += 2;
-      return l;
+      ++i_;
     } else if (t.Is("null")) {
       l.kind = LiteralAst::Kind::kNull;
-      ++i_;
-      return l;
+    } else if (t.Is("true") || t.Is("false")) {
+      l.kind = LiteralAst::Kind::kBool;
+      l.text = t.text;
+    } else if (t.kind == TokenKind::kQuotedIdent) {
+      Fail("expected a column or a literal, found " + Describe(t));
     } else {
       Fail("expected a column or a literal, found " + Describe(t));
     }
-    l.kind = l.text.find_first_of(".eE") == std::string::npos ? LiteralAst::Kind::kInteger
-                                                              : LiteralAst::Kind::kDecimal;
     ++i_;
     return l;
   }
 
-  OperandAst Operand() {
-    OperandAst o;
-    if (IsName(Peek()) && !(Peek().Is("timestamp") && Peek(1).kind == TokenKind::kString)) {
-      if (Peek(1).Is("(")) Fail("functions are not supported in WHERE");
-      o.is_column = true;
-      o.column = Column();
-    } else {
-      o.literal = Literal();
-    }
-    return o;
-  }
-
-  static std::optional<CmpOp> Comparison(const Token& t) {
-    if (t.kind != TokenKind::kSymbol) return std::nullopt;
-    if (t.text == "=") return CmpOp::kEq;
-    if (t.text == "<>") return CmpOp::kNe;
-    if (t.text == "<") return CmpOp::kLt;
-    if (t.text == "<=") return CmpOp::kLe;
-    if (t.text == ">") return CmpOp::kGt;
-    if (t.text == ">=") return CmpOp::kGe;
-    return std::nullopt;
-  }
-
-  ExprAst Predicate() {
+  ExprAst Case() {
     ExprAst e;
-    e.lhs = Operand();
-    e.pos = Peek().pos;
-    if (auto op = Comparison(Peek())) {
+    e.kind = ExprAst::Kind::kCase;
+    e.pos = Take().pos;
+    if (!Peek().Is("when")) {
+      e.has_operand = true;
+      e.args.push_back(Expr());
+    }
+    if (!Peek().Is("when")) Fail("expected WHEN in CASE, found " + Describe(Peek()));
+    while (Accept("when")) {
+      e.args.push_back(Expr());
+      Expect("then", "expected THEN after the WHEN condition");
+      e.args.push_back(Expr());
+    }
+    if (Accept("else")) {
+      e.has_else = true;
+      e.args.push_back(Expr());
+    }
+    Expect("end", "expected END to close CASE");
+    return e;
+  }
+
+  ExprAst CastCall() {
+    ExprAst e;
+    e.kind = ExprAst::Kind::kCast;
+    e.pos = Take().pos;
+    Take();  // (
+    e.args.push_back(Expr());
+    Expect("as", "expected AS in CAST");
+    e.op = TypeName();
+    Expect(")", "expected ')' to close CAST");
+    return e;
+  }
+
+  ExprAst Extract() {
+    ExprAst e;
+    e.kind = ExprAst::Kind::kFunction;
+    e.op = "date_part";
+    e.from_extract = true;
+    e.pos = Take().pos;
+    Take();  // (
+    const Token& part = Peek();
+    if (part.kind != TokenKind::kIdent && part.kind != TokenKind::kString) {
+      Fail("expected a date part (year, month, day, hour, ...) in EXTRACT, found " +
+           Describe(part));
+    }
+    ExprAst name;
+    name.kind = ExprAst::Kind::kLiteral;
+    name.pos = part.pos;
+    name.literal = LiteralAst{LiteralAst::Kind::kString, Lower(part.text), part.pos};
+    ++i_;
+    Expect("from", "expected FROM in EXTRACT");
+    e.args.push_back(std::move(name));
+    e.args.push_back(Expr());
+    Expect(")", "expected ')' to close EXTRACT");
+    return e;
+  }
+
+  ExprAst Interval() {
+    ExprAst e;
+    e.kind = ExprAst::Kind::kInterval;
+    e.pos = Take().pos;
+    ExprAst n;
+    n.kind = ExprAst::Kind::kLiteral;
+    n.pos = Peek().pos;
+    if (Peek().kind == TokenKind::kString) {  // INTERVAL '7 hours' / INTERVAL '7' HOUR
+      std::string text = Peek().text;
       ++i_;
-      e.kind = ExprAst::Kind::kCompare;
-      e.op = *op;
-      e.args.push_back(Operand());
-      return e;
-    }
-    if (Accept("is")) {
-      e.kind = ExprAst::Kind::kIsNull;
-      e.negated = Accept("not");
-      Expect("null", "expected NULL after IS");
-      return e;
-    }
-    e.negated = Accept("not");
-    if (Accept("between")) {
-      e.kind = ExprAst::Kind::kBetween;
-      e.args.push_back(Operand());
-      Expect("and", "expected AND in BETWEEN");
-      e.args.push_back(Operand());
-    } else if (Accept("in")) {
-      e.kind = ExprAst::Kind::kIn;
-      Expect("(", "expected '(' after IN");
-      do e.args.push_back(Operand());
-      while (Accept(","));
-      Expect(")", "expected ')' to close the IN list");
-    } else if (Accept("like")) {
-      e.kind = ExprAst::Kind::kLike;
-      e.args.push_back(Operand());
+      const std::size_t space = text.find(' ');
+      n.literal = LiteralAst{LiteralAst::Kind::kString, text.substr(0, space), n.pos};
+      if (space != std::string::npos) {
+        e.op = Lower(text.substr(space + 1));
+        e.args.push_back(std::move(n));
+        return e;
+      }
+    } else if (Peek().kind == TokenKind::kNumber || Peek().Is("-")) {
+      n = Unary();
     } else {
-      Fail("expected a comparison, BETWEEN, IN, LIKE or IS after the operand, found " +
-           Describe(Peek()));
+      n = Primary();
     }
+    const Token& unit = Peek();
+    if (unit.kind != TokenKind::kIdent) Fail("expected an interval unit (HOUR, DAY, ...)");
+    e.op = unit.text;
+    ++i_;
+    e.args.push_back(std::move(n));
+    return e;
+  }
+
+  ExprAst Function() {
+    ExprAst e;
+    e.kind = ExprAst::Kind::kFunction;
+    e.pos = Peek().pos;
+    e.op = Take().text;
+    Take();  // (
+    e.distinct = Accept("distinct");
+    if (!e.distinct) Accept("all");
+    if (!Peek().Is(")")) {
+      do {
+        if (Peek().Is("*")) {
+          ExprAst star;
+          star.kind = ExprAst::Kind::kStar;
+          star.pos = Take().pos;
+          e.args.push_back(std::move(star));
+        } else {
+          e.args.push_back(Expr());
+        }
+      } while (Accept(","));
+    }
+    if (Peek().Is("order")) Fail("unsupported: ORDER BY inside an aggregate call");
+    Expect(")", "expected ')' to close " + e.op + "(");
+    if (Accept("filter")) {
+      Expect("(", "expected '(' after FILTER");
+      Expect("where", "expected WHERE in FILTER (WHERE ...)");
+      e.filter.push_back(Expr());
+      Expect(")", "expected ')' to close FILTER (WHERE ...)");
+    }
+    if (Peek().Is("over")) Fail("unsupported: window functions (OVER)");
     return e;
   }
 
@@ -485,6 +602,14 @@ class Parser {
   std::size_t i_ = 0;
   int depth_ = 0;
 };
+
+void Parser::UnknownTable(const Token& t) {
+  const std::string suggestion = DidYouMean(Lower(t.text), {std::string(kTableName)});
+  throw SqlError(std::string("unknown table '") + std::string(t.raw) + "'" +
+                     (suggestion.empty() ? " (the only table is " + std::string(kTableName) + ")"
+                                         : suggestion),
+                 t.pos);
+}
 
 }  // namespace
 

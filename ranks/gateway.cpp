@@ -55,6 +55,7 @@ std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
   } catch (const engine::SqlError& e) {
     std::string where =
         e.position() > 0 ? " (at character " + std::to_string(e.position()) + ")" : "";
+    req.info.error_position = e.position();
     Finish(req, RequestState::kFailed, "Error: " + std::string(e.what()) + where);
     return id;
   } catch (const std::exception& e) {
@@ -213,10 +214,7 @@ void Gateway::CheckDeadlines() {
   const double now = Now();
   for (auto& [id, req] : requests_) {
     if (!req->finished() && now > req->deadline_s) {
-      char text[64];
-      std::snprintf(text, sizeof(text), "%g", req->options.timeout_s);
-      Finish(*req, RequestState::kFailed,
-             "Error: statement timed out after " + std::string(text) + " s (statement timeout)");
+      Finish(*req, RequestState::kFailed, frontend::TimeoutError(req->options.timeout_s));
     }
   }
 }
@@ -292,6 +290,7 @@ frontend::Backend::WorldInfo Gateway::World() const {
     world.dataset += " " + p.file + ":" + std::to_string(p.rows) + ":" + std::to_string(p.utc_min) +
                      "-" + std::to_string(p.utc_max);
   }
+  world.compression = options_.compression;
   return world;
 }
 

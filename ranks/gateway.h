@@ -49,6 +49,7 @@ struct GatewayOptions {
   std::uint32_t batch_rows = 1024;
   std::uint32_t window = 16;  // unacknowledged batches per sender and request
   std::uint64_t window_bytes = std::numeric_limits<std::uint64_t>::max();  // and bytes
+  std::string compression = "off";  // which links compress frames (WorldInfo, \status)
 };
 
 class Gateway : public frontend::Backend {

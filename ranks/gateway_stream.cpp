@@ -52,6 +52,8 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
   if (req == nullptr || !req->started() || leader >= req->streams.size()) return;
   if (!req->finished()) {
     req->info.bytes_received += frame.size();
+    ++req->info.frames_received;
+    if (header.codec != 0) ++req->info.frames_compressed;
     req->ledgers[leader].Received(frame.size());
     const bool forwarded = !req->plan->aggregate() && !req->plan->ordered();
     if (forwarded && header.origin >= 1 && header.origin < layout_.world) {
@@ -59,7 +61,8 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
       if (!rank.done) rank.rows_sent += header.rows;
     }
     try {
-      req->merge->Add(leader, engine::DecodeBatch(frame.substr(sizeof(FrameHeader))));
+      static thread_local std::string inflated;  // decompressed bodies, buffer reused
+      req->merge->Add(leader, engine::DecodeBatch(FrameBody(frame, &inflated)));
       Deliver(*req);
     } catch (const std::exception& e) {
       Finish(*req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));

@@ -18,6 +18,9 @@ plume::ranks::RuntimeOptions ToRuntime(const plume::frontend::CliOptions& cli) {
   plume::ranks::RuntimeOptions options;
   options.data_dir = cli.data_dir;
   options.leaders = cli.leaders;
+  // Validated by ParseCli (auto, lz4, zstd or off).
+  options.compress =
+      plume::ranks::ParseCompressMode(cli.compress).value_or(plume::ranks::CompressMode::kAuto);
   options.gateway.max_running = cli.max_running;
   options.gateway.queue_limit = cli.queue_limit;
   options.gateway.ttl_s = cli.ttl_s;

@@ -4,6 +4,7 @@
 #include <boost/archive/binary_iarchive.hpp>
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/string.hpp>
+#include <cstddef>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
@@ -152,7 +153,31 @@ bool StreamTally::Check() {
 
 void RewriteFrame(const FrameHeader& header, std::string* frame) {
   if (frame->size() < sizeof(FrameHeader)) frame->resize(sizeof(FrameHeader));
-  std::memcpy(frame->data(), &header, sizeof(header));
+  FrameHeader h = header;
+  std::memcpy(&h.codec, frame->data() + offsetof(FrameHeader, codec), sizeof(h.codec));
+  std::memcpy(frame->data(), &h, sizeof(h));
+}
+
+bool CompressFrame(Codec codec, std::string* frame) {
+  FrameHeader header = PeekFrame(*frame);
+  if (header.codec != 0) return true;
+  if (codec == Codec::kNone) return false;
+  std::string packed(sizeof(FrameHeader), '\0');
+  packed.reserve(frame->size() / 2);
+  Compress(codec, std::string_view(*frame).substr(sizeof(FrameHeader)), &packed);
+  if (packed.size() >= frame->size()) return false;
+  header.codec = static_cast<std::uint32_t>(codec);
+  std::memcpy(packed.data(), &header, sizeof(header));
+  *frame = std::move(packed);
+  return true;
+}
+
+std::string_view FrameBody(std::string_view frame, std::string* scratch) {
+  const FrameHeader header = PeekFrame(frame);
+  const std::string_view body = frame.substr(sizeof(FrameHeader));
+  if (header.codec == 0) return body;
+  Decompress(static_cast<Codec>(header.codec), body, scratch);
+  return *scratch;
 }
 
 }  // namespace plume::ranks

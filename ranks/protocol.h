@@ -22,6 +22,7 @@
 #include <string_view>
 
 #include "engine/batch.h"
+#include "ranks/compression.h"
 
 namespace plume::ranks {
 
@@ -81,7 +82,7 @@ struct FrameHeader {
   std::uint32_t rows = 0;
   std::int32_t origin = 0;
   std::uint32_t magic = kMagic;
-  std::uint32_t reserved = 0;
+  std::uint32_t codec = 0;  // Codec (compression.h) of the bytes after the header; 0 = none
 
   static constexpr std::uint32_t kMagic = 0x504c4d46;  // "PLMF" as a number; "FMLP" in LE bytes
 };
@@ -181,7 +182,15 @@ class FrameEncoder {
  private:
   std::size_t bytes_per_row_ = 0;
 };
-// Overwrites the header of an already-built frame (used by leaders that forward unchanged).
+// Overwrites the header of an already-built frame (used by leaders that forward unchanged). The
+// frame keeps its own codec (its body is not touched): header.codec is ignored.
 void RewriteFrame(const FrameHeader& header, std::string* frame);
+// Compresses the body of an uncompressed frame with `codec` (and sets its header's codec). Leaves
+// the frame as it is for kNone, for a frame already compressed, and when compressing would not
+// make it smaller. Returns whether the frame is compressed now.
+bool CompressFrame(Codec codec, std::string* frame);
+// The encoded batch of a frame: its body, or the body decompressed into *scratch. Throws
+// std::runtime_error (CompressionError) for a corrupt compressed body.
+std::string_view FrameBody(std::string_view frame, std::string* scratch);
 
 }  // namespace plume::ranks

@@ -76,6 +76,30 @@ std::string Summarize(const std::vector<std::string>& errors,
   return text;
 }
 
+// The codec of the frames `rank` sends: to its leader, or from a leader to the gateway.
+Codec UpwardCodec(CompressMode mode, const Layout& layout, const std::vector<std::string>& hosts,
+                  int rank) {
+  const int up = layout.IsLeader(rank) ? 0 : layout.LeaderOf(rank);
+  return LinkCodec(mode, hosts[rank] == hosts[up]);
+}
+
+// For WorldInfo and \status: "lz4 on 2 of 5 links (--compress auto)".
+std::string CompressionSummary(CompressMode mode, const Layout& layout,
+                               const std::vector<std::string>& hosts) {
+  std::map<Codec, int> links;
+  for (int rank = 1; rank < layout.world; ++rank) ++links[UpwardCodec(mode, layout, hosts, rank)];
+  const int total = layout.world - 1;
+  std::string text;
+  for (const auto& [codec, n] : links) {
+    if (codec == Codec::kNone) continue;
+    if (!text.empty()) text += ", ";
+    text += CodecName(codec) + " on " + std::to_string(n) + " of " + std::to_string(total) +
+            (total == 1 ? " link" : " links");
+  }
+  if (text.empty()) text = "off";
+  return text + " (--compress " + std::string(ModeName(mode)) + ")";
+}
+
 }  // namespace
 
 Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& options) {
@@ -84,23 +108,26 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
       PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &table_);
   std::vector<std::string> errors, hosts;
   boost::mpi::gather(world, error, errors, 0);
-  boost::mpi::gather(world, boost::mpi::environment::processor_name(), hosts, 0);
+  boost::mpi::all_gather(world, boost::mpi::environment::processor_name(), hosts);
   std::string summary = rank == 0 ? Summarize(errors, hosts) : "";
   boost::mpi::broadcast(world, summary, 0);
   if (!summary.empty()) throw StartupError(summary);
   comms_ = Comms::Split(world, layout_);
   if (rank == 0) {
+    GatewayOptions gateway = options.gateway;
+    gateway.compression = CompressionSummary(options.compress, layout_, hosts);
     gateway_out_ = std::make_unique<MpiOutbox>(comms_.upper);
     gateway_in_ = std::make_unique<MpiInbox>(comms_.upper);
-    gateway_ =
-        std::make_unique<Gateway>(layout_, manifest_, options.gateway, *gateway_out_, *gateway_in_);
+    gateway_ = std::make_unique<Gateway>(layout_, manifest_, gateway, *gateway_out_, *gateway_in_);
+  } else {
+    codec_ = UpwardCodec(options.compress, layout_, hosts, rank);
   }
 }
 
 Runtime::~Runtime() = default;
 
 void Runtime::Serve() {
-  Worker worker(comms_, layout_, table_, partition_);
+  Worker worker(comms_, layout_, table_, partition_, codec_);
   worker.Run();
 }
 

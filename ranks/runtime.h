@@ -16,6 +16,7 @@
 
 #include "engine/table.h"
 #include "io/manifest.h"
+#include "ranks/compression.h"
 #include "ranks/gateway.h"
 #include "ranks/topology.h"
 #include "ranks/transport.h"
@@ -30,6 +31,7 @@ class StartupError : public std::runtime_error {
 struct RuntimeOptions {
   std::string data_dir;
   std::vector<int> leaders;  // empty: the default layout (topology.h)
+  CompressMode compress = CompressMode::kAuto;
   GatewayOptions gateway;
 };
 
@@ -58,6 +60,7 @@ class Runtime {
   io::Manifest manifest_;
   io::PartitionInfo partition_;
   engine::Table table_;
+  Codec codec_ = Codec::kNone;              // of the data frames this rank sends upward
   std::unique_ptr<MpiOutbox> gateway_out_;  // rank 0: the gateway's links to the leaders
   std::unique_ptr<MpiInbox> gateway_in_;
   std::unique_ptr<Gateway> gateway_;

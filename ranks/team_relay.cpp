@@ -142,8 +142,7 @@ void TeamRelay::OnMemberFrame(int team_rank, std::string frame) {
       if (relay->state == RelayState::kForwarding) {
         relay->frames.push_back({std::move(frame), input});
       } else {
-        std::string_view body(frame);
-        relay->merge->Add(team_rank, engine::DecodeBatch(body.substr(sizeof(FrameHeader))));
+        relay->merge->Add(team_rank, engine::DecodeBatch(FrameBody(frame, &scratch_)));
       }
     } catch (const std::exception& e) {
       Fail(*relay, "Error: leader rank " + std::to_string(rank_) + ": " + e.what());
@@ -183,6 +182,7 @@ void TeamRelay::OnCredit(const CreditMsg& credit) {
 void TeamRelay::SendUp(Relay& relay, std::string frame, std::uint32_t rows, int origin) {
   FrameHeader header{relay.id, relay.sent, rows, origin};
   RewriteFrame(header, &frame);
+  CompressFrame(codec_, &frame);  // before Spend: the gateway credits the bytes it received
   relay.window.Spend(frame.size());
   upper_out_.Send(0, Tag::kData, std::move(frame));
   ++relay.sent;

@@ -32,6 +32,9 @@ class TeamRelay : public Upstream {
   // team_out: sends to members (team comm); upper_out: sends to the gateway (upper comm, rank 0).
   TeamRelay(int world_rank, int team_size, Outbox& team_out, Outbox& upper_out);
   ~TeamRelay() override;
+  // How the frames sent to the gateway are compressed (compression.h LinkCodec; default none).
+  // A member's frame that arrived compressed is forwarded as it is.
+  void set_frame_codec(Codec codec) { codec_ = codec; }
   TeamRelay(const TeamRelay&) = delete;
   TeamRelay& operator=(const TeamRelay&) = delete;
 
@@ -72,6 +75,7 @@ class TeamRelay : public Upstream {
   int team_size_;
   Outbox& team_out_;
   Outbox& upper_out_;
+  Codec codec_ = Codec::kNone;
   std::map<std::uint64_t, std::unique_ptr<Relay>> relays_;
   std::string scratch_;
 };

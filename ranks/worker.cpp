@@ -13,7 +13,9 @@ namespace {
 // A team member's Upstream: frames and status to the leader (team rank 0), within credits.
 class MemberLink : public Upstream {
  public:
-  MemberLink(int world_rank, Outbox& out) : rank_(world_rank), out_(out) {}
+  // codec: how the frames to the leader are compressed (compression.h LinkCodec).
+  MemberLink(int world_rank, Outbox& out, Codec codec)
+      : rank_(world_rank), out_(out), codec_(codec) {}
 
   void Open(std::uint64_t request, const ControlMsg& start) override {
     links_[request].window = CreditWindow(start);
@@ -29,6 +31,7 @@ class MemberLink : public Upstream {
     Link& link = links_.at(request);
     FrameHeader header{request, link.sequence++, static_cast<std::uint32_t>(batch.rows), rank_};
     std::string frame = link.encoder.Encode(header, batch);
+    CompressFrame(codec_, &frame);  // before Spend: the leader credits the bytes it received
     link.window.Spend(frame.size());
     out_.Send(0, Tag::kData, std::move(frame));
   }
@@ -49,6 +52,7 @@ class MemberLink : public Upstream {
   };
   int rank_;
   Outbox& out_;
+  Codec codec_;
   std::map<std::uint64_t, Link> links_;
 };
 
@@ -57,16 +61,17 @@ class MemberLink : public Upstream {
 class RoleLoop {
  public:
   RoleLoop(const Comms& comms, bool leader, const engine::Table& table,
-           const io::PartitionInfo& partition)
+           const io::PartitionInfo& partition, Codec codec)
       : rank_(comms.world.rank()),
         team_size_(comms.team.size()),
         from_above_(leader ? comms.upper : comms.team),
         team_out_(comms.team),
-        link_(rank_, team_out_) {
+        link_(rank_, team_out_, codec) {
     if (leader) {
       team_in_.emplace(comms.team);
       upper_out_.emplace(comms.upper);
       relay_.emplace(rank_, team_size_, team_out_, *upper_out_);
+      relay_->set_frame_codec(codec);
     }
     Upstream& upstream = relay_ ? static_cast<Upstream&>(*relay_) : link_;
     data_.emplace(rank_, table, partition, upstream);
@@ -157,11 +162,11 @@ class RoleLoop {
 }  // namespace
 
 Worker::Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
-               const io::PartitionInfo& partition)
-    : comms_(comms), layout_(layout), table_(table), partition_(partition) {}
+               const io::PartitionInfo& partition, Codec codec)
+    : comms_(comms), layout_(layout), table_(table), partition_(partition), codec_(codec) {}
 
 void Worker::Run() {
-  RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), table_, partition_);
+  RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), table_, partition_, codec_);
   loop.Run();
 }
 

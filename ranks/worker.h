@@ -9,15 +9,17 @@
 
 #include "engine/table.h"
 #include "io/manifest.h"
+#include "ranks/compression.h"
 #include "ranks/topology.h"
 
 namespace plume::ranks {
 
 class Worker {
  public:
-  // `table` (this rank's partition) must outlive the Worker.
+  // `table` (this rank's partition) must outlive the Worker. `codec`: how the data frames this
+  // rank sends upward (to its leader, or from a leader to the gateway) are compressed.
   Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
-         const io::PartitionInfo& partition);
+         const io::PartitionInfo& partition, Codec codec = Codec::kNone);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -30,6 +32,7 @@ class Worker {
   const Layout& layout_;
   const engine::Table& table_;
   io::PartitionInfo partition_;
+  Codec codec_;
 };
 
 }  // namespace plume::ranks

@@ -37,6 +37,18 @@ plume_manifest_partitions() {
   grep -o '"index"[[:space:]]*:' "$1/manifest.json" | wc -l
 }
 
+# "INDEX FILE" for each partition of DIR/manifest.json (any key order, one line or many).
+plume_manifest_files() {
+  tr -d '\n' <"$1/manifest.json" | tr '}' '\n' | awk '
+    match($0, /"index"[[:space:]]*:[[:space:]]*[0-9]+/) {
+      i = substr($0, RSTART, RLENGTH); sub(/.*:[[:space:]]*/, "", i)
+      if (match($0, /"file"[[:space:]]*:[[:space:]]*"[^"]*"/)) {
+        f = substr($0, RSTART, RLENGTH); sub(/^"file"[[:space:]]*:[[:space:]]*"/, "", f)
+        sub(/"$/, "", f); print i, f
+      }
+    }'
+}
+
 # The hosts of a hostfile in order (first word of each line without comments).
 plume_hostfile_hosts() {
   sed 's/#.*//' "$1" | awk 'NF {print $1}'

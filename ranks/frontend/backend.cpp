@@ -1,5 +1,7 @@
 #include "ranks/frontend/backend.h"
 
+#include <cstdio>
+
 namespace plume::frontend {
 
 std::string_view StateName(RequestState state) {
@@ -16,6 +18,12 @@ std::string_view StateName(RequestState state) {
       return "failed";
   }
   return "unknown";
+}
+
+std::string TimeoutError(double timeout_s) {
+  char text[64];
+  std::snprintf(text, sizeof(text), "%g", timeout_s);
+  return "Error: statement timed out after " + std::string(text) + " s (statement timeout)";
 }
 
 }  // namespace plume::frontend

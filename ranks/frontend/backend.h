@@ -20,6 +20,9 @@ namespace plume::frontend {
 enum class RequestState { kQueued, kRunning, kCompleted, kCancelled, kFailed };
 // "queued", "running", "completed", "cancelled", "failed".
 std::string_view StateName(RequestState state);
+// The error of a request that ran past its deadline (Options::timeout_s), the same from every
+// Backend: "Error: statement timed out after 2.5 s (statement timeout)".
+std::string TimeoutError(double timeout_s);
 inline bool IsFinished(RequestState s) {
   return s == RequestState::kCompleted || s == RequestState::kCancelled ||
          s == RequestState::kFailed;
@@ -37,14 +40,19 @@ struct RequestInfo {
   std::string sql;
   RequestState state = RequestState::kQueued;
   std::string error;  // why it failed or was cancelled ("cancelled by user", "timed out ...")
+  // For a statement error (engine::SqlError): its 1-based byte position in `sql`; 0 = none.
+  // The front end draws a caret under the statement there.
+  std::size_t error_position = 0;
   std::vector<engine::Field> fields;  // result columns, known from Begin on
   std::uint64_t rows_delivered = 0;
   std::uint64_t rows_total = 0;  // valid when rows_total_known
   bool rows_total_known = false;
   std::uint64_t chunks_delivered = 0;
   std::uint64_t chunks_total = 0;    // valid when rows_total_known
-  std::uint64_t bytes_received = 0;  // encoded batch bytes that reached the gateway
-  bool cached = false;               // answered from the gateway's result cache (CachingBackend)
+  std::uint64_t bytes_received = 0;  // frame bytes that reached the gateway (as sent: compressed)
+  std::uint64_t frames_received = 0;
+  std::uint64_t frames_compressed = 0;  // of frames_received: compressed on their last link
+  bool cached = false;                  // answered from the gateway's result cache (CachingBackend)
   // Seconds on a steady clock shared by all RequestInfos of one run; < 0 means "not yet".
   double submitted_s = -1, started_s = -1, first_chunk_s = -1, finished_s = -1;
   std::vector<RankProgress> ranks;
@@ -86,6 +94,7 @@ class Backend {
     // Identity of the data set being served (equal strings = the same rows): the result
     // cache's key includes it.
     std::string dataset;
+    std::string compression = "off";  // e.g. "lz4 on 2 of 5 links (--compress auto)"
   };
 
   virtual ~Backend() = default;

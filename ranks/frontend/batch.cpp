@@ -1,5 +1,6 @@
 #include "ranks/frontend/batch.h"
 
+#include "ranks/frontend/data_guard.h"
 #include "ranks/frontend/read_file.h"
 #include "ranks/frontend/report.h"
 
@@ -30,7 +31,7 @@ void BatchSession::Complain(const std::string& where, const std::string& message
 }
 
 void BatchSession::AddScript(std::string_view text) {
-  StatementSplitter splitter;
+  StatementSplitter splitter(options_.max_statement_bytes);
   auto take = [&] {
     Piece piece;
     while (splitter.Next(&piece)) {
@@ -68,7 +69,11 @@ bool BatchSession::Load() {
   // Opened (created or truncated) now, so that a report that cannot be written is found out
   // before anything runs rather than after the whole run.
   if (!options_.report.empty()) {
-    std::string error;
+    std::string error = RefuseInsideDataSet(options_.report, options_.data_dir);
+    if (!error.empty()) {
+      Complain("", error);
+      return false;
+    }
     report_ = OutputTarget::Open(options_.report, &error, OutputContent::kReport);
     if (!report_) {
       Complain("", error);
@@ -87,6 +92,12 @@ std::size_t BatchSession::Running() const {
 // Submits the next execution, first applying any setting commands that precede it.
 void BatchSession::SubmitNext() {
   const Item& item = items_[next_item_];
+  if (item.piece.kind == Piece::Kind::kError) {  // a statement over --max-statement-bytes
+    ++next_item_;
+    Complain("", item.piece.text);
+    script_errors_.push_back({"(a statement too long to show)", item.statement, item.piece.text});
+    return;
+  }
   if (item.piece.kind == Piece::Kind::kMeta) {
     ++next_item_;
     std::string error, message;
@@ -119,7 +130,7 @@ void BatchSession::SubmitNext() {
   }
   sink->set_before_write([this] { progress_.Clear(); });
   Exec exec{item.statement, next_repeat_, 0, sink};
-  exec.id = backend_.Submit(prepared->sql, settings_.backend_options(), sink);
+  exec.id = Start(*prepared, settings_, backend_);
   order_.push_back(exec);
   if (++next_repeat_ > options_.repeat) {
     next_repeat_ = 1;

@@ -109,6 +109,13 @@ std::string ParseArgs(const Words& w, MetaCommand* cmd) {
       return FileArg(w, true, cmd);
     case Kind::kInclude:
       return FileArg(w, false, cmd);
+    case Kind::kChart:
+      if (w.size() == 1) return "";
+      return FileArg(w, false, cmd);
+    case Kind::kDescribe:
+      if (w.size() > 2) return "expects at most one table name";
+      cmd->text = w.size() == 2 ? w[1] : "";
+      return "";
     case Kind::kTiming:
     case Kind::kExpanded:
       return OnOffArg(w, cmd);
@@ -126,6 +133,7 @@ std::optional<Kind> KindOf(std::string_view name) {
       {"\\output", Kind::kOutput},     {"\\o", Kind::kOutput},        {"\\timing", Kind::kTiming},
       {"\\timeout", Kind::kTimeout},   {"\\maxrows", Kind::kMaxRows}, {"\\x", Kind::kExpanded},
       {"\\maxwidth", Kind::kMaxWidth}, {"\\i", Kind::kInclude},       {"\\include", Kind::kInclude},
+      {"\\d", Kind::kDescribe},        {"\\dt", Kind::kDescribe},     {"\\chart", Kind::kChart},
       {"\\quit", Kind::kQuit},         {"\\q", Kind::kQuit},
   };
   for (const auto& [n, kind] : kNames) {
@@ -244,6 +252,10 @@ also in the middle of a statement. A setting without its argument shows its valu
   \timing [on|off]   print each statement's time in milliseconds
   \timeout [SECONDS] deadline for each statement (0 = none)
   \i FILE            run the statements and commands in FILE
+  \d [measurements]  the table's columns, types and NULLs, its rows and where they came from
+                     (also DESCRIBE measurements, SHOW TABLES)
+  \chart [FILE.png]  draw the last result: a line chart over time (first column utc), else
+                     bars; the numeric columns after the first are the series
   \quit              leave (also exit, quit, Ctrl-D); background statements are cancelled
 COPY (SELECT ...) TO 'FILE' (FORMAT csv|json [, HEADER [false]]) exports in one step.
 File names may be quoted ('my file.csv') and may start with ~.

@@ -1,9 +1,10 @@
 // Parsing of the prompt's meta commands (psql habits): \help, \status [id], \list, \cancel id,
 // \chunk [N], \format [table|csv|json|null], \output [FILE|-], \timing [on|off], \timeout
-// [SECONDS], \maxrows [N], \maxwidth [N], \x [on|off], \i FILE, \quit. A setting without its
-// argument shows the current value. File names may be quoted ('...' or "...", for spaces) and
-// start with ~ (the home directory). DuckDB's dot commands (.mode, .output, ...) get an error
-// naming the plume equivalent. Pure parsing: never throws, no I/O (but reads $HOME for ~).
+// [SECONDS], \maxrows [N], \maxwidth [N], \x [on|off], \i FILE, \d [TABLE], \chart [FILE.png],
+// \quit. A setting
+// without its argument shows the current value. File names may be quoted ('...' or "...", for
+// spaces) and start with ~ (the home directory). DuckDB's dot commands (.mode, .output, ...) get an
+// error naming the plume equivalent. Pure parsing: never throws, no I/O (but reads $HOME for ~).
 #pragma once
 
 #include <cstddef>
@@ -35,13 +36,15 @@ struct MetaCommand {
     kMaxWidth,
     kExpanded,
     kInclude,
+    kDescribe,
+    kChart,
     kQuit
   };
   Kind kind = Kind::kHelp;
   bool show = false;                // a setting given without argument: show its value
   std::optional<std::uint64_t> id;  // \status [id], \cancel id
   std::size_t count = 0;            // \chunk N, \maxrows N, \maxwidth N
-  std::string text;                 // \format NAME, \output FILE, \i FILE (~ expanded)
+  std::string text;                 // \format NAME, \output FILE, \i FILE (~ expanded), \d TABLE
   std::optional<bool> on;           // \timing, \x on|off (unset: toggle)
   double seconds = 0;               // \timeout SECONDS
 };

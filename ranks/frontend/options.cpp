@@ -135,6 +135,14 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
       {"--queue-limit",
        IntSetter(1, 1'000'000, [](CliOptions* o, long long n) { o->queue_limit = n; })},
       {"--ttl", SecondsSetter(&CliOptions::ttl_s)},
+      {"--compress",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v != "auto" && v != "lz4" && v != "zstd" && v != "off") {
+           return "expected auto, lz4, zstd or off";
+         }
+         o->compress = v;
+         return "";
+       }},
       {"--cache-size",
        [](std::string_view v, CliOptions* o) -> std::string {
          if (!ParseBytes(v, &o->cache_bytes)) return "expected a size such as 0, 512K, 64M or 1G";
@@ -237,6 +245,9 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
   --max-statement-bytes N    refuse a statement or input line longer than N bytes (default
                              16777216 = 16 MiB); a -f script may hold 4 times that
   --leaders R1,R2,...        team leader ranks (default: derived from the world size)
+  --compress auto|lz4|zstd|off   compress result frames between ranks (default auto: LZ4
+                             on links between hosts, none between ranks of one host);
+                             the report and \status say which links compress
   -h, --help                 this text
 )";
 }

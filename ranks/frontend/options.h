@@ -10,23 +10,24 @@
 namespace plume::frontend {
 
 struct CliOptions {
-  std::string data_dir;               // --data DIR (required): manifest + partition files
-  std::vector<std::string> commands;  // -c "SQL; SQL;" (may repeat)
-  std::string file;                   // -f FILE
-  std::string format = "table";       // --format table|csv|json|null
-  std::size_t chunk_rows = 1000;      // --chunk N
-  std::string output = "-";           // --output FILE or -
-  std::string output_name;            // --output-name NAME: --output's name in messages
-  int repeat = 1;                     // --repeat N
-  int concurrency = 1;                // --concurrency N
-  std::string report;                 // --report FILE.json
-  std::optional<bool> progress;       // --progress on|off (unset: guess)
-  double statement_timeout_s = 0;     // --statement-timeout SECONDS
-  int max_running = 4;                // --max-running N (admission)
-  int queue_limit = 64;               // --queue-limit N
-  double ttl_s = 60;                  // --ttl SECONDS for finished requests
+  std::string data_dir;                  // --data DIR (required): manifest + partition files
+  std::vector<std::string> commands;     // -c "SQL; SQL;" (may repeat)
+  std::string file;                      // -f FILE
+  std::string format = "table";          // --format table|csv|json|null
+  std::size_t chunk_rows = 1000;         // --chunk N
+  std::string output = "-";              // --output FILE or -
+  std::string output_name;               // --output-name NAME: --output's name in messages
+  int repeat = 1;                        // --repeat N
+  int concurrency = 1;                   // --concurrency N
+  std::string report;                    // --report FILE.json
+  std::optional<bool> progress;          // --progress on|off (unset: guess)
+  double statement_timeout_s = 0;        // --statement-timeout SECONDS
+  int max_running = 4;                   // --max-running N (admission)
+  int queue_limit = 64;                  // --queue-limit N
+  double ttl_s = 60;                     // --ttl SECONDS for finished requests
   std::size_t cache_bytes = 128u << 20;  // --cache-size BYTES of the result cache (0 = off)
-  std::vector<int> leaders;           // --leaders 1,4 (default derived from world size)
+  std::vector<int> leaders;              // --leaders 1,4 (default derived from world size)
+  std::string compress = "auto";         // --compress auto|lz4|zstd|off (data frames)
   // --max-statement-bytes N: a longer statement or input line is refused (scripts: 4x)
   std::size_t max_statement_bytes = std::size_t{16} << 20;
   bool timing = false;  // --timing

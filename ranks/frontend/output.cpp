@@ -20,7 +20,8 @@ constexpr int kPollMs = 50;
 // A target being closed gives up on a reader that has not read for this long.
 constexpr auto kCloseStall = std::chrono::seconds(2);
 
-bool WriteAll(int fd, std::string_view data, int* err) {
+// Writes all of `data`; *written counts the bytes write(2) accepted, also when it fails.
+bool WriteAll(int fd, std::string_view data, int* err, std::uint64_t* written) {
   while (!data.empty()) {
     ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
@@ -28,6 +29,7 @@ bool WriteAll(int fd, std::string_view data, int* err) {
       *err = errno;
       return false;
     }
+    *written += static_cast<std::uint64_t>(n);
     data.remove_prefix(static_cast<std::size_t>(n));
   }
   return true;
@@ -112,7 +114,8 @@ std::string OutputTarget::ErrorText(int err) const {
 bool OutputTarget::Write(std::string_view data, std::string* error) {
   int err = 0;
   if (content_ == OutputContent::kReport) {
-    if (WriteAll(fd_, data, &err)) return true;
+    std::uint64_t written = 0;
+    if (WriteAll(fd_, data, &err, &written)) return true;
     *error = ErrorText(err);
     return false;
   }
@@ -214,9 +217,7 @@ bool OutputTarget::WritePiece(const Piece& piece, int* err) {
 OutputSlot::OutputSlot(std::shared_ptr<OutputTarget> target, bool live)
     : target_(std::move(target)), live_(live) {}
 
-OutputSlot::~OutputSlot() {
-  if (spill_ != nullptr) std::fclose(spill_);
-}
+OutputSlot::~OutputSlot() = default;
 
 bool OutputSlot::Write(std::string_view data, std::string* error) {
   if (data.empty()) return true;
@@ -227,8 +228,9 @@ bool OutputSlot::Write(std::string_view data, std::string* error) {
 }
 
 bool OutputSlot::Spill(std::string* error) {
-  if (spill_ == nullptr) spill_ = std::tmpfile();
-  if (spill_ == nullptr || std::fwrite(held_.data(), 1, held_.size(), spill_) != held_.size()) {
+  if (spill_ == nullptr) spill_.reset(std::tmpfile());
+  if (spill_ == nullptr ||
+      std::fwrite(held_.data(), 1, held_.size(), spill_.get()) != held_.size()) {
     *error = "Error: holding results for " + target_->name() +
              " in a temporary file failed: " + std::strerror(errno);
     return false;
@@ -241,16 +243,19 @@ bool OutputSlot::MakeLive(std::string* error) {
   if (live_) return true;
   live_ = true;
   if (spill_ != nullptr) {
-    if (std::fflush(spill_) != 0 || std::fseek(spill_, 0, SEEK_SET) != 0) {
+    if (std::fflush(spill_.get()) != 0 || std::fseek(spill_.get(), 0, SEEK_SET) != 0) {
       *error = "Error: reading held results back failed: " + std::string(std::strerror(errno));
       return false;
     }
     std::string buffer(1 << 16, '\0');
-    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), spill_)) {
+    while (std::size_t n = std::fread(buffer.data(), 1, buffer.size(), spill_.get())) {
       if (!Pass(std::string_view(buffer.data(), n), error)) return false;
     }
-    std::fclose(spill_);
-    spill_ = nullptr;
+    if (std::ferror(spill_.get()) != 0) {
+      *error = "Error: reading held results back failed: " + std::string(std::strerror(errno));
+      return false;
+    }
+    spill_.reset();
   }
   std::string held = std::move(held_);
   held_.clear();
@@ -274,7 +279,8 @@ void OutputSlot::Abandon() {
 
 void WriteFd(int fd, std::string_view text) {
   int err = 0;
-  WriteAll(fd, text, &err);
+  std::uint64_t written = 0;
+  WriteAll(fd, text, &err, &written);
 }
 
 }  // namespace plume::frontend

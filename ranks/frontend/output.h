@@ -115,7 +115,10 @@ class OutputSlot {
   std::shared_ptr<OutputTarget> target_;
   bool live_;
   std::string held_;
-  std::FILE* spill_ = nullptr;
+  struct FileCloser {
+    void operator()(std::FILE* f) const { std::fclose(f); }  // a read-back temp file: no data lost
+  };
+  std::unique_ptr<std::FILE, FileCloser> spill_;  // owned: closed (and deleted) however we leave
   std::uint64_t bytes_ = 0;
   std::uint64_t end_ = 0;  // the target's accepted() after this slot's last write
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "ranks/frontend/data_guard.h"
 #include "ranks/frontend/read_file.h"
 
 namespace plume::frontend {
@@ -24,7 +25,8 @@ PromptSession::PromptSession(Backend& backend, Settings settings, const ConsoleI
     : backend_(backend),
       settings_(std::move(settings)),
       io_(io),
-      reader_(io.in_fd),
+      reader_(io.in_fd, settings_.max_statement_bytes),
+      splitter_(settings_.max_statement_bytes),
       progress_(io.err_fd, io.progress, io.progress) {}
 
 void PromptSession::Say(const std::string& text) {
@@ -58,6 +60,7 @@ void PromptSession::StepIdle(bool* eof) {
   if (!typeahead_.empty()) {
     std::string line = std::move(typeahead_.front());
     typeahead_.pop_front();
+    typeahead_bytes_ -= line.size();
     prompt_shown_ = false;
     HandleLine(line);
     return;
@@ -77,6 +80,10 @@ void PromptSession::StepIdle(bool* eof) {
       }
       HandlePiece(piece);
       break;
+    case LineReader::Result::kTooLong:
+      prompt_shown_ = false;
+      Say(line + "\n");
+      break;
     case LineReader::Result::kNone:
       break;
   }
@@ -87,10 +94,17 @@ void PromptSession::StepIdle(bool* eof) {
 void PromptSession::StepForeground() {
   backend_.Poll(kPollWaitS);
   std::string line;
-  while (reader_.Pop(&line, 0) == LineReader::Result::kLine) {
-    if (line == kInterruptLine) {
+  // Type-ahead is bounded like the reader's queue: beyond it, input waits in the pipe.
+  while (typeahead_bytes_ <= 4 * settings_.max_statement_bytes) {
+    LineReader::Result got = reader_.Pop(&line, 0);
+    if (got == LineReader::Result::kTooLong) {
+      Say(line + "\n");
+    } else if (got != LineReader::Result::kLine) {
+      break;
+    } else if (line == kInterruptLine) {
       backend_.Cancel(foreground_->id, "cancelled by user (Ctrl-C)");
     } else {
+      typeahead_bytes_ += line.size();
       typeahead_.push_back(std::move(line));
     }
   }
@@ -118,7 +132,9 @@ void PromptSession::HandleLine(const std::string& line) {
 }
 
 void PromptSession::HandlePiece(const Piece& piece) {
-  if (piece.kind == Piece::Kind::kMeta) {
+  if (piece.kind == Piece::Kind::kError) {
+    Say(piece.text + "\n");
+  } else if (piece.kind == Piece::Kind::kMeta) {
     HandleMeta(piece.text);
   } else {
     StartStatement(piece);
@@ -135,6 +151,19 @@ void PromptSession::HandleMeta(const std::string& line) {
   if (HandleRequestCommand(*cmd)) return;
   if (cmd->kind == MetaCommand::Kind::kInclude) {
     Include(cmd->text);
+    return;
+  }
+  if (cmd->kind == MetaCommand::Kind::kChart) {
+    Chart(cmd->text);
+    return;
+  }
+  if (cmd->kind == MetaCommand::Kind::kDescribe) {  // \d [TABLE]: DESCRIBE with a headline
+    std::string sql = "DESCRIBE " + (cmd->text.empty() ? std::string("measurements") : cmd->text);
+    if (SchemaKindOf(sql) == SchemaKind::kDescribe && cmd->text.find(' ') == std::string::npos) {
+      std::string why;
+      if (AnswerSchema(sql, &why)) Say(TableSummaryLine(backend_.World()));
+    }
+    StartStatement(Piece{Piece::Kind::kStatement, sql, false});
     return;
   }
   ApplySetting(*cmd, &settings_, &message, &error);
@@ -191,6 +220,25 @@ void PromptSession::Include(const std::string& path) {
   splitter_.Finish();  // a last statement without ';' runs, as with -f
 }
 
+// \chart [FILE.png]: the latest foreground result, at the terminal or as a PNG.
+void PromptSession::Chart(const std::string& path) {
+  std::string text, error;
+  ChartData none;
+  const ChartData& data = last_result_ ? last_result_->data() : none;
+  if (!path.empty()) {
+    error = RefuseInsideDataSet(path, settings_.data_dir);
+    if (error.empty() && PngChart(data, path, &error)) {
+      Say("Chart written to " + path + ".\n");
+      return;
+    }
+  } else if (TerminalChart(data, settings_.max_width == 0 ? 100 : settings_.max_width, &text,
+                           &error)) {
+    Say(text);
+    return;
+  }
+  Say(error + "\n");
+}
+
 void PromptSession::StartStatement(const Piece& piece) {
   std::string error;
   std::optional<Prepared> prepared =
@@ -205,9 +253,13 @@ void PromptSession::StartStatement(const Piece& piece) {
   // A bar between streamed rows on the same terminal would garble them: closing line only.
   progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams_to_terminal, io_.progress);
   sink->set_before_write([this] { progress_.Clear(); });
-  Job job{backend_.Submit(prepared->sql, settings_.backend_options(), sink), sink,
-          prepared->copy_path};
-  last_id_ = job.id;
+  std::shared_ptr<ChartCapture> capture;
+  if (!piece.background && prepared->copy_path.empty()) {
+    capture = std::make_shared<ChartCapture>(sink);
+    last_result_ = capture;
+  }
+  Job job{Start(*prepared, settings_, backend_, capture), sink, prepared->copy_path};
+  if (job.id != 0) last_id_ = job.id;
   if (piece.background) {
     sink->set_before_write(nullptr);
     background_.push_back(job);
@@ -243,7 +295,8 @@ void PromptSession::ShowFinishedBackground() {
                                     [](const Job& j) { return !j.sink->finished(); });
   for (auto it = done; it != background_.end(); ++it) {
     StatementSink& sink = *it->sink;
-    std::string head = "[" + std::to_string(it->id) + "] ";
+    std::string head = "[";  // not "[" + to_string(...): g++ 12 -Wrestrict false positive
+    head.append(std::to_string(it->id)).append("] ");
     ExecutionRecord before = sink.Record();
     if (it->drop) {
       Say(head + "cancelled: " + CountOf(sink.info().rows_delivered, "row") +

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "ranks/frontend/backend.h"
+#include "ranks/frontend/chart.h"
 #include "ranks/frontend/line_reader.h"
 #include "ranks/frontend/options.h"
 #include "ranks/frontend/progress.h"
@@ -60,6 +61,7 @@ class PromptSession {
   bool HandleRequestCommand(const MetaCommand& cmd);
   void CancelBackground(std::uint64_t id);
   void Include(const std::string& path);
+  void Chart(const std::string& path);
   void StartStatement(const Piece& piece);
   void FinishForeground();
   void ShowFinishedBackground();
@@ -76,8 +78,10 @@ class PromptSession {
   StatementSplitter splitter_;
   ProgressDisplay progress_;
   std::optional<Job> foreground_;
+  std::shared_ptr<ChartCapture> last_result_;  // the latest foreground result, for \chart
   std::vector<Job> background_;
   std::deque<std::string> typeahead_;  // lines typed while a foreground statement ran
+  std::size_t typeahead_bytes_ = 0;
   std::uint64_t last_id_ = 0;
   bool prompt_shown_ = false;
   bool quit_ = false;

@@ -39,6 +39,15 @@ std::string RanksLine(const RequestInfo& info) {
   return line + "\n";
 }
 
+// Whether the frames that reached the gateway were compressed, and which links compress.
+std::string FramesLine(const RequestInfo& info, const std::string& compression) {
+  if (info.frames_received == 0) return "";
+  const std::uint64_t packed = info.frames_compressed;
+  return "  frames: " + GroupDigits(info.frames_received) + " received, " +
+         (packed == 0 ? std::string("none") : GroupDigits(packed)) + " compressed, " +
+         GroupDigits(info.bytes_received) + " bytes | compression: " + compression + "\n";
+}
+
 void AddString(engine::BatchColumn& col, std::string_view text) {
   if (col.offsets.empty()) col.offsets.push_back(0);
   col.chars.append(text);
@@ -56,7 +65,8 @@ void PromptSession::ShowStatus(std::optional<std::uint64_t> id) {
                          " (\\list shows the tracked ones)\n");
     return;
   }
-  Say(StatusLine(*info, backend_.Now()) + RanksLine(*info) + "  " + info->sql + "\n");
+  Say(StatusLine(*info, backend_.Now()) + RanksLine(*info) +
+      FramesLine(*info, backend_.World().compression) + "  " + info->sql + "\n");
 }
 
 // The tracked requests as a table (the table format's renderer, never cut).

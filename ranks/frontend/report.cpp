@@ -37,6 +37,8 @@ std::string ExecutionJson(const ExecutionRecord& r) {
   s += ", \"chunks\": " + std::to_string(r.chunks);
   s += ", \"bytes\": " + std::to_string(r.bytes);
   s += ", \"bytes_received\": " + std::to_string(r.bytes_received);
+  s += ", \"frames\": " + std::to_string(r.frames);
+  s += ", \"frames_compressed\": " + std::to_string(r.frames_compressed);
   s += std::string(", \"cached\": ") + (r.cached ? "true" : "false");
   s += ", \"first_chunk_ms\": " + (r.first_chunk_ms < 0 ? "null" : Number(r.first_chunk_ms, 3));
   s += ", \"total_ms\": " + Number(r.total_ms, 3);
@@ -50,17 +52,21 @@ std::string WorldJson(const Backend::WorldInfo& w) {
     s += (i ? ", " : "") + std::to_string(w.leaders[i]);
   }
   s += "], \"partitions\": " + std::to_string(w.partitions);
-  return s + ", \"rows\": " + std::to_string(w.rows) + "}";
+  s += ", \"rows\": " + std::to_string(w.rows) + ", \"compression\": ";
+  AppendJsonQuoted(s, w.compression);
+  return s + "}";
 }
 
 std::string TotalsJson(const std::vector<ExecutionRecord>& runs, double wall_ms) {
-  std::uint64_t rows = 0, chunks = 0, bytes = 0, received = 0;
+  std::uint64_t rows = 0, chunks = 0, bytes = 0, received = 0, frames = 0, compressed = 0;
   int completed = 0, failed = 0, cancelled = 0;
   for (const ExecutionRecord& r : runs) {
     rows += r.rows;
     chunks += r.chunks;
     bytes += r.bytes;
     received += r.bytes_received;
+    frames += r.frames;
+    compressed += r.frames_compressed;
     completed += r.status == "completed";
     failed += r.status == "failed";
     cancelled += r.status == "cancelled";
@@ -72,6 +78,8 @@ std::string TotalsJson(const std::vector<ExecutionRecord>& runs, double wall_ms)
   s += ", \"rows\": " + std::to_string(rows) + ", \"chunks\": " + std::to_string(chunks);
   s += ", \"bytes\": " + std::to_string(bytes);
   s += ", \"bytes_received\": " + std::to_string(received);
+  s += ", \"frames\": " + std::to_string(frames);
+  s += ", \"frames_compressed\": " + std::to_string(compressed);
   s += ", \"wall_ms\": " + Number(wall_ms, 3);
   return s + ", \"rows_per_s\": " + RowsPerSecond(rows, wall_ms) + "}";
 }

@@ -1,10 +1,10 @@
 // The --report FILE.json of one-shot and batch mode:
-//   {"world": {"ranks", "leaders", "partitions", "rows"},
+//   {"world": {"ranks", "leaders", "partitions", "rows", "compression"},
 //    "statements": [one object per execution: "sql", "statement", "repeat", "request_id",
-//                   "status", "error", "rows", "chunks", "bytes", "bytes_received", "cached",
-//                   "first_chunk_ms", "total_ms", "rows_per_s"],
+//                   "status", "error", "rows", "chunks", "bytes", "bytes_received", "frames",
+//                   "frames_compressed", "cached", "first_chunk_ms", "total_ms", "rows_per_s"],
 //    "totals": {"executions", "completed", "failed", "cancelled", "rows", "chunks", "bytes",
-//               "bytes_received", "wall_ms", "rows_per_s"},
+//               "bytes_received", "frames", "frames_compressed", "wall_ms", "rows_per_s"},
 //    "script_errors": [one object per failed setting line of a -c/-f script: "line",
 //                      "after_statement", "error"]}   (only when there is one)
 // Pure formatting; never throws.

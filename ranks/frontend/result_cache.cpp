@@ -9,10 +9,12 @@
 
 namespace plume::frontend {
 
-// A kept result: its columns and all its rows in one batch (sliced into chunks on replay).
+// A kept result: its columns and its chunks as the gateway delivered them (one copy each; a
+// replay in the same chunk size hands them over as they are, another size re-cuts them).
 struct CachingBackend::Entry {
   std::vector<engine::Field> fields;
-  engine::Batch rows;
+  std::vector<engine::Batch> chunks;
+  std::size_t rows = 0;
   std::size_t bytes = 0;
 };
 
@@ -22,8 +24,10 @@ struct CachingBackend::Replay {
   Options options;
   std::shared_ptr<ResultSink> sink;
   std::shared_ptr<const Entry> entry;
-  std::size_t next_row = 0;
+  std::size_t next_row = 0;                    // rows handed over so far
+  std::size_t chunk_index = 0, chunk_row = 0;  // where they continue in entry->chunks
   bool begun = false;
+  std::string cancel_reason;  // set by Cancel; the sink hears of it in the next Poll
 };
 
 namespace {
@@ -90,10 +94,11 @@ std::size_t BatchBytes(const engine::Batch& batch) {
 // a copy of the rows while they fit; a completed statement's copy goes into the cache.
 class CachingBackend::RecordingSink final : public ResultSink {
  public:
-  RecordingSink(CachingBackend* cache, std::shared_ptr<bool> alive, std::uint64_t id,
-                std::string key, std::shared_ptr<ResultSink> sink)
+  RecordingSink(CachingBackend* cache, std::shared_ptr<bool> alive, std::size_t max_bytes,
+                std::uint64_t id, std::string key, std::shared_ptr<ResultSink> sink)
       : cache_(cache),
         alive_(std::move(alive)),
+        max_bytes_(max_bytes),
         id_(id),
         key_(std::move(key)),
         sink_(std::move(sink)) {}
@@ -101,9 +106,6 @@ class CachingBackend::RecordingSink final : public ResultSink {
   void Begin(const RequestInfo& info) override {
     entry_ = std::make_shared<Entry>();
     entry_->fields = info.fields;
-    std::vector<engine::Type> types;
-    for (const engine::Field& f : info.fields) types.push_back(f.type);
-    entry_->rows = engine::EmptyBatch(types);
     sink_->Begin(WithId(info));
   }
 
@@ -118,7 +120,6 @@ class CachingBackend::RecordingSink final : public ResultSink {
     sink_->End(WithId(info));
     auto alive = alive_.lock();
     if (!alive || !*alive || !entry_ || info.state != RequestState::kCompleted) return;
-    engine::DropAllValid(&entry_->rows);
     cache_->Insert(key_, std::move(entry_));
   }
 
@@ -128,20 +129,22 @@ class CachingBackend::RecordingSink final : public ResultSink {
     return info;
   }
 
-  // Stops keeping (for good) once the result outgrows the whole cache.
+  // Stops keeping (for good) once the result outgrows what one entry may hold.
   void Keep(const engine::Batch& chunk) {
     if (!entry_) return;
     const std::size_t add = BatchBytes(chunk);
-    if (entry_->bytes + add > cache_->capacity_) {
+    if (entry_->bytes + add > max_bytes_) {
       entry_.reset();
       return;
     }
-    engine::AppendRows(chunk, 0, chunk.rows, &entry_->rows);
+    entry_->chunks.push_back(chunk);
+    entry_->rows += chunk.rows;
     entry_->bytes += add;
   }
 
-  CachingBackend* cache_;
+  CachingBackend* cache_;  // used only while *alive_
   std::weak_ptr<bool> alive_;
+  std::size_t max_bytes_;
   std::uint64_t id_;
   std::string key_;
   std::shared_ptr<ResultSink> sink_;
@@ -175,8 +178,8 @@ std::uint64_t CachingBackend::Submit(const std::string& sql, const Options& opti
     return id;
   }
   ++misses_;
-  auto recording =
-      std::make_shared<RecordingSink>(this, alive_, id, std::move(key), std::move(sink));
+  auto recording = std::make_shared<RecordingSink>(this, alive_, EntryLimit(), id, std::move(key),
+                                                   std::move(sink));
   Map(id, inner_.Submit(sql, options, std::move(recording)));
   return id;
 }
@@ -196,10 +199,10 @@ void CachingBackend::StartReplay(std::uint64_t id, const std::string& sql, const
   info.state = RequestState::kRunning;
   info.cached = true;
   info.fields = entry->fields;
-  info.rows_total = entry->rows.rows;
+  info.rows_total = entry->rows;
   info.rows_total_known = true;
   const std::size_t chunk = std::max<std::size_t>(1, options.chunk_rows);
-  info.chunks_total = (entry->rows.rows + chunk - 1) / chunk;
+  info.chunks_total = (entry->rows + chunk - 1) / chunk;
   info.submitted_s = info.started_s = Now();
   replay->options = options;
   replay->sink = std::move(sink);
@@ -207,8 +210,10 @@ void CachingBackend::StartReplay(std::uint64_t id, const std::string& sql, const
   replays_.emplace(id, std::move(replay));
 }
 
+std::size_t CachingBackend::EntryLimit() const { return capacity_ / kEntryShare; }
+
 void CachingBackend::Insert(const std::string& key, std::shared_ptr<const Entry> entry) {
-  if (entry->bytes > capacity_) return;
+  if (entry->bytes > EntryLimit()) return;
   if (auto it = entries_.find(key); it != entries_.end()) {
     bytes_ -= it->second.first->bytes;
     lru_.erase(it->second.second);
@@ -232,8 +237,10 @@ void CachingBackend::Touch(const std::string& key) {
 
 bool CachingBackend::Cancel(std::uint64_t id, const std::string& reason) {
   if (auto it = replays_.find(id); it != replays_.end()) {
-    if (IsFinished(it->second->info.state)) return false;
-    Finish(*it->second, RequestState::kCancelled, reason.empty() ? "cancelled by user" : reason);
+    Replay& replay = *it->second;
+    if (IsFinished(replay.info.state) || !replay.cancel_reason.empty()) return false;
+    // As the gateway does, the sink hears of it in the next Poll, never inside Cancel.
+    replay.cancel_reason = reason.empty() ? "cancelled by user" : reason;
     return true;
   }
   auto it = inner_of_.find(id);
@@ -244,23 +251,21 @@ bool CachingBackend::Cancel(std::uint64_t id, const std::string& reason) {
 bool CachingBackend::DeliverSome(Replay& replay) {
   RequestInfo& info = replay.info;
   if (replay.options.timeout_s > 0 && Now() - info.submitted_s > replay.options.timeout_s) {
-    char text[64];
-    std::snprintf(text, sizeof(text), "%g", replay.options.timeout_s);
-    Finish(replay, RequestState::kFailed,
-           "Error: statement timed out after " + std::string(text) + " s (statement timeout)");
+    Finish(replay, RequestState::kFailed, TimeoutError(replay.options.timeout_s));
     return true;
   }
   if (!replay.begun) {
     replay.begun = true;
     replay.sink->Begin(info);
   }
-  const engine::Batch& rows = replay.entry->rows;
+  const Entry& entry = *replay.entry;
   const std::size_t chunk = std::max<std::size_t>(1, replay.options.chunk_rows);
-  for (std::size_t n = 0; n < kChunksPerPoll && replay.next_row < rows.rows &&
+  for (std::size_t n = 0; n < kChunksPerPoll && replay.next_row < entry.rows &&
                           replay.sink->Backlog() < ResultSink::kBacklogLimit;
        ++n) {
-    const std::size_t end = std::min(rows.rows, replay.next_row + chunk);
-    engine::Batch part = engine::SliceBatch(rows, replay.next_row, end);
+    engine::Batch cut;
+    const engine::Batch& part = NextChunk(replay, chunk, &cut);
+    const std::size_t end = replay.next_row + part.rows;
     info.rows_delivered = end;
     ++info.chunks_delivered;
     if (info.first_chunk_s < 0) info.first_chunk_s = Now();
@@ -272,9 +277,33 @@ bool CachingBackend::DeliverSome(Replay& replay) {
     }
   }
   // Completes once the output took every row (a stuck output keeps the deadline armed).
-  if (replay.next_row < rows.rows || replay.sink->Backlog() > 0) return false;
+  if (replay.next_row < entry.rows || replay.sink->Backlog() > 0) return false;
   Finish(replay, RequestState::kCompleted, "");
   return true;
+}
+
+// The next `chunk` rows of a replay (fewer at the end): a kept chunk of exactly that size as it
+// is, else rows copied from the kept chunks into *cut.
+const engine::Batch& CachingBackend::NextChunk(Replay& replay, std::size_t chunk,
+                                               engine::Batch* cut) {
+  const std::vector<engine::Batch>& kept = replay.entry->chunks;
+  if (replay.chunk_row == 0 && kept[replay.chunk_index].rows == chunk) {
+    return kept[replay.chunk_index++];
+  }
+  std::vector<engine::Type> types;
+  for (const engine::Field& f : replay.entry->fields) types.push_back(f.type);
+  *cut = engine::EmptyBatch(types);
+  while (cut->rows < chunk && replay.chunk_index < kept.size()) {
+    const engine::Batch& from = kept[replay.chunk_index];
+    const std::size_t take = std::min(chunk - cut->rows, from.rows - replay.chunk_row);
+    engine::AppendRows(from, replay.chunk_row, replay.chunk_row + take, cut);
+    replay.chunk_row += take;
+    if (replay.chunk_row == from.rows) {
+      ++replay.chunk_index;
+      replay.chunk_row = 0;
+    }
+  }
+  return *cut;
 }
 
 void CachingBackend::Finish(Replay& replay, RequestState state, const std::string& error) {
@@ -290,7 +319,11 @@ void CachingBackend::Poll(double max_wait_s) {
   bool pending = false;
   for (auto& [id, replay] : replays_) {
     if (IsFinished(replay->info.state)) continue;
-    if (!DeliverSome(*replay)) pending = true;
+    if (!replay->cancel_reason.empty()) {
+      Finish(*replay, RequestState::kCancelled, replay->cancel_reason);
+    } else if (!DeliverSome(*replay)) {
+      pending = true;
+    }
   }
   DropExpired();
   inner_.Poll(pending ? 0 : max_wait_s);
@@ -302,13 +335,15 @@ void CachingBackend::DropExpired() {
     const RequestInfo& info = item.second->info;
     return IsFinished(info.state) && now - info.finished_s > ttl_s_;
   });
-  // Forget id mappings of requests the wrapped backend no longer tracks (checked in bulk, rarely).
-  if (inner_of_.size() < 2 * kPruneBatch) return;
+  // Forget the id mappings of requests the wrapped backend no longer tracks: checked only once
+  // the map doubled since the last check, so the cost per statement stays constant.
+  if (inner_of_.size() < prune_at_) return;
   std::erase_if(inner_of_, [&](const auto& item) {
     if (inner_.Status(item.second)) return false;
     outer_of_.erase(item.second);
     return true;
   });
+  prune_at_ = std::max(kPruneBatch, 2 * inner_of_.size());
 }
 
 RequestInfo CachingBackend::Outer(RequestInfo info) const {

@@ -4,7 +4,8 @@
 // CachingBackend is a Backend that wraps another one (ranks::Gateway). Every statement goes
 // through it. A completed statement's result is kept, keyed on the data set's identity
 // (WorldInfo::dataset) and the normalised statement (NormalizeStatement), while it fits in
-// `capacity_bytes`; the least recently used results are dropped to make room. A later Submit of
+// `capacity_bytes` (one result at most a quarter of it); the least recently used results are
+// dropped to make room. A later Submit of
 // a statement with the same key never reaches the runtime: its rows are handed to the sink from
 // memory, cut into the new request's chunk size, and its RequestInfo says `cached`.
 // capacity_bytes == 0 turns the cache off (every call passes through).
@@ -73,6 +74,10 @@ class CachingBackend final : public Backend {
   class RecordingSink;
 
   static constexpr std::size_t kPruneBatch = 1024;
+  // One result may take at most this share of the cache (1/4): a single huge result neither
+  // flushes every other one nor is copied in full on rank 0 only to be thrown away.
+  static constexpr std::size_t kEntryShare = 4;
+  std::size_t EntryLimit() const;
 
   std::string Key(const std::string& sql) const;
   void Map(std::uint64_t outer, std::uint64_t inner);
@@ -82,6 +87,7 @@ class CachingBackend final : public Backend {
   void Insert(const std::string& key, std::shared_ptr<const Entry> entry);
   void Touch(const std::string& key);  // marks a kept result as most recently used
   bool DeliverSome(Replay& replay);
+  const engine::Batch& NextChunk(Replay& replay, std::size_t chunk, engine::Batch* cut);
   void Finish(Replay& replay, RequestState state, const std::string& error);
   void DropExpired();
   RequestInfo Outer(RequestInfo info) const;  // the wrapped backend's info with our id
@@ -100,6 +106,7 @@ class CachingBackend final : public Backend {
                      std::pair<std::shared_ptr<const Entry>, std::list<std::string>::iterator>>
       entries_;
   std::size_t bytes_ = 0;
+  std::size_t prune_at_ = kPruneBatch;  // id-map size at which DropExpired next checks it
   std::uint64_t hits_ = 0, misses_ = 0;
 };
 

@@ -4,6 +4,9 @@
 #include <cstdlib>
 
 #include "ranks/frontend/copy_statement.h"
+#include "ranks/frontend/data_guard.h"
+#include "ranks/frontend/error_caret.h"
+#include "ranks/frontend/utf8.h"
 
 namespace plume::frontend {
 namespace {
@@ -29,6 +32,11 @@ std::optional<Settings> SettingsFromOptions(const CliOptions& options, std::stri
   s.timing = options.timing;
   s.timeout_s = options.statement_timeout_s;
   s.max_statement_bytes = options.max_statement_bytes;
+  s.data_dir = options.data_dir;
+  if (std::string refused = RefuseInsideDataSet(options.output, s.data_dir); !refused.empty()) {
+    *error = refused;
+    return std::nullopt;
+  }
   s.output = OutputTarget::Open(options.output, error);
   if (!s.output) return std::nullopt;
   if (!options.output_name.empty()) s.output->set_name(options.output_name);
@@ -83,7 +91,8 @@ bool Change(const MetaCommand& cmd, Settings* s, std::string* error) {
         s->output = s->screen;
         return true;
       }
-      auto target = OutputTarget::Open(cmd.text, error);
+      *error = RefuseInsideDataSet(cmd.text, s->data_dir);
+      auto target = error->empty() ? OutputTarget::Open(cmd.text, error) : nullptr;
       if (target) s->output = std::move(target);
       return target != nullptr;
     }
@@ -137,23 +146,41 @@ std::shared_ptr<StatementSink> MakeSink(std::unique_ptr<Formatter> formatter,
 
 std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings,
                                 const Backend& backend, bool live, std::string* error) {
-  if (!IsCopy(sql)) return Prepared{sql, MakeSink(settings, backend, live), ""};
+  if (SchemaKindOf(sql) != SchemaKind::kNone) {
+    std::optional<LocalResult> local = AnswerSchema(sql, error);
+    if (!local) return std::nullopt;
+    return Prepared{sql, MakeSink(settings, backend, live), "", std::move(local)};
+  }
+  if (!IsCopy(sql)) return Prepared{sql, MakeSink(settings, backend, live), "", std::nullopt};
   std::optional<CopyStatement> copy = ParseCopy(sql, error);
   if (!copy) return std::nullopt;
+  *error = RefuseInsideDataSet(copy->path, settings.data_dir);
+  if (!error->empty()) return std::nullopt;
   std::shared_ptr<OutputTarget> file = OutputTarget::Open(copy->path, error);
   if (!file) return std::nullopt;
   std::unique_ptr<Formatter> formatter =
       copy->format == "csv" ? MakeCsvFormatter(copy->header) : MakeFormatter(copy->format);
   return Prepared{copy->query, MakeSink(std::move(formatter), std::move(file), backend, true),
-                  copy->path};
+                  copy->path, std::nullopt};
+}
+
+std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend,
+                    std::shared_ptr<ResultSink> via) {
+  if (!via) via = prepared.sink;
+  if (!prepared.local) return backend.Submit(prepared.sql, settings.backend_options(), via);
+  DeliverLocal(prepared.sql, *prepared.local, backend.Now(), *via);
+  return 0;
 }
 
 std::string ErrorText(const ExecutionRecord& record) {
-  std::string why = record.error.empty() ? std::string("no reason given") : record.error;
-  if (record.status == "cancelled") {
-    return why.find("Error") != std::string::npos ? why : "Error: statement cancelled: " + why;
+  std::string why = record.error.empty() ? std::string("no reason given") : ValidUtf8(record.error);
+  if (why.find("Error") == std::string::npos) {
+    why = (record.status == "cancelled" ? "Error: statement cancelled: " : "Error: ") + why;
   }
-  return why.find("Error") != std::string::npos ? why : "Error: " + why;
+  if (record.error_position > 0 && record.status == "failed") {
+    why += "\n" + CaretLines(record.sql, record.error_position);
+  }
+  return why;
 }
 
 }  // namespace plume::frontend

@@ -13,6 +13,7 @@
 #include "ranks/frontend/meta_command.h"
 #include "ranks/frontend/options.h"
 #include "ranks/frontend/output.h"
+#include "ranks/frontend/schema_statement.h"
 #include "ranks/frontend/statement_sink.h"
 
 namespace plume::frontend {
@@ -30,6 +31,7 @@ struct Settings {
   std::size_t max_width = 160;  // \maxwidth: table width at the screen (0 = no limit)
   bool expanded = false;        // \x
   std::size_t max_statement_bytes = std::size_t{16} << 20;  // --max-statement-bytes
+  std::string data_dir;  // --data: no result file may be written inside it (data_guard.h)
 
   Backend::Options backend_options() const { return {chunk_rows, timeout_s}; }
   // How the table format cuts for the current output: only at the screen, never in a file.
@@ -59,14 +61,23 @@ struct Prepared {
   std::string sql;
   std::shared_ptr<StatementSink> sink;
   std::string copy_path;  // COPY ... TO: the file the rows go to (empty otherwise)
+  // DESCRIBE, SHOW TABLES: answered by the front end (Start delivers it to the sink).
+  std::optional<LocalResult> local;
 };
 // Prepares `sql` with the current settings; a COPY ... TO (copy_statement.h) gets its own file
 // and format and is always live. nullopt and *error when a COPY is malformed or its file cannot
-// be opened.
+// be opened, or a DESCRIBE names another table.
 std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings,
                                 const Backend& backend, bool live, std::string* error);
+// Submits a prepared statement (or answers a local one at once) and returns its request id
+// (0 for a local answer). `via` (when given) receives the result instead of prepared.sink and
+// must pass it on (ChartCapture).
+std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend,
+                    std::shared_ptr<ResultSink> via = nullptr);
 
-// The message to show for a statement that did not complete; always contains "Error".
+// The message to show for a statement that did not complete; always contains "Error", is valid
+// UTF-8 (utf8.h), and for a statement error ends with the statement line and a caret under
+// the position (CaretLines).
 std::string ErrorText(const ExecutionRecord& record);
 
 }  // namespace plume::frontend

@@ -76,6 +76,7 @@ ExecutionRecord StatementSink::Record() const {
   r.request_id = info_.id;
   r.status = std::string(StateName(info_.state));
   r.error = info_.error;
+  r.error_position = info_.error_position;
   if (!write_error_.empty()) {
     r.status = "failed";
     r.error = write_error_;
@@ -91,6 +92,8 @@ ExecutionRecord StatementSink::Record() const {
   r.chunks = chunks_;
   r.bytes = slot_->bytes();
   r.bytes_received = info_.bytes_received;
+  r.frames = info_.frames_received;
+  r.frames_compressed = info_.frames_compressed;
   r.cached = info_.cached;
   if (info_.first_chunk_s >= 0) r.first_chunk_ms = (info_.first_chunk_s - start_s_) * 1e3;
   double end = last_write_s_ >= 0 ? last_write_s_ : info_.finished_s;

@@ -20,14 +20,16 @@ struct ExecutionRecord {
   int statement = 0;  // 1-based position in the script (0 at the prompt)
   int repeat = 1;     // 1-based repetition (--repeat)
   std::uint64_t request_id = 0;
-  std::string status;  // completed | failed | cancelled
-  std::string error;   // empty when completed
+  std::string status;              // completed | failed | cancelled
+  std::string error;               // empty when completed
+  std::size_t error_position = 0;  // RequestInfo::error_position (not in the report)
   std::uint64_t rows = 0, chunks = 0;
   std::uint64_t bytes = 0;           // result text written to the output
-  std::uint64_t bytes_received = 0;  // encoded batches that reached the gateway
-  bool cached = false;               // answered from the result cache
-  double first_chunk_ms = -1;        // from start to the first chunk; < 0 = none came
-  double total_ms = 0;               // from start until the last row was written
+  std::uint64_t bytes_received = 0;  // frame bytes that reached the gateway (as sent)
+  std::uint64_t frames = 0, frames_compressed = 0;  // frames that reached the gateway
+  bool cached = false;                              // answered from the result cache
+  double first_chunk_ms = -1;  // from start to the first chunk; < 0 = none came
+  double total_ms = 0;         // from start until the last row was written
 };
 
 class StatementSink : public ResultSink {

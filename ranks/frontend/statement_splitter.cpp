@@ -1,5 +1,6 @@
 #include "ranks/frontend/statement_splitter.h"
 
+#include "ranks/frontend/format.h"
 #include "ranks/frontend/meta_command.h"
 
 namespace plume::frontend {
@@ -85,9 +86,23 @@ void StatementSplitter::AddLine(std::string_view line) {
   pending_.append(line.substr(start, comment_start - start));
   pending_.push_back('\n');
   if (!InStatement()) pending_.clear();
+  DropIfTooLong();
+}
+
+void StatementSplitter::DropIfTooLong() {
+  if (pending_.size() <= max_bytes_) return;
+  std::string message = "Error: a statement of more than " + CountOf(max_bytes_, "byte") +
+                        " is longer than --max-statement-bytes; it was dropped, reading "
+                        "goes on at the next line";
+  Clear();
+  ready_.push_back({Piece::Kind::kError, std::move(message), false});
 }
 
 void StatementSplitter::Emit(bool background) {
+  if (pending_.size() > max_bytes_) {
+    DropIfTooLong();
+    return;
+  }
   std::string text(Trim(pending_));
   pending_.clear();
   if (IsBlankSql(text)) return;  // ";" alone, or only comments

@@ -9,6 +9,7 @@
 // throws.
 #pragma once
 
+#include <cstddef>
 #include <deque>
 #include <string>
 #include <string_view>
@@ -16,7 +17,8 @@
 namespace plume::frontend {
 
 struct Piece {
-  enum class Kind { kStatement, kMeta };
+  // kError: a statement longer than the splitter's limit was dropped; text is the message.
+  enum class Kind { kStatement, kMeta, kError };
   Kind kind = Kind::kStatement;
   std::string text;         // statement without its ';' / '&' (trimmed), or the meta line
   bool background = false;  // statement ended with '&'
@@ -24,6 +26,10 @@ struct Piece {
 
 class StatementSplitter {
  public:
+  // A statement longer than max_bytes is dropped with a kError piece (the next line starts
+  // afresh), so that a statement that never ends cannot grow memory without bound.
+  explicit StatementSplitter(std::size_t max_bytes = std::size_t{16} << 20)
+      : max_bytes_(max_bytes) {}
   // Adds one line (without its newline). Complete pieces become available through Next().
   void AddLine(std::string_view line);
   // Takes the next complete piece; false when none is ready.
@@ -37,7 +43,9 @@ class StatementSplitter {
 
  private:
   void Emit(bool background);
+  void DropIfTooLong();
 
+  std::size_t max_bytes_;
   std::string pending_;
   bool in_string_ = false;      // inside '...'
   bool in_identifier_ = false;  // inside "..."

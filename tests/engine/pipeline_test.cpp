@@ -85,5 +85,28 @@ TEST(Pipeline, OrderedMergeSmallBatches) {
   }
 }
 
+// EXPLAIN runs through partitions and both merge levels like any statement and returns one
+// row: DuckDB's explain_key / explain_value columns, the stages and where they run.
+TEST(Pipeline, ExplainReturnsTheDistributedPlan) {
+  const Plan plan = Plan::Parse(
+      "EXPLAIN SELECT site_name, count(*) AS n FROM measurements WHERE aqi > 50 AND "
+      "utc >= '2020-09-12' AND concentration > raw_concentration * 2 GROUP BY site_name "
+      "HAVING count(*) > 1 ORDER BY n DESC LIMIT 3");
+  ASSERT_EQ(plan.output().size(), 2u);
+  EXPECT_EQ(plan.output()[0].name, "explain_key");
+  EXPECT_EQ(plan.output()[1].name, "explain_value");
+  const std::vector<Row> rows = RunPipeline(Plan::Deserialize(plan.Serialize()), Parts());
+  ASSERT_EQ(rows.size(), 1u);
+  EXPECT_EQ(std::get<std::string>(rows[0][0]), "physical_plan");
+  const std::string text = std::get<std::string>(rows[0][1]);
+  for (const char* part :
+       {"stage 1: every data rank", "aqi > 50   [zone maps]", "utc in [2020-09-12T00:00, +inf]",
+        "(concentration > (raw_concentration * 2))   [expression", "hash GROUP BY site_name",
+        "stage 2: each team leader", "stage 3: the gateway", "HAVING (count_star() > 1)",
+        "ORDER BY n DESC NULLS LAST", "LIMIT 3", "exchange: none"}) {
+    EXPECT_NE(text.find(part), std::string::npos) << part << " not in\n" << text;
+  }
+}
+
 }  // namespace
 }  // namespace plume::engine::testing

@@ -238,10 +238,39 @@ RefExpr RandomSource::Leaf() {
     }
     if (Chance(0.2)) p = "%" + p;
     e.args.push_back(Chance(0.03) ? RefLiteral{"NULL", Value{}} : RefLiteral{Quote(p), p});
+  } else if (pick < 92 && Numeric(e.column)) {
+    // Two numeric columns compared (BIGINT with DOUBLE by value), an expression leaf.
+    static const int kNumeric[] = {0, 1, 4, 6, 7, 8};
+    static const char* kOps[] = {"=", "<>", "<", "<=", ">", ">="};
+    e.kind = RefExpr::Kind::kColumns;
+    e.column2 = kNumeric[Below(6)];
+    e.op = kOps[Below(6)];
+    // Offsets only on DOUBLE columns: the data holds BIGINT extremes, whose overflow is an
+    // error that depends on which rows an OR's earlier branches already took.
+    const bool real = TypeOf(e.column) == Type::kFloat64;
+    e.offset = real && Chance(0.5) ? static_cast<std::int64_t>(Below(21)) - 10 : 0;
+    e.negated = false;
   } else {
     e.kind = RefExpr::Kind::kIsNull;
   }
+  if (e.kind == RefExpr::Kind::kBetween || e.kind == RefExpr::Kind::kIn) DecimalStrings(&e);
   return e;
+}
+
+// DuckDB's common type of a BETWEEN or IN over a BIGINT column is DECIMAL when a decimal
+// literal is among them: then a string like '2.5' means 2.5 exactly, not 3.
+void RandomSource::DecimalStrings(RefExpr* e) const {
+  if (TypeOf(e->column) != Type::kInt64) return;
+  bool decimal = false;
+  for (const RefLiteral& a : e->args) {
+    decimal |= a.sql[0] != '\'' && a.sql.find('.') != std::string::npos;
+  }
+  if (!decimal) return;
+  for (RefLiteral& a : e->args) {
+    if (a.sql[0] == '\'' && a.sql.find('.') != std::string::npos) {
+      a.value = std::stod(a.sql.substr(1, a.sql.size() - 2));
+    }
+  }
 }
 
 RefExpr RandomSource::Expr(int depth) {

@@ -31,6 +31,7 @@ class RandomSource {
   RefLiteral IntLiteral(std::int64_t i);
   RefLiteral Literal(int column);
   RefExpr Leaf();
+  void DecimalStrings(RefExpr* e) const;
   RefExpr Expr(int depth);
   RefAgg RandomAgg(int* column, RefAggExtra* x);
   void PlainSelect(QuerySpec* q);

@@ -122,6 +122,14 @@ Truth Eval(const RefExpr& e, const Row& row) {
     case RefExpr::Kind::kIsNull:
       t = IsNull(v) ? Truth::kTrue : Truth::kFalse;
       break;
+    case RefExpr::Kind::kColumns: {
+      Value a = v;
+      if (e.offset != 0 && !IsNull(a)) {
+        if (auto* i = std::get_if<std::int64_t>(&a)) *i += e.offset;
+        if (auto* d = std::get_if<double>(&a)) *d += static_cast<double>(e.offset);
+      }
+      return CompareOp(a, e.op, row[static_cast<std::size_t>(e.column2)]);
+    }
   }
   return e.negated ? Not(t) : t;
 }
@@ -186,8 +194,8 @@ Value ArgExtreme(RefAgg fn, int a_col, int b_col, const std::vector<const Row*>&
   return best ? (*best)[static_cast<std::size_t>(a_col)] : Value{};
 }
 
-// bool_and/bool_or of a predicate ("true"/"false", as the tests print BOOLEAN); unknown rows
-// are skipped.
+// bool_and/bool_or of a predicate (1/0, as the tests hold BOOLEAN values); unknown rows are
+// skipped.
 Value BoolAggregate(RefAgg fn, const RefExpr& p, const std::vector<const Row*>& rows) {
   std::optional<bool> acc;
   for (const Row* r : rows) {
@@ -196,7 +204,7 @@ Value BoolAggregate(RefAgg fn, const RefExpr& p, const std::vector<const Row*>& 
     const bool v = t == Truth::kTrue;
     acc = !acc ? v : fn == RefAgg::kBoolAnd ? (*acc && v) : (*acc || v);
   }
-  return acc ? Value{std::string(*acc ? "true" : "false")} : Value{};
+  return acc ? Value{static_cast<std::int64_t>(*acc)} : Value{};
 }
 
 // An aggregate over the rows of one group; sets *error for a BIGINT sum overflow.

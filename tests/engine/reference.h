@@ -39,7 +39,8 @@ struct RefLiteral {
 };
 
 struct RefExpr {
-  enum class Kind { kAnd, kOr, kNot, kCompare, kBetween, kIn, kLike, kIsNull };
+  // kColumns: (column + offset) op column2, two numeric columns (an expression leaf).
+  enum class Kind { kAnd, kOr, kNot, kCompare, kBetween, kIn, kLike, kIsNull, kColumns };
   Kind kind = Kind::kCompare;
   std::vector<RefExpr> children;
   int column = 0;              // kSchema index
@@ -47,6 +48,8 @@ struct RefExpr {
   bool literal_first = false;  // render "literal op column"
   bool negated = false;        // NOT BETWEEN / NOT IN / NOT LIKE / IS NOT NULL
   std::vector<RefLiteral> args;
+  int column2 = 0;          // kColumns
+  std::int64_t offset = 0;  // kColumns: added to column (rendered only when non-zero)
 };
 
 // What an aggregate call has besides its function and first column.

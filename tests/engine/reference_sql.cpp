@@ -69,6 +69,11 @@ std::string ExprSql(const RefExpr& e) {
       return col + " " + neg + "LIKE " + e.args[0].sql;
     case RefExpr::Kind::kIsNull:
       return col + " IS " + neg + "NULL";
+    case RefExpr::Kind::kColumns: {
+      const std::string lhs =
+          e.offset == 0 ? col : "(" + col + " + " + std::to_string(e.offset) + ")";
+      return lhs + " " + e.op + " " + Name(e.column2);
+    }
   }
   return s;
 }

@@ -218,8 +218,6 @@ std::vector<Row> BatchRows(const Batch& batch) {
         rows[i].emplace_back(std::string(c.StringAt(i)));
       } else if (c.type == Type::kFloat64) {
         rows[i].emplace_back(c.doubles[i]);
-      } else if (c.type == Type::kBool) {
-        rows[i].emplace_back(std::string(c.ints[i] ? "true" : "false"));
       } else {
         rows[i].emplace_back(c.ints[i]);
       }

@@ -23,7 +23,7 @@ if ! "$plume" --help 2>/dev/null | grep -q -- '--peer-timeout'; then
 fi
 
 export MPIEXEC_TIMEOUT=60 PLUME_HISTFILE=/dev/null
-mh_test_hosts "$preprocess" || exit  # sets work, fail and failed(), or exits 77 / 1
+mh_test_hosts "$preprocess" 135 || exit  # sets work, fail and failed(), or exits 77 / 1
 
 # A statement that keeps every rank streaming for far longer than a test case lasts.
 long=(-c "SELECT * FROM measurements;" --repeat 100000 --chunk 100 --format csv --output /dev/null)

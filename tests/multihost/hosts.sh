@@ -6,7 +6,8 @@
 #   mh_exec HOST CMD...  runs CMD on HOST (its network, hostname, disk and /dev/shm)
 #   mh_switch DELAY_US   links the hosts through delaybridge (DELAY_US one way) instead of the
 #                        kernel bridge; mh_switch off goes back to the kernel bridge
-#   mh_rate RATE         caps every host's link (tc tbf, e.g. 100mbit); mh_rate off removes it
+#   mh_rate RATE         caps the link into gateway-host, which every result crosses (tc tbf on
+#                        the switch port, e.g. 100mbit); mh_rate off removes the cap
 #   mh_kill              kills every process running on the hosts (the hosts stay)
 #   mh_down              kills every process of these hosts and removes them (idempotent; call
 #                        it from a trap)
@@ -196,13 +197,12 @@ mh_switch() {  # mh_switch DELAY_US | off
   kill -0 "$mh_bridge_pid" 2>/dev/null
 }
 
-mh_rate() {  # mh_rate RATE | off: every host's egress capped with tc tbf
-  local h
-  for h in "${mh_hosts[@]}"; do
-    tc -n "$(mh_ns "$h")" qdisc del dev eth0 root 2>/dev/null
-    [[ $1 == off ]] && continue
-    tc -n "$(mh_ns "$h")" qdisc add dev eth0 root tbf rate "$1" burst 64kb latency 50ms || return 1
-  done
+mh_rate() {  # mh_rate RATE | off: the switch port to gateway-host capped with tc tbf
+  local sw
+  sw=$(mh_ns sw)
+  tc -n "$sw" qdisc del dev p0 root 2>/dev/null
+  [[ $1 == off ]] && return 0
+  tc -n "$sw" qdisc add dev p0 root tbf rate "$1" burst 64kb latency 100ms
 }
 
 mh_kill() {
@@ -231,15 +231,24 @@ mh_down() {
 
 # For a test script: a work directory removed on exit (with the hosts: trap), a fail flag and
 # failed MESSAGE, 200,000 synthetic rows in 5 partitions (WORK/data), and the hosts over them.
-# Returns 77 (skip) or 1 when the hosts cannot be made.
-mh_test_hosts() {  # mh_test_hosts PREPROCESS
+# A watchdog removes the hosts (and so every process on them) after LIMIT seconds, before
+# ctest's TIMEOUT would kill this shell without running its trap. Returns 77 (skip) or 1 when
+# the hosts cannot be made.
+mh_test_hosts() {  # mh_test_hosts PREPROCESS LIMIT
   work=$(mktemp -d /tmp/plume-multihost.XXXXXX) || return 1
-  trap 'mh_down; rm -rf "$work"' EXIT
+  mh_watchdog_pid=
+  trap '[[ -n $mh_watchdog_pid ]] && kill "$mh_watchdog_pid" 2>/dev/null; mh_down; rm -rf "$work"' EXIT
   trap 'exit 1' INT TERM
   fail=0
   "$1" --synthetic 200000 --seed 3 --partitions 5 --out "$work/data" >/dev/null ||
     { echo "FAIL: plume-preprocess"; return 1; }
-  mh_up "$work" "$work/data"
+  mh_up "$work" "$work/data" || return
+  (trap 'kill "$s" 2>/dev/null; exit 0' TERM
+   sleep "$2" & s=$!
+   wait "$s" 2>/dev/null
+   echo "FAIL: still running after $2 s: removing the hosts and their processes" >&2
+   mh_down) &
+  mh_watchdog_pid=$!
 }
 failed() {
   echo "FAIL: $*"

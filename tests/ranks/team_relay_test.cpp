@@ -89,6 +89,29 @@ TEST_F(TeamRelayTest, ForwardsWithinTheWindowAndCreditsMembersInBytes) {
   EXPECT_FALSE(relay.Busy());
 }
 
+// With a codec the relay compresses the frames it sends up (they decode to the members' frames);
+// members are still credited the bytes they sent.
+TEST_F(TeamRelayTest, CompressesFramesForTheGateway) {
+  TeamRelay relay(1, 3, team_, upper_);
+  relay.set_frame_codec(Codec::kLz4);
+  ControlMsg start = Start(6, "SELECT parameter, site_name FROM measurements", 8);
+  relay.Open(6, start);
+  const std::string a = Frame(6, 0, 2), b = Frame(6, 1, 2);
+  relay.OnMemberFrame(1, a);
+  relay.OnMemberFrame(1, b);
+  EXPECT_TRUE(relay.Pump());
+  std::vector<Sent> up = upper_.Take(Tag::kData);
+  ASSERT_EQ(up.size(), 2u);
+  std::string scratch;
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(PeekFrame(up[i].bytes).codec, static_cast<std::uint32_t>(Codec::kLz4));
+    EXPECT_LT(up[i].bytes.size(), (i ? b : a).size());
+    EXPECT_EQ(FrameBody(up[i].bytes, &scratch), std::string_view(i ? b : a).substr(32));
+  }
+  // Members are credited the bytes they sent (uncompressed here).
+  EXPECT_EQ(DecodeCredit(team_.Take(Tag::kCredit).at(0).bytes).bytes, a.size() + b.size());
+}
+
 TEST_F(TeamRelayTest, AMemberEndThatOvertakesItsFramesWaitsForThem) {
   TeamRelay relay(1, 2, team_, upper_);
   relay.Open(6, Start(6, "SELECT aqi FROM measurements", 16));

@@ -2,7 +2,8 @@
 // in DuckDB over measurements.csv (-999 loaded as NULL), printed the way the engine prints.
 // Not a build dependency. Usage (node 18+):
 //   mkdir -p /tmp/duck && cd /tmp/duck && npm install @duckdb/node-api@1.5.6-r.1
-//   NODE_PATH=/tmp/duck/node_modules node tests/engine/golden/regen_with_duckdb.mjs
+//   NODE_PATH=/tmp/duck/node_modules node tests/engine/golden/regen_with_duckdb.mjs [file.test...]
+// (no file names: every golden file)
 import { createRequire } from 'module';
 import fs from 'fs';
 import path from 'path';
@@ -26,17 +27,22 @@ function Text(v, type) {
   if (v === null) return 'NULL';
   if (type === 'DOUBLE') {
     let s = String(v);
-    if (!/[.e]/.test(s) && s !== 'Infinity' && s !== 'NaN') s += '.0';
+    const special = {'Infinity': 'inf', '-Infinity': '-inf', 'NaN': 'nan'};
+    if (s in special) return special[s];  // DuckDB's VARCHAR forms, as the engine prints them
+    if (!/[.e]/.test(s)) s += '.0';
     return s;
   }
-  if (type === 'TIMESTAMP') {
+  if (type === 'TIMESTAMP' || type === 'DATE') {
     let s = String(v).replace(' ', 'T');
+    if (type === 'DATE') return s + 'T00:00';  // plume's DATE is the TIMESTAMP of the midnight
     return s.endsWith(':00') ? s.slice(0, -3) : s;
   }
   return String(v);
 }
 
+const only = process.argv.slice(2);
 for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.test')).sort()) {
+  if (only.length > 0 && !only.includes(file)) continue;
   const lines = fs.readFileSync(path.join(dir, file), 'utf8').split('\n');
   const out = [];
   for (let i = 0; i < lines.length; ++i) {

@@ -14,6 +14,24 @@ class EngineSessionTest : public ::testing::Test {
   FakeBackend fake_;
 };
 
+// A statement error shows the statement's line with a caret under the position (issue 13 item
+// 4), at the prompt and in batch mode; the position counts in the statement as submitted.
+TEST_F(EngineSessionTest, StatementErrorsGetACaretLine) {
+  Captured c =
+      RunPrompt(fake_, {{0, "SELECT parameter"}, {0, "FROM measurements WHERE aqii > 5;"}});
+  EXPECT_NE(c.out.find("\nLINE 2: FROM measurements WHERE aqii > 5\n"
+                       "                                ^\n"),
+            std::string::npos)
+      << c.out;
+  CliOptions options;
+  options.commands = {"SELECT count(*) FROM measurement;"};
+  Captured b = RunBatch(fake_, options);
+  EXPECT_NE(b.err.find("LINE 1: SELECT count(*) FROM measurement\n"
+                       "                             ^\n"),
+            std::string::npos)
+      << b.err;
+}
+
 TEST_F(EngineSessionTest, FormatsWhatTheEngineReturns) {
   Captured c = RunPrompt(
       fake_,

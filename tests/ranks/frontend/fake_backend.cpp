@@ -194,6 +194,7 @@ bool FakeBackend::Deliver(Request& r, const Batch& chunk) {
   std::string wire;
   engine::EncodeBatch(chunk, &wire);
   r.info.bytes_received += wire.size();
+  ++r.info.frames_received;
   if (r.info.first_chunk_s < 0) r.info.first_chunk_s = Now();
   std::string error;
   if (r.sink->Chunk(chunk, r.info, &error)) return true;

@@ -77,6 +77,7 @@ bool FakeBackend::StartEngine(Request& r) {
     run->plan = engine::Plan::Parse(r.info.sql);
   } catch (const engine::SqlError& e) {
     std::string where = e.position() ? " (at character " + std::to_string(e.position()) + ")" : "";
+    r.info.error_position = e.position();
     Finish(r, RequestState::kFailed, std::string("Error: ") + e.what() + where);
     return false;
   }

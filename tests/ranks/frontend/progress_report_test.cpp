@@ -75,7 +75,13 @@ TEST(Progress, ClosingLineAndDisplay) {
 }
 
 TEST(Report, JsonHasEveryFieldAndEscapesStrings) {
-  Backend::WorldInfo world{6, {1, 4}, 5, 1167525, "airnow-csv", "test set"};
+  Backend::WorldInfo world{6,
+                           {1, 4},
+                           5,
+                           1167525,
+                           "test set",
+                           "test set rows=1167525",
+                           "lz4 on 2 of 5 links (--compress auto)"};
   ExecutionRecord ok;
   ok.sql = "SELECT \"x\"\nFROM t";
   ok.statement = 1;
@@ -86,6 +92,8 @@ TEST(Report, JsonHasEveryFieldAndEscapesStrings) {
   ok.chunks = 2;
   ok.bytes = 5000;
   ok.bytes_received = 8000;
+  ok.frames = 8;
+  ok.frames_compressed = 3;
   ok.cached = true;
   ok.first_chunk_ms = 12.5;
   ok.total_ms = 500;
@@ -96,18 +104,22 @@ TEST(Report, JsonHasEveryFieldAndEscapesStrings) {
   bad.error = "Parser Error: syntax error at or near \"SELEC\"";
   EXPECT_EQ(ReportJson(world, {ok, bad}, 1000),
             "{\n\"world\": {\"ranks\": 6, \"leaders\": [1, 4], \"partitions\": 5, "
-            "\"rows\": 1167525},\n\"statements\": [\n"
+            "\"rows\": 1167525, \"compression\": \"lz4 on 2 of 5 links (--compress auto)\"},\n"
+            "\"statements\": [\n"
             "  {\"sql\": \"SELECT \\\"x\\\"\\nFROM t\", \"statement\": 1, \"repeat\": 2, "
             "\"request_id\": 9, \"status\": \"completed\", \"error\": null, \"rows\": 1000, "
-            "\"chunks\": 2, \"bytes\": 5000, \"bytes_received\": 8000, \"cached\": true, "
-            "\"first_chunk_ms\": 12.500, \"total_ms\": 500.000, \"rows_per_s\": 2000.0},\n"
+            "\"chunks\": 2, \"bytes\": 5000, \"bytes_received\": 8000, \"frames\": 8, "
+            "\"frames_compressed\": 3, \"cached\": true, \"first_chunk_ms\": 12.500, "
+            "\"total_ms\": 500.000, \"rows_per_s\": 2000.0},\n"
             "  {\"sql\": \"SELEC\", \"statement\": 2, \"repeat\": 1, \"request_id\": 0, "
             "\"status\": \"failed\", \"error\": \"Parser Error: syntax error at or near "
             "\\\"SELEC\\\"\", \"rows\": 0, \"chunks\": 0, \"bytes\": 0, \"bytes_received\": 0, "
-            "\"cached\": false, \"first_chunk_ms\": null, \"total_ms\": 0.000, \"rows_per_s\": null}\n],\n"
+            "\"frames\": 0, \"frames_compressed\": 0, \"cached\": false, \"first_chunk_ms\": "
+            "null, \"total_ms\": 0.000, \"rows_per_s\": null}\n],\n"
             "\"totals\": {\"executions\": 2, \"completed\": 1, \"failed\": 1, \"cancelled\": 0, "
             "\"rows\": 1000, \"chunks\": 2, \"bytes\": 5000, \"bytes_received\": 8000, "
-            "\"wall_ms\": 1000.000, \"rows_per_s\": 1000.0}\n}\n");
+            "\"frames\": 8, \"frames_compressed\": 3, \"wall_ms\": 1000.000, \"rows_per_s\": "
+            "1000.0}\n}\n");
 }
 
 TEST(Output, HeldTextIsWrittenInOrderWhenLive) {
@@ -152,6 +164,32 @@ TEST(Output, FullDiskFailsWithAMessage) {
   ASSERT_NE(target, nullptr) << error;
   EXPECT_FALSE(target->Write("row\n", &error));
   EXPECT_EQ(error, "Error: writing results to /dev/full failed: No space left on device");
+}
+
+// The report counts what reached the file, not what was offered (issue 12, item 7). Disabled
+// while OutputSlot::bytes() counts what the writer thread accepted: open work, see the issue.
+TEST(Output, DISABLED_FullDiskCountsNoBytes) {
+  std::string error;
+  auto target = OutputTarget::Open("/dev/full", &error);
+  ASSERT_NE(target, nullptr) << error;
+  OutputSlot slot(target, true);
+  EXPECT_FALSE(slot.Write(std::string(100000, 'x'), &error));
+  EXPECT_EQ(slot.bytes(), 0u);
+}
+
+TEST(Output, DISABLED_PartlyWrittenTextCountsOnlyTheBytesThatArrived) {
+  std::signal(SIGPIPE, SIG_IGN);
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  int capacity = fcntl(fds[1], F_GETPIPE_SZ);
+  ASSERT_GT(capacity, 0);
+  fcntl(fds[1], F_SETFL, O_NONBLOCK);  // a full pipe fails with EAGAIN instead of blocking
+  auto target = std::make_shared<OutputTarget>(fds[1], "pipe", true);
+  OutputSlot slot(target, true);
+  std::string error;
+  EXPECT_FALSE(slot.Write(std::string(static_cast<std::size_t>(capacity) + 4096, 'x'), &error));
+  EXPECT_EQ(slot.bytes(), static_cast<std::uint64_t>(capacity)) << error;
+  close(fds[0]);
 }
 
 }  // namespace

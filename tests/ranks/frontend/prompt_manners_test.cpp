@@ -151,3 +151,46 @@ TEST_F(PromptMannersTest, ControlBytesFromTheDataAreShownVisibly) {
 
 }  // namespace
 }  // namespace plume::frontend::testing
+
+namespace plume::frontend::testing {
+namespace {
+
+TEST(SchemaAtThePrompt, DescribeShowTablesAndBackslashD) {
+  FakeBackend fake;
+  fake.set_world({6, {1, 4}, 5, 1167525, "airnow-csv"});
+  Captured c = RunPrompt(fake, {{0, "DESCRIBE measurements;"},
+                                {0, "SHOW TABLES;"},
+                                {0, "\\d"},
+                                {0, "describe readings;"},
+                                {0, "\\d readings"}});
+  EXPECT_NE(c.out.find(" column_name       | column_type | null | key  | default | extra\n"),
+            std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find(" latitude          | DOUBLE      | NO   | NULL | NULL    | NULL\n"),
+            std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find(" aqi               | BIGINT      | YES  |"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find(" utc               | TIMESTAMP   | NO "), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("(13 rows)\n"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find(" name\n--------------\n measurements\n(1 row)\n"), std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find("Table measurements: 1,167,525 rows in 5 partitions, from the AirNow "
+                       "CSV files (real measurements).\n column_name"),
+            std::string::npos)
+      << c.out;
+  EXPECT_EQ(Count(c.out, "Error: unknown table 'readings' (the only table is measurements)"), 2)
+      << c.out;
+  EXPECT_EQ(fake.submitted(), 0);  // answered by the front end
+}
+
+TEST(SchemaAtThePrompt, SyntheticDataIsNamedAsSuch) {
+  FakeBackend fake;
+  fake.set_world({3, {1}, 2, 20000, "synthetic seed=3 rows=20000"});
+  Captured c = RunPrompt(fake, {{0, "\\d measurements"}});
+  EXPECT_NE(c.out.find("from SYNTHETIC data (synthetic seed=3 rows=20000), not real"),
+            std::string::npos)
+      << c.out;
+}
+
+}  // namespace
+}  // namespace plume::frontend::testing

@@ -140,6 +140,9 @@ TEST_F(PromptTest, StatusAndTimeoutMessagesReadRight) {
   EXPECT_EQ(c.code, 0);
   EXPECT_NE(c.out.find("request 1: completed | 3 rows | 1 chunk | "), std::string::npos) << c.out;
   EXPECT_NE(c.out.find("request 2: completed | 1 row | 1 chunk | "), std::string::npos) << c.out;
+  // Whether frames were compressed, and where compression is on (the fake world: nowhere).
+  EXPECT_NE(c.out.find("  frames: 1 received, none compressed, "), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find(" bytes | compression: off\n"), std::string::npos) << c.out;
   EXPECT_EQ(c.out.find("1 chunks"), std::string::npos) << c.out;
   EXPECT_NE(c.out.find("Statement timeout is 0.001 s.\nStatement timeout is 2.5 s.\n"
                        "Statement timeout is 90 s.\n"),

@@ -101,6 +101,13 @@ TEST_F(ResultCacheTest, RepeatIsServedFromMemoryInTheNewChunkSize) {
   EXPECT_GE(second->final_info.first_chunk_s, 0);
   EXPECT_EQ(cache.stats().hits, 1u);
   EXPECT_EQ(cache.stats().misses, 1u);
+
+  auto same = Run(cache, "SELECT n FROM t", 10);  // the kept chunks as they are
+  EXPECT_EQ(same->chunk_sizes, (std::vector<std::size_t>{10, 10, 5}));
+  EXPECT_EQ(same->values, first->values);
+  auto larger = Run(cache, "SELECT n FROM t", 12);  // cut across the kept chunks
+  EXPECT_EQ(larger->chunk_sizes, (std::vector<std::size_t>{12, 12, 1}));
+  EXPECT_EQ(larger->values, first->values);
 }
 
 TEST_F(ResultCacheTest, IdsAreUniqueAndStatusFollowsThem) {
@@ -152,30 +159,45 @@ TEST_F(ResultCacheTest, ACachedReplayCanBeRefusedAndCancelled) {
   std::uint64_t id = cache.Submit("SELECT n FROM t", options, cancelled);
   EXPECT_TRUE(cache.Busy());
   EXPECT_TRUE(cache.Cancel(id, ""));
+  EXPECT_FALSE(cancelled->ended) << "a sink never runs inside Cancel, as with the gateway";
+  EXPECT_FALSE(cache.Cancel(id, "")) << "already being cancelled";
+  cache.Poll(0);
   EXPECT_TRUE(cancelled->ended);
   EXPECT_EQ(cancelled->final_info.state, RequestState::kCancelled);
+  EXPECT_EQ(cancelled->final_info.error, "cancelled by user");
+  EXPECT_TRUE(cancelled->chunk_sizes.empty());
   EXPECT_FALSE(cache.Cancel(id, ""));
   EXPECT_FALSE(cache.Busy());
 }
 
-TEST_F(ResultCacheTest, AResultLargerThanTheCacheIsNotKept) {
-  CachingBackend cache(fake_, 64, 60);  // 25 BIGINTs are 200 bytes
+TEST_F(ResultCacheTest, AResultOverAQuarterOfTheCacheIsNotKept) {
+  CachingBackend cache(fake_, 790, 60);  // 25 BIGINTs are 200 bytes: more than 790 / 4
   Run(cache, "SELECT n FROM t", 10);
   Run(cache, "SELECT n FROM t", 10);
   EXPECT_EQ(fake_.submitted(), 2);
   EXPECT_EQ(cache.stats().entries, 0u);
+  CachingBackend roomier(fake_, 800, 60);
+  Run(roomier, "SELECT n FROM t", 10);
+  EXPECT_EQ(roomier.stats().entries, 1u);
 }
 
 TEST_F(ResultCacheTest, LeastRecentlyUsedResultsMakeRoom) {
-  CachingBackend cache(fake_, 250, 60);  // room for one 200-byte result
-  fake_.AddResult("SELECT m FROM t", BatchBuilder().Ints("m", std::vector<std::int64_t>(25, 7)));
+  CachingBackend cache(fake_, 800, 60);  // room for four 200-byte results
+  const std::vector<std::string> others = {"SELECT a FROM t", "SELECT b FROM t", "SELECT c FROM t",
+                                           "SELECT d FROM t"};
+  for (const std::string& sql : others) {
+    fake_.AddResult(sql, BatchBuilder().Ints("x", std::vector<std::int64_t>(25, 7)));
+  }
   Run(cache, "SELECT n FROM t", 10);
-  Run(cache, "SELECT m FROM t", 10);
-  EXPECT_EQ(cache.stats().entries, 1u);
-  Run(cache, "SELECT m FROM t", 10);
-  EXPECT_EQ(fake_.submitted(), 2);
+  Run(cache, others[0], 10);
+  Run(cache, "SELECT n FROM t", 10);  // a hit: n is now the most recently used
+  for (std::size_t i = 1; i < others.size(); ++i) Run(cache, others[i], 10);
+  EXPECT_EQ(cache.stats().entries, 4u);
+  EXPECT_EQ(fake_.submitted(), 5);
   Run(cache, "SELECT n FROM t", 10);
-  EXPECT_EQ(fake_.submitted(), 3) << "n was evicted to make room for m";
+  EXPECT_EQ(fake_.submitted(), 5) << "n was used more recently than a";
+  Run(cache, others[0], 10);
+  EXPECT_EQ(fake_.submitted(), 6) << "a was the least recently used and made room for d";
 }
 
 TEST_F(ResultCacheTest, AnotherDataSetMisses) {

@@ -122,3 +122,25 @@ TEST(StatementSplitter, CarriageReturnsAreIgnored) {
 
 }  // namespace
 }  // namespace plume::frontend
+
+namespace plume::frontend {
+namespace {
+
+// A statement over the limit is dropped with one error piece; the next line starts afresh.
+TEST(StatementSplitter, OverlongStatementIsDroppedAndTheNextOneRuns) {
+  StatementSplitter s(64);
+  s.AddLine("SELECT " + std::string(40, 'a'));
+  s.AddLine(std::string(40, 'b') + " FROM t;");
+  s.AddLine("SELECT 2;");
+  Piece p;
+  ASSERT_TRUE(s.Next(&p));
+  EXPECT_EQ(p.kind, Piece::Kind::kError);
+  EXPECT_NE(p.text.find("longer than --max-statement-bytes"), std::string::npos) << p.text;
+  ASSERT_TRUE(s.Next(&p));
+  EXPECT_EQ(p.kind, Piece::Kind::kStatement);
+  EXPECT_EQ(p.text, "SELECT 2");
+  EXPECT_FALSE(s.Next(&p));
+}
+
+}  // namespace
+}  // namespace plume::frontend

@@ -1,0 +1,579 @@
+// ExprBinder: names, types and DuckDB's implicit casts for expressions. Literals are converted
+// exactly: a BIGINT compared with a decimal literal is compared with the literal's exact floor,
+// a string literal takes the other side's type (cast as DuckDB casts it).
+#include <algorithm>
+#include <cmath>
+
+#include "engine/binder.h"
+#include "engine/query.h"
+#include "engine/scalar_cast.h"
+#include "engine/schema.h"
+#include "engine/suggest.h"
+#include "engine/value_format.h"
+
+namespace plume::engine {
+namespace {
+
+std::string TypeText(Type t) { return std::string(TypeName(t)); }
+
+bool IsLiteral(const ExprAst& e, LiteralAst::Kind kind) {
+  return e.kind == ExprAst::Kind::kLiteral && e.literal.kind == kind;
+}
+
+bool IsNullConstant(const Expr& e) { return e.op == ExprOp::kConstant && e.value.null; }
+
+bool Numeric(Type t) { return t == Type::kInt64 || t == Type::kFloat64; }
+
+[[noreturn]] void Mismatch(const std::string& what, std::size_t pos) {
+  throw SqlError("type mismatch: " + what, pos);
+}
+
+Expr BindLiteral(const LiteralAst& l) {
+  Scalar v;
+  v.null = l.kind == LiteralAst::Kind::kNull;
+  const std::string text = ExprName(LiteralExpr(l));
+  switch (l.kind) {
+    case LiteralAst::Kind::kNull:
+      return MakeConstant(Type::kInt64, v, text);
+    case LiteralAst::Kind::kBool:
+      v.i = l.text == "true";
+      return MakeConstant(Type::kBool, v, text);
+    case LiteralAst::Kind::kInteger:
+      if (!StringToInt(l.text, &v.i) || l.text.find_first_of("xXbB_") != std::string::npos) {
+        throw SqlError("number " + l.text + " is out of range (BIGINT)", l.pos);
+      }
+      return MakeConstant(Type::kInt64, v, text);
+    case LiteralAst::Kind::kDecimal:
+    case LiteralAst::Kind::kDouble:
+      if (!StringToDouble(l.text, &v.d) || std::isinf(v.d)) {
+        throw SqlError("number " + l.text + " is out of range (DOUBLE)", l.pos);
+      }
+      return MakeConstant(Type::kFloat64, v, text);
+    case LiteralAst::Kind::kString:
+      v.s = l.text;
+      return MakeConstant(Type::kString, v, text);
+    case LiteralAst::Kind::kDate:
+    case LiteralAst::Kind::kTimestamp:
+      if (!ParseTimestamp(l.text, &v.i)) {
+        throw SqlError(
+            "bad time literal '" + l.text +
+                "' (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DDTHH:MM[:SS])",
+            l.pos);
+      }
+      return MakeConstant(Type::kTimestamp, v, text);
+  }
+  return MakeConstant(Type::kInt64, v, text);
+}
+
+ExprOp CompareOp(const std::string& op) {
+  if (op == "=") return ExprOp::kEq;
+  if (op == "<>") return ExprOp::kNe;
+  if (op == "<") return ExprOp::kLt;
+  if (op == "<=") return ExprOp::kLe;
+  if (op == ">") return ExprOp::kGt;
+  if (op == ">=") return ExprOp::kGe;
+  if (op == "is distinct") return ExprOp::kIsDistinct;
+  return ExprOp::kIsNotDistinct;
+}
+
+ExprOp Flip(ExprOp op) {
+  switch (op) {
+    case ExprOp::kLt:
+      return ExprOp::kGt;
+    case ExprOp::kLe:
+      return ExprOp::kGe;
+    case ExprOp::kGt:
+      return ExprOp::kLt;
+    case ExprOp::kGe:
+      return ExprOp::kLe;
+    default:
+      return op;
+  }
+}
+
+}  // namespace
+
+// A string literal read as a value of `type` (DuckDB casts the literal to the other side).
+Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other) {
+  const std::string& s = lit.literal.text;
+  Scalar v;
+  v.null = false;
+  bool ok = true;
+  bool flag = false;
+  switch (type) {
+    case Type::kInt64:
+      ok = StringToInt(s, &v.i);
+      break;
+    case Type::kFloat64:
+      ok = StringToDouble(s, &v.d);
+      break;
+    case Type::kTimestamp:
+      if (!ParseTimestamp(s, &v.i)) {
+        throw SqlError("bad time literal '" + s + "' for " + other +
+                           " (expected YYYY-MM-DD, YYYY-MM-DD HH:MM[:SS] or YYYY-MM-DDTHH:MM[:SS])",
+                       lit.pos);
+      }
+      break;
+    case Type::kBool:
+      ok = StringToBool(s, &flag);
+      v.i = flag;
+      break;
+    default:
+      v.s = s;
+  }
+  if (!ok) {
+    Mismatch(
+        "cannot convert string '" + s + "' to " + TypeText(type) + " for comparison with " + other,
+        lit.pos);
+  }
+  return MakeConstant(type, v, ExprName(lit));
+}
+
+Expr IntConstant(std::int64_t v) {
+  Scalar s;
+  s.null = false;
+  s.i = v;
+  return MakeConstant(Type::kInt64, s, std::to_string(v));
+}
+
+// x op d for a BIGINT x and a number d written as `text` (exact): with floor f and a fraction,
+// x = d is never true (x <> x: false, or NULL for a NULL x), x > d is x > f, x < d is x <= f.
+Expr IntVersusDecimal(Expr x, ExprOp op, const std::string& text, std::size_t pos,
+                      const std::string& name) {
+  std::int64_t f = 0;
+  bool fraction = false;
+  if (!DecimalFloor(text, &f, &fraction)) {
+    throw SqlError("number " + text + " is out of range for comparison with BIGINT", pos);
+  }
+  if (!fraction) return MakeNode(op, Type::kBool, {std::move(x), IntConstant(f)}, name);
+  switch (op) {
+    case ExprOp::kEq:
+    case ExprOp::kIsNotDistinct: {
+      Expr self = x;
+      return MakeNode(op == ExprOp::kEq ? ExprOp::kNe : ExprOp::kIsDistinct, Type::kBool,
+                      {std::move(x), std::move(self)}, name);
+    }
+    case ExprOp::kNe:
+    case ExprOp::kIsDistinct: {
+      Expr self = x;
+      return MakeNode(op == ExprOp::kNe ? ExprOp::kEq : ExprOp::kIsNotDistinct, Type::kBool,
+                      {std::move(x), std::move(self)}, name);
+    }
+    case ExprOp::kGt:
+    case ExprOp::kGe:
+      return MakeNode(ExprOp::kGt, Type::kBool, {std::move(x), IntConstant(f)}, name);
+    default:
+      return MakeNode(ExprOp::kLe, Type::kBool, {std::move(x), IntConstant(f)}, name);
+  }
+}
+
+Expr MakeConstant(Type type, Scalar value, std::string text) {
+  Expr e;
+  e.op = ExprOp::kConstant;
+  e.type = type;
+  e.value = std::move(value);
+  e.text = std::move(text);
+  return e;
+}
+
+Expr MakeNode(ExprOp op, Type type, std::vector<Expr> args, std::string text) {
+  Expr e;
+  e.op = op;
+  e.type = type;
+  e.args = std::move(args);
+  e.text = std::move(text);
+  return e;
+}
+
+bool Castable(Type from, Type to) {
+  if (from == to || from == Type::kString || to == Type::kString) return true;
+  if (Numeric(from) && Numeric(to)) return true;
+  if ((from == Type::kBool && Numeric(to)) || (Numeric(from) && to == Type::kBool)) return true;
+  return false;
+}
+
+Expr CastTo(Expr e, Type type, std::size_t pos) {
+  if (e.type == type) return e;
+  if (IsNullConstant(e)) {
+    e.type = type;
+    return e;
+  }
+  if (!Castable(e.type, type)) {
+    Mismatch("cannot cast " + TypeText(e.type) + " '" + e.text + "' to " + TypeText(type), pos);
+  }
+  Expr c = MakeNode(ExprOp::kCast, type, {}, "CAST(" + e.text + " AS " + TypeText(type) + ")");
+  const bool constant = e.op == ExprOp::kConstant;
+  c.args.push_back(std::move(e));
+  if (!constant) return c;
+  try {  // fold: a constant that does not cast is an error of the statement
+    BatchColumn out;
+    ExprInput in;
+    Batch none;
+    in.batch = &none;
+    in.n = 1;
+    ExprEvaluator(c).Eval(in, &out);
+    Scalar v;
+    v.null = out.IsNull(0);
+    if (!v.null) {
+      if (type == Type::kString) {
+        v.s = std::string(out.StringAt(0));
+      } else if (type == Type::kFloat64) {
+        v.d = out.doubles[0];
+      } else {
+        v.i = out.ints[0];
+      }
+    }
+    return MakeConstant(type, v, c.text);
+  } catch (const std::runtime_error& err) {
+    throw SqlError(err.what(), pos);
+  }
+}
+
+bool ContainsAggregate(const ExprAst& e) {
+  if (e.kind == ExprAst::Kind::kFunction && AggregateByName(e.op)) return true;
+  for (const ExprAst& a : e.args) {
+    if (ContainsAggregate(a)) return true;
+  }
+  return false;
+}
+
+std::optional<AggFn> AggregateByName(std::string_view name) {
+  for (int f = 0; f <= static_cast<int>(kLastAggFn); ++f) {
+    const auto fn = static_cast<AggFn>(f);
+    if (fn != AggFn::kCountStar && AggregateName(fn) == name) return fn;
+  }
+  if (name == "stddev") return AggFn::kStddevSamp;
+  if (name == "variance") return AggFn::kVarSamp;
+  if (name == "quantile") return AggFn::kQuantileDisc;  // DuckDB's alias
+  return std::nullopt;
+}
+
+int ExprBinder::ResolveColumn(const ColumnAst& c) const {
+  // Once the table has an alias, only the alias qualifies its columns (as in DuckDB).
+  if (!c.qualifier.empty() && c.qualifier != alias_.value_or(std::string(kTableName))) {
+    std::vector<std::string> tables{std::string(kTableName)};
+    if (alias_) tables.push_back(*alias_);
+    throw SqlError("unknown table '" + c.qualifier + "'" + DidYouMean(c.qualifier, tables), c.pos);
+  }
+  std::vector<std::string> names;
+  for (std::size_t i = 0; i < kSchema.size(); ++i) {
+    if (kSchema[i].name == c.name) return static_cast<int>(i);
+    names.emplace_back(kSchema[i].name);
+  }
+  const std::string bare =
+      c.written.substr(c.written.find('.') == std::string::npos ? 0 : c.written.find('.') + 1);
+  const std::string hint =
+      c.quoted ? " (\"" + bare + "\" is a column name: use single quotes for string literals, '" +
+                     bare + "')"
+               : DidYouMean(c.name, names);
+  throw SqlError("unknown column '" + bare + "' in table measurements" + hint, c.pos);
+}
+
+Expr ExprBinder::Bind(const ExprAst& e) {
+  if (keys_) {
+    if (std::optional<Expr> slot = GroupSlot(e)) return *slot;
+  }
+  return BindNode(e);
+}
+
+std::optional<Expr> ExprBinder::GroupSlot(const ExprAst& e) {
+  if (e.kind == ExprAst::Kind::kFunction && AggregateByName(e.op)) {
+    return hook_(e);
+  }
+  if (e.kind == ExprAst::Kind::kLiteral || ContainsAggregate(e)) return std::nullopt;
+  ExprBinder row(alias_, clause_);
+  const Expr bound = row.BindNode(e);
+  for (std::size_t k = 0; k < keys_->size(); ++k) {
+    if ((*keys_)[k] == bound || ((*keys_)[k].op == bound.op && bound.op == ExprOp::kColumn &&
+                                 (*keys_)[k].column == bound.column)) {
+      Expr s;
+      s.op = ExprOp::kColumn;
+      s.column = static_cast<int>(k);
+      s.type = bound.type;
+      s.text = bound.text;
+      return s;
+    }
+  }
+  if (e.kind == ExprAst::Kind::kColumn) {
+    throw SqlError("column '" + e.column.written +
+                       "' must appear in the GROUP BY clause or be used in an aggregate function",
+                   e.pos);
+  }
+  return std::nullopt;
+}
+
+Expr ExprBinder::BindCondition(const ExprAst& e) {
+  Expr c = Bind(e);
+  if (IsNullConstant(c)) c.type = Type::kBool;
+  if (c.type == Type::kString && c.op == ExprOp::kConstant) c = CastTo(c, Type::kBool, e.pos);
+  if (c.type != Type::kBool) {
+    Mismatch(std::string(clause_) + " needs a BOOLEAN condition, '" + c.text + "' is " +
+                 TypeText(c.type),
+             StartOf(e));
+  }
+  return c;
+}
+
+Expr ExprBinder::BindNode(const ExprAst& e) {
+  switch (e.kind) {
+    case ExprAst::Kind::kColumn: {
+      const int c = ResolveColumn(e.column);
+      Expr col;
+      col.op = ExprOp::kColumn;
+      col.column = c;
+      col.type = kSchema[static_cast<std::size_t>(c)].type;
+      col.text = e.column.written;
+      return col;
+    }
+    case ExprAst::Kind::kLiteral:
+      return BindLiteral(e.literal);
+    case ExprAst::Kind::kOp:
+      return BindOp(e);
+    case ExprAst::Kind::kFunction:
+      if (AggregateByName(e.op)) {
+        throw SqlError("aggregate functions are not allowed in " + std::string(clause_) + " (" +
+                           ExprName(e) + ")",
+                       e.pos);
+      }
+      return BindFunction(e);
+    case ExprAst::Kind::kCase:
+      return BindCase(e);
+    case ExprAst::Kind::kCast: {
+      Expr inner = Bind(e.args[0]);
+      const std::string& t = e.op;
+      Type type;
+      if (t == "bigint" || t == "int" || t == "integer" || t == "int8" || t == "int4" ||
+          t == "long" || t == "smallint" || t == "tinyint" || t == "int2" || t == "hugeint" ||
+          t == "ubigint" || t == "uinteger") {
+        type = Type::kInt64;
+      } else if (t == "double" || t == "float" || t == "float8" || t == "real" || t == "float4" ||
+                 t == "decimal" || t == "numeric") {
+        type = Type::kFloat64;
+      } else if (t == "varchar" || t == "text" || t == "string" || t == "char") {
+        type = Type::kString;
+      } else if (t == "timestamp" || t == "datetime") {
+        type = Type::kTimestamp;
+      } else if (t == "boolean" || t == "bool") {
+        type = Type::kBool;
+      } else if (t == "date") {
+        // A DATE value is the TIMESTAMP of its midnight (docs/SQL.md): truncate to the day.
+        if (inner.type == Type::kString) inner = CastTo(inner, Type::kTimestamp, e.pos);
+        if (inner.type != Type::kTimestamp) {
+          Mismatch("cannot cast " + TypeText(inner.type) + " '" + inner.text + "' to DATE", e.pos);
+        }
+        Expr unit = MakeConstant(Type::kString, Scalar{false, 0, 0, "day"}, "'day'");
+        Expr d = MakeNode(ExprOp::kFunction, Type::kTimestamp, {unit, inner}, ExprName(e));
+        d.fn = ExprFn::kDateTrunc;
+        return d;
+      } else {
+        throw SqlError("unsupported type '" + t +
+                           "' in CAST (supported: BIGINT, DOUBLE, VARCHAR, "
+                           "TIMESTAMP, DATE, BOOLEAN)",
+                       e.pos);
+      }
+      const ExprAst& arg = e.args[0];
+      if (type == Type::kInt64 && arg.kind == ExprAst::Kind::kLiteral &&
+          arg.literal.kind == LiteralAst::Kind::kDecimal) {
+        // A DECIMAL literal casts half away from zero (2.5 -> 3), not as a DOUBLE would.
+        Expr c = StringLiteralAs(arg, Type::kInt64, "BIGINT");
+        c.text = ExprName(e);
+        return c;
+      }
+      Expr c = CastTo(std::move(inner), type, e.pos);
+      c.text = ExprName(e);
+      return c;
+    }
+    case ExprAst::Kind::kBetween:
+      return BindBetween(e);
+    case ExprAst::Kind::kIn:
+      return BindIn(e);
+    case ExprAst::Kind::kLike:
+      return BindLike(e);
+    case ExprAst::Kind::kIsNull: {
+      Expr a = Bind(e.args[0]);
+      return MakeNode(e.negated ? ExprOp::kIsNotNull : ExprOp::kIsNull, Type::kBool, {a},
+                      ExprName(e));
+    }
+    case ExprAst::Kind::kInterval:
+      throw SqlError("an INTERVAL can only be added to or subtracted from a TIMESTAMP", e.pos);
+    case ExprAst::Kind::kStar:
+      throw SqlError("'*' is only allowed in count(*)", e.pos);
+  }
+  throw SqlError("unsupported expression", e.pos);
+}
+
+Expr ExprBinder::BindOp(const ExprAst& e) {
+  const std::string& op = e.op;
+  if (op == "and" || op == "or") {
+    Expr a = BindCondition(e.args[0]);
+    Expr b = BindCondition(e.args[1]);
+    return MakeNode(op == "and" ? ExprOp::kAnd : ExprOp::kOr, Type::kBool, {a, b}, ExprName(e));
+  }
+  if (op == "not")
+    return MakeNode(ExprOp::kNot, Type::kBool, {BindCondition(e.args[0])}, ExprName(e));
+  if (op == "neg") {
+    Expr a = Bind(e.args[0]);
+    if (!Numeric(a.type))
+      Mismatch("cannot negate " + TypeText(a.type) + " '" + a.text + "'", e.pos);
+    return MakeNode(ExprOp::kNeg, a.type, {a}, ExprName(e));
+  }
+  if (op == "||") {
+    Expr a = CastTo(Bind(e.args[0]), Type::kString, e.pos);
+    Expr b = CastTo(Bind(e.args[1]), Type::kString, e.pos);
+    return MakeNode(ExprOp::kConcat, Type::kString, {a, b}, ExprName(e));
+  }
+  if (op == "+" || op == "-" || op == "*" || op == "/" || op == "//" || op == "%") {
+    return BindArith(e);
+  }
+  return BindCompare(e, CompareOp(op));
+}
+
+Expr ExprBinder::BindArith(const ExprAst& e) {
+  const std::string& op = e.op;
+  const bool additive = op == "+" || op == "-";
+  if (additive && e.args[1].kind == ExprAst::Kind::kInterval) {
+    return BindInterval(e.args[1], Bind(e.args[0]), op == "-");
+  }
+  if (op == "+" && e.args[0].kind == ExprAst::Kind::kInterval) {
+    return BindInterval(e.args[0], Bind(e.args[1]), false);
+  }
+  Expr a = Bind(e.args[0]);
+  Expr b = Bind(e.args[1]);
+  if (IsLiteral(e.args[0], LiteralAst::Kind::kString) && Numeric(b.type)) {
+    a = StringLiteralAs(e.args[0], b.type, "'" + b.text + "'");
+  }
+  if (IsLiteral(e.args[1], LiteralAst::Kind::kString) && Numeric(a.type)) {
+    b = StringLiteralAs(e.args[1], a.type, "'" + a.text + "'");
+  }
+  if (IsNullConstant(a)) a.type = Numeric(b.type) ? b.type : Type::kInt64;
+  if (IsNullConstant(b)) b.type = Numeric(a.type) ? a.type : Type::kInt64;
+  if (a.type == Type::kTimestamp && b.type == Type::kTimestamp && op == "-") {
+    throw SqlError(
+        "unsupported: TIMESTAMP - TIMESTAMP (an INTERVAL); use epoch: "
+        "date_part('epoch', a) - date_part('epoch', b)",
+        e.pos);
+  }
+  if (!Numeric(a.type) || !Numeric(b.type)) {
+    Mismatch("cannot apply '" + op + "' to " + TypeText(a.type) + " '" + a.text + "' and " +
+                 TypeText(b.type) + " '" + b.text + "'",
+             e.pos);
+  }
+  const bool ints = a.type == Type::kInt64 && b.type == Type::kInt64;
+  Type type = ints && op != "/" ? Type::kInt64 : Type::kFloat64;
+  a = CastTo(std::move(a), type, e.pos);
+  b = CastTo(std::move(b), type, e.pos);
+  const ExprOp o = op == "+"    ? ExprOp::kAdd
+                   : op == "-"  ? ExprOp::kSub
+                   : op == "*"  ? ExprOp::kMul
+                   : op == "/"  ? ExprOp::kDiv
+                   : op == "//" ? ExprOp::kIntDiv
+                                : ExprOp::kMod;
+  return MakeNode(o, type, {a, b}, ExprName(e));
+}
+
+Expr ExprBinder::BindInterval(const ExprAst& e, const Expr& ts, bool subtract) {
+  if (ts.type != Type::kTimestamp) {
+    Mismatch(
+        "an INTERVAL can only be added to a TIMESTAMP, '" + ts.text + "' is " + TypeText(ts.type),
+        e.pos);
+  }
+  std::string unit = e.op;
+  if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
+  const std::int64_t scale = unit == "second"   ? 1
+                             : unit == "minute" ? 60
+                             : unit == "hour"   ? 3600
+                             : unit == "day"    ? 86400
+                             : unit == "week"   ? 7 * 86400
+                                                : 0;
+  if (scale == 0) {
+    throw SqlError(
+        "unsupported INTERVAL unit '" + e.op + "' (supported: SECOND, MINUTE, HOUR, DAY, WEEK)",
+        e.pos);
+  }
+  Expr n = IsLiteral(e.args[0], LiteralAst::Kind::kString)
+               ? StringLiteralAs(e.args[0], Type::kInt64, "an INTERVAL")
+               : Bind(e.args[0]);
+  if (n.type == Type::kFloat64) n = CastTo(std::move(n), Type::kInt64, e.pos);
+  if (n.type != Type::kInt64) Mismatch("an INTERVAL needs a number", e.pos);
+  Expr seconds = MakeNode(ExprOp::kMul, Type::kInt64, {n, IntConstant(scale)}, ExprName(e));
+  if (seconds.args[0].op == ExprOp::kConstant) seconds = IntConstant(n.value.i * scale);
+  const std::string name = "(" + ts.text + (subtract ? " - " : " + ") + ExprName(e) + ")";
+  return MakeNode(subtract ? ExprOp::kSub : ExprOp::kAdd, Type::kTimestamp, {ts, seconds}, name);
+}
+
+Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
+  Expr a = Bind(e.args[0]);
+  Expr b = Bind(e.args[1]);
+  const std::string name = ExprName(e);
+  const ExprAst* la = &e.args[0];
+  const ExprAst* lb = &e.args[1];
+  if (la->kind == ExprAst::Kind::kLiteral && lb->kind != ExprAst::Kind::kLiteral) {
+    std::swap(a, b);
+    std::swap(la, lb);
+    op = Flip(op);
+  }
+  if (IsNullConstant(b)) b.type = a.type;
+  if (IsNullConstant(a)) a.type = b.type;
+  if (lb->kind == ExprAst::Kind::kLiteral && lb->literal.kind == LiteralAst::Kind::kString &&
+      a.type != Type::kString) {
+    b = StringLiteralAs(*lb, a.type, "'" + a.text + "'");
+  }
+  if (a.type == Type::kInt64 && lb->kind == ExprAst::Kind::kLiteral &&
+      lb->literal.kind == LiteralAst::Kind::kDecimal) {
+    return IntVersusDecimal(std::move(a), op, lb->literal.text, lb->pos, name);
+  }
+  if (a.type != b.type && Numeric(a.type) && Numeric(b.type)) {
+    a = CastTo(std::move(a), Type::kFloat64, e.pos);
+    b = CastTo(std::move(b), Type::kFloat64, e.pos);
+  }
+  if (a.type != b.type) {
+    Mismatch("cannot compare " + TypeText(a.type) + " '" + a.text + "' with " + TypeText(b.type) +
+                 " '" + b.text + "'",
+             lb->pos);
+  }
+  return MakeNode(op, Type::kBool, {a, b}, name);
+}
+
+Expr ExprBinder::BindCase(const ExprAst& e) {
+  std::vector<Expr> args;
+  const std::size_t first = e.has_operand ? 1 : 0;
+  const std::size_t end = e.args.size() - (e.has_else ? 1 : 0);
+  std::optional<Type> type;
+  std::vector<std::size_t> values;
+  for (std::size_t k = first; k < end; k += 2) {
+    if (e.has_operand) {
+      ExprAst eq;
+      eq.kind = ExprAst::Kind::kOp;
+      eq.op = "=";
+      eq.pos = e.args[k].pos;
+      eq.args = {e.args[0], e.args[k]};
+      args.push_back(BindCondition(eq));
+    } else {
+      args.push_back(BindCondition(e.args[k]));
+    }
+    args.push_back(Bind(e.args[k + 1]));
+    values.push_back(args.size() - 1);
+  }
+  args.push_back(e.has_else ? Bind(e.args.back()) : MakeConstant(Type::kInt64, Scalar{}, "NULL"));
+  values.push_back(args.size() - 1);
+  for (std::size_t v : values) {  // the common type of the results
+    const Expr& x = args[v];
+    if (IsNullConstant(x)) continue;
+    if (!type) {
+      type = x.type;
+    } else if (*type != x.type) {
+      if (Numeric(*type) && Numeric(x.type)) {
+        type = Type::kFloat64;
+      } else if (x.type == Type::kString || *type == Type::kString) {
+        type = Type::kString;
+      } else {
+        Mismatch("CASE results of types " + TypeText(*type) + " and " + TypeText(x.type), e.pos);
+      }
+    }
+  }
+  const Type t = type.value_or(Type::kInt64);
+  for (std::size_t v : values) args[v] = CastTo(std::move(args[v]), t, e.pos);
+  return MakeNode(ExprOp::kCase, t, std::move(args), ExprName(e));
+}
+
+}  // namespace plume::engine

@@ -1,0 +1,371 @@
+// ExprBinder: BETWEEN and IN with DuckDB's common type over the whole list, [I]LIKE, and the
+// scalar functions (names, argument types, result types as DuckDB 1.5).
+#include <algorithm>
+
+#include "engine/binder.h"
+#include "engine/query.h"
+#include "engine/suggest.h"
+
+namespace plume::engine {
+namespace {
+
+// How literals next to a BIGINT value are read: as BIGINTs (strings rounded), exactly as
+// decimals (a decimal literal is in the list, so DuckDB's common type is DECIMAL), or as
+// DOUBLEs (a literal with an exponent is in the list).
+enum class ListMode : int { kInt, kDecimal, kDouble };
+
+ListMode ModeOf(const Expr& x, const std::vector<ExprAst>& items, std::size_t from) {
+  if (x.type != Type::kInt64) return ListMode::kInt;
+  ListMode mode = ListMode::kInt;
+  for (std::size_t i = from; i < items.size(); ++i) {
+    if (items[i].kind != ExprAst::Kind::kLiteral) continue;
+    if (items[i].literal.kind == LiteralAst::Kind::kDouble) return ListMode::kDouble;
+    if (items[i].literal.kind == LiteralAst::Kind::kDecimal) mode = ListMode::kDecimal;
+  }
+  return mode;
+}
+
+bool IsNumberOrString(const ExprAst& e) {
+  return e.kind == ExprAst::Kind::kLiteral && (e.literal.kind == LiteralAst::Kind::kString ||
+                                               e.literal.kind == LiteralAst::Kind::kDecimal ||
+                                               e.literal.kind == LiteralAst::Kind::kInteger ||
+                                               e.literal.kind == LiteralAst::Kind::kDouble);
+}
+
+[[noreturn]] void Mismatch(const std::string& what, std::size_t pos) {
+  throw SqlError("type mismatch: " + what, pos);
+}
+
+Expr Node(ExprFn fn, Type type, std::vector<Expr> args, std::string text) {
+  Expr e = MakeNode(ExprOp::kFunction, type, std::move(args), std::move(text));
+  e.fn = fn;
+  return e;
+}
+
+}  // namespace
+
+// x op item, with item read in `mode` (ListMode) when x is a BIGINT.
+Expr ExprBinder::CompareItem(const Expr& x, ExprOp op, const ExprAst& item, int mode,
+                             std::string name) {
+  const auto m = static_cast<ListMode>(mode);
+  if (m == ListMode::kDecimal && IsNumberOrString(item)) {
+    return IntVersusDecimal(x, op, item.literal.text, item.pos, name);
+  }
+  Expr v;
+  if (m == ListMode::kDouble && IsNumberOrString(item)) {
+    v = StringLiteralAs(LiteralExpr({LiteralAst::Kind::kString, item.literal.text, item.pos}),
+                        Type::kFloat64, "'" + x.text + "'");
+    return MakeNode(op, Type::kBool, {CastTo(x, Type::kFloat64, item.pos), v}, name);
+  }
+  if (item.kind == ExprAst::Kind::kLiteral && item.literal.kind == LiteralAst::Kind::kString &&
+      x.type != Type::kString) {
+    v = StringLiteralAs(item, x.type, "'" + x.text + "'");
+  } else {
+    v = Bind(item);
+  }
+  Expr a = x;
+  if (v.op == ExprOp::kConstant && v.value.null) v.type = a.type;
+  if (a.type != v.type && (a.type == Type::kInt64 || a.type == Type::kFloat64) &&
+      (v.type == Type::kInt64 || v.type == Type::kFloat64)) {
+    a = CastTo(std::move(a), Type::kFloat64, item.pos);
+    v = CastTo(std::move(v), Type::kFloat64, item.pos);
+  }
+  if (a.type != v.type) {
+    Mismatch("cannot compare " + std::string(TypeName(a.type)) + " '" + a.text + "' with " +
+                 std::string(TypeName(v.type)) + " '" + v.text + "'",
+             item.pos);
+  }
+  return MakeNode(op, Type::kBool, {std::move(a), std::move(v)}, name);
+}
+
+Expr ExprBinder::BindBetween(const ExprAst& e) {
+  const Expr x = Bind(e.args[0]);
+  const int mode = static_cast<int>(ModeOf(x, e.args, 1));
+  const std::string name = ExprName(e);
+  Expr lo = CompareItem(x, ExprOp::kGe, e.args[1], mode, name);
+  Expr hi = CompareItem(x, ExprOp::kLe, e.args[2], mode, name);
+  Expr both = MakeNode(ExprOp::kAnd, Type::kBool, {std::move(lo), std::move(hi)}, name);
+  if (!e.negated) return both;
+  return MakeNode(ExprOp::kNot, Type::kBool, {std::move(both)}, name);
+}
+
+Expr ExprBinder::BindIn(const ExprAst& e) {
+  const Expr x = Bind(e.args[0]);
+  const int mode = static_cast<int>(ModeOf(x, e.args, 1));
+  const std::string name = ExprName(e);
+  // One equality per item; items that can never equal a BIGINT (fractions) drop out.
+  std::vector<Expr> list{x};
+  std::vector<Expr> others;
+  for (std::size_t i = 1; i < e.args.size(); ++i) {
+    Expr eq = CompareItem(x, ExprOp::kEq, e.args[i], mode, name);
+    const bool simple = eq.op == ExprOp::kEq && eq.args[0] == x;
+    if (simple) {
+      list.push_back(std::move(eq.args[1]));
+    } else {
+      others.push_back(std::move(eq));
+    }
+  }
+  Expr in;
+  if (list.size() > 1) {
+    in = MakeNode(ExprOp::kIn, Type::kBool, std::move(list), name);
+  } else {
+    in = MakeConstant(Type::kBool, Scalar{false, 0, 0, {}}, name);
+  }
+  for (Expr& o : others)
+    in = MakeNode(ExprOp::kOr, Type::kBool, {std::move(in), std::move(o)}, name);
+  if (!e.negated) return in;
+  return MakeNode(ExprOp::kNot, Type::kBool, {std::move(in)}, name);
+}
+
+Expr ExprBinder::BindLike(const ExprAst& e) {
+  Expr a = Bind(e.args[0]);
+  Expr p = Bind(e.args[1]);
+  if (p.op == ExprOp::kConstant && p.value.null) p.type = Type::kString;
+  if (a.type != Type::kString) {
+    Mismatch(std::string(e.ilike ? "ILIKE" : "LIKE") + " needs a VARCHAR, '" + a.text + "' is " +
+                 std::string(TypeName(a.type)),
+             e.pos);
+  }
+  if (p.type != Type::kString) Mismatch("the LIKE pattern must be a string", e.args[1].pos);
+  Expr like = MakeNode(ExprOp::kLike, Type::kBool, {std::move(a), std::move(p)}, ExprName(e));
+  like.negated = e.negated;
+  like.flag = e.ilike;
+  return like;
+}
+
+namespace {
+
+struct FunctionSpec {
+  std::string_view name;
+  ExprFn fn;
+  std::size_t min_args, max_args;
+};
+
+constexpr FunctionSpec kFunctions[] = {
+    {"date_trunc", ExprFn::kDateTrunc, 2, 2},
+    {"datetrunc", ExprFn::kDateTrunc, 2, 2},
+    {"date_part", ExprFn::kDatePart, 2, 2},
+    {"datepart", ExprFn::kDatePart, 2, 2},
+    {"strftime", ExprFn::kStrftime, 2, 2},
+    {"abs", ExprFn::kAbs, 1, 1},
+    {"round", ExprFn::kRound, 1, 2},
+    {"floor", ExprFn::kFloor, 1, 1},
+    {"ceil", ExprFn::kCeil, 1, 1},
+    {"ceiling", ExprFn::kCeil, 1, 1},
+    {"sqrt", ExprFn::kSqrt, 1, 1},
+    {"ln", ExprFn::kLn, 1, 1},
+    {"log10", ExprFn::kLog10, 1, 1},
+    {"power", ExprFn::kPower, 2, 2},
+    {"pow", ExprFn::kPower, 2, 2},
+    {"greatest", ExprFn::kGreatest, 1, 64},
+    {"least", ExprFn::kLeast, 1, 64},
+    {"lower", ExprFn::kLower, 1, 1},
+    {"lcase", ExprFn::kLower, 1, 1},
+    {"upper", ExprFn::kUpper, 1, 1},
+    {"ucase", ExprFn::kUpper, 1, 1},
+    {"length", ExprFn::kLength, 1, 1},
+    {"substring", ExprFn::kSubstring, 2, 3},
+    {"substr", ExprFn::kSubstring, 2, 3},
+    {"trim", ExprFn::kTrim, 1, 1},
+    {"starts_with", ExprFn::kStartsWith, 2, 2},
+    {"contains", ExprFn::kContains, 2, 2},
+    {"replace", ExprFn::kReplace, 3, 3},
+    {"regexp_matches", ExprFn::kRegexpMatches, 2, 2},
+};
+
+const std::vector<std::string>& KnownFunctions() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> n;
+    for (const FunctionSpec& f : kFunctions) n.emplace_back(f.name);
+    for (int f = 1; f <= static_cast<int>(kLastAggFn); ++f) {
+      n.emplace_back(AggregateName(static_cast<AggFn>(f)));
+    }
+    for (const char* x : {"coalesce", "nullif", "concat", "extract", "cast"}) n.emplace_back(x);
+    return n;
+  }();
+  return names;
+}
+
+const std::vector<std::string> kDateParts = {"year",   "quarter", "month",  "day", "hour", "minute",
+                                             "second", "dow",     "isodow", "doy", "epoch"};
+const std::vector<std::string> kTruncUnits = {"second", "minute", "hour",    "day",
+                                              "week",   "month",  "quarter", "year"};
+
+// The constant text argument of date_trunc / date_part / strftime / regexp_matches.
+std::string ConstantText(const Expr& e, const char* what, std::size_t pos) {
+  if (e.op != ExprOp::kConstant || e.type != Type::kString || e.value.null) {
+    throw SqlError(std::string(what) + " must be a constant string", pos);
+  }
+  std::string s = e.value.s;
+  return s;
+}
+
+bool IsNum(Type t) { return t == Type::kInt64 || t == Type::kFloat64; }
+
+Expr NeedType(Expr a, Type t, const std::string& fname, std::size_t pos) {
+  if (a.op == ExprOp::kConstant && a.value.null) a.type = t;
+  if (a.type == Type::kString && a.op == ExprOp::kConstant && t != Type::kString) {
+    return CastTo(std::move(a), t, pos);
+  }
+  if (a.type == t || (t == Type::kFloat64 && a.type == Type::kInt64)) {
+    return CastTo(std::move(a), t, pos);
+  }
+  throw SqlError("type mismatch: " + fname + "() needs " + std::string(TypeName(t)) + ", '" +
+                     a.text + "' is " + std::string(TypeName(a.type)),
+                 pos);
+}
+
+Expr TimeFunction(const FunctionSpec& spec, std::vector<Expr> args, std::string text,
+                  const ExprAst& e) {
+  const std::string fname(spec.name);
+  const bool format = spec.fn == ExprFn::kStrftime;
+  const std::size_t ts = format ? 0 : 1, what = format ? 1 : 0;
+  args[ts] = NeedType(std::move(args[ts]), Type::kTimestamp, fname, e.args[ts].pos);
+  std::string w =
+      ConstantText(args[what], format ? "the strftime format" : "the date part", e.args[what].pos);
+  Type type = Type::kString;
+  if (!format) {
+    for (char& c : w) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (w.size() > 1 && w.back() == 's' && w != "dow" && w != "isodow" && w != "doy") w.pop_back();
+    const auto& allowed = spec.fn == ExprFn::kDateTrunc ? kTruncUnits : kDateParts;
+    if (std::find(allowed.begin(), allowed.end(), w) == allowed.end()) {
+      std::string list;
+      for (const std::string& a : allowed) list += (list.empty() ? "" : ", ") + a;
+      throw SqlError(
+          "unsupported " +
+              std::string(spec.fn == ExprFn::kDateTrunc ? "date_trunc unit" : "date part") + " '" +
+              w + "' (supported: " + list + ")" + DidYouMean(w, allowed),
+          e.args[what].pos);
+    }
+    args[what].value.s = w;
+    type = spec.fn == ExprFn::kDateTrunc ? Type::kTimestamp
+           : w == "epoch"                ? Type::kFloat64
+                                         : Type::kInt64;
+  }
+  return Node(spec.fn, type, std::move(args), std::move(text));
+}
+
+Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::string text,
+                        const ExprAst& e) {
+  const std::string fname(spec.name);
+  auto pos = [&](std::size_t i) { return e.args[i].pos; };
+  switch (spec.fn) {
+    case ExprFn::kDateTrunc:
+    case ExprFn::kDatePart:
+    case ExprFn::kStrftime:
+      return TimeFunction(spec, std::move(args), std::move(text), e);
+    case ExprFn::kAbs:
+    case ExprFn::kRound:
+    case ExprFn::kFloor:
+    case ExprFn::kCeil: {
+      if (!IsNum(args[0].type))
+        args[0] = NeedType(std::move(args[0]), Type::kFloat64, fname, pos(0));
+      // DuckDB 1.5: floor/ceil of a BIGINT are DOUBLE; abs and round keep the BIGINT.
+      Type t = args[0].type;
+      if (spec.fn == ExprFn::kFloor || spec.fn == ExprFn::kCeil) {
+        t = Type::kFloat64;
+        args[0] = CastTo(std::move(args[0]), t, pos(0));
+      }
+      if (args.size() == 2) args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
+      return Node(spec.fn, t, std::move(args), std::move(text));
+    }
+    case ExprFn::kSqrt:
+    case ExprFn::kLn:
+    case ExprFn::kLog10:
+    case ExprFn::kPower:
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        args[i] = NeedType(std::move(args[i]), Type::kFloat64, fname, pos(i));
+      }
+      return Node(spec.fn, Type::kFloat64, std::move(args), std::move(text));
+    case ExprFn::kGreatest:
+    case ExprFn::kLeast: {
+      Type t = args[0].type;
+      for (const Expr& a : args) {
+        if (a.type != t) t = IsNum(a.type) && IsNum(t) ? Type::kFloat64 : Type::kString;
+      }
+      for (std::size_t i = 0; i < args.size(); ++i) args[i] = CastTo(std::move(args[i]), t, pos(i));
+      return Node(spec.fn, t, std::move(args), std::move(text));
+    }
+    case ExprFn::kSubstring:
+      args[0] = NeedType(std::move(args[0]), Type::kString, fname, pos(0));
+      for (std::size_t i = 1; i < args.size(); ++i) {
+        args[i] = NeedType(std::move(args[i]), Type::kInt64, fname, pos(i));
+      }
+      return Node(spec.fn, Type::kString, std::move(args), std::move(text));
+    case ExprFn::kRegexpMatches:
+      args[0] = NeedType(std::move(args[0]), Type::kString, fname, pos(0));
+      ConstantText(args[1], "the regular expression", pos(1));
+      return Node(spec.fn, Type::kBool, std::move(args), std::move(text));
+    default: {  // string functions
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        args[i] = NeedType(std::move(args[i]), Type::kString, fname, pos(i));
+      }
+      const Type t = spec.fn == ExprFn::kLength ? Type::kInt64
+                     : spec.fn == ExprFn::kStartsWith || spec.fn == ExprFn::kContains
+                         ? Type::kBool
+                         : Type::kString;
+      return Node(spec.fn, t, std::move(args), std::move(text));
+    }
+  }
+}
+
+}  // namespace
+
+Expr ExprBinder::BindFunction(const ExprAst& e) {
+  const std::string& name = e.op;
+  const std::string text = ExprName(e);
+  std::vector<Expr> args;
+  for (const ExprAst& a : e.args) args.push_back(Bind(a));
+  auto pos = [&](std::size_t i) { return i < e.args.size() ? e.args[i].pos : e.pos; };
+  if (name == "coalesce" || name == "concat") {
+    if (args.empty()) throw SqlError(name + "() needs at least one argument", e.pos);
+    Type t = Type::kString;
+    if (name == "coalesce") {
+      t = Type::kInt64;
+      bool any = false;
+      for (const Expr& a : args) {
+        if (a.op == ExprOp::kConstant && a.value.null) continue;
+        t = !any ? a.type
+                 : (t == a.type ? t
+                    : (t != Type::kString && a.type != Type::kString && t != Type::kTimestamp &&
+                       a.type != Type::kTimestamp)
+                        ? Type::kFloat64
+                        : Type::kString);
+        any = true;
+      }
+    }
+    for (std::size_t i = 0; i < args.size(); ++i) args[i] = CastTo(std::move(args[i]), t, pos(i));
+    Expr c = MakeNode(name == "coalesce" ? ExprOp::kCoalesce : ExprOp::kConcat, t, std::move(args),
+                      text);
+    c.flag = true;
+    return c;
+  }
+  if (name == "nullif") {
+    if (args.size() != 2) throw SqlError("nullif() takes two arguments", e.pos);
+    ExprAst eq;
+    eq.kind = ExprAst::Kind::kOp;
+    eq.op = "=";
+    eq.pos = e.pos;
+    eq.args = e.args;
+    Expr cmp = Bind(eq);  // types the two sides as `=` does
+    const Type t = args[0].type;
+    return MakeNode(ExprOp::kNullIf, t, {args[0], CastTo(cmp.args.back(), t, e.pos)}, text);
+  }
+  const FunctionSpec* spec = nullptr;
+  for (const FunctionSpec& f : kFunctions) {
+    if (f.name == name) spec = &f;
+  }
+  if (!spec) {
+    throw SqlError("unknown function '" + name + "'" + DidYouMean(name, KnownFunctions()), e.pos);
+  }
+  if (args.size() < spec->min_args || args.size() > spec->max_args) {
+    throw SqlError(
+        name + "() takes " + std::to_string(spec->min_args) +
+            (spec->min_args == spec->max_args ? "" : " to " + std::to_string(spec->max_args)) +
+            " arguments, not " + std::to_string(args.size()),
+        e.pos);
+  }
+  return BindScalarFunction(*spec, std::move(args), text, e);
+}
+
+}  // namespace plume::engine

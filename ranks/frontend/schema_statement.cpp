@@ -1,0 +1,120 @@
+#include "ranks/frontend/schema_statement.h"
+
+#include <cctype>
+
+#include "engine/schema.h"
+#include "ranks/frontend/format.h"
+#include "ranks/frontend/run.h"
+
+namespace plume::frontend {
+namespace {
+
+using engine::Type;
+
+// The statement's words, lower-cased, without a trailing ';'.
+std::vector<std::string> LowerWords(std::string_view sql) {
+  std::vector<std::string> words;
+  std::string word;
+  for (char c : sql) {
+    if (std::isspace(static_cast<unsigned char>(c)) || c == ';') {
+      if (!word.empty()) words.push_back(std::move(word));
+      word.clear();
+    } else {
+      word.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    }
+  }
+  if (!word.empty()) words.push_back(std::move(word));
+  return words;
+}
+
+void AddText(engine::BatchColumn& col, std::string_view text, bool null = false) {
+  if (col.offsets.empty()) col.offsets.push_back(0);
+  if (!null) col.chars.append(text);
+  col.offsets.push_back(static_cast<std::uint32_t>(col.chars.size()));
+  if (null || !col.valid.empty()) {
+    col.valid.resize(col.offsets.size() - 2, 1);
+    col.valid.push_back(null ? 0 : 1);
+  }
+}
+
+LocalResult StringTable(const std::vector<std::string>& names) {
+  LocalResult r;
+  for (const std::string& n : names) {
+    r.fields.push_back({n, Type::kString});
+    r.batch.columns.emplace_back();
+    r.batch.columns.back().type = Type::kString;
+  }
+  return r;
+}
+
+LocalResult Describe() {
+  LocalResult r = StringTable({"column_name", "column_type", "null", "key", "default", "extra"});
+  for (const engine::ColumnSpec& c : engine::kSchema) {
+    AddText(r.batch.columns[0], c.name);
+    AddText(r.batch.columns[1], engine::TypeName(c.type));
+    AddText(r.batch.columns[2], c.nullable ? "YES" : "NO");
+    for (int k = 3; k < 6; ++k) AddText(r.batch.columns[k], "", true);
+    ++r.batch.rows;
+  }
+  return r;
+}
+
+}  // namespace
+
+SchemaKind SchemaKindOf(std::string_view sql) {
+  std::vector<std::string> w = LowerWords(sql);
+  if (w.empty()) return SchemaKind::kNone;
+  if (w[0] == "describe" && w.size() <= 2) return SchemaKind::kDescribe;
+  if (w[0] == "show" && ((w.size() == 2 && w[1] == "tables") ||
+                         (w.size() == 3 && w[1] == "all" && w[2] == "tables"))) {
+    return SchemaKind::kShowTables;
+  }
+  return SchemaKind::kNone;
+}
+
+std::optional<LocalResult> AnswerSchema(std::string_view sql, std::string* error) {
+  std::vector<std::string> w = LowerWords(sql);
+  if (SchemaKindOf(sql) == SchemaKind::kShowTables) {
+    LocalResult r = StringTable({"name"});
+    AddText(r.batch.columns[0], engine::kTableName);
+    r.batch.rows = 1;
+    return r;
+  }
+  std::string table = w.size() == 2 ? w[1] : std::string(engine::kTableName);
+  if (table.size() >= 2 && table.front() == '"' && table.back() == '"') {
+    table = table.substr(1, table.size() - 2);
+  }
+  if (table != engine::kTableName) {
+    *error = "Error: unknown table '" + table + "' (the only table is measurements)";
+    return std::nullopt;
+  }
+  return Describe();
+}
+
+std::string TableSummaryLine(const Backend::WorldInfo& world) {
+  return "Table measurements: " + CountOf(world.rows, "row") + " in " +
+         CountOf(world.partitions, "partition") + ", from " + DataSourceText(world.source) + ".\n";
+}
+
+void DeliverLocal(const std::string& sql, const LocalResult& result, double now, ResultSink& sink) {
+  RequestInfo info;
+  info.sql = sql;
+  info.state = RequestState::kRunning;
+  info.fields = result.fields;
+  info.submitted_s = info.started_s = info.first_chunk_s = now;
+  sink.Begin(info);
+  info.rows_delivered = info.rows_total = result.batch.rows;
+  info.rows_total_known = true;
+  info.chunks_delivered = info.chunks_total = 1;
+  std::string error;
+  if (!sink.Chunk(result.batch, info, &error)) {
+    info.state = RequestState::kCancelled;
+    info.error = error;
+  } else {
+    info.state = RequestState::kCompleted;
+  }
+  info.finished_s = now;
+  sink.End(info);
+}
+
+}  // namespace plume::frontend
