@@ -168,6 +168,32 @@ BENCHMARK_CAPTURE(BM_GroupBy, by_site_parameter,
                   "site_name, parameter")
     ->Unit(benchmark::kMillisecond);
 
+// The gateway's final merge of partial groups (one partition's, ~one group per row of a site):
+// folding, finalizing and ordering the groups, as a statement with many groups needs it.
+void BM_FinalMerge(benchmark::State& state, const char* sql) {
+  const Plan plan = Plan::Parse(sql);
+  PartitionExecution exec(plan, Synthetic());
+  std::vector<Batch> batches;
+  Batch b;
+  while (exec.Next(65536, &b)) batches.push_back(b);
+  for (auto _ : state) {
+    Merger m(plan, 1, true);
+    for (const Batch& x : batches) m.Push(0, x);
+    m.Close(0);
+    Batch out;
+    while (m.Pop(std::size_t{1} << 20, &out)) benchmark::DoNotOptimize(out.rows);
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * exec.total_rows()));
+}
+BENCHMARK_CAPTURE(BM_FinalMerge, site_utc_top3,
+                  "SELECT site_name, utc, max(aqi) FROM measurements GROUP BY site_name, utc "
+                  "ORDER BY 3 DESC LIMIT 3")
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_FinalMerge, site_utc_avg,
+                  "SELECT site_name, utc, avg(concentration) FROM measurements GROUP BY site_name, "
+                  "utc")
+    ->Unit(benchmark::kMillisecond);
+
 // Materializing result rows: filter + gather of every column into batches of 8192.
 void BM_ScanGather(benchmark::State& state) {
   const Table& table = Synthetic();

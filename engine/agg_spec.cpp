@@ -72,7 +72,10 @@ Type AggregateResultType(AggFn fn, Type input) {
       return Type::kFloat64;
     case AggFn::kMedian:
     case AggFn::kQuantileCont:
-      need(input != Type::kBool && (input != Type::kString || fn == AggFn::kMedian));
+      // not TIMESTAMP: an interpolated time can have fractions of a second (plume's TIMESTAMP
+      // has whole seconds); quantile_disc takes it
+      need(input != Type::kBool && input != Type::kTimestamp &&
+           (input != Type::kString || fn == AggFn::kMedian));
       return input == Type::kInt64 ? Type::kFloat64 : input;
     case AggFn::kBoolAnd:
     case AggFn::kBoolOr:

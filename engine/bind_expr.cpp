@@ -251,6 +251,7 @@ std::optional<AggFn> AggregateByName(std::string_view name) {
   }
   if (name == "stddev") return AggFn::kStddevSamp;
   if (name == "variance") return AggFn::kVarSamp;
+  if (name == "quantile") return AggFn::kQuantileDisc;  // DuckDB's alias
   return std::nullopt;
 }
 

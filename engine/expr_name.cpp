@@ -89,6 +89,7 @@ std::string OpName(const ExprAst& e) {
 
 std::string FunctionName(const ExprAst& e) {
   if (e.op == "count" && e.args.size() == 1 && e.args[0].kind == ExprAst::Kind::kStar) {
+    if (!e.filter.empty()) return "count_star() FILTER (WHERE " + ExprName(e.filter[0]) + ")";
     return "count_star()";
   }
   std::string name = e.op;

@@ -38,10 +38,7 @@ PartitionAggregator::PartitionAggregator(const PlanData& plan,
     : plan_(plan), layout_(MakeStreamLayout(plan)), width_(plan.group_columns.size() + 1) {
   if (plan.group_columns.size() > 63) throw std::runtime_error("too many GROUP BY columns");
   for (int c : plan.group_columns) key_columns_.push_back(columns[static_cast<std::size_t>(c)]);
-  for (const AggSpec& a : plan.aggs) {
-    agg_columns_.push_back(a.column >= 0 ? columns[static_cast<std::size_t>(a.column)] : nullptr);
-  }
-  states_.resize(plan.aggs.size());
+  BindArguments(columns);
   slots_.assign(1024, 0);
   row_keys_.resize(kChunk * width_);
   gids_.resize(kChunk);
@@ -54,6 +51,14 @@ PartitionAggregator::PartitionAggregator(const PlanData& plan,
   if (plan.group_columns.empty()) {  // one group, even over zero rows
     std::vector<std::uint64_t> key(width_, 0);
     FindOrAdd(key.data(), Mix(0, 0));
+  }
+}
+
+void PartitionAggregator::BindArguments(const std::vector<const Column*>& columns) {
+  auto column = [&](int c) { return c < 0 ? nullptr : columns.at(static_cast<std::size_t>(c)); };
+  for (const AggSpec& a : plan_.aggs) {
+    args_.push_back(AggArgs{column(a.column), column(a.column2), column(a.filter)});
+    states_.push_back(MakeAggregateStates(a, true));
   }
 }
 
@@ -87,17 +92,7 @@ std::uint32_t PartitionAggregator::FindOrAdd(const std::uint64_t* key, std::uint
 std::uint32_t PartitionAggregator::AddGroup(const std::uint64_t* key) {
   const auto g = static_cast<std::uint32_t>(groups_++);
   keys_.insert(keys_.end(), key, key + width_);
-  for (std::size_t a = 0; a < states_.size(); ++a) {
-    AggStates& st = states_[a];
-    st.count.push_back(0);
-    st.isum.push_back(0);
-    st.dsum.push_back(0);
-    const bool is_max = plan_.aggs[a].fn == AggFn::kMax;
-    st.iext.push_back(is_max ? std::numeric_limits<std::int64_t>::min()
-                             : std::numeric_limits<std::int64_t>::max());
-    st.dext.push_back(is_max ? -std::numeric_limits<double>::infinity()
-                             : std::numeric_limits<double>::infinity());
-  }
+  for (auto& st : states_) st->Resize(groups_);
   return g;
 }
 
@@ -163,73 +158,26 @@ void PartitionAggregator::Consume(const std::uint32_t* rows, std::size_t total) 
   }
 }
 
+// Rows that fail the aggregate's FILTER never reach its states.
 void PartitionAggregator::Update(std::size_t a, const std::uint32_t* rows, std::size_t n) {
-  const AggSpec& spec = plan_.aggs[a];
-  AggStates& st = states_[a];
-  const std::uint32_t* g = gids_.data();
-  if (spec.fn == AggFn::kCountStar) {
-    for (std::size_t i = 0; i < n; ++i) ++st.count[g[i]];
-    return;
-  }
-  const Column& c = *agg_columns_[a];
-  const std::uint8_t* valid = c.valid.empty() ? nullptr : c.valid.data();
-  auto each = [&](auto&& f) {
+  const std::uint32_t* gids = gids_.data();
+  if (const Column* filter = args_[a].filter) {
+    const std::int64_t* pass = filter->ints.data();
+    const std::uint8_t* valid = filter->valid.empty() ? nullptr : filter->valid.data();
+    kept_rows_.resize(n);
+    kept_gids_.resize(n);
+    std::size_t k = 0;
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t r = rows[i];
-      if (valid && !valid[r]) continue;
-      ++st.count[g[i]];
-      f(g[i], r);
+      kept_rows_[k] = rows[i];
+      kept_gids_[k] = gids[i];
+      k += pass[rows[i]] != 0 && (!valid || valid[rows[i]]);
     }
-  };
-  const bool is_int = c.type != Type::kFloat64 && c.type != Type::kString;
-  switch (spec.fn) {
-    case AggFn::kCount:
-      each([](std::uint32_t, std::uint32_t) {});
-      break;
-    case AggFn::kSum:
-    case AggFn::kAvg:
-      if (is_int) {
-        each([&](std::uint32_t gi, std::uint32_t r) { st.isum[gi] += c.ints[r]; });
-      } else {
-        each([&](std::uint32_t gi, std::uint32_t r) { st.dsum[gi] += c.doubles[r]; });
-      }
-      break;
-    default: {
-      const bool is_max = spec.fn == AggFn::kMax;
-      if (c.type == Type::kFloat64) {
-        each([&](std::uint32_t gi, std::uint32_t r) {
-          const double v = c.doubles[r];
-          st.dext[gi] = is_max ? std::max(st.dext[gi], v) : std::min(st.dext[gi], v);
-        });
-      } else {
-        each([&](std::uint32_t gi, std::uint32_t r) {
-          const std::int64_t v = c.type == Type::kString ? c.codes[r] : c.ints[r];
-          st.iext[gi] = is_max ? std::max(st.iext[gi], v) : std::min(st.iext[gi], v);
-        });
-      }
-    }
+    rows = kept_rows_.data();
+    gids = kept_gids_.data();
+    n = k;
   }
+  states_[a]->Update(args_[a], rows, gids, n);
 }
-
-namespace {
-
-void PushInt(BatchColumn* c, std::int64_t v, bool null) {
-  c->ints.push_back(v);
-  c->valid.push_back(!null);
-}
-
-void PushDouble(BatchColumn* c, double v, bool null) {
-  c->doubles.push_back(v);
-  c->valid.push_back(!null);
-}
-
-void PushString(BatchColumn* c, std::string_view v, bool null) {
-  if (!null) c->chars.append(v);
-  c->offsets.push_back(static_cast<std::uint32_t>(c->chars.size()));
-  c->valid.push_back(!null);
-}
-
-}  // namespace
 
 Batch PartitionAggregator::Emit(std::size_t begin, std::size_t end) const {
   Batch b = EmptyBatch(layout_.types);
@@ -248,44 +196,12 @@ Batch PartitionAggregator::Emit(std::size_t begin, std::size_t end) const {
         PushInt(out, static_cast<std::int64_t>(key[c]), null);
       }
     }
-    for (std::size_t a = 0; a < states_.size(); ++a) EmitState(a, g, &b);
+    for (std::size_t a = 0; a < states_.size(); ++a) {
+      states_[a]->EmitPartial(g, &b.columns[layout_.agg_first[a]]);
+    }
   }
   DropAllValid(&b);
   return b;
-}
-
-void PartitionAggregator::EmitState(std::size_t a, std::size_t g, Batch* b) const {
-  const AggSpec& spec = plan_.aggs[a];
-  const AggStates& st = states_[a];
-  BatchColumn* out = &b->columns[layout_.agg_first[a]];
-  const bool empty = st.count[g] == 0;
-  const bool is_int = spec.input == Type::kInt64;
-  switch (spec.fn) {
-    case AggFn::kCountStar:
-    case AggFn::kCount:
-      PushInt(out, st.count[g], false);
-      break;
-    case AggFn::kSum:
-    case AggFn::kAvg:
-      if (is_int) {
-        PushInt(out, High(st.isum[g]), empty);
-        PushInt(out + 1, Low(st.isum[g]), empty);
-      } else {
-        PushDouble(out, st.dsum[g], empty);
-      }
-      if (spec.fn == AggFn::kAvg) PushInt(out + (is_int ? 2 : 1), st.count[g], false);
-      break;
-    default:
-      if (spec.input == Type::kFloat64) {
-        PushDouble(out, empty ? 0 : st.dext[g], empty);
-      } else if (spec.input == Type::kString) {
-        const Column& col = *agg_columns_[a];
-        PushString(out, empty ? std::string_view() : col.dict[static_cast<std::size_t>(st.iext[g])],
-                   empty);
-      } else {
-        PushInt(out, empty ? 0 : st.iext[g], empty);
-      }
-  }
 }
 
 }  // namespace plume::engine

@@ -4,26 +4,20 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
+#include "engine/aggregate.h"
 #include "engine/partial.h"
 #include "engine/plan_data.h"
 #include "engine/table.h"
 
 namespace plume::engine {
 
-// Per-group state of one aggregate; only the fields its function and type need are used.
-struct AggStates {
-  std::vector<std::int64_t> count;  // rows (count(*)) or non-NULL inputs
-  std::vector<Int128> isum;
-  std::vector<double> dsum;
-  std::vector<std::int64_t> iext;  // min/max over ints, timestamps and dictionary codes
-  std::vector<double> dext;        // min/max over doubles
-};
-
 class PartitionAggregator {
  public:
-  // columns[i]: the table column of kSchema index i (nullptr if not needed).
+  // columns[i]: the column of column-space index i (table columns by kSchema index, then the
+  // plan's computed columns; nullptr if not needed). They must outlive the aggregator.
   PartitionAggregator(const PlanData& plan, const std::vector<const Column*>& columns);
   void Consume(const std::uint32_t* rows, std::size_t n);
   // Groups so far. A plan without GROUP BY always has exactly one group.
@@ -38,7 +32,7 @@ class PartitionAggregator {
   void Grow();
   void KeysOf(const std::uint32_t* rows, std::size_t n);
   void Update(std::size_t agg, const std::uint32_t* rows, std::size_t n);
-  void EmitState(std::size_t agg, std::size_t group, Batch* out) const;
+  void BindArguments(const std::vector<const Column*>& columns);
 
   const PlanData& plan_;
   StreamLayout layout_;
@@ -51,9 +45,13 @@ class PartitionAggregator {
   // dictionary size) indexes this table directly (group + 1, 0 = none) instead of hashing.
   std::vector<std::uint32_t> dense_;
   std::size_t groups_ = 0;
-  std::vector<AggStates> states_;
-  std::vector<std::uint64_t> row_keys_;  // scratch: keys of one chunk
-  std::vector<std::uint32_t> gids_;      // scratch: group of each row of one chunk
+  std::vector<std::unique_ptr<AggregateStates>> states_;
+  std::vector<AggArgs> args_;
+  std::vector<Column> predicates_;                    // BOOLEAN arguments of bool_and/bool_or
+  std::vector<std::vector<std::uint8_t>> masks_;      // per aggregate: FILTER (1 = row passes)
+  std::vector<std::uint64_t> row_keys_;               // scratch: keys of one chunk
+  std::vector<std::uint32_t> gids_;                   // scratch: group of each row of one chunk
+  std::vector<std::uint32_t> kept_rows_, kept_gids_;  // scratch: rows passing a FILTER
 };
 
 }  // namespace plume::engine

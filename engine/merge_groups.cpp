@@ -1,49 +1,26 @@
 #include "engine/merge_groups.h"
 
-#include "engine/final_rows.h"
+#include "engine/expr.h"
 #include "engine/schema.h"
 
 #include <algorithm>
+#include <bit>
+#include <cmath>
 #include <cstring>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
 
 namespace plume::engine {
-namespace {
-
-void KeyBytes(const BatchColumn& c, std::size_t row, std::string* out) {
-  if (c.IsNull(row)) {
-    out->push_back('\0');
-    return;
-  }
-  out->push_back('\1');
-  if (c.type == Type::kString) {
-    const std::string_view s = c.StringAt(row);
-    const auto n = static_cast<std::uint32_t>(s.size());
-    out->append(reinterpret_cast<const char*>(&n), sizeof n);
-    out->append(s);
-  } else if (c.type == Type::kFloat64) {
-    const double d = c.doubles[row] == 0 ? 0.0 : c.doubles[row];
-    out->append(reinterpret_cast<const char*>(&d), sizeof d);
-  } else {
-    out->append(reinterpret_cast<const char*>(&c.ints[row]), sizeof(std::int64_t));
-  }
-}
-
-void PushValue(BatchColumn* c, bool null) { c->valid.push_back(!null); }
-
-}  // namespace
-
-GroupMerger::GroupMerger(const PlanData& plan)
-    : plan_(plan), layout_(MakeStreamLayout(plan)), states_(plan.aggs.size()) {
+GroupMerger::GroupMerger(const PlanData& plan) : plan_(plan), layout_(MakeStreamLayout(plan)) {
+  for (const AggSpec& a : plan.aggs) states_.push_back(MakeAggregateStates(a, false));
   keys_ = EmptyBatch(std::vector<Type>(
       layout_.types.begin(), layout_.types.begin() + static_cast<std::ptrdiff_t>(layout_.keys)));
 }
 
 std::size_t GroupMerger::GroupOf(const Batch& batch, std::size_t row, std::string* scratch) {
   scratch->clear();
-  for (std::size_t c = 0; c < layout_.keys; ++c) KeyBytes(batch.columns[c], row, scratch);
+  for (std::size_t c = 0; c < layout_.keys; ++c) AppendKeyBytes(batch.columns[c], row, scratch);
   auto [it, inserted] = index_.try_emplace(*scratch, groups_);
   if (!inserted) return it->second;
   for (std::size_t c = 0; c < layout_.keys; ++c) {
@@ -55,15 +32,7 @@ std::size_t GroupMerger::GroupOf(const Batch& batch, std::size_t row, std::strin
 }
 
 void GroupMerger::AddEmptyStates() {
-  for (std::size_t a = 0; a < states_.size(); ++a) {
-    State& s = states_[a];
-    s.count.push_back(0);
-    s.isum.push_back(0);
-    s.dsum.push_back(0);
-    s.iext.push_back(0);
-    s.dext.push_back(0);
-    s.sext.emplace_back();
-  }
+  for (auto& st : states_) st->Resize(groups_ + 1);
 }
 
 void GroupMerger::EnsureOneGroup() {
@@ -74,99 +43,13 @@ void GroupMerger::EnsureOneGroup() {
   groups_ = 1;
 }
 
-void GroupMerger::Fold(std::size_t a, const Batch& batch, std::size_t row, std::size_t g) {
-  const AggSpec& spec = plan_.aggs[a];
-  State& s = states_[a];
-  const std::size_t first = layout_.agg_first[a];
-  const BatchColumn& c = batch.columns[first];
-  switch (spec.fn) {
-    case AggFn::kCountStar:
-    case AggFn::kCount:
-      s.count[g] += c.ints[row];
-      return;
-    case AggFn::kSum:
-    case AggFn::kAvg: {
-      const bool is_int = spec.input == Type::kInt64;
-      if (spec.fn == AggFn::kAvg) {
-        s.count[g] += batch.columns[first + (is_int ? 2 : 1)].ints[row];
-      } else if (!c.IsNull(row)) {
-        ++s.count[g];
-      }
-      if (c.IsNull(row)) return;
-      if (is_int) {
-        s.isum[g] += Join(c.ints[row], batch.columns[first + 1].ints[row]);
-      } else {
-        s.dsum[g] += c.doubles[row];
-      }
-      return;
-    }
-    default:
-      break;
-  }
-  if (c.IsNull(row)) return;
-  const bool is_max = spec.fn == AggFn::kMax, first_value = s.count[g]++ == 0;
-  if (c.type == Type::kString) {
-    const std::string_view v = c.StringAt(row);
-    if (first_value || (is_max ? v > s.sext[g] : v < s.sext[g])) s.sext[g] = std::string(v);
-  } else if (c.type == Type::kFloat64) {
-    const double v = c.doubles[row];
-    if (first_value || (is_max ? v > s.dext[g] : v < s.dext[g])) s.dext[g] = v;
-  } else {
-    const std::int64_t v = c.ints[row];
-    if (first_value || (is_max ? v > s.iext[g] : v < s.iext[g])) s.iext[g] = v;
-  }
-}
-
 void GroupMerger::Add(const Batch& batch) {
   std::string scratch;
   for (std::size_t r = 0; r < batch.rows; ++r) {
     const std::size_t g = GroupOf(batch, r, &scratch);
-    for (std::size_t a = 0; a < states_.size(); ++a) Fold(a, batch, r, g);
-  }
-}
-
-void GroupMerger::PartialState(std::size_t a, BatchColumn* out) const {
-  const AggSpec& spec = plan_.aggs[a];
-  const State& s = states_[a];
-  const bool is_int = spec.input == Type::kInt64;
-  for (std::size_t g = 0; g < groups_; ++g) {
-    const bool empty = s.count[g] == 0;
-    switch (spec.fn) {
-      case AggFn::kCountStar:
-      case AggFn::kCount:
-        out->ints.push_back(s.count[g]);
-        PushValue(out, false);
-        break;
-      case AggFn::kSum:
-      case AggFn::kAvg:
-        if (is_int) {
-          out[0].ints.push_back(High(s.isum[g]));
-          out[1].ints.push_back(Low(s.isum[g]));
-          PushValue(out + 1, empty);
-        } else {
-          out[0].doubles.push_back(s.dsum[g]);
-        }
-        PushValue(out, empty);
-        if (spec.fn == AggFn::kAvg) {
-          out[is_int ? 2 : 1].ints.push_back(s.count[g]);
-          PushValue(out + (is_int ? 2 : 1), false);
-        }
-        break;
-      default:
-        PushExtreme(s, g, out);
-        PushValue(out, empty);
+    for (std::size_t a = 0; a < states_.size(); ++a) {
+      states_[a]->Merge(batch, layout_.agg_first[a], r, g);
     }
-  }
-}
-
-void GroupMerger::PushExtreme(const State& s, std::size_t g, BatchColumn* out) {
-  if (out->type == Type::kString) {
-    out->chars.append(s.sext[g]);
-    out->offsets.push_back(static_cast<std::uint32_t>(out->chars.size()));
-  } else if (out->type == Type::kFloat64) {
-    out->doubles.push_back(s.dext[g]);
-  } else {
-    out->ints.push_back(s.iext[g]);
   }
 }
 
@@ -175,71 +58,173 @@ Batch GroupMerger::Partial() const {
   for (std::size_t c = 0; c < layout_.keys; ++c) b.columns[c] = keys_.columns[c];
   b.rows = groups_;
   for (std::size_t a = 0; a < states_.size(); ++a) {
-    PartialState(a, &b.columns[layout_.agg_first[a]]);
+    BatchColumn* out = &b.columns[layout_.agg_first[a]];
+    for (std::size_t g = 0; g < groups_; ++g) states_[a]->EmitPartial(g, out);
   }
   DropAllValid(&b);
   return b;
 }
 
-void GroupMerger::FinalColumn(const ResultRef& ref, BatchColumn* out) const {
-  if (ref.kind == ResultRef::Kind::kGroup) {
-    *out = keys_.columns[static_cast<std::size_t>(ref.index)];
-    return;
-  }
-  const AggSpec& spec = plan_.aggs[static_cast<std::size_t>(ref.index)];
-  const State& s = states_[static_cast<std::size_t>(ref.index)];
-  for (std::size_t g = 0; g < groups_; ++g) {
-    const bool empty = s.count[g] == 0;
-    switch (spec.fn) {
-      case AggFn::kCountStar:
-      case AggFn::kCount:
-        out->ints.push_back(s.count[g]);
-        PushValue(out, false);
-        continue;
-      case AggFn::kSum:
-        if (spec.input == Type::kInt64) {
-          if (s.isum[g] > std::numeric_limits<std::int64_t>::max() ||
-              s.isum[g] < std::numeric_limits<std::int64_t>::min()) {
-            const auto c = static_cast<std::size_t>(spec.column);
-            throw std::runtime_error("sum over BIGINT " +
-                                     (c < kSchema.size()
-                                          ? "column '" + std::string(kSchema[c].name) + "'"
-                                          : "'" + plan_.computed[c - kSchema.size()].text + "'") +
-                                     " is out of BIGINT range");
-          }
-          out->ints.push_back(empty ? 0 : static_cast<std::int64_t>(s.isum[g]));
-        } else {
-          out->doubles.push_back(empty ? 0 : s.dsum[g]);
-        }
-        break;
-      case AggFn::kAvg: {
-        const long double sum = spec.input == Type::kInt64 ? static_cast<long double>(s.isum[g])
-                                                           : static_cast<long double>(s.dsum[g]);
-        out->doubles.push_back(empty ? 0 : static_cast<double>(sum / s.count[g]));
-        break;
-      }
-      default:
-        PushExtreme(s, g, out);
+namespace {
+
+// Words that order like the values of a key column (CompareValues' order: NULL last, strings
+// by bytes, NaN after every number): per row a NULL flag and a value word; strings become the
+// rank of the value among the column's distinct values.
+void AppendOrderWords(const BatchColumn& c, std::size_t rows, std::vector<std::uint64_t>* words) {
+  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+  std::vector<std::uint64_t> values(rows, 0);
+  if (c.type == Type::kString) {
+    std::unordered_map<std::string_view, std::uint64_t> rank;
+    for (std::size_t r = 0; r < rows; ++r) rank.emplace(c.StringAt(r), 0);
+    std::vector<std::string_view> distinct;
+    for (const auto& e : rank) distinct.push_back(e.first);
+    std::sort(distinct.begin(), distinct.end());
+    for (std::size_t i = 0; i < distinct.size(); ++i) rank[distinct[i]] = i;
+    for (std::size_t r = 0; r < rows; ++r) values[r] = rank[c.StringAt(r)];
+  } else if (c.type == Type::kFloat64) {
+    for (std::size_t r = 0; r < rows; ++r) {
+      double d = c.doubles[r] == 0 ? 0.0 : c.doubles[r];
+      if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
+      const auto bits = std::bit_cast<std::uint64_t>(d);
+      values[r] = (bits & kSign) ? ~bits : bits | kSign;
     }
-    PushValue(out, empty);
+  } else {
+    for (std::size_t r = 0; r < rows; ++r)
+      values[r] = static_cast<std::uint64_t>(c.ints[r]) ^ kSign;
+  }
+  for (std::size_t r = 0; r < rows; ++r) {
+    words->push_back(c.IsNull(r));
+    words->push_back(c.IsNull(r) ? 0 : values[r]);
   }
 }
 
-Batch GroupMerger::Final() const {
-  // The group slots: the keys, then every aggregate's final value (final_rows.h).
+}  // namespace
+
+// Sorts `rows` (group indices) by ORDER BY, then the group keys, and keeps the first `keep`.
+std::vector<std::size_t> GroupMerger::OutputOrder(const Batch& all, std::vector<std::size_t> rows,
+                                                  std::size_t keep) const {
+  keep = std::min(keep, rows.size());
+  auto sort = [&](auto less) {
+    if (keep < rows.size() / 8) {
+      std::partial_sort(rows.begin(), rows.begin() + static_cast<std::ptrdiff_t>(keep), rows.end(),
+                        less);
+    } else {
+      std::sort(rows.begin(), rows.end(), less);
+    }
+  };
+  if (plan_.order.empty()) {  // by the group keys only: compare precomputed words
+    const std::size_t width = 2 * layout_.keys;
+    std::vector<std::uint64_t> cols;  // column-major: per key column, per group two words
+    for (std::size_t k = 0; k < layout_.keys; ++k) {
+      AppendOrderWords(keys_.columns[k], groups_, &cols);
+    }
+    auto word = [&](std::size_t g, std::size_t w) {
+      return cols[(w / 2) * 2 * groups_ + 2 * g + w % 2];
+    };
+    if (width <= 4) {  // up to two keys: sort contiguous entries, not indices into the words
+      struct Entry {
+        std::uint64_t w[4];
+        std::size_t group;
+        bool operator<(const Entry& o) const {
+          return std::lexicographical_compare(w, w + 4, o.w, o.w + 4);
+        }
+      };
+      std::vector<Entry> entries(rows.size());
+      for (std::size_t i = 0; i < rows.size(); ++i) {
+        entries[i].group = rows[i];
+        for (std::size_t w = 0; w < 4; ++w) entries[i].w[w] = w < width ? word(rows[i], w) : 0;
+      }
+      const auto mid = entries.begin() + static_cast<std::ptrdiff_t>(keep);
+      if (keep < entries.size() / 8) {
+        std::partial_sort(entries.begin(), mid, entries.end());
+      } else {
+        std::sort(entries.begin(), entries.end());
+      }
+      for (std::size_t i = 0; i < keep; ++i) rows[i] = entries[i].group;
+      rows.resize(keep);
+      return rows;
+    }
+    std::vector<std::uint64_t> words(cols.size());
+    for (std::size_t g = 0; g < groups_; ++g) {
+      for (std::size_t w = 0; w < width; ++w) words[g * width + w] = word(g, w);
+    }
+    sort([&](std::size_t x, std::size_t y) {
+      return std::lexicographical_compare(&words[x * width], &words[x * width] + width,
+                                          &words[y * width], &words[y * width] + width);
+    });
+  } else {
+    const std::vector<SortKey> keys = ExchangeOrder(plan_);  // ORDER BY, then the group keys
+    sort([&](std::size_t x, std::size_t y) { return CompareRows(keys, all, x, all, y) < 0; });
+  }
+  rows.resize(keep);
+  return rows;
+}
+
+namespace {
+
+BatchColumn EvaluateSlots(const Expr& e, const Batch& slots) {
+  ExprInput in;
+  in.batch = &slots;
+  in.n = slots.rows;
+  BatchColumn out;
+  ExprEvaluator(e).Eval(in, &out);
+  return out;
+}
+
+}  // namespace
+
+// Slots (the group keys, then each aggregate's final value) -> HAVING, the select-list
+// expressions, the result columns; sorted by ORDER BY then the group keys; OFFSET and LIMIT
+// (the exchange form keeps OFFSET + LIMIT rows: the gather skips OFFSET).
+Batch GroupMerger::Final(bool exchange) const {
   std::vector<Type> types(layout_.types.begin(),
                           layout_.types.begin() + static_cast<std::ptrdiff_t>(layout_.keys));
   for (const AggSpec& a : plan_.aggs) types.push_back(a.result);
   Batch slots = EmptyBatch(types);
   slots.rows = groups_;
-  for (std::size_t k = 0; k < layout_.keys; ++k) {
-    FinalColumn({ResultRef::Kind::kGroup, static_cast<int>(k)}, &slots.columns[k]);
-  }
-  for (std::size_t a = 0; a < plan_.aggs.size(); ++a) {
-    FinalColumn({ResultRef::Kind::kAgg, static_cast<int>(a)}, &slots.columns[layout_.keys + a]);
+  for (std::size_t k = 0; k < layout_.keys; ++k) slots.columns[k] = keys_.columns[k];
+  for (std::size_t a = 0; a < states_.size(); ++a) {
+    for (std::size_t g = 0; g < groups_; ++g) {
+      states_[a]->EmitFinal(g, &slots.columns[layout_.keys + a]);
+    }
   }
   DropAllValid(&slots);
-  return FinishGroups(plan_, slots);
+  Batch all = EmptyBatch(ExchangeTypes(plan_));
+  all.rows = groups_;
+  for (std::size_t k = 0; k < plan_.result.size(); ++k) {
+    const ResultRef& ref = plan_.result[k];
+    const auto i = static_cast<std::size_t>(ref.index);
+    if (ref.kind == ResultRef::Kind::kGroup) {
+      all.columns[k] = slots.columns[i];
+    } else if (ref.kind == ResultRef::Kind::kAgg) {
+      all.columns[k] = slots.columns[layout_.keys + i];
+    } else {
+      all.columns[k] = EvaluateSlots(plan_.post[i], slots);
+    }
+  }
+  for (std::size_t k = 0; k < layout_.keys; ++k) {
+    all.columns[plan_.result.size() + k] = keys_.columns[k];
+  }
+  DropAllValid(&all);
+  std::vector<std::size_t> kept;
+  const BatchColumn pass =
+      plan_.having.empty() ? BatchColumn() : EvaluateSlots(plan_.having[0], slots);
+  for (std::size_t g = 0; g < groups_; ++g) {
+    if (plan_.having.empty() || (!pass.IsNull(g) && pass.ints[g] != 0)) kept.push_back(g);
+  }
+  const std::uint64_t want = plan_.limit ? *plan_.limit + plan_.offset : UINT64_MAX;
+  std::vector<std::size_t> order = OutputOrder(
+      all, std::move(kept), static_cast<std::size_t>(std::min<std::uint64_t>(want, groups_)));
+  if (!exchange) {
+    const auto skip =
+        static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(plan_.offset, order.size()));
+    order.erase(order.begin(), order.begin() + skip);
+  }
+  Batch out = EmptyBatch(ExchangeTypes(plan_));
+  for (std::size_t i : order) AppendRow(all, i, &out);
+  out.columns.resize(exchange ? all.columns.size() : plan_.output.size());
+  DropAllValid(&out);
+  return out;
 }
 
 }  // namespace plume::engine

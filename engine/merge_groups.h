@@ -2,10 +2,12 @@
 // teams, keyed by the group key values. Private to engine/ (used by Merger).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
+#include "engine/aggregate.h"
 #include "engine/partial.h"
 #include "engine/plan_data.h"
 
@@ -20,32 +22,25 @@ class GroupMerger {
   void EnsureOneGroup();
   // All groups as partial states (for another level of merging).
   Batch Partial() const;
-  // All groups as final values: the result columns of the plan (visible then hidden), sorted by
-  // ORDER BY, cut to LIMIT, then only the visible columns. Throws std::runtime_error when an
-  // integer sum does not fit BIGINT.
-  Batch Final() const;
+  // All groups as final values, sorted by ORDER BY and then by the group keys, cut to LIMIT:
+  // the visible result columns, or with `exchange` the exchange form (ExchangeTypes). Throws
+  // std::runtime_error when a value is out of its type's range (an integer sum beyond BIGINT).
+  Batch Final(bool exchange = false) const;
 
  private:
-  struct State {
-    std::vector<std::int64_t> count;  // count(*)/count: rows; others: non-NULL partial states
-    std::vector<Int128> isum;
-    std::vector<double> dsum;
-    std::vector<std::int64_t> iext;
-    std::vector<double> dext;
-    std::vector<std::string> sext;
-  };
   std::size_t GroupOf(const Batch& batch, std::size_t row, std::string* scratch);
   void AddEmptyStates();
-  void Fold(std::size_t agg, const Batch& batch, std::size_t row, std::size_t group);
-  void PartialState(std::size_t agg, BatchColumn* out) const;
-  static void PushExtreme(const State& s, std::size_t group, BatchColumn* out);
-  void FinalColumn(const ResultRef& ref, BatchColumn* out) const;
+  // Group indices in output order: ORDER BY keys, then the group keys (so that ties, and
+  // statements without ORDER BY, come out the same however the states arrived), cut to LIMIT.
+  // `all`: every group in exchange form; `rows`: the groups HAVING kept.
+  std::vector<std::size_t> OutputOrder(const Batch& all, std::vector<std::size_t> rows,
+                                       std::size_t keep) const;
 
   const PlanData& plan_;
   StreamLayout layout_;
   Batch keys_;  // one row per group: the key columns
   std::unordered_map<std::string, std::size_t> index_;
-  std::vector<State> states_;
+  std::vector<std::unique_ptr<AggregateStates>> states_;
   std::size_t groups_ = 0;
 };
 

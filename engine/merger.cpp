@@ -1,6 +1,7 @@
 // Merger: three strategies behind one interface.
 //  - unordered plain SELECT: batches stream through in arrival order, cut at LIMIT;
-//  - ordered plain SELECT: k-way merge of sorted inputs, one buffered batch per open input;
+//  - ordered plain SELECT, and the gather after a hash exchange: k-way merge of sorted inputs,
+//    one buffered batch per open input;
 //  - aggregates: partial states are folded as they arrive and emitted once all inputs closed.
 #include <deque>
 #include <stdexcept>
@@ -20,8 +21,10 @@ struct Merger::Impl {
 
   Plan plan;
   const PlanData& d;
-  bool final;
+  MergeStage stage;
+  bool final;  // kFinal or kExchangeGather: output() columns only
   StreamLayout layout;
+  std::vector<SortKey> order;  // of the ordered merge
   std::vector<Input> inputs;
   std::size_t open;
   std::uint64_t emitted = 0;
@@ -30,28 +33,47 @@ struct Merger::Impl {
   std::unique_ptr<GroupMerger> groups;
   bool produced = false;  // aggregate result built
 
-  Impl(const Plan& p, std::size_t n, bool f)
-      : plan(p), d(plan.data()), final(f), layout(MakeStreamLayout(d)), inputs(n), open(n) {
-    if (d.aggregate) groups = std::make_unique<GroupMerger>(d);
+  Impl(const Plan& p, std::size_t n, MergeStage s)
+      : plan(p),
+        d(plan.data()),
+        stage(s),
+        final(s == MergeStage::kFinal || s == MergeStage::kExchangeGather),
+        layout(MakeStreamLayout(d)),
+        order(d.order),
+        inputs(n),
+        open(n) {
+    const bool exchange = s == MergeStage::kExchangeFinal || s == MergeStage::kExchangeGather;
+    if (exchange && (!d.aggregate || d.group_columns.empty())) {
+      throw std::invalid_argument("Merger: a hash-exchange stage needs a plan with GROUP BY");
+    }
+    if (s == MergeStage::kExchangeGather) {  // sorted exchange-form streams
+      layout = StreamLayout{ExchangeTypes(d), {}, 0};
+      order = ExchangeOrder(d);
+    } else if (d.aggregate) {
+      groups = std::make_unique<GroupMerger>(d);
+    }
   }
-  // Plain statements pass LIMIT + OFFSET rows up to the gateway, which skips OFFSET of them.
-  bool LimitReached() const { return !d.aggregate && d.limit && emitted >= *d.limit + d.offset; }
+  // Plain statements (and the gather after a hash exchange) pass LIMIT + OFFSET rows up to
+  // the gateway, which skips OFFSET of them.
+  bool LimitReached() const { return !groups && d.limit && emitted >= *d.limit + d.offset; }
   std::size_t Budget(std::size_t max_rows) const {
     std::uint64_t b = std::max<std::size_t>(max_rows, 1);
-    if (d.limit && !d.aggregate) b = std::min<std::uint64_t>(b, *d.limit + d.offset - emitted);
+    if (d.limit && !groups) b = std::min<std::uint64_t>(b, *d.limit + d.offset - emitted);
     return static_cast<std::size_t>(b);
   }
-  // Final plain merge: drops the first OFFSET rows of the output.
+  // Final ordered or streaming merge: drops the first OFFSET rows of the output.
   void SkipOffset(Batch* out) {
-    if (!final || d.aggregate || skipped >= d.offset || out->rows == 0) return;
+    if (!final || groups || skipped >= d.offset || out->rows == 0) return;
     const std::size_t n =
         static_cast<std::size_t>(std::min<std::uint64_t>(d.offset - skipped, out->rows));
     skipped += n;
     *out = SliceBatch(*out, n, out->rows);
   }
   std::uint64_t skipped = 0;
+  // Also drops all-valid NULL masks, so that equal rows have equal bytes however they came.
   void Finish(Batch* out) const {
-    if (final && !d.aggregate) out->columns.resize(d.output.size());
+    if (final && !groups) out->columns.resize(d.output.size());
+    DropAllValid(out);
   }
   bool PopReady(std::size_t max_rows, Batch* out);
   bool PopOrdered(std::size_t max_rows, Batch* out);
@@ -95,7 +117,7 @@ int Merger::Impl::Smallest(int except, bool* stalled) {
       continue;
     }
     const Input& b = inputs[static_cast<std::size_t>(best < 0 ? 0 : best)];
-    if (best < 0 || CompareRows(d.order, in.queue.front(), in.pos, b.queue.front(), b.pos) < 0) {
+    if (best < 0 || CompareRows(order, in.queue.front(), in.pos, b.queue.front(), b.pos) < 0) {
       best = static_cast<int>(i);
     }
   }
@@ -120,7 +142,7 @@ bool Merger::Impl::PopOrdered(std::size_t max_rows, Batch* out) {
       end = limit;
     } else {
       const Input& other = inputs[static_cast<std::size_t>(next)];
-      while (end < limit && CompareRows(d.order, batch, end, other.queue.front(), other.pos) <= 0) {
+      while (end < limit && CompareRows(order, batch, end, other.queue.front(), other.pos) <= 0) {
         ++end;
       }
     }
@@ -134,12 +156,19 @@ bool Merger::Impl::PopOrdered(std::size_t max_rows, Batch* out) {
 
 void Merger::Impl::Produce() {
   produced = true;
-  if (final) groups->EnsureOneGroup();
-  ready.push_back(final ? groups->Final() : groups->Partial());
+  if (stage == MergeStage::kFinal) groups->EnsureOneGroup();
+  if (stage == MergeStage::kPartial) {
+    ready.push_back(groups->Partial());
+  } else {
+    ready.push_back(groups->Final(stage == MergeStage::kExchangeFinal));
+  }
 }
 
 Merger::Merger(const Plan& plan, std::size_t inputs, bool final)
-    : impl_(std::make_unique<Impl>(plan, inputs, final)) {}
+    : Merger(plan, inputs, final ? MergeStage::kFinal : MergeStage::kPartial) {}
+
+Merger::Merger(const Plan& plan, std::size_t inputs, MergeStage stage)
+    : impl_(std::make_unique<Impl>(plan, inputs, stage)) {}
 
 Merger::~Merger() = default;
 
@@ -151,7 +180,7 @@ void Merger::Push(std::size_t input, Batch batch) {
   if (batch.rows == 0 || m.LimitReached()) return;
   if (m.groups) {
     m.groups->Add(batch);
-  } else if (m.d.order.empty()) {
+  } else if (m.order.empty()) {
     m.ready.push_back(std::move(batch));
   } else {
     m.inputs[input].queue.push_back(std::move(batch));
@@ -168,7 +197,7 @@ void Merger::Close(std::size_t input) {
 
 int Merger::Waiting() const {
   const Impl& m = *impl_;
-  if (m.groups || m.d.order.empty() || m.LimitReached()) return -1;
+  if (m.groups || m.order.empty() || m.LimitReached()) return -1;
   for (std::size_t i = 0; i < m.inputs.size(); ++i) {
     const Impl::Input& in = m.inputs[i];
     bool has_rows = false;
@@ -185,7 +214,7 @@ bool Merger::Pop(std::size_t max_rows, Batch* out) {
     if (!m.produced) m.Produce();
     return m.PopReady(max_rows, out);
   }
-  while (m.d.order.empty() ? m.PopReady(max_rows, out) : m.PopOrdered(max_rows, out)) {
+  while (m.order.empty() ? m.PopReady(max_rows, out) : m.PopOrdered(max_rows, out)) {
     m.SkipOffset(out);
     if (out->rows > 0) return true;
   }

@@ -1,28 +1,24 @@
 #include "engine/partial.h"
 
+#include "engine/aggregate.h"
 #include "engine/schema.h"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 #include <stdexcept>
 #include <string>
 
 namespace plume::engine {
 
 bool AggregateSupported(AggFn fn, bool distinct) {
-  switch (fn) {
-    case AggFn::kCountStar:
-    case AggFn::kCount:
-    case AggFn::kSum:
-    case AggFn::kAvg:
-    case AggFn::kMin:
-    case AggFn::kMax:
-      return !distinct || fn == AggFn::kMin || fn == AggFn::kMax;
-    default:
-      return false;
-  }
+  // every function has its states (aggregate*.cpp); DISTINCT changes the answer of count, sum
+  // and avg (value-count states) and nothing for min and max
+  return !distinct || fn == AggFn::kCount || fn == AggFn::kSum || fn == AggFn::kAvg ||
+         fn == AggFn::kMin || fn == AggFn::kMax;
 }
 
-bool AggregateFilterSupported() { return false; }
+bool AggregateFilterSupported() { return true; }  // AggArgs::filter, group_by.cpp
 
 StreamLayout MakeStreamLayout(const PlanData& plan) {
   StreamLayout l;
@@ -34,30 +30,44 @@ StreamLayout MakeStreamLayout(const PlanData& plan) {
   l.keys = l.types.size();
   for (const AggSpec& a : plan.aggs) {
     l.agg_first.push_back(l.types.size());
-    switch (a.fn) {
-      case AggFn::kCountStar:
-      case AggFn::kCount:
-        l.types.push_back(Type::kInt64);
-        break;
-      case AggFn::kSum:
-      case AggFn::kAvg:
-        if (a.input == Type::kInt64) {
-          l.types.insert(l.types.end(), {Type::kInt64, Type::kInt64});
-        } else {
-          l.types.push_back(Type::kFloat64);
-        }
-        if (a.fn == AggFn::kAvg) l.types.push_back(Type::kInt64);
-        break;
-      case AggFn::kMin:
-      case AggFn::kMax:
-        l.types.push_back(a.input);
-        break;
-      default:  // the binder admits only what AggregateSupported says
-        throw std::logic_error("aggregate " + std::string(AggregateName(a.fn)) +
-                               " has no partial state");
-    }
+    const std::vector<Type> state = PartialTypes(a);
+    l.types.insert(l.types.end(), state.begin(), state.end());
   }
   return l;
+}
+
+std::vector<Type> ExchangeTypes(const PlanData& plan) {
+  std::vector<Type> types = plan.result_types;
+  for (int c : plan.group_columns) types.push_back(ColumnSpaceType(plan, c));
+  return types;
+}
+
+std::vector<SortKey> ExchangeOrder(const PlanData& plan) {
+  std::vector<SortKey> order = plan.order;
+  for (std::size_t k = 0; k < plan.group_columns.size(); ++k) {
+    order.push_back(SortKey{static_cast<int>(plan.result.size() + k), false, false});
+  }
+  return order;
+}
+
+void AppendKeyBytes(const BatchColumn& c, std::size_t row, std::string* out) {
+  if (c.IsNull(row)) {
+    out->push_back('\0');
+    return;
+  }
+  out->push_back('\1');
+  if (c.type == Type::kString) {
+    const std::string_view s = c.StringAt(row);
+    const auto n = static_cast<std::uint32_t>(s.size());
+    out->append(reinterpret_cast<const char*>(&n), sizeof n);
+    out->append(s);
+  } else if (c.type == Type::kFloat64) {
+    double d = c.doubles[row] == 0 ? 0.0 : c.doubles[row];
+    if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
+    out->append(reinterpret_cast<const char*>(&d), sizeof d);
+  } else {
+    out->append(reinterpret_cast<const char*>(&c.ints[row]), sizeof(std::int64_t));
+  }
 }
 
 void CheckStreamBatch(const StreamLayout& layout, const Batch& batch, const char* who) {
@@ -181,7 +191,9 @@ int CompareValues(const BatchColumn& a, std::size_t i, const BatchColumn& b, std
       return c < 0 ? -1 : c > 0 ? 1 : 0;
     }
     case Type::kFloat64: {
-      const double x = a.doubles[i], y = b.doubles[j];
+      const double x = a.doubles[i], y = b.doubles[j];  // NaN after every number (DuckDB)
+      if (std::isnan(x) || std::isnan(y))
+        return std::isnan(x) == std::isnan(y) ? 0 : std::isnan(x) ? 1 : -1;
       return x < y ? -1 : x > y ? 1 : 0;
     }
     default: {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,19 +16,26 @@ namespace plume::engine {
 __extension__ typedef __int128 Int128;
 
 // Stream columns. Plain SELECT: result_types (visible columns, then hidden ORDER BY ones).
-// Aggregate: the group keys (their column types), then per aggregate its partial state:
-//   count(*), count(x): BIGINT count
-//   sum(BIGINT):  BIGINT high, BIGINT low (the 128-bit sum; NULL when no input value)
-//   sum(DOUBLE):  DOUBLE sum (NULL when no input value)
-//   avg(BIGINT):  BIGINT high, BIGINT low, BIGINT count
-//   avg(DOUBLE):  DOUBLE sum, BIGINT count
-//   min(x), max(x): x's type (NULL when no input value)
+// Aggregate: the group keys (their column types), then per aggregate its partial state, whose
+// columns engine/aggregate.h (PartialTypes) defines and docs/PROTOCOL.md lists.
 struct StreamLayout {
   std::vector<Type> types;
   std::vector<std::size_t> agg_first;  // first stream column of each aggregate
   std::size_t keys = 0;                // group key columns (aggregate plans)
 };
 StreamLayout MakeStreamLayout(const PlanData& plan);
+
+// The exchange form of an aggregate plan (Merger stages kExchangeFinal/kExchangeGather): the
+// result columns (visible, then hidden ORDER BY ones), then the group keys.
+std::vector<Type> ExchangeTypes(const PlanData& plan);
+// The sort order of the exchange form and of final results: ORDER BY, then the group keys
+// ascending with NULLs last (they are result columns [result.size(), +keys) of the exchange form).
+std::vector<SortKey> ExchangeOrder(const PlanData& plan);
+
+// Appends the canonical bytes of a group-key value: 0 for NULL, else 1 and the value
+// (8 bytes for BIGINT/TIMESTAMP/DOUBLE with -0.0 as 0.0 and one NaN, or a 4-byte length and
+// the bytes for VARCHAR), little-endian. Equal keys have equal bytes.
+void AppendKeyBytes(const BatchColumn& c, std::size_t row, std::string* out);
 
 // Throws std::runtime_error when `batch` does not have the stream's column count and types.
 void CheckStreamBatch(const StreamLayout& layout, const Batch& batch, const char* who);

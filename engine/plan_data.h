@@ -111,6 +111,9 @@ struct AggSpec {
   }
 };
 
+// True for the functions whose argument is a predicate (BOOLEAN).
+inline bool PredicateArgument(AggFn fn) { return fn == AggFn::kBoolAnd || fn == AggFn::kBoolOr; }
+
 // A column of the (unlimited, unordered) result: a table column for a plain SELECT, or a group
 // key / aggregate for an aggregate SELECT.
 struct ResultRef {

@@ -90,6 +90,20 @@ class PartitionExecution {
   std::unique_ptr<Impl> impl_;
 };
 
+// Where a Merger stands in the distributed plan of a statement.
+//   tree merge:     partitions -> team leaders (kPartial) -> gateway (kFinal)
+//   hash exchange:  partitions -> GroupPartitioner -> one data rank per share of the groups
+//                   (kExchangeFinal, fed by every partition) -> gateway (kExchangeGather)
+// Both give byte-identical results (docs/SQL.md, "Determinism").
+enum class MergeStage : std::uint8_t {
+  kPartial,         // output stays in the partial stream form, to be merged again
+  kFinal,           // finalizes: ORDER BY, LIMIT, output() columns
+  kExchangeFinal,   // finalizes one share of the groups, in exchange form: the result columns,
+                    // hidden ones too, then the group keys; sorted by ORDER BY then group keys;
+                    // at most LIMIT rows. Aggregate plans with GROUP BY only.
+  kExchangeGather,  // merges kExchangeFinal streams in order: LIMIT, output() columns
+};
+
 // Merges the streams of n inputs (partitions, or teams of partitions) into one stream, exactly.
 // The same code serves a team leader (final = false: output stays in the partial/sorted form a
 // partition emits, so it can be merged again) and the gateway (final = true: aggregates are
@@ -97,6 +111,8 @@ class PartitionExecution {
 class Merger {
  public:
   Merger(const Plan& plan, std::size_t inputs, bool final);
+  // Throws std::invalid_argument for an exchange stage on a plan without GROUP BY.
+  Merger(const Plan& plan, std::size_t inputs, MergeStage stage);
   ~Merger();
   Merger(const Merger&) = delete;
   Merger& operator=(const Merger&) = delete;
@@ -124,5 +140,34 @@ class Merger {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// The engine half of a hash exchange between data ranks (issue 10 item 6): splits a stream of
+// partial groups (what PartitionExecution, or a kPartial Merger, emits for an aggregate plan)
+// into `parts` streams so that each group goes to exactly one part, the same part from every
+// sender. Stateless and cheap to copy; no blocking.
+//
+// The hash (stable: part of the protocol, docs/PROTOCOL.md "Hash exchange"): FNV-1a 64 over the
+// canonical bytes of the key columns in order (engine/partial.h AppendKeyBytes), then the
+// splitmix64 finalizer; part = hash % parts.
+class GroupPartitioner {
+ public:
+  // Throws std::invalid_argument when the plan has no GROUP BY or parts == 0.
+  GroupPartitioner(const Plan& plan, std::size_t parts);
+  std::size_t parts() const { return parts_; }
+  // The part of each row of `batch`. Throws std::runtime_error when the batch does not match
+  // the plan's partial stream (docs/PROTOCOL.md).
+  std::vector<std::uint32_t> PartsOf(const Batch& batch) const;
+  // Replaces *out with `parts` batches: out[i] holds the rows of `batch` whose part is i, in
+  // their order (possibly none).
+  void Split(const Batch& batch, std::vector<Batch>* out) const;
+
+ private:
+  Plan plan_;
+  std::size_t parts_;
+  std::size_t keys_;
+};
+
+// The hash of the group key of row `row` (key columns [0, keys) of `batch`).
+std::uint64_t GroupKeyHash(const Batch& batch, std::size_t row, std::size_t keys);
 
 }  // namespace plume::engine

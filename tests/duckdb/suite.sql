@@ -169,6 +169,41 @@ SELECT parameter, min(site_name), max(site_name), min(agency), max(full_aqs_id),
 SELECT site_name, sum(aqi), sum(category), avg(category), count(category) FROM measurements GROUP BY site_name;
 SELECT latitude, longitude, count(*) FROM measurements WHERE agency = '${AGENCY_TOP}' GROUP BY latitude, longitude;
 
+-- ---------------------------------------------------------------- analysts' aggregates
+-- DISTINCT, variance, exact quantiles, arg_min/arg_max, bool_and/bool_or, FILTER (issue 10).
+SELECT count(DISTINCT site_name), count(DISTINCT parameter), count(DISTINCT aqi), count(DISTINCT utc), count(DISTINCT concentration) FROM measurements;
+SELECT parameter, count(DISTINCT site_name), sum(DISTINCT aqi), avg(DISTINCT aqi), sum(DISTINCT concentration), avg(DISTINCT concentration), min(DISTINCT aqi) FROM measurements GROUP BY parameter;
+SELECT parameter, stddev_samp(aqi), stddev(concentration), stddev_pop(aqi), var_samp(concentration), variance(aqi), var_pop(raw_concentration) FROM measurements GROUP BY parameter;
+SELECT site_name, parameter, var_pop(concentration), stddev_samp(aqi), var_samp(latitude) FROM measurements WHERE aqi > 150 GROUP BY site_name, parameter;
+SELECT stddev_samp(concentration), var_pop(aqi), stddev_pop(longitude) FROM measurements WHERE parameter = 'PM2.5';
+SELECT parameter, median(aqi), median(concentration), quantile_cont(aqi, 0.98), quantile_cont(concentration, 0.25), quantile_disc(aqi, 0.5), quantile_disc(utc, 0.9), quantile_disc(site_name, 0.5), median(site_name), quantile(raw_concentration, 0.75) FROM measurements GROUP BY parameter;
+SELECT median(aqi), quantile_cont(aqi, 0.98), quantile_disc(concentration, 0.02), quantile_cont(concentration, 0), quantile_cont(concentration, 1), median(longitude) FROM measurements;
+SELECT site_name, median(aqi), quantile_cont(aqi, 0.9) FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name;
+SELECT full_aqs_id, parameter, arg_max(aqi, utc), arg_min(concentration, utc), arg_max(site_name, utc) FROM measurements GROUP BY full_aqs_id, parameter;
+SELECT parameter, bool_and(aqi <= 500), bool_or(aqi > 300), bool_and(concentration >= 0), bool_or(site_name LIKE '%Park%'), bool_and(aqi IS NOT NULL) FROM measurements GROUP BY parameter;
+SELECT bool_and(utc >= '${DAY}'), bool_or(aqi BETWEEN 400 AND 500), bool_and(parameter IN ('OZONE', 'PM2.5')), bool_or(aqi >= 300) FROM measurements;
+-- @ordered
+SELECT site_name, count(*) FILTER (WHERE aqi > 150) AS unhealthy, count(*) AS hours FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name ORDER BY unhealthy DESC, site_name LIMIT 10;
+SELECT parameter, count(*) FILTER (WHERE aqi > 100), avg(aqi) FILTER (WHERE utc >= '${DAY}'), median(concentration) FILTER (WHERE site_name = '${SITE_TOP}'), count(DISTINCT site_name) FILTER (WHERE aqi > 150) FROM measurements GROUP BY parameter;
+SELECT count(*) FILTER (WHERE aqi > 150 AND parameter = 'PM2.5' OR aqi IS NULL), sum(aqi) FILTER (WHERE aqi < 50), stddev_pop(aqi) FILTER (WHERE category = 2) FROM measurements;
+-- @ordered
+SELECT parameter, median(aqi) AS m FROM measurements GROUP BY parameter ORDER BY m DESC NULLS LAST, parameter;
+-- @ordered
+SELECT site_name, max(aqi), arg_max(utc, aqi) FILTER (WHERE parameter = 'PM2.5') AS worst FROM measurements WHERE site_name = '${SITE_TOP}' GROUP BY site_name;
+SELECT count(DISTINCT aqi), sum(DISTINCT aqi), var_samp(aqi), median(aqi), quantile_disc(site_name, 0.5), arg_min(site_name, aqi), bool_and(aqi > 1), count(*) FILTER (WHERE aqi > 1) FROM measurements WHERE aqi > 100000;
+-- @error
+SELECT quantile_cont(aqi, 1.5) FROM measurements;
+-- @error
+SELECT stddev(site_name) FROM measurements;
+-- @error
+SELECT quantile_cont(site_name, 0.5) FROM measurements;
+-- @error
+SELECT bool_and(aqi) FROM measurements;
+-- @plume-error
+SELECT median(utc) FROM measurements;
+-- @plume-error
+SELECT quantile_cont(aqi, -0.5) FROM measurements;
+
 -- ---------------------------------------------------------------- ORDER BY
 -- @ordered
 SELECT aqi, count(*) FROM measurements WHERE aqi < 20 OR aqi IS NULL GROUP BY aqi ORDER BY aqi;
@@ -419,8 +454,6 @@ SELECT count(*) FROM measurements WHERE count(*) > 5;
 SELECT count(*) AS n FROM measurements GROUP BY n;
 -- @error
 SELECT parameter, count(*) FROM measurements GROUP BY 2;
--- @plume-error
-SELECT count(DISTINCT parameter) FROM measurements;
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
 

@@ -68,8 +68,24 @@ std::string Alias(const char* prefix, std::size_t n) {
   return s;
 }
 
+// Computed doubles that may differ in their last bits from the reference's long double.
 bool InexactAgg(RefAgg fn, int column) {
-  return (fn == RefAgg::kSum || fn == RefAgg::kAvg) && TypeOf(column) == Type::kFloat64;
+  const bool dbl = TypeOf(column) == Type::kFloat64;
+  switch (fn) {
+    case RefAgg::kSum:
+      return dbl;
+    case RefAgg::kAvg:
+    case RefAgg::kVarSamp:
+    case RefAgg::kVarPop:
+    case RefAgg::kStddevSamp:
+    case RefAgg::kStddevPop:
+    case RefAgg::kQuantileCont:
+      return true;
+    case RefAgg::kMedian:
+      return TypeOf(column) != Type::kString;
+    default:
+      return false;
+  }
 }
 
 bool InexactKey(const QuerySpec& q, const RefOrder& o) {
@@ -271,10 +287,20 @@ RefExpr RandomSource::Expr(int depth) {
   return e;
 }
 
-RefAgg RandomSource::RandomAgg(int* column) {
+RefAgg RandomSource::RandomAgg(int* column, RefAggExtra* x) {
   *column = static_cast<int>(Below(kSchema.size()));
-  const RefAgg fn = static_cast<RefAgg>(Below(6));
-  if ((fn == RefAgg::kSum || fn == RefAgg::kAvg) && !Numeric(*column)) return RefAgg::kMax;
+  RefAgg fn = static_cast<RefAgg>(Below(17));
+  const bool numeric_only = (fn >= RefAgg::kSum && fn <= RefAgg::kAvg) ||
+                            (fn >= RefAgg::kVarSamp && fn <= RefAgg::kStddevPop) ||
+                            fn == RefAgg::kQuantileCont;
+  if (numeric_only && !Numeric(*column)) fn = RefAgg::kMax;
+  if (fn == RefAgg::kMedian && TypeOf(*column) == Type::kTimestamp) fn = RefAgg::kQuantileDisc;
+  x->distinct = fn >= RefAgg::kCount && fn <= RefAgg::kAvg && Chance(0.3);
+  x->column2 = static_cast<int>(Below(kSchema.size()));
+  static const char* const kQuantiles[] = {"0", "0.25", "0.5", "0.9", "1", "0.333", "0.75"};
+  x->quantile = kQuantiles[Below(7)];
+  if (fn == RefAgg::kBoolAnd || fn == RefAgg::kBoolOr) x->predicate.push_back(Expr(1));
+  if (Chance(0.15)) x->filter.push_back(Expr(1));
   return fn;
 }
 
@@ -309,8 +335,11 @@ void RandomSource::AggregateSelect(QuerySpec* q) {
   for (std::size_t n = 1 + Below(3); n > 0; --n) {
     RefItem it;
     it.aggregate = true;
-    it.fn = RandomAgg(&it.column);
-    if (Chance(0.3)) it.alias = Alias("a", q->items.size());
+    it.fn = RandomAgg(&it.column, &it.x);
+    // names of predicates and FILTERs are DuckDB's rendering: tests/duckdb checks those
+    if (Chance(0.3) || !it.x.filter.empty() || !it.x.predicate.empty()) {
+      it.alias = Alias("a", q->items.size());
+    }
     q->items.push_back(it);
   }
   std::shuffle(q->items.begin(), q->items.end(), rng_);
@@ -334,7 +363,7 @@ void RandomSource::OrderBy(QuerySpec* q) {
       }
     } else if (agg && (pick == 2 || q->group_by.empty())) {
       o.by = RefOrder::By::kAggregate;
-      o.fn = RandomAgg(&o.column);
+      o.fn = RandomAgg(&o.column, &o.x);
     } else {
       o.by = RefOrder::By::kColumn;
       o.column =

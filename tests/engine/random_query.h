@@ -33,7 +33,7 @@ class RandomSource {
   RefExpr Leaf();
   void DecimalStrings(RefExpr* e) const;
   RefExpr Expr(int depth);
-  RefAgg RandomAgg(int* column);
+  RefAgg RandomAgg(int* column, RefAggExtra* x);
   void PlainSelect(QuerySpec* q);
   void AggregateSelect(QuerySpec* q);
   void OrderBy(QuerySpec* q);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <optional>
 #include <stdexcept>
 
 #include "engine/schema.h"
@@ -133,15 +134,105 @@ Truth Eval(const RefExpr& e, const Row& row) {
   return e.negated ? Not(t) : t;
 }
 
+bool Less(const Value& a, const Value& b) { return Compare(a, b) < 0; }
+
+// var_samp, var_pop, stddev_samp, stddev_pop by the two-pass formula in long double.
+Value Moment(RefAgg fn, const std::vector<Value>& vals) {
+  const bool sample = fn == RefAgg::kVarSamp || fn == RefAgg::kStddevSamp;
+  if (vals.empty() || (sample && vals.size() == 1)) return Value{};
+  std::vector<long double> xs;
+  for (const Value& v : vals) {
+    xs.push_back(std::holds_alternative<double>(v)
+                     ? std::get<double>(v)
+                     : static_cast<long double>(static_cast<double>(std::get<std::int64_t>(v))));
+  }
+  long double mean = 0, m2 = 0;
+  for (long double x : xs) mean += x;
+  mean /= static_cast<long double>(xs.size());
+  for (long double x : xs) m2 += (x - mean) * (x - mean);
+  const long double var = m2 / static_cast<long double>(sample ? xs.size() - 1 : xs.size());
+  const bool stddev = fn == RefAgg::kStddevSamp || fn == RefAgg::kStddevPop;
+  return static_cast<double>(stddev ? std::sqrt(var) : var);
+}
+
+double AsDouble(const Value& v) {
+  return std::holds_alternative<double>(v) ? std::get<double>(v)
+                                           : static_cast<double>(std::get<std::int64_t>(v));
+}
+
+// median, quantile_cont, quantile_disc over sorted values (DuckDB's positions).
+Value Quantile(RefAgg fn, const std::string& q_text, std::vector<Value> vals) {
+  if (vals.empty()) return Value{};
+  std::sort(vals.begin(), vals.end(), Less);
+  const double q = fn == RefAgg::kMedian ? 0.5 : std::stod(q_text);
+  const double n = static_cast<double>(vals.size());
+  const bool text = std::holds_alternative<std::string>(vals[0]);
+  if (fn == RefAgg::kQuantileCont || (fn == RefAgg::kMedian && !text)) {
+    const double rn = (n - 1) * q, lo = std::floor(rn), hi = std::ceil(rn);
+    const double a = AsDouble(vals[static_cast<std::size_t>(lo)]);
+    if (lo == hi) return a;
+    return a + (AsDouble(vals[static_cast<std::size_t>(hi)]) - a) * (rn - lo);
+  }
+  return vals[static_cast<std::size_t>(std::max(1.0, n - std::floor(n - n * q)) - 1)];
+}
+
+// arg_min/arg_max: rows with a NULL a or b are skipped; ties on b go to the smallest a.
+Value ArgExtreme(RefAgg fn, int a_col, int b_col, const std::vector<const Row*>& rows) {
+  const Row* best = nullptr;
+  for (const Row* r : rows) {
+    const Value &a = (*r)[static_cast<std::size_t>(a_col)],
+                &b = (*r)[static_cast<std::size_t>(b_col)];
+    if (IsNull(a) || IsNull(b)) continue;
+    if (!best) {
+      best = r;
+      continue;
+    }
+    const int cb = Compare(b, (*best)[static_cast<std::size_t>(b_col)]);
+    const int ca = Compare(a, (*best)[static_cast<std::size_t>(a_col)]);
+    if ((fn == RefAgg::kArgMin ? cb < 0 : cb > 0) || (cb == 0 && ca < 0)) best = r;
+  }
+  return best ? (*best)[static_cast<std::size_t>(a_col)] : Value{};
+}
+
+// bool_and/bool_or of a predicate (1/0, as the tests hold BOOLEAN values); unknown rows are
+// skipped.
+Value BoolAggregate(RefAgg fn, const RefExpr& p, const std::vector<const Row*>& rows) {
+  std::optional<bool> acc;
+  for (const Row* r : rows) {
+    const Truth t = Eval(p, *r);
+    if (t == Truth::kUnknown) continue;
+    const bool v = t == Truth::kTrue;
+    acc = !acc ? v : fn == RefAgg::kBoolAnd ? (*acc && v) : (*acc || v);
+  }
+  return acc ? Value{static_cast<std::int64_t>(*acc)} : Value{};
+}
+
 // An aggregate over the rows of one group; sets *error for a BIGINT sum overflow.
-Value Aggregate(RefAgg fn, int column, const std::vector<const Row*>& rows, bool* error) {
+Value Aggregate(RefAgg fn, int column, const RefAggExtra& x,
+                const std::vector<const Row*>& group_rows, bool* error) {
+  std::vector<const Row*> rows;
+  for (const Row* r : group_rows) {
+    if (x.filter.empty() || Eval(x.filter[0], *r) == Truth::kTrue) rows.push_back(r);
+  }
   if (fn == RefAgg::kCountStar) return static_cast<std::int64_t>(rows.size());
+  if (fn == RefAgg::kBoolAnd || fn == RefAgg::kBoolOr)
+    return BoolAggregate(fn, x.predicate[0], rows);
+  if (fn == RefAgg::kArgMin || fn == RefAgg::kArgMax)
+    return ArgExtreme(fn, column, x.column2, rows);
   std::vector<Value> vals;
   for (const Row* r : rows) {
     const Value& v = (*r)[static_cast<std::size_t>(column)];
     if (!IsNull(v)) vals.push_back(v);
   }
+  if (x.distinct) {
+    std::sort(vals.begin(), vals.end(), Less);
+    vals.erase(std::unique(vals.begin(), vals.end(),
+                           [](const Value& a, const Value& b) { return Compare(a, b) == 0; }),
+               vals.end());
+  }
   if (fn == RefAgg::kCount) return static_cast<std::int64_t>(vals.size());
+  if (fn >= RefAgg::kVarSamp && fn <= RefAgg::kStddevPop) return Moment(fn, vals);
+  if (fn >= RefAgg::kMedian && fn <= RefAgg::kQuantileDisc) return Quantile(fn, x.quantile, vals);
   if (vals.empty()) return Value{};
   if (fn == RefAgg::kMin || fn == RefAgg::kMax) {
     Value best = vals[0];
@@ -237,7 +328,7 @@ void RowAndKey(const QuerySpec& q, const std::vector<const Row*>& src, bool* err
                Row* key) {
   const Row& first = src.empty() ? Row(kSchema.size()) : *src[0];
   auto item_value = [&](const RefItem& it) -> Value {
-    return it.aggregate ? Aggregate(it.fn, it.column, src, error)
+    return it.aggregate ? Aggregate(it.fn, it.column, it.x, src, error)
                         : first[static_cast<std::size_t>(it.column)];
   };
   if (q.star) {
@@ -251,7 +342,7 @@ void RowAndKey(const QuerySpec& q, const std::vector<const Row*>& src, bool* err
         key->push_back(first[static_cast<std::size_t>(o.column)]);
         break;
       case RefOrder::By::kAggregate:
-        key->push_back(Aggregate(o.fn, o.column, src, error));
+        key->push_back(Aggregate(o.fn, o.column, o.x, src, error));
         break;
       default:
         key->push_back(q.star ? first[static_cast<std::size_t>(o.item)]

@@ -12,7 +12,25 @@
 
 namespace plume::engine::testing {
 
-enum class RefAgg { kCountStar, kCount, kSum, kAvg, kMin, kMax };
+enum class RefAgg {
+  kCountStar,
+  kCount,
+  kSum,
+  kAvg,
+  kMin,
+  kMax,
+  kVarSamp,
+  kVarPop,
+  kStddevSamp,
+  kStddevPop,
+  kMedian,
+  kQuantileCont,
+  kQuantileDisc,
+  kArgMin,
+  kArgMax,
+  kBoolAnd,
+  kBoolOr,
+};
 
 // A literal as the statement spells it; `value` is what it means for its column.
 struct RefLiteral {
@@ -34,10 +52,20 @@ struct RefExpr {
   std::int64_t offset = 0;  // kColumns: added to column (rendered only when non-zero)
 };
 
+// What an aggregate call has besides its function and first column.
+struct RefAggExtra {
+  int column2 = 0;                 // arg_min/arg_max: b
+  bool distinct = false;           // count/sum/avg(DISTINCT x)
+  std::string quantile = "0.5";    // quantile_cont/quantile_disc, as written
+  std::vector<RefExpr> predicate;  // bool_and/bool_or: one expression
+  std::vector<RefExpr> filter;     // FILTER (WHERE ...): zero or one expression
+};
+
 struct RefItem {
   bool aggregate = false;
   RefAgg fn = RefAgg::kCountStar;
   int column = 0;
+  RefAggExtra x;
   std::optional<std::string> alias;
 };
 
@@ -46,7 +74,8 @@ struct RefOrder {
   By by = By::kColumn;
   int column = 0;  // kColumn, kAggregate
   RefAgg fn = RefAgg::kCountStar;
-  int item = 0;  // kAlias, kOrdinal: index into items
+  RefAggExtra x;  // kAggregate
+  int item = 0;   // kAlias, kOrdinal: index into items
   bool desc = false;
   std::optional<bool> nulls_first;  // rendered only when set
 };

@@ -8,25 +8,30 @@ namespace {
 std::string Name(int column) { return std::string(kSchema[static_cast<std::size_t>(column)].name); }
 
 std::string AggName(RefAgg fn) {
-  switch (fn) {
-    case RefAgg::kCountStar:
-    case RefAgg::kCount:
-      return "count";
-    case RefAgg::kSum:
-      return "sum";
-    case RefAgg::kAvg:
-      return "avg";
-    case RefAgg::kMin:
-      return "min";
-    case RefAgg::kMax:
-      return "max";
-  }
-  return "?";
+  static const char* const kNames[] = {
+      "count",         "count",   "sum",         "avg",        "min",    "max",
+      "var_samp",      "var_pop", "stddev_samp", "stddev_pop", "median", "quantile_cont",
+      "quantile_disc", "arg_min", "arg_max",     "bool_and",   "bool_or"};
+  return kNames[static_cast<int>(fn)];
 }
 
-std::string AggSql(RefAgg fn, int column) {
-  return fn == RefAgg::kCountStar ? "count(*)"
-                                  : AggName(fn) + std::string("(") + Name(column) + ")";
+std::string ExprSql(const RefExpr& e);
+
+// The call as SQL; without FILTER and predicates also DuckDB's name of it.
+std::string AggSql(RefAgg fn, int column, const RefAggExtra& x) {
+  std::string s;
+  if (fn == RefAgg::kCountStar) {
+    s = "count(*)";
+  } else if (fn == RefAgg::kBoolAnd || fn == RefAgg::kBoolOr) {
+    s = AggName(fn) + "(" + ExprSql(x.predicate[0]) + ")";
+  } else {
+    s = AggName(fn) + "(" + (x.distinct ? "DISTINCT " : "") + Name(column);
+    if (fn == RefAgg::kArgMin || fn == RefAgg::kArgMax) s += ", " + Name(x.column2);
+    if (fn == RefAgg::kQuantileCont || fn == RefAgg::kQuantileDisc) s += ", " + x.quantile;
+    s += ")";
+  }
+  if (!x.filter.empty()) s += " FILTER (WHERE " + ExprSql(x.filter[0]) + ")";
+  return s;
 }
 
 std::string Flip(const std::string& op) {
@@ -91,7 +96,8 @@ std::string QuerySpec::Sql() const {
   if (star) s += "*";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) s += ", ";
-    s += items[i].aggregate ? AggSql(items[i].fn, items[i].column) : Name(items[i].column);
+    s += items[i].aggregate ? AggSql(items[i].fn, items[i].column, items[i].x)
+                            : Name(items[i].column);
     if (items[i].alias) s += " AS " + *items[i].alias;
   }
   s += " FROM measurements";
@@ -106,7 +112,7 @@ std::string QuerySpec::Sql() const {
         s += Name(o.column);
         break;
       case RefOrder::By::kAggregate:
-        s += AggSql(o.fn, o.column);
+        s += AggSql(o.fn, o.column, o.x);
         break;
       case RefOrder::By::kAlias:
         s += *items[static_cast<std::size_t>(o.item)].alias;
@@ -133,7 +139,7 @@ std::vector<std::string> QuerySpec::ColumnNames() const {
     } else if (!i.aggregate) {
       names.push_back(Name(i.column));
     } else {
-      names.push_back(i.fn == RefAgg::kCountStar ? "count_star()" : AggSql(i.fn, i.column));
+      names.push_back(i.fn == RefAgg::kCountStar ? "count_star()" : AggSql(i.fn, i.column, i.x));
     }
   }
   return names;

@@ -1,0 +1,295 @@
+// count(*), count(x), sum(x), avg(x), min(x), max(x), bool_and(p), bool_or(p): states of a
+// fixed size per group. Integer sums are exact in 128 bits, double sums exact (exact_sum.h).
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "engine/aggregate.h"
+#include "engine/byte_io.h"
+#include "engine/exact_sum.h"
+#include "engine/partial.h"
+#include "engine/schema.h"
+
+namespace plume::engine {
+namespace {
+
+// Calls f(i) for every i < n whose argument row is not NULL.
+template <typename F>
+void EachValid(const Column& c, const std::uint32_t* rows, std::size_t n, F&& f) {
+  if (c.valid.empty()) {
+    for (std::size_t i = 0; i < n; ++i) f(i);
+  } else {
+    const std::uint8_t* valid = c.valid.data();
+    for (std::size_t i = 0; i < n; ++i) {
+      if (valid[rows[i]]) f(i);
+    }
+  }
+}
+
+class CountStates final : public AggregateStates {
+ public:
+  explicit CountStates(bool star) : star_(star) {}
+  void Resize(std::size_t groups) override { count_.resize(groups, 0); }
+  void Update(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
+              std::size_t n) override {
+    if (star_) {
+      for (std::size_t i = 0; i < n; ++i) ++count_[gids[i]];
+    } else {
+      EachValid(*args.arg, rows, n, [&](std::size_t i) { ++count_[gids[i]]; });
+    }
+  }
+  void Merge(const Batch& b, std::size_t first, std::size_t row, std::size_t g) override {
+    count_[g] += b.columns[first].ints[row];
+  }
+  void EmitPartial(std::size_t g, BatchColumn* out) const override {
+    PushInt(out, count_[g], false);
+  }
+  void EmitFinal(std::size_t g, BatchColumn* out) const override { PushInt(out, count_[g], false); }
+
+ private:
+  bool star_;
+  std::vector<std::int64_t> count_;
+};
+
+std::string ColumnName(int column) {
+  const auto c = static_cast<std::size_t>(column);
+  return column < 0 || c >= kSchema.size() ? std::string("expression")
+                                           : std::string(kSchema[c].name);
+}
+
+// sum and avg; BIGINT inputs in 128 bits (hi, lo columns), DOUBLE inputs exactly.
+class SumStates final : public AggregateStates {
+ public:
+  explicit SumStates(const AggSpec& spec)
+      : avg_(spec.fn == AggFn::kAvg), ints_(spec.input != Type::kFloat64), column_(spec.column) {}
+  void Resize(std::size_t groups) override {
+    count_.resize(groups, 0);
+    if (ints_) {
+      isum_.resize(groups, 0);
+    } else {
+      dsum_.resize(groups);
+    }
+  }
+  void Update(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
+              std::size_t n) override {
+    const Column& c = *args.arg;
+    if (ints_) {
+      const std::int64_t* v = c.ints.data();
+      EachValid(c, rows, n, [&](std::size_t i) {
+        ++count_[gids[i]];
+        isum_[gids[i]] += v[rows[i]];
+      });
+    } else {
+      const double* v = c.doubles.data();
+      EachValid(c, rows, n, [&](std::size_t i) {
+        ++count_[gids[i]];
+        dsum_[gids[i]].Add(v[rows[i]]);
+      });
+    }
+  }
+  void Merge(const Batch& b, std::size_t first, std::size_t row, std::size_t g) override;
+  void EmitPartial(std::size_t g, BatchColumn* out) const override;
+  void EmitFinal(std::size_t g, BatchColumn* out) const override;
+
+ private:
+  bool avg_, ints_;
+  int column_;
+  std::vector<std::int64_t> count_;
+  std::vector<Int128> isum_;
+  std::vector<ExactSum> dsum_;
+};
+
+void SumStates::Merge(const Batch& b, std::size_t first, std::size_t row, std::size_t g) {
+  const BatchColumn& c = b.columns[first];
+  const std::size_t count_col = first + (ints_ ? 2 : 1);
+  // sum carries no count: a non-NULL state stands for "some input"
+  count_[g] += avg_ ? b.columns[count_col].ints[row] : !c.IsNull(row);
+  if (c.IsNull(row)) return;
+  if (ints_) {
+    isum_[g] += Join(c.ints[row], b.columns[first + 1].ints[row]);
+  } else {
+    ByteReader r(c.StringAt(row), "partial sum state");
+    dsum_[g].AddEncoded(r);
+    if (!r.AtEnd()) r.Fail("trailing bytes");
+  }
+}
+
+void SumStates::EmitPartial(std::size_t g, BatchColumn* out) const {
+  const bool empty = count_[g] == 0;
+  if (ints_) {
+    PushInt(out, High(isum_[g]), empty);
+    PushInt(out + 1, Low(isum_[g]), empty);
+  } else {
+    std::string bytes;
+    if (!empty) {
+      ByteWriter w(&bytes);
+      dsum_[g].Encode(w);
+    }
+    PushString(out, bytes, empty);
+  }
+  if (avg_) PushInt(out + (ints_ ? 2 : 1), count_[g], false);
+}
+
+void SumStates::EmitFinal(std::size_t g, BatchColumn* out) const {
+  const bool empty = count_[g] == 0;
+  if (avg_) {
+    double v = 0;
+    if (!empty && ints_) {
+      v = static_cast<double>(static_cast<long double>(isum_[g]) / count_[g]);
+    } else if (!empty) {
+      v = ExactMean(dsum_[g], count_[g]);
+    }
+    PushDouble(out, v, empty);
+    return;
+  }
+  if (!ints_) {
+    PushDouble(out, empty ? 0 : dsum_[g].Value(), empty);
+    return;
+  }
+  if (isum_[g] > std::numeric_limits<std::int64_t>::max() ||
+      isum_[g] < std::numeric_limits<std::int64_t>::min()) {
+    throw std::runtime_error("sum over BIGINT column '" + ColumnName(column_) +
+                             "' is out of BIGINT range");
+  }
+  PushInt(out, static_cast<std::int64_t>(isum_[g]), empty);
+}
+
+// NaN sorts after every number (DuckDB's order), and -0.0 before 0.0, so that which of two
+// equal-comparing values wins does not depend on the order they arrive in.
+bool DoubleLess(double a, double b) {
+  if (a == b) return a == 0 && std::signbit(a) && !std::signbit(b);
+  return a < b || (std::isnan(b) && !std::isnan(a));
+}
+
+// min and max. On a partition, string values are dictionary codes (dictionaries are sorted).
+class ExtremeStates final : public AggregateStates {
+ public:
+  ExtremeStates(const AggSpec& spec, bool partition)
+      : max_(spec.fn == AggFn::kMax), type_(spec.input), partition_(partition) {}
+  void Resize(std::size_t groups) override {
+    has_.resize(groups, 0);
+    if (type_ == Type::kFloat64) {
+      dext_.resize(groups, 0);
+    } else if (type_ == Type::kString && !partition_) {
+      sext_.resize(groups);
+    } else {
+      iext_.resize(groups, 0);
+    }
+  }
+  void Update(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
+              std::size_t n) override;
+  void Merge(const Batch& b, std::size_t first, std::size_t row, std::size_t g) override;
+  void EmitPartial(std::size_t g, BatchColumn* out) const override { EmitFinal(g, out); }
+  void EmitFinal(std::size_t g, BatchColumn* out) const override;
+
+ private:
+  template <typename T, typename Less>
+  void Fold(std::vector<T>& ext, std::size_t g, const T& v, Less less) {
+    if (!has_[g] || (max_ ? less(ext[g], v) : less(v, ext[g]))) ext[g] = v;
+    has_[g] = 1;
+  }
+
+  bool max_;
+  Type type_;
+  bool partition_;
+  const Column* dict_ = nullptr;  // partition: the column whose codes iext_ holds
+  std::vector<std::uint8_t> has_;
+  std::vector<std::int64_t> iext_;
+  std::vector<double> dext_;
+  std::vector<std::string> sext_;
+};
+
+void ExtremeStates::Update(const AggArgs& args, const std::uint32_t* rows,
+                           const std::uint32_t* gids, std::size_t n) {
+  const Column& c = *args.arg;
+  if (type_ == Type::kFloat64) {
+    EachValid(c, rows, n,
+              [&](std::size_t i) { Fold(dext_, gids[i], c.doubles[rows[i]], DoubleLess); });
+  } else if (type_ == Type::kString) {
+    dict_ = &c;
+    EachValid(c, rows, n, [&](std::size_t i) {
+      Fold(iext_, gids[i], static_cast<std::int64_t>(c.codes[rows[i]]), std::less<>());
+    });
+  } else {
+    EachValid(c, rows, n,
+              [&](std::size_t i) { Fold(iext_, gids[i], c.ints[rows[i]], std::less<>()); });
+  }
+}
+
+void ExtremeStates::Merge(const Batch& b, std::size_t first, std::size_t row, std::size_t g) {
+  const BatchColumn& c = b.columns[first];
+  if (c.IsNull(row)) return;
+  if (type_ == Type::kFloat64) {
+    Fold(dext_, g, c.doubles[row], DoubleLess);
+  } else if (type_ == Type::kString) {
+    Fold(sext_, g, std::string(c.StringAt(row)), std::less<>());
+  } else {
+    Fold(iext_, g, c.ints[row], std::less<>());
+  }
+}
+
+void ExtremeStates::EmitFinal(std::size_t g, BatchColumn* out) const {
+  const bool empty = !has_[g];
+  if (type_ == Type::kFloat64) {
+    PushDouble(out, empty ? 0 : dext_[g], empty);
+  } else if (type_ != Type::kString) {
+    PushInt(out, empty ? 0 : iext_[g], empty);
+  } else if (partition_) {
+    PushString(out, empty ? std::string_view() : dict_->dict[static_cast<std::size_t>(iext_[g])],
+               empty);
+  } else {
+    PushString(out, sext_[g], empty);
+  }
+}
+
+// bool_and, bool_or over a BOOLEAN argument: -1 = no input yet, else 0/1.
+class BoolStates final : public AggregateStates {
+ public:
+  explicit BoolStates(bool is_and) : and_(is_and) {}
+  void Resize(std::size_t groups) override { state_.resize(groups, -1); }
+  void Update(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
+              std::size_t n) override {
+    const Column& c = *args.arg;
+    EachValid(c, rows, n, [&](std::size_t i) { Fold(gids[i], c.ints[rows[i]] != 0); });
+  }
+  void Merge(const Batch& b, std::size_t first, std::size_t row, std::size_t g) override {
+    const BatchColumn& c = b.columns[first];
+    if (!c.IsNull(row)) Fold(g, c.ints[row] != 0);
+  }
+  void EmitPartial(std::size_t g, BatchColumn* out) const override { EmitFinal(g, out); }
+  void EmitFinal(std::size_t g, BatchColumn* out) const override {
+    PushInt(out, state_[g] > 0, state_[g] < 0);
+  }
+
+ private:
+  void Fold(std::size_t g, bool v) {
+    std::int8_t& s = state_[g];
+    s = s < 0 ? v : and_ ? (s && v) : (s || v);
+  }
+  bool and_;
+  std::vector<std::int8_t> state_;
+};
+
+}  // namespace
+
+std::unique_ptr<AggregateStates> MakeBasicStates(const AggSpec& spec, bool partition) {
+  switch (spec.fn) {
+    case AggFn::kCountStar:
+    case AggFn::kCount:
+      return std::make_unique<CountStates>(spec.fn == AggFn::kCountStar);
+    case AggFn::kSum:
+    case AggFn::kAvg:
+      return std::make_unique<SumStates>(spec);
+    case AggFn::kMin:
+    case AggFn::kMax:
+      return std::make_unique<ExtremeStates>(spec, partition);
+    case AggFn::kBoolAnd:
+    case AggFn::kBoolOr:
+      return std::make_unique<BoolStates>(spec.fn == AggFn::kBoolAnd);
+    default:
+      throw std::logic_error("MakeBasicStates: not a basic aggregate");
+  }
+}
+
+}  // namespace plume::engine

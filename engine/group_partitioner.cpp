@@ -1,0 +1,49 @@
+#include <stdexcept>
+
+#include "engine/partial.h"
+#include "engine/query.h"
+
+namespace plume::engine {
+
+std::uint64_t GroupKeyHash(const Batch& batch, std::size_t row, std::size_t keys) {
+  thread_local std::string bytes;
+  bytes.clear();
+  for (std::size_t c = 0; c < keys; ++c) AppendKeyBytes(batch.columns[c], row, &bytes);
+  std::uint64_t h = 14695981039346656037ULL;  // FNV-1a 64
+  for (char ch : bytes) {
+    h ^= static_cast<unsigned char>(ch);
+    h *= 1099511628211ULL;
+  }
+  h ^= h >> 30;  // splitmix64 finalizer: every input bit reaches the low bits
+  h *= 0xbf58476d1ce4e5b9ULL;
+  h ^= h >> 27;
+  h *= 0x94d049bb133111ebULL;
+  return h ^ (h >> 31);
+}
+
+GroupPartitioner::GroupPartitioner(const Plan& plan, std::size_t parts)
+    : plan_(plan), parts_(parts), keys_(plan.data().group_columns.size()) {
+  if (!plan.aggregate() || keys_ == 0) {
+    throw std::invalid_argument("GroupPartitioner: a hash exchange needs GROUP BY keys");
+  }
+  if (parts == 0) throw std::invalid_argument("GroupPartitioner: no parts");
+}
+
+std::vector<std::uint32_t> GroupPartitioner::PartsOf(const Batch& batch) const {
+  CheckStreamBatch(MakeStreamLayout(plan_.data()), batch, "GroupPartitioner");
+  std::vector<std::uint32_t> parts(batch.rows);
+  for (std::size_t r = 0; r < batch.rows; ++r) {
+    parts[r] = static_cast<std::uint32_t>(GroupKeyHash(batch, r, keys_) % parts_);
+  }
+  return parts;
+}
+
+void GroupPartitioner::Split(const Batch& batch, std::vector<Batch>* out) const {
+  const std::vector<std::uint32_t> parts = PartsOf(batch);
+  const StreamLayout layout = MakeStreamLayout(plan_.data());
+  out->assign(parts_, EmptyBatch(layout.types));
+  for (std::size_t r = 0; r < batch.rows; ++r) AppendRow(batch, r, &(*out)[parts[r]]);
+  for (Batch& b : *out) DropAllValid(&b);
+}
+
+}  // namespace plume::engine

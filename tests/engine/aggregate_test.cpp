@@ -1,0 +1,151 @@
+// The aggregate layer: exact double sums, and deterministic answers — the same statement over
+// the same partitions gives byte-identical output however partitions are grouped into teams,
+// split into batches and interleaved (issue 12 item 5).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <random>
+
+#include "engine/batch.h"
+#include "engine/exact_sum.h"
+#include "engine/query.h"
+#include "engine/schema.h"
+#include "tests/engine/merge_harness.h"
+#include "tests/engine/random_query.h"
+#include "tests/engine/test_table.h"
+
+namespace plume::engine::testing {
+namespace {
+
+double SumOf(const std::vector<double>& v) {
+  ExactSum s;
+  for (double x : v) s.Add(x);
+  return s.Value();
+}
+
+TEST(ExactSum, RoundsTheExactSumOnce) {
+  EXPECT_EQ(SumOf({1e16, 1.0, -1e16}), 1.0);
+  EXPECT_EQ(SumOf(std::vector<double>(10, 0.1)), 1.0);
+  EXPECT_EQ(SumOf({1e308, 1e308, -1e308}), 1e308);  // beyond the range in between
+  EXPECT_EQ(SumOf({0x1p-1074, 1.0, -1.0}), 0x1p-1074);
+  EXPECT_EQ(SumOf({1.0, 0x1p-53}), 1.0);                      // a tie rounds to even
+  EXPECT_EQ(SumOf({1.0, 0x1p-53, 0x1p-105}), 1.0 + 0x1p-52);  // just above the tie
+  EXPECT_EQ(SumOf({}), 0.0);
+  EXPECT_TRUE(std::isnan(SumOf({INFINITY, -INFINITY})));
+  EXPECT_TRUE(std::isnan(SumOf({1.0, NAN})));
+  EXPECT_EQ(SumOf({INFINITY, 1e308, 1e308}), INFINITY);
+  EXPECT_EQ(SumOf({1.7e308, 1.7e308}), INFINITY);
+}
+
+TEST(ExactSum, AnyOrderAndAnySplitGivesTheSameValue) {
+  std::mt19937_64 rng(7);
+  std::vector<double> v;
+  for (int i = 0; i < 2000; ++i) {
+    const double m = std::uniform_real_distribution<double>(-1, 1)(rng);
+    v.push_back(std::ldexp(m, static_cast<int>(rng() % 120) - 60));
+  }
+  const double want = SumOf(v);
+  long double approx = 0;
+  for (double x : v) approx += x;
+  EXPECT_NEAR(want, static_cast<double>(approx), std::fabs(want) * 1e-12);
+  for (int trial = 0; trial < 20; ++trial) {
+    std::shuffle(v.begin(), v.end(), rng);
+    const std::size_t cut = rng() % v.size();
+    ExactSum a, b;
+    for (std::size_t i = 0; i < v.size(); ++i) (i < cut ? a : b).Add(v[i]);
+    std::string bytes;
+    ByteWriter w(&bytes);
+    b.Encode(w);
+    ByteReader r(bytes, "test");
+    a.Add(ExactSum::Decode(r));
+    EXPECT_EQ(a.Value(), want);
+  }
+}
+
+// The fast fixed-point path spills into the expansion on overflow; values outside its window,
+// subnormals and negative values mix with it. Any order must give the same, exact, value.
+TEST(ExactSum, FastPathSpillsExactly) {
+  std::vector<double> v = {1.0};  // the window: 2^-32 .. 2^30 around 1
+  for (int i = 0; i < 20000; ++i) v.push_back((i % 2 ? -1 : 1) * (0x1p30 - i) * 1.75);
+  for (int i = 0; i < 20000; ++i) v.push_back(0x1p30 * (1 + 0x1p-52 * i));  // forces spills
+  v.push_back(0x1p-1070);
+  v.push_back(-0x1p-1074);
+  v.push_back(0x1p200);
+  v.push_back(-0x1p200);
+  v.push_back(1e-300);
+  const double want = SumOf(v);
+  long double approx = 0;  // +-2^200 cancel exactly; long double would lose the rest
+  for (double x : v) approx += std::fabs(x) == 0x1p200 ? 0 : x;
+  EXPECT_NEAR(want, static_cast<double>(approx), std::fabs(want) * 1e-15);
+  std::reverse(v.begin(), v.end());
+  EXPECT_EQ(SumOf(v), want);
+  std::mt19937_64 rng(1);
+  std::shuffle(v.begin(), v.end(), rng);
+  EXPECT_EQ(SumOf(v), want);
+  EXPECT_EQ(SumOf({1.0, 0x1p-40, -1.0}), 0x1p-40);  // below the window of the first value
+  EXPECT_EQ(SumOf({0x1p-40, 1.0, -1.0}), 0x1p-40);
+}
+
+TEST(ExactSum, MalformedWireFormIsRejected) {
+  for (std::string bytes : {std::string("\x08", 1), std::string("\x00\x05", 2),
+                            std::string("\x00\x01\x00\x00\x00\x00\x00\x00\xf0\x7f", 10)}) {
+    ByteReader r(bytes, "exact sum");
+    EXPECT_THROW(ExactSum::Decode(r), std::runtime_error) << bytes.size();
+  }
+}
+
+// DISTINCT and quantile states hold value -> count maps: their size follows the distinct
+// values, not the rows.
+TEST(ValueStates, PartialStateSizeFollowsDistinctValues) {
+  RandomSource source(21);
+  std::vector<Row> rows = source.Rows(60000);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    rows[i][static_cast<std::size_t>(Col::kAqi)] = static_cast<std::int64_t>(i % 7);
+  }
+  const Table table = MakeTable(rows);
+  for (const char* sql : {"SELECT median(aqi), count(DISTINCT aqi), quantile_disc(aqi, 0.9) "
+                          "FROM measurements"}) {
+    PartitionExecution exec(Plan::Parse(sql), table);
+    Batch b;
+    ASSERT_TRUE(exec.Next(10, &b));
+    ASSERT_EQ(b.rows, 1u);
+    for (const BatchColumn& c : b.columns) {
+      ASSERT_EQ(c.type, Type::kString);
+      EXPECT_LE(c.chars.size(), 1 + 7 * (8 + 3u)) << sql;  // n, then 7 values and counts
+    }
+  }
+}
+
+TEST(Determinism, EveryGroupingAndArrivalOrderGivesTheSameBytes) {
+  const std::vector<Table> tables = NastyPartitions(11, 6);
+  const char* const kStatements[] = {
+      "SELECT sum(concentration), avg(concentration), count(*) FROM measurements",
+      "SELECT parameter, sum(concentration), avg(concentration), min(concentration), "
+      "max(concentration) FROM measurements GROUP BY parameter",
+      "SELECT site_name, unit, count(aqi), avg(aqi) FROM measurements GROUP BY site_name, unit",
+      "SELECT aqi, count(*) FROM measurements GROUP BY aqi ORDER BY 2 DESC LIMIT 3",
+      "SELECT parameter, stddev_samp(concentration), var_pop(concentration), "
+      "stddev_pop(aqi), variance(aqi) FROM measurements GROUP BY parameter",
+      "SELECT unit, count(DISTINCT site_name), sum(DISTINCT concentration), "
+      "avg(DISTINCT aqi), median(concentration), quantile_cont(aqi, 0.9), "
+      "quantile_disc(site_name, 0.3) FROM measurements GROUP BY unit",
+      "SELECT parameter, arg_min(site_name, aqi), arg_max(utc, concentration), "
+      "bool_and(aqi > 50), bool_or(site_name LIKE 'a%') FROM measurements GROUP BY parameter",
+      "SELECT category, count(*) FILTER (WHERE aqi > 20), sum(concentration) FILTER "
+      "(WHERE parameter = 'OZONE') FROM measurements GROUP BY category",
+  };
+  std::mt19937_64 rng(3);
+  for (const char* sql : kStatements) {
+    const Plan plan = Plan::Deserialize(Plan::Parse(sql).Serialize());
+    const std::string first = RunTreeMerge(plan, tables, rng);
+    EXPECT_GT(first.size(), 0u);
+    for (int trial = 0; trial < 25; ++trial) {
+      ASSERT_EQ(RunTreeMerge(plan, tables, rng), first) << sql << " (trial " << trial << ")";
+    }
+  }
+}
+
+}  // namespace
+}  // namespace plume::engine::testing
