@@ -163,7 +163,10 @@ std::string GnuplotScript(const ChartData& data, const Series& s, const std::str
   script += "$data << EOD\n";
   for (const Point& p : s.points) {
     script += VisibleText(p.label);
-    for (const auto& y : p.y) script += "\t" + (y ? Number(*y) : std::string("NaN"));
+    for (const auto& y : p.y) {
+      script += '\t';  // not "\t" + ...: g++ 12 -Wrestrict false positive (an error under -Werror)
+      script += y ? Number(*y) : std::string("NaN");
+    }
     script += "\n";
   }
   script += "EOD\nplot ";

@@ -178,7 +178,8 @@ std::string ErrorText(const ExecutionRecord& record) {
     why = (record.status == "cancelled" ? "Error: statement cancelled: " : "Error: ") + why;
   }
   if (record.error_position > 0 && record.status == "failed") {
-    why += "\n" + CaretLines(record.sql, record.error_position);
+    why += '\n';  // not "\n" + ...: g++ 12 -Wrestrict false positive (an error under -Werror)
+    why += CaretLines(record.sql, record.error_position);
   }
   return why;
 }

@@ -157,7 +157,7 @@ namespace {
 
 TEST(SchemaAtThePrompt, DescribeShowTablesAndBackslashD) {
   FakeBackend fake;
-  fake.set_world({6, {1, 4}, 5, 1167525, "airnow-csv"});
+  fake.set_world({6, {1, 4}, 5, 1167525, "airnow-csv", "test set", "off"});
   Captured c = RunPrompt(fake, {{0, "DESCRIBE measurements;"},
                                 {0, "SHOW TABLES;"},
                                 {0, "\\d"},
@@ -185,7 +185,7 @@ TEST(SchemaAtThePrompt, DescribeShowTablesAndBackslashD) {
 
 TEST(SchemaAtThePrompt, SyntheticDataIsNamedAsSuch) {
   FakeBackend fake;
-  fake.set_world({3, {1}, 2, 20000, "synthetic seed=3 rows=20000"});
+  fake.set_world({3, {1}, 2, 20000, "synthetic seed=3 rows=20000", "test set", "off"});
   Captured c = RunPrompt(fake, {{0, "\\d measurements"}});
   EXPECT_NE(c.out.find("from SYNTHETIC data (synthetic seed=3 rows=20000), not real"),
             std::string::npos)
