@@ -77,6 +77,26 @@ class ResultSink {
   static constexpr std::uint64_t kBacklogLimit = 4 << 20;
 };
 
+// A ResultSink that passes every call on to another one. Sinks that wrap another (the chart
+// capture, the result cache's recorder) derive from it and override what they add, so none can
+// forget a call the backend relies on (a missing Backlog made a stuck output look drained).
+class ForwardingSink : public ResultSink {
+ public:
+  explicit ForwardingSink(std::shared_ptr<ResultSink> inner) : inner_(std::move(inner)) {}
+  void Begin(const RequestInfo& info) override { inner_->Begin(info); }
+  bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) override {
+    return inner_->Chunk(chunk, info, error);
+  }
+  void End(const RequestInfo& info) override { inner_->End(info); }
+  std::uint64_t Backlog() const override { return inner_->Backlog(); }
+
+ protected:
+  ResultSink& inner() const { return *inner_; }
+
+ private:
+  std::shared_ptr<ResultSink> inner_;
+};
+
 class Backend {
  public:
   struct Options {

@@ -220,7 +220,7 @@ bool RunGnuplot(const std::string& script, std::string* error) {
 
 void ChartCapture::Begin(const RequestInfo& info) {
   data_.fields = info.fields;
-  inner_->Begin(info);
+  inner().Begin(info);
 }
 
 bool ChartCapture::Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) {
@@ -230,12 +230,12 @@ bool ChartCapture::Chunk(const engine::Batch& chunk, const RequestInfo& info, st
   } else {
     data_.cut = true;
   }
-  return inner_->Chunk(chunk, info, error);
+  return inner().Chunk(chunk, info, error);
 }
 
 void ChartCapture::End(const RequestInfo& info) {
   completed_ = info.state == RequestState::kCompleted;
-  inner_->End(info);
+  inner().End(info);
 }
 
 bool TerminalChart(const ChartData& data, std::size_t width, std::string* text,

@@ -26,20 +26,16 @@ struct ChartData {
 };
 
 // A ResultSink that passes everything to `inner` and keeps the first ChartData::kMaxRows rows.
-class ChartCapture : public ResultSink {
+class ChartCapture : public ForwardingSink {
  public:
-  explicit ChartCapture(std::shared_ptr<ResultSink> inner) : inner_(std::move(inner)) {}
+  explicit ChartCapture(std::shared_ptr<ResultSink> inner) : ForwardingSink(std::move(inner)) {}
   void Begin(const RequestInfo& info) override;
   bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) override;
   void End(const RequestInfo& info) override;
-  // A wrapping sink must pass the output's backlog on: the gateway holds chunks, and completes
-  // the request, by it (a stuck output would otherwise look drained).
-  std::uint64_t Backlog() const override { return inner_->Backlog(); }
   const ChartData& data() const { return data_; }
   bool completed() const { return completed_; }
 
  private:
-  std::shared_ptr<ResultSink> inner_;
   ChartData data_;
   bool completed_ = false;
 };

@@ -92,32 +92,30 @@ std::size_t BatchBytes(const engine::Batch& batch) {
 
 // Passes a statement's callbacks on to the caller's sink under the cache's request id, and keeps
 // a copy of the rows while they fit; a completed statement's copy goes into the cache.
-class CachingBackend::RecordingSink final : public ResultSink {
+class CachingBackend::RecordingSink final : public ForwardingSink {
  public:
   RecordingSink(CachingBackend* cache, std::shared_ptr<bool> alive, std::size_t max_bytes,
                 std::uint64_t id, std::string key, std::shared_ptr<ResultSink> sink)
-      : cache_(cache),
+      : ForwardingSink(std::move(sink)),
+        cache_(cache),
         alive_(std::move(alive)),
         max_bytes_(max_bytes),
         id_(id),
-        key_(std::move(key)),
-        sink_(std::move(sink)) {}
+        key_(std::move(key)) {}
 
   void Begin(const RequestInfo& info) override {
     entry_ = std::make_shared<Entry>();
     entry_->fields = info.fields;
-    sink_->Begin(WithId(info));
+    inner().Begin(WithId(info));
   }
 
   bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) override {
     Keep(chunk);
-    return sink_->Chunk(chunk, WithId(info), error);
+    return inner().Chunk(chunk, WithId(info), error);
   }
 
-  std::uint64_t Backlog() const override { return sink_->Backlog(); }
-
   void End(const RequestInfo& info) override {
-    sink_->End(WithId(info));
+    inner().End(WithId(info));
     auto alive = alive_.lock();
     if (!alive || !*alive || !entry_ || info.state != RequestState::kCompleted) return;
     cache_->Insert(key_, std::move(entry_));
@@ -147,7 +145,6 @@ class CachingBackend::RecordingSink final : public ResultSink {
   std::size_t max_bytes_;
   std::uint64_t id_;
   std::string key_;
-  std::shared_ptr<ResultSink> sink_;
   std::shared_ptr<Entry> entry_;  // null once the result cannot be kept
 };
 
