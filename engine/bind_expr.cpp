@@ -236,6 +236,25 @@ Expr CastTo(Expr e, Type type, std::size_t pos) {
   }
 }
 
+namespace {
+
+// The user's CAST of a constant that does not convert is not folded: it stays a cast that fails
+// on the rows that evaluate it, as DuckDB defers such errors (CASE WHEN false THEN
+// CAST('x' AS BIGINT) END is NULL). Casts between types that never convert still fail here.
+Expr ExplicitCast(Expr e, Type type, std::size_t pos) {
+  if (e.op != ExprOp::kConstant || e.type == type || !Castable(e.type, type)) {
+    return CastTo(std::move(e), type, pos);
+  }
+  Expr original = e;
+  try {
+    return CastTo(std::move(e), type, pos);
+  } catch (const SqlError&) {
+    return MakeNode(ExprOp::kCast, type, {std::move(original)}, "CAST");
+  }
+}
+
+}  // namespace
+
 bool ContainsAggregate(const ExprAst& e) {
   if (e.kind == ExprAst::Kind::kFunction && AggregateByName(e.op)) return true;
   for (const ExprAst& a : e.args) {
@@ -378,7 +397,7 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         c.text = ExprName(e);
         return c;
       }
-      Expr c = CastTo(std::move(inner), type, e.pos);
+      Expr c = ExplicitCast(std::move(inner), type, e.pos);
       c.text = ExprName(e);
       return c;
     }

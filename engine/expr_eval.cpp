@@ -263,38 +263,92 @@ void Not(const Expr& e, const ExprInput& in, BatchColumn* out) {
   for (std::int64_t& v : out->ints) v = !v;
 }
 
-// CASE and COALESCE: every row takes the value of the first argument that applies.
+// The rows `sel` (positions 0..in.n) of an input, for evaluating a branch on the rows that take
+// it only. Table input keeps its columns and maps the rows; batch input gathers the columns the
+// branch reads.
+class SubInput {
+ public:
+  SubInput(const ExprInput& in, const std::vector<std::uint32_t>& sel, const Expr& branch) {
+    in_ = in;
+    in_.n = sel.size();
+    if (sel.size() == in.n) return;  // every row: the input as it is
+    if (!in.batch) {
+      rows_.resize(sel.size());
+      for (std::size_t j = 0; j < sel.size(); ++j) rows_[j] = in.rows[sel[j]];
+      in_.rows = rows_.data();
+      return;
+    }
+    std::vector<int> used;
+    CollectExprColumns(branch, &used);
+    batch_.rows = sel.size();
+    batch_.columns.resize(in.batch->columns.size());
+    for (const int c : used) {
+      const BatchColumn& from = in.batch->columns.at(static_cast<std::size_t>(c));
+      BatchColumn& to = batch_.columns[static_cast<std::size_t>(c)];
+      if (!to.offsets.empty() || !to.ints.empty() || !to.doubles.empty()) continue;
+      VectorBuilder b(from.type, sel.size());
+      for (const std::uint32_t i : sel) b.Copy(from, i);
+      to = b.Finish();
+    }
+    in_.batch = &batch_;
+  }
+  const ExprInput& get() const { return in_; }
+
+ private:
+  ExprInput in_;
+  std::vector<std::uint32_t> rows_;
+  Batch batch_;
+};
+
+// CASE and COALESCE: every row takes the value of the first argument that applies. Each
+// condition and value is evaluated on the rows still undecided (a value on the rows that take
+// it), so an untaken branch never runs: CASE WHEN x = 0 THEN NULL ELSE 1 // x END, or a cast
+// that would fail, behave as in DuckDB.
 void Choose(const Expr& e, const ExprInput& in, BatchColumn* out) {
   const std::size_t n = in.n;
-  std::vector<std::int32_t> pick(n, -1);
+  std::vector<std::int32_t> pick(n, -1);  // the argument row i takes
+  std::vector<std::uint32_t> at(n, 0);    // row i's position in that argument's values
   std::vector<BatchColumn> values(e.args.size());
-  std::size_t open = n;
+  std::vector<std::uint32_t> open(n), taken, rest;
+  for (std::size_t i = 0; i < n; ++i) open[i] = static_cast<std::uint32_t>(i);
   const bool is_case = e.op == ExprOp::kCase;
   const std::size_t step = is_case ? 2 : 1;
-  for (std::size_t k = 0; k < e.args.size() && open > 0; k += step) {
-    const bool is_else = is_case && k + 1 == e.args.size();
+  for (std::size_t k = 0; k < e.args.size() && !open.empty(); k += step) {
+    const bool last = k + 1 == e.args.size();
+    const std::size_t v = is_case && !last ? k + 1 : k;
     BatchColumn cond;
-    if (is_case && !is_else) Eval(e.args[k], in, &cond);
-    const std::size_t v = is_case && !is_else ? k + 1 : k;
-    Eval(e.args[v], in, &values[v]);
-    for (std::size_t i = 0; i < n; ++i) {
-      if (pick[i] >= 0) continue;
-      const bool takes = is_else                  ? true
-                         : is_case                ? !cond.IsNull(i) && cond.ints[i] != 0
-                         : k + 1 == e.args.size() ? true
-                                                  : !values[v].IsNull(i);
-      if (takes) {
-        pick[i] = static_cast<std::int32_t>(v);
-        --open;
+    if (is_case && !last) Eval(e.args[k], SubInput(in, open, e.args[k]).get(), &cond);
+    taken.clear();
+    rest.clear();
+    if (is_case && !last) {  // the rows whose condition is true take this THEN
+      for (std::size_t j = 0; j < open.size(); ++j) {
+        (!cond.IsNull(j) && cond.ints[j] != 0 ? taken : rest).push_back(open[j]);
+      }
+      Eval(e.args[v], SubInput(in, taken, e.args[v]).get(), &values[v]);
+    } else {  // ELSE, or a COALESCE argument: evaluated on every open row
+      Eval(e.args[v], SubInput(in, open, e.args[v]).get(), &values[v]);
+      for (std::size_t j = 0; j < open.size(); ++j) {
+        (is_case || last || !values[v].IsNull(j) ? taken : rest).push_back(open[j]);
       }
     }
+    const bool by_open = !(is_case && !last);  // values[v] is indexed by `open`, else `taken`
+    std::size_t t = 0;
+    for (std::size_t j = 0; j < (by_open ? open.size() : taken.size()); ++j) {
+      const std::uint32_t i = by_open ? open[j] : taken[j];
+      if (t < taken.size() && taken[t] == i) {
+        pick[i] = static_cast<std::int32_t>(v);
+        at[i] = static_cast<std::uint32_t>(j);
+        ++t;
+      }
+    }
+    open.swap(rest);
   }
   VectorBuilder b(e.type, n);
   for (std::size_t i = 0; i < n; ++i) {
     if (pick[i] < 0) {
       b.Null();
     } else {
-      b.Copy(values[static_cast<std::size_t>(pick[i])], i);
+      b.Copy(values[static_cast<std::size_t>(pick[i])], at[i]);
     }
   }
   *out = b.Finish();

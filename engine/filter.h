@@ -33,7 +33,8 @@ class CompiledFilter {
   std::size_t rows_;
 };
 
-// SQL LIKE with '%' (any run) and '_' (one byte); no escape character.
+// SQL LIKE with '%' (any run) and '_' (one byte); no escape character. Linear in the text
+// (like_match.cpp): no backtracking.
 bool LikeMatch(std::string_view text, std::string_view pattern);
 
 }  // namespace plume::engine

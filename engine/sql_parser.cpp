@@ -589,7 +589,7 @@ class Parser {
     Expect(")", "expected ')' to close " + e.op + "(");
     if (Accept("filter")) {
       Expect("(", "expected '(' after FILTER");
-      Expect("where", "expected WHERE in FILTER (WHERE ...)");
+      Accept("where");  // DuckDB also takes FILTER (cond)
       e.filter.push_back(Expr());
       Expect(")", "expected ')' to close FILTER (WHERE ...)");
     }

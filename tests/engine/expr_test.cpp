@@ -99,6 +99,50 @@ TEST(ExprTest, CaseTakesTheFirstTrueBranch) {
   EXPECT_EQ(out.ints, (std::vector<std::int64_t>{10, 30, 20, 20}));
 }
 
+// An untaken branch never runs: x + 1 overflows on row 3 (INT64_MAX), which takes the THEN.
+TEST(ExprTest, CaseEvaluatesABranchOnlyOnTheRowsThatTakeIt) {
+  const Expr big = Node(ExprOp::kGt, Type::kBool, {Col(0, Type::kInt64), Int(100)});
+  const Expr inc = Node(ExprOp::kAdd, Type::kInt64, {Col(0, Type::kInt64), Int(1)});
+  const Expr c = Node(ExprOp::kCase, Type::kInt64, {big, Int(0), inc});
+  const BatchColumn out = Evaluate(c);
+  EXPECT_EQ(out.ints[0], 2);
+  EXPECT_TRUE(out.IsNull(1));
+  EXPECT_EQ(out.ints[2], 4);
+  EXPECT_EQ(out.ints[3], 0);
+  // The taken branch still fails: ELSE 0 THEN x + 1.
+  const Expr small = Node(ExprOp::kLe, Type::kBool, {Col(0, Type::kInt64), Int(100)});
+  EXPECT_THROW(Evaluate(Node(ExprOp::kCase, Type::kInt64, {small, Int(0), inc})),
+               std::runtime_error);
+  // COALESCE(x, x + 1): the second argument runs on the NULL row only.
+  const BatchColumn co =
+      Evaluate(Node(ExprOp::kCoalesce, Type::kInt64, {Col(0, Type::kInt64), inc}));
+  EXPECT_EQ(co.ints[3], INT64_MAX);
+  EXPECT_TRUE(co.IsNull(1));
+}
+
+// The same over table rows (a selection of rows of columns, as on the data ranks).
+TEST(ExprTest, LazyCaseOverTableRows) {
+  Column x;
+  x.type = Type::kInt64;
+  x.ints = {INT64_MAX, 5, 0, 7};
+  const std::vector<const Column*> cols = {&x};
+  const std::vector<std::uint32_t> rows = {3, 2, 0};
+  ExprInput in;
+  in.columns = &cols;
+  in.rows = rows.data();
+  in.n = rows.size();
+  const Expr zero = Node(ExprOp::kEq, Type::kBool, {Col(0, Type::kInt64), Int(0)});
+  const Expr big = Node(ExprOp::kGt, Type::kBool, {Col(0, Type::kInt64), Int(100)});
+  const Expr inc = Node(ExprOp::kAdd, Type::kInt64, {Col(0, Type::kInt64), Int(1)});
+  Expr null_int;
+  const Expr c = Node(ExprOp::kCase, Type::kInt64, {zero, null_int, big, Int(-1), inc});
+  BatchColumn out;
+  ExprEvaluator(c).Eval(in, &out);
+  EXPECT_EQ(out.ints[0], 8);
+  EXPECT_TRUE(out.IsNull(1));
+  EXPECT_EQ(out.ints[2], -1);
+}
+
 TEST(ExprTest, ConcatPropagatesNullAndConcatFunctionSkipsIt) {
   Expr bar = Node(ExprOp::kConcat, Type::kString, {Col(1, Type::kString), Col(1, Type::kString)});
   BatchColumn out = Evaluate(bar);
