@@ -171,6 +171,9 @@ constexpr FunctionSpec kFunctions[] = {
     {"contains", ExprFn::kContains, 2, 2},
     {"replace", ExprFn::kReplace, 3, 3},
     {"regexp_matches", ExprFn::kRegexpMatches, 2, 2},
+    {"aqi", ExprFn::kAqi, 2, 2},
+    {"aqi_category", ExprFn::kAqiCategory, 1, 1},
+    {"aqi_category_name", ExprFn::kAqiCategoryName, 1, 1},
 };
 
 const std::vector<std::string>& KnownFunctions() {
@@ -293,6 +296,15 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
         args[i] = NeedType(std::move(args[i]), Type::kInt64, fname, pos(i));
       }
       return Node(spec.fn, Type::kString, std::move(args), std::move(text));
+    case ExprFn::kAqi:  // the AQI is BIGINT, as the aqi column
+      args[0] = NeedType(std::move(args[0]), Type::kString, fname, pos(0));
+      args[1] = NeedType(std::move(args[1]), Type::kFloat64, fname, pos(1));
+      return Node(spec.fn, Type::kInt64, std::move(args), std::move(text));
+    case ExprFn::kAqiCategory:
+    case ExprFn::kAqiCategoryName:
+      args[0] = NeedType(std::move(args[0]), Type::kInt64, fname, pos(0));
+      return Node(spec.fn, spec.fn == ExprFn::kAqiCategory ? Type::kInt64 : Type::kString,
+                  std::move(args), std::move(text));
     case ExprFn::kRegexpMatches:
       args[0] = NeedType(std::move(args[0]), Type::kString, fname, pos(0));
       ConstantText(args[1], "the regular expression", pos(1));

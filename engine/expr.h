@@ -80,6 +80,9 @@ enum class ExprFn : std::uint8_t {
   kContains,
   kReplace,
   kRegexpMatches,
+  kAqi,              // args: parameter (VARCHAR), concentration (DOUBLE) -> BIGINT (engine/aqi.h)
+  kAqiCategory,      // args: aqi (BIGINT) -> BIGINT 1..6
+  kAqiCategoryName,  // args: aqi (BIGINT) -> VARCHAR 'Good' ... 'Hazardous'
 };
 
 // A constant. kBool, kInt64, kTimestamp and kDate use i; kFloat64 d; kString s.

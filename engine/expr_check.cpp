@@ -55,6 +55,12 @@ bool FunctionFits(const Expr& e) {
       return n == 2 && AllOf(e, 0, Type::kString) && e.type == Type::kBool;
     case ExprFn::kReplace:
       return n == 3 && AllOf(e, 0, Type::kString) && e.type == Type::kString;
+    case ExprFn::kAqi:
+      return n == 2 && is(0, Type::kString) && is(1, Type::kFloat64) && e.type == Type::kInt64;
+    case ExprFn::kAqiCategory:
+      return n == 1 && is(0, Type::kInt64) && e.type == Type::kInt64;
+    case ExprFn::kAqiCategoryName:
+      return n == 1 && is(0, Type::kInt64) && e.type == Type::kString;
   }
   return false;
 }

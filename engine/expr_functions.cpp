@@ -380,9 +380,7 @@ void StringFunction(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, B
     }
   }
   for (std::size_t i = 0; i < n; ++i) {
-    bool null = false;
-    for (const BatchColumn& c : a) null |= c.IsNull(i);
-    if (null) {
+    if (AnyNull(a, i)) {
       b.Null();
       continue;
     }
@@ -446,6 +444,10 @@ void EvalFunction(const Expr& e, std::vector<BatchColumn>& args, std::size_t n, 
     case ExprFn::kGreatest:
     case ExprFn::kLeast:
       return Extreme(e, args, n, out);
+    case ExprFn::kAqi:
+    case ExprFn::kAqiCategory:
+    case ExprFn::kAqiCategoryName:
+      return AqiFunction(e, args, n, out);
     default:
       return StringFunction(e, args, n, out);
   }

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <string_view>
+#include <vector>
 
 #include "engine/batch.h"
 #include "engine/expr.h"
@@ -24,6 +25,14 @@ inline void AndValid(const BatchColumn& a, const BatchColumn& b, std::size_t n, 
   }
   out->valid.assign(n, 1);
   for (std::size_t i = 0; i < n; ++i) out->valid[i] = !a.IsNull(i) && !b.IsNull(i);
+}
+
+// Whether row i is NULL in any of the vectors (a function of NULL-propagating arguments).
+inline bool AnyNull(const std::vector<BatchColumn>& a, std::size_t i) {
+  for (const BatchColumn& c : a) {
+    if (c.IsNull(i)) return true;
+  }
+  return false;
 }
 
 // Appends values one row at a time to a vector of one type.
@@ -82,6 +91,9 @@ class VectorBuilder {
   BatchColumn out_;
   std::size_t rows_ = 0;
 };
+
+// aqi(), aqi_category(), aqi_category_name() over evaluated arguments (expr_aqi.cpp).
+void AqiFunction(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, BatchColumn* out);
 
 // CAST of an evaluated vector to e.type (expr_cast.cpp). Throws std::runtime_error naming the
 // value when it does not convert (DuckDB's "Could not convert string 'x' to INT64").

@@ -99,7 +99,7 @@ Expr ReadExpr(ByteReader& r, int depth) {
   e.column = static_cast<int>(std::clamp<std::int64_t>(r.Signed(), -1, 1 << 20));
   if (e.op == ExprOp::kColumn && e.column < 0) r.Fail("expression column out of range");
   e.value = ReadScalar(r);
-  e.fn = Enum(r, ExprFn::kRegexpMatches, "function");
+  e.fn = Enum(r, ExprFn::kAqiCategoryName, "function");
   const std::uint8_t flags = r.U8();
   e.negated = flags & 1;
   e.flag = flags & 2;
