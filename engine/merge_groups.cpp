@@ -162,6 +162,29 @@ std::vector<std::size_t> GroupMerger::OutputOrder(const Batch& all, std::vector<
 
 namespace {
 
+// to = from's rows `order`, one typed loop per column (the final gather of many groups).
+void GatherRows(const BatchColumn& from, const std::vector<std::size_t>& order, BatchColumn* to) {
+  to->type = from.type;
+  if (!from.valid.empty()) {
+    to->valid.resize(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) to->valid[i] = from.valid[order[i]];
+  }
+  if (from.type == Type::kString) {
+    to->offsets.resize(order.size() + 1);
+    to->offsets[0] = 0;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      to->chars.append(from.StringAt(order[i]));
+      to->offsets[i + 1] = static_cast<std::uint32_t>(to->chars.size());
+    }
+  } else if (from.type == Type::kFloat64) {
+    to->doubles.resize(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) to->doubles[i] = from.doubles[order[i]];
+  } else {
+    to->ints.resize(order.size());
+    for (std::size_t i = 0; i < order.size(); ++i) to->ints[i] = from.ints[order[i]];
+  }
+}
+
 BatchColumn EvaluateSlots(const Expr& e, const Batch& slots) {
   ExprInput in;
   in.batch = &slots;
@@ -189,26 +212,36 @@ Batch GroupMerger::Final(bool exchange) const {
     }
   }
   DropAllValid(&slots);
+  const BatchColumn pass =
+      plan_.having.empty() ? BatchColumn() : EvaluateSlots(plan_.having[0], slots);
   Batch all = EmptyBatch(ExchangeTypes(plan_));
   all.rows = groups_;
   for (std::size_t k = 0; k < plan_.result.size(); ++k) {
     const ResultRef& ref = plan_.result[k];
-    const auto i = static_cast<std::size_t>(ref.index);
-    if (ref.kind == ResultRef::Kind::kGroup) {
-      all.columns[k] = slots.columns[i];
-    } else if (ref.kind == ResultRef::Kind::kAgg) {
-      all.columns[k] = slots.columns[layout_.keys + i];
-    } else {
-      all.columns[k] = EvaluateSlots(plan_.post[i], slots);
+    if (ref.kind != ResultRef::Kind::kGroup && ref.kind != ResultRef::Kind::kAgg) {
+      all.columns[k] = EvaluateSlots(plan_.post[static_cast<std::size_t>(ref.index)], slots);
     }
   }
-  for (std::size_t k = 0; k < layout_.keys; ++k) {
+  // The slots move into the result columns (the last use of each; earlier ones copy).
+  for (std::size_t k = plan_.result.size(); k-- > 0;) {
+    const ResultRef& ref = plan_.result[k];
+    if (ref.kind != ResultRef::Kind::kGroup && ref.kind != ResultRef::Kind::kAgg) continue;
+    const std::size_t slot = static_cast<std::size_t>(ref.index) +
+                             (ref.kind == ResultRef::Kind::kAgg ? layout_.keys : 0);
+    bool used_before = false;  // by a column this loop reaches after k
+    for (std::size_t j = 0; j < k; ++j) {
+      const ResultRef& r = plan_.result[j];
+      used_before |= r.kind == ref.kind && r.index == ref.index;
+    }
+    all.columns[k] = used_before ? slots.columns[slot] : std::move(slots.columns[slot]);
+  }
+  // The trailing group keys order ties (ORDER BY) and travel in the exchange form.
+  const bool trailing_keys = exchange || !plan_.order.empty();
+  for (std::size_t k = 0; k < layout_.keys && trailing_keys; ++k) {
     all.columns[plan_.result.size() + k] = keys_.columns[k];
   }
   DropAllValid(&all);
   std::vector<std::size_t> kept;
-  const BatchColumn pass =
-      plan_.having.empty() ? BatchColumn() : EvaluateSlots(plan_.having[0], slots);
   for (std::size_t g = 0; g < groups_; ++g) {
     if (plan_.having.empty() || (!pass.IsNull(g) && pass.ints[g] != 0)) kept.push_back(g);
   }
@@ -220,9 +253,12 @@ Batch GroupMerger::Final(bool exchange) const {
         static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(plan_.offset, order.size()));
     order.erase(order.begin(), order.begin() + skip);
   }
-  Batch out = EmptyBatch(ExchangeTypes(plan_));
-  for (std::size_t i : order) AppendRow(all, i, &out);
+  Batch out;
   out.columns.resize(exchange ? all.columns.size() : plan_.output.size());
+  for (std::size_t c = 0; c < out.columns.size(); ++c) {
+    GatherRows(all.columns[c], order, &out.columns[c]);
+  }
+  out.rows = order.size();
   DropAllValid(&out);
   return out;
 }
