@@ -180,6 +180,15 @@ RefLiteral RandomSource::IntLiteral(std::int64_t i) {
   const double frac = static_cast<double>(i) + (i < 0 ? -r : r);
   const std::string frac_text = std::to_string(i) + (r == 0.5 ? ".5" : ".25");
   if (small && Chance(0.05)) return {std::to_string(i) + ".0", i};
+  // Near-integer decimals no double can hold (DuckDB compares them exactly): i plus or minus a
+  // hair orders against integers as i +/- 0.25 does.
+  if (small && i > 0 && Chance(0.04)) {
+    return {std::to_string(i) + ".0000000000000000000001", static_cast<double>(i) + 0.25};
+  }
+  if (small && i > 0 && Chance(0.04)) {
+    return {std::to_string(i - 1) + ".99999999999999999999", static_cast<double>(i) - 0.25};
+  }
+  if (i == 0 && Chance(0.2)) return {Chance(0.5) ? "1e-400" : "-1e-400", 0.0};  // underflow: 0
   if (small && Chance(0.15)) return {frac_text, frac};
   if (small && Chance(0.1)) return {Quote(frac_text), static_cast<std::int64_t>(std::round(frac))};
   if (Chance(0.1)) return {Quote(std::string(" ") + std::to_string(i) + " "), i};
@@ -197,6 +206,12 @@ RefLiteral RandomSource::Literal(int column) {
       return TimeLiteral(std::get<std::int64_t>(v));
     case Type::kFloat64: {
       const double d = std::get<double>(v);
+      if (Chance(0.03)) {  // DuckDB's inf strings, and underflow to 0
+        static const char* const kInf[] = {"'inf'", "'-inf'", "'infinity'", "'-Infinity'"};
+        const std::size_t k = Below(4);
+        return {kInf[k], k % 2 == 0 ? HUGE_VAL : -HUGE_VAL};
+      }
+      if (d == 0 && Chance(0.3)) return {Chance(0.5) ? "1e-400" : "'-1e-400'", 0.0};
       if (d == std::floor(d) && std::fabs(d) < 1e6 && Chance(0.4)) {
         return {std::to_string(static_cast<std::int64_t>(d)), v};
       }

@@ -1,0 +1,180 @@
+// Random statements for the DuckDB differential test: expressions (arithmetic, CASE, COALESCE,
+// NULLIF, casts), scalar functions (time, numeric, string), GROUP BY expressions, SELECT
+// DISTINCT, HAVING, count/sum/avg DISTINCT, median and quantiles, FILTER, and literals at the
+// edges DuckDB reads exactly (near-integer decimals against BIGINT, strings in mixed IN lists and
+// BETWEEN, underflow like 1e-400, 'inf'/'nan' strings). DuckDB is the oracle, so no reference
+// evaluator is needed; a statement DuckDB rejects must be rejected by plume too. Seeded (a small
+// xorshift), so a failing statement reproduces: PLUME_DIFF_SEED picks another seed.
+//
+// Results stay small (groups of low-cardinality keys, DISTINCT of bucketed values) and avoid
+// what two correct engines may answer differently: sums of DOUBLE expressions (plume's sums are
+// exact, DuckDB's are not), LIMIT without a total order, and ORDER BY on computed doubles.
+
+export function Rng(seed) {
+  let s = (seed >>> 0) || 1;
+  const next = () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s / 4294967296;
+  };
+  return {
+    next,
+    below: (n) => Math.floor(next() * n),
+    pick: (xs) => xs[Math.floor(next() * xs.length)],
+    chance: (p) => next() < p,
+  };
+}
+
+const kInts = ['aqi', 'category'];
+const kDoubles = ['concentration', 'raw_concentration', 'latitude', 'longitude'];
+const kStrings = ['parameter', 'site_name', 'agency', 'aqs_id', 'unit'];
+
+// Literals DuckDB reads exactly where a double would not.
+function IntEdgeLiteral(r) {
+  const n = r.below(200);
+  switch (r.below(7)) {
+    case 0: return `${n}.${'0'.repeat(15 + r.below(6))}1`;         // n + a hair
+    case 1: return `${Math.max(n - 1, 0)}.${'9'.repeat(17 + r.below(5))}`;  // n - a hair
+    case 2: return `'${n}.${r.pick(['5', '49999999999999999', '50000000000000001'])}'`;
+    case 3: return `'${r.pick([' ', ''])}${n}${r.pick([' ', ''])}'`;
+    case 4: return `${n}.5`;
+    case 5: return `'${r.pick(['1_000', '0x10', '1e2', '0'])}'`;
+    default: return String(n);
+  }
+}
+
+function DoubleEdgeLiteral(r) {
+  switch (r.below(6)) {
+    case 0: return r.pick(['1e-400', '-1e-400', '2.5e-320']);
+    case 1: return `'${r.pick(['inf', '-inf', 'infinity', '-Infinity', 'nan', 'NaN'])}'`;
+    case 2: return `'${r.pick(['1e-400', '-0.0', '12.5'])}'`;
+    case 3: return `${r.below(300)}.${r.below(10)}`;
+    case 4: return String(r.below(100) - 20);
+    default: return `${r.below(500)}e-1`;
+  }
+}
+
+function Condition(r, depth = 1) {
+  if (depth > 0 && r.chance(0.3)) {
+    return `(${Condition(r, depth - 1)} ${r.pick(['AND', 'OR'])} ${Condition(r, depth - 1)})`;
+  }
+  const op = r.pick(['=', '<>', '<', '<=', '>', '>=']);
+  switch (r.below(9)) {
+    case 0: return `aqi ${op} ${IntEdgeLiteral(r)}`;
+    case 1: return `aqi ${r.chance(0.3) ? 'NOT ' : ''}IN (${IntEdgeLiteral(r)}, ${IntEdgeLiteral(r)}, ${IntEdgeLiteral(r)})`;
+    case 2: return `aqi BETWEEN ${IntEdgeLiteral(r)} AND ${IntEdgeLiteral(r)}`;
+    case 3: return `concentration ${op} ${DoubleEdgeLiteral(r)}`;
+    case 4: return `raw_concentration ${op} concentration ${r.pick(['*', '+'])} ${r.below(3) + 1}`;
+    case 5: return `site_name ${r.pick(['LIKE', 'ILIKE', 'NOT LIKE'])} '${r.pick(['%a%', 'S%', '%e_%', '%park%', '_a%'])}'`;
+    case 6: return `parameter IN ('PM2.5', 'OZONE'${r.chance(0.5) ? ", 'NO2'" : ''})`;
+    case 7: return `utc ${op} TIMESTAMP '2020-09-${String(1 + r.below(24)).padStart(2, '0')} ${String(2 * r.below(12) + 1).padStart(2, '0')}:00:00'`;
+    default: return `${r.pick(['aqi', 'concentration'])} IS ${r.chance(0.5) ? 'NOT ' : ''}NULL`;
+  }
+}
+
+function IntExpr(r) {
+  const c = r.pick(kInts);
+  switch (r.below(9)) {
+    case 0: return `${c} ${r.pick(['+', '-', '*'])} ${r.below(10)}`;
+    case 1: return `${c} // ${r.below(60) + 1}`;
+    case 2: return `${c} % ${r.below(7) + 1}`;
+    case 3: return `abs(${c} - ${r.below(100)})`;
+    case 4: return `CASE WHEN ${c} = 0 THEN NULL ELSE 1000 // ${c} END`;
+    case 5: return `coalesce(${c}, -1)`;
+    case 6: return `nullif(${c}, ${r.below(5)})`;
+    case 7: return `greatest(${c}, ${r.below(50)})`;
+    default: return `CASE WHEN ${c} <= 50 THEN 1 WHEN ${c} <= 100 THEN 2 ELSE 3 END`;
+  }
+}
+
+function DoubleExpr(r) {
+  const c = r.pick(kDoubles);
+  switch (r.below(8)) {
+    case 0: return `round(${c}, ${r.below(3)})`;
+    case 1: return `floor(${c})`;
+    case 2: return `ceil(${c} / ${r.below(9) + 1})`;
+    case 3: return `${c} * ${r.below(5) + 1}.5`;
+    case 4: return `abs(${c})`;
+    case 5: return `least(${c}, ${r.below(100)})`;
+    case 6: return `CAST(${c} AS BIGINT)`;
+    default: return `CASE WHEN ${c} > ${r.below(50)} THEN ${c} ELSE 0 END`;
+  }
+}
+
+function StringExpr(r) {
+  const c = r.pick(kStrings);
+  switch (r.below(8)) {
+    case 0: return `lower(${c})`;
+    case 1: return `substring(${c}, ${r.below(3) + 1}, ${r.below(4) + 1})`;
+    case 2: return `${c} || '/' || unit`;
+    case 3: return `upper(substring(${c}, 1, 2))`;
+    case 4: return `replace(${c}, 'a', '')`;
+    case 5: return `CAST(length(${c}) AS VARCHAR)`;
+    case 6: return `concat(${c}, NULL, '!')`;
+    default: return `trim(${c})`;
+  }
+}
+
+function KeyExpr(r) {
+  switch (r.below(8)) {
+    case 0: return 'parameter';
+    case 1: return `date_trunc('${r.pick(['day', 'week', 'month'])}', utc)`;
+    case 2: return `date_part('${r.pick(['hour', 'dow', 'day'])}', utc)`;
+    case 3: return 'aqi // 50';
+    case 4: return `CAST(utc - INTERVAL ${r.below(12)} HOUR AS DATE)`;
+    case 5: return `strftime(utc, '%Y-%m-%d')`;
+    case 6: return `substring(site_name, 1, 1)`;
+    default: return `CASE WHEN concentration IS NULL THEN 'none' WHEN concentration > 35 THEN 'high' ELSE 'low' END`;
+  }
+}
+
+function Aggregate(r) {
+  const i = IntExpr(r), d = DoubleExpr(r), s = StringExpr(r);
+  const filter = r.chance(0.2) ? ` FILTER (${r.chance(0.5) ? 'WHERE ' : ''}${Condition(r, 0)})` : '';
+  return r.pick([
+    `count(*)${filter}`, `count(DISTINCT ${r.pick([i, s])})`, `sum(${i})${filter}`,
+    `sum(DISTINCT ${i})`, `avg(${i})`, `avg(DISTINCT ${i})`, `min(${d})`, `max(${s})`,
+    `median(${r.pick([i, d])})`, `quantile_cont(${r.pick([i, d])}, ${r.pick(['0.1', '0.5', '0.98'])})`,
+    `quantile_disc(${r.pick([i, d, 'utc'])}, ${r.pick(['0', '0.25', '0.9', '1'])})`,
+    `max(${i})`,
+    `bool_or(${Condition(r, 0)})`, `count(${d})${filter}`,
+  ]);
+}
+
+function GroupStatement(r) {
+  const key = KeyExpr(r);
+  const aggs = [];
+  for (let k = 1 + r.below(3); k > 0; --k) aggs.push(`${Aggregate(r)} AS a${aggs.length}`);
+  const where = r.chance(0.6) ? ` WHERE ${Condition(r)}` : '';
+  const having = r.chance(0.4) ?
+      ` HAVING ${r.pick(['count(*) > ' + r.below(5000), 'max(aqi) > ' + r.below(300), 'min(concentration) <= ' + r.below(20), 'count(DISTINCT site_name) >= ' + r.below(50)])}` :
+      '';
+  return `SELECT ${key} AS k, ${aggs.join(', ')} FROM measurements${where} GROUP BY k${having};`;
+}
+
+function DistinctStatement(r) {
+  const e = r.pick([KeyExpr(r), `${r.pick(kInts)} // ${r.below(40) + 10}`, 'unit', 'round(latitude)']);
+  const where = r.chance(0.7) ? ` WHERE ${Condition(r)}` : '';
+  return `SELECT DISTINCT ${e} AS d FROM measurements${where};`;
+}
+
+function TotalsStatement(r) {
+  const aggs = [];
+  for (let k = 2 + r.below(3); k > 0; --k) aggs.push(`${Aggregate(r)} AS t${aggs.length}`);
+  return `SELECT ${aggs.join(', ')} FROM measurements WHERE ${Condition(r, 2)};`;
+}
+
+export function RandomStatements(seed, count) {
+  const r = Rng(seed);
+  const out = [];
+  for (let i = 0; i < count; ++i) {
+    const kind = r.below(3);
+    const sql = kind === 0 ? GroupStatement(r) : kind === 1 ? DistinctStatement(r) : TotalsStatement(r);
+    out.push({template: sql, sql, line: 0, random: true, ordered: false, keys: null, subset: false,
+              error: null});
+  }
+  return out;
+}
