@@ -455,6 +455,11 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   if (op == "+" && e.args[0].kind == ExprAst::Kind::kInterval) {
     return BindInterval(e.args[0], Bind(e.args[1]), false);
   }
+  if (const std::optional<std::string> exact = ExactDecimalText(e)) {  // 0.1 + 0.2 is 0.3
+    Expr c = BindLiteral(LiteralAst{LiteralAst::Kind::kDecimal, *exact, e.pos});
+    c.text = ExprName(e);
+    return c;
+  }
   Expr a = Bind(e.args[0]);
   Expr b = Bind(e.args[1]);
   if (IsLiteral(e.args[0], LiteralAst::Kind::kString) && Numeric(b.type)) {
@@ -539,6 +544,11 @@ Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
   if (a.type == Type::kInt64 && lb->kind == ExprAst::Kind::kLiteral &&
       lb->literal.kind == LiteralAst::Kind::kDecimal) {
     return IntVersusDecimal(std::move(a), op, lb->literal.text, lb->pos, name);
+  }
+  if (a.type == Type::kInt64) {  // aqi = 21.99999999999999999 + 0.00000000000000001, exactly
+    if (const std::optional<std::string> exact = ExactDecimalText(*lb)) {
+      return IntVersusDecimal(std::move(a), op, *exact, lb->pos, name);
+    }
   }
   if (a.type != b.type && Numeric(a.type) && Numeric(b.type)) {
     a = CastTo(std::move(a), Type::kFloat64, e.pos);

@@ -75,6 +75,9 @@ Expr IntConstant(std::int64_t v);
 // A string literal read as a value of `type` (DuckDB casts the literal to the other side of a
 // comparison); `other` names that side in the error message.
 Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other);
+// The exact value of + - * over integer and decimal literals with a decimal among them, as
+// decimal text (0.1 + 0.2 -> "0.3"); nullopt for anything else (bind_decimal.cpp).
+std::optional<std::string> ExactDecimalText(const ExprAst& e);
 // x op d for a BIGINT x and a decimal number written as `text`, compared exactly.
 Expr IntVersusDecimal(Expr x, ExprOp op, const std::string& text, std::size_t pos,
                       const std::string& name);

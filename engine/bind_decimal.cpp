@@ -1,0 +1,110 @@
+// Exact arithmetic of DECIMAL literals (DuckDB types 0.1 as DECIMAL(2,1), so 0.1 + 0.2 is exactly
+// 0.3). plume has no DECIMAL type: + - * of number literals with at least one decimal among them
+// are folded at bind time exactly (a 128-bit mantissa and a scale, DuckDB's 38 digits) and the
+// result is read once as a DOUBLE, or compared exactly with a BIGINT (IntVersusDecimal).
+#include <optional>
+#include <string>
+
+#include "engine/binder.h"
+
+namespace plume::engine {
+namespace {
+
+__extension__ typedef __int128 I128;
+
+struct Decimal {
+  I128 m = 0;  // value = m / 10^scale
+  int scale = 0;
+  bool decimal = false;  // a decimal literal took part (else integer arithmetic: not ours)
+};
+
+constexpr int kMaxDigits = 38;
+
+I128 Pow10(int n) {
+  I128 p = 1;
+  for (int i = 0; i < n; ++i) p *= 10;
+  return p;
+}
+
+bool Fits(I128 m) { return m < Pow10(kMaxDigits) && m > -Pow10(kMaxDigits); }
+
+std::optional<Decimal> FromText(const std::string& text, bool is_decimal) {
+  Decimal d;
+  d.decimal = is_decimal;
+  bool neg = false, point = false;
+  int digits = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '-' && i == 0) {
+      neg = true;
+    } else if (c == '.' && !point) {
+      point = true;
+    } else if (c >= '0' && c <= '9') {
+      if (++digits > kMaxDigits) return std::nullopt;
+      d.m = d.m * 10 + (c - '0');
+      d.scale += point;
+    } else {
+      return std::nullopt;  // 0x10, 1_000, exponents: not a plain decimal
+    }
+  }
+  if (neg) d.m = -d.m;
+  return d;
+}
+
+std::optional<Decimal> Fold(const ExprAst& e, int depth) {
+  if (depth > 64) return std::nullopt;
+  if (e.kind == ExprAst::Kind::kLiteral) {
+    const LiteralAst::Kind k = e.literal.kind;
+    if (k != LiteralAst::Kind::kInteger && k != LiteralAst::Kind::kDecimal) return std::nullopt;
+    return FromText(e.literal.text, k == LiteralAst::Kind::kDecimal);
+  }
+  if (e.kind != ExprAst::Kind::kOp) return std::nullopt;
+  if (e.op == "neg" && e.args.size() == 1) {
+    std::optional<Decimal> a = Fold(e.args[0], depth + 1);
+    if (a) a->m = -a->m;
+    return a;
+  }
+  if ((e.op != "+" && e.op != "-" && e.op != "*") || e.args.size() != 2) return std::nullopt;
+  std::optional<Decimal> a = Fold(e.args[0], depth + 1), b = Fold(e.args[1], depth + 1);
+  if (!a || !b) return std::nullopt;
+  Decimal r;
+  r.decimal = a->decimal || b->decimal;
+  if (e.op == "*") {
+    if (a->scale + b->scale > kMaxDigits || __builtin_mul_overflow(a->m, b->m, &r.m)) {
+      return std::nullopt;
+    }
+    r.scale = a->scale + b->scale;
+  } else {
+    r.scale = std::max(a->scale, b->scale);
+    const I128 x = a->m * Pow10(r.scale - a->scale), y = b->m * Pow10(r.scale - b->scale);
+    if (!Fits(x) || !Fits(y)) return std::nullopt;
+    r.m = e.op == "+" ? x + y : x - y;
+  }
+  if (!Fits(r.m)) return std::nullopt;
+  return r;
+}
+
+std::string Text(const Decimal& d) {
+  I128 m = d.m < 0 ? -d.m : d.m;
+  std::string digits;
+  do {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(m % 10)));
+    m /= 10;
+  } while (m > 0);
+  if (static_cast<int>(digits.size()) <= d.scale) {
+    digits.insert(0, static_cast<std::size_t>(d.scale) - digits.size() + 1, '0');
+  }
+  if (d.scale > 0) digits.insert(digits.size() - static_cast<std::size_t>(d.scale), ".");
+  return (d.m < 0 ? "-" : "") + digits;
+}
+
+}  // namespace
+
+std::optional<std::string> ExactDecimalText(const ExprAst& e) {
+  if (e.kind != ExprAst::Kind::kOp) return std::nullopt;
+  const std::optional<Decimal> d = Fold(e, 0);
+  if (!d || !d->decimal) return std::nullopt;
+  return Text(*d);
+}
+
+}  // namespace plume::engine
