@@ -386,6 +386,16 @@ SELECT aqi + 9223372036854775807 FROM measurements WHERE aqi > 0;
 -- @error
 SELECT count(*) FROM measurements WHERE sqrt(longitude) > 1;
 
+-- ---------------------------------------------------------------- issue 10 leftovers
+-- FILTER (cond) without WHERE; CASE/COALESCE evaluate a branch only on the rows that take it
+-- (the THEN would fail on the other rows); LIKE with many '%' parts; exact DECIMAL literals.
+SELECT parameter, count(*) FILTER (aqi > 150) AS bad, sum(aqi) FILTER (site_name LIKE '%a%') AS s FROM measurements GROUP BY parameter;
+SELECT CASE WHEN regexp_matches(aqs_id, '^[0-9]+$') THEN CAST(aqs_id AS BIGINT) % 1000 ELSE -1 END AS id, count(*) FROM measurements GROUP BY id;
+SELECT count(*) FILTER (CASE WHEN aqi IS NULL OR aqi = 0 THEN false ELSE 1000 // aqi > 5 END) AS n, max(CASE WHEN aqi > 100000 THEN CAST('x' AS BIGINT) ELSE aqi END) AS m FROM measurements;
+SELECT sum(COALESCE(aqi, CAST(substring(aqs_id, 4) AS BIGINT) % 7)) AS c FROM measurements WHERE regexp_matches(aqs_id, '^[0-9]+$');
+SELECT count(*) FROM measurements WHERE site_name LIKE '%a%e%i%' AND agency NOT ILIKE '%q%z%x%' AND site_name LIKE '%%%%%%%%';
+SELECT 0.1 + 0.2 = 0.3 AS exact, count(*) FILTER (aqi = 21.99999999999999999 + 0.00000000000000001) AS n22 FROM measurements;
+
 -- ---------------------------------------------------------------- errors (plume: a message with Error)
 -- @error
 SELEC * FROM measurements;
