@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,8 @@ struct LiteralAst {
   std::size_t pos = 0;
 };
 
+struct StatementAst;
+
 // One expression node. `op` names the operator for kOp ("+", "-", "*", "/", "//", "%", "||",
 // "=", "<>", "<", "<=", ">", ">=", "and", "or", "not", "neg", "is distinct", "is not distinct"),
 // the function for kFunction (lower-cased), the target type for kCast, the unit for kInterval.
@@ -54,6 +57,7 @@ struct ExprAst {
     kIsNull,    // args[0]; negated = IS NOT NULL
     kInterval,  // args[0] (a number) of unit op: hour, day, minute, second
     kStar,      // '*' as a function argument (count(*))
+    kSubquery,  // (SELECT ...): a scalar subquery, or IN's only list item for IN (SELECT ...)
   };
   Kind kind = Kind::kLiteral;
   std::string op;
@@ -68,6 +72,10 @@ struct ExprAst {
   bool has_else = false;
   bool from_extract = false;  // kFunction date_part written as EXTRACT (DuckDB names it main.)
   std::size_t pos = 0;
+  // kSubquery: the parsed subquery, and (once the statement is split into stages, stages.h)
+  // the index of the stage whose result it reads.
+  std::shared_ptr<const StatementAst> subquery;
+  int stage = -1;
 };
 
 // Where an expression starts in the statement (its leftmost token).
@@ -99,8 +107,22 @@ struct OrderAst {
   bool nulls_first = false;
 };
 
+// WITH name AS (SELECT ...)
+struct CteAst {
+  std::string name;  // lower-cased
+  std::size_t pos = 0;
+  std::shared_ptr<const StatementAst> body;
+};
+
 struct StatementAst {
   bool explain = false;
+  std::vector<CteAst> with;
+  // FROM: a table name (measurements or a CTE, lower-cased) or a subquery; `source` is the stage
+  // whose result FROM reads once the statement is split into stages (-1: measurements).
+  std::string table = "measurements";
+  std::size_t table_pos = 0;
+  std::shared_ptr<const StatementAst> from_subquery;
+  int source = -1;
   bool distinct = false;
   std::vector<SelectItemAst> items;
   std::optional<std::string> table_alias;
