@@ -67,6 +67,35 @@ std::string Indent(const std::string& text) {
   return out;
 }
 
+// ExplainText of a plan that runs over one gathered table in one process: its partition and
+// final parts, without the tree merge's framing and the manifest's pruning.
+std::string LocalText(const PlanData& p) {
+  const std::string text = ExplainText(p);
+  std::string out;
+  bool leaders = false;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.starts_with("stage 2:")) leaders = true;
+    if (line.starts_with("stage 3:")) leaders = false;
+    if (line.starts_with("distributed plan") || leaders ||
+        line.find("partition pruning") != std::string::npos) {
+      continue;
+    }
+    if (line.starts_with("stage 1:")) {
+      out += "scan of the gathered table:\n";
+    } else if (line.starts_with("stage 3:")) {
+      out += "final merge:\n";
+    } else {
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
 std::string StageText(const StagedStatement::Data& d, std::size_t i, const PlanData& p) {
   const StageAst& s = d.stages[i];
   std::string text = "stage " + std::to_string(i + 1) + " of " + std::to_string(d.stages.size()) +
@@ -80,7 +109,7 @@ std::string StageText(const StagedStatement::Data& d, std::size_t i, const PlanD
   const std::string& from = d.stages[static_cast<std::size_t>(s.ast.source)].name;
   text += "  on the gateway (rank 0), in one process, over the gathered result of '" + from +
           "' (the same filter, aggregation and sort code as a partition)\n";
-  return text + Indent(ExplainText(p));
+  return text + Indent(LocalText(p));
 }
 
 }  // namespace
