@@ -77,6 +77,7 @@ class Binder {
         row_.ResolveColumn(probe);  // throws for an unknown qualifier
       }
       for (std::size_t i = 0; i < Input().size(); ++i) {
+        if (Input()[i].name.starts_with("$")) continue;  // a window stage's internal columns
         SelectItemAst c;
         c.pos = item.pos;
         c.expr.kind = ExprAst::Kind::kColumn;
@@ -132,7 +133,9 @@ class Binder {
   std::string ItemName(const SelectItemAst& item) const {
     if (item.alias) return *item.alias;
     if (item.expr.kind == ExprAst::Kind::kColumn) {
-      return ColumnName(row_.ResolveColumn(item.expr.column));
+      const std::string name = ColumnName(row_.ResolveColumn(item.expr.column));
+      // A window stage's column stands for the call it computed: named as written.
+      return name.starts_with("$") ? item.expr.column.written : name;
     }
     return ExprName(item.expr);
   }

@@ -130,9 +130,10 @@ void FinishPlan(PlanData* plan) {
 Plan Plan::Parse(std::string_view sql) {
   const StagedStatement staged = StagedStatement::Parse(sql);
   if (staged.stages() != 1 || staged.source(0) != -1) {
-    throw SqlError("the statement runs in " + std::to_string(staged.stages()) +
-                       " stages (WITH or subqueries): plan it with StagedStatement",
-                   0);
+    throw SqlError(
+        "the statement runs in " + std::to_string(staged.stages()) +
+            " stages (WITH, subqueries or window functions): plan it with StagedStatement",
+        0);
   }
   return staged.Single();
 }

@@ -39,6 +39,7 @@ struct LiteralAst {
 };
 
 struct StatementAst;
+struct WindowAst;
 
 // One expression node. `op` names the operator for kOp ("+", "-", "*", "/", "//", "%", "||",
 // "=", "<>", "<", "<=", ">", ">=", "and", "or", "not", "neg", "is distinct", "is not distinct"),
@@ -76,6 +77,37 @@ struct ExprAst {
   // the index of the stage whose result it reads.
   std::shared_ptr<const StatementAst> subquery;
   int stage = -1;
+  // kFunction with OVER (...): a window function call.
+  std::shared_ptr<const WindowAst> window;
+};
+
+// One end of a window frame: UNBOUNDED PRECEDING, n PRECEDING, CURRENT ROW, n FOLLOWING,
+// UNBOUNDED FOLLOWING.
+struct FrameBound {
+  enum class Kind : std::uint8_t {
+    kUnboundedPreceding,
+    kPreceding,
+    kCurrentRow,
+    kFollowing,
+    kUnboundedFollowing
+  };
+  Kind kind = Kind::kCurrentRow;
+  std::int64_t offset = 0;  // kPreceding, kFollowing
+};
+
+struct OrderAst {
+  ExprAst expr;
+  bool desc = false;
+  bool nulls_first = false;
+};
+
+// OVER (PARTITION BY ... ORDER BY ... [ROWS | RANGE BETWEEN ... AND ...]).
+struct WindowAst {
+  std::vector<ExprAst> partition;
+  std::vector<OrderAst> order;
+  bool has_frame = false;
+  bool rows = false;  // ROWS (positions) or RANGE (peers of the ORDER BY value)
+  FrameBound start, end;
 };
 
 // Where an expression starts in the statement (its leftmost token).
@@ -99,12 +131,6 @@ struct SelectItemAst {
   bool star = false;  // '*'
   std::optional<std::string> alias;
   std::size_t pos = 0;
-};
-
-struct OrderAst {
-  ExprAst expr;
-  bool desc = false;
-  bool nulls_first = false;
 };
 
 // WITH name AS (SELECT ...)
@@ -131,6 +157,7 @@ struct StatementAst {
   std::size_t group_pos = 0;
   std::vector<ExprAst> group_by;
   std::optional<ExprAst> having;
+  std::optional<ExprAst> qualify;
   std::vector<OrderAst> order_by;
   std::optional<ExprAst> limit;
   std::optional<ExprAst> offset;

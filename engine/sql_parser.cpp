@@ -72,6 +72,8 @@ class Parser {
     if (Accept("where")) st.where = Expr();
     GroupBy(&st);
     if (Accept("having")) st.having = Expr();
+    if (Peek().Is("window")) Fail("unsupported: the WINDOW clause (write OVER (...) at each call)");
+    if (Accept("qualify")) st.qualify = Expr();
     if (Accept("order")) {
       Expect("by", "expected BY after ORDER");
       do st.order_by.push_back(OrderTerm());
@@ -175,7 +177,7 @@ class Parser {
   [[noreturn]] void Trailing() {
     const Token& t = Peek();
     if (tokens_[i_ - 1].Is(";")) Fail("only one statement is allowed");
-    for (std::string_view w : {"join", "union", "window", "qualify", "using", "on"}) {
+    for (std::string_view w : {"join", "union", "window", "using", "on"}) {
       if (t.Is(w)) Fail("unsupported: " + Lower(std::string(t.raw)) + " (one table, one SELECT)");
     }
     if (t.Is("where") || t.Is("group") || t.Is("having") || t.Is("order") || t.Is("limit") ||
@@ -683,8 +685,80 @@ class Parser {
       e.filter.push_back(Expr());
       Expect(")", "expected ')' to close FILTER (WHERE ...)");
     }
-    if (Peek().Is("over")) Fail("unsupported: window functions (OVER)");
+    if (Accept("over")) {
+      if (!Peek().Is("(")) Fail("unsupported: named windows (OVER name); write OVER (...)");
+      ++i_;
+      e.window = std::make_shared<const WindowAst>(Window());
+    }
     return e;
+  }
+
+  // After OVER's '(': [PARTITION BY ...] [ORDER BY ...] [frame] ')'.
+  WindowAst Window() {
+    WindowAst w;
+    if (Accept("partition")) {
+      Expect("by", "expected BY after PARTITION");
+      do w.partition.push_back(Expr());
+      while (Accept(","));
+    }
+    if (Accept("order")) {
+      Expect("by", "expected BY after ORDER");
+      do w.order.push_back(OrderTerm());
+      while (Accept(","));
+    }
+    if (Peek().Is("rows") || Peek().Is("range")) {
+      w.has_frame = true;
+      w.rows = Take().Is("rows");
+      if (Peek().Is("groups")) Fail("unsupported: GROUPS frames");
+      if (Accept("between")) {
+        w.start = Bound();
+        Expect("and", "expected AND in the frame's BETWEEN");
+        w.end = Bound();
+      } else {
+        w.start = Bound();
+      }
+      if (Peek().Is("exclude")) Fail("unsupported: EXCLUDE in a window frame");
+    } else if (Peek().Is("groups")) {
+      Fail("unsupported: GROUPS frames");
+    }
+    Expect(")", "expected ')' to close OVER (");
+    return w;
+  }
+
+  FrameBound Bound() {
+    using K = FrameBound::Kind;
+    FrameBound b;
+    if (Accept("unbounded")) {
+      if (Accept("preceding")) {
+        b.kind = K::kUnboundedPreceding;
+      } else if (Accept("following")) {
+        b.kind = K::kUnboundedFollowing;
+      } else {
+        Fail("expected PRECEDING or FOLLOWING after UNBOUNDED, found " + Describe(Peek()));
+      }
+      return b;
+    }
+    if (Accept("current")) {
+      Expect("row", "expected ROW after CURRENT");
+      return b;
+    }
+    if (Peek().kind != TokenKind::kNumber) {
+      Fail("expected UNBOUNDED, CURRENT ROW or a non-negative integer in the frame, found " +
+           Describe(Peek()));
+    }
+    const Token& n = Take();
+    const auto [end, ec] = std::from_chars(n.raw.data(), n.raw.data() + n.raw.size(), b.offset);
+    if (ec != std::errc() || end != n.raw.data() + n.raw.size()) {
+      throw SqlError("the frame offset must be a non-negative integer", n.pos);
+    }
+    if (Accept("preceding")) {
+      b.kind = K::kPreceding;
+    } else if (Accept("following")) {
+      b.kind = K::kFollowing;
+    } else {
+      Fail("expected PRECEDING or FOLLOWING after the frame offset, found " + Describe(Peek()));
+    }
+    return b;
   }
 
   static constexpr int kMaxDepth = 200;

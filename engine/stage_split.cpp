@@ -1,11 +1,14 @@
 // SplitStages and SubstituteSubqueries (stage_split.h).
 #include "engine/stage_split.h"
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <functional>
 #include <memory>
 #include <set>
 
+#include "engine/binder.h"
 #include "engine/query.h"
 #include "engine/schema.h"
 #include "engine/value_format.h"
@@ -16,18 +19,111 @@ namespace {
 // Calls `f` on every expression of the statement's own clauses (not of its subqueries).
 void ForEachExpr(StatementAst* st, const std::function<void(ExprAst&)>& f) {
   for (SelectItemAst& item : st->items) f(item.expr);
-  for (std::optional<ExprAst>* e : {&st->where, &st->having, &st->limit, &st->offset}) {
+  for (std::optional<ExprAst>* e :
+       {&st->where, &st->having, &st->qualify, &st->limit, &st->offset}) {
     if (*e) f(**e);
   }
   for (ExprAst& g : st->group_by) f(g);
   for (OrderAst& o : st->order_by) f(o.expr);
 }
 
+bool HasWindow(const ExprAst& e) {
+  if (e.kind == ExprAst::Kind::kFunction && e.window) return true;
+  return std::any_of(e.args.begin(), e.args.end(), HasWindow);
+}
+
+bool HasWindows(const StatementAst& st) {
+  bool found = false;
+  StatementAst copy = st;
+  ForEachExpr(&copy, [&](ExprAst& e) { found = found || HasWindow(e); });
+  return found;
+}
+
+bool AggregateOutsideWindows(const ExprAst& e) {
+  if (e.kind == ExprAst::Kind::kFunction && e.window) return false;
+  if (e.kind == ExprAst::Kind::kFunction && AggregateByName(e.op)) return true;
+  return std::any_of(e.args.begin(), e.args.end(), AggregateOutsideWindows);
+}
+
+void CheckWindowPlacement(const StatementAst& st) {
+  auto check = [](const ExprAst& e, const char* clause) {
+    if (HasWindow(e)) {
+      throw SqlError(std::string("window functions are not allowed in ") + clause, StartOf(e));
+    }
+  };
+  if (st.where) check(*st.where, "WHERE");
+  for (const ExprAst& g : st.group_by) check(g, "GROUP BY");
+  if (st.having) check(*st.having, "HAVING");
+  bool aggregate = !st.group_by.empty() || st.group_all || st.having || st.distinct;
+  for (const SelectItemAst& i : st.items) aggregate = aggregate || AggregateOutsideWindows(i.expr);
+  if (aggregate) {
+    throw SqlError(
+        "unsupported: window functions with GROUP BY, HAVING, DISTINCT or aggregates in the same "
+        "SELECT (aggregate in a CTE, then apply the window to it)",
+        st.items.empty() ? 0 : st.items[0].pos);
+  }
+}
+
+std::string BoundText(const FrameBound& b) {
+  switch (b.kind) {
+    case FrameBound::Kind::kUnboundedPreceding:
+      return "UNBOUNDED PRECEDING";
+    case FrameBound::Kind::kPreceding:
+      return std::to_string(b.offset) + " PRECEDING";
+    case FrameBound::Kind::kCurrentRow:
+      return "CURRENT ROW";
+    case FrameBound::Kind::kFollowing:
+      return std::to_string(b.offset) + " FOLLOWING";
+    case FrameBound::Kind::kUnboundedFollowing:
+      return "UNBOUNDED FOLLOWING";
+  }
+  return "";
+}
+
+// DuckDB's name of a window call: "rank() OVER (PARTITION BY utc ORDER BY aqi DESC)".
+std::string WindowName(const ExprAst& e) {
+  ExprAst call = e;
+  call.window.reset();
+  std::string name = ExprName(call);
+  if (name == "count_star()") name = "count()";
+  const WindowAst& w = *e.window;
+  std::string over;
+  for (std::size_t k = 0; k < w.partition.size(); ++k) {
+    over += (k == 0 ? "PARTITION BY " : ", ") + ExprName(w.partition[k]);
+  }
+  for (std::size_t k = 0; k < w.order.size(); ++k) {
+    const OrderAst& o = w.order[k];
+    over += (k == 0 ? (over.empty() ? "ORDER BY " : " ORDER BY ") : ", ") + ExprName(o.expr) +
+            (o.desc ? " DESC" : "") + (o.nulls_first ? " NULLS FIRST" : "");
+  }
+  using K = FrameBound::Kind;
+  const bool whole = w.start.kind == K::kUnboundedPreceding && w.end.kind == K::kUnboundedFollowing;
+  const bool default_range =
+      !w.rows && w.start.kind == K::kUnboundedPreceding && w.end.kind == K::kCurrentRow;
+  if (w.has_frame && !default_range) {
+    over += std::string(over.empty() ? "" : " ") + (w.rows || whole ? "ROWS" : "RANGE") +
+            " BETWEEN " + BoundText(w.start) + " AND " + BoundText(w.end);
+  }
+  return name + " OVER (" + over + ")";
+}
+
+std::int64_t ConstantInt(const ExprAst& e, const std::string& what, std::int64_t min) {
+  std::int64_t v = 0;
+  const std::string& t = e.literal.text;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), v);
+  if (e.kind != ExprAst::Kind::kLiteral || e.literal.kind != LiteralAst::Kind::kInteger ||
+      ec != std::errc() || end != t.data() + t.size() || v < min) {
+    throw SqlError(what + " must be an integer constant of at least " + std::to_string(min),
+                   StartOf(e));
+  }
+  return v;
+}
+
 class Splitter {
  public:
   std::vector<StageAst> Run(const StatementAst& root) {
     StatementAst last = Flatten(root);
-    stages_.push_back({"result", StageAst::Role::kResult, std::move(last)});
+    stages_.push_back({"result", StageAst::Role::kResult, std::move(last), {}});
     return std::move(stages_);
   }
 
@@ -40,7 +136,7 @@ class Splitter {
   };
 
   int Add(std::string name, StageAst::Role role, StatementAst ast) {
-    stages_.push_back({std::move(name), role, std::move(ast)});
+    stages_.push_back({std::move(name), role, std::move(ast), {}});
     return static_cast<int>(stages_.size() - 1);
   }
 
@@ -61,9 +157,66 @@ class Splitter {
       out.source = StageOf(*cte);
     }
     ForEachExpr(&out, [this](ExprAst& e) { Walk(e); });
+    if (HasWindows(out)) SplitWindows(&out);
     scope_.resize(mark);
     return out;
   }
+
+  // SELECT f(x) OVER (...) ... FROM src WHERE c QUALIFY q ORDER BY ... LIMIT n becomes a window
+  // stage (SELECT <the columns and window arguments/keys> FROM src WHERE c, gathered, then the
+  // windows computed over it) and `st` reads that stage: SELECT ... WHERE q ORDER BY ... LIMIT n.
+  void SplitWindows(StatementAst* st) {
+    CheckWindowPlacement(*st);
+    WindowSplit split;
+    split.input.source = st->source;
+    split.input.table = st->table;
+    split.input.table_pos = st->table_pos;
+    split.input.table_alias = st->table_alias;
+    split.input.where = std::move(st->where);
+    st->where = std::move(st->qualify);
+    st->qualify.reset();
+    ForEachExpr(st, [&](ExprAst& e) { split.Replace(e); });
+    split.AddColumns(*st);
+    const int stage = Add("window " + std::to_string(++windows_), StageAst::Role::kWindow,
+                          std::move(split.input));
+    stages_.back().windows = std::move(split.calls);
+    st->source = stage;
+  }
+
+  struct WindowSplit {
+    StatementAst input;
+    std::vector<WindowCall> calls;
+    int exprs = 0;
+
+    std::string AddExpr(const ExprAst& x) {
+      const std::string name = "$e" + std::to_string(exprs++);
+      SelectItemAst item;
+      item.expr = x;
+      item.alias = name;
+      item.pos = StartOf(x);
+      input.items.push_back(std::move(item));
+      return name;
+    }
+    void Replace(ExprAst& e) {
+      if (e.kind == ExprAst::Kind::kFunction && e.window) {
+        ExprAst column;
+        column.kind = ExprAst::Kind::kColumn;
+        column.pos = e.pos;
+        column.column.name = "$w" + std::to_string(calls.size());
+        column.column.written = WindowName(e);
+        column.column.pos = e.pos;
+        calls.push_back(CallOf(e));
+        e = std::move(column);
+        return;
+      }
+      for (ExprAst& a : e.args) Replace(a);
+    }
+    WindowCall CallOf(const ExprAst& e);
+    // The columns of the source the rest of the statement names (`*` included).
+    void AddColumns(const StatementAst& st);
+  };
+
+  std::size_t windows_ = 0;
 
   void Walk(ExprAst& e) {
     for (ExprAst& a : e.args) Walk(a);
@@ -207,6 +360,111 @@ void Substitute(ExprAst& e, const std::vector<Table>* results, const std::vector
   for (ExprAst& f : e.filter) Substitute(f, results, types);
   if (e.kind == ExprAst::Kind::kSubquery && e.args.empty()) {
     e.args.push_back(ScalarValue(e, results, types.at(static_cast<std::size_t>(e.stage))));
+  }
+}
+
+WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
+  const std::optional<WindowFn> named = WindowByName(e.op);
+  if (!named) throw SqlError("unknown window function '" + e.op + "'", e.pos);
+  if (e.distinct) throw SqlError("unsupported: DISTINCT in a window function", e.pos);
+  if (!e.filter.empty()) throw SqlError("unsupported: FILTER in a window function", e.pos);
+  for (const ExprAst& a : e.args) {
+    if (HasWindow(a)) throw SqlError("window function calls cannot be nested", StartOf(a));
+  }
+  WindowCall call;
+  call.fn = *named;
+  const bool star = e.args.size() == 1 && e.args[0].kind == ExprAst::Kind::kStar;
+  if (call.fn == WindowFn::kCount && (star || e.args.empty())) call.fn = WindowFn::kCountStar;
+  std::size_t lo = 1, hi = 1;
+  switch (call.fn) {
+    case WindowFn::kRowNumber:
+    case WindowFn::kRank:
+    case WindowFn::kDenseRank:
+      lo = hi = 0;
+      break;
+    case WindowFn::kCountStar:
+      lo = 0;
+      break;
+    case WindowFn::kLag:
+    case WindowFn::kLead:
+      hi = 2;
+      if (e.args.size() == 3) throw SqlError("unsupported: " + e.op + " with a default", e.pos);
+      break;
+    default:
+      break;
+  }
+  if (e.args.size() < lo || e.args.size() > hi) {
+    throw SqlError(e.op + "() takes " + std::to_string(lo) +
+                       (lo == hi ? "" : " or " + std::to_string(hi)) + " argument" +
+                       (hi == 1 ? "" : "s") + ", not " + std::to_string(e.args.size()),
+                   e.pos);
+  }
+  if (call.fn == WindowFn::kNtile) {
+    call.param = ConstantInt(e.args[0], "the argument of ntile", 1);
+  } else if (call.fn != WindowFn::kCountStar && !e.args.empty()) {
+    if (e.args[0].kind == ExprAst::Kind::kStar) throw SqlError(e.op + "(*) is not allowed", e.pos);
+    call.arg = AddExpr(e.args[0]);
+  }
+  if ((call.fn == WindowFn::kLag || call.fn == WindowFn::kLead) && e.args.size() == 2) {
+    call.param = ConstantInt(e.args[1], "the offset of " + e.op, 0);
+  }
+  const WindowAst& w = *e.window;
+  for (const ExprAst& p : w.partition) call.partition.push_back(AddExpr(p));
+  for (const OrderAst& o : w.order) call.order.push_back({AddExpr(o.expr), o.desc, o.nulls_first});
+  using K = FrameBound::Kind;
+  if (w.has_frame) {
+    call.rows = w.rows;
+    call.start = w.start;
+    call.end = w.end;
+    const bool offsets = w.start.kind == K::kPreceding || w.start.kind == K::kFollowing ||
+                         w.end.kind == K::kPreceding || w.end.kind == K::kFollowing;
+    if (!w.rows && offsets) {
+      throw SqlError("unsupported: RANGE frames with an offset (use ROWS)", e.pos);
+    }
+    if (w.start.kind == K::kUnboundedFollowing || w.end.kind == K::kUnboundedPreceding) {
+      throw SqlError(
+          "a window frame cannot start at UNBOUNDED FOLLOWING or end at UNBOUNDED "
+          "PRECEDING",
+          e.pos);
+    }
+  } else if (w.order.empty()) {
+    call.end = {K::kUnboundedFollowing, 0};
+  }
+  call.name = "$w" + std::to_string(calls.size());
+  return call;
+}
+
+void Splitter::WindowSplit::AddColumns(const StatementAst& st) {
+  std::set<std::string> aliases, seen;
+  for (const SelectItemAst& i : st.items) {
+    if (i.alias) {
+      std::string a = *i.alias;
+      for (char& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      aliases.insert(a);
+    }
+  }
+  std::function<void(const ExprAst&)> collect = [&](const ExprAst& e) {
+    if (e.kind == ExprAst::Kind::kColumn && !e.column.name.starts_with("$") &&
+        (!e.column.qualifier.empty() || !aliases.contains(e.column.name)) &&
+        seen.insert(e.column.name).second) {
+      SelectItemAst item;
+      item.expr = e;
+      item.pos = e.pos;
+      input.items.push_back(std::move(item));
+    }
+    for (const ExprAst& a : e.args) collect(a);
+  };
+  StatementAst copy = st;
+  for (const SelectItemAst& i : st.items) {
+    if (i.star) input.items.push_back(i);
+  }
+  ForEachExpr(&copy, [&](ExprAst& e) { collect(e); });
+  if (input.items.empty()) {  // only window functions of no column: count the rows
+    LiteralAst one{LiteralAst::Kind::kInteger, "1", 0};
+    SelectItemAst item;
+    item.expr = LiteralExpr(one);
+    item.alias = "$one";
+    input.items.push_back(std::move(item));
   }
 }
 

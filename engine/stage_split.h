@@ -7,16 +7,20 @@
 
 #include "engine/sql_ast.h"
 #include "engine/table.h"
+#include "engine/window.h"
 
 namespace plume::engine {
 
 struct StageAst {
-  enum class Role : std::uint8_t { kTable, kScalar, kIn, kResult };
+  enum class Role : std::uint8_t { kTable, kScalar, kIn, kResult, kWindow };
   std::string name;
   Role role = Role::kTable;
   // Resolved: `source` is the stage FROM reads (-1: measurements), every kSubquery node has its
   // `stage` and no `subquery`, `with` and `from_subquery` are empty.
   StatementAst ast;
+  // kWindow: the window functions computed over the stage's gathered result (their arguments
+  // and keys are columns "$eN" of it) into columns "$wN" that the next stage reads.
+  std::vector<WindowCall> windows;
 };
 
 // Children first; the last stage is `st` itself (role kResult). A CTE that nothing reads is not

@@ -15,7 +15,8 @@ namespace plume::engine {
 struct StagedStatement::Data {
   std::string sql;
   std::vector<StageAst> stages;
-  std::vector<std::vector<Field>> fields;  // per stage
+  std::vector<std::vector<Field>> fields;  // per stage: its plan's output (what is gathered)
+  std::vector<std::vector<Field>> tables;  // per stage: what later stages read (+ windows)
   std::vector<Type> types;                 // per stage: its first column's type
   std::optional<Plan> explain;             // EXPLAIN: the one plan that returns the text
 };
@@ -34,15 +35,35 @@ PlanData BindStage(const StagedStatement::Data& d, std::size_t i,
   SubstituteSubqueries(&ast, results, d.types);
   if (ast.source < 0) return Bind(ast, d.sql);
   const std::vector<InputColumn> input =
-      InputFrom(d.fields.at(static_cast<std::size_t>(ast.source)));
+      InputFrom(d.tables.at(static_cast<std::size_t>(ast.source)));
   BindScope scope;
   scope.table = ast.table;
   scope.input = &input;
   return Bind(ast, d.sql, scope);
 }
 
+// The window stage's result: its own columns, then one per window call.
+void AddWindowFields(StageAst* stage, std::vector<Field>* fields) {
+  for (WindowCall& call : stage->windows) {
+    Type arg = Type::kInt64;
+    for (const Field& f : *fields) {
+      if (f.name == call.arg) arg = f.type;
+    }
+    try {
+      call.result = WindowResultType(call.fn, arg);
+    } catch (const std::invalid_argument& e) {
+      throw SqlError(std::string("type mismatch: window function ") + e.what(), 0);
+    }
+  }
+  for (const WindowCall& call : stage->windows) fields->push_back({call.name, call.result});
+}
+
 std::string RoleText(const StageAst& s) {
   switch (s.role) {
+    case StageAst::Role::kWindow:
+      return "the input of " + std::to_string(s.windows.size()) +
+             " window function(s), computed on the gateway over the gathered rows (sorted by "
+             "PARTITION BY then ORDER BY keys)";
     case StageAst::Role::kTable:
       return "a table the next stages read";
     case StageAst::Role::kScalar:
@@ -131,7 +152,10 @@ StagedStatement StagedStatement::Parse(std::string_view sql) {
           "Subquery returns " + std::to_string(p.output.size()) + " columns - expected 1",
           s.ast.items.empty() ? 0 : s.ast.items[0].pos);
     }
+    std::vector<Field> fields = p.output;
+    if (s.role == StageAst::Role::kWindow) AddWindowFields(&d->stages[i], &fields);
     d->fields.push_back(p.output);
+    d->tables.push_back(std::move(fields));
     d->types.push_back(p.output.empty() ? Type::kInt64 : p.output[0].type);
     if (root.explain) text += StageText(*d, i, p);
   }
@@ -162,6 +186,11 @@ int StagedStatement::source(std::size_t i) const {
 
 const std::vector<Field>& StagedStatement::fields(std::size_t i) const {
   return data_->explain ? data_->explain->output() : data_->fields.at(i);
+}
+
+Table StagedStatement::Complete(std::size_t i, Table gathered) const {
+  if (!data_->explain) ComputeWindows(data_->stages.at(i).windows, &gathered);
+  return gathered;
 }
 
 Plan StagedStatement::Bind(std::size_t i, const std::vector<Table>& results) const {

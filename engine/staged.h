@@ -7,6 +7,8 @@
 // result is, on the gateway, over an engine Table built by GatheredTable). The results of scalar
 // and IN subqueries are substituted as constants into the stages that use them when those are
 // bound, so every stage is an ordinary Plan that PartitionExecution and Merger run unchanged.
+// Window functions (OVER, QUALIFY) make a window stage: its rows are gathered, the windows
+// computed over them (Complete), and the next stage reads the columns they add.
 // A statement without subqueries has one stage, whose plan equals Plan::Parse's.
 //
 // Threading: none; nothing blocks. Errors: Parse and Bind throw SqlError (message + 1-based
@@ -48,6 +50,10 @@ class StagedStatement {
   // stage k < i; the stage's source Table must outlive the plan's execution). Throws SqlError
   // when a scalar subquery returned more than one row.
   Plan Bind(std::size_t i, const std::vector<Table>& results) const;
+  // The table later stages read from stage i's gathered result: the result itself, with the
+  // columns of the stage's window functions appended (a window stage). Throws
+  // std::runtime_error for a window sum out of BIGINT range.
+  Table Complete(std::size_t i, Table gathered) const;
   // The plan of a one-stage statement (EXPLAIN of a multi-stage one included): Bind(0, {}).
   Plan Single() const { return Bind(0, {}); }
 

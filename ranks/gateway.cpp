@@ -197,7 +197,7 @@ void Gateway::StageDone(Request& req) {
 
 void Gateway::NextStage(Request& req) {
   try {
-    req.results.push_back(req.gathering->Finish());
+    req.results.push_back(req.staged->Complete(req.info.stage, req.gathering->Finish()));
   } catch (const std::exception& e) {
     Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
     return;

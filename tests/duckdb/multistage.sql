@@ -56,3 +56,27 @@ SELECT count(*) FROM measurements WHERE aqi IN (SELECT aqi FROM measurements WHE
 SELECT count(*) FROM measurements WHERE site_name IN (SELECT site_name FROM measurements WHERE aqi > 100000);
 SELECT count(*) FROM measurements WHERE site_name NOT IN (SELECT site_name FROM measurements WHERE aqi > 100000);
 SELECT count(*) FROM measurements WHERE utc IN (SELECT max(utc) FROM measurements GROUP BY parameter);
+
+-- ---------------------------------------------------------------- window functions
+-- Every site's series spans several partitions (they are utc ranges): the window stage gathers
+-- the rows, so partitions and frames cross partition boundaries at every world size.
+-- Ozone's 8-hour rolling mean per site. Frames by position need a total order: site names are
+-- not unique (5,493 (site_name, parameter, utc) repeat), full_aqs_id is.
+SELECT site_name, utc, avg(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS o8 FROM measurements WHERE parameter = 'OZONE' AND site_name LIKE 'A%';
+-- The top three sites of every hour by AQI (ties share a rank).
+SELECT utc, site_name, aqi FROM measurements WHERE parameter = 'PM2.5' AND aqi IS NOT NULL QUALIFY rank() OVER (PARTITION BY utc ORDER BY aqi DESC) <= 3;
+-- The previous reading of a site.
+SELECT site_name, utc, concentration, lag(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS prev FROM measurements WHERE site_name = '${SITE_TOP}';
+SELECT site_name, utc, lead(aqi, 2) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS next2 FROM measurements WHERE parameter = 'PM10';
+SELECT site_name, utc, row_number() OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS n, dense_rank() OVER (PARTITION BY parameter ORDER BY CAST(utc AS DATE)) AS day FROM measurements WHERE parameter = 'CO';
+SELECT site_name, utc, sum(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS running, count(*) OVER (PARTITION BY site_name, parameter) AS n, max(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 3 PRECEDING AND 3 FOLLOWING) AS m FROM measurements WHERE parameter = 'SO2';
+SELECT site_name, utc, first_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS f, last_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS l, min(concentration) OVER (PARTITION BY site_name, parameter) AS lo FROM measurements WHERE parameter = 'NO2';
+SELECT site_name, utc, ntile(4) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS q FROM measurements WHERE parameter = 'OZONE' AND agency = '${AGENCY_TOP}';
+WITH top AS (SELECT parameter, site_name, aqi FROM measurements WHERE aqi IS NOT NULL QUALIFY row_number() OVER (PARTITION BY site_name, parameter ORDER BY aqi DESC, utc) = 1) SELECT parameter, count(*), max(aqi) FROM top GROUP BY parameter;
+-- @plume-error
+SELECT site_name, count(*), rank() OVER (ORDER BY site_name) FROM measurements GROUP BY site_name;
+-- @ordered
+SELECT utc, site_name, aqi, rank() OVER (ORDER BY aqi DESC) AS r FROM measurements WHERE aqi > 300 ORDER BY r, utc, site_name LIMIT 20;
+WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) SELECT site_name, d, c, avg(c) OVER (PARTITION BY site_name ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM daily;
+-- @error
+SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1;

@@ -6,6 +6,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <random>
 
 #include "tests/engine/test_table.h"
 
@@ -65,9 +69,9 @@ std::vector<Batch> RunPlan(const Plan& plan, const std::vector<const Table*>& ta
   return out;
 }
 
-std::vector<std::string> RunStaged(const std::string& sql, std::uint64_t limit = 1u << 30) {
+std::vector<std::string> RunStaged(const std::string& sql, std::uint64_t limit = 1u << 30,
+                                   const std::vector<Table>& parts = Parts()) {
   const StagedStatement st = StagedStatement::Parse(sql);
-  const std::vector<Table> parts = Parts();
   std::vector<Table> results;
   for (std::size_t i = 0; i < st.stages(); ++i) {
     const Plan plan = st.Bind(i, results);
@@ -87,7 +91,7 @@ std::vector<std::string> RunStaged(const std::string& sql, std::uint64_t limit =
     }
     GatheredTable g(st.fields(i), limit, "stage '" + st.name(i) + "' on rank 0");
     for (const Batch& b : batches) g.Append(b);
-    results.push_back(g.Finish());
+    results.push_back(st.Complete(i, g.Finish()));
   }
   return {};
 }
@@ -226,6 +230,248 @@ TEST(Staged, ExplainShowsEveryStage) {
                            "stage 3 of 3: 'result'", "over the gathered result of 'd'"}) {
     EXPECT_NE(rows[0].find(part), std::string::npos) << part << "\n" << rows[0];
   }
+}
+
+// ---------------------------------------------------------------- window functions
+
+// One row of the window tests' data: the partition key, a time with ties, a unique tiebreak.
+struct WRow {
+  std::string site;
+  I utc;
+  std::optional<I> aqi;
+  double lat;
+};
+
+// The reference: a window function evaluated from its definition, row by row (O(n^2)).
+struct RefSpec {
+  bool by_site = true;
+  bool by_lat = true;  // ORDER BY utc, latitude (total) or utc alone (peers)
+  bool has_order = true;
+  bool desc = false;
+  bool rows = false;
+  I lo = -1000000, hi = 0;  // frame offsets from the row (ROWS) or UNBOUNDED (+-1e6); RANGE: peers
+};
+
+std::vector<std::size_t> Ordered(const std::vector<WRow>& d, std::size_t r, const RefSpec& s) {
+  std::vector<std::size_t> p;
+  for (std::size_t k = 0; k < d.size(); ++k) {
+    if (!s.by_site || d[k].site == d[r].site) p.push_back(k);
+  }
+  std::sort(p.begin(), p.end(), [&](std::size_t a, std::size_t b) {
+    if (d[a].utc != d[b].utc) return s.desc ? d[a].utc > d[b].utc : d[a].utc < d[b].utc;
+    return s.by_lat && d[a].lat < d[b].lat;
+  });
+  return p;
+}
+
+bool Peer(const WRow& a, const WRow& b, const RefSpec& s) {
+  return !s.has_order || (a.utc == b.utc && (!s.by_lat || a.lat == b.lat));
+}
+
+// The frame of row r: the rows of its partition, in order, that the frame holds.
+std::vector<std::size_t> FrameOf(const std::vector<WRow>& d, std::size_t r, const RefSpec& s) {
+  const std::vector<std::size_t> p = Ordered(d, r, s);
+  const std::int64_t at = std::find(p.begin(), p.end(), r) - p.begin();
+  std::vector<std::size_t> out;
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    const std::int64_t pos = static_cast<std::int64_t>(k);
+    bool in = false;
+    if (s.rows) {
+      in = pos >= at + s.lo && pos <= at + s.hi;
+    } else {  // RANGE UNBOUNDED PRECEDING .. CURRENT ROW (peers), or the whole partition
+      in = s.hi > 0 || pos <= at || Peer(d[p[k]], d[r], s);
+    }
+    if (in) out.push_back(p[k]);
+  }
+  return out;
+}
+
+std::vector<Table> WindowParts(const std::vector<WRow>& d, std::size_t parts) {
+  std::vector<std::vector<Row>> rows(parts);
+  for (std::size_t k = 0; k < d.size(); ++k) {
+    const Value aqi = d[k].aqi ? Value(*d[k].aqi) : kNull;
+    Row row = M(d[k].utc, "OZONE", kNull, aqi, d[k].site);
+    row[0] = d[k].lat;
+    rows[k % parts].push_back(row);
+  }
+  std::vector<Table> out;
+  for (const auto& r : rows) out.push_back(MakeTable(r));
+  return out;
+}
+
+std::string Num(std::optional<double> v, bool integer) {
+  if (!v) return "NULL";
+  if (integer) return std::to_string(static_cast<I>(*v));
+  return RowText(Row{*v});
+}
+
+TEST(Window, FunctionsAndFramesMatchTheReference) {
+  std::mt19937_64 rng(7);
+  std::vector<WRow> d;
+  for (int k = 0; k < 60; ++k) {
+    WRow r{std::string(1, static_cast<char>('A' + rng() % 3)), static_cast<I>(rng() % 8) * 3600,
+           rng() % 5 == 0 ? std::nullopt : std::optional<I>(static_cast<I>(rng() % 50)),
+           static_cast<double>(k) + 0.5};
+    d.push_back(r);
+  }
+  const std::vector<Table> parts = WindowParts(d, 3);
+  using Fn = std::function<std::optional<double>(std::size_t)>;
+  auto sum = [&](const RefSpec& s, bool avg) -> Fn {
+    return [&d, s, avg](std::size_t r) -> std::optional<double> {
+      double total = 0;
+      int n = 0;
+      for (std::size_t k : FrameOf(d, r, s)) {
+        if (d[k].aqi) total += static_cast<double>(*d[k].aqi), ++n;
+      }
+      if (n == 0) return std::nullopt;
+      return avg ? total / n : total;
+    };
+  };
+  struct Case {
+    std::string call;
+    Fn ref;
+    bool integer;
+  };
+  RefSpec total, peers, rows21, whole;
+  peers.by_lat = false;
+  rows21.rows = true, rows21.lo = -2, rows21.hi = 1;
+  whole.hi = 1000000;
+  std::vector<Case> cases = {
+      {"row_number() OVER (PARTITION BY site_name ORDER BY utc, latitude)",
+       [&](std::size_t r) {
+         const auto p = Ordered(d, r, total);
+         return std::optional<double>(std::find(p.begin(), p.end(), r) - p.begin() + 1);
+       },
+       true},
+      {"rank() OVER (PARTITION BY site_name ORDER BY utc)",
+       [&](std::size_t r) {
+         int before = 0;
+         for (std::size_t k : Ordered(d, r, peers)) before += d[k].utc < d[r].utc;
+         return std::optional<double>(before + 1);
+       },
+       true},
+      {"dense_rank() OVER (ORDER BY utc DESC)",
+       [&](std::size_t r) {
+         std::set<I> above;
+         for (const WRow& w : d) {
+           if (w.utc > d[r].utc) above.insert(w.utc);
+         }
+         return std::optional<double>(above.size() + 1);
+       },
+       true},
+      {"sum(aqi) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS BETWEEN 2 PRECEDING "
+       "AND 1 FOLLOWING)",
+       sum(rows21, false), true},
+      {"avg(aqi) OVER (PARTITION BY site_name ORDER BY utc)", sum(peers, true), false},
+      {"sum(aqi) OVER (PARTITION BY site_name)", sum(whole, false), true},
+      {"lag(aqi, 2) OVER (PARTITION BY site_name ORDER BY utc, latitude)",
+       [&](std::size_t r) -> std::optional<double> {
+         const auto p = Ordered(d, r, total);
+         const auto at = std::find(p.begin(), p.end(), r) - p.begin();
+         if (at < 2 || !d[p[at - 2]].aqi) return std::nullopt;
+         return static_cast<double>(*d[p[at - 2]].aqi);
+       },
+       true},
+      {"lead(aqi) OVER (PARTITION BY site_name ORDER BY utc, latitude)",
+       [&](std::size_t r) -> std::optional<double> {
+         const auto p = Ordered(d, r, total);
+         const auto at = std::find(p.begin(), p.end(), r) - p.begin();
+         if (at + 1 >= static_cast<std::ptrdiff_t>(p.size()) || !d[p[at + 1]].aqi) {
+           return std::nullopt;
+         }
+         return static_cast<double>(*d[p[at + 1]].aqi);
+       },
+       true},
+      {"count(aqi) OVER (PARTITION BY site_name ORDER BY utc)",
+       [&](std::size_t r) {
+         int n = 0;
+         for (std::size_t k : FrameOf(d, r, peers)) n += d[k].aqi.has_value();
+         return std::optional<double>(n);
+       },
+       true},
+      {"max(aqi) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS BETWEEN 2 PRECEDING "
+       "AND 1 FOLLOWING)",
+       [&](std::size_t r) -> std::optional<double> {
+         std::optional<double> m;
+         for (std::size_t k : FrameOf(d, r, rows21)) {
+           if (d[k].aqi) m = std::max(m.value_or(-1), static_cast<double>(*d[k].aqi));
+         }
+         return m;
+       },
+       true},
+      {"first_value(aqi) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS BETWEEN 2 "
+       "PRECEDING AND 1 FOLLOWING)",
+       [&](std::size_t r) -> std::optional<double> {
+         const auto f = FrameOf(d, r, rows21);
+         if (f.empty() || !d[f.front()].aqi) return std::nullopt;
+         return static_cast<double>(*d[f.front()].aqi);
+       },
+       true},
+      {"ntile(4) OVER (PARTITION BY site_name ORDER BY utc, latitude)",
+       [&](std::size_t r) {
+         const auto p = Ordered(d, r, total);
+         const I n = static_cast<I>(p.size()), at = std::find(p.begin(), p.end(), r) - p.begin();
+         const I size = n / 4, big = n % 4;  // the first `big` tiles hold size + 1 rows
+         const I tile =
+             at < big * (size + 1) ? at / (size + 1) : big + (at - big * (size + 1)) / size;
+         return std::optional<double>(tile + 1);
+       },
+       true},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> want;
+    for (std::size_t r = 0; r < d.size(); ++r) {
+      want.push_back(RowText(Row{d[r].lat}) + "|" + Num(c.ref(r), c.integer));
+    }
+    const std::vector<std::string> got =
+        RunStaged("SELECT latitude, " + c.call + " AS w FROM measurements", 1u << 30, parts);
+    EXPECT_EQ(Sorted(got), Sorted(want)) << c.call;
+  }
+}
+
+TEST(Window, QualifyNamesAndErrors) {
+  // The highest AQI of every site, as the top-k of each hour would be written.
+  EXPECT_EQ(Sorted(RunStaged("SELECT site_name, aqi FROM measurements WHERE aqi IS NOT NULL "
+                             "QUALIFY rank() OVER (PARTITION BY site_name ORDER BY aqi DESC) = 1")),
+            (std::vector<std::string>{"A|112", "B|90", "C|137"}));
+  EXPECT_EQ(RunStaged("SELECT utc, lag(utc) OVER (ORDER BY utc) FROM measurements ORDER BY utc "
+                      "LIMIT 2"),
+            (std::vector<std::string>{"3600|NULL", "7200|3600"}));
+  const StagedStatement st = StagedStatement::Parse(
+      "SELECT *, sum(aqi) OVER (PARTITION BY site_name ORDER BY utc ROWS BETWEEN 7 PRECEDING AND "
+      "CURRENT ROW), count(*) OVER () FROM measurements");
+  const std::vector<Field>& f = st.fields(st.stages() - 1);
+  ASSERT_EQ(f.size(), 15u);  // the 13 columns, not the window stage's own
+  EXPECT_EQ(f[13].name,
+            "sum(aqi) OVER (PARTITION BY site_name ORDER BY utc ROWS BETWEEN 7 PRECEDING AND "
+            "CURRENT ROW)");
+  EXPECT_EQ(f[14].name, "count() OVER ()");
+  auto message = [](const std::string& sql) {
+    try {
+      StagedStatement::Parse(sql);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1")
+                .find("not allowed in WHERE"),
+            std::string::npos);
+  EXPECT_NE(message("SELECT site_name, count(*), rank() OVER (ORDER BY utc) FROM measurements "
+                    "GROUP BY site_name")
+                .find("unsupported: window functions with GROUP BY"),
+            std::string::npos);
+  EXPECT_NE(message("SELECT sum(aqi) OVER (ORDER BY utc RANGE BETWEEN 2 PRECEDING AND CURRENT "
+                    "ROW) FROM measurements")
+                .find("RANGE frames with an offset"),
+            std::string::npos);
+  EXPECT_NE(message("SELECT percent_rank() OVER () FROM measurements")
+                .find("unknown window function 'percent_rank'"),
+            std::string::npos);
+  EXPECT_NE(message("SELECT sum(site_name) OVER () FROM measurements").find("type mismatch"),
+            std::string::npos);
+  EXPECT_NE(message("SELECT lag(aqi, 1, 0) OVER () FROM measurements").find("with a default"),
+            std::string::npos);
 }
 
 }  // namespace
