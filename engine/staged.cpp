@@ -44,10 +44,18 @@ PlanData BindStage(const StagedStatement::Data& d, std::size_t i,
 
 // The window stage's result: its own columns, then one per window call.
 void AddWindowFields(StageAst* stage, std::vector<Field>* fields) {
-  for (WindowCall& call : stage->windows) {
-    Type arg = Type::kInt64;
+  auto type_of = [&](const std::string& name) {
     for (const Field& f : *fields) {
-      if (f.name == call.arg) arg = f.type;
+      if (f.name == name) return f.type;
+    }
+    return Type::kInt64;
+  };
+  for (WindowCall& call : stage->windows) {
+    const Type arg = type_of(call.arg);
+    if (call.fn == WindowFn::kNowcast && (call.order.size() != 1 || call.order[0].desc ||
+                                          type_of(call.order[0].column) != Type::kTimestamp)) {
+      throw SqlError(
+          "nowcast() needs OVER (PARTITION BY ... ORDER BY one TIMESTAMP column, ascending)", 0);
     }
     try {
       call.result = WindowResultType(call.fn, arg);

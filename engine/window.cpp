@@ -2,6 +2,7 @@
 #include "engine/window.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -92,6 +93,8 @@ class Partition {
       case WindowFn::kLag:
       case WindowFn::kLead:
         return Shift();
+      case WindowFn::kNowcast:
+        return Nowcast();
       default:
         return Frames();
     }
@@ -129,6 +132,46 @@ class Partition {
     }
   }
 
+  // EPA's PM NowCast at each row: over the readings of the 12 hours ending at the row's hour
+  // (c1 = this hour, hours ago 0..11), w = max(cmin / cmax, 1/2), NowCast = sum(w^h c_h) /
+  // sum(w^h) over the valid readings; NULL unless 2 of the 3 most recent hours are valid.
+  void Nowcast() {
+    const Column& t = *order_time_;
+    for (std::size_t i = b_; i < e_; ++i) {
+      const std::int64_t now = t.ints[idx_[i]];
+      std::vector<std::pair<std::int64_t, double>> readings;  // (hours ago, value)
+      bool recent[3] = {false, false, false};
+      for (std::size_t j = i + 1; j-- > b_;) {
+        const std::int64_t ago = (now - t.ints[idx_[j]]) / 3600;
+        if (ago >= 12) break;
+        if (arg_->IsNull(idx_[j])) continue;
+        const std::uint32_t r = idx_[j];
+        readings.push_back({ago, arg_->type == Type::kFloat64
+                                     ? arg_->doubles[r]
+                                     : static_cast<double>(arg_->ints[r])});
+        if (ago < 3) recent[ago] = true;
+      }
+      if (recent[0] + recent[1] + recent[2] < 2) {
+        out_.Null(idx_[i]);
+        continue;
+      }
+      double lo = readings[0].second, hi = readings[0].second;
+      for (const auto& [ago, c] : readings) lo = std::min(lo, c), hi = std::max(hi, c);
+      const double w = hi <= 0 ? 1.0 : std::max(lo / hi, 0.5);
+      double num = 0, den = 0;
+      for (const auto& [ago, c] : readings) {
+        const double f = std::pow(w, static_cast<double>(ago));
+        num += f * c;
+        den += f;
+      }
+      out_.col.doubles[idx_[i]] = num / den;
+    }
+  }
+
+ public:
+  const Column* order_time_ = nullptr;  // nowcast: the ORDER BY timestamp
+
+ private:
   // [lo, hi) of positions in the frame of position i.
   std::pair<std::size_t, std::size_t> Frame(std::size_t i) const {
     const auto clamp = [&](std::int64_t v) {
@@ -281,7 +324,9 @@ Column Compute(const WindowCall& call, const Table& t) {
   for (std::size_t b = 0; b < t.rows;) {
     std::size_t e = b + 1;
     while (e < t.rows && CompareRows(part, idx[b], idx[e]) == 0) ++e;
-    Partition(call, idx, b, e, order, arg, &out).Run();
+    Partition run(call, idx, b, e, order, arg, &out);
+    run.order_time_ = order.empty() ? nullptr : order[0].column;
+    run.Run();
     b = e;
   }
   if (std::all_of(out.col.valid.begin(), out.col.valid.end(), [](std::uint8_t v) { return v; })) {
@@ -306,7 +351,8 @@ std::optional<WindowFn> WindowByName(std::string_view name) {
       {"avg", WindowFn::kAvg},
       {"min", WindowFn::kMin},
       {"max", WindowFn::kMax},
-      {"count", WindowFn::kCount}};
+      {"count", WindowFn::kCount},
+      {"nowcast", WindowFn::kNowcast}};
   for (const auto& [n, fn] : kNames) {
     if (n == name) return fn;
   }
@@ -328,6 +374,11 @@ Type WindowResultType(WindowFn fn, Type arg) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
       return fn == WindowFn::kAvg ? Type::kFloat64 : arg;
+    case WindowFn::kNowcast:
+      if (arg != Type::kInt64 && arg != Type::kFloat64) {
+        throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
+      }
+      return Type::kFloat64;
     default:
       return arg;
   }

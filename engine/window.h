@@ -29,6 +29,7 @@ enum class WindowFn : std::uint8_t {
   kMax,
   kCount,
   kCountStar,
+  kNowcast,  // EPA's PM NowCast over the trailing 12 hours of the ORDER BY timestamp
 };
 
 std::optional<WindowFn> WindowByName(std::string_view name);

@@ -474,5 +474,60 @@ TEST(Window, QualifyNamesAndErrors) {
             std::string::npos);
 }
 
+// NowCast: EPA's definition, checked by hand and against a reference written from it.
+TEST(Window, NowcastFollowsEpasDefinition) {
+  // One site, hourly PM2.5 (hour h at utc h * 3600), with a gap at hour 5.
+  const std::vector<std::optional<double>> c = {10, 12, 30, 80, 40, std::nullopt, 35, 20,
+                                                20, 20, 20, 20, 20, 20,           18};
+  std::vector<Row> rows;
+  for (std::size_t h = 0; h < c.size(); ++h) {
+    rows.push_back(M(static_cast<I>(h) * 3600, "PM2.5", c[h] ? Value(*c[h]) : kNull, kNull, "S"));
+  }
+  const std::vector<Table> parts{MakeTable(rows)};
+  const std::vector<std::string> got = RunStaged(
+      "SELECT utc, nowcast(concentration) OVER (PARTITION BY site_name, parameter ORDER BY utc) "
+      "FROM measurements ORDER BY utc",
+      1u << 30, parts);
+  ASSERT_EQ(got.size(), c.size());
+  for (std::size_t h = 0; h < c.size(); ++h) {
+    // The reference: readings of hours h-11..h, w = max(min/max, 1/2), weights w^(hours ago).
+    int recent = 0;
+    double lo = 1e300, hi = -1e300;
+    for (std::size_t k = 0; k <= h && k < 3; ++k) recent += c[h - k].has_value();
+    for (std::size_t k = 0; k <= h && k < 12; ++k) {
+      if (c[h - k]) lo = std::min(lo, *c[h - k]), hi = std::max(hi, *c[h - k]);
+    }
+    std::string want = "NULL";
+    if (recent >= 2) {
+      const double w = std::max(lo / hi, 0.5);
+      double num = 0, den = 0;
+      for (std::size_t k = 0; k <= h && k < 12; ++k) {
+        if (c[h - k]) num += std::pow(w, k) * *c[h - k], den += std::pow(w, k);
+      }
+      want = RowText(Row{num / den});
+    }
+    EXPECT_EQ(got[h], std::to_string(h * 3600) + "|" + want) << "hour " << h;
+  }
+  // By hand: constant readings give their mean; hours 0..1 (10, 12): w = 10/12, NowCast =
+  // (12 + 10 w) / (1 + w) = 20.333.../1.8333... = 10.909...
+  EXPECT_EQ(got[1], "3600|" + RowText(Row{(12 + 10 * (10.0 / 12)) / (1 + 10.0 / 12)}));
+  EXPECT_EQ(got[0], "0|NULL");  // one valid hour of the three most recent
+  // Hour 6 (35): hour 5 missing, hours 6 and 4 valid: 2 of 3. Hour 5 itself: NULL concentration,
+  // but hours 4 and 3 are valid, so it has a NowCast.
+  EXPECT_NE(got[5], "18000|NULL");
+  EXPECT_NE(got[6], "21600|NULL");
+  auto message = [](const std::string& sql) {
+    try {
+      StagedStatement::Parse(sql);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("SELECT nowcast(concentration) OVER (ORDER BY aqi) FROM measurements")
+                .find("ORDER BY one TIMESTAMP column"),
+            std::string::npos);
+}
+
 }  // namespace
 }  // namespace plume::engine::testing
