@@ -2,6 +2,7 @@
 // exactly: a BIGINT compared with a decimal literal is compared with the literal's exact floor,
 // a string literal takes the other side's type (cast as DuckDB casts it).
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 
 #include "engine/binder.h"
@@ -274,17 +275,25 @@ std::optional<AggFn> AggregateByName(std::string_view name) {
   return std::nullopt;
 }
 
+bool SameColumnName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
 int ExprBinder::ResolveColumn(const ColumnAst& c) const {
   // Once the table has an alias, only the alias qualifies its columns (as in DuckDB).
-  if (!c.qualifier.empty() && c.qualifier != alias_.value_or(std::string(kTableName))) {
-    std::vector<std::string> tables{std::string(kTableName)};
-    if (alias_) tables.push_back(*alias_);
+  if (!c.qualifier.empty() && c.qualifier != scope_->alias.value_or(scope_->table)) {
+    std::vector<std::string> tables{scope_->table};
+    if (scope_->alias) tables.push_back(*scope_->alias);
     throw SqlError("unknown table '" + c.qualifier + "'" + DidYouMean(c.qualifier, tables), c.pos);
   }
   std::vector<std::string> names;
-  for (std::size_t i = 0; i < kSchema.size(); ++i) {
-    if (kSchema[i].name == c.name) return static_cast<int>(i);
-    names.emplace_back(kSchema[i].name);
+  const std::vector<InputColumn>& input = *scope_->input;
+  for (std::size_t i = 0; i < input.size(); ++i) {
+    if (SameColumnName(input[i].name, c.name)) return static_cast<int>(i);
+    names.push_back(input[i].name);
   }
   const std::string bare =
       c.written.substr(c.written.find('.') == std::string::npos ? 0 : c.written.find('.') + 1);
@@ -292,7 +301,7 @@ int ExprBinder::ResolveColumn(const ColumnAst& c) const {
       c.quoted ? " (\"" + bare + "\" is a column name: use single quotes for string literals, '" +
                      bare + "')"
                : DidYouMean(c.name, names);
-  throw SqlError("unknown column '" + bare + "' in table measurements" + hint, c.pos);
+  throw SqlError("unknown column '" + bare + "' in table " + scope_->table + hint, c.pos);
 }
 
 Expr ExprBinder::Bind(const ExprAst& e) {
@@ -307,7 +316,7 @@ std::optional<Expr> ExprBinder::GroupSlot(const ExprAst& e) {
     return hook_(e);
   }
   if (e.kind == ExprAst::Kind::kLiteral || ContainsAggregate(e)) return std::nullopt;
-  ExprBinder row(alias_, clause_);
+  ExprBinder row(*scope_, clause_);
   const Expr bound = row.BindNode(e);
   for (std::size_t k = 0; k < keys_->size(); ++k) {
     if ((*keys_)[k] == bound || ((*keys_)[k].op == bound.op && bound.op == ExprOp::kColumn &&
@@ -347,12 +356,18 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
       Expr col;
       col.op = ExprOp::kColumn;
       col.column = c;
-      col.type = kSchema[static_cast<std::size_t>(c)].type;
+      col.type = (*scope_->input)[static_cast<std::size_t>(c)].type;
       col.text = e.column.written;
       return col;
     }
     case ExprAst::Kind::kLiteral:
       return BindLiteral(e.literal);
+    case ExprAst::Kind::kSubquery: {  // its value, substituted by stages.cpp
+      if (e.args.size() != 1) throw SqlError("internal: subquery without its value", e.pos);
+      Expr v = BindNode(e.args[0]);
+      v.text = ExprName(e);
+      return v;
+    }
     case ExprAst::Kind::kOp:
       return BindOp(e);
     case ExprAst::Kind::kFunction:

@@ -72,7 +72,17 @@ struct Exact {
 
 bool IsLiteralOf(const ExprAst& e) { return e.kind == ExprAst::Kind::kLiteral; }
 
-const ColumnSpec& Spec(int column) { return kSchema[static_cast<std::size_t>(column)]; }
+// The input of the statement whose WHERE clause is being bound: set by BindFilter for the
+// duration of the call, so the leaf helpers below can name and type a column by its index.
+thread_local const std::vector<InputColumn>* t_input = nullptr;
+
+const InputColumn& Spec(int column) { return (*t_input)[static_cast<std::size_t>(column)]; }
+
+// Types the leaf kernels (filter_leaf.h) compare; columns of other types (BOOLEAN and DATE
+// columns of an earlier stage's result) are filtered as expressions.
+bool LeafType(Type t) {
+  return t == Type::kInt64 || t == Type::kFloat64 || t == Type::kString || t == Type::kTimestamp;
+}
 
 std::string Quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
 
@@ -176,7 +186,7 @@ FilterNode IntCompare(int column, CmpOp op, const Exact& x) {
 // A literal for a VARCHAR, TIMESTAMP or DOUBLE column; nullopt for NULL.
 std::optional<Literal> OtherLiteral(const LiteralAst& lit, int column) {
   if (lit.kind == LiteralAst::Kind::kNull) return std::nullopt;
-  const ColumnSpec& spec = Spec(column);
+  const InputColumn& spec = Spec(column);
   Literal out;
   if (spec.type == Type::kString) {
     if (lit.kind != LiteralAst::Kind::kString) Mismatch(lit, column, "a number or timestamp");
@@ -239,7 +249,9 @@ FilterNode Combine(FilterNode::Kind kind, std::vector<FilterNode> children) {
 
 // The column of a plain column reference (for the leaf kernels), or -1.
 int PlainColumn(const ExprAst& e, ExprBinder& binder) {
-  return e.kind == ExprAst::Kind::kColumn ? binder.ResolveColumn(e.column) : -1;
+  if (e.kind != ExprAst::Kind::kColumn) return -1;
+  const int c = binder.ResolveColumn(e.column);
+  return LeafType(Spec(c).type) ? c : -1;
 }
 
 bool AllLiterals(const std::vector<ExprAst>& args, std::size_t from) {
@@ -326,6 +338,12 @@ std::optional<FilterNode> ColumnLeaf(const ExprAst& e, bool negate, ExprBinder& 
 }  // namespace
 
 FilterNode BindFilter(const ExprAst& e, bool negate, ExprBinder& binder) {
+  const std::vector<InputColumn>* outer = t_input;
+  t_input = binder.scope().input;
+  struct Restore {
+    const std::vector<InputColumn>* saved;
+    ~Restore() { t_input = saved; }
+  } restore{outer};
   if (e.kind == ExprAst::Kind::kOp && (e.op == "and" || e.op == "or")) {
     std::vector<FilterNode> children;
     for (const ExprAst& c : e.args) children.push_back(BindFilter(c, negate, binder));

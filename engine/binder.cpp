@@ -13,16 +13,7 @@
 namespace plume::engine {
 namespace {
 
-std::string ColumnName(int column) {
-  return std::string(kSchema[static_cast<std::size_t>(column)].name);
-}
-
-bool SameName(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) ==
-                  std::tolower(static_cast<unsigned char>(y));
-         });
-}
+bool SameName(std::string_view a, std::string_view b) { return SameColumnName(a, b); }
 
 bool IsOrdinal(const ExprAst& e) {
   return e.kind == ExprAst::Kind::kLiteral && e.literal.kind == LiteralAst::Kind::kInteger;
@@ -37,10 +28,12 @@ void CollectColumnRefs(const ExprAst& e, std::vector<const ExprAst*>* out) {
 
 class Binder {
  public:
-  explicit Binder(const StatementAst& st) : st_(st), row_(st.table_alias, "WHERE") {}
+  Binder(const StatementAst& st, const BindScope& scope)
+      : st_(st), scope_(WithAlias(scope, st.table_alias)), row_(scope_, "WHERE") {}
 
   PlanData Run(std::string_view sql) {
     plan_.sql = std::string(sql);
+    if (scope_.input != &MeasurementsInput()) plan_.input = *scope_.input;
     ExpandStar();
     CheckColumnsInOrder();
     if (st_.where) plan_.filter = BindFilter(*st_.where, false, row_);
@@ -62,6 +55,15 @@ class Binder {
   }
 
  private:
+  static BindScope WithAlias(BindScope scope, const std::optional<std::string>& alias) {
+    if (alias) scope.alias = alias;
+    return scope;
+  }
+  const std::vector<InputColumn>& Input() const { return *scope_.input; }
+  std::string ColumnName(int column) const {
+    return Input()[static_cast<std::size_t>(column)].name;
+  }
+
   // '*' and 'm.*' become one item per table column.
   void ExpandStar() {
     for (const SelectItemAst& item : st_.items) {
@@ -71,10 +73,11 @@ class Binder {
       }
       if (!item.expr.column.qualifier.empty()) {
         ColumnAst probe = item.expr.column;
-        probe.name = kSchema[0].name;
+        probe.name = Input().at(0).name;
         row_.ResolveColumn(probe);  // throws for an unknown qualifier
       }
-      for (std::size_t i = 0; i < kSchema.size(); ++i) {
+      for (std::size_t i = 0; i < Input().size(); ++i) {
+        if (Input()[i].name.starts_with("$")) continue;  // a window stage's internal columns
         SelectItemAst c;
         c.pos = item.pos;
         c.expr.kind = ExprAst::Kind::kColumn;
@@ -124,13 +127,15 @@ class Binder {
     if (e.op == ExprOp::kColumn) return e.column;
     auto it = std::find(plan_.computed.begin(), plan_.computed.end(), e);
     if (it == plan_.computed.end()) it = plan_.computed.insert(plan_.computed.end(), e);
-    return static_cast<int>(kSchema.size() + static_cast<std::size_t>(it - plan_.computed.begin()));
+    return static_cast<int>(Input().size() + static_cast<std::size_t>(it - plan_.computed.begin()));
   }
 
   std::string ItemName(const SelectItemAst& item) const {
     if (item.alias) return *item.alias;
     if (item.expr.kind == ExprAst::Kind::kColumn) {
-      return ColumnName(row_.ResolveColumn(item.expr.column));
+      const std::string name = ColumnName(row_.ResolveColumn(item.expr.column));
+      // A window stage's column stands for the call it computed: named as written.
+      return name.starts_with("$") ? item.expr.column.written : name;
     }
     return ExprName(item.expr);
   }
@@ -195,9 +200,9 @@ class Binder {
     }
   }
 
-  static bool IsSchemaColumn(const ExprAst& e) {
-    for (const ColumnSpec& c : kSchema) {
-      if (c.name == e.column.name) return true;
+  bool IsSchemaColumn(const ExprAst& e) const {
+    for (const InputColumn& c : Input()) {
+      if (SameName(c.name, e.column.name)) return true;
     }
     return false;
   }
@@ -212,7 +217,7 @@ class Binder {
   Expr AggregateSlot(const ExprAst& e);
 
   ExprBinder GroupBinder(const char* clause) {
-    ExprBinder b(st_.table_alias, clause);
+    ExprBinder b(scope_, clause);
     b.set_groups(&group_exprs_, [this](const ExprAst& a) { return AggregateSlot(a); });
     return b;
   }
@@ -282,7 +287,7 @@ class Binder {
 
   // LIMIT / OFFSET: a constant, cast to BIGINT as DuckDB does ('5', 1.5 -> 2); NULL = none.
   std::optional<std::uint64_t> Count(const ExprAst& e, const char* clause) {
-    ExprBinder b(st_.table_alias, clause);
+    ExprBinder b(scope_, clause);
     Expr v = b.Bind(e);
     std::vector<int> cols;
     CollectExprColumns(v, &cols);
@@ -302,6 +307,7 @@ class Binder {
   }
 
   const StatementAst& st_;
+  BindScope scope_;
   std::vector<SelectItemAst> items_;
   ExprBinder row_;
   std::vector<Expr> row_exprs_;
@@ -328,7 +334,7 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
                        (want == 1 ? "" : "s") + ", not " + std::to_string(e.args.size()),
                    e.pos);
   }
-  ExprBinder args(st_.table_alias, "aggregate arguments");
+  ExprBinder args(scope_, "aggregate arguments");
   for (const ExprAst& a : e.args) {
     if (ContainsAggregate(a)) throw SqlError("aggregate function calls cannot be nested", a.pos);
   }
@@ -353,7 +359,7 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
       throw SqlError(
           "unsupported: FILTER (WHERE ...) on aggregates (not implemented yet) in " + name, e.pos);
     }
-    ExprBinder f(st_.table_alias, "FILTER");
+    ExprBinder f(scope_, "FILTER");
     spec.filter = ColumnOf(f.BindCondition(e.filter[0]));
   }
   if (!AggregateSupported(spec.fn, spec.distinct)) {
@@ -379,6 +385,10 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
 
 }  // namespace
 
-PlanData Bind(const StatementAst& st, std::string_view sql) { return Binder(st).Run(sql); }
+PlanData Bind(const StatementAst& st, std::string_view sql) { return Bind(st, sql, BindScope{}); }
+
+PlanData Bind(const StatementAst& st, std::string_view sql, const BindScope& scope) {
+  return Binder(st, scope).Run(sql);
+}
 
 }  // namespace plume::engine

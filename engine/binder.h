@@ -9,12 +9,25 @@
 #include <vector>
 
 #include "engine/plan_data.h"
+#include "engine/schema.h"
 #include "engine/sql_ast.h"
 
 namespace plume::engine {
 
+// What a statement's column names resolve against: the table it reads (measurements, or the
+// gathered result of an earlier stage of a multi-stage statement, stages.h) and the name that
+// qualifies its columns.
+struct BindScope {
+  std::string table = "measurements";
+  std::optional<std::string> alias;
+  const std::vector<InputColumn>* input = &MeasurementsInput();
+};
+
 // Throws SqlError (unknown column, type mismatch, bad literal, misuse of aggregates).
 PlanData Bind(const StatementAst& st, std::string_view sql);
+// The same over another input (`scope` must outlive the call). A kSubquery node must hold its
+// value in args[0] (stages.cpp substitutes it).
+PlanData Bind(const StatementAst& st, std::string_view sql, const BindScope& scope);
 
 // Binds expressions. Row context: columns are the table's (kSchema indices). Group context
 // (set_groups): an expression equal to a group key becomes that key's slot, an aggregate call
@@ -24,8 +37,8 @@ class ExprBinder {
   // Returns the slot (a kColumn expression over the group slots) of an aggregate call.
   using AggregateHook = std::function<Expr(const ExprAst&)>;
 
-  ExprBinder(std::optional<std::string> table_alias, const char* clause)
-      : alias_(std::move(table_alias)), clause_(clause) {}
+  // `scope` must outlive the binder.
+  ExprBinder(const BindScope& scope, const char* clause) : scope_(&scope), clause_(clause) {}
   void set_groups(const std::vector<Expr>* keys, AggregateHook hook) {
     keys_ = keys;
     hook_ = std::move(hook);
@@ -35,6 +48,7 @@ class ExprBinder {
   Expr Bind(const ExprAst& e);
   // kSchema index of a column; throws SqlError "unknown column" (with a suggestion).
   int ResolveColumn(const ColumnAst& c) const;
+  const BindScope& scope() const { return *scope_; }
   // A BOOLEAN expression (WHERE, HAVING, FILTER, CASE conditions); throws when it is not.
   Expr BindCondition(const ExprAst& e);
 
@@ -52,11 +66,14 @@ class ExprBinder {
   std::optional<Expr> GroupSlot(const ExprAst& e);
   Expr CompareItem(const Expr& x, ExprOp op, const ExprAst& item, int mode, std::string name);
 
-  std::optional<std::string> alias_;
+  const BindScope* scope_;
   const char* clause_;
   const std::vector<Expr>* keys_ = nullptr;
   AggregateHook hook_;
 };
+
+// Column names compare without regard to case (as DuckDB's do).
+bool SameColumnName(std::string_view a, std::string_view b);
 
 // True when the expression calls an aggregate function somewhere.
 bool ContainsAggregate(const ExprAst& e);

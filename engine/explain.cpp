@@ -12,7 +12,8 @@ namespace {
 
 std::string ColumnText(const PlanData& p, int c) {
   const auto k = static_cast<std::size_t>(c);
-  return k < kSchema.size() ? std::string(kSchema[k].name) : p.computed[k - kSchema.size()].text;
+  const std::vector<InputColumn>& input = InputOf(p);
+  return k < input.size() ? input[k].name : p.computed[k - input.size()].text;
 }
 
 const char* OpText(CmpOp op) {
@@ -48,12 +49,12 @@ std::string LiteralText(const Literal& l, Type type) {
   return out;
 }
 
-std::string LeafText(const FilterNode& n) {
+std::string LeafText(const FilterNode& n, const std::vector<InputColumn>& input) {
   if (n.leaf == LeafKind::kTrue) return "true";
   if (n.leaf == LeafKind::kFalse) return "false";
   if (n.leaf == LeafKind::kExpr) return n.expr[0].text + "   [expression, per block of rows]";
-  const std::string col(kSchema[static_cast<std::size_t>(n.column)].name);
-  const Type type = kSchema[static_cast<std::size_t>(n.column)].type;
+  const std::string col(input[static_cast<std::size_t>(n.column)].name);
+  const Type type = input[static_cast<std::size_t>(n.column)].type;
   const std::string zone =
       type == Type::kString ? "   [dictionary mask, zone maps]" : "   [zone maps]";
   switch (n.leaf) {
@@ -74,14 +75,15 @@ std::string LeafText(const FilterNode& n) {
   }
 }
 
-void FilterText(const FilterNode& n, int depth, std::string* out) {
+void FilterText(const FilterNode& n, const std::vector<InputColumn>& input, int depth,
+                std::string* out) {
   const std::string indent(static_cast<std::size_t>(4 + 2 * depth), ' ');
   if (n.kind == FilterNode::Kind::kLeaf) {
-    *out += indent + LeafText(n) + "\n";
+    *out += indent + LeafText(n, input) + "\n";
     return;
   }
   *out += indent + (n.kind == FilterNode::Kind::kAnd ? "AND" : "OR") + "\n";
-  for (const FilterNode& c : n.children) FilterText(c, depth + 1, out);
+  for (const FilterNode& c : n.children) FilterText(c, input, depth + 1, out);
 }
 
 std::string List(const std::vector<std::string>& items) {
@@ -120,7 +122,7 @@ std::string OrderText(const PlanData& p) {
 std::string Stage1(const PlanData& p) {
   std::string s = "stage 1: every data rank, on its own partition, in parallel\n";
   std::vector<std::string> cols;
-  for (int c : p.needed_columns) cols.emplace_back(kSchema[static_cast<std::size_t>(c)].name);
+  for (int c : p.needed_columns) cols.push_back(ColumnText(p, c));
   s += "  read columns: " + (cols.empty() ? std::string("(none)") : List(cols)) + "\n";
   if (p.utc_lo > p.utc_hi) {
     s += "  partition pruning: no row can match (every partition skipped)\n";
@@ -134,7 +136,7 @@ std::string Stage1(const PlanData& p) {
     s += "  partition pruning: none (WHERE does not bound utc)\n";
   }
   s += "  filter (vectorized per 8192-row block; zone maps skip or accept whole blocks):\n";
-  FilterText(p.filter, 0, &s);
+  FilterText(p.filter, InputOf(p), 0, &s);
   if (!p.computed.empty()) {
     std::vector<std::string> names;
     for (const Expr& e : p.computed) names.push_back(e.text);

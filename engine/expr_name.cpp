@@ -135,7 +135,14 @@ std::string ExprName(const ExprAst& e) {
     case ExprAst::Kind::kBetween:
       return Cat({"(", ExprName(e.args[0]), e.negated ? " NOT BETWEEN " : " BETWEEN ",
                   ExprName(e.args[1]), " AND ", ExprName(e.args[2]), ")"});
+    case ExprAst::Kind::kSubquery:
+      return Cat({"(", e.op, ")"});
     case ExprAst::Kind::kIn:
+      if (!e.op.empty()) return e.op;  // an IN (subquery) whose values were substituted
+      if (e.args.size() == 2 && e.args[1].kind == ExprAst::Kind::kSubquery) {
+        return Cat({e.negated ? "(NOT (" : "(", ExprName(e.args[0]), " = ANY(", e.args[1].op,
+                    e.negated ? ")))" : "))"});
+      }
       return Cat(
           {"(", ExprName(e.args[0]), e.negated ? " NOT IN (" : " IN (", Args(e.args, 1), "))"});
     case ExprAst::Kind::kLike:

@@ -18,7 +18,7 @@ namespace plume::engine {
 struct PartitionExecution::Impl {
   Plan plan;
   const Table& table;
-  std::vector<const Column*> columns;  // by kSchema index; nullptr when not needed
+  std::vector<const Column*> columns;  // by input column index; nullptr when not needed
   std::vector<std::uint32_t> rows;     // plain SELECT: the rows to emit, in order
   ComputedColumns computed;
   std::unique_ptr<PartitionAggregator> aggregator;
@@ -71,18 +71,19 @@ void GatherStrings(const Column& c, const std::uint32_t* sel, std::size_t n, Bat
 
 void PartitionExecution::Impl::BindColumns() {
   const PlanData& d = plan.data();
-  columns.assign(kSchema.size(), nullptr);
+  const std::vector<InputColumn>& input = InputOf(d);
+  columns.assign(input.size(), nullptr);
   for (int c : d.needed_columns) {
-    const ColumnSpec& spec = kSchema[static_cast<std::size_t>(c)];
+    const InputColumn& spec = input[static_cast<std::size_t>(c)];
     const int i = table.Find(spec.name);
     if (i < 0) {
-      throw std::runtime_error(std::string("partition lacks column '") + std::string(spec.name) +
+      throw std::runtime_error(std::string("partition lacks column '") + spec.name +
                                "' needed by the statement");
     }
     const Column& col = table.columns[static_cast<std::size_t>(i)];
     if (col.type != spec.type || col.size() != table.rows ||
         (!col.valid.empty() && col.valid.size() != table.rows)) {
-      throw std::runtime_error(std::string("partition column '") + std::string(spec.name) +
+      throw std::runtime_error(std::string("partition column '") + spec.name +
                                "' has the wrong type or length");
     }
     columns[static_cast<std::size_t>(c)] = &col;

@@ -5,18 +5,18 @@
 
 #include "engine/binder.h"
 #include "engine/explain.h"
+#include "engine/plan_builder.h"
 #include "engine/plan_codec.h"
 #include "engine/query.h"
 #include "engine/schema.h"
 #include "engine/sql_ast.h"
+#include "engine/staged.h"
 
 namespace plume::engine {
 
-struct PlanBuilder {
-  static Plan Make(PlanData data) {
-    return Plan(std::make_shared<const PlanData>(std::move(data)));
-  }
-};
+Plan PlanBuilder::Make(PlanData data) {
+  return Plan(std::make_shared<const PlanData>(std::move(data)));
+}
 
 namespace {
 
@@ -78,9 +78,14 @@ Range UtcRange(const FilterNode& n) {
 
 }  // namespace
 
+const std::vector<InputColumn>& InputOf(const PlanData& plan) {
+  return plan.input.empty() ? MeasurementsInput() : plan.input;
+}
+
 Type ColumnSpaceType(const PlanData& plan, int column) {
   const auto c = static_cast<std::size_t>(column);
-  return c < kSchema.size() ? kSchema[c].type : plan.computed.at(c - kSchema.size()).type;
+  const std::vector<InputColumn>& input = InputOf(plan);
+  return c < input.size() ? input[c].type : plan.computed.at(c - input.size()).type;
 }
 
 Type ResultRefType(const PlanData& plan, const ResultRef& ref) {
@@ -112,7 +117,8 @@ void FinishPlan(PlanData* plan) {
   }
   for (const Expr& e : plan->computed) CollectExprColumns(e, &cols);
   // Computed columns are not read from the table: only the kSchema columns they use are.
-  std::erase_if(cols, [](int c) { return c >= static_cast<int>(kSchema.size()); });
+  const int inputs = static_cast<int>(InputOf(*plan).size());
+  std::erase_if(cols, [inputs](int c) { return c >= inputs; });
   std::sort(cols.begin(), cols.end());
   cols.erase(std::unique(cols.begin(), cols.end()), cols.end());
   plan->needed_columns = std::move(cols);
@@ -122,9 +128,14 @@ void FinishPlan(PlanData* plan) {
 }
 
 Plan Plan::Parse(std::string_view sql) {
-  const StatementAst st = ParseStatement(sql);
-  PlanData bound = Bind(st, sql);
-  return PlanBuilder::Make(st.explain ? ExplainPlan(bound) : std::move(bound));
+  const StagedStatement staged = StagedStatement::Parse(sql);
+  if (staged.stages() != 1 || staged.source(0) != -1) {
+    throw SqlError(
+        "the statement runs in " + std::to_string(staged.stages()) +
+            " stages (WITH, subqueries or window functions): plan it with StagedStatement",
+        0);
+  }
+  return staged.Single();
 }
 
 std::string Plan::Serialize() const { return EncodePlan(*data_); }
@@ -141,7 +152,8 @@ std::int64_t Plan::utc_hi() const { return data_->utc_hi; }
 
 std::vector<std::string> Plan::needed_columns() const {
   std::vector<std::string> names;
-  for (int c : data_->needed_columns) names.emplace_back(kSchema[static_cast<std::size_t>(c)].name);
+  for (int c : data_->needed_columns)
+    names.push_back(InputOf(*data_).at(static_cast<std::size_t>(c)).name);
   return names;
 }
 

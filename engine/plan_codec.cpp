@@ -281,6 +281,9 @@ void Validate(ByteReader& r, const PlanData& p) {
 }  // namespace
 
 std::string EncodePlan(const PlanData& p) {
+  if (!p.input.empty()) {  // the wire form names measurements' columns by index only
+    throw std::logic_error("a plan over an earlier stage's gathered result is not serialized");
+  }
   std::string out;
   ByteWriter w(&out);
   w.U8(kPlanFormatVersion);

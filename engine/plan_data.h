@@ -12,6 +12,7 @@
 
 #include "engine/batch.h"
 #include "engine/expr.h"
+#include "engine/schema.h"
 #include "engine/table.h"
 
 namespace plume::engine {
@@ -132,6 +133,9 @@ struct SortKey {
 
 struct PlanData {
   std::string sql;
+  // The columns of the table the plan reads; empty = measurements (kSchema). Another input is
+  // the gathered result of an earlier stage of a multi-stage statement (stages.h).
+  std::vector<InputColumn> input;
   std::vector<Field> output;      // visible columns: result[0, output.size())
   std::vector<ResultRef> result;  // visible columns, then hidden ones needed only by ORDER BY
   std::vector<Type> result_types;
@@ -153,6 +157,9 @@ struct PlanData {
   std::int64_t utc_lo = std::numeric_limits<std::int64_t>::min();
   std::int64_t utc_hi = std::numeric_limits<std::int64_t>::max();
 };
+
+// The columns `plan` reads (kSchema's, or its own input's).
+const std::vector<InputColumn>& InputOf(const PlanData& plan);
 
 // The type of column `column` of the partition's column space (a kSchema index or a computed
 // column).

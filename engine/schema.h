@@ -4,7 +4,9 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/table.h"
 
@@ -54,5 +56,16 @@ inline constexpr std::array<ColumnSpec, 13> kSchema{{
 
 // Makes an empty Table with the measurements columns (names and types set, no rows).
 Table MakeMeasurementsTable();
+
+// One column of the table a plan reads: measurements (kSchema) or the gathered result of an
+// earlier stage of a multi-stage statement (WITH, a subquery in FROM).
+struct InputColumn {
+  std::string name;
+  Type type = Type::kInt64;
+  bool nullable = true;
+};
+
+// kSchema as InputColumns (built once).
+const std::vector<InputColumn>& MeasurementsInput();
 
 }  // namespace plume::engine

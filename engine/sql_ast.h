@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ struct LiteralAst {
   std::size_t pos = 0;
 };
 
+struct StatementAst;
+struct WindowAst;
+
 // One expression node. `op` names the operator for kOp ("+", "-", "*", "/", "//", "%", "||",
 // "=", "<>", "<", "<=", ">", ">=", "and", "or", "not", "neg", "is distinct", "is not distinct"),
 // the function for kFunction (lower-cased), the target type for kCast, the unit for kInterval.
@@ -54,6 +58,7 @@ struct ExprAst {
     kIsNull,    // args[0]; negated = IS NOT NULL
     kInterval,  // args[0] (a number) of unit op: hour, day, minute, second
     kStar,      // '*' as a function argument (count(*))
+    kSubquery,  // (SELECT ...): a scalar subquery, or IN's only list item for IN (SELECT ...)
   };
   Kind kind = Kind::kLiteral;
   std::string op;
@@ -68,6 +73,41 @@ struct ExprAst {
   bool has_else = false;
   bool from_extract = false;  // kFunction date_part written as EXTRACT (DuckDB names it main.)
   std::size_t pos = 0;
+  // kSubquery: the parsed subquery, and (once the statement is split into stages, stages.h)
+  // the index of the stage whose result it reads.
+  std::shared_ptr<const StatementAst> subquery;
+  int stage = -1;
+  // kFunction with OVER (...): a window function call.
+  std::shared_ptr<const WindowAst> window;
+};
+
+// One end of a window frame: UNBOUNDED PRECEDING, n PRECEDING, CURRENT ROW, n FOLLOWING,
+// UNBOUNDED FOLLOWING.
+struct FrameBound {
+  enum class Kind : std::uint8_t {
+    kUnboundedPreceding,
+    kPreceding,
+    kCurrentRow,
+    kFollowing,
+    kUnboundedFollowing
+  };
+  Kind kind = Kind::kCurrentRow;
+  std::int64_t offset = 0;  // kPreceding, kFollowing
+};
+
+struct OrderAst {
+  ExprAst expr;
+  bool desc = false;
+  bool nulls_first = false;
+};
+
+// OVER (PARTITION BY ... ORDER BY ... [ROWS | RANGE BETWEEN ... AND ...]).
+struct WindowAst {
+  std::vector<ExprAst> partition;
+  std::vector<OrderAst> order;
+  bool has_frame = false;
+  bool rows = false;  // ROWS (positions) or RANGE (peers of the ORDER BY value)
+  FrameBound start, end;
 };
 
 // Where an expression starts in the statement (its leftmost token).
@@ -93,14 +133,22 @@ struct SelectItemAst {
   std::size_t pos = 0;
 };
 
-struct OrderAst {
-  ExprAst expr;
-  bool desc = false;
-  bool nulls_first = false;
+// WITH name AS (SELECT ...)
+struct CteAst {
+  std::string name;  // lower-cased
+  std::size_t pos = 0;
+  std::shared_ptr<const StatementAst> body;
 };
 
 struct StatementAst {
   bool explain = false;
+  std::vector<CteAst> with;
+  // FROM: a table name (measurements or a CTE, lower-cased) or a subquery; `source` is the stage
+  // whose result FROM reads once the statement is split into stages (-1: measurements).
+  std::string table = "measurements";
+  std::size_t table_pos = 0;
+  std::shared_ptr<const StatementAst> from_subquery;
+  int source = -1;
   bool distinct = false;
   std::vector<SelectItemAst> items;
   std::optional<std::string> table_alias;
@@ -109,6 +157,7 @@ struct StatementAst {
   std::size_t group_pos = 0;
   std::vector<ExprAst> group_by;
   std::optional<ExprAst> having;
+  std::optional<ExprAst> qualify;
   std::vector<OrderAst> order_by;
   std::optional<ExprAst> limit;
   std::optional<ExprAst> offset;

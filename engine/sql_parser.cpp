@@ -1,10 +1,13 @@
 // Recursive-descent parser of the SQL subset (grammar in docs/SQL.md). Operator precedence as
 // DuckDB (PostgreSQL): OR < AND < NOT < IS < comparison < BETWEEN/IN/LIKE < || < + - < * / // %
 // < unary minus < :: .
+#include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <memory>
 #include <set>
 #include <string_view>
+#include <vector>
 
 #include "engine/query.h"
 #include "engine/schema.h"
@@ -45,9 +48,22 @@ class Parser {
   explicit Parser(std::string_view sql) : tokens_(Tokenize(sql)) {}
 
   StatementAst Statement() {
+    const bool explain = Accept("explain");
+    StatementAst st = Select();
+    st.explain = explain;
+    Accept(";");
+    if (Peek().kind != TokenKind::kEnd) Trailing();
+    return st;
+  }
+
+ private:
+  // [WITH name AS (SELECT ...), ...] SELECT ... : a whole statement or a subquery's body.
+  StatementAst Select() {
     StatementAst st;
-    st.explain = Accept("explain");
-    Expect("select", "a statement must start with SELECT");
+    const std::size_t visible = ctes_.size();
+    if (Accept("with")) With(&st);
+    Expect("select", st.with.empty() ? "a statement must start with SELECT or WITH"
+                                     : "expected SELECT after the WITH clause");
     st.distinct = Accept("distinct");
     if (!st.distinct) Accept("all");
     SelectList(&st);
@@ -56,18 +72,79 @@ class Parser {
     if (Accept("where")) st.where = Expr();
     GroupBy(&st);
     if (Accept("having")) st.having = Expr();
+    if (Peek().Is("window")) Fail("unsupported: the WINDOW clause (write OVER (...) at each call)");
+    if (Accept("qualify")) st.qualify = Expr();
     if (Accept("order")) {
       Expect("by", "expected BY after ORDER");
       do st.order_by.push_back(OrderTerm());
       while (Accept(","));
     }
     LimitOffset(&st);
-    Accept(";");
-    if (Peek().kind != TokenKind::kEnd) Trailing();
+    ctes_.resize(visible);  // a statement's CTEs are not visible after it
     return st;
   }
 
- private:
+  void With(StatementAst* st) {
+    if (Peek().Is("recursive")) Fail("unsupported: WITH RECURSIVE");
+    do {
+      const Token& t = Peek();
+      if (!IsName(t)) Fail("expected a CTE name after WITH, found " + Describe(t));
+      CteAst cte{Lower(t.text), t.pos, nullptr};
+      ++i_;
+      if (Peek().Is("(")) Fail("unsupported: column names after a CTE's name (use aliases)");
+      Expect("as", "expected AS after the CTE name");
+      if (Peek().Is("materialized") || Peek().Is("not")) Fail("unsupported: [NOT] MATERIALIZED");
+      Expect("(", "expected '(' before the CTE's SELECT");
+      Enter();
+      cte.body = std::make_shared<const StatementAst>(Select());
+      --depth_;
+      Expect(")", "expected ')' after the CTE's SELECT");
+      for (const CteAst& c : st->with) {
+        if (c.name == cte.name) throw SqlError("duplicate CTE name '" + cte.name + "'", cte.pos);
+      }
+      ctes_.push_back(cte.name);
+      st->with.push_back(std::move(cte));
+    } while (Accept(","));
+  }
+
+  // (SELECT ...) after its '(' was taken: the subquery and its closing ')'.
+  std::shared_ptr<const StatementAst> Subquery() {
+    Enter();
+    auto sub = std::make_shared<const StatementAst>(Select());
+    --depth_;
+    Expect(")", "expected ')' after the subquery");
+    return sub;
+  }
+
+  // A scalar or IN subquery node, from its '(' (taken) to its ')'. Its name is its text as
+  // DuckDB prints it: keywords upper-cased, one space between words.
+  ExprAst SubqueryNode(std::size_t pos) {
+    ExprAst e;
+    e.kind = ExprAst::Kind::kSubquery;
+    e.pos = pos;
+    const std::size_t first = i_;
+    e.subquery = Subquery();
+    e.op = TokensText(first, i_ - 1);
+    return e;
+  }
+
+  std::string TokensText(std::size_t begin, std::size_t end) const {
+    std::string out;
+    for (std::size_t k = begin; k < end; ++k) {
+      const Token& t = tokens_[k];
+      const bool tight = k == begin || t.Is(")") || t.Is(",") || t.Is(".") ||
+                         tokens_[k - 1].Is("(") || tokens_[k - 1].Is(".") ||
+                         (t.Is("(") && tokens_[k - 1].kind == TokenKind::kIdent &&
+                          !Reserved().contains(tokens_[k - 1].text));
+      if (!tight) out += ' ';
+      if (t.kind == TokenKind::kIdent && Reserved().contains(t.text)) {
+        for (char c : t.raw) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      } else {
+        out += t.raw;
+      }
+    }
+    return out;
+  }
   const Token& Peek(std::size_t ahead = 0) const {
     return tokens_[std::min(i_ + ahead, tokens_.size() - 1)];
   }
@@ -100,7 +177,7 @@ class Parser {
   [[noreturn]] void Trailing() {
     const Token& t = Peek();
     if (tokens_[i_ - 1].Is(";")) Fail("only one statement is allowed");
-    for (std::string_view w : {"join", "union", "window", "qualify", "using", "on"}) {
+    for (std::string_view w : {"join", "union", "window", "using", "on"}) {
       if (t.Is(w)) Fail("unsupported: " + Lower(std::string(t.raw)) + " (one table, one SELECT)");
     }
     if (t.Is("where") || t.Is("group") || t.Is("having") || t.Is("order") || t.Is("limit") ||
@@ -114,10 +191,22 @@ class Parser {
 
   void Table(StatementAst* st) {
     const Token& t = Peek();
-    if (t.Is("(")) Fail("unsupported: subqueries in FROM (the only table is measurements)");
-    if (!IsName(t)) Fail("expected a table name, found " + Describe(t));
-    if (Lower(t.text) != kTableName) UnknownTable(t);
-    ++i_;
+    st->table_pos = t.pos;
+    if (Accept("(")) {
+      if (!Peek().Is("select") && !Peek().Is("with")) {
+        Fail("expected SELECT in a subquery in FROM, found " + Describe(Peek()));
+      }
+      st->from_subquery = Subquery();
+      st->table = "unnamed_subquery";  // DuckDB's name for a subquery without an alias
+    } else {
+      if (!IsName(t)) Fail("expected a table name, found " + Describe(t));
+      st->table = Lower(t.text);
+      if (st->table != kTableName &&
+          std::find(ctes_.begin(), ctes_.end(), st->table) == ctes_.end()) {
+        UnknownTable(t, ctes_);
+      }
+      ++i_;
+    }
     if (Peek().Is(",") || Peek().Is("join")) {
       Fail("unsupported: more than one table (joins); the only table is measurements");
     }
@@ -131,7 +220,7 @@ class Parser {
     }
   }
 
-  [[noreturn]] static void UnknownTable(const Token& t);
+  [[noreturn]] static void UnknownTable(const Token& t, const std::vector<std::string>& ctes);
 
   void GroupBy(StatementAst* st) {
     if (!Accept("group")) return;
@@ -305,7 +394,10 @@ class Parser {
     } else if (Accept("in")) {
       e.kind = ExprAst::Kind::kIn;
       Expect("(", "expected '(' after IN");
-      if (Peek().Is("select")) Fail("unsupported: subqueries in IN (list the values)");
+      if (Peek().Is("select") || Peek().Is("with")) {
+        e.args.push_back(SubqueryNode(Peek().pos));
+        return e;
+      }
       if (Peek().Is(")")) Fail("expected a column or a literal, found " + Describe(Peek()));
       do e.args.push_back(Expr());
       while (Accept(","));
@@ -402,7 +494,7 @@ class Parser {
     const Token& t = Peek();
     if (t.Is("(")) {
       ++i_;
-      if (Peek().Is("select")) Fail("unsupported: subqueries");
+      if (Peek().Is("select") || Peek().Is("with")) return SubqueryNode(t.pos);
       Enter();
       ExprAst inner = Expr();
       --depth_;
@@ -593,18 +685,93 @@ class Parser {
       e.filter.push_back(Expr());
       Expect(")", "expected ')' to close FILTER (WHERE ...)");
     }
-    if (Peek().Is("over")) Fail("unsupported: window functions (OVER)");
+    if (Accept("over")) {
+      if (!Peek().Is("(")) Fail("unsupported: named windows (OVER name); write OVER (...)");
+      ++i_;
+      e.window = std::make_shared<const WindowAst>(Window());
+    }
     return e;
+  }
+
+  // After OVER's '(': [PARTITION BY ...] [ORDER BY ...] [frame] ')'.
+  WindowAst Window() {
+    WindowAst w;
+    if (Accept("partition")) {
+      Expect("by", "expected BY after PARTITION");
+      do w.partition.push_back(Expr());
+      while (Accept(","));
+    }
+    if (Accept("order")) {
+      Expect("by", "expected BY after ORDER");
+      do w.order.push_back(OrderTerm());
+      while (Accept(","));
+    }
+    if (Peek().Is("rows") || Peek().Is("range")) {
+      w.has_frame = true;
+      w.rows = Take().Is("rows");
+      if (Peek().Is("groups")) Fail("unsupported: GROUPS frames");
+      if (Accept("between")) {
+        w.start = Bound();
+        Expect("and", "expected AND in the frame's BETWEEN");
+        w.end = Bound();
+      } else {
+        w.start = Bound();
+      }
+      if (Peek().Is("exclude")) Fail("unsupported: EXCLUDE in a window frame");
+    } else if (Peek().Is("groups")) {
+      Fail("unsupported: GROUPS frames");
+    }
+    Expect(")", "expected ')' to close OVER (");
+    return w;
+  }
+
+  FrameBound Bound() {
+    using K = FrameBound::Kind;
+    FrameBound b;
+    if (Accept("unbounded")) {
+      if (Accept("preceding")) {
+        b.kind = K::kUnboundedPreceding;
+      } else if (Accept("following")) {
+        b.kind = K::kUnboundedFollowing;
+      } else {
+        Fail("expected PRECEDING or FOLLOWING after UNBOUNDED, found " + Describe(Peek()));
+      }
+      return b;
+    }
+    if (Accept("current")) {
+      Expect("row", "expected ROW after CURRENT");
+      return b;
+    }
+    if (Peek().kind != TokenKind::kNumber) {
+      Fail("expected UNBOUNDED, CURRENT ROW or a non-negative integer in the frame, found " +
+           Describe(Peek()));
+    }
+    const Token& n = Take();
+    const auto [end, ec] = std::from_chars(n.raw.data(), n.raw.data() + n.raw.size(), b.offset);
+    if (ec != std::errc() || end != n.raw.data() + n.raw.size()) {
+      throw SqlError("the frame offset must be a non-negative integer", n.pos);
+    }
+    if (Accept("preceding")) {
+      b.kind = K::kPreceding;
+    } else if (Accept("following")) {
+      b.kind = K::kFollowing;
+    } else {
+      Fail("expected PRECEDING or FOLLOWING after the frame offset, found " + Describe(Peek()));
+    }
+    return b;
   }
 
   static constexpr int kMaxDepth = 200;
   std::vector<Token> tokens_;
   std::size_t i_ = 0;
   int depth_ = 0;
+  std::vector<std::string> ctes_;  // CTE names visible where the parser is
 };
 
-void Parser::UnknownTable(const Token& t) {
-  const std::string suggestion = DidYouMean(Lower(t.text), {std::string(kTableName)});
+void Parser::UnknownTable(const Token& t, const std::vector<std::string>& ctes) {
+  std::vector<std::string> names{std::string(kTableName)};
+  names.insert(names.end(), ctes.begin(), ctes.end());
+  const std::string suggestion = DidYouMean(Lower(t.text), names);
   throw SqlError(std::string("unknown table '") + std::string(t.raw) + "'" +
                      (suggestion.empty() ? " (the only table is " + std::string(kTableName) + ")"
                                          : suggestion),

@@ -116,4 +116,14 @@ Table MakeMeasurementsTable() {
   return t;
 }
 
+const std::vector<InputColumn>& MeasurementsInput() {
+  static const std::vector<InputColumn> kInput = [] {
+    std::vector<InputColumn> v;
+    for (const ColumnSpec& spec : kSchema)
+      v.push_back({std::string(spec.name), spec.type, spec.nullable});
+    return v;
+  }();
+  return kInput;
+}
+
 }  // namespace plume::engine

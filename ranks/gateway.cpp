@@ -58,8 +58,10 @@ std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
     return id;
   }
   try {
-    req.plan = engine::Plan::Parse(sql);
-    req.info.fields = req.plan->output();
+    req.staged = engine::StagedStatement::Parse(sql);
+    req.info.stages = req.staged->stages();
+    req.info.stage_name = req.staged->name(0);
+    req.info.fields = req.staged->fields(req.staged->stages() - 1);
   } catch (const engine::SqlError& e) {
     std::string where =
         e.position() > 0 ? " (at character " + std::to_string(e.position()) + ")" : "";
@@ -97,13 +99,37 @@ void Gateway::Admit() {
 }
 
 void Gateway::Start(Request& req) {
-  const std::size_t leaders = layout_.leaders.size();
   Advance(req, Stage::kStarted);
   req.info.state = RequestState::kRunning;
   req.info.started_s = Now();
+  notify_.push_back(req.info.id);
+  StartStage(req);
+}
+
+void Gateway::StartStage(Request& req) {
+  const std::size_t i = req.info.stage;
+  const engine::StagedStatement& staged = *req.staged;
+  req.info.stage_name = staged.name(i);
+  req.counts = 0;
+  req.count_sum = 0;
+  req.counts_in = false;
+  for (frontend::RankProgress& r : req.info.ranks) r = {r.rank, 0, 0, false};
+  try {
+    req.plan = staged.Bind(i, req.results);
+    if (staged.gathered(i)) {
+      req.gathering = std::make_unique<engine::GatheredTable>(
+          staged.fields(i), options_.stage_memory_bytes,
+          "stage " + std::to_string(i + 1) + " of " + std::to_string(staged.stages()) + " ('" +
+              staged.name(i) + "') on rank 0 (the gateway)");
+    }
+  } catch (const engine::SqlError& e) {
+    Finish(req, RequestState::kFailed, "Error: " + std::string(e.what()));
+    return;
+  }
+  if (staged.source(i) >= 0) return RunLocalStage(req);
+  const std::size_t leaders = layout_.leaders.size();
   req.streams.assign(leaders, {});
   req.ledgers.assign(leaders, {});
-  notify_.push_back(req.info.id);
   try {
     req.merge = std::make_unique<MergeStage>(*req.plan, leaders, true);
     const bool plain = !req.plan->aggregate() && !req.plan->ordered();
@@ -118,14 +144,75 @@ void Gateway::Start(Request& req) {
     return;
   }
   if (req.plan->limit() && *req.plan->limit() == 0) {
-    SetTotals(req, 0);
-    Finish(req, RequestState::kCompleted, "");
+    req.counts_in = true;
+    Deliver(req);  // nothing to merge: completes the statement, or this stage
   }
+}
+
+// A stage over the gathered result of an earlier one runs here, in one step: the partition
+// executor over that Table, then the gateway's own final merge, as for one partition.
+void Gateway::RunLocalStage(Request& req) {
+  req.streams.assign(1, {});
+  req.streams[0].OnEnd(0);
+  req.ledgers.assign(1, {});
+  try {
+    const engine::Table& table =
+        req.results.at(static_cast<std::size_t>(req.staged->source(req.info.stage)));
+    req.merge = std::make_unique<MergeStage>(*req.plan, 1, true);
+    const bool plain = !req.plan->aggregate() && !req.plan->ordered();
+    req.chunker = std::make_unique<Chunker>(req.options.chunk_rows, plain);
+    engine::PartitionExecution run(*req.plan, table);
+    if (!req.plan->aggregate() && req.last_stage()) {
+      std::uint64_t total = run.total_rows();
+      if (req.plan->limit()) total = std::min<std::uint64_t>(total, *req.plan->limit());
+      SetTotals(req, total);
+    }
+    engine::Batch batch;
+    while (run.Next(options_.batch_rows, &batch)) {
+      req.ledgers[0].Received(0);  // held like a frame, so Feed's consumption balances
+      req.merge->Add(0, std::move(batch));
+    }
+    req.merge->Close(0);
+  } catch (const std::exception& e) {
+    Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
+    return;
+  }
+  req.counts_in = true;
+  Deliver(req);
+}
+
+void Gateway::StageDone(Request& req) {
+  if (!req.AllClosed()) {
+    if (!req.stage_draining) {  // LIMIT reached before the ranks finished: stop them
+      req.stage_draining = true;
+      const std::string bytes = EncodeControl({ControlKind::kCancel, req.info.id, {}, 0, 0});
+      for (std::size_t j = 0; j < req.streams.size(); ++j) {
+        if (!req.streams[j].closed()) out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
+      }
+    }
+    return;  // StreamClosed comes back here once every stream ended
+  }
+  NextStage(req);
+}
+
+void Gateway::NextStage(Request& req) {
+  try {
+    req.results.push_back(req.staged->Complete(req.info.stage, req.gathering->Finish()));
+  } catch (const std::exception& e) {
+    Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
+    return;
+  }
+  req.gathering.reset();
+  req.merge.reset();
+  req.chunker.reset();
+  req.stage_draining = false;
+  ++req.info.stage;
+  StartStage(req);
 }
 
 std::uint32_t Gateway::BatchRows(const Request& req) const {
   const std::uint64_t batch = options_.batch_rows, chunk = req.options.chunk_rows;
-  const bool plain = !req.plan->aggregate() && !req.plan->ordered();
+  const bool plain = !req.plan->aggregate() && !req.plan->ordered() && req.last_stage();
   return plain && 2 * chunk >= batch && chunk <= 2 * batch ? static_cast<std::uint32_t>(chunk)
                                                            : options_.batch_rows;
 }
@@ -150,6 +237,9 @@ void Gateway::Finish(Request& req, RequestState state, const std::string& error)
   }
   req.merge.reset();
   req.chunker.reset();
+  req.gathering.reset();
+  req.results.clear();
+  req.results.shrink_to_fit();
   if (req.started() && !req.AllClosed()) {
     // Stop the work everywhere (every leader: one whose stream closed ignores it); frames
     // still in flight are counted and dropped on arrival.

@@ -55,6 +55,9 @@ struct GatewayOptions {
   std::uint64_t window_bytes = kDefaultWindowBytes;
   static constexpr std::uint64_t kDefaultWindowBytes = 4u << 20;
   std::string compression = "off";  // which links compress frames (WorldInfo, \status)
+  // Bytes the gathered result of one stage of a multi-stage statement may hold on the gateway;
+  // a stage past it fails the statement with an error naming the stage and rank 0.
+  std::uint64_t stage_memory_bytes = 256u << 20;
 };
 
 class Liveness;
@@ -116,6 +119,10 @@ class Gateway : public frontend::Backend {
   bool Step();
   void Admit();
   void Start(Request& req);
+  void StartStage(Request& req);     // the running stage: on the data ranks, or RunLocalStage
+  void RunLocalStage(Request& req);  // a stage over a gathered result, here on rank 0
+  void StageDone(Request& req);      // its result is complete: next stage once the ranks stopped
+  void NextStage(Request& req);
   void HandleStatus(int leader, const StatusMsg& status);
   void HandleFrame(int leader, std::string_view frame);
   void StreamClosed(Request& req, std::size_t leader);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/query.h"
+#include "engine/staged.h"
 #include "ranks/gateway.h"
 #include "ranks/merge_stage.h"
 
@@ -18,7 +19,12 @@ struct Gateway::Request {
   Stage stage = Stage::kQueued;
   std::shared_ptr<frontend::ResultSink> sink;
   Options options;
-  std::optional<engine::Plan> plan;
+  std::optional<engine::StagedStatement> staged;
+  std::optional<engine::Plan> plan;                  // of the running stage
+  std::vector<engine::Table> results;                // the gathered results of the stages before it
+  std::unique_ptr<engine::GatheredTable> gathering;  // the running stage's, unless it is the last
+  bool stage_draining = false;  // the running stage's result is complete; waiting for stream ends
+  bool counts_in = false;       // every rank's count of the running stage arrived
   double deadline_s = std::numeric_limits<double>::infinity();
   double drained_s = -1;
   bool waiting_output = false;  // delivery stopped for the sink's backlog (Step resumes it)
@@ -31,6 +37,7 @@ struct Gateway::Request {
 
   bool finished() const { return frontend::IsFinished(info.state); }
   bool started() const { return !streams.empty(); }  // Start went to the leaders
+  bool last_stage() const { return !gathering; }
   bool AllClosed() const {
     return std::all_of(streams.begin(), streams.end(),
                        [](const StreamTally& s) { return s.closed(); });

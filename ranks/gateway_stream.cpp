@@ -23,10 +23,12 @@ void Gateway::HandleStatus(int source, const StatusMsg& st) {
       rank->rows_total = st.rows;
       ++req->counts;
       req->count_sum += st.rows;
-      if (req->counts == req->info.ranks.size() && !req->plan->aggregate() && !req->finished()) {
+      if (req->counts == req->info.ranks.size() && !req->finished()) {
+        req->counts_in = true;
+        if (req->plan->aggregate()) return;
         std::uint64_t total = req->count_sum;
         if (req->plan->limit()) total = std::min<std::uint64_t>(total, *req->plan->limit());
-        SetTotals(*req, total);
+        if (req->last_stage()) SetTotals(*req, total);
         Deliver(*req);  // delivery waited for the totals
       }
       return;
@@ -50,7 +52,7 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
   Request* req = Find(header.request);
   const std::size_t leader = static_cast<std::size_t>(source - 1);
   if (req == nullptr || !req->started() || leader >= req->streams.size()) return;
-  if (!req->finished()) {
+  if (!req->finished() && !req->stage_draining) {
     req->info.bytes_received += frame.size();
     ++req->info.frames_received;
     if (header.codec != 0) ++req->info.frames_compressed;
@@ -73,7 +75,9 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
 
 // A leader's stream closed: its end arrived and every frame it announced is in.
 void Gateway::StreamClosed(Request& req, std::size_t leader) {
-  if (!req.finished()) {
+  if (!req.finished() && req.stage_draining) {
+    if (req.AllClosed()) NextStage(req);
+  } else if (!req.finished()) {
     try {
       req.merge->Close(leader);
       Deliver(req);
@@ -90,7 +94,7 @@ void Gateway::Deliver(Request& req) {
   if (req.finished()) return;
   // Rows are held back until every rank's count is in, so the totals are known at the first
   // chunk (counts come first from every rank, so this costs at most one message latency).
-  if (!req.plan->aggregate() && !req.info.rows_total_known) return;
+  if (!req.plan->aggregate() && !req.counts_in) return;
   const std::optional<std::uint64_t> limit = req.plan->limit();
   auto left = [&]() -> std::uint64_t {
     if (!limit) return std::numeric_limits<std::uint64_t>::max();
@@ -124,6 +128,7 @@ void Gateway::Deliver(Request& req) {
   if (left() == 0 || (req.AllClosed() && req.merge->Done())) {
     EmitChunks(req, true);
     if (req.finished()) return;
+    if (!req.last_stage()) return StageDone(req);
     // Complete once the output took every row, so a stuck output keeps the deadline armed.
     req.waiting_output = req.chunker->Held() > 0 || req.sink->Backlog() > 0;
     if (!req.waiting_output) Finish(req, RequestState::kCompleted, "");
@@ -148,6 +153,14 @@ void Gateway::EmitChunks(Request& req, bool flush) {
 }
 
 void Gateway::Emit(Request& req, engine::Batch chunk) {
+  if (req.gathering) {  // an earlier stage's rows stay here for the stages that read them
+    try {
+      req.gathering->Append(chunk);
+    } catch (const std::exception& e) {
+      Finish(req, RequestState::kFailed, "Error: " + std::string(e.what()));
+    }
+    return;
+  }
   Advance(req, Stage::kBegun);
   req.info.rows_delivered += chunk.rows;
   ++req.info.chunks_delivered;

@@ -56,6 +56,12 @@ struct RequestInfo {
   // Seconds on a steady clock shared by all RequestInfos of one run; < 0 means "not yet".
   double submitted_s = -1, started_s = -1, first_chunk_s = -1, finished_s = -1;
   std::vector<RankProgress> ranks;
+  // A multi-stage statement (WITH, subqueries) runs its stages in order: `stage` (0-based) of
+  // `stages` runs now, named stage_name ("daily", "subquery 1", "result"); ranks and the row
+  // totals are those of the running stage.
+  std::size_t stage = 0;
+  std::size_t stages = 1;
+  std::string stage_name;
 };
 
 // Consumer of one request's result: called on the gateway's main thread, chunks in order.

@@ -40,14 +40,18 @@ std::string FormatSeconds(double seconds) {
 }
 
 std::string ProgressLine(const RequestInfo& info, double elapsed_s) {
-  std::string line;
+  // A multi-stage statement: which stage runs (the rank counts below are that stage's).
+  std::string line = info.stages > 1
+                         ? "stage " + std::to_string(info.stage + 1) + "/" +
+                               std::to_string(info.stages) + " '" + info.stage_name + "' | "
+                         : std::string();
   if (info.rows_total_known) {
     double fraction = info.rows_total == 0
                           ? (IsFinished(info.state) ? 1.0 : 0.0)
                           : static_cast<double>(info.rows_delivered) / info.rows_total;
-    line = Bar(fraction) + " " + Percent(fraction) + " | chunk " +
-           GroupDigits(info.chunks_delivered) + "/" + GroupDigits(info.chunks_total) + " | rows " +
-           GroupDigits(info.rows_delivered) + "/" + GroupDigits(info.rows_total);
+    line += Bar(fraction) + " " + Percent(fraction) + " | chunk " +
+            GroupDigits(info.chunks_delivered) + "/" + GroupDigits(info.chunks_total) + " | rows " +
+            GroupDigits(info.rows_delivered) + "/" + GroupDigits(info.rows_total);
   } else {
     std::uint64_t sent = 0, total = 0;
     for (const RankProgress& r : info.ranks) {
@@ -55,9 +59,9 @@ std::string ProgressLine(const RequestInfo& info, double elapsed_s) {
       total += r.rows_total;
     }
     double fraction = total == 0 ? 0.0 : static_cast<double>(sent) / total;
-    line = Bar(fraction) + " " + (total == 0 ? std::string("    ? ") : Percent(fraction)) +
-           " | chunk " + GroupDigits(info.chunks_delivered) + " | rows " +
-           GroupDigits(info.rows_delivered);
+    line += Bar(fraction) + " " + (total == 0 ? std::string("    ? ") : Percent(fraction)) +
+            " | chunk " + GroupDigits(info.chunks_delivered) + " | rows " +
+            GroupDigits(info.rows_delivered);
   }
   return line + " | " + FormatSeconds(elapsed_s);
 }

@@ -5,7 +5,7 @@
 // the same data with -999 loaded as NULL: same rows, same aggregate values, same column names.
 //
 //   node differential.mjs --plume BIN --preprocess BIN --mpiexec BIN --modules DIR --work DIR
-//                         [--airnow DIR] [--suite FILE]
+//                         [--airnow DIR] [--suite FILE] [--ranks N (default 6: 5 partitions)]
 // Data: the real AirNow files when --airnow names an existing directory (ingested by
 // plume-preprocess, read by DuckDB from the same CSVs); else 200,000 synthetic rows, exported by
 // plume as CSV and loaded into DuckDB from that export. Every statement of suite.sql runs in one
@@ -32,7 +32,7 @@ const kRandomCount = Number(process.env.PLUME_DIFF_RANDOM ?? 30);
 
 function ParseArgs(argv) {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const a = {suite: path.join(here, 'suite.sql'), airnow: ''};
+  const a = {suite: path.join(here, 'suite.sql'), airnow: '', ranks: String(plume.kRanks)};
   for (let i = 0; i < argv.length; i += 2) {
     const key = argv[i].replace(/^--/, '');
     if (i + 1 >= argv.length) throw new Error(`option ${argv[i]} needs a value`);
@@ -41,6 +41,8 @@ function ParseArgs(argv) {
   for (const k of ['plume', 'preprocess', 'mpiexec', 'modules', 'work']) {
     if (!a[k]) throw new Error(`--${k} is required`);
   }
+  a.ranks = Number(a.ranks);
+  if (!Number.isInteger(a.ranks) || a.ranks < 2) throw new Error('--ranks must be 2 or more');
   return a;
 }
 
@@ -54,9 +56,11 @@ async function PrepareData(args, con) {
   const airnow = args.airnow && fs.existsSync(args.airnow) ? args.airnow : null;
   let rows;
   if (airnow) {
-    console.log(`data: the real AirNow files in ${airnow} (plume-preprocess --partitions 5)`);
+    console.log(`data: the real AirNow files in ${airnow} (plume-preprocess --partitions ` +
+                `${args.ranks - 1}, ${args.ranks} ranks)`);
     const [n] = await Promise.all([
-      plume.Preprocess(args.preprocess, ['--input', airnow], data), duck.LoadAirnow(con, airnow)
+      plume.Preprocess(args.preprocess, ['--input', airnow], data, args.ranks - 1),
+      duck.LoadAirnow(con, airnow)
     ]);
     rows = n;
   } else {
@@ -64,7 +68,8 @@ async function PrepareData(args, con) {
         `data: AirNow files not found (${args.airnow || 'PLUME_AIRNOW_DIR unset'}); using ` +
         `${kSyntheticRows} synthetic rows, exported by plume as CSV and loaded into DuckDB ` +
         `from that export (so plume's CSV output is checked to be re-readable)`);
-    rows = await plume.Preprocess(args.preprocess, ['--synthetic', String(kSyntheticRows)], data);
+    rows = await plume.Preprocess(
+        args.preprocess, ['--synthetic', String(kSyntheticRows)], data, args.ranks - 1);
     const export_file = path.join(args.work, 'export.csv');
     await plume.ExportCsv({...args, data}, export_file);
     await duck.LoadPlumeCsv(con, export_file);

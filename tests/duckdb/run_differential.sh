@@ -3,9 +3,15 @@
 # build directory when missing, then runs differential.mjs. Exits 77 (ctest: skipped) with a
 # message when node/npm are missing or the package cannot be installed (no registry, offline).
 #
-#   run_differential.sh SOURCE_DIR BINARY_DIR PLUME PREPROCESS MPIEXEC [AIRNOW_DIR]
+#   run_differential.sh SOURCE_DIR BINARY_DIR PLUME PREPROCESS MPIEXEC [AIRNOW_DIR [OPTIONS...]]
+# OPTIONS go to differential.mjs (e.g. --suite FILE --ranks N --work-name NAME).
 set -euo pipefail
 src=$1 bin=$2 plume=$3 preprocess=$4 mpiexec=$5 airnow=${6:-}
+extra=("${@:7}")
+work=$bin/work
+for ((k = 0; k + 1 < ${#extra[@]}; k += 2)); do
+  if [ "${extra[k]}" = --work-name ]; then work=$bin/${extra[k + 1]}; fi
+done
 
 skip() {
   echo "SKIPPED: $*" >&2
@@ -34,4 +40,4 @@ if ! cmp -s "$src/package-lock.json" "$modules/package-lock.json" ||
 fi
 
 exec node "$src/differential.mjs" --plume "$plume" --preprocess "$preprocess" \
-  --mpiexec "$mpiexec" --modules "$modules" --work "$bin/work" --airnow "$airnow"
+  --mpiexec "$mpiexec" --modules "$modules" --work "$work" --airnow "$airnow" "${extra[@]}"

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/query.h"
+#include "engine/staged.h"
 #include "io/manifest.h"
 #include "io/partition_reader.h"
 #include "ranks/liveness.h"
@@ -24,6 +25,7 @@ struct Sink : frontend::ResultSink {
   void Begin(const frontend::RequestInfo&) override { ++begins; }
   bool Chunk(const engine::Batch& chunk, const frontend::RequestInfo&, std::string*) override {
     rows += chunk.rows;
+    if (!chunk.columns.empty() && !chunk.columns[0].ints.empty()) first = chunk.columns[0].ints[0];
     return true;
   }
   void End(const frontend::RequestInfo& info) override {
@@ -32,6 +34,7 @@ struct Sink : frontend::ResultSink {
   }
   int begins = 0, ends = 0;
   std::uint64_t rows = 0;
+  std::int64_t first = -1;  // the first BIGINT of the last chunk
   frontend::RequestInfo final_info;
 };
 
@@ -42,13 +45,14 @@ class GatewayTest : public ::testing::Test {
     table_ = io::LoadPartition(dir + "/" + io::ReadManifest(dir).partitions.at(0).file);
   }
   // World of 5: teams {1,2} {3,4} (leaders 1 and 3 = upper ranks 1 and 2).
-  Gateway& Make() {
+  Gateway& Make(const GatewayOptions& options = {}) {
     layout_ = Layout::Make(5, {1, 3});
-    gateway_ = std::make_unique<Gateway>(layout_, io::Manifest{}, GatewayOptions{}, out_, in_);
+    gateway_ = std::make_unique<Gateway>(layout_, io::Manifest{}, options, out_, in_);
     return *gateway_;
   }
+  // The frames the test sends are those of the statement's first stage.
   std::uint64_t Submit(const std::string& sql, double timeout_s = 0) {
-    plan_.emplace(engine::Plan::Parse(sql));
+    plan_.emplace(engine::StagedStatement::Parse(sql).Bind(0, {}));
     exec_ = std::make_unique<engine::PartitionExecution>(*plan_, table_);
     return gateway_->Submit(sql, {100, timeout_s}, sink_);
   }
@@ -202,6 +206,78 @@ TEST_F(GatewayTest, AParseErrorEndsWithoutBegin) {
   ASSERT_EQ(sink_->ends, 1);
   EXPECT_EQ(sink_->final_info.state, RequestState::kFailed);
   EXPECT_TRUE(out_.sent.empty());
+}
+
+// A two-stage statement: the first stage runs on the ranks, its result is gathered, then the
+// second runs on the gateway over it; the ranks see one start.
+TEST_F(GatewayTest, StagesRunInOrderAndTheLastOneRunsOnTheGateway) {
+  Gateway& gw = Make();
+  const std::uint64_t id =
+      Submit("WITH a AS (SELECT aqi FROM measurements) SELECT count(*) FROM a");
+  ASSERT_EQ(out_.Take(Tag::kControl).size(), 2u);
+  EXPECT_EQ(gw.Status(id)->stages, 2u);
+  EXPECT_EQ(gw.Status(id)->stage_name, "a");
+  for (int rank = 1; rank <= 4; ++rank) Status(rank < 3 ? 1 : 2, CountMsg(id, rank, 100));
+  in_.Push(1, Tag::kData, Frame(id, 0, 1));
+  in_.Push(1, Tag::kData, Frame(id, 1, 2));
+  Status(1, StreamDoneMsg(id, 1, 2, Outcome::kOk, ""));
+  PollAll();
+  EXPECT_EQ(sink_->rows, 0u) << "the first stage's rows are not the result";
+  Status(2, StreamDoneMsg(id, 3, 0, Outcome::kOk, ""));
+  PollAll();
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kCompleted) << sink_->final_info.error;
+  EXPECT_EQ(sink_->final_info.stage, 1u);
+  EXPECT_EQ(sink_->rows, 1u);
+  EXPECT_EQ(sink_->first, 200);
+  EXPECT_TRUE(out_.Take(Tag::kControl).empty()) << "the second stage sent nothing to the ranks";
+  EXPECT_TRUE(gw.DrainedAt(id).has_value());
+}
+
+// A stage whose LIMIT is reached stops the ranks and waits for their ends before the next one.
+TEST_F(GatewayTest, AStageThatReachedItsLimitStopsTheRanksFirst) {
+  Gateway& gw = Make();
+  const std::uint64_t id =
+      Submit("WITH a AS (SELECT aqi FROM measurements LIMIT 50) SELECT count(*) FROM a");
+  out_.Take(Tag::kControl);
+  for (int rank = 1; rank <= 4; ++rank) Status(rank < 3 ? 1 : 2, CountMsg(id, rank, 100));
+  in_.Push(1, Tag::kData, Frame(id, 0, 1));
+  PollAll();
+  std::vector<Sent> cancels = out_.Take(Tag::kControl);
+  ASSERT_EQ(cancels.size(), 2u);
+  EXPECT_EQ(DecodeControl(cancels[0].bytes).kind, ControlKind::kCancel);
+  EXPECT_EQ(sink_->ends, 0);
+  exec_ = std::make_unique<engine::PartitionExecution>(*plan_, table_);  // rank 3's rows
+  in_.Push(2, Tag::kData, Frame(id, 0, 3));                              // in flight: dropped
+  Status(1, StreamDoneMsg(id, 1, 1, Outcome::kCancelled, ""));
+  Status(2, StreamDoneMsg(id, 3, 1, Outcome::kCancelled, ""));
+  PollAll();
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kCompleted) << sink_->final_info.error;
+  EXPECT_EQ(sink_->first, 50);
+  EXPECT_TRUE(gw.DrainedAt(id).has_value());
+}
+
+// A gathered result past its memory limit fails the statement naming the stage and the rank.
+TEST_F(GatewayTest, AStagePastItsMemoryLimitFailsNamingStageAndRank) {
+  GatewayOptions options;
+  options.stage_memory_bytes = 1000;
+  Gateway& gw = Make(options);
+  const std::uint64_t id =
+      Submit("WITH a AS (SELECT aqi FROM measurements) SELECT count(*) FROM a");
+  out_.Take(Tag::kControl);
+  for (int rank = 1; rank <= 4; ++rank) Status(rank < 3 ? 1 : 2, CountMsg(id, rank, 100));
+  in_.Push(1, Tag::kData, Frame(id, 0, 1));
+  in_.Push(1, Tag::kData, Frame(id, 1, 2));
+  PollAll();
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kFailed);
+  EXPECT_NE(sink_->final_info.error.find("stage 1 of 2 ('a') on rank 0 (the gateway) passed its "
+                                         "memory limit"),
+            std::string::npos)
+      << sink_->final_info.error;
+  EXPECT_EQ(out_.Take(Tag::kControl).size(), 2u) << "the ranks are told to stop";
+  EXPECT_FALSE(gw.DrainedAt(id).has_value());
 }
 
 }  // namespace

@@ -35,9 +35,9 @@ function Must(r, what) {
 }
 
 // args: ['--input', DIR] or ['--synthetic', N]. Returns the manifest's total_rows.
-export async function Preprocess(preprocess, args, out) {
+export async function Preprocess(preprocess, args, out, partitions = kRanks - 1) {
   fs.rmSync(out, {recursive: true, force: true});
-  const full = [...args, '--out', out, '--partitions', '5'];
+  const full = [...args, '--out', out, '--partitions', String(partitions)];
   Must(await Run(preprocess, full), `plume-preprocess ${full.join(' ')}`);
   return JSON.parse(fs.readFileSync(`${out}/manifest.json`, 'utf8')).total_rows;
 }
@@ -45,7 +45,8 @@ export async function Preprocess(preprocess, args, out) {
 // Runs plume with `plume_args` under mpirun with its own --timeout (seconds).
 export function Mpirun(opts, plume_args, timeout_s) {
   const args = [
-    '--oversubscribe', '--timeout', String(timeout_s), '-n', String(kRanks), opts.plume, '--data',
+    '--oversubscribe', '--timeout', String(timeout_s), '-n', String(opts.ranks ?? kRanks),
+    opts.plume, '--data',
     opts.data, ...plume_args
   ];
   return Run(opts.mpiexec, args, kMpiEnv);

@@ -37,6 +37,17 @@ TEST(Progress, LineMatchesTheSeedsShape) {
             "[##########] 100.0% | chunk 4/4 | rows 4,000/4,000 | 2 min 05 s");
 }
 
+TEST(Progress, MultiStageStatementsNameTheRunningStage) {
+  RequestInfo info;
+  info.state = RequestState::kRunning;
+  info.stages = 3;
+  info.stage = 1;
+  info.stage_name = "daily";
+  info.ranks = {{1, 250, 1000, false}, {2, 250, 1000, false}};
+  EXPECT_EQ(ProgressLine(info, 1),
+            "stage 2/3 'daily' | [##........]  25.0% | chunk 0 | rows 0 | 1.00 s");
+}
+
 TEST(Progress, UnknownTotalFollowsThePartitionsScan) {
   RequestInfo info;
   info.state = RequestState::kRunning;

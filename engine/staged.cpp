@@ -1,0 +1,290 @@
+// StagedStatement (split, check, bind, EXPLAIN of every stage) and GatheredTable.
+#include "engine/staged.h"
+
+#include <algorithm>
+#include <cstring>
+#include <numeric>
+
+#include "engine/binder.h"
+#include "engine/explain.h"
+#include "engine/plan_builder.h"
+#include "engine/stage_split.h"
+
+namespace plume::engine {
+
+struct StagedStatement::Data {
+  std::string sql;
+  std::vector<StageAst> stages;
+  std::vector<std::vector<Field>> fields;  // per stage: its plan's output (what is gathered)
+  std::vector<std::vector<Field>> tables;  // per stage: what later stages read (+ windows)
+  std::vector<Type> types;                 // per stage: its first column's type
+  std::optional<Plan> explain;             // EXPLAIN: the one plan that returns the text
+};
+
+namespace {
+
+std::vector<InputColumn> InputFrom(const std::vector<Field>& fields) {
+  std::vector<InputColumn> input;
+  for (const Field& f : fields) input.push_back({f.name, f.type, true});
+  return input;
+}
+
+PlanData BindStage(const StagedStatement::Data& d, std::size_t i,
+                   const std::vector<Table>* results) {
+  StatementAst ast = d.stages.at(i).ast;
+  SubstituteSubqueries(&ast, results, d.types);
+  if (ast.source < 0) return Bind(ast, d.sql);
+  const std::vector<InputColumn> input =
+      InputFrom(d.tables.at(static_cast<std::size_t>(ast.source)));
+  BindScope scope;
+  scope.table = ast.table;
+  scope.input = &input;
+  return Bind(ast, d.sql, scope);
+}
+
+// The window stage's result: its own columns, then one per window call.
+void AddWindowFields(StageAst* stage, std::vector<Field>* fields) {
+  auto type_of = [&](const std::string& name) {
+    for (const Field& f : *fields) {
+      if (f.name == name) return f.type;
+    }
+    return Type::kInt64;
+  };
+  for (WindowCall& call : stage->windows) {
+    const Type arg = type_of(call.arg);
+    if (call.fn == WindowFn::kNowcast && (call.order.size() != 1 || call.order[0].desc ||
+                                          type_of(call.order[0].column) != Type::kTimestamp)) {
+      throw SqlError(
+          "nowcast() needs OVER (PARTITION BY ... ORDER BY one TIMESTAMP column, ascending)", 0);
+    }
+    try {
+      call.result = WindowResultType(call.fn, arg);
+    } catch (const std::invalid_argument& e) {
+      throw SqlError(std::string("type mismatch: window function ") + e.what(), 0);
+    }
+  }
+  for (const WindowCall& call : stage->windows) fields->push_back({call.name, call.result});
+}
+
+std::string RoleText(const StageAst& s) {
+  switch (s.role) {
+    case StageAst::Role::kWindow:
+      return "the input of " + std::to_string(s.windows.size()) +
+             " window function(s), computed on the gateway over the gathered rows (sorted by "
+             "PARTITION BY then ORDER BY keys)";
+    case StageAst::Role::kTable:
+      return "a table the next stages read";
+    case StageAst::Role::kScalar:
+      return "a scalar subquery: its one value becomes a constant of the stages that use it";
+    case StageAst::Role::kIn:
+      return "an IN subquery: its values become the IN list of the stages that use it";
+    case StageAst::Role::kResult:
+      return "the statement's result";
+  }
+  return "";
+}
+
+std::string Indent(const std::string& text) {
+  std::string out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    out += "  " + text.substr(start, end - start) + "\n";
+    start = end + 1;
+  }
+  return out;
+}
+
+// ExplainText of a plan that runs over one gathered table in one process: its partition and
+// final parts, without the tree merge's framing and the manifest's pruning.
+std::string LocalText(const PlanData& p) {
+  const std::string text = ExplainText(p);
+  std::string out;
+  bool leaders = false;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(start, end - start);
+    start = end + 1;
+    if (line.starts_with("stage 2:")) leaders = true;
+    if (line.starts_with("stage 3:")) leaders = false;
+    if (line.starts_with("distributed plan") || leaders ||
+        line.find("partition pruning") != std::string::npos) {
+      continue;
+    }
+    if (line.starts_with("stage 1:")) {
+      out += "scan of the gathered table:\n";
+    } else if (line.starts_with("stage 3:")) {
+      out += "final merge:\n";
+    } else {
+      out += line + "\n";
+    }
+  }
+  return out;
+}
+
+std::string StageText(const StagedStatement::Data& d, std::size_t i, const PlanData& p) {
+  const StageAst& s = d.stages[i];
+  std::string text = "stage " + std::to_string(i + 1) + " of " + std::to_string(d.stages.size()) +
+                     ": '" + s.name + "', " + RoleText(s) + "\n";
+  if (s.ast.source < 0) {
+    text += i + 1 < d.stages.size()
+                ? "  on the data ranks over measurements; the result is gathered to the gateway\n"
+                : "  on the data ranks over measurements\n";
+    return text + Indent(ExplainText(p));
+  }
+  const std::string& from = d.stages[static_cast<std::size_t>(s.ast.source)].name;
+  text += "  on the gateway (rank 0), in one process, over the gathered result of '" + from +
+          "' (the same filter, aggregation and sort code as a partition)\n";
+  return text + Indent(LocalText(p));
+}
+
+}  // namespace
+
+StagedStatement StagedStatement::Parse(std::string_view sql) {
+  const StatementAst root = ParseStatement(sql);
+  auto d = std::make_shared<Data>();
+  d->sql = std::string(sql);
+  StatementAst plain = root;
+  plain.explain = false;
+  d->stages = SplitStages(plain);
+  std::string text;
+  for (std::size_t i = 0; i < d->stages.size(); ++i) {
+    const PlanData p = BindStage(*d, i, nullptr);
+    const StageAst& s = d->stages[i];
+    const bool one = s.role == StageAst::Role::kScalar || s.role == StageAst::Role::kIn;
+    if (one && p.output.size() != 1) {
+      throw SqlError(
+          "Subquery returns " + std::to_string(p.output.size()) + " columns - expected 1",
+          s.ast.items.empty() ? 0 : s.ast.items[0].pos);
+    }
+    std::vector<Field> fields = p.output;
+    if (s.role == StageAst::Role::kWindow) AddWindowFields(&d->stages[i], &fields);
+    d->fields.push_back(p.output);
+    d->tables.push_back(std::move(fields));
+    d->types.push_back(p.output.empty() ? Type::kInt64 : p.output[0].type);
+    if (root.explain) text += StageText(*d, i, p);
+  }
+  if (root.explain) {
+    PlanData last = BindStage(*d, d->stages.size() - 1, nullptr);
+    PlanData e = ExplainPlan(last);
+    e.input.clear();  // the EXPLAIN plan reads nothing (its filter matches no row)
+    if (d->stages.size() > 1) {
+      e.post.at(1).value.s = "multi-stage plan: " + std::to_string(d->stages.size()) +
+                             " stages, run in order; a stage's result is gathered to the gateway "
+                             "and read from there by the stages that use it\n" +
+                             text;
+    }
+    d->explain = PlanBuilder::Make(std::move(e));
+  }
+  return StagedStatement(std::move(d));
+}
+
+std::size_t StagedStatement::stages() const { return data_->explain ? 1 : data_->stages.size(); }
+
+const std::string& StagedStatement::name(std::size_t i) const {
+  return data_->stages.at(data_->explain ? data_->stages.size() - 1 : i).name;
+}
+
+int StagedStatement::source(std::size_t i) const {
+  return data_->explain ? -1 : data_->stages.at(i).ast.source;
+}
+
+const std::vector<Field>& StagedStatement::fields(std::size_t i) const {
+  return data_->explain ? data_->explain->output() : data_->fields.at(i);
+}
+
+Table StagedStatement::Complete(std::size_t i, Table gathered) const {
+  if (!data_->explain) ComputeWindows(data_->stages.at(i).windows, &gathered);
+  return gathered;
+}
+
+Plan StagedStatement::Bind(std::size_t i, const std::vector<Table>& results) const {
+  if (data_->explain) return *data_->explain;
+  if (i >= data_->stages.size()) throw std::out_of_range("no such stage");
+  if (results.size() < i) throw std::invalid_argument("results of earlier stages missing");
+  return PlanBuilder::Make(BindStage(*data_, i, &results));
+}
+
+GatheredTable::GatheredTable(const std::vector<Field>& fields, std::uint64_t limit_bytes,
+                             std::string where)
+    : codes_(fields.size()), limit_(limit_bytes), where_(std::move(where)) {
+  for (const Field& f : fields) {
+    Column c;
+    c.name = f.name;
+    c.type = f.type;
+    table_.columns.push_back(std::move(c));
+  }
+}
+
+void GatheredTable::Append(const Batch& batch) {
+  if (batch.columns.size() != table_.columns.size()) {
+    throw std::runtime_error("gathered result: batch has the wrong number of columns");
+  }
+  std::uint64_t add = 0;
+  for (std::size_t k = 0; k < batch.columns.size(); ++k) {
+    const BatchColumn& b = batch.columns[k];
+    if (b.type != table_.columns[k].type) {
+      throw std::runtime_error("gathered result: column " + std::to_string(k) +
+                               " has the wrong type");
+    }
+    add += batch.rows * (b.type == Type::kString ? 4 : 8) + b.chars.size() + b.valid.size();
+  }
+  if (bytes_ + add > limit_) {
+    throw StageMemoryError("the result of " + where_ + " passed its memory limit of " +
+                           std::to_string(limit_ >> 20) + " MiB (" +
+                           std::to_string(table_.rows + batch.rows) + " rows so far)");
+  }
+  bytes_ += add;
+  for (std::size_t k = 0; k < batch.columns.size(); ++k) {
+    const BatchColumn& b = batch.columns[k];
+    Column& c = table_.columns[k];
+    if (!b.valid.empty() || !c.valid.empty()) {
+      if (c.valid.empty()) c.valid.assign(table_.rows, 1);
+      if (b.valid.empty()) {
+        c.valid.insert(c.valid.end(), batch.rows, 1);
+      } else {
+        c.valid.insert(c.valid.end(), b.valid.begin(), b.valid.end());
+      }
+    }
+    if (b.type == Type::kString) {
+      for (std::size_t r = 0; r < batch.rows; ++r) {
+        auto [it, fresh] = codes_[k].try_emplace(std::string(b.StringAt(r)),
+                                                 static_cast<std::uint32_t>(c.dict.size()));
+        if (fresh) c.dict.push_back(it->first);
+        c.codes.push_back(it->second);
+      }
+    } else if (b.type == Type::kFloat64) {
+      c.doubles.insert(c.doubles.end(), b.doubles.begin(), b.doubles.end());
+    } else {
+      c.ints.insert(c.ints.end(), b.ints.begin(), b.ints.end());
+    }
+  }
+  table_.rows += batch.rows;
+}
+
+Table GatheredTable::Finish() {
+  for (Column& c : table_.columns) {
+    if (c.type != Type::kString) continue;
+    // Sorted dictionary: codes compare like the strings, as in a partition.
+    std::vector<std::uint32_t> order(c.dict.size());
+    std::iota(order.begin(), order.end(), 0u);
+    std::sort(order.begin(), order.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return c.dict[a] < c.dict[b]; });
+    std::vector<std::uint32_t> remap(c.dict.size());
+    std::vector<std::string> dict(c.dict.size());
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      remap[order[i]] = static_cast<std::uint32_t>(i);
+      dict[i] = std::move(c.dict[order[i]]);
+    }
+    c.dict = std::move(dict);
+    for (std::uint32_t& code : c.codes) code = remap[code];
+  }
+  codes_.clear();
+  table_.BuildZoneMaps();
+  return std::move(table_);
+}
+
+}  // namespace plume::engine

@@ -1,0 +1,394 @@
+// ComputeWindows (window.h): one sort per call, then one pass per partition.
+#include "engine/window.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace plume::engine {
+namespace {
+
+using K = FrameBound::Kind;
+__extension__ typedef __int128 Wide;
+
+const Column& ColumnNamed(const Table& t, const std::string& name) {
+  const int i = t.Find(name);
+  if (i < 0) throw std::logic_error("window: no column '" + name + "'");
+  return t.columns[static_cast<std::size_t>(i)];
+}
+
+// -1, 0, 1 comparing the non-NULL values of rows a and b.
+int CompareValues(const Column& c, std::uint32_t a, std::uint32_t b) {
+  switch (c.type) {
+    case Type::kString:
+      return c.codes[a] < c.codes[b] ? -1 : c.codes[a] > c.codes[b];
+    case Type::kFloat64:
+      return c.doubles[a] < c.doubles[b] ? -1 : c.doubles[a] > c.doubles[b];
+    default:
+      return c.ints[a] < c.ints[b] ? -1 : c.ints[a] > c.ints[b];
+  }
+}
+
+struct SortColumn {
+  const Column* column;
+  bool desc, nulls_first;
+};
+
+int CompareRows(const std::vector<SortColumn>& keys, std::uint32_t a, std::uint32_t b) {
+  for (const SortColumn& k : keys) {
+    const bool an = k.column->IsNull(a), bn = k.column->IsNull(b);
+    if (an || bn) {
+      if (an != bn) return an == k.nulls_first ? -1 : 1;
+      continue;
+    }
+    const int c = CompareValues(*k.column, a, b);
+    if (c != 0) return k.desc ? -c : c;
+  }
+  return 0;
+}
+
+// The result column under construction.
+struct Out {
+  Column col;
+  void Null(std::uint32_t r) { col.valid[r] = 0; }
+  void Int(std::uint32_t r, std::int64_t v) { col.ints[r] = v; }
+  void Copy(std::uint32_t r, const Column& src, std::uint32_t s) {
+    if (src.IsNull(s)) return Null(r);
+    if (src.type == Type::kString) {
+      col.codes[r] = src.codes[s];
+    } else if (src.type == Type::kFloat64) {
+      col.doubles[r] = src.doubles[s];
+    } else {
+      col.ints[r] = src.ints[s];
+    }
+  }
+};
+
+class Partition {
+ public:
+  Partition(const WindowCall& call, const std::vector<std::uint32_t>& idx, std::size_t b,
+            std::size_t e, const std::vector<SortColumn>& order, const Column* arg, Out* out)
+      : call_(call), idx_(idx), b_(b), e_(e), arg_(arg), out_(*out) {
+    peer_start_.resize(e - b);
+    peer_end_.resize(e - b);
+    for (std::size_t i = b; i < e; ++i) {
+      const bool same = i > b && CompareRows(order, idx[i - 1], idx[i]) == 0;
+      peer_start_[i - b] = same ? peer_start_[i - b - 1] : i;
+    }
+    for (std::size_t i = e; i-- > b;) {
+      const bool same = i + 1 < e && CompareRows(order, idx[i], idx[i + 1]) == 0;
+      peer_end_[i - b] = same ? peer_end_[i - b + 1] : i + 1;
+    }
+  }
+
+  void Run() {
+    switch (call_.fn) {
+      case WindowFn::kRowNumber:
+      case WindowFn::kRank:
+      case WindowFn::kDenseRank:
+      case WindowFn::kNtile:
+        return Ranks();
+      case WindowFn::kLag:
+      case WindowFn::kLead:
+        return Shift();
+      case WindowFn::kNowcast:
+        return Nowcast();
+      default:
+        return Frames();
+    }
+  }
+
+ private:
+  void Ranks() {
+    const std::int64_t n = static_cast<std::int64_t>(e_ - b_);
+    std::int64_t dense = 0;
+    for (std::size_t i = b_; i < e_; ++i) {
+      const std::int64_t pos = static_cast<std::int64_t>(i - b_);
+      if (peer_start_[i - b_] == i) ++dense;
+      std::int64_t v = pos + 1;
+      if (call_.fn == WindowFn::kRank) v = static_cast<std::int64_t>(peer_start_[i - b_] - b_) + 1;
+      if (call_.fn == WindowFn::kDenseRank) v = dense;
+      if (call_.fn == WindowFn::kNtile) {  // DuckDB's: the first n % buckets get one more
+        const std::int64_t buckets = call_.param, size = n / buckets, big = n % buckets;
+        v = pos < big * (size + 1)
+                ? pos / (size + 1) + 1
+                : (pos - big * (size + 1)) / std::max<std::int64_t>(size, 1) + big + 1;
+      }
+      out_.Int(idx_[i], v);
+    }
+  }
+
+  void Shift() {
+    const std::int64_t off = call_.fn == WindowFn::kLag ? -call_.param : call_.param;
+    for (std::size_t i = b_; i < e_; ++i) {
+      const std::int64_t j = static_cast<std::int64_t>(i) + off;
+      if (j < static_cast<std::int64_t>(b_) || j >= static_cast<std::int64_t>(e_)) {
+        out_.Null(idx_[i]);
+      } else {
+        out_.Copy(idx_[i], *arg_, idx_[static_cast<std::size_t>(j)]);
+      }
+    }
+  }
+
+  // EPA's PM NowCast at each row: over the readings of the 12 hours ending at the row's hour
+  // (c1 = this hour, hours ago 0..11), w = max(cmin / cmax, 1/2), NowCast = sum(w^h c_h) /
+  // sum(w^h) over the valid readings; NULL unless 2 of the 3 most recent hours are valid.
+  void Nowcast() {
+    const Column& t = *order_time_;
+    for (std::size_t i = b_; i < e_; ++i) {
+      const std::int64_t now = t.ints[idx_[i]];
+      std::vector<std::pair<std::int64_t, double>> readings;  // (hours ago, value)
+      bool recent[3] = {false, false, false};
+      for (std::size_t j = i + 1; j-- > b_;) {
+        const std::int64_t ago = (now - t.ints[idx_[j]]) / 3600;
+        if (ago >= 12) break;
+        if (arg_->IsNull(idx_[j])) continue;
+        const std::uint32_t r = idx_[j];
+        readings.push_back({ago, arg_->type == Type::kFloat64
+                                     ? arg_->doubles[r]
+                                     : static_cast<double>(arg_->ints[r])});
+        if (ago < 3) recent[ago] = true;
+      }
+      if (recent[0] + recent[1] + recent[2] < 2) {
+        out_.Null(idx_[i]);
+        continue;
+      }
+      double lo = readings[0].second, hi = readings[0].second;
+      for (const auto& [ago, c] : readings) lo = std::min(lo, c), hi = std::max(hi, c);
+      const double w = hi <= 0 ? 1.0 : std::max(lo / hi, 0.5);
+      double num = 0, den = 0;
+      for (const auto& [ago, c] : readings) {
+        const double f = std::pow(w, static_cast<double>(ago));
+        num += f * c;
+        den += f;
+      }
+      out_.col.doubles[idx_[i]] = num / den;
+    }
+  }
+
+ public:
+  const Column* order_time_ = nullptr;  // nowcast: the ORDER BY timestamp
+
+ private:
+  // [lo, hi) of positions in the frame of position i.
+  std::pair<std::size_t, std::size_t> Frame(std::size_t i) const {
+    const auto clamp = [&](std::int64_t v) {
+      return static_cast<std::size_t>(std::clamp<std::int64_t>(v, static_cast<std::int64_t>(b_),
+                                                               static_cast<std::int64_t>(e_)));
+    };
+    const std::int64_t p = static_cast<std::int64_t>(i);
+    std::int64_t lo = 0, hi = 0;
+    auto bound = [&](const FrameBound& f, bool is_end) -> std::int64_t {
+      switch (f.kind) {
+        case K::kUnboundedPreceding:
+          return static_cast<std::int64_t>(b_);
+        case K::kUnboundedFollowing:
+          return static_cast<std::int64_t>(e_);
+        case K::kPreceding:
+          return p - f.offset + (is_end ? 1 : 0);
+        case K::kFollowing:
+          return p + f.offset + (is_end ? 1 : 0);
+        case K::kCurrentRow:
+          if (call_.rows) return p + (is_end ? 1 : 0);
+          return static_cast<std::int64_t>(is_end ? peer_end_[i - b_] : peer_start_[i - b_]);
+      }
+      return p;
+    };
+    lo = bound(call_.start, false);
+    hi = bound(call_.end, true);
+    const std::size_t l = clamp(lo);
+    return {l, std::max(l, clamp(hi))};
+  }
+
+  void Frames() {
+    const std::size_t n = e_ - b_;
+    // Prefix sums and non-NULL counts over the partition's order.
+    std::vector<std::int64_t> count(n + 1, 0);
+    std::vector<Wide> isum;
+    std::vector<long double> dsum;
+    const bool sums = call_.fn == WindowFn::kSum || call_.fn == WindowFn::kAvg;
+    const bool is_double = arg_ != nullptr && arg_->type == Type::kFloat64;
+    if (sums) (is_double ? dsum.assign(n + 1, 0) : isum.assign(n + 1, 0));
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint32_t r = idx_[b_ + k];
+      const bool null = arg_ == nullptr || arg_->IsNull(r);
+      count[k + 1] = count[k] + (null ? 0 : 1);
+      if (!sums) continue;
+      if (is_double) {
+        dsum[k + 1] = dsum[k] + (null ? 0.0L : static_cast<long double>(arg_->doubles[r]));
+      } else {
+        isum[k + 1] = isum[k] + (null ? 0 : arg_->ints[r]);
+      }
+    }
+    for (std::size_t i = b_; i < e_; ++i) {
+      const auto [lo, hi] = Frame(i);
+      const std::uint32_t r = idx_[i];
+      const std::size_t a = lo - b_, z = hi - b_;
+      const std::int64_t values = count[z] - count[a];
+      switch (call_.fn) {
+        case WindowFn::kCountStar:
+          out_.Int(r, static_cast<std::int64_t>(hi - lo));
+          break;
+        case WindowFn::kCount:
+          out_.Int(r, values);
+          break;
+        case WindowFn::kFirstValue:
+        case WindowFn::kLastValue:
+          if (lo == hi) {
+            out_.Null(r);
+          } else {
+            out_.Copy(r, *arg_, idx_[call_.fn == WindowFn::kFirstValue ? lo : hi - 1]);
+          }
+          break;
+        case WindowFn::kSum:
+        case WindowFn::kAvg:
+          Sum(r, values, is_double ? 0 : isum[z] - isum[a], is_double ? dsum[z] - dsum[a] : 0);
+          break;
+        default:
+          Extreme(r, lo, hi);
+      }
+    }
+  }
+
+  void Sum(std::uint32_t r, std::int64_t values, Wide isum, long double dsum) {
+    if (values == 0) return out_.Null(r);
+    const bool is_double = arg_->type == Type::kFloat64;
+    if (call_.fn == WindowFn::kAvg) {
+      out_.col.doubles[r] = is_double
+                                ? static_cast<double>(dsum / values)
+                                : static_cast<double>(static_cast<long double>(isum) / values);
+    } else if (is_double) {
+      out_.col.doubles[r] = static_cast<double>(dsum);
+    } else {
+      if (isum > std::numeric_limits<std::int64_t>::max() ||
+          isum < std::numeric_limits<std::int64_t>::min()) {
+        throw std::runtime_error("window sum(" + call_.arg + ") is out of BIGINT range");
+      }
+      out_.Int(r, static_cast<std::int64_t>(isum));
+    }
+  }
+
+  void Extreme(std::uint32_t r, std::size_t lo, std::size_t hi) {
+    std::int64_t best = -1;
+    for (std::size_t k = lo; k < hi; ++k) {
+      const std::uint32_t s = idx_[k];
+      if (arg_->IsNull(s)) continue;
+      if (best < 0) {
+        best = s;
+        continue;
+      }
+      const int c = CompareValues(*arg_, s, static_cast<std::uint32_t>(best));
+      if ((call_.fn == WindowFn::kMin && c < 0) || (call_.fn == WindowFn::kMax && c > 0)) best = s;
+    }
+    if (best < 0) return out_.Null(r);
+    out_.Copy(r, *arg_, static_cast<std::uint32_t>(best));
+  }
+
+  const WindowCall& call_;
+  const std::vector<std::uint32_t>& idx_;
+  std::size_t b_, e_;
+  const Column* arg_;
+  Out& out_;
+  std::vector<std::size_t> peer_start_, peer_end_;
+};
+
+Column Compute(const WindowCall& call, const Table& t) {
+  std::vector<SortColumn> part, order;
+  for (const std::string& p : call.partition) part.push_back({&ColumnNamed(t, p), false, false});
+  for (const WindowKey& k : call.order) {
+    order.push_back({&ColumnNamed(t, k.column), k.desc, k.nulls_first});
+  }
+  std::vector<SortColumn> all = part;
+  all.insert(all.end(), order.begin(), order.end());
+  std::vector<std::uint32_t> idx(t.rows);
+  std::iota(idx.begin(), idx.end(), 0u);
+  std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
+    const int c = CompareRows(all, a, b);
+    return c != 0 ? c < 0 : a < b;
+  });
+  const Column* arg = call.arg.empty() ? nullptr : &ColumnNamed(t, call.arg);
+  Out out;
+  out.col.name = call.name;
+  out.col.type = call.result;
+  out.col.valid.assign(t.rows, 1);
+  if (call.result == Type::kString) {
+    out.col.dict = arg->dict;
+    out.col.codes.assign(t.rows, 0);
+  } else if (call.result == Type::kFloat64) {
+    out.col.doubles.assign(t.rows, 0);
+  } else {
+    out.col.ints.assign(t.rows, 0);
+  }
+  for (std::size_t b = 0; b < t.rows;) {
+    std::size_t e = b + 1;
+    while (e < t.rows && CompareRows(part, idx[b], idx[e]) == 0) ++e;
+    Partition run(call, idx, b, e, order, arg, &out);
+    run.order_time_ = order.empty() ? nullptr : order[0].column;
+    run.Run();
+    b = e;
+  }
+  if (std::all_of(out.col.valid.begin(), out.col.valid.end(), [](std::uint8_t v) { return v; })) {
+    out.col.valid.clear();
+  }
+  return std::move(out.col);
+}
+
+}  // namespace
+
+std::optional<WindowFn> WindowByName(std::string_view name) {
+  static const std::pair<std::string_view, WindowFn> kNames[] = {
+      {"row_number", WindowFn::kRowNumber},
+      {"rank", WindowFn::kRank},
+      {"dense_rank", WindowFn::kDenseRank},
+      {"ntile", WindowFn::kNtile},
+      {"lag", WindowFn::kLag},
+      {"lead", WindowFn::kLead},
+      {"first_value", WindowFn::kFirstValue},
+      {"last_value", WindowFn::kLastValue},
+      {"sum", WindowFn::kSum},
+      {"avg", WindowFn::kAvg},
+      {"min", WindowFn::kMin},
+      {"max", WindowFn::kMax},
+      {"count", WindowFn::kCount},
+      {"nowcast", WindowFn::kNowcast}};
+  for (const auto& [n, fn] : kNames) {
+    if (n == name) return fn;
+  }
+  return std::nullopt;
+}
+
+Type WindowResultType(WindowFn fn, Type arg) {
+  switch (fn) {
+    case WindowFn::kRowNumber:
+    case WindowFn::kRank:
+    case WindowFn::kDenseRank:
+    case WindowFn::kNtile:
+    case WindowFn::kCount:
+    case WindowFn::kCountStar:
+      return Type::kInt64;
+    case WindowFn::kSum:
+    case WindowFn::kAvg:
+      if (arg != Type::kInt64 && arg != Type::kFloat64) {
+        throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
+      }
+      return fn == WindowFn::kAvg ? Type::kFloat64 : arg;
+    case WindowFn::kNowcast:
+      if (arg != Type::kInt64 && arg != Type::kFloat64) {
+        throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
+      }
+      return Type::kFloat64;
+    default:
+      return arg;
+  }
+}
+
+void ComputeWindows(const std::vector<WindowCall>& calls, Table* table) {
+  std::vector<Column> added;
+  for (const WindowCall& call : calls) added.push_back(Compute(call, *table));
+  for (Column& c : added) table->columns.push_back(std::move(c));
+  table->BuildZoneMaps();
+}
+
+}  // namespace plume::engine

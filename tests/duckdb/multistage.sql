@@ -1,0 +1,82 @@
+-- Multi-stage statements (docs/SQL.md "WITH and subqueries"): CTEs, subqueries in FROM, scalar
+-- and IN subqueries, run by plume as stages (engine/staged.h) and by DuckDB, compared as
+-- suite.sql (ctest duckdb.multistage.N runs them at 2, 3, 6 and 8 ranks).
+
+-- ---------------------------------------------------------------- WITH
+-- Days over the 35 ug/m3 24-hour PM2.5 standard per site: an aggregate of an aggregate.
+WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) SELECT site_name, count(*) FROM daily WHERE c > 35 GROUP BY site_name;
+-- @ordered
+WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) SELECT d, count(*) AS sites, max(c) FROM daily WHERE c > 35 GROUP BY d ORDER BY d;
+-- @ordered
+WITH a AS (SELECT site_name, parameter, aqi FROM measurements WHERE aqi > 150), b AS (SELECT site_name, count(*) AS n, max(aqi) AS top FROM a GROUP BY site_name) SELECT n, count(*) AS sites, max(top) FROM b GROUP BY n ORDER BY n;
+-- @keys utc
+WITH s AS (SELECT site_name AS name, utc, aqi FROM measurements WHERE site_name = '${SITE_TOP}') SELECT * FROM s WHERE aqi IS NOT NULL ORDER BY utc;
+WITH s AS (SELECT * FROM measurements WHERE parameter = 'CO') SELECT s.site_name, count(*) FROM s GROUP BY s.site_name;
+WITH t AS (SELECT parameter, unit, count(*) AS n FROM measurements GROUP BY parameter, unit) SELECT * FROM t;
+WITH t AS (SELECT utc, aqi > 100 AS unhealthy FROM measurements WHERE parameter = 'OZONE') SELECT unhealthy, count(*) FROM t GROUP BY unhealthy;
+WITH t AS (SELECT CAST(utc AS DATE) AS d, concentration FROM measurements WHERE parameter = 'PM10') SELECT count(*) FROM t WHERE d >= DATE '${DAY}' AND concentration > 50;
+WITH unused AS (SELECT * FROM measurements), t AS (SELECT max(aqi) AS m FROM measurements) SELECT m FROM t;
+WITH t AS (SELECT site_name, aqi FROM measurements WHERE aqi > 250) SELECT count(*) FROM t WHERE site_name IN (SELECT site_name FROM t WHERE aqi > 400);
+-- @ordered
+WITH t AS (SELECT site_name, utc, aqi FROM measurements WHERE aqi > 200) SELECT site_name, utc, aqi FROM t ORDER BY aqi DESC, utc, site_name LIMIT 7;
+WITH t AS (SELECT site_name, aqi FROM measurements ORDER BY aqi DESC NULLS LAST, site_name, utc LIMIT 20) SELECT site_name, sum(aqi) FROM t GROUP BY site_name;
+WITH t AS (SELECT DISTINCT parameter FROM measurements) SELECT count(*) FROM t;
+WITH t AS (SELECT parameter, avg(concentration) AS c FROM measurements GROUP BY parameter) SELECT parameter, round(c, 3) FROM t WHERE c IS NOT NULL;
+WITH t AS (SELECT * FROM measurements WHERE aqi > 1000) SELECT count(*), max(aqi) FROM t;
+-- @error
+WITH nope AS (SELECT aqi FROM measurements) SELECT utc FROM nope;
+-- @error
+WITH a AS (SELECT * FROM b), b AS (SELECT aqi FROM measurements) SELECT * FROM a;
+
+-- ---------------------------------------------------------------- subqueries in FROM
+SELECT n, count(*) FROM (SELECT site_name, count(*) AS n FROM measurements GROUP BY site_name) GROUP BY n;
+SELECT x.parameter, x.n FROM (SELECT parameter, count(*) AS n FROM measurements GROUP BY parameter) AS x WHERE x.n > 1000;
+SELECT * FROM (SELECT site_name, max(aqi) AS top FROM measurements GROUP BY site_name) t WHERE top > 300;
+SELECT count(*) FROM (SELECT DISTINCT site_name, parameter FROM measurements);
+SELECT avg(n) FROM (SELECT utc, count(*) AS n FROM measurements WHERE aqi > 150 GROUP BY utc);
+-- @ordered
+SELECT p, c FROM (SELECT parameter AS p, count(*) AS c FROM (SELECT parameter FROM measurements WHERE aqi > 100) GROUP BY p) ORDER BY c DESC;
+
+-- ---------------------------------------------------------------- scalar subqueries
+SELECT count(*) FROM measurements WHERE aqi > (SELECT avg(aqi) FROM measurements);
+SELECT site_name, utc, aqi FROM measurements WHERE aqi = (SELECT max(aqi) FROM measurements);
+SELECT parameter, count(*) FROM measurements WHERE utc = (SELECT max(utc) FROM measurements) GROUP BY parameter;
+SELECT parameter, max(aqi) - (SELECT min(aqi) FROM measurements) AS spread FROM measurements GROUP BY parameter;
+SELECT count(*) FROM measurements WHERE concentration > (SELECT avg(concentration) FROM measurements WHERE parameter = 'PM2.5') AND parameter = 'PM2.5';
+SELECT count(*) FROM measurements WHERE aqi > (SELECT aqi FROM measurements WHERE aqi > 100000);
+-- @error
+SELECT count(*) FROM measurements WHERE aqi > (SELECT aqi FROM measurements);
+-- @error
+SELECT count(*) FROM measurements WHERE aqi > (SELECT aqi, utc FROM measurements LIMIT 1);
+
+-- ---------------------------------------------------------------- IN (subquery)
+SELECT count(*) FROM measurements WHERE site_name IN (SELECT site_name FROM measurements WHERE aqi > 400);
+SELECT parameter, count(*) FROM measurements WHERE site_name NOT IN (SELECT site_name FROM measurements WHERE aqi > 150) GROUP BY parameter;
+SELECT count(*) FROM measurements WHERE aqi IN (SELECT aqi FROM measurements WHERE site_name = '${SITE_TOP}');
+SELECT count(*) FROM measurements WHERE site_name IN (SELECT site_name FROM measurements WHERE aqi > 100000);
+SELECT count(*) FROM measurements WHERE site_name NOT IN (SELECT site_name FROM measurements WHERE aqi > 100000);
+SELECT count(*) FROM measurements WHERE utc IN (SELECT max(utc) FROM measurements GROUP BY parameter);
+
+-- ---------------------------------------------------------------- window functions
+-- Every site's series spans several partitions (they are utc ranges): the window stage gathers
+-- the rows, so partitions and frames cross partition boundaries at every world size.
+-- Ozone's 8-hour rolling mean per site. Frames by position need a total order: site names are
+-- not unique (5,493 (site_name, parameter, utc) repeat), full_aqs_id is.
+SELECT site_name, utc, avg(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS o8 FROM measurements WHERE parameter = 'OZONE' AND site_name LIKE 'A%';
+-- The top three sites of every hour by AQI (ties share a rank).
+SELECT utc, site_name, aqi FROM measurements WHERE parameter = 'PM2.5' AND aqi IS NOT NULL QUALIFY rank() OVER (PARTITION BY utc ORDER BY aqi DESC) <= 3;
+-- The previous reading of a site.
+SELECT site_name, utc, concentration, lag(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS prev FROM measurements WHERE site_name = '${SITE_TOP}';
+SELECT site_name, utc, lead(aqi, 2) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS next2 FROM measurements WHERE parameter = 'PM10';
+SELECT site_name, utc, row_number() OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS n, dense_rank() OVER (PARTITION BY parameter ORDER BY CAST(utc AS DATE)) AS day FROM measurements WHERE parameter = 'CO';
+SELECT site_name, utc, sum(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS running, count(*) OVER (PARTITION BY site_name, parameter) AS n, max(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 3 PRECEDING AND 3 FOLLOWING) AS m FROM measurements WHERE parameter = 'SO2';
+SELECT site_name, utc, first_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS f, last_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS l, min(concentration) OVER (PARTITION BY site_name, parameter) AS lo FROM measurements WHERE parameter = 'NO2';
+SELECT site_name, utc, ntile(4) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS q FROM measurements WHERE parameter = 'OZONE' AND agency = '${AGENCY_TOP}';
+WITH top AS (SELECT parameter, site_name, aqi FROM measurements WHERE aqi IS NOT NULL QUALIFY row_number() OVER (PARTITION BY site_name, parameter ORDER BY aqi DESC, utc) = 1) SELECT parameter, count(*), max(aqi) FROM top GROUP BY parameter;
+-- @plume-error
+SELECT site_name, count(*), rank() OVER (ORDER BY site_name) FROM measurements GROUP BY site_name;
+-- @ordered
+SELECT utc, site_name, aqi, rank() OVER (ORDER BY aqi DESC) AS r FROM measurements WHERE aqi > 300 ORDER BY r, utc, site_name LIMIT 20;
+WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) SELECT site_name, d, c, avg(c) OVER (PARTITION BY site_name ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM daily;
+-- @error
+SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1;

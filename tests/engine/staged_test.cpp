@@ -1,0 +1,583 @@
+// Multi-stage statements (engine/staged.h): every stage run in order through partitions, the
+// final merge and GatheredTable, checked against hand-computed answers and against equivalent
+// one-stage statements.
+#include "engine/staged.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <functional>
+#include <map>
+#include <random>
+#include <set>
+
+#include "tests/engine/random_query.h"
+#include "tests/engine/test_table.h"
+
+namespace plume::engine::testing {
+namespace {
+
+using I = std::int64_t;
+const Value kNull{};
+
+Row M(I utc, std::string param, Value conc, Value aqi, std::string site) {
+  return Row{1.0,
+             -120.0,
+             utc,
+             param,
+             conc,
+             std::string("PPB"),
+             conc,
+             aqi,
+             aqi,
+             site,
+             std::string("Agency"),
+             std::string("060010001"),
+             std::string("840060010001")};
+}
+
+std::vector<Table> Parts() {
+  std::vector<Table> parts;
+  parts.push_back(
+      MakeTable({M(3600, "OZONE", 10.5, I{40}, "A"), M(7200, "PM2.5", kNull, kNull, "B"),
+                 M(90000, "PM2.5", 36.0, I{102}, "A")}));
+  parts.push_back(
+      MakeTable({M(10800, "OZONE", 20.0, I{60}, "C"), M(93600, "PM2.5", 40.0, I{112}, "A")}));
+  parts.push_back(MakeTable({}));
+  parts.push_back(
+      MakeTable({M(180000, "PM2.5", 5.0, I{20}, "A"), M(183600, "OZONE", kNull, I{90}, "B"),
+                 M(187200, "PM2.5", 50.0, I{137}, "C")}));
+  return parts;
+}
+
+// Runs `plan` over `tables` (encode/decode, one final merge); the merged batches.
+std::vector<Batch> RunPlan(const Plan& plan, const std::vector<const Table*>& tables) {
+  Merger merger(plan, tables.size(), true);
+  std::string wire;
+  for (std::size_t i = 0; i < tables.size(); ++i) {
+    PartitionExecution ex(plan, *tables[i]);
+    Batch b;
+    while (ex.Next(2, &b)) {
+      wire.clear();
+      EncodeBatch(b, &wire);
+      merger.Push(i, DecodeBatch(wire));
+    }
+    merger.Close(i);
+  }
+  std::vector<Batch> out;
+  Batch b;
+  while (merger.Pop(3, &b)) out.push_back(std::move(b));
+  return out;
+}
+
+std::vector<std::string> RunStaged(const std::string& sql, std::uint64_t limit = 1u << 30,
+                                   const std::vector<Table>& parts = Parts()) {
+  const StagedStatement st = StagedStatement::Parse(sql);
+  std::vector<Table> results;
+  for (std::size_t i = 0; i < st.stages(); ++i) {
+    const Plan plan = st.Bind(i, results);
+    std::vector<const Table*> tables;
+    if (st.source(i) < 0) {
+      for (const Table& t : parts) tables.push_back(&t);
+    } else {
+      tables.push_back(&results.at(static_cast<std::size_t>(st.source(i))));
+    }
+    const std::vector<Batch> batches = RunPlan(plan, tables);
+    if (i + 1 == st.stages()) {
+      std::vector<std::string> rows;
+      for (const Batch& b : batches) {
+        for (const Row& r : BatchRows(b)) rows.push_back(RowText(r));
+      }
+      return rows;
+    }
+    GatheredTable g(st.fields(i), limit, "stage '" + st.name(i) + "' on rank 0");
+    for (const Batch& b : batches) g.Append(b);
+    results.push_back(st.Complete(i, g.Finish()));
+  }
+  return {};
+}
+
+std::vector<std::string> Sorted(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  return v;
+}
+
+TEST(Staged, OneStageIsThePlainPlan) {
+  const StagedStatement st = StagedStatement::Parse("SELECT count(*) FROM measurements");
+  EXPECT_EQ(st.stages(), 1u);
+  EXPECT_EQ(st.source(0), -1);
+  EXPECT_EQ(st.Single().Serialize(), Plan::Parse("SELECT count(*) FROM measurements").Serialize());
+}
+
+TEST(Staged, CteAggregateOfAggregate) {
+  // Days over 35 per site: A has day 1 (36, 40) avg 38 > 35; day 2 (5) no. C day 2: 50.
+  const std::string sql =
+      "WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c "
+      "FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) "
+      "SELECT site_name, count(*) AS days FROM daily WHERE c > 35 GROUP BY site_name "
+      "ORDER BY site_name";
+  EXPECT_EQ(RunStaged(sql), (std::vector<std::string>{"A|1", "C|1"}));
+  const StagedStatement st = StagedStatement::Parse(sql);
+  ASSERT_EQ(st.stages(), 2u);
+  EXPECT_EQ(st.name(0), "daily");
+  EXPECT_EQ(st.source(1), 0);
+  EXPECT_EQ(st.fields(0)[1].type, Type::kDate);
+}
+
+TEST(Staged, CteReadsAnEarlierCteAndAliases) {
+  EXPECT_EQ(RunStaged("WITH a AS (SELECT site_name AS s, aqi FROM measurements WHERE aqi > 50), "
+                      "b AS (SELECT s, max(aqi) AS top FROM a GROUP BY s) "
+                      "SELECT x.s, top + 1 FROM b AS x ORDER BY top DESC"),
+            (std::vector<std::string>{"C|138", "A|113", "B|91"}));
+  // A CTE read twice is one stage; an unread CTE is none.
+  const StagedStatement st = StagedStatement::Parse(
+      "WITH u AS (SELECT 1 AS one FROM measurements), a AS (SELECT aqi FROM measurements) "
+      "SELECT count(*) FROM a WHERE aqi IN (SELECT aqi FROM a WHERE aqi > 100)");
+  EXPECT_EQ(st.stages(), 3u);
+  EXPECT_EQ(RunStaged("WITH a AS (SELECT aqi FROM measurements) "
+                      "SELECT count(*) FROM a WHERE aqi IN (SELECT aqi FROM a WHERE aqi > 100)"),
+            (std::vector<std::string>{"3"}));
+}
+
+TEST(Staged, SubqueryInFrom) {
+  EXPECT_EQ(Sorted(RunStaged("SELECT * FROM (SELECT parameter, count(*) AS n FROM measurements "
+                             "GROUP BY parameter) WHERE n > 3")),
+            (std::vector<std::string>{"PM2.5|5"}));
+  EXPECT_EQ(RunStaged("SELECT unnamed_subquery.n FROM (SELECT count(*) AS n FROM measurements)"),
+            (std::vector<std::string>{"8"}));
+  EXPECT_EQ(RunStaged("SELECT t.m FROM (SELECT max(utc) AS m FROM measurements) t"),
+            (std::vector<std::string>{"187200"}));
+}
+
+TEST(Staged, ScalarSubqueries) {
+  // avg(aqi) over the 7 non-NULL: (40+102+60+112+20+90+137)/7 = 80.14
+  EXPECT_EQ(Sorted(RunStaged("SELECT site_name, aqi FROM measurements WHERE aqi > "
+                             "(SELECT avg(aqi) FROM measurements)")),
+            (std::vector<std::string>{"A|102", "A|112", "B|90", "C|137"}));
+  EXPECT_EQ(RunStaged("SELECT (SELECT max(aqi) FROM measurements) - min(aqi) AS spread "
+                      "FROM measurements"),
+            (std::vector<std::string>{"117"}));
+  // No row: NULL of the subquery's type.
+  EXPECT_EQ(RunStaged("SELECT count(*) FROM measurements "
+                      "WHERE (SELECT aqi FROM measurements WHERE aqi > 1000) IS NULL"),
+            (std::vector<std::string>{"8"}));
+  const StagedStatement st = StagedStatement::Parse(
+      "SELECT (SELECT max(aqi) FROM measurements) FROM measurements LIMIT 1");
+  EXPECT_EQ(st.fields(st.stages() - 1)[0].name, "(SELECT max(aqi) FROM measurements)");
+  EXPECT_EQ(st.fields(st.stages() - 1)[0].type, Type::kInt64);
+}
+
+TEST(Staged, InSubqueries) {
+  EXPECT_EQ(Sorted(RunStaged("SELECT utc FROM measurements WHERE site_name IN "
+                             "(SELECT site_name FROM measurements WHERE aqi > 130)")),
+            (std::vector<std::string>{"10800", "187200"}));
+  EXPECT_EQ(RunStaged("SELECT count(*) FROM measurements WHERE site_name NOT IN "
+                      "(SELECT site_name FROM measurements WHERE aqi > 1000)"),
+            (std::vector<std::string>{"8"}));
+  EXPECT_EQ(RunStaged("SELECT count(*) FROM measurements WHERE aqi IN "
+                      "(SELECT aqi FROM measurements WHERE site_name = 'B')"),
+            (std::vector<std::string>{"1"}));  // {NULL, 90}: only 90 matches
+}
+
+TEST(Staged, Errors) {
+  auto message = [](const std::string& sql, std::uint64_t limit = 1u << 30) {
+    try {
+      RunStaged(sql, limit);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(
+      message("SELECT (SELECT aqi FROM measurements) FROM measurements").find("More than one row"),
+      std::string::npos);
+  EXPECT_NE(message("SELECT (SELECT aqi, utc FROM measurements) FROM measurements")
+                .find("2 columns - expected 1"),
+            std::string::npos);
+  EXPECT_NE(message("WITH a AS (SELECT 1 AS x FROM measurements) SELECT * FROM b")
+                .find("unknown table 'b'"),
+            std::string::npos);
+  EXPECT_NE(message("WITH RECURSIVE a AS (SELECT 1 AS x FROM measurements) SELECT * FROM a")
+                .find("WITH RECURSIVE"),
+            std::string::npos);
+  EXPECT_NE(message("WITH a AS (SELECT aqi FROM measurements) SELECT utc FROM a")
+                .find("unknown column 'utc' in table a"),
+            std::string::npos);
+  EXPECT_NE(
+      message("WITH a AS (SELECT 1 AS x FROM measurements), a AS (SELECT 2 AS x FROM measurements) "
+              "SELECT * FROM a")
+          .find("duplicate CTE name 'a'"),
+      std::string::npos);
+  // A CTE is not visible to the CTEs before it.
+  EXPECT_NE(
+      message("WITH a AS (SELECT * FROM b), b AS (SELECT 1 AS x FROM measurements) SELECT * FROM a")
+          .find("unknown table 'b'"),
+      std::string::npos);
+  EXPECT_NE(message("WITH a AS (SELECT * FROM measurements) SELECT * FROM a", 100)
+                .find("passed its memory limit"),
+            std::string::npos);
+}
+
+TEST(Staged, ExplainShowsEveryStage) {
+  const StagedStatement st = StagedStatement::Parse(
+      "EXPLAIN WITH d AS (SELECT site_name, max(aqi) AS m FROM measurements GROUP BY site_name) "
+      "SELECT count(*) FROM d WHERE m > (SELECT avg(aqi) FROM measurements)");
+  ASSERT_EQ(st.stages(), 1u);
+  const std::vector<std::string> rows = RunStaged(
+      "EXPLAIN WITH d AS (SELECT site_name, max(aqi) AS m FROM measurements GROUP BY site_name) "
+      "SELECT count(*) FROM d WHERE m > (SELECT avg(aqi) FROM measurements)");
+  ASSERT_EQ(rows.size(), 1u);
+  for (const char* part : {"3 stages", "stage 1 of 3: 'd'", "stage 2 of 3: 'subquery 1'",
+                           "stage 3 of 3: 'result'", "over the gathered result of 'd'"}) {
+    EXPECT_NE(rows[0].find(part), std::string::npos) << part << "\n" << rows[0];
+  }
+}
+
+// ---------------------------------------------------------------- window functions
+
+// One row of the window tests' data: the partition key, a time with ties, a unique tiebreak.
+struct WRow {
+  std::string site;
+  I utc;
+  std::optional<I> aqi;
+  double lat;
+};
+
+// The reference: a window function evaluated from its definition, row by row (O(n^2)).
+struct RefSpec {
+  bool by_site = true;
+  bool by_lat = true;  // ORDER BY utc, latitude (total) or utc alone (peers)
+  bool has_order = true;
+  bool desc = false;
+  bool rows = false;
+  I lo = -1000000, hi = 0;  // frame offsets from the row (ROWS) or UNBOUNDED (+-1e6); RANGE: peers
+};
+
+std::vector<std::size_t> Ordered(const std::vector<WRow>& d, std::size_t r, const RefSpec& s) {
+  std::vector<std::size_t> p;
+  for (std::size_t k = 0; k < d.size(); ++k) {
+    if (!s.by_site || d[k].site == d[r].site) p.push_back(k);
+  }
+  std::sort(p.begin(), p.end(), [&](std::size_t a, std::size_t b) {
+    if (d[a].utc != d[b].utc) return s.desc ? d[a].utc > d[b].utc : d[a].utc < d[b].utc;
+    return s.by_lat && d[a].lat < d[b].lat;
+  });
+  return p;
+}
+
+bool Peer(const WRow& a, const WRow& b, const RefSpec& s) {
+  return !s.has_order || (a.utc == b.utc && (!s.by_lat || a.lat == b.lat));
+}
+
+// The frame of row r: the rows of its partition, in order, that the frame holds.
+std::vector<std::size_t> FrameOf(const std::vector<WRow>& d, std::size_t r, const RefSpec& s) {
+  const std::vector<std::size_t> p = Ordered(d, r, s);
+  const std::int64_t at = std::find(p.begin(), p.end(), r) - p.begin();
+  std::vector<std::size_t> out;
+  for (std::size_t k = 0; k < p.size(); ++k) {
+    const std::int64_t pos = static_cast<std::int64_t>(k);
+    bool in = false;
+    if (s.rows) {
+      in = pos >= at + s.lo && pos <= at + s.hi;
+    } else {  // RANGE UNBOUNDED PRECEDING .. CURRENT ROW (peers), or the whole partition
+      in = s.hi > 0 || pos <= at || Peer(d[p[k]], d[r], s);
+    }
+    if (in) out.push_back(p[k]);
+  }
+  return out;
+}
+
+std::vector<Table> WindowParts(const std::vector<WRow>& d, std::size_t parts) {
+  std::vector<std::vector<Row>> rows(parts);
+  for (std::size_t k = 0; k < d.size(); ++k) {
+    const Value aqi = d[k].aqi ? Value(*d[k].aqi) : kNull;
+    Row row = M(d[k].utc, "OZONE", kNull, aqi, d[k].site);
+    row[0] = d[k].lat;
+    rows[k % parts].push_back(row);
+  }
+  std::vector<Table> out;
+  for (const auto& r : rows) out.push_back(MakeTable(r));
+  return out;
+}
+
+std::string Num(std::optional<double> v, bool integer) {
+  if (!v) return "NULL";
+  if (integer) return std::to_string(static_cast<I>(*v));
+  return RowText(Row{*v});
+}
+
+TEST(Window, FunctionsAndFramesMatchTheReference) {
+  std::mt19937_64 rng(7);
+  std::vector<WRow> d;
+  for (int k = 0; k < 60; ++k) {
+    WRow r{std::string(1, static_cast<char>('A' + rng() % 3)), static_cast<I>(rng() % 8) * 3600,
+           rng() % 5 == 0 ? std::nullopt : std::optional<I>(static_cast<I>(rng() % 50)),
+           static_cast<double>(k) + 0.5};
+    d.push_back(r);
+  }
+  const std::vector<Table> parts = WindowParts(d, 3);
+  using Fn = std::function<std::optional<double>(std::size_t)>;
+  auto sum = [&](const RefSpec& s, bool avg) -> Fn {
+    return [&d, s, avg](std::size_t r) -> std::optional<double> {
+      double total = 0;
+      int n = 0;
+      for (std::size_t k : FrameOf(d, r, s)) {
+        if (d[k].aqi) total += static_cast<double>(*d[k].aqi), ++n;
+      }
+      if (n == 0) return std::nullopt;
+      return avg ? total / n : total;
+    };
+  };
+  struct Case {
+    std::string call;
+    Fn ref;
+    bool integer;
+  };
+  RefSpec total, peers, rows21, whole;
+  peers.by_lat = false;
+  rows21.rows = true, rows21.lo = -2, rows21.hi = 1;
+  whole.hi = 1000000;
+  std::vector<Case> cases = {
+      {"row_number() OVER (PARTITION BY site_name ORDER BY utc, latitude)",
+       [&](std::size_t r) {
+         const auto p = Ordered(d, r, total);
+         return std::optional<double>(std::find(p.begin(), p.end(), r) - p.begin() + 1);
+       },
+       true},
+      {"rank() OVER (PARTITION BY site_name ORDER BY utc)",
+       [&](std::size_t r) {
+         int before = 0;
+         for (std::size_t k : Ordered(d, r, peers)) before += d[k].utc < d[r].utc;
+         return std::optional<double>(before + 1);
+       },
+       true},
+      {"dense_rank() OVER (ORDER BY utc DESC)",
+       [&](std::size_t r) {
+         std::set<I> above;
+         for (const WRow& w : d) {
+           if (w.utc > d[r].utc) above.insert(w.utc);
+         }
+         return std::optional<double>(above.size() + 1);
+       },
+       true},
+      {"sum(aqi) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS BETWEEN 2 PRECEDING "
+       "AND 1 FOLLOWING)",
+       sum(rows21, false), true},
+      {"avg(aqi) OVER (PARTITION BY site_name ORDER BY utc)", sum(peers, true), false},
+      {"sum(aqi) OVER (PARTITION BY site_name)", sum(whole, false), true},
+      {"lag(aqi, 2) OVER (PARTITION BY site_name ORDER BY utc, latitude)",
+       [&](std::size_t r) -> std::optional<double> {
+         const auto p = Ordered(d, r, total);
+         const auto at = std::find(p.begin(), p.end(), r) - p.begin();
+         if (at < 2 || !d[p[at - 2]].aqi) return std::nullopt;
+         return static_cast<double>(*d[p[at - 2]].aqi);
+       },
+       true},
+      {"lead(aqi) OVER (PARTITION BY site_name ORDER BY utc, latitude)",
+       [&](std::size_t r) -> std::optional<double> {
+         const auto p = Ordered(d, r, total);
+         const auto at = std::find(p.begin(), p.end(), r) - p.begin();
+         if (at + 1 >= static_cast<std::ptrdiff_t>(p.size()) || !d[p[at + 1]].aqi) {
+           return std::nullopt;
+         }
+         return static_cast<double>(*d[p[at + 1]].aqi);
+       },
+       true},
+      {"count(aqi) OVER (PARTITION BY site_name ORDER BY utc)",
+       [&](std::size_t r) {
+         int n = 0;
+         for (std::size_t k : FrameOf(d, r, peers)) n += d[k].aqi.has_value();
+         return std::optional<double>(n);
+       },
+       true},
+      {"max(aqi) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS BETWEEN 2 PRECEDING "
+       "AND 1 FOLLOWING)",
+       [&](std::size_t r) -> std::optional<double> {
+         std::optional<double> m;
+         for (std::size_t k : FrameOf(d, r, rows21)) {
+           if (d[k].aqi) m = std::max(m.value_or(-1), static_cast<double>(*d[k].aqi));
+         }
+         return m;
+       },
+       true},
+      {"first_value(aqi) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS BETWEEN 2 "
+       "PRECEDING AND 1 FOLLOWING)",
+       [&](std::size_t r) -> std::optional<double> {
+         const auto f = FrameOf(d, r, rows21);
+         if (f.empty() || !d[f.front()].aqi) return std::nullopt;
+         return static_cast<double>(*d[f.front()].aqi);
+       },
+       true},
+      {"ntile(4) OVER (PARTITION BY site_name ORDER BY utc, latitude)",
+       [&](std::size_t r) {
+         const auto p = Ordered(d, r, total);
+         const I n = static_cast<I>(p.size()), at = std::find(p.begin(), p.end(), r) - p.begin();
+         const I size = n / 4, big = n % 4;  // the first `big` tiles hold size + 1 rows
+         const I tile =
+             at < big * (size + 1) ? at / (size + 1) : big + (at - big * (size + 1)) / size;
+         return std::optional<double>(tile + 1);
+       },
+       true},
+  };
+  for (const Case& c : cases) {
+    std::vector<std::string> want;
+    for (std::size_t r = 0; r < d.size(); ++r) {
+      want.push_back(RowText(Row{d[r].lat}) + "|" + Num(c.ref(r), c.integer));
+    }
+    const std::vector<std::string> got =
+        RunStaged("SELECT latitude, " + c.call + " AS w FROM measurements", 1u << 30, parts);
+    EXPECT_EQ(Sorted(got), Sorted(want)) << c.call;
+  }
+}
+
+TEST(Window, QualifyNamesAndErrors) {
+  // The highest AQI of every site, as the top-k of each hour would be written.
+  EXPECT_EQ(Sorted(RunStaged("SELECT site_name, aqi FROM measurements WHERE aqi IS NOT NULL "
+                             "QUALIFY rank() OVER (PARTITION BY site_name ORDER BY aqi DESC) = 1")),
+            (std::vector<std::string>{"A|112", "B|90", "C|137"}));
+  EXPECT_EQ(RunStaged("SELECT utc, lag(utc) OVER (ORDER BY utc) FROM measurements ORDER BY utc "
+                      "LIMIT 2"),
+            (std::vector<std::string>{"3600|NULL", "7200|3600"}));
+  const StagedStatement st = StagedStatement::Parse(
+      "SELECT *, sum(aqi) OVER (PARTITION BY site_name ORDER BY utc ROWS BETWEEN 7 PRECEDING AND "
+      "CURRENT ROW), count(*) OVER () FROM measurements");
+  const std::vector<Field>& f = st.fields(st.stages() - 1);
+  ASSERT_EQ(f.size(), 15u);  // the 13 columns, not the window stage's own
+  EXPECT_EQ(f[13].name,
+            "sum(aqi) OVER (PARTITION BY site_name ORDER BY utc ROWS BETWEEN 7 PRECEDING AND "
+            "CURRENT ROW)");
+  EXPECT_EQ(f[14].name, "count() OVER ()");
+  auto message = [](const std::string& sql) {
+    try {
+      StagedStatement::Parse(sql);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1")
+                .find("not allowed in WHERE"),
+            std::string::npos);
+  EXPECT_NE(message("SELECT site_name, count(*), rank() OVER (ORDER BY utc) FROM measurements "
+                    "GROUP BY site_name")
+                .find("unsupported: window functions with GROUP BY"),
+            std::string::npos);
+  EXPECT_NE(message("SELECT sum(aqi) OVER (ORDER BY utc RANGE BETWEEN 2 PRECEDING AND CURRENT "
+                    "ROW) FROM measurements")
+                .find("RANGE frames with an offset"),
+            std::string::npos);
+  EXPECT_NE(message("SELECT percent_rank() OVER () FROM measurements")
+                .find("unknown window function 'percent_rank'"),
+            std::string::npos);
+  EXPECT_NE(message("SELECT sum(site_name) OVER () FROM measurements").find("type mismatch"),
+            std::string::npos);
+  EXPECT_NE(message("SELECT lag(aqi, 1, 0) OVER () FROM measurements").find("with a default"),
+            std::string::npos);
+}
+
+// NowCast: EPA's definition, checked by hand and against a reference written from it.
+TEST(Window, NowcastFollowsEpasDefinition) {
+  // One site, hourly PM2.5 (hour h at utc h * 3600), with a gap at hour 5.
+  const std::vector<std::optional<double>> c = {10, 12, 30, 80, 40, std::nullopt, 35, 20,
+                                                20, 20, 20, 20, 20, 20,           18};
+  std::vector<Row> rows;
+  for (std::size_t h = 0; h < c.size(); ++h) {
+    rows.push_back(M(static_cast<I>(h) * 3600, "PM2.5", c[h] ? Value(*c[h]) : kNull, kNull, "S"));
+  }
+  const std::vector<Table> parts{MakeTable(rows)};
+  const std::vector<std::string> got = RunStaged(
+      "SELECT utc, nowcast(concentration) OVER (PARTITION BY site_name, parameter ORDER BY utc) "
+      "FROM measurements ORDER BY utc",
+      1u << 30, parts);
+  ASSERT_EQ(got.size(), c.size());
+  for (std::size_t h = 0; h < c.size(); ++h) {
+    // The reference: readings of hours h-11..h, w = max(min/max, 1/2), weights w^(hours ago).
+    int recent = 0;
+    double lo = 1e300, hi = -1e300;
+    for (std::size_t k = 0; k <= h && k < 3; ++k) recent += c[h - k].has_value();
+    for (std::size_t k = 0; k <= h && k < 12; ++k) {
+      if (c[h - k]) lo = std::min(lo, *c[h - k]), hi = std::max(hi, *c[h - k]);
+    }
+    std::string want = "NULL";
+    if (recent >= 2) {
+      const double w = std::max(lo / hi, 0.5);
+      double num = 0, den = 0;
+      for (std::size_t k = 0; k <= h && k < 12; ++k) {
+        if (c[h - k]) num += std::pow(w, k) * *c[h - k], den += std::pow(w, k);
+      }
+      want = RowText(Row{num / den});
+    }
+    EXPECT_EQ(got[h], std::to_string(h * 3600) + "|" + want) << "hour " << h;
+  }
+  // By hand: constant readings give their mean; hours 0..1 (10, 12): w = 10/12, NowCast =
+  // (12 + 10 w) / (1 + w) = 20.333.../1.8333... = 10.909...
+  EXPECT_EQ(got[1], "3600|" + RowText(Row{(12 + 10 * (10.0 / 12)) / (1 + 10.0 / 12)}));
+  EXPECT_EQ(got[0], "0|NULL");  // one valid hour of the three most recent
+  // Hour 6 (35): hour 5 missing, hours 6 and 4 valid: 2 of 3. Hour 5 itself: NULL concentration,
+  // but hours 4 and 3 are valid, so it has a NowCast.
+  EXPECT_NE(got[5], "18000|NULL");
+  EXPECT_NE(got[6], "21600|NULL");
+  auto message = [](const std::string& sql) {
+    try {
+      StagedStatement::Parse(sql);
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("SELECT nowcast(concentration) OVER (ORDER BY aqi) FROM measurements")
+                .find("ORDER BY one TIMESTAMP column"),
+            std::string::npos);
+}
+
+// Random statements of the differential generator, each wrapped as a CTE and as a subquery in
+// FROM (and filtered through IN over itself): the wrapped forms must give the statement's rows.
+TEST(Staged, RandomStatementsWrappedInStagesGiveTheSameRows) {
+  RandomSource src(1111);
+  int checked = 0, failures = 0;
+  for (int data = 0; data < 8 && failures < 5; ++data) {
+    src.NewDataSet();
+    std::vector<Table> parts;
+    for (int p = 0; p < 3; ++p) parts.push_back(MakeTable(src.Rows(src.rng()() % 200)));
+    for (int k = 0; k < 40 && failures < 5; ++k) {
+      const QuerySpec q = src.Query();
+      if (q.limit) continue;  // a LIMIT without a total order picks any rows
+      const std::vector<std::string> names = q.ColumnNames();
+      std::set<std::string> unique;
+      for (const std::string& n : names) {
+        std::string l = n;
+        for (char& ch : l) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+        unique.insert(l);
+      }
+      if (unique.size() != names.size()) continue;  // SELECT * of it would name a column twice
+      const std::string sql = q.Sql();
+      std::vector<std::string> want;
+      try {
+        for (const Row& r : RunPipeline(Plan::Parse(sql), parts)) want.push_back(RowText(r));
+      } catch (const std::exception&) {
+        continue;  // an error of the statement itself (e.g. a BIGINT sum overflow)
+      }
+      const std::string body = sql.back() == ';' ? sql.substr(0, sql.size() - 1) : sql;
+      for (const std::string& wrapped :
+           {"WITH t AS (" + body + ") SELECT * FROM t", "SELECT * FROM (" + body + ") AS s"}) {
+        std::vector<std::string> got;
+        try {
+          got = RunStaged(wrapped, 1u << 30, parts);
+        } catch (const std::exception& e) {
+          got = {std::string("exception: ") + e.what()};
+        }
+        if (Sorted(got) != Sorted(want)) {
+          ++failures;
+          ADD_FAILURE() << wrapped << "\n" << (got.empty() ? "(no rows)" : got[0]);
+        }
+        ++checked;
+      }
+    }
+  }
+  EXPECT_GT(checked, 100);
+}
+
+}  // namespace
+}  // namespace plume::engine::testing
