@@ -33,6 +33,9 @@ struct ConsoleIo {
   int err_fd = 2;         // progress bar
   bool person = false;    // show prompts (a person is typing)
   bool progress = false;  // show the progress bar and closing line
+  // The terminal launcher is at the other end (PLUME_FRAMES=1): prompts go out as frames and
+  // the completion words once at the start (launcher_protocol.h); columns lines are read.
+  bool frames = false;
 };
 
 class PromptSession {
@@ -56,6 +59,7 @@ class PromptSession {
   void StepIdle(bool* eof);
   void StepForeground();
   void HandleLine(const std::string& line);
+  bool TakeColumnsLine(const std::string& line);
   void HandlePiece(const Piece& piece);
   void HandleMeta(const std::string& line);
   bool HandleRequestCommand(const MetaCommand& cmd);

@@ -110,6 +110,7 @@ bool Change(const MetaCommand& cmd, Settings* s, std::string* error) {
       return true;
     case Kind::kMaxWidth:
       s->max_width = cmd.count;
+      s->max_width_by_user = true;
       return true;
     default:
       return false;

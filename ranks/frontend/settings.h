@@ -29,6 +29,7 @@ struct Settings {
   std::shared_ptr<OutputTarget> screen;
   std::size_t max_rows = 50;    // \maxrows: table rows at the screen (0 = all)
   std::size_t max_width = 160;  // \maxwidth: table width at the screen (0 = no limit)
+  bool max_width_by_user = false;  // set by \maxwidth N: terminal resizes no longer change it
   bool expanded = false;        // \x
   std::size_t max_statement_bytes = std::size_t{16} << 20;  // --max-statement-bytes
   std::string data_dir;  // --data: no result file may be written inside it (data_guard.h)
