@@ -121,6 +121,21 @@ if [[ $help != *"Usage: scripts/plume-shell"* ]] || [[ $help != *"--ranks N"* ]]
   cat "$err"
   exit 1
 fi
+# scripts/run and scripts/test answer --help at once: with only bash, sed and coreutils on
+# PATH, installing (dpkg, apt) or building (cmake) would fail instead.
+tools=$(mktemp -d)
+trap 'rm -rf "$out" "$err" "$link" "$hist" "$tools"' EXIT
+for t in bash sed dirname cat; do ln -s "$(command -v $t)" "$tools/$t"; done
+scripts=$(dirname "$shell")
+for s in run test; do
+  help=$(PATH=$tools "$(command -v timeout)" 10 "$scripts/$s" --help 2>"$err")
+  if (($? != 0)) || [[ $help != *"Usage"* && $help != *"scripts/$s ["* ]] || [[ -s $err ]]; then
+    echo "FAIL: scripts/$s --help must answer at once on stdout"
+    echo "$help"
+    cat "$err"
+    exit 1
+  fi
+done
 # No --ranks: the manifest's 2 partitions make 3 ranks (the banner says so).
 ranks=$(timeout 60 "$shell" --bin "$bin" --data "$data" -c "SELECT count(*) FROM measurements" \
   --format csv 2>"$err")
