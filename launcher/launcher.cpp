@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -88,7 +89,7 @@ Launcher::Launcher(LauncherOptions options) : options_(std::move(options)) {
   HistEvent ev;
   history(history_, &ev, H_SETSIZE, 1000);
   history(history_, &ev, H_SETUNIQUE, 1);
-  if (!options_.history_file.empty()) history(history_, &ev, H_LOAD, options_.history_file.c_str());
+  LoadHistory();
   el_set(el_, EL_CLIENTDATA, this);
   el_set(el_, EL_EDITOR, "emacs");
   el_set(el_, EL_SIGNAL, 0);
@@ -115,6 +116,18 @@ Launcher::~Launcher() {
 }
 
 void Launcher::SetTerminal(const termios& mode) { ::tcsetattr(0, TCSADRAIN, &mode); }
+
+// libedit's history file; a file of plain lines (the bash launcher's, before) is read line by
+// line instead, and saved in libedit's format at the end.
+void Launcher::LoadHistory() {
+  const std::string& file = options_.history_file;
+  HistEvent ev;
+  if (file.empty() || history(history_, &ev, H_LOAD, file.c_str()) >= 0) return;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.empty()) history(history_, &ev, H_ENTER, line.c_str());
+  }
+}
 
 int Launcher::Run() {
   while (true) {

@@ -70,6 +70,7 @@ class Launcher {
   void SendColumns();
   unsigned char Complete();
   void SetTerminal(const termios& mode);
+  void LoadHistory();
 
   LauncherOptions options_;
   termios saved_{}, cooked_{}, quiet_{};

@@ -121,5 +121,20 @@ if ((fail)); then
   cat -v "$dir/hist"
   exit 1
 fi
+# A history file of plain lines (the bash launcher's) is read too, and saved in libedit's format.
+printf 'SELECT from_before;\n' >"$dir/plain"
+: >"$out"
+{
+  wait_for "plume> "
+  printf '\020\r'
+  wait_for "got: SELECT from_before;"
+  printf '\004'
+  wait_for "fake: end of input"
+} | timeout 60 script -qfec "$launcher --history $dir/plain -- $fake $dir" /dev/null >"$out"
+if ! grep -qF "got: SELECT from_before;" <(screen) || ! grep -q "^_HiStOrY_V2_" "$dir/plain"; then
+  echo "FAIL: a plain history file was not read, or not saved in libedit's format"
+  cat -v "$out" "$dir/plain"
+  exit 1
+fi
 [[ -n ${LAUNCHER_TEST_SHOW:-} ]] && cat -v "$out" "$dir/received"
 echo "launcher OK"
