@@ -26,6 +26,7 @@ void MakePipe(int fds[2]) {
   ::dup2(err, 2);
   std::signal(SIGPIPE, SIG_DFL);
   std::vector<char*> args;
+  args.reserve(argv.size() + 1);
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   ::execvp(args[0], args.data());
