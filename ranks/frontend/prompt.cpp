@@ -208,7 +208,7 @@ bool PromptSession::HandleRequestCommand(const MetaCommand& cmd) {
       ShowList();
       return true;
     case Kind::kCancel:
-      CancelBackground(*cmd.id);
+      CancelBackground(*cmd.id, cmd.text == "show");
       return true;
     case Kind::kQuit:
       quit_ = true;
@@ -218,13 +218,15 @@ bool PromptSession::HandleRequestCommand(const MetaCommand& cmd) {
   }
 }
 
-void PromptSession::CancelBackground(std::uint64_t id) {
+// `show`: a background statement's rows are shown when it ends (\cancel id show), as a failed
+// one's are; otherwise only how many it had.
+void PromptSession::CancelBackground(std::uint64_t id, bool show) {
   if (!backend_.Cancel(id, "cancelled by user")) {
     Say("Error: request " + std::to_string(id) +
         " is unknown or already finished (\\list shows the tracked ones)\n");
     return;
   }
-  for (Job& job : background_) job.drop = job.drop || job.id == id;
+  for (Job& job : background_) job.drop = job.drop || (job.id == id && !show);
   Say("Cancelling request " + std::to_string(id) + ".\n");
 }
 

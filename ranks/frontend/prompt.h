@@ -63,7 +63,7 @@ class PromptSession {
   void HandlePiece(const Piece& piece);
   void HandleMeta(const std::string& line);
   bool HandleRequestCommand(const MetaCommand& cmd);
-  void CancelBackground(std::uint64_t id);
+  void CancelBackground(std::uint64_t id, bool show);
   void Include(const std::string& path);
   void Chart(const std::string& path);
   void StartStatement(const Piece& piece);
