@@ -95,8 +95,13 @@ std::string ParseArgs(const Words& w, MetaCommand* cmd) {
     case Kind::kQuit:
       return w.size() == 1 ? "" : "takes no argument";
     case Kind::kStatus:
-    case Kind::kCancel:
-      return IdArg(w, cmd->kind == Kind::kStatus, cmd);
+      return IdArg(w, true, cmd);
+    case Kind::kCancel:  // \cancel id [show]: show the rows it had (they are dropped otherwise)
+      if (w.size() == 3 && w[2] == "show") {
+        cmd->text = "show";
+        return IdArg(Words(w.begin(), w.begin() + 2), false, cmd);
+      }
+      return w.size() == 3 ? "expects a request id, then optionally 'show'" : IdArg(w, false, cmd);
     case Kind::kChunk:
       return CountArg(w, 1, 100'000'000, "expects a row count from 1 to 100,000,000", cmd);
     case Kind::kMaxRows:
@@ -242,7 +247,7 @@ also in the middle of a statement. A setting without its argument shows its valu
   \help              this text
   \status [id]       state and progress of a request (default: the latest)
   \list              tracked requests with id and state
-  \cancel id         cancel a queued or running request (its rows are dropped)
+  \cancel id [show]  cancel a queued or running request (its rows are dropped; show: shown)
   \chunk [N]         rows per result chunk (default 1,000)
   \format [F]        result format: table, csv, json or null (discard rows)
   \output [FILE|-]   write results to FILE (truncated; every row, nothing cut), - for the screen

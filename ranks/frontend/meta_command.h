@@ -44,9 +44,9 @@ struct MetaCommand {
   bool show = false;                // a setting given without argument: show its value
   std::optional<std::uint64_t> id;  // \status [id], \cancel id
   std::size_t count = 0;            // \chunk N, \maxrows N, \maxwidth N
-  std::string text;                 // \format NAME, \output FILE, \i FILE (~ expanded), \d TABLE
-  std::optional<bool> on;           // \timing, \x on|off (unset: toggle)
-  double seconds = 0;               // \timeout SECONDS
+  std::string text;  // \format NAME, \output FILE, \i FILE (~ expanded), \d TABLE, \cancel id show
+  std::optional<bool> on;  // \timing, \x on|off (unset: toggle)
+  double seconds = 0;      // \timeout SECONDS
 };
 
 // Parses one meta line (starting with '\'). Returns nullopt and sets *error ("Error: ...")

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 
+#include "ranks/frontend/completion_words.h"
 #include "ranks/frontend/data_guard.h"
+#include "ranks/frontend/launcher_protocol.h"
 #include "ranks/frontend/read_file.h"
 
 namespace plume::frontend {
@@ -36,6 +38,11 @@ void PromptSession::Say(const std::string& text) {
 
 int PromptSession::Run() {
   bool eof = false;
+  if (io_.frames) {
+    std::string words;
+    for (const std::string& w : CompletionWords()) words.append(words.empty() ? "" : " ") += w;
+    WriteFd(io_.out_fd, LauncherFrame(kWordsFrame, words));
+  }
   while (!quit_ && !(eof && !foreground_)) {
     if (foreground_) {
       StepForeground();
@@ -43,7 +50,7 @@ int PromptSession::Run() {
       StepIdle(&eof);
     }
   }
-  if (eof && io_.person) Say("\n");
+  if (eof && io_.person && !io_.frames) Say("\n");  // the launcher ends the line itself
   FinishAll(quit_);
   return 0;
 }
@@ -103,7 +110,7 @@ void PromptSession::StepForeground() {
       break;
     } else if (line == kInterruptLine) {
       backend_.Cancel(foreground_->id, "cancelled by user (Ctrl-C)");
-    } else {
+    } else if (!TakeColumnsLine(line)) {
       typeahead_bytes_ += line.size();
       typeahead_.push_back(std::move(line));
     }
@@ -118,7 +125,24 @@ void PromptSession::StepForeground() {
   }
 }
 
+// A columns line from the launcher (the terminal was resized): the table follows the new width
+// for the statements that follow, unless \maxwidth chose one. Nothing is shown.
+bool PromptSession::TakeColumnsLine(const std::string& line) {
+  if (!io_.frames || !line.starts_with(kColumnsLinePrefix)) return false;
+  std::string_view digits = std::string_view(line).substr(kColumnsLinePrefix.size());
+  std::size_t columns = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9' || columns > 100000) return true;  // malformed: ignored
+    columns = columns * 10 + static_cast<std::size_t>(c - '0');
+  }
+  if (columns >= 20 && columns <= 10000 && !settings_.max_width_by_user) {
+    settings_.max_width = columns;
+  }
+  return true;
+}
+
 void PromptSession::HandleLine(const std::string& line) {
+  if (TakeColumnsLine(line)) return;
   if (line == kInterruptLine) {  // Ctrl-C at the prompt: drop what was typed
     splitter_.Clear();
     prompt_shown_ = false;
@@ -184,7 +208,7 @@ bool PromptSession::HandleRequestCommand(const MetaCommand& cmd) {
       ShowList();
       return true;
     case Kind::kCancel:
-      CancelBackground(*cmd.id);
+      CancelBackground(*cmd.id, cmd.text == "show");
       return true;
     case Kind::kQuit:
       quit_ = true;
@@ -194,13 +218,15 @@ bool PromptSession::HandleRequestCommand(const MetaCommand& cmd) {
   }
 }
 
-void PromptSession::CancelBackground(std::uint64_t id) {
+// `show`: a background statement's rows are shown when it ends (\cancel id show), as a failed
+// one's are; otherwise only how many it had.
+void PromptSession::CancelBackground(std::uint64_t id, bool show) {
   if (!backend_.Cancel(id, "cancelled by user")) {
     Say("Error: request " + std::to_string(id) +
         " is unknown or already finished (\\list shows the tracked ones)\n");
     return;
   }
-  for (Job& job : background_) job.drop = job.drop || job.id == id;
+  for (Job& job : background_) job.drop = job.drop || (job.id == id && !show);
   Say("Cancelling request " + std::to_string(id) + ".\n");
 }
 
@@ -322,7 +348,8 @@ void PromptSession::ShowFinishedBackground() {
 
 void PromptSession::ShowPrompt() {
   if (!io_.person || prompt_shown_) return;
-  WriteFd(io_.out_fd, splitter_.InStatement() ? "   ...> " : "plume> ");
+  const char* prompt = splitter_.InStatement() ? "   ...> " : "plume> ";
+  WriteFd(io_.out_fd, io_.frames ? LauncherFrame(kPromptFrame, prompt) : prompt);
   prompt_shown_ = true;
 }
 

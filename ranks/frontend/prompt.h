@@ -33,6 +33,9 @@ struct ConsoleIo {
   int err_fd = 2;         // progress bar
   bool person = false;    // show prompts (a person is typing)
   bool progress = false;  // show the progress bar and closing line
+  // The terminal launcher is at the other end (PLUME_FRAMES=1): prompts go out as frames and
+  // the completion words once at the start (launcher_protocol.h); columns lines are read.
+  bool frames = false;
 };
 
 class PromptSession {
@@ -56,10 +59,11 @@ class PromptSession {
   void StepIdle(bool* eof);
   void StepForeground();
   void HandleLine(const std::string& line);
+  bool TakeColumnsLine(const std::string& line);
   void HandlePiece(const Piece& piece);
   void HandleMeta(const std::string& line);
   bool HandleRequestCommand(const MetaCommand& cmd);
-  void CancelBackground(std::uint64_t id);
+  void CancelBackground(std::uint64_t id, bool show);
   void Include(const std::string& path);
   void Chart(const std::string& path);
   void StartStatement(const Piece& piece);

@@ -24,6 +24,12 @@ bool PersonPresent() {
   return ::isatty(0) == 1;
 }
 
+// The terminal launcher (plume-launcher) reads our stdout: prompts as frames.
+bool LauncherFrames() {
+  const char* frames = std::getenv("PLUME_FRAMES");
+  return frames != nullptr && std::string(frames) == "1";
+}
+
 }  // namespace
 
 std::string DataSourceText(const std::string& source) {
@@ -75,6 +81,7 @@ int Run(Backend& runtime, const CliOptions& options) {
   ConsoleIo io;
   io.person = PersonPresent();
   io.progress = options.progress.value_or(io.person);
+  io.frames = io.person && options.interactive() && LauncherFrames();
   // mpirun forwards rank 0's stdout and stderr on separate channels and loses their relative
   // order (a bar cleared on stderr could erase the prompt printed after it on stdout), so at
   // the prompt with a person the bar shares the console stream; otherwise it is on stderr.

@@ -27,16 +27,6 @@ std::vector<std::string> LowerWords(std::string_view sql) {
   return words;
 }
 
-void AddText(engine::BatchColumn& col, std::string_view text, bool null = false) {
-  if (col.offsets.empty()) col.offsets.push_back(0);
-  if (!null) col.chars.append(text);
-  col.offsets.push_back(static_cast<std::uint32_t>(col.chars.size()));
-  if (null || !col.valid.empty()) {
-    col.valid.resize(col.offsets.size() - 2, 1);
-    col.valid.push_back(null ? 0 : 1);
-  }
-}
-
 LocalResult StringTable(const std::vector<std::string>& names) {
   LocalResult r;
   for (const std::string& n : names) {
@@ -50,16 +40,26 @@ LocalResult StringTable(const std::vector<std::string>& names) {
 LocalResult Describe() {
   LocalResult r = StringTable({"column_name", "column_type", "null", "key", "default", "extra"});
   for (const engine::ColumnSpec& c : engine::kSchema) {
-    AddText(r.batch.columns[0], c.name);
-    AddText(r.batch.columns[1], engine::TypeName(c.type));
-    AddText(r.batch.columns[2], c.nullable ? "YES" : "NO");
-    for (int k = 3; k < 6; ++k) AddText(r.batch.columns[k], "", true);
+    AppendText(r.batch.columns[0], c.name);
+    AppendText(r.batch.columns[1], engine::TypeName(c.type));
+    AppendText(r.batch.columns[2], c.nullable ? "YES" : "NO");
+    for (int k = 3; k < 6; ++k) AppendText(r.batch.columns[k], "", true);
     ++r.batch.rows;
   }
   return r;
 }
 
 }  // namespace
+
+void AppendText(engine::BatchColumn& col, std::string_view text, bool null) {
+  if (col.offsets.empty()) col.offsets.push_back(0);
+  if (!null) col.chars.append(text);
+  col.offsets.push_back(static_cast<std::uint32_t>(col.chars.size()));
+  if (null || !col.valid.empty()) {
+    col.valid.resize(col.offsets.size() - 2, 1);
+    col.valid.push_back(null ? 0 : 1);
+  }
+}
 
 SchemaKind SchemaKindOf(std::string_view sql) {
   std::vector<std::string> w = LowerWords(sql);
@@ -76,7 +76,7 @@ std::optional<LocalResult> AnswerSchema(std::string_view sql, std::string* error
   std::vector<std::string> w = LowerWords(sql);
   if (SchemaKindOf(sql) == SchemaKind::kShowTables) {
     LocalResult r = StringTable({"name"});
-    AddText(r.batch.columns[0], engine::kTableName);
+    AppendText(r.batch.columns[0], engine::kTableName);
     r.batch.rows = 1;
     return r;
   }

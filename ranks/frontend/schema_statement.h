@@ -32,6 +32,9 @@ std::optional<LocalResult> AnswerSchema(std::string_view sql, std::string* error
 // The line \d prints above the columns: rows, partitions, where the data came from.
 std::string TableSummaryLine(const Backend::WorldInfo& world);
 
+// Appends one string value (or a NULL) to a string column of a batch being built.
+void AppendText(engine::BatchColumn& col, std::string_view text, bool null = false);
+
 // Feeds a finished local result to `sink` as if a request had delivered it (one chunk).
 void DeliverLocal(const std::string& sql, const LocalResult& result, double now, ResultSink& sink);
 

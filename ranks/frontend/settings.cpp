@@ -6,6 +6,7 @@
 #include "ranks/frontend/copy_statement.h"
 #include "ranks/frontend/data_guard.h"
 #include "ranks/frontend/error_caret.h"
+#include "ranks/frontend/summarize.h"
 #include "ranks/frontend/utf8.h"
 
 namespace plume::frontend {
@@ -110,6 +111,7 @@ bool Change(const MetaCommand& cmd, Settings* s, std::string* error) {
       return true;
     case Kind::kMaxWidth:
       s->max_width = cmd.count;
+      s->max_width_by_user = true;
       return true;
     default:
       return false;
@@ -149,9 +151,14 @@ std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings
   if (SchemaKindOf(sql) != SchemaKind::kNone) {
     std::optional<LocalResult> local = AnswerSchema(sql, error);
     if (!local) return std::nullopt;
-    return Prepared{sql, MakeSink(settings, backend, live), "", std::move(local)};
+    return Prepared{sql, MakeSink(settings, backend, live), "", std::move(local), ""};
   }
-  if (!IsCopy(sql)) return Prepared{sql, MakeSink(settings, backend, live), "", std::nullopt};
+  if (IsSummarize(sql)) {
+    std::optional<std::string> query = SummarizeQuery(sql, error);
+    if (!query) return std::nullopt;
+    return Prepared{*query, MakeSink(settings, backend, live), "", std::nullopt, sql};
+  }
+  if (!IsCopy(sql)) return Prepared{sql, MakeSink(settings, backend, live), "", std::nullopt, ""};
   std::optional<CopyStatement> copy = ParseCopy(sql, error);
   if (!copy) return std::nullopt;
   *error = RefuseInsideDataSet(copy->path, settings.data_dir);
@@ -161,12 +168,13 @@ std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings
   std::unique_ptr<Formatter> formatter =
       copy->format == "csv" ? MakeCsvFormatter(copy->header) : MakeFormatter(copy->format);
   return Prepared{copy->query, MakeSink(std::move(formatter), std::move(file), backend, true),
-                  copy->path, std::nullopt};
+                  copy->path, std::nullopt, ""};
 }
 
 std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend,
                     std::shared_ptr<ResultSink> via) {
   if (!via) via = prepared.sink;
+  if (!prepared.summarize.empty()) via = std::make_shared<SummarizeSink>(prepared.summarize, via);
   if (!prepared.local) return backend.Submit(prepared.sql, settings.backend_options(), via);
   DeliverLocal(prepared.sql, *prepared.local, backend.Now(), *via);
   return 0;

@@ -27,9 +27,10 @@ struct Settings {
   // Where a person watches (standard output at the prompt): the table is cut only there, and
   // \output - returns to it. Null: never cut (batch mode, files).
   std::shared_ptr<OutputTarget> screen;
-  std::size_t max_rows = 50;    // \maxrows: table rows at the screen (0 = all)
-  std::size_t max_width = 160;  // \maxwidth: table width at the screen (0 = no limit)
-  bool expanded = false;        // \x
+  std::size_t max_rows = 50;       // \maxrows: table rows at the screen (0 = all)
+  std::size_t max_width = 160;     // \maxwidth: table width at the screen (0 = no limit)
+  bool max_width_by_user = false;  // set by \maxwidth N: terminal resizes no longer change it
+  bool expanded = false;           // \x
   std::size_t max_statement_bytes = std::size_t{16} << 20;  // --max-statement-bytes
   std::string data_dir;  // --data: no result file may be written inside it (data_guard.h)
 
@@ -63,6 +64,8 @@ struct Prepared {
   std::string copy_path;  // COPY ... TO: the file the rows go to (empty otherwise)
   // DESCRIBE, SHOW TABLES: answered by the front end (Start delivers it to the sink).
   std::optional<LocalResult> local;
+  // SUMMARIZE: the statement as typed; `sql` is its aggregate statement (summarize.h).
+  std::string summarize;
 };
 // Prepares `sql` with the current settings; a COPY ... TO (copy_statement.h) gets its own file
 // and format and is always live. nullopt and *error when a COPY is malformed or its file cannot

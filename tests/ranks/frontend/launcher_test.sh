@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# scripts/plume-shell at a (pseudo-)terminal made by script(1): a statement over two lines,
-# Ctrl-C on a half-typed line (cleared, never run), then Ctrl-D: exit code 0, no rank left.
+# scripts/plume-shell at a (pseudo-)terminal made by script(1), through plume-launcher: a
+# statement over two lines (one history entry in the history file), a background statement
+# announced while a line is typed (the line still runs whole), a resize (the table width
+# follows), Ctrl-C on a half-typed line (cleared, never run), then Ctrl-D: exit code 0, no rank
+# left. (tests/launcher/launcher_test.sh checks the editing itself against a fake rank 0.)
 # Then one-shot mode into a pipe whose reader goes away (| head): it ends quietly, exit code 0,
 # no "Broken pipe", no crash. Then --help at once, on stdout, and the rank count from the
 # manifest.
@@ -13,13 +16,14 @@ out=$(mktemp)
 link=$(mktemp -u /tmp/plume-launcher-data.XXXXXX)
 ln -s "$data" "$link"
 data=$link
-trap 'rm -f "$out" "$link"' EXIT
-export PLUME_HISTFILE=/dev/null
+hist=$(mktemp)
+trap 'rm -f "$out" "$link" "$hist"' EXIT
+export PLUME_HISTFILE=$hist TERM=xterm
 # Types only once the screen shows what a person would wait for (a loaded machine can take
 # seconds to start 3 ranks or to answer), never on a fixed schedule.
-wait_for() {  # wait_for TEXT: until the session output shows TEXT (30 s at most)
+wait_for() {  # wait_for TEXT [N]: until the session output shows TEXT N times (30 s at most)
   for _ in $(seq 300); do
-    tr -d '\r' <"$out" | grep -qF -- "$1" && return 0
+    (($(tr -d '\r' <"$out" | grep -aoF -- "$1" | wc -l) >= ${2:-1})) && return 0
     sleep 0.1
   done
   return 1
@@ -31,6 +35,17 @@ wait_for() {  # wait_for TEXT: until the session output shows TEXT (30 s at most
   printf 'AS n FROM measurements;\r'
   wait_for "(1 row)"
   wait_for "1 row | 1 chunk | "
+  printf 'SELECT count(*) AS bg FROM measurements &\r'
+  printf 'SELECT max(aqi)'
+  wait_for "] completed: 1 row"
+  printf ' AS worst FROM measurements;\r'
+  wait_for " worst"
+  wait_for "(1 row)" 3
+  lpid=$(pgrep -f -- "plume-launcher --history $hist" | head -1)
+  stty -F "/proc/$lpid/fd/0" cols 123 2>/dev/null
+  sleep 0.3  # the columns line is on its way before the next one
+  printf '\\maxwidth\r'
+  wait_for "The table may take"
   sleep 0.3
   printf 'SELECT never_run'
   sleep 0.5
@@ -54,6 +69,15 @@ check " 20000"
 check "(1 row)"
 check "1 row | 1 chunk | "  # progress is on for a person
 check "^C"
+check "The table may take 123 characters at the screen."
+check " bg"
+# The line typed while the background statement ended ran whole.
+check " worst"
+if ! grep -a "SELECT" "$hist" | grep -q 'count(\*)\\012AS\\040n\\040FROM'; then
+  echo "FAIL: the two-line statement is not one history entry"
+  cat -v "$hist"
+  fail=1
+fi
 if grep -q "Error" <<<"$text"; then
   echo "FAIL: the cleared line ran"
   fail=1
@@ -75,6 +99,7 @@ if ((fail)); then
   cat -v "$out"
   exit 1
 fi
+[[ -n ${LAUNCHER_TEST_SHOW:-} ]] && cat -v "$out"
 echo "launcher session OK"
 
 err=$(mktemp)
@@ -96,6 +121,21 @@ if [[ $help != *"Usage: scripts/plume-shell"* ]] || [[ $help != *"--ranks N"* ]]
   cat "$err"
   exit 1
 fi
+# scripts/run and scripts/test answer --help at once: with only bash, sed and coreutils on
+# PATH, installing (dpkg, apt) or building (cmake) would fail instead.
+tools=$(mktemp -d)
+trap 'rm -rf "$out" "$err" "$link" "$hist" "$tools"' EXIT
+for t in bash sed dirname cat; do ln -s "$(command -v $t)" "$tools/$t"; done
+scripts=$(dirname "$shell")
+for s in run test; do
+  help=$(PATH=$tools "$(command -v timeout)" 10 "$scripts/$s" --help 2>"$err")
+  if (($? != 0)) || [[ $help != *"Usage"* && $help != *"scripts/$s ["* ]] || [[ -s $err ]]; then
+    echo "FAIL: scripts/$s --help must answer at once on stdout"
+    echo "$help"
+    cat "$err"
+    exit 1
+  fi
+done
 # No --ranks: the manifest's 2 partitions make 3 ranks (the banner says so).
 ranks=$(timeout 60 "$shell" --bin "$bin" --data "$data" -c "SELECT count(*) FROM measurements" \
   --format csv 2>"$err")

@@ -117,6 +117,20 @@ TEST_F(PromptTest, CancelledBackgroundStatementSaysHowManyRowsItHad) {
   EXPECT_EQ(c.out.find("    n\n------\n"), std::string::npos) << c.out;  // no rows
 }
 
+// ... and shows them when asked (\cancel id show), as a failed statement's rows are shown.
+TEST_F(PromptTest, CancelledBackgroundStatementShowsItsRowsWhenAsked) {
+  Captured c =
+      RunPrompt(fake_, {{0, "SELECT slow &"}, {0.25, "\\cancel 1 show"}, {0, "\\cancel 1 x"}});
+  EXPECT_EQ(fake_.Status(1)->state, RequestState::kCancelled);
+  EXPECT_NE(c.out.find("Error: \\cancel expects a request id, then optionally 'show'"),
+            std::string::npos)
+      << c.out;
+  std::size_t at = c.out.find("[1] cancelled: Error: statement cancelled: cancelled by user\n");
+  ASSERT_NE(at, std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("    n\n------\n", at), std::string::npos) << c.out;  // its rows
+  EXPECT_NE(c.out.find("; incomplete)", at), std::string::npos) << c.out;
+}
+
 TEST_F(PromptTest, QuitCancelsBackgroundStatements) {
   Captured c = RunPrompt(fake_, {{0, "SELECT slow &"}, {0, "\\quit"}, {0, "SELECT a, b FROM t;"}});
   EXPECT_EQ(c.code, 0);

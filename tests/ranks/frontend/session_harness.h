@@ -54,8 +54,9 @@ struct Captured {
 // Each input line is written `delay` seconds after the previous one; then stdin closes.
 using TimedInput = std::vector<std::pair<double, std::string>>;
 
+// `frames`: as behind plume-launcher (ConsoleIo::frames).
 inline Captured RunPrompt(FakeBackend& backend, const TimedInput& input, bool person = false,
-                          bool progress = false, Settings settings = {}) {
+                          bool progress = false, Settings settings = {}, bool frames = false) {
   TempFile out, err;
   int fds[2];
   if (pipe(fds) != 0) return {};
@@ -67,7 +68,7 @@ inline Captured RunPrompt(FakeBackend& backend, const TimedInput& input, bool pe
     }
     close(fds[1]);
   });
-  ConsoleIo io{fds[0], out.fd(), err.fd(), person, progress};
+  ConsoleIo io{fds[0], out.fd(), err.fd(), person, progress, frames};
   if (!settings.output) {  // the session's screen: the table is cut there as at a terminal
     settings.output = std::make_shared<OutputTarget>(out.fd(), "standard output", false);
     settings.screen = settings.output;
