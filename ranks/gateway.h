@@ -96,6 +96,7 @@ class Gateway : public frontend::Backend {
   void Watch(PeerWatch watch);
   // That message once a rank was declared lost, else empty.
   const std::string& lost() const { return lost_; }
+  std::string Lost() const override { return lost_; }
 
   // When every rank confirmed it stopped working on `id` (stream ends received from every
   // leader): that time on Now()'s clock; nullopt while some rank may still work on it.
