@@ -136,8 +136,8 @@ bool OutputTarget::Write(std::string_view data, std::string* error) {
       return false;
     }
     if (data.empty()) return true;
+    queue_.push_back({std::string(data), accepted_, accepted_ + data.size()});
     accepted_ += data.size();
-    queue_.push_back({std::string(data), accepted_});
     if (!writer_.joinable()) writer_ = std::thread(&OutputTarget::WriterLoop, this);
   }
   wake_.notify_one();
@@ -186,11 +186,17 @@ std::uint64_t OutputTarget::DeliveredIn(std::uint64_t begin, std::uint64_t end) 
   return n;
 }
 
-void OutputTarget::Drop(std::uint64_t until) {
+void OutputTarget::Drop(std::uint64_t from, std::uint64_t until) {
   std::lock_guard<std::mutex> lock(mu_);
-  drop_until_ = std::max(drop_until_, until);
-  while (!queue_.empty() && queue_.front().end <= drop_until_) {
-    written_ = queue_.front().end;
+  for (Piece& piece : queue_) {
+    if (piece.begin < from || piece.end > until) continue;
+    piece.dropped = true;
+    std::string().swap(piece.text);
+  }
+  if (writing_ && current_begin_ >= from && current_end_ <= until) drop_current_ = true;
+  // Dropped text at the head counts as written now, unless a piece before it is in flight.
+  while (!writing_ && !queue_.empty() && queue_.front().dropped) {
+    written_ = std::max(written_, queue_.front().end);
     queue_.pop_front();
   }
 }
@@ -202,8 +208,11 @@ void OutputTarget::WriterLoop() {
     if (queue_.empty()) return;
     Piece piece = std::move(queue_.front());
     queue_.pop_front();
-    if (error_ == 0 && piece.end > drop_until_) {
+    if (error_ == 0 && !piece.dropped) {
       writing_ = true;
+      current_begin_ = piece.begin;
+      current_end_ = piece.end;
+      drop_current_ = false;
       lock.unlock();
       int err = 0;
       const bool ok = WritePiece(piece, &err);
@@ -229,7 +238,7 @@ bool OutputTarget::WritePiece(const Piece& piece, int* err) {
       continue;
     }
     const bool stalled = std::chrono::steady_clock::now() - progress > kCloseStall;
-    if (piece.end <= drop_until_ || (closing_ && stalled)) return true;  // dropped
+    if (drop_current_ || (closing_ && stalled)) return true;  // dropped
   }
   return true;
 }
@@ -301,7 +310,7 @@ std::uint64_t OutputSlot::Backlog() const {
 }
 
 void OutputSlot::Abandon() {
-  if (live_) target_->Drop(end_);
+  if (live_ && passed_) target_->Drop(begin_, end_);
 }
 
 void WriteFd(int fd, std::string_view text) {

@@ -56,9 +56,10 @@ class OutputTarget {
   // Bytes among offsets [begin, end) that write(2) took (reached the output): dropped text and
   // text after a failed write do not count. The writer thread keeps this up to date.
   std::uint64_t DeliveredIn(std::uint64_t begin, std::uint64_t end) const;
-  // Drops what is queued up to offset `until` (and stops the piece being written if it ends
-  // there), so a statement whose reader stopped reading can end. Later text is kept.
-  void Drop(std::uint64_t until);
+  // Drops the text queued at offsets [from, until) (and stops the piece being written if it
+  // lies there), so a statement whose reader stopped reading can end. Text before and after
+  // (other statements') is kept; dropped text counts as written.
+  void Drop(std::uint64_t from, std::uint64_t until);
   // True, with the message in *error, once a queued write failed.
   bool Failed(std::string* error) const;
   // The path, or "standard output" for "-"; what messages call this target.
@@ -71,7 +72,8 @@ class OutputTarget {
  private:
   struct Piece {
     std::string text;
-    std::uint64_t end = 0;  // offset just past it
+    std::uint64_t begin = 0, end = 0;  // offsets of its first byte and just past it
+    bool dropped = false;              // text freed; the writer only counts it as written
   };
   // Offsets [begin, begin + n) reached the output; mu_ held.
   void Delivered(std::uint64_t begin, std::uint64_t n);
@@ -88,7 +90,10 @@ class OutputTarget {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Piece> queue_;
-  std::uint64_t accepted_ = 0, written_ = 0, drop_until_ = 0;
+  std::uint64_t accepted_ = 0, written_ = 0;
+  // The piece the writer thread is writing: its offsets, and whether Drop asked it to stop.
+  std::uint64_t current_begin_ = 0, current_end_ = 0;
+  bool drop_current_ = false;
   // Offset ranges that reached the output, ascending and coalesced: one range unless text was
   // dropped or a write failed.
   std::deque<std::pair<std::uint64_t, std::uint64_t>> delivered_;

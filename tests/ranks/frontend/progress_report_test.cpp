@@ -229,5 +229,34 @@ TEST(Output, AbandonedTextDoesNotCount) {
   close(fds[0]);
 }
 
+// Abandoning a statement drops its own queued text only: an earlier statement's text still
+// queued reaches the output whole, and the target owes nothing afterwards.
+TEST(Output, AbandonKeepsEarlierSlotsText) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const int capacity = fcntl(fds[1], F_GETPIPE_SZ);
+  fcntl(fds[1], F_SETFL, O_NONBLOCK);
+  fcntl(fds[0], F_SETFL, O_NONBLOCK);
+  auto target = std::make_shared<OutputTarget>(fds[1], "pipe", true);
+  OutputSlot first(target, true), second(target, true);
+  std::string error;
+  const std::string a(static_cast<std::size_t>(capacity) + 1000, 'a');
+  ASSERT_TRUE(first.Write(a, &error));  // 1000 bytes queued behind a full pipe
+  ASSERT_TRUE(second.Write(std::string(5000, 'b'), &error));
+  second.Abandon();
+  std::string got;
+  std::string buffer(1 << 16, '\0');
+  for (int i = 0; i < 400 && (got.size() < a.size() || target->Backlog() > 0); ++i) {
+    const ssize_t n = read(fds[0], buffer.data(), buffer.size());
+    if (n > 0) got.append(buffer.data(), static_cast<std::size_t>(n));
+    usleep(5000);
+  }
+  EXPECT_EQ(got, a) << "the first statement's text whole, none of the abandoned one's";
+  EXPECT_EQ(target->Backlog(), 0u);
+  EXPECT_EQ(first.bytes(), a.size());
+  EXPECT_EQ(second.bytes(), 0u);
+  close(fds[0]);
+}
+
 }  // namespace
 }  // namespace plume::frontend

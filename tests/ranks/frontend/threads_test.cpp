@@ -95,7 +95,7 @@ TEST(Threads, OutputWriterThreadDropsQueuedTextForAReaderThatStopped) {
     std::string error;
     const std::string chunk(1 << 16, 'r');
     for (int i = 0; i < 64; ++i) ASSERT_TRUE(target.Write(chunk, &error)) << error;  // unread
-    target.Drop(target.accepted());
+    target.Drop(0, target.accepted());
     for (int i = 0; i < 200 && target.Backlog() > 0; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
