@@ -208,7 +208,7 @@ void OutputTarget::WriterLoop() {
     if (queue_.empty()) return;
     Piece piece = std::move(queue_.front());
     queue_.pop_front();
-    if (error_ == 0 && !piece.dropped) {
+    if (error_ == 0 && !piece.dropped && !close_gave_up_) {
       writing_ = true;
       current_begin_ = piece.begin;
       current_end_ = piece.end;
@@ -238,7 +238,8 @@ bool OutputTarget::WritePiece(const Piece& piece, int* err) {
       continue;
     }
     const bool stalled = std::chrono::steady_clock::now() - progress > kCloseStall;
-    if (drop_current_ || (closing_ && stalled)) return true;  // dropped
+    if (closing_ && stalled) close_gave_up_ = true;    // one stall, not one per queued piece
+    if (drop_current_ || close_gave_up_) return true;  // dropped
   }
   return true;
 }

@@ -99,8 +99,9 @@ class OutputTarget {
   std::deque<std::pair<std::uint64_t, std::uint64_t>> delivered_;
   int error_ = 0;  // errno of the write that failed; later writes fail at once
   bool closing_ = false;
-  bool writing_ = false;  // the writer thread is writing a piece it took off the queue
-  std::thread writer_;    // started by the first queued write
+  bool close_gave_up_ = false;  // closing, the reader stalled: the rest of the queue is dropped
+  bool writing_ = false;        // the writer thread is writing a piece it took off the queue
+  std::thread writer_;          // started by the first queued write
 };
 
 class OutputSlot {

@@ -104,5 +104,21 @@ TEST(Threads, OutputWriterThreadDropsQueuedTextForAReaderThatStopped) {
   ::close(fds[0]);
 }
 
+TEST(Threads, ClosingATargetWhoseReaderStoppedGivesUpOnceNotPerPiece) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    OutputTarget target(fds[1], "pipe", /*owned=*/true);
+    std::string error;
+    const std::string chunk(1 << 16, 'r');
+    for (int i = 0; i < 16; ++i) ASSERT_TRUE(target.Write(chunk, &error)) << error;  // unread
+  }  // the destructor gives up on the stalled reader (2 s), not 2 s for each queued piece
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 6.0);
+  ::close(fds[0]);
+}
+
 }  // namespace
 }  // namespace plume::frontend
