@@ -49,11 +49,13 @@ struct GatewayOptions {
   // most batches become a chunk without being cut and copied again at the gateway.
   std::uint32_t batch_rows = 1024;
   // Unacknowledged frames and bytes per sender and request (docs/PROTOCOL.md, flow control):
-  // the bytes are the bound that matters; they cover the bandwidth-delay product of a 10 ms
-  // round trip at 3 Gbit/s per leader. Frames bound the count of tiny frames.
-  std::uint32_t window = 64;
+  // the bytes are the bound that matters; 8 MiB cover the bandwidth-delay product of a 40 ms
+  // round trip at 1.6 Gbit/s per leader (or 10 ms at 6 Gbit/s). Frames only bound the count
+  // of tiny frames: 256, so that LZ4-compressed frames between hosts (about 58 KB for 1000
+  // rows) are still bound by the bytes (64 frames held them to 3.7 MB).
+  std::uint32_t window = 256;
   std::uint64_t window_bytes = kDefaultWindowBytes;
-  static constexpr std::uint64_t kDefaultWindowBytes = 4u << 20;
+  static constexpr std::uint64_t kDefaultWindowBytes = 8u << 20;
   std::string compression = "off";  // which links compress frames (WorldInfo, \status)
   // Bytes the gathered result of one stage of a multi-stage statement may hold on the gateway;
   // a stage past it fails the statement with an error naming the stage and rank 0.
@@ -99,6 +101,7 @@ class Gateway : public frontend::Backend {
   void Watch(PeerWatch watch);
   // That message once a rank was declared lost, else empty.
   const std::string& lost() const { return lost_; }
+  std::string Lost() const override { return lost_; }
 
   // When every rank confirmed it stopped working on `id` (stream ends received from every
   // leader): that time on Now()'s clock; nullopt while some rank may still work on it.

@@ -5,6 +5,7 @@
 #include <boost/archive/binary_oarchive.hpp>
 #include <boost/serialization/string.hpp>
 #include <cstddef>
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
@@ -178,6 +179,27 @@ std::string_view FrameBody(std::string_view frame, std::string* scratch) {
   if (header.codec == 0) return body;
   Decompress(static_cast<Codec>(header.codec), body, scratch);
   return *scratch;
+}
+
+std::string BuildIdentity() {
+  // Lets a test (tests/ranks/build_mismatch_test.sh) start one rank that claims another build.
+  if (const char* claimed = std::getenv("PLUME_BUILD_IDENTITY"); claimed && *claimed) {
+    return claimed;
+  }
+  std::string id = "plume " PLUME_VERSION ", protocol " + std::to_string(kProtocolVersion);
+  const std::string commit = PLUME_COMMIT;
+  if (!commit.empty()) id += ", commit " + commit;
+  return id;
+}
+
+std::vector<std::string> VersionMismatches(const std::vector<std::string>& identities) {
+  std::vector<std::string> why(identities.size());
+  for (std::size_t r = 1; r < identities.size(); ++r) {
+    if (identities[r] == identities[0]) continue;
+    why[r] = "runs " + identities[r] + " but rank 0 runs " + identities[0] +
+             ": every host needs the same plume build";
+  }
+  return why;
 }
 
 }  // namespace plume::ranks

@@ -20,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "engine/batch.h"
 #include "ranks/compression.h"
@@ -193,5 +194,17 @@ bool CompressFrame(Codec codec, std::string* frame);
 // The encoded batch of a frame: its body, or the body decompressed into *scratch. Throws
 // std::runtime_error (CompressionError) for a corrupt compressed body.
 std::string_view FrameBody(std::string_view frame, std::string* scratch);
+
+// Startup compatibility (Runtime's collective startup): every rank sends rank 0 its
+// BuildIdentity(); ranks whose identity differs from rank 0's are refused, so ranks built from
+// different plume versions never exchange a message they might read differently.
+// kProtocolVersion goes up whenever a message's layout or meaning changes.
+inline constexpr std::uint32_t kProtocolVersion = 1;
+// "plume 0.1.0, protocol 1, commit 1a2b3c4" (the commit cmake was configured at, when known);
+// $PLUME_BUILD_IDENTITY instead when set (for tests).
+std::string BuildIdentity();
+// One entry per world rank: "" when `identities[r]` equals rank 0's, else why rank r is
+// refused ("runs plume ... but rank 0 runs plume ...").
+std::vector<std::string> VersionMismatches(const std::vector<std::string>& identities);
 
 }  // namespace plume::ranks

@@ -137,8 +137,17 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
   const int rank = world.rank();
   std::string error =
       PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &table_);
-  std::vector<std::string> errors;
+  // First the builds: a rank of another plume build is named for that alone (whatever else
+  // failed there may follow from it).
+  std::vector<std::string> identities, errors;
+  boost::mpi::gather(world, BuildIdentity(), identities, 0);
   boost::mpi::gather(world, error, errors, 0);
+  if (rank == 0) {
+    std::vector<std::string> mismatches = VersionMismatches(identities);
+    for (std::size_t r = 0; r < errors.size(); ++r) {
+      if (!mismatches[r].empty()) errors[r] = mismatches[r];
+    }
+  }
   // Every rank knows every rank's host: the liveness messages name them.
   boost::mpi::all_gather(world, boost::mpi::environment::processor_name(), hosts_);
   std::string summary = rank == 0 ? Summarize(errors, hosts_) : "";

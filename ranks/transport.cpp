@@ -6,6 +6,19 @@
 
 namespace plume::ranks {
 
+void CheckMpi(int code, const char* call, int rank, Tag tag, int peer) {
+  if (code == MPI_SUCCESS) return;
+  char text[MPI_MAX_ERROR_STRING] = {};
+  int length = 0, initialized = 0;
+  MPI_Initialized(&initialized);  // MPI_Error_string is refused before MPI_Init
+  if (!initialized || MPI_Error_string(code, text, &length) != MPI_SUCCESS) length = 0;
+  const std::string from = peer < 0 ? "any rank" : "rank " + std::to_string(peer);
+  throw std::runtime_error(
+      "rank " + std::to_string(rank) + ": " + call + " (tag " + std::to_string(TagValue(tag)) +
+      ", from " + from + ") failed: " +
+      (length > 0 ? std::string(text, length) : "MPI error code " + std::to_string(code)));
+}
+
 MpiOutbox::~MpiOutbox() {
   try {
     Drain(kDrainLimit);
@@ -57,10 +70,12 @@ void MpiInbox::Post(Tag tag, std::list<Posted>& posted) {
     int flag = 0;
     MPI_Message handle;
     MPI_Status status;
-    MPI_Improbe(MPI_ANY_SOURCE, TagValue(tag), comm_, &flag, &handle, &status);
+    CheckMpi(MPI_Improbe(MPI_ANY_SOURCE, TagValue(tag), comm_, &flag, &handle, &status),
+             "MPI_Improbe", comm_.rank(), tag, -1);
     if (!flag) return;
     int count = 0;
-    MPI_Get_count(&status, MPI_CHAR, &count);
+    CheckMpi(MPI_Get_count(&status, MPI_CHAR, &count), "MPI_Get_count", comm_.rank(), tag,
+             status.MPI_SOURCE);
     Posted& p = posted.emplace_back();
     p.source = status.MPI_SOURCE;
     if (!spare_.empty()) {
@@ -68,17 +83,20 @@ void MpiInbox::Post(Tag tag, std::list<Posted>& posted) {
       spare_.pop_back();
     }
     p.bytes.resize(static_cast<std::size_t>(count));
-    MPI_Imrecv(p.bytes.data(), count, MPI_CHAR, &handle, &p.request);
+    CheckMpi(MPI_Imrecv(p.bytes.data(), count, MPI_CHAR, &handle, &p.request), "MPI_Imrecv",
+             comm_.rank(), tag, p.source);
   }
 }
 
 // The oldest complete message whose source has no older incomplete one (per-source order).
-bool MpiInbox::TakeComplete(std::list<Posted>& posted, Message* msg) {
+bool MpiInbox::TakeComplete(Tag tag, std::list<Posted>& posted, Message* msg) {
   std::vector<int> blocked;
   for (auto it = posted.begin(); it != posted.end(); ++it) {
     if (!it->done) {
       int flag = 0;
-      MPI_Test(&it->request, &flag, MPI_STATUS_IGNORE);
+      // For one request MPI_Test returns the receive's own error (status.MPI_ERROR is unset).
+      CheckMpi(MPI_Test(&it->request, &flag, MPI_STATUS_IGNORE), "MPI_Test", comm_.rank(), tag,
+               it->source);
       it->done = flag != 0;
     }
     const bool waits = std::find(blocked.begin(), blocked.end(), it->source) != blocked.end();
@@ -103,7 +121,7 @@ bool MpiInbox::Receive(Tag tag, Message* msg) {
   }
   std::list<Posted>& posted = by_tag_[index];
   Post(tag, posted);
-  return TakeComplete(posted, msg);
+  return TakeComplete(tag, posted, msg);
 }
 
 void IdleBackoff::Idle(std::chrono::microseconds cap, bool waiting) {

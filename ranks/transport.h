@@ -6,9 +6,9 @@
 //     reports completion (a Boost.MPI request's destructor neither completes nor cancels the
 //     send).
 //   - MpiInbox takes messages with a matched probe (MPI_Improbe) and completes them with a
-//     nonblocking MPI_Imrecv, so a message whose envelope arrived before its data (over TCP,
-//     above the eager limit) never stalls the loop: it is handed over once complete, and the
-//     complete messages of other sources are handed over meanwhile.
+//     nonblocking MPI_Imrecv (every MPI return code checked: CheckMpi), so a message whose envelope
+//     arrived before its data (over TCP, above the eager limit) never stalls the loop: it is handed
+//     over once complete, and the complete messages of other sources are handed over meanwhile.
 #pragma once
 
 #include <mpi.h>
@@ -25,6 +25,12 @@
 #include "ranks/outbox.h"
 
 namespace plume::ranks {
+
+// Throws std::runtime_error unless `code` (returned by the raw MPI call `call`, e.g.
+// "MPI_Imrecv") is MPI_SUCCESS: "rank 3: MPI_Imrecv (tag 3, from rank 1) failed: MPI_ERR_...:
+// <MPI's text>". `peer` < 0: any source. Boost.MPI installs MPI_ERRORS_RETURN on the world
+// communicator (and its splits), so failures come back as codes rather than ending the job.
+void CheckMpi(int code, const char* call, int rank, Tag tag, int peer);
 
 class MpiOutbox : public Outbox {
  public:
@@ -61,6 +67,7 @@ class MpiInbox : public Inbox {
   MpiInbox(const MpiInbox&) = delete;
   MpiInbox& operator=(const MpiInbox&) = delete;
 
+  // Throws std::runtime_error (CheckMpi) when MPI reports a failure.
   bool Receive(Tag tag, Message* msg) override;
   const boost::mpi::communicator& comm() const { return comm_; }
 
@@ -75,7 +82,7 @@ class MpiInbox : public Inbox {
     bool done = false;
   };
   void Post(Tag tag, std::list<Posted>& posted);
-  bool TakeComplete(std::list<Posted>& posted, Message* msg);
+  bool TakeComplete(Tag tag, std::list<Posted>& posted, Message* msg);
 
   boost::mpi::communicator comm_;
   std::list<Posted> by_tag_[6];     // indexed by TagValue; list: a buffer never moves under MPI

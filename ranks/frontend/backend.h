@@ -141,6 +141,10 @@ class Backend {
   virtual WorldInfo World() const = 0;
   // Seconds on the clock used by RequestInfo.
   virtual double Now() const = 0;
+  // Non-empty once the runtime can run no statement any more (a rank was lost): every statement
+  // fails with this message ("Error: rank 5 on team4-host has not answered for 10 s") and the
+  // job is about to end, so a script stops submitting.
+  virtual std::string Lost() const { return {}; }
 };
 
 }  // namespace plume::frontend

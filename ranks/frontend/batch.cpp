@@ -176,6 +176,7 @@ int BatchSession::Run() {
     backend_.Poll(kPollWaitS);
     FinishHeads();
     if (settings_.output->reader_gone()) StopQuietly();
+    if (HaveMore() && !backend_.Lost().empty()) StopLost();
     if (!order_.empty()) {
       const Exec& head = order_.front();
       if (auto info = backend_.Status(head.id)) {
@@ -201,6 +202,13 @@ void BatchSession::StopQuietly() {
     if (!e.sink->finished())
       backend_.Cancel(e.id, "the reader of " + settings_.output->name() + " went away");
   }
+}
+
+// A rank was lost: every later statement would fail at once with the same message (thousands
+// of lines for a --repeat run) while the job ends. The running ones already failed with it.
+void BatchSession::StopLost() {
+  next_item_ = items_.size();
+  Complain("", backend_.Lost() + ": the rest of the script is not run");
 }
 
 bool BatchSession::WriteReport(double wall_ms) {

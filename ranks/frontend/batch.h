@@ -50,6 +50,7 @@ class BatchSession {
   void SubmitNext();
   void FinishHeads();
   void StopQuietly();
+  void StopLost();
   void Complain(const std::string& where, const std::string& message);
   bool WriteReport(double wall_ms);
   std::size_t Running() const;

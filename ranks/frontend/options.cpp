@@ -260,8 +260,8 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
   --max-statement-bytes N    refuse a statement or input line longer than N bytes (default
                              16777216 = 16 MiB); a -f script may hold 4 times that
   --credit-window BYTES      unacknowledged result bytes each rank may have in flight per
-                             statement (default 4M: covers 10 ms round trips at 3 Gbit/s;
-                             raise it for slower round trips on faster links)
+                             statement (default 8M: covers 40 ms round trips at 1.6 Gbit/s;
+                             raise it for longer round trips on faster links)
   --peer-timeout S           a rank that has not answered for S seconds is declared lost and
                              the job ends (default 10)
   --leaders R1,R2,...        team leader ranks (default: derived from the world size)

@@ -26,7 +26,7 @@ struct CliOptions {
   int queue_limit = 64;                        // --queue-limit N
   double ttl_s = 60;                           // --ttl SECONDS for finished requests
   std::size_t cache_bytes = 128u << 20;        // --cache-size BYTES of the result cache (0 = off)
-  std::size_t credit_window_bytes = 4u << 20;  // --credit-window BYTES per sender and statement
+  std::size_t credit_window_bytes = 8u << 20;  // --credit-window BYTES per sender and statement
   double peer_timeout_s = 10;     // --peer-timeout S before a silent rank is declared lost
   std::vector<int> leaders;       // --leaders 1,4 (default derived from world size)
   std::string compress = "auto";  // --compress auto|lz4|zstd|off (data frames)

@@ -35,10 +35,11 @@ bool WriteAll(int fd, std::string_view data, int* err, std::uint64_t* written) {
   return true;
 }
 
-constexpr std::size_t kNotWritten = static_cast<std::size_t>(-1);
+constexpr std::size_t kNoLimit = static_cast<std::size_t>(-1);
 
 // Writes what `fd` takes without blocking (waiting up to timeout_ms for it to take anything),
-// in writes of at most `piece` bytes. Returns how much; kNotWritten with *err on an error.
+// in writes of at most `piece` bytes. Returns how much; *err is set (non-zero) when a write
+// failed after that much.
 std::size_t WriteReady(int fd, std::string_view data, std::size_t piece, int timeout_ms, int* err) {
   std::size_t done = 0;
   while (done < data.size()) {
@@ -47,7 +48,7 @@ std::size_t WriteReady(int fd, std::string_view data, std::size_t piece, int tim
     if (ready < 0 && errno == EINTR) continue;
     if (ready < 0) {
       *err = errno;
-      return kNotWritten;
+      return done;
     }
     if (ready == 0) break;
     const ssize_t n = ::write(fd, data.data() + done, std::min(piece, data.size() - done));
@@ -55,7 +56,7 @@ std::size_t WriteReady(int fd, std::string_view data, std::size_t piece, int tim
     if (n < 0 && errno == EAGAIN) break;
     if (n < 0) {
       *err = errno;
-      return kNotWritten;
+      return done;
     }
     done += static_cast<std::size_t>(n);
   }
@@ -67,9 +68,9 @@ std::size_t WriteReady(int fd, std::string_view data, std::size_t piece, int tim
 // with room takes whole (stdout stays blocking: its flags are shared with other processes).
 std::size_t PieceFor(int fd) {
   struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return kNotWritten;
+  if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) return kNoLimit;
   const int flags = ::fcntl(fd, F_GETFL);
-  return flags >= 0 && (flags & O_NONBLOCK) ? kNotWritten : PIPE_BUF;
+  return flags >= 0 && (flags & O_NONBLOCK) ? kNoLimit : PIPE_BUF;
 }
 
 }  // namespace
@@ -124,21 +125,19 @@ bool OutputTarget::Write(std::string_view data, std::string* error) {
     if (error_ == 0 && queue_.empty() && !writing_) {
       // Nothing queued: what the output takes now goes at once, on this thread.
       const std::size_t done = WriteReady(fd_, data, piece_, 0, &err);
-      if (done == kNotWritten) {
-        error_ = err;
-      } else {
-        accepted_ += done;
-        written_ += done;
-        data.remove_prefix(done);
-      }
+      Delivered(accepted_, done);
+      accepted_ += done;
+      written_ += done;
+      data.remove_prefix(done);
+      if (err != 0) error_ = err;
     }
     if (error_ != 0) {
       *error = ErrorText(error_);
       return false;
     }
     if (data.empty()) return true;
+    queue_.push_back({std::string(data), accepted_, accepted_ + data.size()});
     accepted_ += data.size();
-    queue_.push_back({std::string(data), accepted_});
     if (!writer_.joinable()) writer_ = std::thread(&OutputTarget::WriterLoop, this);
   }
   wake_.notify_one();
@@ -167,11 +166,37 @@ std::uint64_t OutputTarget::written() const {
   return written_;
 }
 
-void OutputTarget::Drop(std::uint64_t until) {
+void OutputTarget::Delivered(std::uint64_t begin, std::uint64_t n) {
+  if (n == 0) return;
+  if (!delivered_.empty() && delivered_.back().second == begin) {
+    delivered_.back().second += n;
+  } else {
+    delivered_.emplace_back(begin, begin + n);
+  }
+}
+
+std::uint64_t OutputTarget::DeliveredIn(std::uint64_t begin, std::uint64_t end) const {
   std::lock_guard<std::mutex> lock(mu_);
-  drop_until_ = std::max(drop_until_, until);
-  while (!queue_.empty() && queue_.front().end <= drop_until_) {
-    written_ = queue_.front().end;
+  std::uint64_t n = 0;
+  for (const auto& [from, to] : delivered_) {
+    if (to <= begin) continue;
+    if (from >= end) break;
+    n += std::min(to, end) - std::max(from, begin);
+  }
+  return n;
+}
+
+void OutputTarget::Drop(std::uint64_t from, std::uint64_t until) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (Piece& piece : queue_) {
+    if (piece.begin < from || piece.end > until) continue;
+    piece.dropped = true;
+    std::string().swap(piece.text);
+  }
+  if (writing_ && current_begin_ >= from && current_end_ <= until) drop_current_ = true;
+  // Dropped text at the head counts as written now, unless a piece before it is in flight.
+  while (!writing_ && !queue_.empty() && queue_.front().dropped) {
+    written_ = std::max(written_, queue_.front().end);
     queue_.pop_front();
   }
 }
@@ -183,8 +208,11 @@ void OutputTarget::WriterLoop() {
     if (queue_.empty()) return;
     Piece piece = std::move(queue_.front());
     queue_.pop_front();
-    if (error_ == 0 && piece.end > drop_until_) {
+    if (error_ == 0 && !piece.dropped && !close_gave_up_) {
       writing_ = true;
+      current_begin_ = piece.begin;
+      current_end_ = piece.end;
+      drop_current_ = false;
       lock.unlock();
       int err = 0;
       const bool ok = WritePiece(piece, &err);
@@ -201,15 +229,17 @@ bool OutputTarget::WritePiece(const Piece& piece, int* err) {
   auto progress = std::chrono::steady_clock::now();
   while (!rest.empty()) {
     const std::size_t n = WriteReady(fd_, rest, piece_, kPollMs, err);
-    if (n == kNotWritten) return false;
+    std::lock_guard<std::mutex> lock(mu_);
+    Delivered(piece.end - rest.size(), n);
+    if (*err != 0) return false;
     if (n > 0) {
       rest.remove_prefix(n);
       progress = std::chrono::steady_clock::now();
       continue;
     }
-    std::lock_guard<std::mutex> lock(mu_);
     const bool stalled = std::chrono::steady_clock::now() - progress > kCloseStall;
-    if (piece.end <= drop_until_ || (closing_ && stalled)) return true;  // dropped
+    if (closing_ && stalled) close_gave_up_ = true;    // one stall, not one per queued piece
+    if (drop_current_ || close_gave_up_) return true;  // dropped
   }
   return true;
 }
@@ -263,10 +293,17 @@ bool OutputSlot::MakeLive(std::string* error) {
 }
 
 bool OutputSlot::Pass(std::string_view data, std::string* error) {
-  if (!target_->Write(data, error)) return false;
+  if (!passed_) {
+    passed_ = true;
+    begin_ = target_->accepted();
+    end_ = begin_;
+  }
+  const bool ok = target_->Write(data, error);
   end_ = target_->accepted();
-  return true;
+  return ok;
 }
+
+std::uint64_t OutputSlot::bytes() const { return passed_ ? target_->DeliveredIn(begin_, end_) : 0; }
 
 std::uint64_t OutputSlot::Backlog() const {
   const std::uint64_t written = target_->written();
@@ -274,7 +311,7 @@ std::uint64_t OutputSlot::Backlog() const {
 }
 
 void OutputSlot::Abandon() {
-  if (live_) target_->Drop(end_);
+  if (live_ && passed_) target_->Drop(begin_, end_);
 }
 
 void WriteFd(int fd, std::string_view text) {

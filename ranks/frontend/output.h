@@ -53,9 +53,13 @@ class OutputTarget {
   std::uint64_t accepted() const;
   std::uint64_t written() const;
   std::uint64_t Backlog() const { return accepted() - written(); }
-  // Drops what is queued up to offset `until` (and stops the piece being written if it ends
-  // there), so a statement whose reader stopped reading can end. Later text is kept.
-  void Drop(std::uint64_t until);
+  // Bytes among offsets [begin, end) that write(2) took (reached the output): dropped text and
+  // text after a failed write do not count. The writer thread keeps this up to date.
+  std::uint64_t DeliveredIn(std::uint64_t begin, std::uint64_t end) const;
+  // Drops the text queued at offsets [from, until) (and stops the piece being written if it
+  // lies there), so a statement whose reader stopped reading can end. Text before and after
+  // (other statements') is kept; dropped text counts as written.
+  void Drop(std::uint64_t from, std::uint64_t until);
   // True, with the message in *error, once a queued write failed.
   bool Failed(std::string* error) const;
   // The path, or "standard output" for "-"; what messages call this target.
@@ -68,11 +72,14 @@ class OutputTarget {
  private:
   struct Piece {
     std::string text;
-    std::uint64_t end = 0;  // offset just past it
+    std::uint64_t begin = 0, end = 0;  // offsets of its first byte and just past it
+    bool dropped = false;              // text freed; the writer only counts it as written
   };
+  // Offsets [begin, begin + n) reached the output; mu_ held.
+  void Delivered(std::uint64_t begin, std::uint64_t n);
   void WriterLoop();
   // Writes one piece, giving up when it is dropped or the target closes; the mutex is not held.
-  bool WritePiece(const Piece& piece, int* err);
+  bool WritePiece(const Piece& piece, int* err);  // records what it delivered
   std::string ErrorText(int err) const;
 
   int fd_;
@@ -83,11 +90,18 @@ class OutputTarget {
   mutable std::mutex mu_;
   std::condition_variable wake_;
   std::deque<Piece> queue_;
-  std::uint64_t accepted_ = 0, written_ = 0, drop_until_ = 0;
+  std::uint64_t accepted_ = 0, written_ = 0;
+  // The piece the writer thread is writing: its offsets, and whether Drop asked it to stop.
+  std::uint64_t current_begin_ = 0, current_end_ = 0;
+  bool drop_current_ = false;
+  // Offset ranges that reached the output, ascending and coalesced: one range unless text was
+  // dropped or a write failed.
+  std::deque<std::pair<std::uint64_t, std::uint64_t>> delivered_;
   int error_ = 0;  // errno of the write that failed; later writes fail at once
   bool closing_ = false;
-  bool writing_ = false;  // the writer thread is writing a piece it took off the queue
-  std::thread writer_;    // started by the first queued write
+  bool close_gave_up_ = false;  // closing, the reader stalled: the rest of the queue is dropped
+  bool writing_ = false;        // the writer thread is writing a piece it took off the queue
+  std::thread writer_;          // started by the first queued write
 };
 
 class OutputSlot {
@@ -101,7 +115,11 @@ class OutputSlot {
   // Writes everything held so far to the target; from then on writes go straight through.
   bool MakeLive(std::string* error);
   bool live() const { return live_; }
-  std::uint64_t bytes() const { return bytes_; }  // bytes accepted by Write
+  // Bytes of this slot that reached the output (the report's byte count): what was accepted
+  // by Write minus what is still held or queued, was dropped (Abandon) or failed to write.
+  // One slot of a target is live at a time, so a slot's text is one range of offsets.
+  std::uint64_t bytes() const;
+  std::uint64_t accepted() const { return bytes_; }  // bytes accepted by Write
   // Bytes of this slot (and of the slots before it) not yet written to the target.
   std::uint64_t Backlog() const;
   // Drops this slot's text not yet written (its reader stopped reading).
@@ -120,7 +138,9 @@ class OutputSlot {
   };
   std::unique_ptr<std::FILE, FileCloser> spill_;  // owned: closed (and deleted) however we leave
   std::uint64_t bytes_ = 0;
-  std::uint64_t end_ = 0;  // the target's accepted() after this slot's last write
+  bool passed_ = false;      // begin_ is set: this slot passed text to the target
+  std::uint64_t begin_ = 0;  // the target's accepted() before this slot's first write
+  std::uint64_t end_ = 0;    // the target's accepted() after this slot's last write
 };
 
 // Writes text to a descriptor (console messages, progress); failures are ignored, since there

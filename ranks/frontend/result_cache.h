@@ -63,6 +63,7 @@ class CachingBackend final : public Backend {
   bool Busy() const override;
   WorldInfo World() const override { return inner_.World(); }
   double Now() const override { return inner_.Now(); }
+  std::string Lost() const override { return inner_.Lost(); }
 
   Stats stats() const;
 

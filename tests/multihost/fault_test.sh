@@ -2,12 +2,14 @@
 # ctest multihost.faults (issue 9 items 4 and 7): across the three namespace hosts of hosts.sh,
 #   1. team4-host's link taken down mid-statement (batch mode),
 #   2. rank 5 stopped with SIGSTOP mid-statement (batch mode),
-#   3. rank 5 stopped while a statement runs at the prompt (stdin a pipe that stays open),
-# must each end the job by itself within the peer timeout plus a few seconds, with a non-zero exit
-# code and the message "rank N on team4-host has not answered for ..." naming a rank of the lost
-# host. Needs the runtime's liveness work (`--peer-timeout`): until `plume --help` lists it, this
-# test skips (77) with a message. Also skips where namespaces cannot be made; removes its hosts
-# and processes on every exit (trap).
+#   3. team4-host's link taken down while a statement runs at the prompt,
+#   4. rank 5 stopped while the prompt is idle (a statement answered, stdin open, nothing typed),
+# must each end the job within the peer timeout plus a few seconds, with a non-zero exit code and
+# the message "rank N on team4-host has not answered for 3 s" naming a rank of the lost host.
+# Each fault comes once results stream (the reader of a fifo saw its first byte), not at a fixed
+# delay after the ranks started: a loaded machine can take seconds to start, and a rank stopped
+# during startup is another case (MPI's startup collectives). Skips (77) with a message where
+# namespaces cannot be made; removes its hosts and processes on every exit (trap).
 #   fault_test.sh SOURCE_DIR PLUME PREPROCESS
 set -uo pipefail
 src=$1 plume=$2 preprocess=$3
@@ -16,33 +18,20 @@ source "$src/tests/multihost/hosts.sh"
 
 peer_timeout=3
 slack=10  # seconds allowed beyond the peer timeout for the job to end
-if ! "$plume" --help 2>/dev/null | grep -q -- '--peer-timeout'; then
-  echo "SKIPPED: plume --help has no --peer-timeout yet (liveness, issue 9 item 4): the fault" \
-    "cases are ready and run once it exists" >&2
-  exit 77
-fi
-
-export MPIEXEC_TIMEOUT=60 PLUME_HISTFILE=/dev/null
-mh_test_hosts "$preprocess" 135 || exit  # sets work, fail and failed(), or exits 77 / 1
+# mpirun's own --timeout only as a last resort (exit code 110, which check() rejects).
+export MPIEXEC_TIMEOUT=90 PLUME_HISTFILE=/dev/null
+mh_test_hosts "$preprocess" 270 || exit  # sets work, fail and failed(), or exits 77 / 1
 
 # A statement that keeps every rank streaming for far longer than a test case lasts.
-long=(-c "SELECT * FROM measurements;" --repeat 100000 --chunk 100 --format csv --output /dev/null)
+long=(-c "SELECT * FROM measurements;" --repeat 100000 --chunk 100 --format csv)
 
-# pid (in team4-host) of world rank R, from the environment Open MPI gives each rank.
+# pid (on HOST, default team4-host) of world rank R, from the environment Open MPI gives each rank.
 rank_pid() {
   local pid
-  for pid in $(ip netns pids "$(mh_ns team4-host)"); do
+  for pid in $(ip netns pids "$(mh_ns "${2:-team4-host}")"); do
     [[ $(cat "/proc/$pid/comm" 2>/dev/null) == plume ]] || continue
     tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$1" &&
       echo "$pid" && return 0
-  done
-  return 1
-}
-
-wait_rank() {  # wait_rank R: until world rank R runs on team4-host (30 s at most)
-  for _ in $(seq 300); do
-    rank_pid "$1" >/dev/null && return 0
-    sleep 0.1
   done
   return 1
 }
@@ -53,36 +42,60 @@ check() {
   ((rc != 0 && rc != 110)) || failed "$name: exit code $rc (110: mpirun's --timeout ended it)"
   ((elapsed <= peer_timeout + slack)) ||
     failed "$name: took ${elapsed} s (peer timeout $peer_timeout s + $slack s)"
-  grep -Eq "rank [45] on team4-host has not answered for" "$err" ||
+  grep -Eq "rank [45] on team4-host has not answered for $peer_timeout s" "$err" ||
     failed "$name: no message naming the rank and host: $(tail -5 "$err")"
+  echo "$name: exit code $rc, ended ${elapsed} s after the fault; stderr:"
+  sed 's/^/    /' "$err" | sort | uniq -c | sort -rn | head -6
 }
 
-# run_case NAME ACTION [stdin-command]: starts the long statement across the hosts, does ACTION
-# once rank 5 streams, and checks how the job ended.
+# run_case NAME ACTION INPUT [plume options]: starts plume across the hosts with stdin from the
+# command INPUT, results into a fifo whose reader notes the first byte; does ACTION once results
+# stream (60 s at most) and checks how the job ended.
 run_case() {
-  local name=$1 action=$2 t0 rc
+  local name=$1 action=$2 input=$3 t0 rc
+  shift 3
+  local fifo=$work/$name.fifo started=$work/$name.started
+  mkfifo "$fifo"
+  { head -c 1 >/dev/null && : >"$started"; cat >/dev/null; } <"$fifo" &
+  local reader=$!
   (mh_mpi_env
    mh_exec gateway-host "$shell" --hostfile "$work/hostfile" --bin "$plume" \
-     --data "$work/srv/data" --peer-timeout "$peer_timeout" --progress off "${@:3}" \
-     >"$work/$name.out" 2>"$work/$name.err") &
+     --data "$work/srv/data" --peer-timeout "$peer_timeout" --progress off --output "$fifo" \
+     "$@" < <(eval "$input") >"$work/$name.out" 2>"$work/$name.err") &
   local job=$!
-  wait_rank 5 || failed "$name: rank 5 never started"
-  sleep 1
-  t0=$SECONDS
-  eval "$action"
-  wait "$job"
-  rc=$?
-  check "$name" "$rc" $((SECONDS - t0)) "$work/$name.err"
+  for _ in $(seq 600); do
+    [[ -e $started ]] && break
+    kill -0 "$job" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [[ ! -e $started ]]; then
+    failed "$name: no result arrived within 60 s: $(tail -5 "$work/$name.err")"
+  else
+    sleep 0.5
+    t0=$SECONDS
+    eval "$action"
+    wait "$job"
+    rc=$?
+    check "$name" "$rc" $((SECONDS - t0)) "$work/$name.err"
+  fi
   mh_kill  # what a failed case left behind (orted daemons cut off from mpirun)
+  kill "$reader" 2>/dev/null
+  wait "$job" "$reader" 2>/dev/null
   ip -n "$(mh_ns team4-host)" link set eth0 up
 }
 
-run_case link_down 'ip -n "$(mh_ns team4-host)" link set eth0 down' "${long[@]}"
-run_case stalled_batch 'kill -STOP "$(rank_pid 5)"' "${long[@]}"
-# At the prompt: stdin stays open (a person who types nothing more); the job must still end.
-run_case stalled_prompt 'kill -STOP "$(rank_pid 5)"' --output /dev/null \
-  < <(echo "SELECT * FROM measurements;"; for _ in $(seq 200); do
-        echo "SELECT * FROM measurements;"; sleep 0.2; done)
+link_down='ip -n "$(mh_ns team4-host)" link set eth0 down'
+stop_rank5='kill -STOP "$(rank_pid 5)"'
+# stdin of the batch cases: empty; of the prompt cases: statements, then open and silent (a
+# person who types nothing more) for longer than a case lasts.
+no_input='true'
+prompt_streams='for _ in $(seq 100); do echo "SELECT * FROM measurements;"; done; sleep 60'
+prompt_idle='echo "SELECT count(*) FROM measurements;"; sleep 60'
+
+run_case link_down_batch "$link_down" "$no_input" "${long[@]}"
+run_case stalled_batch "$stop_rank5" "$no_input" "${long[@]}"
+run_case link_down_prompt "$link_down" "$prompt_streams" --chunk 100 --format csv
+run_case stalled_prompt_idle "$stop_rank5" "$prompt_idle" --format csv
 
 ((fail)) && exit 1
 echo "multihost.faults: every fault ended the job within $peer_timeout + $slack s, naming the rank"

@@ -9,9 +9,30 @@
 #include "ranks/merge_stage.h"
 #include "ranks/protocol.h"
 #include "ranks/topology.h"
+#include "ranks/transport.h"
 
 namespace plume::ranks {
 namespace {
+
+TEST(CheckMpi, SuccessPassesAndAFailureNamesCallRankTagAndPeer) {
+  EXPECT_NO_THROW(CheckMpi(MPI_SUCCESS, "MPI_Imrecv", 3, Tag::kData, 1));
+  try {
+    CheckMpi(MPI_ERR_TRUNCATE, "MPI_Imrecv", 3, Tag::kData, 1);
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("rank 3: MPI_Imrecv (tag 3, from rank 1) failed: ", 0), 0u) << what;
+    EXPECT_GT(what.size(), std::string("rank 3: MPI_Imrecv (tag 3, from rank 1) failed: ").size());
+  }
+  try {
+    CheckMpi(MPI_ERR_COMM, "MPI_Improbe", 0, Tag::kHeartbeat, -1);
+    FAIL() << "no exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("MPI_Improbe (tag 5, from any rank) failed: "),
+              std::string::npos)
+        << e.what();
+  }
+}
 
 TEST(Layout, DefaultTeams) {
   EXPECT_EQ(Layout::Make(6, {}).leaders, (std::vector<int>{1, 4}));

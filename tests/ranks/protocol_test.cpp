@@ -3,11 +3,31 @@
 #include <gtest/gtest.h>
 
 #include <stdexcept>
+#include <vector>
 
 #include "ranks/protocol.h"
 
 namespace plume::ranks {
 namespace {
+
+TEST(BuildIdentity, NamesVersionAndProtocol) {
+  const std::string id = BuildIdentity();
+  EXPECT_EQ(id.rfind("plume ", 0), 0u) << id;
+  EXPECT_NE(id.find(", protocol " + std::to_string(kProtocolVersion)), std::string::npos) << id;
+}
+
+TEST(VersionMismatches, NamesEveryRankOfAnotherBuild) {
+  const std::string a = "plume 0.1.0, protocol 1", b = "plume 0.1.0, protocol 2";
+  std::vector<std::string> why = VersionMismatches({a, a, b, a, b});
+  ASSERT_EQ(why.size(), 5u);
+  for (int r : {0, 1, 3}) EXPECT_EQ(why[r], "") << r;
+  for (int r : {2, 4}) {
+    EXPECT_EQ(why[r],
+              "runs " + b + " but rank 0 runs " + a + ": every host needs the same plume build");
+  }
+  EXPECT_EQ(VersionMismatches({a}), std::vector<std::string>{""});
+  EXPECT_TRUE(VersionMismatches({}).empty());
+}
 
 TEST(CreditCodec, RoundTripAndRejectsWrongSizes) {
   const CreditMsg c{7, 3, 123456};

@@ -116,6 +116,21 @@ TEST_F(BatchTest, RepeatAndConcurrencyKeepOutputInStatementOrder) {
   }
 }
 
+TEST_F(BatchTest, ALostRankStopsTheScriptWithOneMessage) {
+  options_.commands = {"SELECT 1;"};
+  options_.format = "null";
+  options_.repeat = 1000;
+  const std::string lost = "Error: rank 5 on team4-host has not answered for 3 s";
+  fake_.LoseRankAt(3, lost);
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_LE(fake_.submitted(), 4);  // not a thousand failures
+  EXPECT_EQ(Count(c.err, lost), 2) << c.err;
+  EXPECT_NE(c.err.find("[statement 1 run 3] " + lost + "\n"), std::string::npos) << c.err;
+  EXPECT_NE(c.err.find(lost + ": the rest of the script is not run\n"), std::string::npos) << c.err;
+  EXPECT_EQ(Report()["statements"].items.size(), static_cast<std::size_t>(fake_.submitted()));
+}
+
 TEST_F(BatchTest, ConcurrencyOneRunsOneAtATime) {
   options_.commands = {"SELECT 1; SELECT 2;"};
   options_.format = "null";

@@ -138,6 +138,11 @@ void FakeBackend::Finish(Request& r, RequestState state, const std::string& erro
 void FakeBackend::Start(Request& r) {
   r.info.state = RequestState::kRunning;
   r.info.started_s = Now();
+  if (lose_at_ != 0 && r.info.id >= lose_at_) lost_ = lose_message_;
+  if (!lost_.empty()) {
+    Finish(r, RequestState::kFailed, lost_);
+    return;
+  }
   if (r.script == nullptr && use_engine_) {
     if (StartEngine(r)) r.sink->Begin(r.info);
     return;

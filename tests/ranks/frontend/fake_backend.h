@@ -53,6 +53,12 @@ class FakeBackend : public Backend {
   // `sql` fails with this message (as a parse error would).
   void AddError(const std::string& sql, const std::string& message);
   void set_max_running(int n) { max_running_ = n; }
+  // From the `nth` submitted statement on, every statement fails with `message` and Lost()
+  // returns it (as the gateway does once a rank was lost).
+  void LoseRankAt(std::uint64_t nth, std::string message) {
+    lose_at_ = nth;
+    lose_message_ = std::move(message);
+  }
   void set_world(WorldInfo world) { world_ = std::move(world); }
   // How many requests were submitted / ran at the same time at most.
   int submitted() const { return static_cast<int>(requests_.size()); }
@@ -67,6 +73,7 @@ class FakeBackend : public Backend {
   bool Busy() const override;
   WorldInfo World() const override { return world_; }
   double Now() const override;
+  std::string Lost() const override { return lost_; }
 
  private:
   struct Script {
@@ -104,6 +111,8 @@ class FakeBackend : public Backend {
   std::uint64_t next_id_ = 1;
   int max_running_ = 4;
   int peak_running_ = 0;
+  std::uint64_t lose_at_ = 0;
+  std::string lose_message_, lost_;
   WorldInfo world_;
   std::chrono::steady_clock::time_point epoch_;
 };

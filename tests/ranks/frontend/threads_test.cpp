@@ -95,12 +95,28 @@ TEST(Threads, OutputWriterThreadDropsQueuedTextForAReaderThatStopped) {
     std::string error;
     const std::string chunk(1 << 16, 'r');
     for (int i = 0; i < 64; ++i) ASSERT_TRUE(target.Write(chunk, &error)) << error;  // unread
-    target.Drop(target.accepted());
+    target.Drop(0, target.accepted());
     for (int i = 0; i < 200 && target.Backlog() > 0; ++i) {
       std::this_thread::sleep_for(std::chrono::milliseconds(5));
     }
     EXPECT_EQ(target.Backlog(), 0u) << "dropped text is no longer owed";
   }  // nothing is left to write: the writer thread ends without the reader
+  ::close(fds[0]);
+}
+
+TEST(Threads, ClosingATargetWhoseReaderStoppedGivesUpOnceNotPerPiece) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  const auto start = std::chrono::steady_clock::now();
+  {
+    OutputTarget target(fds[1], "pipe", /*owned=*/true);
+    std::string error;
+    const std::string chunk(1 << 16, 'r');
+    for (int i = 0; i < 16; ++i) ASSERT_TRUE(target.Write(chunk, &error)) << error;  // unread
+  }  // the destructor gives up on the stalled reader (2 s), not 2 s for each queued piece
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_LT(seconds, 6.0);
   ::close(fds[0]);
 }
 
