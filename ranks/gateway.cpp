@@ -106,6 +106,7 @@ void Gateway::Start(Request& req) {
   notify_.push_back(req.info.id);
   try {
     req.merge = std::make_unique<MergeStage>(*req.plan, leaders, true);
+    req.merge->set_memory_limit(options_.memory_limit);
     const bool plain = !req.plan->aggregate() && !req.plan->ordered();
     req.chunker = std::make_unique<Chunker>(req.options.chunk_rows, plain);
     ControlMsg start{ControlKind::kStart, req.info.id,     req.plan->Serialize(),

@@ -55,6 +55,8 @@ struct GatewayOptions {
   std::uint64_t window_bytes = kDefaultWindowBytes;
   static constexpr std::uint64_t kDefaultWindowBytes = 4u << 20;
   std::string compression = "off";  // which links compress frames (WorldInfo, \status)
+  // Bytes the final merge of one statement may hold on rank 0 (--memory-limit; 0 = none).
+  std::uint64_t memory_limit = 0;
 };
 
 class Liveness;

@@ -33,6 +33,8 @@ class MergeStage {
   void Feed(const std::function<void(std::size_t)>& consumed);
   bool Pop(std::size_t max_rows, engine::Batch* out) { return merger_.Pop(max_rows, out); }
   bool Done() const { return merger_.Done(); }
+  // engine::Merger::set_memory_limit: Feed and Pop then throw engine::MemoryLimitExceeded.
+  void set_memory_limit(std::uint64_t bytes) { merger_.set_memory_limit(bytes); }
   std::size_t queued() const;
   std::size_t queued(std::size_t input) const { return inputs_.at(input).queue.size(); }
 

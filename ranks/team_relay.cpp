@@ -59,6 +59,7 @@ void TeamRelay::Open(std::uint64_t request, const ControlMsg& start) {
     relay->plan = engine::Plan::Deserialize(start.plan);
     if (relay->plan->aggregate() || relay->plan->ordered()) {
       relay->merge = std::make_unique<MergeStage>(*relay->plan, team_size_, false);
+      relay->merge->set_memory_limit(memory_limit_);
       relay->state = RelayState::kMerging;
     }
   } catch (const std::exception&) {
