@@ -96,6 +96,18 @@ void RowSorter::SortRun() {
   const std::size_t keep = std::min(keep_, run.size());
   // A small top-k only compares most rows with the heap's top: normalizing every row first
   // would cost more than it saves.
+  // A small top-k keeps one running top-k: the previous runs' best rows go first, so the heap
+  // partial_sort builds holds the best so far and most rows cost one comparison (as one
+  // partial_sort over all rows would), and nothing is left to merge.
+  if (keep_ * 16 < kRunRows && !runs_.empty()) {
+    std::vector<std::uint32_t>& best = runs_.back();
+    best.insert(best.end(), run.begin(), run.end());
+    const std::size_t k = std::min(keep_, best.size());
+    std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(k), best.end(),
+                      [this](std::uint32_t a, std::uint32_t b) { return Less(a, b); });
+    best.resize(k);
+    return;
+  }
   if (keep < run.size() / 16 || keys_.size() > 4) {
     std::partial_sort(run.begin(), run.begin() + static_cast<std::ptrdiff_t>(keep), run.end(),
                       [this](std::uint32_t a, std::uint32_t b) { return Less(a, b); });
