@@ -84,7 +84,7 @@ const Table& Synthetic() {
   return table;
 }
 
-// Filter only: PartitionExecution evaluates the WHERE clause in its constructor.
+// Filter only: total_rows() runs the preparation steps (for this plan: the WHERE clause).
 void BM_Filter(benchmark::State& state, const char* where) {
   const Table& table = Synthetic();
   const Plan plan = Plan::Parse(std::string("SELECT aqi FROM measurements WHERE ") + where);

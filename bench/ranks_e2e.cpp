@@ -24,10 +24,13 @@
 #include <thread>
 #include <vector>
 
+#include "bench/e2e_support.h"
 #include "ranks/runtime.h"
 
 namespace {
 
+using plume::bench::DiscardSink;
+using plume::bench::Median;
 using plume::frontend::RequestInfo;
 using plume::frontend::RequestState;
 
@@ -41,20 +44,6 @@ struct Args {
   std::size_t chunk = 1000;
   std::uint32_t batch_rows = 1024;
   std::uint32_t window = plume::ranks::GatewayOptions{}.window;
-};
-
-class DiscardSink : public plume::frontend::ResultSink {
- public:
-  void Begin(const RequestInfo&) override {}
-  bool Chunk(const plume::engine::Batch&, const RequestInfo&, std::string*) override {
-    return true;
-  }
-  void End(const RequestInfo& info) override {
-    ended = true;
-    final_info = info;
-  }
-  bool ended = false;
-  RequestInfo final_info;
 };
 
 double EpochSeconds() {
@@ -82,12 +71,6 @@ std::vector<double> CpuSeconds(const std::vector<int>& pids) {
   std::vector<double> cpu;
   for (int pid : pids) cpu.push_back(CpuSeconds(pid));
   return cpu;
-}
-
-double Median(std::vector<double> v) {
-  if (v.empty()) return -1;
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
 }
 
 RequestInfo RunOnce(plume::ranks::Gateway& gw, const Args& args, const std::string& sql) {
@@ -202,36 +185,19 @@ bool ParseArgs(int argc, char** argv, Args* args) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  plume::ranks::SetMpiDefaults();
-  boost::mpi::environment env(argc, argv, boost::mpi::threading::single);
-  boost::mpi::communicator world;
   Args args;
-  if (!ParseArgs(argc, argv, &args)) {
-    if (world.rank() == 0) {
-      std::fprintf(stderr,
-                   "usage: ranks_e2e --data DIR [--sql S] [--runs N] [--t0 EPOCH_S] [--idle S] "
-                   "[--chunk N] [--batch N] [--window N]\n");
-    }
-    return 2;
-  }
-  try {
-    plume::ranks::RuntimeOptions options;
-    options.data_dir = args.data;
-    options.gateway.batch_rows = args.batch_rows;
-    options.gateway.window = args.window;
-    plume::ranks::Runtime runtime(world, options);
-    const double ready_s = args.t0 > 0 ? EpochSeconds() - args.t0 : -1;
-    std::vector<int> pids;
-    boost::mpi::gather(world, static_cast<int>(getpid()), pids, 0);
-    if (!runtime.is_gateway()) {
-      runtime.Serve();
-      return 0;
-    }
-    Drive(runtime, args, ready_s, pids);
-    runtime.Shutdown();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "rank %d: %s\n", world.rank(), e.what());
-    return 1;
-  }
-  return 0;
+  return plume::bench::E2eMain(
+      argc, argv,
+      "ranks_e2e --data DIR [--sql S] [--runs N] [--t0 EPOCH_S] [--idle S] [--chunk N] "
+      "[--batch N] [--window N]",
+      [&](int n, char** v, plume::ranks::RuntimeOptions* options) {
+        if (!ParseArgs(n, v, &args)) return false;
+        options->data_dir = args.data;
+        options->gateway.batch_rows = args.batch_rows;
+        options->gateway.window = args.window;
+        return true;
+      },
+      [&](plume::ranks::Runtime& runtime, const std::vector<int>& pids) {
+        Drive(runtime, args, args.t0 > 0 ? EpochSeconds() - args.t0 : -1, pids);
+      });
 }

@@ -93,4 +93,11 @@ void PushNull(BatchColumn* c) {
   }
 }
 
+std::size_t StateBytesPerGroup(const AggSpec& spec) {
+  // A blob column (exact sums, value counts) holds a heap string: its header and a few parts.
+  std::size_t bytes = 0;
+  for (Type t : PartialTypes(spec)) bytes += t == Type::kString ? 48 : 16;
+  return bytes;
+}
+
 }  // namespace plume::engine

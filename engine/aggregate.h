@@ -55,6 +55,9 @@ class AggregateStates {
 
 // The stream columns of an aggregate's partial state (docs/PROTOCOL.md, "Partial states").
 std::vector<Type> PartialTypes(const AggSpec& spec);
+// What one group's state of `spec` holds in memory, for the memory guard (--memory-limit): 16
+// bytes per partial column; value-count states (DISTINCT, quantiles) count their first value.
+std::size_t StateBytesPerGroup(const AggSpec& spec);
 // `partition`: states fed by Update (string values held as dictionary codes of the column
 // given to Update, which must outlive the states); otherwise fed by Merge.
 std::unique_ptr<AggregateStates> MakeAggregateStates(const AggSpec& spec, bool partition);

@@ -111,4 +111,13 @@ Batch DecodeBatch(std::string_view bytes) {
   return b;
 }
 
+std::size_t MemoryBytes(const Batch& batch) {
+  std::size_t bytes = sizeof(Batch);
+  for (const BatchColumn& c : batch.columns) {
+    bytes += sizeof(BatchColumn) + 8 * (c.ints.capacity() + c.doubles.capacity()) +
+             4 * c.offsets.capacity() + c.chars.capacity() + c.valid.capacity();
+  }
+  return bytes;
+}
+
 }  // namespace plume::engine

@@ -45,6 +45,9 @@ struct Batch {
   std::size_t rows = 0;
 };
 
+// Bytes the batch's vectors hold (capacity), for the memory guard.
+std::size_t MemoryBytes(const Batch& batch);
+
 // Appends the wire form of `batch` to *out (callers reuse one buffer to avoid allocations).
 void EncodeBatch(const Batch& batch, std::string* out);
 // Parses a wire-form batch. Throws std::runtime_error on a truncated or malformed buffer

@@ -22,9 +22,29 @@ void ScatterInto(const BatchColumn& v, const std::uint32_t* rows, Column* out) {
   }
 }
 
+struct ComputedColumns::State {
+  explicit State(const Expr& e) : eval(e) {}
+  ExprEvaluator eval;  // kept for every slice: what it prepares once (IN lists) stays
+  std::unordered_map<std::string, std::uint32_t> ids;  // value -> first-seen id
+  std::vector<std::string> seen;
+};
+
+ComputedColumns::ComputedColumns() = default;
+ComputedColumns::~ComputedColumns() = default;
+
 void ComputedColumns::Materialize(const PlanData& plan, const std::uint32_t* rows, std::size_t n,
                                   std::size_t table_rows, std::vector<const Column*>* columns) {
+  Begin(plan, table_rows, *columns);
+  Add(rows, n);
+  Finish(rows, n, columns);
+}
+
+void ComputedColumns::Begin(const PlanData& plan, std::size_t table_rows,
+                            const std::vector<const Column*>& columns) {
+  plan_ = &plan;
+  inputs_ = columns;
   storage_.assign(plan.computed.size(), Column{});
+  states_.clear();
   for (std::size_t k = 0; k < plan.computed.size(); ++k) {
     const Expr& e = plan.computed[k];
     Column& c = storage_[k];
@@ -37,26 +57,40 @@ void ComputedColumns::Materialize(const PlanData& plan, const std::uint32_t* row
     } else {
       c.ints.assign(table_rows, 0);
     }
-    std::unordered_map<std::string, std::uint32_t> ids;  // strings: value -> first-seen id
-    std::vector<std::string> seen;
-    ExprEvaluator eval(e);
+    states_.push_back(std::make_unique<State>(e));
+  }
+}
+
+void ComputedColumns::Add(const std::uint32_t* rows, std::size_t n) {
+  for (std::size_t k = 0; k < storage_.size(); ++k) {
+    const Expr& e = plan_->computed[k];
+    Column& c = storage_[k];
+    State& str = *states_[k];
     for (std::size_t off = 0; off < n; off += kBlockRows) {
       ExprInput in;
-      in.columns = columns;
+      in.columns = &inputs_;
       in.rows = rows + off;
       in.n = std::min(kBlockRows, n - off);
       BatchColumn v;
-      eval.Eval(in, &v);
+      str.eval.Eval(in, &v);
       ScatterInto(v, in.rows, &c);
       if (e.type != Type::kString) continue;
       for (std::size_t i = 0; i < in.n; ++i) {
-        auto [it, added] =
-            ids.try_emplace(std::string(v.StringAt(i)), static_cast<std::uint32_t>(seen.size()));
-        if (added) seen.push_back(it->first);
+        auto [it, added] = str.ids.try_emplace(std::string(v.StringAt(i)),
+                                               static_cast<std::uint32_t>(str.seen.size()));
+        if (added) str.seen.push_back(it->first);
         c.codes[in.rows[i]] = it->second;
       }
     }
-    if (e.type == Type::kString) {  // renumber first-seen ids into sorted dictionary codes
+  }
+}
+
+void ComputedColumns::Finish(const std::uint32_t* rows, std::size_t n,
+                             std::vector<const Column*>* columns) {
+  for (std::size_t k = 0; k < storage_.size(); ++k) {
+    Column& c = storage_[k];
+    if (c.type == Type::kString) {  // renumber first-seen ids into sorted dictionary codes
+      std::vector<std::string>& seen = states_[k]->seen;
       std::vector<std::uint32_t> order(seen.size());
       for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint32_t>(i);
       std::sort(order.begin(), order.end(),
@@ -70,7 +104,21 @@ void ComputedColumns::Materialize(const PlanData& plan, const std::uint32_t* row
     }
     if (std::find(c.valid.begin(), c.valid.end(), 0) == c.valid.end()) c.valid.clear();
   }
+  states_.clear();
   for (const Column& c : storage_) columns->push_back(&c);
+}
+
+std::size_t ComputedColumns::memory_bytes() const {
+  std::size_t bytes = 0;
+  for (const Column& c : storage_) {
+    bytes += c.valid.capacity() + 8 * (c.ints.capacity() + c.doubles.capacity()) +
+             4 * c.codes.capacity();
+    for (const std::string& s : c.dict) bytes += s.size() + sizeof(std::string);
+  }
+  for (const auto& str : states_) {
+    for (const std::string& s : str->seen) bytes += 2 * (s.size() + sizeof(std::string)) + 16;
+  }
+  return bytes;
 }
 
 }  // namespace plume::engine

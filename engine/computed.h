@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "engine/plan_data.h"
@@ -14,7 +15,8 @@ namespace plume::engine {
 
 class ComputedColumns {
  public:
-  ComputedColumns() = default;
+  ComputedColumns();
+  ~ComputedColumns();
   ComputedColumns(const ComputedColumns&) = delete;
   ComputedColumns& operator=(const ComputedColumns&) = delete;
 
@@ -24,8 +26,22 @@ class ComputedColumns {
   void Materialize(const PlanData& plan, const std::uint32_t* rows, std::size_t n,
                    std::size_t table_rows, std::vector<const Column*>* columns);
 
+  // The same in bounded steps: Begin, then Add for consecutive slices of the selected rows (each
+  // evaluates the slice only), then Finish with all of them (renumbers string codes: one pass),
+  // which appends the column pointers. `plan` and the table columns must outlive the steps.
+  void Begin(const PlanData& plan, std::size_t table_rows,
+             const std::vector<const Column*>& columns);
+  void Add(const std::uint32_t* rows, std::size_t n);
+  void Finish(const std::uint32_t* rows, std::size_t n, std::vector<const Column*>* columns);
+  // Bytes held by the computed columns.
+  std::size_t memory_bytes() const;
+
  private:
+  struct State;  // per column while Adding: its evaluator, first-seen string ids
+  const PlanData* plan_ = nullptr;
+  std::vector<const Column*> inputs_;  // the table columns the expressions read
   std::vector<Column> storage_;
+  std::vector<std::unique_ptr<State>> states_;
 };
 
 // Scatters evaluated non-string values (and the NULL mask) for table rows `rows` into `out`,

@@ -12,6 +12,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -111,23 +113,36 @@ struct Expr {
 // Columns an expression reads (ascending, unique), appended to *out.
 void CollectExprColumns(const Expr& e, std::vector<int>* out);
 
+// An IN list whose elements are all constants, sorted once (expr_eval.cpp): each row is then
+// one binary search, O(log m), instead of m comparisons.
+struct ConstantInList;
+
+// What an evaluator builds once per expression node and reuses for every run of rows (keyed by
+// the node, which outlives the evaluator).
+struct ExprCache {
+  std::map<const Expr*, std::shared_ptr<const ConstantInList>> in_lists;
+};
+
 // What an evaluator reads: table columns with a row selection, or the columns of a batch.
 struct ExprInput {
   const std::vector<const Column*>* columns = nullptr;  // kColumn indexes this, or
   const Batch* batch = nullptr;                         // this (rows 0..n)
   const std::uint32_t* rows = nullptr;                  // table rows (columns only)
   std::size_t n = 0;
+  ExprCache* cache = nullptr;  // set by ExprEvaluator::Eval
 };
 
 class ExprEvaluator {
  public:
   explicit ExprEvaluator(const Expr& root) : root_(root) {}
   // Evaluates the expression for the input's n rows into *out (out->type == root.type; valid
-  // empty when no value is NULL; BOOLEAN values are 0/1 in ints).
+  // empty when no value is NULL; BOOLEAN values are 0/1 in ints). Keep one evaluator for many
+  // runs of rows: what it prepares once (sorted IN lists) is kept in it.
   void Eval(const ExprInput& in, BatchColumn* out) const;
 
  private:
   const Expr& root_;
+  mutable std::shared_ptr<ExprCache> cache_ = std::make_shared<ExprCache>();
 };
 
 // Copies column `c` at `rows` into the vector form (strings materialized).

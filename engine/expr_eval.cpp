@@ -365,10 +365,84 @@ void NullIf(const Expr& e, const ExprInput& in, BatchColumn* out) {
   }
 }
 
+}  // namespace
+
+// The non-NULL constants of an IN list, sorted (NaN last and equal to NaN, as DuckDB), and
+// whether the list holds a NULL.
+struct ConstantInList {
+  Type type = Type::kInt64;
+  std::vector<std::int64_t> ints;
+  std::vector<double> doubles;
+  std::vector<std::string> strings;
+  bool has_null = false;
+};
+
+namespace {
+
+bool DoubleLess(double x, double y) { return std::isnan(x) ? false : std::isnan(y) || x < y; }
+
+// Null when some element is not a constant of the tested value's type.
+std::shared_ptr<const ConstantInList> MakeConstantInList(const Expr& e) {
+  auto list = std::make_shared<ConstantInList>();
+  list->type = e.args[0].type;
+  for (std::size_t k = 1; k < e.args.size(); ++k) {
+    const Expr& c = e.args[k];
+    if (c.op != ExprOp::kConstant || (c.type != list->type && !c.value.null)) return nullptr;
+    if (c.value.null) {
+      list->has_null = true;
+    } else if (list->type == Type::kString) {
+      list->strings.push_back(c.value.s);
+    } else if (list->type == Type::kFloat64) {
+      list->doubles.push_back(c.value.d);
+    } else {
+      list->ints.push_back(c.value.i);
+    }
+  }
+  std::sort(list->ints.begin(), list->ints.end());
+  std::sort(list->strings.begin(), list->strings.end());
+  std::sort(list->doubles.begin(), list->doubles.end(), DoubleLess);
+  return list;
+}
+
+bool Contains(const ConstantInList& l, const BatchColumn& a, std::size_t i) {
+  if (l.type == Type::kString) {
+    return std::binary_search(l.strings.begin(), l.strings.end(), a.StringAt(i),
+                              [](std::string_view x, std::string_view y) { return x < y; });
+  }
+  if (l.type == Type::kFloat64) {
+    return std::binary_search(l.doubles.begin(), l.doubles.end(), a.doubles[i], DoubleLess);
+  }
+  return std::binary_search(l.ints.begin(), l.ints.end(), a.ints[i]);
+}
+
+void ConstantIn(const Expr& e, const ConstantInList& l, const BatchColumn& a, std::size_t n,
+                BatchColumn* out) {
+  *out = BatchColumn{};
+  out->type = Type::kBool;
+  out->ints.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a.IsNull(i)) {
+      SetNull(out, i, n);
+      continue;
+    }
+    const bool hit = Contains(l, a, i);
+    if (!hit && l.has_null) SetNull(out, i, n);
+    out->ints[i] = hit != e.negated;
+  }
+}
+
+const ConstantInList* CachedInList(const Expr& e, const ExprInput& in) {
+  if (in.cache == nullptr) return nullptr;
+  auto [it, fresh] = in.cache->in_lists.try_emplace(&e);
+  if (fresh) it->second = MakeConstantInList(e);
+  return it->second.get();
+}
+
 void InList(const Expr& e, const ExprInput& in, BatchColumn* out) {
   BatchColumn a;
   Eval(e.args[0], in, &a);
   const std::size_t n = in.n;
+  if (const ConstantInList* list = CachedInList(e, in)) return ConstantIn(e, *list, a, n, out);
   *out = BatchColumn{};
   out->type = Type::kBool;
   out->ints.assign(n, 0);
@@ -494,7 +568,9 @@ void Eval(const Expr& e, const ExprInput& in, BatchColumn* out) {
 }  // namespace
 
 void ExprEvaluator::Eval(const ExprInput& in, BatchColumn* out) const {
-  engine::Eval(root_, in, out);
+  ExprInput with_cache = in;
+  with_cache.cache = cache_.get();
+  engine::Eval(root_, with_cache, out);
   out->type = root_.type;
   if (std::find(out->valid.begin(), out->valid.end(), 0) == out->valid.end()) out->valid.clear();
 }

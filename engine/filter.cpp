@@ -122,16 +122,25 @@ CompiledFilter::CompiledFilter(const FilterNode& root, const std::vector<const C
 CompiledFilter::~CompiledFilter() = default;
 
 std::vector<std::uint32_t> CompiledFilter::Select() const {
-  std::vector<std::uint32_t> out(rows_);
-  std::size_t count = 0;
-  for (std::size_t block = 0; block * kBlockRows < rows_; ++block) {
+  std::vector<std::uint32_t> out;
+  SelectBlocks(0, blocks(), &out);
+  return out;
+}
+
+std::size_t CompiledFilter::SelectBlocks(std::size_t first, std::size_t count,
+                                         std::vector<std::uint32_t>* out) const {
+  const std::size_t last = std::min(blocks(), first + count);
+  if (first >= last) return last;
+  std::size_t size = out->size();
+  out->resize(size + std::min(rows_, last * kBlockRows) - first * kBlockRows);
+  for (std::size_t block = first; block < last; ++block) {
     const std::size_t begin = block * kBlockRows;
     const std::size_t n = std::min(kBlockRows, rows_ - begin);
     const Sel dense{nullptr, n, static_cast<std::uint32_t>(begin)};
-    count += Eval(*root_, block, n, dense, out.data() + count);
+    size += Eval(*root_, block, n, dense, out->data() + size);
   }
-  out.resize(count);
-  return out;
+  out->resize(size);
+  return last;
 }
 
 }  // namespace plume::engine

@@ -25,6 +25,11 @@ class CompiledFilter {
 
   // The ascending indices of the rows that pass.
   std::vector<std::uint32_t> Select() const;
+  // Bounded form: appends the passing rows of blocks [first, first + count) (kBlockRows rows
+  // each, clipped to the table) to *out. Returns the block after the last one evaluated.
+  std::size_t SelectBlocks(std::size_t first, std::size_t count,
+                           std::vector<std::uint32_t>* out) const;
+  std::size_t blocks() const { return (rows_ + kBlockRows - 1) / kBlockRows; }
 
   struct Node;
 

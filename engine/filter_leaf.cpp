@@ -237,6 +237,7 @@ std::unique_ptr<Node> CompileExprLeaf(const FilterNode& f,
   auto n = std::make_unique<Node>();
   n->op = LeafOp::kExpr;
   n->expr = &f.expr[0];
+  n->eval = std::make_unique<ExprEvaluator>(*n->expr);
   n->columns = &columns;
   n->scratch.resize(kBlockRows);
   return n;
@@ -256,7 +257,7 @@ std::size_t RunExpr(const Node& n, Sel in, std::uint32_t* out) {
   input.rows = rows;
   input.n = in.n;
   BatchColumn v;
-  ExprEvaluator(*n.expr).Eval(input, &v);
+  n.eval->Eval(input, &v);
   std::size_t k = 0;
   const std::int64_t* truth = v.ints.data();
   if (v.valid.empty()) {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "engine/expr.h"
 #include "engine/filter.h"
 
 namespace plume::engine {
@@ -45,6 +46,7 @@ struct CompiledFilter::Node {
   std::vector<std::uint8_t> mask;     // kCodeMask: 1 per matching dictionary entry
   std::vector<std::uint32_t> prefix;  // kCodeMask: prefix sums of mask
   const Expr* expr = nullptr;         // kExpr (owned by the plan)
+  std::unique_ptr<ExprEvaluator> eval;  // kExpr: one evaluator for every block (its cache)
   const std::vector<const Column*>* columns = nullptr;  // kExpr: the table's columns
   // Scratch for kOr (one block each).
   mutable std::vector<std::uint32_t> orig, rest, hits;

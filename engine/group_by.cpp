@@ -204,4 +204,10 @@ Batch PartitionAggregator::Emit(std::size_t begin, std::size_t end) const {
   return b;
 }
 
+std::size_t PartitionAggregator::memory_bytes() const {
+  std::size_t per_group = 0;
+  for (const AggSpec& a : plan_.aggs) per_group += StateBytesPerGroup(a);
+  return 8 * keys_.capacity() + 4 * (slots_.capacity() + dense_.capacity()) + groups_ * per_group;
+}
+
 }  // namespace plume::engine

@@ -24,6 +24,8 @@ class PartitionAggregator {
   std::size_t groups() const { return groups_; }
   // The states of groups [begin, end) in stream form.
   Batch Emit(std::size_t begin, std::size_t end) const;
+  // Bytes held by the group table and the states (an estimate: StateBytesPerGroup).
+  std::size_t memory_bytes() const;
 
  private:
   std::uint32_t FindOrAdd(const std::uint64_t* key, std::uint64_t hash);

@@ -13,7 +13,10 @@
 
 namespace plume::engine {
 GroupMerger::GroupMerger(const PlanData& plan) : plan_(plan), layout_(MakeStreamLayout(plan)) {
-  for (const AggSpec& a : plan.aggs) states_.push_back(MakeAggregateStates(a, false));
+  for (const AggSpec& a : plan.aggs) {
+    states_.push_back(MakeAggregateStates(a, false));
+    state_bytes_ += StateBytesPerGroup(a);
+  }
   keys_ = EmptyBatch(std::vector<Type>(
       layout_.types.begin(), layout_.types.begin() + static_cast<std::ptrdiff_t>(layout_.keys)));
 }
@@ -23,6 +26,7 @@ std::size_t GroupMerger::GroupOf(const Batch& batch, std::size_t row, std::strin
   for (std::size_t c = 0; c < layout_.keys; ++c) AppendKeyBytes(batch.columns[c], row, scratch);
   auto [it, inserted] = index_.try_emplace(*scratch, groups_);
   if (!inserted) return it->second;
+  key_bytes_ += scratch->size();
   for (std::size_t c = 0; c < layout_.keys; ++c) {
     AppendValue(batch.columns[c], row, keys_.rows, &keys_.columns[c]);
   }
@@ -53,16 +57,29 @@ void GroupMerger::Add(const Batch& batch) {
   }
 }
 
-Batch GroupMerger::Partial() const {
+Batch GroupMerger::Partial() const { return Partial(0, groups_); }
+
+Batch GroupMerger::Partial(std::size_t begin, std::size_t end) const {
   Batch b = EmptyBatch(layout_.types);
-  for (std::size_t c = 0; c < layout_.keys; ++c) b.columns[c] = keys_.columns[c];
-  b.rows = groups_;
+  if (begin == 0 && end == groups_) {
+    for (std::size_t c = 0; c < layout_.keys; ++c) b.columns[c] = keys_.columns[c];
+  } else {
+    Batch slice = SliceBatch(keys_, begin, end);
+    for (std::size_t c = 0; c < layout_.keys; ++c) b.columns[c] = std::move(slice.columns[c]);
+  }
+  b.rows = end - begin;
   for (std::size_t a = 0; a < states_.size(); ++a) {
     BatchColumn* out = &b.columns[layout_.agg_first[a]];
-    for (std::size_t g = 0; g < groups_; ++g) states_[a]->EmitPartial(g, out);
+    for (std::size_t g = begin; g < end; ++g) states_[a]->EmitPartial(g, out);
   }
   DropAllValid(&b);
   return b;
+}
+
+std::size_t GroupMerger::memory_bytes() const {
+  // An unordered_map node with its std::string key: about 64 bytes besides the key's bytes;
+  // the key columns once more in keys_.
+  return groups_ * (64 + state_bytes_) + 2 * key_bytes_;
 }
 
 namespace {

@@ -22,6 +22,11 @@ class GroupMerger {
   void EnsureOneGroup();
   // All groups as partial states (for another level of merging).
   Batch Partial() const;
+  // Groups [begin, end) as partial states (bounded emission: a slice per Merger::Pop).
+  Batch Partial(std::size_t begin, std::size_t end) const;
+  std::size_t groups() const { return groups_; }
+  // Bytes held by the keys, the index and the states (an estimate: StateBytesPerGroup).
+  std::size_t memory_bytes() const;
   // All groups as final values, sorted by ORDER BY and then by the group keys, cut to LIMIT:
   // the visible result columns, or with `exchange` the exchange form (ExchangeTypes). Throws
   // std::runtime_error when a value is out of its type's range (an integer sum beyond BIGINT).
@@ -42,6 +47,8 @@ class GroupMerger {
   std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::unique_ptr<AggregateStates>> states_;
   std::size_t groups_ = 0;
+  std::size_t key_bytes_ = 0;    // bytes of the index's keys
+  std::size_t state_bytes_ = 0;  // per group
 };
 
 }  // namespace plume::engine

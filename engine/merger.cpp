@@ -31,7 +31,10 @@ struct Merger::Impl {
   std::deque<Batch> ready;  // unordered: batches as they came; aggregate: the result
   std::size_t ready_pos = 0;
   std::unique_ptr<GroupMerger> groups;
-  bool produced = false;  // aggregate result built
+  bool produced = false;  // aggregate result built (kPartial: emitted in slices from partial_next)
+  std::size_t partial_next = 0;
+  std::uint64_t memory_limit = 0;  // 0 = none
+  std::size_t held_bytes = 0;      // of the batches in ready and the input queues
 
   Impl(const Plan& p, std::size_t n, MergeStage s)
       : plan(p),
@@ -76,6 +79,14 @@ struct Merger::Impl {
     DropAllValid(out);
   }
   bool PopReady(std::size_t max_rows, Batch* out);
+  bool PopPartial(std::size_t max_rows, Batch* out);
+  std::size_t MemoryBytes() const { return groups ? groups->memory_bytes() : held_bytes; }
+  void CheckMemory() const {
+    if (memory_limit != 0 && MemoryBytes() > memory_limit) {
+      throw MemoryLimitExceeded(groups ? "group table" : "merge", memory_limit);
+    }
+  }
+  void Release(const Batch& b) { held_bytes -= std::min(held_bytes, engine::MemoryBytes(b)); }
   bool PopOrdered(std::size_t max_rows, Batch* out);
   int Smallest(int except, bool* stalled);
   void Produce();
@@ -83,6 +94,7 @@ struct Merger::Impl {
 
 bool Merger::Impl::PopReady(std::size_t max_rows, Batch* out) {
   while (!ready.empty() && ready_pos >= ready.front().rows) {
+    Release(ready.front());
     ready.pop_front();
     ready_pos = 0;
   }
@@ -90,6 +102,7 @@ bool Merger::Impl::PopReady(std::size_t max_rows, Batch* out) {
   Batch& front = ready.front();
   const std::size_t n = std::min(Budget(max_rows), front.rows - ready_pos);
   if (ready_pos == 0 && n == front.rows) {
+    Release(front);
     *out = std::move(front);
     ready.pop_front();
   } else {
@@ -108,6 +121,7 @@ int Merger::Impl::Smallest(int except, bool* stalled) {
   for (std::size_t i = 0; i < inputs.size(); ++i) {
     Input& in = inputs[i];
     while (!in.queue.empty() && in.pos >= in.queue.front().rows) {
+      Release(in.queue.front());
       in.queue.pop_front();
       in.pos = 0;
     }
@@ -154,14 +168,24 @@ bool Merger::Impl::PopOrdered(std::size_t max_rows, Batch* out) {
   return out->rows > 0;
 }
 
+// kPartial emits the groups in slices (PopPartial); the final stages build the result at once
+// (HAVING, ORDER BY over every group: one call proportional to the groups).
 void Merger::Impl::Produce() {
   produced = true;
   if (stage == MergeStage::kFinal) groups->EnsureOneGroup();
-  if (stage == MergeStage::kPartial) {
-    ready.push_back(groups->Partial());
-  } else {
+  if (stage != MergeStage::kPartial) {
     ready.push_back(groups->Final(stage == MergeStage::kExchangeFinal));
   }
+}
+
+bool Merger::Impl::PopPartial(std::size_t max_rows, Batch* out) {
+  if (partial_next >= groups->groups()) return false;
+  const std::size_t end =
+      std::min(groups->groups(), partial_next + std::max<std::size_t>(max_rows, 1));
+  *out = groups->Partial(partial_next, end);
+  partial_next = end;
+  Finish(out);
+  return true;
 }
 
 Merger::Merger(const Plan& plan, std::size_t inputs, bool final)
@@ -180,11 +204,11 @@ void Merger::Push(std::size_t input, Batch batch) {
   if (batch.rows == 0 || m.LimitReached()) return;
   if (m.groups) {
     m.groups->Add(batch);
-  } else if (m.order.empty()) {
-    m.ready.push_back(std::move(batch));
   } else {
-    m.inputs[input].queue.push_back(std::move(batch));
+    m.held_bytes += MemoryBytes(batch);
+    (m.order.empty() ? m.ready : m.inputs[input].queue).push_back(std::move(batch));
   }
+  m.CheckMemory();
 }
 
 void Merger::Close(std::size_t input) {
@@ -212,6 +236,7 @@ bool Merger::Pop(std::size_t max_rows, Batch* out) {
   if (m.groups) {
     if (m.open > 0) return false;
     if (!m.produced) m.Produce();
+    if (m.stage == MergeStage::kPartial) return m.PopPartial(max_rows, out);
     return m.PopReady(max_rows, out);
   }
   while (m.order.empty() ? m.PopReady(max_rows, out) : m.PopOrdered(max_rows, out)) {
@@ -225,6 +250,7 @@ bool Merger::Done() const {
   const Impl& m = *impl_;
   if (m.groups) {
     if (m.open > 0 || !m.produced) return false;
+    if (m.stage == MergeStage::kPartial) return m.partial_next >= m.groups->groups();
   } else if (!m.LimitReached()) {
     if (m.open > 0) return false;
     for (const Impl::Input& in : m.inputs) {
@@ -238,5 +264,9 @@ bool Merger::Done() const {
   for (const Batch& b : m.ready) pending += b.rows;
   return pending <= m.ready_pos;
 }
+
+void Merger::set_memory_limit(std::uint64_t bytes) { impl_->memory_limit = bytes; }
+
+std::uint64_t Merger::memory_bytes() const { return impl_->MemoryBytes(); }
 
 }  // namespace plume::engine

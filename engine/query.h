@@ -1,9 +1,12 @@
 // The engine's contract with the runtime: parse/plan a statement, run it on one partition as
 // a stream of batches, and merge the streams of many partitions exactly.
 //
-// Threading: none; every call does a bounded amount of work and returns. Nothing here blocks.
+// Threading: none; every call does a bounded amount of work and returns (about kMorselRows =
+// 32,768 rows of one phase, or one batch), except the calls marked "unbounded", which tests and
+// single-process callers use. Nothing here blocks.
 // Errors: Plan::Parse throws SqlError (message + 1-based position); execution throws
-// std::runtime_error for errors that end the statement (e.g. a corrupt table).
+// std::runtime_error for errors that end the statement (e.g. a corrupt table), and
+// MemoryLimitExceeded when a memory limit was set and the statement's state outgrew it.
 #pragma once
 
 #include <cstddef>
@@ -30,6 +33,23 @@ class SqlError : public std::runtime_error {
  private:
   std::size_t position_;
 };
+
+// A statement's state on this rank outgrew the limit set with set_memory_limit (the runtime's
+// --memory-limit): "statement needs more than 512 MiB in the group table (--memory-limit)".
+// stage(): "filter", "group table", "sort" or "merge".
+class MemoryLimitExceeded : public std::runtime_error {
+ public:
+  MemoryLimitExceeded(std::string stage, std::uint64_t limit);
+  const std::string& stage() const { return stage_; }
+  std::uint64_t limit() const { return limit_; }
+
+ private:
+  std::string stage_;
+  std::uint64_t limit_;
+};
+
+// "512 MiB", "1.5 GiB", "900 KiB", "12 bytes": the unit that keeps the number short.
+std::string FormatBytes(std::uint64_t bytes);
 
 struct PlanData;  // defined in the engine's private headers
 
@@ -71,18 +91,35 @@ class Plan {
 //   - plain SELECT: its matching rows (sorted by the ORDER BY keys when ordered(), and only
 //     its top `limit` rows when ordered() and limit() are both set);
 //   - aggregate: one row per group holding mergeable partial states (not final values).
+// Two phases: preparation in bounded steps (Step(): a morsel of the filter, the computed
+// columns, the aggregation, or of the sort: sorted runs, then pairwise merges), after which the
+// row count is known (ready()); then emission in batches (Next()).
 class PartitionExecution {
  public:
+  // Binds the columns and compiles the filter (no pass over the rows). Throws
+  // std::runtime_error when the table lacks a column the plan needs.
   PartitionExecution(const Plan& plan, const Table& table);
   ~PartitionExecution();
   PartitionExecution(const PartitionExecution&) = delete;
   PartitionExecution& operator=(const PartitionExecution&) = delete;
 
-  // Rows this partition will emit in total. Known before the first batch: the constructor
-  // evaluates the filter (zone maps first) and, for aggregates, the groups.
-  std::uint64_t total_rows() const;
+  // One bounded step of preparation (at most kMorselRows rows). Returns true while more steps
+  // remain; false once ready() (then it does nothing). Throws MemoryLimitExceeded after a step
+  // that took the state over the limit.
+  bool Step();
+  bool ready() const;
+  // 0 (the default) = no limit.
+  void set_memory_limit(std::uint64_t bytes);
+  // Bytes held by the statement's state here (selected rows, computed columns, group table,
+  // sort): an estimate of the heap it holds, which the limit is checked against.
+  std::uint64_t memory_bytes() const;
+
+  // Rows this partition will emit in total, known once ready(). Unbounded when not ready():
+  // finishes the preparation first.
+  std::uint64_t total_rows();
   // Moves up to max_rows (at least 1) next rows into *out (replacing its contents). Returns
-  // false, with out->rows == 0, once everything has been emitted.
+  // false, with out->rows == 0, once everything has been emitted. Unbounded when not ready():
+  // finishes the preparation first.
   bool Next(std::size_t max_rows, Batch* out);
 
  private:
@@ -135,6 +172,13 @@ class Merger {
   // All inputs closed and all rows popped, or (plain statements) LIMIT rows popped: the caller
   // may then cancel the inputs that are still open.
   bool Done() const;
+
+  // 0 (the default) = no limit. Push and Pop throw MemoryLimitExceeded ("group table" for
+  // aggregates, "merge" for the batches an ordered or streaming merge holds) once the state held
+  // here is over it.
+  void set_memory_limit(std::uint64_t bytes);
+  // Bytes held here: the group table and states, or the batches queued (an estimate).
+  std::uint64_t memory_bytes() const;
 
  private:
   struct Impl;

@@ -19,8 +19,12 @@ struct DataRole::Run {
 };
 
 DataRole::DataRole(int world_rank, const engine::Table& table, const io::PartitionInfo& partition,
-                   Upstream& upstream)
-    : rank_(world_rank), table_(table), partition_(partition), upstream_(upstream) {}
+                   Upstream& upstream, std::uint64_t memory_limit)
+    : rank_(world_rank),
+      table_(table),
+      partition_(partition),
+      upstream_(upstream),
+      memory_limit_(memory_limit) {}
 
 DataRole::~DataRole() = default;
 
@@ -45,7 +49,7 @@ void DataRole::Start(const ControlMsg& start) {
       return;
     }
     run.exec = std::make_unique<engine::PartitionExecution>(*run.plan, table_);
-    upstream_.Count(start.request, run.exec->total_rows());
+    run.exec->set_memory_limit(memory_limit_);
   } catch (const std::exception& e) {
     Finish(it, Outcome::kFailed, "Error: " + Where() + ": " + e.what());
   }
@@ -56,32 +60,43 @@ void DataRole::Cancel(std::uint64_t request) {
   if (it != runs_.end()) Finish(it, Outcome::kCancelled, "cancelled");
 }
 
+// A run being prepared needs no credit; a ready one sends only while its Upstream is Ready.
 bool DataRole::Step() {
   if (runs_.empty()) return false;
   auto it = runs_.upper_bound(cursor_);
   for (std::size_t tried = 0; tried < runs_.size(); ++tried, ++it) {
     if (it == runs_.end()) it = runs_.begin();
-    if (!upstream_.Ready(it->first)) continue;
+    const bool preparing = !it->second->exec->ready();
+    if (!preparing && !upstream_.Ready(it->first)) continue;
     cursor_ = it->first;
-    Run& run = *it->second;
     try {
-      engine::Batch batch;
-      // A small first batch gets the first chunk to the gateway sooner.
-      const std::uint32_t rows =
-          run.batches == 0 ? std::min(run.batch_rows, kFirstBatchRows) : run.batch_rows;
-      if (!run.exec->Next(rows, &batch)) {
-        Finish(it, Outcome::kOk, "");
-        return true;
-      }
-      run.rows += batch.rows;
-      ++run.batches;
-      upstream_.Batch(it->first, std::move(batch));
+      preparing ? Prepare(it) : Emit(it);
     } catch (const std::exception& e) {
       Finish(it, Outcome::kFailed, "Error: " + Where() + ": " + e.what());
     }
     return true;
   }
   return false;
+}
+
+void DataRole::Prepare(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it) {
+  engine::PartitionExecution& exec = *it->second->exec;
+  if (!exec.Step()) upstream_.Count(it->first, exec.total_rows());
+}
+
+void DataRole::Emit(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it) {
+  Run& run = *it->second;
+  engine::Batch batch;
+  // A small first batch gets the first chunk to the gateway sooner.
+  const std::uint32_t rows =
+      run.batches == 0 ? std::min(run.batch_rows, kFirstBatchRows) : run.batch_rows;
+  if (!run.exec->Next(rows, &batch)) {
+    Finish(it, Outcome::kOk, "");
+    return;
+  }
+  run.rows += batch.rows;
+  ++run.batches;
+  upstream_.Batch(it->first, std::move(batch));
 }
 
 void DataRole::Finish(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it, Outcome outcome,

@@ -1,10 +1,14 @@
 // What every data rank does with its own partition: runs each started request's plan on it and
-// hands the batches to an Upstream, one batch of one request per Step() (round-robin over the
-// active requests, so concurrent statements share the rank fairly).
+// hands the batches to an Upstream, one bounded unit of one request per Step() (round-robin over
+// the active requests, so concurrent statements share the rank fairly): a preparation step of
+// the PartitionExecution (a morsel of filter, aggregation or sort) or one batch.
 //
-// Protocol per request: Count (total rows of this partition, before any batch), batches (only
-// while Upstream::Ready), then exactly one Done (ok, cancelled or failed with this rank's
-// message). Engine exceptions never escape: they end that request with kFailed.
+// Protocol per request: Count (total rows of this partition, once its preparation finished, and
+// before any batch), batches (only while Upstream::Ready), then exactly one Done (ok, cancelled
+// or failed with this rank's message). Engine exceptions never escape: they end that request
+// with kFailed. A memory limit (--memory-limit) is set on every execution: a statement whose
+// state here outgrows it fails with "Error: rank R (partition P, FILE): statement needs more
+// than N MiB in the group table (--memory-limit)".
 // Single-threaded; nothing blocks. The table must outlive the DataRole.
 #pragma once
 
@@ -34,23 +38,28 @@ class Upstream {
 
 class DataRole {
  public:
+  // memory_limit: bytes per statement on this rank (0 = none).
   DataRole(int world_rank, const engine::Table& table, const io::PartitionInfo& partition,
-           Upstream& upstream);
+           Upstream& upstream, std::uint64_t memory_limit = 0);
   DataRole(const DataRole&) = delete;
   DataRole& operator=(const DataRole&) = delete;
   ~DataRole();
 
-  // Plans and filters (bounded: one pass over the partition), then reports the count.
+  // Deserializes the plan and sets up its execution (no pass over the rows: Step() does the
+  // work); a partition the manifest's utc range prunes reports its count of 0 at once.
   void Start(const ControlMsg& start);
   // Stops producing for `request` and reports Done(kCancelled); unknown ids are ignored (the
   // request already ended here).
   void Cancel(std::uint64_t request);
-  // Produces one batch of one ready request. Returns false when nothing could be done.
+  // One bounded unit of one request: a preparation step (then the count, once it is ready) or
+  // one batch of a ready request. Returns false when nothing could be done.
   bool Step();
   bool Busy() const { return !runs_.empty(); }
 
  private:
   struct Run;
+  void Prepare(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it);
+  void Emit(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it);
   void Finish(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it, Outcome outcome,
               const std::string& error);
   std::string Where() const;
@@ -59,6 +68,7 @@ class DataRole {
   const engine::Table& table_;
   io::PartitionInfo partition_;
   Upstream& upstream_;
+  std::uint64_t memory_limit_;
   std::map<std::uint64_t, std::unique_ptr<Run>> runs_;
   std::uint64_t cursor_ = 0;  // round-robin: the next request served is the first id > cursor_
 };

@@ -132,6 +132,7 @@ void Gateway::StartStage(Request& req) {
   req.ledgers.assign(leaders, {});
   try {
     req.merge = std::make_unique<MergeStage>(*req.plan, leaders, true);
+    req.merge->set_memory_limit(options_.memory_limit);
     const bool plain = !req.plan->aggregate() && !req.plan->ordered();
     req.chunker = std::make_unique<Chunker>(req.options.chunk_rows, plain);
     ControlMsg start{ControlKind::kStart, req.info.id,     req.plan->Serialize(),

@@ -60,6 +60,8 @@ struct GatewayOptions {
   // Bytes the gathered result of one stage of a multi-stage statement may hold on the gateway;
   // a stage past it fails the statement with an error naming the stage and rank 0.
   std::uint64_t stage_memory_bytes = 256u << 20;
+  // Bytes the final merge of one statement may hold on rank 0 (--memory-limit; 0 = none).
+  std::uint64_t memory_limit = 0;
 };
 
 class Liveness;

@@ -26,6 +26,7 @@ plume::ranks::RuntimeOptions ToRuntime(const plume::frontend::CliOptions& cli) {
   options.gateway.ttl_s = cli.ttl_s;
   options.gateway.window_bytes = cli.credit_window_bytes;
   options.peer_timeout_s = cli.peer_timeout_s;
+  options.memory_limit = cli.memory_limit_bytes;
   return options;
 }
 

@@ -40,16 +40,21 @@ bool MergeStage::PushOne(std::size_t input, const std::function<void(std::size_t
   return false;
 }
 
-void MergeStage::Feed(const std::function<void(std::size_t)>& consumed) {
+void MergeStage::Feed(const std::function<void(std::size_t)>& consumed, std::size_t max_batches) {
+  std::size_t pushed = 0;
+  auto counted = [&](std::size_t input) {
+    ++pushed;
+    consumed(input);
+  };
   if (!ordered_) {
     for (std::size_t i = 0; i < inputs_.size(); ++i) {
-      while (PushOne(i, consumed)) {
+      while (pushed < max_batches && PushOne(i, counted)) {
       }
     }
     return;
   }
-  for (int w = merger_.Waiting(); w >= 0; w = merger_.Waiting()) {
-    if (!PushOne(static_cast<std::size_t>(w), consumed)) return;
+  for (int w = merger_.Waiting(); w >= 0 && pushed < max_batches; w = merger_.Waiting()) {
+    if (!PushOne(static_cast<std::size_t>(w), counted)) return;
   }
 }
 

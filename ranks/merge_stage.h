@@ -29,10 +29,14 @@ class MergeStage {
   void Add(std::size_t input, engine::Batch batch);
   // No batch will be Add()ed for `input` after this.
   void Close(std::size_t input);
-  // Pushes what the Merger can use now; calls consumed(input) once per batch pushed.
-  void Feed(const std::function<void(std::size_t)>& consumed);
+  // Pushes what the Merger can use now, at most max_batches batches (a bounded step: a relay
+  // feeds a few per pass, so its loop keeps polling); calls consumed(input) once per batch pushed.
+  void Feed(const std::function<void(std::size_t)>& consumed,
+            std::size_t max_batches = static_cast<std::size_t>(-1));
   bool Pop(std::size_t max_rows, engine::Batch* out) { return merger_.Pop(max_rows, out); }
   bool Done() const { return merger_.Done(); }
+  // engine::Merger::set_memory_limit: Feed and Pop then throw engine::MemoryLimitExceeded.
+  void set_memory_limit(std::uint64_t bytes) { merger_.set_memory_limit(bytes); }
   std::size_t queued() const;
   std::size_t queued(std::size_t input) const { return inputs_.at(input).queue.size(); }
 

@@ -1,5 +1,7 @@
 #include "ranks/runtime.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <boost/mpi/collectives.hpp>
 #include <boost/mpi/environment.hpp>
@@ -105,6 +107,21 @@ std::string CompressionSummary(CompressMode mode, const Layout& layout,
 
 }  // namespace
 
+std::uint64_t DefaultMemoryLimit(std::uint64_t host_bytes, int ranks_on_host) {
+  constexpr std::uint64_t kFloor = std::uint64_t{64} << 20;
+  const std::uint64_t share =
+      host_bytes / 10 * 8 / static_cast<std::uint64_t>(std::max(1, ranks_on_host));
+  return std::max(kFloor, share);
+}
+
+std::uint64_t HostMemoryBytes() {
+  const long pages = ::sysconf(_SC_PHYS_PAGES);
+  const long page = ::sysconf(_SC_PAGESIZE);
+  return pages > 0 && page > 0
+             ? static_cast<std::uint64_t>(pages) * static_cast<std::uint64_t>(page)
+             : 0;
+}
+
 void SetMpiDefaults() {
   // overwrite = 0: a value the user gave wins.
   ::setenv("OMPI_MCA_btl_tcp_eager_limit", "1048576", 0);
@@ -155,8 +172,14 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
   if (!summary.empty()) throw StartupError(summary);
   comms_ = Comms::Split(world, layout_);
   peer_timeout_s_ = options.peer_timeout_s;
+  memory_limit_ = options.memory_limit;
+  if (memory_limit_ == 0) {
+    const int here = static_cast<int>(std::count(hosts_.begin(), hosts_.end(), hosts_[rank]));
+    memory_limit_ = DefaultMemoryLimit(HostMemoryBytes(), here);
+  }
   if (rank == 0) {
     GatewayOptions gateway = options.gateway;
+    gateway.memory_limit = memory_limit_;
     gateway.compression = CompressionSummary(options.compress, layout_, hosts_);
     gateway_out_ = std::make_unique<MpiOutbox>(comms_.upper);
     gateway_in_ = std::make_unique<MpiInbox>(comms_.upper);
@@ -191,7 +214,7 @@ Runtime::~Runtime() = default;
 
 void Runtime::Serve() {
   Worker worker(comms_, layout_, table_, partition_, codec_,
-                WorkerLiveness{hosts_, peer_timeout_s_});
+                WorkerLiveness{hosts_, peer_timeout_s_}, memory_limit_);
   worker.Run();
 }
 

@@ -69,7 +69,15 @@ struct RuntimeOptions {
   CompressMode compress = CompressMode::kAuto;
   GatewayOptions gateway;
   double peer_timeout_s = 10;  // a rank silent this long is lost: the job ends (liveness.h)
+  // Bytes a statement may hold on each rank (--memory-limit); 0 = DefaultMemoryLimit.
+  std::uint64_t memory_limit = 0;
 };
+
+// The default --memory-limit of a rank: 80% of the host's physical memory divided by the ranks
+// on the host (at least 64 MiB), so that every rank of a host at its limit together still fit.
+std::uint64_t DefaultMemoryLimit(std::uint64_t host_bytes, int ranks_on_host);
+// This host's physical memory (sysconf), 0 when unknown.
+std::uint64_t HostMemoryBytes();
 
 class Runtime {
  public:
@@ -92,6 +100,8 @@ class Runtime {
   // MPI processor name of every world rank.
   const std::vector<std::string>& hosts() const { return hosts_; }
   double peer_timeout_s() const { return peer_timeout_s_; }
+  // This rank's --memory-limit (the option, or DefaultMemoryLimit for this host).
+  std::uint64_t memory_limit() const { return memory_limit_; }
 
  private:
   void WatchPeers();
@@ -106,6 +116,7 @@ class Runtime {
   std::unique_ptr<MpiInbox> gateway_in_;
   std::vector<std::string> hosts_;
   double peer_timeout_s_ = 10;
+  std::uint64_t memory_limit_ = 0;
   std::unique_ptr<MpiOutbox> world_out_;  // rank 0: heartbeats
   std::unique_ptr<MpiInbox> world_in_;
   std::unique_ptr<Liveness> liveness_;

@@ -59,6 +59,7 @@ void TeamRelay::Open(std::uint64_t request, const ControlMsg& start) {
     relay->plan = engine::Plan::Deserialize(start.plan);
     if (relay->plan->aggregate() || relay->plan->ordered()) {
       relay->merge = std::make_unique<MergeStage>(*relay->plan, team_size_, false);
+      relay->merge->set_memory_limit(memory_limit_);
       relay->state = RelayState::kMerging;
     }
   } catch (const std::exception&) {
@@ -218,19 +219,27 @@ bool TeamRelay::PumpStreaming(Relay& relay) {
 }
 
 // Feeds the team Merger and sends what it pops while the gateway's credits last; a member's
-// batch is credited back when the Merger takes it.
+// batch is credited back when the Merger takes it. At most kFeedBatches batches are merged and
+// sent per pass, so a team's merge never holds the loop for a whole window of frames.
 bool TeamRelay::PumpMerge(Relay& relay) {
+  constexpr std::size_t kFeedBatches = 8;
   bool worked = false;
-  for (bool progress = true; progress;) {
+  std::size_t fed = 0, sent = 0;
+  for (bool progress = true; progress && fed < kFeedBatches && sent < kFeedBatches;) {
     progress = false;
-    relay.merge->Feed([&](std::size_t input) {
-      if (input != 0) relay.members[input].Consumed();
-      progress = true;
-    });
+    relay.merge->Feed(
+        [&](std::size_t input) {
+          if (input != 0) relay.members[input].Consumed();
+          progress = true;
+          ++fed;
+        },
+        kFeedBatches - fed);
     engine::Batch batch;
-    while (relay.window.open() && relay.merge->Pop(relay.batch_rows, &batch)) {
+    while (sent < kFeedBatches && relay.window.open() &&
+           relay.merge->Pop(relay.batch_rows, &batch)) {
       SendUp(relay, relay.encoder.Encode({}, batch), static_cast<std::uint32_t>(batch.rows), rank_);
       progress = true;
+      ++sent;
     }
     worked |= progress;
   }

@@ -37,6 +37,8 @@ class TeamRelay : public Upstream {
   // How the frames sent to the gateway are compressed (compression.h LinkCodec; default none).
   // A member's frame that arrived compressed is forwarded as it is.
   void set_frame_codec(Codec codec) { codec_ = codec; }
+  // Bytes the team's merge of one statement may hold (--memory-limit; 0 = none).
+  void set_memory_limit(std::uint64_t bytes) { memory_limit_ = bytes; }
   TeamRelay(const TeamRelay&) = delete;
   TeamRelay& operator=(const TeamRelay&) = delete;
 
@@ -79,6 +81,7 @@ class TeamRelay : public Upstream {
   Outbox& team_out_;
   Outbox& upper_out_;
   Codec codec_ = Codec::kNone;
+  std::uint64_t memory_limit_ = 0;
   std::map<std::uint64_t, std::unique_ptr<Relay>> relays_;
   std::string scratch_;
 };

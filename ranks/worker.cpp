@@ -64,7 +64,8 @@ class MemberLink : public Upstream {
 class RoleLoop {
  public:
   RoleLoop(const Comms& comms, bool leader, const engine::Table& table,
-           const io::PartitionInfo& partition, Codec codec, const WorkerLiveness& liveness)
+           const io::PartitionInfo& partition, Codec codec, const WorkerLiveness& liveness,
+           std::uint64_t memory_limit)
       : world_(comms.world),
         world_out_(comms.world),
         world_in_(comms.world),
@@ -81,9 +82,10 @@ class RoleLoop {
       upper_out_.emplace(comms.upper);
       relay_.emplace(rank_, team_size_, team_out_, *upper_out_);
       relay_->set_frame_codec(codec);
+      relay_->set_memory_limit(memory_limit);
     }
     Upstream& upstream = relay_ ? static_cast<Upstream&>(*relay_) : link_;
-    data_.emplace(rank_, table, partition, upstream);
+    data_.emplace(rank_, table, partition, upstream, memory_limit);
   }
 
   void Run() {
@@ -191,17 +193,19 @@ class RoleLoop {
 }  // namespace
 
 Worker::Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
-               const io::PartitionInfo& partition, Codec codec, WorkerLiveness liveness)
+               const io::PartitionInfo& partition, Codec codec, WorkerLiveness liveness,
+               std::uint64_t memory_limit)
     : comms_(comms),
       layout_(layout),
       table_(table),
       partition_(partition),
       codec_(codec),
-      liveness_(std::move(liveness)) {}
+      liveness_(std::move(liveness)),
+      memory_limit_(memory_limit) {}
 
 void Worker::Run() {
   RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), table_, partition_, codec_,
-                liveness_);
+                liveness_, memory_limit_);
   loop.Run();
 }
 

@@ -7,6 +7,7 @@
 // request for longer than one batch.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,11 @@ class Worker {
  public:
   // `table` (this rank's partition) must outlive the Worker. `codec`: how the data frames this
   // rank sends upward (to its leader, or from a leader to the gateway) are compressed.
+  // memory_limit: bytes a statement may hold here (--memory-limit), in the partition's execution
+  // and, on leaders, the team's merge (0 = none).
   Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
-         const io::PartitionInfo& partition, Codec codec, WorkerLiveness liveness);
+         const io::PartitionInfo& partition, Codec codec, WorkerLiveness liveness,
+         std::uint64_t memory_limit = 0);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -46,6 +50,7 @@ class Worker {
   io::PartitionInfo partition_;
   Codec codec_;
   WorkerLiveness liveness_;
+  std::uint64_t memory_limit_;
 };
 
 }  // namespace plume::ranks

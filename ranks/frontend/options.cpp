@@ -156,6 +156,7 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
        }},
       {"--cache-size", BytesSetter(&CliOptions::cache_bytes, 0)},
       {"--credit-window", BytesSetter(&CliOptions::credit_window_bytes, 1)},
+      {"--memory-limit", BytesSetter(&CliOptions::memory_limit_bytes, 1)},
       {"--peer-timeout",
        [](std::string_view v, CliOptions* o) -> std::string {
          if (!ParseSeconds(v, &o->peer_timeout_s) || o->peer_timeout_s <= 0) {
@@ -262,6 +263,10 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
   --credit-window BYTES      unacknowledged result bytes each rank may have in flight per
                              statement (default 8M: covers 40 ms round trips at 1.6 Gbit/s;
                              raise it for longer round trips on faster links)
+  --memory-limit BYTES       memory a statement may hold on each rank (group tables, sorts,
+                             merges); beyond it the statement fails with an error naming the
+                             rank and the stage (default: 80% of the host's memory divided by
+                             the ranks on the host; K, M, G suffixes)
   --peer-timeout S           a rank that has not answered for S seconds is declared lost and
                              the job ends (default 10)
   --leaders R1,R2,...        team leader ranks (default: derived from the world size)

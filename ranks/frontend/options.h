@@ -27,6 +27,9 @@ struct CliOptions {
   double ttl_s = 60;                           // --ttl SECONDS for finished requests
   std::size_t cache_bytes = 128u << 20;        // --cache-size BYTES of the result cache (0 = off)
   std::size_t credit_window_bytes = 8u << 20;  // --credit-window BYTES per sender and statement
+  // --memory-limit BYTES per rank and statement; 0 (unset) = the default the runtime derives
+  // from the host's memory and the ranks on it (ranks/runtime.h DefaultMemoryLimit)
+  std::size_t memory_limit_bytes = 0;
   double peer_timeout_s = 10;     // --peer-timeout S before a silent rank is declared lost
   std::vector<int> leaders;       // --leaders 1,4 (default derived from world size)
   std::string compress = "auto";  // --compress auto|lz4|zstd|off (data frames)

@@ -1,5 +1,6 @@
-// DataRole against a recording Upstream (no MPI): count first, batches only within credit,
-// exactly one Done per request, cancel after at most one more batch, errors with the rank.
+// DataRole against a recording Upstream (no MPI): preparation in bounded steps without credit,
+// then the count, batches only within credit, exactly one Done per request, cancel after at most
+// one more step, errors (and the memory limit) with the rank.
 #include "ranks/data_role.h"
 
 #include <gtest/gtest.h>
@@ -49,6 +50,10 @@ TEST_F(DataRoleTest, CountThenBatchesWithinCreditThenDone) {
   Recorder up;
   DataRole role(3, table_, partition_, up);
   role.Start(Start(1, "SELECT aqi FROM measurements"));
+  EXPECT_EQ(up.events, (std::vector<std::string>{"open"})) << "the filter runs in Step()";
+  EXPECT_TRUE(role.Step());  // 40,000 rows: 5 filter blocks, 4 a step
+  EXPECT_EQ(up.events.size(), 1u);
+  EXPECT_TRUE(role.Step());  // preparation needs no credit
   ASSERT_EQ(up.events.at(1), "count " + std::to_string(table_.rows));
   EXPECT_FALSE(role.Step()) << "produced without credit";
   up.credits = 2;
@@ -80,6 +85,38 @@ TEST_F(DataRoleTest, CancelStopsAtOnceAndReportsBatches) {
   EXPECT_FALSE(role.Step());
   role.Cancel(1);  // already ended: ignored
   EXPECT_EQ(up.done.size(), 1u);
+}
+
+TEST_F(DataRoleTest, CancelWhilePreparingEndsWithoutACount) {
+  Recorder up;
+  DataRole role(3, table_, partition_, up);
+  role.Start(Start(1, "SELECT site_name, count(*) FROM measurements GROUP BY site_name"));
+  EXPECT_TRUE(role.Step());
+  role.Cancel(1);
+  EXPECT_EQ(up.events, (std::vector<std::string>{"open", "done"}));
+  EXPECT_EQ(up.done.at(0).outcome, Outcome::kCancelled);
+  EXPECT_EQ(up.done.at(0).batches, 0u);
+  EXPECT_FALSE(role.Busy());
+}
+
+TEST_F(DataRoleTest, AStatementOverTheMemoryLimitFailsNamingRankAndStage) {
+  Recorder up;
+  DataRole role(3, table_, partition_, up, 256u << 10);
+  role.Start(Start(1, "SELECT utc, site_name, count(*) FROM measurements GROUP BY utc, site_name"));
+  role.Start(Start(2, "SELECT count(*) FROM measurements"));
+  up.credits = 100;
+  while (role.Step()) {
+  }
+  ASSERT_EQ(up.done.size(), 2u);
+  EXPECT_EQ(up.done[0].request, 1u);
+  EXPECT_EQ(up.done[0].outcome, Outcome::kFailed);
+  EXPECT_NE(up.done[0].error.find("Error: rank 3 (partition 0"), std::string::npos);
+  EXPECT_NE(up.done[0].error.find("): statement needs more than 256 KiB in the group table "
+                                  "(--memory-limit)"),
+            std::string::npos)
+      << up.done[0].error;
+  EXPECT_EQ(up.done[1].outcome, Outcome::kOk) << "the next statement still answers";
+  EXPECT_EQ(up.done[1].rows, 1u);
 }
 
 TEST_F(DataRoleTest, BadPlanFailsWithRankAndPartition) {

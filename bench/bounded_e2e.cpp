@@ -1,0 +1,159 @@
+// Bounded work end to end (issue 12 item 2), run under mpirun
+// (`PLUME_E2E=bounded_e2e bench/ranks_e2e.sh BUILD_DIR DATA_DIR [options]`). Rank 0
+// drives ranks::Gateway with a sink that discards rows and prints, as medians over --runs:
+//   usual count(*)        SELECT count(*) alone
+//   IN list               a 100,000-element IN list on an expression under a 1 s deadline:
+//                         how it ended and when; then count(*) right after it
+//   cancel while preparing  Cancel() 5 ms after a heavy statement started (its ranks are in
+//                         their filter / group / sort steps) until every rank confirmed it stopped
+//   cancel while sending  Cancel() after SELECT *'s first chunk, the same
+//   count(*) beside a heavy statement   a small statement while a heavy one prepares
+#include <algorithm>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "bench/e2e_support.h"
+
+namespace {
+
+using plume::bench::DiscardSink;
+using plume::bench::Median;
+using plume::frontend::RequestInfo;
+using plume::frontend::RequestState;
+
+struct Args {
+  std::string data;
+  int runs = 5;
+  std::size_t in_list = 100000;
+  double deadline_s = 1;
+  std::string heavy =
+      "SELECT site_name, utc, count(*), avg(concentration) FROM measurements "
+      "GROUP BY site_name, utc ORDER BY site_name, utc";
+};
+
+// Seconds from Submit until the sink's End.
+double Run(plume::ranks::Gateway& gw, const std::string& sql, double timeout_s,
+           RequestInfo* info = nullptr) {
+  auto sink = std::make_shared<DiscardSink>();
+  const double t = gw.Now();
+  gw.Submit(sql, {1000, timeout_s}, sink);
+  while (!sink->ended) gw.Poll(0.0005);
+  if (info) *info = sink->final_info;
+  return gw.Now() - t;
+}
+
+// Cancels `sql` `after_s` seconds after it started (or after its first chunk when after_s < 0);
+// returns the seconds until every rank confirmed it stopped.
+double CancelLatency(plume::ranks::Gateway& gw, const std::string& sql, double after_s) {
+  auto sink = std::make_shared<DiscardSink>();
+  const double start = gw.Now();
+  const std::uint64_t id = gw.Submit(sql, {1000, 0}, sink);
+  while (!sink->ended) {
+    const bool due =
+        after_s < 0 ? gw.Status(id)->chunks_delivered > 0 : gw.Now() - start >= after_s;
+    if (due) break;
+    gw.Poll(0.0005);
+  }
+  const double t = gw.Now();
+  gw.Cancel(id, "bench cancel");
+  while (!gw.DrainedAt(id)) gw.Poll(0.0005);
+  return *gw.DrainedAt(id) - t;
+}
+
+std::string InListStatement(std::size_t n) {
+  std::string sql = "SELECT count(*) FROM measurements WHERE aqi + 0 IN (";
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) sql += ',';
+    sql += std::to_string(1000 + 7 * i);
+  }
+  return sql + ")";
+}
+
+// A small statement submitted while `heavy` runs: seconds until it ended.
+double BesideHeavy(plume::ranks::Gateway& gw, const Args& args, const std::string& small) {
+  auto heavy = std::make_shared<DiscardSink>();
+  const std::uint64_t id = gw.Submit(args.heavy, {1000, 0}, heavy);
+  for (double t = gw.Now(); gw.Now() - t < 0.005;) gw.Poll(0.0005);
+  const double s = Run(gw, small, 0);
+  gw.Cancel(id, "bench done");
+  while (!gw.DrainedAt(id)) gw.Poll(0.0005);
+  return s;
+}
+
+void Drive(plume::ranks::Gateway& gw, const Args& args) {
+  const std::string count = "SELECT count(*) FROM measurements";
+  std::printf("plume bounded e2e: %d ranks, %d partitions, %llu rows\n", gw.World().ranks,
+              gw.World().partitions, static_cast<unsigned long long>(gw.World().rows));
+  Run(gw, count, 0);  // warm-up
+  std::vector<double> usual, in_end, after, cancel_prep, cancel_send, beside, heavy;
+  std::string in_state;
+  const std::string in_sql = InListStatement(args.in_list);
+  for (int i = 0; i < args.runs; ++i) {
+    usual.push_back(Run(gw, count, 0));
+    RequestInfo info;
+    in_end.push_back(Run(gw, in_sql, args.deadline_s, &info));
+    in_state = std::string(plume::frontend::StateName(info.state)) +
+               (info.error.empty() ? "" : ": " + info.error);
+    after.push_back(Run(gw, count, 0));
+    cancel_prep.push_back(CancelLatency(gw, args.heavy, 0.005));
+    cancel_send.push_back(CancelLatency(gw, "SELECT * FROM measurements", -1));
+    beside.push_back(BesideHeavy(gw, args, count));
+  }
+  heavy.push_back(Run(gw, args.heavy, 0));
+  const double u = Median(usual);
+  std::printf("%-36s %.2f ms (median of %d)\n", "usual count(*)", u * 1e3, args.runs);
+  std::printf("%-36s %.2f ms, %s\n", "IN list of N on an expression", Median(in_end) * 1e3,
+              in_state.c_str());
+  std::printf("%-36s (N = %zu, deadline %.1f s; includes parsing on rank 0)\n", "", args.in_list,
+              args.deadline_s);
+  std::printf("%-36s %.2f ms (%.2fx usual)\n", "count(*) right after it", Median(after) * 1e3,
+              Median(after) / u);
+  std::printf("%-36s %.2f ms (median; max %.2f ms)\n", "cancel while preparing (5 ms in)",
+              Median(cancel_prep) * 1e3,
+              *std::max_element(cancel_prep.begin(), cancel_prep.end()) * 1e3);
+  std::printf("%-36s %.2f ms (median; max %.2f ms)\n", "cancel after SELECT *'s first chunk",
+              Median(cancel_send) * 1e3,
+              *std::max_element(cancel_send.begin(), cancel_send.end()) * 1e3);
+  std::printf("%-36s %.2f ms (%.2fx usual)\n", "count(*) beside the heavy statement",
+              Median(beside) * 1e3, Median(beside) / u);
+  std::printf("%-36s %.2f ms: %s\n", "the heavy statement alone", heavy[0] * 1e3,
+              args.heavy.c_str());
+}
+
+bool ParseArgs(int argc, char** argv, Args* args) {
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string k = argv[i], v = argv[i + 1];
+    if (k == "--data") {
+      args->data = v;
+    } else if (k == "--runs") {
+      args->runs = std::max(1, std::stoi(v));
+    } else if (k == "--in-list") {
+      args->in_list = std::stoul(v);
+    } else if (k == "--deadline") {
+      args->deadline_s = std::stod(v);
+    } else if (k == "--heavy") {
+      args->heavy = v;
+    } else if (k == "--t0") {  // bench/ranks_e2e.sh passes it; unused here
+    } else {
+      return false;
+    }
+  }
+  return !args->data.empty();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  return plume::bench::E2eMain(
+      argc, argv, "bounded_e2e --data DIR [--runs N] [--in-list N] [--deadline S] [--heavy SQL]",
+      [&](int n, char** v, plume::ranks::RuntimeOptions* options) {
+        if (!ParseArgs(n, v, &args)) return false;
+        options->data_dir = args.data;
+        return true;
+      },
+      [&](plume::ranks::Runtime& runtime, const std::vector<int>&) {
+        Drive(runtime.gateway(), args);
+      });
+}

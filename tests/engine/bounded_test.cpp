@@ -1,0 +1,211 @@
+// Bounded work (issue 12 items 2 and 4): PartitionExecution prepares in steps of at most a
+// morsel, its sort runs in sorted runs and pairwise merges with the same order as one sort, a
+// constant IN list is a binary search, a kPartial Merger emits its groups in slices, and the
+// memory limit stops a statement with an error naming the stage.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <numeric>
+#include <string>
+
+#include "engine/schema.h"
+#include "tests/engine/test_table.h"
+
+namespace plume::engine::testing {
+namespace {
+
+using I = std::int64_t;
+
+// 150,000 rows (19 filter blocks): aqi cycles 0..499, site_name 3,000 sites, utc ascending.
+const Table& BigTable() {
+  static const Table table = [] {
+    std::vector<Row> rows;
+    rows.reserve(150000);
+    for (I i = 0; i < 150000; ++i) {
+      const Value aqi = i % 97 == 0 ? Value{} : Value{(i * 7919) % 500};
+      rows.push_back(Row{1.0 + static_cast<double>(i % 13), 2.0, I{1600000000 + i * 3600},
+                         std::string(i % 2 ? "OZONE" : "PM2.5"), static_cast<double>(i % 1000),
+                         std::string("PPB"), 5.0, aqi, I{1},
+                         std::string("site") + std::to_string((i * 31) % 3000), std::string("A"),
+                         std::string("x"), std::string("y")});
+    }
+    return MakeTable(rows);
+  }();
+  return table;
+}
+
+// Steps until ready; returns how many Step() calls did work.
+int Prepare(PartitionExecution& e) {
+  int steps = 0;
+  while (e.Step()) ++steps;
+  EXPECT_TRUE(e.ready());
+  EXPECT_FALSE(e.Step());
+  return steps + 1;
+}
+
+std::vector<Row> Emit(PartitionExecution& e) {
+  std::vector<Row> rows;
+  Batch b;
+  while (e.Next(1000, &b)) {
+    for (Row& r : BatchRows(b)) rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+TEST(BoundedSteps, TheFilterRunsFourBlocksAStep) {
+  PartitionExecution e(Plan::Parse("SELECT aqi FROM measurements WHERE aqi > 250"), BigTable());
+  EXPECT_FALSE(e.ready());
+  EXPECT_EQ(Prepare(e), 5);  // 19 blocks, 4 per step
+  PartitionExecution once(Plan::Parse("SELECT aqi FROM measurements WHERE aqi > 250"), BigTable());
+  EXPECT_EQ(e.total_rows(), once.total_rows());  // total_rows() alone prepares all at once
+  EXPECT_GT(e.total_rows(), 50000u);
+}
+
+TEST(BoundedSteps, AggregationTakesAMorselAStep) {
+  const Plan plan = Plan::Parse("SELECT site_name, count(*) FROM measurements GROUP BY site_name");
+  PartitionExecution e(plan, BigTable());
+  EXPECT_EQ(Prepare(e), 5 + 5);  // filter steps, then 150,000 rows in morsels of 32,768
+  EXPECT_EQ(e.total_rows(), 3000u);
+}
+
+TEST(BoundedSteps, AnUnorderedLimitStopsTheFilterEarly) {
+  PartitionExecution e(Plan::Parse("SELECT aqi FROM measurements LIMIT 10"), BigTable());
+  EXPECT_EQ(Prepare(e), 1);
+  EXPECT_EQ(e.total_rows(), 10u);
+}
+
+// The sort in runs and merges gives exactly the order of one stable sort by the keys.
+void ExpectSortedLikeOneSort(const std::string& sql, std::size_t keep, bool desc) {
+  PartitionExecution e(Plan::Parse(sql), BigTable());
+  EXPECT_GT(Prepare(e), 5 + 4);  // 5 runs sorted, then merged
+  const std::vector<Row> got = Emit(e);
+  std::vector<I> index(150000);
+  std::iota(index.begin(), index.end(), 0);
+  auto aqi = [](I i) { return i % 97 == 0 ? I{-1} : (i * 7919) % 500; };  // NULL: -1 here
+  std::stable_sort(index.begin(), index.end(), [&](I a, I b) {
+    const I x = aqi(a), y = aqi(b);
+    if ((x < 0) != (y < 0)) return y < 0;  // NULLS LAST
+    return desc ? x > y : x < y;
+  });
+  ASSERT_EQ(got.size(), keep);
+  for (std::size_t i = 0; i < keep; ++i) {
+    ASSERT_EQ(std::get<I>(got[i][1]), 1600000000 + index[i] * 3600) << "row " << i;
+  }
+}
+
+TEST(BoundedSteps, OrderByMergesSortedRunsInOneSortsOrder) {
+  ExpectSortedLikeOneSort("SELECT aqi, utc FROM measurements ORDER BY aqi", 150000, false);
+  ExpectSortedLikeOneSort("SELECT aqi, utc FROM measurements ORDER BY aqi DESC NULLS LAST", 150000,
+                          true);
+  ExpectSortedLikeOneSort("SELECT aqi, utc FROM measurements ORDER BY aqi DESC NULLS LAST LIMIT 7",
+                          7, true);
+  ExpectSortedLikeOneSort("SELECT aqi, utc FROM measurements ORDER BY aqi LIMIT 40000", 40000,
+                          false);
+}
+
+std::string InList(std::size_t n) {
+  std::string list;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (i > 0) list += ',';
+    list += std::to_string(i * 5);
+  }
+  return list;
+}
+
+TEST(BoundedSteps, AConstantInListIsASearchNotAScan) {
+  const std::string list = InList(100000);
+  const Plan on_column =
+      Plan::Parse("SELECT count(*) FROM measurements WHERE aqi IN (" + list + ")");
+  const Plan on_expr =
+      Plan::Parse("SELECT count(*) FROM measurements WHERE aqi + 0 IN (" + list + ")");
+  const Plan negated =
+      Plan::Parse("SELECT count(*) FROM measurements WHERE aqi + 0 NOT IN (" + list + ")");
+  const auto start = std::chrono::steady_clock::now();
+  const std::vector<Table> parts{BigTable()};
+  const std::vector<Row> a = RunPipeline(on_column, parts);
+  const std::vector<Row> b = RunPipeline(on_expr, parts);
+  const std::vector<Row> c = RunPipeline(negated, parts);
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(RowText(a[0]), RowText(b[0]));
+  const I rows_with_aqi = 150000 - (150000 + 96) / 97;
+  EXPECT_EQ(std::get<I>(b[0][0]) + std::get<I>(c[0][0]), rows_with_aqi);
+  EXPECT_GT(std::get<I>(b[0][0]), 0);
+  EXPECT_LT(s, 5.0) << "m comparisons per row: 150,000 x 100,000 take minutes";
+  // NULL in the list: no match is NULL, so NOT IN keeps nothing; IN keeps the matches.
+  const std::vector<Row> with_null = RunPipeline(
+      Plan::Parse("SELECT count(*) FROM measurements WHERE aqi + 0 NOT IN (1, NULL)"), parts);
+  EXPECT_EQ(std::get<I>(with_null[0][0]), 0);
+  const std::vector<Row> strings = RunPipeline(
+      Plan::Parse("SELECT count(*) FROM measurements WHERE lower(parameter) IN ('ozone', 'x')"),
+      parts);
+  EXPECT_EQ(std::get<I>(strings[0][0]), 75000);
+}
+
+TEST(BoundedSteps, APartialMergerEmitsItsGroupsInSlices) {
+  const Plan plan = Plan::Parse("SELECT site_name, count(*) FROM measurements GROUP BY site_name");
+  PartitionExecution e(plan, BigTable());
+  Merger m(plan, 1, false);
+  Batch b;
+  while (e.Next(1000, &b)) m.Push(0, std::move(b));
+  m.Close(0);
+  std::size_t rows = 0, pops = 0;
+  while (m.Pop(500, &b)) {
+    EXPECT_LE(b.rows, 500u);
+    rows += b.rows;
+    ++pops;
+    EXPECT_EQ(m.Done(), rows == 3000);
+  }
+  EXPECT_EQ(rows, 3000u);
+  EXPECT_EQ(pops, 6u);
+  EXPECT_TRUE(m.Done());
+}
+
+TEST(MemoryLimit, AGroupTableOverTheLimitFailsNamingTheStage) {
+  const Plan plan =
+      Plan::Parse("SELECT utc, count(*), sum(concentration) FROM measurements GROUP BY utc");
+  PartitionExecution e(plan, BigTable());
+  e.set_memory_limit(std::uint64_t{1} << 20);
+  try {
+    while (e.Step()) {
+    }
+    FAIL() << "150,000 groups fit in 1 MiB";
+  } catch (const MemoryLimitExceeded& x) {
+    EXPECT_EQ(x.stage(), "group table");
+    EXPECT_STREQ(x.what(), "statement needs more than 1 MiB in the group table (--memory-limit)");
+  }
+  PartitionExecution fits(plan, BigTable());
+  fits.set_memory_limit(std::uint64_t{256} << 20);
+  while (fits.Step()) {
+  }
+  EXPECT_EQ(fits.total_rows(), 150000u);
+  EXPECT_GT(fits.memory_bytes(), std::uint64_t{1} << 20);
+}
+
+TEST(MemoryLimit, SortsAndMergersAreCountedToo) {
+  PartitionExecution sort(Plan::Parse("SELECT * FROM measurements ORDER BY utc DESC"), BigTable());
+  sort.set_memory_limit(200000);
+  EXPECT_THROW(
+      {
+        while (sort.Step()) {
+        }
+      },
+      MemoryLimitExceeded);
+  const Plan plan = Plan::Parse("SELECT utc, count(*) FROM measurements GROUP BY utc");
+  PartitionExecution e(plan, BigTable());
+  Merger m(plan, 1, true);
+  m.set_memory_limit(std::uint64_t{1} << 20);
+  Batch b;
+  try {
+    while (e.Next(1000, &b)) m.Push(0, std::move(b));
+    FAIL() << "the merge of 150,000 groups fits in 1 MiB";
+  } catch (const MemoryLimitExceeded& x) {
+    EXPECT_EQ(x.stage(), "group table");
+  }
+  EXPECT_EQ(FormatBytes(512u << 20), "512 MiB");
+  EXPECT_EQ(FormatBytes(3u << 29), "1.5 GiB");
+  EXPECT_EQ(FormatBytes(100), "100 bytes");
+}
+
+}  // namespace
+}  // namespace plume::engine::testing

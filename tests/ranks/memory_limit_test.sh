@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# --memory-limit end to end (issue 12 item 4): a GROUP BY whose group table outgrows the limit
+# fails with an error naming the rank and the stage, and the next statement answers; with the
+# default limit the same statement completes. On the real AirNow data (when DATA_SRC exists and
+# plume-preprocess is given) the same with the GROUP BY of 1,167,525 groups.
+#   memory_limit_test.sh MPIEXEC PLUME_BIN DATA_DIR [PREPROCESS_BIN DATA_SRC]
+set -uo pipefail
+mpiexec=$1 bin=$2 data=$(realpath "$3") preprocess=${4:-} src=${5:-}
+dir=$(mktemp -d /tmp/plume-memlimit.XXXXXX)
+trap 'rm -rf "$dir"' EXIT
+fail() { echo "FAIL: $*"; for f in "$dir"/*.txt; do echo "--- $f"; head -c 2000 "$f"; done; exit 1; }
+run() {  # run RANKS DATA ARGS...
+  local n=$1 d=$2
+  shift 2
+  timeout -k 5 280 "$mpiexec" -n "$n" --oversubscribe --allow-run-as-root --timeout 270 "$bin" \
+    --data "$d" --format csv --progress off --cache-size 0 "$@"
+}
+check() {  # check NAME RANKS DATA LIMIT GROUP_SQL EXPECTED_COUNT
+  local name=$1 n=$2 d=$3 limit=$4 sql=$5 count=$6
+  run "$n" "$d" --memory-limit "$limit" -c "$sql; SELECT count(*) AS n FROM measurements" \
+    >"$dir/$name.out.txt" 2>"$dir/$name.err.txt"
+  local code=$?
+  [ "$code" -eq 1 ] || fail "$name: exit code $code, expected 1 (statement 1 fails)"
+  grep -qE "^\[statement 1\] Error: (leader )?rank [0-9]+.*: statement needs more than [0-9.]+ [KMG]iB in the (group table|merge) \(--memory-limit\)$" \
+    "$dir/$name.err.txt" || fail "$name: no memory-limit error naming rank and stage"
+  grep -qF "[statement 2]" "$dir/$name.err.txt" && fail "$name: statement 2 failed"
+  tail -n 1 "$dir/$name.out.txt" | grep -qx "$count" || fail "$name: statement 2's answer is missing"
+  # --peer-timeout 60: the gateway's final merge of 1.17M groups (HAVING, ORDER BY, every group
+  # at once: not yet in bounded steps) can keep rank 0 from its heartbeats for over 20 s on a
+  # loaded 2-core machine.
+  run "$n" "$d" --format null --timing --peer-timeout 60 -c "$sql" >"$dir/$name.default.txt" 2>&1 ||
+    fail "$name: the statement fails under the default limit"
+  echo "$name: ok"
+}
+
+check synthetic 3 "$data" 256K \
+  "SELECT utc, site_name, count(*) FROM measurements GROUP BY utc, site_name" 40000
+if [ -n "$preprocess" ] && [ -d "$src" ]; then
+  "$preprocess" --input "$src" --out "$dir/real" --partitions 5 >/dev/null ||
+    fail "plume-preprocess of $src"
+  check real 6 "$dir/real" 64M \
+    "SELECT site_name, utc, parameter, count(*) FROM measurements GROUP BY site_name, utc, parameter" \
+    1167525
+else
+  echo "real data: skipped (no AirNow files at '${src}')"
+fi
