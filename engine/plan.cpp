@@ -121,9 +121,12 @@ void FinishPlan(PlanData* plan) {
   plan->utc_hi = r.hi;
 }
 
-Plan Plan::Parse(std::string_view sql) {
+Plan Plan::Parse(std::string_view sql) { return Parse(sql, PlanOptions{}); }
+
+Plan Plan::Parse(std::string_view sql, const PlanOptions& options) {
   const StatementAst st = ParseStatement(sql);
   PlanData bound = Bind(st, sql);
+  ChooseMerge(&bound, options);
   return PlanBuilder::Make(st.explain ? ExplainPlan(bound) : std::move(bound));
 }
 
@@ -137,6 +140,7 @@ bool Plan::aggregate() const { return data_->aggregate; }
 bool Plan::ordered() const { return !data_->order.empty(); }
 std::optional<std::uint64_t> Plan::limit() const { return data_->limit; }
 std::int64_t Plan::utc_lo() const { return data_->utc_lo; }
+MergePlan Plan::merge() const { return data_->merge; }
 std::int64_t Plan::utc_hi() const { return data_->utc_hi; }
 
 std::vector<std::string> Plan::needed_columns() const {

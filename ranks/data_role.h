@@ -5,6 +5,12 @@
 // Protocol per request: Count (total rows of this partition, before any batch), batches (only
 // while Upstream::Ready), then exactly one Done (ok, cancelled or failed with this rank's
 // message). Engine exceptions never escape: they end that request with kFailed.
+// A plan whose merge() is kExchange runs in three phases here (Phase): scatter (this
+// partition's partial groups, split by GroupPartitioner, offered to their parts through the
+// ExchangeHub within the credit windows), gather (every data rank's share for this rank merged
+// by a Merger(kExchangeFinal), taking each batch as it arrives), then emit (the finalized share,
+// sorted, up to the Upstream as above). Receiving goes on in every phase, so the all-to-all
+// cannot deadlock; Count is this partition's partial groups.
 // Single-threaded; nothing blocks. The table must outlive the DataRole.
 #pragma once
 
@@ -17,6 +23,7 @@
 #include "engine/query.h"
 #include "engine/table.h"
 #include "io/manifest.h"
+#include "ranks/exchange.h"
 #include "ranks/protocol.h"
 
 namespace plume::ranks {
@@ -34,8 +41,10 @@ class Upstream {
 
 class DataRole {
  public:
+  // `hub`: this rank's exchange links (nullptr: plans with a hash exchange fail here with an
+  // error); it must outlive the DataRole.
   DataRole(int world_rank, const engine::Table& table, const io::PartitionInfo& partition,
-           Upstream& upstream);
+           Upstream& upstream, ExchangeHub* hub = nullptr);
   DataRole(const DataRole&) = delete;
   DataRole& operator=(const DataRole&) = delete;
   ~DataRole();
@@ -51,6 +60,15 @@ class DataRole {
 
  private:
   struct Run;
+  enum class Phase { kScatter, kGather, kEmit };
+  using RunIt = std::map<std::uint64_t, std::unique_ptr<Run>>::iterator;
+  void StartExchange(const ControlMsg& start, Run& run);
+  bool StepTree(RunIt it);
+  bool SendUp(RunIt it, bool more, engine::Batch batch);
+  bool StepExchange(RunIt it);
+  bool Scatter(Run& run);
+  bool Gather(Run& run);
+  bool Emit(RunIt it);
   void Finish(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it, Outcome outcome,
               const std::string& error);
   std::string Where() const;
@@ -59,6 +77,7 @@ class DataRole {
   const engine::Table& table_;
   io::PartitionInfo partition_;
   Upstream& upstream_;
+  ExchangeHub* hub_;
   std::map<std::uint64_t, std::unique_ptr<Run>> runs_;
   std::uint64_t cursor_ = 0;  // round-robin: the next request served is the first id > cursor_
 };
