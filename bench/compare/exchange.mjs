@@ -72,7 +72,10 @@ function PeakRss(dir, ranks) {
 }
 
 function RunPlan(a, c, plan, dir) {
-  const common = {data: a.data, ranks: a.ranks, sql: c.sql, extraArgs: ['--merge', plan]};
+  // --peer-timeout 60: the tree merge finalizes every group on rank 0 in one step, which on a
+  // loaded machine can outlast the default 10 s heartbeat timeout (the exchange's point).
+  const common = {data: a.data, ranks: a.ranks, sql: c.sql,
+                  extraArgs: ['--merge', plan, '--peer-timeout', '60']};
   const timed = RunPlume({...common, plume: RssWrapper(a, dir), format: 'null', repeat: a.repeat,
                           report: path.join(dir, `${c.name}-${plan}.json`)});
   const rss = PeakRss(dir, a.ranks);
