@@ -10,7 +10,8 @@
 // ExchangeHub within the credit windows), gather (every data rank's share for this rank merged
 // by a Merger(kExchangeFinal), taking each batch as it arrives), then emit (the finalized share,
 // sorted, up to the Upstream as above). Receiving goes on in every phase, so the all-to-all
-// cannot deadlock; Count is this partition's partial groups.
+// cannot deadlock; Count is this partition's partial groups. A kLocal plan (partition-local
+// groups) skips the exchange: its own partial groups go straight into a one-input Merger.
 // Single-threaded; nothing blocks. The table must outlive the DataRole.
 #pragma once
 
