@@ -163,14 +163,19 @@ std::string Stage1(const PlanData& p) {
   return s;
 }
 
-}  // namespace
+std::string FinalizeLines(const PlanData& p) {
+  std::string s = "  final merge of the partial states; finalize the aggregates\n";
+  if (!p.having.empty()) s += "  HAVING " + p.having[0].text + "\n";
+  if (!p.post.empty()) {
+    std::vector<std::string> names;
+    for (const Expr& e : p.post) names.push_back(e.text);
+    s += "  select-list expressions over the groups: " + List(names) + "\n";
+  }
+  return s;
+}
 
-std::string ExplainText(const PlanData& p) {
-  std::string s =
-      "distributed plan (exchange: none; tree merge data ranks -> team leaders -> "
-      "gateway)\n";
-  s += Stage1(p);
-  s += "stage 2: each team leader (ranks 1 and 4 at 6 ranks), over its team's streams\n";
+std::string TreeStages(const PlanData& p) {
+  std::string s = "stage 2: each team leader (ranks 1 and 4 at 6 ranks), over its team's streams\n";
   if (p.aggregate) {
     s += "  merge the partial states by group key (not final)\n";
   } else if (!p.order.empty()) {
@@ -180,16 +185,52 @@ std::string ExplainText(const PlanData& p) {
   }
   s += "stage 3: the gateway (rank 0), over the leaders' streams\n";
   if (p.aggregate) {
-    s += "  final merge of the partial states; finalize the aggregates\n";
-    if (!p.having.empty()) s += "  HAVING " + p.having[0].text + "\n";
-    if (!p.post.empty()) {
-      std::vector<std::string> names;
-      for (const Expr& e : p.post) names.push_back(e.text);
-      s += "  select-list expressions over the groups: " + List(names) + "\n";
-    }
+    s += FinalizeLines(p);
   } else {
     s += p.order.empty() ? "  concatenate the streams\n" : "  k-way merge of the sorted streams\n";
   }
+  return s;
+}
+
+// After a hash exchange, or (local) with partition-local groups.
+std::string ExchangeStages(const PlanData& p, bool local) {
+  std::string s =
+      local ? "stage 2: every data rank, over its own groups (no other partition holds them)\n"
+            : "stage 2: every data rank, over its share of the groups (hash of the GROUP BY keys) "
+              "from every data rank (hash exchange, nonblocking all-to-all)\n";
+  s += FinalizeLines(p);
+  s += "  sort by " + (p.order.empty() ? std::string() : OrderText(p) + ", then ") +
+       "the group keys" +
+       (p.limit ? ", keep the top " + std::to_string(*p.limit + p.offset) + " (LIMIT + OFFSET)"
+                : std::string()) +
+       "\n";
+  s += "stage 3: each team leader, over its team's final rows: k-way merge of the sorted streams\n";
+  s += "stage 4: the gateway (rank 0), over the leaders' streams: k-way merge of the sorted "
+       "streams\n";
+  return s;
+}
+
+}  // namespace
+
+std::string ExplainText(const PlanData& p) {
+  const std::string why = p.merge_why.empty() ? std::string() : "; " + p.merge_why;
+  std::string s = "distributed plan (exchange: ";
+  switch (p.merge) {
+    case MergePlan::kTree:
+      s += "none; tree merge data ranks -> team leaders -> gateway" + why + ")\n";
+      break;
+    case MergePlan::kExchange:
+      s += "hash of the GROUP BY keys among the data ranks; only final rows travel to the "
+           "gateway" +
+           why + ")\n";
+      break;
+    case MergePlan::kLocal:
+      s += "none; each data rank finalizes its own groups, only final rows travel" + why + ")\n";
+      break;
+  }
+  s += Stage1(p);
+  s +=
+      p.merge == MergePlan::kTree ? TreeStages(p) : ExchangeStages(p, p.merge == MergePlan::kLocal);
   if (!p.order.empty()) s += "  ORDER BY " + OrderText(p) + "\n";
   if (p.offset > 0) s += "  OFFSET " + std::to_string(p.offset) + "\n";
   if (p.limit) s += "  LIMIT " + std::to_string(*p.limit) + "\n";

@@ -45,11 +45,12 @@ struct Merger::Impl {
         order(d.order),
         inputs(n),
         open(n) {
-    const bool exchange = s == MergeStage::kExchangeFinal || s == MergeStage::kExchangeGather;
+    const bool gather = s == MergeStage::kExchangeGather || s == MergeStage::kExchangeRelay;
+    const bool exchange = gather || s == MergeStage::kExchangeFinal;
     if (exchange && (!d.aggregate || d.group_columns.empty())) {
       throw std::invalid_argument("Merger: a hash-exchange stage needs a plan with GROUP BY");
     }
-    if (s == MergeStage::kExchangeGather) {  // sorted exchange-form streams
+    if (gather) {  // sorted exchange-form streams
       layout = StreamLayout{ExchangeTypes(d), {}, 0};
       order = ExchangeOrder(d);
     } else if (d.aggregate) {

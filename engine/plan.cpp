@@ -127,8 +127,10 @@ void FinishPlan(PlanData* plan) {
   plan->utc_hi = r.hi;
 }
 
-Plan Plan::Parse(std::string_view sql) {
-  const StagedStatement staged = StagedStatement::Parse(sql);
+Plan Plan::Parse(std::string_view sql) { return Parse(sql, PlanOptions{}); }
+
+Plan Plan::Parse(std::string_view sql, const PlanOptions& options) {
+  const StagedStatement staged = StagedStatement::Parse(sql, options);
   if (staged.stages() != 1 || staged.source(0) != -1) {
     throw SqlError(
         "the statement runs in " + std::to_string(staged.stages()) +
@@ -148,6 +150,7 @@ bool Plan::aggregate() const { return data_->aggregate; }
 bool Plan::ordered() const { return !data_->order.empty(); }
 std::optional<std::uint64_t> Plan::limit() const { return data_->limit; }
 std::int64_t Plan::utc_lo() const { return data_->utc_lo; }
+MergePlan Plan::merge() const { return data_->merge; }
 std::int64_t Plan::utc_hi() const { return data_->utc_hi; }
 
 std::vector<std::string> Plan::needed_columns() const {

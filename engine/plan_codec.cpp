@@ -193,6 +193,10 @@ void ReadBody(ByteReader& r, PlanData* p) {
   }
   if (r.U8() != 0) p->limit = r.Varint();
   p->offset = r.Varint();
+  p->merge = Enum(r, MergePlan::kLocal, "merge plan");
+  if (p->merge != MergePlan::kTree && (!p->aggregate || p->group_columns.empty())) {
+    r.Fail("a hash exchange or partition-local merge without GROUP BY");
+  }
 }
 
 void CheckExpr(ByteReader& r, const Expr& e, const std::vector<Type>& columns) {
@@ -327,6 +331,7 @@ std::string EncodePlan(const PlanData& p) {
   w.U8(p.limit.has_value());
   if (p.limit) w.Varint(*p.limit);
   w.Varint(p.offset);
+  w.U8(static_cast<std::uint8_t>(p.merge));
   return out;
 }
 

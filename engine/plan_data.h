@@ -12,6 +12,7 @@
 
 #include "engine/batch.h"
 #include "engine/expr.h"
+#include "engine/query.h"
 #include "engine/schema.h"
 #include "engine/table.h"
 
@@ -156,6 +157,8 @@ struct PlanData {
   std::vector<int> needed_columns;  // kSchema indices read by the statement, ascending
   std::int64_t utc_lo = std::numeric_limits<std::int64_t>::min();
   std::int64_t utc_hi = std::numeric_limits<std::int64_t>::max();
+  MergePlan merge = MergePlan::kTree;  // serialized: every rank runs the same distributed plan
+  std::string merge_why;               // EXPLAIN only (gateway): why this merge was chosen
 };
 
 // The columns `plan` reads (kSchema's, or its own input's).
@@ -167,6 +170,9 @@ Type ColumnSpaceType(const PlanData& plan, int column);
 
 // The type of result column `ref` of `plan`.
 Type ResultRefType(const PlanData& plan, const ResultRef& ref);
+
+// Sets plan->merge and merge_why by `options` (engine/merge_choice.cpp).
+void ChooseMerge(PlanData* plan, const PlanOptions& options);
 
 // Fills needed_columns and utc_lo/utc_hi from the rest of `plan`.
 void FinishPlan(PlanData* plan);

@@ -53,11 +53,44 @@ std::string FormatBytes(std::uint64_t bytes);
 
 struct PlanData;  // defined in the engine's private headers
 
+// How the partial groups of an aggregate statement are merged (docs/ARCHITECTURE.md):
+//   kTree:     data ranks -> team leaders (partial merge) -> gateway (final merge);
+//   kExchange: a hash exchange among the data ranks (GroupPartitioner): each finalizes its
+//              share (MergeStage::kExchangeFinal), leaders and the gateway merge sorted
+//              streams of final rows.
+//   kLocal:    no exchange: every group lives in one partition (a GROUP BY key is utc, or a
+//              monotone bucket of it that no partition boundary splits, and the partitions'
+//              utc ranges do not overlap), so each data rank finalizes its own groups
+//              (kExchangeFinal over its one stream, ORDER BY/LIMIT top-k applied there), and
+//              leaders and the gateway merge sorted streams as after an exchange.
+enum class MergePlan : std::uint8_t { kTree, kExchange, kLocal };
+enum class MergeChoice : std::uint8_t { kAuto, kTree, kExchange };
+
+// What the planner knows of the data set, for the choice of MergePlan: the manifest's rows and
+// per-partition utc ranges and AQI zone maps, and per table column an upper bound of its
+// distinct values (the sum of the partitions' dictionary sizes for VARCHAR; 0 = unknown).
+struct DataStats {
+  std::uint64_t rows = 0;
+  std::vector<std::int64_t> utc_min, utc_max;  // per partition, inclusive
+  double aqi_min = 0, aqi_max = -1;            // over all partitions; min > max = unknown
+  std::vector<std::uint64_t> distinct;         // per kSchema column
+};
+
+struct PlanOptions {
+  MergeChoice merge = MergeChoice::kAuto;
+  // kAuto takes the exchange for a GROUP BY whose estimated groups reach this many.
+  std::uint64_t exchange_groups = kDefaultExchangeGroups;
+  const DataStats* stats = nullptr;  // nullptr: no estimate; kAuto then keeps the tree merge
+  static constexpr std::uint64_t kDefaultExchangeGroups = 100000;
+};
+
 // A parsed, bound, optimized statement. Cheap to copy (shared immutable state).
 class Plan {
  public:
   // Parses one statement (a trailing ';' is optional). Throws SqlError.
   static Plan Parse(std::string_view sql);
+  // The same, choosing the MergePlan by `options` (EXPLAIN shows the choice and why).
+  static Plan Parse(std::string_view sql, const PlanOptions& options);
   // Compact binary form for broadcast; Deserialize(Serialize()) is an equal plan.
   std::string Serialize() const;
   static Plan Deserialize(std::string_view bytes);  // throws std::runtime_error if malformed
@@ -70,6 +103,8 @@ class Plan {
   // True when the final result order is fixed by ORDER BY.
   bool ordered() const;
   std::optional<std::uint64_t> limit() const;
+  // kExchange only for an aggregate plan with GROUP BY keys.
+  MergePlan merge() const;
   // Inclusive utc range [lo, hi] outside which no row can match (for partition pruning by
   // manifest); the full int64 range when the WHERE clause does not bound utc.
   std::int64_t utc_lo() const;
@@ -139,6 +174,8 @@ enum class MergeStage : std::uint8_t {
                     // hidden ones too, then the group keys; sorted by ORDER BY then group keys;
                     // at most LIMIT rows. Aggregate plans with GROUP BY only.
   kExchangeGather,  // merges kExchangeFinal streams in order: LIMIT, output() columns
+  kExchangeRelay,   // merges kExchangeFinal streams in order, keeping the exchange form (a
+                    // team leader between the exchange and the gateway): LIMIT + OFFSET rows
 };
 
 // Merges the streams of n inputs (partitions, or teams of partitions) into one stream, exactly.

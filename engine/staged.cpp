@@ -19,6 +19,7 @@ struct StagedStatement::Data {
   std::vector<std::vector<Field>> tables;  // per stage: what later stages read (+ windows)
   std::vector<Type> types;                 // per stage: its first column's type
   std::optional<Plan> explain;             // EXPLAIN: the one plan that returns the text
+  PlanOptions options;                     // how stages over measurements merge (ChooseMerge)
 };
 
 namespace {
@@ -33,7 +34,12 @@ PlanData BindStage(const StagedStatement::Data& d, std::size_t i,
                    const std::vector<Table>* results) {
   StatementAst ast = d.stages.at(i).ast;
   SubstituteSubqueries(&ast, results, d.types);
-  if (ast.source < 0) return Bind(ast, d.sql);
+  if (ast.source < 0) {
+    // A stage over measurements runs on the data ranks: tree merge or hash exchange.
+    PlanData p = Bind(ast, d.sql);
+    ChooseMerge(&p, d.options);
+    return p;
+  }
   const std::vector<InputColumn> input =
       InputFrom(d.tables.at(static_cast<std::size_t>(ast.source)));
   BindScope scope;
@@ -143,10 +149,11 @@ std::string StageText(const StagedStatement::Data& d, std::size_t i, const PlanD
 
 }  // namespace
 
-StagedStatement StagedStatement::Parse(std::string_view sql) {
+StagedStatement StagedStatement::Parse(std::string_view sql, const PlanOptions& options) {
   const StatementAst root = ParseStatement(sql);
   auto d = std::make_shared<Data>();
   d->sql = std::string(sql);
+  d->options = options;
   StatementAst plain = root;
   plain.explain = false;
   d->stages = SplitStages(plain);

@@ -34,7 +34,9 @@ class StagedStatement {
  public:
   // Parses and binds every stage (subquery values as typed NULLs, so every name and type is
   // checked before anything runs). Throws SqlError.
-  static StagedStatement Parse(std::string_view sql);
+  // `options` choose how the stages over measurements merge (tree or hash exchange, EXPLAIN
+  // says which); `options.stats` must outlive the statement.
+  static StagedStatement Parse(std::string_view sql, const PlanOptions& options = {});
 
   std::size_t stages() const;
   // "daily" for a CTE, "subquery 2" for a subquery, "result" for the statement itself.

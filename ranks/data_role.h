@@ -1,14 +1,22 @@
 // What every data rank does with its own partition: runs each started request's plan on it and
 // hands the batches to an Upstream, one bounded unit of one request per Step() (round-robin over
 // the active requests, so concurrent statements share the rank fairly): a preparation step of
-// the PartitionExecution (a morsel of filter, aggregation or sort) or one batch.
+// the PartitionExecution (a morsel of filter, aggregation or sort), an exchange step or one batch.
 //
-// Protocol per request: Count (total rows of this partition, once its preparation finished, and
-// before any batch), batches (only while Upstream::Ready), then exactly one Done (ok, cancelled
-// or failed with this rank's message). Engine exceptions never escape: they end that request
-// with kFailed. A memory limit (--memory-limit) is set on every execution: a statement whose
-// state here outgrows it fails with "Error: rank R (partition P, FILE): statement needs more
-// than N MiB in the group table (--memory-limit)".
+// Protocol per request: Count (total rows of this partition, before any batch), batches (only
+// while Upstream::Ready), then exactly one Done (ok, cancelled or failed with this rank's
+// message). Engine exceptions never escape: they end that request with kFailed. A memory limit
+// (--memory-limit) is set on every execution and merge: a statement whose state here outgrows it
+// fails with "Error: rank R (partition P, FILE): statement needs more than N MiB in the group
+// table (--memory-limit)". Count is sent once the partition's preparation (filter, aggregation,
+// sort, in bounded steps: engine::PartitionExecution::Step) is done.
+// A plan whose merge() is kExchange runs in three phases here (Phase): scatter (this
+// partition's partial groups, split by GroupPartitioner, offered to their parts through the
+// ExchangeHub within the credit windows), gather (every data rank's share for this rank merged
+// by a Merger(kExchangeFinal), taking each batch as it arrives), then emit (the finalized share,
+// sorted, up to the Upstream as above). Receiving goes on in every phase, so the all-to-all
+// cannot deadlock; Count is this partition's partial groups. A kLocal plan (partition-local
+// groups) skips the exchange: its own partial groups go straight into a one-input Merger.
 // Single-threaded; nothing blocks. The table must outlive the DataRole.
 #pragma once
 
@@ -21,6 +29,7 @@
 #include "engine/query.h"
 #include "engine/table.h"
 #include "io/manifest.h"
+#include "ranks/exchange.h"
 #include "ranks/protocol.h"
 
 namespace plume::ranks {
@@ -38,9 +47,11 @@ class Upstream {
 
 class DataRole {
  public:
-  // memory_limit: bytes per statement on this rank (0 = none).
+  // memory_limit: bytes per statement on this rank (0 = none). `hub`: this rank's exchange
+  // links (nullptr: plans with a hash exchange fail here with an error); it must outlive the
+  // DataRole.
   DataRole(int world_rank, const engine::Table& table, const io::PartitionInfo& partition,
-           Upstream& upstream, std::uint64_t memory_limit = 0);
+           Upstream& upstream, std::uint64_t memory_limit = 0, ExchangeHub* hub = nullptr);
   DataRole(const DataRole&) = delete;
   DataRole& operator=(const DataRole&) = delete;
   ~DataRole();
@@ -51,15 +62,23 @@ class DataRole {
   // Stops producing for `request` and reports Done(kCancelled); unknown ids are ignored (the
   // request already ended here).
   void Cancel(std::uint64_t request);
-  // One bounded unit of one request: a preparation step (then the count, once it is ready) or
-  // one batch of a ready request. Returns false when nothing could be done.
+  // One bounded unit of one request: a preparation step (then the count, once it is ready), an
+  // exchange step, or one batch of a ready request. Returns false when nothing could be done.
   bool Step();
   bool Busy() const { return !runs_.empty(); }
 
  private:
   struct Run;
-  void Prepare(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it);
-  void Emit(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it);
+  enum class Phase { kScatter, kGather, kEmit };
+  using RunIt = std::map<std::uint64_t, std::unique_ptr<Run>>::iterator;
+  void StartExchange(const ControlMsg& start, Run& run);
+  bool Prepare(RunIt it);
+  bool StepTree(RunIt it);
+  bool SendUp(RunIt it, bool more, engine::Batch batch);
+  bool StepExchange(RunIt it);
+  bool Scatter(Run& run);
+  bool Gather(Run& run);
+  bool Emit(RunIt it);
   void Finish(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it, Outcome outcome,
               const std::string& error);
   std::string Where() const;
@@ -69,6 +88,7 @@ class DataRole {
   io::PartitionInfo partition_;
   Upstream& upstream_;
   std::uint64_t memory_limit_;
+  ExchangeHub* hub_;
   std::map<std::uint64_t, std::unique_ptr<Run>> runs_;
   std::uint64_t cursor_ = 0;  // round-robin: the next request served is the first id > cursor_
 };

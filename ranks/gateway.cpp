@@ -27,7 +27,21 @@ Gateway::Gateway(const Layout& layout, const io::Manifest& manifest, const Gatew
       options_(options),
       out_(out),
       in_(in),
-      epoch_(std::chrono::steady_clock::now()) {}
+      epoch_(std::chrono::steady_clock::now()) {
+  stats_.rows = manifest_.total_rows;
+  stats_.distinct = options_.distinct;
+  for (const io::PartitionInfo& p : manifest_.partitions) {
+    stats_.utc_min.push_back(p.utc_min);
+    stats_.utc_max.push_back(p.utc_max);
+    if (p.rows == 0) continue;
+    const bool first = stats_.aqi_min > stats_.aqi_max;
+    stats_.aqi_min = first ? p.aqi_min : std::min(stats_.aqi_min, p.aqi_min);
+    stats_.aqi_max = first ? p.aqi_max : std::max(stats_.aqi_max, p.aqi_max);
+  }
+  plan_options_.merge = options_.merge;
+  plan_options_.exchange_groups = options_.exchange_groups;
+  plan_options_.stats = &stats_;
+}
 
 Gateway::~Gateway() = default;
 
@@ -58,7 +72,7 @@ std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
     return id;
   }
   try {
-    req.staged = engine::StagedStatement::Parse(sql);
+    req.staged = engine::StagedStatement::Parse(sql, plan_options_);
     req.info.stages = req.staged->stages();
     req.info.stage_name = req.staged->name(0);
     req.info.fields = req.staged->fields(req.staged->stages() - 1);
@@ -131,7 +145,10 @@ void Gateway::StartStage(Request& req) {
   req.streams.assign(leaders, {});
   req.ledgers.assign(leaders, {});
   try {
-    req.merge = std::make_unique<MergeStage>(*req.plan, leaders, true);
+    req.merge = std::make_unique<MergeStage>(*req.plan, leaders,
+                                             req.plan->merge() != engine::MergePlan::kTree
+                                                 ? engine::MergeStage::kExchangeGather
+                                                 : engine::MergeStage::kFinal);
     req.merge->set_memory_limit(options_.memory_limit);
     const bool plain = !req.plan->aggregate() && !req.plan->ordered();
     req.chunker = std::make_unique<Chunker>(req.options.chunk_rows, plain);

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/query.h"
 #include "io/manifest.h"
 #include "ranks/frontend/backend.h"
 #include "ranks/outbox.h"
@@ -62,6 +63,13 @@ struct GatewayOptions {
   std::uint64_t stage_memory_bytes = 256u << 20;
   // Bytes the final merge of one statement may hold on rank 0 (--memory-limit; 0 = none).
   std::uint64_t memory_limit = 0;
+  // How GROUP BY statements merge (engine/query.h MergeChoice, `--merge`): kAuto takes the
+  // hash exchange among the data ranks from exchange_groups estimated groups on.
+  engine::MergeChoice merge = engine::MergeChoice::kAuto;
+  std::uint64_t exchange_groups = engine::PlanOptions::kDefaultExchangeGroups;
+  // Per table column, the sum of the partitions' dictionary sizes (Runtime gathers them at
+  // startup; 0 = unknown): the planner's estimate of distinct values.
+  std::vector<std::uint64_t> distinct;
 };
 
 class Liveness;
@@ -101,6 +109,9 @@ class Gateway : public frontend::Backend {
   // unfinished request fails with "Error: rank R on HOST has not answered for S s", later
   // statements fail with it at once, and kLostGraceS later watch.end_job is called.
   void Watch(PeerWatch watch);
+  // The merge choice for statements submitted from now on (tests run both plans).
+  void set_merge(engine::MergeChoice merge) { plan_options_.merge = merge; }
+
   // That message once a rank was declared lost, else empty.
   const std::string& lost() const { return lost_; }
   std::string Lost() const override { return lost_; }
@@ -148,6 +159,8 @@ class Gateway : public frontend::Backend {
   const Layout& layout_;
   io::Manifest manifest_;
   GatewayOptions options_;
+  engine::DataStats stats_;           // from the manifest and options_.distinct
+  engine::PlanOptions plan_options_;  // points at stats_
   Outbox& out_;
   Inbox& in_;
   IdleBackoff backoff_;

@@ -27,6 +27,11 @@ plume::ranks::RuntimeOptions ToRuntime(const plume::frontend::CliOptions& cli) {
   options.gateway.window_bytes = cli.credit_window_bytes;
   options.peer_timeout_s = cli.peer_timeout_s;
   options.memory_limit = cli.memory_limit_bytes;
+  // Validated by ParseCli (auto, tree or exchange).
+  options.gateway.merge = cli.merge == "tree"       ? plume::engine::MergeChoice::kTree
+                          : cli.merge == "exchange" ? plume::engine::MergeChoice::kExchange
+                                                    : plume::engine::MergeChoice::kAuto;
+  options.gateway.exchange_groups = cli.exchange_groups;
   return options;
 }
 

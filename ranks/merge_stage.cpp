@@ -5,8 +5,13 @@
 namespace plume::ranks {
 
 MergeStage::MergeStage(const engine::Plan& plan, std::size_t inputs, bool final)
-    : merger_(plan, inputs, final),
-      ordered_(plan.ordered() && !plan.aggregate()),
+    : MergeStage(plan, inputs, final ? engine::MergeStage::kFinal : engine::MergeStage::kPartial) {}
+
+MergeStage::MergeStage(const engine::Plan& plan, std::size_t inputs, engine::MergeStage stage)
+    : merger_(plan, inputs, stage),
+      ordered_((plan.ordered() && !plan.aggregate()) ||
+               stage == engine::MergeStage::kExchangeRelay ||
+               stage == engine::MergeStage::kExchangeGather),
       inputs_(inputs) {}
 
 void MergeStage::Add(std::size_t input, engine::Batch batch) {

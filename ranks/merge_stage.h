@@ -23,6 +23,9 @@ namespace plume::ranks {
 class MergeStage {
  public:
   MergeStage(const engine::Plan& plan, std::size_t inputs, bool final);
+  // The gather stages after a hash exchange (kExchangeRelay, kExchangeGather) merge sorted
+  // streams: batches are pushed as Waiting() asks, like an ordered plain merge.
+  MergeStage(const engine::Plan& plan, std::size_t inputs, engine::MergeStage stage);
   MergeStage(const MergeStage&) = delete;
   MergeStage& operator=(const MergeStage&) = delete;
 

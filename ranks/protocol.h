@@ -33,7 +33,12 @@ enum class Tag : int {
   kData = 3,       // team -> leader -> gateway: FrameHeader + encoded batch
   kCredit = 4,     // receiver -> sender: CreditMsg (batches consumed)
   kHeartbeat = 5,  // rank 0 <-> every other rank (world comm): one byte, "still here"
+  // data rank <-> data rank (world comm), the hash exchange (exchange.h):
+  kExchangeData = 6,    // ExchangeHeader + encoded batch
+  kExchangeEnd = 7,     // ExchangeHeader: the sender's stream ends after `a` frames
+  kExchangeCredit = 8,  // ExchangeHeader: `a` frames of `b` bytes consumed
 };
+inline constexpr int kTagCount = 9;  // tags are 1 .. kTagCount - 1
 
 inline int TagValue(Tag tag) { return static_cast<int>(tag); }
 

@@ -10,8 +10,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <map>
 
+#include "engine/schema.h"
 #include "io/partition_reader.h"
 #include "ranks/worker.h"
 
@@ -105,6 +107,21 @@ std::string CompressionSummary(CompressMode mode, const Layout& layout,
   return text + " (--compress " + std::string(ModeName(mode)) + ")";
 }
 
+// The planner's distinct-value estimates (engine::DataStats::distinct): per table column, the
+// sum over the partitions of their dictionary sizes (0 for columns without a dictionary), on
+// rank 0. Collective.
+std::vector<std::uint64_t> SumDictionarySizes(const boost::mpi::communicator& world,
+                                              const engine::Table& table) {
+  std::vector<std::uint64_t> sizes(engine::kSchema.size(), 0), sum(sizes.size(), 0);
+  for (std::size_t c = 0; c < sizes.size(); ++c) {
+    const int i = table.Find(engine::kSchema[c].name);
+    if (i >= 0) sizes[c] = table.columns[static_cast<std::size_t>(i)].dict.size();
+  }
+  boost::mpi::reduce(world, sizes.data(), static_cast<int>(sizes.size()), sum.data(),
+                     std::plus<std::uint64_t>(), 0);
+  return sum;
+}
+
 }  // namespace
 
 std::uint64_t DefaultMemoryLimit(std::uint64_t host_bytes, int ranks_on_host) {
@@ -172,6 +189,7 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
   if (!summary.empty()) throw StartupError(summary);
   comms_ = Comms::Split(world, layout_);
   peer_timeout_s_ = options.peer_timeout_s;
+  const std::vector<std::uint64_t> distinct = SumDictionarySizes(world, table_);
   memory_limit_ = options.memory_limit;
   if (memory_limit_ == 0) {
     const int here = static_cast<int>(std::count(hosts_.begin(), hosts_.end(), hosts_[rank]));
@@ -180,6 +198,7 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
   if (rank == 0) {
     GatewayOptions gateway = options.gateway;
     gateway.memory_limit = memory_limit_;
+    gateway.distinct = distinct;
     gateway.compression = CompressionSummary(options.compress, layout_, hosts_);
     gateway_out_ = std::make_unique<MpiOutbox>(comms_.upper);
     gateway_in_ = std::make_unique<MpiInbox>(comms_.upper);

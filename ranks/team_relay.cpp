@@ -57,7 +57,12 @@ void TeamRelay::Open(std::uint64_t request, const ControlMsg& start) {
   relay->batch_rows = start.batch_rows;
   try {
     relay->plan = engine::Plan::Deserialize(start.plan);
-    if (relay->plan->aggregate() || relay->plan->ordered()) {
+    if (relay->plan->merge() != engine::MergePlan::kTree) {
+      // The team's data ranks send sorted final rows of their shares of the groups.
+      relay->merge = std::make_unique<MergeStage>(*relay->plan, team_size_,
+                                                  engine::MergeStage::kExchangeRelay);
+      relay->state = RelayState::kMerging;
+    } else if (relay->plan->aggregate() || relay->plan->ordered()) {
       relay->merge = std::make_unique<MergeStage>(*relay->plan, team_size_, false);
       relay->merge->set_memory_limit(memory_limit_);
       relay->state = RelayState::kMerging;

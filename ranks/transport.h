@@ -85,7 +85,8 @@ class MpiInbox : public Inbox {
   bool TakeComplete(Tag tag, std::list<Posted>& posted, Message* msg);
 
   boost::mpi::communicator comm_;
-  std::list<Posted> by_tag_[6];     // indexed by TagValue; list: a buffer never moves under MPI
+  std::list<Posted>
+      by_tag_[kTagCount];           // indexed by TagValue; list: a buffer never moves under MPI
   std::vector<std::string> spare_;  // buffers handed back by Receive, reused for the next ones
 };
 

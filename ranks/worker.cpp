@@ -59,8 +59,9 @@ class MemberLink : public Upstream {
   std::map<std::uint64_t, Link> links_;
 };
 
-// One rank's loop state: its outboxes, its Upstream (MemberLink, or the TeamRelay on leaders)
-// and its DataRole. Destroyed in reverse order, so the outboxes drain last.
+// One rank's loop state: its outboxes, its Upstream (MemberLink, or the TeamRelay on leaders),
+// its ExchangeHub (world comm, next to the heartbeats) and its DataRole. Destroyed in reverse
+// order, so the outboxes drain last.
 class RoleLoop {
  public:
   RoleLoop(const Comms& comms, bool leader, const engine::Table& table,
@@ -76,7 +77,8 @@ class RoleLoop {
         team_size_(comms.team.size()),
         from_above_(leader ? comms.upper : comms.team),
         team_out_(comms.team),
-        link_(rank_, team_out_, codec) {
+        link_(rank_, team_out_, codec),
+        exchange_(rank_ - 1, comms.world.size() - 1, world_out_, world_in_) {
     if (leader) {
       team_in_.emplace(comms.team);
       upper_out_.emplace(comms.upper);
@@ -85,7 +87,7 @@ class RoleLoop {
       relay_->set_memory_limit(memory_limit);
     }
     Upstream& upstream = relay_ ? static_cast<Upstream&>(*relay_) : link_;
-    data_.emplace(rank_, table, partition, upstream, memory_limit);
+    data_.emplace(rank_, table, partition, upstream, memory_limit, &exchange_);
   }
 
   void Run() {
@@ -98,6 +100,7 @@ class RoleLoop {
       worked |= PollControl(&shutdown);
       if (shutdown) break;
       worked |= PollCredits();
+      worked |= exchange_.Poll();
       if (relay_) worked |= PollTeam();
       worked |= data_->Step();
       if (relay_) worked |= relay_->Pump();
@@ -186,6 +189,7 @@ class RoleLoop {
   std::optional<MpiOutbox> upper_out_;
   Message msg_;  // receive buffer, reused
   MemberLink link_;
+  ExchangeHub exchange_;  // the hash exchange with the other data ranks (world comm)
   std::optional<TeamRelay> relay_;
   std::optional<DataRole> data_;
 };

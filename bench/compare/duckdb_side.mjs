@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 
-import {kCases, Median} from './lib/cases.mjs';
+import {kCases, kExchangeCases, Median} from './lib/cases.mjs';
 
 const kColumns =
     '{\'latitude\': \'DOUBLE\', \'longitude\': \'DOUBLE\', \'utc\': \'TIMESTAMP\', \'parameter\': \'VARCHAR\', ' +
@@ -162,7 +162,8 @@ async function Main() {
     runs: args.runs,
     cases: []
   };
-  const wanted = kCases.filter((c) => !args.cases || args.cases.includes(c.name));
+  const wanted = [...kCases, ...kExchangeCases].filter(
+      (c) => (!args.cases && kCases.includes(c)) || (args.cases && args.cases.includes(c.name)));
   for (const c of wanted) {
     const r = await RunCase(con, c, args);
     process.stderr.write(`duckdb ${c.name}: median ${r.median_ms.toFixed(1)} ms\n`);

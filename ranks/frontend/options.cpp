@@ -154,6 +154,17 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
          o->compress = v;
          return "";
        }},
+      {"--merge",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v != "auto" && v != "tree" && v != "exchange")
+           return "expected auto, tree or exchange";
+         o->merge = v;
+         return "";
+       }},
+      {"--exchange-groups", IntSetter(1, 1LL << 62,
+                                      [](CliOptions* o, long long n) {
+                                        o->exchange_groups = static_cast<std::uint64_t>(n);
+                                      })},
       {"--cache-size", BytesSetter(&CliOptions::cache_bytes, 0)},
       {"--credit-window", BytesSetter(&CliOptions::credit_window_bytes, 1)},
       {"--memory-limit", BytesSetter(&CliOptions::memory_limit_bytes, 1)},
@@ -273,6 +284,10 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
   --compress auto|lz4|zstd|off   compress result frames between ranks (default auto: LZ4
                              on links between hosts, none between ranks of one host);
                              the report and \status say which links compress
+  --merge auto|tree|exchange how GROUP BY statements merge (default auto: a hash exchange
+                             among the data ranks from --exchange-groups estimated groups
+                             on, else the merge through the team leaders; EXPLAIN says which)
+  --exchange-groups N        estimated groups from which auto takes the exchange (100000)
   -h, --help                 this text
 )";
 }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,8 @@ struct CliOptions {
   double peer_timeout_s = 10;     // --peer-timeout S before a silent rank is declared lost
   std::vector<int> leaders;       // --leaders 1,4 (default derived from world size)
   std::string compress = "auto";  // --compress auto|lz4|zstd|off (data frames)
+  std::string merge = "auto";              // --merge auto|tree|exchange (GROUP BY merge plan)
+  std::uint64_t exchange_groups = 100000;  // --exchange-groups N (auto's threshold)
   // --max-statement-bytes N: a longer statement or input line is refused (scripts: 4x)
   std::size_t max_statement_bytes = std::size_t{16} << 20;
   bool timing = false;  // --timing

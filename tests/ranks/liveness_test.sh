@@ -3,6 +3,7 @@
 # the job ends by itself, non-zero, with "rank 2 on HOST has not answered for 1 s", in
 #   1. batch mode mid-statement,
 #   2. at the prompt mid-statement (stdin stays open: nobody types),
+#   2b. in batch mode in the middle of a hash exchange between the data ranks (--merge exchange),
 #   3. at the prompt while quitting (\q right after the rank stopped: MPI_Finalize cannot
 #      complete, and a watchdog ends the job with a message instead of a hang).
 #   liveness_test.sh MPIEXEC PLUME_BIN DATA_DIR
@@ -64,6 +65,8 @@ long=(-c "SELECT * FROM measurements" --repeat 100000 --chunk 100 --format csv
       --output /dev/null)
 lost="rank 2 on $host has not answered for $peer_timeout s"
 run_case batch 1.5 "$lost" "${long[@]}" </dev/null
+run_case exchange 1.5 "$lost" -c "SELECT utc, site_name, parameter, count(*) FROM measurements \
+  GROUP BY ALL" --merge exchange --repeat 100000 --format csv --output /dev/null </dev/null
 run_case prompt 1.5 "$lost" --output /dev/null < <(
   for _ in $(seq 100); do echo "SELECT * FROM measurements;"; sleep 0.3; done)
 # Nothing runs when \q comes, so the shutdown completes and MPI_Finalize is what waits.

@@ -73,6 +73,42 @@ export const kCases = [
   },
 ];
 
+// The hash exchange's cases (issue 10 item 6), run by bench/compare/exchange.mjs with each merge
+// plan (--merge tree|exchange|auto); duckdb_side.mjs knows them too (--cases).
+export const kExchangeCases = [
+  {
+    name: 'groups_677k',
+    title: '677,000 groups, top 3',
+    sql: 'SELECT site_name, utc, max(aqi) FROM measurements GROUP BY site_name, utc ' +
+        'ORDER BY 3 DESC LIMIT 3',
+    plume: 'null',
+    duckdb: 'read',
+    ordered: true,
+    approx: false,
+    target: 0.7,
+  },
+  {
+    name: 'groups_every_row',
+    title: 'every row its own group',
+    sql: 'SELECT full_aqs_id, parameter, utc, count(*) AS n FROM measurements GROUP BY ALL',
+    plume: 'null',
+    duckdb: 'table',
+    ordered: false,
+    approx: false,
+    target: null,
+  },
+  {
+    name: 'groups_distinct',
+    title: 'SELECT DISTINCT, many groups',
+    sql: 'SELECT DISTINCT site_name, concentration FROM measurements',
+    plume: 'null',
+    duckdb: 'table',
+    ordered: false,
+    approx: false,
+    target: null,
+  },
+];
+
 export function Median(values) {
   if (values.length === 0) return null;
   const s = [...values].sort((a, b) => a - b);

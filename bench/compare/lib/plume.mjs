@@ -24,7 +24,7 @@ export function ChildrenCpuMs() {
 }
 
 // opts: {plume, data, ranks, sql, format, output, chunk, repeat, concurrency, maxRunning,
-//        report, timeoutS, cacheSize}. The result cache is off (--cache-size 0) unless
+//        report, timeoutS, cacheSize, extraArgs (more plume options)}. The result cache is off (--cache-size 0) unless
 //        cacheSize is given: a timed --repeat must measure the engine, not the cache. Returns {report, wall_ms, cpu_ms (all ranks)}; throws with plume's
 // stderr on failure.
 export function RunPlume(opts) {
@@ -40,6 +40,7 @@ export function RunPlume(opts) {
   if (opts.concurrency) args.push('--concurrency', String(opts.concurrency));
   if (opts.maxRunning) args.push('--max-running', String(opts.maxRunning));
   args.push('--cache-size', String(opts.cacheSize ?? 0));
+  if (opts.extraArgs) args.push(...opts.extraArgs);
   fs.rmSync(opts.report, {force: true});
   const t0 = Date.now();
   const cpu0 = ChildrenCpuMs();
