@@ -127,7 +127,7 @@ Plan Plan::Parse(std::string_view sql) {
   return PlanBuilder::Make(st.explain ? ExplainPlan(bound) : std::move(bound));
 }
 
-std::string Plan::Serialize() const { return EncodePlan(*data_); }
+std::string Plan::Serialize() const { return EncodePlan(source_ ? *source_ : *data_); }
 
 Plan Plan::Deserialize(std::string_view bytes) { return PlanBuilder::Make(DecodePlan(bytes)); }
 

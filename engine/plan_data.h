@@ -12,6 +12,7 @@
 
 #include "engine/batch.h"
 #include "engine/expr.h"
+#include "engine/row_text.h"
 #include "engine/table.h"
 
 namespace plume::engine {
@@ -152,6 +153,12 @@ struct PlanData {
   std::vector<int> needed_columns;  // kSchema indices read by the statement, ascending
   std::int64_t utc_lo = std::numeric_limits<std::int64_t>::min();
   std::int64_t utc_hi = std::numeric_limits<std::int64_t>::max();
+  // Plan::WithRowText (plain SELECT only): result[0] is each row's line of text in this format,
+  // made from row_text_refs, the statement's visible columns (row_text_fields); result[1..] are
+  // the ORDER BY keys, order[k].result = k + 1. Not serialized: every rank derives it.
+  RowText row_text = RowText::kNone;
+  std::vector<ResultRef> row_text_refs;
+  std::vector<Field> row_text_fields;
 };
 
 // The type of column `column` of the partition's column space (a kSchema index or a computed

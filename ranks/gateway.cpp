@@ -59,7 +59,9 @@ std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
   }
   try {
     req.plan = engine::Plan::Parse(sql);
-    req.info.fields = req.plan->output();
+    if (options_.row_text_on_ranks) req.plan = req.plan->WithRowText(options.row_text);
+    req.info.row_text = req.plan->row_text();
+    req.info.fields = req.plan->result_fields();
   } catch (const engine::SqlError& e) {
     std::string where =
         e.position() > 0 ? " (at character " + std::to_string(e.position()) + ")" : "";
@@ -108,8 +110,13 @@ void Gateway::Start(Request& req) {
     req.merge = std::make_unique<MergeStage>(*req.plan, leaders, true);
     const bool plain = !req.plan->aggregate() && !req.plan->ordered();
     req.chunker = std::make_unique<Chunker>(req.options.chunk_rows, plain);
-    ControlMsg start{ControlKind::kStart, req.info.id,     req.plan->Serialize(),
-                     BatchRows(req),      options_.window, options_.window_bytes};
+    ControlMsg start{ControlKind::kStart,
+                     req.info.id,
+                     req.plan->Serialize(),
+                     BatchRows(req),
+                     options_.window,
+                     options_.window_bytes,
+                     static_cast<std::uint8_t>(req.plan->row_text())};
     const std::string bytes = EncodeControl(start);
     for (std::size_t j = 0; j < leaders; ++j)
       out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);

@@ -55,6 +55,9 @@ struct GatewayOptions {
   std::uint64_t window_bytes = kDefaultWindowBytes;
   static constexpr std::uint64_t kDefaultWindowBytes = 4u << 20;
   std::string compression = "off";  // which links compress frames (WorldInfo, \status)
+  // Plain statements whose output asks for csv/json lines (Options::row_text) get them made by
+  // the data ranks (Plan::WithRowText); false: rank 0 formats every row (--format-on gateway).
+  bool row_text_on_ranks = true;
 };
 
 class Liveness;

@@ -56,7 +56,7 @@ void TeamRelay::Open(std::uint64_t request, const ControlMsg& start) {
   relay->window = CreditWindow(start);
   relay->batch_rows = start.batch_rows;
   try {
-    relay->plan = engine::Plan::Deserialize(start.plan);
+    relay->plan = StartPlan(start);
     if (relay->plan->aggregate() || relay->plan->ordered()) {
       relay->merge = std::make_unique<MergeStage>(*relay->plan, team_size_, false);
       relay->state = RelayState::kMerging;

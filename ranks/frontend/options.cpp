@@ -154,6 +154,12 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
          o->compress = v;
          return "";
        }},
+      {"--format-rows",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v != "ranks" && v != "gateway") return "expected ranks or gateway";
+         o->format_on_ranks = (v == "ranks");
+         return "";
+       }},
       {"--cache-size", BytesSetter(&CliOptions::cache_bytes, 0)},
       {"--credit-window", BytesSetter(&CliOptions::credit_window_bytes, 1)},
       {"--peer-timeout",
@@ -268,6 +274,9 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
   --compress auto|lz4|zstd|off   compress result frames between ranks (default auto: LZ4
                              on links between hosts, none between ranks of one host);
                              the report and \status say which links compress
+  --format-rows ranks|gateway    who writes the csv/json text of a plain SELECT's rows
+                             (default ranks: the data ranks, in parallel; the bytes are
+                             the same either way)
   -h, --help                 this text
 )";
 }

@@ -30,6 +30,7 @@ struct CliOptions {
   double peer_timeout_s = 10;     // --peer-timeout S before a silent rank is declared lost
   std::vector<int> leaders;       // --leaders 1,4 (default derived from world size)
   std::string compress = "auto";  // --compress auto|lz4|zstd|off (data frames)
+  bool format_on_ranks = true;    // --format-rows ranks|gateway (csv/json lines of plain SELECTs)
   // --max-statement-bytes N: a longer statement or input line is refused (scripts: 4x)
   std::size_t max_statement_bytes = std::size_t{16} << 20;
   bool timing = false;  // --timing
