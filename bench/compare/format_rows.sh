@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Who formats csv: the data ranks (--format-rows ranks) or rank 0 (--format-rows gateway),
 # against DuckDB's COPY ... TO in the same run (issue 14 item 1). One data set, 6 ranks.
-#   bench/compare/format_rows.sh BUILD DATA [REPEAT]
+#   bench/compare/format_rows.sh BUILD DATA [REPEAT (>= 5, default 6)]
 # BUILD: a build directory with ranks/plume; DATA: a plume data set (5 partitions). Prints the
 # median warm total_ms (first execution dropped) per case and mode, and DuckDB's median.
 set -euo pipefail
