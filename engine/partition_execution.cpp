@@ -12,6 +12,7 @@
 #include "engine/partial.h"
 #include "engine/query.h"
 #include "engine/row_sorter.h"
+#include "engine/row_text.h"
 #include "engine/schema.h"
 
 namespace plume::engine {
@@ -42,7 +43,10 @@ struct PartitionExecution::Impl {
   std::size_t next = 0;
   std::uint64_t memory_limit = 0;  // 0 = none
 
-  Impl(const Plan& p, const Table& t) : plan(p), table(t) {}
+  RowWriter lines;  // Plan::WithRowText: renders result[0]
+
+  Impl(const Plan& p, const Table& t)
+      : plan(p), table(t), lines(p.row_text(), p.data().row_text_fields) {}
   void BindColumns();
   void StepFilter();
   void StepCompute();
@@ -51,7 +55,7 @@ struct PartitionExecution::Impl {
   void StartSort();
   void CheckMemory() const;
   std::size_t MemoryBytes(const char** stage) const;
-  void Gather(std::size_t begin, std::size_t end, Batch* out) const;
+  void Gather(std::size_t begin, std::size_t end, Batch* out);
 };
 
 namespace {
@@ -236,30 +240,51 @@ std::uint64_t PartitionExecution::total_rows() {
   return impl_->total;
 }
 
-void PartitionExecution::Impl::Gather(std::size_t begin, std::size_t end, Batch* out) const {
+namespace {
+
+void GatherSelected(const Column& c, const std::uint32_t* sel, std::size_t n, BatchColumn* out) {
+  BatchColumn& o = *out;
+  if (c.type == Type::kString) {
+    GatherStrings(c, sel, n, &o);
+  } else if (c.type == Type::kFloat64) {
+    o.doubles.resize(n);
+    for (std::size_t i = 0; i < n; ++i) o.doubles[i] = c.doubles[sel[i]];
+  } else {
+    o.ints.resize(n);
+    for (std::size_t i = 0; i < n; ++i) o.ints[i] = c.ints[sel[i]];
+  }
+  if (!c.valid.empty()) {
+    o.valid.resize(n);
+    std::uint8_t all = 1;
+    for (std::size_t i = 0; i < n; ++i) all &= o.valid[i] = c.valid[sel[i]];
+    if (all) o.valid.clear();
+  }
+}
+
+}  // namespace
+
+void PartitionExecution::Impl::Gather(std::size_t begin, std::size_t end, Batch* out) {
   const PlanData& d = plan.data();
   const std::size_t n = end - begin;
   const std::uint32_t* sel = rows.data() + begin;
   *out = EmptyBatch(d.result_types);
   out->rows = n;
-  for (std::size_t k = 0; k < d.result.size(); ++k) {
-    const Column& c = *columns[static_cast<std::size_t>(d.result[k].index)];
-    BatchColumn& o = out->columns[k];
-    if (c.type == Type::kString) {
-      GatherStrings(c, sel, n, &o);
-    } else if (c.type == Type::kFloat64) {
-      o.doubles.resize(n);
-      for (std::size_t i = 0; i < n; ++i) o.doubles[i] = c.doubles[sel[i]];
-    } else {
-      o.ints.resize(n);
-      for (std::size_t i = 0; i < n; ++i) o.ints[i] = c.ints[sel[i]];
+  std::size_t first = 0;
+  if (d.row_text != RowText::kNone) {  // the lines of the visible columns, then the ORDER BY keys
+    Batch values;
+    values.rows = n;
+    values.columns.resize(d.row_text_refs.size());
+    for (std::size_t k = 0; k < d.row_text_refs.size(); ++k) {
+      values.columns[k].type = d.row_text_fields[k].type;
+      const auto c = static_cast<std::size_t>(d.row_text_refs[k].index);
+      GatherSelected(*columns[c], sel, n, &values.columns[k]);
     }
-    if (!c.valid.empty()) {
-      o.valid.resize(n);
-      std::uint8_t all = 1;
-      for (std::size_t i = 0; i < n; ++i) all &= o.valid[i] = c.valid[sel[i]];
-      if (all) o.valid.clear();
-    }
+    lines.RenderColumn(values, &out->columns[0]);
+    first = 1;
+  }
+  for (std::size_t k = first; k < d.result.size(); ++k) {
+    const auto c = static_cast<std::size_t>(d.result[k].index);
+    GatherSelected(*columns[c], sel, n, &out->columns[k]);
   }
 }
 

@@ -140,7 +140,7 @@ Plan Plan::Parse(std::string_view sql, const PlanOptions& options) {
   return staged.Single();
 }
 
-std::string Plan::Serialize() const { return EncodePlan(*data_); }
+std::string Plan::Serialize() const { return EncodePlan(source_ ? *source_ : *data_); }
 
 Plan Plan::Deserialize(std::string_view bytes) { return PlanBuilder::Make(DecodePlan(bytes)); }
 

@@ -14,6 +14,7 @@
 #include "engine/expr.h"
 #include "engine/query.h"
 #include "engine/schema.h"
+#include "engine/row_text.h"
 #include "engine/table.h"
 
 namespace plume::engine {
@@ -159,6 +160,12 @@ struct PlanData {
   std::int64_t utc_hi = std::numeric_limits<std::int64_t>::max();
   MergePlan merge = MergePlan::kTree;  // serialized: every rank runs the same distributed plan
   std::string merge_why;               // EXPLAIN only (gateway): why this merge was chosen
+  // Plan::WithRowText (plain SELECT only): result[0] is each row's line of text in this format,
+  // made from row_text_refs, the statement's visible columns (row_text_fields); result[1..] are
+  // the ORDER BY keys, order[k].result = k + 1. Not serialized: every rank derives it.
+  RowText row_text = RowText::kNone;
+  std::vector<ResultRef> row_text_refs;
+  std::vector<Field> row_text_fields;
 };
 
 // The columns `plan` reads (kSchema's, or its own input's).

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "engine/batch.h"
+#include "engine/row_text.h"
 #include "engine/table.h"
 
 namespace plume::engine {
@@ -91,7 +92,8 @@ class Plan {
   static Plan Parse(std::string_view sql);
   // The same, choosing the MergePlan by `options` (EXPLAIN shows the choice and why).
   static Plan Parse(std::string_view sql, const PlanOptions& options);
-  // Compact binary form for broadcast; Deserialize(Serialize()) is an equal plan.
+  // Compact binary form for broadcast; Deserialize(Serialize()) is an equal plan (for a
+  // WithRowText plan: the statement's plan, before WithRowText).
   std::string Serialize() const;
   static Plan Deserialize(std::string_view bytes);  // throws std::runtime_error if malformed
 
@@ -113,11 +115,25 @@ class Plan {
   // these; PartitionExecution touches no other column.
   std::vector<std::string> needed_columns() const;
 
+  // The same statement with its rows travelling as text (engine/row_text.h): each partition
+  // renders its rows' csv or json lines into one string column, followed by the ORDER BY keys
+  // (hidden), so leaders and the gateway merge, cut and limit it as before and the final
+  // output() is that one column. Only for plain SELECTs: an aggregate plan, or text kNone,
+  // comes back unchanged (row_text() says which). Derived, not serialized: each rank calls
+  // it with the same `text` after Deserialize. Columns, order and bytes of the lines are what
+  // the rank-0 formatter writes for the values.
+  Plan WithRowText(RowText text) const;
+  RowText row_text() const;
+  // The statement's result columns (output() before WithRowText).
+  const std::vector<Field>& result_fields() const;
+
   const PlanData& data() const { return *data_; }
 
  private:
   explicit Plan(std::shared_ptr<const PlanData> data) : data_(std::move(data)) {}
   std::shared_ptr<const PlanData> data_;
+  // WithRowText: the statement's own plan, which Serialize() encodes (the text travels beside).
+  std::shared_ptr<const PlanData> source_;
   friend struct PlanBuilder;
 };
 

@@ -49,7 +49,7 @@ void DataRole::Start(const ControlMsg& start) {
   Run& run = *it->second;
   run.batch_rows = start.batch_rows == 0 ? 1024 : start.batch_rows;
   try {
-    run.plan = engine::Plan::Deserialize(start.plan);
+    run.plan = StartPlan(start);
     const bool pruned = !run.plan->aggregate() && (run.plan->utc_hi() < partition_.utc_min ||
                                                    run.plan->utc_lo() > partition_.utc_max);
     if (pruned) {

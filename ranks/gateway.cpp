@@ -130,6 +130,11 @@ void Gateway::StartStage(Request& req) {
   for (frontend::RankProgress& r : req.info.ranks) r = {r.rank, 0, 0, false};
   try {
     req.plan = staged.Bind(i, req.results);
+    // The statement's own result from the data ranks: csv/json lines made there when asked.
+    if (!staged.gathered(i) && staged.source(i) < 0 && options_.row_text_on_ranks) {
+      req.plan = req.plan->WithRowText(req.options.row_text);
+      req.info.row_text = req.plan->row_text();
+    }
     if (staged.gathered(i)) {
       req.gathering = std::make_unique<engine::GatheredTable>(
           staged.fields(i), options_.stage_memory_bytes,
@@ -152,8 +157,13 @@ void Gateway::StartStage(Request& req) {
     req.merge->set_memory_limit(options_.memory_limit);
     const bool plain = !req.plan->aggregate() && !req.plan->ordered();
     req.chunker = std::make_unique<Chunker>(req.options.chunk_rows, plain);
-    ControlMsg start{ControlKind::kStart, req.info.id,     req.plan->Serialize(),
-                     BatchRows(req),      options_.window, options_.window_bytes};
+    ControlMsg start{ControlKind::kStart,
+                     req.info.id,
+                     req.plan->Serialize(),
+                     BatchRows(req),
+                     options_.window,
+                     options_.window_bytes,
+                     static_cast<std::uint8_t>(req.plan->row_text())};
     const std::string bytes = EncodeControl(start);
     for (std::size_t j = 0; j < leaders; ++j)
       out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);

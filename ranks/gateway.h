@@ -70,6 +70,9 @@ struct GatewayOptions {
   // Per table column, the sum of the partitions' dictionary sizes (Runtime gathers them at
   // startup; 0 = unknown): the planner's estimate of distinct values.
   std::vector<std::uint64_t> distinct;
+  // Plain statements whose output asks for csv/json lines (Options::row_text) get them made by
+  // the data ranks (Plan::WithRowText); false: rank 0 formats every row (--format-on gateway).
+  bool row_text_on_ranks = true;
 };
 
 class Liveness;

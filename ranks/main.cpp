@@ -25,6 +25,7 @@ plume::ranks::RuntimeOptions ToRuntime(const plume::frontend::CliOptions& cli) {
   options.gateway.queue_limit = cli.queue_limit;
   options.gateway.ttl_s = cli.ttl_s;
   options.gateway.window_bytes = cli.credit_window_bytes;
+  options.gateway.row_text_on_ranks = cli.format_on_ranks;
   options.peer_timeout_s = cli.peer_timeout_s;
   options.memory_limit = cli.memory_limit_bytes;
   // Validated by ParseCli (auto, tree or exchange).

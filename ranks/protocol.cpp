@@ -43,6 +43,14 @@ T Decode(std::string_view bytes, const char* what) {
 
 std::string EncodeControl(const ControlMsg& msg) { return Encode(msg); }
 ControlMsg DecodeControl(std::string_view bytes) { return Decode<ControlMsg>(bytes, "control"); }
+
+engine::Plan StartPlan(const ControlMsg& start) {
+  if (start.row_text > static_cast<std::uint8_t>(engine::kLastRowText)) {
+    throw std::runtime_error("unknown row text format " + std::to_string(start.row_text));
+  }
+  return engine::Plan::Deserialize(start.plan)
+      .WithRowText(static_cast<engine::RowText>(start.row_text));
+}
 std::string EncodeStatus(const StatusMsg& msg) { return Encode(msg); }
 StatusMsg DecodeStatus(std::string_view bytes) { return Decode<StatusMsg>(bytes, "status"); }
 

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/batch.h"
+#include "engine/query.h"
 #include "ranks/compression.h"
 
 namespace plume::ranks {
@@ -51,12 +52,18 @@ struct ControlMsg {
   std::uint32_t batch_rows = 0;  // kStart: rows per batch a data rank produces
   std::uint32_t window = 0;      // kStart: unacknowledged batches allowed per sender
   std::uint64_t window_bytes = std::numeric_limits<std::uint64_t>::max();  // and bytes
+  // kStart: engine::RowText: the data ranks send the rows' csv/json lines (Plan::WithRowText).
+  std::uint8_t row_text = 0;
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar& kind& request& plan& batch_rows& window& window_bytes;
+    ar& kind& request& plan& batch_rows& window& window_bytes& row_text;
   }
 };
+
+// The plan a kStart carries, as every rank runs it: Plan::Deserialize then WithRowText.
+// Throws std::runtime_error for a malformed plan or an unknown row_text.
+engine::Plan StartPlan(const ControlMsg& start);
 
 enum class StatusKind : std::uint8_t {
   kCount,       // `rank` will emit `rows` rows for `request` (sent before any of its frames)

@@ -56,7 +56,7 @@ void TeamRelay::Open(std::uint64_t request, const ControlMsg& start) {
   relay->window = CreditWindow(start);
   relay->batch_rows = start.batch_rows;
   try {
-    relay->plan = engine::Plan::Deserialize(start.plan);
+    relay->plan = StartPlan(start);
     if (relay->plan->merge() != engine::MergePlan::kTree) {
       // The team's data ranks send sorted final rows of their shares of the groups.
       relay->merge = std::make_unique<MergeStage>(*relay->plan, team_size_,

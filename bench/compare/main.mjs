@@ -27,6 +27,7 @@ function ParseArgs(argv) {
     plots_only: false,
     wait_quiet_min: 0,
     keep_outputs: false,
+    sizes: [1, 10],
     only: null
   };
   for (let i = 0; i < argv.length; ++i) {
@@ -45,6 +46,8 @@ function ParseArgs(argv) {
       a.wait_quiet_min = Number(argv[++i]);
     else if (k === '--only')
       a.only = argv[++i].split(',');
+    else if (k === '--sizes')  // data size factors of the size sweep, e.g. 1,10,100
+      a.sizes = argv[++i].split(',').map(Number);
     else
       throw new Error(`unknown option ${k} (see bench/compare/run --help)`);
   }
@@ -118,7 +121,7 @@ function Sweeps(ctx, args, primary_spec, res) {
     ]));
   }
   if (Wants(args, 'size')) {
-    Step('size', () => WriteCsv(res('size.csv'), SizeSweep(ctx, 5, [1, 10], !ctx.quick), [
+    Step('size', () => WriteCsv(res('size.csv'), SizeSweep(ctx, 5, args.sizes, !ctx.quick), [
                    'factor', 'rows', 'case', 'plume_ms', 'duckdb_ms', 'ratio', 'error'
                  ]));
   }

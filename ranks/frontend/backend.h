@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/batch.h"
+#include "engine/row_text.h"
 
 namespace plume::frontend {
 
@@ -53,6 +54,9 @@ struct RequestInfo {
   std::uint64_t frames_received = 0;
   std::uint64_t frames_compressed = 0;  // of frames_received: compressed on their last link
   bool cached = false;                  // answered from the gateway's result cache (CachingBackend)
+  // Not kNone: each chunk is one string column holding each row's line in this format, made
+  // by the data ranks (Options::row_text); fields are still the result's columns.
+  engine::RowText row_text = engine::RowText::kNone;
   // Seconds on a steady clock shared by all RequestInfos of one run; < 0 means "not yet".
   double submitted_s = -1, started_s = -1, first_chunk_s = -1, finished_s = -1;
   std::vector<RankProgress> ranks;
@@ -108,6 +112,9 @@ class Backend {
   struct Options {
     std::size_t chunk_rows = 1000;
     double timeout_s = 0;  // statement deadline; 0 = none
+    // The output's format can take the rows as csv/json lines (Formatter::row_text): a backend
+    // may then deliver them so (RequestInfo::row_text says whether it did).
+    engine::RowText row_text = engine::RowText::kNone;
   };
   struct WorldInfo {
     int ranks = 0;

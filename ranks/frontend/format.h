@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/batch.h"
+#include "engine/row_text.h"
 
 namespace plume::frontend {
 
@@ -26,6 +27,9 @@ class Formatter {
   // After the last chunk; `complete` is false when the statement ended early (failed,
   // cancelled), so formats that summarize can say the rows are not all there.
   virtual void End(bool complete, std::string* out) = 0;
+  // The text the data ranks may make for this format's rows (csv, json): Rows() of a batch is
+  // then exactly the concatenation of its lines (engine::RowWriter). kNone: rank 0 needs values.
+  virtual engine::RowText row_text() const { return engine::RowText::kNone; }
 };
 
 // How the table format cuts big results. At most head_rows + tail_rows rows are kept in memory
@@ -53,11 +57,19 @@ std::unique_ptr<Formatter> MakeFormatter(std::string_view name, const TableLimit
 // The csv format with or without its header line (COPY ... (HEADER false)).
 std::unique_ptr<Formatter> MakeCsvFormatter(bool header);
 
+// Appends the text of one chunk: the bytes of its one string column when its rows came as the
+// formatter's own lines (`arrived_as`, RequestInfo::row_text, made by the data ranks), else
+// what formatter.Rows writes for the values.
+void FormatChunk(Formatter& formatter, engine::RowText arrived_as, const engine::Batch& chunk,
+                 std::string* out);
+
 // The text of one non-NULL value as csv/json/table print it (strings unquoted).
-void AppendValue(std::string& out, const engine::BatchColumn& column, std::size_t row);
+inline void AppendValue(std::string& out, const engine::BatchColumn& column, std::size_t row) {
+  engine::AppendValueText(out, column, row);
+}
 // Appends `text` as a JSON string literal (quotes, escapes; bytes that are not valid UTF-8
 // become U+FFFD, so the literal is always valid JSON).
-void AppendJsonQuoted(std::string& out, std::string_view text);
+using engine::AppendJsonQuoted;
 // 1234567 -> "1,234,567".
 std::string GroupDigits(std::uint64_t n);
 // (1, "chunk") -> "1 chunk"; (1234, "row") -> "1,234 rows".

@@ -165,6 +165,12 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
                                       [](CliOptions* o, long long n) {
                                         o->exchange_groups = static_cast<std::uint64_t>(n);
                                       })},
+      {"--format-rows",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v != "ranks" && v != "gateway") return "expected ranks or gateway";
+         o->format_on_ranks = (v == "ranks");
+         return "";
+       }},
       {"--cache-size", BytesSetter(&CliOptions::cache_bytes, 0)},
       {"--credit-window", BytesSetter(&CliOptions::credit_window_bytes, 1)},
       {"--memory-limit", BytesSetter(&CliOptions::memory_limit_bytes, 1)},
@@ -288,6 +294,9 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
                              among the data ranks from --exchange-groups estimated groups
                              on, else the merge through the team leaders; EXPLAIN says which)
   --exchange-groups N        estimated groups from which auto takes the exchange (100000)
+  --format-rows ranks|gateway    who writes the csv/json text of a plain SELECT's rows
+                             (default ranks: the data ranks, in parallel; the bytes are
+                             the same either way)
   -h, --help                 this text
 )";
 }

@@ -13,6 +13,7 @@ namespace plume::frontend {
 // replay in the same chunk size hands them over as they are, another size re-cuts them).
 struct CachingBackend::Entry {
   std::vector<engine::Field> fields;
+  engine::RowText row_text = engine::RowText::kNone;  // the chunks hold lines (RequestInfo)
   std::vector<engine::Batch> chunks;
   std::size_t rows = 0;
   std::size_t bytes = 0;
@@ -106,6 +107,7 @@ class CachingBackend::RecordingSink final : public ForwardingSink {
   void Begin(const RequestInfo& info) override {
     entry_ = std::make_shared<Entry>();
     entry_->fields = info.fields;
+    entry_->row_text = info.row_text;
     inner().Begin(WithId(info));
   }
 
@@ -156,8 +158,10 @@ CachingBackend::CachingBackend(Backend& inner, std::size_t capacity_bytes, doubl
 
 CachingBackend::~CachingBackend() { *alive_ = false; }
 
-std::string CachingBackend::Key(const std::string& sql) const {
-  return inner_.World().dataset + '\n' + NormalizeStatement(sql);
+std::string CachingBackend::Key(const std::string& sql, engine::RowText row_text) const {
+  // The row text is in the key: lines kept for a csv output cannot serve a table.
+  return inner_.World().dataset + '\n' + std::string(engine::RowTextName(row_text)) + '\n' +
+         NormalizeStatement(sql);
 }
 
 std::uint64_t CachingBackend::Submit(const std::string& sql, const Options& options,
@@ -167,7 +171,7 @@ std::uint64_t CachingBackend::Submit(const std::string& sql, const Options& opti
     Map(id, inner_.Submit(sql, options, std::move(sink)));
     return id;
   }
-  std::string key = Key(sql);
+  std::string key = Key(sql, options.row_text);
   if (auto it = entries_.find(key); it != entries_.end()) {
     ++hits_;
     Touch(key);
@@ -196,6 +200,7 @@ void CachingBackend::StartReplay(std::uint64_t id, const std::string& sql, const
   info.state = RequestState::kRunning;
   info.cached = true;
   info.fields = entry->fields;
+  info.row_text = entry->row_text;
   info.rows_total = entry->rows;
   info.rows_total_known = true;
   const std::size_t chunk = std::max<std::size_t>(1, options.chunk_rows);

@@ -80,7 +80,7 @@ class CachingBackend final : public Backend {
   static constexpr std::size_t kEntryShare = 4;
   std::size_t EntryLimit() const;
 
-  std::string Key(const std::string& sql) const;
+  std::string Key(const std::string& sql, engine::RowText row_text) const;
   void Map(std::uint64_t outer, std::uint64_t inner);
   void StartReplay(std::uint64_t id, const std::string& sql, const Options& options,
                    std::shared_ptr<ResultSink> sink, const std::shared_ptr<const Entry>& entry);

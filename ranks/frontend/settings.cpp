@@ -173,9 +173,13 @@ std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings
 
 std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend,
                     std::shared_ptr<ResultSink> via) {
+  Backend::Options options = settings.backend_options();
+  // Lines made by the data ranks only for the statement's own sink: a wrapper (a chart) needs
+  // the values.
+  if (!via || via == prepared.sink) options.row_text = prepared.sink->row_text();
   if (!via) via = prepared.sink;
   if (!prepared.summarize.empty()) via = std::make_shared<SummarizeSink>(prepared.summarize, via);
-  if (!prepared.local) return backend.Submit(prepared.sql, settings.backend_options(), via);
+  if (!prepared.local) return backend.Submit(prepared.sql, options, via);
   DeliverLocal(prepared.sql, *prepared.local, backend.Now(), *via);
   return 0;
 }

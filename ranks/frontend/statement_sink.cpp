@@ -30,7 +30,7 @@ void StatementSink::Begin(const RequestInfo& info) {
 bool StatementSink::Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) {
   info_ = info;
   text_.clear();
-  formatter_->Rows(chunk, &text_);
+  FormatChunk(*formatter_, info.row_text, chunk, &text_);
   if (Write(text_)) {
     rows_ += chunk.rows;  // rows written (or, for the null format, received and dropped)
     ++chunks_;

@@ -42,6 +42,8 @@ class StatementSink : public ResultSink {
   bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) override;
   void End(const RequestInfo& info) override;
   std::uint64_t Backlog() const override { return slot_->Backlog(); }
+  // What the formatter takes as lines from the data ranks (Backend::Options::row_text).
+  engine::RowText row_text() const { return formatter_->row_text(); }
 
   // Called before text goes straight to the output (the prompt erases its progress bar).
   void set_before_write(std::function<void()> hook) { before_write_ = std::move(hook); }

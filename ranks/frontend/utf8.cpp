@@ -2,10 +2,10 @@
 
 #include <cstdio>
 
+#include "engine/row_text.h"
+
 namespace plume::frontend {
 namespace {
-
-bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
 void AppendHexByte(std::string& out, const char* prefix, unsigned char c) {
   char buf[12];
@@ -16,20 +16,7 @@ void AppendHexByte(std::string& out, const char* prefix, unsigned char c) {
 }  // namespace
 
 std::size_t Utf8Length(std::string_view s, std::size_t i) {
-  auto at = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  unsigned char c = at(i);
-  if (c < 0x80) return 1;
-  std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
-  if (n == 0 || c > 0xF4 || i + n > s.size()) return 0;
-  for (std::size_t k = 1; k < n; ++k) {
-    if (!IsContinuation(at(i + k))) return 0;
-  }
-  unsigned char d = at(i + 1);
-  if (c == 0xE0 && d < 0xA0) return 0;  // overlong
-  if (c == 0xED && d > 0x9F) return 0;  // surrogate
-  if (c == 0xF0 && d < 0x90) return 0;  // overlong
-  if (c == 0xF4 && d > 0x8F) return 0;  // > U+10FFFF
-  return n;
+  return engine::Utf8SequenceLength(s, i);
 }
 
 std::string ValidUtf8(std::string_view s) {

@@ -11,19 +11,7 @@ using I = std::int64_t;
 const Value kNull{};
 
 Row M(double lat, I utc, std::string param, Value conc, Value aqi, std::string site) {
-  return Row{lat,
-             -120.0,
-             utc,
-             param,
-             conc,
-             std::string("PPB"),
-             conc,
-             aqi,
-             aqi,
-             site,
-             std::string("Agency"),
-             std::string("060010001"),
-             std::string("840060010001")};
+  return MeasurementRow(lat, utc, std::move(param), conc, aqi, std::move(site));
 }
 
 std::vector<Table> Parts() {

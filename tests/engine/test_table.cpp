@@ -129,9 +129,26 @@ class MergeSource : public Source {
 
 }  // namespace
 
-std::vector<Row> RunPipeline(const Plan& wire_plan, const std::vector<Table>& partitions,
-                             const RunOptions& options) {
-  const Plan plan = Plan::Deserialize(wire_plan.Serialize());
+Row MeasurementRow(double lat, std::int64_t utc, std::string param, Value conc, Value aqi,
+                   std::string site, std::string agency) {
+  return Row{lat,
+             -120.0,
+             utc,
+             std::move(param),
+             conc,
+             std::string("PPB"),
+             conc,
+             aqi,
+             aqi,
+             std::move(site),
+             std::move(agency),
+             std::string("060010001"),
+             std::string("840060010001")};
+}
+
+std::vector<Batch> RunPipelineBatches(const Plan& wire_plan, const std::vector<Table>& partitions,
+                                      const RunOptions& options) {
+  const Plan plan = Plan::Deserialize(wire_plan.Serialize()).WithRowText(options.row_text);
   std::vector<std::vector<std::unique_ptr<Source>>> teams(std::max<std::size_t>(options.teams, 1));
   for (std::size_t p = 0; p < partitions.size(); ++p) {
     teams[p % teams.size()].push_back(std::make_unique<PartitionSource>(plan, partitions[p]));
@@ -140,11 +157,20 @@ std::vector<Row> RunPipeline(const Plan& wire_plan, const std::vector<Table>& pa
   for (auto& team : teams) {
     leaders.push_back(std::make_unique<MergeSource>(plan, std::move(team), false));
   }
-  MergeSource gateway(wire_plan, std::move(leaders), true);
-  std::vector<Row> rows;
+  MergeSource gateway(wire_plan.WithRowText(options.row_text), std::move(leaders), true);
+  std::vector<Batch> batches;
   Batch b;
   while (gateway.Next(options.batch_rows, &b)) {
     if (b.columns.size() != plan.output().size()) throw std::logic_error("wrong column count");
+    batches.push_back(std::move(b));
+  }
+  return batches;
+}
+
+std::vector<Row> RunPipeline(const Plan& wire_plan, const std::vector<Table>& partitions,
+                             const RunOptions& options) {
+  std::vector<Row> rows;
+  for (const Batch& b : RunPipelineBatches(wire_plan, partitions, options)) {
     for (Row& r : BatchRows(b)) rows.push_back(std::move(r));
   }
   return rows;

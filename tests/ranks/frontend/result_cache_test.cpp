@@ -58,11 +58,13 @@ class ResultCacheTest : public ::testing::Test {
   // Submits `sql` and polls until its sink ended; `refuse_after` > 0 makes the sink refuse
   // that chunk.
   std::shared_ptr<CollectingSink> Run(Backend& b, const std::string& sql, std::size_t chunk,
-                                      std::size_t refuse_after = 0) {
+                                      std::size_t refuse_after = 0,
+                                      engine::RowText row_text = engine::RowText::kNone) {
     auto sink = std::make_shared<CollectingSink>();
     sink->refuse_after = refuse_after;
     Backend::Options options;
     options.chunk_rows = chunk;
+    options.row_text = row_text;
     b.Submit(sql, options, sink);
     for (int i = 0; i < 1000 && !sink->ended; ++i) b.Poll(0.001);
     EXPECT_TRUE(sink->ended) << sql;
@@ -209,6 +211,18 @@ TEST_F(ResultCacheTest, AnotherDataSetMisses) {
   auto again = Run(cache, "SELECT n FROM t", 10);
   EXPECT_FALSE(again->final_info.cached);
   EXPECT_EQ(fake_.submitted(), 2);
+}
+
+// Lines the data ranks made for a csv output must not answer a table, nor json: the row text
+// asked for is part of the key.
+TEST_F(ResultCacheTest, TheRowTextIsPartOfTheKey) {
+  CachingBackend cache(fake_, 1 << 20, 60);
+  Run(cache, "SELECT n FROM t", 10, 0, engine::RowText::kCsv);
+  EXPECT_FALSE(Run(cache, "SELECT n FROM t", 10)->final_info.cached);
+  EXPECT_FALSE(Run(cache, "SELECT n FROM t", 10, 0, engine::RowText::kJson)->final_info.cached);
+  auto again = Run(cache, "SELECT n FROM t", 10, 0, engine::RowText::kCsv);
+  EXPECT_TRUE(again->final_info.cached);
+  EXPECT_EQ(fake_.submitted(), 3);
 }
 
 TEST_F(ResultCacheTest, SizeZeroTurnsItOff) {
