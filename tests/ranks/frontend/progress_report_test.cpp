@@ -186,6 +186,20 @@ TEST(Output, WriteToAClosedPipeFailsWithAMessage) {
             "directory");
 }
 
+// close(2)'s result is checked, not dropped (issue 12 item 10): a descriptor that is no longer
+// open stands in for a file system that reports lost data at close.
+TEST(Output, AFailedCloseIsReported) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  close(fds[0]);
+  close(fds[1]);
+  OutputTarget target(fds[1], "out.csv", true);
+  std::string error;
+  EXPECT_FALSE(target.Close(&error));
+  EXPECT_EQ(error, "Error: writing results to out.csv failed: Bad file descriptor");
+  EXPECT_TRUE(target.Close(&error)) << "closes once";
+}
+
 TEST(Output, FullDiskFailsWithAMessage) {
   std::string error;
   auto target = OutputTarget::Open("/dev/full", &error);
