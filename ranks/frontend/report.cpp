@@ -133,6 +133,7 @@ std::string ReportJson(const Backend::WorldInfo& world, const std::vector<Execut
   AppendValue(out, TotalsJson(runs, wall_ms));
   if (!script_errors.empty()) {
     std::vector<Json> errors;
+    errors.reserve(script_errors.size());
     for (const ScriptError& e : script_errors) {
       errors.push_back(
           Json{{"line", e.line}, {"after_statement", e.after_statement}, {"error", e.error}});
