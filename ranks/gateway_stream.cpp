@@ -115,7 +115,7 @@ void Gateway::Deliver(Request& req) {
            req.merge->Pop(std::min<std::uint64_t>(whole ? left() : req.chunker->Room(), left()),
                           &batch)) {
       progress = true;
-      req.chunker->Add(std::move(batch));
+      req.chunker->Add(std::exchange(batch, engine::Batch{}));  // Pop refills a fresh batch
       EmitChunks(req, false);
     }
   }
@@ -143,11 +143,11 @@ bool Gateway::OutputTakes(const Request& req) const {
 void Gateway::EmitChunks(Request& req, bool flush) {
   engine::Batch chunk;
   while (!req.finished() && OutputTakes(req) && req.chunker->Take(flush, &chunk)) {
-    Emit(req, std::move(chunk));
+    Emit(req, chunk);
   }
 }
 
-void Gateway::Emit(Request& req, engine::Batch chunk) {
+void Gateway::Emit(Request& req, const engine::Batch& chunk) {
   Advance(req, Stage::kBegun);
   req.info.rows_delivered += chunk.rows;
   ++req.info.chunks_delivered;

@@ -152,8 +152,8 @@ class JsonFormatter : public Formatter {
 
  private:
   void AppendJsonValue(std::string& out, const BatchColumn& col, std::size_t r) {
-    if (col.IsNull(r)) {
-      out.append("null");
+    if (col.IsNull(r) || (col.type == Type::kFloat64 && !std::isfinite(col.doubles[r]))) {
+      out.append("null");  // JSON has no inf/nan either
     } else if (col.type == Type::kString) {
       AppendJsonQuoted(out, col.StringAt(r));
     } else if (col.type == Type::kTimestamp) {
@@ -164,8 +164,6 @@ class JsonFormatter : public Formatter {
       out.push_back('"');
       engine::AppendDate(out, col.ints[r]);
       out.push_back('"');
-    } else if (col.type == Type::kFloat64 && !std::isfinite(col.doubles[r])) {
-      out.append("null");  // JSON has no inf/nan
     } else {
       AppendValue(out, col, r);
     }
