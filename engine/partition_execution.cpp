@@ -73,7 +73,7 @@ void GatherStrings(const Column& c, const std::uint32_t* sel, std::size_t n, Bat
   char* out = o->chars.data();
   for (std::size_t i = 0; i < n; ++i) {
     const std::string& s = c.dict[c.codes[sel[i]]];
-    std::memcpy(out + o->offsets[i], s.data(), s.size());
+    std::copy(s.begin(), s.end(), out + o->offsets[i]);  // no terminating NUL: offsets say where
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "engine/schema.h"
 #include "engine/value_format.h"
+#include "io/file_check.h"
 
 namespace plume::io {
 
@@ -141,6 +142,10 @@ Manifest FromJson(const json& doc, const Reader& r) {
 Manifest ReadManifest(const std::string& dir) {
   const std::string path = (std::filesystem::path(dir) / kManifestName).string();
   const std::string context = "manifest '" + path + "'";
+  if (const std::string why = UnreadableFileReason(path); !why.empty()) {
+    throw std::runtime_error(context + ": " + why +
+                             (why == kDoesNotExist ? " (run plume-preprocess first?)" : ""));
+  }
   std::error_code size_ec;
   const std::uintmax_t size = std::filesystem::file_size(path, size_ec);
   if (!size_ec && size > kMaxManifestBytes) {
@@ -148,12 +153,6 @@ Manifest ReadManifest(const std::string& dir) {
                              " bytes, too large for a manifest");
   }
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    throw std::runtime_error(context + (std::filesystem::exists(path, ec)
-                                            ? ": cannot be read"
-                                            : ": does not exist (run plume-preprocess first?)"));
-  }
   std::ostringstream text;
   text << in.rdbuf();
   Reader reader(context);

@@ -7,6 +7,7 @@
 
 #include "engine/schema.h"
 #include "io/checksum.h"
+#include "io/file_check.h"
 #include "io/hdf5_handle.h"
 #include "io/partition_format.h"
 
@@ -228,10 +229,7 @@ engine::Table LoadPartitionFile(const std::string& path, const Manifest* manifes
                                 const PartitionInfo* entry) {
   h5::SilenceErrorPrinting();
   const std::string context = "partition file '" + path + "'";
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(path, ec)) {
-    Bad(context, std::filesystem::exists(path, ec) ? "is not a regular file" : "does not exist");
-  }
+  if (const std::string why = UnreadableFileReason(path); !why.empty()) Bad(context, why);
   const htri_t is_hdf5 = H5Fis_hdf5(path.c_str());
   if (is_hdf5 <= 0) {
     h5::ErrorStackText();  // clear

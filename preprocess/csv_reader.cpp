@@ -1,7 +1,9 @@
 #include "preprocess/csv_reader.h"
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <stdexcept>
 
@@ -340,7 +342,8 @@ void ReadCsvBuffer(std::string_view data, const std::string& file_name, RowStore
 
 void ReadCsvFile(const std::string& path, RowStore* rows, IngestReport* report) {
   std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) throw std::runtime_error("cannot open '" + path + "' for reading");
+  if (!in)
+    throw std::runtime_error("cannot open '" + path + "' for reading: " + std::strerror(errno));
   const std::streamsize size = in.tellg();
   if (size < 0) throw std::runtime_error("cannot read '" + path + "' (not a regular file?)");
   std::string data(static_cast<std::size_t>(size), '\0');

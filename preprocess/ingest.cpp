@@ -48,6 +48,9 @@ std::vector<std::string> CollectCsvFiles(const std::vector<std::string>& inputs)
   for (const std::string& input : inputs) {
     std::error_code ec;
     const fs::file_status st = fs::status(input, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory) {  // e.g. a directory without x
+      throw std::runtime_error("input '" + input + "' cannot be read: " + ec.message());
+    }
     if (!fs::exists(st)) throw std::runtime_error("input '" + input + "' does not exist");
     if (fs::is_directory(st)) {
       const std::size_t before = files.size();

@@ -146,7 +146,7 @@ class Gateway : public frontend::Backend {
   void HandleFrame(int leader, std::string_view frame);
   void StreamClosed(Request& req, std::size_t leader);
   void Deliver(Request& req);
-  void Emit(Request& req, engine::Batch chunk);
+  void Emit(Request& req, const engine::Batch& chunk);
   void EmitChunks(Request& req, bool flush);   // full chunks (all when flush) the output takes
   bool OutputTakes(const Request& req) const;  // the sink's backlog is under its limit
   void ResumeOutputs();  // delivers again to requests that waited for their output

@@ -119,7 +119,7 @@ void Gateway::Deliver(Request& req) {
            req.merge->Pop(std::min<std::uint64_t>(whole ? left() : req.chunker->Room(), left()),
                           &batch)) {
       progress = true;
-      req.chunker->Add(std::move(batch));
+      req.chunker->Add(std::exchange(batch, engine::Batch{}));  // Pop refills a fresh batch
       EmitChunks(req, false);
     }
   }
@@ -148,11 +148,11 @@ bool Gateway::OutputTakes(const Request& req) const {
 void Gateway::EmitChunks(Request& req, bool flush) {
   engine::Batch chunk;
   while (!req.finished() && OutputTakes(req) && req.chunker->Take(flush, &chunk)) {
-    Emit(req, std::move(chunk));
+    Emit(req, chunk);
   }
 }
 
-void Gateway::Emit(Request& req, engine::Batch chunk) {
+void Gateway::Emit(Request& req, const engine::Batch& chunk) {
   if (req.gathering) {  // an earlier stage's rows stay here for the stages that read them
     try {
       req.gathering->Append(chunk);

@@ -53,10 +53,14 @@ int Serve(boost::mpi::communicator& world, const plume::frontend::CliOptions& cl
   int code = plume::frontend::Run(runtime.gateway(), cli);
   if (!runtime.Shutdown()) {
     const std::string& lost = runtime.gateway().lost();
-    plume::ranks::EndJob(world, lost.empty() ? "not every rank confirmed the end of the last "
-                                               "statements (" +
-                                                   who + ")"
-                                             : lost.substr(std::string("Error: ").size()));
+    // Gateway::Shutdown waited kShutdownDrain seconds for the confirmations; say so. (Appends,
+    // not `"..." + std::to_string(n)`: g++ 12 warns -Wrestrict on that falsely.)
+    std::string why = "not every rank confirmed the end of the last statements within ";
+    why += std::to_string(static_cast<int>(plume::ranks::Gateway::kShutdownDrain));
+    why += " s (";
+    why += who;
+    why += ")";
+    plume::ranks::EndJob(world, lost.empty() ? why : lost.substr(std::string("Error: ").size()));
   }
   watchdog->Arm(finalize_limit, who);
   return code;

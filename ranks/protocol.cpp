@@ -1,41 +1,113 @@
 #include "ranks/protocol.h"
 
 #include <algorithm>
-#include <boost/archive/binary_iarchive.hpp>
-#include <boost/archive/binary_oarchive.hpp>
-#include <boost/serialization/string.hpp>
 #include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 namespace plume::ranks {
 namespace {
 
-constexpr unsigned kArchiveFlags = boost::archive::no_header | boost::archive::no_tracking;
+// The byte form of ControlMsg / StatusMsg (docs/PROTOCOL.md), written and read through the
+// structs' serialize(): integers as their native (little-endian) bytes, enums as an int32, a
+// string as a uint64 length and its bytes, fields in serialize()'s order, nothing else.
+class Output {
+ public:
+  template <class T>
+  Output& operator&(const T& value) {
+    Save(value);
+    return *this;
+  }
+  std::string Take() && { return std::move(bytes_); }
+
+ private:
+  template <class T>
+  requires std::is_arithmetic_v<T>
+  void Save(T value) { bytes_.append(reinterpret_cast<const char*>(&value), sizeof value); }
+  template <class T>
+  requires std::is_enum_v<T>
+  void Save(T value) { Save(static_cast<std::int32_t>(value)); }
+  void Save(const std::string& text) {
+    Save(static_cast<std::uint64_t>(text.size()));
+    bytes_ += text;
+  }
+
+  std::string bytes_;
+};
+
+// Reads Output's form back. It checks every length against the bytes left before it allocates
+// (Boost's binary_iarchive, used before, resized a string to whatever length a corrupt message
+// claimed: gigabytes allocated and zero-filled), and rejects bytes after the last field. A
+// field type it does not know fails to compile.
+class BoundedInput {
+ public:
+  BoundedInput(std::string_view bytes, const char* what) : bytes_(bytes), what_(what) {}
+
+  template <class T>
+  BoundedInput& operator&(T& value) {
+    Load(value);
+    return *this;
+  }
+  void ExpectEnd() const {
+    if (pos_ != bytes_.size()) Fail(std::to_string(bytes_.size() - pos_) + " bytes after the end");
+  }
+
+ private:
+  [[noreturn]] void Fail(const std::string& why) const {
+    throw std::runtime_error(std::string("malformed ") + what_ + " message (" +
+                             std::to_string(bytes_.size()) + " bytes): " + why);
+  }
+  void Take(void* out, std::size_t n) {
+    if (n > bytes_.size() - pos_) {
+      Fail("needs " + std::to_string(n) + " bytes at offset " + std::to_string(pos_) + ", has " +
+           std::to_string(bytes_.size() - pos_));
+    }
+    std::memcpy(out, bytes_.data() + pos_, n);
+    pos_ += n;
+  }
+  template <class T>
+  requires std::is_arithmetic_v<T>
+  void Load(T& value) { Take(&value, sizeof value); }
+  template <class T>
+  requires std::is_enum_v<T>
+  void Load(T& value) {
+    std::int32_t raw = 0;
+    Load(raw);
+    value = static_cast<T>(raw);
+    if (static_cast<std::int32_t>(value) != raw) Fail("enum value " + std::to_string(raw));
+  }
+  void Load(std::string& text) {
+    std::uint64_t length = 0;
+    Load(length);
+    if (length > bytes_.size() - pos_) {
+      Fail("a string of " + std::to_string(length) + " bytes at offset " + std::to_string(pos_) +
+           ", only " + std::to_string(bytes_.size() - pos_) + " left");
+    }
+    text.assign(bytes_.data() + pos_, length);
+    pos_ += length;
+  }
+
+  std::string_view bytes_;
+  const char* what_;
+  std::size_t pos_ = 0;
+};
 
 template <class T>
 std::string Encode(const T& msg) {
-  std::ostringstream os;
-  {
-    boost::archive::binary_oarchive ar(os, kArchiveFlags);
-    ar << msg;
-  }
-  return std::move(os).str();
+  Output out;
+  const_cast<T&>(msg).serialize(out, 0);  // serialize() only reads msg when it saves
+  return std::move(out).Take();
 }
 
 template <class T>
 T Decode(std::string_view bytes, const char* what) {
   T msg;
-  try {
-    std::istringstream is{std::string(bytes)};
-    boost::archive::binary_iarchive ar(is, kArchiveFlags);
-    ar >> msg;
-  } catch (const std::exception& e) {
-    throw std::runtime_error(std::string("malformed ") + what + " message (" +
-                             std::to_string(bytes.size()) + " bytes): " + e.what());
-  }
+  BoundedInput in(bytes, what);
+  msg.serialize(in, 0);
+  in.ExpectEnd();
   return msg;
 }
 

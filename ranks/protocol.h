@@ -1,7 +1,8 @@
 // The wire protocol between the gateway, team leaders and data ranks (docs/PROTOCOL.md).
 //
 // Every message is one contiguous byte buffer sent with one isend:
-//   - control/status messages: a Boost.Serialization binary archive of the structs below;
+//   - control/status messages: the fields of the structs below in serialize()'s order
+//     (docs/PROTOCOL.md), decoded with every length checked against the buffer;
 //   - batch frames (Tag::kData): a fixed 32-byte FrameHeader followed by engine::EncodeBatch
 //     bytes, so no per-row serialization pass is paid;
 //   - credits (Tag::kCredit): a fixed 24-byte CreditMsg (EncodeCredit / DecodeCredit).

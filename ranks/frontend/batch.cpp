@@ -188,6 +188,11 @@ int BatchSession::Run() {
   // The report is written even when a script line failed: it shows what did run and why
   // the exit code is 1.
   bool ok = WriteReport((last_write_s_ - start) * 1e3) && script_errors_.empty();
+  std::string error;
+  if (!settings_.output->Close(&error)) {  // the results' last chance to say they were lost
+    Complain("", error);
+    ok = false;
+  }
   for (const ExecutionRecord& r : records_) {
     ok = ok && (r.status == "completed" || settings_.output->reader_gone());
   }
@@ -214,7 +219,8 @@ void BatchSession::StopLost() {
 bool BatchSession::WriteReport(double wall_ms) {
   if (!report_) return true;
   std::string error;
-  if (report_->Write(ReportJson(backend_.World(), records_, wall_ms, script_errors_), &error)) {
+  if (report_->Write(ReportJson(backend_.World(), records_, wall_ms, script_errors_), &error) &&
+      report_->Close(&error)) {
     return true;
   }
   Complain("", error);

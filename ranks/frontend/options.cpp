@@ -48,7 +48,8 @@ bool ParseLeaders(std::string_view text, std::vector<int>* out) {
 // One option that takes a value: applies it, or returns the reason it is not valid.
 using Setter = std::function<std::string(std::string_view, CliOptions*)>;
 
-Setter IntSetter(long long lo, long long hi, std::function<void(CliOptions*, long long)> set) {
+Setter IntSetter(long long lo, long long hi,
+                 const std::function<void(CliOptions*, long long)>& set) {
   return [=](std::string_view v, CliOptions* o) -> std::string {
     long long n = 0;
     if (!ParseInt(v, lo, hi, &n)) {

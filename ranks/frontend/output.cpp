@@ -97,13 +97,23 @@ OutputTarget::OutputTarget(int fd, std::string name, bool owned, OutputContent c
     : fd_(fd), name_(std::move(name)), owned_(owned), content_(content), piece_(PieceFor(fd)) {}
 
 OutputTarget::~OutputTarget() {
+  std::string error;
+  if (!Close(&error)) WriteFd(2, error + "\n");
+}
+
+bool OutputTarget::Close(std::string* error) {
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return true;
+    closed_ = true;
     closing_ = true;
   }
   wake_.notify_all();
   if (writer_.joinable()) writer_.join();
-  if (owned_) ::close(fd_);
+  if (!owned_ || ::close(fd_) == 0) return true;
+  const int err = errno;  // EINTR too: Linux has closed the descriptor anyway, do not retry
+  *error = ErrorText(err);
+  return false;
 }
 
 std::string OutputTarget::ErrorText(int err) const {

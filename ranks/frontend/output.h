@@ -62,6 +62,12 @@ class OutputTarget {
   void Drop(std::uint64_t from, std::uint64_t until);
   // True, with the message in *error, once a queued write failed.
   bool Failed(std::string* error) const;
+  // Waits for the writer thread to write what is queued, then closes an owned descriptor:
+  // false with *error ("Error: writing results to X failed: <reason>") when close(2) fails,
+  // which on some file systems is the first report of data that did not reach the file. Only
+  // the first call closes; Write must not be called after it. The destructor calls it and
+  // prints that error on stderr, as nobody else is left to tell.
+  bool Close(std::string* error);
   // The path, or "standard output" for "-"; what messages call this target.
   const std::string& name() const { return name_; }
   void set_name(std::string name) { name_ = std::move(name); }
@@ -102,6 +108,7 @@ class OutputTarget {
   bool close_gave_up_ = false;  // closing, the reader stalled: the rest of the queue is dropped
   bool writing_ = false;        // the writer thread is writing a piece it took off the queue
   std::thread writer_;          // started by the first queued write
+  bool closed_ = false;          // Close ran
 };
 
 class OutputSlot {

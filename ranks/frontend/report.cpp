@@ -1,63 +1,54 @@
 #include "ranks/frontend/report.h"
 
-#include "ranks/frontend/format.h"
-
 #include <cmath>
-#include <cstdio>
+#include <nlohmann/json.hpp>
 
 namespace plume::frontend {
 namespace {
 
-std::string Number(double v, int decimals) {
-  if (!std::isfinite(v)) return "null";
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
-  return buf;
+using Json = nlohmann::ordered_json;  // keys stay in the order the report's schema lists them
+
+// A duration or rate rounded to `decimals` places; null when not finite (nlohmann writes NaN and
+// infinities as null too, but says so here).
+Json Rounded(double v, int decimals) {
+  if (!std::isfinite(v)) return nullptr;
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
 }
 
-std::string RowsPerSecond(std::uint64_t rows, double ms) {
-  return ms > 0 ? Number(rows / (ms / 1e3), 1) : "null";
+Json RowsPerSecond(std::uint64_t rows, double ms) {
+  return ms > 0 ? Rounded(static_cast<double>(rows) / (ms / 1e3), 1) : Json(nullptr);
 }
 
-std::string ExecutionJson(const ExecutionRecord& r) {
-  std::string s = "{\"sql\": ";
-  AppendJsonQuoted(s, r.sql);
-  s += ", \"statement\": " + std::to_string(r.statement);
-  s += ", \"repeat\": " + std::to_string(r.repeat);
-  s += ", \"request_id\": " + std::to_string(r.request_id);
-  s += ", \"status\": ";
-  AppendJsonQuoted(s, r.status);
-  s += ", \"error\": ";
-  if (r.error.empty()) {
-    s += "null";
-  } else {
-    AppendJsonQuoted(s, r.error);
-  }
-  s += ", \"rows\": " + std::to_string(r.rows);
-  s += ", \"chunks\": " + std::to_string(r.chunks);
-  s += ", \"bytes\": " + std::to_string(r.bytes);
-  s += ", \"bytes_received\": " + std::to_string(r.bytes_received);
-  s += ", \"frames\": " + std::to_string(r.frames);
-  s += ", \"frames_compressed\": " + std::to_string(r.frames_compressed);
-  s += std::string(", \"cached\": ") + (r.cached ? "true" : "false");
-  s += ", \"first_chunk_ms\": " + (r.first_chunk_ms < 0 ? "null" : Number(r.first_chunk_ms, 3));
-  s += ", \"total_ms\": " + Number(r.total_ms, 3);
-  s += ", \"rows_per_s\": " + RowsPerSecond(r.rows, r.total_ms);
-  return s + "}";
+Json ExecutionJson(const ExecutionRecord& r) {
+  return Json{
+      {"sql", r.sql},
+      {"statement", r.statement},
+      {"repeat", r.repeat},
+      {"request_id", r.request_id},
+      {"status", r.status},
+      {"error", r.error.empty() ? Json(nullptr) : Json(r.error)},
+      {"rows", r.rows},
+      {"chunks", r.chunks},
+      {"bytes", r.bytes},
+      {"bytes_received", r.bytes_received},
+      {"frames", r.frames},
+      {"frames_compressed", r.frames_compressed},
+      {"cached", r.cached},
+      {"first_chunk_ms", r.first_chunk_ms < 0 ? Json(nullptr) : Rounded(r.first_chunk_ms, 3)},
+      {"total_ms", Rounded(r.total_ms, 3)},
+      {"rows_per_s", RowsPerSecond(r.rows, r.total_ms)}};
 }
 
-std::string WorldJson(const Backend::WorldInfo& w) {
-  std::string s = "{\"ranks\": " + std::to_string(w.ranks) + ", \"leaders\": [";
-  for (std::size_t i = 0; i < w.leaders.size(); ++i) {
-    s += (i ? ", " : "") + std::to_string(w.leaders[i]);
-  }
-  s += "], \"partitions\": " + std::to_string(w.partitions);
-  s += ", \"rows\": " + std::to_string(w.rows) + ", \"compression\": ";
-  AppendJsonQuoted(s, w.compression);
-  return s + "}";
+Json WorldJson(const Backend::WorldInfo& w) {
+  return Json{{"ranks", w.ranks},
+              {"leaders", w.leaders},
+              {"partitions", w.partitions},
+              {"rows", w.rows},
+              {"compression", w.compression}};
 }
 
-std::string TotalsJson(const std::vector<ExecutionRecord>& runs, double wall_ms) {
+Json TotalsJson(const std::vector<ExecutionRecord>& runs, double wall_ms) {
   std::uint64_t rows = 0, chunks = 0, bytes = 0, received = 0, frames = 0, compressed = 0;
   int completed = 0, failed = 0, cancelled = 0;
   for (const ExecutionRecord& r : runs) {
@@ -71,44 +62,85 @@ std::string TotalsJson(const std::vector<ExecutionRecord>& runs, double wall_ms)
     failed += r.status == "failed";
     cancelled += r.status == "cancelled";
   }
-  std::string s = "{\"executions\": " + std::to_string(runs.size());
-  s += ", \"completed\": " + std::to_string(completed);
-  s += ", \"failed\": " + std::to_string(failed);
-  s += ", \"cancelled\": " + std::to_string(cancelled);
-  s += ", \"rows\": " + std::to_string(rows) + ", \"chunks\": " + std::to_string(chunks);
-  s += ", \"bytes\": " + std::to_string(bytes);
-  s += ", \"bytes_received\": " + std::to_string(received);
-  s += ", \"frames\": " + std::to_string(frames);
-  s += ", \"frames_compressed\": " + std::to_string(compressed);
-  s += ", \"wall_ms\": " + Number(wall_ms, 3);
-  return s + ", \"rows_per_s\": " + RowsPerSecond(rows, wall_ms) + "}";
+  return Json{{"executions", runs.size()},
+              {"completed", completed},
+              {"failed", failed},
+              {"cancelled", cancelled},
+              {"rows", rows},
+              {"chunks", chunks},
+              {"bytes", bytes},
+              {"bytes_received", received},
+              {"frames", frames},
+              {"frames_compressed", compressed},
+              {"wall_ms", Rounded(wall_ms, 3)},
+              {"rows_per_s", RowsPerSecond(rows, wall_ms)}};
 }
 
-std::string ScriptErrorsJson(const std::vector<ScriptError>& errors) {
-  std::string s = ",\n\"script_errors\": [";
-  for (std::size_t i = 0; i < errors.size(); ++i) {
-    s += i ? ",\n  {\"line\": " : "\n  {\"line\": ";
-    AppendJsonQuoted(s, errors[i].line);
-    s += ", \"after_statement\": " + std::to_string(errors[i].after_statement);
-    s += ", \"error\": ";
-    AppendJsonQuoted(s, errors[i].error);
-    s += "}";
+// One value on one line. Scalars are nlohmann's (strings escaped, bytes that are not UTF-8
+// replaced by U+FFFD, so the report is valid UTF-8 whatever the statements held); objects and
+// arrays separate with ", " and ": " (dump() writes "," and ":"), which readers of the report
+// grep for (tests/multihost/suite_test.sh: "frames_compressed": N).
+void AppendValue(std::string& out, const Json& v) {
+  const auto scalar = [&](const Json& s) {
+    out += s.dump(-1, ' ', false, Json::error_handler_t::replace);
+  };
+  if (v.is_object()) {
+    out += '{';
+    const char* sep = "";
+    for (const auto& [key, value] : v.items()) {
+      out += sep;
+      scalar(key);
+      out += ": ";
+      AppendValue(out, value);
+      sep = ", ";
+    }
+    out += '}';
+  } else if (v.is_array()) {
+    out += '[';
+    for (std::size_t i = 0; i < v.size(); ++i) {
+      if (i > 0) out += ", ";
+      AppendValue(out, v[i]);
+    }
+    out += ']';
+  } else {
+    scalar(v);
   }
-  return s + "\n]";
+}
+
+// `"name": [` then each item on a line of its own, indented by two.
+void AppendList(std::string& out, const char* name, const std::vector<Json>& items) {
+  out += ",\n\"";
+  out += name;
+  out += "\": [";
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    out += i > 0 ? ",\n  " : "\n  ";
+    AppendValue(out, items[i]);
+  }
+  out += items.empty() ? "]" : "\n]";
 }
 
 }  // namespace
 
 std::string ReportJson(const Backend::WorldInfo& world, const std::vector<ExecutionRecord>& runs,
                        double wall_ms, const std::vector<ScriptError>& script_errors) {
-  std::string s = "{\n\"world\": " + WorldJson(world) + ",\n\"statements\": [";
-  for (std::size_t i = 0; i < runs.size(); ++i) {
-    s += (i ? ",\n  " : "\n  ") + ExecutionJson(runs[i]);
+  std::string out = "{\n\"world\": ";
+  AppendValue(out, WorldJson(world));
+  std::vector<Json> statements;
+  statements.reserve(runs.size());
+  for (const ExecutionRecord& r : runs) statements.push_back(ExecutionJson(r));
+  AppendList(out, "statements", statements);
+  out += ",\n\"totals\": ";
+  AppendValue(out, TotalsJson(runs, wall_ms));
+  if (!script_errors.empty()) {
+    std::vector<Json> errors;
+    errors.reserve(script_errors.size());
+    for (const ScriptError& e : script_errors) {
+      errors.push_back(
+          Json{{"line", e.line}, {"after_statement", e.after_statement}, {"error", e.error}});
+    }
+    AppendList(out, "script_errors", errors);
   }
-  s += runs.empty() ? "],\n" : "\n],\n";
-  s += "\"totals\": " + TotalsJson(runs, wall_ms);
-  if (!script_errors.empty()) s += ScriptErrorsJson(script_errors);
-  return s + "\n}\n";
+  return out + "\n}\n";
 }
 
 }  // namespace plume::frontend

@@ -95,11 +95,11 @@ std::size_t BatchBytes(const engine::Batch& batch) {
 // a copy of the rows while they fit; a completed statement's copy goes into the cache.
 class CachingBackend::RecordingSink final : public ForwardingSink {
  public:
-  RecordingSink(CachingBackend* cache, std::shared_ptr<bool> alive, std::size_t max_bytes,
+  RecordingSink(CachingBackend* cache, const std::shared_ptr<bool>& alive, std::size_t max_bytes,
                 std::uint64_t id, std::string key, std::shared_ptr<ResultSink> sink)
       : ForwardingSink(std::move(sink)),
         cache_(cache),
-        alive_(std::move(alive)),
+        alive_(alive),
         max_bytes_(max_bytes),
         id_(id),
         key_(std::move(key)) {}

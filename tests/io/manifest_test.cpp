@@ -7,6 +7,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include "tests/io/unprivileged.h"
+
 namespace plume::io {
 namespace {
 
@@ -73,6 +75,26 @@ TEST_F(ManifestTest, MissingFileSaysSo) {
   const std::string e = ErrorOf();
   EXPECT_NE(e.find(dir_ + "/manifest.json"), std::string::npos) << e;
   EXPECT_NE(e.find("does not exist"), std::string::npos) << e;
+}
+
+// An unreadable manifest says why (issue 12 item 7), not "does not exist" or "not valid JSON".
+TEST_F(ManifestTest, UnreadableFileGivesTheSystemsReason) {
+  WriteManifest(dir_, Sample());
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(dir_ + "/manifest.json", fs::perms::none);
+  const std::string e = testing::RunUnprivileged([&] { return ErrorOf(); });
+  EXPECT_NE(e.find(dir_ + "/manifest.json"), std::string::npos) << e;
+  EXPECT_NE(e.find("cannot be opened: Permission denied"), std::string::npos) << e;
+
+  fs::permissions(dir_ + "/manifest.json", fs::perms::owner_all | fs::perms::others_read);
+  fs::permissions(dir_, fs::perms::owner_all);  // no x for others: nothing inside is reachable
+  const std::string inside = testing::RunUnprivileged([&] { return ErrorOf(); });
+  EXPECT_NE(inside.find("cannot be opened: Permission denied"), std::string::npos) << inside;
+
+  fs::remove(dir_ + "/manifest.json");
+  fs::create_directories(dir_ + "/manifest.json");
+  const std::string dir = ErrorOf();
+  EXPECT_NE(dir.find("is a directory, not a regular file"), std::string::npos) << dir;
 }
 
 TEST_F(ManifestTest, MalformedJsonSaysWhere) {

@@ -11,6 +11,7 @@
 #include "io/checksum.h"
 #include "io/partition_reader.h"
 #include "io/partition_writer.h"
+#include "tests/io/unprivileged.h"
 
 namespace plume::io {
 namespace {
@@ -172,6 +173,17 @@ TEST_F(PartitionIoTest, MissingForeignAndTruncatedFilesAreErrorsNamingTheFile) {
   fs::create_directories(Path("dir.h5"));
   e = LoadError(Path("dir.h5"));
   EXPECT_NE(e.find("not a regular file"), std::string::npos) << e;
+}
+
+// An unreadable partition says why (issue 12 item 7), not "is not an HDF5 file".
+TEST_F(PartitionIoTest, UnreadableFileGivesTheSystemsReason) {
+  const std::string path = Write("locked.h5", 100, 100);
+  fs::permissions(dir_, fs::perms::owner_all | fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(path, fs::perms::none);
+  const std::string e = testing::RunUnprivileged([&] { return LoadError(path); });
+  EXPECT_NE(e.find(path), std::string::npos) << e;
+  EXPECT_NE(e.find("cannot be opened: Permission denied"), std::string::npos) << e;
+  EXPECT_EQ(e.find("HDF5"), std::string::npos) << e;
 }
 
 // A partition file that is not the one the manifest lists (another partition's file, or one

@@ -2,11 +2,14 @@
 // --concurrency and the --report JSON.
 #include <gtest/gtest.h>
 
-#include "tests/ranks/frontend/mini_json.h"
+#include <nlohmann/json.hpp>
+
 #include "tests/ranks/frontend/session_harness.h"
 
 namespace plume::frontend::testing {
 namespace {
+
+using Json = nlohmann::json;
 
 class BatchTest : public ::testing::Test {
  protected:
@@ -23,7 +26,7 @@ class BatchTest : public ::testing::Test {
     options_.report = report_.path();
   }
 
-  Json Report() const { return JsonReader::Parse(report_.Text()); }
+  Json Report() const { return Json::parse(report_.Text()); }
 
   FakeBackend fake_;
   CliOptions options_;
@@ -39,34 +42,34 @@ TEST_F(BatchTest, AllGoodWritesResultsAndAConsistentReport) {
   std::string one = "a,b\n1,x\n2,y\n3,z\n";
   EXPECT_EQ(output_.Text(), one + one);
   Json report = Report();
-  EXPECT_EQ(report["world"]["ranks"].number, 3);
-  EXPECT_EQ(report["world"]["leaders"][0].number, 1);
-  EXPECT_EQ(report["world"]["partitions"].number, 2);
-  EXPECT_EQ(report["world"]["rows"].number, 1000);
-  const Json& runs = report["statements"];
-  ASSERT_EQ(runs.items.size(), 2u);
+  EXPECT_EQ(report.at("world").at("ranks").get<double>(), 3);
+  EXPECT_EQ(report.at("world").at("leaders").at(0).get<double>(), 1);
+  EXPECT_EQ(report.at("world").at("partitions").get<double>(), 2);
+  EXPECT_EQ(report.at("world").at("rows").get<double>(), 1000);
+  const Json& runs = report.at("statements");
+  ASSERT_EQ(runs.size(), 2u);
   double bytes = 0;
-  for (const Json& run : runs.items) {
-    EXPECT_EQ(run["sql"].text, "SELECT a, b FROM t");
-    EXPECT_EQ(run["status"].text, "completed");
-    EXPECT_TRUE(run["error"].IsNull());
-    EXPECT_EQ(run["rows"].number, 3);
-    EXPECT_EQ(run["chunks"].number, 1);
-    EXPECT_EQ(run["bytes"].number, one.size());
-    EXPECT_EQ(run["repeat"].number, 1);
-    EXPECT_GE(run["total_ms"].number, run["first_chunk_ms"].number);
+  for (const Json& run : runs) {
+    EXPECT_EQ(run.at("sql").get<std::string>(), "SELECT a, b FROM t");
+    EXPECT_EQ(run.at("status").get<std::string>(), "completed");
+    EXPECT_TRUE(run.at("error").is_null());
+    EXPECT_EQ(run.at("rows").get<double>(), 3);
+    EXPECT_EQ(run.at("chunks").get<double>(), 1);
+    EXPECT_EQ(run.at("bytes").get<double>(), one.size());
+    EXPECT_EQ(run.at("repeat").get<double>(), 1);
+    EXPECT_GE(run.at("total_ms").get<double>(), run.at("first_chunk_ms").get<double>());
     // total_ms is printed to the microsecond: allow for that rounding.
-    double ms = run["total_ms"].number;
-    EXPECT_NEAR(run["rows_per_s"].number, 3 / (ms / 1e3), 3e3 / ms * (0.0006 / ms) + 0.1);
-    bytes += run["bytes"].number;
+    double ms = run.at("total_ms").get<double>();
+    EXPECT_NEAR(run.at("rows_per_s").get<double>(), 3 / (ms / 1e3), 3e3 / ms * (0.0006 / ms) + 0.1);
+    bytes += run.at("bytes").get<double>();
   }
-  EXPECT_EQ(runs[0]["statement"].number, 1);
-  EXPECT_EQ(runs[1]["statement"].number, 2);
+  EXPECT_EQ(runs.at(0).at("statement").get<double>(), 1);
+  EXPECT_EQ(runs.at(1).at("statement").get<double>(), 2);
   EXPECT_EQ(bytes, output_.Text().size());
-  EXPECT_EQ(report["totals"]["executions"].number, 2);
-  EXPECT_EQ(report["totals"]["completed"].number, 2);
-  EXPECT_EQ(report["totals"]["rows"].number, 6);
-  EXPECT_EQ(report["totals"]["bytes"].number, bytes);
+  EXPECT_EQ(report.at("totals").at("executions").get<double>(), 2);
+  EXPECT_EQ(report.at("totals").at("completed").get<double>(), 2);
+  EXPECT_EQ(report.at("totals").at("rows").get<double>(), 6);
+  EXPECT_EQ(report.at("totals").at("bytes").get<double>(), bytes);
 }
 
 TEST_F(BatchTest, PartlyFailedFileRunsTheRestAndExitsNonZero) {
@@ -80,15 +83,15 @@ TEST_F(BatchTest, PartlyFailedFileRunsTheRestAndExitsNonZero) {
   EXPECT_EQ(c.err, "[statement 2] Parser Error: syntax error at or near \"SELEC\"\n");
   EXPECT_EQ(Count(output_.Text(), "(3 rows)\n"), 2);
   Json report = Report();
-  ASSERT_EQ(report["statements"].items.size(), 3u);
-  EXPECT_EQ(report["statements"][0]["status"].text, "completed");
-  EXPECT_EQ(report["statements"][1]["status"].text, "failed");
-  EXPECT_EQ(report["statements"][1]["error"].text,
+  ASSERT_EQ(report.at("statements").size(), 3u);
+  EXPECT_EQ(report.at("statements").at(0).at("status").get<std::string>(), "completed");
+  EXPECT_EQ(report.at("statements").at(1).at("status").get<std::string>(), "failed");
+  EXPECT_EQ(report.at("statements").at(1).at("error").get<std::string>(),
             "Parser Error: syntax error at or near \"SELEC\"");
-  EXPECT_EQ(report["statements"][1]["rows"].number, 0);
-  EXPECT_TRUE(report["statements"][1]["first_chunk_ms"].IsNull());
-  EXPECT_EQ(report["statements"][2]["status"].text, "completed");
-  EXPECT_EQ(report["totals"]["failed"].number, 1);
+  EXPECT_EQ(report.at("statements").at(1).at("rows").get<double>(), 0);
+  EXPECT_TRUE(report.at("statements").at(1).at("first_chunk_ms").is_null());
+  EXPECT_EQ(report.at("statements").at(2).at("status").get<std::string>(), "completed");
+  EXPECT_EQ(report.at("totals").at("failed").get<double>(), 1);
 }
 
 TEST_F(BatchTest, RepeatAndConcurrencyKeepOutputInStatementOrder) {
@@ -105,14 +108,14 @@ TEST_F(BatchTest, RepeatAndConcurrencyKeepOutputInStatementOrder) {
   for (int i = 0; i < 30; ++i) twos += "2\n", ones += "1\n";
   EXPECT_EQ(output_.Text(), twos + twos + twos + ones + ones + ones);
   Json report = Report();
-  ASSERT_EQ(report["statements"].items.size(), 6u);
+  ASSERT_EQ(report.at("statements").size(), 6u);
   for (int i = 0; i < 6; ++i) {
-    const Json& run = report["statements"][i];
-    EXPECT_EQ(run["statement"].number, 1 + i / 3);
-    EXPECT_EQ(run["repeat"].number, 1 + i % 3);
-    EXPECT_EQ(run["rows"].number, 30);
-    EXPECT_EQ(run["chunks"].number, 3);
-    EXPECT_EQ(run["bytes"].number, twos.size());
+    const Json& run = report.at("statements").at(i);
+    EXPECT_EQ(run.at("statement").get<double>(), 1 + i / 3);
+    EXPECT_EQ(run.at("repeat").get<double>(), 1 + i % 3);
+    EXPECT_EQ(run.at("rows").get<double>(), 30);
+    EXPECT_EQ(run.at("chunks").get<double>(), 3);
+    EXPECT_EQ(run.at("bytes").get<double>(), twos.size());
   }
 }
 
@@ -140,8 +143,8 @@ TEST_F(BatchTest, ConcurrencyOneRunsOneAtATime) {
   EXPECT_EQ(fake_.peak_running(), 1);
   EXPECT_EQ(output_.Text(), "");  // null format: rows reach the gateway and are dropped
   Json report = Report();
-  EXPECT_EQ(report["totals"]["rows"].number, 120);
-  EXPECT_EQ(report["totals"]["bytes"].number, 0);
+  EXPECT_EQ(report.at("totals").at("rows").get<double>(), 120);
+  EXPECT_EQ(report.at("totals").at("bytes").get<double>(), 0);
 }
 
 TEST_F(BatchTest, SettingCommandsInScriptsApplyToLaterStatements) {
@@ -168,15 +171,15 @@ TEST_F(BatchTest, FailedSettingLineStillWritesTheReport) {
     EXPECT_NE(c.err.find("Error: "), std::string::npos) << c.err;
     ASSERT_NE(report_.Text(), "");
     Json report = Report();
-    ASSERT_EQ(report["statements"].items.size(), 2u);
-    EXPECT_EQ(report["statements"][0]["status"].text, "completed");
-    EXPECT_EQ(report["statements"][1]["status"].text, "completed");
-    EXPECT_EQ(report["totals"]["executions"].number, 2);
-    const Json& errors = report["script_errors"];
-    ASSERT_EQ(errors.items.size(), 1u);
-    EXPECT_EQ(errors[0]["line"].text, line);
-    EXPECT_EQ(errors[0]["after_statement"].number, 1);
-    EXPECT_EQ(errors[0]["error"].text + "\n", c.err);
+    ASSERT_EQ(report.at("statements").size(), 2u);
+    EXPECT_EQ(report.at("statements").at(0).at("status").get<std::string>(), "completed");
+    EXPECT_EQ(report.at("statements").at(1).at("status").get<std::string>(), "completed");
+    EXPECT_EQ(report.at("totals").at("executions").get<double>(), 2);
+    const Json& errors = report.at("script_errors");
+    ASSERT_EQ(errors.size(), 1u);
+    EXPECT_EQ(errors.at(0).at("line").get<std::string>(), line);
+    EXPECT_EQ(errors.at(0).at("after_statement").get<double>(), 1);
+    EXPECT_EQ(errors.at(0).at("error").get<std::string>() + "\n", c.err);
   }
 }
 
@@ -200,7 +203,7 @@ TEST_F(BatchTest, BadInputsAndFailedWritesGiveErrors) {
   EXPECT_EQ(c.err,
             "[statement 1] Error: writing results to /dev/full failed: No space left on "
             "device\n");
-  EXPECT_EQ(Report()["statements"][0]["status"].text, "failed");
+  EXPECT_EQ(Report().at("statements").at(0).at("status").get<std::string>(), "failed");
 }
 
 // A launcher that hands plume a fifo standing for its own stdout (scripts/plume-shell -c) names

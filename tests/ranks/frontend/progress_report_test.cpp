@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cerrno>
 #include <csignal>
 #include <cstdio>
@@ -120,17 +122,43 @@ TEST(Report, JsonHasEveryFieldAndEscapesStrings) {
             "  {\"sql\": \"SELECT \\\"x\\\"\\nFROM t\", \"statement\": 1, \"repeat\": 2, "
             "\"request_id\": 9, \"status\": \"completed\", \"error\": null, \"rows\": 1000, "
             "\"chunks\": 2, \"bytes\": 5000, \"bytes_received\": 8000, \"frames\": 8, "
-            "\"frames_compressed\": 3, \"cached\": true, \"first_chunk_ms\": 12.500, "
-            "\"total_ms\": 500.000, \"rows_per_s\": 2000.0},\n"
+            "\"frames_compressed\": 3, \"cached\": true, \"first_chunk_ms\": 12.5, "
+            "\"total_ms\": 500.0, \"rows_per_s\": 2000.0},\n"
             "  {\"sql\": \"SELEC\", \"statement\": 2, \"repeat\": 1, \"request_id\": 0, "
             "\"status\": \"failed\", \"error\": \"Parser Error: syntax error at or near "
             "\\\"SELEC\\\"\", \"rows\": 0, \"chunks\": 0, \"bytes\": 0, \"bytes_received\": 0, "
             "\"frames\": 0, \"frames_compressed\": 0, \"cached\": false, \"first_chunk_ms\": "
-            "null, \"total_ms\": 0.000, \"rows_per_s\": null}\n],\n"
+            "null, \"total_ms\": 0.0, \"rows_per_s\": null}\n],\n"
             "\"totals\": {\"executions\": 2, \"completed\": 1, \"failed\": 1, \"cancelled\": 0, "
             "\"rows\": 1000, \"chunks\": 2, \"bytes\": 5000, \"bytes_received\": 8000, "
-            "\"frames\": 8, \"frames_compressed\": 3, \"wall_ms\": 1000.000, \"rows_per_s\": "
+            "\"frames\": 8, \"frames_compressed\": 3, \"wall_ms\": 1000.0, \"rows_per_s\": "
             "1000.0}\n}\n");
+}
+
+// Whatever the statements and errors hold, the report is valid UTF-8 JSON that a strict parser
+// reads back (issue 12 item 7): control bytes escaped, bytes that are not UTF-8 replaced.
+TEST(Report, IsValidJsonWhateverTheStringsHold) {
+  Backend::WorldInfo world{3, {1}, 2, 10, "t", "t", "off"};
+  ExecutionRecord run;
+  run.sql =
+      std::string("SELECT '\x01\x1b[2J\x7f\b\f' AS \xe6\x97\xa5\xe6\x9c\xac \xff\xe6\x97", 31);
+  run.status = "failed";
+  run.error = std::string("Binder Error: \"\\\0\xc3\"", 19);
+  run.total_ms = std::nan("");
+  ScriptError script{"\\output \xfe", 1, "Error: \t"};
+  const std::string text = ReportJson(world, {run}, 5, {script});
+  nlohmann::json j;
+  ASSERT_NO_THROW(j = nlohmann::json::parse(text)) << text;
+  const nlohmann::json& s = j.at("statements").at(0);
+  EXPECT_EQ(s.at("sql").get<std::string>(),
+            "SELECT '\x01\x1b[2J\x7f\b\f' AS \xe6\x97\xa5\xe6\x9c\xac \xef\xbf\xbd\xef\xbf\xbd");
+  EXPECT_EQ(s.at("error").get<std::string>(),
+            std::string("Binder Error: \"\\\0\xef\xbf\xbd\"", 21));
+  EXPECT_TRUE(s.at("total_ms").is_null());
+  EXPECT_TRUE(s.at("rows_per_s").is_null());
+  EXPECT_EQ(j.at("script_errors").at(0).at("line").get<std::string>(), "\\output \xef\xbf\xbd");
+  EXPECT_EQ(j.at("totals").at("wall_ms").get<double>(), 5.0);
+  EXPECT_EQ(text.find('\x1b'), std::string::npos) << "escaped, not passed to a terminal";
 }
 
 TEST(Output, HeldTextIsWrittenInOrderWhenLive) {
@@ -167,6 +195,20 @@ TEST(Output, WriteToAClosedPipeFailsWithAMessage) {
   EXPECT_EQ(error,
             "Error: cannot open output file /nonexistent/dir/x.csv: No such file or "
             "directory");
+}
+
+// close(2)'s result is checked, not dropped (issue 12 item 10): a descriptor that is no longer
+// open stands in for a file system that reports lost data at close.
+TEST(Output, AFailedCloseIsReported) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  close(fds[0]);
+  close(fds[1]);
+  OutputTarget target(fds[1], "out.csv", true);
+  std::string error;
+  EXPECT_FALSE(target.Close(&error));
+  EXPECT_EQ(error, "Error: writing results to out.csv failed: Bad file descriptor");
+  EXPECT_TRUE(target.Close(&error)) << "closes once";
 }
 
 TEST(Output, FullDiskFailsWithAMessage) {
