@@ -131,7 +131,7 @@ TEST_F(BatchTest, ALostRankStopsTheScriptWithOneMessage) {
   EXPECT_EQ(Count(c.err, lost), 2) << c.err;
   EXPECT_NE(c.err.find("[statement 1 run 3] " + lost + "\n"), std::string::npos) << c.err;
   EXPECT_NE(c.err.find(lost + ": the rest of the script is not run\n"), std::string::npos) << c.err;
-  EXPECT_EQ(Report()["statements"].items.size(), static_cast<std::size_t>(fake_.submitted()));
+  EXPECT_EQ(Report()["statements"].size(), static_cast<std::size_t>(fake_.submitted()));
 }
 
 TEST_F(BatchTest, ConcurrencyOneRunsOneAtATime) {
