@@ -43,9 +43,9 @@ struct CompiledFilter::Node {
   double dvalue = 0;
   std::vector<std::int64_t> ints;
   std::vector<double> doubles;
-  std::vector<std::uint8_t> mask;     // kCodeMask: 1 per matching dictionary entry
-  std::vector<std::uint32_t> prefix;  // kCodeMask: prefix sums of mask
-  const Expr* expr = nullptr;         // kExpr (owned by the plan)
+  std::vector<std::uint8_t> mask;       // kCodeMask: 1 per matching dictionary entry
+  std::vector<std::uint32_t> prefix;    // kCodeMask: prefix sums of mask
+  const Expr* expr = nullptr;           // kExpr (owned by the plan)
   std::unique_ptr<ExprEvaluator> eval;  // kExpr: one evaluator for every block (its cache)
   const std::vector<const Column*>* columns = nullptr;  // kExpr: the table's columns
   // Scratch for kOr (one block each).

@@ -13,8 +13,8 @@
 #include "engine/batch.h"
 #include "engine/expr.h"
 #include "engine/query.h"
-#include "engine/schema.h"
 #include "engine/row_text.h"
+#include "engine/schema.h"
 #include "engine/table.h"
 
 namespace plume::engine {

@@ -31,12 +31,12 @@ struct CliOptions {
   // --memory-limit BYTES per rank and statement; 0 (unset) = the default the runtime derives
   // from the host's memory and the ranks on it (ranks/runtime.h DefaultMemoryLimit)
   std::size_t memory_limit_bytes = 0;
-  double peer_timeout_s = 10;     // --peer-timeout S before a silent rank is declared lost
-  std::vector<int> leaders;       // --leaders 1,4 (default derived from world size)
-  std::string compress = "auto";  // --compress auto|lz4|zstd|off (data frames)
+  double peer_timeout_s = 10;              // --peer-timeout S before a silent rank is declared lost
+  std::vector<int> leaders;                // --leaders 1,4 (default derived from world size)
+  std::string compress = "auto";           // --compress auto|lz4|zstd|off (data frames)
   std::string merge = "auto";              // --merge auto|tree|exchange (GROUP BY merge plan)
   std::uint64_t exchange_groups = 100000;  // --exchange-groups N (auto's threshold)
-  bool format_on_ranks = true;    // --format-rows ranks|gateway (csv/json lines of plain SELECTs)
+  bool format_on_ranks = true;  // --format-rows ranks|gateway (csv/json lines of plain SELECTs)
   // --max-statement-bytes N: a longer statement or input line is refused (scripts: 4x)
   std::size_t max_statement_bytes = std::size_t{16} << 20;
   bool timing = false;  // --timing

@@ -108,7 +108,7 @@ class OutputTarget {
   bool close_gave_up_ = false;  // closing, the reader stalled: the rest of the queue is dropped
   bool writing_ = false;        // the writer thread is writing a piece it took off the queue
   std::thread writer_;          // started by the first queued write
-  bool closed_ = false;          // Close ran
+  bool closed_ = false;         // Close ran
 };
 
 class OutputSlot {
