@@ -19,6 +19,16 @@
 namespace plume::engine::testing {
 namespace {
 
+// The error StagedStatement::Parse gives for `sql`, or "no error".
+std::string ParseError(const std::string& sql) {
+  try {
+    StagedStatement::Parse(sql);
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "no error";
+}
+
 using I = std::int64_t;
 const Value kNull{};
 
@@ -449,31 +459,23 @@ TEST(Window, QualifyNamesAndErrors) {
             "sum(aqi) OVER (PARTITION BY site_name ORDER BY utc ROWS BETWEEN 7 PRECEDING AND "
             "CURRENT ROW)");
   EXPECT_EQ(f[14].name, "count() OVER ()");
-  auto message = [](const std::string& sql) {
-    try {
-      StagedStatement::Parse(sql);
-    } catch (const std::exception& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_NE(message("SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1")
+  EXPECT_NE(ParseError("SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1")
                 .find("not allowed in WHERE"),
             std::string::npos);
-  EXPECT_NE(message("SELECT site_name, count(*), rank() OVER (ORDER BY utc) FROM measurements "
-                    "GROUP BY site_name")
+  EXPECT_NE(ParseError("SELECT site_name, count(*), rank() OVER (ORDER BY utc) FROM measurements "
+                       "GROUP BY site_name")
                 .find("unsupported: window functions with GROUP BY"),
             std::string::npos);
-  EXPECT_NE(message("SELECT sum(aqi) OVER (ORDER BY utc RANGE BETWEEN 2 PRECEDING AND CURRENT "
-                    "ROW) FROM measurements")
+  EXPECT_NE(ParseError("SELECT sum(aqi) OVER (ORDER BY utc RANGE BETWEEN 2 PRECEDING AND CURRENT "
+                       "ROW) FROM measurements")
                 .find("RANGE frames with an offset"),
             std::string::npos);
-  EXPECT_NE(message("SELECT percent_rank() OVER () FROM measurements")
+  EXPECT_NE(ParseError("SELECT percent_rank() OVER () FROM measurements")
                 .find("unknown window function 'percent_rank'"),
             std::string::npos);
-  EXPECT_NE(message("SELECT sum(site_name) OVER () FROM measurements").find("type mismatch"),
+  EXPECT_NE(ParseError("SELECT sum(site_name) OVER () FROM measurements").find("type mismatch"),
             std::string::npos);
-  EXPECT_NE(message("SELECT lag(aqi, 1, 0) OVER () FROM measurements").find("with a default"),
+  EXPECT_NE(ParseError("SELECT lag(aqi, 1, 0) OVER () FROM measurements").find("with a default"),
             std::string::npos);
 }
 
@@ -519,15 +521,7 @@ TEST(Window, NowcastFollowsEpasDefinition) {
   // but hours 4 and 3 are valid, so it has a NowCast.
   EXPECT_NE(got[5], "18000|NULL");
   EXPECT_NE(got[6], "21600|NULL");
-  auto message = [](const std::string& sql) {
-    try {
-      StagedStatement::Parse(sql);
-    } catch (const std::exception& e) {
-      return std::string(e.what());
-    }
-    return std::string("no error");
-  };
-  EXPECT_NE(message("SELECT nowcast(concentration) OVER (ORDER BY aqi) FROM measurements")
+  EXPECT_NE(ParseError("SELECT nowcast(concentration) OVER (ORDER BY aqi) FROM measurements")
                 .find("ORDER BY one TIMESTAMP column"),
             std::string::npos);
 }
