@@ -297,10 +297,7 @@ int ExprBinder::ResolveColumn(const ColumnAst& c) const {
   }
   const std::string bare =
       c.written.substr(c.written.find('.') == std::string::npos ? 0 : c.written.find('.') + 1);
-  const std::string hint =
-      c.quoted ? " (\"" + bare + "\" is a column name: use single quotes for string literals, '" +
-                     bare + "')"
-               : DidYouMean(c.name, names);
+  const std::string hint = c.quoted ? SingleQuoteHint(bare) : DidYouMean(c.name, names);
   throw SqlError("unknown column '" + bare + "' in table " + scope_->table + hint, c.pos);
 }
 

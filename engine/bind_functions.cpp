@@ -197,6 +197,10 @@ const std::vector<std::string> kDateParts = {"year",   "quarter", "month",  "day
 const std::vector<std::string> kTruncUnits = {"second", "minute", "hour",    "day",
                                               "week",   "month",  "quarter", "year"};
 
+[[noreturn]] void UnknownFunction(const std::string& name, std::size_t pos) {
+  throw SqlError("unknown function '" + name + "'" + DidYouMean(name, KnownFunctions()), pos);
+}
+
 // The constant text argument of date_trunc / date_part / strftime / regexp_matches.
 std::string ConstantText(const Expr& e, const char* what, std::size_t pos) {
   if (e.op != ExprOp::kConstant || e.type != Type::kString || e.value.null) {
@@ -329,6 +333,9 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
 
 Expr ExprBinder::BindFunction(const ExprAst& e) {
   const std::string& name = e.op;
+  // The name first: `coutn(*)` is an unknown function, not a misplaced '*'.
+  const std::vector<std::string>& known = KnownFunctions();
+  if (std::find(known.begin(), known.end(), name) == known.end()) UnknownFunction(name, e.pos);
   const std::string text = ExprName(e);
   std::vector<Expr> args;
   for (const ExprAst& a : e.args) args.push_back(Bind(a));
@@ -371,9 +378,7 @@ Expr ExprBinder::BindFunction(const ExprAst& e) {
   for (const FunctionSpec& f : kFunctions) {
     if (f.name == name) spec = &f;
   }
-  if (!spec) {
-    throw SqlError("unknown function '" + name + "'" + DidYouMean(name, KnownFunctions()), e.pos);
-  }
+  if (!spec) UnknownFunction(name, e.pos);
   if (args.size() < spec->min_args || args.size() > spec->max_args) {
     throw SqlError(
         name + "() takes " + std::to_string(spec->min_args) +

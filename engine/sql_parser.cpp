@@ -157,7 +157,25 @@ class Parser {
   void Expect(std::string_view word, const std::string& message) {
     if (!Accept(word)) Fail(message + ", found " + Describe(Peek()));
   }
-  [[noreturn]] void Fail(const std::string& message) const { throw SqlError(message, Peek().pos); }
+  [[noreturn]] void Fail(const std::string& message) const {
+    throw SqlError(message + KeywordHint(), Peek().pos);
+  }
+  // A misspelt keyword where the parse failed: the word at the error (`SELEC 1`, `ORDER BY aqi
+  // DSC`), or the word before it, which a misspelling turns into an alias (`FROM measurements
+  // WHER aqi > 1`: 'WHER' names the table, then 'aqi' is unexpected).
+  std::string KeywordHint() const {
+    const Token& here = Peek();
+    if (here.kind == TokenKind::kIdent) {
+      const std::string k = MisspeltKeyword(here.raw);
+      if (!k.empty()) return " (did you mean '" + k + "'?)";
+    }
+    if (i_ == 0 || i_ > tokens_.size()) return "";
+    const Token& before = tokens_[i_ - 1];
+    if (before.kind != TokenKind::kIdent || Reserved().contains(before.text)) return "";
+    const std::string k = MisspeltKeyword(before.raw);
+    return k.empty() ? ""
+                     : " (did you mean '" + k + "' instead of '" + std::string(before.raw) + "'?)";
+  }
   static std::string Describe(const Token& t) {
     if (t.kind == TokenKind::kEnd) return "end of statement";
     std::string out = t.kind == TokenKind::kString ? "string '" : "'";

@@ -11,6 +11,7 @@
 #include "engine/binder.h"
 #include "engine/query.h"
 #include "engine/schema.h"
+#include "engine/suggest.h"
 #include "engine/value_format.h"
 
 namespace plume::engine {
@@ -365,7 +366,10 @@ void Substitute(ExprAst& e, const std::vector<Table>* results, const std::vector
 
 WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
   const std::optional<WindowFn> named = WindowByName(e.op);
-  if (!named) throw SqlError("unknown window function '" + e.op + "'", e.pos);
+  if (!named) {
+    throw SqlError(
+        "unknown window function '" + e.op + "'" + DidYouMean(e.op, WindowFunctionNames()), e.pos);
+  }
   if (e.distinct) throw SqlError("unsupported: DISTINCT in a window function", e.pos);
   if (!e.filter.empty()) throw SqlError("unsupported: FILTER in a window function", e.pos);
   for (const ExprAst& a : e.args) {

@@ -335,28 +335,35 @@ Column Compute(const WindowCall& call, const Table& t) {
   return std::move(out.col);
 }
 
+constexpr std::pair<std::string_view, WindowFn> kWindowNames[] = {
+    {"row_number", WindowFn::kRowNumber},
+    {"rank", WindowFn::kRank},
+    {"dense_rank", WindowFn::kDenseRank},
+    {"ntile", WindowFn::kNtile},
+    {"lag", WindowFn::kLag},
+    {"lead", WindowFn::kLead},
+    {"first_value", WindowFn::kFirstValue},
+    {"last_value", WindowFn::kLastValue},
+    {"sum", WindowFn::kSum},
+    {"avg", WindowFn::kAvg},
+    {"min", WindowFn::kMin},
+    {"max", WindowFn::kMax},
+    {"count", WindowFn::kCount},
+    {"nowcast", WindowFn::kNowcast}};
+
 }  // namespace
 
 std::optional<WindowFn> WindowByName(std::string_view name) {
-  static const std::pair<std::string_view, WindowFn> kNames[] = {
-      {"row_number", WindowFn::kRowNumber},
-      {"rank", WindowFn::kRank},
-      {"dense_rank", WindowFn::kDenseRank},
-      {"ntile", WindowFn::kNtile},
-      {"lag", WindowFn::kLag},
-      {"lead", WindowFn::kLead},
-      {"first_value", WindowFn::kFirstValue},
-      {"last_value", WindowFn::kLastValue},
-      {"sum", WindowFn::kSum},
-      {"avg", WindowFn::kAvg},
-      {"min", WindowFn::kMin},
-      {"max", WindowFn::kMax},
-      {"count", WindowFn::kCount},
-      {"nowcast", WindowFn::kNowcast}};
-  for (const auto& [n, fn] : kNames) {
+  for (const auto& [n, fn] : kWindowNames) {
     if (n == name) return fn;
   }
   return std::nullopt;
+}
+
+std::vector<std::string> WindowFunctionNames() {
+  std::vector<std::string> names;
+  for (const auto& entry : kWindowNames) names.emplace_back(entry.first);
+  return names;
 }
 
 Type WindowResultType(WindowFn fn, Type arg) {

@@ -33,6 +33,8 @@ enum class WindowFn : std::uint8_t {
 };
 
 std::optional<WindowFn> WindowByName(std::string_view name);
+// The names WindowByName knows (for "did you mean" in errors).
+std::vector<std::string> WindowFunctionNames();
 // DuckDB's result type; throws std::invalid_argument when `fn` does not take `arg`.
 Type WindowResultType(WindowFn fn, Type arg);
 

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "engine/schema.h"
+#include "engine/suggest.h"
 #include "ranks/frontend/format.h"
 #include "ranks/frontend/run.h"
 
@@ -63,13 +64,18 @@ void AppendText(engine::BatchColumn& col, std::string_view text, bool null) {
 
 SchemaKind SchemaKindOf(std::string_view sql) {
   std::vector<std::string> w = LowerWords(sql);
-  if (w.empty()) return SchemaKind::kNone;
-  if (w[0] == "describe" && w.size() <= 2) return SchemaKind::kDescribe;
+  if (w.empty() || (w[0] != "describe" && w[0] != "show")) return SchemaKind::kNone;
   if (w[0] == "show" && ((w.size() == 2 && w[1] == "tables") ||
                          (w.size() == 3 && w[1] == "all" && w[2] == "tables"))) {
     return SchemaKind::kShowTables;
   }
-  return SchemaKind::kNone;
+  return w[0] == "show" && w.size() == 1 ? SchemaKind::kNone : SchemaKind::kDescribe;
+}
+
+std::string UnknownTableError(std::string_view table) {
+  const std::string hint = engine::DidYouMean(table, {std::string(engine::kTableName)});
+  return "Error: unknown table '" + std::string(table) + "'" +
+         (hint.empty() ? " (the only table is measurements)" : hint);
 }
 
 std::optional<LocalResult> AnswerSchema(std::string_view sql, std::string* error) {
@@ -80,12 +86,19 @@ std::optional<LocalResult> AnswerSchema(std::string_view sql, std::string* error
     r.batch.rows = 1;
     return r;
   }
+  const std::string what = w[0] == "show" ? "SHOW" : "DESCRIBE";
+  if (w.size() > 2 || (w.size() == 2 && (w[1] == "select" || w[1] == "with"))) {
+    *error = "Error: " + what + " of a query is not supported (" + what + " measurements is)";
+    return std::nullopt;
+  }
   std::string table = w.size() == 2 ? w[1] : std::string(engine::kTableName);
   if (table.size() >= 2 && table.front() == '"' && table.back() == '"') {
     table = table.substr(1, table.size() - 2);
   }
   if (table != engine::kTableName) {
-    *error = "Error: unknown table '" + table + "' (the only table is measurements)";
+    *error = what == "SHOW" && engine::EditDistance(table, "tables") <= 2
+                 ? "Error: unknown table '" + table + "' (did you mean SHOW TABLES?)"
+                 : UnknownTableError(table);
     return std::nullopt;
   }
   return Describe();

@@ -1,7 +1,8 @@
 // The statements about the schema that the front end answers itself, from engine::kSchema and
 // the backend's WorldInfo, as DuckDB shows them:
-//   DESCRIBE measurements (DESCRIBE alone too): column_name, column_type, null, key, default,
-//     extra; SHOW TABLES / SHOW ALL TABLES: name; the same for \d [measurements].
+//   DESCRIBE measurements (DESCRIBE alone, SHOW measurements too): column_name, column_type,
+//     null, key, default, extra; SHOW TABLES / SHOW ALL TABLES: name; the same for
+//     \d [measurements].
 // Pure: never throws, no I/O.
 #pragma once
 
@@ -28,6 +29,9 @@ SchemaKind SchemaKindOf(std::string_view sql);
 // The result of a DESCRIBE or SHOW TABLES statement; nullopt and *error ("Error: unknown table
 // 'x' ...") for a table other than measurements.
 std::optional<LocalResult> AnswerSchema(std::string_view sql, std::string* error);
+
+// "Error: unknown table 'x'" with a "did you mean" or the name of the only table.
+std::string UnknownTableError(std::string_view table);
 
 // The line \d prints above the columns: rows, partitions, where the data came from.
 std::string TableSummaryLine(const Backend::WorldInfo& world);

@@ -278,7 +278,7 @@ TEST(ParserErrors, SuggestionsAndPositions) {
   ExpectError("SELECT * FROM measurement", 15, "(did you mean 'measurements'?)");
   ExpectError("SELECT uper(site_name) FROM measurements", 8, "(did you mean 'upper'?)");
   ExpectError("SELECT count(*) FROM measurements WHERE parameter = \"PM2.5\"", 53,
-              "use single quotes for string literals");
+              "use single quotes for a string literal");
   // The select list comes first in the text, though WHERE is bound first.
   ExpectError("SELECT nope1 FROM measurements WHERE nope2 > 1", 8, "unknown column 'nope1'");
   ExpectError("SELECT aqi FROM measurements m WHERE x.aqi > 1", 38, "unknown table 'x'");
@@ -289,6 +289,35 @@ TEST(ParserErrors, SuggestionsAndPositions) {
   // Windows are stages too (engine/staged.h); Plan::Parse says so.
   ExpectError("SELECT max(aqi) OVER () FROM measurements", 0, "runs in 2 stages");
   ExpectError("SELECT max(aqi) OVER w FROM measurements", 22, "unsupported: named windows");
+}
+
+// "Did you mean" for functions wherever they are called, and for misspelt keywords: the word
+// at the error, or the word before it that the misspelling made an alias (issue 13 item 4).
+TEST(ParserErrors, FunctionAndKeywordSuggestions) {
+  // The function's name is checked before its arguments: not "'*' is only allowed in count(*)".
+  ExpectError("SELECT coutn(*) FROM measurements", 8,
+              "unknown function 'coutn' (did you mean 'count'?)");
+  ExpectError("SELECT cont(*) FROM measurements", 8, "(did you mean 'count'?)");
+  ExpectError("SELECT rnk() OVER (ORDER BY aqi) FROM measurements", 8,
+              "unknown window function 'rnk' (did you mean 'rank'?)");
+  ExpectError("SELECT count(*) FROM measurements WHERE parameter = \"OZONE\"", 53,
+              "(double quotes make a column name: use single quotes for a string literal, "
+              "'OZONE')");
+  ExpectError("SELEC 1", 1, "found 'SELEC' (did you mean 'SELECT'?)");
+  ExpectError("WTIH t AS (SELECT aqi FROM measurements) SELECT * FROM t", 1,
+              "(did you mean 'WITH'?)");
+  ExpectError("select * frm measurements", 10, "found 'frm' (did you mean 'FROM'?)");
+  ExpectError("SELECT aqi FROM measurements ORDER BY aqi DSC LIMIT 1", 43,
+              "(did you mean 'DESC'?)");
+  ExpectError("SELECT count(*) FROM measurements WHER aqi > 1", 40,
+              "(did you mean 'WHERE' instead of 'WHER'?)");
+  ExpectError("SELECT aqi FROM measurements GRUP BY aqi", 35,
+              "(did you mean 'GROUP' instead of 'GRUP'?)");
+  ExpectError("SELECT 1 AS a FROM measurements LIMT 1", 38,
+              "(did you mean 'LIMIT' instead of 'LIMT'?)");
+  // No keyword near: no suggestion (a name of one or two letters is never taken for one).
+  EXPECT_EQ(ErrorOf("SELECT aqi FROM measurements m x").find("did you mean"), std::string::npos);
+  EXPECT_EQ(ErrorOf("SELECT aqi FROM measurements mm + 1").find("did you mean"), std::string::npos);
 }
 
 }  // namespace

@@ -183,6 +183,30 @@ TEST(SchemaAtThePrompt, DescribeShowTablesAndBackslashD) {
   EXPECT_EQ(fake.submitted(), 0);  // answered by the front end
 }
 
+// A misspelt table gets a "did you mean" in every statement the front end answers itself;
+// SHOW measurements is DESCRIBE (as in DuckDB); DESCRIBE of a query is named as unsupported.
+TEST(SchemaAtThePrompt, MisspeltTablesAndShow) {
+  FakeBackend fake;
+  Captured c = RunPrompt(fake, {{0, "DESCRIBE measurment;"},
+                                {0, "\\d Measurments"},
+                                {0, "SUMMARIZE measurment;"},
+                                {0, "SHOW measurements;"},
+                                {0, "SHOW TABLE;"},
+                                {0, "DESCRIBE SELECT 1;"}});
+  EXPECT_NE(c.out.find("Error: unknown table 'measurment' (did you mean 'measurements'?)\n"),
+            std::string::npos)
+      << c.out;
+  EXPECT_EQ(Count(c.out, "(did you mean 'measurements'?)"), 3) << c.out;
+  EXPECT_EQ(Count(c.out, " column_name       | column_type | null |"), 1) << c.out;
+  EXPECT_NE(c.out.find("Error: unknown table 'table' (did you mean SHOW TABLES?)\n"),
+            std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find("Error: DESCRIBE of a query is not supported (DESCRIBE measurements is)"),
+            std::string::npos)
+      << c.out;
+  EXPECT_EQ(fake.submitted(), 0);
+}
+
 TEST(SchemaAtThePrompt, SyntheticDataIsNamedAsSuch) {
   FakeBackend fake;
   fake.set_world({3, {1}, 2, 20000, "synthetic seed=3 rows=20000", "test set", "off"});
