@@ -81,7 +81,8 @@ Launcher::Launcher(LauncherOptions options) : options_(std::move(options)) {
   sigemptyset(&sa.sa_mask);
   for (int sig : {SIGWINCH, SIGTERM, SIGHUP, SIGINT}) ::sigaction(sig, &sa, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
-  el_ = el_init("plume", stdin, stdout, stderr);
+  OpenDisplay();
+  el_ = el_init("plume", stdin, display_file_, stderr);
   history_ = history_init();
   if (el_ == nullptr || history_ == nullptr) {
     throw std::runtime_error("plume-launcher: libedit could not start");
@@ -110,12 +111,30 @@ Launcher::~Launcher() {
   ::tcsetattr(0, TCSADRAIN, &saved_);
   if (history_ != nullptr) history_end(history_);
   if (el_ != nullptr) el_end(el_);
+  if (display_file_ != nullptr && display_file_ != stdout) std::fclose(display_file_);
   g_signal_fd = -1;
   ::close(signal_pipe_[0]);
   ::close(signal_pipe_[1]);
 }
 
 void Launcher::SetTerminal(const termios& mode) { ::tcsetattr(0, TCSADRAIN, &mode); }
+
+// With --tty, the prompt, the line being edited and everything rank 0 says go to the terminal
+// when standard output is not one (`plume-shell > out.txt`: plume-shell then sends the results
+// to that stdout through plume's --output, so the file gets results only, as psql's does).
+void Launcher::OpenDisplay() {
+  display_file_ = stdout;
+  if (!options_.draw_on_tty || ::isatty(1)) return;
+  const int fd = ::open("/dev/tty", O_WRONLY | O_CLOEXEC);
+  if (fd < 0) return;
+  display_file_ = ::fdopen(fd, "w");
+  if (display_file_ == nullptr) {
+    ::close(fd);
+    display_file_ = stdout;
+    return;
+  }
+  display_ = fd;
+}
 
 // libedit's history file; a file of plain lines (the bash launcher's, before) is read line by
 // line instead, and saved in libedit's format at the end.
@@ -137,7 +156,7 @@ int Launcher::Run() {
       break;
     }
   }
-  WriteAll(1, frames_.Finish() + held_text_);
+  WriteAll(display_, frames_.Finish() + held_text_);
   while (!child_->Reap()) ::usleep(10000);  // its output has ended: it is about to exit
   HistEvent ev;
   if (!options_.history_file.empty()) history(history_, &ev, H_SAVE, options_.history_file.c_str());
@@ -160,7 +179,7 @@ void Launcher::EditOneLine() {
     return;
   }
   if (line == nullptr || count <= 0) {  // Ctrl-D at an empty line, or the job has ended
-    WriteAll(1, "\n");
+    WriteAll(display_, "\n");
     child_->CloseStdin();
     state_ = State::kClosing;
     return;
@@ -303,7 +322,7 @@ void Launcher::OnEvent(const StreamEvent& event) {
 // whole lines at a time.
 void Launcher::ShowText(std::string_view text) {
   if (!editing_) {
-    WriteAll(1, text);
+    WriteAll(display_, text);
     return;
   }
   held_text_.append(text);
@@ -315,8 +334,8 @@ void Launcher::ShowText(std::string_view text) {
 }
 
 void Launcher::ShowAboveLine(std::string_view text) {
-  WriteAll(1, EraseEditBlock());
-  WriteAll(1, text);
+  WriteAll(display_, EraseEditBlock());
+  WriteAll(display_, text);
   el_set(el_, EL_REFRESH);
 }
 

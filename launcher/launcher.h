@@ -10,7 +10,8 @@
 // - Ctrl-L clears the screen and redraws the prompt; Tab completes (completer.h); history has
 //   one entry per statement (statement_history.h), kept in the history file;
 // - a resize is passed on as a columns line, so the table follows the terminal's width;
-// - Ctrl-D at an empty prompt ends the job's input; Run returns the job's exit code.
+// - Ctrl-D at an empty prompt ends the job's input; Run returns the job's exit code;
+// - with draw_on_tty, all of this is drawn on /dev/tty when standard output is not a terminal.
 // Main thread only; one Launcher per process (libedit callbacks find it through
 // EL_CLIENTDATA, signals through a self-pipe).
 #pragma once
@@ -18,6 +19,7 @@
 #include <histedit.h>
 #include <termios.h>
 
+#include <cstdio>
 #include <cwchar>
 #include <memory>
 #include <string>
@@ -33,6 +35,7 @@ namespace plume::launcher {
 
 struct LauncherOptions {
   std::string history_file;          // "" or /dev/null: none kept
+  bool draw_on_tty = false;          // draw on /dev/tty when stdout is not a terminal
   std::vector<std::string> command;  // the job, e.g. mpirun -n 6 ... plume --data DIR
 };
 
@@ -70,6 +73,7 @@ class Launcher {
   void SendColumns();
   unsigned char Complete();
   void SetTerminal(const termios& mode);
+  void OpenDisplay();
   void LoadHistory();
 
   LauncherOptions options_;
@@ -77,6 +81,8 @@ class Launcher {
   int signal_pipe_[2] = {-1, -1};
   std::unique_ptr<ChildProcess> child_;
   int child_out_ = -1, child_err_ = -1;
+  int display_ = 1;               // the terminal: stdout, or /dev/tty when stdout is not one
+  FILE* display_file_ = nullptr;  // the same for libedit
   EditLine* el_ = nullptr;
   History* history_ = nullptr;
   FrameReader frames_;

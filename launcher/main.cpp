@@ -1,6 +1,7 @@
 // plume-launcher: the terminal front of the plume prompt (launcher.h). scripts/plume-shell
 // runs it at a terminal:
-//   plume-launcher [--history FILE] -- COMMAND [ARGS...]
+//   plume-launcher [--history FILE] [--tty] -- COMMAND [ARGS...]
+// --tty: when stdout is not a terminal, draw the prompt and the job's output on /dev/tty.
 #include <clocale>
 #include <cstdio>
 #include <exception>
@@ -20,9 +21,11 @@ int main(int argc, char** argv) {
     }
     if (a == "--history" && i + 1 < argc) {
       options.history_file = argv[++i];
+    } else if (a == "--tty") {
+      options.draw_on_tty = true;
     } else {
       std::fprintf(stderr,
-                   "Usage: plume-launcher [--history FILE] -- COMMAND [ARGS...]\n"
+                   "Usage: plume-launcher [--history FILE] [--tty] -- COMMAND [ARGS...]\n"
                    "plume-launcher: Error: unknown argument '%s'\n",
                    argv[i]);
       return 2;

@@ -92,8 +92,14 @@ int Run(Backend& runtime, const CliOptions& options) {
     WriteFd(2, error + "\n");
     return 1;
   }
-  if (io.person && options.interactive() && settings->output->is_stdout()) {
-    settings->screen = settings->output;
+  if (io.person && options.interactive()) {
+    // `\output -` goes back to the screen, also when the results started elsewhere (--output,
+    // which plume-shell uses when its stdout is redirected).
+    settings->screen =
+        settings->output->is_stdout() ? settings->output : OutputTarget::Open("-", &error);
+    if (settings->screen && settings->screen != settings->output) {
+      settings->screen->set_name("the terminal");
+    }
   }
   if (std::size_t columns = TerminalColumns(); columns > 0 && io.person) {
     settings->max_width = columns;

@@ -6,7 +6,8 @@
 # left. (tests/launcher/launcher_test.sh checks the editing itself against a fake rank 0.)
 # Then one-shot mode into a pipe whose reader goes away (| head): it ends quietly, exit code 0,
 # no "Broken pipe", no crash. Then --help at once, on stdout, and the rank count from the
-# manifest.
+# manifest. Then the prompt with stdout redirected: results only in the file, the rest on the
+# terminal.
 #   launcher_test.sh PLUME_SHELL PLUME_BIN DATA_DIR
 set -uo pipefail
 shell=$1 bin=$2 data=$3
@@ -145,3 +146,33 @@ if [[ $ranks != *"20000"* ]]; then
   exit 1
 fi
 echo "launcher --help and ranks from the manifest OK"
+
+# At a terminal with stdout redirected (plume-shell > FILE), as psql: the file gets the results
+# only (complete, no prompt, no banner, no closing line); the prompt, the typed line, messages
+# and errors stay on the terminal.
+file=$(mktemp)
+trap 'rm -rf "$out" "$err" "$link" "$hist" "$tools" "$file"' EXIT
+: >"$out"
+{
+  wait_for "plume> "
+  printf 'SELECT count(*) AS n FROM measurements;\r'
+  wait_for "1 row | 1 chunk"
+  printf 'SELECT nope FROM measurements;\r'
+  wait_for "unknown column 'nope'"
+  printf '\004'
+  sleep 1.5
+} | timeout 60 script -qfec "$shell --ranks 3 --bin $bin --data $data >$file" /dev/null >"$out"
+rc=$?
+text=$(tr -d '\r' <"$out")
+expected=$'     n\n-------\n 20000\n(1 row)'
+if ((rc != 0)) || [[ $(cat "$file") != "$expected" ]] ||
+  [[ $text != *"plume> SELECT count(*) AS n FROM measurements;"* ]] ||
+  [[ $text != *"Error: unknown column 'nope'"* ]] || [[ $text == *$'\n 20000'* ]]; then
+  echo "FAIL: stdout redirected at a terminal: rc=$rc"
+  echo "--- file ---"
+  cat -v "$file"
+  echo "--- terminal ---"
+  cat -v "$out"
+  exit 1
+fi
+echo "launcher with stdout redirected OK"
