@@ -69,8 +69,10 @@ std::string MisspeltKeyword(std::string_view word) {
 }
 
 std::string SingleQuoteHint(std::string_view name) {
-  return " (double quotes make a column name: use single quotes for a string literal, '" +
-         std::string(name) + "')";
+  std::string literal = "'";
+  for (char c : name) literal.append(c == '\'' ? 2 : 1, c);
+  return " (double quotes make a column name: use single quotes for a string literal, " +
+         literal + "')";
 }
 
 }  // namespace plume::engine

@@ -25,7 +25,8 @@ std::string MisspeltKeyword(std::string_view word);
 
 // The hint for a column name written in double quotes that names no column, most likely a
 // string meant as a literal (`parameter = "PM2.5"`): " (double quotes make a column name: use
-// single quotes for a string literal, 'PM2.5')". `name` is the name without its quotes.
+// single quotes for a string literal, 'PM2.5')". `name` is the name without its quotes; a
+// quote in it is doubled in the literal shown.
 std::string SingleQuoteHint(std::string_view name);
 
 }  // namespace plume::engine

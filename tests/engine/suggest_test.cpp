@@ -38,6 +38,9 @@ TEST(Suggest, SingleQuoteHint) {
   EXPECT_EQ(SingleQuoteHint("PM2.5"),
             " (double quotes make a column name: use single quotes for a string literal, "
             "'PM2.5')");
+  EXPECT_EQ(SingleQuoteHint("it's"),
+            " (double quotes make a column name: use single quotes for a string literal, "
+            "'it''s')");
 }
 
 }  // namespace
