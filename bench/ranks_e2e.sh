@@ -4,6 +4,7 @@
 #   PLUME_E2E=bounded_e2e bench/ranks_e2e.sh ...: the bounded-work driver (bench/bounded_e2e.cpp)
 # Make a data set first, e.g.:
 #   BUILD_DIR/preprocess/plume-preprocess --synthetic 1167525 --out /tmp/plume-data5 --partitions 5
+[[ ${1:-} == -h || ${1:-} == --help ]] && { sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"; exit 0; }
 set -eu
 build=$1
 data=$2

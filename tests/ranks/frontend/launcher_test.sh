@@ -122,16 +122,17 @@ if [[ $help != *"Usage: scripts/plume-shell"* ]] || [[ $help != *"--ranks N"* ]]
   cat "$err"
   exit 1
 fi
-# scripts/run and scripts/test answer --help at once: with only bash, sed and coreutils on
-# PATH, installing (dpkg, apt) or building (cmake) would fail instead.
+# Every script answers --help at once: with only bash, sed and coreutils on PATH, installing
+# (dpkg, apt), building (cmake) or running anything would fail instead.
 tools=$(mktemp -d)
 trap 'rm -rf "$out" "$err" "$link" "$hist" "$tools"' EXIT
 for t in bash sed dirname cat; do ln -s "$(command -v $t)" "$tools/$t"; done
-scripts=$(dirname "$shell")
-for s in run test; do
-  help=$(PATH=$tools "$(command -v timeout)" 10 "$scripts/$s" --help 2>"$err")
-  if (($? != 0)) || [[ $help != *"Usage"* && $help != *"scripts/$s ["* ]] || [[ -s $err ]]; then
-    echo "FAIL: scripts/$s --help must answer at once on stdout"
+root=$(dirname "$(dirname "$shell")")
+for s in scripts/run scripts/test scripts/setup scripts/bench-compare scripts/plume-hostfiles \
+  bench/compare/run bench/multihost/run bench/multistage/run bench/ranks_e2e.sh; do
+  help=$(PATH=$tools "$(command -v timeout)" 10 "$root/$s" --help 2>"$err")
+  if (($? != 0)) || [[ $(wc -l <<<"$help") -lt 2 ]] || [[ -s $err ]]; then
+    echo "FAIL: $s --help must answer at once on stdout"
     echo "$help"
     cat "$err"
     exit 1
