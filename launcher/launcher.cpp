@@ -171,6 +171,7 @@ void Launcher::EditOneLine() {
   int count = 0;
   const char* line = el_gets(el_, &count);
   editing_ = false;
+  partial_line_.clear();  // left behind on screen with the line just ended
   SetTerminal(quiet_);
   if (interrupted_) {
     statements_.Interrupted();
@@ -323,6 +324,7 @@ void Launcher::OnEvent(const StreamEvent& event) {
 void Launcher::ShowText(std::string_view text) {
   if (!editing_) {
     WriteAll(display_, text);
+    KeepPartialLine(text);
     return;
   }
   held_text_.append(text);
@@ -333,17 +335,41 @@ void Launcher::ShowText(std::string_view text) {
   ShowAboveLine(lines);
 }
 
+// The erase below clears the whole screen line the prompt is on, so an unfinished line shown
+// before the prompt (partial_line_) is drawn again: completed by the text, or before the prompt.
 void Launcher::ShowAboveLine(std::string_view text) {
   WriteAll(display_, EraseEditBlock());
+  WriteAll(display_, partial_line_);
   WriteAll(display_, text);
+  if (!text.empty()) partial_line_.clear();
   el_set(el_, EL_REFRESH);
+}
+
+// Rank 0 writes results from a writer thread and prompts from its main thread, so a prompt
+// frame can come in the middle of a background result's line: what is on screen after the
+// last line break (and after the last '\r', which redraws the line) is kept to draw again.
+void Launcher::KeepPartialLine(std::string_view text) {
+  const std::size_t nl = text.rfind('\n');
+  if (nl != std::string_view::npos) {
+    partial_line_.clear();
+    text.remove_prefix(nl + 1);
+  }
+  const std::size_t cr = text.rfind('\r');
+  if (cr != std::string_view::npos) {
+    partial_line_.clear();
+    text.remove_prefix(cr + 1);
+  }
+  partial_line_.append(text);
+  constexpr std::size_t kMaxPartial = 1 << 16;  // a line this long wraps anyway: keep the end
+  if (partial_line_.size() > kMaxPartial)
+    partial_line_.erase(0, partial_line_.size() - kMaxPartial);
 }
 
 // Moves to the start of the prompt and clears from there down (the typed line may wrap).
 std::string Launcher::EraseEditBlock() const {
   const LineInfo* li = el_line(el_);
-  std::size_t before =
-      Width(prompt_) + Width(std::string_view(li->buffer, li->cursor - li->buffer));
+  std::size_t before = Width(partial_line_) + Width(prompt_) +
+                       Width(std::string_view(li->buffer, li->cursor - li->buffer));
   std::size_t up = before / TerminalColumns();
   std::string out = "\r";
   if (up > 0) out.append("\x1b[").append(std::to_string(up)).append("A");

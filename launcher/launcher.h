@@ -65,6 +65,7 @@ class Launcher {
   void OnEvent(const StreamEvent& event);
   void ShowText(std::string_view text);
   void ShowAboveLine(std::string_view text);
+  void KeepPartialLine(std::string_view text);
   std::string EraseEditBlock() const;
   bool TakeKey(wchar_t* c);
   void EditOneLine();
@@ -95,7 +96,8 @@ class Launcher {
   std::string prompt_ = "plume> ";
   std::string typeahead_;  // keys not yet given to the editor
   std::mbstate_t key_state_{};
-  std::string held_text_;  // output while editing, up to its next '\n'
+  std::string held_text_;     // output while editing, up to its next '\n'
+  std::string partial_line_;  // output shown before the prompt after its last line break
 };
 
 }  // namespace plume::launcher

@@ -94,8 +94,9 @@ bool Change(const MetaCommand& cmd, Settings* s, std::string* error) {
       }
       *error = RefuseInsideDataSet(cmd.text, s->data_dir);
       auto target = error->empty() ? OutputTarget::Open(cmd.text, error) : nullptr;
-      if (target) s->output = std::move(target);
-      return target != nullptr;
+      if (!target) return false;
+      s->output = std::move(target);
+      return true;
     }
     case Kind::kTiming:
       s->timing = cmd.on.value_or(!s->timing);

@@ -4,6 +4,7 @@
 # prompts arrive exactly when it wants: it waits for files the test creates, never for time.
 #   fake_plume.sh DIR     every received line is appended to DIR/received
 # Lines: "BG" -> prompt, then once DIR/go exists "[1] completed: 5 rows" and the prompt again;
+# "SPLIT" -> "row tw", the prompt, then once DIR/go exists "o end" (the same line) and a line;
 # "RUN" -> a progress bar until DIR/go exists (then "5 rows | 1 chunk") or a Ctrl-C line comes
 # (then "Error: statement cancelled ..."), and the prompt; a line other than Ctrl-C received
 # while it runs is recorded as "early: LINE";
@@ -32,6 +33,11 @@ while IFS= read -r line; do
       show_prompt
       wait_go
       echo "[1] completed: 5 rows | 1 chunk | 0.01 s" ;;
+    SPLIT)  # a result line cut by a prompt frame (rank 0's writer thread and main thread)
+      printf 'row one\nrow tw'
+      show_prompt
+      wait_go
+      printf 'o end\nrow three\n' ;;
     RUN)  # reads on while it runs, as rank 0 does: only Ctrl-C should come (type-ahead waits)
       result='5 rows | 1 chunk | 0.20 s'
       while [[ ! -e $dir/go ]]; do

@@ -46,6 +46,11 @@ received_has() {  # until the fake has received a line holding TEXT
   wait_for "[1] completed"
   printf 'tial;\r'
   wait_for "got: SELECT partial;"
+  # A result line cut by a prompt: drawn again whole above the prompt when the rest comes.
+  printf 'SPLIT\r'
+  wait_for "row twplume> "
+  touch "$dir/go"
+  wait_for "row three"
   # Type-ahead while a statement runs, then Ctrl-C while one runs.
   printf 'RUN\r'
   wait_for "[#####"
@@ -97,6 +102,9 @@ problem() {
 grep -aA1 -F "[1] completed" <<<"$text" | tail -1 | grep -qF "plume> SELECT par" ||
   problem "the half-typed line was not redrawn under the announcement"
 grep -qxF "SELECT partial;" "$dir/received" || problem "the line typed around the announcement"
+# After the erase of the prompt's screen line, the cut line is drawn whole: "row tw" again.
+grep -aqF $'\e[Jrow two end\nrow three\nplume> ' <<<"$text" ||
+  problem "a result line cut by a prompt was not drawn again whole"
 # Nothing typed ahead shows before the statement's closing line; then it is the next input.
 run=$(sed -n '/^plume> RUN$/,/5 rows | 1 chunk/p' <<<"$text" | head -n 3)
 grep -qF "ahead" <<<"$run" && problem "type-ahead was echoed while the statement ran: $run"

@@ -115,6 +115,7 @@ TEST_F(PromptMannersTest, OutputFileGetsEveryRowAndEveryCharacter) {
   EXPECT_NE(text.find(std::string(100, 'v') + "END"), std::string::npos) << text;
   EXPECT_EQ(c.out.find("END"), std::string::npos) << c.out;  // the screen cuts at 40
   EXPECT_NE(c.out.find("vvv...\n"), std::string::npos) << c.out;
+  EXPECT_NE(c.out.find("Results go to " + file.path() + ".\n"), std::string::npos) << c.out;
 }
 
 TEST_F(PromptMannersTest, ExpandedDisplayShowsOneLinePerColumn) {
