@@ -159,7 +159,8 @@ std::string GnuplotScript(const ChartData& data, const Series& s, const std::str
   std::string script = "set terminal pngcairo size 1000,600\nset output " + GnuplotQuoted(path) +
                        "\nset datafile separator \"\\t\"\nset key outside top center horizontal\n";
   script += time ? "set xdata time\nset timefmt \"%Y-%m-%dT%H:%M\"\nset format x \"%m-%d\"\n"
-                 : "set style data histograms\nset style fill solid 0.8\nset xtics rotate by -45\n";
+                 : "set style data histograms\nset style fill solid 0.8\nset xtics rotate by -45\n"
+                   "set yrange [*<0:*]\n";  // bars start at 0 (or below it), never mid-way
   script += "$data << EOD\n";
   for (const Point& p : s.points) {
     script += VisibleText(p.label);

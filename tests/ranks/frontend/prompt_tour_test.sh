@@ -128,6 +128,9 @@ problem() {
   fail=1
 }
 [[ -s $steps ]] && problem "$(cat "$steps")"
+# 1 the banner says the data is synthetic, and how to use the real files
+screen | grep -qF "WARNING: these rows are generated; do not publish results from them." ||
+  problem "no synthetic-data warning in the banner"
 ((rc == 0)) || problem "exit code $rc (exit should leave with 0)"
 d="$HOME/my dir"
 # Files: every row and every character, in every format.
