@@ -17,13 +17,7 @@ printf 'SELECT count(*) AS from_script FROM measurements;\n' >"$HOME/my dir/my s
 steps=$dir/steps  # one line per step that did not show what it should
 screen() { tr -d '\r' <"$out"; }
 count() {  # count TEXT: how often TEXT (may hold line breaks) shows in the session so far
-  local text n=0
-  text=$(screen)
-  while [[ $text == *"$1"* ]]; do
-    text=${text#*"$1"}
-    n=$((n + 1))
-  done
-  echo "$n"
+  screen | tr '\n' '\001' | grep -aoF -- "${1//$'\n'/$'\001'}" | wc -l
 }
 # step WHAT LINE EXPECTED: types LINE (Enter), waits until EXPECTED shows once more than before.
 step() {
