@@ -88,11 +88,16 @@ std::vector<std::uint64_t> DictionarySizes(const engine::Table& table) {
 }
 
 // A test hook (docs/TESTING.md): $PLUME_TEST_LOAD_DELAY_S makes every data rank's preparation
-// take that many seconds longer, so that a test can stop a rank while the others load.
-void TestLoadDelay() {
-  const char* delay = std::getenv("PLUME_TEST_LOAD_DELAY_S");
-  if (delay == nullptr) return;
-  std::this_thread::sleep_for(std::chrono::duration<double>(std::atof(delay)));
+// take that many seconds longer, so that a test can stop a rank while the others load; the
+// rank says so on stderr first (the test waits for that line: the rank is past MPI_Init).
+void TestLoadDelay(int rank) {
+  const char* text = std::getenv("PLUME_TEST_LOAD_DELAY_S");
+  const double delay = text == nullptr ? 0 : std::atof(text);
+  if (delay <= 0) return;
+  std::fprintf(stderr, "plume: rank %d: loading %g s longer (PLUME_TEST_LOAD_DELAY_S)\n", rank,
+               delay);
+  std::fflush(stderr);
+  std::this_thread::sleep_for(std::chrono::duration<double>(delay));
 }
 
 }  // namespace
@@ -123,7 +128,7 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
     StartupReport report;
     report.error =
         PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &table_);
-    if (rank != 0) TestLoadDelay();
+    if (rank != 0) TestLoadDelay(rank);
     report.distinct = DictionarySizes(table_);
     return report;
   });

@@ -49,6 +49,12 @@ run_case() {
     sleep 0.1
   done
   [[ -n $pid ]] || fail "$name: rank 2 never started"
+  if [[ -n $load_delay ]]; then  # past MPI_Init, in its load
+    for _ in $(seq 300); do
+      grep -q "rank 2: loading" "$dir/$name.err" && break
+      sleep 0.1
+    done
+  fi
   sleep "$before"
   kill -STOP "$pid"
   stopped=$pid
