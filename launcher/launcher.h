@@ -10,7 +10,9 @@
 // - Ctrl-L clears the screen and redraws the prompt; Tab completes (completer.h); history has
 //   one entry per statement (statement_history.h), kept in the history file;
 // - a resize is passed on as a columns line, so the table follows the terminal's width;
-// - Ctrl-D at an empty prompt ends the job's input; Run returns the job's exit code.
+// - Ctrl-D at an empty prompt ends the job's input; Run returns the job's exit code;
+// - a job that has not ended `end_grace_s` after plume ended it is stopped (end_grace.h), and
+//   Run returns 1.
 // Main thread only; one Launcher per process (libedit callbacks find it through
 // EL_CLIENTDATA, signals through a self-pipe).
 #pragma once
@@ -26,6 +28,7 @@
 
 #include "launcher/child_process.h"
 #include "launcher/completer.h"
+#include "launcher/end_grace.h"
 #include "launcher/frame_reader.h"
 #include "launcher/statement_history.h"
 
@@ -34,6 +37,7 @@ namespace plume::launcher {
 struct LauncherOptions {
   std::string history_file;          // "" or /dev/null: none kept
   std::vector<std::string> command;  // the job, e.g. mpirun -n 6 ... plume --data DIR
+  double end_grace_s = EndGrace::kDefaultSeconds;
 };
 
 class Launcher {
@@ -59,6 +63,7 @@ class Launcher {
   void ReadTerminal();
   void ReadChild(int* fd, bool frames);
   void HandleSignals();
+  void StopIfOverdue();
   void OnEvent(const StreamEvent& event);
   void ShowText(std::string_view text);
   void ShowAboveLine(std::string_view text);
@@ -80,6 +85,8 @@ class Launcher {
   EditLine* el_ = nullptr;
   History* history_ = nullptr;
   FrameReader frames_;
+  EndGrace grace_;
+  bool stopped_ = false;  // the end-grace stopped the job
   Completer completer_;
   StatementHistory statements_;
   State state_ = State::kWaiting;
