@@ -111,8 +111,8 @@ void PromptSession::StepForeground() {
     } else if (line == kInterruptLine) {
       if (!backend_.Cancel(foreground_->id, "cancelled by user (Ctrl-C)") &&
           foreground_->sink->DropUnwritten()) {
-        Say("Error: statement cancelled (Ctrl-C) after it completed: the rows its output had "
-            "not taken yet are dropped\n");
+        Say("Error: statement cancelled: cancelled by user (Ctrl-C) after it completed; the "
+            "rows its output had not taken yet are dropped\n");
       }
     } else if (!TakeColumnsLine(line)) {
       typeahead_bytes_ += line.size();
