@@ -19,10 +19,13 @@ void MakePipe(int fds[2]) {
   }
 }
 
-[[noreturn]] void RunChild(const std::vector<std::string>& argv, int in, int out, int err) {
-  ::setsid();
-  ::dup2(in, 0);
-  ::dup2(out, 1);
+[[noreturn]] void RunChild(const std::vector<std::string>& argv, ChildMode mode, int in, int out,
+                           int err) {
+  if (mode == ChildMode::kTerminal) {
+    ::setsid();
+    ::dup2(in, 0);
+    ::dup2(out, 1);
+  }
   ::dup2(err, 2);
   std::signal(SIGPIPE, SIG_DFL);
   std::vector<char*> args;
@@ -36,19 +39,31 @@ void MakePipe(int fds[2]) {
 
 }  // namespace
 
-ChildProcess::ChildProcess(const std::vector<std::string>& argv) {
-  int in[2], out[2], err[2];
-  MakePipe(in);
-  MakePipe(out);
+bool WriteAll(int fd, std::string_view text) {
+  while (!text.empty()) {
+    ssize_t n = ::write(fd, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    text.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+ChildProcess::ChildProcess(const std::vector<std::string>& argv, ChildMode mode) : mode_(mode) {
+  int in[2] = {-1, -1}, out[2] = {-1, -1}, err[2];
+  if (mode == ChildMode::kTerminal) {
+    MakePipe(in);
+    MakePipe(out);
+  }
   MakePipe(err);
   pid_ = ::fork();
   if (pid_ < 0) {
     throw std::system_error(errno, std::generic_category(), "plume-launcher: fork");
   }
-  if (pid_ == 0) RunChild(argv, in[0], out[1], err[1]);
-  ::close(in[0]);
-  ::close(out[1]);
-  ::close(err[1]);
+  if (pid_ == 0) RunChild(argv, mode, in[0], out[1], err[1]);
+  for (int fd : {in[0], out[1], err[1]}) {
+    if (fd >= 0) ::close(fd);
+  }
   in_ = in[1];
   out_ = out[0];
   err_ = err[0];
@@ -60,16 +75,7 @@ ChildProcess::~ChildProcess() {
   }
 }
 
-bool ChildProcess::Send(const std::string& text) {
-  std::size_t done = 0;
-  while (in_ >= 0 && done < text.size()) {
-    ssize_t n = ::write(in_, text.data() + done, text.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    done += static_cast<std::size_t>(n);
-  }
-  return in_ >= 0;
-}
+bool ChildProcess::Send(const std::string& text) { return in_ >= 0 && WriteAll(in_, text); }
 
 void ChildProcess::CloseStdin() {
   if (in_ >= 0) ::close(in_);
@@ -77,7 +83,7 @@ void ChildProcess::CloseStdin() {
 }
 
 void ChildProcess::Signal(int sig) const {
-  if (!ended_) ::kill(-pid_, sig);
+  if (!ended_) ::kill(mode_ == ChildMode::kTerminal ? -pid_ : pid_, sig);
 }
 
 bool ChildProcess::Reap() {

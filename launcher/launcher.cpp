@@ -29,15 +29,6 @@ void OnSignal(int sig) {
   errno = saved;
 }
 
-void WriteAll(int fd, std::string_view text) {
-  while (!text.empty()) {
-    ssize_t n = ::write(fd, text.data(), text.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return;
-    text.remove_prefix(static_cast<std::size_t>(n));
-  }
-}
-
 std::size_t TerminalColumns() {
   winsize ws{};
   return ::ioctl(0, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0 ? ws.ws_col : 80;
@@ -58,7 +49,8 @@ Launcher* From(EditLine* el) {
 
 }  // namespace
 
-Launcher::Launcher(LauncherOptions options) : options_(std::move(options)) {
+Launcher::Launcher(LauncherOptions options)
+    : options_(std::move(options)), grace_(options_.end_grace_s) {
   if (::tcgetattr(0, &saved_) != 0) {
     throw std::runtime_error("plume-launcher: standard input is not a terminal");
   }
@@ -157,10 +149,20 @@ int Launcher::Run() {
     }
   }
   WriteAll(display_, frames_.Finish() + held_text_);
-  while (!child_->Reap()) ::usleep(10000);  // its output has ended: it is about to exit
+  while (!child_->Reap()) {  // its output has ended: it is about to exit
+    StopIfOverdue();
+    ::usleep(10000);
+  }
+  if (stopped_) WriteAll(2, grace_.StoppedMessage());
   HistEvent ev;
   if (!options_.history_file.empty()) history(history_, &ev, H_SAVE, options_.history_file.c_str());
-  return child_->exit_code();
+  return grace_.ExitCode(child_->exit_code(), stopped_);
+}
+
+void Launcher::StopIfOverdue() {
+  if (stopped_ || !grace_.Expired(EndGrace::Now())) return;
+  child_->Signal(SIGKILL);
+  stopped_ = true;
 }
 
 // One line at the prompt rank 0 asked for. Keys typed ahead are read first (GetChar).
@@ -222,10 +224,13 @@ bool Launcher::Pump(int timeout_ms) {
                    {child_out_, POLLIN, 0},
                    {child_err_, POLLIN, 0},
                    {tty_open_ && state_ != State::kClosing ? 0 : -1, POLLIN, 0}};
-  if (::poll(fds, 4, timeout_ms) < 0) {
+  const int grace_ms = grace_.WaitMs(EndGrace::Now());
+  if (grace_ms >= 0 && (timeout_ms < 0 || grace_ms < timeout_ms)) timeout_ms = grace_ms;
+  if (::poll(fds, 4, stopped_ ? 10 : timeout_ms) < 0) {
     if (errno == EINTR) return true;
     throw std::system_error(errno, std::generic_category(), "plume-launcher: poll");
   }
+  StopIfOverdue();
   if (fds[0].revents != 0) HandleSignals();
   if (fds[1].revents != 0) ReadChild(&child_out_, true);
   if (fds[2].revents != 0) ReadChild(&child_err_, false);
@@ -286,6 +291,7 @@ void Launcher::ReadChild(int* fd, bool frames) {
   }
   std::string_view data(buffer, static_cast<std::size_t>(n));
   if (!frames) {
+    grace_.Feed(data, EndGrace::Now());
     ShowText(data);
     return;
   }

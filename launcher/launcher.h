@@ -12,6 +12,8 @@
 // - a resize is passed on as a columns line, so the table follows the terminal's width;
 // - Ctrl-D at an empty prompt ends the job's input; Run returns the job's exit code;
 // - with draw_on_tty, all of this is drawn on /dev/tty when standard output is not a terminal.
+// - a job that has not ended `end_grace_s` after plume ended it is stopped (end_grace.h), and
+//   Run returns 1.
 // Main thread only; one Launcher per process (libedit callbacks find it through
 // EL_CLIENTDATA, signals through a self-pipe).
 #pragma once
@@ -28,6 +30,7 @@
 
 #include "launcher/child_process.h"
 #include "launcher/completer.h"
+#include "launcher/end_grace.h"
 #include "launcher/frame_reader.h"
 #include "launcher/statement_history.h"
 
@@ -37,6 +40,7 @@ struct LauncherOptions {
   std::string history_file;          // "" or /dev/null: none kept
   bool draw_on_tty = false;          // draw on /dev/tty when stdout is not a terminal
   std::vector<std::string> command;  // the job, e.g. mpirun -n 6 ... plume --data DIR
+  double end_grace_s = EndGrace::kDefaultSeconds;
 };
 
 class Launcher {
@@ -62,6 +66,7 @@ class Launcher {
   void ReadTerminal();
   void ReadChild(int* fd, bool frames);
   void HandleSignals();
+  void StopIfOverdue();
   void OnEvent(const StreamEvent& event);
   void ShowText(std::string_view text);
   void ShowAboveLine(std::string_view text);
@@ -87,6 +92,8 @@ class Launcher {
   EditLine* el_ = nullptr;
   History* history_ = nullptr;
   FrameReader frames_;
+  EndGrace grace_;
+  bool stopped_ = false;  // the end-grace stopped the job
   Completer completer_;
   StatementHistory statements_;
   State state_ = State::kWaiting;

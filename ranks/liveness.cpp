@@ -47,7 +47,15 @@ std::optional<int> Liveness::Lost(double now_s) const {
 
 const std::string& Liveness::HostOf(int rank) const {
   static const std::string unknown = "an unknown host";
-  return rank >= 0 && static_cast<std::size_t>(rank) < hosts_.size() ? hosts_[rank] : unknown;
+  const bool known = rank >= 0 && static_cast<std::size_t>(rank) < hosts_.size() &&
+                     !hosts_[static_cast<std::size_t>(rank)].empty();
+  return known ? hosts_[static_cast<std::size_t>(rank)] : unknown;
+}
+
+void Liveness::SetHost(int rank, std::string host) {
+  if (rank >= 0 && static_cast<std::size_t>(rank) < hosts_.size()) {
+    hosts_[static_cast<std::size_t>(rank)] = std::move(host);
+  }
 }
 
 std::string Liveness::LostMessage(int rank) const {

@@ -35,7 +35,9 @@ class Liveness {
   std::optional<int> Lost(double now_s) const;
   // "rank 5 on team4-host has not answered for 10 s"
   std::string LostMessage(int rank) const;
+  // "an unknown host" for a rank whose host is not known (yet: startup.h learns them).
   const std::string& HostOf(int rank) const;
+  void SetHost(int rank, std::string host);
 
   double interval_s() const { return interval_s_; }
   double timeout_s() const { return timeout_s_; }

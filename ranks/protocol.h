@@ -39,8 +39,9 @@ enum class Tag : int {
   kExchangeData = 6,    // ExchangeHeader + encoded batch
   kExchangeEnd = 7,     // ExchangeHeader: the sender's stream ends after `a` frames
   kExchangeCredit = 8,  // ExchangeHeader: `a` frames of `b` bytes consumed
+  kStartup = 9,         // every rank <-> rank 0 (world comm) before ready: startup.h
 };
-inline constexpr int kTagCount = 9;  // tags are 1 .. kTagCount - 1
+inline constexpr int kTagCount = 10;  // tags are 1 .. kTagCount - 1
 
 inline int TagValue(Tag tag) { return static_cast<int>(tag); }
 
@@ -212,7 +213,7 @@ std::string_view FrameBody(std::string_view frame, std::string* scratch);
 // BuildIdentity(); ranks whose identity differs from rank 0's are refused, so ranks built from
 // different plume versions never exchange a message they might read differently.
 // kProtocolVersion goes up whenever a message's layout or meaning changes.
-inline constexpr std::uint32_t kProtocolVersion = 1;
+inline constexpr std::uint32_t kProtocolVersion = 2;
 // "plume 0.1.0, protocol 1, commit 1a2b3c4" (the commit cmake was configured at, when known);
 // $PLUME_BUILD_IDENTITY instead when set (for tests).
 std::string BuildIdentity();

@@ -3,18 +3,16 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <boost/mpi/collectives.hpp>
-#include <boost/mpi/environment.hpp>
-#include <boost/serialization/string.hpp>
-#include <boost/serialization/vector.hpp>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
 #include <map>
+#include <thread>
 
 #include "engine/schema.h"
 #include "io/partition_reader.h"
+#include "ranks/startup.h"
 #include "ranks/worker.h"
 
 namespace plume::ranks {
@@ -54,35 +52,6 @@ std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layo
   return "";
 }
 
-// Rank 0: one message for all failures ("Error: ..." once when every rank says the same), else
-// one line per failure and host: "rank 1,2 on team1-host: cannot load partition 0: ...".
-std::string Summarize(const std::vector<std::string>& errors,
-                      const std::vector<std::string>& hosts) {
-  std::map<std::pair<std::string, std::string>, std::vector<int>> by_text;
-  std::size_t failed = 0;
-  for (std::size_t r = 0; r < errors.size(); ++r) {
-    if (errors[r].empty()) continue;
-    by_text[{errors[r], hosts[r]}].push_back(static_cast<int>(r));
-    ++failed;
-  }
-  if (failed == 0) return "";
-  const std::string& first = by_text.begin()->first.first;
-  if (failed == errors.size() &&
-      std::all_of(errors.begin(), errors.end(), [&](const std::string& e) { return e == first; })) {
-    return "Error: " + first;
-  }
-  std::string text = "Error: startup failed";
-  for (const auto& [what_where, ranks] : by_text) {
-    std::string who;
-    for (int r : ranks) {
-      if (!who.empty()) who += ',';
-      who += std::to_string(r);
-    }
-    text += "\n  rank " + who + " on " + what_where.second + ": " + what_where.first;
-  }
-  return text;
-}
-
 // The codec of the frames `rank` sends: to its leader, or from a leader to the gateway.
 Codec UpwardCodec(CompressMode mode, const Layout& layout, const std::vector<std::string>& hosts,
                   int rank) {
@@ -108,18 +77,27 @@ std::string CompressionSummary(CompressMode mode, const Layout& layout,
 }
 
 // The planner's distinct-value estimates (engine::DataStats::distinct): per table column, the
-// sum over the partitions of their dictionary sizes (0 for columns without a dictionary), on
-// rank 0. Collective.
-std::vector<std::uint64_t> SumDictionarySizes(const boost::mpi::communicator& world,
-                                              const engine::Table& table) {
-  std::vector<std::uint64_t> sizes(engine::kSchema.size(), 0), sum(sizes.size(), 0);
+// partition's dictionary size (0 for columns without a dictionary); rank 0 sums them.
+std::vector<std::uint64_t> DictionarySizes(const engine::Table& table) {
+  std::vector<std::uint64_t> sizes(engine::kSchema.size(), 0);
   for (std::size_t c = 0; c < sizes.size(); ++c) {
     const int i = table.Find(engine::kSchema[c].name);
     if (i >= 0) sizes[c] = table.columns[static_cast<std::size_t>(i)].dict.size();
   }
-  boost::mpi::reduce(world, sizes.data(), static_cast<int>(sizes.size()), sum.data(),
-                     std::plus<std::uint64_t>(), 0);
-  return sum;
+  return sizes;
+}
+
+// A test hook (docs/TESTING.md): $PLUME_TEST_LOAD_DELAY_S makes every data rank's preparation
+// take that many seconds longer, so that a test can stop a rank while the others load; the
+// rank says so on stderr first (the test waits for that line: the rank is past MPI_Init).
+void TestLoadDelay(int rank) {
+  const char* text = std::getenv("PLUME_TEST_LOAD_DELAY_S");
+  const double delay = text == nullptr ? 0 : std::atof(text);
+  if (delay <= 0) return;
+  std::fprintf(stderr, "plume: rank %d: loading %g s longer (PLUME_TEST_LOAD_DELAY_S)\n", rank,
+               delay);
+  std::fflush(stderr);
+  std::this_thread::sleep_for(std::chrono::duration<double>(delay));
 }
 
 }  // namespace
@@ -144,52 +122,27 @@ void SetMpiDefaults() {
   ::setenv("OMPI_MCA_btl_tcp_eager_limit", "1048576", 0);
 }
 
-void FinalizeWatchdog::Arm(double seconds, std::string who) {
-  thread_ = std::thread([this, seconds, who = std::move(who)] {
-    std::unique_lock<std::mutex> lock(mu_);
-    const auto limit = std::chrono::duration<double>(seconds);
-    if (done_.wait_for(lock, limit, [this] { return disarmed_; })) return;
-    std::fprintf(stderr,
-                 "plume: %s: MPI_Finalize did not complete within %g s (a rank stopped "
-                 "answering); ending the job\n",
-                 who.c_str(), seconds);
-    std::fflush(stderr);
-    MPI_Abort(MPI_COMM_WORLD, 1);
-  });
-}
-
-FinalizeWatchdog::~FinalizeWatchdog() {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    disarmed_ = true;
-  }
-  done_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
 Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& options) {
   const int rank = world.rank();
-  std::string error =
-      PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &table_);
-  // First the builds: a rank of another plume build is named for that alone (whatever else
-  // failed there may follow from it).
-  std::vector<std::string> identities, errors;
-  boost::mpi::gather(world, BuildIdentity(), identities, 0);
-  boost::mpi::gather(world, error, errors, 0);
-  if (rank == 0) {
-    std::vector<std::string> mismatches = VersionMismatches(identities);
-    for (std::size_t r = 0; r < errors.size(); ++r) {
-      if (!mismatches[r].empty()) errors[r] = mismatches[r];
-    }
-  }
-  // Every rank knows every rank's host: the liveness messages name them.
-  boost::mpi::all_gather(world, boost::mpi::environment::processor_name(), hosts_);
-  std::string summary = rank == 0 ? Summarize(errors, hosts_) : "";
-  boost::mpi::broadcast(world, summary, 0);
-  if (!summary.empty()) throw StartupError(summary);
+  StartupOutcome start = RunStartup(world, options.peer_timeout_s, [&] {
+    StartupReport report;
+    report.error =
+        PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &table_);
+    if (rank != 0) TestLoadDelay(rank);
+    report.distinct = DictionarySizes(table_);
+    return report;
+  });
+  hosts_ = std::move(start.hosts);
+  if (!start.summary.empty()) throw StartupError(start.summary);
+  // Every rank was alive a moment ago (the verdict came): the communicators' split is the one
+  // collective left, guarded by a deadline rather than the heartbeats (MPI has it).
+  Deadline split(options.peer_timeout_s + 5, "rank " + std::to_string(rank) + " on " +
+                                                 hosts_[static_cast<std::size_t>(rank)] +
+                                                 ": the communicators' split at startup");
   comms_ = Comms::Split(world, layout_);
+  split.Disarm();
   peer_timeout_s_ = options.peer_timeout_s;
-  const std::vector<std::uint64_t> distinct = SumDictionarySizes(world, table_);
+  const std::vector<std::uint64_t> distinct = std::move(start.distinct);
   memory_limit_ = options.memory_limit;
   if (memory_limit_ == 0) {
     const int here = static_cast<int>(std::count(hosts_.begin(), hosts_.end(), hosts_[rank]));
@@ -220,13 +173,6 @@ void Runtime::WatchPeers() {
   boost::mpi::communicator world = comms_.world;
   gateway_->Watch({liveness_.get(), world_out_.get(), world_in_.get(),
                    [world](const std::string& why) { EndJob(world, why); }});
-}
-
-void EndJob(const boost::mpi::communicator& world, const std::string& why) {
-  std::fprintf(stderr, "plume: %s; ending the job\n", why.c_str());
-  std::fflush(stderr);
-  world.abort(1);
-  std::abort();  // MPI_Abort does not return; this only keeps [[noreturn]] true
 }
 
 Runtime::~Runtime() = default;

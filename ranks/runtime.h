@@ -3,24 +3,24 @@
 //
 // The constructor is collective over `world`: every rank reads the manifest, checks that there
 // is exactly one partition per data rank (world size - 1), the data ranks load their partition
-// (partition i on world rank i + 1), and all ranks exchange their outcome. If any rank failed,
-// every rank throws StartupError (on rank 0 the message names each failing rank and why), so
-// the job ends with a non-zero exit code everywhere instead of hanging.
+// (partition i on world rank i + 1), and all ranks exchange their outcome (startup.h: messages
+// and heartbeats, so a rank stopped or cut off meanwhile ends the job after --peer-timeout).
+// If any rank failed, every rank throws StartupError (on rank 0 the message names each failing
+// rank and why), so the job ends with a non-zero exit code everywhere instead of hanging.
 #pragma once
 
 #include <boost/mpi/communicator.hpp>
-#include <condition_variable>
 #include <memory>
-#include <mutex>
+#include <optional>
 #include <stdexcept>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "engine/table.h"
 #include "io/manifest.h"
 #include "ranks/compression.h"
 #include "ranks/gateway.h"
+#include "ranks/job_end.h"
 #include "ranks/liveness.h"
 #include "ranks/topology.h"
 #include "ranks/transport.h"
@@ -34,28 +34,24 @@ namespace plume::ranks {
 // (boost::mpi::environment).
 void SetMpiDefaults();
 
-// Prints "plume: WHY; ending the job" on stderr and aborts every rank (MPI_Abort, exit code 1).
-[[noreturn]] void EndJob(const boost::mpi::communicator& world, const std::string& why);
-
 // Guards MPI_Finalize, which waits for every rank: one that is stopped (SIGSTOP) or cut off
 // makes it wait forever. Construct before boost::mpi::environment (so it outlives the
 // environment's MPI_Finalize) and Arm it before leaving main: if finalization has not completed
 // `seconds` later, it prints "plume: rank R on HOST: MPI_Finalize did not complete within S s
-// ..." and aborts the job (MPI_Abort from its own thread: MPI is past any use by then).
+// ..." and ends the job (a Deadline, job_end.h).
 class FinalizeWatchdog {
  public:
   FinalizeWatchdog() = default;
-  ~FinalizeWatchdog();  // disarms (finalization completed) and joins
+  ~FinalizeWatchdog() = default;  // disarms (finalization completed) and joins
   FinalizeWatchdog(const FinalizeWatchdog&) = delete;
   FinalizeWatchdog& operator=(const FinalizeWatchdog&) = delete;
 
-  void Arm(double seconds, std::string who);
+  void Arm(double seconds, const std::string& who) {
+    deadline_.emplace(seconds, who + ": MPI_Finalize");
+  }
 
  private:
-  std::mutex mu_;
-  std::condition_variable done_;
-  bool disarmed_ = false;
-  std::thread thread_;
+  std::optional<Deadline> deadline_;
 };
 
 class StartupError : public std::runtime_error {

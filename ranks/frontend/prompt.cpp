@@ -109,7 +109,11 @@ void PromptSession::StepForeground() {
     } else if (got != LineReader::Result::kLine) {
       break;
     } else if (line == kInterruptLine) {
-      backend_.Cancel(foreground_->id, "cancelled by user (Ctrl-C)");
+      if (!backend_.Cancel(foreground_->id, "cancelled by user (Ctrl-C)") &&
+          foreground_->sink->DropUnwritten()) {
+        Say("Error: statement cancelled: cancelled by user (Ctrl-C) after it completed; the "
+            "rows its output had not taken yet are dropped\n");
+      }
     } else if (!TakeColumnsLine(line)) {
       typeahead_bytes_ += line.size();
       typeahead_.push_back(std::move(line));
@@ -222,6 +226,14 @@ bool PromptSession::HandleRequestCommand(const MetaCommand& cmd) {
 // one's are; otherwise only how many it had.
 void PromptSession::CancelBackground(std::uint64_t id, bool show) {
   if (!backend_.Cancel(id, "cancelled by user")) {
+    // Completed, but its output has not taken every row yet (a reader that stopped reading).
+    for (Job& job : draining_) {
+      if (job.id == id && job.sink->DropUnwritten()) {
+        Say("Cancelled request " + std::to_string(id) +
+            " after it completed: the rows its output had not taken yet are dropped.\n");
+        return;
+      }
+    }
     Say("Error: request " + std::to_string(id) +
         " is unknown or already finished (\\list shows the tracked ones)\n");
     return;
@@ -341,9 +353,11 @@ void PromptSession::ShowFinishedBackground() {
     if (after.status == "completed" && !it->copy_path.empty()) {
       Say(head + "COPY " + CountOf(after.rows, "row") + " to " + it->copy_path + ".\n");
     }
+    if (sink.released() && sink.Backlog() > 0) draining_.push_back(*it);  // \cancel may drop it
   }
   if (done != background_.end()) prompt_shown_ = false;
   background_.erase(done, background_.end());
+  std::erase_if(draining_, [](const Job& j) { return j.sink->Backlog() == 0; });
 }
 
 void PromptSession::ShowPrompt() {

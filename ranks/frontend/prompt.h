@@ -82,6 +82,8 @@ class PromptSession {
   StatementSplitter splitter_;
   ProgressDisplay progress_;
   std::optional<Job> foreground_;
+  // Background statements shown whose output has not taken all their rows yet (\cancel id).
+  std::vector<Job> draining_;
   std::shared_ptr<ChartCapture> last_result_;  // the latest foreground result, for \chart
   std::vector<Job> background_;
   std::deque<std::string> typeahead_;  // lines typed while a foreground statement ran

@@ -57,9 +57,16 @@ void StatementSink::End(const RequestInfo& info) {
 
 bool StatementSink::finished() const {
   if (!finished_) return false;
-  if (slot_->Backlog() == 0) return true;
+  if (dropped_ || slot_->Backlog() == 0) return true;
   if (completed_ || clock_() < end_s_ + kDropAfterS) return false;
   slot_->Abandon();
+  return true;
+}
+
+bool StatementSink::DropUnwritten() {
+  if (!finished_ || dropped_ || !slot_->live() || slot_->Backlog() == 0) return false;
+  slot_->Abandon();
+  dropped_ = true;
   return true;
 }
 

@@ -52,6 +52,10 @@ class StatementSink : public ResultSink {
   // output has not taken kDropAfterS after its End).
   bool finished() const;
   static constexpr double kDropAfterS = 0.5;
+  // The user cancelled a statement that had already ended but whose output has not taken all
+  // of it (a reader that stopped reading): drops what is not written yet, so that finished()
+  // holds once End came. False when there was nothing left to drop.
+  bool DropUnwritten();
   // Writes what the slot holds to the output and lets later writes through (see OutputSlot).
   // False when that write failed (the error goes into the record).
   bool Release();
@@ -75,6 +79,7 @@ class StatementSink : public ResultSink {
   bool begun_ = false;
   bool finished_ = false;
   bool completed_ = false;
+  bool dropped_ = false;  // DropUnwritten: the rest of the output is not waited for
   double end_s_ = 0;
   RequestInfo info_;
   std::uint64_t rows_ = 0, chunks_ = 0;

@@ -1,13 +1,15 @@
 // The launcher's pure parts: the frame reader (bytes cut anywhere), Tab completion and the
-// per-statement history.
+// per-statement history, the end-grace.
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 
 #include "launcher/completer.h"
+#include "launcher/end_grace.h"
 #include "launcher/frame_reader.h"
 #include "launcher/statement_history.h"
 #include "ranks/frontend/launcher_protocol.h"
@@ -144,6 +146,58 @@ TEST(StatementHistoryTest, OneEntryPerStatementMetaCommandsOnTheirOwn) {
   EXPECT_EQ(h.TakeEntries(true), V{"SELECT 1; SELECT 2;"});
   h.Sent("   ", false);
   EXPECT_EQ(h.TakeEntries(true), V{});
+}
+
+}  // namespace
+}  // namespace plume::launcher
+
+namespace plume::launcher {
+namespace {
+
+TEST(EndGrace, ArmsAtPlumesEndingLineEvenCutAcrossReads) {
+  EndGrace grace(3);
+  grace.Feed("progress 10%\rplume: rank 5 on team4-host has not answered for 3 s; ending", 10);
+  EXPECT_FALSE(grace.armed());
+  EXPECT_EQ(grace.WaitMs(10), -1);
+  grace.Feed(" the job\nmore\n", 11);
+  ASSERT_TRUE(grace.armed());
+  EXPECT_FALSE(grace.Expired(13.9));
+  EXPECT_EQ(grace.WaitMs(12.5), 1500);
+  EXPECT_TRUE(grace.Expired(14));
+  EXPECT_EQ(grace.WaitMs(20), 0);
+  grace.Feed("plume: again; ending the job\n", 30);  // the first line set the clock
+  EXPECT_TRUE(grace.Expired(14));
+}
+
+TEST(EndGrace, OtherLinesDoNotArm) {
+  EndGrace grace(3);
+  grace.Feed("Error: the statement; ending the job soon\n; ending the job is not this\n", 0);
+  grace.Feed("no newline yet; ending the job", 0);
+  EXPECT_FALSE(grace.armed());
+}
+
+TEST(EndGrace, ExitCodeIsNeverZeroOnceArmed) {
+  EndGrace grace(3);
+  EXPECT_EQ(grace.ExitCode(0, false), 0);
+  EXPECT_EQ(grace.ExitCode(137, false), 137) << "not armed: the job's own code";
+  grace.Feed("plume: x; ending the job\n", 0);
+  EXPECT_EQ(grace.ExitCode(0, false), 1);
+  EXPECT_EQ(grace.ExitCode(137, false), 1) << "plume's watcher stopped mpirun";
+  EXPECT_EQ(grace.ExitCode(1, false), 1);
+  EXPECT_EQ(grace.ExitCode(2, true), 1);
+  EXPECT_NE(grace.StoppedMessage().find("had not ended 3 s after plume ended it"),
+            std::string::npos);
+}
+
+TEST(EndGrace, SecondsFromTheEnvironment) {
+  ::setenv("PLUME_END_GRACE", "0.5", 1);
+  EXPECT_DOUBLE_EQ(EndGrace::FromEnvironment(), 0.5);
+  ::setenv("PLUME_END_GRACE", "soon", 1);
+  EXPECT_DOUBLE_EQ(EndGrace::FromEnvironment(), EndGrace::kDefaultSeconds);
+  ::setenv("PLUME_END_GRACE", "-1", 1);
+  EXPECT_DOUBLE_EQ(EndGrace::FromEnvironment(), EndGrace::kDefaultSeconds);
+  ::unsetenv("PLUME_END_GRACE");
+  EXPECT_DOUBLE_EQ(EndGrace::FromEnvironment(), EndGrace::kDefaultSeconds);
 }
 
 }  // namespace

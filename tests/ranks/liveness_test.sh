@@ -5,7 +5,10 @@
 #   2. at the prompt mid-statement (stdin stays open: nobody types),
 #   2b. in batch mode in the middle of a hash exchange between the data ranks (--merge exchange),
 #   3. at the prompt while quitting (\q right after the rank stopped: MPI_Finalize cannot
-#      complete, and a watchdog ends the job with a message instead of a hang).
+#      complete, and a watchdog ends the job with a message instead of a hang),
+#   4. during startup, while the data ranks load their partitions (PLUME_TEST_LOAD_DELAY_S makes
+#      the load last 30 s; startup.h) and rank 2 stops: named as lost "while starting",
+# and a load that lasts longer than the peer timeout, nobody stopped, is not taken for a loss.
 #   liveness_test.sh MPIEXEC PLUME_BIN DATA_DIR
 set -uo pipefail
 mpiexec=$1 bin=$2 data=$(realpath "$3")
@@ -37,7 +40,7 @@ rank_pid() {  # rank_pid R: this run's world rank R
 run_case() {
   local name=$1 before=$2 expected=$3 t0 rc pid
   shift 3
-  timeout -k 5 60 "$mpiexec" -n 3 --oversubscribe --allow-run-as-root --timeout 50 "$bin" \
+  PLUME_TEST_LOAD_DELAY_S=$load_delay timeout -k 5 60 "$mpiexec" -n 3 --oversubscribe --allow-run-as-root --timeout 50 "$bin" \
     --data "$link" --peer-timeout $peer_timeout --progress off "$@" \
     <&0 >"$dir/$name.out" 2>"$dir/$name.err" &  # <&0: a background job's stdin is /dev/null
   local job=$!
@@ -46,6 +49,12 @@ run_case() {
     sleep 0.1
   done
   [[ -n $pid ]] || fail "$name: rank 2 never started"
+  if [[ -n $load_delay ]]; then  # past MPI_Init, in its load
+    for _ in $(seq 300); do
+      grep -q "rank 2: loading" "$dir/$name.err" && break
+      sleep 0.1
+    done
+  fi
   sleep "$before"
   kill -STOP "$pid"
   stopped=$pid
@@ -64,6 +73,7 @@ run_case() {
 long=(-c "SELECT * FROM measurements" --repeat 100000 --chunk 100 --format csv
       --output /dev/null)
 lost="rank 2 on $host has not answered for $peer_timeout s"
+load_delay=
 run_case batch 1.5 "$lost" "${long[@]}" </dev/null
 run_case exchange 1.5 "$lost" -c "SELECT utc, site_name, parameter, count(*) FROM measurements \
   GROUP BY ALL" --merge exchange --repeat 100000 --format csv --output /dev/null </dev/null
@@ -74,4 +84,13 @@ run_case quit 1.5 "rank 0 on $host: MPI_Finalize did not complete within" --outp
   echo "SELECT count(*) FROM measurements;"
   until [[ -e $dir/stopped ]]; do sleep 0.1; done
   echo '\q'; sleep 30)
+load_delay=30
+run_case startup 1.5 "$lost (while starting: loading its partition)" -c "SELECT 1;" </dev/null
+# 2.5 s of loading with a 1 s peer timeout: the heartbeats go on meanwhile, the job answers.
+load_delay=2.5
+PLUME_TEST_LOAD_DELAY_S=$load_delay timeout -k 5 60 "$mpiexec" -n 3 --oversubscribe \
+  --allow-run-as-root --timeout 50 "$bin" --data "$link" --peer-timeout $peer_timeout \
+  --format csv -c "SELECT count(*) AS n FROM measurements;" >"$dir/slow_load.out" \
+  2>"$dir/slow_load.err" </dev/null || fail "slow_load: exit code $?"
+grep -qx '[0-9][0-9]*' "$dir/slow_load.out" || fail "slow_load: no count: $(cat "$dir/slow_load.out")"
 echo "PASS: every stopped rank ended the job within $peer_timeout + $slack s, naming it"

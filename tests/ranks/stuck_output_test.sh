@@ -4,7 +4,9 @@
 #   1. in batch mode the statement fails at its --statement-timeout, and once the reader drains
 #      the fifo the next statement answers (exit code 1: one statement failed);
 #   2. at the prompt, Ctrl-C (the launcher's "\003" line) cancels the stuck statement and the
-#      next statement answers.
+#      next statement answers;
+#   3. at the prompt, \cancel of a background statement whose output is stuck (completed, its
+#      rows queued for the output; or still running) drops them; the next statement answers.
 #   stuck_output_test.sh MPIEXEC PLUME_BIN DATA_DIR
 set -uo pipefail
 mpiexec=$1 bin=$2 data=$(realpath "$3")
@@ -62,4 +64,28 @@ wait $drainer
 grep -qF "cancelled by user (Ctrl-C)" "$dir/prompt_out.txt" "$dir/prompt_err.txt" ||
   fail "prompt: the stuck statement was not cancelled"
 tail -n 2 "$dir/drained.txt" | grep -qx "40000" || fail "prompt: the next statement's answer is missing"
+
+# 3. The prompt, a background statement: it completes into its held output, which then waits
+#    for the stuck reader; \cancel 1 drops what the output has not taken (also once completed),
+#    and the next statement answers.
+rm -f "$dir/fifo" && mkfifo "$dir/fifo"
+exec 3<>"$dir/fifo"
+drain_after "$dir/background_out.txt" "ancel" 3>&- &
+drainer=$!
+{
+  echo "SELECT * FROM measurements &"
+  sleep 3
+  echo '\cancel 1'
+  sleep 1
+  echo "SELECT count(*) AS n FROM measurements;"
+  sleep 3
+} | run >"$dir/background_out.txt" 2>"$dir/background_err.txt"
+exec 3>&-
+wait $drainer
+grep -qE "Cancelled request 1 after it completed|Cancelling request 1" \
+  "$dir/background_out.txt" || fail "background: \\cancel 1 did not cancel the stuck statement"
+tail -n 2 "$dir/drained.txt" | grep -qx "40000" ||
+  fail "background: the next statement's answer is missing"
+(($(grep -c "," "$dir/drained.txt") < 40000)) ||
+  fail "background: every row of the cancelled statement was written"
 echo "PASS (batch ${elapsed}s)"

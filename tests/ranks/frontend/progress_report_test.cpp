@@ -311,5 +311,52 @@ TEST(Output, AbandonKeepsEarlierSlotsText) {
   close(fds[0]);
 }
 
+// Reads what `fd` (non-blocking) holds until `done(got)` or 5 s passed.
+template <typename Done>
+std::string ReadUntil(int fd, Done done) {
+  std::string got;
+  char buffer[65536];
+  for (int i = 0; i < 500 && !done(got); ++i) {
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n > 0) {
+      got.append(buffer, static_cast<std::size_t>(n));
+    } else {
+      usleep(10000);
+    }
+  }
+  return got;
+}
+
+// Backlog: what a live slot handed to the target that the output has not taken yet; a slot
+// that only holds its text owes the target nothing until MakeLive passes it on.
+TEST(Output, BacklogIsWhatTheOutputHasNotTakenYet) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  const auto capacity = static_cast<std::size_t>(fcntl(fds[1], F_GETPIPE_SZ));
+  fcntl(fds[1], F_SETFL, O_NONBLOCK);
+  fcntl(fds[0], F_SETFL, O_NONBLOCK);
+  auto target = std::make_shared<OutputTarget>(fds[1], "pipe", true);
+  OutputSlot live(target, true), held(target, false);
+  std::string error;
+  ASSERT_TRUE(live.Write(std::string(capacity * 2, 'a'), &error));
+  EXPECT_EQ(live.Backlog(), capacity) << "the pipe took one capacity at once, the rest queued";
+  EXPECT_EQ(target->Backlog(), capacity);
+  ASSERT_TRUE(held.Write(std::string(1000, 'b'), &error));
+  EXPECT_EQ(held.Backlog(), 0u) << "held text is not the target's yet";
+  EXPECT_EQ(target->Backlog(), capacity);
+  std::string got = ReadUntil(fds[0], [&](const std::string& g) { return g.size() >= capacity; });
+  ASSERT_TRUE(held.MakeLive(&error)) << error;
+  EXPECT_GE(held.Backlog(), target->Backlog()) << "a slot's backlog includes the slots before it";
+  got += ReadUntil(fds[0], [&](const std::string& g) {
+    return got.size() + g.size() >= capacity * 2 + 1000 && target->Backlog() == 0;
+  });
+  EXPECT_EQ(got, std::string(capacity * 2, 'a') + std::string(1000, 'b'));
+  EXPECT_EQ(live.Backlog(), 0u);
+  EXPECT_EQ(held.Backlog(), 0u);
+  EXPECT_EQ(target->Backlog(), 0u);
+  EXPECT_EQ(live.bytes() + held.bytes(), capacity * 2 + 1000);
+  close(fds[0]);
+}
+
 }  // namespace
 }  // namespace plume::frontend
