@@ -42,7 +42,7 @@ class PartitionAggregator {
   std::vector<const Column*> agg_columns_;
   std::size_t width_;                 // words per key: one per group column + a NULL mask
   std::vector<std::uint64_t> keys_;   // groups_ * width_
-  std::vector<std::uint32_t> slots_;  // open addressing: group + 1, 0 = empty
+  std::vector<std::uint64_t> slots_;  // open addressing: hash tag | group + 1, 0 = empty
   // String-only keys with a small product of dictionary sizes: the combined code (NULL = the
   // dictionary size) indexes this table directly (group + 1, 0 = none) instead of hashing.
   std::vector<std::uint32_t> dense_;

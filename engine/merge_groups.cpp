@@ -48,6 +48,7 @@ void GroupMerger::EnsureOneGroup() {
 }
 
 void GroupMerger::Add(const Batch& batch) {
+  if (distinct_) throw std::logic_error("GroupMerger::Add after AddDistinct");
   std::string scratch;
   for (std::size_t r = 0; r < batch.rows; ++r) {
     const std::size_t g = GroupOf(batch, r, &scratch);
@@ -55,6 +56,24 @@ void GroupMerger::Add(const Batch& batch) {
       states_[a]->Merge(batch, layout_.agg_first[a], r, g);
     }
   }
+}
+
+void GroupMerger::AddDistinct(const Batch& batch) {
+  if (!index_.empty()) throw std::logic_error("GroupMerger::AddDistinct after Add");
+  distinct_ = true;
+  for (std::size_t c = 0; c < layout_.keys; ++c) {
+    const BatchColumn& from = batch.columns[c];
+    AppendColumnRows(from, 0, batch.rows, keys_.rows, &keys_.columns[c]);
+    key_bytes_ += from.type == Type::kString ? from.chars.size() + 4 * batch.rows : 8 * batch.rows;
+  }
+  keys_.rows += batch.rows;
+  for (auto& st : states_) st->Resize(groups_ + batch.rows);
+  for (std::size_t a = 0; a < states_.size(); ++a) {
+    for (std::size_t r = 0; r < batch.rows; ++r) {
+      states_[a]->Merge(batch, layout_.agg_first[a], r, groups_ + r);
+    }
+  }
+  groups_ += batch.rows;
 }
 
 Batch GroupMerger::Partial() const { return Partial(0, groups_); }
@@ -78,7 +97,8 @@ Batch GroupMerger::Partial(std::size_t begin, std::size_t end) const {
 
 std::size_t GroupMerger::memory_bytes() const {
   // An unordered_map node with its std::string key: about 64 bytes besides the key's bytes;
-  // the key columns once more in keys_.
+  // the key columns once more in keys_ (AddDistinct: only keys_, no index).
+  if (distinct_) return groups_ * state_bytes_ + key_bytes_;
   return groups_ * (64 + state_bytes_) + 2 * key_bytes_;
 }
 

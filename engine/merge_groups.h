@@ -18,6 +18,9 @@ class GroupMerger {
   explicit GroupMerger(const PlanData& plan);
   // Folds every row of a stream batch (already checked against the layout) into the groups.
   void Add(const Batch& batch);
+  // The same for rows that are each a group no earlier row had (the one stream of a partition's
+  // aggregator, MergePlan::kLocal): appended without hashing. Not mixed with Add (logic_error).
+  void AddDistinct(const Batch& batch);
   // A plan without GROUP BY has one group even when no input had a row (count 0, others NULL).
   void EnsureOneGroup();
   // All groups as partial states (for another level of merging).
@@ -47,6 +50,7 @@ class GroupMerger {
   std::unordered_map<std::string, std::size_t> index_;
   std::vector<std::unique_ptr<AggregateStates>> states_;
   std::size_t groups_ = 0;
+  bool distinct_ = false;        // fed by AddDistinct: index_ stays empty
   std::size_t key_bytes_ = 0;    // bytes of the index's keys
   std::size_t state_bytes_ = 0;  // per group
 };
