@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <cstring>
 #include <limits>
 #include <stdexcept>
 
@@ -31,7 +30,38 @@ std::uint64_t KeyWord(const Column& c, std::uint32_t r) {
   }
 }
 
+// Integer keys are dense over a small range: timestamps step by whole hours when all are.
+constexpr std::int64_t kHourStep = 3600;
+
 }  // namespace
+
+// The dense code of a key column: strings by dictionary code; integer columns by
+// (value - min) / step over their exact [min, max] (one pass; the zone maps reject wide ranges
+// first); NULL is the last code. card 0 = not dense.
+PartitionAggregator::DenseKey PartitionAggregator::DenseKeyOf(const Column& c) {
+  if (c.type == Type::kString) return {0, 1, c.dict.size() + 1};
+  if (c.type == Type::kFloat64 || c.ints.empty()) return {0, 1, 0};
+  double zone_lo = std::numeric_limits<double>::infinity(), zone_hi = -zone_lo;
+  for (const BlockStats& b : c.blocks)
+    zone_lo = std::min(zone_lo, b.min), zone_hi = std::max(zone_hi, b.max);
+  if (c.blocks.empty() || zone_hi - zone_lo > 2.0 * kMaxDense) return {0, 1, 0};
+  bool any = false;
+  std::int64_t lo = 0, hi = 0;
+  for (std::size_t r = 0; r < c.ints.size(); ++r) {
+    if (c.IsNull(r)) continue;
+    lo = any ? std::min(lo, c.ints[r]) : c.ints[r];
+    hi = any ? std::max(hi, c.ints[r]) : c.ints[r];
+    any = true;
+  }
+  if (!any) return {0, 1, 1};  // every value NULL
+  const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+  if (span >= kMaxDense) return {0, 1, 0};
+  std::int64_t step = c.type == Type::kTimestamp ? kHourStep : 1;
+  for (std::size_t r = 0; r < c.ints.size() && step > 1; ++r) {
+    if (!c.IsNull(r) && (c.ints[r] - lo) % kHourStep != 0) step = 1;
+  }
+  return {lo, step, span / static_cast<std::uint64_t>(step) + 2};
+}
 
 PartitionAggregator::PartitionAggregator(const PlanData& plan,
                                          const std::vector<const Column*>& columns)
@@ -44,8 +74,10 @@ PartitionAggregator::PartitionAggregator(const PlanData& plan,
   gids_.resize(kChunk);
   std::size_t product = 1;
   for (const Column* c : key_columns_) {
-    product = c->type == Type::kString && product <= kMaxDense ? product * (c->dict.size() + 1)
-                                                               : kMaxDense + 1;
+    dense_keys_.push_back(DenseKeyOf(*c));
+    const std::uint64_t card = dense_keys_.back().card;
+    product =
+        card != 0 && product <= kMaxDense && card <= kMaxDense ? product * card : kMaxDense + 1;
   }
   if (!key_columns_.empty() && product <= kMaxDense) dense_.assign(product, 0);
   if (plan.group_columns.empty()) {  // one group, even over zero rows
@@ -62,29 +94,49 @@ void PartitionAggregator::BindArguments(const std::vector<const Column*>& column
   }
 }
 
+namespace {
+
+constexpr std::uint64_t kTagMask = ~std::uint64_t{0xffffffff};
+
+// A slot: the high half of the key's hash (a tag that spares most key comparisons) over
+// group + 1 (0 = empty).
+std::uint64_t Slot(std::uint64_t hash, std::uint32_t group) {
+  return (hash & kTagMask) | (group + 1u);
+}
+
+bool SameKey(const std::uint64_t* a, const std::uint64_t* b, std::size_t width) {
+  for (std::size_t w = 0; w < width; ++w) {
+    if (a[w] != b[w]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void PartitionAggregator::Grow() {
-  std::vector<std::uint32_t> slots(slots_.size() * 2, 0);
+  std::vector<std::uint64_t> slots(slots_.size() * 2, 0);
   const std::size_t mask = slots.size() - 1;
   for (std::size_t g = 0; g < groups_; ++g) {
     std::uint64_t h = 0;
     for (std::size_t w = 0; w < width_; ++w) h = Mix(h, keys_[g * width_ + w]);
     std::size_t s = h & mask;
     while (slots[s] != 0) s = (s + 1) & mask;
-    slots[s] = static_cast<std::uint32_t>(g + 1);
+    slots[s] = Slot(h, static_cast<std::uint32_t>(g));
   }
   slots_ = std::move(slots);
 }
 
 std::uint32_t PartitionAggregator::FindOrAdd(const std::uint64_t* key, std::uint64_t hash) {
   const std::size_t mask = slots_.size() - 1;
+  const std::uint64_t tag = hash & kTagMask;
   std::size_t s = hash & mask;
-  while (slots_[s] != 0) {
-    const std::uint32_t g = slots_[s] - 1;
-    if (std::memcmp(&keys_[g * width_], key, width_ * sizeof(std::uint64_t)) == 0) return g;
-    s = (s + 1) & mask;
+  for (std::uint64_t slot = slots_[s]; slot != 0; s = (s + 1) & mask, slot = slots_[s]) {
+    if ((slot & kTagMask) != tag) continue;
+    const auto g = static_cast<std::uint32_t>(slot) - 1;
+    if (SameKey(&keys_[g * width_], key, width_)) return g;
   }
   const std::uint32_t g = AddGroup(key);
-  slots_[s] = g + 1;
+  slots_[s] = Slot(hash, g);
   if (groups_ * 2 > slots_.size()) Grow();
   return g;
 }
@@ -96,20 +148,41 @@ std::uint32_t PartitionAggregator::AddGroup(const std::uint64_t* key) {
   return g;
 }
 
+namespace {
+
+// combined[i] = combined[i] * mult + the dense code of row rows[i] (a constant step divides
+// without a division instruction).
+void DenseInts(const std::int64_t* ints, const std::uint8_t* valid, const std::uint32_t* rows,
+               std::size_t n, std::int64_t base, const std::int64_t step, std::uint32_t mult,
+               std::uint32_t null_code, std::uint32_t* combined) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const bool null = valid != nullptr && !valid[rows[i]];
+    const auto code = static_cast<std::uint32_t>((ints[rows[i]] - base) / step);
+    combined[i] = combined[i] * mult + (null ? null_code : code);
+  }
+}
+
+}  // namespace
+
 void PartitionAggregator::DenseIds(const std::uint32_t* rows, std::size_t n) {
   std::uint32_t* combined = gids_.data();
   std::fill(combined, combined + n, 0u);
-  for (const Column* c : key_columns_) {
-    const auto mult = static_cast<std::uint32_t>(c->dict.size() + 1);
-    const auto null_code = static_cast<std::uint32_t>(c->dict.size());
-    const std::uint32_t* codes = c->codes.data();
-    if (c->valid.empty()) {
-      for (std::size_t i = 0; i < n; ++i) combined[i] = combined[i] * mult + codes[rows[i]];
-    } else {
-      const std::uint8_t* valid = c->valid.data();
+  for (std::size_t k = 0; k < key_columns_.size(); ++k) {
+    const Column* c = key_columns_[k];
+    const DenseKey& d = dense_keys_[k];
+    const auto mult = static_cast<std::uint32_t>(d.card);
+    const auto null_code = static_cast<std::uint32_t>(d.card - 1);
+    const std::uint8_t* valid = c->valid.empty() ? nullptr : c->valid.data();
+    if (c->type == Type::kString) {
+      const std::uint32_t* codes = c->codes.data();
       for (std::size_t i = 0; i < n; ++i) {
-        combined[i] = combined[i] * mult + (valid[rows[i]] ? codes[rows[i]] : null_code);
+        const bool null = valid != nullptr && !valid[rows[i]];
+        combined[i] = combined[i] * mult + (null ? null_code : codes[rows[i]]);
       }
+    } else if (d.step == kHourStep) {
+      DenseInts(c->ints.data(), valid, rows, n, d.base, kHourStep, mult, null_code, combined);
+    } else {
+      DenseInts(c->ints.data(), valid, rows, n, d.base, 1, mult, null_code, combined);
     }
   }
   for (std::size_t i = 0; i < n; ++i) {
@@ -207,7 +280,7 @@ Batch PartitionAggregator::Emit(std::size_t begin, std::size_t end) const {
 std::size_t PartitionAggregator::memory_bytes() const {
   std::size_t per_group = 0;
   for (const AggSpec& a : plan_.aggs) per_group += StateBytesPerGroup(a);
-  return 8 * keys_.capacity() + 4 * (slots_.capacity() + dense_.capacity()) + groups_ * per_group;
+  return 8 * (keys_.capacity() + slots_.capacity()) + 4 * dense_.capacity() + groups_ * per_group;
 }
 
 }  // namespace plume::engine

@@ -28,6 +28,12 @@ class PartitionAggregator {
   std::size_t memory_bytes() const;
 
  private:
+  struct DenseKey {
+    std::int64_t base = 0;
+    std::int64_t step = 1;
+    std::uint64_t card = 0;  // codes, NULL's included; 0 = the column is not dense
+  };
+  static DenseKey DenseKeyOf(const Column& c);
   std::uint32_t FindOrAdd(const std::uint64_t* key, std::uint64_t hash);
   std::uint32_t AddGroup(const std::uint64_t* key);
   void DenseIds(const std::uint32_t* rows, std::size_t n);
@@ -42,9 +48,11 @@ class PartitionAggregator {
   std::vector<const Column*> agg_columns_;
   std::size_t width_;                 // words per key: one per group column + a NULL mask
   std::vector<std::uint64_t> keys_;   // groups_ * width_
-  std::vector<std::uint32_t> slots_;  // open addressing: group + 1, 0 = empty
-  // String-only keys with a small product of dictionary sizes: the combined code (NULL = the
-  // dictionary size) indexes this table directly (group + 1, 0 = none) instead of hashing.
+  std::vector<std::uint64_t> slots_;  // open addressing: hash tag | group + 1, 0 = empty
+  // Keys whose codes (dictionary codes of strings, (value - min) / step of integers with zone
+  // maps; NULL the last code) have a small product: the combined code indexes this table
+  // directly (group + 1, 0 = none) instead of hashing.
+  std::vector<DenseKey> dense_keys_;
   std::vector<std::uint32_t> dense_;
   std::size_t groups_ = 0;
   std::vector<std::unique_ptr<AggregateStates>> states_;

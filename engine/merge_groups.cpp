@@ -7,12 +7,15 @@
 #include <bit>
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace plume::engine {
-GroupMerger::GroupMerger(const PlanData& plan) : plan_(plan), layout_(MakeStreamLayout(plan)) {
+GroupMerger::GroupMerger(const PlanData& plan)
+    : plan_(plan), layout_(MakeStreamLayout(plan)), slots_(1024, 0) {
   for (const AggSpec& a : plan.aggs) {
     states_.push_back(MakeAggregateStates(a, false));
     state_bytes_ += StateBytesPerGroup(a);
@@ -21,18 +24,51 @@ GroupMerger::GroupMerger(const PlanData& plan) : plan_(plan), layout_(MakeStream
       layout_.types.begin(), layout_.types.begin() + static_cast<std::ptrdiff_t>(layout_.keys)));
 }
 
+namespace {
+
+constexpr std::uint64_t kTagMask = ~std::uint64_t{0xffffffff};
+
+}  // namespace
+
 std::size_t GroupMerger::GroupOf(const Batch& batch, std::size_t row, std::string* scratch) {
   scratch->clear();
   for (std::size_t c = 0; c < layout_.keys; ++c) AppendKeyBytes(batch.columns[c], row, scratch);
-  auto [it, inserted] = index_.try_emplace(*scratch, groups_);
-  if (!inserted) return it->second;
-  key_bytes_ += scratch->size();
+  const std::uint64_t hash = std::hash<std::string_view>()(*scratch);
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t s = hash & mask;
+  for (std::uint64_t slot = slots_[s]; slot != 0; s = (s + 1) & mask, slot = slots_[s]) {
+    if ((slot & kTagMask) != (hash & kTagMask)) continue;
+    const std::size_t g = static_cast<std::uint32_t>(slot) - 1;
+    if (KeyOf(g) == *scratch) return g;
+  }
+  slots_[s] = (hash & kTagMask) | (groups_ + 1);
+  key_arena_ += *scratch;
+  key_ends_.push_back(key_arena_.size());
   for (std::size_t c = 0; c < layout_.keys; ++c) {
     AppendValue(batch.columns[c], row, keys_.rows, &keys_.columns[c]);
   }
   ++keys_.rows;
   AddEmptyStates();
-  return groups_++;
+  ++groups_;
+  if (groups_ * 2 > slots_.size()) GrowIndex();
+  return groups_ - 1;
+}
+
+std::string_view GroupMerger::KeyOf(std::size_t group) const {
+  const std::size_t begin = group == 0 ? 0 : key_ends_[group - 1];
+  return std::string_view(key_arena_).substr(begin, key_ends_[group] - begin);
+}
+
+void GroupMerger::GrowIndex() {
+  std::vector<std::uint64_t> slots(slots_.size() * 2, 0);
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t g = 0; g < groups_; ++g) {
+    const std::uint64_t hash = std::hash<std::string_view>()(KeyOf(g));
+    std::size_t s = hash & mask;
+    while (slots[s] != 0) s = (s + 1) & mask;
+    slots[s] = (hash & kTagMask) | (g + 1);
+  }
+  slots_ = std::move(slots);
 }
 
 void GroupMerger::AddEmptyStates() {
@@ -41,13 +77,14 @@ void GroupMerger::AddEmptyStates() {
 
 void GroupMerger::EnsureOneGroup() {
   if (!plan_.group_columns.empty() || groups_ > 0) return;
-  index_.emplace(std::string(), 0);
+  key_ends_.push_back(0);  // the empty key (no index entry: no Add will look it up)
   AddEmptyStates();
   keys_.rows = 1;
   groups_ = 1;
 }
 
 void GroupMerger::Add(const Batch& batch) {
+  if (distinct_) throw std::logic_error("GroupMerger::Add after AddDistinct");
   std::string scratch;
   for (std::size_t r = 0; r < batch.rows; ++r) {
     const std::size_t g = GroupOf(batch, r, &scratch);
@@ -55,6 +92,25 @@ void GroupMerger::Add(const Batch& batch) {
       states_[a]->Merge(batch, layout_.agg_first[a], r, g);
     }
   }
+}
+
+void GroupMerger::AddDistinct(const Batch& batch) {
+  if (groups_ > 0 && !distinct_) throw std::logic_error("GroupMerger::AddDistinct after Add");
+  distinct_ = true;
+  for (std::size_t c = 0; c < layout_.keys; ++c) {
+    const BatchColumn& from = batch.columns[c];
+    AppendColumnRows(from, 0, batch.rows, keys_.rows, &keys_.columns[c]);
+    distinct_key_bytes_ +=
+        from.type == Type::kString ? from.chars.size() + 4 * batch.rows : 8 * batch.rows;
+  }
+  keys_.rows += batch.rows;
+  for (auto& st : states_) st->Resize(groups_ + batch.rows);
+  for (std::size_t a = 0; a < states_.size(); ++a) {
+    for (std::size_t r = 0; r < batch.rows; ++r) {
+      states_[a]->Merge(batch, layout_.agg_first[a], r, groups_ + r);
+    }
+  }
+  groups_ += batch.rows;
 }
 
 Batch GroupMerger::Partial() const { return Partial(0, groups_); }
@@ -77,9 +133,10 @@ Batch GroupMerger::Partial(std::size_t begin, std::size_t end) const {
 }
 
 std::size_t GroupMerger::memory_bytes() const {
-  // An unordered_map node with its std::string key: about 64 bytes besides the key's bytes;
-  // the key columns once more in keys_.
-  return groups_ * (64 + state_bytes_) + 2 * key_bytes_;
+  // The index: its slots, the key bytes and their ends; the key columns once more in keys_
+  // (AddDistinct: only keys_, no index).
+  if (distinct_) return groups_ * state_bytes_ + distinct_key_bytes_;
+  return groups_ * (8 + state_bytes_) + 8 * slots_.size() + 2 * key_arena_.size();
 }
 
 namespace {

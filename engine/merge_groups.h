@@ -4,7 +4,7 @@
 
 #include <memory>
 #include <string>
-#include <unordered_map>
+#include <string_view>
 #include <vector>
 
 #include "engine/aggregate.h"
@@ -18,6 +18,9 @@ class GroupMerger {
   explicit GroupMerger(const PlanData& plan);
   // Folds every row of a stream batch (already checked against the layout) into the groups.
   void Add(const Batch& batch);
+  // The same for rows that are each a group no earlier row had (the one stream of a partition's
+  // aggregator, MergePlan::kLocal): appended without hashing. Not mixed with Add (logic_error).
+  void AddDistinct(const Batch& batch);
   // A plan without GROUP BY has one group even when no input had a row (count 0, others NULL).
   void EnsureOneGroup();
   // All groups as partial states (for another level of merging).
@@ -34,6 +37,8 @@ class GroupMerger {
 
  private:
   std::size_t GroupOf(const Batch& batch, std::size_t row, std::string* scratch);
+  std::string_view KeyOf(std::size_t group) const;  // its key bytes (AppendKeyBytes)
+  void GrowIndex();
   void AddEmptyStates();
   // Group indices in output order: ORDER BY keys, then the group keys (so that ties, and
   // statements without ORDER BY, come out the same however the states arrived), cut to LIMIT.
@@ -44,11 +49,16 @@ class GroupMerger {
   const PlanData& plan_;
   StreamLayout layout_;
   Batch keys_;  // one row per group: the key columns
-  std::unordered_map<std::string, std::size_t> index_;
+  // Open addressing over the key bytes: the hash's high half (a tag) | group + 1, 0 = empty;
+  // group g's key bytes are key_arena_[key_ends_[g - 1], key_ends_[g]).
+  std::vector<std::uint64_t> slots_;
+  std::string key_arena_;
+  std::vector<std::size_t> key_ends_;
   std::vector<std::unique_ptr<AggregateStates>> states_;
   std::size_t groups_ = 0;
-  std::size_t key_bytes_ = 0;    // bytes of the index's keys
-  std::size_t state_bytes_ = 0;  // per group
+  bool distinct_ = false;               // fed by AddDistinct: the index stays empty
+  std::size_t distinct_key_bytes_ = 0;  // AddDistinct: bytes of the key columns
+  std::size_t state_bytes_ = 0;         // per group
 };
 
 }  // namespace plume::engine

@@ -31,6 +31,9 @@ struct Merger::Impl {
   std::deque<Batch> ready;  // unordered: batches as they came; aggregate: the result
   std::size_t ready_pos = 0;
   std::unique_ptr<GroupMerger> groups;
+  // A partition-local plan's final stage: its one input is one partition's aggregator, whose
+  // groups are distinct and all there is of them.
+  bool distinct = false;
   bool produced = false;  // aggregate result built (kPartial: emitted in slices from partial_next)
   std::size_t partial_next = 0;
   std::uint64_t memory_limit = 0;  // 0 = none
@@ -55,6 +58,7 @@ struct Merger::Impl {
       order = ExchangeOrder(d);
     } else if (d.aggregate) {
       groups = std::make_unique<GroupMerger>(d);
+      distinct = s == MergeStage::kExchangeFinal && d.merge == MergePlan::kLocal && n == 1;
     }
   }
   // Plain statements (and the gather after a hash exchange) pass LIMIT + OFFSET rows up to
@@ -203,7 +207,9 @@ void Merger::Push(std::size_t input, Batch batch) {
   if (m.inputs[input].closed) throw std::logic_error("Merger::Push: input already closed");
   CheckStreamBatch(m.layout, batch, "Merger::Push");
   if (batch.rows == 0 || m.LimitReached()) return;
-  if (m.groups) {
+  if (m.groups && m.distinct) {
+    m.groups->AddDistinct(batch);
+  } else if (m.groups) {
     m.groups->Add(batch);
   } else {
     m.held_bytes += MemoryBytes(batch);

@@ -129,31 +129,34 @@ void AppendRow(const Batch& from, std::size_t row, Batch* to) {
   ++to->rows;
 }
 
-void AppendRows(const Batch& from, std::size_t begin, std::size_t end, Batch* to) {
+void AppendColumnRows(const BatchColumn& f, std::size_t begin, std::size_t end, std::size_t to_rows,
+                      BatchColumn* t) {
   const auto b = static_cast<std::ptrdiff_t>(begin), e = static_cast<std::ptrdiff_t>(end);
-  for (std::size_t k = 0; k < from.columns.size(); ++k) {
-    const BatchColumn& f = from.columns[k];
-    BatchColumn& t = to->columns[k];
-    if (!f.valid.empty() || !t.valid.empty()) {
-      if (t.valid.empty()) t.valid.assign(to->rows, 1);
-      if (f.valid.empty()) {
-        t.valid.insert(t.valid.end(), end - begin, 1);
-      } else {
-        t.valid.insert(t.valid.end(), f.valid.begin() + b, f.valid.begin() + e);
-      }
-    }
-    if (f.type == Type::kString) {
-      const std::uint32_t from_base = f.offsets[begin];
-      const auto to_base = static_cast<std::uint32_t>(t.chars.size());
-      for (std::size_t i = begin + 1; i <= end; ++i) {
-        t.offsets.push_back(to_base + (f.offsets[i] - from_base));
-      }
-      t.chars.append(f.chars, from_base, f.offsets[end] - from_base);
-    } else if (f.type == Type::kFloat64) {
-      t.doubles.insert(t.doubles.end(), f.doubles.begin() + b, f.doubles.begin() + e);
+  if (!f.valid.empty() || !t->valid.empty()) {
+    if (t->valid.empty()) t->valid.assign(to_rows, 1);
+    if (f.valid.empty()) {
+      t->valid.insert(t->valid.end(), end - begin, 1);
     } else {
-      t.ints.insert(t.ints.end(), f.ints.begin() + b, f.ints.begin() + e);
+      t->valid.insert(t->valid.end(), f.valid.begin() + b, f.valid.begin() + e);
     }
+  }
+  if (f.type == Type::kString) {
+    const std::uint32_t from_base = f.offsets[begin];
+    const auto to_base = static_cast<std::uint32_t>(t->chars.size());
+    for (std::size_t i = begin + 1; i <= end; ++i) {
+      t->offsets.push_back(to_base + (f.offsets[i] - from_base));
+    }
+    t->chars.append(f.chars, from_base, f.offsets[end] - from_base);
+  } else if (f.type == Type::kFloat64) {
+    t->doubles.insert(t->doubles.end(), f.doubles.begin() + b, f.doubles.begin() + e);
+  } else {
+    t->ints.insert(t->ints.end(), f.ints.begin() + b, f.ints.begin() + e);
+  }
+}
+
+void AppendRows(const Batch& from, std::size_t begin, std::size_t end, Batch* to) {
+  for (std::size_t k = 0; k < from.columns.size(); ++k) {
+    AppendColumnRows(from.columns[k], begin, end, to->rows, &to->columns[k]);
   }
   to->rows += end - begin;
 }

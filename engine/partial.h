@@ -57,6 +57,9 @@ void DropAllValid(Batch* b);
 void AppendValue(const BatchColumn& f, std::size_t row, std::size_t to_rows, BatchColumn* t);
 // Appends row `row` of `from` to `to` (same column types); keeps `valid` consistent.
 void AppendRow(const Batch& from, std::size_t row, Batch* to);
+// Appends values [begin, end) of column `f` to `t` (same type), which holds `to_rows` values.
+void AppendColumnRows(const BatchColumn& f, std::size_t begin, std::size_t end, std::size_t to_rows,
+                      BatchColumn* t);
 // Appends rows [begin, end) of `from` to `to` (same column types), column by column.
 void AppendRows(const Batch& from, std::size_t begin, std::size_t end, Batch* to);
 // Copies rows [begin, end) of `from` into a new batch.

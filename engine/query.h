@@ -72,7 +72,7 @@ enum class MergeChoice : std::uint8_t { kAuto, kTree, kExchange };
 // distinct values (the sum of the partitions' dictionary sizes for VARCHAR; 0 = unknown).
 struct DataStats {
   std::uint64_t rows = 0;
-  std::vector<std::int64_t> utc_min, utc_max;  // per partition, inclusive
+  std::vector<std::int64_t> utc_min, utc_max;  // per partition with rows, inclusive
   double aqi_min = 0, aqi_max = -1;            // over all partitions; min > max = unknown
   std::vector<std::uint64_t> distinct;         // per kSchema column
 };

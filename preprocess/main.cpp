@@ -110,10 +110,12 @@ double Seconds(std::chrono::steady_clock::time_point since) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
-void PrintWritten(const plume::io::Manifest& m, const std::string& dir, double seconds) {
-  std::printf("wrote %zu partitions, %llu rows to %s in %.2f s (%.0f rows/s)\n",
-              m.partitions.size(), static_cast<unsigned long long>(m.total_rows), dir.c_str(),
-              seconds, static_cast<double>(m.total_rows) / std::max(seconds, 1e-9));
+void PrintWritten(const plume::io::Manifest& m, pp::CutUnit cut, const std::string& dir,
+                  double seconds) {
+  std::printf("wrote %zu partitions (cut at %s), %llu rows to %s in %.2f s (%.0f rows/s)\n",
+              m.partitions.size(), pp::CutUnitName(cut),
+              static_cast<unsigned long long>(m.total_rows), dir.c_str(), seconds,
+              static_cast<double>(m.total_rows) / std::max(seconds, 1e-9));
 }
 
 int Ingest(const Args& a, const plume::io::WriteOptions& options) {
@@ -136,10 +138,11 @@ int Ingest(const Args& a, const plume::io::WriteOptions& options) {
     return 1;
   }
   pp::PrepareOutputDir(a.out);
+  pp::CutUnit cut = pp::CutUnit::kUtc;
   const plume::io::Manifest m =
-      pp::WritePartitions(result.rows.table(), a.partitions, a.out, options);
+      pp::WritePartitions(result.rows.table(), a.partitions, a.out, options, &cut);
   plume::io::WriteManifest(a.out, m);
-  PrintWritten(m, a.out, Seconds(start));
+  PrintWritten(m, cut, a.out, Seconds(start));
   return 0;
 }
 
@@ -150,9 +153,10 @@ int Synthetic(const Args& a, plume::io::WriteOptions options) {
   s.seed = a.seed;
   s.partitions = a.partitions;
   pp::PrepareOutputDir(a.out);
-  const plume::io::Manifest m = pp::WriteSynthetic(s, a.out, options);
+  pp::SyntheticStats stats;
+  const plume::io::Manifest m = pp::WriteSynthetic(s, a.out, options, &stats);
   plume::io::WriteManifest(a.out, m);
-  PrintWritten(m, a.out, Seconds(start));
+  PrintWritten(m, stats.cut, a.out, Seconds(start));
   return 0;
 }
 

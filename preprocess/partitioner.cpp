@@ -95,8 +95,23 @@ engine::Table Gather(const engine::Table& staged, const std::vector<std::uint32_
 
 }  // namespace
 
+namespace {
+
+// The distinct utc values of `order` (row indexes in utc order) and their row counts.
+std::vector<UtcRun> RunsOf(const std::vector<std::int64_t>& utc,
+                           const std::vector<std::uint32_t>& order) {
+  std::vector<UtcRun> runs;
+  for (std::uint32_t r : order) {
+    if (runs.empty() || runs.back().utc != utc[r]) runs.push_back({utc[r], 0});
+    ++runs.back().rows;
+  }
+  return runs;
+}
+
+}  // namespace
+
 io::Manifest WritePartitions(const engine::Table& staged, int partitions, const std::string& dir,
-                             io::WriteOptions options) {
+                             io::WriteOptions options, CutUnit* unit) {
   if (partitions < 1) throw std::invalid_argument("the number of partitions must be at least 1");
   const std::size_t n = staged.rows;
   const auto& utc = At(staged, Col::kUtc).ints;
@@ -109,15 +124,16 @@ io::Manifest WritePartitions(const engine::Table& staged, int partitions, const 
   std::vector<std::uint32_t> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return utc[a] < utc[b]; });
+  const UtcCuts cuts = CutUtcRuns(RunsOf(utc, order), partitions);
+  if (unit != nullptr) *unit = cuts.unit;
 
   io::Manifest manifest;
   manifest.schema_version = engine::kSchemaVersion;
   manifest.source = options.source;
   const auto parts = static_cast<std::size_t>(partitions);
   for (std::size_t p = 0; p < parts; ++p) {
-    std::vector<std::uint32_t> idx(
-        order.begin() + static_cast<std::ptrdiff_t>(p * n / parts),
-        order.begin() + static_cast<std::ptrdiff_t>((p + 1) * n / parts));
+    std::vector<std::uint32_t> idx(order.begin() + static_cast<std::ptrdiff_t>(cuts.starts[p]),
+                                   order.begin() + static_cast<std::ptrdiff_t>(cuts.starts[p + 1]));
     std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
       if (param_rank[param[a]] != param_rank[param[b]]) {
         return param_rank[param[a]] < param_rank[param[b]];

@@ -1,6 +1,7 @@
-// Splits staged rows into partition files: contiguous utc ranges balanced by row count
-// (partition i holds rows [i*N/P, (i+1)*N/P) of the rows in utc order), each sorted inside by
-// (parameter, utc, longitude, latitude, full_aqs_id). Why: docs/DATA.md.
+// Splits staged rows into partition files: disjoint utc ranges balanced by row count (the rows
+// in utc order, cut only where the utc value changes, at UTC days when the balance allows:
+// utc_cuts.h), each sorted inside by (parameter, utc, longitude, latitude, full_aqs_id).
+// Why: docs/DATA.md.
 // Single-threaded (serial HDF5). Throws std::runtime_error naming the file on write failures.
 #pragma once
 
@@ -9,6 +10,7 @@
 #include "engine/table.h"
 #include "io/manifest.h"
 #include "io/partition_writer.h"
+#include "preprocess/utc_cuts.h"
 
 namespace plume::preprocess {
 
@@ -21,8 +23,9 @@ void PrepareOutputDir(const std::string& dir);
 
 // Writes `partitions` files for the rows of `staged` (a RowStore table: dictionaries unsorted,
 // full `valid` vectors) into `dir` and returns the manifest (the caller writes it last).
-// options.source is copied into every file; options.partition is set per file.
+// options.source is copied into every file; options.partition is set per file. *unit (if
+// given) receives where the partitions were cut.
 io::Manifest WritePartitions(const engine::Table& staged, int partitions, const std::string& dir,
-                             io::WriteOptions options);
+                             io::WriteOptions options, CutUnit* unit = nullptr);
 
 }  // namespace plume::preprocess

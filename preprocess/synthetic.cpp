@@ -7,6 +7,7 @@
 #include "engine/schema.h"
 #include "preprocess/partitioner.h"
 #include "preprocess/synthetic_model.h"
+#include "preprocess/utc_cuts.h"
 
 namespace plume::preprocess {
 
@@ -51,6 +52,15 @@ void StreamPartition(SyntheticModel& model, std::uint64_t lo, std::uint64_t hi,
   if (buffer.rows > 0) flush();
 }
 
+// The stream's utc runs: every hour holds pairs_per_hour rows, the last one what is left.
+std::vector<UtcRun> HourRuns(std::uint64_t rows, std::uint64_t per_hour) {
+  std::vector<UtcRun> runs;
+  for (std::uint64_t hour = 0; hour * per_hour < rows; ++hour) {
+    runs.push_back({SyntheticModel::HourUtc(hour), std::min(per_hour, rows - hour * per_hour)});
+  }
+  return runs;
+}
+
 }  // namespace
 
 io::Manifest WriteSynthetic(const SyntheticOptions& options, const std::string& dir,
@@ -62,14 +72,16 @@ io::Manifest WriteSynthetic(const SyntheticOptions& options, const std::string& 
   io::Manifest manifest;
   manifest.schema_version = engine::kSchemaVersion;
   manifest.source = write.source;
-  const std::uint64_t n = options.rows;
+  const UtcCuts cuts =
+      CutUtcRuns(HourRuns(options.rows, model.pairs_per_hour()), options.partitions);
+  if (stats != nullptr) stats->cut = cuts.unit;
   const auto parts = static_cast<std::uint64_t>(options.partitions);
   for (std::uint64_t p = 0; p < parts; ++p) {
     write.partition = static_cast<int>(p);
     const std::string path =
         (std::filesystem::path(dir) / PartitionFileName(write.partition)).string();
     io::PartitionWriter writer(path, write, model.Dictionaries());
-    StreamPartition(model, p * n / parts, (p + 1) * n / parts, options.buffer_rows, &writer);
+    StreamPartition(model, cuts.starts[p], cuts.starts[p + 1], options.buffer_rows, &writer);
     if (stats != nullptr) {
       stats->peak_buffered_rows =
           std::max(stats->peak_buffered_rows, options.buffer_rows + writer.peak_buffered_rows());

@@ -11,6 +11,7 @@
 
 #include "io/manifest.h"
 #include "io/partition_writer.h"
+#include "preprocess/utc_cuts.h"
 
 namespace plume::preprocess {
 
@@ -25,14 +26,16 @@ struct SyntheticOptions {
 
 struct SyntheticStats {
   std::size_t peak_buffered_rows = 0;  // generator buffer + writer buffer, at most
+  CutUnit cut = CutUnit::kUtc;         // where the partitions were cut
 };
 
 // "synthetic seed=S rows=N": the manifest and file source attribute.
 std::string SyntheticSource(std::uint64_t seed, std::uint64_t rows);
 
 // Writes options.partitions files into `dir` (which must exist) and returns the manifest (the
-// caller writes it). Rows: partition i holds rows [i*N/P, (i+1)*N/P) of the hour-major stream,
-// sorted inside by (parameter, utc, longitude, latitude, full_aqs_id) like the CSV path.
+// caller writes it). Rows: the hour-major stream cut into disjoint utc ranges (utc_cuts.h: whole
+// hours, whole UTC days when the balance allows), sorted inside by (parameter, utc, longitude,
+// latitude, full_aqs_id): both like the CSV path.
 // write.source is overwritten with SyntheticSource.
 io::Manifest WriteSynthetic(const SyntheticOptions& options, const std::string& dir,
                             io::WriteOptions write, SyntheticStats* stats = nullptr);

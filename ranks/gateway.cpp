@@ -31,9 +31,9 @@ Gateway::Gateway(const Layout& layout, const io::Manifest& manifest, const Gatew
   stats_.rows = manifest_.total_rows;
   stats_.distinct = options_.distinct;
   for (const io::PartitionInfo& p : manifest_.partitions) {
+    if (p.rows == 0) continue;  // no range (utc 0..0 in the manifest): it holds no group
     stats_.utc_min.push_back(p.utc_min);
     stats_.utc_max.push_back(p.utc_max);
-    if (p.rows == 0) continue;
     const bool first = stats_.aqi_min > stats_.aqi_max;
     stats_.aqi_min = first ? p.aqi_min : std::min(stats_.aqi_min, p.aqi_min);
     stats_.aqi_max = first ? p.aqi_max : std::max(stats_.aqi_max, p.aqi_max);

@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   plume::ranks::SetMpiDefaults();
   plume::ranks::FinalizeWatchdog watchdog;  // outlives env, whose destructor finalizes MPI
   boost::mpi::environment env(argc, argv, boost::mpi::threading::funneled);
+  plume::ranks::SetMallocDefaults();  // after MPI_Init, whose components may set their own
   boost::mpi::communicator world;
   const bool gateway = world.rank() == 0;
   std::string error;

@@ -1,5 +1,6 @@
 #include "ranks/runtime.h"
 
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -120,6 +121,15 @@ std::uint64_t HostMemoryBytes() {
 void SetMpiDefaults() {
   // overwrite = 0: a value the user gave wins.
   ::setenv("OMPI_MCA_btl_tcp_eager_limit", "1048576", 0);
+}
+
+void SetMallocDefaults() {
+  for (const char* v : {"GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TRIM_THRESHOLD_"}) {
+    const char* set = std::getenv(v);
+    if (set != nullptr && *set != '\0') return;
+  }
+  ::mallopt(M_MMAP_THRESHOLD, 32 << 20);
+  ::mallopt(M_TRIM_THRESHOLD, 512 << 20);
 }
 
 Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& options) {

@@ -34,6 +34,14 @@ namespace plume::ranks {
 // (boost::mpi::environment).
 void SetMpiDefaults();
 
+// glibc's malloc settings for a rank that runs statement after statement: blocks up to 32 MiB
+// (its largest mmap threshold) come from the heap, and up to 512 MiB of freed heap stay with
+// the process, so a statement's group tables reuse the last one's pages instead of the kernel
+// zeroing fresh ones (page faults were a quarter of a data rank's CPU on the 677,000-group
+// statement; docs/BENCHMARKS.md). Peak memory is unchanged. Skipped when the user set
+// GLIBC_TUNABLES or MALLOC_*_ variables.
+void SetMallocDefaults();
+
 // Guards MPI_Finalize, which waits for every rank: one that is stopped (SIGSTOP) or cut off
 // makes it wait forever. Construct before boost::mpi::environment (so it outlives the
 // environment's MPI_Finalize) and Arm it before leaving main: if finalization has not completed

@@ -1,10 +1,11 @@
 // The hash exchange's targets (issue 10 item 6), in one run with DuckDB on this machine:
 //   node bench/compare/exchange.mjs [--build DIR] [--data DIR] [--airnow DIR] [--ranks N]
-//                                   [--repeat N] [--runs N]
+//                                   [--repeat N] [--runs N] [--cases a,b]
 // --build: plume's build (default build/ci, Release); --data: a 5-partition data set of the
 // AirNow files (made there with plume-preprocess when missing; default $PLUME_BENCH_DIR/
 // exchange-airnow, PLUME_BENCH_DIR defaulting to a new temporary directory); --airnow: the files
-// (default ../shared/data/airnow-2020fire). For each case of kExchangeCases and the cases whose
+// (default ../shared/data/airnow-2020fire); --cases: only these (names in lib/cases.mjs). For
+// each case of kExchangeCases and the cases whose
 // speed must not fall (seed query, GROUP BY parameter, top-10 sites), plume runs once per merge
 // plan (--merge tree, exchange, auto; --repeat runs, the first dropped) and DuckDB once per case
 // (duckdb_side.mjs, --runs timed runs). Prints per case and plan the median time, its ratio to
@@ -34,6 +35,7 @@ function ParseArgs(argv) {
     ranks: 6,
     repeat: 6,
     runs: 5,
+    cases: '',
     scratch: bench,
   };
   for (let i = 0; i < argv.length; ++i) {
@@ -105,7 +107,10 @@ function Main() {
   const a = ParseArgs(process.argv.slice(2));
   EnsureData(a);
   const dir = fs.mkdtempSync(path.join(a.scratch, 'exchange-run-'));
-  const cases = [...kExchangeCases, ...kCases.filter((c) => kKept.includes(c.name))];
+  const only = a.cases ? a.cases.split(',') : null;
+  const cases = [...kExchangeCases, ...kCases.filter((c) => kKept.includes(c.name))].filter(
+      (c) => !only || only.includes(c.name));
+  if (only && cases.length !== only.length) throw new Error(`unknown case in --cases ${a.cases}`);
   const duck = DuckDbTimes(a, cases.map((c) => c.name), dir);
   const results = [];
   let failed = false;

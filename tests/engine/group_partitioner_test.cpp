@@ -114,5 +114,34 @@ TEST(HashExchange, GivesTheTreeMergesBytesAtEveryWidth) {
   }
 }
 
+// The partition-local plan (utc keys over partitions cut where utc changes): every partition
+// finalizes its own groups, with no hashing in its final stage (GroupMerger::AddDistinct),
+// and the answer is the tree merge's, byte for byte.
+TEST(PartitionLocal, GivesTheTreeMergesBytes) {
+  DataStats stats;
+  const std::vector<Table> tables = UtcCutPartitions(5, 7, &stats);
+  ASSERT_GE(tables.size(), 3u);
+  PlanOptions options;
+  options.stats = &stats;
+  const char* const kStatements[] = {
+      "SELECT site_name, utc, max(aqi) FROM measurements GROUP BY site_name, utc ORDER BY 3 DESC "
+      "LIMIT 3",
+      "SELECT utc, parameter, sum(concentration), avg(aqi), count(*) FROM measurements GROUP BY "
+      "ALL",
+      "SELECT utc, count(DISTINCT site_name), median(concentration), arg_max(site_name, aqi) FROM "
+      "measurements GROUP BY utc HAVING count(*) > 1 ORDER BY 2 DESC, 1 LIMIT 5 OFFSET 2",
+      "SELECT utc, site_name, count(*) FROM measurements WHERE aqi > 100 GROUP BY 1, 2",
+  };
+  std::mt19937_64 rng(11);
+  for (const char* sql : kStatements) {
+    const Plan local = Plan::Deserialize(Plan::Parse(sql, options).Serialize());
+    ASSERT_EQ(local.merge(), MergePlan::kLocal) << sql;
+    const std::string tree = RunTreeMerge(Plan::Parse(sql), tables, rng);
+    for (int trial = 0; trial < 3; ++trial) {
+      ASSERT_EQ(RunLocalMerge(local, tables, rng), tree) << sql;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace plume::engine::testing

@@ -9,10 +9,12 @@
 
 namespace plume::engine::testing {
 
-std::vector<Table> NastyPartitions(std::uint64_t seed, std::size_t count) {
+namespace {
+
+std::vector<std::vector<Row>> NastyRows(std::uint64_t seed, std::size_t count) {
   RandomSource source(seed);
   std::mt19937_64& rng = source.rng();
-  std::vector<Table> tables;
+  std::vector<std::vector<Row>> parts;
   for (std::size_t p = 0; p < count; ++p) {
     std::vector<Row> rows = source.Rows(50 + rng() % 200);
     for (Row& row : rows) {
@@ -20,7 +22,45 @@ std::vector<Table> NastyPartitions(std::uint64_t seed, std::size_t count) {
       row[static_cast<std::size_t>(Col::kConcentration)] =
           std::ldexp(m, static_cast<int>(rng() % 80) - 20);
     }
+    parts.push_back(std::move(rows));
+  }
+  return parts;
+}
+
+}  // namespace
+
+std::vector<Table> NastyPartitions(std::uint64_t seed, std::size_t count) {
+  std::vector<Table> tables;
+  for (const std::vector<Row>& rows : NastyRows(seed, count)) tables.push_back(MakeTable(rows));
+  return tables;
+}
+
+std::vector<Table> UtcCutPartitions(std::uint64_t seed, std::size_t count, DataStats* stats) {
+  std::vector<Row> all;
+  for (std::vector<Row>& rows : NastyRows(seed, count)) {
+    all.insert(all.end(), std::make_move_iterator(rows.begin()),
+               std::make_move_iterator(rows.end()));
+  }
+  constexpr auto kUtc = static_cast<std::size_t>(Col::kUtc);
+  auto utc = [](const Row& r) {  // NULL utc sorts first (the random rows have none, but)
+    return std::holds_alternative<std::int64_t>(r[kUtc]) ? std::get<std::int64_t>(r[kUtc])
+                                                         : INT64_MIN;
+  };
+  std::stable_sort(all.begin(), all.end(),
+                   [&](const Row& a, const Row& b) { return utc(a) < utc(b); });
+  *stats = DataStats{};
+  stats->rows = all.size();
+  std::vector<Table> tables;
+  std::size_t begin = 0;
+  for (std::size_t p = 1; p <= count && begin < all.size(); ++p) {
+    std::size_t end = p == count ? all.size() : std::max(begin + 1, all.size() * p / count);
+    while (end < all.size() && utc(all[end]) == utc(all[end - 1])) ++end;
+    const std::vector<Row> rows(all.begin() + static_cast<std::ptrdiff_t>(begin),
+                                all.begin() + static_cast<std::ptrdiff_t>(end));
+    stats->utc_min.push_back(utc(rows.front()));
+    stats->utc_max.push_back(utc(rows.back()));
     tables.push_back(MakeTable(rows));
+    begin = end;
   }
   return tables;
 }
@@ -81,6 +121,28 @@ std::string RunTreeMerge(const Plan& plan, const std::vector<Table>& tables, std
   return wire;
 }
 
+namespace {
+
+// inputs[f]: the streams of final stage f; each runs a kExchangeFinal Merger, and the gateway
+// gathers them (kExchangeGather). Returns the gateway's answer in wire form.
+std::string FinalsAndGather(const Plan& plan, std::vector<std::vector<std::vector<Batch>>> inputs,
+                            std::mt19937_64& rng) {
+  std::vector<std::vector<Batch>> finals;
+  for (auto& streams : inputs) {
+    Merger m(plan, streams.size(), MergeStage::kExchangeFinal);
+    Interleave(m, std::move(streams), rng);
+    finals.push_back(Drain([&](std::size_t n, Batch* b) { return m.Pop(n, b); }, rng));
+  }
+  Merger gateway(plan, finals.size(), MergeStage::kExchangeGather);
+  Interleave(gateway, std::move(finals), rng);
+  std::string wire;
+  Batch b;
+  while (gateway.Pop(std::size_t{1} << 20, &b)) EncodeBatch(b, &wire);
+  return wire;
+}
+
+}  // namespace
+
 std::string RunHashExchange(const Plan& plan, const std::vector<Table>& tables, std::size_t parts,
                             std::mt19937_64& rng) {
   const GroupPartitioner split(plan, parts);
@@ -97,18 +159,19 @@ std::string RunHashExchange(const Plan& plan, const std::vector<Table>& tables, 
     }
     for (std::size_t p = 0; p < parts; ++p) part_inputs[p].push_back(std::move(to_part[p]));
   }
-  std::vector<std::vector<Batch>> finals;
-  for (auto& inputs : part_inputs) {
-    Merger m(plan, inputs.size(), MergeStage::kExchangeFinal);
-    Interleave(m, std::move(inputs), rng);
-    finals.push_back(Drain([&](std::size_t n, Batch* b) { return m.Pop(n, b); }, rng));
+  return FinalsAndGather(plan, std::move(part_inputs), rng);
+}
+
+std::string RunLocalMerge(const Plan& plan, const std::vector<Table>& tables,
+                          std::mt19937_64& rng) {
+  std::vector<std::vector<std::vector<Batch>>> inputs;  // [partition][its one stream]
+  for (const Table& table : tables) {
+    PartitionExecution exec(plan, table);
+    inputs.emplace_back();
+    inputs.back().push_back(
+        Drain([&](std::size_t n, Batch* out) { return exec.Next(n, out); }, rng));
   }
-  Merger gateway(plan, finals.size(), MergeStage::kExchangeGather);
-  Interleave(gateway, std::move(finals), rng);
-  std::string wire;
-  Batch b;
-  while (gateway.Pop(std::size_t{1} << 20, &b)) EncodeBatch(b, &wire);
-  return wire;
+  return FinalsAndGather(plan, std::move(inputs), rng);
 }
 
 }  // namespace plume::engine::testing

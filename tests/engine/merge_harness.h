@@ -22,5 +22,12 @@ std::vector<Table> NastyPartitions(std::uint64_t seed, std::size_t count);
 std::string RunTreeMerge(const Plan& plan, const std::vector<Table>& tables, std::mt19937_64& rng);
 std::string RunHashExchange(const Plan& plan, const std::vector<Table>& tables, std::size_t parts,
                             std::mt19937_64& rng);
+// The partition-local plan (MergePlan::kLocal): each partition's stream into its own
+// kExchangeFinal Merger, then kExchangeGather over those.
+std::string RunLocalMerge(const Plan& plan, const std::vector<Table>& tables, std::mt19937_64& rng);
+
+// Random partitions (NastyPartitions' rows) cut where utc changes: disjoint utc ranges, as
+// plume-preprocess writes them; *stats gets their utc ranges and rows.
+std::vector<Table> UtcCutPartitions(std::uint64_t seed, std::size_t count, DataStats* stats);
 
 }  // namespace plume::engine::testing

@@ -59,6 +59,25 @@ TEST(Pipeline, Aggregates) {
       (std::vector<std::string>{"20|1", "NULL|1"}));
 }
 
+// Integer and timestamp keys take the dense group table (codes from the zone maps, whole hours
+// as one step): negative values, NULLs, and a partition whose utc is off the hour.
+TEST(Pipeline, DenseIntegerAndHourKeys) {
+  std::vector<Table> parts;
+  parts.push_back(
+      MakeTable({M(1, 3600, "OZONE", 1.0, I{-5}, "A"), M(2, 7200, "OZONE", 2.0, kNull, "A"),
+                 M(3, 3600, "PM2.5", 3.0, I{7}, "B"), M(4, 7200, "PM2.5", 4.0, kNull, "B")}));
+  parts.push_back(
+      MakeTable({M(5, 3601, "OZONE", 5.0, I{-5}, "A"), M(6, 3600, "OZONE", 6.0, I{7}, "A")}));
+  auto run = [&](const std::string& sql) { return Texts(RunPipeline(Plan::Parse(sql), parts)); };
+  EXPECT_EQ(run("SELECT site_name, utc, aqi, count(*), sum(concentration) FROM measurements "
+                "GROUP BY 1, 2, 3 ORDER BY 1, 2, 3"),
+            (std::vector<std::string>{"A|3600|-5|1|1.0", "A|3600|7|1|6.0", "A|3601|-5|1|5.0",
+                                      "A|7200|NULL|1|2.0", "B|3600|7|1|3.0", "B|7200|NULL|1|4.0"}));
+  EXPECT_EQ(run("SELECT aqi, utc, count(*) FROM measurements GROUP BY 1, 2 ORDER BY 1 NULLS "
+                "FIRST, 2"),
+            (std::vector<std::string>{"NULL|7200|2", "-5|3600|1", "-5|3601|1", "7|3600|2"}));
+}
+
 TEST(Pipeline, LimitWithoutOrder) {
   for (std::size_t batch : {1, 2, 100}) {
     EXPECT_EQ(Query("SELECT aqi FROM measurements LIMIT 3", {2, batch}).size(), 3u);

@@ -121,7 +121,15 @@ TEST(Cli, GeneratesTheSyntheticDataSet) {
   const io::Manifest m = io::ReadManifest(dir.path());
   EXPECT_EQ(m.total_rows, 20000u);
   EXPECT_EQ(m.source, "synthetic seed=3 rows=20000");
-  for (const io::PartitionInfo& p : m.partitions) EXPECT_EQ(p.rows, 5000u);
+  // An hour is 2,263 rows (pairs): each boundary is the hour end nearest to its quarter
+  // (4,526 of 5,000; 9,052 of 10,000; 15,841 of 15,000), so no hour is in two partitions.
+  EXPECT_NE(r.output.find("wrote 4 partitions (cut at utc values)"), std::string::npos) << r.output;
+  std::vector<std::uint64_t> rows;
+  for (const io::PartitionInfo& p : m.partitions) rows.push_back(p.rows);
+  EXPECT_EQ(rows, (std::vector<std::uint64_t>{4526, 4526, 6789, 4159}));
+  for (std::size_t p = 1; p < m.partitions.size(); ++p) {
+    EXPECT_GT(m.partitions[p].utc_min, m.partitions[p - 1].utc_max) << p;
+  }
 }
 
 }  // namespace

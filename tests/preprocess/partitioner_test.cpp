@@ -87,7 +87,7 @@ TEST(WritePartitions, BalancesRowsInUtcRangesSortedByParameterThenUtc) {
     const auto& param = t.columns[static_cast<std::size_t>(Col::kParameter)];
     const auto& lon = t.columns[static_cast<std::size_t>(Col::kLongitude)].doubles;
     const auto [mn, mx] = std::minmax_element(utc.begin(), utc.end());
-    EXPECT_GE(*mn, previous_max);  // ranges ascend; a boundary hour may be shared
+    EXPECT_GT(*mn, previous_max);  // ranges ascend and are disjoint: no hour in two files
     previous_max = *mx;
     for (std::size_t r = 1; r < t.rows; ++r) {
       const auto a = std::make_tuple(param.codes[r - 1], utc[r - 1], lon[r - 1]);
@@ -99,6 +99,17 @@ TEST(WritePartitions, BalancesRowsInUtcRangesSortedByParameterThenUtc) {
     for (auto c : param.codes) used[c] = 1;
     EXPECT_TRUE(std::all_of(used.begin(), used.end(), [](char u) { return u == 1; }));
   }
+}
+
+TEST(WritePartitions, FewerHoursThanPartitionsLeaveEmptyFilesThatLoad) {
+  TempDir dir("partition-empty");
+  std::vector<std::string> lines = MakeLines();
+  lines.resize(31 * 3);  // the first three hours of MakeLines' order
+  const std::vector<engine::Table> tables = IngestAndLoad(lines, 5, dir.path());
+  ASSERT_EQ(tables.size(), 5u);
+  for (std::size_t p = 0; p < 3; ++p) EXPECT_EQ(tables[p].rows, 31u) << p;
+  EXPECT_EQ(tables[3].rows, 0u);
+  EXPECT_EQ(tables[4].rows, 0u);
 }
 
 TEST(WritePartitions, ReplacesAPreviousRunsFiles) {

@@ -53,8 +53,8 @@ TEST_F(ExchangePlan, ByteIdenticalToTheTreeMergeAndTheEngine) {
     SCOPED_TRACE(sql);
     auto tree = Run(sql, MergeChoice::kTree);
     auto exchange = Run(sql, MergeChoice::kExchange);
-    // auto: partition-local for the utc keys where the partitions' utc ranges are disjoint (at 2
-    // ranks; the synthetic partitions of more share their boundary hours), else tree
+    // auto: partition-local for the utc keys (plume-preprocess cuts the partitions where utc
+    // changes, so their ranges are disjoint at every world size), else tree
     auto automatic = Run(sql, MergeChoice::kAuto);
     ASSERT_EQ(automatic->final_info.state, RequestState::kCompleted) << automatic->final_info.error;
     EXPECT_EQ(automatic->rows, tree->rows);
@@ -86,6 +86,11 @@ TEST_F(ExchangePlan, ExplainNamesThePlanAndWhy) {
   EXPECT_NE(automatic->rows[0][1].find("exchange: none"), std::string::npos);
   EXPECT_NE(automatic->rows[0][1].find("groups estimated < 100000"), std::string::npos)
       << automatic->rows[0][1];
+  // auto with a utc key: partition-local at every world size (disjoint utc ranges).
+  auto local = Run(sql, MergeChoice::kAuto);
+  ASSERT_EQ(local->rows.size(), 1u);
+  EXPECT_NE(local->rows[0][1].find("groups are partition-local: GROUP BY utc"), std::string::npos)
+      << local->rows[0][1];
   auto global =
       Run("EXPLAIN SELECT count(DISTINCT site_name) FROM measurements", MergeChoice::kExchange);
   ASSERT_EQ(global->rows.size(), 1u);

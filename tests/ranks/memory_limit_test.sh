@@ -40,11 +40,13 @@ if [ -n "$preprocess" ] && [ -d "$src" ]; then
   "$preprocess" --input "$src" --out "$dir/real" --partitions 5 >/dev/null ||
     fail "plume-preprocess of $src"
   # Every row its own group: through the leaders (--merge tree) a leader's merge passes 64M;
-  # through the hash exchange (the planner's choice) each data rank holds only its share, so
-  # 64M is enough there and 16M is not.
+  # through the hash exchange each data rank holds only its share, so 64M is enough there and
+  # 16M is not; the same for the partition-local plan (the planner's choice: a utc key, and
+  # the partitions' utc ranges are disjoint), where each data rank holds its own groups.
   every="SELECT site_name, utc, parameter, count(*) FROM measurements GROUP BY site_name, utc, parameter"
   check real-tree 6 "$dir/real" 64M "$every" 1167525 --merge tree
-  check real-exchange 6 "$dir/real" 16M "$every" 1167525
+  check real-exchange 6 "$dir/real" 16M "$every" 1167525 --merge exchange
+  check real-local 6 "$dir/real" 16M "$every" 1167525
 else
   echo "real data: skipped (no AirNow files at '${src}')"
 fi

@@ -107,6 +107,18 @@ export const kExchangeCases = [
     approx: false,
     target: null,
   },
+  {
+    // no utc key: the planner's estimate (site dictionaries x unknown latitudes) takes the
+    // exchange, though the groups are few
+    name: 'groups_site_lat',
+    title: 'GROUP BY site_name, round(latitude, 1)',
+    sql: 'SELECT site_name, round(latitude, 1) AS lat, count(*) FROM measurements GROUP BY 1, 2',
+    plume: 'null',
+    duckdb: 'table',
+    ordered: false,
+    approx: false,
+    target: null,
+  },
 ];
 
 export function Median(values) {
