@@ -291,16 +291,31 @@ int ExprBinder::ResolveColumn(const ColumnAst& c) const {
   }
   std::vector<std::string> names;
   const std::vector<InputColumn>& input = *scope_->input;
+  if (input.empty()) {  // SELECT without FROM
+    throw SqlError("unknown column '" + (c.spelled.empty() ? c.name : c.spelled) +
+                       "': a SELECT without FROM has no columns",
+                   c.pos);
+  }
   for (std::size_t i = 0; i < input.size(); ++i) {
     if (SameColumnName(input[i].name, c.name)) return static_cast<int>(i);
     names.push_back(input[i].name);
   }
-  const std::string bare =
-      c.written.substr(c.written.find('.') == std::string::npos ? 0 : c.written.find('.') + 1);
-  const std::string hint =
-      c.quoted ? " (\"" + bare + "\" is a column name: use single quotes for string literals, '" +
-                     bare + "')"
-               : DidYouMean(c.name, names);
+  // A quoted name is one name, dots included ("PM2.5"), and is shown in double quotes.
+  const std::string bare = c.spelled.empty() ? c.name : c.spelled;
+  if (c.quoted) {
+    auto quote = [&bare](char q) {
+      std::string out(1, q);
+      for (char ch : bare) out += ch == q ? std::string(2, q) : std::string(1, ch);
+      return out + q;
+    };
+    std::string hint = DidYouMean(c.name, names);
+    if (hint.empty()) {
+      hint = " (" + quote('"') + " is a column name: use single quotes for string literals, " +
+             quote('\'') + ")";
+    }
+    throw SqlError("unknown column " + quote('"') + " in table " + scope_->table + hint, c.pos);
+  }
+  const std::string hint = DidYouMean(c.name, names);
   throw SqlError("unknown column '" + bare + "' in table " + scope_->table + hint, c.pos);
 }
 
