@@ -49,6 +49,7 @@ Expr BindLiteral(const LiteralAst& l) {
       if (!StringToDouble(l.text, &v.d) || std::isinf(v.d)) {
         throw SqlError("number " + l.text + " is out of range (DOUBLE)", l.pos);
       }
+      if (l.kind == LiteralAst::Kind::kDecimal && v.d == 0) v.d = 0.0;  // DECIMAL has no -0
       return MakeConstant(Type::kFloat64, v, text);
     case LiteralAst::Kind::kString:
       v.s = l.text;
@@ -68,6 +69,15 @@ Expr BindLiteral(const LiteralAst& l) {
       return MakeConstant(Type::kTimestamp, v, text);
   }
   return MakeConstant(Type::kInt64, v, text);
+}
+
+// Arithmetic over number literals with a decimal among them, folded exactly (bind_decimal.cpp).
+std::optional<Expr> FoldedDecimal(const ExprAst& e) {
+  const std::optional<std::string> exact = ExactDecimalText(e);
+  if (!exact) return std::nullopt;
+  Expr c = BindLiteral(LiteralAst{LiteralAst::Kind::kDecimal, *exact, e.pos});
+  c.text = ExprName(e);
+  return c;
 }
 
 ExprOp CompareOp(const std::string& op) {
@@ -460,6 +470,7 @@ Expr ExprBinder::BindOp(const ExprAst& e) {
   if (op == "not")
     return MakeNode(ExprOp::kNot, Type::kBool, {BindCondition(e.args[0])}, ExprName(e));
   if (op == "neg") {
+    if (std::optional<Expr> c = FoldedDecimal(e)) return *c;  // -(0.5 - 0.5) is 0.0
     Expr a = Bind(e.args[0]);
     if (!Numeric(a.type))
       Mismatch("cannot negate " + TypeText(a.type) + " '" + a.text + "'", e.pos);
@@ -485,11 +496,7 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   if (op == "+" && e.args[0].kind == ExprAst::Kind::kInterval) {
     return BindInterval(e.args[0], Bind(e.args[1]), false);
   }
-  if (const std::optional<std::string> exact = ExactDecimalText(e)) {  // 0.1 + 0.2 is 0.3
-    Expr c = BindLiteral(LiteralAst{LiteralAst::Kind::kDecimal, *exact, e.pos});
-    c.text = ExprName(e);
-    return c;
-  }
+  if (std::optional<Expr> c = FoldedDecimal(e)) return *c;  // 0.1 + 0.2 is 0.3
   Expr a = Bind(e.args[0]);
   Expr b = Bind(e.args[1]);
   if (IsLiteral(e.args[0], LiteralAst::Kind::kString) && Numeric(b.type)) {

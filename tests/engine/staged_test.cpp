@@ -202,6 +202,9 @@ TEST(Staged, SelectWithoutFrom) {
             (std::vector<std::string>{"1|b"}));
   EXPECT_EQ(RunStaged("SELECT count(*) FROM measurements WHERE aqi > (SELECT 100)"),
             (std::vector<std::string>{"3"}));
+  // A DECIMAL zero has no sign (DuckDB prints -0.0 as 0.0); a DOUBLE's -0.0 keeps it.
+  EXPECT_EQ(RunStaged("SELECT -0.0 AS h, -(0.5 - 0.5) AS k, -(0.0::DOUBLE) AS d"),
+            (std::vector<std::string>{"0.0|0.0|-0.0"}));
 }
 
 TEST(Staged, Errors) {
