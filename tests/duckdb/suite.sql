@@ -464,9 +464,6 @@ SELECT count(*) FROM measurements WHERE count(*) > 5;
 SELECT count(*) AS n FROM measurements GROUP BY n;
 -- @error
 SELECT parameter, count(*) FROM measurements GROUP BY 2;
--- @error
-SELECT * FROM measurements WHERE site_name = 'abc;
-
 
 -- ---------------------------------------------------------------- SELECT without FROM, quoted names
 SELECT 1 + 1;
@@ -486,3 +483,7 @@ SELECT 1 UNION SELECT 2;
 SELECT [1, 2];
 -- @error
 SELECT aqi;
+
+-- The unterminated string swallows the rest of the batch: it stays the last statement.
+-- @error
+SELECT * FROM measurements WHERE site_name = 'abc;
