@@ -49,6 +49,7 @@ Expr BindLiteral(const LiteralAst& l) {
       if (!StringToDouble(l.text, &v.d) || std::isinf(v.d)) {
         throw SqlError("number " + l.text + " is out of range (DOUBLE)", l.pos);
       }
+      if (l.kind == LiteralAst::Kind::kDecimal && v.d == 0) v.d = 0.0;  // DECIMAL has no -0
       return MakeConstant(Type::kFloat64, v, text);
     case LiteralAst::Kind::kString:
       v.s = l.text;
@@ -68,6 +69,15 @@ Expr BindLiteral(const LiteralAst& l) {
       return MakeConstant(Type::kTimestamp, v, text);
   }
   return MakeConstant(Type::kInt64, v, text);
+}
+
+// Arithmetic over number literals with a decimal among them, folded exactly (bind_decimal.cpp).
+std::optional<Expr> FoldedDecimal(const ExprAst& e) {
+  const std::optional<std::string> exact = ExactDecimalText(e);
+  if (!exact) return std::nullopt;
+  Expr c = BindLiteral(LiteralAst{LiteralAst::Kind::kDecimal, *exact, e.pos});
+  c.text = ExprName(e);
+  return c;
 }
 
 ExprOp CompareOp(const std::string& op) {
@@ -291,13 +301,26 @@ int ExprBinder::ResolveColumn(const ColumnAst& c) const {
   }
   std::vector<std::string> names;
   const std::vector<InputColumn>& input = *scope_->input;
+  if (input.empty()) {  // SELECT without FROM
+    throw SqlError("unknown column '" + (c.spelled.empty() ? c.name : c.spelled) +
+                       "': a SELECT without FROM has no columns",
+                   c.pos);
+  }
   for (std::size_t i = 0; i < input.size(); ++i) {
     if (SameColumnName(input[i].name, c.name)) return static_cast<int>(i);
     names.push_back(input[i].name);
   }
-  const std::string bare =
-      c.written.substr(c.written.find('.') == std::string::npos ? 0 : c.written.find('.') + 1);
-  const std::string hint = c.quoted ? SingleQuoteHint(bare) : DidYouMean(c.name, names);
+  // A quoted name is one name, dots included ("PM2.5"), and is shown in double quotes.
+  const std::string bare = c.spelled.empty() ? c.name : c.spelled;
+  if (c.quoted) {
+    std::string shown = "\"";
+    for (char ch : bare) shown += ch == '"' ? std::string(2, ch) : std::string(1, ch);
+    shown += '"';
+    std::string hint = DidYouMean(c.name, names);
+    if (hint.empty()) hint = SingleQuoteHint(bare);
+    throw SqlError("unknown column " + shown + " in table " + scope_->table + hint, c.pos);
+  }
+  const std::string hint = DidYouMean(c.name, names);
   throw SqlError("unknown column '" + bare + "' in table " + scope_->table + hint, c.pos);
 }
 
@@ -442,6 +465,7 @@ Expr ExprBinder::BindOp(const ExprAst& e) {
   if (op == "not")
     return MakeNode(ExprOp::kNot, Type::kBool, {BindCondition(e.args[0])}, ExprName(e));
   if (op == "neg") {
+    if (std::optional<Expr> c = FoldedDecimal(e)) return *c;  // -(0.5 - 0.5) is 0.0
     Expr a = Bind(e.args[0]);
     if (!Numeric(a.type))
       Mismatch("cannot negate " + TypeText(a.type) + " '" + a.text + "'", e.pos);
@@ -467,11 +491,7 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   if (op == "+" && e.args[0].kind == ExprAst::Kind::kInterval) {
     return BindInterval(e.args[0], Bind(e.args[1]), false);
   }
-  if (const std::optional<std::string> exact = ExactDecimalText(e)) {  // 0.1 + 0.2 is 0.3
-    Expr c = BindLiteral(LiteralAst{LiteralAst::Kind::kDecimal, *exact, e.pos});
-    c.text = ExprName(e);
-    return c;
-  }
+  if (std::optional<Expr> c = FoldedDecimal(e)) return *c;  // 0.1 + 0.2 is 0.3
   Expr a = Bind(e.args[0]);
   Expr b = Bind(e.args[1]);
   if (IsLiteral(e.args[0], LiteralAst::Kind::kString) && Numeric(b.type)) {

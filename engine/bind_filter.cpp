@@ -222,7 +222,14 @@ FilterNode CompareWith(int column, CmpOp op, const LiteralAst& lit, IntMode mode
   if (lit.kind == LiteralAst::Kind::kNull) return Leaf(LeafKind::kFalse);
   if (Spec(column).type == Type::kInt64)
     return IntCompare(column, op, IntLiteral(lit, column, mode));
-  return CompareLeaf(column, op, *OtherLiteral(lit, column));
+  Literal value = *OtherLiteral(lit, column);
+  if (Spec(column).type == Type::kFloat64 && std::isnan(value.d)) {
+    // DuckDB orders NaN above every number (and equal to itself): x < NaN and x <> NaN hold
+    // for every number, x = NaN, x >= NaN, x > NaN for none (NaN is never a stored value).
+    const bool all = op == CmpOp::kLt || op == CmpOp::kLe || op == CmpOp::kNe;
+    return all ? Leaf(LeafKind::kIsNotNull, column) : Leaf(LeafKind::kFalse);
+  }
+  return CompareLeaf(column, op, std::move(value));
 }
 
 IntMode ModeOf(const std::vector<ExprAst>& items, std::size_t from) {

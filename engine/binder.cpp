@@ -36,9 +36,11 @@ class Binder {
     if (scope_.input != &MeasurementsInput()) plan_.input = *scope_.input;
     ExpandStar();
     CheckColumnsInOrder();
-    if (st_.where) plan_.filter = BindFilter(*st_.where, false, row_);
-    plan_.aggregate = IsAggregate();
-    if (plan_.aggregate) {
+    if (st_.where && !st_.no_from) plan_.filter = BindFilter(*st_.where, false, row_);
+    plan_.aggregate = st_.no_from || IsAggregate();
+    if (st_.no_from) {
+      BindWithoutFrom();
+    } else if (plan_.aggregate) {
       BindGroups();
       BindAggregateItems();
     } else {
@@ -64,9 +66,33 @@ class Binder {
     return Input()[static_cast<std::size_t>(column)].name;
   }
 
+  // SELECT without FROM (DuckDB's `SELECT 1 + 1`): one group with no key and no aggregate over
+  // no row (the filter is false: no data rank reads a row), so the final merge makes exactly one
+  // row, on which the select items, WHERE (as that group's HAVING) and ORDER BY are evaluated.
+  void BindWithoutFrom() {
+    auto unsupported = [](const std::string& what, std::size_t pos) {
+      throw SqlError("unsupported: " + what + " in a SELECT without FROM", pos);
+    };
+    for (const SelectItemAst& item : st_.items) {
+      if (ContainsAggregate(item.expr)) unsupported("aggregates", StartOf(item.expr));
+    }
+    if (!st_.group_by.empty() || st_.group_all) unsupported("GROUP BY", st_.group_pos);
+    if (st_.having) unsupported("HAVING", StartOf(*st_.having));
+    plan_.filter.kind = FilterNode::Kind::kLeaf;
+    plan_.filter.leaf = LeafKind::kFalse;
+    BindAggregateItems();
+    if (st_.where) {
+      ExprBinder w = GroupBinder("WHERE");
+      plan_.having.push_back(w.BindCondition(*st_.where));
+    }
+  }
+
   // '*' and 'm.*' become one item per table column.
   void ExpandStar() {
     for (const SelectItemAst& item : st_.items) {
+      if (item.star && st_.no_from) {
+        throw SqlError("SELECT * needs a FROM clause (there is no table to expand)", item.pos);
+      }
       if (!item.star) {
         items_.push_back(item);
         continue;
@@ -82,8 +108,8 @@ class Binder {
         c.pos = item.pos;
         c.expr.kind = ExprAst::Kind::kColumn;
         c.expr.pos = item.pos;
-        c.expr.column = ColumnAst{ColumnName(static_cast<int>(i)), ColumnName(static_cast<int>(i)),
-                                  "", item.pos, false};
+        const std::string name = ColumnName(static_cast<int>(i));
+        c.expr.column = ColumnAst{name, name, "", item.pos, false, name};
         items_.push_back(std::move(c));
       }
     }
@@ -388,6 +414,13 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
 PlanData Bind(const StatementAst& st, std::string_view sql) { return Bind(st, sql, BindScope{}); }
 
 PlanData Bind(const StatementAst& st, std::string_view sql, const BindScope& scope) {
+  if (st.no_from) {
+    static const std::vector<InputColumn> kNoColumns;
+    BindScope none;
+    none.table.clear();
+    none.input = &kNoColumns;
+    return Binder(st, none).Run(sql);
+  }
   return Binder(st, scope).Run(sql);
 }
 

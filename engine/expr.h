@@ -93,7 +93,11 @@ struct Scalar {
   std::int64_t i = 0;
   double d = 0;
   std::string s;
-  bool operator==(const Scalar&) const = default;
+  // NaN equals NaN here: an expression holding a NaN constant equals itself (GROUP BY and
+  // DISTINCT find their keys by equality).
+  bool operator==(const Scalar& o) const {
+    return null == o.null && i == o.i && s == o.s && (d == o.d || (d != d && o.d != o.d));
+  }
 };
 
 struct Expr {

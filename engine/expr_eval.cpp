@@ -194,8 +194,14 @@ void CompareValuesOf(ExprOp op, const BatchColumn& a, const BatchColumn& b, std:
   } else if (a.type == Type::kFloat64) {
     const double* x = a.doubles.data();
     const double* y = b.doubles.data();
+    // NaN after every number and equal to itself, as DuckDB orders it.
     CompareLoop(
-        op, n, [&](std::size_t i) { return (x[i] > y[i]) - (x[i] < y[i]); }, r);
+        op, n,
+        [&](std::size_t i) {
+          const int c = (x[i] > y[i]) - (x[i] < y[i]);
+          return c != 0 || x[i] == y[i] ? c : std::isnan(x[i]) - std::isnan(y[i]);
+        },
+        r);
   } else {
     const std::int64_t* x = a.ints.data();
     const std::int64_t* y = b.ints.data();

@@ -19,6 +19,7 @@ struct ColumnAst {
   std::string qualifier;  // lower-cased table name or alias before '.', empty when none
   std::size_t pos = 0;
   bool quoted = false;  // written "like this"
+  std::string spelled;  // the name without its qualifier, as written (quotes removed)
 };
 
 struct LiteralAst {
@@ -147,6 +148,7 @@ struct StatementAst {
   // whose result FROM reads once the statement is split into stages (-1: measurements).
   std::string table = "measurements";
   std::size_t table_pos = 0;
+  bool no_from = false;  // SELECT without FROM: one row of constants (table is empty)
   std::shared_ptr<const StatementAst> from_subquery;
   int source = -1;
   bool distinct = false;

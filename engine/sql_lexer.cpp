@@ -62,6 +62,25 @@ std::size_t SymbolLength(std::string_view sql, std::size_t i) {
   return kSingles.find(sql[i]) == std::string_view::npos ? 0 : 1;
 }
 
+// A character outside the language: name the DuckDB construct it starts, when there is one.
+std::string UnexpectedCharacter(std::string_view sql, std::size_t i) {
+  const char c = sql[i];
+  const std::string_view two = sql.substr(i, 2);
+  if (c == '[' || c == ']') return "unsupported: lists, arrays and subscripts ('[')";
+  if (c == '{' || c == '}') return "unsupported: STRUCT and MAP literals ('{')";
+  if (c == '$' || c == '?')
+    return "unsupported: prepared-statement parameters ('" + std::string(1, c) + "')";
+  if (c == '#') return "unsupported: positional column references ('#1'); write the column's name";
+  if (two == ":=") return "unsupported: named arguments (':=')";
+  if (std::string_view("^~&|@!:").find(c) != std::string_view::npos) {
+    return "unsupported operator '" + std::string(1, c) + "'" +
+           (c == '^'   ? " (write power(x, y))"
+            : c == '~' ? " (write regexp_matches(s, re))"
+                       : "");
+  }
+  return std::string("unexpected character '") + c + "'";
+}
+
 }  // namespace
 
 std::vector<Token> Tokenize(std::string_view sql) {
@@ -94,6 +113,8 @@ std::vector<Token> Tokenize(std::string_view sql) {
       end = ReadNumber(sql, i);
       t.kind = TokenKind::kNumber;
       t.text = std::string(sql.substr(i, end - i));
+    } else if (sql.substr(i, 2) == "->") {
+      throw SqlError("unsupported: lambda functions and the -> operator", i + 1);
     } else if (const std::size_t n = SymbolLength(sql, i); n > 0) {
       end = i + n;
       t.kind = TokenKind::kSymbol;
@@ -101,7 +122,7 @@ std::vector<Token> Tokenize(std::string_view sql) {
       if (t.text == "!=") t.text = "<>";
       if (t.text == "==") t.text = "=";
     } else {
-      throw SqlError(std::string("unexpected character '") + c + "'", i + 1);
+      throw SqlError(UnexpectedCharacter(sql, i), i + 1);
     }
     t.raw = sql.substr(i, end - i);
     tokens.push_back(std::move(t));

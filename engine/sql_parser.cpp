@@ -62,13 +62,23 @@ class Parser {
     StatementAst st;
     const std::size_t visible = ctes_.size();
     if (Accept("with")) With(&st);
+    if (!Peek().Is("select")) NotASelect();
     Expect("select", st.with.empty() ? "a statement must start with SELECT or WITH"
                                      : "expected SELECT after the WITH clause");
     st.distinct = Accept("distinct");
+    if (st.distinct && Peek().Is("on")) Unsupported("DISTINCT ON");
     if (!st.distinct) Accept("all");
     SelectList(&st);
-    Expect("from", "expected FROM after the select list");
-    Table(&st);
+    if (Accept("from")) {
+      Table(&st);
+    } else if (EndsSelectList(Peek())) {
+      st.no_from = true;  // DuckDB's SELECT 1 + 1: one row of constants
+      st.table.clear();
+      st.table_pos = Peek().pos;
+    } else {
+      UnsupportedInSelect(Peek());
+      Fail("expected FROM after the select list, found " + Describe(Peek()));
+    }
     if (Accept("where")) st.where = Expr();
     GroupBy(&st);
     if (Accept("having")) st.having = Expr();
@@ -76,12 +86,23 @@ class Parser {
     if (Accept("qualify")) st.qualify = Expr();
     if (Accept("order")) {
       Expect("by", "expected BY after ORDER");
+      if (Peek().Is("all")) Unsupported("ORDER BY ALL (name the columns)");
       do st.order_by.push_back(OrderTerm());
       while (Accept(","));
     }
     LimitOffset(&st);
     ctes_.resize(visible);  // a statement's CTEs are not visible after it
     return st;
+  }
+
+  // What may follow a select list without FROM: the end, a closing ')' or a later clause.
+  static bool EndsSelectList(const Token& t) {
+    if (t.kind == TokenKind::kEnd) return true;
+    for (std::string_view w : {";", ")", "where", "group", "having", "window", "qualify", "order",
+                               "limit", "offset", "union", "except", "intersect"}) {
+      if (t.Is(w)) return true;
+    }
+    return false;
   }
 
   void With(StatementAst* st) {
@@ -195,6 +216,7 @@ class Parser {
   [[noreturn]] void Trailing() {
     const Token& t = Peek();
     if (tokens_[i_ - 1].Is(";")) Fail("only one statement is allowed");
+    UnsupportedInSelect(t);
     for (std::string_view w : {"join", "union", "window", "using", "on"}) {
       if (t.Is(w)) Fail("unsupported: " + Lower(std::string(t.raw)) + " (one table, one SELECT)");
     }
@@ -218,6 +240,10 @@ class Parser {
       st->table = "unnamed_subquery";  // DuckDB's name for a subquery without an alias
     } else {
       if (!IsName(t)) Fail("expected a table name, found " + Describe(t));
+      if (Peek(1).Is("(")) {
+        Unsupported("table functions (" + Lower(std::string(t.raw)) +
+                    "(...)); the only table is measurements");
+      }
       st->table = Lower(t.text);
       if (st->table != kTableName &&
           std::find(ctes_.begin(), ctes_.end(), st->table) == ctes_.end()) {
@@ -225,16 +251,82 @@ class Parser {
       }
       ++i_;
     }
-    if (Peek().Is(",") || Peek().Is("join")) {
-      Fail("unsupported: more than one table (joins); the only table is measurements");
-    }
+    AfterTable();
     if (Accept("as")) {
       if (Peek().kind != TokenKind::kIdent && Peek().kind != TokenKind::kQuotedIdent) {
         Fail("expected a table alias after AS, found " + Describe(Peek()));
       }
       st->table_alias = Lower(Take().text);
-    } else if (IsName(Peek())) {
+    } else if (IsName(Peek()) && !ConstructWord(Peek())) {
       st->table_alias = Lower(Take().text);
+    }
+    if (st->table_alias && Peek().Is("(")) Unsupported("column aliases after a table alias");
+    AfterTable();
+  }
+
+  // Joins, set operations and the other ways DuckDB goes past one table, named (issue 10).
+  static bool JoinWord(const Token& t) {
+    for (std::string_view w : {"join", "left", "right", "full", "inner", "outer", "cross",
+                               "natural", "positional", "asof", "anti", "semi", "lateral"}) {
+      if (t.Is(w)) return true;
+    }
+    return false;
+  }
+  // Words that start a construct plume lacks: never an alias without AS, so they are named.
+  static bool ConstructWord(const Token& t) {
+    for (std::string_view w : {"except", "intersect", "exclude", "replace", "rename", "collate",
+                               "similar", "glob", "fetch", "pivot", "unpivot", "tablesample"}) {
+      if (t.Is(w)) return true;
+    }
+    return JoinWord(t);
+  }
+  void AfterTable() {
+    const Token& t = Peek();
+    if (t.Is(",")) {
+      if (Peek(1).Is("lateral")) Unsupported("LATERAL");
+      Unsupported("more than one table in FROM (a join); the only table is measurements");
+    }
+    if (JoinWord(t)) Unsupported("JOIN (one table: measurements)");
+    if (t.Is("pivot") || t.Is("unpivot")) Unsupported(Upper(t.raw));
+    if (t.Is("tablesample") || (t.Is("using") && Peek(1).Is("sample"))) {
+      Unsupported("TABLESAMPLE / USING SAMPLE");
+    }
+  }
+  [[noreturn]] void Unsupported(const std::string& what) const { Fail("unsupported: " + what); }
+  static std::string Upper(std::string_view raw) {
+    std::string out;
+    for (char c : raw) out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  }
+  // A statement that is not a SELECT: what DuckDB would do with it, named.
+  void NotASelect() const {
+    const Token& t = Peek();
+    for (std::string_view w : {"insert", "update", "delete", "create", "drop", "alter", "copy",
+                               "attach", "install", "load", "set", "pragma", "export", "import"}) {
+      if (t.Is(w)) Unsupported(Upper(t.raw) + " (plume answers SELECT statements only)");
+    }
+    if (t.Is("from")) Unsupported("FROM-first statements (write SELECT ... FROM measurements)");
+    if (t.Is("values")) Unsupported("VALUES lists");
+    if (t.Is("pivot") || t.Is("unpivot")) Unsupported(Upper(t.raw));
+    if (t.Is("(")) Unsupported("a parenthesized statement (write the SELECT without parentheses)");
+  }
+  // Where a select list, an expression or a clause may end: DuckDB constructs that plume lacks.
+  void UnsupportedInSelect(const Token& t) const {
+    if (t.Is("union") || t.Is("except") || t.Is("intersect")) {
+      Unsupported(Upper(t.raw) + " (set operations)");
+    }
+    if (JoinWord(t)) Unsupported("JOIN (one table: measurements)");
+    if (t.Is("exclude") || t.Is("replace") || t.Is("rename")) Unsupported("* " + Upper(t.raw));
+    if (t.Is("collate")) Unsupported("COLLATE");
+    if (t.Is("similar")) Unsupported("SIMILAR TO (use regexp_matches)");
+    if (t.Is("glob")) Unsupported("GLOB (use LIKE)");
+    if (t.Is("fetch")) Unsupported("FETCH FIRST (use LIMIT)");
+    if (t.Is("using")) Unsupported("ORDER BY ... USING");
+    if (t.kind == TokenKind::kString && i_ > 0 && tokens_[i_ - 1].kind == TokenKind::kIdent &&
+        (tokens_[i_ - 1].text == "e" || tokens_[i_ - 1].text == "x") &&
+        tokens_[i_ - 1].pos + 1 == t.pos) {
+      Unsupported("escape and blob string literals (" + std::string(tokens_[i_ - 1].raw) +
+                  "'...')");
     }
   }
 
@@ -248,11 +340,18 @@ class Parser {
       st->group_all = true;
       return;
     }
+    if (Peek().Is("rollup") || Peek().Is("cube") || (Peek().Is("grouping") && Peek(1).Is("sets"))) {
+      Unsupported(Peek().Is("grouping") ? std::string("GROUPING SETS") : Upper(Peek().raw));
+    }
     do st->group_by.push_back(Expr());
     while (Accept(","));
   }
 
   void LimitOffset(StatementAst* st) {
+    if (Peek().Is("limit") && Peek(2).Is("%")) {
+      ++i_;
+      Unsupported("LIMIT with a percentage");
+    }
     for (int k = 0; k < 2; ++k) {
       if (!st->limit && Accept("limit")) {
         st->limit = Expr();
@@ -271,7 +370,7 @@ class Parser {
       ++i_;
       return Spelling(t);
     }
-    if (IsName(Peek())) return Spelling(Take());
+    if (IsName(Peek()) && !ConstructWord(Peek())) return Spelling(Take());
     return std::nullopt;
   }
 
@@ -519,6 +618,14 @@ class Parser {
       Expect(")", "expected ')'");
       return inner;
     }
+    if (t.Is("exists") && Peek(1).Is("(")) Unsupported("EXISTS (write x IN (SELECT ...))");
+    if ((t.Is("any") || t.Is("all") || t.Is("some")) && Peek(1).Is("(")) {
+      Unsupported(Upper(t.raw) + " (subquery) comparisons (write x IN (SELECT ...))");
+    }
+    if (t.Is("columns") && Peek(1).Is("(")) Unsupported("COLUMNS(...) expressions");
+    if ((t.Is("struct_pack") || t.Is("row") || t.Is("map")) && Peek(1).Is("(")) {
+      Unsupported(Upper(t.raw) + "(...) (STRUCT and MAP values)");
+    }
     if (t.Is("case")) return Case();
     if (t.Is("cast") && Peek(1).Is("(")) return CastCall();
     if (t.Is("extract") && Peek(1).Is("(")) return Extract();
@@ -540,7 +647,8 @@ class Parser {
     ExprAst e;
     e.kind = ExprAst::Kind::kColumn;
     e.pos = t.pos;
-    e.column = ColumnAst{Lower(t.text), Spelling(t), "", t.pos, t.kind == TokenKind::kQuotedIdent};
+    e.column = ColumnAst{Lower(t.text), Spelling(t), "", t.pos, t.kind == TokenKind::kQuotedIdent,
+                         Spelling(t)};
     if (Peek().Is(".")) {
       ++i_;
       const Token& n = Peek();
@@ -551,6 +659,8 @@ class Parser {
       e.column.name = Lower(n.text);
       e.column.written += '.';
       e.column.written += Spelling(n);
+      e.column.spelled = Spelling(n);
+      e.column.quoted = n.kind == TokenKind::kQuotedIdent;
       ++i_;
     }
     return e;

@@ -158,7 +158,13 @@ class Splitter {
       out.source = StageOf(*cte);
     }
     ForEachExpr(&out, [this](ExprAst& e) { Walk(e); });
-    if (HasWindows(out)) SplitWindows(&out);
+    if (HasWindows(out)) {
+      if (out.no_from) {
+        throw SqlError("unsupported: window functions in a SELECT without FROM",
+                       out.items.empty() ? 0 : out.items[0].pos);
+      }
+      SplitWindows(&out);
+    }
     scope_.resize(mark);
     return out;
   }

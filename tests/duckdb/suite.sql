@@ -464,6 +464,26 @@ SELECT count(*) FROM measurements WHERE count(*) > 5;
 SELECT count(*) AS n FROM measurements GROUP BY n;
 -- @error
 SELECT parameter, count(*) FROM measurements GROUP BY 2;
+
+-- ---------------------------------------------------------------- SELECT without FROM, quoted names
+SELECT 1 + 1;
+SELECT 0.1 + 0.2 AS a, 'x' || 'y' AS s, NULL AS n, 7 // 2 AS d, -0.0 AS z;
+SELECT 2 AS x WHERE 1 = 0;
+SELECT (SELECT max(aqi) FROM measurements) AS m, (SELECT count(*) FROM measurements WHERE aqi > 300) + 1 AS n;
+SELECT count(*) FROM measurements WHERE concentration < 'nan';
+SELECT count(*) FROM measurements WHERE NOT (concentration >= 'NaN') AND concentration + 0.0 <> 'nan';
+SELECT DISTINCT CASE WHEN concentration IN ('nan', 1.5) THEN 'a' ELSE 'b' END AS k FROM measurements;
+-- @error
+SELECT count(*) FROM measurements WHERE parameter = "PM2.5";
+-- @error
+SELECT aqi FROM measurements m JOIN measurements n ON m.aqi = n.aqi;
+-- @plume-error
+SELECT 1 UNION SELECT 2;
+-- @plume-error
+SELECT [1, 2];
+-- @error
+SELECT aqi;
+
+-- The unterminated string swallows the rest of the batch: it stays the last statement.
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
-

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <string>
 
 #include "engine/schema.h"
 #include "tests/engine/differential.h"
@@ -10,7 +12,23 @@
 namespace plume::engine::testing {
 namespace {
 
+// PLUME_REF_SEED=N runs another seed, PLUME_REF_SCALE=K K times as many cases (the default suite
+// keeps to a few seconds); a failure names its seed and case.
+std::uint64_t Seed(std::uint64_t fallback) {
+  const char* s = std::getenv("PLUME_REF_SEED");
+  return s != nullptr && *s != '\0' ? std::strtoull(s, nullptr, 10) : fallback;
+}
+
+int Scaled(int cases) {
+  const char* s = std::getenv("PLUME_REF_SCALE");
+  const long k = s != nullptr ? std::strtol(s, nullptr, 10) : 1;
+  return cases * static_cast<int>(std::max(1L, k));
+}
+
 void RunMany(std::uint64_t seed, int cases, std::size_t max_rows, int queries_per_data) {
+  seed = Seed(seed);
+  cases = Scaled(cases);
+  ::testing::Test::RecordProperty("seed", std::to_string(seed));
   RandomSource src(seed);
   int failures = 0;
   Case c;

@@ -69,8 +69,8 @@ std::string Alias(const char* prefix, std::size_t n) {
 }
 
 // Computed doubles that may differ in their last bits from the reference's long double.
-bool InexactAgg(RefAgg fn, int column) {
-  const bool dbl = TypeOf(column) == Type::kFloat64;
+bool InexactAgg(RefAgg fn, int column, const RefAggExtra& x) {
+  const bool dbl = x.arg.empty() ? TypeOf(column) == Type::kFloat64 : x.arg[0].real;
   switch (fn) {
     case RefAgg::kSum:
       return dbl;
@@ -82,17 +82,18 @@ bool InexactAgg(RefAgg fn, int column) {
     case RefAgg::kQuantileCont:
       return true;
     case RefAgg::kMedian:
-      return TypeOf(column) != Type::kString;
+      return !x.arg.empty() || TypeOf(column) != Type::kString;
     default:
       return false;
   }
 }
 
 bool InexactKey(const QuerySpec& q, const RefOrder& o) {
-  if (o.by == RefOrder::By::kAggregate) return InexactAgg(o.fn, o.column);
+  if (o.by == RefOrder::By::kAggregate) return InexactAgg(o.fn, o.column, o.x);
   if (o.by == RefOrder::By::kColumn || q.star) return false;
   const RefItem& it = q.items[static_cast<std::size_t>(o.item)];
-  return it.aggregate && InexactAgg(it.fn, it.column);
+  if (!it.expr.empty()) return it.expr[0].real;
+  return it.aggregate && InexactAgg(it.fn, it.column, it.x);
 }
 
 }  // namespace
@@ -211,6 +212,7 @@ RefLiteral RandomSource::Literal(int column) {
         const std::size_t k = Below(4);
         return {kInf[k], k % 2 == 0 ? HUGE_VAL : -HUGE_VAL};
       }
+      if (Chance(0.02)) return {Chance(0.5) ? "'nan'" : "'NaN'", std::nan("")};
       if (d == 0 && Chance(0.3)) return {Chance(0.5) ? "1e-400" : "'-1e-400'", 0.0};
       if (d == std::floor(d) && std::fabs(d) < 1e6 && Chance(0.4)) {
         return {std::to_string(static_cast<std::int64_t>(d)), v};
@@ -253,6 +255,8 @@ RefExpr RandomSource::Leaf() {
     }
     if (Chance(0.2)) p = "%" + p;
     e.args.push_back(Chance(0.03) ? RefLiteral{"NULL", Value{}} : RefLiteral{Quote(p), p});
+  } else if (pick < 88 && Chance(0.5)) {
+    return ScalarLeaf();
   } else if (pick < 92 && Numeric(e.column)) {
     // Two numeric columns compared (BIGINT with DOUBLE by value), an expression leaf.
     static const int kNumeric[] = {0, 1, 4, 6, 7, 8};
@@ -288,6 +292,105 @@ void RandomSource::DecimalStrings(RefExpr* e) const {
   }
 }
 
+// A numeric leaf: a column (BIGINT or DOUBLE), an integer or a decimal literal, or length().
+RefScalar RandomSource::NumberLeaf(bool int_ok) {
+  static const int kInts[] = {7, 8}, kReals[] = {0, 1, 4, 6};
+  static const char* const kDecimals[] = {"0.5", "1.5", "0.25", "2.0", "-1.5", "0.125"};
+  RefScalar e;
+  const std::size_t pick = Below(10);
+  if (pick < 3 && int_ok) {
+    e.column = kInts[Below(2)];
+  } else if (pick < 6) {
+    e.column = kReals[Below(4)];
+    e.real = true;
+  } else if (pick < 8 && int_ok) {
+    e.kind = RefScalar::Kind::kConst;
+    const std::int64_t k = static_cast<std::int64_t>(Below(16)) - 3;
+    e.lit = {k < 0 ? "(" + std::to_string(k) + ")" : std::to_string(k), k};
+  } else if (pick < 9 || !int_ok) {
+    e.kind = RefScalar::Kind::kConst;
+    const char* d = kDecimals[Below(6)];
+    e.lit = {std::string("(") + d + ")", std::stod(d)};
+    e.real = true;
+  } else {
+    e.kind = RefScalar::Kind::kLength;
+    e.args.push_back(Text());
+  }
+  return e;
+}
+
+// A numeric expression. Without int_ok every BIGINT is mixed with a DOUBLE, so nothing can
+// overflow (WHERE and FILTER, whose evaluation order is the engine's to choose).
+RefScalar RandomSource::Number(int depth, bool int_ok) {
+  using K = RefScalar::Kind;
+  if (depth == 0 || Chance(0.3)) return NumberLeaf(int_ok);
+  RefScalar e;
+  const std::size_t pick = Below(12);
+  e.args.push_back(Number(depth - 1, int_ok));
+  if (pick < 5) {
+    static const K kOps[] = {K::kAdd, K::kSub, K::kMul};
+    e.kind = kOps[Below(3)];
+    e.args.push_back(Number(depth - 1, int_ok));
+  } else if (pick < 6) {
+    e.kind = K::kDiv;
+    RefScalar d = NumberLeaf(false);  // a non-zero decimal constant or a DOUBLE column
+    if (d.kind != K::kConst) d = RefScalar{K::kConst, 0, {"(2.5)", 2.5}, {}, {}, true, false};
+    e.args.push_back(std::move(d));
+    e.real = true;
+    return e;
+  } else if (pick < 7 && !e.args[0].real) {
+    e.kind = Chance(0.5) ? K::kIntDiv : K::kMod;
+    const std::int64_t k = 2 + static_cast<std::int64_t>(Below(6));
+    e.args.push_back(RefScalar{K::kConst, 0, {std::to_string(k), k}, {}, {}, false, false});
+    return e;
+  } else if (pick < 8) {
+    e.kind = Chance(0.5) ? K::kNeg : K::kAbs;
+    e.real = e.args[0].real;
+    return e;
+  } else if (pick < 10) {
+    e.kind = K::kCase;
+    e.cond.push_back(Leaf());
+    e.args.push_back(Number(depth - 1, int_ok));
+  } else {
+    e.kind = K::kCoalesce;
+    e.args.push_back(Number(depth - 1, int_ok));
+  }
+  e.real = e.args[0].real || e.args[1].real;
+  return e;
+}
+
+// A VARCHAR expression: a string column, a literal, or `||` of two.
+RefScalar RandomSource::Text() {
+  static const int kStrings[] = {3, 5, 9, 10, 11};
+  RefScalar e;
+  e.text = true;
+  if (Chance(0.3)) {
+    e.kind = RefScalar::Kind::kConcat;
+    e.args = {Text(), Text()};
+    return e;
+  }
+  e.column = kStrings[Below(5)];
+  if (Chance(0.3)) {
+    e.kind = RefScalar::Kind::kConst;
+    const std::string v = std::get<std::string>(PoolValue(e.column));
+    e.lit = {Quote(v), v};
+  }
+  return e;
+}
+
+// An expression compared with a literal (DOUBLE, so order of evaluation cannot matter).
+RefExpr RandomSource::ScalarLeaf() {
+  static const char* kOps[] = {"=", "<>", "<", "<=", ">", ">="};
+  RefExpr e;
+  e.kind = RefExpr::Kind::kScalar;
+  e.op = kOps[Below(6)];
+  e.scalar.push_back(Number(2, false));
+  const double k = static_cast<double>(Below(200)) / 4 - 10;
+  e.args.push_back({Chance(0.2) ? "NULL" : DoubleText(k), Value{k}});
+  if (e.args[0].sql == "NULL") e.args[0].value = Value{};
+  return e;
+}
+
 RefExpr RandomSource::Expr(int depth) {
   if (depth == 0 || Chance(0.4)) return Leaf();
   RefExpr e;
@@ -316,6 +419,9 @@ RefAgg RandomSource::RandomAgg(int* column, RefAggExtra* x) {
   x->quantile = kQuantiles[Below(7)];
   if (fn == RefAgg::kBoolAnd || fn == RefAgg::kBoolOr) x->predicate.push_back(Expr(1));
   if (Chance(0.15)) x->filter.push_back(Expr(1));
+  const bool takes_expr = (fn >= RefAgg::kCount && fn <= RefAgg::kMax) || fn == RefAgg::kMedian ||
+                          fn == RefAgg::kQuantileDisc || fn == RefAgg::kQuantileCont;
+  if (takes_expr && Chance(0.25)) x->arg.push_back(Number(2, true));
   return fn;
 }
 
@@ -327,9 +433,28 @@ void RandomSource::PlainSelect(QuerySpec* q) {
   for (std::size_t n = 1 + Below(4); n > 0; --n) {
     RefItem it;
     it.column = static_cast<int>(Below(kSchema.size()));
-    if (Chance(0.2)) it.alias = Alias("c", q->items.size());
+    if (Chance(0.3)) it.expr.push_back(Chance(0.8) ? Number(3, true) : Text());
+    if (Chance(0.2) || !it.expr.empty()) it.alias = Alias("c", q->items.size());
     q->items.push_back(it);
   }
+  q->distinct = Chance(0.2);
+}
+
+// HAVING agg op literal, over aggregates whose values are exact (counts, min/max, BIGINT sums).
+void RandomSource::Having(QuerySpec* q) {
+  static const char* kOps[] = {"=", "<>", "<", "<=", ">", ">="};
+  RefHaving h;
+  static const RefAgg kFns[] = {RefAgg::kCountStar, RefAgg::kCount, RefAgg::kMin, RefAgg::kMax,
+                                RefAgg::kSum};
+  h.fn = kFns[Below(5)];
+  static const int kNumeric[] = {0, 1, 4, 6, 7, 8};
+  h.column = kNumeric[Below(6)];
+  if (h.fn == RefAgg::kSum) h.column = 7 + static_cast<int>(Below(2));
+  if (Chance(0.2)) h.x.filter.push_back(Expr(1));
+  h.op = kOps[Below(6)];
+  h.lit = h.fn == RefAgg::kCountStar || h.fn == RefAgg::kCount ? IntLiteral(Below(6))
+                                                               : Literal(h.column);
+  q->having = std::move(h);
 }
 
 void RandomSource::AggregateSelect(QuerySpec* q) {
@@ -352,7 +477,7 @@ void RandomSource::AggregateSelect(QuerySpec* q) {
     it.aggregate = true;
     it.fn = RandomAgg(&it.column, &it.x);
     // names of predicates and FILTERs are DuckDB's rendering: tests/duckdb checks those
-    if (Chance(0.3) || !it.x.filter.empty() || !it.x.predicate.empty()) {
+    if (Chance(0.3) || !it.x.filter.empty() || !it.x.predicate.empty() || !it.x.arg.empty()) {
       it.alias = Alias("a", q->items.size());
     }
     q->items.push_back(it);
@@ -368,7 +493,7 @@ void RandomSource::OrderBy(QuerySpec* q) {
     if (Chance(0.2)) o.nulls_first = Chance(0.5);
     const std::size_t pick = Below(4);
     const std::size_t items = q->star ? kSchema.size() : q->items.size();
-    if (pick == 0) {
+    if (pick == 0 || q->distinct) {
       o.by = RefOrder::By::kOrdinal;
       o.item = static_cast<int>(Below(items));
     } else if (pick == 1 && !q->star && q->items[Below(items)].alias) {
@@ -398,6 +523,7 @@ QuerySpec RandomSource::Query() {
   else
     PlainSelect(&q);
   if (Chance(0.8)) q.where = Expr(3);
+  if (q.IsAggregate() && Chance(0.25)) Having(&q);
   if (Chance(0.5)) OrderBy(&q);
   if (Chance(0.4)) q.limit = Below(25);
   return q;

@@ -34,6 +34,11 @@ class RandomSource {
   void DecimalStrings(RefExpr* e) const;
   RefExpr Expr(int depth);
   RefAgg RandomAgg(int* column, RefAggExtra* x);
+  RefScalar NumberLeaf(bool int_ok);
+  RefScalar Number(int depth, bool int_ok);
+  RefScalar Text();
+  RefExpr ScalarLeaf();
+  void Having(QuerySpec* q);
   void PlainSelect(QuerySpec* q);
   void AggregateSelect(QuerySpec* q);
   void OrderBy(QuerySpec* q);

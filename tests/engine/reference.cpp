@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <optional>
+#include <set>
 #include <stdexcept>
 
 #include "engine/schema.h"
@@ -21,8 +22,13 @@ Truth Not(Truth t) {
 
 bool IsNull(const Value& v) { return std::holds_alternative<std::monostate>(v); }
 
-// Exact comparison of an integer with a double.
+// Set when a BIGINT expression overflows (Evaluate resets it and reports it).
+thread_local bool tl_overflow = false;
+thread_local bool tl_sum_error = false;  // a BIGINT sum out of range in HAVING
+
+// Exact comparison of an integer with a double (NaN after every number, as DuckDB).
 int CompareIntDouble(std::int64_t a, double d) {
+  if (std::isnan(d)) return -1;
   if (d >= 9223372036854775808.0) return -1;
   if (d < -9223372036854775808.0) return 1;
   const double f = std::floor(d);
@@ -39,9 +45,11 @@ int Compare(const Value& a, const Value& b) {
     return CompareIntDouble(*x, std::get<double>(b));
   }
   if (const auto* x = std::get_if<double>(&a)) {
-    const double y = std::holds_alternative<double>(b)
-                         ? std::get<double>(b)
-                         : static_cast<double>(std::get<std::int64_t>(b));
+    if (const auto* yi = std::get_if<std::int64_t>(&b)) {
+      return -CompareIntDouble(*yi, *x);
+    }
+    const double y = std::get<double>(b);
+    if (std::isnan(*x) || std::isnan(y)) return std::isnan(*x) - std::isnan(y);
     return *x < y ? -1 : *x > y;
   }
   const std::string& x = std::get<std::string>(a);
@@ -90,6 +98,102 @@ Truth Or(Truth a, Truth b) {
   return a == Truth::kFalse && b == Truth::kFalse ? Truth::kFalse : Truth::kUnknown;
 }
 
+double AsDouble(const Value& v) {
+  return std::holds_alternative<double>(v) ? std::get<double>(v)
+                                           : static_cast<double>(std::get<std::int64_t>(v));
+}
+
+Truth Eval(const RefExpr& e, const Row& row);
+
+std::int64_t Checked(Wide v) {
+  if (v > INT64_MAX || v < INT64_MIN) {
+    tl_overflow = true;
+    return 0;
+  }
+  return static_cast<std::int64_t>(v);
+}
+
+Value AsReal(Value v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+  return v;
+}
+
+std::int64_t Characters(const std::string& s) {
+  std::int64_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+Value Arith(RefScalar::Kind k, const Value& a, const Value& b) {
+  using K = RefScalar::Kind;
+  if (IsNull(a) || IsNull(b)) return Value{};
+  const auto *x = std::get_if<std::int64_t>(&a), *y = std::get_if<std::int64_t>(&b);
+  if (k == K::kDiv) return AsDouble(a) / AsDouble(b);
+  if (x && y) {
+    switch (k) {
+      case K::kAdd:
+        return Checked(Wide{*x} + *y);
+      case K::kSub:
+        return Checked(Wide{*x} - *y);
+      case K::kMul:
+        return Checked(Wide{*x} * *y);
+      case K::kIntDiv:
+        return *x / *y;
+      default:
+        return *x % *y;
+    }
+  }
+  const double p = AsDouble(a), q = AsDouble(b);
+  return k == K::kAdd ? p + q : k == K::kSub ? p - q : p * q;
+}
+
+}  // namespace
+
+Value EvalScalar(const RefScalar& e, const Row& row) {
+  using K = RefScalar::Kind;
+  auto arg = [&](std::size_t i) { return EvalScalar(e.args[i], row); };
+  Value v;
+  switch (e.kind) {
+    case K::kColumn:
+      v = row[static_cast<std::size_t>(e.column)];
+      break;
+    case K::kConst:
+      v = e.lit.value;
+      break;
+    case K::kNeg:
+    case K::kAbs: {
+      v = arg(0);
+      if (auto* i = std::get_if<std::int64_t>(&v)) {
+        if (e.kind == K::kNeg || *i < 0) *i = Checked(-Wide{*i});
+      } else if (auto* d = std::get_if<double>(&v)) {
+        *d = e.kind == K::kNeg ? -*d : std::fabs(*d);
+      }
+      break;
+    }
+    case K::kCase:
+      v = Eval(e.cond[0], row) == Truth::kTrue ? arg(0) : arg(1);
+      break;
+    case K::kCoalesce:
+      v = arg(0);
+      if (IsNull(v)) v = arg(1);
+      break;
+    case K::kConcat: {
+      const Value a = arg(0), b = arg(1);
+      if (!IsNull(a) && !IsNull(b)) v = std::get<std::string>(a) + std::get<std::string>(b);
+      break;
+    }
+    case K::kLength:
+      v = arg(0);
+      if (!IsNull(v)) v = Characters(std::get<std::string>(v));
+      break;
+    default:
+      v = Arith(e.kind, arg(0), arg(1));
+  }
+  return e.real && !IsNull(v) ? AsReal(std::move(v)) : v;
+}
+
+namespace {
+
 Truth Eval(const RefExpr& e, const Row& row) {
   const Value& v = row[static_cast<std::size_t>(e.column)];
   Truth t = Truth::kUnknown;
@@ -122,6 +226,8 @@ Truth Eval(const RefExpr& e, const Row& row) {
     case RefExpr::Kind::kIsNull:
       t = IsNull(v) ? Truth::kTrue : Truth::kFalse;
       break;
+    case RefExpr::Kind::kScalar:
+      return CompareOp(EvalScalar(e.scalar[0], row), e.op, e.args[0].value);
     case RefExpr::Kind::kColumns: {
       Value a = v;
       if (e.offset != 0 && !IsNull(a)) {
@@ -153,11 +259,6 @@ Value Moment(RefAgg fn, const std::vector<Value>& vals) {
   const long double var = m2 / static_cast<long double>(sample ? xs.size() - 1 : xs.size());
   const bool stddev = fn == RefAgg::kStddevSamp || fn == RefAgg::kStddevPop;
   return static_cast<double>(stddev ? std::sqrt(var) : var);
-}
-
-double AsDouble(const Value& v) {
-  return std::holds_alternative<double>(v) ? std::get<double>(v)
-                                           : static_cast<double>(std::get<std::int64_t>(v));
 }
 
 // median, quantile_cont, quantile_disc over sorted values (DuckDB's positions).
@@ -211,7 +312,9 @@ Value BoolAggregate(RefAgg fn, const RefExpr& p, const std::vector<const Row*>& 
 Value Aggregate(RefAgg fn, int column, const RefAggExtra& x,
                 const std::vector<const Row*>& group_rows, bool* error) {
   std::vector<const Row*> rows;
+  std::vector<Value> args;  // an expression argument, computed on every row (as the engine)
   for (const Row* r : group_rows) {
+    if (!x.arg.empty()) args.push_back(EvalScalar(x.arg[0], *r));
     if (x.filter.empty() || Eval(x.filter[0], *r) == Truth::kTrue) rows.push_back(r);
   }
   if (fn == RefAgg::kCountStar) return static_cast<std::int64_t>(rows.size());
@@ -221,7 +324,8 @@ Value Aggregate(RefAgg fn, int column, const RefAggExtra& x,
     return ArgExtreme(fn, column, x.column2, rows);
   std::vector<Value> vals;
   for (const Row* r : rows) {
-    const Value& v = (*r)[static_cast<std::size_t>(column)];
+    const Value v =
+        x.arg.empty() ? (*r)[static_cast<std::size_t>(column)] : EvalScalar(x.arg[0], *r);
     if (!IsNull(v)) vals.push_back(v);
   }
   if (x.distinct) {
@@ -319,7 +423,32 @@ std::vector<std::vector<const Row*>> Sources(const QuerySpec& q, const std::vect
     groups[key].push_back(r);
   }
   if (q.group_by.empty() && groups.empty()) groups[Row{}];
-  for (auto& [key, rows] : groups) sources.push_back(rows);
+  // Aggregate arguments are computed on every passing row, whatever HAVING keeps (as the
+  // engine and DuckDB project them before aggregating): a BIGINT overflow there is an error.
+  for (const RefItem& it : q.items) {
+    for (const RefScalar& a : it.x.arg) {
+      for (const Row* r : passing) EvalScalar(a, *r);
+    }
+  }
+  for (const RefOrder& o : q.order_by) {
+    for (const RefScalar& a : o.x.arg) {
+      for (const Row* r : passing) EvalScalar(a, *r);
+    }
+  }
+  for (auto& [key, rows] : groups) {
+    if (q.having) {
+      // The engine finalizes every group before HAVING: a BIGINT sum out of range fails then.
+      for (const RefItem& it : q.items) {
+        if (it.aggregate) Aggregate(it.fn, it.column, it.x, rows, &tl_sum_error);
+      }
+      const RefHaving& h = *q.having;
+      if (CompareOp(Aggregate(h.fn, h.column, h.x, rows, &tl_sum_error), h.op, h.lit.value) !=
+          Truth::kTrue) {
+        continue;
+      }
+    }
+    sources.push_back(rows);
+  }
   return sources;
 }
 
@@ -328,8 +457,9 @@ void RowAndKey(const QuerySpec& q, const std::vector<const Row*>& src, bool* err
                Row* key) {
   const Row& first = src.empty() ? Row(kSchema.size()) : *src[0];
   auto item_value = [&](const RefItem& it) -> Value {
-    return it.aggregate ? Aggregate(it.fn, it.column, it.x, src, error)
-                        : first[static_cast<std::size_t>(it.column)];
+    if (it.aggregate) return Aggregate(it.fn, it.column, it.x, src, error);
+    if (!it.expr.empty()) return EvalScalar(it.expr[0], first);
+    return first[static_cast<std::size_t>(it.column)];
   };
   if (q.star) {
     *row = first;
@@ -355,12 +485,19 @@ void RowAndKey(const QuerySpec& q, const std::vector<const Row*>& src, bool* err
 
 RefResult Evaluate(const QuerySpec& q, const std::vector<Row>& table) {
   RefResult out;
+  tl_overflow = false;
+  tl_sum_error = false;
   std::vector<Row> rows, keys;
+  std::set<Row, KeyLess> seen;  // SELECT DISTINCT
   for (const auto& src : Sources(q, table)) {
-    rows.emplace_back();
-    keys.emplace_back();
-    RowAndKey(q, src, &out.error, &rows.back(), &keys.back());
+    Row row, key;
+    RowAndKey(q, src, &out.error, &row, &key);
+    if (q.distinct && !seen.insert(row).second) continue;
+    rows.push_back(std::move(row));
+    keys.push_back(std::move(key));
   }
+  out.overflow = tl_overflow;
+  out.error = out.error || tl_sum_error;
   std::vector<std::size_t> idx(rows.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {

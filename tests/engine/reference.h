@@ -38,9 +38,41 @@ struct RefLiteral {
   Value value;      // NULL, int64, double or string (timestamps as int64 seconds)
 };
 
+struct RefExpr;
+
+// A scalar expression (select items, aggregate arguments, WHERE leaves): numbers with plume's
+// type rules (BIGINT op BIGINT is BIGINT, an overflow an error; with a DOUBLE or a decimal
+// literal DOUBLE; `/` DOUBLE), CASE and COALESCE (lazy), `||` and length() of strings.
+struct RefScalar {
+  enum class Kind {
+    kColumn,
+    kConst,  // lit (an integer, a decimal or a string)
+    kAdd,    // args[0] + args[1]
+    kSub,
+    kMul,
+    kDiv,     // args[1] a non-zero constant
+    kIntDiv,  // `//` of a BIGINT by a positive constant
+    kMod,     // `%` of a BIGINT by a positive constant
+    kNeg,
+    kAbs,
+    kCase,      // CASE WHEN cond[0] THEN args[0] ELSE args[1] END
+    kCoalesce,  // args[0], args[1]
+    kConcat,    // args[0] || args[1] (strings)
+    kLength,    // length(args[0]) (characters)
+  };
+  Kind kind = Kind::kColumn;
+  int column = 0;
+  RefLiteral lit;
+  std::vector<RefScalar> args;
+  std::vector<RefExpr> cond;
+  bool real = false;  // the result is DOUBLE (else BIGINT, or VARCHAR for strings)
+  bool text = false;  // the result is VARCHAR
+};
+
 struct RefExpr {
   // kColumns: (column + offset) op column2, two numeric columns (an expression leaf).
-  enum class Kind { kAnd, kOr, kNot, kCompare, kBetween, kIn, kLike, kIsNull, kColumns };
+  // kScalar: scalar[0] op args[0] (an expression compared with a literal).
+  enum class Kind { kAnd, kOr, kNot, kCompare, kBetween, kIn, kLike, kIsNull, kColumns, kScalar };
   Kind kind = Kind::kCompare;
   std::vector<RefExpr> children;
   int column = 0;              // kSchema index
@@ -48,8 +80,9 @@ struct RefExpr {
   bool literal_first = false;  // render "literal op column"
   bool negated = false;        // NOT BETWEEN / NOT IN / NOT LIKE / IS NOT NULL
   std::vector<RefLiteral> args;
-  int column2 = 0;          // kColumns
-  std::int64_t offset = 0;  // kColumns: added to column (rendered only when non-zero)
+  int column2 = 0;                // kColumns
+  std::int64_t offset = 0;        // kColumns: added to column (rendered only when non-zero)
+  std::vector<RefScalar> scalar;  // kScalar
 };
 
 // What an aggregate call has besides its function and first column.
@@ -59,6 +92,7 @@ struct RefAggExtra {
   std::string quantile = "0.5";    // quantile_cont/quantile_disc, as written
   std::vector<RefExpr> predicate;  // bool_and/bool_or: one expression
   std::vector<RefExpr> filter;     // FILTER (WHERE ...): zero or one expression
+  std::vector<RefScalar> arg;      // zero, or one expression in place of the column
 };
 
 struct RefItem {
@@ -67,6 +101,16 @@ struct RefItem {
   int column = 0;
   RefAggExtra x;
   std::optional<std::string> alias;
+  std::vector<RefScalar> expr;  // a plain item: zero, or one expression in place of the column
+};
+
+// HAVING fn(...) op literal.
+struct RefHaving {
+  RefAgg fn = RefAgg::kCountStar;
+  int column = 0;
+  RefAggExtra x;
+  std::string op;
+  RefLiteral lit;
 };
 
 struct RefOrder {
@@ -82,6 +126,8 @@ struct RefOrder {
 
 struct QuerySpec {
   bool star = false;
+  bool distinct = false;  // SELECT DISTINCT (plain statements)
+  std::optional<RefHaving> having;
   std::vector<RefItem> items;
   std::optional<RefExpr> where;
   std::vector<int> group_by;
@@ -95,7 +141,8 @@ struct QuerySpec {
 };
 
 struct RefResult {
-  bool error = false;  // an integer sum outside BIGINT
+  bool error = false;     // an integer sum outside BIGINT
+  bool overflow = false;  // a BIGINT expression overflowed on a row the statement evaluates
   // The complete result before LIMIT, sorted when ORDER BY is given; rows carry the visible
   // columns. tie_group[i] numbers the runs of rows whose ORDER BY keys are equal.
   std::vector<Row> rows;
@@ -103,5 +150,7 @@ struct RefResult {
 };
 
 RefResult Evaluate(const QuerySpec& q, const std::vector<Row>& table);
+// One scalar expression over one row (a BIGINT overflow gives NULL and is reported by Evaluate).
+Value EvalScalar(const RefScalar& e, const Row& row);
 
 }  // namespace plume::engine::testing

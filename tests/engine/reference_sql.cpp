@@ -17,6 +17,43 @@ std::string AggName(RefAgg fn) {
 
 std::string ExprSql(const RefExpr& e);
 
+std::string ScalarSql(const RefScalar& e) {
+  using K = RefScalar::Kind;
+  auto arg = [&](std::size_t i) { return ScalarSql(e.args[i]); };
+  auto binary = [&](const char* op) { return "(" + arg(0) + " " + op + " " + arg(1) + ")"; };
+  switch (e.kind) {
+    case K::kColumn:
+      return Name(e.column);
+    case K::kConst:
+      return e.lit.sql;
+    case K::kAdd:
+      return binary("+");
+    case K::kSub:
+      return binary("-");
+    case K::kMul:
+      return binary("*");
+    case K::kDiv:
+      return binary("/");
+    case K::kIntDiv:
+      return binary("//");
+    case K::kMod:
+      return binary("%");
+    case K::kConcat:
+      return binary("||");
+    case K::kNeg:
+      return "(- " + arg(0) + ")";
+    case K::kAbs:
+      return "abs(" + arg(0) + ")";
+    case K::kLength:
+      return "length(" + arg(0) + ")";
+    case K::kCoalesce:
+      return "COALESCE(" + arg(0) + ", " + arg(1) + ")";
+    case K::kCase:
+      return "CASE WHEN " + ExprSql(e.cond[0]) + " THEN " + arg(0) + " ELSE " + arg(1) + " END";
+  }
+  return "";
+}
+
 // The call as SQL; without FILTER and predicates also DuckDB's name of it.
 std::string AggSql(RefAgg fn, int column, const RefAggExtra& x) {
   std::string s;
@@ -25,7 +62,8 @@ std::string AggSql(RefAgg fn, int column, const RefAggExtra& x) {
   } else if (fn == RefAgg::kBoolAnd || fn == RefAgg::kBoolOr) {
     s = AggName(fn) + "(" + ExprSql(x.predicate[0]) + ")";
   } else {
-    s = AggName(fn) + "(" + (x.distinct ? "DISTINCT " : "") + Name(column);
+    s = AggName(fn) + "(" + (x.distinct ? "DISTINCT " : "") +
+        (x.arg.empty() ? Name(column) : ScalarSql(x.arg[0]));
     if (fn == RefAgg::kArgMin || fn == RefAgg::kArgMax) s += ", " + Name(x.column2);
     if (fn == RefAgg::kQuantileCont || fn == RefAgg::kQuantileDisc) s += ", " + x.quantile;
     s += ")";
@@ -69,6 +107,8 @@ std::string ExprSql(const RefExpr& e) {
       return col + " " + neg + "LIKE " + e.args[0].sql;
     case RefExpr::Kind::kIsNull:
       return col + " IS " + neg + "NULL";
+    case RefExpr::Kind::kScalar:
+      return ScalarSql(e.scalar[0]) + " " + e.op + " " + e.args[0].sql;
     case RefExpr::Kind::kColumns: {
       const std::string lhs =
           e.offset == 0 ? col : "(" + col + " + " + std::to_string(e.offset) + ")";
@@ -81,7 +121,7 @@ std::string ExprSql(const RefExpr& e) {
 }  // namespace
 
 bool QuerySpec::IsAggregate() const {
-  if (!group_by.empty()) return true;
+  if (!group_by.empty() || having) return true;
   for (const RefItem& i : items) {
     if (i.aggregate) return true;
   }
@@ -92,18 +132,23 @@ bool QuerySpec::IsAggregate() const {
 }
 
 std::string QuerySpec::Sql() const {
-  std::string s = "SELECT ";
+  std::string s = distinct ? "SELECT DISTINCT " : "SELECT ";
   if (star) s += "*";
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (i) s += ", ";
-    s += items[i].aggregate ? AggSql(items[i].fn, items[i].column, items[i].x)
-                            : Name(items[i].column);
+    s += items[i].aggregate      ? AggSql(items[i].fn, items[i].column, items[i].x)
+         : items[i].expr.empty() ? Name(items[i].column)
+                                 : ScalarSql(items[i].expr[0]);
     if (items[i].alias) s += " AS " + *items[i].alias;
   }
   s += " FROM measurements";
   if (where) s += std::string(" WHERE ") + ExprSql(*where);
   for (std::size_t i = 0; i < group_by.size(); ++i)
     s += (i ? ", " : " GROUP BY ") + Name(group_by[i]);
+  if (having) {
+    s += " HAVING " + AggSql(having->fn, having->column, having->x) + " " + having->op + " " +
+         having->lit.sql;
+  }
   for (std::size_t i = 0; i < order_by.size(); ++i) {
     const RefOrder& o = order_by[i];
     s += i ? ", " : " ORDER BY ";

@@ -191,6 +191,22 @@ TEST(Staged, InSubqueries) {
             (std::vector<std::string>{"1"}));  // {NULL, 90}: only 90 matches
 }
 
+// SELECT without FROM as a stage: over a subquery's value, as a CTE, as FROM's subquery.
+TEST(Staged, SelectWithoutFrom) {
+  EXPECT_EQ(RunStaged("SELECT (SELECT max(aqi) FROM measurements) + 1 AS m, "
+                      "90 IN (SELECT aqi FROM measurements) AS i"),
+            (std::vector<std::string>{"138|1"}));
+  EXPECT_EQ(RunStaged("WITH c AS (SELECT 42 AS v) SELECT v + 1 AS w FROM c"),
+            (std::vector<std::string>{"43"}));
+  EXPECT_EQ(RunStaged("SELECT * FROM (SELECT 1 AS a, 'b' AS b) WHERE a = 1"),
+            (std::vector<std::string>{"1|b"}));
+  EXPECT_EQ(RunStaged("SELECT count(*) FROM measurements WHERE aqi > (SELECT 100)"),
+            (std::vector<std::string>{"3"}));
+  // A DECIMAL zero has no sign (DuckDB prints -0.0 as 0.0); a DOUBLE's -0.0 keeps it.
+  EXPECT_EQ(RunStaged("SELECT -0.0 AS h, -(0.5 - 0.5) AS k, -(0.0::DOUBLE) AS d"),
+            (std::vector<std::string>{"0.0|0.0|-0.0"}));
+}
+
 TEST(Staged, Errors) {
   auto message = [](const std::string& sql, std::uint64_t limit = 1u << 30) {
     try {
