@@ -14,7 +14,6 @@
 #include <map>
 
 #include "engine/schema.h"
-#include "io/partition_reader.h"
 #include "ranks/worker.h"
 
 namespace plume::ranks {
@@ -23,7 +22,7 @@ namespace {
 // What this rank can set up on its own; returns "" or why it failed.
 std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layout* layout,
                         io::Manifest* manifest, io::PartitionInfo* partition,
-                        engine::Table* table) {
+                        std::unique_ptr<io::PartitionLoader>* loader) {
   try {
     *layout = Layout::Make(world, options.leaders);
     *manifest = io::ReadManifest(options.data_dir);
@@ -47,7 +46,11 @@ std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layo
   }
   *partition = *mine;
   try {
-    *table = io::LoadPartition(options.data_dir, *manifest, *mine);
+    *loader = std::make_unique<io::PartitionLoader>(options.data_dir, *manifest, *mine);
+    if (!options.lazy_columns) {
+      for (std::size_t c = 0; c < engine::kSchema.size(); ++c) (*loader)->Want(c);
+      (*loader)->LoadQueued();
+    }
   } catch (const std::exception& e) {
     return "cannot load partition " + std::to_string(rank - 1) + ": " + e.what();
   }
@@ -170,7 +173,7 @@ FinalizeWatchdog::~FinalizeWatchdog() {
 Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& options) {
   const int rank = world.rank();
   std::string error =
-      PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &table_);
+      PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &loader_);
   // First the builds: a rank of another plume build is named for that alone (whatever else
   // failed there may follow from it).
   std::vector<std::string> identities, errors;
@@ -189,7 +192,8 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
   if (!summary.empty()) throw StartupError(summary);
   comms_ = Comms::Split(world, layout_);
   peer_timeout_s_ = options.peer_timeout_s;
-  const std::vector<std::uint64_t> distinct = SumDictionarySizes(world, table_);
+  const std::vector<std::uint64_t> distinct =
+      SumDictionarySizes(world, loader_ ? loader_->table() : no_table_);
   memory_limit_ = options.memory_limit;
   if (memory_limit_ == 0) {
     const int here = static_cast<int>(std::count(hosts_.begin(), hosts_.end(), hosts_[rank]));
@@ -232,7 +236,7 @@ void EndJob(const boost::mpi::communicator& world, const std::string& why) {
 Runtime::~Runtime() = default;
 
 void Runtime::Serve() {
-  Worker worker(comms_, layout_, table_, partition_, codec_,
+  Worker worker(comms_, layout_, *loader_, partition_, codec_,
                 WorkerLiveness{hosts_, peer_timeout_s_}, memory_limit_);
   worker.Run();
 }
