@@ -127,20 +127,29 @@ std::vector<std::uint32_t> CompiledFilter::Select() const {
   return out;
 }
 
+// Blocks the zone maps rule out cost O(1) each: a call skips up to kSkipsPerBlock of them per
+// block of its budget without counting them (a selective statement over a large partition
+// would otherwise take one call per `count` blocks of nothing), so a call stays bounded.
 std::size_t CompiledFilter::SelectBlocks(std::size_t first, std::size_t count,
                                          std::vector<std::uint32_t>* out) const {
-  const std::size_t last = std::min(blocks(), first + count);
-  if (first >= last) return last;
-  std::size_t size = out->size();
-  out->resize(size + std::min(rows_, last * kBlockRows) - first * kBlockRows);
-  for (std::size_t block = first; block < last; ++block) {
+  constexpr std::size_t kSkipsPerBlock = 64;
+  const std::size_t end = blocks();
+  std::size_t block = first, evaluated = 0, skipped = 0;
+  while (block < end && evaluated < count) {
     const std::size_t begin = block * kBlockRows;
     const std::size_t n = std::min(kBlockRows, rows_ - begin);
+    ++block;
+    if (Zone(*root_, block - 1, n) == ZoneClass::kNone) {
+      if (++skipped >= count * kSkipsPerBlock) break;
+      continue;
+    }
+    const std::size_t size = out->size();
+    out->resize(size + n);
     const Sel dense{nullptr, n, static_cast<std::uint32_t>(begin)};
-    size += Eval(*root_, block, n, dense, out->data() + size);
+    out->resize(size + Eval(*root_, block - 1, n, dense, out->data() + size));
+    ++evaluated;
   }
-  out->resize(size);
-  return last;
+  return block;
 }
 
 }  // namespace plume::engine

@@ -25,8 +25,10 @@ class CompiledFilter {
 
   // The ascending indices of the rows that pass.
   std::vector<std::uint32_t> Select() const;
-  // Bounded form: appends the passing rows of blocks [first, first + count) (kBlockRows rows
-  // each, clipped to the table) to *out. Returns the block after the last one evaluated.
+  // Bounded form: appends the passing rows of the blocks from `first` on (kBlockRows rows
+  // each, clipped to the table) to *out: `count` blocks evaluated, plus the blocks the zone maps
+  // rule out on the way (up to 64 x count of them, O(1) each). Returns the block after the last
+  // one looked at (blocks() at the end).
   std::size_t SelectBlocks(std::size_t first, std::size_t count,
                            std::vector<std::uint32_t>* out) const;
   std::size_t blocks() const { return (rows_ + kBlockRows - 1) / kBlockRows; }

@@ -83,23 +83,25 @@ void Table::BuildZoneMaps() {
 }
 
 void Table::Validate() const {
-  for (const Column& c : columns) {
-    auto fail = [&](const std::string& what) {
-      throw std::runtime_error("column '" + c.name + "': " + what);
-    };
-    if (c.size() != rows) {
-      fail("has " + std::to_string(c.size()) + " values, table has " + std::to_string(rows) +
-           " rows");
+  for (const Column& c : columns) ValidateColumn(c, rows);
+}
+
+void ValidateColumn(const Column& c, std::size_t rows) {
+  auto fail = [&](const std::string& what) {
+    throw std::runtime_error("column '" + c.name + "': " + what);
+  };
+  if (c.size() != rows) {
+    fail("has " + std::to_string(c.size()) + " values, table has " + std::to_string(rows) +
+         " rows");
+  }
+  if (!c.valid.empty() && c.valid.size() != rows) fail("validity length differs from rows");
+  if (c.blocks.size() != (rows + kBlockRows - 1) / kBlockRows) fail("zone map count is wrong");
+  if (c.type == Type::kString) {
+    for (std::size_t i = 1; i < c.dict.size(); ++i) {
+      if (!(c.dict[i - 1] < c.dict[i])) fail("dictionary is not sorted and unique");
     }
-    if (!c.valid.empty() && c.valid.size() != rows) fail("validity length differs from rows");
-    if (c.blocks.size() != (rows + kBlockRows - 1) / kBlockRows) fail("zone map count is wrong");
-    if (c.type == Type::kString) {
-      for (std::size_t i = 1; i < c.dict.size(); ++i) {
-        if (!(c.dict[i - 1] < c.dict[i])) fail("dictionary is not sorted and unique");
-      }
-      for (std::uint32_t code : c.codes) {
-        if (code >= c.dict.size()) fail("string code out of dictionary range");
-      }
+    for (std::uint32_t code : c.codes) {
+      if (code >= c.dict.size()) fail("string code out of dictionary range");
     }
   }
 }

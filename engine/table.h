@@ -68,4 +68,9 @@ struct Table {
   void Validate() const;
 };
 
+// Throws std::runtime_error naming the column when its length, validity length, zone map count,
+// dictionary order or code range is inconsistent with a table of `rows` rows (what Validate
+// checks, for one column: io/ checks each column as it loads it).
+void ValidateColumn(const Column& column, std::size_t rows);
+
 }  // namespace plume::engine

@@ -13,6 +13,7 @@ constexpr std::uint32_t kFirstBatchRows = 1024;
 
 struct DataRole::Run {
   std::optional<engine::Plan> plan;
+  std::vector<std::size_t> columns;  // schema indices the plan reads (loaded before exec)
   std::unique_ptr<engine::PartitionExecution> exec;
   std::uint32_t batch_rows = 1024;
   std::uint64_t rows = 0;     // rows sent to the Upstream
@@ -27,13 +28,15 @@ struct DataRole::Run {
 };
 
 DataRole::DataRole(int world_rank, const engine::Table& table, const io::PartitionInfo& partition,
-                   Upstream& upstream, std::uint64_t memory_limit, ExchangeHub* hub)
+                   Upstream& upstream, std::uint64_t memory_limit, ExchangeHub* hub,
+                   io::PartitionLoader* loader)
     : rank_(world_rank),
       table_(table),
       partition_(partition),
       upstream_(upstream),
       memory_limit_(memory_limit),
-      hub_(hub) {}
+      hub_(hub),
+      loader_(loader) {}
 
 DataRole::~DataRole() = default;
 
@@ -57,9 +60,14 @@ void DataRole::Start(const ControlMsg& start) {
       Finish(it, Outcome::kOk, "");
       return;
     }
-    run.exec = std::make_unique<engine::PartitionExecution>(*run.plan, table_);
-    run.exec->set_memory_limit(memory_limit_);
     if (run.plan->merge() != engine::MergePlan::kTree) StartExchange(start, run);
+    if (loader_ != nullptr) {
+      for (const std::string& name : run.plan->needed_columns()) {
+        const int c = table_.Find(name);
+        if (c >= 0) run.columns.push_back(static_cast<std::size_t>(c));
+      }
+    }
+    if (!Load(run)) Execute(run);
   } catch (const std::exception& e) {
     Finish(it, Outcome::kFailed, "Error: " + Where() + ": " + e.what());
   }
@@ -97,7 +105,11 @@ bool DataRole::Step() {
     bool worked = false;
     try {
       Run& run = *it->second;
-      if (!run.exec->ready()) {
+      if (!run.exec) {
+        if (run.exchange) Gather(run);  // credits flow back while its columns load
+        if (!Load(run)) Execute(run);
+        worked = true;
+      } else if (!run.exec->ready()) {
         worked = Prepare(it);
       } else {
         worked = run.merger ? StepExchange(it) : StepTree(it);
@@ -112,6 +124,34 @@ bool DataRole::Step() {
     }
   }
   return false;
+}
+
+// Queues the run's columns not loaded yet (again, after a load that failed) and loads one piece
+// (maybe of a column another run queued first). Returns false when all its columns are loaded.
+// Throws when a column this run needs fails its checks; one only others need fails only them
+// (they queue it again and load it themselves).
+bool DataRole::Load(Run& run) {
+  bool missing = false;
+  for (std::size_t c : run.columns) {
+    if (loader_->Loaded(c)) continue;
+    loader_->Want(c);
+    missing = true;
+  }
+  if (!missing) return false;
+  const int next = loader_->Next();
+  const bool mine = std::find(run.columns.begin(), run.columns.end(),
+                              static_cast<std::size_t>(next)) != run.columns.end();
+  try {
+    loader_->Step();
+  } catch (const std::exception&) {
+    if (mine) throw;
+  }
+  return true;
+}
+
+void DataRole::Execute(Run& run) {
+  run.exec = std::make_unique<engine::PartitionExecution>(*run.plan, table_);
+  run.exec->set_memory_limit(memory_limit_);
 }
 
 // One bounded step of the partition's preparation; Count once it is ready.

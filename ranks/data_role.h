@@ -1,6 +1,7 @@
 // What every data rank does with its own partition: runs each started request's plan on it and
 // hands the batches to an Upstream, one bounded unit of one request per Step() (round-robin over
-// the active requests, so concurrent statements share the rank fairly): a preparation step of
+// the active requests, so concurrent statements share the rank fairly): a piece of a column the
+// plan needs and the partition has not loaded yet (io::PartitionLoader), a preparation step of
 // the PartitionExecution (a morsel of filter, aggregation or sort), an exchange step or one batch.
 //
 // Protocol per request: Count (total rows of this partition, before any batch), batches (only
@@ -29,6 +30,7 @@
 #include "engine/query.h"
 #include "engine/table.h"
 #include "io/manifest.h"
+#include "io/partition_loader.h"
 #include "ranks/exchange.h"
 #include "ranks/protocol.h"
 
@@ -49,9 +51,12 @@ class DataRole {
  public:
   // memory_limit: bytes per statement on this rank (0 = none). `hub`: this rank's exchange
   // links (nullptr: plans with a hash exchange fail here with an error); it must outlive the
-  // DataRole.
+  // DataRole. `loader` (nullptr: `table` is complete) loads the columns of `table` a started
+  // plan needs and lacks, one piece per Step(), before the run's preparation begins; a column
+  // that fails its checks fails the runs that need it. It must outlive the DataRole.
   DataRole(int world_rank, const engine::Table& table, const io::PartitionInfo& partition,
-           Upstream& upstream, std::uint64_t memory_limit = 0, ExchangeHub* hub = nullptr);
+           Upstream& upstream, std::uint64_t memory_limit = 0, ExchangeHub* hub = nullptr,
+           io::PartitionLoader* loader = nullptr);
   DataRole(const DataRole&) = delete;
   DataRole& operator=(const DataRole&) = delete;
   ~DataRole();
@@ -72,6 +77,8 @@ class DataRole {
   enum class Phase { kScatter, kGather, kEmit };
   using RunIt = std::map<std::uint64_t, std::unique_ptr<Run>>::iterator;
   void StartExchange(const ControlMsg& start, Run& run);
+  bool Load(Run& run);
+  void Execute(Run& run);
   bool Prepare(RunIt it);
   bool StepTree(RunIt it);
   bool SendUp(RunIt it, bool more, engine::Batch batch);
@@ -89,6 +96,7 @@ class DataRole {
   Upstream& upstream_;
   std::uint64_t memory_limit_;
   ExchangeHub* hub_;
+  io::PartitionLoader* loader_;
   std::map<std::uint64_t, std::unique_ptr<Run>> runs_;
   std::uint64_t cursor_ = 0;  // round-robin: the next request served is the first id > cursor_
 };

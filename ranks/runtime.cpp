@@ -12,7 +12,6 @@
 #include <thread>
 
 #include "engine/schema.h"
-#include "io/partition_reader.h"
 #include "ranks/startup.h"
 #include "ranks/worker.h"
 
@@ -22,7 +21,7 @@ namespace {
 // What this rank can set up on its own; returns "" or why it failed.
 std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layout* layout,
                         io::Manifest* manifest, io::PartitionInfo* partition,
-                        engine::Table* table) {
+                        std::unique_ptr<io::PartitionLoader>* loader) {
   try {
     *layout = Layout::Make(world, options.leaders);
     *manifest = io::ReadManifest(options.data_dir);
@@ -46,7 +45,11 @@ std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layo
   }
   *partition = *mine;
   try {
-    *table = io::LoadPartition(options.data_dir, *manifest, *mine);
+    *loader = std::make_unique<io::PartitionLoader>(options.data_dir, *manifest, *mine);
+    if (!options.lazy_columns) {
+      for (std::size_t c = 0; c < engine::kSchema.size(); ++c) (*loader)->Want(c);
+      (*loader)->LoadQueued();
+    }
   } catch (const std::exception& e) {
     return "cannot load partition " + std::to_string(rank - 1) + ": " + e.what();
   }
@@ -137,9 +140,9 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
   StartupOutcome start = RunStartup(world, options.peer_timeout_s, [&] {
     StartupReport report;
     report.error =
-        PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &table_);
+        PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &loader_);
     if (rank != 0) TestLoadDelay(rank);
-    report.distinct = DictionarySizes(table_);
+    report.distinct = DictionarySizes(loader_ ? loader_->table() : no_table_);
     return report;
   });
   hosts_ = std::move(start.hosts);
@@ -188,7 +191,7 @@ void Runtime::WatchPeers() {
 Runtime::~Runtime() = default;
 
 void Runtime::Serve() {
-  Worker worker(comms_, layout_, table_, partition_, codec_,
+  Worker worker(comms_, layout_, *loader_, partition_, codec_,
                 WorkerLiveness{hosts_, peer_timeout_s_}, memory_limit_);
   worker.Run();
 }

@@ -18,6 +18,7 @@
 
 #include "engine/table.h"
 #include "io/manifest.h"
+#include "io/partition_loader.h"
 #include "ranks/compression.h"
 #include "ranks/gateway.h"
 #include "ranks/job_end.h"
@@ -75,6 +76,10 @@ struct RuntimeOptions {
   double peer_timeout_s = 10;  // a rank silent this long is lost: the job ends (liveness.h)
   // Bytes a statement may hold on each rank (--memory-limit); 0 = DefaultMemoryLimit.
   std::uint64_t memory_limit = 0;
+  // --load-columns: true (lazy) = a data rank is ready once its file is opened and checked, and
+  // loads each column the first time a statement needs it; false (eager) = every column is
+  // loaded and checked at start-up (io::PartitionLoader).
+  bool lazy_columns = true;
 };
 
 // The default --memory-limit of a rank: 80% of the host's physical memory divided by the ranks
@@ -114,9 +119,10 @@ class Runtime {
   Comms comms_;
   io::Manifest manifest_;
   io::PartitionInfo partition_;
-  engine::Table table_;
-  Codec codec_ = Codec::kNone;              // of the data frames this rank sends upward
-  std::unique_ptr<MpiOutbox> gateway_out_;  // rank 0: the gateway's links to the leaders
+  std::unique_ptr<io::PartitionLoader> loader_;  // data ranks: this rank's partition
+  engine::Table no_table_;                       // rank 0 holds no partition
+  Codec codec_ = Codec::kNone;                   // of the data frames this rank sends upward
+  std::unique_ptr<MpiOutbox> gateway_out_;       // rank 0: the gateway's links to the leaders
   std::unique_ptr<MpiInbox> gateway_in_;
   std::vector<std::string> hosts_;
   double peer_timeout_s_ = 10;

@@ -64,7 +64,7 @@ class MemberLink : public Upstream {
 // order, so the outboxes drain last.
 class RoleLoop {
  public:
-  RoleLoop(const Comms& comms, bool leader, const engine::Table& table,
+  RoleLoop(const Comms& comms, bool leader, io::PartitionLoader& loader,
            const io::PartitionInfo& partition, Codec codec, const WorkerLiveness& liveness,
            std::uint64_t memory_limit)
       : world_(comms.world),
@@ -87,7 +87,7 @@ class RoleLoop {
       relay_->set_memory_limit(memory_limit);
     }
     Upstream& upstream = relay_ ? static_cast<Upstream&>(*relay_) : link_;
-    data_.emplace(rank_, table, partition, upstream, memory_limit, &exchange_);
+    data_.emplace(rank_, loader.table(), partition, upstream, memory_limit, &exchange_, &loader);
   }
 
   void Run() {
@@ -196,19 +196,19 @@ class RoleLoop {
 
 }  // namespace
 
-Worker::Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
+Worker::Worker(const Comms& comms, const Layout& layout, io::PartitionLoader& loader,
                const io::PartitionInfo& partition, Codec codec, WorkerLiveness liveness,
                std::uint64_t memory_limit)
     : comms_(comms),
       layout_(layout),
-      table_(table),
+      loader_(loader),
       partition_(partition),
       codec_(codec),
       liveness_(std::move(liveness)),
       memory_limit_(memory_limit) {}
 
 void Worker::Run() {
-  RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), table_, partition_, codec_,
+  RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), loader_, partition_, codec_,
                 liveness_, memory_limit_);
   loop.Run();
 }

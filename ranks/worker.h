@@ -13,6 +13,7 @@
 
 #include "engine/table.h"
 #include "io/manifest.h"
+#include "io/partition_loader.h"
 #include "ranks/compression.h"
 #include "ranks/topology.h"
 
@@ -29,11 +30,12 @@ struct WorkerLiveness {
 
 class Worker {
  public:
-  // `table` (this rank's partition) must outlive the Worker. `codec`: how the data frames this
+  // `loader` (this rank's partition: its table and the columns it has not loaded yet) must
+  // outlive the Worker. `codec`: how the data frames this
   // rank sends upward (to its leader, or from a leader to the gateway) are compressed.
   // memory_limit: bytes a statement may hold here (--memory-limit), in the partition's execution
   // and, on leaders, the team's merge (0 = none).
-  Worker(const Comms& comms, const Layout& layout, const engine::Table& table,
+  Worker(const Comms& comms, const Layout& layout, io::PartitionLoader& loader,
          const io::PartitionInfo& partition, Codec codec, WorkerLiveness liveness,
          std::uint64_t memory_limit = 0);
   Worker(const Worker&) = delete;
@@ -46,7 +48,7 @@ class Worker {
  private:
   const Comms& comms_;
   const Layout& layout_;
-  const engine::Table& table_;
+  io::PartitionLoader& loader_;
   io::PartitionInfo partition_;
   Codec codec_;
   WorkerLiveness liveness_;

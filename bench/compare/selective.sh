@@ -5,10 +5,8 @@
 set -euo pipefail
 build=$1
 shift
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader \
-  OMPI_MCA_pml=ob1 OMPI_MCA_oob_tcp_if_include=lo OMPI_MCA_rmaps_base_oversubscribe=1
+# shellcheck source=lib/local_mpi.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/local_mpi.sh"
 site="SELECT * FROM measurements WHERE site_name = 'Albuquerque Airport' AND utc >= TIMESTAMP '2020-09-10 00:00:00' AND utc < TIMESTAMP '2020-09-11 00:00:00'"
 box="SELECT * FROM measurements WHERE latitude BETWEEN 34.0 AND 35.0 AND longitude BETWEEN -107.0 AND -106.0 AND utc = TIMESTAMP '2020-09-10 13:00:00'"
 printf 'data\trows_site\tsite_day_ms\trows_box\tbox_hour_ms\n'

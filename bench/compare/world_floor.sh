@@ -7,10 +7,8 @@
 set -euo pipefail
 build=$1 root=$2
 shift 2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader \
-  OMPI_MCA_pml=ob1 OMPI_MCA_oob_tcp_if_include=lo OMPI_MCA_rmaps_base_oversubscribe=1
+# shellcheck source=lib/local_mpi.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/local_mpi.sh"
 printf 'ranks\tready_ms\tcount_ms\tgroup_by_ms\tselect_1000_ms\n'
 for n in "$@"; do
   data=$root/p$((n - 1))

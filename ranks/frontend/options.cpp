@@ -172,6 +172,12 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
          o->format_on_ranks = (v == "ranks");
          return "";
        }},
+      {"--load-columns",
+       [](std::string_view v, CliOptions* o) -> std::string {
+         if (v != "lazy" && v != "eager") return "expected lazy or eager";
+         o->lazy_columns = (v == "lazy");
+         return "";
+       }},
       {"--cache-size", BytesSetter(&CliOptions::cache_bytes, 0)},
       {"--credit-window", BytesSetter(&CliOptions::credit_window_bytes, 1)},
       {"--memory-limit", BytesSetter(&CliOptions::memory_limit_bytes, 1)},
@@ -285,6 +291,9 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
                              merges); beyond it the statement fails with an error naming the
                              rank and the stage (default: 80% of the host's memory divided by
                              the ranks on the host; K, M, G suffixes)
+  --load-columns lazy|eager  lazy (default): a data rank is ready once its partition file is
+                             opened and checked, and loads (and verifies) a column the first
+                             time a statement needs it; eager: every column at start-up
   --peer-timeout S           a rank that has not answered for S seconds is declared lost and
                              the job ends (default 10)
   --leaders R1,R2,...        team leader ranks (default: derived from the world size)

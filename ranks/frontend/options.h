@@ -36,6 +36,7 @@ struct CliOptions {
   std::string compress = "auto";           // --compress auto|lz4|zstd|off (data frames)
   std::string merge = "auto";              // --merge auto|tree|exchange (GROUP BY merge plan)
   std::uint64_t exchange_groups = 100000;  // --exchange-groups N (auto's threshold)
+  bool lazy_columns = true;     // --load-columns lazy|eager (data ranks' partition columns)
   bool format_on_ranks = true;  // --format-rows ranks|gateway (csv/json lines of plain SELECTs)
   // --max-statement-bytes N: a longer statement or input line is refused (scripts: 4x)
   std::size_t max_statement_bytes = std::size_t{16} << 20;

@@ -12,11 +12,13 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "engine/schema.h"
+#include "io/partition_loader.h"
 #include "io/partition_reader.h"
 #include "io/partition_writer.h"
 
@@ -106,20 +108,32 @@ std::vector<std::pair<haddr_t, haddr_t>> UnreadTails(const std::string& path) {
   return tails;
 }
 
-TEST(PartitionCorruption, EveryFlippedByteFailsTheLoadOrChangesNothing) {
-  const fs::path dir = fs::temp_directory_path() / "plume-io-corruption";
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  const std::string path = (dir / "p.h5").string();
-  std::vector<std::vector<std::string>> dicts;
-  const engine::Table rows = SmallTable(&dicts);
-  WriteOptions options;
-  options.chunk_rows = engine::kBlockRows;
-  options.source = "test";
-  PartitionWriter writer(path, options, dicts);
-  writer.Append(rows, 0, rows.rows);
-  writer.Finish();
-  const engine::Table intact = LoadPartition(path);
+// SmallTable's partition in a fresh temporary directory, removed with the object.
+struct SmallPartitionFile {
+  explicit SmallPartitionFile(const std::string& name)
+      : dir(fs::temp_directory_path() / (name + "-" + std::to_string(::getpid()))) {
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    path = (dir / "p.h5").string();
+    std::vector<std::vector<std::string>> dicts;
+    const engine::Table rows = SmallTable(&dicts);
+    WriteOptions options;
+    options.chunk_rows = engine::kBlockRows;
+    options.source = "test";
+    PartitionWriter writer(path, options, dicts);
+    writer.Append(rows, 0, rows.rows);
+    writer.Finish();
+  }
+  ~SmallPartitionFile() { fs::remove_all(dir); }
+  fs::path dir;
+  std::string path;
+};
+
+// Flips bytes of the partition at `path` one at a time; `load` must then throw naming the file
+// or give a table identical to the intact one.
+void FlipEveryByte(const std::string& path,
+                   const std::function<engine::Table(const std::string&)>& load) {
+  const engine::Table intact = load(path);
   const auto tails = UnreadTails(path);
   ASSERT_EQ(tails.size(), 4u) << "one chunk per float64 column";
 
@@ -142,7 +156,7 @@ TEST(PartitionCorruption, EveryFlippedByteFailsTheLoadOrChangesNothing) {
     ASSERT_EQ(::pwrite(fd, &flipped, 1, static_cast<off_t>(at)), 1);
     ++flips;
     try {
-      const engine::Table loaded = LoadPartition(path);
+      const engine::Table loaded = load(path);
       EXPECT_TRUE(Identical(loaded, intact)) << "byte " << at << " changed the data silently";
       ++same;
     } catch (const std::exception& e) {
@@ -153,11 +167,85 @@ TEST(PartitionCorruption, EveryFlippedByteFailsTheLoadOrChangesNothing) {
     ASSERT_EQ(::pwrite(fd, &byte, 1, static_cast<off_t>(at)), 1);
   }
   ::close(fd);
-  EXPECT_TRUE(Identical(LoadPartition(path), intact));
+  EXPECT_TRUE(Identical(load(path), intact));
   EXPECT_GT(failed, flips / 2) << "most bytes of a small file are data or checked metadata";
   std::printf("%zu flips of %llu bytes: %zu failed the load, %zu loaded identical data\n", flips,
               static_cast<unsigned long long>(size), failed, same);
-  fs::remove_all(dir);
+}
+
+TEST(PartitionCorruption, EveryFlippedByteFailsTheLoadOrChangesNothing) {
+  const SmallPartitionFile file("plume-io-corruption");
+  const std::string& path = file.path;
+  FlipEveryByte(path, [](const std::string& p) { return LoadPartition(p); });
+}
+
+// The lazy path (--load-columns lazy): one column at a time, last first, each the first time it
+// is wanted. A column that fails its checks fails again when wanted again (never loads later).
+engine::Table LoadLazily(const std::string& path) {
+  PartitionLoader loader(path);
+  for (std::size_t c = engine::kSchema.size(); c-- > 0;) {
+    loader.Want(c);
+    try {
+      loader.LoadQueued();
+    } catch (const std::exception& first) {
+      EXPECT_FALSE(loader.Loaded(c));
+      EXPECT_TRUE(loader.table().columns[c].blocks.empty()) << "a failed column is dropped";
+      loader.Want(c);
+      EXPECT_THROW(loader.LoadQueued(), std::runtime_error) << "column " << c << " loaded twice";
+      throw;
+    }
+    EXPECT_TRUE(loader.Loaded(c));
+  }
+  return std::move(loader.table());
+}
+
+TEST(PartitionCorruption, EveryFlippedByteFailsTheLazyLoadOrChangesNothing) {
+  const SmallPartitionFile file("plume-io-lazy");
+  const std::string& path = file.path;
+  FlipEveryByte(path, LoadLazily);
+}
+
+// A flipped byte in one column's values fails that column, and only that column: the others
+// load and equal the intact file's. Before loading, nothing of a column is visible.
+TEST(PartitionCorruption, ACorruptedColumnFailsItsOwnLoadOnly) {
+  const SmallPartitionFile file("plume-io-column");
+  const std::string& path = file.path;
+  const engine::Table intact = LoadPartition(path);
+  const auto tails = UnreadTails(path);  // latitude is the first float64 column
+  const auto first_value = static_cast<off_t>(tails[0].first - kRows * sizeof(double) + 3);
+  const int fd = ::open(path.c_str(), O_RDWR);
+  ASSERT_GE(fd, 0);
+  unsigned char byte = 0;
+  ASSERT_EQ(::pread(fd, &byte, 1, first_value), 1);
+  byte ^= 0x10;
+  ASSERT_EQ(::pwrite(fd, &byte, 1, first_value), 1);
+  ::close(fd);
+
+  PartitionLoader loader(path);
+  const auto latitude = static_cast<std::size_t>(Col::kLatitude);
+  for (std::size_t c = 0; c < engine::kSchema.size(); ++c) {
+    EXPECT_FALSE(loader.Loaded(c));
+    EXPECT_EQ(loader.table().columns[c].size(), 0u) << "column " << c << " visible before load";
+  }
+  loader.Want(latitude);
+  try {
+    loader.LoadQueued();
+    ADD_FAILURE() << "a corrupted latitude loaded";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("column 'latitude'"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("checksum mismatch"), std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(loader.Loaded(latitude));
+  for (std::size_t c = 0; c < engine::kSchema.size(); ++c) {
+    if (c == latitude) continue;
+    loader.Want(c);
+    loader.LoadQueued();
+    ASSERT_TRUE(loader.Loaded(c));
+    const engine::Column &x = loader.table().columns[c], &y = intact.columns[c];
+    EXPECT_TRUE(SameBits(x.doubles, y.doubles) && x.ints == y.ints && x.codes == y.codes &&
+                x.valid == y.valid && x.dict == y.dict && x.blocks.size() == y.blocks.size())
+        << "column " << c;
+  }
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/schema.h"
 #include "io/manifest.h"
+#include "io/partition_loader.h"
 #include "io/partition_reader.h"
 
 namespace plume::ranks {
@@ -68,6 +70,40 @@ TEST_F(DataRoleTest, CountThenBatchesWithinCreditThenDone) {
   EXPECT_EQ(up.done[0].rows, table_.rows);
   EXPECT_EQ(up.rows, table_.rows);
   EXPECT_FALSE(role.Busy());
+}
+
+// --load-columns lazy: the role loads only the columns the statement reads, in its steps, and
+// answers as over the fully loaded table.
+TEST_F(DataRoleTest, LazyColumnsLoadInStepsThenAnswerTheSame) {
+  const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p1";
+  io::PartitionLoader loader(dir + "/" + partition_.file);
+  const auto aqi = static_cast<std::size_t>(engine::Col::kAqi);
+  const auto utc = static_cast<std::size_t>(engine::Col::kUtc);
+  Recorder lazy, eager;
+  lazy.credits = eager.credits = 1 << 30;
+  DataRole lazy_role(3, loader.table(), partition_, lazy, 0, nullptr, &loader);
+  DataRole eager_role(3, table_, partition_, eager);
+  const std::string sql =
+      "SELECT aqi FROM measurements WHERE utc >= TIMESTAMP '2020-08-11 00:00:00'";
+  lazy_role.Start(Start(1, sql));
+  eager_role.Start(Start(1, sql));
+  EXPECT_FALSE(loader.Loaded(aqi)) << "Start() loads nothing";
+  EXPECT_TRUE(lazy_role.Step());
+  EXPECT_EQ(lazy.events, (std::vector<std::string>{"open"})) << "a column piece, no count yet";
+  while (lazy_role.Step()) {
+  }
+  while (eager_role.Step()) {
+  }
+  EXPECT_TRUE(loader.Loaded(aqi));
+  EXPECT_TRUE(loader.Loaded(utc));
+  for (std::size_t c = 0; c < engine::kSchema.size(); ++c) {
+    EXPECT_EQ(loader.Loaded(c), c == aqi || c == utc) << "column " << c;
+  }
+  ASSERT_EQ(lazy.done.size(), 1u);
+  EXPECT_EQ(lazy.done[0].outcome, Outcome::kOk) << lazy.done[0].error;
+  EXPECT_EQ(lazy.events, eager.events);
+  EXPECT_EQ(lazy.rows, eager.rows);
+  EXPECT_GT(lazy.rows, 0u);
 }
 
 TEST_F(DataRoleTest, CancelStopsAtOnceAndReportsBatches) {
