@@ -188,7 +188,15 @@ class Splitter {
     std::vector<WindowCall> calls;
     int exprs = 0;
 
+    // One column per distinct expression, so that windows partitioned alike name the same
+    // columns (WindowStage hashes rows by the PARTITION BY columns they all have).
     std::string AddExpr(const ExprAst& x) {
+      const std::string text = ExprName(x);
+      for (const SelectItemAst& item : input.items) {
+        if (item.alias && item.alias->starts_with("$e") && ExprName(item.expr) == text) {
+          return *item.alias;
+        }
+      }
       const std::string name = "$e" + std::to_string(exprs++);
       SelectItemAst item;
       item.expr = x;

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "ranks/window_run.h"
+
 namespace plume::ranks {
 namespace {
 constexpr std::uint32_t kFirstBatchRows = 1024;
@@ -13,6 +15,7 @@ constexpr std::uint32_t kFirstBatchRows = 1024;
 
 struct DataRole::Run {
   std::optional<engine::Plan> plan;
+  std::unique_ptr<WindowRun> window;  // a window stage before the plan; holds exec's table
   std::unique_ptr<engine::PartitionExecution> exec;
   std::uint32_t batch_rows = 1024;
   std::uint64_t rows = 0;     // rows sent to the Upstream
@@ -50,6 +53,7 @@ void DataRole::Start(const ControlMsg& start) {
   run.batch_rows = start.batch_rows == 0 ? 1024 : start.batch_rows;
   try {
     run.plan = StartPlan(start);
+    if (!start.window_stage.empty()) return StartWindow(start, run);
     const bool pruned = !run.plan->aggregate() && (run.plan->utc_hi() < partition_.utc_min ||
                                                    run.plan->utc_lo() > partition_.utc_max);
     if (pruned) {
@@ -85,6 +89,22 @@ void DataRole::StartExchange(const ControlMsg& start, Run& run) {
   run.closed.assign(static_cast<std::size_t>(hub_->parts()), false);
 }
 
+void DataRole::StartWindow(const ControlMsg& start, Run& run) {
+  if (hub_ == nullptr) throw std::runtime_error("no exchange links to the other data ranks");
+  Exchange& exchange = hub_->Open({start.request, 0}, CreditWindow(start));
+  run.window = std::make_unique<WindowRun>(engine::WindowStage::Deserialize(start.window_stage),
+                                           *run.plan, table_, partition_, exchange, memory_limit_,
+                                           "this rank", run.batch_rows);
+}
+
+// One step of the window stage; once it is computed, the plan's execution over the share.
+bool DataRole::StepWindow(RunIt it) {
+  Run& run = *it->second;
+  const bool worked = run.window->Step();
+  if (run.window->ready()) run.exec = run.window->TakeExecution();
+  return worked;
+}
+
 // A run being prepared (its partition's filter, aggregation and sort, in bounded steps) needs
 // no credit and sends Count when ready; a ready one sends only while its Upstream is Ready. An
 // exchange run also takes what its peers sent while it prepares (credits flow back).
@@ -97,7 +117,9 @@ bool DataRole::Step() {
     bool worked = false;
     try {
       Run& run = *it->second;
-      if (!run.exec->ready()) {
+      if (!run.exec) {
+        worked = StepWindow(it);
+      } else if (!run.exec->ready()) {
         worked = Prepare(it);
       } else {
         worked = run.merger ? StepExchange(it) : StepTree(it);
@@ -178,19 +200,8 @@ bool DataRole::Scatter(Run& run) {
     }
     return true;
   }
-  bool worked = false, left = false;
-  for (std::size_t part = 0; part < run.pending.size(); ++part) {
-    engine::Batch& b = run.pending[part];
-    if (b.rows == 0) continue;
-    if (!run.exchange->CanOffer(static_cast<int>(part))) {
-      left = true;
-      continue;
-    }
-    run.exchange->Offer(static_cast<int>(part), b);
-    b = engine::Batch{};
-    worked = true;
-  }
-  if (left) return worked;
+  bool worked = false;
+  if (!OfferPending(*run.exchange, &run.pending, &worked)) return worked;
   engine::Batch batch;
   if (run.exec->Next(run.batch_rows, &batch)) {
     run.partitioner->Split(batch, &run.pending);

@@ -17,6 +17,10 @@
 // sorted, up to the Upstream as above). Receiving goes on in every phase, so the all-to-all
 // cannot deadlock; Count is this partition's partial groups. A kLocal plan (partition-local
 // groups) skips the exchange: its own partial groups go straight into a one-input Merger.
+// A kStart with a window stage (ControlMsg::window_stage) first runs a WindowRun (the window's
+// rows exchanged by their PARTITION BY keys, the windows computed over this rank's share); the
+// plan then runs over that share as over a partition (never pruned by the manifest: the share
+// is not the partition), Count once it is prepared.
 // Single-threaded; nothing blocks. The table must outlive the DataRole.
 #pragma once
 
@@ -72,6 +76,8 @@ class DataRole {
   enum class Phase { kScatter, kGather, kEmit };
   using RunIt = std::map<std::uint64_t, std::unique_ptr<Run>>::iterator;
   void StartExchange(const ControlMsg& start, Run& run);
+  void StartWindow(const ControlMsg& start, Run& run);
+  bool StepWindow(RunIt it);
   bool Prepare(RunIt it);
   bool StepTree(RunIt it);
   bool SendUp(RunIt it, bool more, engine::Batch batch);
