@@ -135,7 +135,7 @@ std::string Indent(const std::string& text) {
 
 // ExplainText of a plan that runs over one gathered table in one process: its partition and
 // final parts, without the tree merge's framing and the manifest's pruning.
-std::string LocalText(const PlanData& p) {
+std::string LocalText(const PlanData& p, const std::string& scan = "scan of the gathered table:") {
   const std::string text = ExplainText(p);
   std::string out;
   bool leaders = false;
@@ -152,7 +152,7 @@ std::string LocalText(const PlanData& p) {
       continue;
     }
     if (line.starts_with("stage 1:")) {
-      out += "scan of the gathered table:\n";
+      out += scan + "\n";
     } else if (line.starts_with("stage 3:")) {
       out += "final merge:\n";
     } else {
@@ -166,12 +166,17 @@ std::string StageText(const StagedStatement::Data& d, std::size_t i, const PlanD
   const StageAst& s = d.stages[i];
   std::string text = "stage " + std::to_string(i + 1) + " of " + std::to_string(d.stages.size()) +
                      ": '" + s.name + "', " + RoleText(s, d.on_ranks[i]) + "\n";
-  if (d.on_ranks[i]) return text + WindowPlacementText(s, p) + Indent(ExplainText(p));
+  if (d.on_ranks[i]) {  // its rows go to the exchange, not up the tree: the partition part only
+    const std::string plan = ExplainText(p);
+    const std::size_t from = plan.find("stage 1:"), to = plan.find("stage 2:");
+    return text + WindowPlacementText(s, p) +
+           Indent(plan.substr(from, to == std::string::npos ? to : to - from));
+  }
   if (i > 0 && d.on_ranks[i - 1]) {
     text += "  on the data ranks, each over its share of '" + d.stages[i - 1].name +
             "' with the windows (the same filter, aggregation and sort code as a partition), "
             "merged through the tree\n";
-    return text + Indent(LocalText(p));
+    return text + Indent(LocalText(p, "on each data rank, over its share:"));
   }
   if (s.ast.source < 0) {
     text += i + 1 < d.stages.size()

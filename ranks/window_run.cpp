@@ -1,5 +1,6 @@
 #include "ranks/window_run.h"
 
+#include <chrono>
 #include <limits>
 #include <utility>
 
@@ -45,8 +46,7 @@ bool WindowRun::Step() {
       phase_ = Phase::kCompute;
       return true;
     case Phase::kCompute:
-      Compute();
-      return true;
+      return Compute() || worked;
     case Phase::kReady:
       return worked;
   }
@@ -81,13 +81,22 @@ bool WindowRun::Scatter() {
   return true;
 }
 
-void WindowRun::Compute() {
+// Starts the computation, or takes its result once it is there (its exception, if any, is the
+// request's). True when it did either.
+bool WindowRun::Compute() {
+  if (!computing_.valid()) {
+    computing_ =
+        std::async(std::launch::async, [this] { return stage_.Compute(builder_.Finish()); });
+    return true;
+  }
+  if (computing_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
   const std::uint64_t held = builder_.bytes();
-  share_ = stage_.Compute(builder_.Finish());
+  share_ = computing_.get();
   exec_ = std::make_unique<engine::PartitionExecution>(next_, share_);
   // The share and the next stage's state together stay within the rank's limit.
   if (memory_limit_ != 0) exec_->set_memory_limit(memory_limit_ > held ? memory_limit_ - held : 1);
   phase_ = Phase::kReady;
+  return true;
 }
 
 std::unique_ptr<engine::PartitionExecution> WindowRun::TakeExecution() { return std::move(exec_); }

@@ -7,14 +7,18 @@
 //
 // Phases (Phase, one per Step): kPrepare (the input plan's preparation over the partition, one
 // morsel a step), kScatter (offers within the credit windows, then the next batch split),
-// kGather (waits for every sender's end), kCompute (sorts the share and computes the windows:
-// one call over this rank's share, the one step not bounded yet), kReady. Every step first
-// takes what the peers sent, so the all-to-all cannot deadlock (the share takes everything).
-// Single-threaded; nothing blocks. Errors: engine exceptions (a share past the memory limit is
-// engine::StageMemoryError naming the stage) propagate to DataRole, which fails the request.
+// kGather (waits for every sender's end), kCompute (sorts the share and computes the windows on
+// a worker thread: one call over this rank's whole share, seconds for a million rows, so it
+// runs beside the loop, which keeps its heartbeats and other requests; Step polls it), kReady.
+// Every step first takes what the peers sent, so the all-to-all cannot deadlock (the share takes
+// everything). Steps run on the loop's thread; the computation shares nothing with it but the
+// share, handed over through a future. The destructor waits for a computation under way. Errors:
+// engine exceptions (a share past the memory limit is engine::StageMemoryError naming the stage)
+// propagate to DataRole, which fails the request.
 #pragma once
 
 #include <cstdint>
+#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,7 +55,7 @@ class WindowRun {
   enum class Phase { kPrepare, kScatter, kGather, kCompute, kReady };
   bool Receive();
   bool Scatter();
-  void Compute();
+  bool Compute();
 
   engine::WindowStage stage_;
   engine::Plan next_;
@@ -62,6 +66,7 @@ class WindowRun {
   std::unique_ptr<engine::PartitionExecution> input_;  // null when the partition is pruned
   std::vector<engine::Batch> pending_;                 // split parts not offered yet
   engine::GatheredTable builder_;
+  std::future<engine::Table> computing_;  // kCompute: the share with its windows
   engine::Table share_;
   std::unique_ptr<engine::PartitionExecution> exec_;
 };

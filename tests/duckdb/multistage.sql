@@ -74,8 +74,9 @@ SELECT site_name, utc, sum(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER 
 SELECT site_name, utc, first_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS f, last_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS l, min(concentration) OVER (PARTITION BY site_name, parameter) AS lo FROM measurements WHERE parameter = 'NO2';
 SELECT site_name, utc, ntile(4) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS q FROM measurements WHERE parameter = 'OZONE' AND agency = '${AGENCY_TOP}';
 WITH top AS (SELECT parameter, site_name, aqi FROM measurements WHERE aqi IS NOT NULL QUALIFY row_number() OVER (PARTITION BY site_name, parameter ORDER BY aqi DESC, utc) = 1) SELECT parameter, count(*), max(aqi) FROM top GROUP BY parameter;
--- @plume-error
+-- Windows after GROUP BY and HAVING, as DuckDB computes them.
 SELECT site_name, count(*), rank() OVER (ORDER BY site_name) FROM measurements GROUP BY site_name;
+SELECT site_name, avg(aqi), rank() OVER (ORDER BY avg(aqi) DESC) FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name HAVING count(*) > 100;
 -- @ordered
 SELECT utc, site_name, aqi, rank() OVER (ORDER BY aqi DESC) AS r FROM measurements WHERE aqi > 300 ORDER BY r, utc, site_name LIMIT 20;
 WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) SELECT site_name, d, c, avg(c) OVER (PARTITION BY site_name ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM daily;

@@ -567,6 +567,26 @@ TEST(Window, StageOnTheDataRanksPlanAndErrors) {
   }
 }
 
+// DuckDB computes windows after GROUP BY and HAVING (a grouping stage the window stage reads).
+TEST(Window, AfterGroupByAndHaving) {
+  EXPECT_EQ(RunStaged("SELECT site_name, max(aqi) AS m, rank() OVER (ORDER BY max(aqi) DESC) FROM "
+                      "measurements GROUP BY site_name ORDER BY m DESC"),
+            (std::vector<std::string>{"C|137|1", "A|112|2", "B|90|3"}));
+  EXPECT_EQ(Sorted(RunStaged("SELECT parameter, count(*), sum(count(*)) OVER () AS total FROM "
+                             "measurements GROUP BY parameter HAVING count(*) > 1")),
+            (std::vector<std::string>{"OZONE|3|8", "PM2.5|5|8"}));
+  EXPECT_EQ(RunStaged("SELECT CAST(utc AS DATE) AS d, count(*) AS n, lag(count(*)) OVER (ORDER BY "
+                      "d) FROM measurements GROUP BY d ORDER BY d"),
+            (std::vector<std::string>{"0|3|NULL", "1|2|3", "2|3|2"}));  // days since 1970
+  const StagedStatement st = StagedStatement::Parse(
+      "SELECT site_name, avg(aqi), rank() OVER (ORDER BY avg(aqi) DESC) FROM measurements GROUP "
+      "BY site_name");
+  const std::vector<Field>& f = st.fields(st.stages() - 1);
+  ASSERT_EQ(f.size(), 3u);
+  EXPECT_EQ(f[1].name, "avg(aqi)");
+  EXPECT_EQ(f[2].name, "rank() OVER (ORDER BY avg(aqi) DESC)");
+}
+
 TEST(Window, QualifyNamesAndErrors) {
   // The highest AQI of every site, as the top-k of each hour would be written.
   EXPECT_EQ(Sorted(RunStaged("SELECT site_name, aqi FROM measurements WHERE aqi IS NOT NULL "
@@ -589,7 +609,10 @@ TEST(Window, QualifyNamesAndErrors) {
             std::string::npos);
   EXPECT_NE(ParseError("SELECT site_name, count(*), rank() OVER (ORDER BY utc) FROM measurements "
                        "GROUP BY site_name")
-                .find("unsupported: window functions with GROUP BY"),
+                .find("column \"utc\" must appear in the GROUP BY clause"),
+            std::string::npos);
+  EXPECT_NE(ParseError("SELECT DISTINCT site_name, rank() OVER (ORDER BY utc) FROM measurements")
+                .find("unsupported: window functions with DISTINCT"),
             std::string::npos);
   EXPECT_NE(ParseError("SELECT sum(aqi) OVER (ORDER BY utc RANGE BETWEEN 2 PRECEDING AND CURRENT "
                        "ROW) FROM measurements")
