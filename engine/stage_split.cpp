@@ -164,17 +164,25 @@ class Splitter {
     return out;
   }
 
+  // A stage reading what `st` reads, with its WHERE (taken from `st`).
+  static StatementAst TakeSource(StatementAst* st) {
+    StatementAst input;
+    input.source = st->source;
+    input.table = st->table;
+    input.table_pos = st->table_pos;
+    input.table_alias = st->table_alias;
+    input.where = std::move(st->where);
+    st->where.reset();
+    return input;
+  }
+
   // SELECT f(x) OVER (...) ... FROM src WHERE c QUALIFY q ORDER BY ... LIMIT n becomes a window
   // stage (SELECT <the columns and window arguments/keys> FROM src WHERE c, gathered, then the
   // windows computed over it) and `st` reads that stage: SELECT ... WHERE q ORDER BY ... LIMIT n.
   void SplitWindows(StatementAst* st) {
     CheckWindowPlacement(*st);
     WindowSplit split;
-    split.input.source = st->source;
-    split.input.table = st->table;
-    split.input.table_pos = st->table_pos;
-    split.input.table_alias = st->table_alias;
-    split.input.where = std::move(st->where);
+    split.input = TakeSource(st);
     st->where = std::move(st->qualify);
     st->qualify.reset();
     ForEachExpr(st, [&](ExprAst& e) { split.Replace(e); });
@@ -199,11 +207,7 @@ class Splitter {
   void SplitGroups(StatementAst* st) {
     if (st->group_all) throw SqlError("unsupported: GROUP BY ALL with window functions", 0);
     GroupSplit split;
-    split.input.source = st->source;
-    split.input.table = st->table;
-    split.input.table_pos = st->table_pos;
-    split.input.table_alias = st->table_alias;
-    split.input.where = std::move(st->where);
+    split.input = TakeSource(st);
     split.input.having = std::move(st->having);
     for (const ExprAst& g : st->group_by) split.AddKey(g, *st);
     st->where.reset();
