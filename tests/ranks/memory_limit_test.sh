@@ -54,7 +54,7 @@ check_window() {  # check_window NAME RANKS DATA SMALL_LIMIT ENOUGH_LIMIT WINDOW
 
 check synthetic 3 "$data" 256K \
   "SELECT utc, site_name, count(*) FROM measurements GROUP BY utc, site_name" 40000
-check_window window-synthetic 3 "$data" 64K 64M \
+check_window window-synthetic 3 "$data" 256K 64M \
   "SELECT site_name, utc, sum(aqi) OVER (PARTITION BY site_name ORDER BY utc) FROM measurements"
 if [ -n "$preprocess" ] && [ -d "$src" ]; then
   "$preprocess" --input "$src" --out "$dir/real" --partitions 5 >/dev/null ||
@@ -66,7 +66,7 @@ if [ -n "$preprocess" ] && [ -d "$src" ]; then
   check real-tree 6 "$dir/real" 64M "$every" 1167525 --merge tree
   check real-exchange 6 "$dir/real" 16M "$every" 1167525
   # Every site's full series (1,167,525 rows): each of the 5 data ranks holds about a fifth.
-  check_window window-real 6 "$dir/real" 8M 512M \
+  check_window window-real 6 "$dir/real" 4M 512M \
     "SELECT site_name, utc, avg(concentration) OVER (PARTITION BY site_name, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) FROM measurements"
 else
   echo "real data: skipped (no AirNow files at '${src}')"
