@@ -194,9 +194,10 @@ function WindowCall(r) {
   ]);
 }
 
-// Windows, summarised per parameter (one row per input row would be too many to compare).
+// Windows, summarised per parameter (one row per input row would be too many to compare), over
+// SO2 and CO rows only, so that the suites that append these statements keep their time.
 function WindowStatement(r) {
-  const where = ` WHERE ${Condition(r)}`;
+  const where = ` WHERE parameter IN ('SO2', 'CO') AND ${Condition(r)}`;
   if (r.chance(0.3)) {
     const k = 1 + r.below(3);
     return `SELECT count(*) AS n, max(aqi) AS top FROM (SELECT aqi FROM measurements${where} ` +
