@@ -5,10 +5,9 @@
 
 namespace plume::engine {
 
-std::uint64_t GroupKeyHash(const Batch& batch, std::size_t row, std::size_t keys) {
-  thread_local std::string bytes;
-  bytes.clear();
-  for (std::size_t c = 0; c < keys; ++c) AppendKeyBytes(batch.columns[c], row, &bytes);
+namespace {
+
+std::uint64_t HashKeyBytes(const std::string& bytes) {
   std::uint64_t h = 14695981039346656037ULL;  // FNV-1a 64
   for (char ch : bytes) {
     h ^= static_cast<unsigned char>(ch);
@@ -19,6 +18,23 @@ std::uint64_t GroupKeyHash(const Batch& batch, std::size_t row, std::size_t keys
   h ^= h >> 27;
   h *= 0x94d049bb133111ebULL;
   return h ^ (h >> 31);
+}
+
+}  // namespace
+
+std::uint64_t GroupKeyHash(const Batch& batch, std::size_t row, std::size_t keys) {
+  thread_local std::string bytes;
+  bytes.clear();
+  for (std::size_t c = 0; c < keys; ++c) AppendKeyBytes(batch.columns[c], row, &bytes);
+  return HashKeyBytes(bytes);
+}
+
+std::uint64_t ColumnsKeyHash(const Batch& batch, std::size_t row,
+                             const std::vector<std::size_t>& columns) {
+  thread_local std::string bytes;
+  bytes.clear();
+  for (std::size_t c : columns) AppendKeyBytes(batch.columns.at(c), row, &bytes);
+  return HashKeyBytes(bytes);
 }
 
 GroupPartitioner::GroupPartitioner(const Plan& plan, std::size_t parts)

@@ -83,9 +83,10 @@ E Enum(ByteReader& r, E last, const char* what) {
   return static_cast<E>(v);
 }
 
-int SchemaColumn(ByteReader& r, bool allow_none) {
+// A column of the plan's input (kSchema, or an earlier stage's result columns).
+int InputColumnAt(ByteReader& r, const PlanData& p, bool allow_none) {
   const std::int64_t c = r.Signed();
-  if ((c == -1 && allow_none) || (c >= 0 && c < static_cast<std::int64_t>(kSchema.size()))) {
+  if ((c == -1 && allow_none) || (c >= 0 && c < static_cast<std::int64_t>(InputOf(p).size()))) {
     return static_cast<int>(c);
   }
   r.Fail("column index out of range");
@@ -114,17 +115,17 @@ std::vector<Expr> ReadExprs(ByteReader& r) {
   return list;
 }
 
-FilterNode ReadFilter(ByteReader& r, int depth) {
+FilterNode ReadFilter(ByteReader& r, const PlanData& p, int depth) {
   if (depth > kMaxFilterDepth) r.Fail("filter nested too deeply");
   FilterNode n;
   n.kind = Enum(r, FilterNode::Kind::kLeaf, "filter node kind");
   if (n.kind != FilterNode::Kind::kLeaf) {
     const std::size_t count = r.Count();
-    for (std::size_t i = 0; i < count; ++i) n.children.push_back(ReadFilter(r, depth + 1));
+    for (std::size_t i = 0; i < count; ++i) n.children.push_back(ReadFilter(r, p, depth + 1));
     return n;
   }
   n.leaf = Enum(r, LeafKind::kExpr, "filter leaf kind");
-  n.column = SchemaColumn(r, true);
+  n.column = InputColumnAt(r, p, true);
   const bool needs_column =
       n.leaf != LeafKind::kTrue && n.leaf != LeafKind::kFalse && n.leaf != LeafKind::kExpr;
   if (needs_column && n.column < 0) r.Fail("filter leaf without a column");
@@ -144,7 +145,7 @@ FilterNode ReadFilter(ByteReader& r, int depth) {
 // A column of the partition's column space: a kSchema index or a computed column.
 int SpaceColumn(ByteReader& r, const PlanData& p, bool allow_none) {
   const std::int64_t c = r.Signed();
-  const auto size = static_cast<std::int64_t>(kSchema.size() + p.computed.size());
+  const auto size = static_cast<std::int64_t>(InputOf(p).size() + p.computed.size());
   if ((c == -1 && allow_none) || (c >= 0 && c < size)) return static_cast<int>(c);
   r.Fail("column index out of range");
 }
@@ -183,7 +184,7 @@ void ReadBody(ByteReader& r, PlanData* p) {
   }
   p->post = ReadExprs(r);
   p->having = ReadExprs(r);
-  p->filter = ReadFilter(r, 0);
+  p->filter = ReadFilter(r, *p, 0);
   for (std::size_t i = 0, n = r.Count(3); i < n; ++i) {
     SortKey k;
     k.result = static_cast<int>(r.Varint() & 0x7fffffff);
@@ -203,16 +204,16 @@ void CheckExpr(ByteReader& r, const Expr& e, const std::vector<Type>& columns) {
   if (!ExprFits(e, columns)) r.Fail("expression '" + e.text + "' with wrong arguments or types");
 }
 
-std::vector<Type> SchemaTypes() {
+std::vector<Type> InputTypes(const PlanData& p) {
   std::vector<Type> t;
-  for (const ColumnSpec& c : kSchema) t.push_back(c.type);
+  for (const InputColumn& c : InputOf(p)) t.push_back(c.type);
   return t;
 }
 
-void CheckFilterExprs(ByteReader& r, const FilterNode& n) {
-  for (const FilterNode& c : n.children) CheckFilterExprs(r, c);
+void CheckFilterExprs(ByteReader& r, const PlanData& p, const FilterNode& n) {
+  for (const FilterNode& c : n.children) CheckFilterExprs(r, p, c);
   for (const Expr& e : n.expr) {
-    CheckExpr(r, e, SchemaTypes());
+    CheckExpr(r, e, InputTypes(p));
     if (e.type != Type::kBool) r.Fail("filter expression is not BOOLEAN");
   }
 }
@@ -232,8 +233,8 @@ void CheckAggregate(ByteReader& r, const PlanData& p, const AggSpec& a) {
 
 void Validate(ByteReader& r, const PlanData& p) {
   if (p.output.size() > p.result.size()) r.Fail("more output columns than result columns");
-  for (const Expr& e : p.computed) CheckExpr(r, e, SchemaTypes());
-  CheckFilterExprs(r, p.filter);
+  for (const Expr& e : p.computed) CheckExpr(r, e, InputTypes(p));
+  CheckFilterExprs(r, p, p.filter);
   std::vector<Type> slots;
   for (int c : p.group_columns) slots.push_back(ColumnSpaceType(p, c));
   for (const AggSpec& a : p.aggs) slots.push_back(a.result);
@@ -251,7 +252,7 @@ void Validate(ByteReader& r, const PlanData& p) {
     if ((ref.kind == ResultRef::Kind::kGroup && i >= p.group_columns.size()) ||
         (ref.kind == ResultRef::Kind::kAgg && i >= p.aggs.size()) ||
         (ref.kind == ResultRef::Kind::kExpr && i >= p.post.size()) ||
-        (ref.kind == ResultRef::Kind::kColumn && i >= kSchema.size() + p.computed.size()) ||
+        (ref.kind == ResultRef::Kind::kColumn && i >= InputOf(p).size() + p.computed.size()) ||
         (ref.kind != ResultRef::Kind::kColumn) != p.aggregate) {
       r.Fail("result reference out of range");
     }
@@ -285,12 +286,16 @@ void Validate(ByteReader& r, const PlanData& p) {
 }  // namespace
 
 std::string EncodePlan(const PlanData& p) {
-  if (!p.input.empty()) {  // the wire form names measurements' columns by index only
-    throw std::logic_error("a plan over an earlier stage's gathered result is not serialized");
-  }
   std::string out;
   ByteWriter w(&out);
   w.U8(kPlanFormatVersion);
+  // The input's columns (none: measurements); every column index below is into them.
+  w.Varint(p.input.size());
+  for (const InputColumn& c : p.input) {
+    w.String(c.name);
+    w.U8(static_cast<std::uint8_t>(c.type));
+    w.U8(c.nullable);
+  }
   w.String(p.sql);
   w.Varint(p.output.size());
   for (const Field& f : p.output) {
@@ -339,6 +344,13 @@ PlanData DecodePlan(std::string_view bytes) {
   ByteReader r(bytes, "serialized plan");
   if (r.U8() != kPlanFormatVersion) r.Fail("unsupported plan format version");
   PlanData p;
+  for (std::size_t i = 0, n = r.Count(3); i < n; ++i) {
+    InputColumn c;
+    c.name = r.String();
+    c.type = Enum(r, kLastType, "type");
+    c.nullable = r.U8() != 0;
+    p.input.push_back(std::move(c));
+  }
   ReadBody(r, &p);
   if (!r.AtEnd()) r.Fail("trailing bytes");
   Validate(r, p);

@@ -82,6 +82,9 @@ struct PlanOptions {
   // kAuto takes the exchange for a GROUP BY whose estimated groups reach this many.
   std::uint64_t exchange_groups = kDefaultExchangeGroups;
   const DataStats* stats = nullptr;  // nullptr: no estimate; kAuto then keeps the tree merge
+  // Window stages over measurements: computed on the data ranks after a hash exchange by their
+  // PARTITION BY keys (false: gathered to the gateway and computed there; engine/staged.h).
+  bool windows_on_data_ranks = true;
   static constexpr std::uint64_t kDefaultExchangeGroups = 100000;
 };
 
@@ -266,5 +269,9 @@ class GroupPartitioner {
 
 // The hash of the group key of row `row` (key columns [0, keys) of `batch`).
 std::uint64_t GroupKeyHash(const Batch& batch, std::size_t row, std::size_t keys);
+// The same hash over the key columns `columns` of `batch` (in that order): a window stage's
+// PARTITION BY keys (engine/window_stage.h).
+std::uint64_t ColumnsKeyHash(const Batch& batch, std::size_t row,
+                             const std::vector<std::size_t>& columns);
 
 }  // namespace plume::engine

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <functional>
+#include <map>
 #include <memory>
 #include <set>
 
@@ -55,12 +56,10 @@ void CheckWindowPlacement(const StatementAst& st) {
   if (st.where) check(*st.where, "WHERE");
   for (const ExprAst& g : st.group_by) check(g, "GROUP BY");
   if (st.having) check(*st.having, "HAVING");
-  bool aggregate = !st.group_by.empty() || st.group_all || st.having || st.distinct;
-  for (const SelectItemAst& i : st.items) aggregate = aggregate || AggregateOutsideWindows(i.expr);
-  if (aggregate) {
+  if (st.distinct) {
     throw SqlError(
-        "unsupported: window functions with GROUP BY, HAVING, DISTINCT or aggregates in the same "
-        "SELECT (aggregate in a CTE, then apply the window to it)",
+        "unsupported: window functions with DISTINCT in the same SELECT (apply DISTINCT in an "
+        "outer query)",
         st.items.empty() ? 0 : st.items[0].pos);
   }
 }
@@ -163,10 +162,23 @@ class Splitter {
         throw SqlError("unsupported: window functions in a SELECT without FROM",
                        out.items.empty() ? 0 : out.items[0].pos);
       }
+      if (Groups(out)) SplitGroups(&out);
       SplitWindows(&out);
     }
     scope_.resize(mark);
     return out;
+  }
+
+  // A stage reading what `st` reads, with its WHERE (taken from `st`).
+  static StatementAst TakeSource(StatementAst* st) {
+    StatementAst input;
+    input.source = st->source;
+    input.table = st->table;
+    input.table_pos = st->table_pos;
+    input.table_alias = st->table_alias;
+    input.where = std::move(st->where);
+    st->where.reset();
+    return input;
   }
 
   // SELECT f(x) OVER (...) ... FROM src WHERE c QUALIFY q ORDER BY ... LIMIT n becomes a window
@@ -175,11 +187,7 @@ class Splitter {
   void SplitWindows(StatementAst* st) {
     CheckWindowPlacement(*st);
     WindowSplit split;
-    split.input.source = st->source;
-    split.input.table = st->table;
-    split.input.table_pos = st->table_pos;
-    split.input.table_alias = st->table_alias;
-    split.input.where = std::move(st->where);
+    split.input = TakeSource(st);
     st->where = std::move(st->qualify);
     st->qualify.reset();
     ForEachExpr(st, [&](ExprAst& e) { split.Replace(e); });
@@ -190,12 +198,136 @@ class Splitter {
     st->source = stage;
   }
 
+  static bool Groups(const StatementAst& st) {
+    bool aggregate = !st.group_by.empty() || st.group_all || st.having.has_value();
+    for (const SelectItemAst& i : st.items)
+      aggregate = aggregate || AggregateOutsideWindows(i.expr);
+    return aggregate;
+  }
+
+  // DuckDB computes windows after GROUP BY and HAVING: SELECT k, f(x), rank() OVER (ORDER BY
+  // f(x)) FROM src WHERE c GROUP BY k HAVING h becomes a grouping stage (SELECT k AS $g0, f(x) AS
+  // $a0 ... GROUP BY k HAVING h) that `st` reads, its group keys and aggregates replaced by
+  // those columns (named as written), so only windows are left for SplitWindows.
+  void SplitGroups(StatementAst* st) {
+    if (st->group_all) throw SqlError("unsupported: GROUP BY ALL with window functions", 0);
+    GroupSplit split;
+    split.input = TakeSource(st);
+    split.input.having = std::move(st->having);
+    for (const ExprAst& g : st->group_by) split.AddKey(g, *st);
+    st->where.reset();
+    st->having.reset();
+    st->group_by.clear();
+    ForEachExpr(st, [&](ExprAst& e) { split.Replace(e); });
+    std::set<std::string> aliases;
+    for (const SelectItemAst& item : st->items) {
+      if (!item.alias) continue;
+      std::string a = *item.alias;
+      for (char& c : a) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      aliases.insert(std::move(a));
+    }
+    ForEachExpr(st, [&](ExprAst& e) { GroupSplit::CheckGrouped(e, aliases); });
+    st->source = Add("aggregate " + std::to_string(++aggregates_), StageAst::Role::kTable,
+                     std::move(split.input));
+    st->table_alias.reset();
+  }
+
+  struct GroupSplit {
+    StatementAst input;
+    std::vector<std::string> names;              // ExprName of each column of `input`, in order
+    std::map<std::string, std::string> aliases;  // a select-list alias GROUP BY named: its key
+
+    void Column(const ExprAst& x, const std::string& prefix) {
+      SelectItemAst item;
+      item.expr = x;
+      item.alias = prefix + std::to_string(names.size());
+      item.pos = StartOf(x);
+      input.items.push_back(std::move(item));
+      names.push_back(ExprName(x));
+    }
+    // A GROUP BY key (an alias of the select list stands for its expression).
+    void AddKey(const ExprAst& g, const StatementAst& st) {
+      if (g.kind == ExprAst::Kind::kLiteral) {
+        throw SqlError("unsupported: GROUP BY a position with window functions", g.pos);
+      }
+      const ExprAst* key = &g;
+      for (const SelectItemAst& item : st.items) {
+        if (g.kind == ExprAst::Kind::kColumn && g.column.qualifier.empty() && item.alias &&
+            Lower(*item.alias) == g.column.name && !HasWindow(item.expr)) {
+          key = &item.expr;
+          aliases[g.column.name] = ExprName(item.expr);
+        }
+      }
+      input.group_by.push_back(*key);
+      Column(*key, "$g");
+    }
+    static std::string Lower(std::string s) {
+      for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      return s;
+    }
+    // A key or an aggregate becomes its column; other expressions are searched below.
+    void Replace(ExprAst& e) {
+      const bool aggregate =
+          e.kind == ExprAst::Kind::kFunction && !e.window && AggregateByName(e.op).has_value();
+      std::string name = ExprName(e);
+      const bool alias = e.kind == ExprAst::Kind::kColumn && e.column.qualifier.empty() &&
+                         aliases.contains(e.column.name);
+      auto it = std::find(names.begin(), names.end(), alias ? aliases.at(e.column.name) : name);
+      if (it == names.end() && aggregate) {
+        Column(e, "$a");
+        it = names.end() - 1;
+      }
+      if (it != names.end() && !(e.kind == ExprAst::Kind::kFunction && e.window)) {
+        ExprAst column;
+        column.kind = ExprAst::Kind::kColumn;
+        column.pos = e.pos;
+        column.column.name = *input.items[static_cast<std::size_t>(it - names.begin())].alias;
+        column.column.written = name;
+        column.column.pos = e.pos;
+        e = std::move(column);
+        return;
+      }
+      for (ExprAst& a : e.args) Replace(a);
+      if (e.window) {
+        auto w = std::make_shared<WindowAst>(*e.window);
+        for (ExprAst& p : w->partition) Replace(p);
+        for (OrderAst& o : w->order) Replace(o.expr);
+        e.window = std::move(w);
+      }
+    }
+    // What is left of the statement names no column of the source but through a key.
+    static void CheckGrouped(const ExprAst& e, const std::set<std::string>& aliases) {
+      if (e.kind == ExprAst::Kind::kColumn && !e.column.name.starts_with("$") &&
+          (!e.column.qualifier.empty() || !aliases.contains(e.column.name))) {
+        throw SqlError("column \"" + e.column.written +
+                           "\" must appear in the GROUP BY clause or must be part of an aggregate "
+                           "function",
+                       e.pos);
+      }
+      for (const ExprAst& a : e.args) CheckGrouped(a, aliases);
+      if (e.window) {
+        for (const ExprAst& p : e.window->partition) CheckGrouped(p, aliases);
+        for (const OrderAst& o : e.window->order) CheckGrouped(o.expr, aliases);
+      }
+    }
+  };
+
+  std::size_t aggregates_ = 0;
+
   struct WindowSplit {
     StatementAst input;
     std::vector<WindowCall> calls;
     int exprs = 0;
 
+    // One column per distinct expression, so that windows partitioned alike name the same
+    // columns (WindowStage hashes rows by the PARTITION BY columns they all have).
     std::string AddExpr(const ExprAst& x) {
+      const std::string text = ExprName(x);
+      for (const SelectItemAst& item : input.items) {
+        if (item.alias && item.alias->starts_with("$e") && ExprName(item.expr) == text) {
+          return *item.alias;
+        }
+      }
       const std::string name = "$e" + std::to_string(exprs++);
       SelectItemAst item;
       item.expr = x;
@@ -454,12 +586,14 @@ void Splitter::WindowSplit::AddColumns(const StatementAst& st) {
     }
   }
   std::function<void(const ExprAst&)> collect = [&](const ExprAst& e) {
-    if (e.kind == ExprAst::Kind::kColumn && !e.column.name.starts_with("$") &&
+    if (e.kind == ExprAst::Kind::kColumn && !e.column.name.starts_with("$w") &&
         (!e.column.qualifier.empty() || !aliases.contains(e.column.name)) &&
         seen.insert(e.column.name).second) {
       SelectItemAst item;
       item.expr = e;
       item.pos = e.pos;
+      // A grouping stage's column ($gN, $aN) keeps its name through the window stage.
+      if (e.column.name.starts_with("$")) item.alias = e.column.name;
       input.items.push_back(std::move(item));
     }
     for (const ExprAst& a : e.args) collect(a);

@@ -18,6 +18,7 @@ struct StagedStatement::Data {
   std::vector<std::vector<Field>> fields;  // per stage: its plan's output (what is gathered)
   std::vector<std::vector<Field>> tables;  // per stage: what later stages read (+ windows)
   std::vector<Type> types;                 // per stage: its first column's type
+  std::vector<bool> on_ranks;              // per stage: a window stage run inside the next
   std::optional<Plan> explain;             // EXPLAIN: the one plan that returns the text
   PlanOptions options;                     // how stages over measurements merge (ChooseMerge)
 };
@@ -72,12 +73,42 @@ void AddWindowFields(StageAst* stage, std::vector<Field>* fields) {
   for (const WindowCall& call : stage->windows) fields->push_back({call.name, call.result});
 }
 
-std::string RoleText(const StageAst& s) {
+// The PARTITION BY keys a distributed window stage hashes its rows by, as written.
+std::string KeysText(const StageAst& s, const WindowStage& w) {
+  std::string text;
+  for (std::size_t k : w.keys()) {
+    const std::string& name = w.fields().at(k).name;
+    for (const SelectItemAst& item : s.ast.items) {
+      if (item.alias && *item.alias == name) {
+        text += (text.empty() ? "" : ", ") + ExprName(item.expr);
+      }
+    }
+  }
+  return text;
+}
+
+std::string WindowPlacementText(const StageAst& s, const PlanData& p) {
+  const WindowStage w(PlanBuilder::Make(PlanData(p)), s.windows, s.name);
+  std::string text =
+      "  on the data ranks over measurements; then through the hash exchange between the data "
+      "ranks: ";
+  text += w.keys().empty()
+              ? "the windows have no PARTITION BY key in common, so every row goes to one data "
+                "rank (rank 1), within its --memory-limit"
+              : "each row to the data rank that owns the hash of (" + KeysText(s, w) +
+                    "), so every window partition is whole on one rank";
+  return text +
+         "; each data rank sorts its share by PARTITION BY then ORDER BY keys and computes the "
+         "windows there, inside the next stage\n";
+}
+
+std::string RoleText(const StageAst& s, bool on_ranks) {
   switch (s.role) {
     case StageAst::Role::kWindow:
-      return "the input of " + std::to_string(s.windows.size()) +
-             " window function(s), computed on the gateway over the gathered rows (sorted by "
-             "PARTITION BY then ORDER BY keys)";
+      return "the input of " + std::to_string(s.windows.size()) + " window function(s), " +
+             (on_ranks ? std::string("computed on the data ranks over their shares")
+                       : std::string("computed on the gateway over the gathered rows (sorted by "
+                                     "PARTITION BY then ORDER BY keys)"));
     case StageAst::Role::kTable:
       return "a table the next stages read";
     case StageAst::Role::kScalar:
@@ -104,7 +135,7 @@ std::string Indent(const std::string& text) {
 
 // ExplainText of a plan that runs over one gathered table in one process: its partition and
 // final parts, without the tree merge's framing and the manifest's pruning.
-std::string LocalText(const PlanData& p) {
+std::string LocalText(const PlanData& p, const std::string& scan = "scan of the gathered table:") {
   const std::string text = ExplainText(p);
   std::string out;
   bool leaders = false;
@@ -121,7 +152,7 @@ std::string LocalText(const PlanData& p) {
       continue;
     }
     if (line.starts_with("stage 1:")) {
-      out += "scan of the gathered table:\n";
+      out += scan + "\n";
     } else if (line.starts_with("stage 3:")) {
       out += "final merge:\n";
     } else {
@@ -134,7 +165,19 @@ std::string LocalText(const PlanData& p) {
 std::string StageText(const StagedStatement::Data& d, std::size_t i, const PlanData& p) {
   const StageAst& s = d.stages[i];
   std::string text = "stage " + std::to_string(i + 1) + " of " + std::to_string(d.stages.size()) +
-                     ": '" + s.name + "', " + RoleText(s) + "\n";
+                     ": '" + s.name + "', " + RoleText(s, d.on_ranks[i]) + "\n";
+  if (d.on_ranks[i]) {  // its rows go to the exchange, not up the tree: the partition part only
+    const std::string plan = ExplainText(p);
+    const std::size_t from = plan.find("stage 1:"), to = plan.find("stage 2:");
+    return text + WindowPlacementText(s, p) +
+           Indent(plan.substr(from, to == std::string::npos ? to : to - from));
+  }
+  if (i > 0 && d.on_ranks[i - 1]) {
+    text += "  on the data ranks, each over its share of '" + d.stages[i - 1].name +
+            "' with the windows (the same filter, aggregation and sort code as a partition), "
+            "merged through the tree\n";
+    return text + Indent(LocalText(p, "on each data rank, over its share:"));
+  }
   if (s.ast.source < 0) {
     text += i + 1 < d.stages.size()
                 ? "  on the data ranks over measurements; the result is gathered to the gateway\n"
@@ -157,6 +200,12 @@ StagedStatement StagedStatement::Parse(std::string_view sql, const PlanOptions& 
   StatementAst plain = root;
   plain.explain = false;
   d->stages = SplitStages(plain);
+  for (std::size_t i = 0; i < d->stages.size(); ++i) {
+    const StageAst& s = d->stages[i];
+    d->on_ranks.push_back(options.windows_on_data_ranks && s.role == StageAst::Role::kWindow &&
+                          s.ast.source < 0 && i + 1 < d->stages.size() &&
+                          d->stages[i + 1].ast.source == static_cast<int>(i));
+  }
   std::string text;
   for (std::size_t i = 0; i < d->stages.size(); ++i) {
     const PlanData p = BindStage(*d, i, nullptr);
@@ -196,7 +245,20 @@ const std::string& StagedStatement::name(std::size_t i) const {
 }
 
 int StagedStatement::source(std::size_t i) const {
-  return data_->explain ? -1 : data_->stages.at(i).ast.source;
+  return data_->explain || window_input(i) ? -1 : data_->stages.at(i).ast.source;
+}
+
+bool StagedStatement::on_data_ranks(std::size_t i) const {
+  return !data_->explain && data_->on_ranks.at(i);
+}
+
+WindowStage StagedStatement::Window(std::size_t i, const std::vector<Table>& results) const {
+  if (!window_input(i)) throw std::logic_error("stage does not read windows on the data ranks");
+  if (results.size() < i) throw std::invalid_argument("results of earlier stages missing");
+  return WindowStage(PlanBuilder::Make(BindStage(*data_, i - 1, &results)),
+                     data_->stages[i - 1].windows,
+                     "stage " + std::to_string(i) + " of " + std::to_string(stages()) + " ('" +
+                         data_->stages[i - 1].name + "')");
 }
 
 const std::vector<Field>& StagedStatement::fields(std::size_t i) const {
@@ -240,8 +302,7 @@ void GatheredTable::Append(const Batch& batch) {
     add += batch.rows * (b.type == Type::kString ? 4 : 8) + b.chars.size() + b.valid.size();
   }
   if (bytes_ + add > limit_) {
-    throw StageMemoryError("the result of " + where_ + " passed its memory limit of " +
-                           std::to_string(limit_ >> 20) + " MiB (" +
+    throw StageMemoryError(where_ + " passed the --memory-limit of " + FormatBytes(limit_) + " (" +
                            std::to_string(table_.rows + batch.rows) + " rows so far)");
   }
   bytes_ += add;

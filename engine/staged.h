@@ -7,8 +7,14 @@
 // result is, on the gateway, over an engine Table built by GatheredTable). The results of scalar
 // and IN subqueries are substituted as constants into the stages that use them when those are
 // bound, so every stage is an ordinary Plan that PartitionExecution and Merger run unchanged.
-// Window functions (OVER, QUALIFY) make a window stage: its rows are gathered, the windows
-// computed over them (Complete), and the next stage reads the columns they add.
+// Window functions (OVER, QUALIFY) make a window stage, and the next stage reads the columns
+// the windows add. A window stage over measurements runs on the data ranks inside the stage
+// that reads it (windowed(i)): the gateway starts that stage with the WindowStage of Window(i)
+// beside its plan, each data rank exchanges the window's rows by their PARTITION BY keys and
+// computes the windows over its share (engine/window_stage.h), and the reading stage's plan runs
+// over that share like a partition. Otherwise (a window over a gathered result, or
+// PlanOptions::windows_on_data_ranks false) its rows are gathered, the windows computed over
+// them (Complete), and the next stage reads that table on the gateway.
 // A statement without subqueries has one stage, whose plan equals Plan::Parse's.
 //
 // Threading: none; nothing blocks. Errors: Parse and Bind throw SqlError (message + 1-based
@@ -27,6 +33,7 @@
 #include "engine/batch.h"
 #include "engine/query.h"
 #include "engine/table.h"
+#include "engine/window_stage.h"
 
 namespace plume::engine {
 
@@ -41,8 +48,17 @@ class StagedStatement {
   std::size_t stages() const;
   // "daily" for a CTE, "subquery 2" for a subquery, "result" for the statement itself.
   const std::string& name(std::size_t i) const;
-  // -1: stage i reads measurements; else the stage whose gathered result it reads.
+  // -1: stage i runs on the data ranks (over measurements, or over the windows of a stage it
+  // reads there: window_input); else the stage whose gathered result it reads.
   int source(std::size_t i) const;
+  // Stage i is a window stage computed on the data ranks as a part of stage i + 1: the gateway
+  // does not run it (its entry in `results` is an empty Table).
+  bool on_data_ranks(std::size_t i) const;
+  // Stage i reads the windows of stage i - 1 on the data ranks (on_data_ranks(i - 1)).
+  bool window_input(std::size_t i) const { return i > 0 && on_data_ranks(i - 1); }
+  // For window_input(i): what the data ranks run before stage i's plan, bound over `results`
+  // (as Bind). Throws std::logic_error when !window_input(i).
+  WindowStage Window(std::size_t i, const std::vector<Table>& results) const;
   // The result columns of stage i.
   const std::vector<Field>& fields(std::size_t i) const;
   // Whether the result of stage i is needed by a later stage (false only for the last).
@@ -77,7 +93,8 @@ class StageMemoryError : public std::runtime_error {
 // are (sorted dictionary), zone maps built, so the next stage filters it as a partition.
 class GatheredTable {
  public:
-  // `where` names the stage and rank for the error ("stage 'daily' on rank 0 (the gateway)").
+  // `where` names the rows, the stage and the rank for the error ("the result of stage 1 of 2
+  // ('daily') on rank 0 (the gateway)").
   GatheredTable(const std::vector<Field>& fields, std::uint64_t limit_bytes, std::string where);
   // Throws StageMemoryError when the rows held would pass the limit, std::runtime_error when
   // the batch does not have the fields' types.

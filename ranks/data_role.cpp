@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "ranks/window_run.h"
+
 namespace plume::ranks {
 namespace {
 constexpr std::uint32_t kFirstBatchRows = 1024;
@@ -13,7 +15,10 @@ constexpr std::uint32_t kFirstBatchRows = 1024;
 
 struct DataRole::Run {
   std::optional<engine::Plan> plan;
-  std::vector<std::size_t> columns;  // schema indices the plan reads (loaded before exec)
+  std::vector<std::size_t> columns;   // schema indices the plan reads (loaded before exec)
+  std::unique_ptr<WindowRun> window;  // a window stage before the plan; holds exec's table
+  std::optional<engine::WindowStage> window_stage;  // until its columns are loaded
+  Exchange* window_exchange = nullptr;              // the window stage's all-to-all
   std::unique_ptr<engine::PartitionExecution> exec;
   std::uint32_t batch_rows = 1024;
   std::uint64_t rows = 0;     // rows sent to the Upstream
@@ -53,6 +58,7 @@ void DataRole::Start(const ControlMsg& start) {
   run.batch_rows = start.batch_rows == 0 ? 1024 : start.batch_rows;
   try {
     run.plan = StartPlan(start);
+    if (!start.window_stage.empty()) return StartWindow(start, run);
     const bool pruned = !run.plan->aggregate() && (run.plan->utc_hi() < partition_.utc_min ||
                                                    run.plan->utc_lo() > partition_.utc_max);
     if (pruned) {
@@ -61,12 +67,7 @@ void DataRole::Start(const ControlMsg& start) {
       return;
     }
     if (run.plan->merge() != engine::MergePlan::kTree) StartExchange(start, run);
-    if (loader_ != nullptr) {
-      for (const std::string& name : run.plan->needed_columns()) {
-        const int c = table_.Find(name);
-        if (c >= 0) run.columns.push_back(static_cast<std::size_t>(c));
-      }
-    }
+    NeedColumns(*run.plan, run);
     if (!Load(run)) Execute(run);
   } catch (const std::exception& e) {
     Finish(it, Outcome::kFailed, "Error: " + Where() + ": " + e.what());
@@ -93,6 +94,38 @@ void DataRole::StartExchange(const ControlMsg& start, Run& run) {
   run.closed.assign(static_cast<std::size_t>(hub_->parts()), false);
 }
 
+void DataRole::StartWindow(const ControlMsg& start, Run& run) {
+  if (hub_ == nullptr) throw std::runtime_error("no exchange links to the other data ranks");
+  run.window_exchange = &hub_->Open({start.request, 0}, CreditWindow(start));
+  run.window_stage.emplace(engine::WindowStage::Deserialize(start.window_stage));
+  NeedColumns(run.window_stage->input(), run);
+}
+
+// The columns `plan` reads, for Load (lazy columns: loaded before the first step that reads).
+void DataRole::NeedColumns(const engine::Plan& plan, Run& run) const {
+  if (loader_ == nullptr) return;
+  for (const std::string& name : plan.needed_columns()) {
+    const int c = table_.Find(name);
+    if (c >= 0) run.columns.push_back(static_cast<std::size_t>(c));
+  }
+}
+
+// One step of the window stage (its columns loaded first); once it is computed, the plan's
+// execution over the share.
+bool DataRole::StepWindow(RunIt it) {
+  Run& run = *it->second;
+  if (!run.window) {
+    if (Load(run)) return true;
+    run.window = std::make_unique<WindowRun>(std::move(*run.window_stage), *run.plan, table_,
+                                             partition_, *run.window_exchange, memory_limit_,
+                                             "this rank", run.batch_rows);
+    run.window_stage.reset();
+  }
+  const bool worked = run.window->Step();
+  if (run.window->ready()) run.exec = run.window->TakeExecution();
+  return worked;
+}
+
 // A run being prepared (its partition's filter, aggregation and sort, in bounded steps) needs
 // no credit and sends Count when ready; a ready one sends only while its Upstream is Ready. An
 // exchange run also takes what its peers sent while it prepares (credits flow back).
@@ -106,9 +139,13 @@ bool DataRole::Step() {
     try {
       Run& run = *it->second;
       if (!run.exec) {
-        if (run.exchange) Gather(run);  // credits flow back while its columns load
-        if (!Load(run)) Execute(run);
-        worked = true;
+        if (run.window_exchange != nullptr) {
+          worked = StepWindow(it);
+        } else {
+          if (run.exchange) Gather(run);  // credits flow back while its columns load
+          if (!Load(run)) Execute(run);
+          worked = true;
+        }
       } else if (!run.exec->ready()) {
         worked = Prepare(it);
       } else {
@@ -218,19 +255,8 @@ bool DataRole::Scatter(Run& run) {
     }
     return true;
   }
-  bool worked = false, left = false;
-  for (std::size_t part = 0; part < run.pending.size(); ++part) {
-    engine::Batch& b = run.pending[part];
-    if (b.rows == 0) continue;
-    if (!run.exchange->CanOffer(static_cast<int>(part))) {
-      left = true;
-      continue;
-    }
-    run.exchange->Offer(static_cast<int>(part), b);
-    b = engine::Batch{};
-    worked = true;
-  }
-  if (left) return worked;
+  bool worked = false;
+  if (!OfferPending(*run.exchange, &run.pending, &worked)) return worked;
   engine::Batch batch;
   if (run.exec->Next(run.batch_rows, &batch)) {
     run.partitioner->Split(batch, &run.pending);

@@ -18,6 +18,10 @@
 // sorted, up to the Upstream as above). Receiving goes on in every phase, so the all-to-all
 // cannot deadlock; Count is this partition's partial groups. A kLocal plan (partition-local
 // groups) skips the exchange: its own partial groups go straight into a one-input Merger.
+// A kStart with a window stage (ControlMsg::window_stage) first runs a WindowRun (the window's
+// rows exchanged by their PARTITION BY keys, the windows computed over this rank's share); the
+// plan then runs over that share as over a partition (never pruned by the manifest: the share
+// is not the partition), Count once it is prepared.
 // Single-threaded; nothing blocks. The table must outlive the DataRole.
 #pragma once
 
@@ -79,6 +83,9 @@ class DataRole {
   void StartExchange(const ControlMsg& start, Run& run);
   bool Load(Run& run);
   void Execute(Run& run);
+  void StartWindow(const ControlMsg& start, Run& run);
+  bool StepWindow(RunIt it);
+  void NeedColumns(const engine::Plan& plan, Run& run) const;
   bool Prepare(RunIt it);
   bool StepTree(RunIt it);
   bool SendUp(RunIt it, bool more, engine::Batch batch);

@@ -225,4 +225,20 @@ bool ExchangeHub::Poll() {
   return worked;
 }
 
+bool OfferPending(Exchange& exchange, std::vector<engine::Batch>* pending, bool* worked) {
+  bool left = false;
+  for (std::size_t part = 0; part < pending->size(); ++part) {
+    engine::Batch& b = (*pending)[part];
+    if (b.rows == 0) continue;
+    if (!exchange.CanOffer(static_cast<int>(part))) {
+      left = true;
+      continue;
+    }
+    exchange.Offer(static_cast<int>(part), b);
+    b = engine::Batch{};
+    *worked = true;
+  }
+  return !left;
+}
+
 }  // namespace plume::ranks

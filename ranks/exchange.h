@@ -124,6 +124,11 @@ class Exchange {
   std::string scratch_;
 };
 
+// Offers every non-empty batch of *pending (index = part) whose part's credit window is open,
+// leaving an empty batch in its place. Returns true when none is left; *worked is set when any
+// went out.
+bool OfferPending(Exchange& exchange, std::vector<engine::Batch>* pending, bool* worked);
+
 // Routes a rank's exchange messages to its open exchanges. One per data rank, owned by its
 // loop, on the world communicator (shared with the heartbeats, which use another tag).
 class ExchangeHub {

@@ -121,8 +121,9 @@ void Gateway::Start(Request& req) {
 }
 
 void Gateway::StartStage(Request& req) {
-  const std::size_t i = req.info.stage;
   const engine::StagedStatement& staged = *req.staged;
+  SkipWindowsOnDataRanks(req);
+  const std::size_t i = req.info.stage;
   req.info.stage_name = staged.name(i);
   req.counts = 0;
   req.count_sum = 0;
@@ -137,9 +138,10 @@ void Gateway::StartStage(Request& req) {
     }
     if (staged.gathered(i)) {
       req.gathering = std::make_unique<engine::GatheredTable>(
-          staged.fields(i), options_.stage_memory_bytes,
-          "stage " + std::to_string(i + 1) + " of " + std::to_string(staged.stages()) + " ('" +
-              staged.name(i) + "') on rank 0 (the gateway)");
+          staged.fields(i), StageMemoryLimit(),
+          "the result of stage " + std::to_string(i + 1) + " of " +
+              std::to_string(staged.stages()) + " ('" + staged.name(i) +
+              "') on rank 0 (the gateway)");
     }
   } catch (const engine::SqlError& e) {
     Finish(req, RequestState::kFailed, "Error: " + std::string(e.what()));
@@ -164,6 +166,9 @@ void Gateway::StartStage(Request& req) {
                      options_.window,
                      options_.window_bytes,
                      static_cast<std::uint8_t>(req.plan->row_text())};
+    if (req.staged->window_input(i)) {
+      start.window_stage = req.staged->Window(i, req.results).Serialize();
+    }
     const std::string bytes = EncodeControl(start);
     for (std::size_t j = 0; j < leaders; ++j)
       out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
@@ -174,6 +179,21 @@ void Gateway::StartStage(Request& req) {
   if (req.plan->limit() && *req.plan->limit() == 0) {
     req.counts_in = true;
     Deliver(req);  // nothing to merge: completes the statement, or this stage
+  }
+}
+
+std::uint64_t Gateway::StageMemoryLimit() const {
+  const std::uint64_t limit =
+      options_.stage_memory_bytes != 0 ? options_.stage_memory_bytes : options_.memory_limit;
+  return limit != 0 ? limit : std::numeric_limits<std::uint64_t>::max();
+}
+
+// A window stage the data ranks compute inside the stage that reads it has nothing to run
+// here: it gets an empty result (no later stage reads it) and the next stage starts.
+void Gateway::SkipWindowsOnDataRanks(Request& req) {
+  while (req.staged->on_data_ranks(req.info.stage)) {
+    req.results.emplace_back();
+    ++req.info.stage;
   }
 }
 

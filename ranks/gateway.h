@@ -58,9 +58,10 @@ struct GatewayOptions {
   std::uint64_t window_bytes = kDefaultWindowBytes;
   static constexpr std::uint64_t kDefaultWindowBytes = 8u << 20;
   std::string compression = "off";  // which links compress frames (WorldInfo, \status)
-  // Bytes the gathered result of one stage of a multi-stage statement may hold on the gateway;
-  // a stage past it fails the statement with an error naming the stage and rank 0.
-  std::uint64_t stage_memory_bytes = 256u << 20;
+  // Bytes the gathered result of one stage of a multi-stage statement may hold on the gateway
+  // (0: memory_limit, the --memory-limit); a stage past it fails the statement with an error
+  // naming the stage and rank 0.
+  std::uint64_t stage_memory_bytes = 0;
   // Bytes the final merge of one statement may hold on rank 0 (--memory-limit; 0 = none).
   std::uint64_t memory_limit = 0;
   // How GROUP BY statements merge (engine/query.h MergeChoice, `--merge`): kAuto takes the
@@ -138,9 +139,11 @@ class Gateway : public frontend::Backend {
   bool Step();
   void Admit();
   void Start(Request& req);
-  void StartStage(Request& req);     // the running stage: on the data ranks, or RunLocalStage
-  void RunLocalStage(Request& req);  // a stage over a gathered result, here on rank 0
-  void StageDone(Request& req);      // its result is complete: next stage once the ranks stopped
+  void StartStage(Request& req);  // the running stage: on the data ranks, or RunLocalStage
+  void SkipWindowsOnDataRanks(Request& req);  // past window stages the next stage computes
+  std::uint64_t StageMemoryLimit() const;     // of a gathered result on rank 0
+  void RunLocalStage(Request& req);           // a stage over a gathered result, here on rank 0
+  void StageDone(Request& req);  // its result is complete: next stage once the ranks stopped
   void NextStage(Request& req);
   void HandleStatus(int leader, const StatusMsg& status);
   void HandleFrame(int leader, std::string_view frame);

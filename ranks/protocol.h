@@ -56,10 +56,14 @@ struct ControlMsg {
   std::uint64_t window_bytes = std::numeric_limits<std::uint64_t>::max();  // and bytes
   // kStart: engine::RowText: the data ranks send the rows' csv/json lines (Plan::WithRowText).
   std::uint8_t row_text = 0;
+  // kStart: engine::WindowStage::Serialize() when `plan` reads the windows of a stage the data
+  // ranks compute after a hash exchange (ranks/window_run.h); empty otherwise. Only data ranks
+  // read it: leaders and the gateway merge `plan`'s streams as for any plan.
+  std::string window_stage{};
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar& kind& request& plan& batch_rows& window& window_bytes& row_text;
+    ar& kind& request& plan& batch_rows& window& window_bytes& row_text& window_stage;
   }
 };
 

@@ -58,8 +58,9 @@ SELECT count(*) FROM measurements WHERE site_name NOT IN (SELECT site_name FROM 
 SELECT count(*) FROM measurements WHERE utc IN (SELECT max(utc) FROM measurements GROUP BY parameter);
 
 -- ---------------------------------------------------------------- window functions
--- Every site's series spans several partitions (they are utc ranges): the window stage gathers
--- the rows, so partitions and frames cross partition boundaries at every world size.
+-- Every site's series spans several partitions (they are utc ranges): the data ranks exchange
+-- the window's rows by their PARTITION BY keys (docs/SQL.md "Window functions"), so partitions
+-- and frames cross partition boundaries at every world size.
 -- Ozone's 8-hour rolling mean per site. Frames by position need a total order: site names are
 -- not unique (5,493 (site_name, parameter, utc) repeat), full_aqs_id is.
 SELECT site_name, utc, avg(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS o8 FROM measurements WHERE parameter = 'OZONE' AND site_name LIKE 'A%';
@@ -73,10 +74,18 @@ SELECT site_name, utc, sum(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER 
 SELECT site_name, utc, first_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS f, last_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS l, min(concentration) OVER (PARTITION BY site_name, parameter) AS lo FROM measurements WHERE parameter = 'NO2';
 SELECT site_name, utc, ntile(4) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS q FROM measurements WHERE parameter = 'OZONE' AND agency = '${AGENCY_TOP}';
 WITH top AS (SELECT parameter, site_name, aqi FROM measurements WHERE aqi IS NOT NULL QUALIFY row_number() OVER (PARTITION BY site_name, parameter ORDER BY aqi DESC, utc) = 1) SELECT parameter, count(*), max(aqi) FROM top GROUP BY parameter;
--- @plume-error
+-- Windows after GROUP BY and HAVING, as DuckDB computes them.
 SELECT site_name, count(*), rank() OVER (ORDER BY site_name) FROM measurements GROUP BY site_name;
+SELECT site_name, avg(aqi), rank() OVER (ORDER BY avg(aqi) DESC) FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name HAVING count(*) > 100;
 -- @ordered
 SELECT utc, site_name, aqi, rank() OVER (ORDER BY aqi DESC) AS r FROM measurements WHERE aqi > 300 ORDER BY r, utc, site_name LIMIT 20;
 WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) SELECT site_name, d, c, avg(c) OVER (PARTITION BY site_name ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM daily;
+-- Windows partitioned differently in one SELECT: hashed by the keys they share (parameter).
+SELECT site_name, utc, lag(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS p, count(*) OVER (PARTITION BY parameter, CAST(utc AS DATE)) AS n FROM measurements WHERE parameter IN ('SO2', 'CO');
+-- No key in common: every row to one data rank.
+SELECT site_name, utc, row_number() OVER (PARTITION BY full_aqs_id ORDER BY utc) AS k, sum(aqi) OVER (PARTITION BY utc) AS s FROM measurements WHERE parameter = 'NO2' AND aqi > 20;
+-- After the window on the data ranks: WHERE, ORDER BY and LIMIT of the outer query.
+-- @ordered
+SELECT full_aqs_id, utc, o8 FROM (SELECT full_aqs_id, utc, avg(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS o8 FROM measurements WHERE parameter = 'OZONE') WHERE o8 > 60 ORDER BY o8 DESC, full_aqs_id, utc LIMIT 25;
 -- @error
 SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1;

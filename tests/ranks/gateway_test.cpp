@@ -272,8 +272,8 @@ TEST_F(GatewayTest, AStagePastItsMemoryLimitFailsNamingStageAndRank) {
   PollAll();
   ASSERT_EQ(sink_->ends, 1);
   EXPECT_EQ(sink_->final_info.state, RequestState::kFailed);
-  EXPECT_NE(sink_->final_info.error.find("stage 1 of 2 ('a') on rank 0 (the gateway) passed its "
-                                         "memory limit"),
+  EXPECT_NE(sink_->final_info.error.find("stage 1 of 2 ('a') on rank 0 (the gateway) passed the "
+                                         "--memory-limit"),
             std::string::npos)
       << sink_->final_info.error;
   EXPECT_EQ(out_.Take(Tag::kControl).size(), 2u) << "the ranks are told to stop";

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # --memory-limit end to end (issue 12 item 4): a GROUP BY whose group table outgrows the limit
 # fails with an error naming the rank and the stage, and the next statement answers; with the
-# default limit the same statement completes. On the real AirNow data (when DATA_SRC exists and
-# plume-preprocess is given) the same with the GROUP BY of 1,167,525 groups.
+# default limit the same statement completes; the same for a data rank's share of a window. On
+# the real AirNow data (when DATA_SRC exists and plume-preprocess is given) the same with the
+# GROUP BY of 1,167,525 groups and the window over all 1,167,525 rows.
 #   memory_limit_test.sh MPIEXEC PLUME_BIN DATA_DIR [PREPROCESS_BIN DATA_SRC]
 set -uo pipefail
 mpiexec=$1 bin=$2 data=$(realpath "$3") preprocess=${4:-} src=${5:-}
@@ -34,8 +35,27 @@ check() {  # check NAME RANKS DATA LIMIT GROUP_SQL EXPECTED_COUNT [PLUME_ARGS...
   echo "$name: ok"
 }
 
+# A window stage on the data ranks (issue 11 items 2 and 4): a rank's share past the limit fails
+# naming the rank and the stage, the next statement answers; under ENOUGH the window completes.
+check_window() {  # check_window NAME RANKS DATA SMALL_LIMIT ENOUGH_LIMIT WINDOW_SQL
+  local name=$1 n=$2 d=$3 small=$4 enough=$5 sql=$6
+  run "$n" "$d" --memory-limit "$small" --peer-timeout 60 \
+    -c "$sql; SELECT count(*) AS n FROM measurements" >"$dir/$name.out.txt" 2>"$dir/$name.err.txt"
+  local code=$?
+  [ "$code" -eq 1 ] || fail "$name: exit code $code, expected 1 (statement 1 fails)"
+  grep -qE "^\[statement 1\] Error: rank [0-9]+ \(partition [0-9]+, [^)]*\): the share of stage 1 of 2 \('window 1'\) on this rank passed the --memory-limit of [0-9.]+ [KMG]iB \([0-9]+ rows so far\)$" \
+    "$dir/$name.err.txt" || fail "$name: no memory-limit error naming the rank and the stage"
+  grep -qF "[statement 2]" "$dir/$name.err.txt" && fail "$name: statement 2 failed"
+  tail -n 1 "$dir/$name.out.txt" | grep -qx '[0-9][0-9]*' || fail "$name: statement 2's answer is missing"
+  run "$n" "$d" --memory-limit "$enough" --format null --peer-timeout 60 -c "$sql" \
+    >"$dir/$name.enough.txt" 2>&1 || fail "$name: the window fails under --memory-limit $enough"
+  echo "$name: ok"
+}
+
 check synthetic 3 "$data" 256K \
   "SELECT utc, site_name, count(*) FROM measurements GROUP BY utc, site_name" 40000
+check_window window-synthetic 3 "$data" 256K 64M \
+  "SELECT site_name, utc, sum(aqi) OVER (PARTITION BY site_name ORDER BY utc) FROM measurements"
 if [ -n "$preprocess" ] && [ -d "$src" ]; then
   "$preprocess" --input "$src" --out "$dir/real" --partitions 5 >/dev/null ||
     fail "plume-preprocess of $src"
@@ -47,6 +67,9 @@ if [ -n "$preprocess" ] && [ -d "$src" ]; then
   check real-tree 6 "$dir/real" 64M "$every" 1167525 --merge tree
   check real-exchange 6 "$dir/real" 16M "$every" 1167525 --merge exchange
   check real-local 6 "$dir/real" 16M "$every" 1167525
+  # Every site's full series (1,167,525 rows): each of the 5 data ranks holds about a fifth.
+  check_window window-real 6 "$dir/real" 4M 512M \
+    "SELECT site_name, utc, avg(concentration) OVER (PARTITION BY site_name, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) FROM measurements"
 else
   echo "real data: skipped (no AirNow files at '${src}')"
 fi

@@ -1,6 +1,8 @@
 // Random statements for the DuckDB differential test: expressions (arithmetic, CASE, COALESCE,
 // NULLIF, casts), scalar functions (time, numeric, string), GROUP BY expressions, SELECT
-// DISTINCT, HAVING, count/sum/avg DISTINCT, median and quantiles, FILTER, and literals at the
+// DISTINCT, HAVING, count/sum/avg DISTINCT, median and quantiles, FILTER, CTEs, subqueries in
+// FROM, scalar and IN subqueries, window functions (every function, ROWS and RANGE frames,
+// QUALIFY; summarised per parameter), and literals at the
 // edges DuckDB reads exactly (near-integer decimals against BIGINT, strings in mixed IN lists and
 // BETWEEN, underflow like 1e-400, 'inf'/'nan' strings). DuckDB is the oracle, so no reference
 // evaluator is needed; a statement DuckDB rejects must be rejected by plume too. Seeded (a small
@@ -167,12 +169,69 @@ function TotalsStatement(r) {
   return `SELECT ${aggs.join(', ')} FROM measurements WHERE ${Condition(r, 2)};`;
 }
 
+// A window call. Position-dependent functions (row_number, ntile, lag, lead, first/last_value,
+// ROWS frames) order by (full_aqs_id, parameter, utc), unique per row, so both engines see one
+// order; rank, dense_rank and RANGE frames are defined on ties.
+function WindowCall(r) {
+  const total = 'PARTITION BY full_aqs_id, parameter ORDER BY utc';
+  const key = r.pick(['parameter', 'utc', 'site_name', 'CAST(utc AS DATE)', 'aqi // 50']);
+  const n = r.below(4), m = r.below(3);
+  const frame = r.pick([
+    `ROWS BETWEEN ${n} PRECEDING AND CURRENT ROW`, `ROWS BETWEEN ${n} PRECEDING AND ${m} FOLLOWING`,
+    `ROWS BETWEEN UNBOUNDED PRECEDING AND ${m} FOLLOWING`, 'ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING',
+    'RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW', 'RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING',
+  ]);
+  const arg = r.pick(['aqi', 'category']);
+  return r.pick([
+    `row_number() OVER (${total})`, `ntile(${2 + r.below(4)}) OVER (${total})`,
+    `lag(${r.pick(['aqi', 'concentration'])}${r.chance(0.5) ? ', ' + (1 + r.below(3)) : ''}) OVER (${total})`,
+    `lead(${r.pick(['aqi', 'raw_concentration'])}) OVER (${total})`,
+    `first_value(aqi) OVER (${total} ${frame})`, `last_value(concentration) OVER (${total} ${frame})`,
+    `rank() OVER (PARTITION BY ${key} ORDER BY aqi DESC)`, `dense_rank() OVER (ORDER BY ${key})`,
+    `sum(${arg}) OVER (${total} ${frame})`, `avg(${arg}) OVER (PARTITION BY ${key})`,
+    `min(concentration) OVER (PARTITION BY ${key} ORDER BY utc)`, `max(${arg}) OVER (${total} ${frame})`,
+    `count(concentration) OVER (PARTITION BY ${key} ORDER BY aqi)`, `count(*) OVER (PARTITION BY ${key})`,
+  ]);
+}
+
+// Windows, summarised per parameter (one row per input row would be too many to compare), over
+// SO2 and CO rows only, so that the suites that append these statements keep their time.
+function WindowStatement(r) {
+  const where = ` WHERE parameter IN ('SO2', 'CO') AND ${Condition(r)}`;
+  if (r.chance(0.3)) {
+    const k = 1 + r.below(3);
+    return `SELECT count(*) AS n, max(aqi) AS top FROM (SELECT aqi FROM measurements${where} ` +
+        `QUALIFY rank() OVER (PARTITION BY ${r.pick(['utc', 'site_name', 'parameter'])} ORDER BY aqi DESC) <= ${k});`;
+  }
+  return `SELECT parameter, count(*) AS n, count(w) AS c, max(w) AS hi, min(w) AS lo FROM ` +
+      `(SELECT parameter, ${WindowCall(r)} AS w FROM measurements${where}) GROUP BY parameter;`;
+}
+
+// CTEs, subqueries in FROM, scalar and IN subqueries.
+function StagedStatement(r) {
+  const key = KeyExpr(r);
+  switch (r.below(4)) {
+    case 0:
+      return `WITH g AS (SELECT ${key} AS k, ${Aggregate(r)} AS a FROM measurements WHERE ` +
+          `${Condition(r)} GROUP BY k) SELECT count(*) AS n, count(a) AS c, max(a) AS hi FROM g;`;
+    case 1:
+      return `SELECT count(*) AS n, max(concentration) AS hi FROM measurements WHERE aqi > ` +
+          `(SELECT ${r.pick(['avg(aqi)', 'median(aqi)', 'max(aqi) - 50'])} FROM measurements WHERE ${Condition(r)});`;
+    case 2:
+      return `SELECT parameter, count(*) AS n FROM measurements WHERE site_name ` +
+          `${r.chance(0.3) ? 'NOT ' : ''}IN (SELECT site_name FROM measurements WHERE ${Condition(r)}) GROUP BY parameter;`;
+    default:
+      return `SELECT k, count(*) AS n FROM (SELECT ${key} AS k, aqi FROM measurements WHERE ` +
+          `${Condition(r)}) AS s WHERE aqi IS NOT NULL GROUP BY k;`;
+  }
+}
+
 export function RandomStatements(seed, count) {
   const r = Rng(seed);
   const out = [];
+  const kinds = [GroupStatement, DistinctStatement, TotalsStatement, WindowStatement, StagedStatement];
   for (let i = 0; i < count; ++i) {
-    const kind = r.below(3);
-    const sql = kind === 0 ? GroupStatement(r) : kind === 1 ? DistinctStatement(r) : TotalsStatement(r);
+    const sql = r.pick(kinds)(r);
     out.push({template: sql, sql, line: 0, random: true, ordered: false, keys: null, subset: false,
               error: null});
   }

@@ -1,0 +1,181 @@
+// WindowStage (window_stage.h): the common partition keys, the split by their hash, and the
+// wire form (the input plan, then the window calls).
+#include "engine/window_stage.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "engine/byte_io.h"
+#include "engine/partial.h"
+#include "engine/window.h"
+
+namespace plume::engine {
+
+struct WindowStage::Data {
+  Plan input;
+  std::vector<WindowCall> calls;
+  std::vector<std::size_t> keys;
+  std::string name;
+};
+
+namespace {
+
+constexpr std::uint8_t kWindowStageVersion = 1;
+
+// The PARTITION BY columns every call has (each a column of `fields`), in the first call's order.
+std::vector<std::size_t> CommonKeys(const std::vector<WindowCall>& calls,
+                                    const std::vector<Field>& fields) {
+  std::vector<std::size_t> keys;
+  if (calls.empty()) return keys;
+  for (const std::string& key : calls[0].partition) {
+    const bool everywhere = std::all_of(calls.begin(), calls.end(), [&](const WindowCall& c) {
+      return std::find(c.partition.begin(), c.partition.end(), key) != c.partition.end();
+    });
+    if (!everywhere) continue;
+    for (std::size_t f = 0; f < fields.size(); ++f) {
+      if (fields[f].name == key && std::find(keys.begin(), keys.end(), f) == keys.end()) {
+        keys.push_back(f);
+      }
+    }
+  }
+  return keys;
+}
+
+void WriteBound(ByteWriter& w, const FrameBound& b) {
+  w.U8(static_cast<std::uint8_t>(b.kind));
+  w.Signed(b.offset);
+}
+
+FrameBound ReadBound(ByteReader& r) {
+  FrameBound b;
+  const std::uint8_t kind = r.U8();
+  if (kind > static_cast<std::uint8_t>(FrameBound::Kind::kUnboundedFollowing)) {
+    r.Fail("bad frame bound");
+  }
+  b.kind = static_cast<FrameBound::Kind>(kind);
+  b.offset = r.Signed();
+  return b;
+}
+
+void WriteCall(ByteWriter& w, const WindowCall& c) {
+  w.U8(static_cast<std::uint8_t>(c.fn));
+  w.String(c.arg);
+  w.Signed(c.param);
+  w.Varint(c.partition.size());
+  for (const std::string& p : c.partition) w.String(p);
+  w.Varint(c.order.size());
+  for (const WindowKey& k : c.order) {
+    w.String(k.column);
+    w.U8(static_cast<std::uint8_t>(k.desc | (k.nulls_first << 1)));
+  }
+  w.U8(c.rows);
+  WriteBound(w, c.start);
+  WriteBound(w, c.end);
+  w.String(c.name);
+  w.U8(static_cast<std::uint8_t>(c.result));
+}
+
+WindowCall ReadCall(ByteReader& r) {
+  WindowCall c;
+  const std::uint8_t fn = r.U8();
+  if (fn > static_cast<std::uint8_t>(WindowFn::kNowcast)) r.Fail("bad window function");
+  c.fn = static_cast<WindowFn>(fn);
+  c.arg = r.String();
+  c.param = r.Signed();
+  for (std::size_t i = 0, n = r.Count(1); i < n; ++i) c.partition.push_back(r.String());
+  for (std::size_t i = 0, n = r.Count(2); i < n; ++i) {
+    WindowKey k;
+    k.column = r.String();
+    const std::uint8_t flags = r.U8();
+    k.desc = flags & 1;
+    k.nulls_first = flags & 2;
+    c.order.push_back(std::move(k));
+  }
+  c.rows = r.U8() != 0;
+  c.start = ReadBound(r);
+  c.end = ReadBound(r);
+  c.name = r.String();
+  const std::uint8_t type = r.U8();
+  if (type > static_cast<std::uint8_t>(kLastType)) r.Fail("bad type");
+  c.result = static_cast<Type>(type);
+  return c;
+}
+
+// Every column a call names is a column of the input, and its result type fits its function.
+void CheckCall(ByteReader& r, const WindowCall& c, const std::vector<Field>& fields) {
+  auto type_of = [&](const std::string& name) -> const Field* {
+    for (const Field& f : fields) {
+      if (f.name == name) return &f;
+    }
+    r.Fail("window column '" + name + "' is not a column of its input");
+  };
+  std::vector<std::string> names = c.partition;
+  for (const WindowKey& k : c.order) names.push_back(k.column);
+  for (const std::string& n : names) type_of(n);
+  try {
+    const Type arg = c.arg.empty() ? Type::kInt64 : type_of(c.arg)->type;
+    if (WindowResultType(c.fn, arg) != c.result) r.Fail("window result type does not fit");
+  } catch (const std::invalid_argument&) {
+    r.Fail("window function does not take its argument");
+  }
+}
+
+}  // namespace
+
+WindowStage::WindowStage(Plan input, std::vector<WindowCall> calls, std::string name) {
+  auto d = std::make_shared<Data>(Data{std::move(input), std::move(calls), {}, std::move(name)});
+  d->keys = CommonKeys(d->calls, d->input.output());
+  data_ = std::move(d);
+}
+
+const Plan& WindowStage::input() const { return data_->input; }
+const std::vector<std::size_t>& WindowStage::keys() const { return data_->keys; }
+const std::string& WindowStage::name() const { return data_->name; }
+
+std::string WindowStage::Serialize() const {
+  std::string out;
+  ByteWriter w(&out);
+  w.U8(kWindowStageVersion);
+  w.String(data_->name);
+  w.String(data_->input.Serialize());
+  w.Varint(data_->calls.size());
+  for (const WindowCall& c : data_->calls) WriteCall(w, c);
+  return out;
+}
+
+WindowStage WindowStage::Deserialize(std::string_view bytes) {
+  ByteReader r(bytes, "serialized window stage");
+  if (r.U8() != kWindowStageVersion) r.Fail("unsupported window stage version");
+  std::string name = r.String();
+  Plan input = Plan::Deserialize(r.String());
+  std::vector<WindowCall> calls;
+  for (std::size_t i = 0, n = r.Count(8); i < n; ++i) {
+    calls.push_back(ReadCall(r));
+    CheckCall(r, calls.back(), input.output());
+  }
+  if (calls.empty()) r.Fail("no window calls");
+  if (!r.AtEnd()) r.Fail("trailing bytes");
+  return WindowStage(std::move(input), std::move(calls), std::move(name));
+}
+
+void WindowStage::Split(const Batch& batch, std::size_t parts, std::vector<Batch>* out) const {
+  if (parts == 0) throw std::invalid_argument("WindowStage::Split: no parts");
+  std::vector<Type> types;
+  for (const BatchColumn& c : batch.columns) types.push_back(c.type);
+  out->assign(parts, EmptyBatch(types));
+  if (data_->keys.empty()) {
+    (*out)[0] = batch;
+    return;
+  }
+  for (std::size_t r = 0; r < batch.rows; ++r) {
+    AppendRow(batch, r, &(*out)[ColumnsKeyHash(batch, r, data_->keys) % parts]);
+  }
+  for (Batch& b : *out) DropAllValid(&b);
+}
+
+Table WindowStage::Compute(Table share) const {
+  ComputeWindows(data_->calls, &share);
+  return share;
+}
+
+}  // namespace plume::engine

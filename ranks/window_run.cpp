@@ -1,0 +1,104 @@
+#include "ranks/window_run.h"
+
+#include <chrono>
+#include <limits>
+#include <utility>
+
+namespace plume::ranks {
+namespace {
+
+std::uint64_t LimitOrNone(std::uint64_t bytes) {
+  return bytes == 0 ? std::numeric_limits<std::uint64_t>::max() : bytes;
+}
+
+}  // namespace
+
+WindowRun::WindowRun(engine::WindowStage stage, engine::Plan next, const engine::Table& partition,
+                     const io::PartitionInfo& info, Exchange& exchange, std::uint64_t memory_limit,
+                     const std::string& rank, std::uint32_t batch_rows)
+    : stage_(std::move(stage)),
+      next_(std::move(next)),
+      exchange_(exchange),
+      memory_limit_(memory_limit),
+      batch_rows_(batch_rows),
+      builder_(stage_.fields(), LimitOrNone(memory_limit),
+               "the share of " + stage_.name() + " on " + rank) {
+  const engine::Plan& input = stage_.input();
+  const bool pruned = input.utc_hi() < info.utc_min || input.utc_lo() > info.utc_max;
+  if (pruned) {
+    phase_ = Phase::kScatter;
+    return;
+  }
+  input_ = std::make_unique<engine::PartitionExecution>(input, partition);
+  input_->set_memory_limit(memory_limit);
+}
+
+bool WindowRun::Step() {
+  bool worked = Receive();
+  switch (phase_) {
+    case Phase::kPrepare:
+      if (!input_->Step()) phase_ = Phase::kScatter;
+      return true;
+    case Phase::kScatter:
+      return Scatter() || worked;
+    case Phase::kGather:
+      if (!exchange_.AllClosed()) return worked;
+      phase_ = Phase::kCompute;
+      return true;
+    case Phase::kCompute:
+      return Compute() || worked;
+    case Phase::kReady:
+      return worked;
+  }
+  return worked;
+}
+
+// Every batch the peers sent into the share (the share takes all, so credits always return).
+bool WindowRun::Receive() {
+  bool worked = false;
+  int from = 0;
+  engine::Batch batch;
+  while (exchange_.Receive(&from, &batch)) {
+    builder_.Append(batch);
+    worked = true;
+  }
+  return worked;
+}
+
+// Offers the pending parts whose windows are open; once all went, splits the next batch of this
+// partition's rows; at their end, ends this rank's streams.
+bool WindowRun::Scatter() {
+  bool worked = false;
+  if (!OfferPending(exchange_, &pending_, &worked)) return worked;
+  engine::Batch batch;
+  if (input_ && input_->Next(batch_rows_, &batch)) {
+    stage_.Split(batch, static_cast<std::size_t>(exchange_.parts()), &pending_);
+  } else {
+    exchange_.FinishSending();
+    input_.reset();
+    phase_ = Phase::kGather;
+  }
+  return true;
+}
+
+// Starts the computation, or takes its result once it is there (its exception, if any, is the
+// request's). True when it did either.
+bool WindowRun::Compute() {
+  if (!computing_.valid()) {
+    computing_ =
+        std::async(std::launch::async, [this] { return stage_.Compute(builder_.Finish()); });
+    return true;
+  }
+  if (computing_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
+  const std::uint64_t held = builder_.bytes();
+  share_ = computing_.get();
+  exec_ = std::make_unique<engine::PartitionExecution>(next_, share_);
+  // The share and the next stage's state together stay within the rank's limit.
+  if (memory_limit_ != 0) exec_->set_memory_limit(memory_limit_ > held ? memory_limit_ - held : 1);
+  phase_ = Phase::kReady;
+  return true;
+}
+
+std::unique_ptr<engine::PartitionExecution> WindowRun::TakeExecution() { return std::move(exec_); }
+
+}  // namespace plume::ranks

@@ -1,0 +1,74 @@
+// One data rank's part of a window stage run through the hash exchange (engine/window_stage.h,
+// docs/PROTOCOL.md "Windows through the exchange"): the window's rows of this partition are
+// hashed by their PARTITION BY keys to the data ranks, the rows this rank owns are gathered
+// into its share (bounded by --memory-limit), the windows are computed over it, and the stage
+// that reads them gets a PartitionExecution over the share (TakeExecution), which DataRole then
+// prepares and streams up the tree like any partition's.
+//
+// Phases (Phase, one per Step): kPrepare (the input plan's preparation over the partition, one
+// morsel a step), kScatter (offers within the credit windows, then the next batch split),
+// kGather (waits for every sender's end), kCompute (sorts the share and computes the windows on
+// a worker thread: one call over this rank's whole share, seconds for a million rows, so it
+// runs beside the loop, which keeps its heartbeats and other requests; Step polls it), kReady.
+// Every step first takes what the peers sent, so the all-to-all cannot deadlock (the share takes
+// everything). Steps run on the loop's thread; the computation shares nothing with it but the
+// share, handed over through a future. The destructor waits for a computation under way. Errors:
+// engine exceptions (a share past the memory limit is engine::StageMemoryError naming the stage)
+// propagate to DataRole, which fails the request.
+#pragma once
+
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/query.h"
+#include "engine/staged.h"
+#include "engine/table.h"
+#include "engine/window_stage.h"
+#include "io/manifest.h"
+#include "ranks/exchange.h"
+
+namespace plume::ranks {
+
+class WindowRun {
+ public:
+  // `next`: the plan of the stage that reads the windows; `partition`/`info`: this rank's; the
+  // exchange is open (owned by the hub); memory_limit: bytes (0 = none); `rank`: names this
+  // rank in the share's memory error ("this rank": DataRole's errors name it already).
+  WindowRun(engine::WindowStage stage, engine::Plan next, const engine::Table& partition,
+            const io::PartitionInfo& info, Exchange& exchange, std::uint64_t memory_limit,
+            const std::string& rank, std::uint32_t batch_rows);
+  WindowRun(const WindowRun&) = delete;
+  WindowRun& operator=(const WindowRun&) = delete;
+
+  // One bounded step; true when it did work.
+  bool Step();
+  bool ready() const { return phase_ == Phase::kReady; }
+  // Once ready(): the execution of `next` over this rank's share (which this object keeps: it
+  // must outlive the execution). Call once.
+  std::unique_ptr<engine::PartitionExecution> TakeExecution();
+  std::uint64_t share_rows() const { return share_.rows; }
+
+ private:
+  enum class Phase { kPrepare, kScatter, kGather, kCompute, kReady };
+  bool Receive();
+  bool Scatter();
+  bool Compute();
+
+  engine::WindowStage stage_;
+  engine::Plan next_;
+  Exchange& exchange_;
+  std::uint64_t memory_limit_;
+  std::uint32_t batch_rows_;
+  Phase phase_ = Phase::kPrepare;
+  std::unique_ptr<engine::PartitionExecution> input_;  // null when the partition is pruned
+  std::vector<engine::Batch> pending_;                 // split parts not offered yet
+  engine::GatheredTable builder_;
+  std::future<engine::Table> computing_;  // kCompute: the share with its windows
+  engine::Table share_;
+  std::unique_ptr<engine::PartitionExecution> exec_;
+};
+
+}  // namespace plume::ranks
