@@ -164,8 +164,10 @@ int main(int argc, char** argv) {
     options.gateway.ttl_s = 2;
     options.gateway.batch_rows = 1000;  // many batches per rank: exercises credits and cancel
     options.gateway.window = 2;
-    // Under a sanitizer a rank's step can take seconds (tests/timeout_scale.h).
+    // Under a sanitizer a rank's step can take seconds (tests/timeout_scale.h); finished
+    // requests must stay listed until a slow case looks at them.
     options.peer_timeout_s *= plume::testing::TimeoutScale();
+    options.gateway.ttl_s *= plume::testing::TimeoutScale();
     ranks::Runtime runtime(world, options);
     if (runtime.is_gateway()) {
       failed |= ranks::testing::RunGateway(runtime, options.data_dir, argc, argv);
