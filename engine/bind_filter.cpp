@@ -365,7 +365,11 @@ FilterNode BindFilter(const ExprAst& e, bool negate, ExprBinder& binder) {
     const bool pass = !cond.value.null && (cond.value.i != 0) != negate;
     return Leaf(pass ? LeafKind::kTrue : LeafKind::kFalse);
   }
-  if (negate) cond = MakeNode(ExprOp::kNot, Type::kBool, {std::move(cond)}, "NOT " + cond.text);
+  if (negate) {
+    // The text first: the argument order is unspecified, and the move empties cond.text.
+    std::string text = "NOT " + cond.text;
+    cond = MakeNode(ExprOp::kNot, Type::kBool, {std::move(cond)}, std::move(text));
+  }
   FilterNode n = Leaf(LeafKind::kExpr);
   n.expr.push_back(std::move(cond));
   return n;

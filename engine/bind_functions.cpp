@@ -55,7 +55,7 @@ Expr ExprBinder::CompareItem(const Expr& x, ExprOp op, const ExprAst& item, int 
   if (m == ListMode::kDouble && IsNumberOrString(item)) {
     v = StringLiteralAs(LiteralExpr({LiteralAst::Kind::kString, item.literal.text, item.pos}),
                         Type::kFloat64, "'" + x.text + "'");
-    return MakeNode(op, Type::kBool, {CastTo(x, Type::kFloat64, item.pos), v}, name);
+    return MakeNode(op, Type::kBool, {CastTo(x, Type::kFloat64, item.pos), v}, std::move(name));
   }
   if (item.kind == ExprAst::Kind::kLiteral && item.literal.kind == LiteralAst::Kind::kString &&
       x.type != Type::kString) {
@@ -75,7 +75,7 @@ Expr ExprBinder::CompareItem(const Expr& x, ExprOp op, const ExprAst& item, int 
                  std::string(TypeName(v.type)) + " '" + v.text + "'",
              item.pos);
   }
-  return MakeNode(op, Type::kBool, {std::move(a), std::move(v)}, name);
+  return MakeNode(op, Type::kBool, {std::move(a), std::move(v)}, std::move(name));
 }
 
 Expr ExprBinder::BindBetween(const ExprAst& e) {

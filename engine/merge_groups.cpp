@@ -151,6 +151,7 @@ void AppendOrderWords(const BatchColumn& c, std::size_t rows, std::vector<std::u
     std::unordered_map<std::string_view, std::uint64_t> rank;
     for (std::size_t r = 0; r < rows; ++r) rank.emplace(c.StringAt(r), 0);
     std::vector<std::string_view> distinct;
+    distinct.reserve(rank.size());
     for (const auto& e : rank) distinct.push_back(e.first);
     std::sort(distinct.begin(), distinct.end());
     for (std::size_t i = 0; i < distinct.size(); ++i) rank[distinct[i]] = i;

@@ -136,8 +136,8 @@ void RowWriter::AppendTimestampText(std::string& out, std::int64_t seconds) {
 }
 
 void RowWriter::AppendJsonValue(std::string& out, const BatchColumn& col, std::size_t r) {
-  if (col.IsNull(r)) {
-    out.append("null");
+  if (col.IsNull(r) || (col.type == Type::kFloat64 && !std::isfinite(col.doubles[r]))) {
+    out.append("null");  // JSON has no inf/nan
   } else if (col.type == Type::kString) {
     AppendJsonQuoted(out, col.StringAt(r));
   } else if (col.type == Type::kTimestamp) {
@@ -148,8 +148,6 @@ void RowWriter::AppendJsonValue(std::string& out, const BatchColumn& col, std::s
     out.push_back('"');
     AppendDate(out, col.ints[r]);
     out.push_back('"');
-  } else if (col.type == Type::kFloat64 && !std::isfinite(col.doubles[r])) {
-    out.append("null");  // JSON has no inf/nan
   } else {
     AppendValueText(out, col, r);
   }

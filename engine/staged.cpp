@@ -27,6 +27,7 @@ namespace {
 
 std::vector<InputColumn> InputFrom(const std::vector<Field>& fields) {
   std::vector<InputColumn> input;
+  input.reserve(fields.size());
   for (const Field& f : fields) input.push_back({f.name, f.type, true});
   return input;
 }

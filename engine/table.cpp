@@ -121,6 +121,7 @@ Table MakeMeasurementsTable() {
 const std::vector<InputColumn>& MeasurementsInput() {
   static const std::vector<InputColumn> kInput = [] {
     std::vector<InputColumn> v;
+    v.reserve(kSchema.size());
     for (const ColumnSpec& spec : kSchema)
       v.push_back({std::string(spec.name), spec.type, spec.nullable});
     return v;

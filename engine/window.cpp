@@ -393,6 +393,7 @@ Type WindowResultType(WindowFn fn, Type arg) {
 
 void ComputeWindows(const std::vector<WindowCall>& calls, Table* table) {
   std::vector<Column> added;
+  added.reserve(calls.size());
   for (const WindowCall& call : calls) added.push_back(Compute(call, *table));
   for (Column& c : added) table->columns.push_back(std::move(c));
   table->BuildZoneMaps();

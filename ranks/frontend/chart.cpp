@@ -135,7 +135,7 @@ std::string BarChart(const ChartData& data, const Series& s, std::size_t width) 
       std::string label = k == 0 ? VisibleText(p.label).substr(0, label_width) : "";
       out += label + std::string(label_width - std::min(label_width, label.size()), ' ') + " |";
       double v = p.y[k].value_or(0);
-      std::size_t len = top > 0 && v > 0 ? static_cast<std::size_t>(v / top * bar + 0.5) : 0;
+      std::size_t len = top > 0 && v > 0 ? static_cast<std::size_t>(std::lround(v / top * bar)) : 0;
       out += std::string(len, kMarks[k % 8]) + " " + (p.y[k] ? Number(v) : "NULL") + "\n";
     }
   }

@@ -6,6 +6,7 @@
 #include <numeric>
 
 #include "tests/ranks/test_world.h"
+#include "tests/timeout_scale.h"
 
 namespace plume::ranks::testing {
 namespace {
@@ -195,15 +196,16 @@ TEST(Control, BadStatementFailsWithMessage) {
 }
 
 TEST(Control, FinishedRequestsExpireAfterTtl) {
-  Gateway& gw = *World().gateway;  // the test runtime's TTL is 2 s
+  Gateway& gw = *World().gateway;  // the test runtime's TTL is 2 s x TimeoutScale()
+  const double scale = plume::testing::TimeoutScale();
   auto sink = RunStatement(kCheck);
   const std::uint64_t id = sink->final_info.id;
   WaitDrained(id);
   ASSERT_TRUE(gw.Status(id).has_value());
   const double ended = gw.Now();
-  while (gw.Now() - ended < 1.0) gw.Poll(0.05);
+  while (gw.Now() - ended < 1.0 * scale) gw.Poll(0.05);
   EXPECT_TRUE(gw.Status(id).has_value()) << "expired before its TTL";
-  while (gw.Now() - ended < 3.0) gw.Poll(0.05);
+  while (gw.Now() - ended < 3.0 * scale) gw.Poll(0.05);
   EXPECT_FALSE(gw.Status(id).has_value()) << "still listed after its TTL";
 }
 

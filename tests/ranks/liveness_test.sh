@@ -12,7 +12,10 @@
 #   liveness_test.sh MPIEXEC PLUME_BIN DATA_DIR
 set -uo pipefail
 mpiexec=$1 bin=$2 data=$(realpath "$3")
-peer_timeout=1 slack=8
+# PLUME_TIMEOUT_SCALE (an integer, the sanitizer steps set it): an -O0 ASan rank starts and
+# answers several times slower; the stop must land mid-statement, not during the start-up.
+scale=${PLUME_TIMEOUT_SCALE:-1}
+peer_timeout=$scale slack=$((8 * scale))
 # The data set under a path of this run's own, so rank_pid finds only this run's ranks.
 link=$(mktemp -u /tmp/plume-liveness-data.XXXXXX)
 ln -s "$data" "$link"
@@ -40,7 +43,8 @@ rank_pid() {  # rank_pid R: this run's world rank R
 run_case() {
   local name=$1 before=$2 expected=$3 t0 rc pid
   shift 3
-  PLUME_TEST_LOAD_DELAY_S=$load_delay timeout -k 5 60 "$mpiexec" -n 3 --oversubscribe --allow-run-as-root --timeout 50 "$bin" \
+  PLUME_TEST_LOAD_DELAY_S=$load_delay timeout -k 5 $((60 * scale)) "$mpiexec" -n 3 --oversubscribe --allow-run-as-root \
+    --timeout $((50 * scale)) "$bin" \
     --data "$link" --peer-timeout $peer_timeout --progress off "$@" \
     <&0 >"$dir/$name.out" 2>"$dir/$name.err" &  # <&0: a background job's stdin is /dev/null
   local job=$!
@@ -55,7 +59,7 @@ run_case() {
       sleep 0.1
     done
   fi
-  sleep "$before"
+  sleep "$(awk -v b="$before" -v s="$scale" 'BEGIN { print b * s }')"
   kill -STOP "$pid"
   stopped=$pid
   touch "$dir/stopped"

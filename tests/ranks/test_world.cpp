@@ -16,6 +16,7 @@
 
 #include "io/partition_reader.h"
 #include "ranks/runtime.h"
+#include "tests/timeout_scale.h"
 
 namespace plume::ranks::testing {
 
@@ -47,7 +48,8 @@ void CollectSink::End(const frontend::RequestInfo& info) {
 namespace {
 
 void PollUntil(const std::function<bool()>& done, const char* what) {
-  auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto give_up = std::chrono::steady_clock::now() +
+                 std::chrono::duration<double>(60 * plume::testing::TimeoutScale());
   while (!done()) {
     if (std::chrono::steady_clock::now() > give_up) {
       ADD_FAILURE() << "timed out waiting for " << what;
@@ -162,6 +164,10 @@ int main(int argc, char** argv) {
     options.gateway.ttl_s = 2;
     options.gateway.batch_rows = 1000;  // many batches per rank: exercises credits and cancel
     options.gateway.window = 2;
+    // Under a sanitizer a rank's step can take seconds (tests/timeout_scale.h); finished
+    // requests must stay listed until a slow case looks at them.
+    options.peer_timeout_s *= plume::testing::TimeoutScale();
+    options.gateway.ttl_s *= plume::testing::TimeoutScale();
     ranks::Runtime runtime(world, options);
     if (runtime.is_gateway()) {
       failed |= ranks::testing::RunGateway(runtime, options.data_dir, argc, argv);
