@@ -9,7 +9,7 @@
 
 namespace plume::engine {
 
-inline constexpr std::uint8_t kPlanFormatVersion = 2;  // 2: expressions, computed columns
+inline constexpr std::uint8_t kPlanFormatVersion = 3;  // 3: packed constant IN lists
 
 std::string EncodePlan(const PlanData& plan);
 // Throws std::runtime_error on a malformed or truncated buffer or a wrong version.
