@@ -73,6 +73,11 @@ Batch GroupMerger::Partial(std::size_t begin, std::size_t end) const {
   return b;
 }
 
+bool GroupMerger::Release(std::size_t max_groups) {
+  for (std::size_t i = 0; i < max_groups && !index_.empty(); ++i) index_.erase(index_.begin());
+  return !index_.empty();
+}
+
 std::size_t GroupMerger::memory_bytes() const {
   // An unordered_map node with its std::string key: about 64 bytes besides the key's bytes;
   // the key columns once more in keys_.

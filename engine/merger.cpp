@@ -287,6 +287,14 @@ bool Merger::Step() {
   return more;
 }
 
+bool Merger::Release() {
+  Impl& m = *impl_;
+  m.result.reset();
+  m.ready.clear();
+  for (Impl::Input& in : m.inputs) in.queue.clear();
+  return m.groups && m.groups->Release(GroupFinal::kStepGroups);
+}
+
 void Merger::set_memory_limit(std::uint64_t bytes) { impl_->memory_limit = bytes; }
 
 std::uint64_t Merger::memory_bytes() const { return impl_->MemoryBytes(); }

@@ -232,6 +232,11 @@ class Merger {
   // may then cancel the inputs that are still open.
   bool Done() const;
 
+  // Tears down a group table in bounded steps before destruction (a million groups' frees are
+  // otherwise one long destructor call): frees up to 32,768 groups per call; true while more
+  // remain. The merger is unusable after the first call.
+  bool Release();
+
   // 0 (the default) = no limit. Push and Pop throw MemoryLimitExceeded ("group table" for
   // aggregates, "merge" for the batches an ordered or streaming merge holds) once the state held
   // here is over it.

@@ -215,6 +215,9 @@ TEST(BoundedSteps, AFinalMergerBuildsItsResultInSteps) {
   ASSERT_TRUE(m.Pop(3, &b)) << "Pop finishes what Step began";
   EXPECT_EQ(b.rows, 3u);
   EXPECT_FALSE(m.Step());
+  std::size_t releases = 1;  // the group table's frees, 32,768 groups a call
+  while (m.Release()) ++releases;
+  EXPECT_EQ(releases, (150000 + 32767) / 32768);
 }
 
 TEST(MemoryLimit, AGroupTableOverTheLimitFailsNamingTheStage) {
