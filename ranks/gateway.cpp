@@ -253,7 +253,7 @@ void Gateway::NextStage(Request& req) {
     return;
   }
   req.gathering.reset();
-  req.merge.reset();
+  Retire(std::move(req.merge));
   req.chunker.reset();
   req.stage_draining = false;
   ++req.info.stage;
@@ -285,7 +285,7 @@ void Gateway::Finish(Request& req, RequestState state, const std::string& error)
   if (state == RequestState::kCompleted && !req.info.rows_total_known) {
     SetTotals(req, req.info.rows_delivered);
   }
-  req.merge.reset();
+  Retire(std::move(req.merge));
   req.chunker.reset();
   req.gathering.reset();
   req.local.reset();  // before the results it reads
@@ -343,8 +343,16 @@ bool Gateway::Step() {
   return worked;
 }
 
+void Gateway::Retire(std::unique_ptr<MergeStage> merge) {
+  if (merge) released_.push_back(std::move(merge));
+}
+
 bool Gateway::ContinuePending() {
   bool worked = false;
+  if (!released_.empty()) {
+    worked = true;
+    if (!released_.front()->Release()) released_.pop_front();
+  }
   for (auto& [id, req] : requests_) {
     if (!req->pending || req->finished() || req->delivered_in == steps_) continue;
     worked = true;

@@ -77,6 +77,7 @@ struct GatewayOptions {
 };
 
 class Liveness;
+class MergeStage;
 
 class Gateway : public frontend::Backend {
  public:
@@ -192,6 +193,9 @@ class Gateway : public frontend::Backend {
   std::string lost_;
   double lost_s_ = 0;
   bool job_ended_ = false;
+  // Merges of finished requests, torn down a bounded step per Step (MergeStage::Release).
+  std::deque<std::unique_ptr<MergeStage>> released_;
+  void Retire(std::unique_ptr<MergeStage> merge);
   LoopStats loop_stats_;
   std::uint64_t steps_ = 0;  // Step() calls so far
   Message frame_;            // receive buffer for frames, reused
