@@ -8,6 +8,10 @@
 //                         their filter / group / sort steps) until every rank confirmed it stopped
 //   cancel while sending  Cancel() after SELECT *'s first chunk, the same
 //   count(*) beside a heavy statement   a small statement while a heavy one prepares
+//   many groups, tree merge  --many (1,167,525 groups on the real data) with --merge tree:
+//                         its time and the gateway loop's iterations (LoopStats: the longest
+//                         Step of Poll and a histogram), i.e. how late a cancel, a deadline
+//                         or another statement could be served during rank 0's final merge
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -30,6 +34,9 @@ struct Args {
   std::string heavy =
       "SELECT site_name, utc, count(*), avg(concentration) FROM measurements "
       "GROUP BY site_name, utc ORDER BY site_name, utc";
+  std::string many =
+      "SELECT site_name, utc, parameter, count(*), avg(concentration) FROM measurements "
+      "GROUP BY site_name, utc, parameter";
 };
 
 // Seconds from Submit until the sink's End.
@@ -101,6 +108,12 @@ void Drive(plume::ranks::Gateway& gw, const Args& args) {
     beside.push_back(BesideHeavy(gw, args, count));
   }
   heavy.push_back(Run(gw, args.heavy, 0));
+  gw.set_merge(plume::engine::MergeChoice::kTree);
+  gw.ResetLoopStats();
+  RequestInfo many_info;
+  const double many_s = Run(gw, args.many, 0, &many_info);
+  const plume::ranks::LoopStats many_loop = gw.loop_stats();
+  gw.set_merge(plume::engine::MergeChoice::kAuto);
   const double u = Median(usual);
   std::printf("%-36s %.2f ms (median of %d)\n", "usual count(*)", u * 1e3, args.runs);
   std::printf("%-36s %.2f ms, %s\n", "IN list of N on an expression", Median(in_end) * 1e3,
@@ -119,6 +132,10 @@ void Drive(plume::ranks::Gateway& gw, const Args& args) {
               Median(beside) * 1e3, Median(beside) / u);
   std::printf("%-36s %.2f ms: %s\n", "the heavy statement alone", heavy[0] * 1e3,
               args.heavy.c_str());
+  std::printf("%-36s %.0f ms, %llu rows, %s: %s\n", "many groups, tree merge", many_s * 1e3,
+              static_cast<unsigned long long>(many_info.rows_delivered),
+              std::string(plume::frontend::StateName(many_info.state)).c_str(), args.many.c_str());
+  std::printf("%-36s %s\n", "  gateway loop meanwhile", many_loop.Format().c_str());
 }
 
 bool ParseArgs(int argc, char** argv, Args* args) {
@@ -134,6 +151,8 @@ bool ParseArgs(int argc, char** argv, Args* args) {
       args->deadline_s = std::stod(v);
     } else if (k == "--heavy") {
       args->heavy = v;
+    } else if (k == "--many") {
+      args->many = v;
     } else if (k == "--t0") {  // bench/ranks_e2e.sh passes it; unused here
     } else {
       return false;
@@ -147,7 +166,8 @@ bool ParseArgs(int argc, char** argv, Args* args) {
 int main(int argc, char** argv) {
   Args args;
   return plume::bench::E2eMain(
-      argc, argv, "bounded_e2e --data DIR [--runs N] [--in-list N] [--deadline S] [--heavy SQL]",
+      argc, argv,
+      "bounded_e2e --data DIR [--runs N] [--in-list N] [--deadline S] [--heavy SQL] [--many SQL]",
       [&](int n, char** v, plume::ranks::RuntimeOptions* options) {
         if (!ParseArgs(n, v, &args)) return false;
         options->data_dir = args.data;

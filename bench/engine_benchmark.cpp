@@ -267,6 +267,28 @@ void BM_OrderedMerge(benchmark::State& state) {
 }
 BENCHMARK(BM_OrderedMerge)->Unit(benchmark::kMillisecond);
 
+// A statement with a constant IN list of N elements on an expression (issue 12 item 2): the
+// plan's bytes, Serialize on rank 0 and Deserialize on every data rank.
+std::string InListStatement(std::int64_t n) {
+  std::string sql = "SELECT count(*) FROM measurements WHERE aqi + 0 IN (";
+  for (std::int64_t i = 0; i < n; ++i) sql += (i > 0 ? "," : "") + std::to_string(1000 + 7 * i);
+  return sql + ")";
+}
+
+void BM_PlanDeserializeInList(benchmark::State& state) {
+  const std::string bytes = Plan::Parse(InListStatement(state.range(0))).Serialize();
+  for (auto _ : state) benchmark::DoNotOptimize(Plan::Deserialize(bytes));
+  state.counters["plan_bytes"] = static_cast<double>(bytes.size());
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes.size()));
+}
+BENCHMARK(BM_PlanDeserializeInList)->Arg(1000)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+void BM_PlanSerializeInList(benchmark::State& state) {
+  const Plan plan = Plan::Parse(InListStatement(state.range(0)));
+  for (auto _ : state) benchmark::DoNotOptimize(plan.Serialize());
+}
+BENCHMARK(BM_PlanSerializeInList)->Arg(100000)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 }  // namespace plume::engine
 

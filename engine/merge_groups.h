@@ -28,23 +28,24 @@ class GroupMerger {
   // Groups [begin, end) as partial states (bounded emission: a slice per Merger::Pop).
   Batch Partial(std::size_t begin, std::size_t end) const;
   std::size_t groups() const { return groups_; }
+  // Frees up to `max_groups` entries of the index (a bounded step of tearing down a million
+  // groups, whose frees would otherwise be one long destructor call); true while some remain.
+  // Only once the groups are no longer needed (the result was popped or dropped).
+  bool Release(std::size_t max_groups);
   // Bytes held by the keys, the index and the states (an estimate: StateBytesPerGroup).
   std::size_t memory_bytes() const;
   // All groups as final values, sorted by ORDER BY and then by the group keys, cut to LIMIT:
   // the visible result columns, or with `exchange` the exchange form (ExchangeTypes). Throws
   // std::runtime_error when a value is out of its type's range (an integer sum beyond BIGINT).
+  // Unbounded: GroupFinal (engine/group_final.h) builds the same rows in bounded steps.
   Batch Final(bool exchange = false) const;
 
  private:
+  friend class GroupFinal;  // builds Final() in bounded steps from the keys and states
   std::size_t GroupOf(const Batch& batch, std::size_t row, std::string* scratch);
   std::string_view KeyOf(std::size_t group) const;  // its key bytes (AppendKeyBytes)
   void GrowIndex();
   void AddEmptyStates();
-  // Group indices in output order: ORDER BY keys, then the group keys (so that ties, and
-  // statements without ORDER BY, come out the same however the states arrived), cut to LIMIT.
-  // `all`: every group in exchange form; `rows`: the groups HAVING kept.
-  std::vector<std::size_t> OutputOrder(const Batch& all, std::vector<std::size_t> rows,
-                                       std::size_t keep) const;
 
   const PlanData& plan_;
   StreamLayout layout_;

@@ -6,6 +6,7 @@
 #include <deque>
 #include <stdexcept>
 
+#include "engine/group_final.h"
 #include "engine/merge_groups.h"
 #include "engine/partial.h"
 #include "engine/query.h"
@@ -34,7 +35,8 @@ struct Merger::Impl {
   // A partition-local plan's final stage: its one input is one partition's aggregator, whose
   // groups are distinct and all there is of them.
   bool distinct = false;
-  bool produced = false;  // aggregate result built (kPartial: emitted in slices from partial_next)
+  std::unique_ptr<GroupFinal> result;  // the final stages' result, built in Step()s
+  bool produced = false;               // aggregate result started (kPartial: emitted in slices)
   std::size_t partial_next = 0;
   std::uint64_t memory_limit = 0;  // 0 = none
   std::size_t held_bytes = 0;      // of the batches in ready and the input queues
@@ -85,7 +87,10 @@ struct Merger::Impl {
   }
   bool PopReady(std::size_t max_rows, Batch* out);
   bool PopPartial(std::size_t max_rows, Batch* out);
-  std::size_t MemoryBytes() const { return groups ? groups->memory_bytes() : held_bytes; }
+  std::size_t MemoryBytes() const {
+    if (!groups) return held_bytes;
+    return groups->memory_bytes() + (result ? result->memory_bytes() : 0);
+  }
   void CheckMemory() const {
     if (memory_limit != 0 && MemoryBytes() > memory_limit) {
       throw MemoryLimitExceeded(groups ? "group table" : "merge", memory_limit);
@@ -173,13 +178,13 @@ bool Merger::Impl::PopOrdered(std::size_t max_rows, Batch* out) {
   return out->rows > 0;
 }
 
-// kPartial emits the groups in slices (PopPartial); the final stages build the result at once
-// (HAVING, ORDER BY over every group: one call proportional to the groups).
+// kPartial emits the groups in slices (PopPartial); the final stages build the result in
+// bounded steps (GroupFinal: Merger::Step, or all at once in the first Pop).
 void Merger::Impl::Produce() {
   produced = true;
   if (stage == MergeStage::kFinal) groups->EnsureOneGroup();
   if (stage != MergeStage::kPartial) {
-    ready.push_back(groups->Final(stage == MergeStage::kExchangeFinal));
+    result = std::make_unique<GroupFinal>(*groups, stage == MergeStage::kExchangeFinal);
   }
 }
 
@@ -244,7 +249,11 @@ bool Merger::Pop(std::size_t max_rows, Batch* out) {
     if (m.open > 0) return false;
     if (!m.produced) m.Produce();
     if (m.stage == MergeStage::kPartial) return m.PopPartial(max_rows, out);
-    return m.PopReady(max_rows, out);
+    while (m.result->Step()) m.CheckMemory();
+    if (!m.result->Pop(max_rows, out)) return false;
+    m.emitted += out->rows;
+    m.Finish(out);
+    return true;
   }
   while (m.order.empty() ? m.PopReady(max_rows, out) : m.PopOrdered(max_rows, out)) {
     m.SkipOffset(out);
@@ -258,6 +267,7 @@ bool Merger::Done() const {
   if (m.groups) {
     if (m.open > 0 || !m.produced) return false;
     if (m.stage == MergeStage::kPartial) return m.partial_next >= m.groups->groups();
+    return m.result->ready() && m.result->rows() == m.emitted;
   } else if (!m.LimitReached()) {
     if (m.open > 0) return false;
     for (const Impl::Input& in : m.inputs) {
@@ -270,6 +280,24 @@ bool Merger::Done() const {
   std::size_t pending = 0;
   for (const Batch& b : m.ready) pending += b.rows;
   return pending <= m.ready_pos;
+}
+
+bool Merger::Step() {
+  Impl& m = *impl_;
+  if (!m.groups || m.open > 0 || m.stage == MergeStage::kPartial) return false;
+  if (!m.produced) m.Produce();
+  if (m.result->ready()) return false;
+  const bool more = m.result->Step();
+  m.CheckMemory();
+  return more;
+}
+
+bool Merger::Release() {
+  Impl& m = *impl_;
+  m.result.reset();
+  m.ready.clear();
+  for (Impl::Input& in : m.inputs) in.queue.clear();
+  return m.groups && m.groups->Release(GroupFinal::kStepGroups);
 }
 
 void Merger::set_memory_limit(std::uint64_t bytes) { impl_->memory_limit = bytes; }

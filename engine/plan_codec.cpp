@@ -42,14 +42,57 @@ Scalar ReadScalar(ByteReader& r) {
   return v;
 }
 
+// A constant IN list (args[1..] plain constants of one type, as the binder makes them) travels
+// packed: per element its null flag, the one value field its type uses and its text, instead
+// of a whole expression each; a 100,000-element list is then ~1 MB and one loop to decode.
+constexpr std::uint8_t kPackedList = 4;  // in the flags byte
+
+bool PlainConstant(const Expr& c, Type type) {
+  const Scalar& v = c.value;
+  const bool uses_i = type != Type::kFloat64 && type != Type::kString;
+  return c.op == ExprOp::kConstant && c.type == type && c.column == -1 && c.fn == ExprFn::kAbs &&
+         !c.negated && !c.flag && c.args.empty() && (uses_i || v.i == 0) &&
+         (type == Type::kFloat64 || v.d == 0) && (type == Type::kString || v.s.empty()) &&
+         (!v.null || (v.i == 0 && v.d == 0 && v.s.empty()));
+}
+
+bool PackedList(const Expr& e) {
+  if (e.op != ExprOp::kIn || e.args.size() < 3) return false;
+  const Type type = e.args[1].type;
+  return std::all_of(e.args.begin() + 1, e.args.end(),
+                     [type](const Expr& c) { return PlainConstant(c, type); });
+}
+
+void WriteExpr(ByteWriter& w, const Expr& e);
+
+void WritePackedList(ByteWriter& w, const Expr& e) {
+  WriteExpr(w, e.args[0]);
+  const Type type = e.args[1].type;
+  w.U8(static_cast<std::uint8_t>(type));
+  w.Varint(e.args.size() - 1);
+  for (auto c = e.args.begin() + 1; c != e.args.end(); ++c) {
+    w.U8(c->value.null);
+    if (type == Type::kFloat64) {
+      w.Fixed(c->value.d);
+    } else if (type == Type::kString) {
+      w.String(c->value.s);
+    } else {
+      w.Signed(c->value.i);
+    }
+    w.String(c->text);
+  }
+}
+
 void WriteExpr(ByteWriter& w, const Expr& e) {
   w.U8(static_cast<std::uint8_t>(e.op));
   w.U8(static_cast<std::uint8_t>(e.type));
   w.Signed(e.column);
   WriteScalar(w, e.value);
   w.U8(static_cast<std::uint8_t>(e.fn));
-  w.U8(static_cast<std::uint8_t>(e.negated | (e.flag << 1)));
+  const bool packed = PackedList(e);
+  w.U8(static_cast<std::uint8_t>(e.negated | (e.flag << 1) | (packed ? kPackedList : 0)));
   w.String(e.text);
+  if (packed) return WritePackedList(w, e);
   w.Varint(e.args.size());
   for (const Expr& a : e.args) WriteExpr(w, a);
 }
@@ -92,6 +135,29 @@ int InputColumnAt(ByteReader& r, const PlanData& p, bool allow_none) {
   r.Fail("column index out of range");
 }
 
+Expr ReadExpr(ByteReader& r, int depth);
+
+void ReadPackedList(ByteReader& r, int depth, Expr* e) {
+  e->args.push_back(ReadExpr(r, depth + 1));
+  const Type type = Enum(r, kLastType, "type");
+  const std::size_t n = r.Count(3);  // at least a null flag, a value and a text length each
+  if (n < 2) r.Fail("packed IN list of fewer than two elements");
+  e->args.reserve(n + 1);
+  for (std::size_t i = 0; i < n; ++i) {
+    Expr& c = e->args.emplace_back();
+    c.type = type;
+    c.value.null = r.U8() != 0;
+    if (type == Type::kFloat64) {
+      c.value.d = r.Fixed<double>();
+    } else if (type == Type::kString) {
+      c.value.s = r.String();
+    } else {
+      c.value.i = r.Signed();
+    }
+    c.text = r.String();
+  }
+}
+
 Expr ReadExpr(ByteReader& r, int depth) {
   if (depth > kMaxExprDepth) r.Fail("expression nested too deeply");
   Expr e;
@@ -102,9 +168,15 @@ Expr ReadExpr(ByteReader& r, int depth) {
   e.value = ReadScalar(r);
   e.fn = Enum(r, ExprFn::kAqiCategoryName, "function");
   const std::uint8_t flags = r.U8();
+  if (flags > (1 | 2 | kPackedList)) r.Fail("bad expression flags");
   e.negated = flags & 1;
   e.flag = flags & 2;
   e.text = r.String();
+  if (flags & kPackedList) {
+    if (e.op != ExprOp::kIn) r.Fail("packed list on an expression other than IN");
+    ReadPackedList(r, depth, &e);
+    return e;
+  }
   for (std::size_t i = 0, n = r.Count(8); i < n; ++i) e.args.push_back(ReadExpr(r, depth + 1));
   return e;
 }

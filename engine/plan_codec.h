@@ -9,7 +9,8 @@
 
 namespace plume::engine {
 
-inline constexpr std::uint8_t kPlanFormatVersion = 3;  // 2: expressions, computed columns; 3: input
+inline constexpr std::uint8_t kPlanFormatVersion = 4;  // 2: expressions, computed columns; 3: input
+                                                       // tables (windows); 4: packed IN lists
 
 std::string EncodePlan(const PlanData& plan);
 // Throws std::runtime_error on a malformed or truncated buffer or a wrong version.

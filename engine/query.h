@@ -220,14 +220,25 @@ class Merger {
   // produced, or -1 when output can be produced (or all inputs are closed). Streaming
   // (unordered) merges never wait: they return -1.
   int Waiting() const;
+  // One bounded unit (GroupFinal::kStepGroups groups) of a final aggregate's result (kFinal,
+  // kExchangeFinal) once every input is closed: final values, HAVING, ordering. True while
+  // more remain; false when there is nothing to do (then Pop is bounded by max_rows). Throws
+  // like Pop. Callers that do not step leave it to Pop.
+  bool Step();
   // Moves up to max_rows (at least 1) ready rows into *out; returns false when none are ready
-  // now. Aggregates produce rows only once every input is closed. The final aggregate of a
-  // statement without GROUP BY yields its one row even when no input had any.
-  // Throws std::runtime_error when a final integer sum does not fit BIGINT.
+  // now. Aggregates produce rows only once every input is closed; unbounded for a final
+  // aggregate whose result was not built by Step() yet (it builds it first). The final aggregate of
+  // a statement without GROUP BY yields its one row even when no input had any. Throws
+  // std::runtime_error when a final integer sum does not fit BIGINT.
   bool Pop(std::size_t max_rows, Batch* out);
   // All inputs closed and all rows popped, or (plain statements) LIMIT rows popped: the caller
   // may then cancel the inputs that are still open.
   bool Done() const;
+
+  // Tears down a group table in bounded steps before destruction (a million groups' frees are
+  // otherwise one long destructor call): frees up to 32,768 groups per call; true while more
+  // remain. The merger is unusable after the first call.
+  bool Release();
 
   // 0 (the default) = no limit. Push and Pop throw MemoryLimitExceeded ("group table" for
   // aggregates, "merge" for the batches an ordered or streaming merge holds) once the state held

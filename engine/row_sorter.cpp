@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <bit>
+#include <functional>
 #include <utility>
+
+#include "engine/bounded_sort.h"
 
 namespace plume::engine {
 namespace {
@@ -43,140 +46,127 @@ struct SortEntry {
 };
 
 template <std::size_t K>
-void SortByKeys(const std::vector<KeyColumn>& keys, std::size_t keep,
-                std::vector<std::uint32_t>* rows) {
-  const std::size_t n = rows->size();
-  std::vector<SortEntry<K>> entries(n);
-  for (std::size_t i = 0; i < n; ++i) entries[i].row = (*rows)[i];
+void Normalize(const std::vector<KeyColumn>& keys, SortEntry<K>* e) {
   for (std::size_t k = 0; k < K; ++k) {
     const KeyColumn& key = keys[k];
     const Column& c = *key.column;
-    for (SortEntry<K>& e : entries) {
-      const bool null = c.IsNull(e.row);
-      e.rank[k] = null ? (key.nulls_first ? 0 : 2) : 1;
-      const std::uint64_t w = null ? 0 : SortWord(c, e.row);
-      e.word[k] = key.desc ? ~w : w;
+    const bool null = c.IsNull(e->row);
+    e->rank[k] = null ? (key.nulls_first ? 0 : 2) : 1;
+    const std::uint64_t w = null ? 0 : SortWord(c, e->row);
+    e->word[k] = key.desc ? ~w : w;
+  }
+}
+
+// The order of SortEntry, cell by cell: for a small top-k and more than four keys.
+struct RowLess {
+  const std::vector<KeyColumn>* keys;
+  bool operator()(std::uint32_t a, std::uint32_t b) const {
+    for (const KeyColumn& k : *keys) {
+      const bool an = k.column->IsNull(a), bn = k.column->IsNull(b);
+      if (an || bn) {
+        if (an != bn) return an == k.nulls_first;
+        continue;
+      }
+      const std::uint64_t x = SortWord(*k.column, a), y = SortWord(*k.column, b);
+      if (x != y) return k.desc ? x > y : x < y;
     }
+    return a < b;
   }
-  if (keep < n) {
-    std::partial_sort(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(keep),
-                      entries.end());
-  } else {
-    std::sort(entries.begin(), entries.end());
+};
+
+}  // namespace
+
+class RowSorter::Sort {
+ public:
+  virtual ~Sort() = default;
+  virtual bool Step() = 0;
+  virtual std::vector<std::uint32_t> Take() = 0;
+  virtual std::size_t memory_bytes() const = 0;
+};
+
+namespace {
+
+// kRunRows rows normalized a step, then the bounded sort of the entries.
+template <std::size_t K>
+class EntrySort final : public RowSorter::Sort {
+ public:
+  EntrySort(const std::vector<KeyColumn>& keys, std::size_t keep, std::vector<std::uint32_t> rows)
+      : keys_(keys), keep_(keep), rows_(std::move(rows)) {
+    entries_.reserve(rows_.size());
   }
-  rows->resize(keep);
-  for (std::size_t i = 0; i < keep; ++i) (*rows)[i] = entries[i].row;
+  bool Step() override {
+    if (sort_) return sort_->Step();
+    const std::size_t end = std::min(rows_.size(), entries_.size() + RowSorter::kRunRows);
+    for (std::size_t i = entries_.size(); i < end; ++i) {
+      SortEntry<K>& e = entries_.emplace_back();
+      e.row = rows_[i];
+      Normalize<K>(keys_, &e);
+    }
+    if (entries_.size() < rows_.size()) return true;
+    rows_ = {};
+    sort_ = std::make_unique<Entries>(std::move(entries_), keep_, std::less<>());
+    return true;
+  }
+  std::vector<std::uint32_t> Take() override {
+    const std::vector<SortEntry<K>> sorted = sort_->Take();
+    std::vector<std::uint32_t> rows(sorted.size());
+    for (std::size_t i = 0; i < sorted.size(); ++i) rows[i] = sorted[i].row;
+    return rows;
+  }
+  std::size_t memory_bytes() const override {
+    return 4 * rows_.capacity() + sizeof(SortEntry<K>) * entries_.capacity() +
+           (sort_ ? sort_->memory_bytes() : 0);
+  }
+
+ private:
+  using Entries = BoundedSort<SortEntry<K>, std::less<>>;
+  const std::vector<KeyColumn>& keys_;
+  std::size_t keep_;
+  std::vector<std::uint32_t> rows_;
+  std::vector<SortEntry<K>> entries_;
+  std::unique_ptr<Entries> sort_;
+};
+
+class IndexSort final : public RowSorter::Sort {
+ public:
+  IndexSort(const std::vector<KeyColumn>& keys, std::size_t keep, std::vector<std::uint32_t> rows)
+      : sort_(std::move(rows), keep, RowLess{&keys}) {}
+  bool Step() override { return sort_.Step(); }
+  std::vector<std::uint32_t> Take() override { return sort_.Take(); }
+  std::size_t memory_bytes() const override { return sort_.memory_bytes(); }
+
+ private:
+  BoundedSort<std::uint32_t, RowLess> sort_;
+};
+
+std::unique_ptr<RowSorter::Sort> MakeSort(const std::vector<KeyColumn>& keys, std::size_t keep,
+                                          std::vector<std::uint32_t> rows) {
+  if (keys.empty() || keys.size() > 4 || keep * 16 < RowSorter::kRunRows) {
+    return std::make_unique<IndexSort>(keys, keep, std::move(rows));
+  }
+  switch (keys.size()) {
+    case 1:
+      return std::make_unique<EntrySort<1>>(keys, keep, std::move(rows));
+    case 2:
+      return std::make_unique<EntrySort<2>>(keys, keep, std::move(rows));
+    case 3:
+      return std::make_unique<EntrySort<3>>(keys, keep, std::move(rows));
+    default:
+      return std::make_unique<EntrySort<4>>(keys, keep, std::move(rows));
+  }
 }
 
 }  // namespace
 
 RowSorter::RowSorter(std::vector<KeyColumn> keys, std::size_t keep, std::vector<std::uint32_t> rows)
-    : keys_(std::move(keys)), keep_(keep), input_(std::move(rows)) {}
+    : keys_(std::move(keys)), sort_(MakeSort(keys_, keep, std::move(rows))) {}
 
-// The order of SortEntry, row by row: for a small top-k, the merges, and more than four keys.
-bool RowSorter::Less(std::uint32_t a, std::uint32_t b) const {
-  for (const KeyColumn& k : keys_) {
-    const bool an = k.column->IsNull(a), bn = k.column->IsNull(b);
-    if (an || bn) {
-      if (an != bn) return an == k.nulls_first;
-      continue;
-    }
-    const std::uint64_t x = SortWord(*k.column, a), y = SortWord(*k.column, b);
-    if (x != y) return k.desc ? x > y : x < y;
-  }
-  return a < b;
-}
+RowSorter::~RowSorter() = default;
 
-void RowSorter::SortRun() {
-  const std::size_t end = std::min(input_.size(), next_ + kRunRows);
-  std::vector<std::uint32_t> run(input_.begin() + static_cast<std::ptrdiff_t>(next_),
-                                 input_.begin() + static_cast<std::ptrdiff_t>(end));
-  next_ = end;
-  if (next_ == input_.size()) input_ = {};
-  const std::size_t keep = std::min(keep_, run.size());
-  // A small top-k only compares most rows with the heap's top: normalizing every row first
-  // would cost more than it saves.
-  // A small top-k keeps one running top-k: the previous runs' best rows go first, so the heap
-  // partial_sort builds holds the best so far and most rows cost one comparison (as one
-  // partial_sort over all rows would), and nothing is left to merge.
-  if (keep_ * 16 < kRunRows && !runs_.empty()) {
-    std::vector<std::uint32_t>& best = runs_.back();
-    best.insert(best.end(), run.begin(), run.end());
-    const std::size_t k = std::min(keep_, best.size());
-    std::partial_sort(best.begin(), best.begin() + static_cast<std::ptrdiff_t>(k), best.end(),
-                      [this](std::uint32_t a, std::uint32_t b) { return Less(a, b); });
-    best.resize(k);
-    return;
-  }
-  if (keep < run.size() / 16 || keys_.size() > 4) {
-    std::partial_sort(run.begin(), run.begin() + static_cast<std::ptrdiff_t>(keep), run.end(),
-                      [this](std::uint32_t a, std::uint32_t b) { return Less(a, b); });
-    run.resize(keep);
-  } else if (keys_.size() == 1) {
-    SortByKeys<1>(keys_, keep, &run);
-  } else if (keys_.size() == 2) {
-    SortByKeys<2>(keys_, keep, &run);
-  } else if (keys_.size() == 3) {
-    SortByKeys<3>(keys_, keep, &run);
-  } else {
-    SortByKeys<4>(keys_, keep, &run);
-  }
-  runs_.push_back(std::move(run));
-}
+bool RowSorter::Step() { return sort_->Step(); }
 
-// Emits up to kRunRows rows of the merge of a_ and b_; a finished merge becomes a run.
-void RowSorter::MergeStep() {
-  if (!merging_) {
-    a_ = std::move(runs_.front());
-    runs_.pop_front();
-    b_ = std::move(runs_.front());
-    runs_.pop_front();
-    ia_ = ib_ = 0;
-    out_.clear();
-    out_.reserve(std::min(keep_, a_.size() + b_.size()));
-    merging_ = true;
-  }
-  const std::size_t want = std::min(keep_, a_.size() + b_.size());
-  const std::size_t stop = std::min(want, out_.size() + kRunRows);
-  while (out_.size() < stop) {
-    if (ib_ == b_.size() || (ia_ < a_.size() && Less(a_[ia_], b_[ib_]))) {
-      out_.push_back(a_[ia_++]);
-    } else {
-      out_.push_back(b_[ib_++]);
-    }
-  }
-  if (out_.size() < want) return;
-  runs_.push_back(std::move(out_));
-  out_ = {};
-  a_ = {};
-  b_ = {};
-  merging_ = false;
-}
+std::vector<std::uint32_t> RowSorter::Take() { return sort_->Take(); }
 
-bool RowSorter::Step() {
-  if (next_ < input_.size()) {
-    SortRun();
-    return true;
-  }
-  if (merging_ || runs_.size() > 1) {
-    MergeStep();
-    return true;
-  }
-  return false;
-}
-
-std::vector<std::uint32_t> RowSorter::Take() {
-  if (runs_.empty()) return {};
-  std::vector<std::uint32_t> rows = std::move(runs_.front());
-  runs_.clear();
-  return rows;
-}
-
-std::size_t RowSorter::memory_bytes() const {
-  std::size_t rows = input_.capacity() + a_.capacity() + b_.capacity() + out_.capacity();
-  for (const auto& r : runs_) rows += r.capacity();
-  // A run being sorted holds a SortEntry (up to 40 bytes) per row for the moment of its step.
-  return 4 * rows + 40 * std::min(input_.size(), kRunRows);
-}
+std::size_t RowSorter::memory_bytes() const { return sort_->memory_bytes(); }
 
 }  // namespace plume::engine

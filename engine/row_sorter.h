@@ -1,13 +1,16 @@
-// Sorting a partition's selected rows by the ORDER BY keys in bounded steps: each Step() either
-// sorts one run of at most kRunRows rows (normalized keys inline, engine-wide order: NULLs by
-// the key's NULLS FIRST/LAST, DESC inverted, ties by row index) or emits at most kRunRows rows
-// of a pairwise merge of two sorted runs. Only the first `keep` rows are kept (top-k: every run
-// and every merge is cut there). Private to engine/ (partition_execution.cpp).
+// Sorting a partition's selected rows by the ORDER BY keys in bounded steps (engine-wide order:
+// NULLs by the key's NULLS FIRST/LAST, DESC inverted, ties by row index). Up to four keys, each
+// Step() normalizes the keys of kRunRows rows into entries (words inline, so sorting moves and
+// compares contiguous memory), then sorts one run of at most kRunRows entries or emits as many
+// of a pairwise merge of two sorted runs (engine/bounded_sort.h). More keys, or a small top-k
+// (one running top-k, where most rows cost one comparison), sort row indices by comparing the
+// cells. Only the first `keep` rows are kept (top-k: every run and every merge is cut there).
+// Private to engine/ (partition_execution.cpp).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
-#include <deque>
+#include <memory>
 #include <vector>
 
 #include "engine/table.h"
@@ -25,6 +28,7 @@ class RowSorter {
 
   // `rows`: the selected rows (ascending). The key columns must outlive the sorter.
   RowSorter(std::vector<KeyColumn> keys, std::size_t keep, std::vector<std::uint32_t> rows);
+  ~RowSorter();
   RowSorter(const RowSorter&) = delete;
   RowSorter& operator=(const RowSorter&) = delete;
 
@@ -34,20 +38,11 @@ class RowSorter {
   std::vector<std::uint32_t> Take();
   std::size_t memory_bytes() const;
 
- private:
-  bool Less(std::uint32_t a, std::uint32_t b) const;
-  void SortRun();
-  void MergeStep();
+  class Sort;  // over normalized entries or row indices (row_sorter.cpp)
 
+ private:
   std::vector<KeyColumn> keys_;
-  std::size_t keep_;
-  std::vector<std::uint32_t> input_;  // the unsorted rows
-  std::size_t next_ = 0;              // the next run of input_ to sort
-  std::deque<std::vector<std::uint32_t>> runs_;
-  // The merge under way: runs a and b (taken from runs_), their positions, the output so far.
-  std::vector<std::uint32_t> a_, b_, out_;
-  std::size_t ia_ = 0, ib_ = 0;
-  bool merging_ = false;
+  std::unique_ptr<Sort> sort_;
 };
 
 }  // namespace plume::engine

@@ -294,6 +294,7 @@ bool DataRole::Gather(Run& run) {
 // One batch of this rank's finalized share to the Upstream (Finish once all went).
 bool DataRole::Emit(RunIt it) {
   Run& run = *it->second;
+  if (run.merger->Step()) return true;  // the share's final result, a slice of groups a pass
   if (!upstream_.Ready(it->first)) return false;
   engine::Batch batch;
   if (run.merger->Pop(run.batch_rows, &batch)) return SendUp(it, true, std::move(batch));

@@ -197,8 +197,9 @@ void Gateway::SkipWindowsOnDataRanks(Request& req) {
   }
 }
 
-// A stage over the gathered result of an earlier one runs here, in one step: the partition
-// executor over that Table, then the gateway's own final merge, as for one partition.
+// A stage over the gathered result of an earlier one runs here, in bounded steps (StepLocal,
+// from Step): the partition executor over that Table, then the gateway's own final merge, as
+// for one partition.
 void Gateway::RunLocalStage(Request& req) {
   req.streams.assign(1, {});
   req.streams[0].OnEnd(0);
@@ -207,26 +208,47 @@ void Gateway::RunLocalStage(Request& req) {
     const engine::Table& table =
         req.results.at(static_cast<std::size_t>(req.staged->source(req.info.stage)));
     req.merge = std::make_unique<MergeStage>(*req.plan, 1, true);
+    req.merge->set_memory_limit(options_.memory_limit);
     const bool plain = !req.plan->aggregate() && !req.plan->ordered();
     req.chunker = std::make_unique<Chunker>(req.options.chunk_rows, plain);
-    engine::PartitionExecution run(*req.plan, table);
-    if (!req.plan->aggregate() && req.last_stage()) {
-      std::uint64_t total = run.total_rows();
-      if (req.plan->limit()) total = std::min<std::uint64_t>(total, *req.plan->limit());
-      SetTotals(req, total);
-    }
-    engine::Batch batch;
-    while (run.Next(options_.batch_rows, &batch)) {
-      req.ledgers[0].Received(0);  // held like a frame, so Feed's consumption balances
-      req.merge->Add(0, std::move(batch));
-    }
-    req.merge->Close(0);
+    req.local = std::make_unique<engine::PartitionExecution>(*req.plan, table);
+    req.local->set_memory_limit(options_.memory_limit);
   } catch (const std::exception& e) {
     Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
     return;
   }
-  req.counts_in = true;
+  req.pending = true;
+}
+
+// One preparation step of the local stage's executor, or up to kDeliverFrames of its batches
+// into the merge (closed after the last), then one bounded delivery.
+void Gateway::StepLocal(Request& req) {
+  try {
+    if (req.local->Step()) return;  // still preparing: pending stays set
+    if (!req.counts_in && !req.plan->aggregate() && req.last_stage()) {
+      std::uint64_t total = req.local->total_rows();
+      if (req.plan->limit()) total = std::min<std::uint64_t>(total, *req.plan->limit());
+      SetTotals(req, total);
+    }
+    req.counts_in = true;
+    engine::Batch batch;
+    bool more = true;
+    for (std::size_t i = 0; i < kDeliverFrames && req.merge->queued() < kDeliverFrames; ++i) {
+      more = req.local->Next(options_.batch_rows, &batch);
+      if (!more) break;
+      req.ledgers[0].Received(0);  // held like a frame, so Feed's consumption balances
+      req.merge->Add(0, std::move(batch));
+    }
+    if (!more) {
+      req.merge->Close(0);
+      req.local.reset();
+    }
+  } catch (const std::exception& e) {
+    Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
+    return;
+  }
   Deliver(req);
+  if (req.local && !req.finished()) req.pending = true;
 }
 
 void Gateway::StageDone(Request& req) {
@@ -251,7 +273,7 @@ void Gateway::NextStage(Request& req) {
     return;
   }
   req.gathering.reset();
-  req.merge.reset();
+  Retire(std::move(req.merge));
   req.chunker.reset();
   req.stage_draining = false;
   ++req.info.stage;
@@ -283,9 +305,11 @@ void Gateway::Finish(Request& req, RequestState state, const std::string& error)
   if (state == RequestState::kCompleted && !req.info.rows_total_known) {
     SetTotals(req, req.info.rows_delivered);
   }
-  req.merge.reset();
+  Retire(std::move(req.merge));
   req.chunker.reset();
   req.gathering.reset();
+  req.local.reset();  // before the results it reads
+  req.pending = false;
   req.results.clear();
   req.results.shrink_to_fit();
   if (req.started() && !req.AllClosed()) {
@@ -314,6 +338,7 @@ bool Gateway::Cancel(std::uint64_t id, const std::string& reason) {
 }
 
 bool Gateway::Step() {
+  ++steps_;
   out_.Progress();
   bool worked = false;
   while (in_.Receive(Tag::kStatus, &status_)) {
@@ -327,6 +352,7 @@ bool Gateway::Step() {
   }
   worked |= CheckPeers();
   ResumeOutputs();
+  worked |= ContinuePending();
   Admit();
   CheckDeadlines();
   if (!notify_.empty()) {
@@ -337,14 +363,40 @@ bool Gateway::Step() {
   return worked;
 }
 
+void Gateway::Retire(std::unique_ptr<MergeStage> merge) {
+  if (merge) released_.push_back(std::move(merge));
+}
+
+bool Gateway::ContinuePending() {
+  bool worked = false;
+  if (!released_.empty()) {
+    worked = true;
+    if (!released_.front()->Release()) released_.pop_front();
+  }
+  for (auto& [id, req] : requests_) {
+    if (!req->pending || req->finished() || req->delivered_in == steps_) continue;
+    worked = true;
+    if (req->local) {
+      StepLocal(*req);
+    } else {
+      Deliver(*req);
+    }
+  }
+  return worked;
+}
+
 void Gateway::Poll(double max_wait_s) {
   const double until = Now() + std::max(0.0, max_wait_s);
   for (;;) {
-    if (Step()) {
+    const double begin = Now(), cpu = LoopStats::ThreadCpu();
+    const bool worked = Step();
+    const double end = Now();
+    loop_stats_.Add(end - begin, LoopStats::ThreadCpu() - cpu);
+    if (worked) {
       backoff_.Worked();
       return;
     }
-    const double left = until - Now();
+    const double left = until - end;
     if (left <= 0) return;
     backoff_.Idle(std::chrono::microseconds(static_cast<std::int64_t>(left * 1e6) + 1));
   }

@@ -34,6 +34,7 @@
 #include "engine/query.h"
 #include "io/manifest.h"
 #include "ranks/frontend/backend.h"
+#include "ranks/loop_stats.h"
 #include "ranks/outbox.h"
 #include "ranks/protocol.h"
 #include "ranks/topology.h"
@@ -77,6 +78,7 @@ struct GatewayOptions {
 };
 
 class Liveness;
+class MergeStage;
 
 class Gateway : public frontend::Backend {
  public:
@@ -130,6 +132,17 @@ class Gateway : public frontend::Backend {
   bool Shutdown();
   static constexpr double kShutdownDrain = 30;
 
+  // How long each Step of Poll took (its work, not its waits): the bound on how late a cancel,
+  // a deadline, a heartbeat or another statement can be served (bench/bounded_e2e prints it).
+  const LoopStats& loop_stats() const { return loop_stats_; }
+  void ResetLoopStats() { loop_stats_ = {}; }
+
+  // The work one call does for one request (issue 12 item 2), after which it returns with the
+  // request marked pending and Step() continues it after its polls: frames fed to the merge,
+  // rows popped and handed on (chunks, a gathered stage), batches of a stage run on rank 0.
+  static constexpr std::size_t kDeliverFrames = 8;
+  static constexpr std::size_t kDeliverRows = 16384;
+
  private:
   enum class Stage { kQueued, kStarted, kBegun, kEnded };
   struct Request;
@@ -143,6 +156,8 @@ class Gateway : public frontend::Backend {
   void SkipWindowsOnDataRanks(Request& req);  // past window stages the next stage computes
   std::uint64_t StageMemoryLimit() const;     // of a gathered result on rank 0
   void RunLocalStage(Request& req);           // a stage over a gathered result, here on rank 0
+  void StepLocal(Request& req);               // one bounded unit of it
+  bool ContinuePending();        // Deliver / StepLocal for requests that stopped at a bound
   void StageDone(Request& req);  // its result is complete: next stage once the ranks stopped
   void NextStage(Request& req);
   void HandleStatus(int leader, const StatusMsg& status);
@@ -181,8 +196,13 @@ class Gateway : public frontend::Backend {
   std::string lost_;
   double lost_s_ = 0;
   bool job_ended_ = false;
-  Message frame_;   // receive buffer for frames, reused
-  Message status_;  // and for status messages
+  // Merges of finished requests, torn down a bounded step per Step (MergeStage::Release).
+  std::deque<std::unique_ptr<MergeStage>> released_;
+  void Retire(std::unique_ptr<MergeStage> merge);
+  LoopStats loop_stats_;
+  std::uint64_t steps_ = 0;  // Step() calls so far
+  Message frame_;            // receive buffer for frames, reused
+  Message status_;           // and for status messages
 };
 
 }  // namespace plume::ranks

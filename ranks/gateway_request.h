@@ -28,6 +28,10 @@ struct Gateway::Request {
   double deadline_s = std::numeric_limits<double>::infinity();
   double drained_s = -1;
   bool waiting_output = false;  // delivery stopped for the sink's backlog (Step resumes it)
+  bool pending = false;         // Deliver stopped at its bound with work left (Step continues it)
+  std::uint64_t delivered_in = 0;  // the Step that last ran Deliver (one bound per Step)
+  // A stage over a gathered result, run here: its executor until every batch is in the merge.
+  std::unique_ptr<engine::PartitionExecution> local;
   std::unique_ptr<MergeStage> merge;
   std::unique_ptr<Chunker> chunker;
   std::vector<StreamTally> streams;   // per leader; empty until started

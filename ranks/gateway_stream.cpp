@@ -90,7 +90,11 @@ void Gateway::StreamClosed(Request& req, std::size_t leader) {
 
 // Feeds the merger, hands every full chunk to the sink, completes the request when all is
 // merged (or its LIMIT is reached), then returns the credits of the batches consumed.
+// At most kDeliverFrames frames fed and kDeliverRows rows popped per call, and one step of a
+// final aggregate's result: with work left it returns with req.pending set (Step continues).
 void Gateway::Deliver(Request& req) {
+  req.pending = false;
+  req.delivered_in = steps_;
   if (req.finished()) return;
   // Rows are held back until every rank's count is in, so the totals are known at the first
   // chunk (counts come first from every rank, so this costs at most one message latency).
@@ -108,20 +112,38 @@ void Gateway::Deliver(Request& req) {
   // An ordered merge may need a batch that is already queued once it popped what it had.
   // Nothing is fed, popped or emitted while the output is backed up: the batches stay queued
   // uncredited, so a slow output stalls the senders instead of growing a buffer.
-  for (bool progress = true; progress && !req.finished() && OutputTakes(req);) {
-    progress = false;
-    req.merge->Feed([&](std::size_t input) {
-      req.ledgers[input].Consumed();
-      progress = true;
-    });
-    EmitChunks(req, false);
-    while (!req.finished() && left() > 0 && OutputTakes(req) &&
-           req.merge->Pop(std::min<std::uint64_t>(whole ? left() : req.chunker->Room(), left()),
-                          &batch)) {
-      progress = true;
-      req.chunker->Add(std::exchange(batch, engine::Batch{}));  // Pop refills a fresh batch
+  std::size_t fed = 0, popped = 0;
+  try {
+    for (bool progress = true; progress && !req.finished() && OutputTakes(req);) {
+      if (fed >= kDeliverFrames || popped >= kDeliverRows) {
+        req.pending = true;
+        break;
+      }
+      progress = false;
+      req.merge->Feed(
+          [&](std::size_t input) {
+            req.ledgers[input].Consumed();
+            progress = true;
+            ++fed;
+          },
+          kDeliverFrames - fed);
+      if (req.merge->Step()) {  // a final aggregate's result, one slice of groups per call
+        req.pending = true;
+        break;
+      }
       EmitChunks(req, false);
+      while (!req.finished() && left() > 0 && popped < kDeliverRows && OutputTakes(req) &&
+             req.merge->Pop(std::min<std::uint64_t>(whole ? left() : req.chunker->Room(), left()),
+                            &batch)) {
+        progress = true;
+        popped += batch.rows;
+        req.chunker->Add(std::exchange(batch, engine::Batch{}));  // Pop refills a fresh batch
+        EmitChunks(req, false);
+      }
     }
+  } catch (const std::exception& e) {  // the merge's errors (memory limit, BIGINT overflow)
+    Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
+    return;
   }
   if (req.finished()) return;
   req.waiting_output = !OutputTakes(req);

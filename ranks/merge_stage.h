@@ -36,7 +36,14 @@ class MergeStage {
   // feeds a few per pass, so its loop keeps polling); calls consumed(input) once per batch pushed.
   void Feed(const std::function<void(std::size_t)>& consumed,
             std::size_t max_batches = static_cast<std::size_t>(-1));
+  // engine::Merger::Step: one bounded unit of a final aggregate's result; true while more remain.
+  bool Step() { return merger_.Step(); }
   bool Pop(std::size_t max_rows, engine::Batch* out) { return merger_.Pop(max_rows, out); }
+  // engine::Merger::Release: a bounded step of tearing down (unusable afterwards).
+  bool Release() {
+    inputs_.clear();
+    return merger_.Release();
+  }
   bool Done() const { return merger_.Done(); }
   // engine::Merger::set_memory_limit: Feed and Pop then throw engine::MemoryLimitExceeded.
   void set_memory_limit(std::uint64_t bytes) { merger_.set_memory_limit(bytes); }

@@ -161,6 +161,65 @@ TEST(BoundedSteps, APartialMergerEmitsItsGroupsInSlices) {
   EXPECT_TRUE(m.Done());
 }
 
+// The final merge of 150,000 groups builds its result in Step()s of at most 32,768 groups of
+// one phase (finals, order words, string ranks, sort entries, sorted runs, merges), and the
+// rows are those a Merger that builds its result in its first Pop gives.
+void ExpectFinalInSteps(const std::string& sql, std::size_t min_steps) {
+  const Plan plan = Plan::Parse(sql);
+  PartitionExecution e(plan, BigTable());
+  Merger stepped(plan, 1, true), at_once(plan, 1, true);
+  Batch b;
+  while (e.Next(10000, &b)) {
+    stepped.Push(0, b);
+    at_once.Push(0, std::move(b));
+  }
+  stepped.Close(0);
+  at_once.Close(0);
+  std::size_t steps = 0;
+  while (stepped.Step()) ++steps;
+  EXPECT_GE(steps, min_steps) << sql;
+  EXPECT_FALSE(stepped.Step());
+  std::vector<Row> a, c;
+  while (stepped.Pop(7000, &b)) {
+    EXPECT_LE(b.rows, 7000u);
+    for (Row& r : BatchRows(b)) a.push_back(std::move(r));
+  }
+  while (at_once.Pop(1u << 20, &b)) {
+    for (Row& r : BatchRows(b)) c.push_back(std::move(r));
+  }
+  EXPECT_TRUE(stepped.Done());
+  EXPECT_EQ(a, c) << sql;
+}
+
+TEST(BoundedSteps, AFinalMergerBuildsItsResultInSteps) {
+  // 150,000 groups: a Step does ~32,768 groups of work: 5 of finals, 5 of words, 5 of entries,
+  // 5 runs, 3 merge levels of 5 each.
+  ExpectFinalInSteps("SELECT utc, count(*) FROM measurements GROUP BY utc", 5 + 5 + 5 + 5 + 3);
+  // Two string keys: distinct values collected, sorted and ranked per column.
+  ExpectFinalInSteps(
+      "SELECT site_name, parameter, utc, max(aqi) FROM measurements "
+      "GROUP BY site_name, parameter, utc",
+      5 + 3 * 5 + 5);
+  ExpectFinalInSteps(
+      "SELECT utc, avg(aqi) AS a FROM measurements GROUP BY utc HAVING avg(aqi) > 100 "
+      "ORDER BY a DESC, utc LIMIT 20 OFFSET 5",
+      6);
+  const Plan plan = Plan::Parse("SELECT utc, sum(aqi) FROM measurements GROUP BY utc ORDER BY 2");
+  PartitionExecution e(plan, BigTable());
+  Merger m(plan, 1, true);
+  Batch b;
+  while (e.Next(10000, &b)) m.Push(0, std::move(b));
+  EXPECT_FALSE(m.Step()) << "nothing to build while an input is open";
+  m.Close(0);
+  EXPECT_TRUE(m.Step());
+  ASSERT_TRUE(m.Pop(3, &b)) << "Pop finishes what Step began";
+  EXPECT_EQ(b.rows, 3u);
+  EXPECT_FALSE(m.Step());
+  std::size_t releases = 1;  // the group table's frees, 32,768 groups a call
+  while (m.Release()) ++releases;
+  EXPECT_EQ(releases, (150000 + 32767) / 32768);
+}
+
 TEST(MemoryLimit, AGroupTableOverTheLimitFailsNamingTheStage) {
   const Plan plan =
       Plan::Parse("SELECT utc, count(*), sum(concentration) FROM measurements GROUP BY utc");

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include "engine/partial.h"
+#include "engine/plan_data.h"
 #include "engine/query.h"
 #include "engine/staged.h"
 #include "io/manifest.h"
@@ -70,8 +72,10 @@ class GatewayTest : public ::testing::Test {
     msg.rows = rows;
     return msg;
   }
+  // Enough Polls for what arrived to be handled: rank 0 works in bounded steps, so a stage run
+  // here (preparation, batches, the final merge) takes a few.
   void PollAll() {
-    for (int i = 0; i < 5; ++i) gateway_->Poll(0);
+    for (int i = 0; i < 20; ++i) gateway_->Poll(0);
   }
 
   engine::Table table_;
@@ -278,6 +282,76 @@ TEST_F(GatewayTest, AStagePastItsMemoryLimitFailsNamingStageAndRank) {
       << sink_->final_info.error;
   EXPECT_EQ(out_.Take(Tag::kControl).size(), 2u) << "the ranks are told to stop";
   EXPECT_FALSE(gw.DrainedAt(id).has_value());
+}
+
+// A stage run on rank 0 counts against --memory-limit too (its executor and its final merge):
+// past it the statement fails naming the gateway and the stage, and the gateway goes on.
+TEST_F(GatewayTest, AStageOnTheGatewayPastTheMemoryLimitFailsNamingIt) {
+  GatewayOptions options;
+  options.memory_limit = 4000;
+  Gateway& gw = Make(options);
+  const std::uint64_t id = Submit(
+      "WITH a AS (SELECT aqi, utc FROM measurements) SELECT utc, count(*) FROM a GROUP BY utc");
+  out_.Take(Tag::kControl);
+  for (int rank = 1; rank <= 4; ++rank) Status(rank < 3 ? 1 : 2, CountMsg(id, rank, 100));
+  in_.Push(1, Tag::kData, Frame(id, 0, 1));
+  in_.Push(1, Tag::kData, Frame(id, 1, 2));
+  Status(1, StreamDoneMsg(id, 1, 2, Outcome::kOk, ""));
+  Status(2, StreamDoneMsg(id, 3, 0, Outcome::kOk, ""));
+  PollAll();
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kFailed);
+  EXPECT_EQ(sink_->final_info.stage, 1u) << sink_->final_info.error;
+  EXPECT_NE(sink_->final_info.error.find("Error: gateway: statement needs more than 3.9 KiB in "
+                                         "the group table (--memory-limit)"),
+            std::string::npos)
+      << sink_->final_info.error;
+  EXPECT_TRUE(gw.DrainedAt(id).has_value());
+}
+
+// A final merge of 200,000 groups from frames of 20,000: every Poll feeds, builds or hands on
+// a bounded amount (issue 12 item 2), so the result arrives over many Polls, and a Cancel
+// between two of them ends it at once.
+TEST_F(GatewayTest, AFinalMergeOfManyGroupsAdvancesInBoundedPolls) {
+  for (const bool cancel : {false, true}) {
+    sink_ = std::make_shared<Sink>();
+    Gateway& gw = Make();
+    const std::uint64_t id = Submit("SELECT utc, count(*) FROM measurements GROUP BY utc");
+    out_.Take(Tag::kControl);
+    const engine::StreamLayout layout = engine::MakeStreamLayout(plan_->data());
+    constexpr std::int64_t kGroups = 200000, kFrame = 20000;
+    std::uint64_t frames = 0;
+    for (std::int64_t from = 0; from < kGroups; from += kFrame) {
+      engine::Batch b = engine::EmptyBatch(layout.types);
+      for (std::int64_t g = from; g < from + kFrame; ++g) {
+        b.columns[0].ints.push_back(1600000000 + g * 3600);
+        b.columns[1].ints.push_back(1);
+      }
+      b.rows = kFrame;
+      in_.Push(1, Tag::kData, encoder_.Encode({id, frames++, kFrame, 1}, b));
+    }
+    Status(1, StreamDoneMsg(id, 1, frames, Outcome::kOk, ""));
+    Status(2, StreamDoneMsg(id, 3, 0, Outcome::kOk, ""));
+    std::uint64_t most = 0, polls = 0;
+    while (sink_->ends == 0 && polls < 100000) {
+      const std::uint64_t before = sink_->rows;
+      gw.Poll(0);
+      ++polls;
+      most = std::max(most, sink_->rows - before);
+      if (cancel && sink_->rows > 0) gw.Cancel(id, "enough");
+    }
+    ASSERT_EQ(sink_->ends, 1);
+    EXPECT_LE(most, Gateway::kDeliverRows + 100);
+    if (cancel) {
+      EXPECT_EQ(sink_->final_info.state, RequestState::kCancelled);
+      EXPECT_LE(sink_->rows, Gateway::kDeliverRows + 100);
+    } else {
+      EXPECT_EQ(sink_->final_info.state, RequestState::kCompleted) << sink_->final_info.error;
+      EXPECT_EQ(sink_->rows, static_cast<std::uint64_t>(kGroups));
+      EXPECT_GT(polls, kGroups / Gateway::kDeliverRows + 10) << "finals, sort and chunks in steps";
+      EXPECT_GT(gw.loop_stats().iterations, polls / 2);
+    }
+  }
 }
 
 }  // namespace
