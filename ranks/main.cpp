@@ -28,7 +28,7 @@ plume::ranks::RuntimeOptions ToRuntime(const plume::frontend::CliOptions& cli) {
   options.gateway.row_text_on_ranks = cli.format_on_ranks;
   options.peer_timeout_s = cli.peer_timeout_s;
   options.memory_limit = cli.memory_limit_bytes;
-  options.lazy_columns = cli.lazy_columns;
+  options.eager_load_bytes = cli.eager_load_bytes;
   // Validated by ParseCli (auto, tree or exchange).
   options.gateway.merge = cli.merge == "tree"       ? plume::engine::MergeChoice::kTree
                           : cli.merge == "exchange" ? plume::engine::MergeChoice::kExchange

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <functional>
 #include <map>
 #include <thread>
@@ -46,7 +47,10 @@ std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layo
   *partition = *mine;
   try {
     *loader = std::make_unique<io::PartitionLoader>(options.data_dir, *manifest, *mine);
-    if (!options.lazy_columns) {
+    std::error_code size_error;
+    const std::uintmax_t bytes = std::filesystem::file_size(
+        std::filesystem::path(options.data_dir) / mine->file, size_error);
+    if (!size_error && bytes <= options.eager_load_bytes) {
       for (std::size_t c = 0; c < engine::kSchema.size(); ++c) (*loader)->Want(c);
       (*loader)->LoadQueued();
     }

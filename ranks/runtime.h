@@ -76,10 +76,11 @@ struct RuntimeOptions {
   double peer_timeout_s = 10;  // a rank silent this long is lost: the job ends (liveness.h)
   // Bytes a statement may hold on each rank (--memory-limit); 0 = DefaultMemoryLimit.
   std::uint64_t memory_limit = 0;
-  // --load-columns: true (lazy) = a data rank is ready once its file is opened and checked, and
-  // loads each column the first time a statement needs it; false (eager) = every column is
-  // loaded and checked at start-up (io::PartitionLoader).
-  bool lazy_columns = true;
+  // --load-columns: a partition file of at most this many bytes has every column loaded and
+  // checked at start-up (eager); a larger one makes the data rank ready once the file is opened
+  // and checked, and each column is loaded the first time a statement needs it (lazy;
+  // io::PartitionLoader). 0: always lazy.
+  std::uint64_t eager_load_bytes = std::uint64_t{64} << 20;
 };
 
 // The default --memory-limit of a rank: 80% of the host's physical memory divided by the ranks

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Start-up against the data size (issue 14 item 1): mpirun to ready with lazy columns (the
-# default) and, with EAGER=1, with --load-columns eager; the peak RSS of each rank (the job is
-# one `SELECT count(*)`, which needs no column); then what the first statement needing a column
-# pays to load it: `avg(concentration)` cold (first execution) against warm (median of the rest).
+# Start-up against the data size (issue 14 item 1): mpirun to ready with lazy columns (what
+# the default auto picks above 64 MiB) and, with EAGER=1, --load-columns eager; the peak RSS of
+# each rank (the job is one `SELECT count(*)`, which needs no column); then what the first
+# statement needing a column pays to load it: `avg(concentration)` cold (first execution) against warm (median of the rest).
 #   bench/compare/ready.sh BUILD DATA...   (each DATA a 5-partition data set: 6 ranks)
 set -euo pipefail
 build=$1

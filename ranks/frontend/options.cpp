@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <functional>
+#include <limits>
 #include <map>
 #include <string_view>
 
@@ -174,8 +175,15 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
        }},
       {"--load-columns",
        [](std::string_view v, CliOptions* o) -> std::string {
-         if (v != "lazy" && v != "eager") return "expected lazy or eager";
-         o->lazy_columns = (v == "lazy");
+         if (v == "auto") {
+           o->eager_load_bytes = CliOptions::kAutoEagerLoadBytes;
+         } else if (v == "lazy") {
+           o->eager_load_bytes = 0;
+         } else if (v == "eager") {
+           o->eager_load_bytes = std::numeric_limits<std::uint64_t>::max();
+         } else {
+           return "expected auto, lazy or eager";
+         }
          return "";
        }},
       {"--cache-size", BytesSetter(&CliOptions::cache_bytes, 0)},
@@ -291,9 +299,11 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
                              merges); beyond it the statement fails with an error naming the
                              rank and the stage (default: 80% of the host's memory divided by
                              the ranks on the host; K, M, G suffixes)
-  --load-columns lazy|eager  lazy (default): a data rank is ready once its partition file is
+  --load-columns auto|lazy|eager  lazy: a data rank is ready once its partition file is
                              opened and checked, and loads (and verifies) a column the first
-                             time a statement needs it; eager: every column at start-up
+                             time a statement needs it; eager: every column at start-up (a
+                             corrupted column fails the start); auto (default): eager for
+                             partition files up to 64 MiB (the real data: 9 MB), else lazy
   --peer-timeout S           a rank that has not answered for S seconds is declared lost and
                              the job ends (default 10)
   --leaders R1,R2,...        team leader ranks (default: derived from the world size)

@@ -36,7 +36,11 @@ struct CliOptions {
   std::string compress = "auto";           // --compress auto|lz4|zstd|off (data frames)
   std::string merge = "auto";              // --merge auto|tree|exchange (GROUP BY merge plan)
   std::uint64_t exchange_groups = 100000;  // --exchange-groups N (auto's threshold)
-  bool lazy_columns = true;     // --load-columns lazy|eager (data ranks' partition columns)
+  // --load-columns auto|lazy|eager: a data rank loads every column at start-up when its
+  // partition file has at most this many bytes, else each column the first time a statement
+  // reads it (auto: 64 MiB; lazy: 0; eager: all).
+  static constexpr std::uint64_t kAutoEagerLoadBytes = std::uint64_t{64} << 20;
+  std::uint64_t eager_load_bytes = kAutoEagerLoadBytes;
   bool format_on_ranks = true;  // --format-rows ranks|gateway (csv/json lines of plain SELECTs)
   // --max-statement-bytes N: a longer statement or input line is refused (scripts: 4x)
   std::size_t max_statement_bytes = std::size_t{16} << 20;

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "ranks/frontend/options.h"
 
 namespace plume::frontend {
@@ -140,6 +142,26 @@ TEST(Options, ParsesEveryOption) {
   EXPECT_EQ(o->leaders, (std::vector<int>{1, 4}));
   EXPECT_TRUE(o->timing);
   EXPECT_FALSE(o->interactive());
+}
+
+// --load-columns: auto (the default) loads small partition files at start-up and large ones
+// lazily; lazy and eager force one way (docs/DATA.md, "Lazy columns").
+TEST(Options, LoadColumnsPicksTheEagerThreshold) {
+  auto parse = [](std::vector<const char*> args) {
+    args.insert(args.begin(), {"plume", "--data", "d"});
+    std::string error;
+    auto o = ParseCli(args.size(), args.data(), &error);
+    EXPECT_TRUE(o) << error;
+    return o ? o->eager_load_bytes : 1;
+  };
+  EXPECT_EQ(parse({}), CliOptions::kAutoEagerLoadBytes);
+  EXPECT_EQ(parse({"--load-columns", "auto"}), CliOptions::kAutoEagerLoadBytes);
+  EXPECT_EQ(parse({"--load-columns", "lazy"}), 0u);
+  EXPECT_EQ(parse({"--load-columns", "eager"}), std::numeric_limits<std::uint64_t>::max());
+  std::string error;
+  const char* bad[] = {"plume", "--data", "d", "--load-columns", "mapped"};
+  EXPECT_FALSE(ParseCli(std::size(bad), bad, &error));
+  EXPECT_NE(error.find("expected auto, lazy or eager"), std::string::npos) << error;
 }
 
 TEST(Options, RejectsBadOptionsWithAnError) {
