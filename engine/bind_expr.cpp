@@ -313,12 +313,10 @@ int ExprBinder::ResolveColumn(const ColumnAst& c) const {
   // A quoted name is one name, dots included ("PM2.5"), and is shown in double quotes.
   const std::string bare = c.spelled.empty() ? c.name : c.spelled;
   if (c.quoted) {
-    std::string shown = "\"";
-    for (char ch : bare) shown += ch == '"' ? std::string(2, ch) : std::string(1, ch);
-    shown += '"';
     std::string hint = DidYouMean(c.name, names);
     if (hint.empty()) hint = SingleQuoteHint(bare);
-    throw SqlError("unknown column " + shown + " in table " + scope_->table + hint, c.pos);
+    throw SqlError("unknown column " + Quoted(bare, '"') + " in table " + scope_->table + hint,
+                   c.pos);
   }
   const std::string hint = DidYouMean(c.name, names);
   throw SqlError("unknown column '" + bare + "' in table " + scope_->table + hint, c.pos);

@@ -131,12 +131,10 @@ Batch GroupMerger::Partial(std::size_t begin, std::size_t end) const {
   return b;
 }
 
-bool GroupMerger::Release(std::size_t /*max_groups*/) {
-  // The index is a few flat arrays (no node per group): freeing them is one call each.
+void GroupMerger::ReleaseIndex() {
   std::vector<std::uint64_t>().swap(slots_);
   std::string().swap(key_arena_);
   std::vector<std::size_t>().swap(key_ends_);
-  return false;
 }
 
 std::size_t GroupMerger::memory_bytes() const {

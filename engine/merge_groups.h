@@ -28,10 +28,9 @@ class GroupMerger {
   // Groups [begin, end) as partial states (bounded emission: a slice per Merger::Pop).
   Batch Partial(std::size_t begin, std::size_t end) const;
   std::size_t groups() const { return groups_; }
-  // Frees up to `max_groups` entries of the index (a bounded step of tearing down a million
-  // groups, whose frees would otherwise be one long destructor call); true while some remain.
-  // Only once the groups are no longer needed (the result was popped or dropped).
-  bool Release(std::size_t max_groups);
+  // Frees the index (a few flat arrays: one call, however many groups). Only once the groups
+  // are no longer needed (the result was popped or dropped).
+  void ReleaseIndex();
   // Bytes held by the keys, the index and the states (an estimate: StateBytesPerGroup).
   std::size_t memory_bytes() const;
   // All groups as final values, sorted by ORDER BY and then by the group keys, cut to LIMIT:

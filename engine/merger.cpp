@@ -297,7 +297,8 @@ bool Merger::Release() {
   m.result.reset();
   m.ready.clear();
   for (Impl::Input& in : m.inputs) in.queue.clear();
-  return m.groups && m.groups->Release(GroupFinal::kStepGroups);
+  if (m.groups) m.groups->ReleaseIndex();
+  return false;
 }
 
 void Merger::set_memory_limit(std::uint64_t bytes) { impl_->memory_limit = bytes; }

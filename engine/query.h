@@ -235,9 +235,10 @@ class Merger {
   // may then cancel the inputs that are still open.
   bool Done() const;
 
-  // Tears down a group table in bounded steps before destruction (a million groups' frees are
-  // otherwise one long destructor call): frees up to 32,768 groups per call; true while more
-  // remain. The merger is unusable after the first call.
+  // Tears down what the merger holds before destruction, off the caller's next long step: the
+  // result, the queued batches and the group table's index (flat arrays, so one call frees
+  // them); true while more remain (never today: the interface keeps room for states that would
+  // need steps). The merger is unusable after the first call.
   bool Release();
 
   // 0 (the default) = no limit. Push and Pop throw MemoryLimitExceeded ("group table" for

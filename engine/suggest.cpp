@@ -68,11 +68,15 @@ std::string MisspeltKeyword(std::string_view word) {
   return std::string(Closest(upper, kKeywords));
 }
 
+std::string Quoted(std::string_view text, char quote) {
+  std::string out(1, quote);
+  for (char c : text) out.append(c == quote ? 2 : 1, c);
+  return out + quote;
+}
+
 std::string SingleQuoteHint(std::string_view name) {
-  std::string literal = "'";
-  for (char c : name) literal.append(c == '\'' ? 2 : 1, c);
   return " (double quotes make a column name: use single quotes for a string literal, " +
-         literal + "')";
+         Quoted(name, '\'') + ")";
 }
 
 }  // namespace plume::engine

@@ -29,4 +29,8 @@ std::string MisspeltKeyword(std::string_view word);
 // quote in it is doubled in the literal shown.
 std::string SingleQuoteHint(std::string_view name);
 
+// `text` between two `quote` characters, each `quote` inside doubled, as SQL writes a string
+// ('it''s') or a quoted name ("a""b").
+std::string Quoted(std::string_view text, char quote);
+
 }  // namespace plume::engine

@@ -16,20 +16,26 @@ run() {  # run RANKS DATA ARGS...
   timeout -k 5 280 "$mpiexec" -n "$n" --oversubscribe --allow-run-as-root --timeout 270 "$bin" \
     --data "$d" --format csv --progress off --cache-size 0 "$@"
 }
+# expect_limit_error NAME EXIT_CODE ERROR_ERE COUNT_RE: statement 1 of NAME's run failed with ERROR_ERE
+# (exit code 1), and statement 2, the count after it, answered with a line matching COUNT_RE.
+expect_limit_error() {
+  local name=$1 code=$2 error=$3 count=$4
+  [ "$code" -eq 1 ] || fail "$name: exit code $code, expected 1 (statement 1 fails)"
+  grep -qE "$error" "$dir/$name.err.txt" || fail "$name: no memory-limit error naming rank and stage"
+  grep -qF "[statement 2]" "$dir/$name.err.txt" && fail "$name: statement 2 failed"
+  tail -n 1 "$dir/$name.out.txt" | grep -qx "$count" || fail "$name: statement 2's answer is missing"
+}
 check() {  # check NAME RANKS DATA LIMIT GROUP_SQL EXPECTED_COUNT [PLUME_ARGS...]
   local name=$1 n=$2 d=$3 limit=$4 sql=$5 count=$6
   shift 6
   run "$n" "$d" "$@" --memory-limit "$limit" -c "$sql; SELECT count(*) AS n FROM measurements" \
     >"$dir/$name.out.txt" 2>"$dir/$name.err.txt"
-  local code=$?
-  [ "$code" -eq 1 ] || fail "$name: exit code $code, expected 1 (statement 1 fails)"
-  grep -qE "^\[statement 1\] Error: (leader )?rank [0-9]+.*: statement needs more than [0-9.]+ [KMG]iB in the (group table|merge) \(--memory-limit\)$" \
-    "$dir/$name.err.txt" || fail "$name: no memory-limit error naming rank and stage"
-  grep -qF "[statement 2]" "$dir/$name.err.txt" && fail "$name: statement 2 failed"
-  tail -n 1 "$dir/$name.out.txt" | grep -qx "$count" || fail "$name: statement 2's answer is missing"
-  # --peer-timeout 60: the gateway's final merge of 1.17M groups (HAVING, ORDER BY, every group
-  # at once: not yet in bounded steps) can keep rank 0 from its heartbeats for over 20 s on a
-  # loaded 2-core machine.
+  expect_limit_error "$name" $? \
+    "^\[statement 1\] Error: (leader )?rank [0-9]+.*: statement needs more than [0-9.]+ [KMG]iB in the (group table|merge) \(--memory-limit\)$" \
+    "$count"
+  # --peer-timeout 60: the gateway's final merge of 1.17M groups still has steps of over 100 ms
+  # (docs/BENCHMARKS.md, "Bounded work"), which on a loaded 2-core machine can keep rank 0 from
+  # its heartbeats for seconds.
   run "$n" "$d" "$@" --format null --timing --peer-timeout 60 -c "$sql" >"$dir/$name.default.txt" 2>&1 ||
     fail "$name: the statement fails under the default limit"
   echo "$name: ok"
@@ -41,12 +47,9 @@ check_window() {  # check_window NAME RANKS DATA SMALL_LIMIT ENOUGH_LIMIT WINDOW
   local name=$1 n=$2 d=$3 small=$4 enough=$5 sql=$6
   run "$n" "$d" --memory-limit "$small" --peer-timeout 60 \
     -c "$sql; SELECT count(*) AS n FROM measurements" >"$dir/$name.out.txt" 2>"$dir/$name.err.txt"
-  local code=$?
-  [ "$code" -eq 1 ] || fail "$name: exit code $code, expected 1 (statement 1 fails)"
-  grep -qE "^\[statement 1\] Error: rank [0-9]+ \(partition [0-9]+, [^)]*\): the share of stage 1 of 2 \('window 1'\) on this rank passed the --memory-limit of [0-9.]+ [KMG]iB \([0-9]+ rows so far\)$" \
-    "$dir/$name.err.txt" || fail "$name: no memory-limit error naming the rank and the stage"
-  grep -qF "[statement 2]" "$dir/$name.err.txt" && fail "$name: statement 2 failed"
-  tail -n 1 "$dir/$name.out.txt" | grep -qx '[0-9][0-9]*' || fail "$name: statement 2's answer is missing"
+  expect_limit_error "$name" $? \
+    "^\[statement 1\] Error: rank [0-9]+ \(partition [0-9]+, [^)]*\): the share of stage 1 of 2 \('window 1'\) on this rank passed the --memory-limit of [0-9.]+ [KMG]iB \([0-9]+ rows so far\)$" \
+    '[0-9][0-9]*'
   run "$n" "$d" --memory-limit "$enough" --format null --peer-timeout 60 -c "$sql" \
     >"$dir/$name.enough.txt" 2>&1 || fail "$name: the window fails under --memory-limit $enough"
   echo "$name: ok"
