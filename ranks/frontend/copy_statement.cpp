@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "ranks/frontend/error_caret.h"
 #include "ranks/frontend/meta_command.h"
 
 namespace plume::frontend {
@@ -20,6 +21,11 @@ class Cursor {
 
   void SkipSpace() {
     while (pos_ < text_.size() && std::isspace(static_cast<unsigned char>(text_[pos_]))) ++pos_;
+  }
+  // Where the next token starts.
+  std::size_t Next() {
+    SkipSpace();
+    return pos_;
   }
   bool AtEnd() {
     SkipSpace();
@@ -44,6 +50,23 @@ class Cursor {
     }
     return Lower(text_.substr(start, pos_ - start));
   }
+  // A table's name as typed: a word, or a "quoted" name ("" inside stands for "); empty when
+  // there is none or the quote does not close.
+  std::string_view Name() {
+    SkipSpace();
+    std::size_t start = pos_;
+    if (pos_ < text_.size() && text_[pos_] == '"') {
+      std::size_t end = text_.find('"', pos_ + 1);
+      while (end != std::string_view::npos && end + 1 < text_.size() && text_[end + 1] == '"') {
+        end = text_.find('"', end + 2);
+      }
+      if (end == std::string_view::npos) return {};
+      pos_ = end + 1;
+      return text_.substr(start, pos_ - start);
+    }
+    Word();
+    return text_.substr(start, pos_ - start);
+  }
   // A '...' literal ('' inside stands for '); nullopt when there is none or it is not closed.
   std::optional<std::string> Literal() {
     if (!Take('\'')) return std::nullopt;
@@ -64,6 +87,7 @@ class Cursor {
   // on the '('. nullopt when they do not close.
   std::optional<std::string> Parenthesized();
   std::size_t pos() const { return pos_; }
+  std::size_t error_at = 0;  // 1-based position of the error found (At); 0: none
 
  private:
   std::string_view text_;
@@ -90,17 +114,22 @@ std::optional<std::string> Cursor::Parenthesized() {
   return std::nullopt;
 }
 
-std::string At(const Cursor& cur) {
-  return " (at character " + std::to_string(cur.pos() + 1) + ")";
+// " (at character N)" for byte `at` (0-based), which becomes the caret's place.
+std::string At(Cursor& cur, std::size_t at) {
+  cur.error_at = at + 1;
+  return " (at character " + std::to_string(cur.error_at) + ")";
 }
+std::string At(Cursor& cur) { return At(cur, cur.pos()); }
 
 // One option of the (...) list after the file name.
 std::string ParseOption(Cursor& cur, CopyStatement* copy) {
+  std::size_t name_at = cur.Next();
   std::string name = cur.Word();
+  std::size_t value_at = cur.Next();
   if (name == "format") {
     std::string value = cur.Peek('\'') ? Lower(cur.Literal().value_or("")) : cur.Word();
     if (value != "csv" && value != "json") {
-      return "COPY supports FORMAT csv or json, not '" + value + "'" + At(cur);
+      return "COPY supports FORMAT csv or json, not '" + value + "'" + At(cur, value_at);
     }
     copy->format = value;
     return "";
@@ -109,13 +138,14 @@ std::string ParseOption(Cursor& cur, CopyStatement* copy) {
     if (cur.Peek(',') || cur.Peek(')')) return "";  // HEADER alone: true
     std::string value = cur.Word();
     if (value != "true" && value != "false" && value != "1" && value != "0") {
-      return "COPY's HEADER expects true or false, not '" + value + "'" + At(cur);
+      return "COPY's HEADER expects true or false, not '" + value + "'" + At(cur, value_at);
     }
     copy->header = value == "true" || value == "1";
     return "";
   }
   return name.empty() ? "COPY expects an option name" + At(cur)
-                      : "COPY option '" + name + "' is not supported (FORMAT and HEADER are)";
+                      : "COPY option '" + name + "' is not supported (FORMAT and HEADER are)" +
+                            At(cur, name_at);
 }
 
 std::string ParseOptions(Cursor& cur, CopyStatement* copy) {
@@ -138,25 +168,41 @@ std::string DefaultFormat(const std::string& path) {
 // What comes after COPY: the query or table, TO, the file name. "" or the reason.
 std::string ParseSource(Cursor& cur, CopyStatement* copy) {
   if (cur.Peek('(')) {
+    copy->typed_at = cur.pos() + 1;
     std::optional<std::string> query = cur.Parenthesized();
     if (!query) return "COPY's query has no closing ')'";
     copy->query = *query;
   } else {
-    std::string table = cur.Word();
+    copy->typed_at = cur.pos();
+    std::string_view table = cur.Name();
     if (table.empty()) return "COPY expects (SELECT ...) or a table name" + At(cur);
-    copy->query = "SELECT * FROM " + table;
+    copy->query = "SELECT * FROM ";
+    copy->query_skip = copy->query.size();
+    copy->query += table;
   }
+  std::size_t to_at = cur.Next();
   std::string to = cur.Word();
-  if (to == "from") return "COPY ... FROM is not supported: plume's data set is read-only";
-  if (to != "to") return "COPY expects TO 'file' after the query" + At(cur);
+  if (to == "from") {
+    return "COPY ... FROM is not supported: plume's data set is read-only" + At(cur, to_at);
+  }
+  if (to != "to") return "COPY expects TO 'file' after the query" + At(cur, to_at);
+  std::size_t path_at = cur.Next();
   std::optional<std::string> path = cur.Literal();
-  if (!path || path->empty()) return "COPY expects a file name in single quotes" + At(cur);
+  if (!path || path->empty()) {
+    return "COPY expects a file name in single quotes" + At(cur, path_at);
+  }
   copy->path = ExpandHome(*path);
   copy->format = DefaultFormat(copy->path);
   return "";
 }
 
 }  // namespace
+
+std::size_t TypedPosition(const CopyStatement& copy, std::size_t position) {
+  if (position == 0) return 0;
+  std::size_t at = position - 1;
+  return copy.typed_at + 1 + (at < copy.query_skip ? 0 : at - copy.query_skip);
+}
 
 bool IsCopy(std::string_view sql) {
   Cursor cur(sql);
@@ -171,6 +217,10 @@ std::optional<CopyStatement> ParseCopy(std::string_view sql, std::string* error)
   if (why.empty()) why = ParseOptions(cur, &copy);
   if (!why.empty()) {
     *error = "Error: " + why;
+    if (cur.error_at > 0) {
+      *error += '\n';  // not "\n" + ...: g++ 12 -Wrestrict false positive
+      *error += CaretLines(sql, cur.error_at);
+    }
     return std::nullopt;
   }
   return copy;

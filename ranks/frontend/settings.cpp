@@ -164,12 +164,14 @@ std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings
   if (!copy) return std::nullopt;
   *error = RefuseInsideDataSet(copy->path, settings.data_dir);
   if (!error->empty()) return std::nullopt;
-  std::shared_ptr<OutputTarget> file = OutputTarget::Open(copy->path, error);
-  if (!file) return std::nullopt;
+  CopyFile file = CopyFile::Open(copy->path, error);
+  if (!file.target) return std::nullopt;
   std::unique_ptr<Formatter> formatter =
       copy->format == "csv" ? MakeCsvFormatter(copy->header) : MakeFormatter(copy->format);
-  return Prepared{copy->query, MakeSink(std::move(formatter), std::move(file), backend, true),
-                  copy->path, std::nullopt, ""};
+  Prepared prepared{copy->query, MakeSink(std::move(formatter), file.target, backend, true),
+                    copy->path, std::nullopt, ""};
+  prepared.copy = CopyRun{sql, std::move(*copy), std::move(file)};
+  return prepared;
 }
 
 std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backend,
@@ -180,6 +182,7 @@ std::uint64_t Start(Prepared& prepared, const Settings& settings, Backend& backe
   if (!via || via == prepared.sink) options.row_text = prepared.sink->row_text();
   if (!via) via = prepared.sink;
   if (!prepared.summarize.empty()) via = std::make_shared<SummarizeSink>(prepared.summarize, via);
+  if (prepared.copy) via = std::make_shared<CopySink>(std::move(*prepared.copy), via);
   if (!prepared.local) return backend.Submit(prepared.sql, options, via);
   DeliverLocal(prepared.sql, *prepared.local, backend.Now(), *via);
   return 0;

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "ranks/frontend/backend.h"
+#include "ranks/frontend/copy_sink.h"
 #include "ranks/frontend/format.h"
 #include "ranks/frontend/meta_command.h"
 #include "ranks/frontend/options.h"
@@ -66,6 +67,8 @@ struct Prepared {
   std::optional<LocalResult> local;
   // SUMMARIZE: the statement as typed; `sql` is its aggregate statement (summarize.h).
   std::string summarize;
+  // COPY ... TO: the statement as typed, its query's place in it and its file (copy_sink.h).
+  std::optional<CopyRun> copy = std::nullopt;
 };
 // Prepares `sql` with the current settings; a COPY ... TO (copy_statement.h) gets its own file
 // and format and is always live. nullopt and *error when a COPY is malformed or its file cannot

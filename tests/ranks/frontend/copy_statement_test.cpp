@@ -60,5 +60,43 @@ TEST(CopyStatement, BadStatementsSayWhatIsWrong) {
   EXPECT_FALSE(IsCopy("copyright"));
 }
 
+// Positions in the query map back to the statement as typed (1-based, issue 13 item 4): the
+// query in parentheses shifts; the made-up "SELECT * FROM " of a table points at its name.
+TEST(CopyStatement, QueryPositionsMapToTheTypedText) {
+  CopyStatement q = Ok("COPY (SELECT site_nme FROM measurements) TO 'x.csv'");
+  EXPECT_EQ(TypedPosition(q, 8), 14u);  // site_nme
+  EXPECT_EQ(TypedPosition(q, 0), 0u);
+  CopyStatement t = Ok("copy  measurment TO 'x.csv'");
+  EXPECT_EQ(t.query, "SELECT * FROM measurment");
+  EXPECT_EQ(TypedPosition(t, 15), 7u);  // measurment
+  EXPECT_EQ(TypedPosition(t, 1), 7u);   // SELECT: typed as the name
+  EXPECT_EQ(TypedPosition(t, 17), 9u);
+  // A quoted name is kept as typed ("" inside included).
+  EXPECT_EQ(Ok("COPY \"measurements\" TO 'x'").query, "SELECT * FROM \"measurements\"");
+  EXPECT_EQ(Ok("COPY \"a\"\"b\" TO 'x'").query, "SELECT * FROM \"a\"\"b\"");
+  Bad("COPY \"measurements TO 'x'");
+}
+
+// COPY's own errors show the statement line with a caret under the place they name.
+TEST(CopyStatement, OwnErrorsGetACaret) {
+  EXPECT_EQ(Bad("COPY (SELECT 1) TO 'x' (FORMAT xml)"),
+            "Error: COPY supports FORMAT csv or json, not 'xml' (at character 32)\n"
+            "LINE 1: COPY (SELECT 1) TO 'x' (FORMAT xml)\n"
+            "                                       ^");
+  EXPECT_EQ(Bad("COPY (SELECT 1)\nINTO 'x'"),
+            "Error: COPY expects TO 'file' after the query (at character 17)\n"
+            "LINE 2: INTO 'x'\n"
+            "        ^");
+  EXPECT_EQ(Bad("COPY measurements TO x.csv"),
+            "Error: COPY expects a file name in single quotes (at character 22)\n"
+            "LINE 1: COPY measurements TO x.csv\n"
+            "                             ^");
+  EXPECT_NE(Bad("COPY (SELECT 1) TO 'x' (FORMAT csv, DELIMITER ';')")
+                .find("(FORMAT and HEADER are) (at character 37)\n"),
+            std::string::npos);
+  // A reason that names no place gets no caret.
+  EXPECT_EQ(Bad("COPY (SELECT 1 TO 'x'").find('\n'), std::string::npos);
+}
+
 }  // namespace
 }  // namespace plume::frontend

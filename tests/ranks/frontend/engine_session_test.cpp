@@ -2,6 +2,10 @@
 // engine::PartitionExecution and engine::Merger over two small in-memory partitions.
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "tests/ranks/frontend/session_harness.h"
@@ -33,6 +37,49 @@ TEST_F(EngineSessionTest, StatementErrorsGetACaretLine) {
                        "                             ^\n"),
             std::string::npos)
       << b.err;
+}
+
+// COPY's query errors point at what was typed, with "did you mean" (issue 13 item 4: not into
+// the query plume made for it), and a COPY that fails leaves its file as it was: an existing
+// one kept, none made (DuckDB writes beside it and renames). One that completes replaces the
+// file and leaves nothing else in the directory.
+TEST_F(EngineSessionTest, CopyErrorsPointAtTheTypedTextAndKeepTheFile) {
+  char name[] = "/tmp/plume_copy_testXXXXXX";
+  ASSERT_NE(::mkdtemp(name), nullptr);
+  std::string dir = name, kept = dir + "/kept.csv", fresh = dir + "/fresh.csv";
+  std::ofstream(kept) << "old\n";
+  Captured c =
+      RunPrompt(fake_, {{0, "COPY measurment TO '" + kept + "';"},
+                        {0, "COPY (SELECT site_nme FROM measurements) TO '" + fresh + "';"},
+                        {0, "COPY (SELECT aqi"},
+                        {0, "FROM measurements WHERE aqii > 1) TO '" + fresh + "';"},
+                        {0, "SELECT 1 AS between_failures FROM measurements LIMIT 1;"}});
+  EXPECT_NE(c.out.find("Error: unknown table 'measurment' (did you mean 'measurements'?) (at "
+                       "character 6)\nLINE 1: COPY measurment TO '" +
+                       kept + "'\n             ^\n"),
+            std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find("(did you mean 'site_name'?) (at character 14)\n"
+                       "LINE 1: COPY (SELECT site_nme FROM measurements) TO '" +
+                       fresh + "'\n                     ^\n"),
+            std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find("(at character 42)\nLINE 2: FROM measurements WHERE aqii > 1) TO '" + fresh +
+                       "'\n                                ^\n"),
+            std::string::npos)
+      << c.out;
+  EXPECT_EQ(ReadFile(kept), "old\n");
+  EXPECT_NE(::access(fresh.c_str(), F_OK), 0) << "a failed COPY made " << fresh;
+  Captured ok = RunPrompt(fake_, {{0,
+                                   "COPY (SELECT aqi FROM measurements WHERE aqi > 0 ORDER BY aqi "
+                                   "LIMIT 2) TO '" +
+                                       kept + "';"}});
+  EXPECT_NE(ok.out.find("COPY 2 rows to " + kept + ".\n"), std::string::npos) << ok.out;
+  EXPECT_EQ(ReadFile(kept), "aqi\n1\n2\n");
+  std::size_t entries = 0;
+  for (const auto& e : std::filesystem::directory_iterator(dir)) entries += !e.path().empty();
+  EXPECT_EQ(entries, 1u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(EngineSessionTest, FormatsWhatTheEngineReturns) {

@@ -97,6 +97,11 @@ step() {
   step "COPY json" "COPY (SELECT aqi FROM measurements LIMIT 7) TO '~/my dir/c.json' (FORMAT json);" \
     "COPY 7 rows to $HOME/my dir/c.json."
   step "\\i" "\\i '~/my dir/my script.sql'" $'from_script\n'
+  # a COPY's error points into what was typed, not the query made for it; no file is made
+  step "COPY caret" "COPY measurment TO '~/my dir/t.csv';" \
+    $'(did you mean \'measurements\'?) (at character 6)\nLINE 1: COPY measurment TO \'~/my dir/t.csv\'\n             ^'
+  step "COPY (query) caret" "COPY (SELECT site_nme FROM measurements) TO '~/my dir/t.csv';" \
+    $'(did you mean \'site_name\'?) (at character 14)\nLINE 1: COPY (SELECT site_nme FROM measurements) TO \'~/my dir/t.csv\'\n                     ^'
   # 7 pictures
   step "\\chart" 'SELECT parameter, count(*) AS n FROM measurements GROUP BY parameter ORDER BY n DESC;' "(6 rows)"
   step "\\chart bars" '\chart' "* n"
@@ -137,6 +142,7 @@ widest=$(awk -F, 'NR > 1 { if (length($0) > w) w = length($0) } END { print w }'
 ((widest > 45)) || problem "csv file: no long value (widest line $widest)"
 [[ $(head -1 "$d/c.csv") == aqi && $(wc -l <"$d/c.csv") == 8 ]] || problem "COPY csv with HEADER"
 [[ $(wc -l <"$d/c.json") == 7 && $(head -c 7 "$d/c.json") == '{"aqi":' ]] || problem "COPY json"
+[[ -e "$d/t.csv" ]] && problem "a COPY that failed made its file"
 if command -v gnuplot >/dev/null; then
   [[ $(head -c 4 "$d/w.png" | tail -c 3) == PNG ]] || problem "\\chart FILE.png wrote no PNG"
 fi
