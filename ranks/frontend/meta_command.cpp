@@ -262,6 +262,7 @@ also in the middle of a statement. A setting without its argument shows its valu
   \chart [FILE.png]  draw the last result: a line chart over time (first column utc), else
                      bars; the numeric columns after the first are the series
   \quit              leave (also exit, quit, Ctrl-D); background statements are cancelled
+Short forms: \h and \? (\help), \l (\list), \o (\output), \dt (\d), \include (\i), \q (\quit).
 COPY (SELECT ...) TO 'FILE' (FORMAT csv|json [, HEADER [false]]) exports in one step.
 File names may be quoted ('my file.csv') and may start with ~.
 Ctrl-C (with scripts/plume-shell) cancels the running statement or clears the line.

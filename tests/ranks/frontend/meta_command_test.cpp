@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <limits>
 
 #include "ranks/frontend/options.h"
@@ -188,6 +189,28 @@ TEST(Options, RejectsBadOptionsWithAnError) {
   ASSERT_TRUE(o);
   EXPECT_TRUE(o->help);
   EXPECT_NE(CliUsage().find("--report"), std::string::npos);
+}
+
+// \help names every command ParseMeta takes, short forms too (issue 13 item 8: \o worked but
+// was nowhere said).
+TEST(MetaCommand, HelpNamesEveryCommandAndShortForm) {
+  std::string help = MetaHelp();
+  for (const char* name :
+       {"\\help",    "\\h",       "\\?",      "\\status",   "\\list", "\\l",
+        "\\cancel",  "\\chunk",   "\\format", "\\output",   "\\o",    "\\timing",
+        "\\timeout", "\\maxrows", "\\x",      "\\maxwidth", "\\i",    "\\include",
+        "\\d",       "\\dt",      "\\chart",  "\\quit",     "\\q"}) {
+    std::string error;
+    ParseMeta(name, &error);
+    EXPECT_EQ(error.find("unknown"), std::string::npos) << name << ": " << error;
+    bool named = false;
+    for (std::size_t at = help.find(name); at != std::string::npos && !named;
+         at = help.find(name, at + 1)) {
+      char after = at + std::strlen(name) < help.size() ? help[at + std::strlen(name)] : ' ';
+      named = after == ' ' || after == ')' || after == ',' || after == '.';
+    }
+    EXPECT_TRUE(named) << name << " is not in \\help";
+  }
 }
 
 }  // namespace
