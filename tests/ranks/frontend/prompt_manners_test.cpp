@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 
 #include "tests/ranks/frontend/session_harness.h"
@@ -141,6 +142,24 @@ TEST_F(PromptMannersTest, CopyWritesTheQueryToAFileInOneStep) {
   EXPECT_NE(c.out.find("FORMAT csv or json, not 'parquet'"), std::string::npos) << c.out;
   EXPECT_EQ(c.out.find("a | b"), std::string::npos) << c.out;  // nothing on the screen
   EXPECT_EQ(fake_.submitted(), 2);
+}
+
+// A COPY cancelled halfway leaves the file it would replace as it was, and no partial file
+// beside it (the rows went to a temporary file: copy_sink.h).
+TEST_F(PromptMannersTest, ACancelledCopyKeepsTheOldFile) {
+  fake_.AddResult("SELECT n FROM slow", BatchBuilder().Ints("n", {1, 2, 3, 4, 5, 6, 7, 8}), 0.1);
+  TempFile old;
+  std::ofstream(old.path()) << "old\n";
+  Captured c = RunPrompt(fake_, {{0, "\\chunk 1"},
+                                 {0, "COPY (SELECT n FROM slow) TO '" + old.path() + "';"},
+                                 {0.35, "\x03"}});
+  EXPECT_NE(c.out.find("Error: statement cancelled"), std::string::npos) << c.out;
+  EXPECT_EQ(old.Text(), "old\n");
+  std::string dir = old.path().substr(0, old.path().rfind('/'));
+  std::string prefix = "." + old.path().substr(dir.size() + 1) + ".plume-";
+  for (const auto& e : std::filesystem::directory_iterator(dir)) {
+    EXPECT_NE(e.path().filename().string().rfind(prefix, 0), 0u) << e.path() << " was left";
+  }
 }
 
 TEST_F(PromptMannersTest, ControlBytesFromTheDataAreShownVisibly) {
