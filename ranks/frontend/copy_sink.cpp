@@ -52,6 +52,20 @@ CopyFile CopyFile::Open(const std::string& path, std::string* error) {
   return file;
 }
 
+RequestInfo AsTyped(const RequestInfo& info, const std::string& typed, const CopyStatement& copy) {
+  RequestInfo shown = info;
+  shown.sql = typed;
+  if (info.error_position > 0) {
+    shown.error_position = TypedPosition(copy, info.error_position);
+    std::string old_at = AtCharacter(info.error_position);
+    std::size_t at = shown.error.rfind(old_at);
+    if (at != std::string::npos) {
+      shown.error.replace(at, old_at.size(), AtCharacter(shown.error_position));
+    }
+  }
+  return shown;
+}
+
 CopySink::CopySink(CopyRun run, std::shared_ptr<ResultSink> inner)
     : ForwardingSink(std::move(inner)), run_(std::move(run)) {}
 
@@ -60,17 +74,7 @@ CopySink::~CopySink() {
 }
 
 RequestInfo CopySink::Typed(const RequestInfo& info) const {
-  RequestInfo shown = info;
-  shown.sql = run_.typed;
-  if (info.error_position > 0) {
-    shown.error_position = TypedPosition(run_.copy, info.error_position);
-    std::string old_at = AtCharacter(info.error_position);
-    std::size_t at = shown.error.rfind(old_at);
-    if (at != std::string::npos) {
-      shown.error.replace(at, old_at.size(), AtCharacter(shown.error_position));
-    }
-  }
-  return shown;
+  return AsTyped(info, run_.typed, run_.copy);
 }
 
 void CopySink::Begin(const RequestInfo& info) { inner().Begin(Typed(info)); }

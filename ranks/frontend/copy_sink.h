@@ -25,6 +25,10 @@ struct CopyFile {
   static CopyFile Open(const std::string& path, std::string* error);
 };
 
+// `info` of a COPY's query as the statement typed: its sql, and its error's position (also in
+// the message's "(at character N)") mapped to the typed text (TypedPosition).
+RequestInfo AsTyped(const RequestInfo& info, const std::string& typed, const CopyStatement& copy);
+
 // What a COPY's sink needs besides the rows.
 struct CopyRun {
   std::string typed;  // the statement as typed

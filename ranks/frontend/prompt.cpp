@@ -296,8 +296,15 @@ void PromptSession::StartStatement(const Piece& piece) {
     capture = std::make_shared<ChartCapture>(sink);
     last_result_ = capture;
   }
+  Retyped retyped{piece.text, std::nullopt};
+  if (prepared->copy) retyped.copy = prepared->copy->copy;
+  bool is_retyped = prepared->copy || !prepared->summarize.empty();
   Job job{Start(*prepared, settings_, backend_, capture), sink, prepared->copy_path};
   if (job.id != 0) last_id_ = job.id;
+  if (job.id != 0 && is_retyped) {
+    std::erase_if(retyped_, [this](const auto& r) { return !backend_.Status(r.first); });
+    retyped_[job.id] = std::move(retyped);
+  }
   if (piece.background) {
     sink->set_before_write(nullptr);
     background_.push_back(job);

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -74,6 +75,8 @@ class PromptSession {
   void ShowPrompt();
   void FinishAll(bool cancel);
   void Say(const std::string& text);
+  // `info` under the statement as typed, when the backend ran other SQL for it.
+  RequestInfo AsTyped(const RequestInfo& info) const;
 
   Backend& backend_;
   Settings settings_;
@@ -89,6 +92,14 @@ class PromptSession {
   std::deque<std::string> typeahead_;  // lines typed while a foreground statement ran
   std::size_t typeahead_bytes_ = 0;
   std::uint64_t last_id_ = 0;
+  // Statements the backend runs as other SQL than typed (COPY's query, SUMMARIZE's aggregate),
+  // by request id while it tracks them: what was typed and, for a COPY, where its query came
+  // from. \list and \status show what was typed.
+  struct Retyped {
+    std::string sql;
+    std::optional<CopyStatement> copy;
+  };
+  std::map<std::uint64_t, Retyped> retyped_;
   bool prompt_shown_ = false;
   bool quit_ = false;
 };

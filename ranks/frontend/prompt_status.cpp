@@ -56,6 +56,15 @@ void AddString(engine::BatchColumn& col, std::string_view text) {
 
 }  // namespace
 
+RequestInfo PromptSession::AsTyped(const RequestInfo& info) const {
+  auto it = retyped_.find(info.id);
+  if (it == retyped_.end()) return info;
+  if (it->second.copy) return frontend::AsTyped(info, it->second.sql, *it->second.copy);
+  RequestInfo shown = info;
+  shown.sql = it->second.sql;
+  return shown;
+}
+
 void PromptSession::ShowStatus(std::optional<std::uint64_t> id) {
   std::uint64_t which = id.value_or(last_id_);
   std::optional<RequestInfo> info = which == 0 ? std::nullopt : backend_.Status(which);
@@ -65,6 +74,7 @@ void PromptSession::ShowStatus(std::optional<std::uint64_t> id) {
                          " (\\list shows the tracked ones)\n");
     return;
   }
+  info = AsTyped(*info);
   Say(StatusLine(*info, backend_.Now()) + RanksLine(*info) +
       FramesLine(*info, backend_.World().compression) + "  " + info->sql + "\n");
 }
@@ -89,7 +99,7 @@ void PromptSession::ShowList() {
     AddString(batch.columns[1], StateName(r.state));
     batch.columns[2].ints.push_back(static_cast<std::int64_t>(r.rows_delivered));
     AddString(batch.columns[3], FormatSeconds(Elapsed(r, now)));
-    AddString(batch.columns[4], r.sql);
+    AddString(batch.columns[4], AsTyped(r).sql);
     ++batch.rows;
   }
   TableLimits limits;

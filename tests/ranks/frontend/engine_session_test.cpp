@@ -82,6 +82,25 @@ TEST_F(EngineSessionTest, CopyErrorsPointAtTheTypedTextAndKeepTheFile) {
   std::filesystem::remove_all(dir);
 }
 
+// \list and \status show a COPY or SUMMARIZE as typed (the backend runs other SQL for them),
+// a COPY's error with its place in the typed text.
+TEST_F(EngineSessionTest, ListAndStatusShowWhatWasTyped) {
+  Captured c = RunPrompt(fake_, {{0, "COPY measurment TO '/nonexistent-dir/x.csv';"},
+                                 {0, "COPY measurment TO '/tmp/never-written-by-plume.csv';"},
+                                 {0, "\\status"},
+                                 {0, "SUMMARIZE measurements;"},
+                                 {0, "\\list"}});
+  EXPECT_NE(c.out.find("(did you mean 'measurements'?) (at character 6)\n"
+                       "  COPY measurment TO '/tmp/never-written-by-plume.csv'\n"),
+            std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find("| COPY measurment TO '/tmp/never-written-by-plume.csv'\n"),
+            std::string::npos)
+      << c.out;
+  EXPECT_NE(c.out.find("| SUMMARIZE measurements\n"), std::string::npos) << c.out;
+  EXPECT_EQ(c.out.find("| SELECT"), std::string::npos) << c.out;
+}
+
 TEST_F(EngineSessionTest, FormatsWhatTheEngineReturns) {
   Captured c = RunPrompt(
       fake_,
