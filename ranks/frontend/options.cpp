@@ -10,6 +10,8 @@
 #include <map>
 #include <string_view>
 
+#include "ranks/frontend/format.h"
+
 namespace plume::frontend {
 namespace {
 
@@ -54,7 +56,8 @@ Setter IntSetter(long long lo, long long hi,
   return [=](std::string_view v, CliOptions* o) -> std::string {
     long long n = 0;
     if (!ParseInt(v, lo, hi, &n)) {
-      return "expected a whole number from " + std::to_string(lo) + " to " + std::to_string(hi);
+      return "expected a whole number from " + GroupDigits(static_cast<std::uint64_t>(lo)) +
+             " to " + GroupDigits(static_cast<std::uint64_t>(hi));
     }
     set(o, n);
     return "";
@@ -291,7 +294,7 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
   --cache-size BYTES         memory for the result cache on rank 0: a repeated statement is
                              answered from it (default 128M; K, M, G suffixes; 0 = off)
   --max-statement-bytes N    refuse a statement or input line longer than N bytes (default
-                             16777216 = 16 MiB); a -f script may hold 4 times that
+                             16,777,216 = 16 MiB); a -f script may hold 4 times that
   --credit-window BYTES      unacknowledged result bytes each rank may have in flight per
                              statement (default 8M: covers 40 ms round trips at 1.6 Gbit/s;
                              raise it for longer round trips on faster links)
@@ -313,7 +316,7 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
   --merge auto|tree|exchange how GROUP BY statements merge (default auto: a hash exchange
                              among the data ranks from --exchange-groups estimated groups
                              on, else the merge through the team leaders; EXPLAIN says which)
-  --exchange-groups N        estimated groups from which auto takes the exchange (100000)
+  --exchange-groups N        estimated groups from which auto takes the exchange (100,000)
   --format-rows ranks|gateway    who writes the csv/json text of a plain SELECT's rows
                              (default ranks: the data ranks, in parallel; the bytes are
                              the same either way)

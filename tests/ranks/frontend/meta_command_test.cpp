@@ -175,7 +175,8 @@ TEST(Options, RejectsBadOptionsWithAnError) {
   };
   EXPECT_NE(bad({"-c", "x"}).find("--data"), std::string::npos);
   EXPECT_NE(bad({"--data", "d", "--bogus"}).find("--bogus"), std::string::npos);
-  bad({"--data", "d", "--chunk", "0"});
+  // thousands separators in the range, as everywhere else (issue 13 item 6)
+  EXPECT_NE(bad({"--data", "d", "--chunk", "0"}).find("from 1 to 100,000,000"), std::string::npos);
   bad({"--data", "d", "--chunk", "12x"});
   bad({"--data", "d", "--format", "xml"});
   bad({"--data", "d", "--progress", "yes"});
