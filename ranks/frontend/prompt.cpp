@@ -189,7 +189,11 @@ void PromptSession::HandleMeta(const std::string& line) {
     std::string sql = "DESCRIBE " + (cmd->text.empty() ? std::string("measurements") : cmd->text);
     if (SchemaKindOf(sql) == SchemaKind::kDescribe && cmd->text.find(' ') == std::string::npos) {
       std::string why;
-      if (AnswerSchema(sql, &why)) Say(TableSummaryLine(backend_.World()));
+      if (!AnswerSchema(sql, &why)) {  // the DESCRIBE was not typed: no place in it, no caret
+        Say(why.substr(0, why.find(" (at character ")) + "\n");
+        return;
+      }
+      Say(TableSummaryLine(backend_.World()));
     }
     StartStatement(Piece{Piece::Kind::kStatement, sql, false});
     return;

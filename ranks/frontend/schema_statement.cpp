@@ -4,6 +4,7 @@
 
 #include "engine/schema.h"
 #include "engine/suggest.h"
+#include "ranks/frontend/error_caret.h"
 #include "ranks/frontend/format.h"
 #include "ranks/frontend/run.h"
 
@@ -72,10 +73,33 @@ SchemaKind SchemaKindOf(std::string_view sql) {
   return w[0] == "show" && w.size() == 1 ? SchemaKind::kNone : SchemaKind::kDescribe;
 }
 
-std::string UnknownTableError(std::string_view table) {
+namespace {
+
+// 1-based position of the statement's second word; 0 when it has none.
+std::size_t SecondWordAt(std::string_view sql) {
+  auto blank = [](char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; };
+  std::size_t i = 0;
+  while (i < sql.size() && blank(sql[i])) ++i;
+  while (i < sql.size() && !blank(sql[i])) ++i;
+  while (i < sql.size() && blank(sql[i])) ++i;
+  return i < sql.size() && sql[i] != ';' ? i + 1 : 0;
+}
+
+// " (at character N)" and the caret lines for the table named in `sql`; empty without one.
+std::string TablePlace(std::string_view sql) {
+  std::size_t at = SecondWordAt(sql);
+  if (at == 0) return "";
+  std::string place = " (at character " + std::to_string(at) + ")";
+  place += '\n';  // not "\n" + ...: g++ 12 -Wrestrict false positive
+  return place + CaretLines(sql, at);
+}
+
+}  // namespace
+
+std::string UnknownTableError(std::string_view table, std::string_view sql) {
   const std::string hint = engine::DidYouMean(table, {std::string(engine::kTableName)});
   return "Error: unknown table '" + std::string(table) + "'" +
-         (hint.empty() ? " (the only table is measurements)" : hint);
+         (hint.empty() ? " (the only table is measurements)" : hint) + TablePlace(sql);
 }
 
 std::optional<LocalResult> AnswerSchema(std::string_view sql, std::string* error) {
@@ -96,9 +120,10 @@ std::optional<LocalResult> AnswerSchema(std::string_view sql, std::string* error
     table = table.substr(1, table.size() - 2);
   }
   if (table != engine::kTableName) {
-    *error = what == "SHOW" && engine::EditDistance(table, "tables") <= 2
-                 ? "Error: unknown table '" + table + "' (did you mean SHOW TABLES?)"
-                 : UnknownTableError(table);
+    *error =
+        what == "SHOW" && engine::EditDistance(table, "tables") <= 2
+            ? "Error: unknown table '" + table + "' (did you mean SHOW TABLES?)" + TablePlace(sql)
+            : UnknownTableError(table, sql);
     return std::nullopt;
   }
   return Describe();

@@ -30,8 +30,10 @@ SchemaKind SchemaKindOf(std::string_view sql);
 // 'x' ...") for a table other than measurements.
 std::optional<LocalResult> AnswerSchema(std::string_view sql, std::string* error);
 
-// "Error: unknown table 'x'" with a "did you mean" or the name of the only table.
-std::string UnknownTableError(std::string_view table);
+// "Error: unknown table 'x'" with a "did you mean" or the name of the only table; given the
+// statement (`DESCRIBE x`, `SUMMARIZE x`), also the place of its second word, the table, with
+// the statement's line and a caret under it (error_caret.h).
+std::string UnknownTableError(std::string_view table, std::string_view sql = {});
 
 // The line \d prints above the columns: rows, partitions, where the data came from.
 std::string TableSummaryLine(const Backend::WorldInfo& world);

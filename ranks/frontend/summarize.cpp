@@ -128,7 +128,7 @@ std::optional<std::string> SummarizeQuery(std::string_view sql, std::string* err
   if (table != engine::kTableName) {
     *error = table.find(' ') != std::string::npos || table.starts_with('(')
                  ? "Error: SUMMARIZE of a query is not supported (SUMMARIZE measurements is)"
-                 : UnknownTableError(table);
+                 : UnknownTableError(table, sql);
     return std::nullopt;
   }
   std::string query = "SELECT ";
