@@ -151,8 +151,10 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
   });
   hosts_ = std::move(start.hosts);
   if (!start.summary.empty()) throw StartupError(start.summary);
-  // Every rank was alive a moment ago (the verdict came): the communicators' split is the one
-  // collective left, guarded by a deadline rather than the heartbeats (MPI has it).
+  // The communicators' split is the one blocking collective left: it starts once every rank
+  // arrived (a rank stopped before that is named by the heartbeats), and the deadline covers
+  // only a rank stopped inside the split itself, after every rank had arrived.
+  ArriveAtSplit(world, options.peer_timeout_s, hosts_);
   Deadline split(options.peer_timeout_s + 5, "rank " + std::to_string(rank) + " on " +
                                                  hosts_[static_cast<std::size_t>(rank)] +
                                                  ": the communicators' split at startup");

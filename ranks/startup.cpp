@@ -1,8 +1,12 @@
 #include "ranks/startup.h"
 
+#include <mpi.h>
+
 #include <algorithm>
 #include <boost/mpi/environment.hpp>
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <future>
 #include <map>
 #include <stdexcept>
@@ -52,6 +56,22 @@ std::string SummarizeErrors(const std::vector<std::string>& errors,
     text += "\n  rank " + who + " on " + what_where.second + ": " + what_where.first;
   }
   return text;
+}
+
+// $PLUME_TEST_SPLIT_DELAY_S on a data rank: how much later it arrives at the split.
+double TestSplitDelay(int rank) {
+  const char* text = std::getenv("PLUME_TEST_SPLIT_DELAY_S");
+  const double delay = text == nullptr || rank == 0 ? 0 : std::atof(text);
+  if (delay <= 0) return 0;
+  std::fprintf(
+      stderr, "plume: rank %d: at the communicators' split, %g s late (PLUME_TEST_SPLIT_DELAY_S)\n",
+      rank, delay);
+  std::fflush(stderr);
+  return delay;
+}
+
+double SecondsSince(std::chrono::steady_clock::time_point epoch) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch).count();
 }
 
 }  // namespace
@@ -195,9 +215,7 @@ std::optional<std::string> StartupExchange::Lost(double now_s) const {
 StartupOutcome RunStartup(const boost::mpi::communicator& world, double peer_timeout_s,
                           const std::function<StartupReport()>& prepare) {
   const auto epoch = std::chrono::steady_clock::now();
-  const auto now = [epoch] {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - epoch).count();
-  };
+  const auto now = [epoch] { return SecondsSince(epoch); };
   MpiOutbox out(world);
   MpiInbox in(world);
   StartupExchange exchange(world.rank(), world.size(), boost::mpi::environment::processor_name(),
@@ -219,6 +237,45 @@ StartupOutcome RunStartup(const boost::mpi::communicator& world, double peer_tim
   // Rank 0's verdicts leave before the caller goes on (a bounded wait: kDrainLimit).
   out.Drain(MpiOutbox::kDrainLimit);
   return exchange.outcome();
+}
+
+void ArriveAtSplit(const boost::mpi::communicator& world, double peer_timeout_s,
+                   const std::vector<std::string>& hosts) {
+  const auto epoch = std::chrono::steady_clock::now();
+  const int rank = world.rank();
+  MpiOutbox out(world);
+  MpiInbox in(world);
+  // The data ranks watch rank 0 longer (worker.h), so that rank 0 names a lost rank.
+  Liveness liveness(Watched(rank, world.size()), hosts,
+                    rank == 0 ? peer_timeout_s : peer_timeout_s * WorkerLiveness::kGatewayFactor, 0,
+                    rank != 0);
+  const double arrive_s = TestSplitDelay(rank);
+  MPI_Request barrier = MPI_REQUEST_NULL;
+  bool posted = false;
+  int arrived = 0;
+  IdleBackoff backoff;
+  while (arrived == 0) {
+    const double now = SecondsSince(epoch);
+    bool worked = liveness.Step(out, in, now);
+    out.Progress();
+    if (!posted && now >= arrive_s) {
+      CheckMpi(MPI_Ibarrier(MPI_Comm(world), &barrier), "MPI_Ibarrier", rank, Tag::kStartup, -1);
+      posted = worked = true;
+    }
+    if (posted) {
+      CheckMpi(MPI_Test(&barrier, &arrived, MPI_STATUS_IGNORE), "MPI_Test", rank, Tag::kStartup,
+               -1);
+    }
+    if (const std::optional<int> lost = liveness.Lost(now); lost && arrived == 0) {
+      EndJob(world, rank == 0 ? liveness.LostMessage(*lost) +
+                                    " (while starting: at the communicators' split)"
+                              : "rank " + std::to_string(rank) + " on " + liveness.HostOf(rank) +
+                                    ": the gateway, " + liveness.LostMessage(0) +
+                                    " (while starting: at the communicators' split)");
+    }
+    worked ? backoff.Worked() : backoff.Idle();
+  }
+  out.Drain(MpiOutbox::kDrainLimit);
 }
 
 }  // namespace plume::ranks

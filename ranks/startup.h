@@ -89,4 +89,16 @@ class StartupExchange {
 StartupOutcome RunStartup(const boost::mpi::communicator& world, double peer_timeout_s,
                           const std::function<StartupReport()>& prepare);
 
+// Every rank, once RunStartup returned: waits, without blocking, until every rank of `world`
+// has come this far (MPI_Ibarrier, tested in a loop that exchanges heartbeats as during the
+// startup), so that the communicators' split after it, a blocking collective, starts only
+// once every rank is known to be alive. A rank stopped (or cut off) before it arrived is named
+// like a rank lost during the startup: "rank 2 on team1-host has not answered for 10 s (while
+// starting: at the communicators' split)", and the job ends (EndJob). `hosts`: every world
+// rank's (StartupOutcome::hosts). A test hook, $PLUME_TEST_SPLIT_DELAY_S, makes the data ranks
+// arrive that many seconds late (heartbeats going on), saying so on stderr first.
+// Throws std::runtime_error when MPI_Ibarrier or MPI_Test fails.
+void ArriveAtSplit(const boost::mpi::communicator& world, double peer_timeout_s,
+                   const std::vector<std::string>& hosts);
+
 }  // namespace plume::ranks

@@ -114,6 +114,8 @@ void PromptSession::StepForeground() {
         Say("Error: statement cancelled: cancelled by user (Ctrl-C) after it completed; the "
             "rows its output had not taken yet are dropped\n");
       }
+    } else if (ActsAtOnce(line)) {
+      HandleMeta(line);
     } else if (!TakeColumnsLine(line)) {
       typeahead_bytes_ += line.size();
       typeahead_.push_back(std::move(line));
@@ -127,6 +129,23 @@ void PromptSession::StepForeground() {
   if (auto info = backend_.Status(foreground_->id)) {
     progress_.Update(*info, backend_.Now() - sink.start_s());
   }
+}
+
+// A line typed while a foreground statement runs (or waits for its output): a meta command
+// that runs no SQL acts at once, as Ctrl-C does, so \status and \cancel answer while the
+// output is stuck; but only when no typed-ahead input waits before it (it refers to, or
+// applies after, what was typed before it). \i, \d, \chart and \quit always keep their turn.
+bool PromptSession::ActsAtOnce(const std::string& line) const {
+  if (!line.starts_with('\\') || splitter_.InStatement() || splitter_.HasReady() ||
+      !typeahead_.empty()) {
+    return false;
+  }
+  std::string error;
+  const std::optional<MetaCommand> cmd = ParseMeta(line, &error);
+  if (!cmd) return false;  // the error is said in its turn
+  using Kind = MetaCommand::Kind;
+  return cmd->kind != Kind::kInclude && cmd->kind != Kind::kDescribe && cmd->kind != Kind::kChart &&
+         cmd->kind != Kind::kQuit;
 }
 
 // A columns line from the launcher (the terminal was resized): the table follows the new width

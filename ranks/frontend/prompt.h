@@ -1,6 +1,8 @@
 // The interactive prompt on rank 0: reads statements and meta commands from a descriptor
 // (stdin) on a reader thread, runs them through the Backend, shows results, progress and
-// errors, with psql's manners: meta commands act at once (also inside a pending statement),
+// errors, with psql's manners: meta commands act at once (also inside a pending statement;
+// while a foreground statement runs or is stuck writing, those that run no SQL, unless
+// typed-ahead input waits before them),
 // `exit` / `quit` alone leave, \i runs a file, DuckDB dot commands get a hint. A statement
 // ending in '&' runs in the background; its output is held and shown at the prompt once it has
 // finished (a background statement the user cancels only says how many rows it had). Input EOF
@@ -59,6 +61,7 @@ class PromptSession {
 
   void StepIdle(bool* eof);
   void StepForeground();
+  bool ActsAtOnce(const std::string& line) const;
   void HandleLine(const std::string& line);
   bool TakeColumnsLine(const std::string& line);
   void HandlePiece(const Piece& piece);

@@ -38,6 +38,8 @@ class StatementSplitter {
   void Finish();
   // True while a statement has started but not ended (the prompt shows "...>").
   bool InStatement() const;
+  // True while complete pieces wait to be taken (a line held several statements).
+  bool HasReady() const { return !ready_.empty(); }
   // Drops the pending statement (Ctrl-C at the prompt).
   void Clear();
 

@@ -8,6 +8,9 @@
 #      complete, and a watchdog ends the job with a message instead of a hang),
 #   4. during startup, while the data ranks load their partitions (PLUME_TEST_LOAD_DELAY_S makes
 #      the load last 30 s; startup.h) and rank 2 stops: named as lost "while starting",
+#   5. at the communicators' split after the startup (PLUME_TEST_SPLIT_DELAY_S makes the data
+#      ranks arrive there 30 s late) rank 2 stops: named as lost "at the communicators' split"
+#      (a blocking MPI_Comm_split used to be ended by its deadline without naming the rank),
 # and a load that lasts longer than the peer timeout, nobody stopped, is not taken for a loss.
 #   liveness_test.sh MPIEXEC PLUME_BIN DATA_DIR
 set -uo pipefail
@@ -43,7 +46,8 @@ rank_pid() {  # rank_pid R: this run's world rank R
 run_case() {
   local name=$1 before=$2 expected=$3 t0 rc pid
   shift 3
-  PLUME_TEST_LOAD_DELAY_S=$load_delay timeout -k 5 $((60 * scale)) "$mpiexec" -n 3 --oversubscribe --allow-run-as-root \
+  PLUME_TEST_LOAD_DELAY_S=$load_delay PLUME_TEST_SPLIT_DELAY_S=$split_delay \
+    timeout -k 5 $((60 * scale)) "$mpiexec" -n 3 --oversubscribe --allow-run-as-root \
     --timeout $((50 * scale)) "$bin" \
     --data "$link" --peer-timeout $peer_timeout --progress off "$@" \
     <&0 >"$dir/$name.out" 2>"$dir/$name.err" &  # <&0: a background job's stdin is /dev/null
@@ -53,9 +57,9 @@ run_case() {
     sleep 0.1
   done
   [[ -n $pid ]] || fail "$name: rank 2 never started"
-  if [[ -n $load_delay ]]; then  # past MPI_Init, in its load
+  if [[ -n $wait_for ]]; then  # past MPI_Init, in its load (or at the split)
     for _ in $(seq 300); do
-      grep -q "rank 2: loading" "$dir/$name.err" && break
+      grep -q "rank 2: $wait_for" "$dir/$name.err" && break
       sleep 0.1
     done
   fi
@@ -77,7 +81,7 @@ run_case() {
 long=(-c "SELECT * FROM measurements" --repeat 100000 --chunk 100 --format csv
       --output /dev/null)
 lost="rank 2 on $host has not answered for $peer_timeout s"
-load_delay=
+load_delay= split_delay= wait_for=
 run_case batch 1.5 "$lost" "${long[@]}" </dev/null
 run_case exchange 1.5 "$lost" -c "SELECT utc, site_name, parameter, count(*) FROM measurements \
   GROUP BY ALL" --merge exchange --repeat 100000 --format csv --output /dev/null </dev/null
@@ -88,8 +92,10 @@ run_case quit 1.5 "rank 0 on $host: MPI_Finalize did not complete within" --outp
   echo "SELECT count(*) FROM measurements;"
   until [[ -e $dir/stopped ]]; do sleep 0.1; done
   echo '\q'; sleep 30)
-load_delay=30
+load_delay=30 wait_for=loading
 run_case startup 1.5 "$lost (while starting: loading its partition)" -c "SELECT 1;" </dev/null
+load_delay= split_delay=30 wait_for="at the communicators' split"
+run_case split 1.5 "$lost (while starting: at the communicators' split)" -c "SELECT 1;" </dev/null
 # 2.5 s of loading with a 1 s peer timeout: the heartbeats go on meanwhile, the job answers.
 load_delay=2.5
 PLUME_TEST_LOAD_DELAY_S=$load_delay timeout -k 5 60 "$mpiexec" -n 3 --oversubscribe \
@@ -97,4 +103,10 @@ PLUME_TEST_LOAD_DELAY_S=$load_delay timeout -k 5 60 "$mpiexec" -n 3 --oversubscr
   --format csv -c "SELECT count(*) AS n FROM measurements;" >"$dir/slow_load.out" \
   2>"$dir/slow_load.err" </dev/null || fail "slow_load: exit code $?"
 grep -qx '[0-9][0-9]*' "$dir/slow_load.out" || fail "slow_load: no count: $(cat "$dir/slow_load.out")"
+# The same for ranks 2.5 s late at the split: rank 0 waits for them with heartbeats going on.
+PLUME_TEST_SPLIT_DELAY_S=2.5 timeout -k 5 60 "$mpiexec" -n 3 --oversubscribe \
+  --allow-run-as-root --timeout 50 "$bin" --data "$link" --peer-timeout $peer_timeout \
+  --format csv -c "SELECT count(*) AS n FROM measurements;" >"$dir/slow_split.out" \
+  2>"$dir/slow_split.err" </dev/null || fail "slow_split: exit code $?"
+grep -qx '[0-9][0-9]*' "$dir/slow_split.out" || fail "slow_split: no count: $(cat "$dir/slow_split.out")"
 echo "PASS: every stopped rank ended the job within $peer_timeout + $slack s, naming it"
