@@ -107,7 +107,7 @@ bool ParseTimestamp(std::string_view s, std::int64_t* seconds) {
   if (mo < 1 || mo > 12 || d < 1) return false;
   if (d > kDays[mo - 1] + (mo == 2 && IsLeap(y) ? 1 : 0)) return false;
   if (h > 23 || mi > 59 || sec > 59) return false;
-  *seconds = DaysFromCivil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec;
+  *seconds = DaysFromCivil(y, mo, d) * 86400 + std::int64_t{h} * 3600 + std::int64_t{mi} * 60 + sec;
   return true;
 }
 

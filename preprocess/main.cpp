@@ -146,7 +146,7 @@ int Ingest(const Args& a, const plume::io::WriteOptions& options) {
   return 0;
 }
 
-int Synthetic(const Args& a, plume::io::WriteOptions options) {
+int Synthetic(const Args& a, const plume::io::WriteOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   pp::SyntheticOptions s;
   s.rows = static_cast<std::uint64_t>(a.synthetic);

@@ -141,10 +141,11 @@ void SetMallocDefaults() {
 
 Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& options) {
   const int rank = world.rank();
+  // Asked here: the preparation runs on a thread of its own, which must not call MPI (funneled).
+  const int size = world.size();
   StartupOutcome start = RunStartup(world, options.peer_timeout_s, [&] {
     StartupReport report;
-    report.error =
-        PrepareRank(rank, world.size(), options, &layout_, &manifest_, &partition_, &loader_);
+    report.error = PrepareRank(rank, size, options, &layout_, &manifest_, &partition_, &loader_);
     if (rank != 0) TestLoadDelay(rank);
     report.distinct = DictionarySizes(loader_ ? loader_->table() : no_table_);
     return report;

@@ -1,0 +1,130 @@
+// One window stage through the hash exchange in one process (ranks/window_run.h): a WindowRun per
+// partition of the 2-partition test data, their hubs wired through the fake links, stepped in
+// turn as the data ranks' loops would. Each computes its share's windows on a worker thread
+// while the others go on stepping (the tsan step runs this: docs/TESTING.md), and the rows they
+// hand on must be the windows over every partition's rows.
+#include "ranks/window_run.h"
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/schema.h"
+#include "engine/staged.h"
+#include "io/manifest.h"
+#include "io/partition_reader.h"
+#include "tests/ranks/fake_links.h"
+#include "tests/timeout_scale.h"
+
+namespace plume::ranks::testing {
+namespace {
+
+// The data ranks' links: part p's outbox and inbox; Carry moves what was sent to the receivers
+// (world rank = part + 1).
+struct Links {
+  explicit Links(int n) : outs(n), ins(n) {
+    for (int p = 0; p < n; ++p)
+      hubs.push_back(std::make_unique<ExchangeHub>(p, n, outs[p], ins[p]));
+  }
+  void Carry() {
+    for (int p = 0; p < static_cast<int>(outs.size()); ++p) {
+      for (Sent& s : outs[p].sent) ins[s.dest - 1].Push(p + 1, s.tag, std::move(s.bytes));
+      outs[p].sent.clear();
+    }
+  }
+  std::vector<RecordingOutbox> outs;
+  std::vector<QueueInbox> ins;
+  std::vector<std::unique_ptr<ExchangeHub>> hubs;
+};
+
+// Rows per site over every partition.
+std::map<std::string, std::int64_t> SiteCounts(const std::vector<engine::Table>& tables) {
+  std::map<std::string, std::int64_t> counts;
+  for (const engine::Table& t : tables) {
+    const engine::Column& site = t.columns.at(static_cast<std::size_t>(engine::Col::kSiteName));
+    for (std::size_t r = 0; r < t.rows; ++r) ++counts[site.dict.at(site.codes.at(r))];
+  }
+  return counts;
+}
+
+TEST(WindowRun, SharesComputedBesideTheLoopGiveTheWindowsOverEveryPartition) {
+  const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p2";
+  const io::Manifest manifest = io::ReadManifest(dir);
+  ASSERT_EQ(manifest.partitions.size(), 2u);
+  std::vector<engine::Table> tables;
+  for (const io::PartitionInfo& p : manifest.partitions) {
+    tables.push_back(io::LoadPartition(dir + "/" + p.file));
+  }
+  // Stage 0 (the windows) runs on the data ranks as a part of stage 1, as the gateway plans it.
+  const engine::StagedStatement st = engine::StagedStatement::Parse(
+      "SELECT site_name, count(*) OVER (PARTITION BY site_name) AS n, row_number() OVER "
+      "(PARTITION BY site_name ORDER BY utc, latitude) AS r FROM measurements");
+  ASSERT_EQ(st.stages(), 2u);
+  ASSERT_TRUE(st.window_input(1));
+  const std::vector<engine::Table> results(1);
+  const engine::WindowStage stage = st.Window(1, results);
+  const engine::Plan next = st.Bind(1, results);
+
+  const int parts = 2;
+  Links links(parts);
+  std::vector<std::unique_ptr<WindowRun>> runs;
+  for (int p = 0; p < parts; ++p) {
+    Exchange& x = links.hubs[p]->Open({1, 0}, CreditWindow(2, 1 << 20));
+    runs.push_back(std::make_unique<WindowRun>(stage, next, tables[p], manifest.partitions[p], x, 0,
+                                               "rank " + std::to_string(p + 1), 1000));
+  }
+  // The loops' turns until every share is computed (a wait: it scales under the sanitizers).
+  const auto limit = std::chrono::steady_clock::now() +
+                     std::chrono::duration<double>(60 * plume::testing::TimeoutScale());
+  bool all_ready = false;
+  while (!all_ready && std::chrono::steady_clock::now() < limit) {
+    all_ready = true;
+    bool worked = false;
+    for (int p = 0; p < parts; ++p) {
+      worked |= runs[p]->Step();
+      links.Carry();
+      worked |= links.hubs[p]->Poll();
+      all_ready &= runs[p]->ready();
+    }
+    if (!worked) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  ASSERT_TRUE(all_ready) << "the window stage did not complete";
+
+  const std::map<std::string, std::int64_t> counts = SiteCounts(tables);
+  std::map<std::string, std::vector<bool>> numbered;  // per site: which row_number came
+  std::map<std::string, int> owner;
+  std::uint64_t rows = 0;
+  for (int p = 0; p < parts; ++p) {
+    std::unique_ptr<engine::PartitionExecution> exec = runs[p]->TakeExecution();
+    ASSERT_NE(exec, nullptr);
+    engine::Batch b;
+    while (exec->Next(777, &b)) {
+      ASSERT_EQ(b.columns.size(), 3u);
+      for (std::size_t r = 0; r < b.rows; ++r) {
+        const std::string site(b.columns[0].StringAt(r));
+        const std::int64_t n = b.columns[1].ints[r], number = b.columns[2].ints[r];
+        ASSERT_EQ(n, counts.at(site)) << site;
+        EXPECT_TRUE(owner.emplace(site, p).first->second == p) << site << " in two shares";
+        std::vector<bool>& seen = numbered[site];
+        seen.resize(static_cast<std::size_t>(n), false);
+        ASSERT_TRUE(number >= 1 && number <= n) << site << " " << number;
+        EXPECT_FALSE(seen[static_cast<std::size_t>(number - 1)]) << site << " " << number;
+        seen[static_cast<std::size_t>(number - 1)] = true;
+        ++rows;
+      }
+    }
+  }
+  EXPECT_EQ(rows, tables[0].rows + tables[1].rows);
+  EXPECT_EQ(runs[0]->share_rows() + runs[1]->share_rows(), rows);
+  EXPECT_EQ(numbered.size(), counts.size());
+  EXPECT_GT(runs[0]->share_rows(), 0u) << "the sites hash to both parts";
+  EXPECT_GT(runs[1]->share_rows(), 0u);
+}
+
+}  // namespace
+}  // namespace plume::ranks::testing
