@@ -109,20 +109,42 @@ bool BucketsRespectBoundaries(const Expr& key,
   return true;
 }
 
+// Column `c` of the plan's column space as a partition-local key: its text ("utc", or the
+// bucket of utc no partition boundary splits), empty when it is not one.
+std::string LocalKeyText(const PlanData& plan, int c,
+                         const std::vector<std::pair<std::int64_t, std::int64_t>>& ranges) {
+  if (c == static_cast<int>(Col::kUtc)) return "utc";
+  if (c < static_cast<int>(kSchema.size())) return "";
+  const Expr& key = plan.computed[static_cast<std::size_t>(c) - kSchema.size()];
+  return MonotoneOfUtc(key) && BucketsRespectBoundaries(key, ranges) ? key.text : "";
+}
+
 // The GROUP BY key that makes every group partition-local, as text for EXPLAIN; empty if none.
 std::string PartitionLocalKey(const PlanData& plan, const DataStats& stats) {
   const auto ranges = DisjointUtcRanges(stats);
   if (ranges.empty()) return "";
   for (int c : plan.group_columns) {
-    if (c == static_cast<int>(Col::kUtc)) return "utc";
-    if (c < static_cast<int>(kSchema.size())) continue;
-    const Expr& key = plan.computed[static_cast<std::size_t>(c) - kSchema.size()];
-    if (MonotoneOfUtc(key) && BucketsRespectBoundaries(key, ranges)) return key.text;
+    std::string text = LocalKeyText(plan, c, ranges);
+    if (!text.empty()) return text;
   }
   return "";
 }
 
 }  // namespace
+
+std::string PartitionLocalWindowKey(const PlanData& input, const std::vector<std::size_t>& keys,
+                                    const PlanOptions& options) {
+  if (options.merge == MergeChoice::kExchange || options.stats == nullptr) return "";
+  const auto ranges = DisjointUtcRanges(*options.stats);
+  if (ranges.empty()) return "";
+  for (std::size_t k : keys) {
+    const ResultRef& ref = input.result.at(k);
+    if (input.aggregate || ref.kind != ResultRef::Kind::kColumn) continue;
+    std::string text = LocalKeyText(input, ref.index, ranges);
+    if (!text.empty()) return text;
+  }
+  return "";
+}
 
 void ChooseMerge(PlanData* plan, const PlanOptions& options) {
   plan->merge = MergePlan::kTree;

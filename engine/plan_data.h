@@ -181,6 +181,14 @@ Type ResultRefType(const PlanData& plan, const ResultRef& ref);
 // Sets plan->merge and merge_why by `options` (engine/merge_choice.cpp).
 void ChooseMerge(PlanData* plan, const PlanOptions& options);
 
+// The window stage whose input plan is `input` (over measurements) and whose common PARTITION BY
+// keys are the output columns `keys` of it: the key that keeps every window partition inside
+// one data partition (utc, or a bucket of it no partition boundary splits, over partitions
+// whose utc ranges do not overlap), as text for EXPLAIN; empty when there is none, no
+// statistics, or --merge exchange forces the exchange (engine/merge_choice.cpp).
+std::string PartitionLocalWindowKey(const PlanData& input, const std::vector<std::size_t>& keys,
+                                    const PlanOptions& options);
+
 // Fills needed_columns and utc_lo/utc_hi from the rest of `plan`.
 void FinishPlan(PlanData* plan);
 

@@ -18,7 +18,8 @@ struct StagedStatement::Data {
   std::vector<std::vector<Field>> fields;  // per stage: its plan's output (what is gathered)
   std::vector<std::vector<Field>> tables;  // per stage: what later stages read (+ windows)
   std::vector<Type> types;                 // per stage: its first column's type
-  std::vector<bool> on_ranks;              // per stage: a window stage run inside the next
+  std::vector<bool> on_ranks;              // per stage: run on the data ranks inside the next
+  std::vector<std::string> local_key;      // per window stage: its partition-local key, if any
   std::optional<Plan> explain;             // EXPLAIN: the one plan that returns the text
   PlanOptions options;                     // how stages over measurements merge (ChooseMerge)
 };
@@ -88,8 +89,38 @@ std::string KeysText(const StageAst& s, const WindowStage& w) {
   return text;
 }
 
-std::string WindowPlacementText(const StageAst& s, const PlanData& p) {
+// The key of window stage `s` (bound as `p`) that keeps its window partitions inside the data
+// partitions, or "" (PartitionLocalWindowKey).
+std::string LocalWindowKey(const StageAst& s, const PlanData& p, const PlanOptions& options) {
   const WindowStage w(PlanBuilder::Make(PlanData(p)), s.windows, s.name);
+  return PartitionLocalWindowKey(p, w.keys(), options);
+}
+
+// A stage that only filters and projects its rows: run on each data rank over its share, its
+// rows together are the stage's result.
+bool RowWise(const PlanData& p) {
+  return !p.aggregate && p.order.empty() && !p.limit && p.offset == 0;
+}
+
+// Stage i is a table that stage i + 1 reads and no other stage does.
+bool ReadOnlyByNext(const StagedStatement::Data& d, std::size_t i) {
+  if (d.stages[i].role != StageAst::Role::kTable || i + 1 >= d.stages.size()) return false;
+  for (std::size_t j = 0; j < d.stages.size(); ++j) {
+    if (d.stages[j].ast.source == static_cast<int>(i) && j != i + 1) return false;
+  }
+  return d.stages[i + 1].ast.source == static_cast<int>(i);
+}
+
+std::string WindowPlacementText(const StageAst& s, const PlanData& p, const std::string& local) {
+  const WindowStage w(PlanBuilder::Make(PlanData(p)), s.windows, s.name);
+  if (!local.empty()) {
+    return "  on the data ranks over measurements, partition-local (no exchange): PARTITION BY " +
+           local +
+           " keeps every window partition inside one data partition (their utc ranges do not "
+           "overlap and no partition boundary splits a bucket); each data rank sorts its own "
+           "rows by PARTITION BY then ORDER BY keys and computes the windows there, inside the "
+           "next stage\n";
+  }
   std::string text =
       "  on the data ranks over measurements; then through the hash exchange between the data "
       "ranks: ";
@@ -167,11 +198,18 @@ std::string StageText(const StagedStatement::Data& d, std::size_t i, const PlanD
   const StageAst& s = d.stages[i];
   std::string text = "stage " + std::to_string(i + 1) + " of " + std::to_string(d.stages.size()) +
                      ": '" + s.name + "', " + RoleText(s, d.on_ranks[i]) + "\n";
-  if (d.on_ranks[i]) {  // its rows go to the exchange, not up the tree: the partition part only
+  if (d.on_ranks[i] && s.role == StageAst::Role::kWindow) {
+    // Its rows go to the exchange (or stay), not up the tree: the partition part only.
     const std::string plan = ExplainText(p);
     const std::size_t from = plan.find("stage 1:"), to = plan.find("stage 2:");
-    return text + WindowPlacementText(s, p) +
+    return text + WindowPlacementText(s, p, d.local_key[i]) +
            Indent(plan.substr(from, to == std::string::npos ? to : to - from));
+  }
+  if (d.on_ranks[i]) {
+    text += "  on the data ranks, each over its share of '" + d.stages[i - 1].name +
+            "' (row-wise: filter and projection only); its rows stay there for the next stage, "
+            "nothing is gathered\n";
+    return text + Indent(LocalText(p, "on each data rank, over its share:"));
   }
   if (i > 0 && d.on_ranks[i - 1]) {
     text += "  on the data ranks, each over its share of '" + d.stages[i - 1].name +
@@ -206,11 +244,16 @@ StagedStatement StagedStatement::Parse(std::string_view sql, const PlanOptions& 
     d->on_ranks.push_back(options.windows_on_data_ranks && s.role == StageAst::Role::kWindow &&
                           s.ast.source < 0 && i + 1 < d->stages.size() &&
                           d->stages[i + 1].ast.source == static_cast<int>(i));
+    d->local_key.emplace_back();
   }
   std::string text;
   for (std::size_t i = 0; i < d->stages.size(); ++i) {
     const PlanData p = BindStage(*d, i, nullptr);
     const StageAst& s = d->stages[i];
+    if (d->on_ranks[i]) d->local_key[i] = LocalWindowKey(s, p, options);
+    // A row-wise stage over the windows on the data ranks stays there when only the next stage
+    // reads it: that stage (an aggregate, say) then runs on the data ranks too.
+    if (i > 0 && d->on_ranks[i - 1] && RowWise(p) && ReadOnlyByNext(*d, i)) d->on_ranks[i] = true;
     const bool one = s.role == StageAst::Role::kScalar || s.role == StageAst::Role::kIn;
     if (one && p.output.size() != 1) {
       throw SqlError(
@@ -256,10 +299,17 @@ bool StagedStatement::on_data_ranks(std::size_t i) const {
 WindowStage StagedStatement::Window(std::size_t i, const std::vector<Table>& results) const {
   if (!window_input(i)) throw std::logic_error("stage does not read windows on the data ranks");
   if (results.size() < i) throw std::invalid_argument("results of earlier stages missing");
-  return WindowStage(PlanBuilder::Make(BindStage(*data_, i - 1, &results)),
-                     data_->stages[i - 1].windows,
-                     "stage " + std::to_string(i) + " of " + std::to_string(stages()) + " ('" +
-                         data_->stages[i - 1].name + "')");
+  std::size_t w = i - 1;
+  std::vector<std::pair<Plan, std::string>> between;
+  while (data_->stages.at(w).role != StageAst::Role::kWindow) {
+    between.insert(between.begin(),
+                   {PlanBuilder::Make(BindStage(*data_, w, &results)), data_->stages[w].name});
+    --w;
+  }
+  return WindowStage(PlanBuilder::Make(BindStage(*data_, w, &results)), data_->stages[w].windows,
+                     "stage " + std::to_string(w + 1) + " of " + std::to_string(stages()) + " ('" +
+                         data_->stages[w].name + "')",
+                     !data_->local_key[w].empty(), std::move(between));
 }
 
 const std::vector<Field>& StagedStatement::fields(std::size_t i) const {

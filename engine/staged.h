@@ -9,10 +9,13 @@
 // bound, so every stage is an ordinary Plan that PartitionExecution and Merger run unchanged.
 // Window functions (OVER, QUALIFY) make a window stage, and the next stage reads the columns
 // the windows add. A window stage over measurements runs on the data ranks inside the stage
-// that reads it (windowed(i)): the gateway starts that stage with the WindowStage of Window(i)
-// beside its plan, each data rank exchanges the window's rows by their PARTITION BY keys and
-// computes the windows over its share (engine/window_stage.h), and the reading stage's plan runs
-// over that share like a partition. Otherwise (a window over a gathered result, or
+// that reads it (window_input(i)): the gateway starts that stage with the WindowStage of
+// Window(i) beside its plan, each data rank exchanges the window's rows by their PARTITION BY
+// keys (or keeps its own rows, when the windows are partition-local) and computes the windows
+// over its share (engine/window_stage.h), and the reading stage's plan runs over that share like
+// a partition. A row-wise stage over the windows that only the next stage reads (a subquery in
+// FROM that filters them, say) runs there too, so an aggregate over windows sends only its
+// partial groups to the gateway. Otherwise (a window over a gathered result, or
 // PlanOptions::windows_on_data_ranks false) its rows are gathered, the windows computed over
 // them (Complete), and the next stage reads that table on the gateway.
 // A statement without subqueries has one stage, whose plan equals Plan::Parse's.
@@ -51,13 +54,16 @@ class StagedStatement {
   // -1: stage i runs on the data ranks (over measurements, or over the windows of a stage it
   // reads there: window_input); else the stage whose gathered result it reads.
   int source(std::size_t i) const;
-  // Stage i is a window stage computed on the data ranks as a part of stage i + 1: the gateway
-  // does not run it (its entry in `results` is an empty Table).
+  // Stage i runs on the data ranks as a part of stage i + 1: a window stage computed there, or
+  // a row-wise stage (filter and projection) over such windows that only stage i + 1 reads.
+  // The gateway does not run it (its entry in `results` is an empty Table).
   bool on_data_ranks(std::size_t i) const;
-  // Stage i reads the windows of stage i - 1 on the data ranks (on_data_ranks(i - 1)).
+  // Stage i reads the windows of an earlier stage on the data ranks (on_data_ranks(i - 1)).
   bool window_input(std::size_t i) const { return i > 0 && on_data_ranks(i - 1); }
-  // For window_input(i): what the data ranks run before stage i's plan, bound over `results`
-  // (as Bind). Throws std::logic_error when !window_input(i).
+  // For window_input(i): what the data ranks run before stage i's plan (the window stage, with
+  // the row-wise stages between it and stage i), bound over `results` (as Bind); partition-local
+  // when a PARTITION BY key every window has keeps the windows inside the data partitions
+  // (PlanOptions::stats: utc-disjoint partitions). Throws std::logic_error when !window_input(i).
   WindowStage Window(std::size_t i, const std::vector<Table>& results) const;
   // The result columns of stage i.
   const std::vector<Field>& fields(std::size_t i) const;

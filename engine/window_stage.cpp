@@ -7,6 +7,8 @@
 
 #include "engine/byte_io.h"
 #include "engine/partial.h"
+#include "engine/plan_data.h"
+#include "engine/staged.h"
 #include "engine/window.h"
 
 namespace plume::engine {
@@ -16,11 +18,14 @@ struct WindowStage::Data {
   std::vector<WindowCall> calls;
   std::vector<std::size_t> keys;
   std::string name;
+  bool local = false;
+  std::vector<std::pair<Plan, std::string>> between;
 };
 
 namespace {
 
-constexpr std::uint8_t kWindowStageVersion = 1;
+constexpr std::uint8_t kWindowStageVersion = 2;
+constexpr std::size_t kBetweenBatchRows = 8192;
 
 // The PARTITION BY columns every call has (each a column of `fields`), in the first call's order.
 std::vector<std::size_t> CommonKeys(const std::vector<WindowCall>& calls,
@@ -120,10 +125,26 @@ void CheckCall(ByteReader& r, const WindowCall& c, const std::vector<Field>& fie
   }
 }
 
+// A row-wise plan (no aggregate, order, LIMIT or OFFSET: its rows are its partitions' rows
+// together) over `fields` with these columns, else `r` fails.
+void CheckBetween(ByteReader& r, const Plan& plan, const std::vector<Field>& fields) {
+  if (plan.aggregate() || plan.ordered() || plan.limit() || plan.data().offset != 0) {
+    r.Fail("a stage between the windows and their reader is not row-wise");
+  }
+  const std::vector<InputColumn>& input = plan.data().input;
+  bool same = input.size() == fields.size();
+  for (std::size_t k = 0; same && k < fields.size(); ++k) {
+    same = input[k].name == fields[k].name && input[k].type == fields[k].type;
+  }
+  if (!same) r.Fail("a stage between the windows and their reader reads other columns");
+}
+
 }  // namespace
 
-WindowStage::WindowStage(Plan input, std::vector<WindowCall> calls, std::string name) {
-  auto d = std::make_shared<Data>(Data{std::move(input), std::move(calls), {}, std::move(name)});
+WindowStage::WindowStage(Plan input, std::vector<WindowCall> calls, std::string name, bool local,
+                         std::vector<std::pair<Plan, std::string>> between) {
+  auto d = std::make_shared<Data>(
+      Data{std::move(input), std::move(calls), {}, std::move(name), local, std::move(between)});
   d->keys = CommonKeys(d->calls, d->input.output());
   data_ = std::move(d);
 }
@@ -131,6 +152,10 @@ WindowStage::WindowStage(Plan input, std::vector<WindowCall> calls, std::string 
 const Plan& WindowStage::input() const { return data_->input; }
 const std::vector<std::size_t>& WindowStage::keys() const { return data_->keys; }
 const std::string& WindowStage::name() const { return data_->name; }
+bool WindowStage::local() const { return data_->local; }
+const std::vector<std::pair<Plan, std::string>>& WindowStage::between() const {
+  return data_->between;
+}
 
 std::string WindowStage::Serialize() const {
   std::string out;
@@ -140,6 +165,12 @@ std::string WindowStage::Serialize() const {
   w.String(data_->input.Serialize());
   w.Varint(data_->calls.size());
   for (const WindowCall& c : data_->calls) WriteCall(w, c);
+  w.U8(data_->local);
+  w.Varint(data_->between.size());
+  for (const auto& [plan, name] : data_->between) {
+    w.String(name);
+    w.String(plan.Serialize());
+  }
   return out;
 }
 
@@ -154,8 +185,21 @@ WindowStage WindowStage::Deserialize(std::string_view bytes) {
     CheckCall(r, calls.back(), input.output());
   }
   if (calls.empty()) r.Fail("no window calls");
+  const std::uint8_t local = r.U8();
+  if (local > 1) r.Fail("bad partition-local flag");
+  std::vector<std::pair<Plan, std::string>> between;
+  std::vector<Field> fields = input.output();
+  for (const WindowCall& c : calls) fields.push_back({c.name, c.result});
+  for (std::size_t i = 0, n = r.Count(2); i < n; ++i) {
+    std::string stage = r.String();
+    Plan plan = Plan::Deserialize(r.String());
+    CheckBetween(r, plan, fields);
+    fields = plan.output();
+    between.emplace_back(std::move(plan), std::move(stage));
+  }
   if (!r.AtEnd()) r.Fail("trailing bytes");
-  return WindowStage(std::move(input), std::move(calls), std::move(name));
+  return WindowStage(std::move(input), std::move(calls), std::move(name), local == 1,
+                     std::move(between));
 }
 
 void WindowStage::Split(const Batch& batch, std::size_t parts, std::vector<Batch>* out) const {
@@ -173,8 +217,24 @@ void WindowStage::Split(const Batch& batch, std::size_t parts, std::vector<Batch
   for (Batch& b : *out) DropAllValid(&b);
 }
 
-Table WindowStage::Compute(Table share) const {
+Table WindowStage::Compute(Table share, std::uint64_t limit_bytes, const std::string& rank) const {
   ComputeWindows(data_->calls, &share);
+  const std::uint64_t limit = limit_bytes == 0 ? UINT64_MAX : limit_bytes;
+  for (const auto& [plan, name] : data_->between) {
+    const std::string where = "the rows of '" + name + "' on " + rank;
+    GatheredTable rows(plan.output(), limit, where);
+    try {
+      PartitionExecution exec(plan, share);
+      exec.set_memory_limit(limit_bytes);
+      while (exec.Step()) {
+      }
+      Batch batch;
+      while (exec.Next(kBetweenBatchRows, &batch)) rows.Append(batch);
+    } catch (const MemoryLimitExceeded& e) {
+      throw StageMemoryError(where + ": " + e.what());
+    }
+    share = rows.Finish();
+  }
   return share;
 }
 

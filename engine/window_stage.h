@@ -5,18 +5,27 @@
 //   2. hands each row to the data rank that owns the hash of its partition keys (Split),
 //   3. gathers its share (a GatheredTable of fields(), bounded by --memory-limit) and
 //      computes the windows over it (Compute: every window partition is whole in one share),
-//   4. runs the reading stage's plan over that table and streams its rows up the tree.
+//   4. runs the plans of the row-wise stages between (between(): a subquery or CTE that only
+//      filters and projects the window's rows, read by one stage) over it, each into the
+//      table the next reads, and
+//   5. runs the reading stage's plan over that table and streams its rows (or, for an
+//      aggregate, its partial groups, merged up the tree) to the gateway.
 // The partition keys are the PARTITION BY expressions common to every window of the SELECT;
 // windows without one in common (no PARTITION BY at all included) send every row to part 0:
-// one data rank computes them, within its memory limit.
+// one data rank computes them, within its memory limit. A partition-local stage (local(): a
+// key is utc, or a bucket of it that no partition boundary splits, and the partitions' utc
+// ranges do not overlap) skips the exchange: every window partition is whole in one data
+// partition already, so each rank's share is its own partition's rows.
 // Threading: none; nothing blocks. Errors: Deserialize throws std::runtime_error for malformed
-// bytes; Compute throws std::runtime_error for a window sum out of BIGINT range.
+// bytes; Compute throws std::runtime_error for a window sum out of BIGINT range and
+// StageMemoryError when a between() stage's rows pass the limit.
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/batch.h"
@@ -32,7 +41,10 @@ class WindowStage {
   // `input`: the stage's plan over measurements; `calls`: its windows (arguments and keys are
   // columns of input's output); `name`: the stage for errors ("stage 1 of 2 ('window 1')").
   // Engine code (StagedStatement) makes it.
-  WindowStage(Plan input, std::vector<WindowCall> calls, std::string name);
+  // `local`: partition-local (no exchange); `between`: the row-wise stages between it and the
+  // reading stage, in order, with their names for errors (each reads the one before).
+  WindowStage(Plan input, std::vector<WindowCall> calls, std::string name, bool local = false,
+              std::vector<std::pair<Plan, std::string>> between = {});
   static WindowStage Deserialize(std::string_view bytes);
   std::string Serialize() const;
 
@@ -42,10 +54,15 @@ class WindowStage {
   const std::vector<Field>& fields() const { return input().output(); }
   // Indices into fields() of the partition keys (empty: every row goes to part 0).
   const std::vector<std::size_t>& keys() const;
+  bool local() const;
+  const std::vector<std::pair<Plan, std::string>>& between() const;
   // Replaces *out with `parts` batches: out[p] holds the rows of `batch` whose keys hash to p.
   void Split(const Batch& batch, std::size_t parts, std::vector<Batch>* out) const;
-  // Appends the window columns to this rank's share.
-  Table Compute(Table share) const;
+  // Appends the window columns to this rank's share, then runs the between() plans over it:
+  // the table the reading stage reads. `limit_bytes` bounds each between() result (0 = none);
+  // `rank` names this rank in its error.
+  Table Compute(Table share, std::uint64_t limit_bytes = 0,
+                const std::string& rank = "this rank") const;
 
   struct Data;  // engine-private
 

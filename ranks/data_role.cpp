@@ -18,7 +18,7 @@ struct DataRole::Run {
   std::vector<std::size_t> columns;   // schema indices the plan reads (loaded before exec)
   std::unique_ptr<WindowRun> window;  // a window stage before the plan; holds exec's table
   std::optional<engine::WindowStage> window_stage;  // until its columns are loaded
-  Exchange* window_exchange = nullptr;              // the window stage's all-to-all
+  Exchange* window_exchange = nullptr;  // the window stage's all-to-all (none: partition-local)
   std::unique_ptr<engine::PartitionExecution> exec;
   std::uint32_t batch_rows = 1024;
   std::uint64_t rows = 0;     // rows sent to the Upstream
@@ -94,10 +94,13 @@ void DataRole::StartExchange(const ControlMsg& start, Run& run) {
   run.closed.assign(static_cast<std::size_t>(hub_->parts()), false);
 }
 
+// A partition-local window stage needs no exchange.
 void DataRole::StartWindow(const ControlMsg& start, Run& run) {
-  if (hub_ == nullptr) throw std::runtime_error("no exchange links to the other data ranks");
-  run.window_exchange = &hub_->Open({start.request, 0}, CreditWindow(start));
   run.window_stage.emplace(engine::WindowStage::Deserialize(start.window_stage));
+  if (!run.window_stage->local()) {
+    if (hub_ == nullptr) throw std::runtime_error("no exchange links to the other data ranks");
+    run.window_exchange = &hub_->Open({start.request, 0}, CreditWindow(start));
+  }
   NeedColumns(run.window_stage->input(), run);
 }
 
@@ -117,7 +120,7 @@ bool DataRole::StepWindow(RunIt it) {
   if (!run.window) {
     if (Load(run)) return true;
     run.window = std::make_unique<WindowRun>(std::move(*run.window_stage), *run.plan, table_,
-                                             partition_, *run.window_exchange, memory_limit_,
+                                             partition_, run.window_exchange, memory_limit_,
                                              "this rank", run.batch_rows);
     run.window_stage.reset();
   }
@@ -139,7 +142,7 @@ bool DataRole::Step() {
     try {
       Run& run = *it->second;
       if (!run.exec) {
-        if (run.window_exchange != nullptr) {
+        if (run.window_stage || run.window) {
           worked = StepWindow(it);
         } else {
           if (run.exchange) Gather(run);  // credits flow back while its columns load

@@ -19,7 +19,8 @@
 // cannot deadlock; Count is this partition's partial groups. A kLocal plan (partition-local
 // groups) skips the exchange: its own partial groups go straight into a one-input Merger.
 // A kStart with a window stage (ControlMsg::window_stage) first runs a WindowRun (the window's
-// rows exchanged by their PARTITION BY keys, the windows computed over this rank's share); the
+// rows exchanged by their PARTITION BY keys, or kept here when the stage is partition-local, the
+// windows computed over this rank's share, and any row-wise stages between run over it); the
 // plan then runs over that share as over a partition (never pruned by the manifest: the share
 // is not the partition), Count once it is prepared.
 // Single-threaded; nothing blocks. The table must outlive the DataRole.

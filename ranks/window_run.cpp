@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <limits>
+#include <stdexcept>
 #include <utility>
 
 namespace plume::ranks {
@@ -14,7 +15,7 @@ std::uint64_t LimitOrNone(std::uint64_t bytes) {
 }  // namespace
 
 WindowRun::WindowRun(engine::WindowStage stage, engine::Plan next, const engine::Table& partition,
-                     const io::PartitionInfo& info, Exchange& exchange, std::uint64_t memory_limit,
+                     const io::PartitionInfo& info, Exchange* exchange, std::uint64_t memory_limit,
                      const std::string& rank, std::uint32_t batch_rows)
     : stage_(std::move(stage)),
       next_(std::move(next)),
@@ -25,6 +26,9 @@ WindowRun::WindowRun(engine::WindowStage stage, engine::Plan next, const engine:
                "the share of " + stage_.name() + " on " + rank) {
   const engine::Plan& input = stage_.input();
   const bool pruned = input.utc_hi() < info.utc_min || input.utc_lo() > info.utc_max;
+  if (exchange_ == nullptr && !stage_.local()) {
+    throw std::logic_error("WindowRun: a window stage through the exchange without one");
+  }
   if (pruned) {
     phase_ = Phase::kScatter;
     return;
@@ -42,7 +46,7 @@ bool WindowRun::Step() {
     case Phase::kScatter:
       return Scatter() || worked;
     case Phase::kGather:
-      if (!exchange_.AllClosed()) return worked;
+      if (exchange_ != nullptr && !exchange_->AllClosed()) return worked;
       phase_ = Phase::kCompute;
       return true;
     case Phase::kCompute:
@@ -58,7 +62,7 @@ bool WindowRun::Receive() {
   bool worked = false;
   int from = 0;
   engine::Batch batch;
-  while (exchange_.Receive(&from, &batch)) {
+  while (exchange_ != nullptr && exchange_->Receive(&from, &batch)) {
     builder_.Append(batch);
     worked = true;
   }
@@ -66,15 +70,20 @@ bool WindowRun::Receive() {
 }
 
 // Offers the pending parts whose windows are open; once all went, splits the next batch of this
-// partition's rows; at their end, ends this rank's streams.
+// partition's rows; at their end, ends this rank's streams. A local stage appends each batch
+// to its own share.
 bool WindowRun::Scatter() {
   bool worked = false;
-  if (!OfferPending(exchange_, &pending_, &worked)) return worked;
+  if (exchange_ != nullptr && !OfferPending(*exchange_, &pending_, &worked)) return worked;
   engine::Batch batch;
   if (input_ && input_->Next(batch_rows_, &batch)) {
-    stage_.Split(batch, static_cast<std::size_t>(exchange_.parts()), &pending_);
+    if (exchange_ == nullptr) {
+      builder_.Append(batch);
+    } else {
+      stage_.Split(batch, static_cast<std::size_t>(exchange_->parts()), &pending_);
+    }
   } else {
-    exchange_.FinishSending();
+    if (exchange_ != nullptr) exchange_->FinishSending();
     input_.reset();
     phase_ = Phase::kGather;
   }
@@ -85,8 +94,12 @@ bool WindowRun::Scatter() {
 // request's). True when it did either.
 bool WindowRun::Compute() {
   if (!computing_.valid()) {
-    computing_ =
-        std::async(std::launch::async, [this] { return stage_.Compute(builder_.Finish()); });
+    // The stages between get what the share leaves of the limit.
+    const std::uint64_t held = builder_.bytes();
+    const std::uint64_t rest =
+        memory_limit_ == 0 ? 0 : (memory_limit_ > held ? memory_limit_ - held : 1);
+    computing_ = std::async(std::launch::async,
+                            [this, rest] { return stage_.Compute(builder_.Finish(), rest); });
     return true;
   }
   if (computing_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;

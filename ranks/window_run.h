@@ -5,6 +5,8 @@
 // that reads them gets a PartitionExecution over the share (TakeExecution), which DataRole then
 // prepares and streams up the tree like any partition's.
 //
+// A partition-local stage (engine::WindowStage::local) has no exchange: its share is this
+// partition's rows of the window's input, appended as they are made.
 // Phases (Phase, one per Step): kPrepare (the input plan's preparation over the partition, one
 // morsel a step), kScatter (offers within the credit windows, then the next batch split),
 // kGather (waits for every sender's end), kCompute (sorts the share and computes the windows on
@@ -35,10 +37,11 @@ namespace plume::ranks {
 class WindowRun {
  public:
   // `next`: the plan of the stage that reads the windows; `partition`/`info`: this rank's; the
-  // exchange is open (owned by the hub); memory_limit: bytes (0 = none); `rank`: names this
-  // rank in the share's memory error ("this rank": DataRole's errors name it already).
+  // exchange is open (owned by the hub; nullptr for a local() stage, which needs none);
+  // memory_limit: bytes (0 = none); `rank`: names this rank in the share's memory error ("this
+  // rank": DataRole's errors name it already).
   WindowRun(engine::WindowStage stage, engine::Plan next, const engine::Table& partition,
-            const io::PartitionInfo& info, Exchange& exchange, std::uint64_t memory_limit,
+            const io::PartitionInfo& info, Exchange* exchange, std::uint64_t memory_limit,
             const std::string& rank, std::uint32_t batch_rows);
   WindowRun(const WindowRun&) = delete;
   WindowRun& operator=(const WindowRun&) = delete;
@@ -59,7 +62,7 @@ class WindowRun {
 
   engine::WindowStage stage_;
   engine::Plan next_;
-  Exchange& exchange_;
+  Exchange* exchange_;  // nullptr: partition-local
   std::uint64_t memory_limit_;
   std::uint32_t batch_rows_;
   Phase phase_ = Phase::kPrepare;

@@ -315,7 +315,8 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
                              the report and \status say which links compress
   --merge auto|tree|exchange how GROUP BY statements merge (default auto: a hash exchange
                              among the data ranks from --exchange-groups estimated groups
-                             on, else the merge through the team leaders; EXPLAIN says which)
+                              on, else the merge through the team leaders; EXPLAIN says which;
+                              exchange also sends partition-local windows through the exchange)
   --exchange-groups N        estimated groups from which auto takes the exchange (100,000)
   --format-rows ranks|gateway    who writes the csv/json text of a plain SELECT's rows
                              (default ranks: the data ranks, in parallel; the bytes are

@@ -87,5 +87,14 @@ SELECT site_name, utc, row_number() OVER (PARTITION BY full_aqs_id ORDER BY utc)
 -- After the window on the data ranks: WHERE, ORDER BY and LIMIT of the outer query.
 -- @ordered
 SELECT full_aqs_id, utc, o8 FROM (SELECT full_aqs_id, utc, avg(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS o8 FROM measurements WHERE parameter = 'OZONE') WHERE o8 > 60 ORDER BY o8 DESC, full_aqs_id, utc LIMIT 25;
+-- Windows partitioned by utc or a day / hour bucket of it are partition-local over the day cuts
+-- (no exchange: each data rank computes its own partition's windows); EXPLAIN says which.
+SELECT utc, site_name, aqi FROM measurements WHERE parameter = 'PM10' AND aqi IS NOT NULL QUALIFY dense_rank() OVER (PARTITION BY date_trunc('hour', utc) ORDER BY aqi DESC) = 1;
+SELECT d, count(*), max(aqi) FROM (SELECT CAST(utc AS DATE) AS d, aqi, rank() OVER (PARTITION BY CAST(utc AS DATE) ORDER BY aqi DESC) AS r FROM measurements WHERE parameter = 'OZONE' AND aqi IS NOT NULL) WHERE r <= 5 GROUP BY d;
+-- Aggregates over window results run on the data ranks that computed the windows (the subquery
+-- that filters them too); only the partial groups travel.
+SELECT count(*) FROM (SELECT full_aqs_id, utc, lag(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS prev FROM measurements WHERE parameter = 'CO') WHERE prev IS NOT NULL;
+SELECT parameter, count(*), max(rise), min(rise) FROM (SELECT parameter, aqi - lag(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS rise FROM measurements WHERE parameter IN ('SO2', 'NO2')) WHERE rise > 0 GROUP BY parameter;
+WITH w AS (SELECT site_name, utc, row_number() OVER (PARTITION BY utc ORDER BY aqi DESC, full_aqs_id) AS r FROM measurements WHERE aqi IS NOT NULL) SELECT r, count(*) FROM w WHERE r <= 2 GROUP BY r;
 -- @error
 SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1;

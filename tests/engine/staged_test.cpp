@@ -83,8 +83,9 @@ std::vector<Batch> RunPlan(const Plan& plan, const std::vector<const Table*>& ta
 }
 
 // What the data ranks do for a window stage (ranks/window_run.h), one share per partition:
-// each partition's rows of the window's input split by WindowStage, every share gathered
-// (through the wire form) and its windows computed.
+// each partition's rows of the window's input split by WindowStage (a partition-local stage:
+// kept in their own partition's share), every share gathered (through the wire form) and its
+// windows computed (and the row-wise stages between run over it).
 std::vector<Table> WindowShares(const WindowStage& w, const std::vector<Table>& parts,
                                 std::uint64_t limit) {
   std::vector<GatheredTable> shares;
@@ -93,11 +94,15 @@ std::vector<Table> WindowShares(const WindowStage& w, const std::vector<Table>& 
                         "the share of " + w.name() + " on rank " + std::to_string(k + 1));
   }
   std::string wire;
-  for (const Table& part : parts) {
-    PartitionExecution ex(w.input(), part);
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    PartitionExecution ex(w.input(), parts[p]);
     Batch b;
     std::vector<Batch> split;
     while (ex.Next(2, &b)) {
+      if (w.local()) {
+        shares[p].Append(b);
+        continue;
+      }
       w.Split(b, shares.size(), &split);
       for (std::size_t k = 0; k < split.size(); ++k) {
         wire.clear();
@@ -107,7 +112,7 @@ std::vector<Table> WindowShares(const WindowStage& w, const std::vector<Table>& 
     }
   }
   std::vector<Table> out;
-  for (GatheredTable& g : shares) out.push_back(w.Compute(g.Finish()));
+  for (GatheredTable& g : shares) out.push_back(w.Compute(g.Finish(), limit, "rank 1"));
   return out;
 }
 
@@ -583,6 +588,148 @@ TEST(Window, StageOnTheDataRanksPlanAndErrors) {
   }
 }
 
+// Partitions cut at UTC days (disjoint utc ranges, as plume-preprocess cuts them now): a window
+// partitioned by utc or a day/hour bucket of it is whole in one partition, so the stage skips
+// the exchange (WindowStage::local) and gives the rows of the gathered path; over overlapping
+// ranges (the old cuts) or with --merge exchange it goes through the exchange.
+TEST(Window, PartitionLocalWhenAKeyIsUtcOrADayBucket) {
+  std::mt19937_64 rng(23);
+  std::vector<WRow> d;
+  for (int k = 0; k < 240; ++k) {
+    d.push_back({std::string(1, static_cast<char>('A' + rng() % 6)),
+                 static_cast<I>(rng() % 96) * 3600,
+                 rng() % 7 == 0 ? std::nullopt : std::optional<I>(static_cast<I>(rng() % 50)),
+                 static_cast<double>(k) + 0.5});
+  }
+  std::sort(d.begin(), d.end(), [](const WRow& a, const WRow& b) { return a.utc < b.utc; });
+  std::vector<Table> days;  // four partitions, one UTC day each
+  DataStats stats;
+  for (I day = 0; day < 4; ++day) {
+    std::vector<WRow> rows;
+    for (const WRow& r : d) {
+      if (r.utc / 86400 == day) rows.push_back(r);
+    }
+    days.push_back(WindowParts(rows, 1)[0]);
+    stats.utc_min.push_back(rows.front().utc);
+    stats.utc_max.push_back(rows.back().utc);
+    stats.rows += rows.size();
+  }
+  PlanOptions local, gathered, forced;
+  local.stats = forced.stats = &stats;
+  forced.merge = MergeChoice::kExchange;
+  gathered.windows_on_data_ranks = false;
+  const std::vector<std::string> statements = {
+      "SELECT utc, site_name, aqi FROM measurements WHERE aqi IS NOT NULL QUALIFY rank() OVER "
+      "(PARTITION BY utc ORDER BY aqi DESC) <= 3",
+      "SELECT latitude, row_number() OVER (PARTITION BY CAST(utc AS DATE), site_name ORDER BY "
+      "utc, latitude), sum(aqi) OVER (PARTITION BY site_name, CAST(utc AS DATE)) FROM "
+      "measurements",
+      "SELECT count(*), sum(r) FROM (SELECT dense_rank() OVER (PARTITION BY date_trunc('hour', "
+      "utc) ORDER BY site_name) AS r FROM measurements) WHERE r > 1",
+  };
+  for (const std::string& sql : statements) {
+    const StagedStatement st = StagedStatement::Parse(sql, local);
+    EXPECT_TRUE(st.Window(1 + !st.window_input(1), std::vector<Table>(2)).local()) << sql;
+    EXPECT_FALSE(StagedStatement::Parse(sql, forced)
+                     .Window(1 + !st.window_input(1), std::vector<Table>(2))
+                     .local())
+        << sql;
+    const std::vector<std::string> want = Sorted(RunStaged(sql, 1u << 30, days, gathered));
+    ASSERT_FALSE(want.empty()) << sql;
+    EXPECT_EQ(Sorted(RunStaged(sql, 1u << 30, days, local)), want) << sql;
+    EXPECT_EQ(Sorted(RunStaged(sql, 1u << 30, days, forced)), want) << sql;
+  }
+  // Not local: a key that is not a bucket of utc, buckets a boundary splits (a partition that
+  // starts at noon), overlapping ranges.
+  auto is_local = [&](const std::string& sql, const DataStats& s) {
+    PlanOptions o;
+    o.stats = &s;
+    return StagedStatement::Parse(sql, o).Window(1, {Table{}}).local();
+  };
+  const std::string by_day =
+      "SELECT rank() OVER (PARTITION BY CAST(utc AS DATE) ORDER BY aqi) FROM measurements";
+  EXPECT_TRUE(is_local(by_day, stats));
+  EXPECT_FALSE(is_local(
+      "SELECT rank() OVER (PARTITION BY site_name ORDER BY aqi) FROM measurements", stats));
+  EXPECT_FALSE(is_local(
+      "SELECT rank() OVER (PARTITION BY extract(hour FROM utc) ORDER BY aqi) FROM measurements",
+      stats));
+  DataStats noon = stats;
+  noon.utc_max[0] += 12 * 3600;
+  noon.utc_min[1] += 12 * 3600;
+  EXPECT_FALSE(is_local(by_day, noon));
+  EXPECT_TRUE(
+      is_local("SELECT rank() OVER (PARTITION BY utc ORDER BY aqi) FROM measurements", noon));
+  DataStats overlap = stats;
+  overlap.utc_min[1] = overlap.utc_max[0];
+  EXPECT_FALSE(
+      is_local("SELECT rank() OVER (PARTITION BY utc ORDER BY aqi) FROM measurements", overlap));
+  // EXPLAIN says so.
+  const std::vector<std::string> explain =
+      RunStaged("EXPLAIN " + statements[0], 1u << 30, days, local);
+  ASSERT_EQ(explain.size(), 1u);
+  EXPECT_NE(explain[0].find("partition-local (no exchange): PARTITION BY utc"), std::string::npos)
+      << explain[0];
+}
+
+// A row-wise stage over windows that only the next stage reads (a subquery in FROM that filters
+// them) runs on the data ranks with the windows, so an aggregate over them sends only partial
+// groups: EXPLAIN says so, the wire form carries the stage, and a stage read twice, or one that
+// aggregates, is gathered as before.
+TEST(Window, RowWiseStagesOverWindowsStayOnTheDataRanks) {
+  const std::string sql =
+      "SELECT count(*) FROM (SELECT site_name, utc, lag(aqi) OVER (PARTITION BY site_name ORDER "
+      "BY utc) AS prev FROM measurements) WHERE prev IS NOT NULL";
+  const StagedStatement st = StagedStatement::Parse(sql);
+  ASSERT_EQ(st.stages(), 3u);
+  EXPECT_TRUE(st.on_data_ranks(0));
+  EXPECT_TRUE(st.on_data_ranks(1));
+  EXPECT_TRUE(st.window_input(2));
+  EXPECT_EQ(st.source(2), -1);
+  const WindowStage w = st.Window(2, std::vector<Table>(2));
+  ASSERT_EQ(w.between().size(), 1u);
+  EXPECT_EQ(w.between()[0].second, "subquery 1");
+  const WindowStage back = WindowStage::Deserialize(w.Serialize());
+  ASSERT_EQ(back.between().size(), 1u);
+  EXPECT_EQ(back.between()[0].first.Serialize(), w.between()[0].first.Serialize());
+  const std::string bytes = w.Serialize();
+  for (std::size_t n = 0; n < bytes.size(); ++n) {
+    EXPECT_THROW(WindowStage::Deserialize(bytes.substr(0, n)), std::runtime_error) << n;
+  }
+  // Parts(): A's aqi 40, 102, 112, 20 by utc (3 previous readings), B's NULL, 90 (none), C's
+  // 60, 137 (one).
+  EXPECT_EQ(RunStaged(sql), (std::vector<std::string>{"4"}));
+  PlanOptions gathered;
+  gathered.windows_on_data_ranks = false;
+  EXPECT_EQ(RunStaged(sql, 1u << 30, Parts(), gathered), (std::vector<std::string>{"4"}));
+  const std::vector<std::string> explain = RunStaged("EXPLAIN " + sql);
+  ASSERT_EQ(explain.size(), 1u);
+  EXPECT_NE(explain[0].find("nothing is gathered"), std::string::npos) << explain[0];
+  // Read twice (here by IN), or an aggregate: gathered.
+  const StagedStatement twice = StagedStatement::Parse(
+      "WITH w AS (SELECT site_name, lag(aqi) OVER (PARTITION BY site_name ORDER BY utc) AS p "
+      "FROM measurements) SELECT count(*) FROM w WHERE p IN (SELECT p FROM w)");
+  EXPECT_FALSE(twice.on_data_ranks(1));
+  const StagedStatement grouped = StagedStatement::Parse(
+      "SELECT max(n) FROM (SELECT site_name, count(p) AS n FROM (SELECT site_name, lag(aqi) OVER "
+      "(PARTITION BY site_name ORDER BY utc) AS p FROM measurements) GROUP BY site_name)");
+  EXPECT_TRUE(grouped.on_data_ranks(1));
+  EXPECT_FALSE(grouped.on_data_ranks(2));
+  // Past the memory limit, the rows of the stage between name it and the rank.
+  GatheredTable share(w.fields(), 1u << 30, "share");
+  const std::vector<Table> parts = Parts();
+  PartitionExecution input(w.input(), parts[0]);
+  Batch b;
+  while (input.Next(100, &b)) share.Append(b);
+  try {
+    w.Compute(share.Finish(), 10, "rank 7");
+    ADD_FAILURE() << "no memory error";
+  } catch (const StageMemoryError& e) {
+    EXPECT_NE(std::string(e.what()).find("the rows of 'subquery 1' on rank 7: "), std::string::npos)
+        << e.what();
+  }
+}
+
 // DuckDB computes windows after GROUP BY and HAVING (a grouping stage the window stage reads).
 TEST(Window, AfterGroupByAndHaving) {
   EXPECT_EQ(RunStaged("SELECT site_name, max(aqi) AS m, rank() OVER (ORDER BY max(aqi) DESC) FROM "
@@ -688,6 +835,25 @@ TEST(Window, NowcastFollowsEpasDefinition) {
   EXPECT_NE(ParseError("SELECT nowcast(concentration) OVER (ORDER BY aqi) FROM measurements")
                 .find("ORDER BY one TIMESTAMP column"),
             std::string::npos);
+}
+
+// EPA's published worked example of the PM NowCast (the AirNow training slides "Computing the
+// NowCast", stored at https://cdn.slideserve.com/brina/computing-the-nowcast): the 12 hourly
+// readings 50 80 75 90 82 53 64 74 21 10 16 13 ug/m3 (oldest first, 13 this hour); range 90 - 10
+// = 80, scaled rate of change 80/90, weight factor 1 - 80/90 = .11, less than .5 so .5; NowCast
+// = (13 (.5)^0 + 16 (.5)^1 + 10 (.5)^2 + 21 (.5)^3 + 74 (.5)^4 + ...) / ((.5)^0 + (.5)^1 + ...)
+// = 17.4 ug/m3 (EPA truncates PM2.5 to 0.1 ug/m3; nowcast() returns the value untruncated).
+TEST(Window, NowcastGivesEpasWorkedExample) {
+  const std::vector<double> c = {50, 80, 75, 90, 82, 53, 64, 74, 21, 10, 16, 13};
+  std::vector<Row> rows;
+  for (std::size_t h = 0; h < c.size(); ++h) {
+    rows.push_back(M(static_cast<I>(h) * 3600, "PM2.5", Value(c[h]), kNull, "S"));
+  }
+  const std::vector<std::string> got = RunStaged(
+      "SELECT floor(nowcast(concentration) OVER (PARTITION BY site_name ORDER BY utc) * 10) / 10 "
+      "AS nc FROM measurements QUALIFY utc = max(utc) OVER ()",
+      1u << 30, {MakeTable(rows)});
+  EXPECT_EQ(got, (std::vector<std::string>{"17.4"}));
 }
 
 // Random statements of the differential generator, each wrapped as a CTE and as a subquery in
