@@ -43,6 +43,11 @@ std::vector<Type> PartialTypes(const AggSpec& spec) {
   return {};
 }
 
+void AggregateStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* rows,
+                                     const std::uint32_t* gids, std::size_t n) {
+  Update(args, rows, gids, n);
+}
+
 std::unique_ptr<AggregateStates> MakeAggregateStates(const AggSpec& spec, bool partition) {
   if (spec.distinct &&
       (spec.fn == AggFn::kCount || spec.fn == AggFn::kSum || spec.fn == AggFn::kAvg)) {

@@ -43,6 +43,11 @@ class AggregateStates {
   // skipped as DuckDB does (count(*) counts every row).
   virtual void Update(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
                       std::size_t n) = 0;
+  // Update when every gids[i] is `group` (the partitions are sorted, so a GROUP BY on a leading
+  // sort key sees long runs of one group). rows ascend, as in Update. States override it to
+  // fold the run in registers; the default calls Update.
+  virtual void UpdateOneGroup(const AggArgs& args, const std::uint32_t* rows,
+                              const std::uint32_t* gids, std::size_t n);
   // Merge side: folds the partial state in row `row` of `batch` (its columns from `first`, as
   // PartialTypes says) into `group`. Throws std::runtime_error for a malformed state.
   virtual void Merge(const Batch& batch, std::size_t first, std::size_t row, std::size_t group) = 0;

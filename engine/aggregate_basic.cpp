@@ -27,6 +27,27 @@ void EachValid(const Column& c, const std::uint32_t* rows, std::size_t n, F&& f)
   }
 }
 
+// Calls f(v) for the value v of every row of a run whose argument is not NULL; `values` is the
+// column's array. Ascending rows that are contiguous are read without the row indirection.
+template <typename T, typename F>
+void EachValidValue(const Column& c, const T* values, const std::uint32_t* rows, std::size_t n,
+                    F&& f) {
+  const bool contiguous = n > 0 && rows[n - 1] - rows[0] == n - 1;
+  if (c.valid.empty() && contiguous) {
+    const T* v = values + rows[0];
+    for (std::size_t i = 0; i < n; ++i) f(v[i]);
+  } else {
+    EachValid(c, rows, n, [&](std::size_t i) { f(values[rows[i]]); });
+  }
+}
+
+std::int64_t CountValid(const Column& c, const std::uint32_t* rows, std::size_t n) {
+  if (c.valid.empty()) return static_cast<std::int64_t>(n);
+  std::int64_t k = 0;
+  for (std::size_t i = 0; i < n; ++i) k += c.valid[rows[i]] != 0;
+  return k;
+}
+
 class CountStates final : public AggregateStates {
  public:
   explicit CountStates(bool star) : star_(star) {}
@@ -38,6 +59,11 @@ class CountStates final : public AggregateStates {
     } else {
       EachValid(*args.arg, rows, n, [&](std::size_t i) { ++count_[gids[i]]; });
     }
+  }
+  void UpdateOneGroup(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
+                      std::size_t n) override {
+    if (n > 0)
+      count_[gids[0]] += star_ ? static_cast<std::int64_t>(n) : CountValid(*args.arg, rows, n);
   }
   void Merge(const Batch& b, std::size_t first, std::size_t row, std::size_t g) override {
     count_[g] += b.columns[first].ints[row];
@@ -88,6 +114,8 @@ class SumStates final : public AggregateStates {
       });
     }
   }
+  void UpdateOneGroup(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
+                      std::size_t n) override;
   void Merge(const Batch& b, std::size_t first, std::size_t row, std::size_t g) override;
   void EmitPartial(std::size_t g, BatchColumn* out) const override;
   void EmitFinal(std::size_t g, BatchColumn* out) const override;
@@ -99,6 +127,21 @@ class SumStates final : public AggregateStates {
   std::vector<Int128> isum_;
   std::vector<ExactSum> dsum_;
 };
+
+void SumStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* rows,
+                               const std::uint32_t* gids, std::size_t n) {
+  if (n == 0) return;
+  const Column& c = *args.arg;
+  const std::uint32_t g = gids[0];
+  count_[g] += CountValid(c, rows, n);
+  if (ints_) {
+    Int128 sum = 0;
+    EachValidValue(c, c.ints.data(), rows, n, [&](std::int64_t v) { sum += v; });
+    isum_[g] += sum;
+  } else {
+    dsum_[g].AddEach(c.doubles.data(), rows, c.valid.empty() ? nullptr : c.valid.data(), n);
+  }
+}
 
 void SumStates::Merge(const Batch& b, std::size_t first, std::size_t row, std::size_t g) {
   const BatchColumn& c = b.columns[first];
@@ -179,11 +222,26 @@ class ExtremeStates final : public AggregateStates {
   }
   void Update(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
               std::size_t n) override;
+  void UpdateOneGroup(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
+                      std::size_t n) override;
   void Merge(const Batch& b, std::size_t first, std::size_t row, std::size_t g) override;
   void EmitPartial(std::size_t g, BatchColumn* out) const override { EmitFinal(g, out); }
   void EmitFinal(std::size_t g, BatchColumn* out) const override;
 
  private:
+  // The extreme of a run's values into group g (one Fold, the scan in registers).
+  template <typename T, typename Less>
+  void FoldRun(std::vector<T>& ext, std::size_t g, const Column& c, const T* values,
+               const std::uint32_t* rows, std::size_t n, Less less) {
+    bool any = false;
+    T best{};
+    EachValidValue(c, values, rows, n, [&](T v) {
+      if (!any || (max_ ? less(best, v) : less(v, best))) best = v;
+      any = true;
+    });
+    if (any) Fold(ext, g, best, less);
+  }
+
   template <typename T, typename Less>
   void Fold(std::vector<T>& ext, std::size_t g, const T& v, Less less) {
     if (!has_[g] || (max_ ? less(ext[g], v) : less(v, ext[g]))) ext[g] = v;
@@ -214,6 +272,19 @@ void ExtremeStates::Update(const AggArgs& args, const std::uint32_t* rows,
   } else {
     EachValid(c, rows, n,
               [&](std::size_t i) { Fold(iext_, gids[i], c.ints[rows[i]], std::less<>()); });
+  }
+}
+
+void ExtremeStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* rows,
+                                   const std::uint32_t* gids, std::size_t n) {
+  const Column& c = *args.arg;
+  if (n == 0) return;
+  if (type_ == Type::kFloat64) {
+    FoldRun(dext_, gids[0], c, c.doubles.data(), rows, n, DoubleLess);
+  } else if (type_ == Type::kString) {
+    Update(args, rows, gids, n);  // codes are 32-bit: the generic loop
+  } else {
+    FoldRun(iext_, gids[0], c, c.ints.data(), rows, n, std::less<>());
   }
 }
 

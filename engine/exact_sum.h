@@ -106,6 +106,18 @@ class ExactSum {
     }
     acc_ = sum;
   }
+  // Add(values[rows[i]]) for every i < n whose row is valid (valid == nullptr: every row), the
+  // fast path's accumulator in a register (a GROUP BY run of one group).
+  void AddEach(const double* values, const std::uint32_t* rows, const std::uint8_t* valid,
+               std::size_t n) {
+    std::size_t i = 0;
+    while (i < n) {
+      i = AddFast(values, rows, valid, i, n);
+      if (i == n) break;
+      const std::uint32_t row = rows[i++];  // a row the fast path cannot take
+      if (valid == nullptr || valid[row]) Add(values[row]);
+    }
+  }
   // Adds the exact value of `other`.
   void Add(const ExactSum& other);
   // The exact sum correctly rounded to the nearest double (ties to even); 0.0 for no input.
@@ -135,6 +147,30 @@ class ExactSum {
   __extension__ typedef __int128 Int128Value;
   static constexpr std::int16_t kNoWindow = INT16_MIN;
   void AddSlow(double x);
+  // AddEach's loop from row i while the fast path applies and does not overflow, without calls
+  // (so that the accumulator stays in registers); returns where it stopped.
+  std::size_t AddFast(const double* values, const std::uint32_t* rows, const std::uint8_t* valid,
+                      std::size_t i, std::size_t n) {
+    if (scale_ || window_ == kNoWindow) return i;
+    Int128Value acc = acc_;
+    const int window = window_;
+    for (; i < n; ++i) {
+      const std::uint32_t row = rows[i];
+      if (valid != nullptr && !valid[row]) continue;
+      const auto bits = std::bit_cast<std::uint64_t>(values[row]);
+      const int biased = static_cast<int>((bits >> 52) & 0x7ff);
+      const int shift = biased - 1075 - window;
+      if (biased == 0 || biased > 1975 || shift < 0 || shift > 62) break;
+      const auto m = static_cast<std::int64_t>((bits & ((std::uint64_t{1} << 52) - 1)) |
+                                               (std::uint64_t{1} << 52));
+      const Int128Value v = static_cast<Int128Value>(bits >> 63 ? -m : m) << shift;
+      Int128Value sum;
+      if (__builtin_add_overflow(acc, v, &sum)) break;
+      acc = sum;
+    }
+    acc_ = acc;
+    return i;
+  }
   void AddFinite(double x) const;
   void Halve() const;
   // Moves the fixed-point accumulator into the expansion (exactly: three 52-bit pieces).

@@ -227,12 +227,16 @@ void PartitionAggregator::Consume(const std::uint32_t* rows, std::size_t total) 
         gids_[i] = FindOrAdd(key, h);
       }
     }
-    for (std::size_t a = 0; a < states_.size(); ++a) Update(a, chunk, n);
+    const std::uint32_t first = gids_[0];
+    const bool one_group = n > 0 && std::all_of(gids_.begin() + 1, gids_.begin() + n,
+                                                [first](std::uint32_t g) { return g == first; });
+    for (std::size_t a = 0; a < states_.size(); ++a) Update(a, chunk, n, one_group);
   }
 }
 
 // Rows that fail the aggregate's FILTER never reach its states.
-void PartitionAggregator::Update(std::size_t a, const std::uint32_t* rows, std::size_t n) {
+void PartitionAggregator::Update(std::size_t a, const std::uint32_t* rows, std::size_t n,
+                                 bool one_group) {
   const std::uint32_t* gids = gids_.data();
   if (const Column* filter = args_[a].filter) {
     const std::int64_t* pass = filter->ints.data();
@@ -249,7 +253,11 @@ void PartitionAggregator::Update(std::size_t a, const std::uint32_t* rows, std::
     gids = kept_gids_.data();
     n = k;
   }
-  states_[a]->Update(args_[a], rows, gids, n);
+  if (one_group) {
+    states_[a]->UpdateOneGroup(args_[a], rows, gids, n);
+  } else {
+    states_[a]->Update(args_[a], rows, gids, n);
+  }
 }
 
 Batch PartitionAggregator::Emit(std::size_t begin, std::size_t end) const {

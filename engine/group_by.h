@@ -39,7 +39,8 @@ class PartitionAggregator {
   void DenseIds(const std::uint32_t* rows, std::size_t n);
   void Grow();
   void KeysOf(const std::uint32_t* rows, std::size_t n);
-  void Update(std::size_t agg, const std::uint32_t* rows, std::size_t n);
+  // one_group: every row of the chunk is in one group (AggregateStates::UpdateOneGroup).
+  void Update(std::size_t agg, const std::uint32_t* rows, std::size_t n, bool one_group);
   void BindArguments(const std::vector<const Column*>& columns);
 
   const PlanData& plan_;

@@ -5,15 +5,21 @@
 //
 //   node duckdb_side.mjs --source airnow DIR | --source plume-csv FILE
 //                        --out DIR [--runs N] [--cases a,b] [--no-expected]
-// Writes DIR/duckdb.json: {version, threads, source, rows, load_ms, cases:[{name, runs_ms,
-// median_ms, median_cpu_ms, rows, columns, types}]}, and DIR/duckdb_<case>.csv. Exits 1 with a
-// message on error.
+//                        [--db FILE [--identity TEXT] [--scan memory|file]]
+// --db FILE: the loaded table is kept in this DuckDB database file and reused by later calls
+// with the same source (same path, size and mtime, or the same --identity: then the source file
+// may be gone), so that a benchmark can interleave DuckDB and plume runs without reloading;
+// --scan memory (default) copies it into memory first (the in-memory table, as without --db),
+// --scan file runs the statements on the file (the 100x table does not fit in memory beside
+// plume's ranks). Writes DIR/duckdb.json: {version, threads, source, rows, load_ms,
+// reused, cases:[{name, runs_ms, median_ms, median_cpu_ms, rows, columns, types}]}, and
+// DIR/duckdb_<case>.csv. Exits 1 with a message on error.
 import {DuckDBInstance} from '@duckdb/node-api';
 import fs from 'node:fs';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 
-import {kCases, kExchangeCases, Median} from './lib/cases.mjs';
+import {kCases, kExchangeCases, kSelectiveCases, Median} from './lib/cases.mjs';
 
 const kColumns =
     '{\'latitude\': \'DOUBLE\', \'longitude\': \'DOUBLE\', \'utc\': \'TIMESTAMP\', \'parameter\': \'VARCHAR\', ' +
@@ -22,7 +28,8 @@ const kColumns =
     '\'aqs_id\': \'VARCHAR\', \'full_aqs_id\': \'VARCHAR\'}';
 
 function ParseArgs(argv) {
-  const a = {runs: 7, cases: null, expected: true, source: null, input: null, out: null};
+  const a = {runs: 7, cases: null, expected: true, source: null, input: null, out: null, db: null,
+             identity: null, scan: 'memory'};
   for (let i = 0; i < argv.length; ++i) {
     const k = argv[i];
     const need = () => {
@@ -40,6 +47,12 @@ function ParseArgs(argv) {
       a.cases = need().split(',');
     else if (k === '--no-expected')
       a.expected = false;
+    else if (k === '--db')
+      a.db = need();
+    else if (k === '--identity')  // with --db: what the rows are (e.g. the plume data set)
+      a.identity = need();
+    else if (k === '--scan')  // with --db: statements on a copy in memory or on the file
+      a.scan = need();
     else
       throw new Error(`unknown option ${k}`);
   }
@@ -47,7 +60,9 @@ function ParseArgs(argv) {
     throw new Error('--source airnow DIR or --source plume-csv FILE is required');
   }
   if (!a.out) throw new Error('--out DIR is required');
-  if (!(a.runs >= 5)) throw new Error(`--runs must be >= 5 (medians of at least 5), got ${a.runs}`);
+  if (!['memory', 'file'].includes(a.scan)) throw new Error(`--scan memory|file, got ${a.scan}`);
+  // 3 only for the largest sets (bench/compare/lib/size_sweep.mjs), where one run takes minutes
+  if (!(a.runs >= 3)) throw new Error(`--runs must be >= 3 (medians of at least 3), got ${a.runs}`);
   return a;
 }
 
@@ -72,18 +87,66 @@ function PlumeCsvLoadSql(file) {
       `timestampformat = '%Y-%m-%dT%H:%M', auto_detect = false)`;
 }
 
+// What identifies the loaded rows in a --db file: --identity, else the source and its path,
+// size and mtime (an input that is gone identifies nothing).
+function SourceIdentity(args) {
+  if (!fs.existsSync(args.input)) return null;
+  const st = fs.statSync(args.input);
+  return JSON.stringify(
+      {source: args.source, input: path.resolve(args.input), size: st.size, mtime: st.mtimeMs});
+}
+
+// {load_ms} of the table already in the --db file (attached as `store`) when it was loaded
+// from this source, else null.
+async function Reusable(con, identity) {
+  const t = await con.runAndReadAll(
+      'SELECT count(*) FROM duckdb_tables() WHERE database_name = \'store\' AND ' +
+      'table_name = \'bench_source\'');
+  if (Number(t.getRowsJS()[0][0]) === 0) return null;
+  const r = (await con.runAndReadAll('SELECT identity, load_ms FROM store.bench_source')).getRowsJS();
+  return r.length === 1 && r[0][0] === identity ? {load_ms: r[0][1]} : null;
+}
+
+function LoadSql(args, table) {
+  const sql = args.source === 'airnow' ? AirnowLoadSql(args.input) : PlumeCsvLoadSql(args.input);
+  return sql.replace('CREATE TABLE measurements AS', `CREATE TABLE ${table} AS`);
+}
+
+// Loads `measurements` from the source; with --db through the file (attached as `store`, loaded
+// only when it does not hold this source yet), then, with --scan memory, copied into memory.
 async function Load(con, args) {
-  if (args.source === 'airnow' && !fs.existsSync(args.input)) {
-    throw new Error(`AirNow data directory ${args.input} does not exist`);
+  if (args.db) await con.run(`ATTACH ${Quote(args.db)} AS store`);
+  const reused = args.db ? await Reusable(con, args.identity ?? SourceIdentity(args)) : null;
+  let load_ms = reused?.load_ms;
+  if (!reused) {
+    if (args.source === 'airnow' && !fs.existsSync(args.input)) {
+      throw new Error(`AirNow data directory ${args.input} does not exist`);
+    }
+    if (args.source === 'plume-csv' && !fs.existsSync(args.input)) {
+      throw new Error(`plume CSV export ${args.input} does not exist`);
+    }
+    const identity = args.identity ?? SourceIdentity(args);
+    const table = args.db ? 'store.measurements' : 'measurements';
+    if (args.db) {
+      await con.run('DROP TABLE IF EXISTS store.measurements');
+      await con.run('DROP TABLE IF EXISTS store.bench_source');
+    }
+    const t0 = performance.now();
+    await con.run(LoadSql(args, table));
+    load_ms = performance.now() - t0;
+    if (args.db) {
+      await con.run(`CREATE TABLE store.bench_source AS SELECT ${Quote(identity)} AS identity, ` +
+                    `${load_ms}::DOUBLE AS load_ms`);
+      await con.run('CHECKPOINT store');
+    }
   }
-  if (args.source === 'plume-csv' && !fs.existsSync(args.input)) {
-    throw new Error(`plume CSV export ${args.input} does not exist`);
+  if (args.db && args.scan === 'memory') {
+    await con.run('CREATE TABLE measurements AS SELECT * FROM store.measurements');
+  } else if (args.db) {
+    await con.run('USE store');
   }
-  const t0 = performance.now();
-  await con.run(args.source === 'airnow' ? AirnowLoadSql(args.input) : PlumeCsvLoadSql(args.input));
-  const load_ms = performance.now() - t0;
   const r = await con.runAndReadAll('SELECT count(*)::DOUBLE FROM measurements');
-  return {load_ms, rows: r.getRowsJS()[0][0]};
+  return {load_ms, reused: Boolean(reused), rows: r.getRowsJS()[0][0]};
 }
 
 // One timed execution of a case, delivered the way the case says.
@@ -159,10 +222,12 @@ async function Main() {
     input: args.input,
     rows: loaded.rows,
     load_ms: loaded.load_ms,
+    reused: loaded.reused,
+    db: args.db,
     runs: args.runs,
     cases: []
   };
-  const wanted = [...kCases, ...kExchangeCases].filter(
+  const wanted = [...kCases, ...kExchangeCases, ...kSelectiveCases].filter(
       (c) => (!args.cases && kCases.includes(c)) || (args.cases && args.cases.includes(c.name)));
   for (const c of wanted) {
     const r = await RunCase(con, c, args);

@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 import {kCases, kExchangeCases} from './lib/cases.mjs';
-import {RunPlume, WarmStats} from './lib/plume.mjs';
+import {PeakRss, RssWrapper, RunPlume, WarmStats} from './lib/plume.mjs';
 
 const kHere = path.dirname(new URL(import.meta.url).pathname);
 const kRepo = path.resolve(kHere, '..', '..');
@@ -55,30 +55,12 @@ function EnsureData(a) {
   if (r.status !== 0) throw new Error(`plume-preprocess failed (${r.status})`);
 }
 
-// A wrapper that runs plume under /usr/bin/time, so each rank writes its peak RSS (KiB).
-function RssWrapper(a, dir) {
-  const file = path.join(dir, 'plume-rss.sh');
-  fs.writeFileSync(file, `#!/bin/sh\nexec /usr/bin/time -f %M -o "${dir}/rss.$OMPI_COMM_WORLD_RANK" ` +
-                             `"${path.join(a.build, 'ranks', 'plume')}" "$@"\n`);
-  fs.chmodSync(file, 0o755);
-  return file;
-}
-
-function PeakRss(dir, ranks) {
-  const kib = [];
-  for (let r = 0; r < ranks; ++r) {
-    const text = fs.readFileSync(path.join(dir, `rss.${r}`), 'utf8').trim().split('\n');
-    kib.push(Number(text[text.length - 1]));
-  }
-  return {rank0_mib: kib[0] / 1024, data_max_mib: Math.max(...kib.slice(1)) / 1024, kib};
-}
-
 function RunPlan(a, c, plan, dir) {
   // --peer-timeout 60: the tree merge finalizes every group on rank 0 in one step, which on a
   // loaded machine can outlast the default 10 s heartbeat timeout (the exchange's point).
   const common = {data: a.data, ranks: a.ranks, sql: c.sql,
                   extraArgs: ['--merge', plan, '--peer-timeout', '60']};
-  const timed = RunPlume({...common, plume: RssWrapper(a, dir), format: 'null', repeat: a.repeat,
+  const timed = RunPlume({...common, plume: RssWrapper(path.join(a.build, 'ranks', 'plume'), dir), format: 'null', repeat: a.repeat,
                           report: path.join(dir, `${c.name}-${plan}.json`)});
   const rss = PeakRss(dir, a.ranks);
   const csv = path.join(dir, `${c.name}-${plan}.csv`);

@@ -1,6 +1,7 @@
 // plume vs DuckDB and plume's sweeps, in one run. Called by bench/compare/run (which builds plume
 // and installs what is missing); see docs/BENCHMARKS.md.
 //   node main.mjs --build DIR [--quick] [--no-sweeps] [--plots-only] [--keep-outputs]
+//                 [--only STEPS] [--sizes 1,10,100] [--size-cases a,b] [--rounds N]
 // Results: bench/compare/results/*.json|csv; plots: docs/bench_*.png; scratch and data sets:
 // $PLUME_BENCH_DIR (default /tmp/plume-bench). Exit 1 when plume and DuckDB returned different
 // rows or a step failed; a missed target is reported, not an error.
@@ -14,7 +15,9 @@ import {CompareRows, PrintTable, ResultsDir, WriteCsv, WriteJson} from './lib/ou
 import {MakePlots} from './lib/plots.mjs';
 import {FindBinary} from './lib/plume.mjs';
 import {WriteSummary} from './lib/summary.mjs';
-import {CacheSweep, ChunkSweep, ConcurrencySweep, SizeSweep, WorldSweep} from './lib/sweeps.mjs';
+import {LoadSize, PrintSize, SaveSize} from './lib/size_output.mjs';
+import {SizeSweep} from './lib/size_sweep.mjs';
+import {CacheSweep, ChunkSweep, ConcurrencySweep, WorldSweep} from './lib/sweeps.mjs';
 
 const kHere = path.dirname(new URL(import.meta.url).pathname);
 const kRepo = path.resolve(kHere, '..', '..');
@@ -28,6 +31,8 @@ function ParseArgs(argv) {
     wait_quiet_min: 0,
     keep_outputs: false,
     sizes: [1, 10],
+    size_cases: null,
+    rounds: null,
     only: null
   };
   for (let i = 0; i < argv.length; ++i) {
@@ -48,6 +53,10 @@ function ParseArgs(argv) {
       a.only = argv[++i].split(',');
     else if (k === '--sizes')  // data size factors of the size sweep, e.g. 1,10,100
       a.sizes = argv[++i].split(',').map(Number);
+    else if (k === '--size-cases')  // only these cases in the size sweep (lib/size_sweep.mjs)
+      a.size_cases = argv[++i].split(',');
+    else if (k === '--rounds')  // size sweep: plume/DuckDB rounds (default 2, 1 from 100x on)
+      a.rounds = Number(argv[++i]);
     else
       throw new Error(`unknown option ${k} (see bench/compare/run --help)`);
   }
@@ -94,6 +103,27 @@ function Step(name, fn) {
   }
 }
 
+async function SizeStep(ctx, args, res) {
+  try {
+    const run = await SizeSweep({...ctx, cpu: false}, {
+      partitions: 5,
+      factors: args.sizes,
+      cases: args.size_cases,
+      rounds: (f) => args.rounds ?? (f >= 100 ? 1 : 2),
+      duckdb_scan: process.env.PLUME_BENCH_DUCKDB_SCAN || 'file',
+      duckdb_budget_s: Number(process.env.PLUME_BENCH_DUCKDB_BUDGET_S || 900),
+      plume_budget_s: Number(process.env.PLUME_BENCH_PLUME_BUDGET_S || 1800),
+      previous: LoadSize(res).rows,
+    });
+    SaveSize(res, run);
+    PrintSize(run);
+    return run.rows.every((r) => r.same_rows !== 'NO');
+  } catch (e) {
+    process.stderr.write(`bench: size sweep failed: ${e.stack || e.message}\n`);
+    return true;
+  }
+}
+
 function Sweeps(ctx, args, primary_spec, res) {
   ctx = {...ctx, cpu: false};
   const p5 = () => EnsureDataSet(ctx.bench_dir, ctx.preprocess, {...primary_spec, partitions: 5});
@@ -119,11 +149,6 @@ function Sweeps(ctx, args, primary_spec, res) {
       'case', 'rows', 'first_total_ms', 'first_first_chunk_ms', 'cached_total_ms',
       'cached_first_chunk_ms', 'repeats', 'error'
     ]));
-  }
-  if (Wants(args, 'size')) {
-    Step('size', () => WriteCsv(res('size.csv'), SizeSweep(ctx, 5, args.sizes, !ctx.quick), [
-                   'factor', 'rows', 'case', 'plume_ms', 'duckdb_ms', 'ratio', 'error'
-                 ]));
   }
   if (Wants(args, 'world')) {
     const sizes = ctx.quick ? [2, 4, 6, 8] : [2, 3, 4, 5, 6, 7, 8];
@@ -167,6 +192,10 @@ async function Main() {
     if (!ok) process.stderr.write('bench: plume and DuckDB returned DIFFERENT rows (see above)\n');
   }
   if (args.sweeps) Sweeps(ctx, args, spec, res);
+  if (args.sweeps && Wants(args, 'size') && !(await SizeStep(ctx, args, res))) {
+    process.stderr.write('bench: plume and DuckDB returned DIFFERENT rows in the size series\n');
+    ok = false;
+  }
   WriteSummary(path.dirname(res('x')));
   MakePlots(path.dirname(res('x')), docs);
   return ok ? 0 : 1;

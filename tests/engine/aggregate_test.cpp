@@ -88,6 +88,41 @@ TEST(ExactSum, FastPathSpillsExactly) {
   EXPECT_EQ(SumOf({0x1p-40, 1.0, -1.0}), 0x1p-40);
 }
 
+// AddEach (a GROUP BY run of one group, summed in registers) is Add over the valid rows, for
+// values the fast path takes, values it cannot (outside its window, subnormal, huge, infinite,
+// NaN), spills on overflow and a halved (beyond the double range) sum.
+TEST(ExactSum, AddEachIsAddOverTheValidRows) {
+  std::vector<double> base = {0x1p-1074, 1.0};
+  for (int i = 0; i < 5000; ++i) base.push_back((i % 2 ? -1 : 1) * (0x1p30 - i) * 1.75);
+  for (int i = 0; i < 5000; ++i) base.push_back(0x1p30 * (1 + 0x1p-52 * i));
+  for (double x : {0x1p-40, 0x1p200, -0x1p200, 1e-300, -0x1p-1070}) base.push_back(x);
+  const std::vector<std::vector<double>> sets = {base,
+                                                 {1.0, 0x1p-40, -1.0},
+                                                 {1.7e308, 1.0, 1.7e308, -1.7e308, 2.5},
+                                                 {1.0, INFINITY, 2.0},
+                                                 {3.0, NAN, 1.0},
+                                                 {}};
+  std::mt19937_64 rng(5);
+  for (const std::vector<double>& v : sets) {
+    std::vector<std::uint32_t> rows;
+    std::vector<std::uint8_t> valid(v.size());
+    for (std::uint32_t r = 0; r < v.size(); ++r) {
+      valid[r] = rng() % 4 != 0;
+      if (rng() % 3 != 0) rows.push_back(r);
+    }
+    for (const std::uint8_t* mask : {static_cast<const std::uint8_t*>(nullptr), valid.data()}) {
+      ExactSum one, each;
+      for (std::uint32_t r : rows) {
+        if (mask == nullptr || mask[r]) one.Add(v[r]);
+      }
+      each.AddEach(v.data(), rows.data(), mask, rows.size());
+      const double want = one.Value(), got = each.Value();
+      EXPECT_TRUE(got == want || (std::isnan(got) && std::isnan(want)))
+          << v.size() << " values: " << got << " vs " << want;
+    }
+  }
+}
+
 TEST(ExactSum, MalformedWireFormIsRejected) {
   for (std::string bytes : {std::string("\x08", 1), std::string("\x00\x05", 2),
                             std::string("\x00\x01\x00\x00\x00\x00\x00\x00\xf0\x7f", 10)}) {

@@ -73,6 +73,32 @@ export const kCases = [
   },
 ];
 
+// Selective statements whose time should not grow with the data (issue 14 item 2: zone maps,
+// the partitions' sort order), run by the size series (lib/size_sweep.mjs).
+export const kSelectiveCases = [
+  {
+    name: 'site_day',
+    title: 'one site, one day',
+    sql: 'SELECT * FROM measurements WHERE site_name = \'Albuquerque Airport\' AND ' +
+        'utc >= TIMESTAMP \'2020-09-10 00:00:00\' AND utc < TIMESTAMP \'2020-09-11 00:00:00\'',
+    plume: 'null',
+    duckdb: 'read',
+    ordered: false,
+    approx: false,
+    target: null,
+  },
+  {
+    name: 'box_hour',
+    title: 'lat/lon box, one hour',
+    sql: 'SELECT * FROM measurements WHERE latitude BETWEEN 34.0 AND 35.0 AND longitude ' +
+        'BETWEEN -107.0 AND -106.0 AND utc = TIMESTAMP \'2020-09-10 13:00:00\'',
+    plume: 'null',
+    duckdb: 'read',
+    ordered: false,
+    approx: false,
+    target: null,
+  },
+];
 // The hash exchange's cases (issue 10 item 6), run by bench/compare/exchange.mjs with each merge
 // plan (--merge tree|exchange|auto); duckdb_side.mjs knows them too (--cases).
 export const kExchangeCases = [

@@ -98,14 +98,20 @@ export function RemoveLargeOutputs(ctx, out) {
   }
 }
 
-// Runs duckdb_side.mjs in its own process (so its memory is gone afterwards).
-export function DuckdbRun(ctx, source, input, out, {expected = true, cases = null} = {}) {
+// Runs duckdb_side.mjs in its own process (so its memory is gone afterwards). db, identity,
+// scan: its --db FILE (the table kept in a file), --identity, --scan memory|file.
+export function DuckdbRun(ctx, source, input, out,
+                          {expected = true, cases = null, db = null, identity = null,
+                           scan = null} = {}) {
   const args = [
     path.join(kHere, 'duckdb_side.mjs'), '--source', source, input, '--out', out, '--runs',
     String(ctx.runs)
   ];
   if (!expected) args.push('--no-expected');
   if (cases) args.push('--cases', cases.join(','));
+  if (db) args.push('--db', db);
+  if (identity) args.push('--identity', identity);
+  if (scan) args.push('--scan', scan);
   const r = spawnSync(process.execPath, args, {stdio: ['ignore', 'inherit', 'inherit']});
   if (r.status !== 0) throw new Error(`node ${args.join(' ')} failed (exit ${r.status})`);
   return JSON.parse(fs.readFileSync(path.join(out, 'duckdb.json'), 'utf8'));

@@ -1,4 +1,4 @@
-// PNG plots for docs/ with gnuplot, from the CSV files in the results directory. Each plot is
+// PNG plots for docs/ with gnuplot, from the CSV and JSON files in the results directory. Each plot is
 // skipped (with a note) when its CSV is absent, so a partial run still plots what it has.
 import {spawnSync} from 'node:child_process';
 import fs from 'node:fs';
@@ -86,10 +86,28 @@ plot '${res}/concurrency.csv' using 1:3 with linespoints lw 2 title 'latency ms'
 `;
 }
 
-function SizeScript(res, png, n, cases) {
-  return kHead(png, 'Data size: synthetic 1x vs 10x rows, plume vs DuckDB') + Histogram(cases) +
-      `plot for [i=2:${n + 1}] '${res}/size_wide.csv' using i:xtic(1) title columnheader(i)
-`;
+// The size series from results/size.json: one panel per case, time against rows, log-log,
+// plume and DuckDB (a case DuckDB did not run at a size has no DuckDB point there).
+function SizeSeriesScript(size, png) {
+  const cases = [...new Set(size.rows.map((r) => r.case))];
+  const cols = 4, rows = Math.ceil(cases.length / cols);
+  const data = (name, key) => size.rows.filter((r) => r.case === name && r[key] > 0)
+                                  .map((r) => `${r.rows} ${r[key]}`).join('\n');
+  const lines = [`set terminal pngcairo size 1200,${300 * rows} font ",9"`, `set output '${png}'`,
+                 'set termoption noenhanced', 'set logscale xy', 'set format x "%.0s%c"',
+                 'set grid', 'set key top left', 'set xlabel "rows"', 'set ylabel "ms"',
+                 `set multiplot layout ${rows},${cols} title "plume (6 ranks) vs DuckDB by data ` +
+                 'size: warm median per case, log-log (lower is better)"'];
+  for (const name of cases) {
+    const blocks = [['plume', data(name, 'plume_ms'), '#1f77b4'],
+                    ['DuckDB', data(name, 'duckdb_ms'), '#ff7f0e']].filter((b) => b[1]);
+    lines.push(`set title '${name}'`);
+    lines.push('plot ' + blocks.map((b) => `'-' using 1:2 with linespoints lw 2 pt 7 ` +
+                                      `lc rgb '${b[2]}' title '${b[0]}'`).join(', '));
+    for (const b of blocks) lines.push(b[1], 'e');
+  }
+  lines.push('unset multiplot');
+  return lines.join('\n') + '\n';
 }
 
 function WorldScript(res, png, n) {
@@ -129,17 +147,11 @@ export function MakePlots(res, docs) {
     Gnuplot(ConcurrencyScript(res, `${docs}/bench_concurrency.png`), 'bench_concurrency.png');
   } else
     skip('concurrency.csv');
-  if (have('size.csv')) {
-    const long = [];
-    for (const r of ReadCsv(path.join(res, 'size.csv'))) {
-      long.push({case: r.case, series: `plume ${r.factor}x`, v: r.plume_ms});
-      if (r.duckdb_ms) long.push({case: r.case, series: `DuckDB ${r.factor}x`, v: r.duckdb_ms});
-    }
-    const n = Widen(long, 'case', 'series', 'v', path.join(res, 'size_wide.csv'));
-    const cases = new Set(long.map((r) => r.case)).size;
-    Gnuplot(SizeScript(res, `${docs}/bench_size.png`, n, cases), 'bench_size.png');
+  if (have('size.json')) {
+    const size = JSON.parse(fs.readFileSync(path.join(res, 'size.json'), 'utf8'));
+    Gnuplot(SizeSeriesScript(size, `${docs}/bench_size.png`), 'bench_size.png');
   } else
-    skip('size.csv');
+    skip('size.json');
   if (have('world.csv')) {
     const n = Widen(
         ReadCsv(path.join(res, 'world.csv')), 'ranks', 'case', 'total_ms',

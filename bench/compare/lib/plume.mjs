@@ -23,16 +23,17 @@ export function ChildrenCpuMs() {
   return (Number(f[13]) + Number(f[14])) * 10;
 }
 
-// opts: {plume, data, ranks, sql, format, output, chunk, repeat, concurrency, maxRunning,
+// opts: {plume, data, ranks, sql (or script: a -f FILE), format, output, chunk, repeat, concurrency, maxRunning,
 //        report, timeoutS, cacheSize, extraArgs (more plume options)}. The result cache is off (--cache-size 0) unless
 //        cacheSize is given: a timed --repeat must measure the engine, not the cache. Returns {report, wall_ms, cpu_ms (all ranks)}; throws with plume's
 // stderr on failure.
 export function RunPlume(opts) {
   const args = [
     '--allow-run-as-root', '--oversubscribe', '-n', String(opts.ranks), '--timeout',
-    String(opts.timeoutS ?? 300), opts.plume, '--data', opts.data, '-c',
-    opts.sql.trim().endsWith(';') ? opts.sql : `${opts.sql};`, '--format', opts.format, '--report',
-    opts.report, '--progress', 'off'
+    String(opts.timeoutS ?? 300), opts.plume, '--data', opts.data,
+    ...(opts.script ? ['-f', opts.script] :
+                      ['-c', opts.sql.trim().endsWith(';') ? opts.sql : `${opts.sql};`]),
+    '--format', opts.format, '--report', opts.report, '--progress', 'off'
   ];
   if (opts.output) args.push('--output', opts.output);
   if (opts.chunk) args.push('--chunk', String(opts.chunk));
@@ -60,6 +61,26 @@ export function RunPlume(opts) {
         `${(r.stderr || '').slice(-3000)}${(r.stdout || '').slice(-1000)}`);
   }
   return {report: JSON.parse(fs.readFileSync(opts.report, 'utf8')), wall_ms, cpu_ms, cmd};
+}
+
+// A wrapper that runs plume under /usr/bin/time, so that each rank writes its peak RSS (KiB)
+// to DIR/rss.RANK; pass it as RunPlume's `plume`, then read PeakRss(DIR, ranks).
+export function RssWrapper(plume, dir) {
+  const file = path.join(dir, 'plume-rss.sh');
+  fs.writeFileSync(
+      file, `#!/bin/sh\nexec /usr/bin/time -f %M -o "${dir}/rss.$OMPI_COMM_WORLD_RANK" ` +
+          `"${plume}" "$@"\n`);
+  fs.chmodSync(file, 0o755);
+  return file;
+}
+
+export function PeakRss(dir, ranks) {
+  const kib = [];
+  for (let r = 0; r < ranks; ++r) {
+    const text = fs.readFileSync(path.join(dir, `rss.${r}`), 'utf8').trim().split('\n');
+    kib.push(Number(text[text.length - 1]));
+  }
+  return {rank0_mib: kib[0] / 1024, data_max_mib: Math.max(...kib.slice(1)) / 1024, kib};
 }
 
 // The executions of one statement in a report, in the order they ran.

@@ -58,7 +58,17 @@ export function WriteSummary(res) {
   ]));
   parts.push(Table('Data size', path.join(res, 'size.csv'), [
     ['factor', 'size'], ['rows', 'rows', Int], ['case', 'case'], ['plume_ms', 'plume ms', F1],
-    ['duckdb_ms', 'DuckDB ms', F1], ['ratio', 'plume/DuckDB', F2x]
+    ['duckdb_ms', 'DuckDB ms', F1], ['ratio', 'plume/DuckDB', F2x], ['same_rows', 'same rows'],
+    ['note', 'note']
+  ]));
+  parts.push(Table('Data size: before the first statement', path.join(res, 'size_facts.csv'), [
+    ['factor', 'size'], ['rows', 'rows', Int], ['ingest_s', 'ingest s', F1],
+    ['ingest_rss_mib', 'ingest peak RSS MiB', F1], ['files_mib', 'files MiB', F1],
+    ['ready_ms', 'mpirun to ready ms', F1], ['ready_data_max_mib', 'RSS/data rank at ready MiB', F1],
+    ['peak_data_max_mib', 'peak RSS/data rank MiB', F1], ['peak_rank0_mib', 'peak RSS rank 0 MiB', F1],
+    ['duckdb_load_s', 'DuckDB load s', F1], ['cache_first_ms', 'GROUP BY first ms', F1],
+    ['cache_cached_ms', 'cached ms', (v) => v.toFixed(3)],
+    ['cache_cached_first_chunk_ms', 'cached first chunk ms', (v) => v.toFixed(3)]
   ]));
   parts.push(Table('World size', path.join(res, 'world.csv'), [
     ['ranks', 'ranks'], ['partitions', 'partitions'], ['case', 'case'],

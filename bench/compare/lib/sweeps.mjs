@@ -1,11 +1,12 @@
 // Sweeps over one parameter at a time, all on plume in batch mode, warm (first execution of each
-// statement dropped), medians: chunk size, statements in flight, data size, world size.
+// statement dropped), medians: chunk size, statements in flight, world size, the result cache
+// (the data size series is lib/size_sweep.mjs).
 import fs from 'node:fs';
 import path from 'node:path';
 
 import {kCases, kSeedSql, Median} from './cases.mjs';
-import {DuckdbRun, Failure, PlumeTimings, RemoveLargeOutputs} from './comparison.mjs';
-import {EnsureDataSet, kDefaultRows} from './datasets.mjs';
+import {Failure, PlumeTimings} from './comparison.mjs';
+import {EnsureDataSet} from './datasets.mjs';
 import {Executions, RunPlume, WarmStats} from './plume.mjs';
 
 function OutDir(ctx, name) {
@@ -108,63 +109,6 @@ function ConcurrencyPoint(ctx, dataset, ranks, out, n) {
   return r;
 }
 
-// DuckDB on plume's CSV export of a synthetic data set (DuckDB cannot read HDF5 partitions).
-function DuckdbOnExport(ctx, ds, ranks, out) {
-  const exported = path.join(out, 'export.csv');
-  try {
-    RunPlume({
-      plume: ctx.plume,
-      data: ds.dir,
-      ranks,
-      sql: 'SELECT * FROM measurements',
-      format: 'csv',
-      output: exported,
-      chunk: ctx.chunk,
-      repeat: 1,
-      report: path.join(out, 'export.json'),
-      timeoutS: ctx.timeout_s
-    });
-    return DuckdbRun(ctx, 'plume-csv', exported, out, {expected: false});
-  } catch (e) {
-    Failure(`DuckDB on ${ds.label}`, e);
-    return null;
-  } finally {
-    fs.rmSync(exported, {force: true});
-  }
-}
-
-// Every case on synthetic data of 1x and 10x the default size, plume and DuckDB.
-export function SizeSweep(ctx, partitions, factors, with_duckdb_10x) {
-  const rows = [];
-  for (const f of factors) {
-    const ds = EnsureDataSet(
-        ctx.bench_dir, ctx.preprocess, {kind: 'synthetic', rows: kDefaultRows * f, partitions});
-    const out = OutDir(ctx, `sweep-size-${f}x`);
-    // Large data: a longer mpirun timeout, and the minimum runs (5 warm) to bound the time.
-    const big = f === 1 ? ctx : {...ctx, timeout_s: ctx.timeout_s * f, repeat: 6, runs: 5};
-    const plume = PlumeTimings(big, ds, partitions + 1, out);
-    // DuckDB where it fits: its table is loaded from plume's CSV export (~16 GB at 100x).
-    const duck = f === 1 || (with_duckdb_10x && f <= 10) ?
-        DuckdbOnExport(big, ds, partitions + 1, out) :
-        null;
-    for (const c of kCases) {
-      const d = duck ? duck.cases.find((x) => x.name === c.name) : null;
-      const p = plume[c.name].total_ms ?? null;
-      rows.push({
-        factor: f,
-        rows: ds.rows,
-        case: c.name,
-        plume_ms: p,
-        duckdb_ms: d ? d.median_ms : null,
-        ratio: d && p !== null ? p / d.median_ms : null,
-        error: plume[c.name].error ?? ''
-      });
-    }
-    RemoveLargeOutputs(ctx, out);
-  }
-  return rows;
-}
-
 // World sizes 2..8 (1..7 partitions, one rank per partition plus the gateway).
 export function WorldSweep(ctx, spec, world_sizes, case_names) {
   const cases = kCases.filter((c) => case_names.includes(c.name));
@@ -197,7 +141,7 @@ export function CacheSweep(ctx, dataset, ranks, names) {
   return Sweep(cases, 'case', (c) => CachePoint(ctx, dataset, ranks, out, c));
 }
 
-function CachePoint(ctx, dataset, ranks, out, c) {
+export function CachePoint(ctx, dataset, ranks, out, c) {
   const output = c.plume === 'csv' ? path.join(out, `cache_${c.name}.csv`) : undefined;
   const run = RunPlume({
     plume: ctx.plume,
