@@ -8,10 +8,13 @@
 //                         their filter / group / sort steps) until every rank confirmed it stopped
 //   cancel while sending  Cancel() after SELECT *'s first chunk, the same
 //   count(*) beside a heavy statement   a small statement while a heavy one prepares
-//   many groups, tree merge  --many (1,167,525 groups on the real data) with --merge tree:
-//                         its time and the gateway loop's iterations (LoopStats: the longest
-//                         Step of Poll and a histogram), i.e. how late a cancel, a deadline
-//                         or another statement could be served during rank 0's final merge
+//   gateway loop during ... the longest turn of rank 0's loop (Submit or one Step of Poll:
+//                         LoopStats, CPU and wall time, a histogram, the longest CPU time per
+//                         phase), i.e. how late a cancel, a deadline or another statement could
+//                         be served, while rank 0 runs: --many (1,167,525 groups on the real
+//                         data) through the tree merge; the IN list; a CTE gathered on rank 0
+//                         and the aggregate and window stages over it; SELECT * delivered
+// --cases picks some of: counts (the first seven lines), loops (the gateway loop lines).
 #include <algorithm>
 #include <cstdio>
 #include <string>
@@ -37,6 +40,12 @@ struct Args {
   std::string many =
       "SELECT site_name, utc, parameter, count(*), avg(concentration) FROM measurements "
       "GROUP BY site_name, utc, parameter";
+  std::string gathered =
+      "WITH t AS (SELECT site_name, utc, avg(concentration) AS c FROM measurements "
+      "GROUP BY site_name, utc) SELECT site_name, count(*), max(c), "
+      "max(lag) FROM (SELECT site_name, c, c - lag(c) OVER (PARTITION BY site_name ORDER BY "
+      "utc) AS lag FROM t) GROUP BY site_name";
+  std::string cases = "counts,loops";
 };
 
 // Seconds from Submit until the sink's End.
@@ -88,11 +97,8 @@ double BesideHeavy(plume::ranks::Gateway& gw, const Args& args, const std::strin
   return s;
 }
 
-void Drive(plume::ranks::Gateway& gw, const Args& args) {
+void Counts(plume::ranks::Gateway& gw, const Args& args) {
   const std::string count = "SELECT count(*) FROM measurements";
-  std::printf("plume bounded e2e: %d ranks, %d partitions, %llu rows\n", gw.World().ranks,
-              gw.World().partitions, static_cast<unsigned long long>(gw.World().rows));
-  Run(gw, count, 0);  // warm-up
   std::vector<double> usual, in_end, after, cancel_prep, cancel_send, beside, heavy;
   std::string in_state;
   const std::string in_sql = InListStatement(args.in_list);
@@ -108,12 +114,6 @@ void Drive(plume::ranks::Gateway& gw, const Args& args) {
     beside.push_back(BesideHeavy(gw, args, count));
   }
   heavy.push_back(Run(gw, args.heavy, 0));
-  gw.set_merge(plume::engine::MergeChoice::kTree);
-  gw.ResetLoopStats();
-  RequestInfo many_info;
-  const double many_s = Run(gw, args.many, 0, &many_info);
-  const plume::ranks::LoopStats many_loop = gw.loop_stats();
-  gw.set_merge(plume::engine::MergeChoice::kAuto);
   const double u = Median(usual);
   std::printf("%-36s %.2f ms (median of %d)\n", "usual count(*)", u * 1e3, args.runs);
   std::printf("%-36s %.2f ms, %s\n", "IN list of N on an expression", Median(in_end) * 1e3,
@@ -132,10 +132,38 @@ void Drive(plume::ranks::Gateway& gw, const Args& args) {
               Median(beside) * 1e3, Median(beside) / u);
   std::printf("%-36s %.2f ms: %s\n", "the heavy statement alone", heavy[0] * 1e3,
               args.heavy.c_str());
-  std::printf("%-36s %.0f ms, %llu rows, %s: %s\n", "many groups, tree merge", many_s * 1e3,
-              static_cast<unsigned long long>(many_info.rows_delivered),
-              std::string(plume::frontend::StateName(many_info.state)).c_str(), args.many.c_str());
-  std::printf("%-36s %s\n", "  gateway loop meanwhile", many_loop.Format().c_str());
+}
+
+// Runs `sql` alone and prints its time and the gateway loop's turns meanwhile.
+void LoopRun(plume::ranks::Gateway& gw, const char* label, const std::string& sql,
+             double timeout_s) {
+  gw.ResetLoopStats(true);
+  RequestInfo info;
+  const double s = Run(gw, sql, timeout_s, &info);
+  const plume::ranks::LoopStats loop = gw.loop_stats();
+  std::printf("gateway loop during %s: %.0f ms, %llu rows, %s%s\n", label, s * 1e3,
+              static_cast<unsigned long long>(info.rows_delivered),
+              std::string(plume::frontend::StateName(info.state)).c_str(),
+              info.error.empty() ? "" : (": " + info.error).c_str());
+  std::printf("  %s\n  %s\n", loop.Format().c_str(), loop.FormatPhases().c_str());
+}
+
+void Loops(plume::ranks::Gateway& gw, const Args& args) {
+  gw.set_merge(plume::engine::MergeChoice::kTree);
+  LoopRun(gw, "many groups, tree merge", args.many, 0);
+  gw.set_merge(plume::engine::MergeChoice::kAuto);
+  LoopRun(gw, "the IN list", InListStatement(args.in_list), args.deadline_s);
+  LoopRun(gw, "a gathered CTE, aggregate + window on rank 0", args.gathered, 0);
+  LoopRun(gw, "SELECT * delivered", "SELECT * FROM measurements", 0);
+  std::printf("(many: %s)\n(gathered: %s)\n", args.many.c_str(), args.gathered.c_str());
+}
+
+void Drive(plume::ranks::Gateway& gw, const Args& args) {
+  std::printf("plume bounded e2e: %d ranks, %d partitions, %llu rows\n", gw.World().ranks,
+              gw.World().partitions, static_cast<unsigned long long>(gw.World().rows));
+  Run(gw, "SELECT count(*) FROM measurements", 0);  // warm-up
+  if (args.cases.find("counts") != std::string::npos) Counts(gw, args);
+  if (args.cases.find("loops") != std::string::npos) Loops(gw, args);
 }
 
 bool ParseArgs(int argc, char** argv, Args* args) {
@@ -153,6 +181,10 @@ bool ParseArgs(int argc, char** argv, Args* args) {
       args->heavy = v;
     } else if (k == "--many") {
       args->many = v;
+    } else if (k == "--gathered") {
+      args->gathered = v;
+    } else if (k == "--cases") {
+      args->cases = v;
     } else if (k == "--t0") {  // bench/ranks_e2e.sh passes it; unused here
     } else {
       return false;
@@ -167,7 +199,8 @@ int main(int argc, char** argv) {
   Args args;
   return plume::bench::E2eMain(
       argc, argv,
-      "bounded_e2e --data DIR [--runs N] [--in-list N] [--deadline S] [--heavy SQL] [--many SQL]",
+      "bounded_e2e --data DIR [--runs N] [--in-list N] [--deadline S] [--heavy SQL] [--many SQL] "
+      "[--gathered SQL] [--cases counts,loops]",
       [&](int n, char** v, plume::ranks::RuntimeOptions* options) {
         if (!ParseArgs(n, v, &args)) return false;
         options->data_dir = args.data;

@@ -69,7 +69,6 @@ PartitionAggregator::PartitionAggregator(const PlanData& plan,
   if (plan.group_columns.size() > 63) throw std::runtime_error("too many GROUP BY columns");
   for (int c : plan.group_columns) key_columns_.push_back(columns[static_cast<std::size_t>(c)]);
   BindArguments(columns);
-  slots_.assign(1024, 0);
   row_keys_.resize(kChunk * width_);
   gids_.resize(kChunk);
   std::size_t product = 1;
@@ -96,14 +95,6 @@ void PartitionAggregator::BindArguments(const std::vector<const Column*>& column
 
 namespace {
 
-constexpr std::uint64_t kTagMask = ~std::uint64_t{0xffffffff};
-
-// A slot: the high half of the key's hash (a tag that spares most key comparisons) over
-// group + 1 (0 = empty).
-std::uint64_t Slot(std::uint64_t hash, std::uint32_t group) {
-  return (hash & kTagMask) | (group + 1u);
-}
-
 bool SameKey(const std::uint64_t* a, const std::uint64_t* b, std::size_t width) {
   for (std::size_t w = 0; w < width; ++w) {
     if (a[w] != b[w]) return false;
@@ -113,31 +104,17 @@ bool SameKey(const std::uint64_t* a, const std::uint64_t* b, std::size_t width) 
 
 }  // namespace
 
-void PartitionAggregator::Grow() {
-  std::vector<std::uint64_t> slots(slots_.size() * 2, 0);
-  const std::size_t mask = slots.size() - 1;
-  for (std::size_t g = 0; g < groups_; ++g) {
-    std::uint64_t h = 0;
-    for (std::size_t w = 0; w < width_; ++w) h = Mix(h, keys_[g * width_ + w]);
-    std::size_t s = h & mask;
-    while (slots[s] != 0) s = (s + 1) & mask;
-    slots[s] = Slot(h, static_cast<std::uint32_t>(g));
-  }
-  slots_ = std::move(slots);
-}
-
 std::uint32_t PartitionAggregator::FindOrAdd(const std::uint64_t* key, std::uint64_t hash) {
-  const std::size_t mask = slots_.size() - 1;
-  const std::uint64_t tag = hash & kTagMask;
-  std::size_t s = hash & mask;
-  for (std::uint64_t slot = slots_[s]; slot != 0; s = (s + 1) & mask, slot = slots_[s]) {
-    if ((slot & kTagMask) != tag) continue;
-    const auto g = static_cast<std::uint32_t>(slot) - 1;
-    if (SameKey(&keys_[g * width_], key, width_)) return g;
-  }
+  std::size_t at = 0;
+  const std::uint64_t found = index_.Find(
+      hash, [&](std::uint64_t g) { return SameKey(&keys_[g * width_], key, width_); }, &at);
+  if (found != GroupIndex::kNone) return static_cast<std::uint32_t>(found);
   const std::uint32_t g = AddGroup(key);
-  slots_[s] = Slot(hash, g);
-  if (groups_ * 2 > slots_.size()) Grow();
+  index_.Insert(at, hash, g, groups_, [&](std::uint64_t group) {
+    std::uint64_t h = 0;
+    for (std::size_t w = 0; w < width_; ++w) h = Mix(h, keys_[group * width_ + w]);
+    return h;
+  });
   return g;
 }
 
@@ -288,7 +265,7 @@ Batch PartitionAggregator::Emit(std::size_t begin, std::size_t end) const {
 std::size_t PartitionAggregator::memory_bytes() const {
   std::size_t per_group = 0;
   for (const AggSpec& a : plan_.aggs) per_group += StateBytesPerGroup(a);
-  return 8 * (keys_.capacity() + slots_.capacity()) + 4 * dense_.capacity() + groups_ * per_group;
+  return 8 * keys_.capacity() + index_.memory_bytes() + 4 * dense_.capacity() + groups_ * per_group;
 }
 
 }  // namespace plume::engine

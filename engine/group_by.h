@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/aggregate.h"
+#include "engine/group_index.h"
 #include "engine/partial.h"
 #include "engine/plan_data.h"
 #include "engine/table.h"
@@ -37,7 +38,6 @@ class PartitionAggregator {
   std::uint32_t FindOrAdd(const std::uint64_t* key, std::uint64_t hash);
   std::uint32_t AddGroup(const std::uint64_t* key);
   void DenseIds(const std::uint32_t* rows, std::size_t n);
-  void Grow();
   void KeysOf(const std::uint32_t* rows, std::size_t n);
   // one_group: every row of the chunk is in one group (AggregateStates::UpdateOneGroup).
   void Update(std::size_t agg, const std::uint32_t* rows, std::size_t n, bool one_group);
@@ -47,9 +47,9 @@ class PartitionAggregator {
   StreamLayout layout_;
   std::vector<const Column*> key_columns_;
   std::vector<const Column*> agg_columns_;
-  std::size_t width_;                 // words per key: one per group column + a NULL mask
-  std::vector<std::uint64_t> keys_;   // groups_ * width_
-  std::vector<std::uint64_t> slots_;  // open addressing: hash tag | group + 1, 0 = empty
+  std::size_t width_;                // words per key: one per group column + a NULL mask
+  std::vector<std::uint64_t> keys_;  // groups_ * width_
+  GroupIndex index_;
   // Keys whose codes (dictionary codes of strings, (value - min) / step of integers with zone
   // maps; NULL the last code) have a small product: the combined code indexes this table
   // directly (group + 1, 0 = none) instead of hashing.

@@ -13,8 +13,7 @@
 #include <unordered_map>
 
 namespace plume::engine {
-GroupMerger::GroupMerger(const PlanData& plan)
-    : plan_(plan), layout_(MakeStreamLayout(plan)), slots_(1024, 0) {
+GroupMerger::GroupMerger(const PlanData& plan) : plan_(plan), layout_(MakeStreamLayout(plan)) {
   for (const AggSpec& a : plan.aggs) {
     states_.push_back(MakeAggregateStates(a, false));
     state_bytes_ += StateBytesPerGroup(a);
@@ -23,24 +22,14 @@ GroupMerger::GroupMerger(const PlanData& plan)
       layout_.types.begin(), layout_.types.begin() + static_cast<std::ptrdiff_t>(layout_.keys)));
 }
 
-namespace {
-
-constexpr std::uint64_t kTagMask = ~std::uint64_t{0xffffffff};
-
-}  // namespace
-
 std::size_t GroupMerger::GroupOf(const Batch& batch, std::size_t row, std::string* scratch) {
   scratch->clear();
   for (std::size_t c = 0; c < layout_.keys; ++c) AppendKeyBytes(batch.columns[c], row, scratch);
   const std::uint64_t hash = std::hash<std::string_view>()(*scratch);
-  const std::size_t mask = slots_.size() - 1;
-  std::size_t s = hash & mask;
-  for (std::uint64_t slot = slots_[s]; slot != 0; s = (s + 1) & mask, slot = slots_[s]) {
-    if ((slot & kTagMask) != (hash & kTagMask)) continue;
-    const std::size_t g = static_cast<std::uint32_t>(slot) - 1;
-    if (KeyOf(g) == *scratch) return g;
-  }
-  slots_[s] = (hash & kTagMask) | (groups_ + 1);
+  std::size_t at = 0;
+  const std::uint64_t found = index_.Find(
+      hash, [&](std::uint64_t g) { return KeyOf(g) == *scratch; }, &at);
+  if (found != GroupIndex::kNone) return found;
   key_arena_ += *scratch;
   key_ends_.push_back(key_arena_.size());
   for (std::size_t c = 0; c < layout_.keys; ++c) {
@@ -49,25 +38,14 @@ std::size_t GroupMerger::GroupOf(const Batch& batch, std::size_t row, std::strin
   ++keys_.rows;
   AddEmptyStates();
   ++groups_;
-  if (groups_ * 2 > slots_.size()) GrowIndex();
+  index_.Insert(at, hash, groups_ - 1, groups_,
+                [&](std::uint64_t g) { return std::hash<std::string_view>()(KeyOf(g)); });
   return groups_ - 1;
 }
 
 std::string_view GroupMerger::KeyOf(std::size_t group) const {
   const std::size_t begin = group == 0 ? 0 : key_ends_[group - 1];
   return std::string_view(key_arena_).substr(begin, key_ends_[group] - begin);
-}
-
-void GroupMerger::GrowIndex() {
-  std::vector<std::uint64_t> slots(slots_.size() * 2, 0);
-  const std::size_t mask = slots.size() - 1;
-  for (std::size_t g = 0; g < groups_; ++g) {
-    const std::uint64_t hash = std::hash<std::string_view>()(KeyOf(g));
-    std::size_t s = hash & mask;
-    while (slots[s] != 0) s = (s + 1) & mask;
-    slots[s] = (hash & kTagMask) | (g + 1);
-  }
-  slots_ = std::move(slots);
 }
 
 void GroupMerger::AddEmptyStates() {
@@ -132,7 +110,7 @@ Batch GroupMerger::Partial(std::size_t begin, std::size_t end) const {
 }
 
 void GroupMerger::ReleaseIndex() {
-  std::vector<std::uint64_t>().swap(slots_);
+  index_.Release();
   std::string().swap(key_arena_);
   std::vector<std::size_t>().swap(key_ends_);
 }
@@ -141,7 +119,7 @@ std::size_t GroupMerger::memory_bytes() const {
   // The index: its slots, the key bytes and their ends; the key columns once more in keys_
   // (AddDistinct: only keys_, no index).
   if (distinct_) return groups_ * state_bytes_ + distinct_key_bytes_;
-  return groups_ * (8 + state_bytes_) + 8 * slots_.size() + 2 * key_arena_.size();
+  return groups_ * (8 + state_bytes_) + index_.memory_bytes() + 2 * key_arena_.size();
 }
 
 // Slots (the group keys, then each aggregate's final value) -> HAVING, the select-list

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine/aggregate.h"
+#include "engine/group_index.h"
 #include "engine/partial.h"
 #include "engine/plan_data.h"
 
@@ -43,15 +44,13 @@ class GroupMerger {
   friend class GroupFinal;  // builds Final() in bounded steps from the keys and states
   std::size_t GroupOf(const Batch& batch, std::size_t row, std::string* scratch);
   std::string_view KeyOf(std::size_t group) const;  // its key bytes (AppendKeyBytes)
-  void GrowIndex();
   void AddEmptyStates();
 
   const PlanData& plan_;
   StreamLayout layout_;
   Batch keys_;  // one row per group: the key columns
-  // Open addressing over the key bytes: the hash's high half (a tag) | group + 1, 0 = empty;
-  // group g's key bytes are key_arena_[key_ends_[g - 1], key_ends_[g]).
-  std::vector<std::uint64_t> slots_;
+  // Over the key bytes: group g's are key_arena_[key_ends_[g - 1], key_ends_[g]).
+  GroupIndex index_;
   std::string key_arena_;
   std::vector<std::size_t> key_ends_;
   std::vector<std::unique_ptr<AggregateStates>> states_;

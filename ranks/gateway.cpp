@@ -7,6 +7,7 @@
 #include <iterator>
 #include <limits>
 #include <stdexcept>
+#include <system_error>
 #include <utility>
 
 #include "engine/query.h"
@@ -54,7 +55,18 @@ Gateway::Request* Gateway::Find(std::uint64_t id) {
   return it == requests_.end() ? nullptr : it->second.get();
 }
 
+// A turn of rank 0's loop like a Step: recorded in loop_stats_ (phase kSubmit).
 std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
+                              std::shared_ptr<frontend::ResultSink> sink) {
+  const double begin = Now(), cpu = LoopStats::ThreadCpu();
+  const std::uint64_t id = Accept(sql, options, std::move(sink));
+  const double used = LoopStats::ThreadCpu() - cpu;
+  loop_stats_.Add(Now() - begin, used);
+  loop_stats_.AddPhase(LoopPhase::kSubmit, used);
+  return id;
+}
+
+std::uint64_t Gateway::Accept(const std::string& sql, const Options& options,
                               std::shared_ptr<frontend::ResultSink> sink) {
   const std::uint64_t id = next_id_++;
   auto owned = std::make_unique<Request>();
@@ -71,8 +83,22 @@ std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
     Finish(req, RequestState::kFailed, lost_);
     return id;
   }
+  if (sql.size() >= kParseOffLoopBytes) {
+    try {  // the loop goes on meanwhile; CollectParses queues the request once it is parsed
+      req.parsing = std::async(std::launch::async, [sql, options = plan_options_] {
+        return engine::StagedStatement::Parse(sql, options);
+      });
+      return id;
+    } catch (const std::system_error&) {  // no thread to be had: parse here
+    }
+  }
+  Planned(req, [&] { return engine::StagedStatement::Parse(sql, plan_options_); });
+  return id;
+}
+
+void Gateway::Planned(Request& req, const std::function<engine::StagedStatement()>& parse) {
   try {
-    req.staged = engine::StagedStatement::Parse(sql, plan_options_);
+    req.staged = parse();
     req.info.stages = req.staged->stages();
     req.info.stage_name = req.staged->name(0);
     req.info.fields = req.staged->fields(req.staged->stages() - 1);
@@ -81,12 +107,12 @@ std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
         e.position() > 0 ? " (at character " + std::to_string(e.position()) + ")" : "";
     req.info.error_position = e.position();
     Finish(req, RequestState::kFailed, "Error: " + std::string(e.what()) + where);
-    return id;
+    return;
   } catch (const std::exception& e) {
     Finish(req, RequestState::kFailed, "Error: " + std::string(e.what()));
-    return id;
+    return;
   }
-  queue_.push_back(id);
+  queue_.push_back(req.info.id);
   Admit();
   if (static_cast<int>(queue_.size()) > options_.queue_limit) {
     Finish(req, RequestState::kFailed,
@@ -94,7 +120,29 @@ std::uint64_t Gateway::Submit(const std::string& sql, const Options& options,
                " statements are running and " + std::to_string(options_.queue_limit) +
                " are queued (the --queue-limit)");
   }
-  return id;
+}
+
+// Statements parsed off the loop whose parse ended: queued, or failed with the parse's error;
+// the parse of one that ended meanwhile (deadline, cancel) is dropped.
+bool Gateway::CollectParses() {
+  bool worked = false;
+  for (auto& [id, req] : requests_) {
+    if (!req->parsing.valid() ||
+        req->parsing.wait_for(std::chrono::seconds(0)) != std::future_status::ready) {
+      continue;
+    }
+    worked = true;
+    std::future<engine::StagedStatement> done = std::move(req->parsing);
+    if (req->finished()) {
+      try {
+        done.get();
+      } catch (const std::exception&) {  // its statement ended already
+      }
+      continue;
+    }
+    Planned(*req, [&] { return done.get(); });
+  }
+  return worked;
 }
 
 void Gateway::Admit() {
@@ -339,27 +387,44 @@ bool Gateway::Cancel(std::uint64_t id, const std::string& reason) {
 
 bool Gateway::Step() {
   ++steps_;
+  PhaseTimer phase(loop_stats_);
   out_.Progress();
   bool worked = false;
   while (in_.Receive(Tag::kStatus, &status_)) {
     worked = true;
     HandleStatus(status_.source, DecodeStatus(status_.bytes));
   }
+  phase.Lap(LoopPhase::kStatus);
+  worked |= CollectParses();
+  phase.Lap(LoopPhase::kParse);
   const std::size_t max_frames = 4 * layout_.leaders.size();
   for (std::size_t i = 0; i < max_frames && in_.Receive(Tag::kData, &frame_); ++i) {
     worked = true;
     HandleFrame(frame_.source, frame_.bytes);
   }
+  phase.Lap(LoopPhase::kFrames);
   worked |= CheckPeers();
+  phase.Lap(LoopPhase::kPeers);
   ResumeOutputs();
+  phase.Lap(LoopPhase::kOutputs);
+  if (!released_.empty()) {
+    worked = true;
+    if (!released_.front()->Release()) released_.pop_front();
+  }
+  phase.Lap(LoopPhase::kRelease);
   worked |= ContinuePending();
+  phase.Lap(LoopPhase::kPending);
   Admit();
+  phase.Lap(LoopPhase::kAdmit);
   CheckDeadlines();
+  phase.Lap(LoopPhase::kDeadlines);
   if (!notify_.empty()) {
     worked = true;
     Notify();
   }
+  phase.Lap(LoopPhase::kNotify);
   Expire();
+  phase.Lap(LoopPhase::kExpire);
   return worked;
 }
 
@@ -369,10 +434,6 @@ void Gateway::Retire(std::unique_ptr<MergeStage> merge) {
 
 bool Gateway::ContinuePending() {
   bool worked = false;
-  if (!released_.empty()) {
-    worked = true;
-    if (!released_.front()->Release()) released_.pop_front();
-  }
   for (auto& [id, req] : requests_) {
     if (!req->pending || req->finished() || req->delivered_in == steps_) continue;
     worked = true;
@@ -476,7 +537,7 @@ void Gateway::Expire() {
   for (auto it = requests_.begin(); it != requests_.end();) {
     const Request& req = *it->second;
     bool old = req.finished() && req.stage == Stage::kEnded && req.drained_s >= 0 &&
-               now - req.info.finished_s > options_.ttl_s;
+               !req.parsing.valid() && now - req.info.finished_s > options_.ttl_s;
     it = old ? requests_.erase(it) : std::next(it);
   }
 }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <future>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -20,6 +21,9 @@ struct Gateway::Request {
   std::shared_ptr<frontend::ResultSink> sink;
   Options options;
   std::optional<engine::StagedStatement> staged;
+  // A long statement's parse on its thread (Gateway::kParseOffLoopBytes) until CollectParses
+  // took its result; the request stays listed until then (a future's destructor would wait).
+  std::future<engine::StagedStatement> parsing;
   std::optional<engine::Plan> plan;                  // of the running stage
   std::vector<engine::Table> results;                // the gathered results of the stages before it
   std::unique_ptr<engine::GatheredTable> gathering;  // the running stage's, unless it is the last

@@ -354,5 +354,49 @@ TEST_F(GatewayTest, AFinalMergeOfManyGroupsAdvancesInBoundedPolls) {
   }
 }
 
+// A statement of kParseOffLoopBytes or more is parsed on a thread of its own: Submit returns
+// before it is parsed, the loop keeps its turn, and the statement starts once parsed; its parse
+// error comes back as from Submit; one cancelled while it parses ends at once and never starts.
+TEST_F(GatewayTest, ALongStatementIsParsedOffTheLoop) {
+  Gateway& gw = Make();
+  std::string sql = "SELECT aqi FROM measurements WHERE aqi IN (";
+  for (int i = 0; i < 20000; ++i) sql += (i > 0 ? "," : "") + std::to_string(i);
+  sql += ")";
+  ASSERT_GE(sql.size(), Gateway::kParseOffLoopBytes);
+  const std::uint64_t id = gw.Submit(sql, {100, 0}, sink_);
+  EXPECT_TRUE(out_.Take(Tag::kControl).empty()) << "Submit does not parse it";
+  EXPECT_EQ(gw.Status(id)->state, RequestState::kQueued);
+  std::vector<Sent> starts;
+  for (const double until = gw.Now() + 60; starts.empty() && gw.Now() < until;) {
+    gw.Poll(0.001);
+    starts = out_.Take(Tag::kControl);
+  }
+  ASSERT_EQ(starts.size(), 2u) << "it starts once parsed";
+  EXPECT_EQ(DecodeControl(starts[0].bytes).kind, ControlKind::kStart);
+  EXPECT_EQ(gw.Status(id)->state, RequestState::kRunning);
+  EXPECT_TRUE(gw.Cancel(id, ""));
+
+  auto bad = std::make_shared<Sink>();
+  gw.Submit(sql + " WHERE", {100, 0}, bad);
+  for (const double until = gw.Now() + 60; bad->ends == 0 && gw.Now() < until;) gw.Poll(0.001);
+  ASSERT_EQ(bad->ends, 1);
+  EXPECT_EQ(bad->begins, 0);
+  EXPECT_EQ(bad->final_info.state, RequestState::kFailed);
+  EXPECT_NE(bad->final_info.error.find("(at character"), std::string::npos)
+      << bad->final_info.error;
+
+  auto cancelled = std::make_shared<Sink>();
+  const std::uint64_t c = gw.Submit(sql, {100, 0}, cancelled);
+  EXPECT_TRUE(gw.Cancel(c, ""));
+  for (int i = 0; i < 5 && cancelled->ends == 0; ++i) gw.Poll(0);
+  ASSERT_EQ(cancelled->ends, 1) << "a cancel does not wait for the parse";
+  EXPECT_EQ(cancelled->final_info.state, RequestState::kCancelled);
+  for (const double until = gw.Now() + 60; gw.Busy() && gw.Now() < until;) gw.Poll(0.001);
+  out_.Take(Tag::kCredit);
+  for (const Sent& s : out_.Take(Tag::kControl)) {
+    EXPECT_NE(DecodeControl(s.bytes).kind, ControlKind::kStart) << "the cancelled one started";
+  }
+}
+
 }  // namespace
 }  // namespace plume::ranks
