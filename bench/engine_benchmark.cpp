@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
+#include <chrono>
 #include <random>
 
 #include "engine/batch.h"
@@ -288,6 +289,65 @@ void BM_PlanSerializeInList(benchmark::State& state) {
   for (auto _ : state) benchmark::DoNotOptimize(plan.Serialize());
 }
 BENCHMARK(BM_PlanSerializeInList)->Arg(100000)->Unit(benchmark::kMillisecond);
+
+// The hash exchange's hops per group (docs/SCALING.md "The exchange between data ranks"): one
+// partition's partial groups of a many-group statement (~680,000 site x hour groups) split into
+// `parts` shares (GroupPartitioner: hash and scatter), each share encoded as a frame and decoded
+// (what the sender and the receiver do around the MPI send), and merged (Merger kExchangeFinal
+// with `parts` inputs: the receivers' work summed, finalize and order included). Counters: ns
+// per group of each hop and wire bytes per group, so the model can scale them to any world.
+void BM_ExchangeHops(benchmark::State& state) {
+  using Clock = std::chrono::steady_clock;
+  const auto parts = static_cast<std::size_t>(state.range(0));
+  const Plan plan =
+      Plan::Parse("SELECT site_name, utc, max(aqi) FROM measurements GROUP BY site_name, utc");
+  PartitionExecution exec(plan, Synthetic());
+  std::vector<Batch> batches;
+  Batch b;
+  while (exec.Next(8192, &b)) batches.push_back(b);
+  const GroupPartitioner partitioner(plan, parts);
+  double ns[4] = {0, 0, 0, 0};  // split, encode, decode, merge
+  std::size_t bytes = 0;
+  const auto add = [&](int hop, Clock::time_point* t) {
+    const Clock::time_point now = Clock::now();
+    ns[hop] += std::chrono::duration<double, std::nano>(now - *t).count();
+    *t = now;
+  };
+  for (auto _ : state) {
+    Merger m(plan, parts, MergeStage::kExchangeFinal);
+    std::vector<Batch> shares;
+    std::string wire;
+    for (const Batch& x : batches) {
+      Clock::time_point t = Clock::now();
+      partitioner.Split(x, &shares);
+      add(0, &t);
+      for (std::size_t p = 0; p < parts; ++p) {
+        wire.clear();
+        EncodeBatch(shares[p], &wire);
+        bytes += wire.size();
+        add(1, &t);
+        Batch back = DecodeBatch(wire);
+        add(2, &t);
+        m.Push(p, back);
+        add(3, &t);
+      }
+    }
+    Clock::time_point t = Clock::now();
+    for (std::size_t p = 0; p < parts; ++p) m.Close(p);
+    Batch out;
+    while (m.Pop(std::size_t{1} << 20, &out)) benchmark::DoNotOptimize(out.rows);
+    add(3, &t);
+  }
+  const double groups = static_cast<double>(state.iterations() * exec.total_rows());
+  state.counters["groups"] = static_cast<double>(exec.total_rows());
+  state.counters["split_ns"] = ns[0] / groups;
+  state.counters["encode_ns"] = ns[1] / groups;
+  state.counters["decode_ns"] = ns[2] / groups;
+  state.counters["merge_ns"] = ns[3] / groups;
+  state.counters["wire_B"] = static_cast<double>(bytes) / groups;
+  state.SetItemsProcessed(static_cast<std::int64_t>(groups));
+}
+BENCHMARK(BM_ExchangeHops)->Arg(1)->Arg(2)->Arg(5)->Arg(7)->Arg(11)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace plume::engine

@@ -110,7 +110,8 @@ TEST(ExactSum, AddEachIsAddOverTheValidRows) {
       valid[r] = rng() % 4 != 0;
       if (rng() % 3 != 0) rows.push_back(r);
     }
-    for (const std::uint8_t* mask : {static_cast<const std::uint8_t*>(nullptr), valid.data()}) {
+    const std::uint8_t* const masks[] = {nullptr, valid.data()};
+    for (const std::uint8_t* mask : masks) {
       ExactSum one, each;
       for (std::uint32_t r : rows) {
         if (mask == nullptr || mask[r]) one.Add(v[r]);

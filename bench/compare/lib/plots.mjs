@@ -96,6 +96,8 @@ function SizeSeriesScript(size, png) {
   const lines = [`set terminal pngcairo size 1200,${300 * rows} font ",9"`, `set output '${png}'`,
                  'set termoption noenhanced', 'set logscale xy', 'set format x "%.0s%c"',
                  'set grid', 'set key top left', 'set xlabel "rows"', 'set ylabel "ms"',
+                 `set xrange [${Math.min(...size.rows.map((r) => r.rows)) / 2}:` +
+                     `${Math.max(...size.rows.map((r) => r.rows)) * 2}]`,
                  `set multiplot layout ${rows},${cols} title "plume (6 ranks) vs DuckDB by data ` +
                  'size: warm median per case, log-log (lower is better)"'];
   for (const name of cases) {
