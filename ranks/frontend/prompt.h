@@ -77,6 +77,11 @@ class PromptSession {
   void ShowPrompt();
   void FinishAll(bool cancel);
   void Say(const std::string& text);
+  // Console text to `fd`: through the results target that shares it (the same terminal), so
+  // it comes after the rows queued before it; else straight to the descriptor.
+  void Console(int fd, const std::string& text);
+  std::shared_ptr<OutputTarget> SharedTarget(int fd) const;
+  ProgressDisplay MakeProgress(bool bar);
 
   Backend& backend_;
   Settings settings_;
