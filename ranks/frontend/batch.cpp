@@ -152,6 +152,9 @@ void BatchSession::FinishHeads() {
       progress_.Close(exec.sink->info(), record.total_ms / 1e3);
     } else if (!settings_.output->reader_gone()) {  // `| head`: the reader has all it wanted
       Complain(where, ErrorText(record));
+      if (const std::string note = exec.sink->NotWrittenNote(); !note.empty()) {
+        Complain(where, note.substr(0, note.size() - 1));
+      }
     }
     if (settings_.timing) Complain(where, TimingLine(record.total_ms));
     last_write_s_ = exec.sink->start_s() + record.total_ms / 1e3;

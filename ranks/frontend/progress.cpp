@@ -82,22 +82,31 @@ std::string ClosingLine(const RequestInfo& info, double elapsed_s) {
 void ProgressDisplay::Update(const RequestInfo& info, double elapsed_s) {
   if (!enabled_ || elapsed_s < kFirstDrawS) return;
   if (shown_ && elapsed_s - last_draw_s_ < kRedrawS) return;
-  WriteFd(fd_, std::string("\r") + ProgressLine(info, elapsed_s) + "\x1b[K");
+  if (via_ && via_->Backlog() > 0) return;  // it would only wait behind the rows
+  Put(std::string("\r") + ProgressLine(info, elapsed_s) + "\x1b[K");
   shown_ = true;
   last_draw_s_ = elapsed_s;
 }
 
 void ProgressDisplay::Clear() {
   if (!shown_) return;
-  WriteFd(fd_, "\r\x1b[K");
+  Put("\r\x1b[K");
   shown_ = false;
 }
 
 void ProgressDisplay::Close(const RequestInfo& info, double elapsed_s) {
   Clear();
   if (!closing_) return;
-  WriteFd(fd_, ClosingLine(info, elapsed_s) + "\n");
+  Put(ClosingLine(info, elapsed_s) + "\n");
   last_draw_s_ = -1;
+}
+
+void ProgressDisplay::Put(const std::string& text) {
+  if (via_) {
+    via_->WriteConsole(text);
+  } else {
+    WriteFd(fd_, text);
+  }
 }
 
 }  // namespace plume::frontend

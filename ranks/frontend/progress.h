@@ -5,9 +5,11 @@
 // Shown only to a person (see CliOptions::progress); never part of result files.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "ranks/frontend/backend.h"
+#include "ranks/frontend/output.h"
 
 namespace plume::frontend {
 
@@ -27,6 +29,10 @@ class ProgressDisplay {
  public:
   // bar: draw the bar while the statement runs; closing: print the closing line at the end.
   ProgressDisplay(int fd, bool bar, bool closing) : fd_(fd), enabled_(bar), closing_(closing) {}
+  // The results target that shares the descriptor (the same terminal): the bar and the closing
+  // line then go through its queue (OutputTarget::WriteConsole), after the rows queued before
+  // them, and the bar is not drawn while rows wait there.
+  void set_via(std::shared_ptr<OutputTarget> via) { via_ = std::move(via); }
   void Update(const RequestInfo& info, double elapsed_s);
   // Erases the bar (before other text goes to the terminal).
   void Clear();
@@ -34,7 +40,10 @@ class ProgressDisplay {
   void Close(const RequestInfo& info, double elapsed_s);
 
  private:
+  void Put(const std::string& text);
+
   int fd_;
+  std::shared_ptr<OutputTarget> via_;
   bool enabled_;
   bool closing_;
   bool shown_ = false;

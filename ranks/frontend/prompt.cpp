@@ -29,11 +29,34 @@ PromptSession::PromptSession(Backend& backend, Settings settings, const ConsoleI
       io_(io),
       reader_(io.in_fd, settings_.max_statement_bytes),
       splitter_(settings_.max_statement_bytes),
-      progress_(io.err_fd, io.progress, io.progress) {}
+      progress_(MakeProgress(io.progress)) {}
 
 void PromptSession::Say(const std::string& text) {
   progress_.Clear();
-  WriteFd(io_.out_fd, text);
+  Console(io_.out_fd, text);
+}
+
+// The ordering rule: console text (messages, prompt, progress, errors) to the descriptor the
+// results go to joins their queue; elsewhere (a file, a fifo) it goes at once.
+void PromptSession::Console(int fd, const std::string& text) {
+  if (std::shared_ptr<OutputTarget> target = SharedTarget(fd)) {
+    target->WriteConsole(text);
+  } else {
+    WriteFd(fd, text);
+  }
+}
+
+std::shared_ptr<OutputTarget> PromptSession::SharedTarget(int fd) const {
+  for (const std::shared_ptr<OutputTarget>& t : {settings_.output, settings_.screen}) {
+    if (t && t->Shares(fd)) return t;
+  }
+  return nullptr;
+}
+
+ProgressDisplay PromptSession::MakeProgress(bool bar) {
+  ProgressDisplay progress(io_.err_fd, bar, io_.progress);
+  progress.set_via(SharedTarget(io_.err_fd));
+  return progress;
 }
 
 int PromptSession::Run() {
@@ -41,7 +64,7 @@ int PromptSession::Run() {
   if (io_.frames) {
     std::string words;
     for (const std::string& w : CompletionWords()) words.append(words.empty() ? "" : " ") += w;
-    WriteFd(io_.out_fd, LauncherFrame(kWordsFrame, words));
+    Console(io_.out_fd, LauncherFrame(kWordsFrame, words));
   }
   while (!quit_ && !(eof && !foreground_)) {
     if (foreground_) {
@@ -253,7 +276,8 @@ void PromptSession::CancelBackground(std::uint64_t id, bool show) {
     for (Job& job : draining_) {
       if (job.id == id && job.sink->DropUnwritten()) {
         Say("Cancelled request " + std::to_string(id) +
-            " after it completed: the rows its output had not taken yet are dropped.\n");
+            " after it completed: the rows its output had not taken yet are dropped.\n" +
+            job.sink->NotWrittenNote());
         return;
       }
     }
@@ -312,7 +336,7 @@ void PromptSession::StartStatement(const Piece& piece) {
   bool streams_to_terminal = prepared->copy_path.empty() && settings_.output->is_stdout() &&
                              (settings_.format == "csv" || settings_.format == "json");
   // A bar between streamed rows on the same terminal would garble them: closing line only.
-  progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams_to_terminal, io_.progress);
+  progress_ = MakeProgress(io_.progress && !streams_to_terminal);
   sink->set_before_write([this] { progress_.Clear(); });
   std::shared_ptr<ChartCapture> capture;
   if (!piece.background && prepared->copy_path.empty()) {
@@ -347,6 +371,7 @@ void PromptSession::FinishForeground() {
     progress_.Clear();
     Say(ErrorText(record) + "\n");
   }
+  if (const std::string note = sink.NotWrittenNote(); !note.empty()) Say(note);
   if (record.status == "completed" && !foreground_->copy_path.empty()) {
     Say("COPY " + CountOf(record.rows, "row") + " to " + foreground_->copy_path + ".\n");
   }
@@ -393,7 +418,7 @@ void PromptSession::ShowFinishedBackground() {
 void PromptSession::ShowPrompt() {
   if (!io_.person || prompt_shown_) return;
   const char* prompt = splitter_.InStatement() ? "   ...> " : "plume> ";
-  WriteFd(io_.out_fd, io_.frames ? LauncherFrame(kPromptFrame, prompt) : prompt);
+  Console(io_.out_fd, io_.frames ? LauncherFrame(kPromptFrame, prompt) : prompt);
   prompt_shown_ = true;
 }
 

@@ -80,6 +80,11 @@ class PromptSession {
   void Say(const std::string& text);
   // `info` under the statement as typed, when the backend ran other SQL for it.
   RequestInfo AsTyped(const RequestInfo& info) const;
+  // Console text to `fd`: through the results target that shares it (the same terminal), so
+  // it comes after the rows queued before it; else straight to the descriptor.
+  void Console(int fd, const std::string& text);
+  std::shared_ptr<OutputTarget> SharedTarget(int fd) const;
+  ProgressDisplay MakeProgress(bool bar);
 
   Backend& backend_;
   Settings settings_;

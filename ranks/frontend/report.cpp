@@ -29,6 +29,7 @@ Json ExecutionJson(const ExecutionRecord& r) {
       {"status", r.status},
       {"error", r.error.empty() ? Json(nullptr) : Json(r.error)},
       {"rows", r.rows},
+      {"rows_not_written", r.rows_not_written},
       {"chunks", r.chunks},
       {"bytes", r.bytes},
       {"bytes_received", r.bytes_received},

@@ -11,17 +11,37 @@ StatementSink::StatementSink(std::unique_ptr<Formatter> formatter, std::unique_p
       clock_(std::move(clock)),
       start_s_(start_s) {}
 
-bool StatementSink::Write(const std::string& text) {
+bool StatementSink::CanMove(State from, State to) {
+  switch (from) {
+    case State::kWaiting:
+      return to == State::kStreaming || to == State::kEnded;
+    case State::kStreaming:
+      return to == State::kEnded;
+    case State::kEnded:
+      return to == State::kDropped;
+    case State::kDropped:
+      return false;
+  }
+  return false;
+}
+
+bool StatementSink::MoveTo(State next) {
+  if (!CanMove(state_, next)) return false;
+  state_ = next;
+  return true;
+}
+
+bool StatementSink::Write(const std::string& text, std::uint64_t rows) {
   if (!write_error_.empty()) return false;
   if (before_write_ && slot_->live() && !text.empty()) before_write_();
-  if (!slot_->Write(text, &write_error_)) return false;
+  if (!slot_->Write(text, &write_error_, rows)) return false;
   if (slot_->live() && !text.empty()) last_write_s_ = clock_();
   return true;
 }
 
 void StatementSink::Begin(const RequestInfo& info) {
   info_ = info;
-  begun_ = true;
+  if (!MoveTo(State::kStreaming)) return;  // a second Begin (or one after End) adds nothing
   text_.clear();
   formatter_->Begin(info.fields, &text_);
   Write(text_);
@@ -31,7 +51,7 @@ bool StatementSink::Chunk(const engine::Batch& chunk, const RequestInfo& info, s
   info_ = info;
   text_.clear();
   FormatChunk(*formatter_, info.row_text, chunk, &text_);
-  if (Write(text_)) {
+  if (Write(text_, chunk.rows)) {
     rows_ += chunk.rows;  // rows written (or, for the null format, received and dropped)
     ++chunks_;
     return true;
@@ -41,32 +61,29 @@ bool StatementSink::Chunk(const engine::Batch& chunk, const RequestInfo& info, s
 }
 
 void StatementSink::End(const RequestInfo& info) {
+  if (state_ == State::kEnded || state_ == State::kDropped) return;  // ended once already
   info_ = info;
-  completed_ = info.state == RequestState::kCompleted;
-  end_s_ = clock_();
-  // The rows of a statement that stopped early are not waited for once its output is stuck.
-  if (!completed_) slot_->Abandon();
-  if (begun_) {
+  const bool completed = info.state == RequestState::kCompleted;
+  // The rows of a statement that stopped early are not waited for: what its output has not
+  // taken is dropped in whole rows (the closing text below still follows them).
+  if (!completed) slot_->Abandon();
+  if (state_ == State::kStreaming) {
     text_.clear();
-    formatter_->End(info.state == RequestState::kCompleted, &text_);
+    formatter_->End(completed, &text_);
     Write(text_);
   }
-  finished_ = true;
+  MoveTo(State::kEnded);
   if (slot_->live()) last_write_s_ = std::max(last_write_s_, clock_());
 }
 
 bool StatementSink::finished() const {
-  if (!finished_) return false;
-  if (dropped_ || slot_->Backlog() == 0) return true;
-  if (completed_ || clock_() < end_s_ + kDropAfterS) return false;
-  slot_->Abandon();
-  return true;
+  return state_ == State::kDropped || (state_ == State::kEnded && slot_->Backlog() == 0);
 }
 
 bool StatementSink::DropUnwritten() {
-  if (!finished_ || dropped_ || !slot_->live() || slot_->Backlog() == 0) return false;
+  if (state_ != State::kEnded || !slot_->live() || slot_->Backlog() == 0) return false;
   slot_->Abandon();
-  dropped_ = true;
+  MoveTo(State::kDropped);
   return true;
 }
 
@@ -75,6 +92,14 @@ bool StatementSink::Release() {
   bool ok = write_error_.empty() && slot_->MakeLive(&write_error_);
   last_write_s_ = clock_();
   return ok;
+}
+
+std::string StatementSink::NotWrittenNote() const {
+  const std::uint64_t n = slot_->rows_dropped();
+  if (n == 0) return "";
+  return "Note: " + CountOf(n, "row") + (n == 1 ? " was" : " were") + " not written to " +
+         slot_->target().name() +
+         ": its output had not taken them when the statement ended (whole rows are dropped)\n";
 }
 
 ExecutionRecord StatementSink::Record() const {
@@ -95,7 +120,8 @@ ExecutionRecord StatementSink::Record() const {
     r.status = "failed";
     r.error = failed;
   }
-  r.rows = rows_;
+  r.rows_not_written = std::min(slot_->rows_dropped(), rows_);
+  r.rows = rows_ - r.rows_not_written;
   r.chunks = chunks_;
   r.bytes = slot_->bytes();
   r.bytes_received = info_.bytes_received;

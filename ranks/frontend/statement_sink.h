@@ -24,8 +24,9 @@ struct ExecutionRecord {
   std::string error;               // empty when completed
   std::size_t error_position = 0;  // RequestInfo::error_position (not in the report)
   std::uint64_t rows = 0, chunks = 0;
-  std::uint64_t bytes = 0;           // result text written to the output
-  std::uint64_t bytes_received = 0;  // frame bytes that reached the gateway (as sent)
+  std::uint64_t rows_not_written = 0;  // dropped, whole, when the statement ended early
+  std::uint64_t bytes = 0;             // result text written to the output
+  std::uint64_t bytes_received = 0;    // frame bytes that reached the gateway (as sent)
   std::uint64_t frames = 0, frames_compressed = 0;  // frames that reached the gateway
   bool cached = false;                              // answered from the result cache
   double first_chunk_ms = -1;  // from start to the first chunk; < 0 = none came
@@ -34,6 +35,13 @@ struct ExecutionRecord {
 
 class StatementSink : public ResultSink {
  public:
+  // The lifecycle: kWaiting -> kStreaming (Begin) -> kEnded (End; from kWaiting too, when the
+  // statement failed before its columns were known) -> kDropped (what the output had not
+  // taken was dropped: DropUnwritten). Finished once kEnded and the output took everything,
+  // or once kDropped.
+  enum class State { kWaiting, kStreaming, kEnded, kDropped };
+  static bool CanMove(State from, State to);
+
   // `clock` is Backend::Now; `start_s` the statement's start on that clock.
   StatementSink(std::unique_ptr<Formatter> formatter, std::unique_ptr<OutputSlot> slot,
                 std::function<double()> clock, double start_s);
@@ -48,13 +56,13 @@ class StatementSink : public ResultSink {
   // Called before text goes straight to the output (the prompt erases its progress bar).
   void set_before_write(std::function<void()> hook) { before_write_ = std::move(hook); }
 
-  // End came and the output took everything (a statement that did not complete drops what its
-  // output has not taken kDropAfterS after its End).
+  // End came and the output took everything (a statement that did not complete dropped, in
+  // whole rows, what its output had not taken at its End: OutputSlot::Abandon).
   bool finished() const;
-  static constexpr double kDropAfterS = 0.5;
+  State state() const { return state_; }
   // The user cancelled a statement that had already ended but whose output has not taken all
-  // of it (a reader that stopped reading): drops what is not written yet, so that finished()
-  // holds once End came. False when there was nothing left to drop.
+  // of it (a reader that stopped reading): drops what is not written yet (whole rows), so that
+  // finished() holds once End came. False when there was nothing left to drop.
   bool DropUnwritten();
   // Writes what the slot holds to the output and lets later writes through (see OutputSlot).
   // False when that write failed (the error goes into the record).
@@ -66,9 +74,12 @@ class StatementSink : public ResultSink {
   const std::string& write_error() const { return write_error_; }
   // Valid once finished() and released().
   ExecutionRecord Record() const;
+  // "Note: 1,234 rows were not written to X ...\n" when rows were dropped, else "".
+  std::string NotWrittenNote() const;
 
  private:
-  bool Write(const std::string& text);
+  bool Write(const std::string& text, std::uint64_t rows = 0);
+  bool MoveTo(State next);  // false, and no change, for a transition CanMove refuses
 
   std::unique_ptr<Formatter> formatter_;
   std::unique_ptr<OutputSlot> slot_;
@@ -76,11 +87,7 @@ class StatementSink : public ResultSink {
   std::function<void()> before_write_;
   double start_s_;
   double last_write_s_ = -1;
-  bool begun_ = false;
-  bool finished_ = false;
-  bool completed_ = false;
-  bool dropped_ = false;  // DropUnwritten: the rest of the output is not waited for
-  double end_s_ = 0;
+  State state_ = State::kWaiting;
   RequestInfo info_;
   std::uint64_t rows_ = 0, chunks_ = 0;
   std::string text_;  // reused buffer

@@ -121,12 +121,14 @@ TEST(Report, JsonHasEveryFieldAndEscapesStrings) {
             "\"statements\": [\n"
             "  {\"sql\": \"SELECT \\\"x\\\"\\nFROM t\", \"statement\": 1, \"repeat\": 2, "
             "\"request_id\": 9, \"status\": \"completed\", \"error\": null, \"rows\": 1000, "
-            "\"chunks\": 2, \"bytes\": 5000, \"bytes_received\": 8000, \"frames\": 8, "
+            "\"rows_not_written\": 0, \"chunks\": 2, \"bytes\": 5000, \"bytes_received\": 8000, "
+            "\"frames\": 8, "
             "\"frames_compressed\": 3, \"cached\": true, \"first_chunk_ms\": 12.5, "
             "\"total_ms\": 500.0, \"rows_per_s\": 2000.0},\n"
             "  {\"sql\": \"SELEC\", \"statement\": 2, \"repeat\": 1, \"request_id\": 0, "
             "\"status\": \"failed\", \"error\": \"Parser Error: syntax error at or near "
-            "\\\"SELEC\\\"\", \"rows\": 0, \"chunks\": 0, \"bytes\": 0, \"bytes_received\": 0, "
+            "\\\"SELEC\\\"\", \"rows\": 0, \"rows_not_written\": 0, \"chunks\": 0, \"bytes\": 0, "
+            "\"bytes_received\": 0, "
             "\"frames\": 0, \"frames_compressed\": 0, \"cached\": false, \"first_chunk_ms\": "
             "null, \"total_ms\": 0.0, \"rows_per_s\": null}\n],\n"
             "\"totals\": {\"executions\": 2, \"completed\": 1, \"failed\": 1, \"cancelled\": 0, "
@@ -174,6 +176,8 @@ TEST(Output, HeldTextIsWrittenInOrderWhenLive) {
   ASSERT_TRUE(first.Write("first\n", &error));
   ASSERT_TRUE(second.MakeLive(&error)) << error;
   ASSERT_TRUE(second.Write("\nlast\n", &error));
+  // The held text (a temporary file) is written by the writer thread, after "first".
+  for (int i = 0; i < 500 && target->Backlog() > 0; ++i) usleep(10000);
   EXPECT_EQ(second.bytes(), 7 + big.size() + 6);
   std::ifstream in(path);
   std::stringstream text;
