@@ -8,8 +8,9 @@
 set -uo pipefail
 shell=$1 bin=$2 data=$3
 # PLUME_TIMEOUT_SCALE (an integer, the sanitizer steps set it): under ASan at -O0 a statement such
-# as SUMMARIZE can take longer than the 30 s a step waits, so the waits and the session's limit
-# scale; what the screen must show does not.
+# as SUMMARIZE can take longer than the 30 s a step waits, and a data rank in it was silent for
+# more than the default 10 s --peer-timeout at load average 40, so the waits, the peer timeout
+# and the session's limit scale; what the screen must show does not.
 scale=${PLUME_TIMEOUT_SCALE:-1}
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -118,7 +119,8 @@ step() {
   step "\\chunk" '\chunk 1' "Chunk size is 1 row."
   step "exit" $'SELECT * FROM measurements &\rexit' "had arrived, not shown (session ended"
   sleep 2
-} | timeout $((240 * scale)) script -qfec "$shell --ranks 3 --bin $bin --data $data" /dev/null >"$out"
+} | timeout $((240 * scale)) script -qfec \
+  "$shell --ranks 3 --bin $bin --data $data --peer-timeout $((10 * scale))" /dev/null >"$out"
 rc=$?
 fail=0
 problem() {
