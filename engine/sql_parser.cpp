@@ -688,8 +688,6 @@ class Parser {
     } else if (t.Is("true") || t.Is("false")) {
       l.kind = LiteralAst::Kind::kBool;
       l.text = t.text;
-    } else if (t.kind == TokenKind::kQuotedIdent) {
-      Fail("expected a column or a literal, found " + Describe(t));
     } else {
       Fail("expected a column or a literal, found " + Describe(t));
     }
