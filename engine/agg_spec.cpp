@@ -46,7 +46,7 @@ std::string_view AggregateName(AggFn fn) {
 }
 
 Type AggregateResultType(AggFn fn, Type input) {
-  const bool numeric = input == Type::kInt64 || input == Type::kFloat64;
+  const bool numeric = input == Type::kInt64 || input == Type::kFloat64 || IsDecimal(input);
   auto need = [&](bool ok) {
     if (!ok) {
       const char* what = fn == AggFn::kBoolAnd || fn == AggFn::kBoolOr ? "a BOOLEAN"
@@ -60,9 +60,9 @@ Type AggregateResultType(AggFn fn, Type input) {
     case AggFn::kCountStar:
     case AggFn::kCount:
       return Type::kInt64;
-    case AggFn::kSum:
+    case AggFn::kSum:  // DuckDB: sum(DECIMAL(w,s)) is DECIMAL(38,s)
       need(numeric);
-      return input;
+      return IsDecimal(input) ? DecimalType(kMaxDecimalWidth, DecimalScale(input)) : input;
     case AggFn::kAvg:
     case AggFn::kStddevSamp:
     case AggFn::kStddevPop:
@@ -76,7 +76,7 @@ Type AggregateResultType(AggFn fn, Type input) {
       // has whole seconds); quantile_disc takes it
       need(input != Type::kBool && input != Type::kTimestamp &&
            (input != Type::kString || fn == AggFn::kMedian));
-      return input == Type::kInt64 ? Type::kFloat64 : input;
+      return input == Type::kInt64 ? Type::kFloat64 : input;  // DECIMAL: interpolated in it
     case AggFn::kBoolAnd:
     case AggFn::kBoolOr:
       need(input == Type::kBool);

@@ -79,4 +79,11 @@ std::unique_ptr<AggregateStates> MakeMomentStates(const AggSpec& spec);
 std::unique_ptr<AggregateStates> MakeValueStates(const AggSpec& spec, bool partition);
 std::unique_ptr<AggregateStates> MakeArgStates(const AggSpec& spec, bool partition);
 
+// 10^scale for a DECIMAL type (its values are units of 10^-scale), 1 for any other type.
+inline long double DecimalUnit(Type t) {
+  long double u = 1;
+  for (int i = 0; IsDecimal(t) && i < DecimalScale(t); ++i) u *= 10;
+  return u;
+}
+
 }  // namespace plume::engine

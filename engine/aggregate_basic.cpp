@@ -88,7 +88,11 @@ std::string ColumnName(int column) {
 class SumStates final : public AggregateStates {
  public:
   explicit SumStates(const AggSpec& spec)
-      : avg_(spec.fn == AggFn::kAvg), ints_(spec.input != Type::kFloat64), column_(spec.column) {}
+      : avg_(spec.fn == AggFn::kAvg),
+        ints_(spec.input != Type::kFloat64),
+        column_(spec.column),
+        unit_(DecimalUnit(spec.input)),
+        type_(spec.result) {}
   void Resize(std::size_t groups) override {
     count_.resize(groups, 0);
     if (ints_) {
@@ -123,6 +127,8 @@ class SumStates final : public AggregateStates {
  private:
   bool avg_, ints_;
   int column_;
+  long double unit_;  // 10^scale of a DECIMAL input (its values are units), else 1
+  Type type_;
   std::vector<std::int64_t> count_;
   std::vector<Int128> isum_;
   std::vector<ExactSum> dsum_;
@@ -179,7 +185,7 @@ void SumStates::EmitFinal(std::size_t g, BatchColumn* out) const {
   if (avg_) {
     double v = 0;
     if (!empty && ints_) {
-      v = static_cast<double>(static_cast<long double>(isum_[g]) / count_[g]);
+      v = static_cast<double>(static_cast<long double>(isum_[g]) / count_[g] / unit_);
     } else if (!empty) {
       v = ExactMean(dsum_[g], count_[g]);
     }
@@ -192,8 +198,9 @@ void SumStates::EmitFinal(std::size_t g, BatchColumn* out) const {
   }
   if (isum_[g] > std::numeric_limits<std::int64_t>::max() ||
       isum_[g] < std::numeric_limits<std::int64_t>::min()) {
-    throw std::runtime_error("sum over BIGINT column '" + ColumnName(column_) +
-                             "' is out of BIGINT range");
+    throw std::runtime_error("sum over " + std::string(TypeName(type_)) + " column '" +
+                             ColumnName(column_) + "' is out of " +
+                             (IsDecimal(type_) ? "plume's 64-bit DECIMAL range" : "BIGINT range"));
   }
   PushInt(out, static_cast<std::int64_t>(isum_[g]), empty);
 }

@@ -219,7 +219,9 @@ void ValueStates<K>::FinalDistinct(std::size_t g, BatchColumn* out) const {
     Int128 sum = 0;
     for (const auto& e : sorted) sum += e.first;
     if (spec_.fn == AggFn::kAvg) {
-      PushDouble(out, static_cast<double>(static_cast<long double>(sum) / n), false);
+      PushDouble(out,
+                 static_cast<double>(static_cast<long double>(sum) / n / DecimalUnit(spec_.input)),
+                 false);
     } else if (sum > std::numeric_limits<std::int64_t>::max() ||
                sum < std::numeric_limits<std::int64_t>::min()) {
       throw std::runtime_error(
@@ -227,7 +229,8 @@ void ValueStates<K>::FinalDistinct(std::size_t g, BatchColumn* out) const {
           (static_cast<std::size_t>(spec_.column) < kSchema.size()
                ? std::string(kSchema[static_cast<std::size_t>(spec_.column)].name)
                : std::string("expression")) +
-          ") is out of BIGINT range");
+          ") is out of " + (IsDecimal(spec_.input) ? "plume's 64-bit DECIMAL" : "BIGINT") +
+          " range");
     } else {
       PushInt(out, static_cast<std::int64_t>(sum), false);
     }
@@ -252,6 +255,15 @@ void ValueStates<K>::EmitFinal(std::size_t g, BatchColumn* out) const {
                           (spec_.fn == AggFn::kMedian && spec_.input != Type::kString);
   if (continuous) {
     const double rn = (n - 1) * q, lo_rank = std::floor(rn), hi_rank = std::ceil(rn);
+    if constexpr (std::is_same_v<K, std::int64_t>) {
+      if (IsDecimal(spec_.input)) {  // DuckDB: lo + the fraction of (hi - lo), truncated
+        const std::int64_t a = AtRank(g, static_cast<std::int64_t>(lo_rank));
+        const std::int64_t b = AtRank(g, static_cast<std::int64_t>(hi_rank));
+        const auto step = static_cast<double>(b - a) * (rn - lo_rank);
+        PushInt(out, a + static_cast<std::int64_t>(step), false);
+        return;
+      }
+    }
     const double lo = AsDouble(AtRank(g, static_cast<std::int64_t>(lo_rank)));
     if (lo_rank == hi_rank) {
       PushDouble(out, lo, false);

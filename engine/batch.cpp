@@ -9,7 +9,7 @@
 namespace plume::engine {
 namespace {
 
-constexpr std::uint8_t kBatchFormatVersion = 1;
+constexpr std::uint8_t kBatchFormatVersion = 2;  // 2: type tags are varints (DECIMAL)
 
 template <typename T>
 void WriteArray(ByteWriter& w, const std::vector<T>& v, std::size_t rows) {
@@ -25,10 +25,6 @@ void ReadArray(ByteReader& r, std::vector<T>* v, std::size_t rows) {
   if (rows > 0) std::memcpy(v->data(), src, rows * sizeof(T));
 }
 
-bool IsIntType(Type t) {
-  return t == Type::kInt64 || t == Type::kTimestamp || t == Type::kBool || t == Type::kDate;
-}
-
 void ReadStrings(ByteReader& r, BatchColumn* c, std::size_t rows) {
   ReadArray(r, &c->offsets, rows + 1);
   const std::uint64_t chars = r.Fixed<std::uint64_t>();
@@ -41,9 +37,7 @@ void ReadStrings(ByteReader& r, BatchColumn* c, std::size_t rows) {
 }
 
 void ReadColumn(ByteReader& r, BatchColumn* c, std::size_t rows) {
-  const std::uint8_t type = r.U8();
-  if (type > static_cast<std::uint8_t>(kLastType)) r.Fail("unknown column type");
-  c->type = static_cast<Type>(type);
+  c->type = ReadType(r);
   const std::uint8_t has_valid = r.U8();
   if (has_valid > 1) r.Fail("bad validity flag");
   if (has_valid) {
@@ -52,7 +46,7 @@ void ReadColumn(ByteReader& r, BatchColumn* c, std::size_t rows) {
     for (std::uint8_t v : c->valid) bad |= v;
     if (bad > 1) r.Fail("validity byte is neither 0 nor 1");
   }
-  if (IsIntType(c->type)) {
+  if (IsIntPhysical(c->type)) {
     ReadArray(r, &c->ints, rows);
   } else if (c->type == Type::kFloat64) {
     ReadArray(r, &c->doubles, rows);
@@ -66,7 +60,7 @@ void ReadColumn(ByteReader& r, BatchColumn* c, std::size_t rows) {
 void EncodeBatch(const Batch& batch, std::string* out) {
   std::size_t size = 13;
   for (const BatchColumn& c : batch.columns) {
-    size += 2 + c.valid.size() +
+    size += 3 + c.valid.size() +
             (c.type == Type::kString ? 12 + 4 * batch.rows + c.chars.size() : 8 * batch.rows);
   }
   out->reserve(out->size() + size);
@@ -75,10 +69,10 @@ void EncodeBatch(const Batch& batch, std::string* out) {
   w.Fixed<std::uint32_t>(static_cast<std::uint32_t>(batch.columns.size()));
   w.Fixed<std::uint64_t>(batch.rows);
   for (const BatchColumn& c : batch.columns) {
-    w.U8(static_cast<std::uint8_t>(c.type));
+    WriteType(w, c.type);
     w.U8(c.valid.empty() ? 0 : 1);
     if (!c.valid.empty()) WriteArray(w, c.valid, batch.rows);
-    if (IsIntType(c.type)) {
+    if (IsIntPhysical(c.type)) {
       WriteArray(w, c.ints, batch.rows);
     } else if (c.type == Type::kFloat64) {
       WriteArray(w, c.doubles, batch.rows);

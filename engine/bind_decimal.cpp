@@ -2,10 +2,13 @@
 // 0.3). plume has no DECIMAL type: + - * of number literals with at least one decimal among them
 // are folded at bind time exactly (a 128-bit mantissa and a scale, DuckDB's 38 digits) and the
 // result is read once as a DOUBLE, or compared exactly with a BIGINT (IntVersusDecimal).
+#include <algorithm>
+#include <limits>
 #include <optional>
 #include <string>
 
 #include "engine/binder.h"
+#include "engine/query.h"
 
 namespace plume::engine {
 namespace {
@@ -105,6 +108,83 @@ std::optional<std::string> ExactDecimalText(const ExprAst& e) {
   const std::optional<Decimal> d = Fold(e, 0);
   if (!d || !d->decimal) return std::nullopt;
   return Text(*d);
+}
+
+std::optional<Expr> DecimalLiteral(const std::string& text, std::string name) {
+  const std::optional<Decimal> d = FromText(text, true);
+  if (!d) return std::nullopt;  // beyond 38 digits: DOUBLE, as DuckDB
+  if (d->m > std::numeric_limits<std::int64_t>::max() ||
+      d->m < std::numeric_limits<std::int64_t>::min()) {
+    return std::nullopt;  // beyond plume's 64-bit units (docs/SQL.md)
+  }
+  int digits = 0;
+  for (char c : text) digits += c >= '0' && c <= '9';
+  Scalar v;
+  v.null = false;
+  v.i = static_cast<std::int64_t>(d->m);
+  return MakeConstant(DecimalType(std::max(digits, 1), d->scale), v, std::move(name));
+}
+
+Type DecimalView(const Expr& e) {
+  if (IsDecimal(e.type)) return e.type;
+  const bool literal = e.op == ExprOp::kConstant && !e.value.null && !e.text.empty() &&
+                       std::all_of(e.text.begin(), e.text.end(),
+                                   [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+  const bool integer = literal && e.value.i >= std::numeric_limits<std::int32_t>::min() &&
+                       e.value.i <= std::numeric_limits<std::int32_t>::max();
+  return DecimalType(integer ? 10 : 19, 0);
+}
+
+Type CommonNumeric(const Expr& a, const Expr& b) {
+  if (a.type == Type::kFloat64 || b.type == Type::kFloat64) return Type::kFloat64;
+  if (!IsDecimal(a.type) && !IsDecimal(b.type)) return Type::kInt64;
+  const Type x = DecimalView(a), y = DecimalView(b);
+  const int scale = std::max(DecimalScale(x), DecimalScale(y));
+  const int whole = std::max(DecimalWidth(x) - DecimalScale(x), DecimalWidth(y) - DecimalScale(y));
+  return DecimalType(std::min(whole + scale, kMaxDecimalWidth), scale);
+}
+
+Type DecimalArithType(ExprOp op, Type a, Type b, std::size_t pos) {
+  const int wa = DecimalWidth(a), sa = DecimalScale(a), wb = DecimalWidth(b), sb = DecimalScale(b);
+  if (op == ExprOp::kMul) {
+    if (sa + sb > kMaxDecimalWidth) {
+      throw SqlError("Out of Range Error: Needed scale " + std::to_string(sa + sb) +
+                         " to accurately represent the multiplication result, but this is out "
+                         "of range of the DECIMAL type. Max scale is 38",
+                     pos);
+    }
+    return DecimalType(std::min(wa + wb, kMaxDecimalWidth), sa + sb);
+  }
+  const int scale = std::max(sa, sb);
+  const int whole = std::max(wa - sa, wb - sb) + (op == ExprOp::kMod ? 0 : 1);
+  return DecimalType(std::min(whole + scale, kMaxDecimalWidth), scale);
+}
+
+std::optional<Type> DecimalCastType(const std::string& name, std::size_t pos) {
+  const std::size_t paren = name.find('(');
+  const std::string base = name.substr(0, paren);
+  if (base != "decimal" && base != "numeric" && base != "dec") return std::nullopt;
+  if (paren == std::string::npos) return DecimalType(18, 3);  // DuckDB's default
+  std::vector<int> params;
+  std::string num;
+  for (std::size_t i = paren + 1; i < name.size(); ++i) {
+    if (name[i] == ',' || name[i] == ')') {
+      params.push_back(num.size() > 3 || num.empty() ? 1000 : std::stoi(num));
+      num.clear();
+    } else {
+      num.push_back(name[i]);
+    }
+  }
+  const int width = params[0];
+  const int scale = params.size() > 1 ? params[1] : 0;
+  if (params.size() > 2 || width < 1 || width > kMaxDecimalWidth) {
+    throw SqlError("Binder Error: DECIMAL type width must be between 1 and 38 (" + name + ")", pos);
+  }
+  if (scale > width) {
+    throw SqlError("Binder Error: DECIMAL type scale cannot be greater than width (" + name + ")",
+                   pos);
+  }
+  return DecimalType(width, scale);
 }
 
 }  // namespace plume::engine

@@ -23,7 +23,7 @@ bool IsLiteral(const ExprAst& e, LiteralAst::Kind kind) {
 
 bool IsNullConstant(const Expr& e) { return e.op == ExprOp::kConstant && e.value.null; }
 
-bool Numeric(Type t) { return t == Type::kInt64 || t == Type::kFloat64; }
+bool Numeric(Type t) { return t == Type::kInt64 || t == Type::kFloat64 || IsDecimal(t); }
 
 [[noreturn]] void Mismatch(const std::string& what, std::size_t pos) {
   throw SqlError("type mismatch: " + what, pos);
@@ -45,6 +45,8 @@ Expr BindLiteral(const LiteralAst& l) {
       }
       return MakeConstant(Type::kInt64, v, text);
     case LiteralAst::Kind::kDecimal:
+      if (std::optional<Expr> d = DecimalLiteral(l.text, text)) return *d;
+      [[fallthrough]];  // beyond 38 digits (DuckDB: DOUBLE) or beyond 64-bit units
     case LiteralAst::Kind::kDouble:
       if (!StringToDouble(l.text, &v.d) || std::isinf(v.d)) {
         throw SqlError("number " + l.text + " is out of range (DOUBLE)", l.pos);
@@ -71,7 +73,8 @@ Expr BindLiteral(const LiteralAst& l) {
   return MakeConstant(Type::kInt64, v, text);
 }
 
-// Arithmetic over number literals with a decimal among them, folded exactly (bind_decimal.cpp).
+// Arithmetic over number literals with a decimal among them, folded exactly (bind_decimal.cpp):
+// what stands when the DECIMAL's 64-bit units overflow (a DOUBLE, docs/SQL.md).
 std::optional<Expr> FoldedDecimal(const ExprAst& e) {
   const std::optional<std::string> exact = ExactDecimalText(e);
   if (!exact) return std::nullopt;
@@ -223,7 +226,13 @@ Expr CastTo(Expr e, Type type, std::size_t pos) {
   const bool constant = e.op == ExprOp::kConstant;
   c.args.push_back(std::move(e));
   if (!constant) return c;
-  try {  // fold: a constant that does not cast is an error of the statement
+  // fold: a constant that does not cast is an error of the statement
+  return FoldConstant(std::move(c), pos);
+}
+
+Expr FoldConstant(Expr c, std::size_t pos) {
+  const Type type = c.type;
+  try {
     BatchColumn out;
     ExprInput in;
     Batch none;
@@ -242,6 +251,8 @@ Expr CastTo(Expr e, Type type, std::size_t pos) {
       }
     }
     return MakeConstant(type, v, c.text);
+  } catch (const SqlError&) {
+    throw;
   } catch (const std::runtime_error& err) {
     throw SqlError(err.what(), pos);
   }
@@ -399,14 +410,15 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
       return BindCase(e);
     case ExprAst::Kind::kCast: {
       Expr inner = Bind(e.args[0]);
-      const std::string& t = e.op;
+      const std::string t = e.op.substr(0, e.op.find('('));
       Type type;
-      if (t == "bigint" || t == "int" || t == "integer" || t == "int8" || t == "int4" ||
-          t == "long" || t == "smallint" || t == "tinyint" || t == "int2" || t == "hugeint" ||
-          t == "ubigint" || t == "uinteger") {
+      if (const std::optional<Type> d = DecimalCastType(e.op, e.pos)) {
+        type = *d;
+      } else if (t == "bigint" || t == "int" || t == "integer" || t == "int8" || t == "int4" ||
+                 t == "long" || t == "smallint" || t == "tinyint" || t == "int2" ||
+                 t == "hugeint" || t == "ubigint" || t == "uinteger") {
         type = Type::kInt64;
-      } else if (t == "double" || t == "float" || t == "float8" || t == "real" || t == "float4" ||
-                 t == "decimal" || t == "numeric") {
+      } else if (t == "double" || t == "float" || t == "float8" || t == "real" || t == "float4") {
         type = Type::kFloat64;
       } else if (t == "varchar" || t == "text" || t == "string" || t == "char") {
         type = Type::kString;
@@ -418,7 +430,7 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         type = Type::kDate;
       } else {
         throw SqlError("unsupported type '" + t +
-                           "' in CAST (supported: BIGINT, DOUBLE, VARCHAR, "
+                           "' in CAST (supported: BIGINT, DOUBLE, DECIMAL(p,s), VARCHAR, "
                            "TIMESTAMP, DATE, BOOLEAN)",
                        e.pos);
       }
@@ -463,11 +475,12 @@ Expr ExprBinder::BindOp(const ExprAst& e) {
   if (op == "not")
     return MakeNode(ExprOp::kNot, Type::kBool, {BindCondition(e.args[0])}, ExprName(e));
   if (op == "neg") {
-    if (std::optional<Expr> c = FoldedDecimal(e)) return *c;  // -(0.5 - 0.5) is 0.0
     Expr a = Bind(e.args[0]);
     if (!Numeric(a.type))
       Mismatch("cannot negate " + TypeText(a.type) + " '" + a.text + "'", e.pos);
-    return MakeNode(ExprOp::kNeg, a.type, {a}, ExprName(e));
+    const bool constant = a.op == ExprOp::kConstant;
+    Expr n = MakeNode(ExprOp::kNeg, a.type, {a}, ExprName(e));
+    return constant ? FoldConstant(std::move(n), e.pos) : n;  // -0.5 is a constant
   }
   if (op == "||") {
     Expr a = CastTo(Bind(e.args[0]), Type::kString, e.pos);
@@ -489,7 +502,6 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   if (op == "+" && e.args[0].kind == ExprAst::Kind::kInterval) {
     return BindInterval(e.args[0], Bind(e.args[1]), false);
   }
-  if (std::optional<Expr> c = FoldedDecimal(e)) return *c;  // 0.1 + 0.2 is 0.3
   Expr a = Bind(e.args[0]);
   Expr b = Bind(e.args[1]);
   if (IsLiteral(e.args[0], LiteralAst::Kind::kString) && Numeric(b.type)) {
@@ -511,17 +523,44 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
                  TypeText(b.type) + " '" + b.text + "'",
              e.pos);
   }
-  const bool ints = a.type == Type::kInt64 && b.type == Type::kInt64;
-  Type type = ints && op != "/" ? Type::kInt64 : Type::kFloat64;
-  a = CastTo(std::move(a), type, e.pos);
-  b = CastTo(std::move(b), type, e.pos);
   const ExprOp o = op == "+"    ? ExprOp::kAdd
                    : op == "-"  ? ExprOp::kSub
                    : op == "*"  ? ExprOp::kMul
                    : op == "/"  ? ExprOp::kDiv
                    : op == "//" ? ExprOp::kIntDiv
                                 : ExprOp::kMod;
-  return MakeNode(o, type, {a, b}, ExprName(e));
+  const bool ints = a.type == Type::kInt64 && b.type == Type::kInt64;
+  Type type = ints && op != "/" ? Type::kInt64 : Type::kFloat64;
+  const bool decimal = (IsDecimal(a.type) || IsDecimal(b.type)) && a.type != Type::kFloat64 &&
+                       b.type != Type::kFloat64 && o != ExprOp::kDiv && o != ExprOp::kIntDiv;
+  if (decimal) {  // DuckDB: / and // of DECIMALs are DOUBLE, + - * % DECIMAL
+    type = DecimalArithType(o, DecimalView(a), DecimalView(b), e.pos);
+    // Operands at the result's scale for + - %; a product's units are the product of the units.
+    const int scale = o == ExprOp::kMul ? -1 : DecimalScale(type);
+    for (Expr* x : {&a, &b}) {
+      const Type v = DecimalView(*x);
+      *x = CastTo(std::move(*x), scale < 0 ? v : DecimalType(DecimalWidth(type), scale), e.pos);
+    }
+  } else {
+    a = CastTo(std::move(a), type, e.pos);
+    b = CastTo(std::move(b), type, e.pos);
+  }
+  const bool constant = a.op == ExprOp::kConstant && b.op == ExprOp::kConstant;
+  Expr node = MakeNode(o, type, {a, b}, ExprName(e));
+  if (!constant || !decimal) return node;
+  try {  // 0.1 + 0.2 is the constant 0.3
+    return FoldConstant(std::move(node), e.pos);
+  } catch (const SqlError&) {  // beyond 64-bit units: exactly folded, then a DOUBLE
+    if (std::optional<Expr> c = FoldedDecimal(e)) return *c;
+    throw;
+  }
+}
+
+void UnifyNumbers(Expr* a, Expr* b, std::size_t pos) {
+  if (a->type == b->type || !Numeric(a->type) || !Numeric(b->type)) return;
+  const Type t = CommonNumeric(*a, *b);
+  *a = CastTo(std::move(*a), t, pos);
+  *b = CastTo(std::move(*b), t, pos);
 }
 
 Expr ExprBinder::BindInterval(const ExprAst& e, const Expr& ts, bool subtract) {
@@ -580,10 +619,7 @@ Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
       return IntVersusDecimal(std::move(a), op, *exact, lb->pos, name);
     }
   }
-  if (a.type != b.type && Numeric(a.type) && Numeric(b.type)) {
-    a = CastTo(std::move(a), Type::kFloat64, e.pos);
-    b = CastTo(std::move(b), Type::kFloat64, e.pos);
-  }
+  UnifyNumbers(&a, &b, e.pos);
   if ((a.type == Type::kDate && b.type == Type::kTimestamp) ||
       (a.type == Type::kTimestamp && b.type == Type::kDate)) {  // common type TIMESTAMP
     a = CastTo(std::move(a), Type::kTimestamp, e.pos);
@@ -626,7 +662,9 @@ Expr ExprBinder::BindCase(const ExprAst& e) {
       type = x.type;
     } else if (*type != x.type) {
       if (Numeric(*type) && Numeric(x.type)) {
-        type = Type::kFloat64;
+        Expr so_far;
+        so_far.type = *type;
+        type = CommonNumeric(so_far, x);
       } else if (x.type == Type::kString || *type == Type::kString) {
         type = Type::kString;
       } else {

@@ -65,11 +65,7 @@ Expr ExprBinder::CompareItem(const Expr& x, ExprOp op, const ExprAst& item, int 
   }
   Expr a = x;
   if (v.op == ExprOp::kConstant && v.value.null) v.type = a.type;
-  if (a.type != v.type && (a.type == Type::kInt64 || a.type == Type::kFloat64) &&
-      (v.type == Type::kInt64 || v.type == Type::kFloat64)) {
-    a = CastTo(std::move(a), Type::kFloat64, item.pos);
-    v = CastTo(std::move(v), Type::kFloat64, item.pos);
-  }
+  UnifyNumbers(&a, &v, item.pos);
   if (a.type != v.type) {
     Mismatch("cannot compare " + std::string(TypeName(a.type)) + " '" + a.text + "' with " +
                  std::string(TypeName(v.type)) + " '" + v.text + "'",
@@ -186,7 +182,9 @@ const std::vector<std::string>& KnownFunctions() {
     for (int f = 1; f <= static_cast<int>(kLastAggFn); ++f) {
       n.emplace_back(AggregateName(static_cast<AggFn>(f)));
     }
-    for (const char* x : {"coalesce", "nullif", "concat", "extract", "cast"}) n.emplace_back(x);
+    for (const char* x : {"coalesce", "nullif", "concat", "extract", "cast", "typeof"}) {
+      n.emplace_back(x);
+    }
     return n;
   }();
   return names;
@@ -210,14 +208,27 @@ std::string ConstantText(const Expr& e, const char* what, std::size_t pos) {
   return s;
 }
 
-bool IsNum(Type t) { return t == Type::kInt64 || t == Type::kFloat64; }
+bool IsNum(Type t) { return t == Type::kInt64 || t == Type::kFloat64 || IsDecimal(t); }
+
+// The type of abs/round/floor/ceil of a DECIMAL (DuckDB 1.5): abs keeps it, floor and ceil
+// have scale 0, round(x, n) scale min(n, s) (0 for n < 0); nullopt when round's n is not a
+// constant (DuckDB rejects that).
+std::optional<Type> DecimalRoundType(ExprFn fn, const std::vector<Expr>& args) {
+  const Type x = args[0].type;
+  if (fn == ExprFn::kAbs) return x;
+  if (args.size() < 2) return DecimalType(DecimalWidth(x), 0);
+  const Expr& n = args[1];
+  if (n.op != ExprOp::kConstant || n.type != Type::kInt64 || n.value.null) return std::nullopt;
+  const std::int64_t digits = std::clamp<std::int64_t>(n.value.i, 0, DecimalScale(x));
+  return DecimalType(DecimalWidth(x), static_cast<int>(digits));
+}
 
 Expr NeedType(Expr a, Type t, const std::string& fname, std::size_t pos) {
   if (a.op == ExprOp::kConstant && a.value.null) a.type = t;
   if (a.type == Type::kString && a.op == ExprOp::kConstant && t != Type::kString) {
     return CastTo(std::move(a), t, pos);
   }
-  if (a.type == t || (t == Type::kFloat64 && a.type == Type::kInt64) ||
+  if (a.type == t || (t == Type::kFloat64 && (a.type == Type::kInt64 || IsDecimal(a.type))) ||
       (t == Type::kTimestamp && a.type == Type::kDate)) {
     return CastTo(std::move(a), t, pos);
   }
@@ -271,6 +282,16 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
     case ExprFn::kCeil: {
       if (!IsNum(args[0].type))
         args[0] = NeedType(std::move(args[0]), Type::kFloat64, fname, pos(0));
+      if (args.size() == 2) args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
+      if (IsDecimal(args[0].type)) {
+        if (const std::optional<Type> t = DecimalRoundType(spec.fn, args)) {
+          return Node(spec.fn, *t, std::move(args), std::move(text));
+        }
+        throw SqlError(
+            "Binder Error: round(" + std::string(TypeName(args[0].type)) +
+                ", n) needs a constant n (as in DuckDB); cast to DOUBLE for a computed n",
+            pos(1));
+      }
       // DuckDB 1.5: floor/ceil of a BIGINT are DOUBLE; abs and round keep the BIGINT.
       Type t = args[0].type;
       if (spec.fn == ExprFn::kFloor || spec.fn == ExprFn::kCeil) {
@@ -292,7 +313,9 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
     case ExprFn::kLeast: {
       Type t = args[0].type;
       for (const Expr& a : args) {
-        if (a.type != t) t = IsNum(a.type) && IsNum(t) ? Type::kFloat64 : Type::kString;
+        Expr so_far;
+        so_far.type = t;
+        if (a.type != t) t = IsNum(a.type) && IsNum(t) ? CommonNumeric(so_far, a) : Type::kString;
       }
       for (std::size_t i = 0; i < args.size(); ++i) args[i] = CastTo(std::move(args[i]), t, pos(i));
       return Node(spec.fn, t, std::move(args), std::move(text));
@@ -331,12 +354,36 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
 
 }  // namespace
 
+// typeof(x): DuckDB's name of x's type, a constant. Integer literals within INTEGER are
+// INTEGER (DuckDB's type for them; plume computes them as BIGINT, with the same values).
+Expr ExprBinder::BindTypeof(const ExprAst& e) {
+  if (e.args.size() != 1) throw SqlError("typeof() takes one argument", e.pos);
+  const ExprAst& a = e.args[0];
+  Scalar v;
+  v.null = false;
+  if (a.kind == ExprAst::Kind::kInterval) {
+    v.s = "INTERVAL";
+  } else {
+    const Expr x = Bind(a);
+    if (x.op == ExprOp::kConstant && x.value.null && a.kind == ExprAst::Kind::kLiteral) {
+      v.s = "\"NULL\"";
+    } else if (a.kind == ExprAst::Kind::kLiteral && x.type == Type::kInt64 &&
+               DecimalWidth(DecimalView(x)) == 10) {
+      v.s = "INTEGER";
+    } else {
+      v.s = std::string(TypeName(x.type));
+    }
+  }
+  return MakeConstant(Type::kString, v, ExprName(e));
+}
+
 Expr ExprBinder::BindFunction(const ExprAst& e) {
   const std::string& name = e.op;
   // The name first: `coutn(*)` is an unknown function, not a misplaced '*'.
   const std::vector<std::string>& known = KnownFunctions();
   if (std::find(known.begin(), known.end(), name) == known.end()) UnknownFunction(name, e.pos);
   const std::string text = ExprName(e);
+  if (name == "typeof") return BindTypeof(e);
   std::vector<Expr> args;
   for (const ExprAst& a : e.args) args.push_back(Bind(a));
   auto pos = [&](std::size_t i) { return i < e.args.size() ? e.args[i].pos : e.pos; };
@@ -348,8 +395,11 @@ Expr ExprBinder::BindFunction(const ExprAst& e) {
       bool any = false;
       for (const Expr& a : args) {
         if (a.op == ExprOp::kConstant && a.value.null) continue;
+        Expr so_far;
+        so_far.type = t;
         t = !any ? a.type
-                 : (t == a.type ? t
+                 : (t == a.type                 ? t
+                    : IsNum(t) && IsNum(a.type) ? CommonNumeric(so_far, a)
                     : (t != Type::kString && a.type != Type::kString && t != Type::kTimestamp &&
                        a.type != Type::kTimestamp)
                         ? Type::kFloat64

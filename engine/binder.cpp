@@ -365,7 +365,12 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
     if (ContainsAggregate(a)) throw SqlError("aggregate function calls cannot be nested", a.pos);
   }
   if (spec.fn != AggFn::kCountStar) {
-    const Expr x = args.Bind(e.args[0]);
+    Expr x = args.Bind(e.args[0]);
+    const bool moments = spec.fn == AggFn::kStddevSamp || spec.fn == AggFn::kStddevPop ||
+                         spec.fn == AggFn::kVarSamp || spec.fn == AggFn::kVarPop;
+    if (moments && IsDecimal(x.type)) {  // DuckDB's stddev and variances read DOUBLEs
+      x = CastTo(std::move(x), Type::kFloat64, e.args[0].pos);
+    }
     spec.column = ColumnOf(x);
     spec.input = x.type;
   }

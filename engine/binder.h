@@ -62,6 +62,7 @@ class ExprBinder {
   Expr BindIn(const ExprAst& e);
   Expr BindLike(const ExprAst& e);
   Expr BindFunction(const ExprAst& e);
+  Expr BindTypeof(const ExprAst& e);
   Expr BindInterval(const ExprAst& e, const Expr& ts, bool subtract);
   std::optional<Expr> GroupSlot(const ExprAst& e);
   Expr CompareItem(const Expr& x, ExprOp op, const ExprAst& item, int mode, std::string name);
@@ -85,6 +86,10 @@ Expr MakeConstant(Type type, Scalar value, std::string text);
 Expr MakeNode(ExprOp op, Type type, std::vector<Expr> args, std::string text);
 // e cast to `type` (folded when e is a constant; throws SqlError at `pos` when it does not cast).
 Expr CastTo(Expr e, Type type, std::size_t pos);
+// A node over constants evaluated once into a constant (SqlError at `pos` for an error of it).
+Expr FoldConstant(Expr node, std::size_t pos);
+// a and b cast to their common type (CommonNumeric) when both are numbers of different types.
+void UnifyNumbers(Expr* a, Expr* b, std::size_t pos);
 // Whether a value of type `from` may be cast to `to` (explicitly).
 bool Castable(Type from, Type to);
 
@@ -95,6 +100,23 @@ Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other);
 // The exact value of + - * over integer and decimal literals with a decimal among them, as
 // decimal text (0.1 + 0.2 -> "0.3"); nullopt for anything else (bind_decimal.cpp).
 std::optional<std::string> ExactDecimalText(const ExprAst& e);
+// DECIMAL typing as DuckDB 1.5's (bind_decimal.cpp; tests/engine/golden/decimal.test holds the
+// probes). A decimal literal is DECIMAL(its digits, its digits after the point), `text` being
+// its digits; nullopt beyond 38 digits (DuckDB: DOUBLE) or beyond plume's 64-bit units.
+std::optional<Expr> DecimalLiteral(const std::string& text, std::string name);
+// The DECIMAL type `e` takes next to a DECIMAL: itself; DECIMAL(10,0) for an integer literal
+// within INTEGER (DuckDB types those INTEGER), DECIMAL(19,0) for any other BIGINT.
+Type DecimalView(const Expr& e);
+// The common type of two numbers with a DECIMAL among them (comparisons, CASE, COALESCE,
+// greatest/least): DOUBLE next to a DOUBLE, else DECIMAL(the most integer digits + the largest
+// scale, the largest scale), at most 38 wide. Both must be numbers.
+Type CommonNumeric(const Expr& a, const Expr& b);
+// The result type of a op b for + - * % with a DECIMAL among them and no DOUBLE (throws
+// SqlError at `pos` for a scale beyond 38).
+Type DecimalArithType(ExprOp op, Type a, Type b, std::size_t pos);
+// The type a CAST names when it is a DECIMAL ("decimal(5,2)", "numeric(5)", "decimal" =
+// DECIMAL(18,3)); nullopt for other names; SqlError for a width or scale DuckDB rejects.
+std::optional<Type> DecimalCastType(const std::string& name, std::size_t pos);
 // x op d for a BIGINT x and a decimal number written as `text`, compared exactly.
 Expr IntVersusDecimal(Expr x, ExprOp op, const std::string& text, std::size_t pos,
                       const std::string& name);

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include "engine/table.h"
+
 namespace plume::engine {
 
 class ByteWriter {
@@ -92,5 +94,13 @@ class ByteReader {
   const char* what_;
   std::size_t pos_ = 0;
 };
+
+// A Type on the wire: its code as a varint (DECIMAL(w,s) codes need two bytes).
+inline void WriteType(ByteWriter& w, Type t) { w.Varint(static_cast<std::uint16_t>(t)); }
+inline Type ReadType(ByteReader& r) {
+  const std::uint64_t code = r.Varint();
+  if (!IsTypeCode(code)) r.Fail("unknown type code " + std::to_string(code));
+  return static_cast<Type>(code);
+}
 
 }  // namespace plume::engine

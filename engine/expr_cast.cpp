@@ -121,6 +121,21 @@ bool StringToInt(std::string_view text, std::int64_t* out) {
   return ParseInt(whole, negative, out);
 }
 
+bool StringToDecimal(std::string_view text, int width, int scale, std::int64_t* units) {
+  bool negative = false;
+  std::string whole, frac;
+  if (!DecimalParts(Trim(text), &negative, &whole, &frac)) return false;
+  if (whole != "0" && static_cast<int>(whole.size()) > width - scale) return false;
+  frac.resize(static_cast<std::size_t>(scale) + 1, '0');
+  const bool up = frac.back() >= '5';  // half away from zero
+  frac.pop_back();
+  std::string digits = (whole == "0" ? "" : whole) + frac;
+  if (up) Increment(&digits);
+  if (static_cast<int>(digits.size()) > width) return false;  // 9.99 -> 10.0 in DECIMAL(2,1)
+  if (digits.empty()) digits = "0";
+  return ParseInt(digits, negative, units);
+}
+
 bool DecimalFloor(std::string_view text, std::int64_t* floor, bool* fraction) {
   bool negative = false;
   std::string whole, frac;
@@ -230,13 +245,24 @@ void CastFromString(const Expr& e, const BatchColumn& a, std::size_t n, VectorBu
         b->Int(e.type == Type::kDate ? DayOf(v) : v);
         break;
       default:
-        b->String(s);
+        if (IsDecimal(e.type)) {
+          if (!StringToDecimal(s, DecimalWidth(e.type), DecimalScale(e.type), &v)) {
+            CannotCast(e, s, e.type);
+          }
+          b->Int(v);
+        } else {
+          b->String(s);
+        }
     }
   }
 }
 
 void ToText(const BatchColumn& a, std::size_t i, std::string* s) {
   s->clear();
+  if (IsDecimal(a.type)) {
+    const int scale = DecimalScale(a.type);
+    return AppendDecimal(*s, a.ints[i], scale, DecimalWidth(a.type) > scale);
+  }
   switch (a.type) {
     case Type::kFloat64:
       return AppendDouble(*s, a.doubles[i]);
@@ -266,6 +292,10 @@ void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn*
   if (a.type == Type::kString) {
     CastFromString(e, a, n, &b);
     *out = b.Finish();
+    return;
+  }
+  if ((IsDecimal(a.type) || IsDecimal(e.type)) && e.type != Type::kString) {
+    CastDecimal(e, a, n, out);
     return;
   }
   std::string text;

@@ -6,7 +6,14 @@
 namespace plume::engine {
 namespace {
 
-bool Numeric(Type t) { return t == Type::kInt64 || t == Type::kFloat64; }
+bool Numeric(Type t) { return t == Type::kInt64 || t == Type::kFloat64 || IsDecimal(t); }
+
+// abs/floor/ceil/round of a DECIMAL: a DECIMAL of its width (bind_functions.cpp).
+bool DecimalRounding(const Expr& e) {
+  const Type a = e.args[0].type;
+  return IsDecimal(a) && IsDecimal(e.type) && DecimalWidth(a) == DecimalWidth(e.type) &&
+         DecimalScale(e.type) <= DecimalScale(a) && (e.fn != ExprFn::kAbs || a == e.type);
+}
 
 bool AllOf(const Expr& e, std::size_t from, Type t) {
   return std::all_of(e.args.begin() + static_cast<std::ptrdiff_t>(from), e.args.end(),
@@ -28,8 +35,12 @@ bool FunctionFits(const Expr& e) {
     case ExprFn::kAbs:
     case ExprFn::kFloor:
     case ExprFn::kCeil:
-      return n == 1 && Numeric(e.args[0].type) && Numeric(e.type);
+      if (n == 1 && IsDecimal(e.args[0].type)) return DecimalRounding(e);
+      return n == 1 && Numeric(e.args[0].type) && Numeric(e.type) && !IsDecimal(e.type);
     case ExprFn::kRound:
+      if ((n == 1 || (n == 2 && is(1, Type::kInt64))) && IsDecimal(e.args[0].type)) {
+        return DecimalRounding(e);
+      }
       return (n == 1 || (n == 2 && is(1, Type::kInt64))) && is(0, e.type) && Numeric(e.type);
     case ExprFn::kSqrt:
     case ExprFn::kLn:
@@ -70,6 +81,12 @@ bool Arithmetic(const Expr& e) {
   if (e.type == Type::kTimestamp) {  // TIMESTAMP +/- seconds
     return (e.op == ExprOp::kAdd || e.op == ExprOp::kSub) && a == Type::kTimestamp &&
            b == Type::kInt64;
+  }
+  if (IsDecimal(e.type)) {  // operands at the result's scale; a product's scales add up
+    if (!IsDecimal(a) || !IsDecimal(b)) return false;
+    if (e.op == ExprOp::kMul) return DecimalScale(a) + DecimalScale(b) == DecimalScale(e.type);
+    return e.op != ExprOp::kDiv && e.op != ExprOp::kIntDiv &&
+           DecimalScale(a) == DecimalScale(e.type) && DecimalScale(b) == DecimalScale(e.type);
   }
   return Numeric(e.type) && a == e.type && b == e.type;
 }

@@ -51,9 +51,15 @@ void Input(const Expr& e, const ExprInput& in, BatchColumn* out) {
   GatherColumn(*c, in.rows, in.n, out);
 }
 
+// A DECIMAL's units beyond 64 bits are plume's limit (DuckDB's is 38 digits): said so.
+std::string OverflowLimit(Type t) {
+  return IsDecimal(t) ? " (plume holds a DECIMAL's value * 10^scale in 64 bits)" : "";
+}
+
 [[noreturn]] void Overflow(const Expr& e, const char* what, std::int64_t a, std::int64_t b) {
-  throw std::runtime_error(std::string("Overflow in ") + what + " of BIGINT (" + std::to_string(a) +
-                           " and " + std::to_string(b) + ") in '" + e.text + "'");
+  throw std::runtime_error(std::string("Overflow in ") + what + " of " +
+                           std::string(TypeName(e.type)) + " (" + std::to_string(a) + " and " +
+                           std::to_string(b) + ") in '" + e.text + "'" + OverflowLimit(e.type));
 }
 
 void IntArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
@@ -154,7 +160,8 @@ void Negate(const Expr& e, const ExprInput& in, BatchColumn* out) {
   }
   for (std::size_t i = 0; i < in.n; ++i) {
     if (out->ints[i] == std::numeric_limits<std::int64_t>::min() && !out->IsNull(i)) {
-      throw std::runtime_error("Overflow in negation of BIGINT in '" + e.text + "'");
+      throw std::runtime_error("Overflow in negation of " + std::string(TypeName(e.type)) +
+                               " in '" + e.text + "'" + OverflowLimit(e.type));
     }
     out->ints[i] = -out->ints[i];
   }

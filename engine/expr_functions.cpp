@@ -249,7 +249,38 @@ double AsDouble(const BatchColumn& c, std::size_t i) {
   return c.type == Type::kFloat64 ? c.doubles[i] : static_cast<double>(c.ints[i]);
 }
 
+// abs/round/floor/ceil of a DECIMAL: on its units, exactly (e.type is the result's DECIMAL).
+void DecimalUnary(const Expr& e, const std::vector<BatchColumn>& args, std::size_t n,
+                  BatchColumn* out) {
+  const BatchColumn& x = args[0];
+  *out = x;
+  out->type = e.type;
+  const int from = DecimalScale(x.type), to = DecimalScale(e.type);
+  const int mode = e.fn == ExprFn::kFloor  ? kRoundFloor
+                   : e.fn == ExprFn::kCeil ? kRoundCeil
+                                           : kRoundHalfAway;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::int64_t& u = out->ints[i];
+    if (e.fn == ExprFn::kRound && args.size() == 2 && args[1].ints[i] < 0) {
+      // round(123.45, -1) = 120: rounded at 10^k, k = -n, as a value of scale from + k
+      const int k = static_cast<int>(std::min<std::int64_t>(-args[1].ints[i], 19));
+      const std::int64_t q = RoundUnits(u, from + k, 0, mode);
+      std::int64_t p = 1;
+      for (int j = 0; j < k; ++j) p *= j < 18 ? 10 : 1;
+      if (k >= 19 || __builtin_mul_overflow(q, p, &u)) u = 0;
+    } else if (e.fn != ExprFn::kAbs) {
+      u = RoundUnits(u, from, to, mode);
+    } else if (u == INT64_MIN && !x.IsNull(i)) {
+      throw std::runtime_error("Overflow in abs of " + std::string(TypeName(e.type)) + " in '" +
+                               e.text + "'");
+    } else {
+      u = u < 0 ? -u : u;
+    }
+  }
+}
+
 void Numeric(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, BatchColumn* out) {
+  if (IsDecimal(a[0].type) && e.fn != ExprFn::kPower) return DecimalUnary(e, a, n, out);
   if (e.fn == ExprFn::kRound && a.size() == 2 && a[0].type == Type::kFloat64) {
     VectorBuilder b(e.type, n);
     for (std::size_t i = 0; i < n; ++i) {

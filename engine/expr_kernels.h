@@ -99,4 +99,12 @@ void AqiFunction(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, Batc
 // value when it does not convert (DuckDB's "Could not convert string 'x' to INT64").
 void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out);
 
+// CAST of an evaluated vector to or from a DECIMAL (not VARCHAR: CastVector), with DuckDB's
+// rounding (half away from zero) and its out-of-range errors (expr_decimal.cpp).
+void CastDecimal(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out);
+
+// The units of round/floor/ceil of a DECIMAL of scale `from`, at scale `to` (<= from).
+std::int64_t RoundUnits(std::int64_t units, int from, int to, int mode);
+inline constexpr int kRoundHalfAway = 0, kRoundFloor = 1, kRoundCeil = 2;
+
 }  // namespace plume::engine

@@ -68,7 +68,7 @@ void WriteExpr(ByteWriter& w, const Expr& e);
 void WritePackedList(ByteWriter& w, const Expr& e) {
   WriteExpr(w, e.args[0]);
   const Type type = e.args[1].type;
-  w.U8(static_cast<std::uint8_t>(type));
+  WriteType(w, type);
   w.Varint(e.args.size() - 1);
   for (auto c = e.args.begin() + 1; c != e.args.end(); ++c) {
     w.U8(c->value.null);
@@ -85,7 +85,7 @@ void WritePackedList(ByteWriter& w, const Expr& e) {
 
 void WriteExpr(ByteWriter& w, const Expr& e) {
   w.U8(static_cast<std::uint8_t>(e.op));
-  w.U8(static_cast<std::uint8_t>(e.type));
+  WriteType(w, e.type);
   w.Signed(e.column);
   WriteScalar(w, e.value);
   w.U8(static_cast<std::uint8_t>(e.fn));
@@ -139,7 +139,7 @@ Expr ReadExpr(ByteReader& r, int depth);
 
 void ReadPackedList(ByteReader& r, int depth, Expr* e) {
   e->args.push_back(ReadExpr(r, depth + 1));
-  const Type type = Enum(r, kLastType, "type");
+  const Type type = ReadType(r);
   const std::size_t n = r.Count(3);  // at least a null flag, a value and a text length each
   if (n < 2) r.Fail("packed IN list of fewer than two elements");
   e->args.reserve(n + 1);
@@ -162,7 +162,7 @@ Expr ReadExpr(ByteReader& r, int depth) {
   if (depth > kMaxExprDepth) r.Fail("expression nested too deeply");
   Expr e;
   e.op = Enum(r, ExprOp::kFunction, "expression operator");
-  e.type = Enum(r, kLastType, "type");
+  e.type = ReadType(r);
   e.column = static_cast<int>(std::clamp<std::int64_t>(r.Signed(), -1, 1 << 20));
   if (e.op == ExprOp::kColumn && e.column < 0) r.Fail("expression column out of range");
   e.value = ReadScalar(r);
@@ -227,7 +227,7 @@ void ReadBody(ByteReader& r, PlanData* p) {
   for (std::size_t i = 0, n = r.Count(2); i < n; ++i) {
     Field f;
     f.name = r.String();
-    f.type = Enum(r, kLastType, "type");
+    f.type = ReadType(r);
     p->output.push_back(std::move(f));
   }
   for (std::size_t i = 0, n = r.Count(3); i < n; ++i) {
@@ -235,7 +235,7 @@ void ReadBody(ByteReader& r, PlanData* p) {
     ref.kind = Enum(r, ResultRef::Kind::kExpr, "result kind");
     ref.index = static_cast<int>(r.Varint() & 0x7fffffff);
     p->result.push_back(ref);
-    p->result_types.push_back(Enum(r, kLastType, "type"));
+    p->result_types.push_back(ReadType(r));
   }
   p->aggregate = r.U8() != 0;
   p->computed = ReadExprs(r);
@@ -249,9 +249,9 @@ void ReadBody(ByteReader& r, PlanData* p) {
     a.column2 = SpaceColumn(r, *p, true);
     a.filter = SpaceColumn(r, *p, true);
     a.param = r.Fixed<double>();
-    a.input = Enum(r, kLastType, "type");
-    a.input2 = Enum(r, kLastType, "type");
-    a.result = Enum(r, kLastType, "type");
+    a.input = ReadType(r);
+    a.input2 = ReadType(r);
+    a.result = ReadType(r);
     p->aggs.push_back(a);
   }
   p->post = ReadExprs(r);
@@ -365,20 +365,20 @@ std::string EncodePlan(const PlanData& p) {
   w.Varint(p.input.size());
   for (const InputColumn& c : p.input) {
     w.String(c.name);
-    w.U8(static_cast<std::uint8_t>(c.type));
+    WriteType(w, c.type);
     w.U8(c.nullable);
   }
   w.String(p.sql);
   w.Varint(p.output.size());
   for (const Field& f : p.output) {
     w.String(f.name);
-    w.U8(static_cast<std::uint8_t>(f.type));
+    WriteType(w, f.type);
   }
   w.Varint(p.result.size());
   for (std::size_t i = 0; i < p.result.size(); ++i) {
     w.U8(static_cast<std::uint8_t>(p.result[i].kind));
     w.Varint(static_cast<std::uint64_t>(p.result[i].index));
-    w.U8(static_cast<std::uint8_t>(p.result_types[i]));
+    WriteType(w, p.result_types[i]);
   }
   w.U8(p.aggregate);
   WriteExprs(w, p.computed);
@@ -392,9 +392,9 @@ std::string EncodePlan(const PlanData& p) {
     w.Signed(a.column2);
     w.Signed(a.filter);
     w.Fixed(a.param);
-    w.U8(static_cast<std::uint8_t>(a.input));
-    w.U8(static_cast<std::uint8_t>(a.input2));
-    w.U8(static_cast<std::uint8_t>(a.result));
+    WriteType(w, a.input);
+    WriteType(w, a.input2);
+    WriteType(w, a.result);
   }
   WriteExprs(w, p.post);
   WriteExprs(w, p.having);
@@ -419,7 +419,7 @@ PlanData DecodePlan(std::string_view bytes) {
   for (std::size_t i = 0, n = r.Count(3); i < n; ++i) {
     InputColumn c;
     c.name = r.String();
-    c.type = Enum(r, kLastType, "type");
+    c.type = ReadType(r);
     c.nullable = r.U8() != 0;
     p.input.push_back(std::move(c));
   }

@@ -96,6 +96,10 @@ void AppendJsonQuoted(std::string& out, std::string_view text) {
 }
 
 void AppendValueText(std::string& out, const BatchColumn& column, std::size_t row) {
+  if (IsDecimal(column.type)) {
+    const int scale = DecimalScale(column.type);
+    return AppendDecimal(out, column.ints[row], scale, DecimalWidth(column.type) > scale);
+  }
   switch (column.type) {
     case Type::kBool:
       out.append(column.ints[row] != 0 ? "true" : "false");

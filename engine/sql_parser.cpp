@@ -597,12 +597,15 @@ class Parser {
     std::string name = t.text;
     ++i_;
     if (name == "double" && Accept("precision")) name = "double";
-    if (Accept("(")) {  // DECIMAL(p, s), VARCHAR(n)
+    if (Accept("(")) {  // DECIMAL(p, s), VARCHAR(n): kept in the name, "decimal(5,2)"
+      name += "(";
       do {
         if (Peek().kind != TokenKind::kNumber) Fail("expected a number in the type's parameters");
+        name += (name.back() == '(' ? "" : ",") + Peek().text;
         ++i_;
       } while (Accept(","));
       Expect(")", "expected ')' after the type's parameters");
+      name += ")";
     }
     return name;
   }

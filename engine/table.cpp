@@ -7,7 +7,36 @@
 
 namespace plume::engine {
 
+namespace {
+
+// "DECIMAL(w,s)" for every width and scale, made once.
+const std::vector<std::string>& DecimalNames() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> v(static_cast<std::size_t>(kMaxDecimalWidth + 1) * 64);
+    for (int w = 1; w <= kMaxDecimalWidth; ++w) {
+      for (int s = 0; s <= w; ++s) {
+        v[static_cast<std::size_t>(w * 64 + s)] =
+            "DECIMAL(" + std::to_string(w) + "," + std::to_string(s) + ")";
+      }
+    }
+    return v;
+  }();
+  return names;
+}
+
+}  // namespace
+
+bool IsTypeCode(std::uint64_t code) {
+  if (code <= static_cast<std::uint64_t>(kLastType)) return true;
+  if (code < kDecimalBase || code >= kDecimalBase + 64 * (kMaxDecimalWidth + 1)) return false;
+  const Type t = static_cast<Type>(code);
+  return DecimalWidth(t) >= 1 && DecimalScale(t) <= DecimalWidth(t);
+}
+
 std::string_view TypeName(Type type) {
+  if (IsDecimal(type)) {
+    return DecimalNames()[static_cast<std::size_t>(DecimalWidth(type) * 64 + DecimalScale(type))];
+  }
   switch (type) {
     case Type::kBool:
       return "BOOLEAN";

@@ -16,10 +16,32 @@ namespace plume::engine {
 
 // Physical/logical column types. kTimestamp is seconds since 1970-01-01T00:00 UTC, kDate days
 // since 1970-01-01 (only computed values are DATEs: CAST(utc AS DATE), DATE '...').
-enum class Type : std::uint8_t { kBool, kInt64, kFloat64, kTimestamp, kString, kDate };
+// DECIMAL(width, scale) is a Type value of its own per width and scale (DecimalType), so that
+// two types are equal exactly when DuckDB's are; only computed values are DECIMALs.
+enum class Type : std::uint16_t { kBool, kInt64, kFloat64, kTimestamp, kString, kDate };
 inline constexpr Type kLastType = Type::kDate;
 
-// "BOOLEAN", "BIGINT", "DOUBLE", "TIMESTAMP", "VARCHAR", "DATE"
+// DECIMAL(width, scale), 1 <= width <= 38, 0 <= scale <= width, as DuckDB's. Its values are
+// held as value * 10^scale in 64 bits (Column::ints, BatchColumn::ints), so plume's DECIMAL
+// holds 18 digits of a value's units (|v * 10^scale| <= INT64_MAX; beyond it is an overflow
+// error naming the expression, docs/SQL.md).
+inline constexpr int kMaxDecimalWidth = 38;
+inline constexpr std::uint16_t kDecimalBase = 0x1000;
+constexpr Type DecimalType(int width, int scale) {
+  return static_cast<Type>(kDecimalBase + width * 64 + scale);
+}
+constexpr bool IsDecimal(Type t) { return static_cast<std::uint16_t>(t) >= kDecimalBase; }
+constexpr int DecimalWidth(Type t) { return (static_cast<int>(t) - kDecimalBase) / 64; }
+constexpr int DecimalScale(Type t) { return (static_cast<int>(t) - kDecimalBase) % 64; }
+// Whether `code` is the value of a Type (the wire forms check what they read).
+bool IsTypeCode(std::uint64_t code);
+// Whether values of `type` live in `ints` (BIGINT, BOOLEAN, TIMESTAMP, DATE, DECIMAL).
+constexpr bool IsIntPhysical(Type t) {
+  return t == Type::kInt64 || t == Type::kBool || t == Type::kTimestamp || t == Type::kDate ||
+         IsDecimal(t);
+}
+
+// "BOOLEAN", "BIGINT", "DOUBLE", "TIMESTAMP", "VARCHAR", "DATE", "DECIMAL(3,2)"
 std::string_view TypeName(Type type);
 
 // Rows per zone-map block. Also the natural vector size of the executor.

@@ -34,6 +34,22 @@ void AppendInt(std::string& out, std::int64_t v) {
   out.append(buf, end);
 }
 
+void AppendDecimal(std::string& out, std::int64_t units, int scale, bool leading_zero) {
+  // The magnitude as unsigned: INT64_MIN has none in int64.
+  std::uint64_t m = units < 0 ? 0 - static_cast<std::uint64_t>(units) : units;
+  char buf[48];
+  char* p = buf + sizeof buf;
+  int digits = 0;
+  do {
+    *--p = static_cast<char>('0' + m % 10);
+    m /= 10;
+    if (++digits == scale) *--p = '.';
+  } while (m > 0 || digits < scale);
+  if (scale > 0 && digits == scale && leading_zero) *--p = '0';  // "0.05", not ".05"
+  if (units < 0) *--p = '-';
+  out.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
+}
+
 std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
   const std::int64_t era = (y >= 0 ? y : y - 399) / 400;

@@ -13,6 +13,10 @@ namespace plume::engine {
 // Appends the text of `v` to `out`.
 void AppendDouble(std::string& out, double v);
 void AppendInt(std::string& out, std::int64_t v);
+// A DECIMAL of scale `scale` held as `units` (value * 10^scale), as DuckDB prints it: every
+// digit of the scale, a 0 before the point ("1.50", "-0.05", "0.00") unless the type has no
+// integer digits (DECIMAL(1,1): ".5", as DuckDB).
+void AppendDecimal(std::string& out, std::int64_t units, int scale, bool leading_zero = true);
 // utc seconds -> "YYYY-MM-DDTHH:MM" (seconds appended as ":SS" only when non-zero).
 void AppendTimestamp(std::string& out, std::int64_t seconds);
 

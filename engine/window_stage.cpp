@@ -77,7 +77,7 @@ void WriteCall(ByteWriter& w, const WindowCall& c) {
   WriteBound(w, c.start);
   WriteBound(w, c.end);
   w.String(c.name);
-  w.U8(static_cast<std::uint8_t>(c.result));
+  WriteType(w, c.result);
 }
 
 WindowCall ReadCall(ByteReader& r) {
@@ -100,9 +100,7 @@ WindowCall ReadCall(ByteReader& r) {
   c.start = ReadBound(r);
   c.end = ReadBound(r);
   c.name = r.String();
-  const std::uint8_t type = r.U8();
-  if (type > static_cast<std::uint8_t>(kLastType)) r.Fail("bad type");
-  c.result = static_cast<Type>(type);
+  c.result = ReadType(r);
   return c;
 }
 

@@ -6,6 +6,7 @@
 #include <memory>
 #include <stdexcept>
 
+#include "engine/row_text.h"
 #include "engine/schema.h"
 #include "engine/value_format.h"
 
@@ -242,6 +243,10 @@ std::vector<Row> BatchRows(const Batch& batch) {
         rows[i].emplace_back();
       } else if (c.type == Type::kString) {
         rows[i].emplace_back(std::string(c.StringAt(i)));
+      } else if (IsDecimal(c.type)) {  // as its text, "1.50" (units alone lose the scale)
+        std::string text;
+        AppendValueText(text, c, i);
+        rows[i].emplace_back(std::move(text));
       } else if (c.type == Type::kFloat64) {
         rows[i].emplace_back(c.doubles[i]);
       } else {

@@ -47,6 +47,7 @@ std::vector<Batch> RunPipelineBatches(const Plan& plan, const std::vector<Table>
 // std::runtime_error when the file cannot be read or a line is malformed.
 std::vector<Row> ReadAirNowCsv(const std::string& path);
 
+// DECIMAL values as their text ("1.50"), the other types as their values.
 std::vector<Row> BatchRows(const Batch& batch);
 std::string ValueText(const Value& v);
 std::string RowText(const Row& r);

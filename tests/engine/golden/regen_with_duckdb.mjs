@@ -33,6 +33,9 @@ function Text(v, type) {
     return s;
   }
   if (type === 'DATE') return String(v);
+  // DuckDB's VARCHAR form of a DECIMAL without integer digits has no 0 before the point (.5)
+  const dec = /^DECIMAL\((\d+),(\d+)\)$/.exec(type);
+  if (dec && dec[1] === dec[2]) return String(v).replace(/^(-?)0\./, '$1.');
   if (type === 'TIMESTAMP') {
     let s = String(v).replace(' ', 'T');
     return s.endsWith(':00') ? s.slice(0, -3) : s;
