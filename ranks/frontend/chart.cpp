@@ -26,7 +26,7 @@ constexpr std::size_t kMaxBars = 40;  // categories drawn as bars
 constexpr std::size_t kLabelWidth = 24;
 constexpr char kMarks[] = "*+ox#@%&";
 
-bool IsNumeric(Type t) { return t == Type::kInt64 || t == Type::kFloat64; }
+bool IsNumeric(Type t) { return t == Type::kInt64 || t == Type::kFloat64 || engine::IsDecimal(t); }
 
 struct Point {
   std::string label;  // the first column's text
@@ -41,7 +41,9 @@ struct Series {
 
 std::optional<double> NumberAt(const engine::BatchColumn& col, std::size_t r) {
   if (col.IsNull(r)) return std::nullopt;
-  return col.type == Type::kFloat64 ? col.doubles[r] : static_cast<double>(col.ints[r]);
+  if (col.type == Type::kFloat64) return col.doubles[r];
+  const int scale = engine::IsDecimal(col.type) ? engine::DecimalScale(col.type) : 0;
+  return static_cast<double>(col.ints[r]) / std::pow(10.0, scale);  // DECIMAL: its units
 }
 
 Series Collect(const ChartData& data) {

@@ -91,7 +91,7 @@ LocalResult SummaryTable() {
   add("approx_unique", Type::kInt64);
   for (const char* n : {"avg", "std", "q25", "q50", "q75"}) add(n, Type::kString);
   add("count", Type::kInt64);
-  add("null_percentage", Type::kFloat64);
+  add("null_percentage", engine::DecimalType(9, 2));  // DuckDB's type: units of 0.01
   return r;
 }
 
@@ -161,7 +161,7 @@ LocalResult PivotSummary(const engine::Batch& row) {
     }
     AddInt(out[10], rows);
     double nulls = rows == 0 ? 0 : 100.0 * static_cast<double>(rows - non_null) / rows;
-    out[11].doubles.push_back(std::round(nulls * 100) / 100);
+    out[11].ints.push_back(std::llround(nulls * 100));
     at += AggregatesOf(c.type);
     ++r.batch.rows;
   }

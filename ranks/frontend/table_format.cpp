@@ -177,7 +177,7 @@ void TableFormatter::AppendLine(std::string& out, const std::vector<int>& cols,
       out.append(kGap);
     } else {
       Type t = fields_[c].type;
-      bool right = t == Type::kInt64 || t == Type::kFloat64;
+      bool right = t == Type::kInt64 || t == Type::kFloat64 || engine::IsDecimal(t);
       Pad(out, row[c], widths[c], right);
     }
   }

@@ -44,7 +44,7 @@ TEST_F(SummarizeTest, EachFigureIsTheAggregateThatDefinesIt) {
   std::string aqi =
       Csv({"SELECT min(aqi), max(aqi), count(DISTINCT aqi), avg(aqi), stddev_samp(aqi), "
            "quantile_disc(aqi, 0.25), quantile_disc(aqi, 0.5), quantile_disc(aqi, 0.75), count(*), "
-           "round(100.0 * (count(*) - count(aqi)) / count(*), 2) FROM measurements;"});
+           "CAST(100.0 * (count(*) - count(aqi)) / count(*) AS DECIMAL(9,2)) FROM measurements;"});
   std::string want = aqi.substr(aqi.find('\n') + 1);
   want.pop_back();
   EXPECT_EQ(Row(s, "aqi"), std::string("aqi,BIGINT,").append(want)) << s;
@@ -64,7 +64,7 @@ TEST_F(SummarizeTest, EachFigureIsTheAggregateThatDefinesIt) {
   want = site.substr(site.find('\n') + 1);
   want.pop_back();
   EXPECT_EQ(Row(s, "site_name"),
-            std::string("site_name,VARCHAR,").append(want).append(",,,,,,120,0.0"))
+            std::string("site_name,VARCHAR,").append(want).append(",,,,,,120,0.00"))
       << s;
 }
 
