@@ -215,23 +215,54 @@ void WindowStage::Split(const Batch& batch, std::size_t parts, std::vector<Batch
   for (Batch& b : *out) DropAllValid(&b);
 }
 
-Table WindowStage::Compute(Table share, std::uint64_t limit_bytes, const std::string& rank) const {
-  ComputeWindows(data_->calls, &share);
-  const std::uint64_t limit = limit_bytes == 0 ? UINT64_MAX : limit_bytes;
-  for (const auto& [plan, name] : data_->between) {
-    const std::string where = "the rows of '" + name + "' on " + rank;
-    GatheredTable rows(plan.output(), limit, where);
-    try {
-      PartitionExecution exec(plan, share);
-      exec.set_memory_limit(limit_bytes);
-      while (exec.Step()) {
-      }
-      Batch batch;
-      while (exec.Next(kBetweenBatchRows, &batch)) rows.Append(batch);
-    } catch (const MemoryLimitExceeded& e) {
-      throw StageMemoryError(where + ": " + e.what());
+namespace {
+
+// The columns of `fields` named in `keep`, as indices.
+std::vector<std::size_t> Kept(const std::vector<Field>& fields,
+                              const std::vector<std::string>& keep) {
+  std::vector<std::size_t> kept;
+  for (std::size_t k = 0; k < fields.size(); ++k) {
+    if (std::find(keep.begin(), keep.end(), fields[k].name) != keep.end()) kept.push_back(k);
+  }
+  return kept;
+}
+
+// `plan` run over `table` to the end, only the output columns `kept` made into the result.
+Table RunKeeping(const Plan& plan, const Table& table, const std::vector<std::size_t>& kept,
+                 std::uint64_t limit_bytes, const std::string& where) {
+  std::vector<Field> fields;
+  for (std::size_t k : kept) fields.push_back(plan.output()[k]);
+  GatheredTable rows(fields, limit_bytes == 0 ? UINT64_MAX : limit_bytes, where);
+  try {
+    PartitionExecution exec(plan, table);
+    exec.set_memory_limit(limit_bytes);
+    while (exec.Step()) {
     }
-    share = rows.Finish();
+    Batch batch, part;
+    while (exec.Next(kBetweenBatchRows, &batch)) {
+      part.columns.clear();
+      for (std::size_t k : kept) part.columns.push_back(std::move(batch.columns.at(k)));
+      part.rows = batch.rows;
+      rows.Append(part);
+    }
+  } catch (const MemoryLimitExceeded& e) {
+    throw StageMemoryError(where + ": " + e.what());
+  }
+  return rows.Finish();
+}
+
+}  // namespace
+
+Table WindowStage::Compute(Table share, const std::vector<std::string>& reader,
+                           std::uint64_t limit_bytes, const std::string& rank) const {
+  ComputeWindows(data_->calls, &share);
+  const auto& between = data_->between;
+  for (std::size_t i = 0; i < between.size(); ++i) {
+    const Plan& plan = between[i].first;
+    const std::vector<std::string> keep =
+        i + 1 < between.size() ? between[i + 1].first.needed_columns() : reader;
+    share = RunKeeping(plan, share, Kept(plan.output(), keep), limit_bytes,
+                       "the rows of '" + between[i].second + "' on " + rank);
   }
   return share;
 }

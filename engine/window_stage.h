@@ -59,9 +59,11 @@ class WindowStage {
   // Replaces *out with `parts` batches: out[p] holds the rows of `batch` whose keys hash to p.
   void Split(const Batch& batch, std::size_t parts, std::vector<Batch>* out) const;
   // Appends the window columns to this rank's share, then runs the between() plans over it:
-  // the table the reading stage reads. `limit_bytes` bounds each between() result (0 = none);
-  // `rank` names this rank in its error.
-  Table Compute(Table share, std::uint64_t limit_bytes = 0,
+  // the table the reading stage reads. Each between() result keeps only the columns the plan
+  // after it reads (`reader`: the reading stage's needed_columns()), since making a column is
+  // what costs. `limit_bytes` bounds each between() result (0 = none); `rank` names this rank in
+  // its error.
+  Table Compute(Table share, const std::vector<std::string>& reader, std::uint64_t limit_bytes = 0,
                 const std::string& rank = "this rank") const;
 
   struct Data;  // engine-private

@@ -98,8 +98,9 @@ bool WindowRun::Compute() {
     const std::uint64_t held = builder_.bytes();
     const std::uint64_t rest =
         memory_limit_ == 0 ? 0 : (memory_limit_ > held ? memory_limit_ - held : 1);
-    computing_ = std::async(std::launch::async,
-                            [this, rest] { return stage_.Compute(builder_.Finish(), rest); });
+    computing_ = std::async(std::launch::async, [this, rest] {
+      return stage_.Compute(builder_.Finish(), next_.needed_columns(), rest);
+    });
     return true;
   }
   if (computing_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;

@@ -86,8 +86,8 @@ std::vector<Batch> RunPlan(const Plan& plan, const std::vector<const Table*>& ta
 // each partition's rows of the window's input split by WindowStage (a partition-local stage:
 // kept in their own partition's share), every share gathered (through the wire form) and its
 // windows computed (and the row-wise stages between run over it).
-std::vector<Table> WindowShares(const WindowStage& w, const std::vector<Table>& parts,
-                                std::uint64_t limit) {
+std::vector<Table> WindowShares(const WindowStage& w, const Plan& reader,
+                                const std::vector<Table>& parts, std::uint64_t limit) {
   std::vector<GatheredTable> shares;
   for (std::size_t k = 0; k < parts.size(); ++k) {
     shares.emplace_back(w.fields(), limit,
@@ -112,7 +112,9 @@ std::vector<Table> WindowShares(const WindowStage& w, const std::vector<Table>& 
     }
   }
   std::vector<Table> out;
-  for (GatheredTable& g : shares) out.push_back(w.Compute(g.Finish(), limit, "rank 1"));
+  for (GatheredTable& g : shares) {
+    out.push_back(w.Compute(g.Finish(), reader.needed_columns(), limit, "rank 1"));
+  }
   return out;
 }
 
@@ -130,7 +132,7 @@ std::vector<std::string> RunStaged(const std::string& sql, std::uint64_t limit =
     const Plan plan = st.Bind(i, results);
     std::vector<const Table*> tables;
     if (st.window_input(i)) {
-      shares = WindowShares(st.Window(i, results), parts, limit);
+      shares = WindowShares(st.Window(i, results), plan, parts, limit);
       for (const Table& t : shares) tables.push_back(&t);
     } else if (st.source(i) < 0) {
       for (const Table& t : parts) tables.push_back(&t);
@@ -702,6 +704,16 @@ TEST(Window, RowWiseStagesOverWindowsStayOnTheDataRanks) {
   PlanOptions gathered;
   gathered.windows_on_data_ranks = false;
   EXPECT_EQ(RunStaged(sql, 1u << 30, Parts(), gathered), (std::vector<std::string>{"4"}));
+  // The reader needs no column of the stage between (count(*)), or all of them (*).
+  const std::string all =
+      "SELECT count(*) FROM (SELECT site_name, lag(aqi) OVER (PARTITION BY site_name ORDER BY "
+      "utc) AS p FROM measurements)";
+  EXPECT_EQ(RunStaged(all), (std::vector<std::string>{"8"}));
+  const std::string star =
+      "SELECT * FROM (SELECT site_name, utc, lag(aqi) OVER (PARTITION BY site_name ORDER BY "
+      "utc) AS p FROM measurements) WHERE p > 50";
+  EXPECT_EQ(Sorted(RunStaged(star)), Sorted(RunStaged(star, 1u << 30, Parts(), gathered)));
+  EXPECT_EQ(RunStaged(star).size(), 3u);
   const std::vector<std::string> explain = RunStaged("EXPLAIN " + sql);
   ASSERT_EQ(explain.size(), 1u);
   EXPECT_NE(explain[0].find("nothing is gathered"), std::string::npos) << explain[0];
@@ -722,7 +734,7 @@ TEST(Window, RowWiseStagesOverWindowsStayOnTheDataRanks) {
   Batch b;
   while (input.Next(100, &b)) share.Append(b);
   try {
-    w.Compute(share.Finish(), 10, "rank 7");
+    w.Compute(share.Finish(), {}, 10, "rank 7");
     ADD_FAILURE() << "no memory error";
   } catch (const StageMemoryError& e) {
     EXPECT_NE(std::string(e.what()).find("the rows of 'subquery 1' on rank 7: "), std::string::npos)
