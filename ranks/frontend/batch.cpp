@@ -23,11 +23,23 @@ BatchSession::BatchSession(Backend& backend, Settings settings, const CliOptions
       settings_(std::move(settings)),
       options_(options),
       io_(io),
-      progress_(io.err_fd, io.progress, io.progress) {}
+      progress_(MakeProgress(io.progress)) {}
 
+// Messages go after the rows queued before them when the results share their descriptor (a
+// terminal with no mpirun in between), as at the prompt.
 void BatchSession::Complain(const std::string& where, const std::string& message) {
   progress_.Clear();
-  WriteFd(io_.err_fd, where + message + "\n");
+  if (settings_.output->Shares(io_.err_fd)) {
+    settings_.output->WriteConsole(where + message + "\n");
+  } else {
+    WriteFd(io_.err_fd, where + message + "\n");
+  }
+}
+
+ProgressDisplay BatchSession::MakeProgress(bool bar) const {
+  ProgressDisplay progress(io_.err_fd, bar, io_.progress);
+  if (settings_.output->Shares(io_.err_fd)) progress.set_via(settings_.output);
+  return progress;
 }
 
 void BatchSession::AddScript(std::string_view text) {
@@ -126,7 +138,7 @@ void BatchSession::SubmitNext() {
   bool streams_to_terminal =
       settings_.output->is_stdout() && (settings_.format == "csv" || settings_.format == "json");
   if (order_.empty()) {
-    progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams_to_terminal, io_.progress);
+    progress_ = MakeProgress(io_.progress && !streams_to_terminal);
   }
   sink->set_before_write([this] { progress_.Clear(); });
   Exec exec{item.statement, next_repeat_, 0, sink};
@@ -162,7 +174,7 @@ void BatchSession::FinishHeads() {
     if (!order_.empty()) {
       bool streams = settings_.output->is_stdout() &&
                      (settings_.format == "csv" || settings_.format == "json");
-      progress_ = ProgressDisplay(io_.err_fd, io_.progress && !streams, io_.progress);
+      progress_ = MakeProgress(io_.progress && !streams);
       order_.front().sink->Release();
     }
   }

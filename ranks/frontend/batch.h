@@ -52,6 +52,8 @@ class BatchSession {
   void StopQuietly();
   void StopLost();
   void Complain(const std::string& where, const std::string& message);
+  // The bar on err_fd; through the results' queue when they share it (PromptSession's rule).
+  ProgressDisplay MakeProgress(bool bar) const;
   bool WriteReport(double wall_ms);
   std::size_t Running() const;
 
