@@ -75,8 +75,8 @@ TEST(WindowRun, SharesComputedBesideTheLoopGiveTheWindowsOverEveryPartition) {
   std::vector<std::unique_ptr<WindowRun>> runs;
   for (int p = 0; p < parts; ++p) {
     Exchange& x = links.hubs[p]->Open({1, 0}, CreditWindow(2, 1 << 20));
-    runs.push_back(std::make_unique<WindowRun>(stage, next, tables[p], manifest.partitions[p], x, 0,
-                                               "rank " + std::to_string(p + 1), 1000));
+    runs.push_back(std::make_unique<WindowRun>(stage, next, tables[p], manifest.partitions[p], &x,
+                                               0, "rank " + std::to_string(p + 1), 1000));
   }
   // The loops' turns until every share is computed (a wait: it scales under the sanitizers).
   const auto limit = std::chrono::steady_clock::now() +
