@@ -270,6 +270,9 @@ TEST(Output, PartlyWrittenTextCountsOnlyTheBytesThatArrived) {
 
 // Abandon drops what was not written: those bytes never count.
 TEST(Output, AbandonedTextDoesNotCount) {
+  // A begun unit is finished after Abandon, so the target still writes at teardown, when the
+  // read end is closed: EPIPE, as plume has it (run.cpp ignores SIGPIPE), not the signal.
+  std::signal(SIGPIPE, SIG_IGN);
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
   int capacity = fcntl(fds[1], F_GETPIPE_SZ);
