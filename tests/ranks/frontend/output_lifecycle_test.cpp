@@ -6,7 +6,9 @@
 #include <unistd.h>
 
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <csignal>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -147,33 +149,46 @@ class Pipe {
   std::string text_;
 };
 
+// A csv sink on `target` that has queued `chunks` chunks of 10,000 rows (~70 KB each, more
+// than the pipe takes, so the first is half written and the rest wait).
+std::unique_ptr<StatementSink> CsvSinkWithChunks(const std::shared_ptr<OutputTarget>& target,
+                                                 int chunks) {
+  auto sink = std::make_unique<StatementSink>(
+      MakeFormatter("csv"), std::make_unique<OutputSlot>(target, true), [] { return 0.0; }, 0);
+  sink->Begin(Info(RequestState::kRunning));
+  std::string error;
+  for (int c = 0; c < chunks; ++c) {
+    EXPECT_TRUE(
+        sink->Chunk(Numbers(c * 10000 + 1000000, 10000), Info(RequestState::kRunning), &error))
+        << error;
+  }
+  return sink;
+}
+
+// What the reader gets once the target owes nothing more, and its number of lines.
+std::string ReadAllOwed(Pipe& pipe, const OutputTarget& target) {
+  return pipe.ReadUntil(
+      [&](const std::string&) { return target.Backlog() == 0 && target.queued_text() == 0; });
+}
+std::size_t Lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+
 // Leftover 3: a cancel while a chunk is half written finishes that chunk's rows and drops the
 // chunks after it whole; the sink says how many rows were not written.
 TEST(OutputWholeRows, CancelNeverCutsARowAndSaysHowManyWereNotWritten) {
   Pipe pipe;
   auto target = std::make_shared<OutputTarget>(pipe.write_fd(), "the pipe", false);
-  double now = 0;
-  StatementSink sink(
-      MakeFormatter("csv"), std::make_unique<OutputSlot>(target, true), [&] { return now; }, 0);
-  sink.Begin(Info(RequestState::kRunning));
-  std::string error;
-  // Chunks of 10,000 rows (~70 KB each, more than the pipe takes): the first is half written.
-  for (int c = 0; c < 5; ++c) {
-    ASSERT_TRUE(
-        sink.Chunk(Numbers(c * 10000 + 1000000, 10000), Info(RequestState::kRunning), &error))
-        << error;
-  }
+  auto owned = CsvSinkWithChunks(target, 5);
+  StatementSink& sink = *owned;
   ASSERT_GT(sink.Backlog(), 0u);
   sink.End(Info(RequestState::kCancelled));
   EXPECT_TRUE(sink.finished()) << "the cancelled statement does not wait for its output";
   // The reader comes back: it gets whole lines only.
-  const std::string got = pipe.ReadUntil(
-      [&](const std::string&) { return target->Backlog() == 0 && target->queued_text() == 0; });
+  const std::string got = ReadAllOwed(pipe, *target);
   ASSERT_FALSE(got.empty());
   EXPECT_EQ(got.back(), '\n') << "a row was cut: ..." << got.substr(got.size() - 20);
-  std::size_t lines = 0;
-  for (char ch : got) lines += ch == '\n';
-  const std::uint64_t rows_written = lines - 1;  // the header
+  const std::uint64_t rows_written = Lines(got) - 1;  // the header
   EXPECT_EQ(rows_written % 10000, 0u) << "the half-written chunk is finished, the rest dropped";
   EXPECT_LT(rows_written, 50000u);
   const ExecutionRecord record = sink.Record();
@@ -189,25 +204,16 @@ TEST(OutputWholeRows, CancelNeverCutsARowAndSaysHowManyWereNotWritten) {
 TEST(OutputWholeRows, DropAfterCompletionKeepsWholeRows) {
   Pipe pipe;
   auto target = std::make_shared<OutputTarget>(pipe.write_fd(), "the pipe", false);
-  double now = 0;
-  StatementSink sink(
-      MakeFormatter("csv"), std::make_unique<OutputSlot>(target, true), [&] { return now; }, 0);
-  sink.Begin(Info(RequestState::kRunning));
-  std::string error;
-  for (int c = 0; c < 4; ++c) {
-    ASSERT_TRUE(
-        sink.Chunk(Numbers(c * 10000 + 1000000, 10000), Info(RequestState::kRunning), &error));
-  }
+  auto owned = CsvSinkWithChunks(target, 4);
+  StatementSink& sink = *owned;
   sink.End(Info(RequestState::kCompleted));
   EXPECT_FALSE(sink.finished()) << "a completed statement waits for its output";
   EXPECT_TRUE(sink.DropUnwritten());
   EXPECT_EQ(sink.state(), SinkState::kDropped);
   EXPECT_TRUE(sink.finished());
-  const std::string got = pipe.ReadUntil(
-      [&](const std::string&) { return target->Backlog() == 0 && target->queued_text() == 0; });
+  const std::string got = ReadAllOwed(pipe, *target);
   EXPECT_EQ(got.back(), '\n');
-  std::size_t lines = 0;
-  for (char ch : got) lines += ch == '\n';
+  const std::size_t lines = Lines(got);
   EXPECT_EQ((lines - 1) % 10000, 0u);
   EXPECT_EQ(sink.Record().rows_not_written, 40000 - (lines - 1));
 }
