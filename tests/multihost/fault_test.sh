@@ -34,7 +34,7 @@ rank_pid() {
   local pid
   for pid in $(ip netns pids "$(mh_ns "${2:-team4-host}")"); do
     [[ $(cat "/proc/$pid/comm" 2>/dev/null) == plume ]] || continue
-    tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null | grep -qx "OMPI_COMM_WORLD_RANK=$1" &&
+    grep -qx "OMPI_COMM_WORLD_RANK=$1" < <(tr '\0' '\n' <"/proc/$pid/environ" 2>/dev/null) &&
       echo "$pid" && return 0
   done
   return 1

@@ -35,8 +35,8 @@ host=$(hostname)
 rank_pid() {  # rank_pid R: this run's world rank R
   local pid
   for pid in $(pgrep -x plume); do
-    tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$link" || continue
-    tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ" | grep -qx "OMPI_COMM_WORLD_RANK=$1" &&
+    grep -qF -- "$link" < <(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") || continue
+    grep -qx "OMPI_COMM_WORLD_RANK=$1" < <(tr '\0' '\n' 2>/dev/null <"/proc/$pid/environ") &&
       echo "$pid" && return 0
   done
   return 1

@@ -134,7 +134,9 @@ problem() {
 }
 [[ -s $steps ]] && problem "$(cat "$steps")"
 # 1 the banner says the data is synthetic, and how to use the real files
-screen | grep -qF "WARNING: these rows are generated; do not publish results from them." ||
+# (grep reads from a process substitution: with pipefail, grep -q leaving at the first match would
+# kill a writer still writing the long screen with SIGPIPE and fail the check that matched)
+grep -qF "WARNING: these rows are generated; do not publish results from them." <(screen) ||
   problem "no synthetic-data warning in the banner"
 ((rc == 0)) || problem "exit code $rc (exit should leave with 0)"
 d="$HOME/my dir"

@@ -27,7 +27,7 @@ session() {
   : >"$out"
   {
     for _ in $(seq 600); do
-      tr -d '\r' <"$out" | grep -qaF "plume> " && break
+      grep -qaF "plume> " "$out" && break
       sleep 0.1
     done
     printf '\\q\r'
@@ -37,11 +37,13 @@ session() {
 }
 screen() { tr -d '\r' <"$dir/$1.screen"; }
 expect() {  # expect NAME TEXT: the session's screen shows TEXT (may hold line breaks)
-  screen "$1" | tr '\n' '\001' | grep -qaF -- "${2//$'\n'/$'\001'}" ||
+  # grep reads a process substitution: under pipefail, grep -q leaving at the first match would
+  # fail the pipeline when the writer, still writing, gets SIGPIPE
+  grep -qaF -- "${2//$'\n'/$'\001'}" < <(screen "$1" | tr '\n' '\001') ||
     problem "$1: the screen does not show '$2'"
 }
 refuse() {  # refuse NAME TEXT: the session's screen does not show TEXT
-  ! screen "$1" | grep -qaF -- "$2" || problem "$1: the screen shows '$2'"
+  ! grep -qaF -- "$2" < <(screen "$1") || problem "$1: the screen shows '$2'"
 }
 left_cleanly() {
   [[ $(cat "$dir/$1.rc") == 0 ]] || problem "$1: exit code $(cat "$dir/$1.rc")"
