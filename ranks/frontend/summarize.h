@@ -3,8 +3,8 @@
 // null_percentage. The front end answers it with one aggregate statement over the table (run
 // by the data ranks like any other), whose single row SummarizeSink turns into that table.
 // Where plume differs from DuckDB (docs/SQL.md): approx_unique is the exact distinct count and
-// q25..q75 exact quantiles (DuckDB estimates both), and null_percentage is a DOUBLE rounded to
-// two decimals (plume has no DECIMAL type; DuckDB's is DECIMAL(9,2)). Main thread only.
+// q25..q75 exact quantiles (DuckDB estimates both). null_percentage is DECIMAL(9,2), as in
+// DuckDB. Main thread only.
 #pragma once
 
 #include <memory>
