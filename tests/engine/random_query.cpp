@@ -295,7 +295,19 @@ void RandomSource::DecimalStrings(RefExpr* e) const {
 // A numeric leaf: a column (BIGINT or DOUBLE), an integer or a decimal literal, or length().
 RefScalar RandomSource::NumberLeaf(bool int_ok) {
   static const int kInts[] = {7, 8}, kReals[] = {0, 1, 4, 6};
-  static const char* const kDecimals[] = {"0.5", "1.5", "0.25", "2.0", "-1.5", "0.125"};
+  // The last four have 19 to 38 digits: DuckDB's DECIMAL(20,19) ... DECIMAL(38,37), which
+  // plume reads as DOUBLEs (docs/SQL.md), as the reference does; near-integers among them.
+  static const char* const kDecimals[] = {"0.5",
+                                          "1.5",
+                                          "0.25",
+                                          "2.0",
+                                          "-1.5",
+                                          "0.125",
+                                          "2.0000000000000000001",
+                                          "-0.99999999999999999999",
+                                          "12345678901234567890.5",
+                                          "1.0000000000000000000000000000000000001"};
+  constexpr std::size_t kDecimalCount = sizeof kDecimals / sizeof kDecimals[0];
   RefScalar e;
   const std::size_t pick = Below(10);
   if (pick < 3 && int_ok) {
@@ -309,7 +321,7 @@ RefScalar RandomSource::NumberLeaf(bool int_ok) {
     e.lit = {k < 0 ? "(" + std::to_string(k) + ")" : std::to_string(k), k};
   } else if (pick < 9 || !int_ok) {
     e.kind = RefScalar::Kind::kConst;
-    const char* d = kDecimals[Below(6)];
+    const char* d = kDecimals[Below(kDecimalCount)];
     e.lit = {std::string("(") + d + ")", std::stod(d)};
     e.real = true;
   } else {
@@ -406,10 +418,15 @@ RefExpr RandomSource::Expr(int depth) {
 }
 
 // Whether the engine types `e` DECIMAL: a decimal literal in + - * % CASE COALESCE neg abs
-// with no DOUBLE (a DOUBLE column or `/`) among its operands.
+// with no DOUBLE (a DOUBLE column, `/`, a decimal literal of more than 18 digits, which plume
+// reads as a DOUBLE) among its operands.
 static bool IsDecimalExpr(const RefScalar& e) {
   using K = RefScalar::Kind;
-  if (e.kind == K::kConst) return e.real;
+  if (e.kind == K::kConst) {
+    const auto digits = std::count_if(e.lit.sql.begin(), e.lit.sql.end(),
+                                      [](char c) { return c >= '0' && c <= '9'; });
+    return e.real && digits <= 18;
+  }
   if (e.kind == K::kColumn || e.kind == K::kDiv || e.kind == K::kLength || !e.real) return false;
   for (const RefScalar& a : e.args) {
     if (a.real && !IsDecimalExpr(a)) return false;
