@@ -575,6 +575,7 @@ frontend::Backend::WorldInfo Gateway::World() const {
                      "-" + std::to_string(p.utc_max);
   }
   world.compression = options_.compression;
+  world.memory_limit = options_.memory_limit;
   return world;
 }
 
