@@ -390,6 +390,13 @@ bool Gateway::Step() {
   PhaseTimer phase(loop_stats_);
   out_.Progress();
   bool worked = false;
+  // Answers queued between Steps (a Cancel, a Submit that failed) go out before this Step's
+  // frames, merges and releases, so a cancel is answered within one poll, not after them.
+  if (!notify_.empty()) {
+    worked = true;
+    Notify();
+  }
+  phase.Lap(LoopPhase::kNotify);
   while (in_.Receive(Tag::kStatus, &status_)) {
     worked = true;
     HandleStatus(status_.source, DecodeStatus(status_.bytes));
@@ -575,6 +582,7 @@ frontend::Backend::WorldInfo Gateway::World() const {
                      "-" + std::to_string(p.utc_max);
   }
   world.compression = options_.compression;
+  world.memory_limit = options_.memory_limit;
   return world;
 }
 

@@ -189,7 +189,7 @@ void Gateway::Emit(Request& req, const engine::Batch& chunk) {
   if (req.info.first_chunk_s < 0) req.info.first_chunk_s = Now();
   std::string error;
   if (!req.sink->Chunk(chunk, req.info, &error)) {
-    Finish(req, RequestState::kCancelled, error.empty() ? "cancelled by the output" : error);
+    Finish(req, req.sink->StopState(), error.empty() ? "cancelled by the output" : error);
   }
 }
 

@@ -85,6 +85,9 @@ class ResultSink {
   // still apply. Called on the gateway's main thread; must not block.
   virtual std::uint64_t Backlog() const { return 0; }
   static constexpr std::uint64_t kBacklogLimit = 4 << 20;
+  // The state a request ends in when Chunk returned false: kCancelled (the output went away or
+  // failed) unless the sink failed the statement itself (rank 0's memory guard: kFailed).
+  virtual RequestState StopState() const { return RequestState::kCancelled; }
 };
 
 // A ResultSink that passes every call on to another one. Sinks that wrap another (the chart
@@ -99,6 +102,7 @@ class ForwardingSink : public ResultSink {
   }
   void End(const RequestInfo& info) override { inner_->End(info); }
   std::uint64_t Backlog() const override { return inner_->Backlog(); }
+  RequestState StopState() const override { return inner_->StopState(); }
 
  protected:
   ResultSink& inner() const { return *inner_; }
@@ -128,6 +132,9 @@ class Backend {
     // cache's key includes it.
     std::string dataset;
     std::string compression = "off";  // e.g. "lz4 on 2 of 5 links (--compress auto)"
+    // Rank 0's --memory-limit (bytes a statement may hold there; 0 = none): the front end
+    // counts a statement's output queue, held text and result-cache copy against it.
+    std::uint64_t memory_limit = 0;
   };
 
   virtual ~Backend() = default;

@@ -192,6 +192,8 @@ class OutputSlot {
   // One slot of a target is live at a time, so a slot's text is one range of offsets.
   std::uint64_t bytes() const;
   std::uint64_t accepted() const { return bytes_; }  // bytes accepted by Write
+  // Bytes held while the slot is not live: in memory (up to 1 MiB) plus its temporary file.
+  std::uint64_t held() const { return held_.size() + spilled_; }
   // Bytes of this slot (and of the slots before it) not yet written to the target; 0 once
   // abandoned (the rest of a unit begun is the target's to finish).
   std::uint64_t Backlog() const;

@@ -212,7 +212,11 @@ void CachingBackend::StartReplay(std::uint64_t id, const std::string& sql, const
   replays_.emplace(id, std::move(replay));
 }
 
-std::size_t CachingBackend::EntryLimit() const { return capacity_ / kEntryShare; }
+std::size_t CachingBackend::EntryLimit() const {
+  const std::uint64_t limit = inner_.World().memory_limit;
+  const std::size_t share = capacity_ / kEntryShare;
+  return limit == 0 ? share : static_cast<std::size_t>(std::min<std::uint64_t>(share, limit));
+}
 
 void CachingBackend::Insert(const std::string& key, std::shared_ptr<const Entry> entry) {
   if (entry->bytes > EntryLimit()) return;
@@ -274,7 +278,7 @@ bool CachingBackend::DeliverSome(Replay& replay) {
     replay.next_row = end;
     std::string error;
     if (!replay.sink->Chunk(part, info, &error)) {
-      Finish(replay, RequestState::kCancelled, error.empty() ? "cancelled by the output" : error);
+      Finish(replay, replay.sink->StopState(), error.empty() ? "cancelled by the output" : error);
       return true;
     }
   }

@@ -78,6 +78,8 @@ class CachingBackend final : public Backend {
   // One result may take at most this share of the cache (1/4): a single huge result neither
   // flushes every other one nor is copied in full on rank 0 only to be thrown away.
   static constexpr std::size_t kEntryShare = 4;
+  // What one result may take: that share, and no more than rank 0's --memory-limit (the copy
+  // a statement records counts against it; past it the copy is dropped, the statement goes on).
   std::size_t EntryLimit() const;
 
   std::string Key(const std::string& sql, engine::RowText row_text) const;

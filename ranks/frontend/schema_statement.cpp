@@ -146,7 +146,7 @@ void DeliverLocal(const std::string& sql, const LocalResult& result, double now,
   info.chunks_delivered = info.chunks_total = 1;
   std::string error;
   if (!sink.Chunk(result.batch, info, &error)) {
-    info.state = RequestState::kCancelled;
+    info.state = sink.StopState();
     info.error = error;
   } else {
     info.state = RequestState::kCompleted;

@@ -143,8 +143,10 @@ std::shared_ptr<StatementSink> MakeSink(std::unique_ptr<Formatter> formatter,
                                         std::shared_ptr<OutputTarget> output,
                                         const Backend& backend, bool live) {
   auto slot = std::make_unique<OutputSlot>(std::move(output), live);
-  return std::make_shared<StatementSink>(
+  auto sink = std::make_shared<StatementSink>(
       std::move(formatter), std::move(slot), [&backend] { return backend.Now(); }, backend.Now());
+  sink->set_memory_limit(backend.World().memory_limit);
+  return sink;
 }
 
 std::optional<Prepared> Prepare(const std::string& sql, const Settings& settings,

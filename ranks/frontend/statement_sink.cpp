@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/query.h"
+
 namespace plume::frontend {
 
 StatementSink::StatementSink(std::unique_ptr<Formatter> formatter, std::unique_ptr<OutputSlot> slot,
@@ -36,7 +38,19 @@ bool StatementSink::Write(const std::string& text, std::uint64_t rows) {
   if (before_write_ && slot_->live() && !text.empty()) before_write_();
   if (!slot_->Write(text, &write_error_, rows)) return false;
   if (slot_->live() && !text.empty()) last_write_s_ = clock_();
-  return true;
+  return WithinLimit();
+}
+
+bool StatementSink::WithinLimit() {
+  if (memory_limit_ == 0) return true;
+  const bool held = !slot_->live();
+  if ((held ? slot_->held() : slot_->Backlog()) <= memory_limit_) return true;
+  over_limit_ = true;
+  write_error_ =
+      "Error: gateway (rank 0): " +
+      std::string(
+          engine::MemoryLimitExceeded(held ? "held output" : "output queue", memory_limit_).what());
+  return false;
 }
 
 void StatementSink::Begin(const RequestInfo& info) {

@@ -50,6 +50,15 @@ class StatementSink : public ResultSink {
   bool Chunk(const engine::Batch& chunk, const RequestInfo& info, std::string* error) override;
   void End(const RequestInfo& info) override;
   std::uint64_t Backlog() const override { return slot_->Backlog(); }
+  RequestState StopState() const override {
+    return over_limit_ ? RequestState::kFailed : RequestState::kCancelled;
+  }
+  // Rank 0's memory guard over the output (--memory-limit; 0 = none): once the statement's
+  // text held back (in memory and in the temporary file, while the slot is not live) or queued
+  // for the writer thread and not yet written passes `bytes`, the next Chunk fails the
+  // statement with "Error: gateway (rank 0): statement needs more than 1 MiB in the held
+  // output (--memory-limit)" (or "the output queue").
+  void set_memory_limit(std::uint64_t bytes) { memory_limit_ = bytes; }
   // What the formatter takes as lines from the data ranks (Backend::Options::row_text).
   engine::RowText row_text() const { return formatter_->row_text(); }
 
@@ -79,6 +88,8 @@ class StatementSink : public ResultSink {
 
  private:
   bool Write(const std::string& text, std::uint64_t rows = 0);
+  // False, with write_error_ set, once the output's text of this statement passed the limit.
+  bool WithinLimit();
   bool MoveTo(State next);  // false, and no change, for a transition CanMove refuses
 
   std::unique_ptr<Formatter> formatter_;
@@ -92,6 +103,8 @@ class StatementSink : public ResultSink {
   std::uint64_t rows_ = 0, chunks_ = 0;
   std::string text_;  // reused buffer
   std::string write_error_;
+  std::uint64_t memory_limit_ = 0;
+  bool over_limit_ = false;  // write_error_ is the memory guard's
 };
 
 }  // namespace plume::frontend

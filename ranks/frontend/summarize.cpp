@@ -193,8 +193,8 @@ void SummarizeSink::End(const RequestInfo& info) {
   shown.rows_total_known = true;
   shown.chunks_delivered = shown.chunks_total = 1;
   std::string error;
-  shown.state = inner().Chunk(summary.batch, shown, &error) ? RequestState::kCompleted
-                                                            : RequestState::kCancelled;
+  shown.state =
+      inner().Chunk(summary.batch, shown, &error) ? RequestState::kCompleted : inner().StopState();
   shown.error = error;
   inner().End(shown);
 }

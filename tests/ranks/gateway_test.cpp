@@ -151,6 +151,43 @@ TEST_F(GatewayTest, CancelGoesToEveryLeaderAndDrainsOnTheirEnds) {
   EXPECT_EQ(sink_->rows, 0u);
 }
 
+// A sink that also notes its chunks and end in a log shared with other sinks.
+struct LoggingSink : Sink {
+  LoggingSink(std::vector<std::string>* log, std::string name)
+      : log_(log), name_(std::move(name)) {}
+  bool Chunk(const engine::Batch& chunk, const frontend::RequestInfo& info,
+             std::string* error) override {
+    log_->push_back(name_ + " chunk");
+    return Sink::Chunk(chunk, info, error);
+  }
+  void End(const frontend::RequestInfo& info) override {
+    log_->push_back(name_ + " end");
+    Sink::End(info);
+  }
+
+ private:
+  std::vector<std::string>* log_;
+  std::string name_;
+};
+
+// A cancel is answered at the start of the next Step, before that Step handles frames and
+// merges of other statements (issue 12 item 2: the answer does not wait for a long phase).
+TEST_F(GatewayTest, ACancelIsAnsweredBeforeTheNextStepHandlesFrames) {
+  Gateway& gw = Make();
+  std::vector<std::string> log;
+  const std::uint64_t a =
+      gw.Submit("SELECT aqi FROM measurements", {100, 0}, std::make_shared<LoggingSink>(&log, "a"));
+  sink_ = std::make_shared<LoggingSink>(&log, "b");
+  const std::uint64_t b = Submit("SELECT aqi FROM measurements");
+  for (int rank = 1; rank <= 4; ++rank) Status(rank < 3 ? 1 : 2, CountMsg(b, rank, 100));
+  PollAll();
+  ASSERT_TRUE(log.empty());
+  ASSERT_TRUE(gw.Cancel(a, "cancelled by test"));
+  in_.Push(1, Tag::kData, Frame(b, 0, 1));
+  gw.Poll(0);
+  EXPECT_EQ(log, (std::vector<std::string>{"a end", "b chunk"}));
+}
+
 TEST_F(GatewayTest, ARankFailureFailsTheRequestWithItsMessage) {
   Make();
   const std::uint64_t id = Submit("SELECT aqi FROM measurements");

@@ -59,6 +59,24 @@ check_window() {  # check_window NAME RANKS DATA SMALL_LIMIT ENOUGH_LIMIT WINDOW
   echo "$name: ok"
 }
 
+# Rank 0's output (issue 12 item 4): a background statement's result is held until it is shown
+# at the prompt; past the limit it fails naming rank 0 and the stage, and the count after it
+# answers. Under the default limit the same result is shown whole (40,000 rows and a header).
+check_held() {  # check_held NAME LIMIT
+  local name=$1 limit=$2
+  printf 'SELECT * FROM measurements &\nSELECT count(*) AS n FROM measurements;\n' |
+    run 3 "$data" ${limit:+--memory-limit "$limit"} >"$dir/$name.out.txt" 2>"$dir/$name.err.txt"
+}
+check_held held 1M
+grep -qE '^\[1\] failed: Error: gateway \(rank 0\): statement needs more than 1 MiB in the held output \(--memory-limit\)$' \
+  <(cat "$dir/held.out.txt" "$dir/held.err.txt") || fail "held: no memory-limit error naming rank 0 and the stage"
+grep -qx 40000 "$dir/held.out.txt" || fail "held: the count after it is missing"
+check_held held-default ""
+grep -q '^\[1\] completed' <(cat "$dir/held-default.out.txt" "$dir/held-default.err.txt") ||
+  fail "held-default: the background statement did not complete"
+[ "$(grep -c . "$dir/held-default.out.txt")" -ge 40002 ] || fail "held-default: rows are missing"
+echo "held: ok"
+
 check synthetic 3 "$data" 256K \
   "SELECT utc, site_name, count(*) FROM measurements GROUP BY utc, site_name" 40000
 check_window window-synthetic 3 "$data" 256K 64M \

@@ -119,6 +119,42 @@ TEST_F(BatchTest, RepeatAndConcurrencyKeepOutputInStatementOrder) {
   }
 }
 
+// Rank 0's memory guard over held output (issue 12 item 4): statement 2 runs while statement 1
+// still writes, so its text is held; past --memory-limit it fails naming rank 0 and the stage,
+// and statement 3 answers.
+TEST_F(BatchTest, HeldOutputPastTheMemoryLimitFailsThatStatementOnly) {
+  fake_.AddResult("SELECT wide",
+                  BatchBuilder().Strings("w", std::vector<std::string>(50, std::string(300, 'w'))));
+  Backend::WorldInfo world = fake_.World();
+  world.memory_limit = 2048;  // one chunk of 10 rows of 300 bytes passes it
+  fake_.set_world(world);
+  options_.commands = {"SELECT 2; SELECT wide; SELECT a, b FROM t"};
+  options_.format = "csv";
+  options_.chunk_rows = 10;  // SELECT 2: 3 chunks of 30 ms each
+  options_.concurrency = 3;
+  Captured c = RunBatch(fake_, options_);
+  EXPECT_EQ(c.code, 1);
+  EXPECT_NE(c.err.find("[statement 2] Error: gateway (rank 0): statement needs more than 2 KiB in "
+                       "the held output (--memory-limit)\n"),
+            std::string::npos)
+      << c.err;
+  EXPECT_EQ(c.err.find("[statement 1]"), std::string::npos) << c.err;
+  EXPECT_EQ(c.err.find("[statement 3]"), std::string::npos) << c.err;
+  std::string twos = "s\n";
+  for (int i = 0; i < 30; ++i) twos += "2\n";
+  const std::string text = output_.Text();
+  EXPECT_EQ(text.substr(0, twos.size()), twos);
+  const std::string last = "a,b\n1,x\n2,y\n3,z\n";
+  ASSERT_GE(text.size(), last.size());
+  EXPECT_EQ(text.substr(text.size() - last.size()), last);
+  const Json report = Report();
+  const Json& runs = report.at("statements");
+  ASSERT_EQ(runs.size(), 3u);
+  EXPECT_EQ(runs.at(0).at("status").get<std::string>(), "completed");
+  EXPECT_EQ(runs.at(1).at("status").get<std::string>(), "failed");
+  EXPECT_EQ(runs.at(2).at("status").get<std::string>(), "completed");
+}
+
 TEST_F(BatchTest, ALostRankStopsTheScriptWithOneMessage) {
   options_.commands = {"SELECT 1;"};
   options_.format = "null";

@@ -203,7 +203,7 @@ bool FakeBackend::Deliver(Request& r, const Batch& chunk) {
   if (r.info.first_chunk_s < 0) r.info.first_chunk_s = Now();
   std::string error;
   if (r.sink->Chunk(chunk, r.info, &error)) return true;
-  Finish(r, RequestState::kCancelled, error);
+  Finish(r, r.sink->StopState(), error);
   return false;
 }
 

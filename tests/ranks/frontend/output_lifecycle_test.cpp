@@ -266,5 +266,59 @@ TEST(OutputHeld, AbandoningALiveHeldResultStopsAtAUnitEnd) {
   EXPECT_EQ(slot.rows_dropped(), rows - lines);
 }
 
+// Rank 0's memory guard over the output (issue 12 item 4): a statement whose held text (memory
+// and temporary file) passes --memory-limit fails naming rank 0 and the stage; below it, a
+// refused chunk would still be a cancel (kCancelled), not a failure.
+TEST(OutputMemoryGuard, HeldOutputPastTheLimitFailsTheStatement) {
+  Pipe pipe;
+  auto target = std::make_shared<OutputTarget>(pipe.write_fd(), "the pipe", false);
+  StatementSink sink(
+      MakeFormatter("csv"), std::make_unique<OutputSlot>(target, false), [] { return 0.0; }, 0);
+  sink.set_memory_limit(std::uint64_t{1} << 20);
+  sink.Begin(Info(RequestState::kRunning));
+  EXPECT_EQ(sink.StopState(), RequestState::kCancelled);
+  std::string error;
+  int accepted = 0;  // chunks of 80,000 bytes after the 2-byte header: 13 fit in 1 MiB
+  while (accepted < 100 && sink.Chunk(Numbers(accepted * 10000 + 1000000, 10000),
+                                      Info(RequestState::kRunning), &error)) {
+    ++accepted;
+  }
+  EXPECT_EQ(accepted, 13);
+  EXPECT_EQ(error,
+            "Error: gateway (rank 0): statement needs more than 1 MiB in the held output "
+            "(--memory-limit)");
+  EXPECT_EQ(sink.StopState(), RequestState::kFailed);
+  EXPECT_EQ(target->accepted(), 0u) << "held text reached the output";
+}
+
+// The same for text queued for the writer thread while the reader does not read: the queue
+// is held to kBacklogLimit by the backend, and a limit below it fails the statement.
+TEST(OutputMemoryGuard, QueuedOutputPastTheLimitFailsTheStatement) {
+  Pipe pipe;
+  auto target = std::make_shared<OutputTarget>(pipe.write_fd(), "the pipe", false);
+  StatementSink sink(
+      MakeFormatter("csv"), std::make_unique<OutputSlot>(target, true), [] { return 0.0; }, 0);
+  const std::uint64_t limit = 256 << 10;
+  sink.set_memory_limit(limit);
+  sink.Begin(Info(RequestState::kRunning));
+  std::string error;
+  int accepted = 0;
+  while (accepted < 100 && sink.Chunk(Numbers(accepted * 10000 + 1000000, 10000),
+                                      Info(RequestState::kRunning), &error)) {
+    ++accepted;
+  }
+  EXPECT_LT(accepted, 100);
+  EXPECT_GE(accepted, 1) << "the pipe takes the first chunk";
+  EXPECT_GT(sink.Backlog(), limit);
+  EXPECT_EQ(error,
+            "Error: gateway (rank 0): statement needs more than 256 KiB in the output queue "
+            "(--memory-limit)");
+  EXPECT_EQ(sink.StopState(), RequestState::kFailed);
+  sink.End(Info(RequestState::kFailed));  // drops the queued rows; the reader gets whole rows
+  const std::string got = ReadAllOwed(pipe, *target);
+  EXPECT_EQ(got.back(), '\n');
+  EXPECT_EQ(target->Backlog(), 0u);
+}
+
 }  // namespace
 }  // namespace plume::frontend

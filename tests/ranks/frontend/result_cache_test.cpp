@@ -183,6 +183,26 @@ TEST_F(ResultCacheTest, AResultOverAQuarterOfTheCacheIsNotKept) {
   EXPECT_EQ(roomier.stats().entries, 1u);
 }
 
+// The copy a statement records counts against rank 0's --memory-limit (issue 12 item 4): past
+// it the copy is dropped and the statement still completes.
+TEST_F(ResultCacheTest, ACopyPastTheMemoryLimitIsNotKeptAndTheStatementCompletes) {
+  Backend::WorldInfo world = fake_.World();
+  world.memory_limit = 199;  // 25 BIGINTs are 200 bytes
+  fake_.set_world(world);
+  CachingBackend cache(fake_, 1 << 20, 60);
+  std::shared_ptr<CollectingSink> first = Run(cache, "SELECT n FROM t", 10);
+  EXPECT_EQ(first->final_info.state, RequestState::kCompleted);
+  EXPECT_EQ(first->values.size(), 25u);
+  Run(cache, "SELECT n FROM t", 10);
+  EXPECT_EQ(fake_.submitted(), 2);
+  EXPECT_EQ(cache.stats().entries, 0u);
+  world.memory_limit = 200;
+  fake_.set_world(world);
+  Run(cache, "SELECT n FROM t", 10);
+  Run(cache, "SELECT n FROM t", 10);
+  EXPECT_EQ(fake_.submitted(), 3) << "a copy within the limit is kept";
+}
+
 TEST_F(ResultCacheTest, LeastRecentlyUsedResultsMakeRoom) {
   CachingBackend cache(fake_, 800, 60);  // room for four 200-byte results
   const std::vector<std::string> others = {"SELECT a FROM t", "SELECT b FROM t", "SELECT c FROM t",
