@@ -1,4 +1,5 @@
-// ComputeWindows (window.h): one sort per call, then one pass per partition.
+// ComputeWindows and WindowComputation (window.h): per call a bottom-up merge sort of the rows
+// in morsels, then one pass per partition.
 #include "engine/window.h"
 
 #include <algorithm>
@@ -294,45 +295,20 @@ class Partition {
   std::vector<std::size_t> peer_start_, peer_end_;
 };
 
-Column Compute(const WindowCall& call, const Table& t) {
-  std::vector<SortColumn> part, order;
-  for (const std::string& p : call.partition) part.push_back({&ColumnNamed(t, p), false, false});
-  for (const WindowKey& k : call.order) {
-    order.push_back({&ColumnNamed(t, k.column), k.desc, k.nulls_first});
-  }
-  std::vector<SortColumn> all = part;
-  all.insert(all.end(), order.begin(), order.end());
-  std::vector<std::uint32_t> idx(t.rows);
-  std::iota(idx.begin(), idx.end(), 0u);
-  std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const int c = CompareRows(all, a, b);
-    return c != 0 ? c < 0 : a < b;
-  });
-  const Column* arg = call.arg.empty() ? nullptr : &ColumnNamed(t, call.arg);
+Out MakeOut(const WindowCall& call, const Table& t) {
   Out out;
   out.col.name = call.name;
   out.col.type = call.result;
   out.col.valid.assign(t.rows, 1);
   if (call.result == Type::kString) {
-    out.col.dict = arg->dict;
+    out.col.dict = ColumnNamed(t, call.arg).dict;
     out.col.codes.assign(t.rows, 0);
   } else if (call.result == Type::kFloat64) {
     out.col.doubles.assign(t.rows, 0);
   } else {
     out.col.ints.assign(t.rows, 0);
   }
-  for (std::size_t b = 0; b < t.rows;) {
-    std::size_t e = b + 1;
-    while (e < t.rows && CompareRows(part, idx[b], idx[e]) == 0) ++e;
-    Partition run(call, idx, b, e, order, arg, &out);
-    run.order_time_ = order.empty() ? nullptr : order[0].column;
-    run.Run();
-    b = e;
-  }
-  if (std::all_of(out.col.valid.begin(), out.col.valid.end(), [](std::uint8_t v) { return v; })) {
-    out.col.valid.clear();
-  }
-  return std::move(out.col);
+  return out;
 }
 
 constexpr std::pair<std::string_view, WindowFn> kWindowNames[] = {
@@ -392,11 +368,161 @@ Type WindowResultType(WindowFn fn, Type arg) {
 }
 
 void ComputeWindows(const std::vector<WindowCall>& calls, Table* table) {
-  std::vector<Column> added;
-  added.reserve(calls.size());
-  for (const WindowCall& call : calls) added.push_back(Compute(call, *table));
-  for (Column& c : added) table->columns.push_back(std::move(c));
-  table->BuildZoneMaps();
+  WindowComputation steps(calls, std::move(*table));
+  while (steps.Step()) {
+  }
+  *table = steps.Take();
+}
+
+struct WindowComputation::Keys {
+  std::vector<SortColumn> part, order, all;
+  const Column* arg = nullptr;
+  Out out;
+};
+
+WindowComputation::WindowComputation(std::vector<WindowCall> calls, Table table,
+                                     std::size_t morsel_rows)
+    : calls_(std::move(calls)),
+      table_(std::move(table)),
+      morsel_(std::max<std::size_t>(morsel_rows, 1)) {
+  added_.reserve(calls_.size());
+  Begin();
+}
+
+WindowComputation::~WindowComputation() = default;
+
+void WindowComputation::Begin() {
+  if (call_ == calls_.size()) {
+    phase_ = Phase::kDone;
+    return;
+  }
+  const WindowCall& call = calls_[call_];
+  auto keys = std::make_unique<Keys>();
+  for (const std::string& p : call.partition) {
+    keys->part.push_back({&ColumnNamed(table_, p), false, false});
+  }
+  for (const WindowKey& k : call.order) {
+    keys->order.push_back({&ColumnNamed(table_, k.column), k.desc, k.nulls_first});
+  }
+  keys->all = keys->part;
+  keys->all.insert(keys->all.end(), keys->order.begin(), keys->order.end());
+  keys->arg = call.arg.empty() ? nullptr : &ColumnNamed(table_, call.arg);
+  keys->out = MakeOut(call, table_);
+  keys_ = std::move(keys);
+  idx_.resize(table_.rows);
+  std::iota(idx_.begin(), idx_.end(), 0u);
+  pos_ = 0;
+  width_ = morsel_;
+  in_pair_ = false;
+  phase_ = Phase::kSortRuns;
+}
+
+// A total order: ties broken by row, so every sort of the same rows gives one order.
+bool WindowComputation::Less(std::uint32_t a, std::uint32_t b) const {
+  const int c = CompareRows(keys_->all, a, b);
+  return c != 0 ? c < 0 : a < b;
+}
+
+bool WindowComputation::Step() {
+  switch (phase_) {
+    case Phase::kSortRuns:
+      SortRun();
+      break;
+    case Phase::kMerge:
+      Merge();
+      break;
+    case Phase::kEvaluate:
+      Evaluate();
+      break;
+    case Phase::kDone:
+      return false;
+  }
+  ++steps_;
+  return true;
+}
+
+// Sorts the next run of morsel_ rows; after the last, merges them (one run: evaluates).
+void WindowComputation::SortRun() {
+  const std::size_t n = idx_.size(), end = std::min(n, pos_ + morsel_);
+  std::sort(idx_.begin() + static_cast<std::ptrdiff_t>(pos_),
+            idx_.begin() + static_cast<std::ptrdiff_t>(end),
+            [this](std::uint32_t a, std::uint32_t b) { return Less(a, b); });
+  pos_ = end;
+  if (pos_ < n) return;
+  pos_ = 0;
+  if (width_ >= n) {
+    phase_ = Phase::kEvaluate;
+  } else {
+    tmp_.resize(n);
+    phase_ = Phase::kMerge;
+  }
+}
+
+// Moves up to morsel_ rows of the current pass's pairs of runs into tmp_; at the end of a pass
+// the runs are twice as wide, and once one run holds every row, evaluation starts.
+void WindowComputation::Merge() {
+  const std::size_t n = idx_.size();
+  for (std::size_t budget = morsel_; budget > 0;) {
+    if (!in_pair_) {
+      if (pos_ >= n) {  // the pass is done
+        idx_.swap(tmp_);
+        width_ *= 2;
+        pos_ = 0;
+        if (width_ >= n) {
+          tmp_ = {};
+          phase_ = Phase::kEvaluate;
+        }
+        return;
+      }
+      l_ = pos_;
+      le_ = std::min(n, pos_ + width_);
+      r_ = le_;
+      re_ = std::min(n, pos_ + 2 * width_);
+      out_pos_ = pos_;
+      in_pair_ = true;
+    }
+    for (; budget > 0 && (l_ < le_ || r_ < re_); --budget) {
+      const bool right = l_ == le_ || (r_ < re_ && Less(idx_[r_], idx_[l_]));
+      tmp_[out_pos_++] = right ? idx_[r_++] : idx_[l_++];
+    }
+    if (l_ == le_ && r_ == re_) {
+      in_pair_ = false;
+      pos_ = re_;
+    }
+  }
+}
+
+// Computes the window over the partitions that start in the next morsel_ sorted rows; after
+// the last, the call's column is done and the next call begins.
+void WindowComputation::Evaluate() {
+  const std::size_t n = idx_.size(), stop = std::min(n, pos_ + morsel_);
+  const WindowCall& call = calls_[call_];
+  Keys& keys = *keys_;
+  while (pos_ < stop) {
+    std::size_t e = pos_ + 1;
+    while (e < n && CompareRows(keys.part, idx_[pos_], idx_[e]) == 0) ++e;
+    Partition run(call, idx_, pos_, e, keys.order, keys.arg, &keys.out);
+    run.order_time_ = keys.order.empty() ? nullptr : keys.order[0].column;
+    run.Run();
+    pos_ = e;
+  }
+  if (pos_ < n) return;
+  Column col = std::move(keys.out.col);
+  if (std::all_of(col.valid.begin(), col.valid.end(), [](std::uint8_t v) { return v; })) {
+    col.valid.clear();
+  }
+  added_.push_back(std::move(col));
+  keys_.reset();
+  ++call_;
+  Begin();
+}
+
+Table WindowComputation::Take() {
+  if (phase_ != Phase::kDone) throw std::logic_error("WindowComputation::Take before the end");
+  for (Column& c : added_) table_.columns.push_back(std::move(c));
+  added_.clear();
+  table_.BuildZoneMaps();
+  return std::move(table_);
 }
 
 }  // namespace plume::engine
