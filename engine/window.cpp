@@ -71,41 +71,60 @@ class Partition {
  public:
   Partition(const WindowCall& call, const std::vector<std::uint32_t>& idx, std::size_t b,
             std::size_t e, const std::vector<SortColumn>& order, const Column* arg, Out* out)
-      : call_(call), idx_(idx), b_(b), e_(e), arg_(arg), out_(*out) {
+      : call_(call), idx_(idx), b_(b), e_(e), arg_(arg), out_(*out), order_(order) {
     peer_start_.resize(e - b);
     peer_end_.resize(e - b);
-    for (std::size_t i = b; i < e; ++i) {
-      const bool same = i > b && CompareRows(order, idx[i - 1], idx[i]) == 0;
-      peer_start_[i - b] = same ? peer_start_[i - b - 1] : i;
-    }
-    for (std::size_t i = e; i-- > b;) {
-      const bool same = i + 1 < e && CompareRows(order, idx[i], idx[i + 1]) == 0;
-      peer_end_[i - b] = same ? peer_end_[i - b + 1] : i + 1;
-    }
+    forward_ = b;
+    backward_ = e;
   }
 
-  void Run() {
+  // The peers (forward: each row's first peer; backward: past its last), then Frames' prefix
+  // sums, at most *budget rows of them; true once all are there (Run needs them).
+  bool Prepare(std::size_t* budget) {
+    const std::size_t b = b_, e = e_;
+    for (; forward_<e&& * budget> 0; ++forward_, --*budget) {
+      const std::size_t i = forward_;
+      const bool same = i > b && CompareRows(order_, idx_[i - 1], idx_[i]) == 0;
+      peer_start_[i - b] = same ? peer_start_[i - b - 1] : i;
+    }
+    for (; forward_ == e && backward_ > b && *budget > 0; --backward_, --*budget) {
+      const std::size_t i = backward_ - 1;
+      const bool same = i + 1 < e && CompareRows(order_, idx_[i], idx_[i + 1]) == 0;
+      peer_end_[i - b] = same ? peer_end_[i - b + 1] : i + 1;
+    }
+    if (forward_ != e || backward_ != b) return false;
+    if (!NeedsPrefixes()) return true;
+    if (count_.empty()) StartPrefixes();
+    for (; prefixed_<e - b&& * budget> 0; ++prefixed_, --*budget) Prefix(prefixed_);
+    return prefixed_ == e - b;
+  }
+
+  // The window's values at positions [from, to) of the partition; the calls must cover it in
+  // order (a unit of WindowComputation may end inside a partition).
+  void Run(std::size_t from, std::size_t to) {
     switch (call_.fn) {
       case WindowFn::kRowNumber:
       case WindowFn::kRank:
       case WindowFn::kDenseRank:
       case WindowFn::kNtile:
-        return Ranks();
+        return Ranks(from, to);
       case WindowFn::kLag:
       case WindowFn::kLead:
-        return Shift();
+        return Shift(from, to);
       case WindowFn::kNowcast:
-        return Nowcast();
+        return Nowcast(from, to);
       default:
-        return Frames();
+        return Frames(from, to);
     }
   }
+  std::size_t begin() const { return b_; }
+  std::size_t end() const { return e_; }
 
  private:
-  void Ranks() {
+  void Ranks(std::size_t from, std::size_t to) {
     const std::int64_t n = static_cast<std::int64_t>(e_ - b_);
-    std::int64_t dense = 0;
-    for (std::size_t i = b_; i < e_; ++i) {
+    std::int64_t& dense = dense_;
+    for (std::size_t i = from; i < to; ++i) {
       const std::int64_t pos = static_cast<std::int64_t>(i - b_);
       if (peer_start_[i - b_] == i) ++dense;
       std::int64_t v = pos + 1;
@@ -121,9 +140,9 @@ class Partition {
     }
   }
 
-  void Shift() {
+  void Shift(std::size_t from, std::size_t to) {
     const std::int64_t off = call_.fn == WindowFn::kLag ? -call_.param : call_.param;
-    for (std::size_t i = b_; i < e_; ++i) {
+    for (std::size_t i = from; i < to; ++i) {
       const std::int64_t j = static_cast<std::int64_t>(i) + off;
       if (j < static_cast<std::int64_t>(b_) || j >= static_cast<std::int64_t>(e_)) {
         out_.Null(idx_[i]);
@@ -136,9 +155,9 @@ class Partition {
   // EPA's PM NowCast at each row: over the readings of the 12 hours ending at the row's hour
   // (c1 = this hour, hours ago 0..11), w = max(cmin / cmax, 1/2), NowCast = sum(w^h c_h) /
   // sum(w^h) over the valid readings; NULL unless 2 of the 3 most recent hours are valid.
-  void Nowcast() {
+  void Nowcast(std::size_t from, std::size_t to) {
     const Column& t = *order_time_;
-    for (std::size_t i = b_; i < e_; ++i) {
+    for (std::size_t i = from; i < to; ++i) {
       const std::int64_t now = t.ints[idx_[i]];
       std::vector<std::pair<std::int64_t, double>> readings;  // (hours ago, value)
       bool recent[3] = {false, false, false};
@@ -203,27 +222,46 @@ class Partition {
     return {l, std::max(l, clamp(hi))};
   }
 
-  void Frames() {
-    const std::size_t n = e_ - b_;
-    // Prefix sums and non-NULL counts over the partition's order.
-    std::vector<std::int64_t> count(n + 1, 0);
-    std::vector<Wide> isum;
-    std::vector<long double> dsum;
-    const bool sums = call_.fn == WindowFn::kSum || call_.fn == WindowFn::kAvg;
-    const bool is_double = arg_ != nullptr && arg_->type == Type::kFloat64;
-    if (sums) (is_double ? dsum.assign(n + 1, 0) : isum.assign(n + 1, 0));
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::uint32_t r = idx_[b_ + k];
-      const bool null = arg_ == nullptr || arg_->IsNull(r);
-      count[k + 1] = count[k] + (null ? 0 : 1);
-      if (!sums) continue;
-      if (is_double) {
-        dsum[k + 1] = dsum[k] + (null ? 0.0L : static_cast<long double>(arg_->doubles[r]));
-      } else {
-        isum[k + 1] = isum[k] + (null ? 0 : arg_->ints[r]);
-      }
+  bool NeedsPrefixes() const {
+    switch (call_.fn) {
+      case WindowFn::kRowNumber:
+      case WindowFn::kRank:
+      case WindowFn::kDenseRank:
+      case WindowFn::kNtile:
+      case WindowFn::kLag:
+      case WindowFn::kLead:
+      case WindowFn::kNowcast:
+        return false;
+      default:
+        return true;
     }
-    for (std::size_t i = b_; i < e_; ++i) {
+  }
+  bool Sums() const { return call_.fn == WindowFn::kSum || call_.fn == WindowFn::kAvg; }
+  bool Doubles() const { return arg_ != nullptr && arg_->type == Type::kFloat64; }
+  void StartPrefixes() {
+    const std::size_t n = e_ - b_;
+    count_.assign(n + 1, 0);
+    if (Sums()) (Doubles() ? dsum_.assign(n + 1, 0) : isum_.assign(n + 1, 0));
+  }
+  // Prefix sums and non-NULL counts over the partition's order, at position k.
+  void Prefix(std::size_t k) {
+    const std::uint32_t r = idx_[b_ + k];
+    const bool null = arg_ == nullptr || arg_->IsNull(r);
+    count_[k + 1] = count_[k] + (null ? 0 : 1);
+    if (!Sums()) return;
+    if (Doubles()) {
+      dsum_[k + 1] = dsum_[k] + (null ? 0.0L : static_cast<long double>(arg_->doubles[r]));
+    } else {
+      isum_[k + 1] = isum_[k] + (null ? 0 : arg_->ints[r]);
+    }
+  }
+
+  void Frames(std::size_t from, std::size_t to) {
+    const std::vector<std::int64_t>& count = count_;
+    const std::vector<Wide>& isum = isum_;
+    const std::vector<long double>& dsum = dsum_;
+    const bool is_double = arg_ != nullptr && arg_->type == Type::kFloat64;
+    for (std::size_t i = from; i < to; ++i) {
       const auto [lo, hi] = Frame(i);
       const std::uint32_t r = idx_[i];
       const std::size_t a = lo - b_, z = hi - b_;
@@ -293,6 +331,13 @@ class Partition {
   const Column* arg_;
   Out& out_;
   std::vector<std::size_t> peer_start_, peer_end_;
+  const std::vector<SortColumn>& order_;
+  std::size_t forward_, backward_;  // Prepare's cursors
+  std::size_t prefixed_ = 0;
+  std::int64_t dense_ = 0;           // Ranks: the dense rank so far
+  std::vector<std::int64_t> count_;  // Frames: prefix counts of non-NULL values
+  std::vector<Wide> isum_;
+  std::vector<long double> dsum_;
 };
 
 Out MakeOut(const WindowCall& call, const Table& t) {
@@ -378,6 +423,8 @@ struct WindowComputation::Keys {
   std::vector<SortColumn> part, order, all;
   const Column* arg = nullptr;
   Out out;
+  std::unique_ptr<Partition> current;  // the partition under way (pos_: its next position)
+  std::size_t scan = 0;                // the search for the next partition's end
 };
 
 WindowComputation::WindowComputation(std::vector<WindowCall> calls, Table table,
@@ -492,19 +539,31 @@ void WindowComputation::Merge() {
   }
 }
 
-// Computes the window over the partitions that start in the next morsel_ sorted rows; after
-// the last, the call's column is done and the next call begins.
+// Computes the window at the next morsel_ sorted rows (a partition may begin in one unit and
+// end in a later one); after the last, the call's column is done and the next call begins.
 void WindowComputation::Evaluate() {
-  const std::size_t n = idx_.size(), stop = std::min(n, pos_ + morsel_);
+  const std::size_t n = idx_.size();
   const WindowCall& call = calls_[call_];
   Keys& keys = *keys_;
-  while (pos_ < stop) {
-    std::size_t e = pos_ + 1;
-    while (e < n && CompareRows(keys.part, idx_[pos_], idx_[e]) == 0) ++e;
-    Partition run(call, idx_, pos_, e, keys.order, keys.arg, &keys.out);
-    run.order_time_ = keys.order.empty() ? nullptr : keys.order[0].column;
-    run.Run();
-    pos_ = e;
+  for (std::size_t budget = morsel_; budget > 0 && pos_ < n;) {
+    if (!keys.current) {  // the partition's end, found a budget of rows a unit
+      if (keys.scan <= pos_) keys.scan = pos_ + 1;
+      for (;
+           keys.scan < n && budget > 0 && CompareRows(keys.part, idx_[pos_], idx_[keys.scan]) == 0;
+           --budget) {
+        ++keys.scan;
+      }
+      if (budget == 0) break;
+      keys.current =
+          std::make_unique<Partition>(call, idx_, pos_, keys.scan, keys.order, keys.arg, &keys.out);
+      keys.current->order_time_ = keys.order.empty() ? nullptr : keys.order[0].column;
+    }
+    if (!keys.current->Prepare(&budget) || budget == 0) break;
+    const std::size_t to = std::min(keys.current->end(), pos_ + budget);
+    keys.current->Run(pos_, to);
+    budget -= to - pos_;
+    pos_ = to;
+    if (pos_ == keys.current->end()) keys.current.reset();
   }
   if (pos_ < n) return;
   Column col = std::move(keys.out.col);

@@ -67,9 +67,11 @@ void ComputeWindows(const std::vector<WindowCall>& calls, Table* table);
 
 // ComputeWindows in bounded units, so that a rank's loop can run it between its polls and drop
 // it at a cancel or a deadline: each Step sorts one morsel of rows, merges one morsel of two
-// sorted runs (a bottom-up merge sort), or evaluates the window partitions that start in the
-// next morsel of sorted rows (a partition larger than a morsel, as a window without PARTITION
-// BY has, is one unit). `morsel_rows`: the unit (tests make it tiny to cross every boundary).
+// sorted runs (a bottom-up merge sort), or evaluates one morsel of sorted rows (finding a
+// partition's end, its peers and prefix sums, its values: resumed inside a partition, so a
+// window without PARTITION BY is bounded too). A unit counts rows: min/max scan their frame at
+// every row, so a wide frame costs more per unit. `morsel_rows`: the unit (tests make it tiny
+// to cross every boundary).
 // Throws from Step what ComputeWindows throws.
 class WindowComputation {
  public:

@@ -64,6 +64,8 @@ std::vector<WindowCall> Calls() {
       Call(WindowFn::kSum, "value", "rolling", Type::kFloat64, true),
       Call(WindowFn::kMax, "value", "running_max", Type::kFloat64, true),
       Call(WindowFn::kCountStar, "", "all_rows", Type::kInt64, false),  // one partition
+      Call(WindowFn::kDenseRank, "", "dense_all", Type::kInt64, false),
+      Call(WindowFn::kLead, "value", "next_all", Type::kFloat64, false),
   };
   calls[3].rows = true;  // ROWS BETWEEN 2 PRECEDING AND CURRENT ROW
   calls[3].start = {FrameBound::Kind::kPreceding, 2};
@@ -127,9 +129,15 @@ double ThreadCpuMs() {
 }
 
 // The full series' size (1,167,525 rows) on one rank: every unit stays far below what the one
-// call took (a whole sort and evaluation, over a second of CPU), and the units add up to it.
+// call took (a whole sort and evaluation, over a second of CPU), a window without PARTITION BY
+// included, and the units add up to it.
 TEST(WindowComputation, EveryStepOfAMillionRowsIsBounded) {
-  std::vector<WindowCall> calls = {Calls()[3]};  // the rolling sum over 30 partitions
+  // The rolling sum over 30 partitions, and over one partition of every row (no PARTITION BY:
+  // its evaluation spans many units).
+  WindowCall whole = Calls()[3];
+  whole.partition.clear();
+  whole.name = "rolling_all";
+  std::vector<WindowCall> calls = {Calls()[3], whole};
   WindowComputation c(calls, RandomTable(1167525, 3));
   double longest = 0, total = 0;
   for (bool more = true; more;) {
