@@ -1,4 +1,5 @@
-// ComputeWindows (window.h): one sort per call, then one pass per partition.
+// ComputeWindows and WindowComputation (window.h): per call a bottom-up merge sort of the rows
+// in morsels, then one pass per partition.
 #include "engine/window.h"
 
 #include <algorithm>
@@ -70,41 +71,60 @@ class Partition {
  public:
   Partition(const WindowCall& call, const std::vector<std::uint32_t>& idx, std::size_t b,
             std::size_t e, const std::vector<SortColumn>& order, const Column* arg, Out* out)
-      : call_(call), idx_(idx), b_(b), e_(e), arg_(arg), out_(*out) {
+      : call_(call), idx_(idx), b_(b), e_(e), arg_(arg), out_(*out), order_(order) {
     peer_start_.resize(e - b);
     peer_end_.resize(e - b);
-    for (std::size_t i = b; i < e; ++i) {
-      const bool same = i > b && CompareRows(order, idx[i - 1], idx[i]) == 0;
-      peer_start_[i - b] = same ? peer_start_[i - b - 1] : i;
-    }
-    for (std::size_t i = e; i-- > b;) {
-      const bool same = i + 1 < e && CompareRows(order, idx[i], idx[i + 1]) == 0;
-      peer_end_[i - b] = same ? peer_end_[i - b + 1] : i + 1;
-    }
+    forward_ = b;
+    backward_ = e;
   }
 
-  void Run() {
+  // The peers (forward: each row's first peer; backward: past its last), then Frames' prefix
+  // sums, at most *budget rows of them; true once all are there (Run needs them).
+  bool Prepare(std::size_t* budget) {
+    const std::size_t b = b_, e = e_;
+    for (; forward_<e&& * budget> 0; ++forward_, --*budget) {
+      const std::size_t i = forward_;
+      const bool same = i > b && CompareRows(order_, idx_[i - 1], idx_[i]) == 0;
+      peer_start_[i - b] = same ? peer_start_[i - b - 1] : i;
+    }
+    for (; forward_ == e && backward_ > b && *budget > 0; --backward_, --*budget) {
+      const std::size_t i = backward_ - 1;
+      const bool same = i + 1 < e && CompareRows(order_, idx_[i], idx_[i + 1]) == 0;
+      peer_end_[i - b] = same ? peer_end_[i - b + 1] : i + 1;
+    }
+    if (forward_ != e || backward_ != b) return false;
+    if (!NeedsPrefixes()) return true;
+    if (count_.empty()) StartPrefixes();
+    for (; prefixed_<e - b&& * budget> 0; ++prefixed_, --*budget) Prefix(prefixed_);
+    return prefixed_ == e - b;
+  }
+
+  // The window's values at positions [from, to) of the partition; the calls must cover it in
+  // order (a unit of WindowComputation may end inside a partition).
+  void Run(std::size_t from, std::size_t to) {
     switch (call_.fn) {
       case WindowFn::kRowNumber:
       case WindowFn::kRank:
       case WindowFn::kDenseRank:
       case WindowFn::kNtile:
-        return Ranks();
+        return Ranks(from, to);
       case WindowFn::kLag:
       case WindowFn::kLead:
-        return Shift();
+        return Shift(from, to);
       case WindowFn::kNowcast:
-        return Nowcast();
+        return Nowcast(from, to);
       default:
-        return Frames();
+        return Frames(from, to);
     }
   }
+  std::size_t begin() const { return b_; }
+  std::size_t end() const { return e_; }
 
  private:
-  void Ranks() {
+  void Ranks(std::size_t from, std::size_t to) {
     const std::int64_t n = static_cast<std::int64_t>(e_ - b_);
-    std::int64_t dense = 0;
-    for (std::size_t i = b_; i < e_; ++i) {
+    std::int64_t& dense = dense_;
+    for (std::size_t i = from; i < to; ++i) {
       const std::int64_t pos = static_cast<std::int64_t>(i - b_);
       if (peer_start_[i - b_] == i) ++dense;
       std::int64_t v = pos + 1;
@@ -120,9 +140,9 @@ class Partition {
     }
   }
 
-  void Shift() {
+  void Shift(std::size_t from, std::size_t to) {
     const std::int64_t off = call_.fn == WindowFn::kLag ? -call_.param : call_.param;
-    for (std::size_t i = b_; i < e_; ++i) {
+    for (std::size_t i = from; i < to; ++i) {
       const std::int64_t j = static_cast<std::int64_t>(i) + off;
       if (j < static_cast<std::int64_t>(b_) || j >= static_cast<std::int64_t>(e_)) {
         out_.Null(idx_[i]);
@@ -135,9 +155,9 @@ class Partition {
   // EPA's PM NowCast at each row: over the readings of the 12 hours ending at the row's hour
   // (c1 = this hour, hours ago 0..11), w = max(cmin / cmax, 1/2), NowCast = sum(w^h c_h) /
   // sum(w^h) over the valid readings; NULL unless 2 of the 3 most recent hours are valid.
-  void Nowcast() {
+  void Nowcast(std::size_t from, std::size_t to) {
     const Column& t = *order_time_;
-    for (std::size_t i = b_; i < e_; ++i) {
+    for (std::size_t i = from; i < to; ++i) {
       const std::int64_t now = t.ints[idx_[i]];
       std::vector<std::pair<std::int64_t, double>> readings;  // (hours ago, value)
       bool recent[3] = {false, false, false};
@@ -202,27 +222,46 @@ class Partition {
     return {l, std::max(l, clamp(hi))};
   }
 
-  void Frames() {
-    const std::size_t n = e_ - b_;
-    // Prefix sums and non-NULL counts over the partition's order.
-    std::vector<std::int64_t> count(n + 1, 0);
-    std::vector<Wide> isum;
-    std::vector<long double> dsum;
-    const bool sums = call_.fn == WindowFn::kSum || call_.fn == WindowFn::kAvg;
-    const bool is_double = arg_ != nullptr && arg_->type == Type::kFloat64;
-    if (sums) (is_double ? dsum.assign(n + 1, 0) : isum.assign(n + 1, 0));
-    for (std::size_t k = 0; k < n; ++k) {
-      const std::uint32_t r = idx_[b_ + k];
-      const bool null = arg_ == nullptr || arg_->IsNull(r);
-      count[k + 1] = count[k] + (null ? 0 : 1);
-      if (!sums) continue;
-      if (is_double) {
-        dsum[k + 1] = dsum[k] + (null ? 0.0L : static_cast<long double>(arg_->doubles[r]));
-      } else {
-        isum[k + 1] = isum[k] + (null ? 0 : arg_->ints[r]);
-      }
+  bool NeedsPrefixes() const {
+    switch (call_.fn) {
+      case WindowFn::kRowNumber:
+      case WindowFn::kRank:
+      case WindowFn::kDenseRank:
+      case WindowFn::kNtile:
+      case WindowFn::kLag:
+      case WindowFn::kLead:
+      case WindowFn::kNowcast:
+        return false;
+      default:
+        return true;
     }
-    for (std::size_t i = b_; i < e_; ++i) {
+  }
+  bool Sums() const { return call_.fn == WindowFn::kSum || call_.fn == WindowFn::kAvg; }
+  bool Doubles() const { return arg_ != nullptr && arg_->type == Type::kFloat64; }
+  void StartPrefixes() {
+    const std::size_t n = e_ - b_;
+    count_.assign(n + 1, 0);
+    if (Sums()) (Doubles() ? dsum_.assign(n + 1, 0) : isum_.assign(n + 1, 0));
+  }
+  // Prefix sums and non-NULL counts over the partition's order, at position k.
+  void Prefix(std::size_t k) {
+    const std::uint32_t r = idx_[b_ + k];
+    const bool null = arg_ == nullptr || arg_->IsNull(r);
+    count_[k + 1] = count_[k] + (null ? 0 : 1);
+    if (!Sums()) return;
+    if (Doubles()) {
+      dsum_[k + 1] = dsum_[k] + (null ? 0.0L : static_cast<long double>(arg_->doubles[r]));
+    } else {
+      isum_[k + 1] = isum_[k] + (null ? 0 : arg_->ints[r]);
+    }
+  }
+
+  void Frames(std::size_t from, std::size_t to) {
+    const std::vector<std::int64_t>& count = count_;
+    const std::vector<Wide>& isum = isum_;
+    const std::vector<long double>& dsum = dsum_;
+    const bool is_double = arg_ != nullptr && arg_->type == Type::kFloat64;
+    for (std::size_t i = from; i < to; ++i) {
       const auto [lo, hi] = Frame(i);
       const std::uint32_t r = idx_[i];
       const std::size_t a = lo - b_, z = hi - b_;
@@ -292,47 +331,29 @@ class Partition {
   const Column* arg_;
   Out& out_;
   std::vector<std::size_t> peer_start_, peer_end_;
+  const std::vector<SortColumn>& order_;
+  std::size_t forward_, backward_;  // Prepare's cursors
+  std::size_t prefixed_ = 0;
+  std::int64_t dense_ = 0;           // Ranks: the dense rank so far
+  std::vector<std::int64_t> count_;  // Frames: prefix counts of non-NULL values
+  std::vector<Wide> isum_;
+  std::vector<long double> dsum_;
 };
 
-Column Compute(const WindowCall& call, const Table& t) {
-  std::vector<SortColumn> part, order;
-  for (const std::string& p : call.partition) part.push_back({&ColumnNamed(t, p), false, false});
-  for (const WindowKey& k : call.order) {
-    order.push_back({&ColumnNamed(t, k.column), k.desc, k.nulls_first});
-  }
-  std::vector<SortColumn> all = part;
-  all.insert(all.end(), order.begin(), order.end());
-  std::vector<std::uint32_t> idx(t.rows);
-  std::iota(idx.begin(), idx.end(), 0u);
-  std::sort(idx.begin(), idx.end(), [&](std::uint32_t a, std::uint32_t b) {
-    const int c = CompareRows(all, a, b);
-    return c != 0 ? c < 0 : a < b;
-  });
-  const Column* arg = call.arg.empty() ? nullptr : &ColumnNamed(t, call.arg);
+Out MakeOut(const WindowCall& call, const Table& t) {
   Out out;
   out.col.name = call.name;
   out.col.type = call.result;
   out.col.valid.assign(t.rows, 1);
   if (call.result == Type::kString) {
-    out.col.dict = arg->dict;
+    out.col.dict = ColumnNamed(t, call.arg).dict;
     out.col.codes.assign(t.rows, 0);
   } else if (call.result == Type::kFloat64) {
     out.col.doubles.assign(t.rows, 0);
   } else {
     out.col.ints.assign(t.rows, 0);
   }
-  for (std::size_t b = 0; b < t.rows;) {
-    std::size_t e = b + 1;
-    while (e < t.rows && CompareRows(part, idx[b], idx[e]) == 0) ++e;
-    Partition run(call, idx, b, e, order, arg, &out);
-    run.order_time_ = order.empty() ? nullptr : order[0].column;
-    run.Run();
-    b = e;
-  }
-  if (std::all_of(out.col.valid.begin(), out.col.valid.end(), [](std::uint8_t v) { return v; })) {
-    out.col.valid.clear();
-  }
-  return std::move(out.col);
+  return out;
 }
 
 constexpr std::pair<std::string_view, WindowFn> kWindowNames[] = {
@@ -392,11 +413,175 @@ Type WindowResultType(WindowFn fn, Type arg) {
 }
 
 void ComputeWindows(const std::vector<WindowCall>& calls, Table* table) {
-  std::vector<Column> added;
-  added.reserve(calls.size());
-  for (const WindowCall& call : calls) added.push_back(Compute(call, *table));
-  for (Column& c : added) table->columns.push_back(std::move(c));
-  table->BuildZoneMaps();
+  WindowComputation steps(calls, std::move(*table));
+  while (steps.Step()) {
+  }
+  *table = steps.Take();
+}
+
+struct WindowComputation::Keys {
+  std::vector<SortColumn> part, order, all;
+  const Column* arg = nullptr;
+  Out out;
+  std::unique_ptr<Partition> current;  // the partition under way (pos_: its next position)
+  std::size_t scan = 0;                // the search for the next partition's end
+};
+
+WindowComputation::WindowComputation(std::vector<WindowCall> calls, Table table,
+                                     std::size_t morsel_rows)
+    : calls_(std::move(calls)),
+      table_(std::move(table)),
+      morsel_(std::max<std::size_t>(morsel_rows, 1)) {
+  added_.reserve(calls_.size());
+  Begin();
+}
+
+WindowComputation::~WindowComputation() = default;
+
+void WindowComputation::Begin() {
+  if (call_ == calls_.size()) {
+    phase_ = Phase::kDone;
+    return;
+  }
+  const WindowCall& call = calls_[call_];
+  auto keys = std::make_unique<Keys>();
+  for (const std::string& p : call.partition) {
+    keys->part.push_back({&ColumnNamed(table_, p), false, false});
+  }
+  for (const WindowKey& k : call.order) {
+    keys->order.push_back({&ColumnNamed(table_, k.column), k.desc, k.nulls_first});
+  }
+  keys->all = keys->part;
+  keys->all.insert(keys->all.end(), keys->order.begin(), keys->order.end());
+  keys->arg = call.arg.empty() ? nullptr : &ColumnNamed(table_, call.arg);
+  keys->out = MakeOut(call, table_);
+  keys_ = std::move(keys);
+  idx_.resize(table_.rows);
+  std::iota(idx_.begin(), idx_.end(), 0u);
+  pos_ = 0;
+  width_ = morsel_;
+  in_pair_ = false;
+  phase_ = Phase::kSortRuns;
+}
+
+// A total order: ties broken by row, so every sort of the same rows gives one order.
+bool WindowComputation::Less(std::uint32_t a, std::uint32_t b) const {
+  const int c = CompareRows(keys_->all, a, b);
+  return c != 0 ? c < 0 : a < b;
+}
+
+bool WindowComputation::Step() {
+  switch (phase_) {
+    case Phase::kSortRuns:
+      SortRun();
+      break;
+    case Phase::kMerge:
+      Merge();
+      break;
+    case Phase::kEvaluate:
+      Evaluate();
+      break;
+    case Phase::kDone:
+      return false;
+  }
+  ++steps_;
+  return true;
+}
+
+// Sorts the next run of morsel_ rows; after the last, merges them (one run: evaluates).
+void WindowComputation::SortRun() {
+  const std::size_t n = idx_.size(), end = std::min(n, pos_ + morsel_);
+  std::sort(idx_.begin() + static_cast<std::ptrdiff_t>(pos_),
+            idx_.begin() + static_cast<std::ptrdiff_t>(end),
+            [this](std::uint32_t a, std::uint32_t b) { return Less(a, b); });
+  pos_ = end;
+  if (pos_ < n) return;
+  pos_ = 0;
+  if (width_ >= n) {
+    phase_ = Phase::kEvaluate;
+  } else {
+    tmp_.resize(n);
+    phase_ = Phase::kMerge;
+  }
+}
+
+// Moves up to morsel_ rows of the current pass's pairs of runs into tmp_; at the end of a pass
+// the runs are twice as wide, and once one run holds every row, evaluation starts.
+void WindowComputation::Merge() {
+  const std::size_t n = idx_.size();
+  for (std::size_t budget = morsel_; budget > 0;) {
+    if (!in_pair_) {
+      if (pos_ >= n) {  // the pass is done
+        idx_.swap(tmp_);
+        width_ *= 2;
+        pos_ = 0;
+        if (width_ >= n) {
+          tmp_ = {};
+          phase_ = Phase::kEvaluate;
+        }
+        return;
+      }
+      l_ = pos_;
+      le_ = std::min(n, pos_ + width_);
+      r_ = le_;
+      re_ = std::min(n, pos_ + 2 * width_);
+      out_pos_ = pos_;
+      in_pair_ = true;
+    }
+    for (; budget > 0 && (l_ < le_ || r_ < re_); --budget) {
+      const bool right = l_ == le_ || (r_ < re_ && Less(idx_[r_], idx_[l_]));
+      tmp_[out_pos_++] = right ? idx_[r_++] : idx_[l_++];
+    }
+    if (l_ == le_ && r_ == re_) {
+      in_pair_ = false;
+      pos_ = re_;
+    }
+  }
+}
+
+// Computes the window at the next morsel_ sorted rows (a partition may begin in one unit and
+// end in a later one); after the last, the call's column is done and the next call begins.
+void WindowComputation::Evaluate() {
+  const std::size_t n = idx_.size();
+  const WindowCall& call = calls_[call_];
+  Keys& keys = *keys_;
+  for (std::size_t budget = morsel_; budget > 0 && pos_ < n;) {
+    if (!keys.current) {  // the partition's end, found a budget of rows a unit
+      if (keys.scan <= pos_) keys.scan = pos_ + 1;
+      for (;
+           keys.scan < n && budget > 0 && CompareRows(keys.part, idx_[pos_], idx_[keys.scan]) == 0;
+           --budget) {
+        ++keys.scan;
+      }
+      if (budget == 0) break;
+      keys.current =
+          std::make_unique<Partition>(call, idx_, pos_, keys.scan, keys.order, keys.arg, &keys.out);
+      keys.current->order_time_ = keys.order.empty() ? nullptr : keys.order[0].column;
+    }
+    if (!keys.current->Prepare(&budget) || budget == 0) break;
+    const std::size_t to = std::min(keys.current->end(), pos_ + budget);
+    keys.current->Run(pos_, to);
+    budget -= to - pos_;
+    pos_ = to;
+    if (pos_ == keys.current->end()) keys.current.reset();
+  }
+  if (pos_ < n) return;
+  Column col = std::move(keys.out.col);
+  if (std::all_of(col.valid.begin(), col.valid.end(), [](std::uint8_t v) { return v; })) {
+    col.valid.clear();
+  }
+  added_.push_back(std::move(col));
+  keys_.reset();
+  ++call_;
+  Begin();
+}
+
+Table WindowComputation::Take() {
+  if (phase_ != Phase::kDone) throw std::logic_error("WindowComputation::Take before the end");
+  for (Column& c : added_) table_.columns.push_back(std::move(c));
+  added_.clear();
+  table_.BuildZoneMaps();
+  return std::move(table_);
 }
 
 }  // namespace plume::engine

@@ -3,7 +3,9 @@
 // frames, ROWS frames by position. Private to engine/.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -62,5 +64,52 @@ struct WindowCall {
 // Appends one column per call to *table (named call.name, typed call.result), the value for
 // every row. Throws std::runtime_error for a BIGINT sum out of range.
 void ComputeWindows(const std::vector<WindowCall>& calls, Table* table);
+
+// ComputeWindows in bounded units, so that a rank's loop can run it between its polls and drop
+// it at a cancel or a deadline: each Step sorts one morsel of rows, merges one morsel of two
+// sorted runs (a bottom-up merge sort), or evaluates one morsel of sorted rows (finding a
+// partition's end, its peers and prefix sums, its values: resumed inside a partition, so a
+// window without PARTITION BY is bounded too). A unit counts rows: min/max scan their frame at
+// every row, so a wide frame costs more per unit. `morsel_rows`: the unit (tests make it tiny
+// to cross every boundary).
+// Throws from Step what ComputeWindows throws.
+class WindowComputation {
+ public:
+  static constexpr std::size_t kMorselRows = 16384;
+  WindowComputation(std::vector<WindowCall> calls, Table table,
+                    std::size_t morsel_rows = kMorselRows);
+  ~WindowComputation();
+  WindowComputation(const WindowComputation&) = delete;
+  WindowComputation& operator=(const WindowComputation&) = delete;
+  // One unit; false once every window is computed (then Take).
+  bool Step();
+  // The table with the windows' columns appended (zone maps rebuilt). Call once, after Step
+  // returned false.
+  Table Take();
+  std::size_t steps() const { return steps_; }
+
+ private:
+  enum class Phase { kSortRuns, kMerge, kEvaluate, kDone };
+  void Begin();  // the next call's sort keys and output column
+  void SortRun();
+  void Merge();
+  void Evaluate();
+  bool Less(std::uint32_t a, std::uint32_t b) const;
+
+  std::vector<WindowCall> calls_;
+  Table table_;
+  std::size_t morsel_;
+  std::size_t call_ = 0;  // the call being computed
+  Phase phase_ = Phase::kSortRuns;
+  std::vector<std::uint32_t> idx_, tmp_;  // row order; the merge's output
+  std::size_t pos_ = 0;                   // kSortRuns, kEvaluate: the next row position
+  // kMerge: runs of width_ merged pairwise into tmp_; the pair at [l_, le_) and [r_, re_).
+  std::size_t width_ = 0, l_ = 0, le_ = 0, r_ = 0, re_ = 0, out_pos_ = 0;
+  bool in_pair_ = false;
+  std::vector<Column> added_;
+  std::size_t steps_ = 0;
+  struct Keys;  // the call's sort columns (pointers into table_)
+  std::unique_ptr<Keys> keys_;
+};
 
 }  // namespace plume::engine

@@ -256,6 +256,13 @@ Table RunKeeping(const Plan& plan, const Table& table, const std::vector<std::si
 Table WindowStage::Compute(Table share, const std::vector<std::string>& reader,
                            std::uint64_t limit_bytes, const std::string& rank) const {
   ComputeWindows(data_->calls, &share);
+  return Between(std::move(share), reader, limit_bytes, rank);
+}
+
+const std::vector<WindowCall>& WindowStage::calls() const { return data_->calls; }
+
+Table WindowStage::Between(Table share, const std::vector<std::string>& reader,
+                           std::uint64_t limit_bytes, const std::string& rank) const {
   const auto& between = data_->between;
   for (std::size_t i = 0; i < between.size(); ++i) {
     const Plan& plan = between[i].first;
@@ -265,6 +272,26 @@ Table WindowStage::Compute(Table share, const std::vector<std::string>& reader,
                        "the rows of '" + between[i].second + "' on " + rank);
   }
   return share;
+}
+
+WindowStageSteps::WindowStageSteps(const WindowStage& stage, Table share,
+                                   std::vector<std::string> reader, std::uint64_t limit_bytes,
+                                   std::string rank)
+    : stage_(stage),
+      windows_(std::make_unique<WindowComputation>(stage.calls(), std::move(share))),
+      reader_(std::move(reader)),
+      limit_(limit_bytes),
+      rank_(std::move(rank)) {}
+
+WindowStageSteps::~WindowStageSteps() = default;
+
+bool WindowStageSteps::Step() {
+  if (!windows_) return false;
+  ++steps_;
+  if (windows_->Step()) return true;
+  result_ = stage_.Between(windows_->Take(), reader_, limit_, rank_);
+  windows_.reset();
+  return true;
 }
 
 }  // namespace plume::engine

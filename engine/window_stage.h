@@ -35,6 +35,7 @@
 namespace plume::engine {
 
 struct WindowCall;
+class WindowComputation;
 
 class WindowStage {
  public:
@@ -65,11 +66,44 @@ class WindowStage {
   // its error.
   Table Compute(Table share, const std::vector<std::string>& reader, std::uint64_t limit_bytes = 0,
                 const std::string& rank = "this rank") const;
+  // The windows' calls (for WindowStageSteps).
+  const std::vector<WindowCall>& calls() const;
+  // Compute's second half: the between() plans over a share whose windows are computed.
+  Table Between(Table computed, const std::vector<std::string>& reader, std::uint64_t limit_bytes,
+                const std::string& rank) const;
 
   struct Data;  // engine-private
 
  private:
   std::shared_ptr<const Data> data_;
+};
+
+// Compute in bounded steps, for a data rank's loop (ranks/window_run.h): the windows by
+// WindowComputation's morsels (engine/window.h: one sort, merge or evaluation unit of about
+// 16,384 rows a step), then the between() plans in one step (they only filter and project).
+// Dropping it mid-way (a cancel, a deadline) costs nothing more than the step under way.
+// `stage` must outlive it. Step throws what Compute throws.
+class WindowStageSteps {
+ public:
+  WindowStageSteps(const WindowStage& stage, Table share, std::vector<std::string> reader,
+                   std::uint64_t limit_bytes, std::string rank);
+  ~WindowStageSteps();
+  WindowStageSteps(const WindowStageSteps&) = delete;
+  WindowStageSteps& operator=(const WindowStageSteps&) = delete;
+  // One unit; false once the result is there (then Take).
+  bool Step();
+  // The table the reading stage reads. Call once, after Step returned false.
+  Table Take() { return std::move(result_); }
+  std::size_t steps() const { return steps_; }
+
+ private:
+  const WindowStage& stage_;
+  std::unique_ptr<WindowComputation> windows_;
+  std::vector<std::string> reader_;
+  std::uint64_t limit_;
+  std::string rank_;
+  Table result_;
+  std::size_t steps_ = 0;
 };
 
 }  // namespace plume::engine

@@ -1,6 +1,5 @@
 #include "ranks/window_run.h"
 
-#include <chrono>
 #include <limits>
 #include <stdexcept>
 #include <utility>
@@ -90,25 +89,25 @@ bool WindowRun::Scatter() {
   return true;
 }
 
-// Starts the computation, or takes its result once it is there (its exception, if any, is the
-// request's). True when it did either.
+// Starts the computation, or runs one bounded unit of it (engine::WindowStageSteps: a morsel
+// of the sort, the merge or the evaluation), or takes its result. True when it did any.
 bool WindowRun::Compute() {
-  if (!computing_.valid()) {
+  if (!computing_) {
     // The stages between get what the share leaves of the limit.
-    const std::uint64_t held = builder_.bytes();
+    held_ = builder_.bytes();
     const std::uint64_t rest =
-        memory_limit_ == 0 ? 0 : (memory_limit_ > held ? memory_limit_ - held : 1);
-    computing_ = std::async(std::launch::async, [this, rest] {
-      return stage_.Compute(builder_.Finish(), next_.needed_columns(), rest);
-    });
+        memory_limit_ == 0 ? 0 : (memory_limit_ > held_ ? memory_limit_ - held_ : 1);
+    computing_ = std::make_unique<engine::WindowStageSteps>(
+        stage_, builder_.Finish(), next_.needed_columns(), rest, "this rank");
     return true;
   }
-  if (computing_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return false;
-  const std::uint64_t held = builder_.bytes();
-  share_ = computing_.get();
+  if (computing_->Step()) return true;
+  share_ = computing_->Take();
+  computing_.reset();
   exec_ = std::make_unique<engine::PartitionExecution>(next_, share_);
   // The share and the next stage's state together stay within the rank's limit.
-  if (memory_limit_ != 0) exec_->set_memory_limit(memory_limit_ > held ? memory_limit_ - held : 1);
+  if (memory_limit_ != 0)
+    exec_->set_memory_limit(memory_limit_ > held_ ? memory_limit_ - held_ : 1);
   phase_ = Phase::kReady;
   return true;
 }

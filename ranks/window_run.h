@@ -9,18 +9,17 @@
 // partition's rows of the window's input, appended as they are made.
 // Phases (Phase, one per Step): kPrepare (the input plan's preparation over the partition, one
 // morsel a step), kScatter (offers within the credit windows, then the next batch split),
-// kGather (waits for every sender's end), kCompute (sorts the share and computes the windows on
-// a worker thread: one call over this rank's whole share, seconds for a million rows, so it
-// runs beside the loop, which keeps its heartbeats and other requests; Step polls it), kReady.
+// kGather (waits for every sender's end), kCompute (sorts the share and computes the windows,
+// one bounded unit a step: engine::WindowStageSteps, a morsel of 16,384 rows of the sort, the
+// merge or the evaluation, so the loop keeps its heartbeats and other requests between them,
+// and a cancel or a deadline drops the run after at most the unit under way), kReady.
 // Every step first takes what the peers sent, so the all-to-all cannot deadlock (the share takes
-// everything). Steps run on the loop's thread; the computation shares nothing with it but the
-// share, handed over through a future. The destructor waits for a computation under way. Errors:
+// everything). Everything runs on the loop's thread; the destructor frees at once. Errors:
 // engine exceptions (a share past the memory limit is engine::StageMemoryError naming the stage)
 // propagate to DataRole, which fails the request.
 #pragma once
 
 #include <cstdint>
-#include <future>
 #include <memory>
 #include <string>
 #include <vector>
@@ -69,7 +68,8 @@ class WindowRun {
   std::unique_ptr<engine::PartitionExecution> input_;  // null when the partition is pruned
   std::vector<engine::Batch> pending_;                 // split parts not offered yet
   engine::GatheredTable builder_;
-  std::future<engine::Table> computing_;  // kCompute: the share with its windows
+  std::unique_ptr<engine::WindowStageSteps> computing_;  // kCompute: the windows, in steps
+  std::uint64_t held_ = 0;                               // the share's bytes
   engine::Table share_;
   std::unique_ptr<engine::PartitionExecution> exec_;
 };

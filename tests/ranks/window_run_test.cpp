@@ -1,8 +1,8 @@
 // One window stage through the hash exchange in one process (ranks/window_run.h): a WindowRun per
 // partition of the 2-partition test data, their hubs wired through the fake links, stepped in
-// turn as the data ranks' loops would. Each computes its share's windows on a worker thread
-// while the others go on stepping (the tsan step runs this: docs/TESTING.md), and the rows they
-// hand on must be the windows over every partition's rows.
+// turn as the data ranks' loops would. Each computes its share's windows in bounded steps
+// between the others' steps (engine::WindowStageSteps), and the rows they hand on must be the
+// windows over every partition's rows.
 #include "ranks/window_run.h"
 
 #include <gtest/gtest.h>
@@ -52,7 +52,7 @@ std::map<std::string, std::int64_t> SiteCounts(const std::vector<engine::Table>&
   return counts;
 }
 
-TEST(WindowRun, SharesComputedBesideTheLoopGiveTheWindowsOverEveryPartition) {
+TEST(WindowRun, SharesComputedInBoundedStepsGiveTheWindowsOverEveryPartition) {
   const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p2";
   const io::Manifest manifest = io::ReadManifest(dir);
   ASSERT_EQ(manifest.partitions.size(), 2u);
