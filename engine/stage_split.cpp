@@ -328,7 +328,7 @@ class Splitter {
           return *item.alias;
         }
       }
-      const std::string name = "$e" + std::to_string(exprs++);
+      std::string name = "$e" + std::to_string(exprs++);
       SelectItemAst item;
       item.expr = x;
       item.alias = name;

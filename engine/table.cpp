@@ -15,7 +15,7 @@ const std::vector<std::string>& DecimalNames() {
     std::vector<std::string> v(static_cast<std::size_t>(kMaxDecimalWidth + 1) * 64);
     for (int w = 1; w <= kMaxDecimalWidth; ++w) {
       for (int s = 0; s <= w; ++s) {
-        v[static_cast<std::size_t>(w * 64 + s)] =
+        v[static_cast<std::size_t>(w) * 64 + static_cast<std::size_t>(s)] =
             "DECIMAL(" + std::to_string(w) + "," + std::to_string(s) + ")";
       }
     }
@@ -35,7 +35,8 @@ bool IsTypeCode(std::uint64_t code) {
 
 std::string_view TypeName(Type type) {
   if (IsDecimal(type)) {
-    return DecimalNames()[static_cast<std::size_t>(DecimalWidth(type) * 64 + DecimalScale(type))];
+    return DecimalNames()[static_cast<std::size_t>(DecimalWidth(type)) * 64 +
+                          static_cast<std::size_t>(DecimalScale(type))];
   }
   switch (type) {
     case Type::kBool:

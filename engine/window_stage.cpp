@@ -231,6 +231,7 @@ std::vector<std::size_t> Kept(const std::vector<Field>& fields,
 Table RunKeeping(const Plan& plan, const Table& table, const std::vector<std::size_t>& kept,
                  std::uint64_t limit_bytes, const std::string& where) {
   std::vector<Field> fields;
+  fields.reserve(kept.size());
   for (std::size_t k : kept) fields.push_back(plan.output()[k]);
   GatheredTable rows(fields, limit_bytes == 0 ? UINT64_MAX : limit_bytes, where);
   try {
