@@ -237,29 +237,50 @@ void PartitionAggregator::Update(std::size_t a, const std::uint32_t* rows, std::
   }
 }
 
+// Column by column, each a typed loop into arrays sized once: a partition-local plan's final
+// stage reads every group through here (Emit took 17% of a data rank's profile of the
+// 677,000-group statement as a loop of pushes per group and column).
 Batch PartitionAggregator::Emit(std::size_t begin, std::size_t end) const {
   Batch b = EmptyBatch(layout_.types);
   b.rows = end - begin;
-  for (std::size_t g = begin; g < end; ++g) {
-    const std::uint64_t* key = &keys_[g * width_];
-    for (std::size_t c = 0; c < key_columns_.size(); ++c) {
-      const Column& col = *key_columns_[c];
-      const bool null = (key[width_ - 1] >> c) & 1;
-      BatchColumn* out = &b.columns[c];
-      if (col.type == Type::kString) {
-        PushString(out, null ? std::string_view() : col.dict[key[c]], null);
-      } else if (col.type == Type::kFloat64) {
-        PushDouble(out, std::bit_cast<double>(key[c]), null);
-      } else {
-        PushInt(out, static_cast<std::int64_t>(key[c]), null);
-      }
-    }
-    for (std::size_t a = 0; a < states_.size(); ++a) {
-      states_[a]->EmitPartial(g, &b.columns[layout_.agg_first[a]]);
-    }
+  for (std::size_t c = 0; c < key_columns_.size(); ++c) EmitKeys(c, begin, end, &b.columns[c]);
+  for (std::size_t a = 0; a < states_.size(); ++a) {
+    BatchColumn* out = &b.columns[layout_.agg_first[a]];
+    for (std::size_t g = begin; g < end; ++g) states_[a]->EmitPartial(g, out);
   }
   DropAllValid(&b);
   return b;
+}
+
+// Key column c of groups [begin, end): the values PushString/PushDouble/PushInt would give (a
+// NULL's value word as it is, a NULL string empty).
+void PartitionAggregator::EmitKeys(std::size_t c, std::size_t begin, std::size_t end,
+                                   BatchColumn* out) const {
+  const Column& col = *key_columns_[c];
+  const std::size_t n = end - begin;
+  const std::uint64_t* key = keys_.data() + begin * width_;
+  out->valid.resize(n);
+  for (std::size_t i = 0; i < n; ++i) out->valid[i] = !((key[i * width_ + width_ - 1] >> c) & 1);
+  if (col.type == Type::kString) {
+    std::size_t bytes = out->chars.size();
+    for (std::size_t i = 0; i < n; ++i)
+      bytes += out->valid[i] ? col.dict[key[i * width_ + c]].size() : 0;
+    if (bytes > UINT32_MAX) throw std::runtime_error("batch strings exceed 4 GiB");
+    out->chars.reserve(bytes);
+    out->offsets.reserve(out->offsets.size() + n);
+    for (std::size_t i = 0; i < n; ++i) {
+      if (out->valid[i]) out->chars += col.dict[key[i * width_ + c]];
+      out->offsets.push_back(static_cast<std::uint32_t>(out->chars.size()));
+    }
+  } else if (col.type == Type::kFloat64) {
+    out->doubles.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+      out->doubles[i] = std::bit_cast<double>(key[i * width_ + c]);
+  } else {
+    out->ints.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+      out->ints[i] = static_cast<std::int64_t>(key[i * width_ + c]);
+  }
 }
 
 std::size_t PartitionAggregator::memory_bytes() const {

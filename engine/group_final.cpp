@@ -98,15 +98,45 @@ BatchColumn Evaluate(const ExprEvaluator& e, const Batch& slots) {
 
 }  // namespace
 
+// The group key column that column k of all_ is (a kGroup result or a trailing key), or -1.
+int GroupFinal::KeyOfColumn(std::size_t k) const {
+  const PlanData& plan = g_.plan_;
+  if (k >= plan.result.size()) return static_cast<int>(k - plan.result.size());
+  return plan.result[k].kind == ResultRef::Kind::kGroup ? plan.result[k].index : -1;
+}
+
+// all_'s arrays sized for every group at once (the key columns' bytes known), so that the
+// slices' appends do not reallocate and copy what was appended before.
+void GroupFinal::ReserveAll() {
+  for (std::size_t k = 0; k < all_.columns.size(); ++k) {
+    BatchColumn& c = all_.columns[k];
+    const int key = KeyOfColumn(k);
+    if (c.type == Type::kString) {
+      c.offsets.reserve(groups_ + 1);
+      if (key >= 0) c.chars.reserve(g_.keys_.columns[static_cast<std::size_t>(key)].chars.size());
+    } else if (c.type == Type::kFloat64) {
+      c.doubles.reserve(groups_);
+    } else {
+      c.ints.reserve(groups_);
+    }
+  }
+}
+
 // Groups [next_, next_ + kStepGroups): the slots (the group keys, then each aggregate's final
 // value) -> HAVING, the select-list expressions, the result columns (+ trailing group keys).
+// The columns that are group keys are appended to all_ straight from the GroupMerger's keys: the
+// slots hold the keys only for HAVING and the select-list expressions to read (copying each key
+// into the slots, the step's batch and then all_ took a third of a partition-local final stage).
 void GroupFinal::SlotsStep() {
   const PlanData& plan = g_.plan_;
   const std::size_t keys = g_.layout_.keys;
   const std::size_t begin = next_, end = std::min(groups_, next_ + kStepGroups);
+  if (begin == 0) ReserveAll();
   Batch slots = EmptyBatch(slot_types_);
-  Batch key_slice = SliceBatch(g_.keys_, begin, end);
-  for (std::size_t k = 0; k < keys; ++k) slots.columns[k] = std::move(key_slice.columns[k]);
+  if (!post_.empty() || !having_.empty()) {
+    Batch key_slice = SliceBatch(g_.keys_, begin, end);
+    for (std::size_t k = 0; k < keys; ++k) slots.columns[k] = std::move(key_slice.columns[k]);
+  }
   slots.rows = end - begin;
   for (std::size_t a = 0; a < g_.states_.size(); ++a) {
     for (std::size_t g = begin; g < end; ++g) g_.states_[a]->EmitFinal(g, &slots.columns[keys + a]);
@@ -116,23 +146,23 @@ void GroupFinal::SlotsStep() {
   for (std::size_t i = 0; i < slots.rows; ++i) {
     if (having_.empty() || (!pass.IsNull(i) && pass.ints[i] != 0)) kept_.push_back(begin + i);
   }
-  Batch part;
-  part.rows = slots.rows;
-  part.columns.resize(all_.columns.size());
-  for (std::size_t k = 0; k < plan.result.size(); ++k) {
+  for (std::size_t k = 0; k < all_.columns.size(); ++k) {
+    BatchColumn* to = &all_.columns[k];
+    const int key = KeyOfColumn(k);
+    if (key >= 0) {
+      AppendColumnRows(g_.keys_.columns[static_cast<std::size_t>(key)], begin, end, all_.rows, to);
+      continue;
+    }
     const ResultRef& ref = plan.result[k];
-    if (ref.kind == ResultRef::Kind::kGroup) {
-      part.columns[k] = slots.columns[static_cast<std::size_t>(ref.index)];
-    } else if (ref.kind == ResultRef::Kind::kAgg) {
-      part.columns[k] = slots.columns[keys + static_cast<std::size_t>(ref.index)];
+    if (ref.kind == ResultRef::Kind::kAgg) {
+      AppendColumnRows(slots.columns[keys + static_cast<std::size_t>(ref.index)], 0, slots.rows,
+                       all_.rows, to);
     } else {
-      part.columns[k] = Evaluate(*post_[static_cast<std::size_t>(ref.index)], slots);
+      const BatchColumn v = Evaluate(*post_[static_cast<std::size_t>(ref.index)], slots);
+      AppendColumnRows(v, 0, slots.rows, all_.rows, to);
     }
   }
-  for (std::size_t k = 0; k < keys && trailing_keys_; ++k) {
-    part.columns[plan.result.size() + k] = slots.columns[k];
-  }
-  AppendRows(part, 0, part.rows, &all_);
+  all_.rows += slots.rows;
   work_ += end - begin;
   next_ = end;
   if (next_ < groups_) return;

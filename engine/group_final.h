@@ -61,6 +61,8 @@ class GroupFinal {
   enum class Strings { kCollect, kSort, kRank, kWords };
   void OneStep();  // one step of the current phase; adds what it did to work_
   void SlotsStep();
+  int KeyOfColumn(std::size_t k) const;
+  void ReserveAll();
   void WordsStep();
   bool StringWordsStep(std::size_t column);
   void EntriesStep();

@@ -78,6 +78,24 @@ TEST(Pipeline, DenseIntegerAndHourKeys) {
             (std::vector<std::string>{"NULL|7200|2", "-5|3600|1", "-5|3601|1", "7|3600|2"}));
 }
 
+// A partition's groups leave it column by column in slices (PartitionAggregator::Emit), and the
+// final stage takes the group keys from the merged keys, not through its slots: NULL keys (a
+// DOUBLE key, hashed; a BIGINT key, dense) next to a VARCHAR key, keys in another order than the
+// select list, and a select-list expression, HAVING and ORDER BY over the keys' groups.
+TEST(Pipeline, GroupKeysInSlicesAndOutOfOrder) {
+  RunOptions o;
+  o.batch_rows = 2;
+  EXPECT_EQ(Query("SELECT concentration, site_name, aqi, count(*) FROM measurements "
+                  "GROUP BY site_name, aqi, concentration ORDER BY 1 NULLS FIRST, 2, 3",
+                  o),
+            (std::vector<std::string>{"NULL|B|90|1", "NULL|B|NULL|1", "5.0|A|20|1", "10.5|A|40|1",
+                                      "20.0|C|60|1"}));
+  EXPECT_EQ(Query("SELECT site_name, aqi + 1 AS a, max(utc) FROM measurements GROUP BY site_name, "
+                  "aqi HAVING count(*) >= 1 ORDER BY 3 DESC LIMIT 3",
+                  o),
+            (std::vector<std::string>{"B|91|500", "A|21|400", "C|61|300"}));
+}
+
 TEST(Pipeline, LimitWithoutOrder) {
   for (std::size_t batch : {1, 2, 100}) {
     EXPECT_EQ(Query("SELECT aqi FROM measurements LIMIT 3", {2, batch}).size(), 3u);
