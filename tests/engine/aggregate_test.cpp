@@ -8,10 +8,12 @@
 #include <limits>
 #include <random>
 
+#include "engine/aggregate.h"
 #include "engine/batch.h"
 #include "engine/exact_sum.h"
 #include "engine/query.h"
 #include "engine/schema.h"
+#include "engine/table.h"
 #include "tests/engine/merge_harness.h"
 #include "tests/engine/random_query.h"
 #include "tests/engine/test_table.h"
@@ -134,6 +136,45 @@ TEST(ExactSum, MalformedWireFormIsRejected) {
 
 // DISTINCT and quantile states hold value -> count maps: their size follows the distinct
 // values, not the rows.
+// min/max of a BIGINT over one group's run (the registers fold) against the row-at-a-time
+// fold: contiguous and gathered rows, with and without NULLs, all NULL, and the int64 limits
+// (the run's fold starts from them).
+TEST(ExtremeStates, OneGroupRunIsTheRowAtATimeFold) {
+  using Limits = std::numeric_limits<std::int64_t>;
+  Column c;
+  c.type = Type::kInt64;
+  c.ints = {5, Limits::min(), 7, Limits::max(), -3, 12, 0, 9};
+  const std::vector<std::uint8_t> some_null = {1, 0, 1, 0, 1, 1, 0, 1};
+  const std::vector<std::vector<std::uint32_t>> runs = {
+      {0, 1, 2, 3, 4, 5, 6, 7}, {2, 3, 4}, {0, 2, 5, 7}, {1, 3, 6}, {1}, {3}, {}};
+  for (AggFn fn : {AggFn::kMin, AggFn::kMax}) {
+    for (bool nulls : {false, true}) {
+      c.valid = nulls ? some_null : std::vector<std::uint8_t>{};
+      for (const auto& rows : runs) {
+        AggSpec spec;
+        spec.fn = fn;
+        spec.column = 0;
+        spec.input = spec.result = Type::kInt64;
+        auto run = MakeAggregateStates(spec, true), each = MakeAggregateStates(spec, true);
+        run->Resize(1);
+        each->Resize(1);
+        const std::vector<std::uint32_t> gids(rows.size(), 0);
+        const AggArgs args{&c, nullptr, nullptr};
+        run->UpdateOneGroup(args, rows.data(), gids.data(), rows.size());
+        for (std::size_t i = 0; i < rows.size(); ++i) each->Update(args, &rows[i], &gids[i], 1);
+        BatchColumn a, b;
+        run->EmitFinal(0, &a);
+        each->EmitFinal(0, &b);
+        ASSERT_EQ(a.ints.size(), 1u);
+        EXPECT_EQ(a.IsNull(0), b.IsNull(0)) << (fn == AggFn::kMax) << nulls << rows.size();
+        if (!b.IsNull(0)) {
+          EXPECT_EQ(a.ints[0], b.ints[0]) << (fn == AggFn::kMax) << nulls;
+        }
+      }
+    }
+  }
+}
+
 TEST(ValueStates, PartialStateSizeFollowsDistinctValues) {
   RandomSource source(21);
   std::vector<Row> rows = source.Rows(60000);
