@@ -9,8 +9,9 @@ build=$1 data=$2 repeat=${3:-6}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader \
-  OMPI_MCA_pml=ob1 OMPI_MCA_oob_tcp_if_include=lo OMPI_MCA_rmaps_base_oversubscribe=1
+# shellcheck source=../../scripts/common.sh
+source "$here/../../scripts/common.sh"
+plume_mpi_env  # one host: mpirun as root, oversubscribed, shared memory
 seed="SELECT * FROM measurements WHERE parameter = 'PM2.5' AND aqi BETWEEN 0 AND 150"
 all="SELECT * FROM measurements"
 plume() {  # plume SQL MODE REPEAT OUT

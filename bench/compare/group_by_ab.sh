@@ -11,8 +11,9 @@ shift 2
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_btl=self,vader \
-  OMPI_MCA_pml=ob1 OMPI_MCA_oob_tcp_if_include=lo OMPI_MCA_rmaps_base_oversubscribe=1
+# shellcheck source=../../scripts/common.sh
+source "$here/../../scripts/common.sh"
+plume_mpi_env  # one host: mpirun as root, oversubscribed, shared memory
 sql="SELECT parameter, count(*), avg(concentration), min(aqi), max(aqi) FROM measurements GROUP BY parameter ORDER BY parameter"
 mpirun -n 6 --timeout 900 "$1" --data "$data" -c "SELECT * FROM measurements;" --format csv \
   --output "$tmp/all.csv" --progress off --cache-size 0 >/dev/null

@@ -393,14 +393,19 @@ TEST_F(GatewayTest, AFinalMergeOfManyGroupsAdvancesInBoundedPolls) {
   }
 }
 
+// SELECT aqi ... WHERE aqi IN (0, 1, ..., n - 1): a statement whose size grows with n.
+std::string InListStatement(int n) {
+  std::string sql = "SELECT aqi FROM measurements WHERE aqi IN (";
+  for (int i = 0; i < n; ++i) sql += (i > 0 ? "," : "") + std::to_string(i);
+  return sql + ")";
+}
+
 // A statement of kParseOffLoopBytes or more is parsed on a thread of its own: Submit returns
 // before it is parsed, the loop keeps its turn, and the statement starts once parsed; its parse
 // error comes back as from Submit; one cancelled while it parses ends at once and never starts.
 TEST_F(GatewayTest, ALongStatementIsParsedOffTheLoop) {
   Gateway& gw = Make();
-  std::string sql = "SELECT aqi FROM measurements WHERE aqi IN (";
-  for (int i = 0; i < 20000; ++i) sql += (i > 0 ? "," : "") + std::to_string(i);
-  sql += ")";
+  const std::string sql = InListStatement(20000);
   ASSERT_GE(sql.size(), Gateway::kParseOffLoopBytes);
   const std::uint64_t id = gw.Submit(sql, {100, 0}, sink_);
   EXPECT_TRUE(out_.Take(Tag::kControl).empty()) << "Submit does not parse it";
@@ -445,9 +450,7 @@ TEST_F(GatewayTest, ALongStatementIsParsedOffTheLoop) {
 // while the long ones still parsed and that each statement got its own start.
 TEST_F(GatewayTest, ShortStatementsRunWhileLongOnesParseOffTheLoop) {
   Gateway& gw = Make();
-  std::string sql = "SELECT aqi FROM measurements WHERE aqi IN (";
-  for (int i = 0; i < 200000; ++i) sql += (i > 0 ? "," : "") + std::to_string(i);
-  sql += ")";
+  const std::string sql = InListStatement(200000);
   ASSERT_GE(sql.size(), Gateway::kParseOffLoopBytes);
   auto long1 = std::make_shared<Sink>(), long2 = std::make_shared<Sink>();
   const std::uint64_t l1 = gw.Submit(sql, {100, 0}, long1);
