@@ -265,6 +265,11 @@ class GroupPartitioner {
  public:
   // Throws std::invalid_argument when the plan has no GROUP BY or parts == 0.
   GroupPartitioner(const Plan& plan, std::size_t parts);
+  // Hashes only the group keys `keys` (indices into the plan's GROUP BY keys, in that order):
+  // every group with the same values of them goes to one part, so a window partitioned by them
+  // finds its rows together (engine/window_stage.h pre_keys). No key: every group to part 0.
+  // Throws std::invalid_argument as above, or for a key past the GROUP BY keys.
+  GroupPartitioner(const Plan& plan, std::size_t parts, std::vector<std::size_t> keys);
   std::size_t parts() const { return parts_; }
   // The part of each row of `batch`. Throws std::runtime_error when the batch does not match
   // the plan's partial stream (docs/PROTOCOL.md).
@@ -277,6 +282,7 @@ class GroupPartitioner {
   Plan plan_;
   std::size_t parts_;
   std::size_t keys_;
+  std::optional<std::vector<std::size_t>> subset_;  // the keys hashed, when not all
 };
 
 // The hash of the group key of row `row` (key columns [0, keys) of `batch`).

@@ -19,6 +19,7 @@ struct DataRole::Run {
   std::unique_ptr<WindowRun> window;  // a window stage before the plan; holds exec's table
   std::optional<engine::WindowStage> window_stage;  // until its columns are loaded
   Exchange* window_exchange = nullptr;  // the window stage's all-to-all (none: partition-local)
+  Exchange* pre_exchange = nullptr;     // the all-to-all of the aggregate before it, if any
   std::unique_ptr<engine::PartitionExecution> exec;
   std::uint32_t batch_rows = 1024;
   std::uint64_t rows = 0;     // rows sent to the Upstream
@@ -95,13 +96,20 @@ void DataRole::StartExchange(const ControlMsg& start, Run& run) {
 }
 
 // A partition-local window stage needs no exchange.
+// A stage over an aggregate's final groups exchanges them first (stage 0 of the request's
+// exchanges), then its rows, unless it is local (stage 1).
 void DataRole::StartWindow(const ControlMsg& start, Run& run) {
   run.window_stage.emplace(engine::WindowStage::Deserialize(start.window_stage));
-  if (!run.window_stage->local()) {
+  const engine::Plan* pre = run.window_stage->pre();
+  if (pre != nullptr || !run.window_stage->local()) {
     if (hub_ == nullptr) throw std::runtime_error("no exchange links to the other data ranks");
-    run.window_exchange = &hub_->Open({start.request, 0}, CreditWindow(start));
   }
-  NeedColumns(run.window_stage->input(), run);
+  std::uint32_t next = 0;
+  if (pre != nullptr) run.pre_exchange = &hub_->Open({start.request, next++}, CreditWindow(start));
+  if (!run.window_stage->local()) {
+    run.window_exchange = &hub_->Open({start.request, next}, CreditWindow(start));
+  }
+  NeedColumns(pre != nullptr ? *pre : run.window_stage->input(), run);
 }
 
 // The columns `plan` reads, for Load (lazy columns: loaded before the first step that reads).
@@ -121,7 +129,7 @@ bool DataRole::StepWindow(RunIt it) {
     if (Load(run)) return true;
     run.window = std::make_unique<WindowRun>(std::move(*run.window_stage), *run.plan, table_,
                                              partition_, run.window_exchange, memory_limit_,
-                                             "this rank", run.batch_rows);
+                                             "this rank", run.batch_rows, run.pre_exchange);
     run.window_stage.reset();
   }
   const bool worked = run.window->Step();

@@ -80,6 +80,15 @@ SELECT site_name, avg(aqi), rank() OVER (ORDER BY avg(aqi) DESC) FROM measuremen
 -- @ordered
 SELECT utc, site_name, aqi, rank() OVER (ORDER BY aqi DESC) AS r FROM measurements WHERE aqi > 300 ORDER BY r, utc, site_name LIMIT 20;
 WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) SELECT site_name, d, c, avg(c) OVER (PARTITION BY site_name ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM daily;
+-- Windows over a CTE's or subquery's aggregate run on the data ranks: the aggregate's final
+-- groups stay where its exchange put them, hashed by the windows' PARTITION BY keys (site_name,
+-- d), or all on one data rank (no PARTITION BY), or take a second exchange (PARTITION BY n, an
+-- aggregate, not a GROUP BY key).
+WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) SELECT d, site_name, c FROM daily QUALIFY rank() OVER (PARTITION BY d ORDER BY c DESC) <= 3;
+WITH daily AS (SELECT site_name, parameter, CAST(utc AS DATE) AS d, max(aqi) AS m FROM measurements WHERE aqi IS NOT NULL GROUP BY ALL) SELECT site_name, parameter, d, m, m - lag(m) OVER (PARTITION BY site_name, parameter ORDER BY d) AS rise, dense_rank() OVER (PARTITION BY parameter, site_name ORDER BY m DESC) AS k FROM daily WHERE site_name LIKE 'B%';
+WITH t AS (SELECT site_name, parameter, count(*) AS n FROM measurements GROUP BY ALL) SELECT site_name, parameter, n, rank() OVER (PARTITION BY n ORDER BY site_name, parameter) AS r FROM t;
+SELECT site_name, m, row_number() OVER (ORDER BY m DESC, site_name) AS r FROM (SELECT site_name, max(aqi) AS m FROM measurements WHERE parameter = 'OZONE' GROUP BY site_name HAVING count(*) > 500);
+SELECT site_name, count(*), max(c3) FROM (SELECT site_name, avg(c) OVER (PARTITION BY site_name ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY ALL)) WHERE c3 > 35 GROUP BY site_name;
 -- Windows partitioned differently in one SELECT: hashed by the keys they share (parameter).
 SELECT site_name, utc, lag(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS p, count(*) OVER (PARTITION BY parameter, CAST(utc AS DATE)) AS n FROM measurements WHERE parameter IN ('SO2', 'CO');
 -- No key in common: every row to one data rank.
