@@ -313,9 +313,12 @@ void Gateway::StageDone(Request& req) {
   NextStage(req);
 }
 
+// The running stage's result is gathered: a window stage's windows are computed over it in
+// bounded steps (StepWindows, from Step), then the next stage starts over it.
 void Gateway::NextStage(Request& req) {
+  engine::Table table;
   try {
-    req.results.push_back(req.staged->Complete(req.info.stage, req.gathering->Finish()));
+    table = req.gathering->Finish();
   } catch (const std::exception& e) {
     Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
     return;
@@ -324,6 +327,32 @@ void Gateway::NextStage(Request& req) {
   Retire(std::move(req.merge));
   req.chunker.reset();
   req.stage_draining = false;
+  const std::vector<engine::WindowCall>& calls = req.staged->windows(req.info.stage);
+  if (calls.empty()) return EnterStage(req, std::move(table));
+  req.windowing = std::make_unique<engine::WindowComputation>(calls, std::move(table));
+  req.pending = true;
+}
+
+// One bounded unit of the windows over a gathered result (engine::WindowComputation: a morsel
+// of the sort, the merge or the evaluation); the next stage once they are computed.
+void Gateway::StepWindows(Request& req) {
+  try {
+    if (req.windowing->Step()) {
+      req.pending = true;
+      return;
+    }
+  } catch (const std::exception& e) {
+    Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
+    return;
+  }
+  engine::Table table = req.windowing->Take();
+  req.windowing.reset();
+  req.pending = false;  // the next stage sets it again when it has work here
+  EnterStage(req, std::move(table));
+}
+
+void Gateway::EnterStage(Request& req, engine::Table previous) {
+  req.results.push_back(std::move(previous));
   ++req.info.stage;
   StartStage(req);
 }
@@ -357,6 +386,7 @@ void Gateway::Finish(Request& req, RequestState state, const std::string& error)
   req.chunker.reset();
   req.gathering.reset();
   req.local.reset();  // before the results it reads
+  req.windowing.reset();
   req.pending = false;
   req.results.clear();
   req.results.shrink_to_fit();
@@ -444,7 +474,9 @@ bool Gateway::ContinuePending() {
   for (auto& [id, req] : requests_) {
     if (!req->pending || req->finished() || req->delivered_in == steps_) continue;
     worked = true;
-    if (req->local) {
+    if (req->windowing) {
+      StepWindows(*req);
+    } else if (req->local) {
       StepLocal(*req);
     } else {
       Deliver(*req);
