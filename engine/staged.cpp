@@ -274,8 +274,8 @@ std::string PreAggregateText(const StagedStatement::Data& d, std::size_t a, cons
     text += "of its GROUP BY keys";
   } else if (keys.empty()) {
     text +=
-        "to one data rank (the windows have no PARTITION BY key in common: every group goes "
-        "to it, within its --memory-limit)";
+        "to one data rank, rank 1 (the windows have no PARTITION BY key in common: every group "
+        "goes to it, within its --memory-limit)";
   } else {
     text += "of (" + GroupKeysText(d.stages[a], p, keys) +
             ") only, the windows' PARTITION BY keys, so every window partition's groups meet on "
@@ -296,9 +296,12 @@ std::string WindowOverAggregateText(const StagedStatement::Data& d, std::size_t 
   const StageAst& s = d.stages[w];
   const std::string& agg = d.stages[static_cast<std::size_t>(d.pre_of[w])].name;
   if (d.pre_local[w]) {
+    const std::string why = d.pre_keys[w].empty()
+                                ? "every group is on one data rank (rank 1)"
+                                : "they were hashed by the windows' PARTITION BY keys";
     return "  on the data ranks, each over its final groups of '" + agg +
-           "' where they are (no second exchange): they were hashed by the windows' PARTITION BY "
-           "keys; each data rank sorts them by PARTITION BY then ORDER BY keys and computes the "
+           "' where they are (no second exchange): " + why +
+           "; each data rank sorts them by PARTITION BY then ORDER BY keys and computes the "
            "windows there, inside the next stage\n";
   }
   const WindowStage ws(PlanBuilder::Make(PlanData(p)), s.windows, s.name);
