@@ -95,9 +95,9 @@ void DataRole::StartExchange(const ControlMsg& start, Run& run) {
   run.closed.assign(static_cast<std::size_t>(hub_->parts()), false);
 }
 
-// A partition-local window stage needs no exchange.
-// A stage over an aggregate's final groups exchanges them first (stage 0 of the request's
-// exchanges), then its rows, unless it is local (stage 1).
+// A partition-local window stage needs no exchange for its rows; one over an aggregate's final
+// groups exchanges the aggregate's partial groups first (stage 0 of the request's exchanges),
+// then its rows (stage 1) unless it is local.
 void DataRole::StartWindow(const ControlMsg& start, Run& run) {
   run.window_stage.emplace(engine::WindowStage::Deserialize(start.window_stage));
   const engine::Plan* pre = run.window_stage->pre();
