@@ -11,6 +11,7 @@
 #include "engine/exact_sum.h"
 #include "engine/partial.h"
 #include "engine/schema.h"
+#include "engine/valid_run.h"
 
 namespace plume::engine {
 namespace {
@@ -77,7 +78,8 @@ bool ExtremeInts(const Column& c, const std::uint32_t* rows, std::size_t n, std:
   auto fold = [&b](std::int64_t v) { b = kMax ? std::max(b, v) : std::min(b, v); };
   const std::int64_t* values = c.ints.data();
   bool any = n > 0;
-  if (c.valid.empty() && n > 0 && rows[n - 1] - rows[0] == n - 1) {
+  const bool contiguous = n > 0 && rows[n - 1] - rows[0] == n - 1;
+  if (contiguous && (c.valid.empty() || AllValid(c.valid.data() + rows[0], n))) {
     const std::int64_t* v = values + rows[0];
     for (std::size_t i = 0; i < n; ++i) fold(v[i]);
   } else if (c.valid.empty()) {
@@ -88,7 +90,7 @@ bool ExtremeInts(const Column& c, const std::uint32_t* rows, std::size_t n, std:
     const std::uint8_t* valid = c.valid.data();
     std::int64_t lane[4] = {b, b, b, b};
     std::uint32_t seen = 0;
-    if (n > 0 && rows[n - 1] - rows[0] == n - 1) {
+    if (contiguous) {
       FoldLanes<kMax>(values + rows[0], valid + rows[0], n, lane, &seen);
     } else {
       for (std::size_t i = 0; i < n; ++i) {
