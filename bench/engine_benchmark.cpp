@@ -5,9 +5,11 @@
 
 #include <algorithm>
 #include <chrono>
+#include <numeric>
 #include <random>
 
 #include "engine/batch.h"
+#include "engine/exact_sum.h"
 #include "engine/query.h"
 #include "engine/schema.h"
 
@@ -147,6 +149,47 @@ void BM_DecodeBatch(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * wire.size()));
 }
 BENCHMARK(BM_DecodeBatch)->Arg(1024)->Arg(8192)->Arg(65536);
+
+// The exact double sum of a run of one group (ExactSum::AddEach, the block kernel) against Add
+// value by value, over a column's typical values (two decimals, 0.01 .. 1000, fixed seed): n
+// values (in cache at 2,048 and 131,072, from memory at 2,097,152), with a NULL mask (1) or
+// without (0), rows contiguous.
+std::vector<double> TypicalDoubles(std::size_t n) {
+  std::mt19937_64 rng(42);
+  std::vector<double> v(n);
+  for (double& x : v) x = static_cast<double>(rng() % 100000) / 100;
+  return v;
+}
+
+void BM_ExactSumAddEach(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const std::vector<double> v = TypicalDoubles(n);
+  std::vector<std::uint32_t> rows(n);
+  std::iota(rows.begin(), rows.end(), 0u);
+  const std::vector<std::uint8_t> valid(n, 1);
+  const std::uint8_t* mask = state.range(1) ? valid.data() : nullptr;
+  for (auto _ : state) {
+    ExactSum s;
+    s.AddEach(v.data(), rows.data(), mask, n);
+    benchmark::DoNotOptimize(s.Value());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n * (mask ? 9 : 8)));
+}
+BENCHMARK(BM_ExactSumAddEach)->ArgsProduct({{2048, 131072, 2097152}, {0, 1}});
+
+void BM_ExactSumAdd(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  const std::vector<double> v = TypicalDoubles(n);
+  for (auto _ : state) {
+    ExactSum s;
+    for (double x : v) s.Add(x);
+    benchmark::DoNotOptimize(s.Value());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * n));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * n * 8));
+}
+BENCHMARK(BM_ExactSumAdd)->Arg(2048)->Arg(131072)->Arg(2097152);
 
 // Filter + partial aggregation over the whole partition.
 void BM_GroupBy(benchmark::State& state, const char* sql) {

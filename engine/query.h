@@ -146,8 +146,9 @@ class Plan {
 //     its top `limit` rows when ordered() and limit() are both set);
 //   - aggregate: one row per group holding mergeable partial states (not final values).
 // Two phases: preparation in bounded steps (Step(): a morsel of the filter, the computed
-// columns, the aggregation, or of the sort: sorted runs, then pairwise merges), after which the
-// row count is known (ready()); then emission in batches (Next()).
+// columns, the aggregation, or of the sort: sorted runs, then pairwise merges; an aggregate over
+// table columns only filters and folds each morsel in one step), after which the row count is
+// known (ready()); then emission in batches (Next()).
 class PartitionExecution {
  public:
   // Binds the columns and compiles the filter (no pass over the rows). Throws

@@ -65,7 +65,17 @@ TEST(BoundedSteps, TheFilterRunsFourBlocksAStep) {
 TEST(BoundedSteps, AggregationTakesAMorselAStep) {
   const Plan plan = Plan::Parse("SELECT site_name, count(*) FROM measurements GROUP BY site_name");
   PartitionExecution e(plan, BigTable());
-  EXPECT_EQ(Prepare(e), 5 + 5);  // filter steps, then 150,000 rows in morsels of 32,768
+  EXPECT_EQ(Prepare(e), 5);  // 150,000 rows in morsels of 32,768, each filtered and folded
+  EXPECT_EQ(e.total_rows(), 3000u);
+}
+
+// An aggregate over a computed column needs every selected row before it computes: filter,
+// compute and aggregate each take their morsels.
+TEST(BoundedSteps, AggregationOverAComputedColumnTakesThreePhases) {
+  const Plan plan =
+      Plan::Parse("SELECT site_name, sum(aqi * 2) FROM measurements GROUP BY site_name");
+  PartitionExecution e(plan, BigTable());
+  EXPECT_EQ(Prepare(e), 5 + 5 + 5);
   EXPECT_EQ(e.total_rows(), 3000u);
 }
 
