@@ -37,7 +37,7 @@ std::string ValueText(const BatchColumn& a, std::size_t i) {
 [[noreturn]] void OutOfRange(const Expr& e, const BatchColumn& a, std::size_t i, bool within) {
   const std::string to(TypeName(e.type));
   const std::string why = within ? " (plume holds a DECIMAL's value * 10^scale in 64 bits)" : "";
-  if (a.type == Type::kInt64 || a.type == Type::kBool) {
+  if (IsInteger(a.type) || a.type == Type::kBool) {
     throw std::runtime_error("Conversion Error: Could not cast value " + ValueText(a, i) + " to " +
                              to + " in '" + e.text + "'" + why);
   }
@@ -105,6 +105,11 @@ void CastDecimal(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn
     const bool ok = UnitsAt(a, i, scale, &units);
     if (!ok) OutOfRange(e, a, i, decimal && DecimalWidth(e.type) > 18);
     if (units >= limit || units <= -limit) OutOfRange(e, a, i, false);
+    if (e.type == Type::kInt32 && (units > INT32_MAX || units < INT32_MIN)) {
+      throw std::runtime_error("Conversion Error: Failed to cast decimal value " +
+                               std::to_string(static_cast<std::int64_t>(units)) +
+                               " to type INT32 in '" + e.text + "'");
+    }
     if (units > INT64_MAX || units < INT64_MIN) OutOfRange(e, a, i, true);
     b.Int(static_cast<std::int64_t>(units));
   }

@@ -105,6 +105,7 @@ void AppendValueText(std::string& out, const BatchColumn& column, std::size_t ro
       out.append(column.ints[row] != 0 ? "true" : "false");
       break;
     case Type::kInt64:
+    case Type::kInt32:
       AppendInt(out, column.ints[row]);
       break;
     case Type::kFloat64:

@@ -398,12 +398,13 @@ Type WindowResultType(WindowFn fn, Type arg) {
       return Type::kInt64;
     case WindowFn::kSum:
     case WindowFn::kAvg:
-      if (arg != Type::kInt64 && arg != Type::kFloat64) {
+      if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
-      return fn == WindowFn::kAvg ? Type::kFloat64 : arg;
+      // sum(INTEGER) is BIGINT (DuckDB: HUGEINT, as for the aggregate: docs/SQL.md)
+      return fn == WindowFn::kAvg ? Type::kFloat64 : arg == Type::kInt32 ? Type::kInt64 : arg;
     case WindowFn::kNowcast:
-      if (arg != Type::kInt64 && arg != Type::kFloat64) {
+      if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
       return Type::kFloat64;
