@@ -52,6 +52,36 @@ void GroupMerger::AddEmptyStates() {
   for (auto& st : states_) st->Resize(groups_ + 1);
 }
 
+void GroupMerger::Reserve(std::size_t groups) {
+  if (groups <= groups_) return;
+  for (BatchColumn& c : keys_.columns) {
+    if (c.type == Type::kString) {
+      c.offsets.reserve(groups + 1);
+      if (keys_.rows > 0) c.chars.reserve(c.chars.size() / keys_.rows * groups);
+    } else if (c.type == Type::kFloat64) {
+      c.doubles.reserve(groups);
+    } else {
+      c.ints.reserve(groups);
+    }
+    if (!c.valid.empty()) c.valid.reserve(groups);
+  }
+  if (!distinct_) {
+    key_ends_.reserve(groups);
+    if (groups_ > 0) key_arena_.reserve(key_arena_.size() / groups_ * groups);
+  }
+  for (auto& st : states_) st->Reserve(groups);
+}
+
+std::size_t GroupMerger::reserved() const {
+  std::size_t room = distinct_ ? static_cast<std::size_t>(-1) : key_ends_.capacity();
+  for (const BatchColumn& c : keys_.columns) {
+    room = std::min(room, c.type == Type::kString    ? c.offsets.capacity() - 1
+                          : c.type == Type::kFloat64 ? c.doubles.capacity()
+                                                     : c.ints.capacity());
+  }
+  return room;
+}
+
 void GroupMerger::EnsureOneGroup() {
   if (!plan_.group_columns.empty() || groups_ > 0) return;
   key_ends_.push_back(0);  // the empty key (no index entry: no Add will look it up)
@@ -107,12 +137,6 @@ Batch GroupMerger::Partial(std::size_t begin, std::size_t end) const {
   }
   DropAllValid(&b);
   return b;
-}
-
-void GroupMerger::ReleaseIndex() {
-  index_.Release();
-  std::string().swap(key_arena_);
-  std::vector<std::size_t>().swap(key_ends_);
 }
 
 std::size_t GroupMerger::memory_bytes() const {
