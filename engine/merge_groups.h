@@ -31,7 +31,8 @@ class GroupMerger {
   std::size_t groups() const { return groups_; }
   // Makes room for `groups` groups in the key columns, the key bytes and the states (no index:
   // it grows in bounded steps), so the Adds up to there never copy a whole table in one call.
-  // The key bytes are reserved at the average key length so far (none before the first group).
+  // The key bytes are reserved at 1.25x the average key length, after the first Add when the
+  // table is empty.
   // Copies what the table holds (call it while that is small: the gateway calls it once the
   // partitions' counts bound the groups). Never shrinks; the groups() stay as they are.
   void Reserve(std::size_t groups);
@@ -52,6 +53,7 @@ class GroupMerger {
   std::size_t GroupOf(const Batch& batch, std::size_t row, std::string* scratch);
   std::string_view KeyOf(std::size_t group) const;  // its key bytes (AppendKeyBytes)
   void AddEmptyStates();
+  void ReserveBytes();
 
   const PlanData& plan_;
   StreamLayout layout_;
@@ -65,6 +67,7 @@ class GroupMerger {
   bool distinct_ = false;               // fed by AddDistinct: the index stays empty
   std::size_t distinct_key_bytes_ = 0;  // AddDistinct: bytes of the key columns
   std::size_t state_bytes_ = 0;         // per group
+  std::size_t reserve_bytes_for_ = 0;   // Reserve's groups, until the key bytes are reserved
 };
 
 }  // namespace plume::engine

@@ -238,6 +238,16 @@ TEST(BoundedSteps, AReservedGroupTableDoesNotGrowInOneCall) {
   while (e.Next(1000, &b)) groups.Add(b);
   EXPECT_EQ(groups.groups(), bound);
   EXPECT_EQ(groups.reserved(), room) << "a key column was reallocated";
+  // Reserved while empty (the gateway's order: the counts come before the frames).
+  PartitionExecution again(plan, BigTable());
+  Prepare(again);
+  GroupMerger early(plan.data());
+  early.Reserve(bound);
+  const std::size_t early_room = early.reserved();
+  EXPECT_GE(early_room, bound);
+  while (again.Next(1000, &b)) early.Add(b);
+  EXPECT_EQ(early.groups(), bound);
+  EXPECT_EQ(early.reserved(), early_room);
 }
 
 // Reserving changes nothing of the result, and a bound past the memory limit is capped by it
