@@ -7,10 +7,12 @@
 // retired must not be used by the loop again and its destructor must touch nothing the loop
 // still uses: engine objects qualify (a Merger shares its PlanData only through an atomic
 // shared_ptr; an execution reads its Table but does not write it when destroyed). Objects are
-// destroyed in the order retired. When the thread cannot be started, Retire destroys at once,
-// in the caller, as before. The destructor waits until everything retired is destroyed, then
-// joins. Retire is called by one thread (the loop's); destructors of retired objects must not
-// throw (they never do: C++ destructors are noexcept).
+// destroyed in the order retired. The thread runs as SCHED_BATCH at nice 19, so waking it
+// never preempts the loop (woken threads preempt the running one under CFS: the first version
+// made a data rank's Done wait for its own teardown again). When the thread cannot be started,
+// Retire destroys at once, in the caller, as before. The destructor waits until everything retired
+// is destroyed, then joins. Retire is called by one thread (the loop's); destructors of retired
+// objects must not throw (they never do: C++ destructors are noexcept).
 #pragma once
 
 #include <condition_variable>
