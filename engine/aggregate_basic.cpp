@@ -121,6 +121,7 @@ std::int64_t CountValid(const Column& c, const std::uint32_t* rows, std::size_t 
 class CountStates final : public AggregateStates {
  public:
   explicit CountStates(bool star) : star_(star) {}
+  void Reserve(std::size_t groups) override { count_.reserve(groups); }
   void Resize(std::size_t groups) override { count_.resize(groups, 0); }
   void Update(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
               std::size_t n) override {
@@ -163,6 +164,14 @@ class SumStates final : public AggregateStates {
         column_(spec.column),
         unit_(DecimalUnit(spec.input)),
         type_(spec.result) {}
+  void Reserve(std::size_t groups) override {
+    count_.reserve(groups);
+    if (ints_) {
+      isum_.reserve(groups);
+    } else {
+      dsum_.reserve(groups);
+    }
+  }
   void Resize(std::size_t groups) override {
     count_.resize(groups, 0);
     if (ints_) {
@@ -287,6 +296,16 @@ class ExtremeStates final : public AggregateStates {
  public:
   ExtremeStates(const AggSpec& spec, bool partition)
       : max_(spec.fn == AggFn::kMax), type_(spec.input), partition_(partition) {}
+  void Reserve(std::size_t groups) override {
+    has_.reserve(groups);
+    if (type_ == Type::kFloat64) {
+      dext_.reserve(groups);
+    } else if (type_ == Type::kString && !partition_) {
+      sext_.reserve(groups);
+    } else {
+      iext_.reserve(groups);
+    }
+  }
   void Resize(std::size_t groups) override {
     has_.resize(groups, 0);
     if (type_ == Type::kFloat64) {
@@ -398,6 +417,7 @@ void ExtremeStates::EmitFinal(std::size_t g, BatchColumn* out) const {
 class BoolStates final : public AggregateStates {
  public:
   explicit BoolStates(bool is_and) : and_(is_and) {}
+  void Reserve(std::size_t groups) override { state_.reserve(groups); }
   void Resize(std::size_t groups) override { state_.resize(groups, -1); }
   void Update(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
               std::size_t n) override {

@@ -236,11 +236,12 @@ class Merger {
   // may then cancel the inputs that are still open.
   bool Done() const;
 
-  // Tears down what the merger holds before destruction, off the caller's next long step: the
-  // result, the queued batches and the group table's index (flat arrays, so one call frees
-  // them); true while more remain (never today: the interface keeps room for states that would
-  // need steps). The merger is unusable after the first call.
-  bool Release();
+  // An aggregate's group table makes room for `groups` groups (capped at what the memory
+  // limit allows), so that its columns and states never double, copying every group, in one
+  // Push (477 ms at 7.9M groups at 10x). Callers pass a bound they know (the sum of the
+  // partitions' partial group counts) while the table is still small: what it holds is copied.
+  // No-op for merges without groups.
+  void ReserveGroups(std::uint64_t groups);
 
   // 0 (the default) = no limit. Push and Pop throw MemoryLimitExceeded ("group table" for
   // aggregates, "merge" for the batches an ordered or streaming merge holds) once the state held

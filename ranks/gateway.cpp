@@ -289,7 +289,7 @@ void Gateway::StepLocal(Request& req) {
     }
     if (!more) {
       req.merge->Close(0);
-      req.local.reset();
+      reaper_.Retire(std::move(req.local));
     }
   } catch (const std::exception& e) {
     Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
@@ -324,7 +324,7 @@ void Gateway::NextStage(Request& req) {
     return;
   }
   req.gathering.reset();
-  Retire(std::move(req.merge));
+  reaper_.Retire(std::move(req.merge));
   req.chunker.reset();
   req.stage_draining = false;
   const std::vector<engine::WindowCall>& calls = req.staged->windows(req.info.stage);
@@ -382,14 +382,16 @@ void Gateway::Finish(Request& req, RequestState state, const std::string& error)
   if (state == RequestState::kCompleted && !req.info.rows_total_known) {
     SetTotals(req, req.info.rows_delivered);
   }
-  Retire(std::move(req.merge));
+  // What it held is freed on the reaper's thread (a merge of millions of groups, gathered
+  // results: hundreds of MB of pages to unmap), in this order: `local` reads the results.
+  reaper_.Retire(std::move(req.merge));
   req.chunker.reset();
-  req.gathering.reset();
-  req.local.reset();  // before the results it reads
-  req.windowing.reset();
+  reaper_.Retire(std::move(req.gathering));
+  reaper_.Retire(std::move(req.local));
+  reaper_.Retire(std::move(req.windowing));
+  reaper_.Retire(std::make_unique<std::vector<engine::Table>>(std::move(req.results)));
   req.pending = false;
-  req.results.clear();
-  req.results.shrink_to_fit();
+  req.results = {};
   if (req.started() && !req.AllClosed()) {
     // Stop the work everywhere (every leader: one whose stream closed ignores it); frames
     // still in flight are counted and dropped on arrival.
@@ -444,11 +446,6 @@ bool Gateway::Step() {
   phase.Lap(LoopPhase::kPeers);
   ResumeOutputs();
   phase.Lap(LoopPhase::kOutputs);
-  if (!released_.empty()) {
-    worked = true;
-    if (!released_.front()->Release()) released_.pop_front();
-  }
-  phase.Lap(LoopPhase::kRelease);
   worked |= ContinuePending();
   phase.Lap(LoopPhase::kPending);
   Admit();
@@ -463,10 +460,6 @@ bool Gateway::Step() {
   Expire();
   phase.Lap(LoopPhase::kExpire);
   return worked;
-}
-
-void Gateway::Retire(std::unique_ptr<MergeStage> merge) {
-  if (merge) released_.push_back(std::move(merge));
 }
 
 bool Gateway::ContinuePending() {

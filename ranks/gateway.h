@@ -37,6 +37,7 @@
 #include "ranks/loop_stats.h"
 #include "ranks/outbox.h"
 #include "ranks/protocol.h"
+#include "ranks/reaper.h"
 #include "ranks/topology.h"
 #include "ranks/transport.h"
 
@@ -216,13 +217,13 @@ class Gateway : public frontend::Backend {
   std::string lost_;
   double lost_s_ = 0;
   bool job_ended_ = false;
-  // Merges of finished requests, torn down a bounded step per Step (MergeStage::Release).
-  std::deque<std::unique_ptr<MergeStage>> released_;
-  void Retire(std::unique_ptr<MergeStage> merge);
   LoopStats loop_stats_;
   std::uint64_t steps_ = 0;  // Step() calls so far
   Message frame_;            // receive buffer for frames, reused
   Message status_;           // and for status messages
+  // Frees what finished requests held (merges, gathered results) off the loop; last, so it
+  // is destroyed (and joined) first.
+  Reaper reaper_;
 };
 
 }  // namespace plume::ranks
