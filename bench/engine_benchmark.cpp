@@ -12,6 +12,7 @@
 #include "engine/exact_sum.h"
 #include "engine/query.h"
 #include "engine/schema.h"
+#include "engine/value_format.h"
 
 namespace plume::engine {
 namespace {
@@ -275,6 +276,50 @@ void BM_ScanGather(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
 }
 BENCHMARK(BM_ScanGather)->Unit(benchmark::kMillisecond);
+
+// The csv/json lines a data rank makes for a plain SELECT (Plan::WithRowText): the seed query's
+// selection rendered in batches of 1,000 rows (the default chunk), bytes of text per second.
+void BM_RowText(benchmark::State& state, RowText text) {
+  const Table& table = Synthetic();
+  const Plan plan =
+      Plan::Parse("SELECT * FROM measurements WHERE parameter = 'PM2.5' AND aqi BETWEEN 0 AND 150")
+          .WithRowText(text);
+  std::uint64_t rows = 0, bytes = 0;
+  for (auto _ : state) {
+    PartitionExecution exec(plan, table);
+    Batch b;
+    rows = bytes = 0;
+    while (exec.Next(1000, &b)) {
+      rows += b.rows;
+      bytes += b.columns[0].chars.size();
+    }
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * rows));
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+}
+BENCHMARK_CAPTURE(BM_RowText, csv, RowText::kCsv)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_RowText, json, RowText::kJson)->Unit(benchmark::kMillisecond);
+
+// Doubles as text: the measurement columns' values (one decimal, five-decimal coordinates) and
+// values the short path leaves to std::to_chars.
+void BM_AppendDouble(benchmark::State& state, int kind) {
+  std::mt19937_64 rng(7);
+  std::vector<double> values(4096);
+  for (double& v : values) {
+    const auto r = static_cast<double>(rng() % 2000000);
+    v = kind == 0 ? r / 10 : kind == 1 ? (r - 1000000) / 100000 : r / 3;
+  }
+  std::string out;
+  for (auto _ : state) {
+    out.clear();
+    for (double v : values) AppendDouble(out, v);
+    benchmark::DoNotOptimize(out.data());
+  }
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations() * values.size()));
+}
+BENCHMARK_CAPTURE(BM_AppendDouble, tenths, 0);
+BENCHMARK_CAPTURE(BM_AppendDouble, coordinates, 1);
+BENCHMARK_CAPTURE(BM_AppendDouble, thirds, 2);
 
 // ORDER BY at a partition: top-k for LIMIT, a full sort otherwise; rows emitted in batches.
 void BM_OrderBy(benchmark::State& state, const char* sql) {

@@ -44,7 +44,8 @@ struct PartitionExecution::Impl {
   std::uint64_t memory_limit = 0;  // 0 = none
   bool fused = false;              // kFilter also aggregates (ReserveRows)
 
-  RowWriter lines;  // Plan::WithRowText: renders result[0]
+  RowWriter lines;                          // Plan::WithRowText: renders result[0]
+  std::vector<const Column*> line_columns;  // its visible columns, once DirectLines() checked
 
   Impl(const Plan& p, const Table& t)
       : plan(p), table(t), lines(p.row_text(), p.data().row_text_fields) {}
@@ -58,6 +59,7 @@ struct PartitionExecution::Impl {
   void CheckMemory() const;
   std::size_t MemoryBytes(const char** stage) const;
   void Gather(std::size_t begin, std::size_t end, Batch* out);
+  bool DirectLines();
 };
 
 namespace {
@@ -299,6 +301,21 @@ void GatherSelected(const Column& c, const std::uint32_t* sel, std::size_t n, Ba
 
 }  // namespace
 
+// Whether the lines can be made from the columns in place (RowWriter::RenderSelected): each
+// visible column has its field's type, as every column reference and computed column has.
+bool PartitionExecution::Impl::DirectLines() {
+  const PlanData& d = plan.data();
+  if (line_columns.size() == d.row_text_refs.size()) return true;
+  std::vector<const Column*> refs;
+  for (std::size_t k = 0; k < d.row_text_refs.size(); ++k) {
+    const Column* c = columns[static_cast<std::size_t>(d.row_text_refs[k].index)];
+    if (c->type != d.row_text_fields[k].type) return false;
+    refs.push_back(c);
+  }
+  line_columns = std::move(refs);
+  return true;
+}
+
 void PartitionExecution::Impl::Gather(std::size_t begin, std::size_t end, Batch* out) {
   const PlanData& d = plan.data();
   const std::size_t n = end - begin;
@@ -306,7 +323,10 @@ void PartitionExecution::Impl::Gather(std::size_t begin, std::size_t end, Batch*
   *out = EmptyBatch(d.result_types);
   out->rows = n;
   std::size_t first = 0;
-  if (d.row_text != RowText::kNone) {  // the lines of the visible columns, then the ORDER BY keys
+  if (d.row_text != RowText::kNone && DirectLines()) {  // lines straight from the columns
+    lines.RenderSelected(line_columns, sel, n, &out->columns[0]);
+    first = 1;
+  } else if (d.row_text != RowText::kNone) {  // the lines of the visible columns, then the keys
     Batch values;
     values.rows = n;
     values.columns.resize(d.row_text_refs.size());
