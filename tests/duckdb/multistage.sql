@@ -72,6 +72,9 @@ SELECT site_name, utc, lead(aqi, 2) OVER (PARTITION BY full_aqs_id, parameter OR
 SELECT site_name, utc, row_number() OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS n, dense_rank() OVER (PARTITION BY parameter ORDER BY CAST(utc AS DATE)) AS day FROM measurements WHERE parameter = 'CO';
 SELECT site_name, utc, sum(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS running, count(*) OVER (PARTITION BY site_name, parameter) AS n, max(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 3 PRECEDING AND 3 FOLLOWING) AS m FROM measurements WHERE parameter = 'SO2';
 SELECT site_name, utc, first_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS f, last_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS l, min(concentration) OVER (PARTITION BY site_name, parameter) AS lo FROM measurements WHERE parameter = 'NO2';
+-- min/max windows over every row: one partition of all 1,167,525 rows (OVER ()), a running max
+-- per series and a 49-hour sliding min (linear: a scan of each frame took minutes).
+SELECT count(*), min(m), max(m), avg(r), min(w), avg(w) FROM (SELECT max(aqi) OVER () AS m, max(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS r, min(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 24 PRECEDING AND 24 FOLLOWING) AS w FROM measurements) t;
 SELECT site_name, utc, ntile(4) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS q FROM measurements WHERE parameter = 'OZONE' AND agency = '${AGENCY_TOP}';
 WITH top AS (SELECT parameter, site_name, aqi FROM measurements WHERE aqi IS NOT NULL QUALIFY row_number() OVER (PARTITION BY site_name, parameter ORDER BY aqi DESC, utc) = 1) SELECT parameter, count(*), max(aqi) FROM top GROUP BY parameter;
 -- Windows after GROUP BY and HAVING, as DuckDB computes them.
