@@ -46,7 +46,7 @@ std::string_view AggregateName(AggFn fn) {
 }
 
 Type AggregateResultType(AggFn fn, Type input) {
-  const bool numeric = input == Type::kInt64 || input == Type::kFloat64 || IsDecimal(input);
+  const bool numeric = IsInteger(input) || input == Type::kFloat64 || IsDecimal(input);
   auto need = [&](bool ok) {
     if (!ok) {
       const char* what = fn == AggFn::kBoolAnd || fn == AggFn::kBoolOr ? "a BOOLEAN"
@@ -62,7 +62,10 @@ Type AggregateResultType(AggFn fn, Type input) {
       return Type::kInt64;
     case AggFn::kSum:  // DuckDB: sum(DECIMAL(w,s)) is DECIMAL(38,s)
       need(numeric);
-      return IsDecimal(input) ? DecimalType(kMaxDecimalWidth, DecimalScale(input)) : input;
+      if (IsDecimal(input)) return DecimalType(kMaxDecimalWidth, DecimalScale(input));
+      // DuckDB: sum(INTEGER) and sum(BIGINT) are HUGEINT; plume has no HUGEINT, so BIGINT
+      // (exact in 128 bits, an error beyond BIGINT: docs/SQL.md)
+      return input == Type::kInt32 ? Type::kInt64 : input;
     case AggFn::kAvg:
     case AggFn::kStddevSamp:
     case AggFn::kStddevPop:
@@ -76,7 +79,7 @@ Type AggregateResultType(AggFn fn, Type input) {
       // has whole seconds); quantile_disc takes it
       need(input != Type::kBool && input != Type::kTimestamp &&
            (input != Type::kString || fn == AggFn::kMedian));
-      return input == Type::kInt64 ? Type::kFloat64 : input;  // DECIMAL: interpolated in it
+      return IsInteger(input) ? Type::kFloat64 : input;  // DECIMAL: interpolated in it
     case AggFn::kBoolAnd:
     case AggFn::kBoolOr:
       need(input == Type::kBool);

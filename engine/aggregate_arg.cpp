@@ -85,6 +85,15 @@ class ArgStates final : public AggregateStates {
  public:
   ArgStates(const AggSpec& spec, bool partition)
       : max_(spec.fn == AggFn::kArgMax), partition_(partition) {}
+  void Reserve(std::size_t groups) override {
+    if (partition_) {
+      best_.reserve(groups);
+    } else {
+      b_.reserve(groups);
+      a_.reserve(groups);
+      has_.reserve(groups);
+    }
+  }
   void Resize(std::size_t groups) override {
     if (partition_) {
       best_.resize(groups, kNoRow);

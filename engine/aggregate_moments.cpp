@@ -45,6 +45,11 @@ void EncodeSum(const ExactSum& s, bool empty, BatchColumn* out) {
 class MomentStates final : public AggregateStates {
  public:
   explicit MomentStates(const AggSpec& spec) : fn_(spec.fn), ints_(spec.input != Type::kFloat64) {}
+  void Reserve(std::size_t groups) override {
+    n_.reserve(groups);
+    sum_.reserve(groups);
+    squares_.reserve(groups);
+  }
   void Resize(std::size_t groups) override {
     n_.resize(groups, 0);
     sum_.resize(groups);

@@ -93,6 +93,7 @@ class ValueStates final : public AggregateStates {
  public:
   ValueStates(const AggSpec& spec, bool partition)
       : spec_(spec), codes_(partition && spec.input == Type::kString) {}
+  void Reserve(std::size_t groups) override { values_.reserve(groups); }
   void Resize(std::size_t groups) override { values_.resize(groups); }
   void Update(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
               std::size_t n) override;

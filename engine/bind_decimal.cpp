@@ -127,17 +127,14 @@ std::optional<Expr> DecimalLiteral(const std::string& text, std::string name) {
 
 Type DecimalView(const Expr& e) {
   if (IsDecimal(e.type)) return e.type;
-  const bool literal = e.op == ExprOp::kConstant && !e.value.null && !e.text.empty() &&
-                       std::all_of(e.text.begin(), e.text.end(),
-                                   [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
-  const bool integer = literal && e.value.i >= std::numeric_limits<std::int32_t>::min() &&
-                       e.value.i <= std::numeric_limits<std::int32_t>::max();
-  return DecimalType(integer ? 10 : 19, 0);
+  return DecimalType(e.type == Type::kInt32 ? 10 : 19, 0);
 }
 
 Type CommonNumeric(const Expr& a, const Expr& b) {
   if (a.type == Type::kFloat64 || b.type == Type::kFloat64) return Type::kFloat64;
-  if (!IsDecimal(a.type) && !IsDecimal(b.type)) return Type::kInt64;
+  if (!IsDecimal(a.type) && !IsDecimal(b.type)) {
+    return a.type == Type::kInt32 && b.type == Type::kInt32 ? Type::kInt32 : Type::kInt64;
+  }
   const Type x = DecimalView(a), y = DecimalView(b);
   const int scale = std::max(DecimalScale(x), DecimalScale(y));
   const int whole = std::max(DecimalWidth(x) - DecimalScale(x), DecimalWidth(y) - DecimalScale(y));

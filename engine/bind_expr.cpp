@@ -23,7 +23,7 @@ bool IsLiteral(const ExprAst& e, LiteralAst::Kind kind) {
 
 bool IsNullConstant(const Expr& e) { return e.op == ExprOp::kConstant && e.value.null; }
 
-bool Numeric(Type t) { return t == Type::kInt64 || t == Type::kFloat64 || IsDecimal(t); }
+bool Numeric(Type t) { return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t); }
 
 [[noreturn]] void Mismatch(const std::string& what, std::size_t pos) {
   throw SqlError("type mismatch: " + what, pos);
@@ -39,11 +39,14 @@ Expr BindLiteral(const LiteralAst& l) {
     case LiteralAst::Kind::kBool:
       v.i = l.text == "true";
       return MakeConstant(Type::kBool, v, text);
-    case LiteralAst::Kind::kInteger:
+    case LiteralAst::Kind::kInteger:  // DuckDB: INTEGER when it fits, else BIGINT
       if (!StringToInt(l.text, &v.i) || l.text.find_first_of("xXbB_") != std::string::npos) {
         throw SqlError("number " + l.text + " is out of range (BIGINT)", l.pos);
       }
-      return MakeConstant(Type::kInt64, v, text);
+      // A literal the parser negated ("-2147483648") is typed by the number it negates, as
+      // DuckDB types -(2147483648): BIGINT.
+      return MakeConstant(FitsInt32(v.i) && -v.i <= INT32_MAX ? Type::kInt32 : Type::kInt64, v,
+                          text);
     case LiteralAst::Kind::kDecimal:
       if (std::optional<Expr> d = DecimalLiteral(l.text, text)) return *d;
       [[fallthrough]];  // beyond 38 digits (DuckDB: DOUBLE) or beyond 64-bit units
@@ -122,6 +125,9 @@ Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other) {
     case Type::kInt64:
       ok = StringToInt(s, &v.i);
       break;
+    case Type::kInt32:
+      ok = StringToInt(s, &v.i) && FitsInt32(v.i);
+      break;
     case Type::kFloat64:
       ok = StringToDouble(s, &v.d);
       break;
@@ -160,6 +166,7 @@ Expr IntConstant(std::int64_t v) {
 // x = d is never true (x <> x: false, or NULL for a NULL x), x > d is x > f, x < d is x <= f.
 Expr IntVersusDecimal(Expr x, ExprOp op, const std::string& text, std::size_t pos,
                       const std::string& name) {
+  x = CastTo(std::move(x), Type::kInt64, pos);  // an INTEGER: compared as the BIGINT it is
   std::int64_t f = 0;
   bool fraction = false;
   if (!DecimalFloor(text, &f, &fraction)) {
@@ -215,7 +222,9 @@ bool Castable(Type from, Type to) {
 
 Expr CastTo(Expr e, Type type, std::size_t pos) {
   if (e.type == type) return e;
-  if (IsNullConstant(e)) {
+  // An INTEGER constant is the BIGINT of the same value and text (aqi = 5, IN lists).
+  if (IsNullConstant(e) ||
+      (e.op == ExprOp::kConstant && e.type == Type::kInt32 && type == Type::kInt64)) {
     e.type = type;
     return e;
   }
@@ -419,9 +428,10 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
       Type type;
       if (const std::optional<Type> d = DecimalCastType(e.op, e.pos)) {
         type = *d;
-      } else if (t == "bigint" || t == "int" || t == "integer" || t == "int8" || t == "int4" ||
-                 t == "long" || t == "smallint" || t == "tinyint" || t == "int2" ||
-                 t == "hugeint" || t == "ubigint" || t == "uinteger") {
+      } else if (IsIntegerTypeName(t)) {
+        type = Type::kInt32;
+      } else if (t == "bigint" || t == "int8" || t == "long" || t == "smallint" || t == "tinyint" ||
+                 t == "int2" || t == "hugeint" || t == "ubigint" || t == "uinteger") {
         type = Type::kInt64;
       } else if (t == "double" || t == "float" || t == "float8" || t == "real" || t == "float4") {
         type = Type::kFloat64;
@@ -435,17 +445,21 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         type = Type::kDate;
       } else {
         throw SqlError("unsupported type '" + t +
-                           "' in CAST (supported: BIGINT, DOUBLE, DECIMAL(p,s), VARCHAR, "
-                           "TIMESTAMP, DATE, BOOLEAN)",
+                           "' in CAST (supported: BIGINT, INTEGER, DOUBLE, DECIMAL(p,s), "
+                           "VARCHAR, TIMESTAMP, DATE, BOOLEAN)",
                        e.pos);
       }
       const ExprAst& arg = e.args[0];
-      if (type == Type::kInt64 && arg.kind == ExprAst::Kind::kLiteral &&
+      if (IsInteger(type) && arg.kind == ExprAst::Kind::kLiteral &&
           arg.literal.kind == LiteralAst::Kind::kDecimal) {
-        // A DECIMAL literal casts half away from zero (2.5 -> 3), not as a DOUBLE would.
+        // A DECIMAL literal casts half away from zero (2.5 -> 3), not as a DOUBLE would;
+        // beyond INTEGER the cast stays, to fail on the rows that evaluate it (as below).
         Expr c = StringLiteralAs(arg, Type::kInt64, "BIGINT");
-        c.text = ExprName(e);
-        return c;
+        if (type == Type::kInt64 || FitsInt32(c.value.i)) {
+          c.type = type;
+          c.text = ExprName(e);
+          return c;
+        }
       }
       Expr c = ExplicitCast(std::move(inner), type, e.pos);
       c.text = ExprName(e);
@@ -534,8 +548,10 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
                    : op == "/"  ? ExprOp::kDiv
                    : op == "//" ? ExprOp::kIntDiv
                                 : ExprOp::kMod;
-  const bool ints = a.type == Type::kInt64 && b.type == Type::kInt64;
-  Type type = ints && op != "/" ? Type::kInt64 : Type::kFloat64;
+  // INTEGER op INTEGER is INTEGER (its overflow DuckDB's INT32 error), with a BIGINT BIGINT.
+  const bool ints = IsInteger(a.type) && IsInteger(b.type);
+  const bool int32 = a.type == Type::kInt32 && b.type == Type::kInt32;
+  Type type = ints && op != "/" ? (int32 ? Type::kInt32 : Type::kInt64) : Type::kFloat64;
   const bool decimal = (IsDecimal(a.type) || IsDecimal(b.type)) && a.type != Type::kFloat64 &&
                        b.type != Type::kFloat64 && o != ExprOp::kDiv && o != ExprOp::kIntDiv;
   if (decimal) {  // DuckDB: / and // of DECIMALs are DOUBLE, + - * % DECIMAL
@@ -597,7 +613,8 @@ Expr ExprBinder::BindInterval(const ExprAst& e, const Expr& ts, bool subtract) {
   Expr n = IsLiteral(e.args[0], LiteralAst::Kind::kString)
                ? StringLiteralAs(e.args[0], Type::kInt64, "an INTERVAL")
                : Bind(e.args[0]);
-  if (n.type == Type::kFloat64) n = CastTo(std::move(n), Type::kInt64, e.pos);
+  if (n.type == Type::kFloat64 || n.type == Type::kInt32)
+    n = CastTo(std::move(n), Type::kInt64, e.pos);
   if (n.type != Type::kInt64) Mismatch("an INTERVAL needs a number", e.pos);
   Expr seconds = MakeNode(ExprOp::kMul, Type::kInt64, {n, IntConstant(scale)}, ExprName(e));
   if (seconds.args[0].op == ExprOp::kConstant) seconds = IntConstant(n.value.i * scale);
@@ -622,11 +639,11 @@ Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
       a.type != Type::kString) {
     b = StringLiteralAs(*lb, a.type, "'" + a.text + "'");
   }
-  if (a.type == Type::kInt64 && lb->kind == ExprAst::Kind::kLiteral &&
+  if (IsInteger(a.type) && lb->kind == ExprAst::Kind::kLiteral &&
       lb->literal.kind == LiteralAst::Kind::kDecimal) {
     return IntVersusDecimal(std::move(a), op, lb->literal.text, lb->pos, name);
   }
-  if (a.type == Type::kInt64) {  // aqi = 21.99999999999999999 + 0.00000000000000001, exactly
+  if (IsInteger(a.type)) {  // aqi = 21.99999999999999999 + 0.00000000000000001, exactly
     if (const std::optional<std::string> exact = ExactDecimalText(*lb)) {
       return IntVersusDecimal(std::move(a), op, *exact, lb->pos, name);
     }

@@ -15,7 +15,7 @@ namespace {
 enum class ListMode : int { kInt, kDecimal, kDouble };
 
 ListMode ModeOf(const Expr& x, const std::vector<ExprAst>& items, std::size_t from) {
-  if (x.type != Type::kInt64) return ListMode::kInt;
+  if (!IsInteger(x.type)) return ListMode::kInt;
   ListMode mode = ListMode::kInt;
   for (std::size_t i = from; i < items.size(); ++i) {
     if (items[i].kind != ExprAst::Kind::kLiteral) continue;
@@ -208,7 +208,7 @@ std::string ConstantText(const Expr& e, const char* what, std::size_t pos) {
   return s;
 }
 
-bool IsNum(Type t) { return t == Type::kInt64 || t == Type::kFloat64 || IsDecimal(t); }
+bool IsNum(Type t) { return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t); }
 
 // The type of abs/round/floor/ceil of a DECIMAL (DuckDB 1.5): abs keeps it, floor and ceil
 // have scale 0, round(x, n) scale min(n, s) (0 for n < 0); nullopt when round's n is not a
@@ -218,7 +218,7 @@ std::optional<Type> DecimalRoundType(ExprFn fn, const std::vector<Expr>& args) {
   if (fn == ExprFn::kAbs) return x;
   if (args.size() < 2) return DecimalType(DecimalWidth(x), 0);
   const Expr& n = args[1];
-  if (n.op != ExprOp::kConstant || n.type != Type::kInt64 || n.value.null) return std::nullopt;
+  if (n.op != ExprOp::kConstant || !IsInteger(n.type) || n.value.null) return std::nullopt;
   const std::int64_t digits = std::clamp<std::int64_t>(n.value.i, 0, DecimalScale(x));
   return DecimalType(DecimalWidth(x), static_cast<int>(digits));
 }
@@ -228,7 +228,8 @@ Expr NeedType(Expr a, Type t, const std::string& fname, std::size_t pos) {
   if (a.type == Type::kString && a.op == ExprOp::kConstant && t != Type::kString) {
     return CastTo(std::move(a), t, pos);
   }
-  if (a.type == t || (t == Type::kFloat64 && (a.type == Type::kInt64 || IsDecimal(a.type))) ||
+  if (a.type == t || (t == Type::kFloat64 && (IsInteger(a.type) || IsDecimal(a.type))) ||
+      (t == Type::kInt64 && a.type == Type::kInt32) ||
       (t == Type::kTimestamp && a.type == Type::kDate)) {
     return CastTo(std::move(a), t, pos);
   }
@@ -354,8 +355,7 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
 
 }  // namespace
 
-// typeof(x): DuckDB's name of x's type, a constant. Integer literals within INTEGER are
-// INTEGER (DuckDB's type for them; plume computes them as BIGINT, with the same values).
+// typeof(x): DuckDB's name of x's type, a constant.
 Expr ExprBinder::BindTypeof(const ExprAst& e) {
   if (e.args.size() != 1) throw SqlError("typeof() takes one argument", e.pos);
   const ExprAst& a = e.args[0];
@@ -367,9 +367,6 @@ Expr ExprBinder::BindTypeof(const ExprAst& e) {
     const Expr x = Bind(a);
     if (x.op == ExprOp::kConstant && x.value.null && a.kind == ExprAst::Kind::kLiteral) {
       v.s = "\"NULL\"";
-    } else if (a.kind == ExprAst::Kind::kLiteral && x.type == Type::kInt64 &&
-               DecimalWidth(DecimalView(x)) == 10) {
-      v.s = "INTEGER";
     } else {
       v.s = std::string(TypeName(x.type));
     }

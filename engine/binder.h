@@ -104,12 +104,12 @@ std::optional<std::string> ExactDecimalText(const ExprAst& e);
 // probes). A decimal literal is DECIMAL(its digits, its digits after the point), `text` being
 // its digits; nullopt beyond 38 digits (DuckDB: DOUBLE) or beyond plume's 64-bit units.
 std::optional<Expr> DecimalLiteral(const std::string& text, std::string name);
-// The DECIMAL type `e` takes next to a DECIMAL: itself; DECIMAL(10,0) for an integer literal
-// within INTEGER (DuckDB types those INTEGER), DECIMAL(19,0) for any other BIGINT.
+// The DECIMAL type `e` takes next to a DECIMAL: itself; DECIMAL(10,0) for an INTEGER,
+// DECIMAL(19,0) for a BIGINT (DuckDB's rules).
 Type DecimalView(const Expr& e);
-// The common type of two numbers with a DECIMAL among them (comparisons, CASE, COALESCE,
-// greatest/least): DOUBLE next to a DOUBLE, else DECIMAL(the most integer digits + the largest
-// scale, the largest scale), at most 38 wide. Both must be numbers.
+// The common type of two numbers (comparisons, CASE, COALESCE, greatest/least): DOUBLE next to
+// a DOUBLE; with a DECIMAL among them DECIMAL(the most integer digits + the largest scale, the
+// largest scale), at most 38 wide; INTEGER for two INTEGERs, else BIGINT. Both must be numbers.
 Type CommonNumeric(const Expr& a, const Expr& b);
 // The result type of a op b for + - * % with a DECIMAL among them and no DOUBLE (throws
 // SqlError at `pos` for a scale beyond 38).

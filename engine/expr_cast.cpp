@@ -212,8 +212,31 @@ void AppendTimestampText(std::string& out, std::int64_t seconds) {
 namespace {
 
 [[noreturn]] void CannotCast(const Expr& e, std::string_view value, Type to) {
+  // DuckDB names INTEGER by its physical type here (INT32)
+  const std::string name = to == Type::kInt32 ? "INT32" : std::string(TypeName(to));
   throw std::runtime_error("Conversion Error: Could not convert string '" + std::string(value) +
-                           "' to " + std::string(TypeName(to)) + " in '" + e.text + "'");
+                           "' to " + name + " in '" + e.text + "'");
+}
+
+bool InInt32(std::int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
+
+// A number beyond INT32 cast to INTEGER: DuckDB's message, naming the source's physical type.
+[[noreturn]] void OutOfInt32(const Expr& e, const BatchColumn& a, std::size_t i) {
+  std::string value;
+  const double d = a.type == Type::kFloat64 ? a.doubles[i] : 0;
+  if (a.type == Type::kFloat64 && d == std::floor(d) && std::fabs(d) < 1e15) {
+    value = std::to_string(static_cast<std::int64_t>(d)) + ".0";  // DuckDB: 10000000000.0
+  } else if (a.type == Type::kFloat64) {
+    AppendDouble(value, d);
+  } else {
+    AppendInt(value, a.ints[i]);
+  }
+  throw std::runtime_error("Conversion Error: Type " +
+                           std::string(a.type == Type::kFloat64 ? "DOUBLE" : "INT64") +
+                           " with value " + value +
+                           " can't be cast because the value is out of range for the destination "
+                           "type INT32 in '" +
+                           e.text + "'");
 }
 
 void CastFromString(const Expr& e, const BatchColumn& a, std::size_t n, VectorBuilder* b) {
@@ -228,7 +251,10 @@ void CastFromString(const Expr& e, const BatchColumn& a, std::size_t n, VectorBu
     bool flag = false;
     switch (e.type) {
       case Type::kInt64:
-        if (!StringToInt(s, &v)) CannotCast(e, s, e.type);
+      case Type::kInt32:
+        if (!StringToInt(s, &v) || (e.type == Type::kInt32 && !InInt32(v))) {
+          CannotCast(e, s, e.type);
+        }
         b->Int(v);
         break;
       case Type::kFloat64:
@@ -284,8 +310,9 @@ void ToText(const BatchColumn& a, std::size_t i, std::string* s) {
 }  // namespace
 
 void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out) {
-  if (a.type == e.type) {
-    *out = a;
+  if (a.type == e.type || (e.type == Type::kInt64 && a.type == Type::kInt32)) {
+    *out = a;  // INTEGER -> BIGINT: the same values
+    out->type = e.type;
     return;
   }
   VectorBuilder b(e.type, n);
@@ -315,7 +342,9 @@ void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn*
       b.Double(static_cast<double>(a.ints[i]));
     } else if (a.type == Type::kFloat64) {
       std::int64_t v = 0;
-      if (!DoubleToInt(a.doubles[i], &v)) {
+      const bool ok = DoubleToInt(a.doubles[i], &v);
+      if (e.type == Type::kInt32 && (!ok || !InInt32(v))) OutOfInt32(e, a, i);
+      if (!ok) {
         std::string d;
         AppendDouble(d, a.doubles[i]);
         throw std::runtime_error("Conversion Error: DOUBLE value " + d +
@@ -325,6 +354,7 @@ void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn*
     } else if (e.type == Type::kBool) {
       b.Int(a.ints[i] != 0);
     } else {
+      if (e.type == Type::kInt32 && !InInt32(a.ints[i])) OutOfInt32(e, a, i);
       b.Int(a.ints[i]);  // BIGINT <-> BOOLEAN, TIMESTAMP <-> BIGINT are rejected by the binder
     }
   }

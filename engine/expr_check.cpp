@@ -6,7 +6,7 @@
 namespace plume::engine {
 namespace {
 
-bool Numeric(Type t) { return t == Type::kInt64 || t == Type::kFloat64 || IsDecimal(t); }
+bool Numeric(Type t) { return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t); }
 
 // abs/floor/ceil/round of a DECIMAL: a DECIMAL of its width (bind_functions.cpp).
 bool DecimalRounding(const Expr& e) {

@@ -31,7 +31,7 @@ std::string ValueText(const BatchColumn& a, std::size_t i) {
 
 [[noreturn]] void OutOfRange(const Expr& e, const BatchColumn& a, std::size_t i) {
   const std::string to(TypeName(e.type));
-  if (a.type == Type::kInt64 || a.type == Type::kBool) {
+  if (IsInteger(a.type) || a.type == Type::kBool) {
     throw std::runtime_error("Conversion Error: Could not cast value " + ValueText(a, i) + " to " +
                              to + " in '" + e.text + "'");
   }
@@ -105,7 +105,12 @@ void CastDecimal(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn
     I128 u = 0;
     const I128 limit = decimal ? Pow10(DecimalWidth(e.type)) : Pow10(19);
     if (!UnitsAt(a, i, scale, &u) || u >= limit || u <= -limit) OutOfRange(e, a, i);
-    if (!decimal && (u > INT64_MAX || u < INT64_MIN)) OutOfRange(e, a, i);  // BIGINT
+    if (!decimal && (u > INT64_MAX || u < INT64_MIN)) OutOfRange(e, a, i);  // BIGINT, INTEGER
+    if (e.type == Type::kInt32 && (u > INT32_MAX || u < INT32_MIN)) {
+      throw std::runtime_error("Conversion Error: Failed to cast decimal value " +
+                               std::to_string(static_cast<std::int64_t>(u)) +
+                               " to type INT32 in '" + e.text + "'");
+    }
     if (wide_type) units[i] = u;
     wide |= u > INT64_MAX || u < INT64_MIN;
     b.Int(static_cast<std::int64_t>(u));

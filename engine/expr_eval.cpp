@@ -66,6 +66,35 @@ std::string OverflowLimit(Type t) {
                            std::to_string(b) + ") in '" + e.text + "'" + OverflowLimit(e.type));
 }
 
+bool OutsideInt32(std::int64_t v) {
+  return v < std::numeric_limits<std::int32_t>::min() ||
+         v > std::numeric_limits<std::int32_t>::max();
+}
+
+// INTEGER arithmetic is computed in 64 bits (it cannot overflow them) and must land within
+// INT32: beyond it is DuckDB's error, in DuckDB's words.
+void CheckInt32(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
+                const BatchColumn& out) {
+  const bool division = e.op == ExprOp::kIntDiv || e.op == ExprOp::kMod;
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int64_t x = a.ints[i], y = b.ints[i];
+    const bool bad = division ? y == -1 && x == std::numeric_limits<std::int32_t>::min()
+                              : OutsideInt32(out.ints[i]);
+    if (!bad || a.IsNull(i) || b.IsNull(i)) continue;
+    if (division) {
+      throw std::runtime_error("Out of Range Error: Overflow in division of " + std::to_string(x) +
+                               " / " + std::to_string(y) + " in '" + e.text + "'");
+    }
+    const char* what = e.op == ExprOp::kAdd   ? "addition"
+                       : e.op == ExprOp::kSub ? "subtraction"
+                                              : "multiplication";
+    const char* sign = e.op == ExprOp::kAdd ? " + " : e.op == ExprOp::kSub ? " - " : " * ";
+    throw std::runtime_error(std::string("Out of Range Error: Overflow in ") + what +
+                             " of INT32 (" + std::to_string(x) + sign + std::to_string(y) +
+                             ")! in '" + e.text + "'");
+  }
+}
+
 // BIGINT, TIMESTAMP and 64-bit DECIMAL arithmetic. An overflow is an error, or, with
 // `overflowed`, reported there (a DECIMAL of width 19-38 then computes in 128 bits).
 void IntArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
@@ -98,6 +127,7 @@ void IntArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::si
         }
       }
   }
+  if (e.type == Type::kInt32) return CheckInt32(e, a, b, n, *out);
   if (!bad) return;
   for (std::size_t i = 0; i < n; ++i) {  // an overflow of a NULL row's value is no error
     std::int64_t t;
@@ -181,8 +211,14 @@ void Negate(const Expr& e, const ExprInput& in, BatchColumn* out) {
     for (Int128& w : out->wide) w = -w;
     return;
   }
+  const std::int64_t least = e.type == Type::kInt32 ? std::numeric_limits<std::int32_t>::min()
+                                                    : std::numeric_limits<std::int64_t>::min();
   for (std::size_t i = 0; i < in.n; ++i) {
-    if (out->ints[i] == std::numeric_limits<std::int64_t>::min() && !out->IsNull(i)) {
+    if (out->ints[i] == least && !out->IsNull(i) && e.type == Type::kInt32) {
+      throw std::runtime_error("Out of Range Error: Overflow in negation of numeric value! in '" +
+                               e.text + "'");
+    }
+    if (out->ints[i] == least && !out->IsNull(i)) {
       throw std::runtime_error("Overflow in negation of " + std::string(TypeName(e.type)) +
                                " in '" + e.text + "'" + OverflowLimit(e.type));
     }

@@ -227,6 +227,10 @@ void Unary(const Expr& e, const BatchColumn& x, std::size_t n, BatchColumn* out)
     } else {
       for (std::size_t i = 0; i < n; ++i) {
         if (e.fn != ExprFn::kAbs) continue;
+        if (x.ints[i] == INT32_MIN && e.type == Type::kInt32 && !x.IsNull(i)) {
+          throw std::runtime_error("Out of Range Error: Overflow on abs(-2147483648) in '" +
+                                   e.text + "'");
+        }
         if (x.ints[i] == INT64_MIN && !x.IsNull(i))
           throw std::runtime_error("Overflow in abs of BIGINT in '" + e.text + "'");
         out->ints[i] = std::abs(x.ints[i]);
@@ -293,16 +297,25 @@ void Numeric(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, BatchCol
     *out = b.Finish();
     return;
   }
-  if (e.fn == ExprFn::kRound && a.size() == 2) {  // round(BIGINT, n)
+  if (e.fn == ExprFn::kRound && a.size() == 2) {  // round(BIGINT or INTEGER, n)
     VectorBuilder b(e.type, n);
     for (std::size_t i = 0; i < n; ++i) {
       if (a[0].IsNull(i) || a[1].IsNull(i)) {
         b.Null();
-      } else {
-        b.Int(a[1].ints[i] >= 0 ? a[0].ints[i]
-                                : static_cast<std::int64_t>(
-                                      RoundTo(static_cast<double>(a[0].ints[i]), a[1].ints[i])));
+        continue;
       }
+      const std::int64_t r =
+          a[1].ints[i] >= 0
+              ? a[0].ints[i]
+              : static_cast<std::int64_t>(RoundTo(static_cast<double>(a[0].ints[i]), a[1].ints[i]));
+      // DuckDB wraps an INTEGER rounded beyond INT32 (round(2147483647, -1) is -2147483646);
+      // plume says so instead (docs/SQL.md).
+      if (e.type == Type::kInt32 && (r < INT32_MIN || r > INT32_MAX)) {
+        throw std::runtime_error("Out of Range Error: Overflow in round of INT32 (" +
+                                 std::to_string(a[0].ints[i]) + ", " +
+                                 std::to_string(a[1].ints[i]) + ") in '" + e.text + "'");
+      }
+      b.Int(r);
     }
     *out = b.Finish();
     return;

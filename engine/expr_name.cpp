@@ -52,6 +52,15 @@ std::string LiteralName(const LiteralAst& l) {
   }
 }
 
+}  // namespace
+
+bool IsIntegerTypeName(const std::string& type) {
+  return type == "integer" || type == "int" || type == "int4" || type == "int32" ||
+         type == "signed";
+}
+
+namespace {
+
 // DuckDB's spelling of a cast target in names.
 std::string CastTypeName(const std::string& type) {
   const std::string base = type.substr(0, type.find('('));
@@ -70,6 +79,7 @@ std::string CastTypeName(const std::string& type) {
   if (type == "date") return "\"DATE\"";
   if (type == "bool" || type == "boolean") return "BOOLEAN";
   if (type == "timestamp" || type == "datetime") return "TIMESTAMP";
+  if (IsIntegerTypeName(type)) return "INTEGER";
   return "BIGINT";
 }
 

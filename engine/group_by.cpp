@@ -172,6 +172,41 @@ void PartitionAggregator::DenseIds(const std::uint32_t* rows, std::size_t n) {
   }
 }
 
+// The partitions are sorted, so almost every chunk of a GROUP BY on the leading sort key holds
+// one key: one comparison of its codes (vectorized for contiguous rows) instead of a dense code
+// and a table lookup per row (23% of GROUP BY parameter's time on a data rank at 10x). A single
+// string key only; false (nothing done) otherwise.
+bool PartitionAggregator::OneKeyChunk(const std::uint32_t* rows, std::size_t n) {
+  if (key_columns_.size() != 1 || n == 0) return false;
+  const Column& c = *key_columns_[0];
+  if (c.type != Type::kString) return false;
+  const std::uint8_t* valid = c.valid.empty() ? nullptr : c.valid.data();
+  const std::uint32_t code0 = c.codes[rows[0]];
+  const bool valid0 = valid == nullptr || valid[rows[0]] != 0;
+  std::uint32_t differ = 0;
+  if (rows[n - 1] - rows[0] == n - 1) {
+    const std::uint32_t* codes = c.codes.data() + rows[0];
+    for (std::size_t i = 0; i < n; ++i) differ |= codes[i] ^ code0;
+    if (valid != nullptr) {
+      const std::uint8_t* ok = valid + rows[0];
+      for (std::size_t i = 0; i < n; ++i) differ |= (ok[i] != 0) ^ valid0;
+    }
+  } else {
+    for (std::size_t i = 0; i < n; ++i) {
+      differ |= c.codes[rows[i]] ^ code0;
+      if (valid != nullptr) differ |= (valid[rows[i]] != 0) ^ valid0;
+    }
+  }
+  if (differ != 0) return false;
+  std::uint32_t& slot = dense_[valid0 ? code0 : dense_keys_[0].card - 1];
+  if (slot == 0) {
+    KeysOf(rows, 1);
+    slot = AddGroup(row_keys_.data()) + 1;
+  }
+  std::fill(gids_.begin(), gids_.begin() + static_cast<std::ptrdiff_t>(n), slot - 1);
+  return true;
+}
+
 void PartitionAggregator::KeysOf(const std::uint32_t* rows, std::size_t n) {
   const std::size_t k = key_columns_.size();
   for (std::size_t i = 0; i < n; ++i) {
@@ -191,22 +226,25 @@ void PartitionAggregator::Consume(const std::uint32_t* rows, std::size_t total) 
   for (std::size_t off = 0; off < total; off += kChunk) {
     const std::size_t n = std::min(kChunk, total - off);
     const std::uint32_t* chunk = rows + off;
+    bool one_group = n > 0;
     if (key_columns_.empty()) {
       std::fill(gids_.begin(), gids_.begin() + static_cast<std::ptrdiff_t>(n), 0u);
-    } else if (!dense_.empty()) {
-      DenseIds(chunk, n);
-    } else {
-      KeysOf(chunk, n);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::uint64_t* key = &row_keys_[i * width_];
-        std::uint64_t h = 0;
-        for (std::size_t w = 0; w < width_; ++w) h = Mix(h, key[w]);
-        gids_[i] = FindOrAdd(key, h);
+    } else if (dense_.empty() || !OneKeyChunk(chunk, n)) {
+      if (!dense_.empty()) {
+        DenseIds(chunk, n);
+      } else {
+        KeysOf(chunk, n);
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::uint64_t* key = &row_keys_[i * width_];
+          std::uint64_t h = 0;
+          for (std::size_t w = 0; w < width_; ++w) h = Mix(h, key[w]);
+          gids_[i] = FindOrAdd(key, h);
+        }
       }
+      const std::uint32_t first = gids_[0];
+      one_group = n > 0 && std::all_of(gids_.begin() + 1, gids_.begin() + n,
+                                       [first](std::uint32_t g) { return g == first; });
     }
-    const std::uint32_t first = gids_[0];
-    const bool one_group = n > 0 && std::all_of(gids_.begin() + 1, gids_.begin() + n,
-                                                [first](std::uint32_t g) { return g == first; });
     for (std::size_t a = 0; a < states_.size(); ++a) Update(a, chunk, n, one_group);
   }
 }

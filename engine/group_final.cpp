@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <bit>
 #include <cmath>
+#include <cstdlib>
 #include <functional>
 #include <limits>
+#include <new>
 
 #include "engine/bounded_sort.h"
 #include "engine/merge_groups.h"
@@ -108,6 +110,7 @@ int GroupFinal::KeyOfColumn(std::size_t k) const {
 // all_'s arrays sized for every group at once (the key columns' bytes known), so that the
 // slices' appends do not reallocate and copy what was appended before.
 void GroupFinal::ReserveAll() {
+  kept_.reserve(groups_);
   for (std::size_t k = 0; k < all_.columns.size(); ++k) {
     BatchColumn& c = all_.columns[k];
     const int key = KeyOfColumn(k);
@@ -168,7 +171,9 @@ void GroupFinal::SlotsStep() {
   if (next_ < groups_) return;
   next_ = 0;
   if (width_ > 0) {
-    words_.assign(width_ * groups_, 0);
+    words_size_ = width_ * groups_;
+    words_.reset(static_cast<std::uint64_t*>(std::calloc(words_size_, sizeof(std::uint64_t))));
+    if (!words_ && words_size_ > 0) throw std::bad_alloc();
     phase_ = Phase::kWords;
   } else {
     phase_ = Phase::kEntries;
@@ -192,6 +197,8 @@ std::uint64_t NumberWord(const BatchColumn& c, std::size_t r) {
 
 // The order words of key column word_column_ (per group a NULL flag and a value word), one
 // slice of groups per step; a string column first ranks its distinct values.
+void GroupFinal::FreeWords::operator()(std::uint64_t* p) const { std::free(p); }
+
 void GroupFinal::WordsStep() {
   const std::size_t k = word_column_;
   const BatchColumn& c = g_.keys_.columns[k];
@@ -275,7 +282,7 @@ void GroupFinal::EntriesStep() {
   work_ += end - next_;
   next_ = end;
   if (next_ < kept_.size()) return;
-  words_ = {};
+  FreeWordArray();
   kept_ = {};
   StartSort();
 }
@@ -317,7 +324,7 @@ void GroupFinal::SortStep() {
     order_ = sorter_->indices->Take();
   }
   sorter_.reset();
-  words_ = {};
+  FreeWordArray();
   if (!exchange_) {
     pos_begin_ = static_cast<std::size_t>(std::min<std::uint64_t>(g_.plan_.offset, order_.size()));
   }
@@ -369,7 +376,7 @@ bool GroupFinal::Pop(std::size_t max_rows, Batch* out) {
 }
 
 std::size_t GroupFinal::memory_bytes() const {
-  std::size_t bytes = MemoryBytes(all_) + 8 * (kept_.capacity() + words_.capacity()) +
+  std::size_t bytes = MemoryBytes(all_) + 8 * (kept_.capacity() + words_size_) +
                       sizeof(Entry) * entries_.capacity() + 8 * order_.capacity() +
                       48 * rank_.size() + 16 * distinct_.capacity();
   if (string_sort_) bytes += string_sort_->sort.memory_bytes();

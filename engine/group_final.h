@@ -80,11 +80,22 @@ class GroupFinal {
   std::size_t work_ = 0;  // groups or items handled so far (all phases)
   std::vector<Type> slot_types_;
   std::vector<std::unique_ptr<ExprEvaluator>> post_, having_;
-  Batch all_;                         // every group: result columns (+ trailing keys)
-  std::vector<std::size_t> kept_;     // the groups HAVING kept
-  std::size_t width_ = 0;             // order words per group (no ORDER BY: 2 per key)
-  std::vector<std::uint64_t> words_;  // column-major: per key column, per group two words
-  std::size_t word_column_ = 0;       // the key column whose words are being made
+  Batch all_;                      // every group: result columns (+ trailing keys)
+  std::vector<std::size_t> kept_;  // the groups HAVING kept
+  std::size_t width_ = 0;          // order words per group (no ORDER BY: 2 per key)
+  // Per group its width_ order words (per key column a NULL flag and a value word). From
+  // calloc, so millions of groups' words are mapped zeroed, not cleared in one call (a
+  // vector's assign took 122 ms at 3.2M groups, 10x data).
+  struct FreeWords {
+    void operator()(std::uint64_t* p) const;
+  };
+  std::unique_ptr<std::uint64_t[], FreeWords> words_;
+  std::size_t words_size_ = 0;
+  void FreeWordArray() {
+    words_.reset();
+    words_size_ = 0;
+  }
+  std::size_t word_column_ = 0;  // the key column whose words are being made
   Strings strings_ = Strings::kCollect;
   std::unordered_map<std::string_view, std::uint64_t> rank_;
   std::vector<std::string_view> distinct_;

@@ -1,4 +1,5 @@
 #include <stdexcept>
+#include <utility>
 
 #include "engine/partial.h"
 #include "engine/query.h"
@@ -45,11 +46,23 @@ GroupPartitioner::GroupPartitioner(const Plan& plan, std::size_t parts)
   if (parts == 0) throw std::invalid_argument("GroupPartitioner: no parts");
 }
 
+GroupPartitioner::GroupPartitioner(const Plan& plan, std::size_t parts,
+                                   std::vector<std::size_t> keys)
+    : GroupPartitioner(plan, parts) {
+  for (std::size_t k : keys) {
+    if (k >= keys_) throw std::invalid_argument("GroupPartitioner: no such GROUP BY key");
+  }
+  subset_ = std::move(keys);
+}
+
 std::vector<std::uint32_t> GroupPartitioner::PartsOf(const Batch& batch) const {
   CheckStreamBatch(MakeStreamLayout(plan_.data()), batch, "GroupPartitioner");
-  std::vector<std::uint32_t> parts(batch.rows);
+  std::vector<std::uint32_t> parts(batch.rows, 0);
+  if (subset_ && subset_->empty()) return parts;
   for (std::size_t r = 0; r < batch.rows; ++r) {
-    parts[r] = static_cast<std::uint32_t>(GroupKeyHash(batch, r, keys_) % parts_);
+    const std::uint64_t h =
+        subset_ ? ColumnsKeyHash(batch, r, *subset_) : GroupKeyHash(batch, r, keys_);
+    parts[r] = static_cast<std::uint32_t>(h % parts_);
   }
   return parts;
 }

@@ -29,9 +29,17 @@ class GroupMerger {
   // Groups [begin, end) as partial states (bounded emission: a slice per Merger::Pop).
   Batch Partial(std::size_t begin, std::size_t end) const;
   std::size_t groups() const { return groups_; }
-  // Frees the index (a few flat arrays: one call, however many groups). Only once the groups
-  // are no longer needed (the result was popped or dropped).
-  void ReleaseIndex();
+  // Makes room for `groups` groups in the key columns, the key bytes and the states (no index:
+  // it grows in bounded steps), so the Adds up to there never copy a whole table in one call.
+  // The key bytes are reserved at 1.25x the average key length, after the first Add when the
+  // table is empty.
+  // Copies what the table holds (call it while that is small: the gateway calls it once the
+  // partitions' counts bound the groups). Never shrinks; the groups() stay as they are.
+  void Reserve(std::size_t groups);
+  // The estimate memory_bytes() counts per group, without the key bytes.
+  std::size_t BytesPerGroup() const { return 8 + state_bytes_ + 16; }
+  // Groups the key columns hold room for (Reserve's effect; tests).
+  std::size_t reserved() const;
   // Bytes held by the keys, the index and the states (an estimate: StateBytesPerGroup).
   std::size_t memory_bytes() const;
   // All groups as final values, sorted by ORDER BY and then by the group keys, cut to LIMIT:
@@ -45,6 +53,7 @@ class GroupMerger {
   std::size_t GroupOf(const Batch& batch, std::size_t row, std::string* scratch);
   std::string_view KeyOf(std::size_t group) const;  // its key bytes (AppendKeyBytes)
   void AddEmptyStates();
+  void ReserveBytes();
 
   const PlanData& plan_;
   StreamLayout layout_;
@@ -58,6 +67,7 @@ class GroupMerger {
   bool distinct_ = false;               // fed by AddDistinct: the index stays empty
   std::size_t distinct_key_bytes_ = 0;  // AddDistinct: bytes of the key columns
   std::size_t state_bytes_ = 0;         // per group
+  std::size_t reserve_bytes_for_ = 0;   // Reserve's groups, until the key bytes are reserved
 };
 
 }  // namespace plume::engine

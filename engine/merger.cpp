@@ -292,13 +292,11 @@ bool Merger::Step() {
   return more;
 }
 
-bool Merger::Release() {
+void Merger::ReserveGroups(std::uint64_t groups) {
   Impl& m = *impl_;
-  m.result.reset();
-  m.ready.clear();
-  for (Impl::Input& in : m.inputs) in.queue.clear();
-  if (m.groups) m.groups->ReleaseIndex();
-  return false;
+  if (!m.groups) return;
+  if (m.memory_limit != 0) groups = std::min(groups, m.memory_limit / m.groups->BytesPerGroup());
+  m.groups->Reserve(static_cast<std::size_t>(groups));
 }
 
 void Merger::set_memory_limit(std::uint64_t bytes) { impl_->memory_limit = bytes; }

@@ -20,6 +20,40 @@ bool NeedsCsvQuotes(std::string_view text) {
 
 bool IsContinuation(unsigned char c) { return (c & 0xC0) == 0x80; }
 
+// A string column's dictionary larger than this is not cached by RenderSelected (computed
+// strings, one per row): its values rarely repeat, and the cache would double their memory.
+constexpr std::size_t kMaxCachedCodes = std::size_t{1} << 16;
+constexpr std::uint32_t kNotMade = std::numeric_limits<std::uint32_t>::max();
+
+// A non-NULL value that is not a string, of a Column or a BatchColumn (same member names).
+template <class C>
+void AppendScalarText(std::string& out, const C& column, std::size_t row) {
+  if (IsDecimal(column.type)) {
+    const int scale = DecimalScale(column.type);
+    return AppendDecimal(out, column.ints[row], scale, DecimalWidth(column.type) > scale);
+  }
+  switch (column.type) {
+    case Type::kBool:
+      out.append(column.ints[row] != 0 ? "true" : "false");
+      break;
+    case Type::kInt64:
+    case Type::kInt32:
+      AppendInt(out, column.ints[row]);
+      break;
+    case Type::kFloat64:
+      AppendDouble(out, column.doubles[row]);
+      break;
+    case Type::kTimestamp:
+      AppendTimestamp(out, column.ints[row]);
+      break;
+    case Type::kDate:
+      AppendDate(out, column.ints[row]);
+      break;
+    case Type::kString:
+      break;
+  }
+}
+
 }  // namespace
 
 std::string_view RowTextName(RowText text) {
@@ -96,29 +130,10 @@ void AppendJsonQuoted(std::string& out, std::string_view text) {
 }
 
 void AppendValueText(std::string& out, const BatchColumn& column, std::size_t row) {
-  if (IsDecimal(column.type)) {
-    const int scale = DecimalScale(column.type);
-    return AppendDecimal(out, column.ints[row], scale, DecimalWidth(column.type) > scale);
-  }
-  switch (column.type) {
-    case Type::kBool:
-      out.append(column.ints[row] != 0 ? "true" : "false");
-      break;
-    case Type::kInt64:
-      AppendInt(out, column.ints[row]);
-      break;
-    case Type::kFloat64:
-      AppendDouble(out, column.doubles[row]);
-      break;
-    case Type::kTimestamp:
-      AppendTimestamp(out, column.ints[row]);
-      break;
-    case Type::kDate:
-      AppendDate(out, column.ints[row]);
-      break;
-    case Type::kString:
-      out.append(column.StringAt(row));
-      break;
+  if (column.type == Type::kString) {
+    out.append(column.StringAt(row));
+  } else {
+    AppendScalarText(out, column, row);
   }
 }
 
@@ -139,48 +154,56 @@ void RowWriter::AppendTimestampText(std::string& out, std::int64_t seconds) {
   out.append(utc_text_);
 }
 
-void RowWriter::AppendJsonValue(std::string& out, const BatchColumn& col, std::size_t r) {
-  if (col.IsNull(r) || (col.type == Type::kFloat64 && !std::isfinite(col.doubles[r]))) {
-    out.append("null");  // JSON has no inf/nan
-  } else if (col.type == Type::kString) {
-    AppendJsonQuoted(out, col.StringAt(r));
-  } else if (col.type == Type::kTimestamp) {
-    out.push_back('"');
-    AppendTimestampText(out, col.ints[r]);
-    out.push_back('"');
-  } else if (col.type == Type::kDate) {
-    out.push_back('"');
-    AppendDate(out, col.ints[r]);
-    out.push_back('"');
-  } else {
-    AppendValueText(out, col, r);
+template <class ColumnAt, class AppendString>
+void RowWriter::AppendLine(std::size_t columns, const ColumnAt& column_at, std::size_t r,
+                           const AppendString& append_string, std::string* out) {
+  const bool json = format_ == RowText::kJson;
+  if (json) out->push_back('{');
+  for (std::size_t c = 0; c < columns && (!json || c < keys_.size()); ++c) {
+    if (c > 0) out->push_back(',');
+    if (json) out->append(keys_[c]);
+    const auto& col = column_at(c);
+    if (col.IsNull(r) || (json && col.type == Type::kFloat64 && !std::isfinite(col.doubles[r]))) {
+      if (json) out->append("null");  // JSON has no inf/nan; csv: an empty field
+    } else if (col.type == Type::kString) {
+      append_string(c, *out);
+    } else if (col.type == Type::kTimestamp || (json && col.type == Type::kDate)) {
+      if (json) out->push_back('"');
+      if (col.type == Type::kTimestamp) {
+        AppendTimestampText(*out, col.ints[r]);
+      } else {
+        AppendDate(*out, col.ints[r]);
+      }
+      if (json) out->push_back('"');
+    } else {
+      AppendScalarText(*out, col, r);
+    }
   }
+  out->append(json ? "}\n" : "\n");
+}
+
+template <class LineAt>
+void RowWriter::RenderLines(std::size_t rows, const LineAt& line_at, BatchColumn* out) {
+  *out = BatchColumn{};
+  out->type = Type::kString;
+  out->offsets.reserve(rows + 1);
+  out->offsets.push_back(0);
+  out->chars.reserve(bytes_per_row_ * rows);
+  for (std::size_t i = 0; i < rows; ++i) {
+    if (format_ != RowText::kNone) line_at(i, &out->chars);
+    if (out->chars.size() > std::numeric_limits<std::uint32_t>::max()) {
+      throw std::runtime_error("the text of one batch of rows exceeds 4 GiB");
+    }
+    out->offsets.push_back(static_cast<std::uint32_t>(out->chars.size()));
+  }
+  if (rows > 0) bytes_per_row_ = out->chars.size() / rows + 1;
 }
 
 void RowWriter::AppendRow(const Batch& batch, std::size_t r, std::string* out) {
-  if (format_ == RowText::kJson) {
-    out->push_back('{');
-    for (std::size_t c = 0; c < batch.columns.size() && c < keys_.size(); ++c) {
-      if (c > 0) out->push_back(',');
-      out->append(keys_[c]);
-      AppendJsonValue(*out, batch.columns[c], r);
-    }
-    out->append("}\n");
-    return;
-  }
-  for (std::size_t c = 0; c < batch.columns.size(); ++c) {
-    if (c > 0) out->push_back(',');
-    const BatchColumn& col = batch.columns[c];
-    if (col.IsNull(r)) continue;
-    if (col.type == Type::kString) {
-      AppendCsvField(*out, col.StringAt(r));
-    } else if (col.type == Type::kTimestamp) {
-      AppendTimestampText(*out, col.ints[r]);
-    } else {
-      AppendValueText(*out, col, r);
-    }
-  }
-  out->push_back('\n');
+  AppendLine(
+      batch.columns.size(), [&](std::size_t c) -> const BatchColumn& { return batch.columns[c]; },
+      r, [&](std::size_t c, std::string& o) { AppendQuoted(o, batch.columns[c].StringAt(r)); },
+      out);
 }
 
 void RowWriter::AppendRows(const Batch& batch, std::string* out) {
@@ -189,17 +212,59 @@ void RowWriter::AppendRows(const Batch& batch, std::string* out) {
 }
 
 void RowWriter::RenderColumn(const Batch& batch, BatchColumn* out) {
-  *out = BatchColumn{};
-  out->type = Type::kString;
-  out->offsets.reserve(batch.rows + 1);
-  out->offsets.push_back(0);
-  for (std::size_t r = 0; r < batch.rows; ++r) {
-    if (format_ != RowText::kNone) AppendRow(batch, r, &out->chars);
-    if (out->chars.size() > std::numeric_limits<std::uint32_t>::max()) {
-      throw std::runtime_error("the text of one batch of rows exceeds 4 GiB");
-    }
-    out->offsets.push_back(static_cast<std::uint32_t>(out->chars.size()));
+  RenderLines(
+      batch.rows, [&](std::size_t r, std::string* o) { AppendRow(batch, r, o); }, out);
+}
+
+void RowWriter::AppendQuoted(std::string& out, std::string_view text) const {
+  if (format_ == RowText::kJson) {
+    AppendJsonQuoted(out, text);
+  } else {
+    AppendCsvField(out, text);
   }
+}
+
+void RowWriter::AppendCode(std::string& out, CodeText& cache, std::uint32_t code) {
+  const std::string& value = cache.column->dict[code];
+  if (cache.begin.empty()) return AppendQuoted(out, value);
+  if (cache.begin[code] == kNotMade) {
+    const std::size_t at = cache.text.size();
+    AppendQuoted(cache.text, value);
+    if (cache.text.size() >= kNotMade) {  // offsets are 32-bit: this one is not kept
+      cache.text.resize(at);
+      return AppendQuoted(out, value);
+    }
+    cache.begin[code] = static_cast<std::uint32_t>(at);
+    cache.size[code] = static_cast<std::uint32_t>(cache.text.size() - at);
+  }
+  out.append(cache.text.data() + cache.begin[code], cache.size[code]);
+}
+
+void RowWriter::RenderSelected(const std::vector<const Column*>& columns, const std::uint32_t* rows,
+                               std::size_t n, BatchColumn* out) {
+  if (codes_.size() != columns.size()) codes_.assign(columns.size(), CodeText{});
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    CodeText& cache = codes_[c];
+    if (cache.column == columns[c]) continue;
+    cache = CodeText{};
+    cache.column = columns[c];
+    const std::size_t codes = columns[c]->dict.size();
+    if (columns[c]->type == Type::kString && codes <= kMaxCachedCodes) {
+      cache.begin.assign(codes, kNotMade);
+      cache.size.assign(codes, 0);
+    }
+  }
+  auto column_at = [&](std::size_t c) -> const Column& { return *columns[c]; };
+  RenderLines(
+      n,
+      [&](std::size_t i, std::string* o) {
+        const std::uint32_t r = rows[i];
+        AppendLine(
+            columns.size(), column_at, r,
+            [&](std::size_t c, std::string& t) { AppendCode(t, codes_[c], columns[c]->codes[r]); },
+            o);
+      },
+      out);
 }
 
 }  // namespace plume::engine

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "engine/batch.h"
+#include "engine/table.h"
 
 namespace plume::engine {
 
@@ -48,16 +49,43 @@ class RowWriter {
   void AppendRows(const Batch& batch, std::string* out);
   // Replaces *out with a string column holding one value per row of `batch`: its line.
   void RenderColumn(const Batch& batch, BatchColumn* out);
+  // The same lines as RenderColumn over the rows rows[0..n) gathered from `columns` (in
+  // `fields` order; Table columns, dictionary-coded strings), read in place: a data rank's
+  // plain SELECT (PartitionExecution). The field text of a string column's dictionary codes is
+  // kept from one call to the next while `columns` are the same (unchanged) columns, so a
+  // repeated value (a site, a unit) is quoted and escaped once. Each column's type must be its
+  // field's (the caller checks; a cast column is gathered and goes through RenderColumn).
+  void RenderSelected(const std::vector<const Column*>& columns, const std::uint32_t* rows,
+                      std::size_t n, BatchColumn* out);
 
  private:
+  // One string column's field texts by dictionary code (RenderSelected), made on first use.
+  struct CodeText {
+    const Column* column = nullptr;
+    std::vector<std::uint32_t> begin;  // per code: where its text starts in `text`, or kNotMade
+    std::vector<std::uint32_t> size;   // (both empty: the dictionary is too large to keep)
+    std::string text;
+  };
+
+  // One line of row `r` of `columns` columns: column_at(c) is a BatchColumn or a Column,
+  // append_string(c, out) appends string column c's quoted field.
+  template <class ColumnAt, class AppendString>
+  void AppendLine(std::size_t columns, const ColumnAt& column_at, std::size_t r,
+                  const AppendString& append_string, std::string* out);
+  // *out = a string column of `rows` lines, line_at(i, &chars) appending the i-th.
+  template <class LineAt>
+  void RenderLines(std::size_t rows, const LineAt& line_at, BatchColumn* out);
   void AppendRow(const Batch& batch, std::size_t row, std::string* out);
+  void AppendQuoted(std::string& out, std::string_view text) const;  // csv field or json string
+  void AppendCode(std::string& out, CodeText& cache, std::uint32_t code);
   void AppendTimestampText(std::string& out, std::int64_t seconds);
-  void AppendJsonValue(std::string& out, const BatchColumn& col, std::size_t row);
 
   RowText format_;
   std::vector<std::string> keys_;  // json: "name": per column
   std::int64_t last_utc_ = 0;
   std::string utc_text_;
+  std::vector<CodeText> codes_;     // RenderSelected: per column (unused for non-strings)
+  std::size_t bytes_per_row_ = 64;  // the last batch's line bytes per row, to size the next
 };
 
 }  // namespace plume::engine

@@ -170,5 +170,7 @@ StatementAst ParseStatement(std::string_view sql);
 
 // DuckDB's name of an expression as a result column ("(aqi + 1)", "count_star()", ...).
 std::string ExprName(const ExprAst& e);
+// Whether a CAST's lower-case type name is DuckDB's INTEGER (integer, int, int4, int32, signed).
+bool IsIntegerTypeName(const std::string& type);
 
 }  // namespace plume::engine

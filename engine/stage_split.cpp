@@ -414,6 +414,7 @@ ExprAst CellLiteral(const Column& c, std::size_t r, std::size_t pos) {
       l.text = c.ints[r] != 0 ? "true" : "false";
       break;
     case Type::kInt64:
+    case Type::kInt32:
       l.kind = LiteralAst::Kind::kInteger;
       AppendInt(l.text, c.ints[r]);
       break;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 #include <numeric>
+#include <optional>
 
 #include "engine/binder.h"
 #include "engine/explain.h"
@@ -20,8 +21,16 @@ struct StagedStatement::Data {
   std::vector<Type> types;                 // per stage: its first column's type
   std::vector<bool> on_ranks;              // per stage: run on the data ranks inside the next
   std::vector<std::string> local_key;      // per window stage: its partition-local key, if any
-  std::optional<Plan> explain;             // EXPLAIN: the one plan that returns the text
-  PlanOptions options;                     // how stages over measurements merge (ChooseMerge)
+  // A window stage over an aggregate stage that runs on the data ranks before it (WindowStage
+  // pre): per window stage, that stage (-1: none), the GROUP BY keys its exchange hashes by, and
+  // whether those are the windows' PARTITION BY keys (no second exchange); per aggregate stage,
+  // the window stage that reads it (-1: none).
+  std::vector<int> pre_of;
+  std::vector<std::vector<std::size_t>> pre_keys;
+  std::vector<bool> pre_local;
+  std::vector<int> pre_for;
+  std::optional<Plan> explain;  // EXPLAIN: the one plan that returns the text
+  PlanOptions options;          // how stages over measurements merge (ChooseMerge)
 };
 
 namespace {
@@ -111,6 +120,52 @@ bool ReadOnlyByNext(const StagedStatement::Data& d, std::size_t i) {
   return d.stages[i + 1].ast.source == static_cast<int>(i);
 }
 
+// The GROUP BY keys of aggregate `agg` that window input `input` (a plan over agg's result)
+// passes on as its PARTITION BY keys `keys` (plain columns), in the keys' order; nullopt when
+// one is not a plain group key column.
+std::optional<std::vector<std::size_t>> GroupKeysOf(const PlanData& agg, const PlanData& input,
+                                                    const std::vector<std::size_t>& keys) {
+  std::vector<std::size_t> out;
+  for (std::size_t k : keys) {
+    const ResultRef& r = input.result.at(k);
+    if (r.kind != ResultRef::Kind::kColumn || r.index < 0 ||
+        static_cast<std::size_t>(r.index) >= agg.result.size()) {
+      return std::nullopt;
+    }
+    const ResultRef& g = agg.result[static_cast<std::size_t>(r.index)];
+    if (g.kind != ResultRef::Kind::kGroup) return std::nullopt;
+    out.push_back(static_cast<std::size_t>(g.index));
+  }
+  return out;
+}
+
+// Stage `a` is an aggregate over measurements that window stage `w` (the next) alone reads and
+// that can finalize its groups on the data ranks (GROUP BY, no LIMIT or ORDER BY).
+bool PreAggregate(const StagedStatement::Data& d, const std::vector<PlanData>& plans, std::size_t a,
+                  std::size_t w) {
+  const StageAst& s = d.stages[a];
+  const PlanData& p = plans[a];
+  if (w != a + 1 || s.role != StageAst::Role::kTable || s.ast.source >= 0 || !p.aggregate ||
+      p.group_columns.empty() || !p.order.empty() || p.limit || p.offset != 0) {
+    return false;
+  }
+  for (std::size_t j = 0; j < d.stages.size(); ++j) {
+    if (j != w && d.stages[j].ast.source == static_cast<int>(a)) return false;
+  }
+  return true;
+}
+
+// Stage a, bound to run before window stage w on the data ranks: through the exchange, hashed
+// by the keys Parse chose.
+PlanData BindPre(const StagedStatement::Data& d, std::size_t a, std::size_t w,
+                 const std::vector<Table>* results) {
+  PlanData p = BindStage(d, a, results);
+  p.merge = MergePlan::kExchange;
+  p.merge_why =
+      "each data rank keeps its final groups for the window stage '" + d.stages[w].name + "'";
+  return p;
+}
+
 std::string WindowPlacementText(const StageAst& s, const PlanData& p, const std::string& local) {
   const WindowStage w(PlanBuilder::Make(PlanData(p)), s.windows, s.name);
   if (!local.empty()) {
@@ -194,10 +249,85 @@ std::string LocalText(const PlanData& p, const std::string& scan = "scan of the 
   return out;
 }
 
+// The GROUP BY keys `keys` of aggregate `p`, as written.
+std::string GroupKeysText(const StageAst& s, const PlanData& p,
+                          const std::vector<std::size_t>& keys) {
+  std::string text;
+  for (std::size_t k : keys) {
+    for (std::size_t r = 0; r < p.result.size() && r < s.ast.items.size(); ++r) {
+      if (p.result[r].kind == ResultRef::Kind::kGroup &&
+          static_cast<std::size_t>(p.result[r].index) == k) {
+        text += (text.empty() ? "" : ", ") + p.output[r].name;
+        break;
+      }
+    }
+  }
+  return text;
+}
+
+// Aggregate stage a, run on the data ranks before the window stage that reads it.
+std::string PreAggregateText(const StagedStatement::Data& d, std::size_t a, const PlanData& p) {
+  const std::size_t w = static_cast<std::size_t>(d.pre_for[a]);
+  const std::vector<std::size_t>& keys = d.pre_keys[w];
+  std::string text = "  on the data ranks over measurements, through the hash exchange ";
+  if (!d.pre_local[w]) {
+    text += "of its GROUP BY keys";
+  } else if (keys.empty()) {
+    text +=
+        "to one data rank, rank 1 (the windows have no PARTITION BY key in common: every group "
+        "goes to it, within its --memory-limit)";
+  } else {
+    text += "of (" + GroupKeysText(d.stages[a], p, keys) +
+            ") only, the windows' PARTITION BY keys, so every window partition's groups meet on "
+            "one data rank";
+  }
+  text += "; each data rank finalizes its share of the groups and keeps it for '" +
+          d.stages[w].name + "' (nothing is gathered)\n";
+  PlanData shown = p;
+  shown.merge = MergePlan::kExchange;
+  const std::string plan = ExplainText(shown);
+  const std::size_t from = plan.find("stage 1:"), to = plan.find("stage 3:");
+  return text + Indent(plan.substr(from, to == std::string::npos ? to : to - from));
+}
+
+// Window stage w over the final groups of the aggregate stage before it, on the data ranks.
+std::string WindowOverAggregateText(const StagedStatement::Data& d, std::size_t w,
+                                    const PlanData& p) {
+  const StageAst& s = d.stages[w];
+  const std::string& agg = d.stages[static_cast<std::size_t>(d.pre_of[w])].name;
+  if (d.pre_local[w]) {
+    const std::string why = d.pre_keys[w].empty()
+                                ? "every group is on one data rank (rank 1)"
+                                : "they were hashed by the windows' PARTITION BY keys";
+    return "  on the data ranks, each over its final groups of '" + agg +
+           "' where they are (no second exchange): " + why +
+           "; each data rank sorts them by PARTITION BY then ORDER BY keys and computes the "
+           "windows there, inside the next stage\n";
+  }
+  const WindowStage ws(PlanBuilder::Make(PlanData(p)), s.windows, s.name);
+  std::string text = "  on the data ranks over their final groups of '" + agg +
+                     "'; then through a second hash exchange between the data ranks: ";
+  text += ws.keys().empty() ? "every row to one data rank, within its --memory-limit"
+                            : "each row to the data rank that owns the hash of (" +
+                                  KeysText(s, ws) + "), so every window partition is whole there";
+  return text +
+         "; each data rank sorts its share by PARTITION BY then ORDER BY keys and computes the "
+         "windows there, inside the next stage\n";
+}
+
 std::string StageText(const StagedStatement::Data& d, std::size_t i, const PlanData& p) {
   const StageAst& s = d.stages[i];
   std::string text = "stage " + std::to_string(i + 1) + " of " + std::to_string(d.stages.size()) +
                      ": '" + s.name + "', " + RoleText(s, d.on_ranks[i]) + "\n";
+  if (d.pre_for[i] >= 0) return text + PreAggregateText(d, i, p);
+  if (d.pre_of[i] >= 0) {
+    // Its rows go to the windows where they are (or to the exchange), not up the tree.
+    const std::string plan =
+        LocalText(p, "on each data rank, over its final groups of '" +
+                         d.stages[static_cast<std::size_t>(d.pre_of[i])].name + "':");
+    return text + WindowOverAggregateText(d, i, p) +
+           Indent(plan.substr(0, plan.find("final merge:")));
+  }
   if (d.on_ranks[i] && s.role == StageAst::Role::kWindow) {
     // Its rows go to the exchange (or stay), not up the tree: the partition part only.
     const std::string plan = ExplainText(p);
@@ -229,6 +359,40 @@ std::string StageText(const StagedStatement::Data& d, std::size_t i, const PlanD
   return text + Indent(LocalText(p));
 }
 
+// Where stage i runs: a window stage read by the next one on the data ranks (over measurements,
+// or over an aggregate stage that finalizes its groups there first), and a row-wise stage over
+// such windows that only the next stage reads there too. Stages before i are placed already.
+void Place(StagedStatement::Data* d, const std::vector<PlanData>& plans, std::size_t i) {
+  const StageAst& s = d->stages[i];
+  const int src = s.ast.source;
+  const bool read_by_next =
+      i + 1 < d->stages.size() && d->stages[i + 1].ast.source == static_cast<int>(i);
+  if (d->options.windows_on_data_ranks && s.role == StageAst::Role::kWindow && read_by_next) {
+    if (src < 0) {
+      d->on_ranks[i] = true;
+      d->local_key[i] = LocalWindowKey(s, plans[i], d->options);
+    } else if (PreAggregate(*d, plans, static_cast<std::size_t>(src), i)) {
+      const std::size_t a = static_cast<std::size_t>(src);
+      const WindowStage w(PlanBuilder::Make(PlanData(plans[i])), s.windows, s.name);
+      const auto keys = GroupKeysOf(plans[a], plans[i], w.keys());
+      d->on_ranks[i] = d->on_ranks[a] = true;
+      d->pre_of[i] = src;
+      d->pre_for[a] = static_cast<int>(i);
+      d->pre_local[i] = keys.has_value();
+      if (keys) {
+        d->pre_keys[i] = *keys;
+      } else {
+        for (std::size_t k = 0; k < plans[a].group_columns.size(); ++k) d->pre_keys[i].push_back(k);
+      }
+    }
+    return;
+  }
+  if (i > 0 && d->on_ranks[i - 1] && d->pre_for[i - 1] < 0 && RowWise(plans[i]) &&
+      ReadOnlyByNext(*d, i)) {
+    d->on_ranks[i] = true;
+  }
+}
+
 }  // namespace
 
 StagedStatement StagedStatement::Parse(std::string_view sql, const PlanOptions& options) {
@@ -239,21 +403,18 @@ StagedStatement StagedStatement::Parse(std::string_view sql, const PlanOptions& 
   StatementAst plain = root;
   plain.explain = false;
   d->stages = SplitStages(plain);
-  for (std::size_t i = 0; i < d->stages.size(); ++i) {
+  const std::size_t n = d->stages.size();
+  d->on_ranks.assign(n, false);
+  d->local_key.assign(n, "");
+  d->pre_of.assign(n, -1);
+  d->pre_keys.assign(n, {});
+  d->pre_local.assign(n, false);
+  d->pre_for.assign(n, -1);
+  std::vector<PlanData> plans;
+  for (std::size_t i = 0; i < n; ++i) {
+    plans.push_back(BindStage(*d, i, nullptr));
+    const PlanData& p = plans.back();
     const StageAst& s = d->stages[i];
-    d->on_ranks.push_back(options.windows_on_data_ranks && s.role == StageAst::Role::kWindow &&
-                          s.ast.source < 0 && i + 1 < d->stages.size() &&
-                          d->stages[i + 1].ast.source == static_cast<int>(i));
-    d->local_key.emplace_back();
-  }
-  std::string text;
-  for (std::size_t i = 0; i < d->stages.size(); ++i) {
-    const PlanData p = BindStage(*d, i, nullptr);
-    const StageAst& s = d->stages[i];
-    if (d->on_ranks[i]) d->local_key[i] = LocalWindowKey(s, p, options);
-    // A row-wise stage over the windows on the data ranks stays there when only the next stage
-    // reads it: that stage (an aggregate, say) then runs on the data ranks too.
-    if (i > 0 && d->on_ranks[i - 1] && RowWise(p) && ReadOnlyByNext(*d, i)) d->on_ranks[i] = true;
     const bool one = s.role == StageAst::Role::kScalar || s.role == StageAst::Role::kIn;
     if (one && p.output.size() != 1) {
       throw SqlError(
@@ -265,8 +426,10 @@ StagedStatement StagedStatement::Parse(std::string_view sql, const PlanOptions& 
     d->fields.push_back(p.output);
     d->tables.push_back(std::move(fields));
     d->types.push_back(p.output.empty() ? Type::kInt64 : p.output[0].type);
-    if (root.explain) text += StageText(*d, i, p);
   }
+  for (std::size_t i = 0; i < n; ++i) Place(d.get(), plans, i);
+  std::string text;
+  for (std::size_t i = 0; root.explain && i < n; ++i) text += StageText(*d, i, plans[i]);
   if (root.explain) {
     PlanData last = BindStage(*d, d->stages.size() - 1, nullptr);
     PlanData e = ExplainPlan(last);
@@ -306,14 +469,23 @@ WindowStage StagedStatement::Window(std::size_t i, const std::vector<Table>& res
                    {PlanBuilder::Make(BindStage(*data_, w, &results)), data_->stages[w].name});
     --w;
   }
+  std::optional<Plan> pre;
+  const int a = data_->pre_of[w];
+  if (a >= 0) pre = PlanBuilder::Make(BindPre(*data_, static_cast<std::size_t>(a), w, &results));
   return WindowStage(PlanBuilder::Make(BindStage(*data_, w, &results)), data_->stages[w].windows,
                      "stage " + std::to_string(w + 1) + " of " + std::to_string(stages()) + " ('" +
                          data_->stages[w].name + "')",
-                     !data_->local_key[w].empty(), std::move(between));
+                     a >= 0 ? data_->pre_local[w] : !data_->local_key[w].empty(),
+                     std::move(between), std::move(pre), data_->pre_keys[w]);
 }
 
 const std::vector<Field>& StagedStatement::fields(std::size_t i) const {
   return data_->explain ? data_->explain->output() : data_->fields.at(i);
+}
+
+const std::vector<WindowCall>& StagedStatement::windows(std::size_t i) const {
+  static const std::vector<WindowCall> kNone;
+  return data_->explain ? kNone : data_->stages.at(i).windows;
 }
 
 Table StagedStatement::Complete(std::size_t i, Table gathered) const {

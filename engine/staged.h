@@ -74,6 +74,9 @@ class StagedStatement {
   // stage k < i; the stage's source Table must outlive the plan's execution). Throws SqlError
   // when a scalar subquery returned more than one row.
   Plan Bind(std::size_t i, const std::vector<Table>& results) const;
+  // The window functions of stage i (empty for a stage without any), whose columns Complete
+  // appends: the gateway computes them in steps (engine::WindowComputation).
+  const std::vector<WindowCall>& windows(std::size_t i) const;
   // The table later stages read from stage i's gathered result: the result itself, with the
   // columns of the stage's window functions appended (a window stage). Throws
   // std::runtime_error for a window sum out of BIGINT range.

@@ -43,6 +43,8 @@ std::string_view TypeName(Type type) {
       return "BOOLEAN";
     case Type::kInt64:
       return "BIGINT";
+    case Type::kInt32:
+      return "INTEGER";
     case Type::kFloat64:
       return "DOUBLE";
     case Type::kTimestamp:

@@ -16,10 +16,13 @@ namespace plume::engine {
 
 // Physical/logical column types. kTimestamp is seconds since 1970-01-01T00:00 UTC, kDate days
 // since 1970-01-01 (only computed values are DATEs: CAST(utc AS DATE), DATE '...').
+// kInt32 is DuckDB's INTEGER (the type of an integer literal within its range, and of INTEGER
+// arithmetic): its values live in `ints` like BIGINT's and stay within INT32 (an arithmetic
+// result beyond it is DuckDB's overflow error); only computed values are INTEGERs.
 // DECIMAL(width, scale) is a Type value of its own per width and scale (DecimalType), so that
 // two types are equal exactly when DuckDB's are; only computed values are DECIMALs.
-enum class Type : std::uint16_t { kBool, kInt64, kFloat64, kTimestamp, kString, kDate };
-inline constexpr Type kLastType = Type::kDate;
+enum class Type : std::uint16_t { kBool, kInt64, kFloat64, kTimestamp, kString, kDate, kInt32 };
+inline constexpr Type kLastType = Type::kInt32;
 
 // DECIMAL(width, scale), 1 <= width <= 38, 0 <= scale <= width, as DuckDB's. Its values are
 // held as value * 10^scale ("units"). Stored values (Column::ints, and every BatchColumn that
@@ -38,13 +41,20 @@ constexpr int DecimalWidth(Type t) { return (static_cast<int>(t) - kDecimalBase)
 constexpr int DecimalScale(Type t) { return (static_cast<int>(t) - kDecimalBase) % 64; }
 // Whether `code` is the value of a Type (the wire forms check what they read).
 bool IsTypeCode(std::uint64_t code);
-// Whether values of `type` live in `ints` (BIGINT, BOOLEAN, TIMESTAMP, DATE, DECIMAL).
+// Whether an integer is within INTEGER's range.
+constexpr bool FitsInt32(std::int64_t v) {
+  return v >= std::numeric_limits<std::int32_t>::min() &&
+         v <= std::numeric_limits<std::int32_t>::max();
+}
+// BIGINT or INTEGER: the integer types.
+constexpr bool IsInteger(Type t) { return t == Type::kInt64 || t == Type::kInt32; }
+// Whether values of `type` live in `ints` (BIGINT, INTEGER, BOOLEAN, TIMESTAMP, DATE, DECIMAL).
 constexpr bool IsIntPhysical(Type t) {
-  return t == Type::kInt64 || t == Type::kBool || t == Type::kTimestamp || t == Type::kDate ||
+  return IsInteger(t) || t == Type::kBool || t == Type::kTimestamp || t == Type::kDate ||
          IsDecimal(t);
 }
 
-// "BOOLEAN", "BIGINT", "DOUBLE", "TIMESTAMP", "VARCHAR", "DATE", "DECIMAL(3,2)"
+// "BOOLEAN", "BIGINT", "INTEGER", "DOUBLE", "TIMESTAMP", "VARCHAR", "DATE", "DECIMAL(3,2)"
 std::string_view TypeName(Type type);
 
 // Rows per zone-map block. Also the natural vector size of the executor.
@@ -60,7 +70,7 @@ struct BlockStats {
 };
 
 // One column. Exactly one of the value vectors is used, chosen by `type`:
-//   kInt64, kTimestamp, kDate, kBool -> ints;   kFloat64 -> doubles;
+//   kInt64, kInt32, kTimestamp, kDate, kBool -> ints;   kFloat64 -> doubles;
 //   kString -> codes into dict. dict is sorted ascending and unique, so comparing codes
 //              compares strings, and zone maps over codes work for = < > on strings.
 // valid: empty means "no NULLs"; otherwise one byte per row, 1 = value, 0 = NULL.

@@ -1,10 +1,94 @@
 #include "engine/value_format.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
 
 namespace plume::engine {
+
+namespace {
+
+constexpr double kPow10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+constexpr int kMaxFraction = 9;                         // most fraction digits of the short path
+constexpr double kMaxDigits = 1e15;                     // at most 15 significant digits (DBL_DIG)
+constexpr std::int64_t kDigitLimit = 1000000000000000;  // 10^15
+
+// Writes the decimal digits of m before `end`; returns where they begin. Two digits a step.
+char* WriteDigits(std::int64_t m, char* end) {
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  while (m >= 100) {
+    const auto pair = static_cast<std::size_t>(m % 100) * 2;
+    m /= 100;
+    *--end = kPairs[pair + 1];
+    *--end = kPairs[pair];
+  }
+  if (m >= 10) {
+    *--end = kPairs[m * 2 + 1];
+    *--end = kPairs[m * 2];
+  } else {
+    *--end = static_cast<char>('0' + m);
+  }
+  return end;
+}
+
+// The text std::to_chars gives `v`, for the common case of a value that is the double nearest
+// to a decimal m / 10^k of at most 15 significant digits with k <= 9: those digits are then the
+// shortest that read back to `v` (two decimals of 15 digits never round to one double), so m's
+// digits with the point k from the right are what to_chars writes when it picks fixed notation.
+// One product and one division find m and k: a * 10^K (K the most fraction digits that keep 15
+// digits) is within 0.25 of the integer m * 10^(K-k), and m / 10^k == a confirms it. Returns
+// false (nothing appended) when unsure; to_chars then decides.
+bool AppendShortFixed(std::string& out, double v) {
+  const double a = v < 0 ? -v : v;
+  if (!(a >= 1e-6 && a < kMaxDigits)) return false;  // also 0, -0 (to_chars: "0", "-0")
+  int k = kMaxFraction;
+  while (k > 0 && a * kPow10[k] >= kMaxDigits) --k;
+  auto m = static_cast<std::int64_t>(a * kPow10[k] + 0.5);
+  if (m >= kDigitLimit || static_cast<double>(m) / kPow10[k] != a) return false;
+  for (int step : {8, 4, 2, 1}) {  // strip the trailing zeros of the fraction
+    const auto p = static_cast<std::int64_t>(kPow10[step]);
+    if (k >= step && m % p == 0) {
+      m /= p;
+      k -= step;
+    }
+  }
+  char digits[24];
+  char* const end = digits + sizeof digits;
+  char* const first = WriteDigits(m, end);
+  const auto len = static_cast<std::size_t>(end - first), frac = static_cast<std::size_t>(k);
+  std::size_t sig = len;  // significant digits: m without its trailing zeros (an integer's)
+  while (sig > 1 && first[sig - 1] == '0') --sig;
+  // to_chars takes fixed notation unless scientific (d[.ddd]e+XX, |exponent| < 100 here) is
+  // shorter; the lengths without the sign:
+  const std::size_t fixed = frac == 0 ? len : len > frac ? len + 1 : frac + 2;
+  const std::size_t scientific = sig + (sig > 1 ? 1 : 0) + 4;
+  if (fixed > scientific) return false;
+  char text[32];
+  char* p = text;
+  if (v < 0) *p++ = '-';
+  if (frac == 0) {
+    p = std::copy(first, end, p);
+    *p++ = '.';
+    *p++ = '0';
+  } else if (len > frac) {
+    p = std::copy(first, end - frac, p);
+    *p++ = '.';
+    p = std::copy(end - frac, end, p);
+  } else {
+    *p++ = '0';
+    *p++ = '.';
+    p = std::fill_n(p, frac - len, '0');
+    p = std::copy(first, end, p);
+  }
+  out.append(text, p);
+  return true;
+}
+
+}  // namespace
 
 void AppendDouble(std::string& out, double v) {
   if (std::isnan(v)) {
@@ -15,6 +99,7 @@ void AppendDouble(std::string& out, double v) {
     out += v > 0 ? "inf" : "-inf";
     return;
   }
+  if (AppendShortFixed(out, v)) return;
   char buf[32];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
   std::string_view text(buf, static_cast<std::size_t>(end - buf));

@@ -309,17 +309,49 @@ class Partition {
     }
   }
 
+  // min/max over [lo, hi). The frames of a partition's consecutive positions never move back
+  // (both bounds are nondecreasing: offsets, CURRENT ROW's peers, UNBOUNDED), so a monotonic
+  // deque of candidate positions answers each in amortized O(1): the front is the frame's
+  // first best value (ties keep the earliest, as a scan does). A frame that does move back (no
+  // frame kind does today) is scanned. Scanning every frame was O(rows x frame):
+  // `max(x) OVER ()` over 1.1M rows ran for minutes in one unit.
   void Extreme(std::uint32_t r, std::size_t lo, std::size_t hi) {
+    if (lo < extreme_lo_ || hi < extreme_hi_) return ScanExtreme(r, lo, hi);
+    extreme_lo_ = lo;
+    extreme_hi_ = hi;
+    if (extreme_next_ < lo) extreme_next_ = lo;
+    for (; extreme_next_ < hi; ++extreme_next_) {
+      const std::uint32_t s = idx_[extreme_next_];
+      if (arg_->IsNull(s)) continue;
+      while (extreme_head_ < extreme_.size() && Better(s, idx_[extreme_.back()])) {
+        extreme_.pop_back();
+      }
+      extreme_.push_back(extreme_next_);
+    }
+    while (extreme_head_ < extreme_.size() && extreme_[extreme_head_] < lo) ++extreme_head_;
+    if (extreme_head_ == extreme_.size()) {
+      extreme_.clear();  // nothing left ahead: reuse the storage from the start
+      extreme_head_ = 0;
+      return out_.Null(r);
+    }
+    if (extreme_head_ > 4096 && extreme_head_ * 2 > extreme_.size()) {  // bound the dead prefix
+      extreme_.erase(extreme_.begin(),
+                     extreme_.begin() + static_cast<std::ptrdiff_t>(extreme_head_));
+      extreme_head_ = 0;
+    }
+    out_.Copy(r, *arg_, idx_[extreme_[extreme_head_]]);
+  }
+  // Whether row s's value beats row t's strictly (min: less, max: greater).
+  bool Better(std::uint32_t s, std::uint32_t t) const {
+    const int c = CompareValues(*arg_, s, t);
+    return call_.fn == WindowFn::kMin ? c < 0 : c > 0;
+  }
+  void ScanExtreme(std::uint32_t r, std::size_t lo, std::size_t hi) {
     std::int64_t best = -1;
     for (std::size_t k = lo; k < hi; ++k) {
       const std::uint32_t s = idx_[k];
       if (arg_->IsNull(s)) continue;
-      if (best < 0) {
-        best = s;
-        continue;
-      }
-      const int c = CompareValues(*arg_, s, static_cast<std::uint32_t>(best));
-      if ((call_.fn == WindowFn::kMin && c < 0) || (call_.fn == WindowFn::kMax && c > 0)) best = s;
+      if (best < 0 || Better(s, static_cast<std::uint32_t>(best))) best = s;
     }
     if (best < 0) return out_.Null(r);
     out_.Copy(r, *arg_, static_cast<std::uint32_t>(best));
@@ -338,6 +370,10 @@ class Partition {
   std::vector<std::int64_t> count_;  // Frames: prefix counts of non-NULL values
   std::vector<Wide> isum_;
   std::vector<long double> dsum_;
+  // Extreme's sliding state: candidate positions (from extreme_head_ on, values strictly
+  // worse towards the back), the next position to consider, the last frame's bounds.
+  std::vector<std::size_t> extreme_;
+  std::size_t extreme_head_ = 0, extreme_next_ = 0, extreme_lo_ = 0, extreme_hi_ = 0;
 };
 
 Out MakeOut(const WindowCall& call, const Table& t) {
@@ -398,12 +434,13 @@ Type WindowResultType(WindowFn fn, Type arg) {
       return Type::kInt64;
     case WindowFn::kSum:
     case WindowFn::kAvg:
-      if (arg != Type::kInt64 && arg != Type::kFloat64) {
+      if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
-      return fn == WindowFn::kAvg ? Type::kFloat64 : arg;
+      // sum(INTEGER) is BIGINT (DuckDB: HUGEINT, as for the aggregate: docs/SQL.md)
+      return fn == WindowFn::kAvg ? Type::kFloat64 : arg == Type::kInt32 ? Type::kInt64 : arg;
     case WindowFn::kNowcast:
-      if (arg != Type::kInt64 && arg != Type::kFloat64) {
+      if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
       return Type::kFloat64;

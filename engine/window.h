@@ -69,9 +69,9 @@ void ComputeWindows(const std::vector<WindowCall>& calls, Table* table);
 // it at a cancel or a deadline: each Step sorts one morsel of rows, merges one morsel of two
 // sorted runs (a bottom-up merge sort), or evaluates one morsel of sorted rows (finding a
 // partition's end, its peers and prefix sums, its values: resumed inside a partition, so a
-// window without PARTITION BY is bounded too). A unit counts rows: min/max scan their frame at
-// every row, so a wide frame costs more per unit. `morsel_rows`: the unit (tests make it tiny
-// to cross every boundary).
+// window without PARTITION BY is bounded too). A unit counts rows: min/max slide a monotonic
+// deque over the frames (amortized O(1) a row, whatever the frame's width). `morsel_rows`: the
+// unit (tests make it tiny to cross every boundary).
 // Throws from Step what ComputeWindows throws.
 class WindowComputation {
  public:

@@ -20,11 +20,13 @@ struct WindowStage::Data {
   std::string name;
   bool local = false;
   std::vector<std::pair<Plan, std::string>> between;
+  std::optional<Plan> pre;
+  std::vector<std::size_t> pre_keys;
 };
 
 namespace {
 
-constexpr std::uint8_t kWindowStageVersion = 2;
+constexpr std::uint8_t kWindowStageVersion = 3;
 constexpr std::size_t kBetweenBatchRows = 8192;
 
 // The PARTITION BY columns every call has (each a column of `fields`), in the first call's order.
@@ -137,15 +139,44 @@ void CheckBetween(ByteReader& r, const Plan& plan, const std::vector<Field>& fie
   if (!same) r.Fail("a stage between the windows and their reader reads other columns");
 }
 
+// An aggregate with GROUP BY through the exchange whose output is `input`'s input, hashed by
+// `keys` (GROUP BY key indices), else `r` fails.
+void CheckPre(ByteReader& r, const Plan& pre, const std::vector<std::size_t>& keys,
+              const Plan& input) {
+  if (!pre.aggregate() || pre.data().group_columns.empty() || pre.merge() != MergePlan::kExchange ||
+      pre.limit() || pre.data().offset != 0) {
+    r.Fail("the aggregate before a window stage does not go through the exchange");
+  }
+  for (std::size_t k : keys) {
+    if (k >= pre.data().group_columns.size()) r.Fail("bad aggregate key of a window stage");
+  }
+  const std::vector<InputColumn>& in = input.data().input;
+  bool same = in.size() == pre.output().size();
+  for (std::size_t k = 0; same && k < in.size(); ++k) {
+    same = in[k].name == pre.output()[k].name && in[k].type == pre.output()[k].type;
+  }
+  if (!same) r.Fail("a window stage reads other columns than its aggregate's");
+}
+
 }  // namespace
 
 WindowStage::WindowStage(Plan input, std::vector<WindowCall> calls, std::string name, bool local,
-                         std::vector<std::pair<Plan, std::string>> between) {
-  auto d = std::make_shared<Data>(
-      Data{std::move(input), std::move(calls), {}, std::move(name), local, std::move(between)});
+                         std::vector<std::pair<Plan, std::string>> between, std::optional<Plan> pre,
+                         std::vector<std::size_t> pre_keys) {
+  auto d = std::make_shared<Data>(Data{std::move(input),
+                                       std::move(calls),
+                                       {},
+                                       std::move(name),
+                                       local,
+                                       std::move(between),
+                                       std::move(pre),
+                                       std::move(pre_keys)});
   d->keys = CommonKeys(d->calls, d->input.output());
   data_ = std::move(d);
 }
+
+const Plan* WindowStage::pre() const { return data_->pre ? &*data_->pre : nullptr; }
+const std::vector<std::size_t>& WindowStage::pre_keys() const { return data_->pre_keys; }
 
 const Plan& WindowStage::input() const { return data_->input; }
 const std::vector<std::size_t>& WindowStage::keys() const { return data_->keys; }
@@ -168,6 +199,12 @@ std::string WindowStage::Serialize() const {
   for (const auto& [plan, name] : data_->between) {
     w.String(name);
     w.String(plan.Serialize());
+  }
+  w.U8(data_->pre ? 1 : 0);
+  if (data_->pre) {
+    w.String(data_->pre->Serialize());
+    w.Varint(data_->pre_keys.size());
+    for (std::size_t k : data_->pre_keys) w.Varint(k);
   }
   return out;
 }
@@ -195,9 +232,18 @@ WindowStage WindowStage::Deserialize(std::string_view bytes) {
     fields = plan.output();
     between.emplace_back(std::move(plan), std::move(stage));
   }
+  const std::uint8_t has_pre = r.U8();
+  if (has_pre > 1) r.Fail("bad aggregate flag");
+  std::optional<Plan> pre;
+  std::vector<std::size_t> pre_keys;
+  if (has_pre == 1) {
+    pre = Plan::Deserialize(r.String());
+    for (std::size_t i = 0, n = r.Count(1); i < n; ++i) pre_keys.push_back(r.Varint());
+    CheckPre(r, *pre, pre_keys, input);
+  }
   if (!r.AtEnd()) r.Fail("trailing bytes");
   return WindowStage(std::move(input), std::move(calls), std::move(name), local == 1,
-                     std::move(between));
+                     std::move(between), std::move(pre), std::move(pre_keys));
 }
 
 void WindowStage::Split(const Batch& batch, std::size_t parts, std::vector<Batch>* out) const {

@@ -16,6 +16,14 @@
 // key is utc, or a bucket of it that no partition boundary splits, and the partitions' utc
 // ranges do not overlap) skips the exchange: every window partition is whole in one data
 // partition already, so each rank's share is its own partition's rows.
+// A window over an aggregate's result (a CTE or subquery in FROM that groups measurements and
+// only the window reads: pre()) runs there too: every data rank first runs pre() over its
+// partition, exchanges its partial groups (hashed by pre_keys(): the aggregate's GROUP BY keys
+// that are the window's PARTITION BY keys, so a window partition's groups meet on one rank) and
+// finalizes its share of the groups (a GatheredTable of pre()'s output); input() then reads that
+// share. When the window's keys are all such group keys the stage is local() (no second
+// exchange); otherwise pre_keys() are all the group keys and the window's rows go through a
+// second exchange by their PARTITION BY keys, as over measurements.
 // Threading: none; nothing blocks. Errors: Deserialize throws std::runtime_error for malformed
 // bytes; Compute throws std::runtime_error for a window sum out of BIGINT range and
 // StageMemoryError when a between() stage's rows pass the limit.
@@ -23,6 +31,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -44,8 +53,11 @@ class WindowStage {
   // Engine code (StagedStatement) makes it.
   // `local`: partition-local (no exchange); `between`: the row-wise stages between it and the
   // reading stage, in order, with their names for errors (each reads the one before).
+  // `pre`: the aggregate whose final groups input() reads (its merge() is kExchange, input()'s
+  // input columns are its output()), `pre_keys` the GROUP BY keys its exchange hashes by.
   WindowStage(Plan input, std::vector<WindowCall> calls, std::string name, bool local = false,
-              std::vector<std::pair<Plan, std::string>> between = {});
+              std::vector<std::pair<Plan, std::string>> between = {},
+              std::optional<Plan> pre = std::nullopt, std::vector<std::size_t> pre_keys = {});
   static WindowStage Deserialize(std::string_view bytes);
   std::string Serialize() const;
 
@@ -56,6 +68,9 @@ class WindowStage {
   // Indices into fields() of the partition keys (empty: every row goes to part 0).
   const std::vector<std::size_t>& keys() const;
   bool local() const;
+  // The aggregate run before input() (nullptr: input() reads measurements).
+  const Plan* pre() const;
+  const std::vector<std::size_t>& pre_keys() const;
   const std::vector<std::pair<Plan, std::string>>& between() const;
   // Replaces *out with `parts` batches: out[p] holds the rows of `batch` whose keys hash to p.
   void Split(const Batch& batch, std::size_t parts, std::vector<Batch>* out) const;

@@ -19,6 +19,7 @@ struct DataRole::Run {
   std::unique_ptr<WindowRun> window;  // a window stage before the plan; holds exec's table
   std::optional<engine::WindowStage> window_stage;  // until its columns are loaded
   Exchange* window_exchange = nullptr;  // the window stage's all-to-all (none: partition-local)
+  Exchange* pre_exchange = nullptr;     // the all-to-all of the aggregate before it, if any
   std::unique_ptr<engine::PartitionExecution> exec;
   std::uint32_t batch_rows = 1024;
   std::uint64_t rows = 0;     // rows sent to the Upstream
@@ -94,14 +95,21 @@ void DataRole::StartExchange(const ControlMsg& start, Run& run) {
   run.closed.assign(static_cast<std::size_t>(hub_->parts()), false);
 }
 
-// A partition-local window stage needs no exchange.
+// A partition-local window stage needs no exchange for its rows; one over an aggregate's final
+// groups exchanges the aggregate's partial groups first (stage 0 of the request's exchanges),
+// then its rows (stage 1) unless it is local.
 void DataRole::StartWindow(const ControlMsg& start, Run& run) {
   run.window_stage.emplace(engine::WindowStage::Deserialize(start.window_stage));
-  if (!run.window_stage->local()) {
+  const engine::Plan* pre = run.window_stage->pre();
+  if (pre != nullptr || !run.window_stage->local()) {
     if (hub_ == nullptr) throw std::runtime_error("no exchange links to the other data ranks");
-    run.window_exchange = &hub_->Open({start.request, 0}, CreditWindow(start));
   }
-  NeedColumns(run.window_stage->input(), run);
+  std::uint32_t next = 0;
+  if (pre != nullptr) run.pre_exchange = &hub_->Open({start.request, next++}, CreditWindow(start));
+  if (!run.window_stage->local()) {
+    run.window_exchange = &hub_->Open({start.request, next}, CreditWindow(start));
+  }
+  NeedColumns(pre != nullptr ? *pre : run.window_stage->input(), run);
 }
 
 // The columns `plan` reads, for Load (lazy columns: loaded before the first step that reads).
@@ -121,7 +129,7 @@ bool DataRole::StepWindow(RunIt it) {
     if (Load(run)) return true;
     run.window = std::make_unique<WindowRun>(std::move(*run.window_stage), *run.plan, table_,
                                              partition_, run.window_exchange, memory_limit_,
-                                             "this rank", run.batch_rows);
+                                             "this rank", run.batch_rows, run.pre_exchange);
     run.window_stage.reset();
   }
   const bool worked = run.window->Step();
@@ -315,9 +323,13 @@ void DataRole::Finish(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it
   done.outcome = outcome;
   done.error = error;
   std::uint64_t request = it->first;
+  // Its group table, sort runs and selection are freed on the reaper's thread, after the Done
+  // went: at 10x a cancelled GROUP BY holds hundreds of MB, whose unmapping delayed the Done.
+  std::unique_ptr<Run> run = std::move(it->second);
   runs_.erase(it);
   if (hub_ != nullptr) hub_->Forget(request);  // its exchange closes; late messages are dropped
   upstream_.Done(request, done);
+  reaper_.Retire(std::move(run));
 }
 
 }  // namespace plume::ranks

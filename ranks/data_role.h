@@ -23,7 +23,8 @@
 // windows computed over this rank's share, and any row-wise stages between run over it); the
 // plan then runs over that share as over a partition (never pruned by the manifest: the share
 // is not the partition), Count once it is prepared.
-// Single-threaded; nothing blocks. The table must outlive the DataRole.
+// Single-threaded, but for its Reaper: a finished run is destroyed on the reaper's thread (its
+// destructor only frees); nothing blocks. The table must outlive the DataRole.
 #pragma once
 
 #include <cstdint>
@@ -38,6 +39,7 @@
 #include "io/partition_loader.h"
 #include "ranks/exchange.h"
 #include "ranks/protocol.h"
+#include "ranks/reaper.h"
 
 namespace plume::ranks {
 
@@ -107,6 +109,7 @@ class DataRole {
   io::PartitionLoader* loader_;
   std::map<std::uint64_t, std::unique_ptr<Run>> runs_;
   std::uint64_t cursor_ = 0;  // round-robin: the next request served is the first id > cursor_
+  Reaper reaper_;             // frees finished runs off the loop; destroyed (joined) first
 };
 
 }  // namespace plume::ranks

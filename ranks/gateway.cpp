@@ -289,7 +289,7 @@ void Gateway::StepLocal(Request& req) {
     }
     if (!more) {
       req.merge->Close(0);
-      req.local.reset();
+      reaper_.Retire(std::move(req.local));
     }
   } catch (const std::exception& e) {
     Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
@@ -313,17 +313,46 @@ void Gateway::StageDone(Request& req) {
   NextStage(req);
 }
 
+// The running stage's result is gathered: a window stage's windows are computed over it in
+// bounded steps (StepWindows, from Step), then the next stage starts over it.
 void Gateway::NextStage(Request& req) {
+  engine::Table table;
   try {
-    req.results.push_back(req.staged->Complete(req.info.stage, req.gathering->Finish()));
+    table = req.gathering->Finish();
   } catch (const std::exception& e) {
     Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
     return;
   }
   req.gathering.reset();
-  Retire(std::move(req.merge));
+  reaper_.Retire(std::move(req.merge));
   req.chunker.reset();
   req.stage_draining = false;
+  const std::vector<engine::WindowCall>& calls = req.staged->windows(req.info.stage);
+  if (calls.empty()) return EnterStage(req, std::move(table));
+  req.windowing = std::make_unique<engine::WindowComputation>(calls, std::move(table));
+  req.pending = true;
+}
+
+// One bounded unit of the windows over a gathered result (engine::WindowComputation: a morsel
+// of the sort, the merge or the evaluation); the next stage once they are computed.
+void Gateway::StepWindows(Request& req) {
+  try {
+    if (req.windowing->Step()) {
+      req.pending = true;
+      return;
+    }
+  } catch (const std::exception& e) {
+    Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
+    return;
+  }
+  engine::Table table = req.windowing->Take();
+  req.windowing.reset();
+  req.pending = false;  // the next stage sets it again when it has work here
+  EnterStage(req, std::move(table));
+}
+
+void Gateway::EnterStage(Request& req, engine::Table previous) {
+  req.results.push_back(std::move(previous));
   ++req.info.stage;
   StartStage(req);
 }
@@ -353,13 +382,16 @@ void Gateway::Finish(Request& req, RequestState state, const std::string& error)
   if (state == RequestState::kCompleted && !req.info.rows_total_known) {
     SetTotals(req, req.info.rows_delivered);
   }
-  Retire(std::move(req.merge));
+  // What it held is freed on the reaper's thread (a merge of millions of groups, gathered
+  // results: hundreds of MB of pages to unmap), in this order: `local` reads the results.
+  reaper_.Retire(std::move(req.merge));
   req.chunker.reset();
-  req.gathering.reset();
-  req.local.reset();  // before the results it reads
+  reaper_.Retire(std::move(req.gathering));
+  reaper_.Retire(std::move(req.local));
+  reaper_.Retire(std::move(req.windowing));
+  reaper_.Retire(std::make_unique<std::vector<engine::Table>>(std::move(req.results)));
   req.pending = false;
-  req.results.clear();
-  req.results.shrink_to_fit();
+  req.results = {};
   if (req.started() && !req.AllClosed()) {
     // Stop the work everywhere (every leader: one whose stream closed ignores it); frames
     // still in flight are counted and dropped on arrival.
@@ -414,11 +446,6 @@ bool Gateway::Step() {
   phase.Lap(LoopPhase::kPeers);
   ResumeOutputs();
   phase.Lap(LoopPhase::kOutputs);
-  if (!released_.empty()) {
-    worked = true;
-    if (!released_.front()->Release()) released_.pop_front();
-  }
-  phase.Lap(LoopPhase::kRelease);
   worked |= ContinuePending();
   phase.Lap(LoopPhase::kPending);
   Admit();
@@ -435,16 +462,14 @@ bool Gateway::Step() {
   return worked;
 }
 
-void Gateway::Retire(std::unique_ptr<MergeStage> merge) {
-  if (merge) released_.push_back(std::move(merge));
-}
-
 bool Gateway::ContinuePending() {
   bool worked = false;
   for (auto& [id, req] : requests_) {
     if (!req->pending || req->finished() || req->delivered_in == steps_) continue;
     worked = true;
-    if (req->local) {
+    if (req->windowing) {
+      StepWindows(*req);
+    } else if (req->local) {
       StepLocal(*req);
     } else {
       Deliver(*req);

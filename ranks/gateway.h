@@ -37,6 +37,7 @@
 #include "ranks/loop_stats.h"
 #include "ranks/outbox.h"
 #include "ranks/protocol.h"
+#include "ranks/reaper.h"
 #include "ranks/topology.h"
 #include "ranks/transport.h"
 
@@ -178,6 +179,8 @@ class Gateway : public frontend::Backend {
   bool ContinuePending();        // Deliver / StepLocal for requests that stopped at a bound
   void StageDone(Request& req);  // its result is complete: next stage once the ranks stopped
   void NextStage(Request& req);
+  void StepWindows(Request& req);  // one bounded unit of a window stage over a gathered result
+  void EnterStage(Request& req, engine::Table previous);  // the next stage, over `previous`
   void HandleStatus(int leader, const StatusMsg& status);
   void HandleFrame(int leader, std::string_view frame);
   void StreamClosed(Request& req, std::size_t leader);
@@ -214,13 +217,13 @@ class Gateway : public frontend::Backend {
   std::string lost_;
   double lost_s_ = 0;
   bool job_ended_ = false;
-  // Merges of finished requests, torn down a bounded step per Step (MergeStage::Release).
-  std::deque<std::unique_ptr<MergeStage>> released_;
-  void Retire(std::unique_ptr<MergeStage> merge);
   LoopStats loop_stats_;
   std::uint64_t steps_ = 0;  // Step() calls so far
   Message frame_;            // receive buffer for frames, reused
   Message status_;           // and for status messages
+  // Frees what finished requests held (merges, gathered results) off the loop; last, so it
+  // is destroyed (and joined) first.
+  Reaper reaper_;
 };
 
 }  // namespace plume::ranks

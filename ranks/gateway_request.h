@@ -10,6 +10,7 @@
 
 #include "engine/query.h"
 #include "engine/staged.h"
+#include "engine/window.h"
 #include "ranks/gateway.h"
 #include "ranks/merge_stage.h"
 
@@ -36,6 +37,8 @@ struct Gateway::Request {
   std::uint64_t delivered_in = 0;  // the Step that last ran Deliver (one bound per Step)
   // A stage over a gathered result, run here: its executor until every batch is in the merge.
   std::unique_ptr<engine::PartitionExecution> local;
+  // A window stage's windows over its gathered result, computed here in bounded steps.
+  std::unique_ptr<engine::WindowComputation> windowing;
   std::unique_ptr<MergeStage> merge;
   std::unique_ptr<Chunker> chunker;
   std::vector<StreamTally> streams;   // per leader; empty until started

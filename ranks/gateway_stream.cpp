@@ -25,6 +25,9 @@ void Gateway::HandleStatus(int source, const StatusMsg& st) {
       req->count_sum += st.rows;
       if (req->counts == req->info.ranks.size() && !req->finished()) {
         req->counts_in = true;
+        // An aggregate's counts are the partitions' partial groups: their sum bounds the
+        // groups here, so the group table grows to it without doubling in one Push.
+        if (req->plan->aggregate() && req->merge) req->merge->ReserveGroups(req->count_sum);
         if (req->plan->aggregate()) return;
         std::uint64_t total = req->count_sum;
         if (req->plan->limit()) total = std::min<std::uint64_t>(total, *req->plan->limit());

@@ -20,8 +20,6 @@ std::string_view LoopPhaseName(LoopPhase phase) {
       return "peers";
     case LoopPhase::kOutputs:
       return "outputs";
-    case LoopPhase::kRelease:
-      return "release";
     case LoopPhase::kPending:
       return "pending";
     case LoopPhase::kAdmit:

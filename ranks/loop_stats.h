@@ -26,7 +26,6 @@ enum class LoopPhase : std::uint8_t {
   kFrames,     // data frames: decode, Add, Deliver
   kPeers,      // heartbeats and liveness
   kOutputs,    // deliveries resumed for outputs that drained
-  kRelease,    // a bounded step of tearing down a finished merge
   kPending,    // requests continued at their bound (Deliver, StepLocal, the next stage)
   kAdmit,      // queued requests started (plan encoding, kStart sends)
   kDeadlines,  // timeouts

@@ -39,12 +39,9 @@ class MergeStage {
   // engine::Merger::Step: one bounded unit of a final aggregate's result; true while more remain.
   bool Step() { return merger_.Step(); }
   bool Pop(std::size_t max_rows, engine::Batch* out) { return merger_.Pop(max_rows, out); }
-  // engine::Merger::Release: a bounded step of tearing down (unusable afterwards).
-  bool Release() {
-    inputs_.clear();
-    return merger_.Release();
-  }
   bool Done() const { return merger_.Done(); }
+  // engine::Merger::ReserveGroups.
+  void ReserveGroups(std::uint64_t groups) { merger_.ReserveGroups(groups); }
   // engine::Merger::set_memory_limit: Feed and Pop then throw engine::MemoryLimitExceeded.
   void set_memory_limit(std::uint64_t bytes) { merger_.set_memory_limit(bytes); }
   std::size_t queued() const;

@@ -27,6 +27,7 @@ struct TeamRelay::Relay {
   std::vector<StreamTally> inputs;    // input 0 = this leader's own DataRole
   std::vector<CreditLedger> members;  // per input: frames held here, credits due back
   std::vector<bool> counted;          // per input: its kCount went up
+  std::uint64_t count_sum = 0;        // of the counts: the team's partial groups
   CreditWindow window;                // towards the gateway
   std::uint64_t sent = 0;
   Outcome outcome = Outcome::kOk;
@@ -86,7 +87,7 @@ void TeamRelay::Enter(Relay& relay, RelayState state) {
   relay.state = state;
   relay.frames.clear();
   relay.own_queued = 0;
-  relay.merge.reset();
+  reaper_.Retire(std::move(relay.merge));  // a team's group table: freed off the loop
 }
 
 void TeamRelay::Count(std::uint64_t request, std::uint64_t rows) {
@@ -128,6 +129,12 @@ void TeamRelay::OnMemberStatus(int team_rank, const StatusMsg& status) {
   if (status.kind == StatusKind::kCount) {
     ForwardStatus(status);
     if (team_rank >= 0 && team_rank < team_size_) relay->counted[team_rank] = true;
+    relay->count_sum += status.rows;
+    // The team's partial groups bound the merge's groups (no frame is merged before this).
+    if (CountsSent(*relay) && relay->merge && relay->plan && relay->plan->aggregate() &&
+        relay->plan->merge() == engine::MergePlan::kTree) {
+      relay->merge->ReserveGroups(relay->count_sum);
+    }
     return;
   }
   StatusMsg rank_done = status;

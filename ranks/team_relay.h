@@ -13,8 +13,9 @@
 // Lifecycle of one request here (RelayState): kForwarding or kMerging from the start (by the
 // plan), kDiscarding after a cancel or a failure (terminal); the relay is erased once every
 // input's stream closed and what it holds went up (or was dropped).
-// Single-threaded; nothing blocks. Sends only through the two Outbox interfaces, so the logic
-// is tested in one process (tests/ranks/team_relay_test.cpp).
+// Single-threaded (but for its Reaper, which destroys dropped merges); nothing blocks. Sends only
+// through the two Outbox interfaces, so the logic is tested in one process
+// (tests/ranks/team_relay_test.cpp).
 #pragma once
 
 #include <cstdint>
@@ -26,6 +27,7 @@
 #include "ranks/data_role.h"
 #include "ranks/outbox.h"
 #include "ranks/protocol.h"
+#include "ranks/reaper.h"
 
 namespace plume::ranks {
 
@@ -84,6 +86,7 @@ class TeamRelay : public Upstream {
   std::uint64_t memory_limit_ = 0;
   std::map<std::uint64_t, std::unique_ptr<Relay>> relays_;
   std::string scratch_;
+  Reaper reaper_;  // frees the merges of cancelled or failed requests off the loop
 };
 
 }  // namespace plume::ranks

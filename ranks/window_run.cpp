@@ -15,19 +15,24 @@ std::uint64_t LimitOrNone(std::uint64_t bytes) {
 
 WindowRun::WindowRun(engine::WindowStage stage, engine::Plan next, const engine::Table& partition,
                      const io::PartitionInfo& info, Exchange* exchange, std::uint64_t memory_limit,
-                     const std::string& rank, std::uint32_t batch_rows)
+                     const std::string& rank, std::uint32_t batch_rows, Exchange* pre_exchange)
     : stage_(std::move(stage)),
       next_(std::move(next)),
       exchange_(exchange),
       memory_limit_(memory_limit),
       batch_rows_(batch_rows),
       builder_(stage_.fields(), LimitOrNone(memory_limit),
-               "the share of " + stage_.name() + " on " + rank) {
-  const engine::Plan& input = stage_.input();
-  const bool pruned = input.utc_hi() < info.utc_min || input.utc_lo() > info.utc_max;
+               "the share of " + stage_.name() + " on " + rank),
+      pre_exchange_(pre_exchange) {
   if (exchange_ == nullptr && !stage_.local()) {
     throw std::logic_error("WindowRun: a window stage through the exchange without one");
   }
+  if (const engine::Plan* pre = stage_.pre()) {
+    StartAggregate(*pre, partition, rank);
+    return;
+  }
+  const engine::Plan& input = stage_.input();
+  const bool pruned = input.utc_hi() < info.utc_min || input.utc_lo() > info.utc_max;
   if (pruned) {
     phase_ = Phase::kScatter;
     return;
@@ -36,9 +41,35 @@ WindowRun::WindowRun(engine::WindowStage stage, engine::Plan next, const engine:
   input_->set_memory_limit(memory_limit);
 }
 
+void WindowRun::StartAggregate(const engine::Plan& pre, const engine::Table& partition,
+                               const std::string& rank) {
+  if (pre_exchange_ == nullptr) {
+    throw std::logic_error("WindowRun: an aggregate before a window stage without its exchange");
+  }
+  const auto parts = static_cast<std::size_t>(pre_exchange_->parts());
+  phase_ = Phase::kAggPrepare;
+  pre_exec_ = std::make_unique<engine::PartitionExecution>(pre, partition);
+  pre_exec_->set_memory_limit(memory_limit_);
+  partitioner_.emplace(pre, parts, stage_.pre_keys());
+  merger_ = std::make_unique<engine::Merger>(pre, parts, engine::MergeStage::kExchangeFinal);
+  merger_->set_memory_limit(memory_limit_);
+  closed_.assign(parts, false);
+  groups_.emplace(pre.output(), LimitOrNone(memory_limit_),
+                  "the final groups before " + stage_.name() + " on " + rank);
+}
+
 bool WindowRun::Step() {
   bool worked = Receive();
   switch (phase_) {
+    case Phase::kAggPrepare:
+      if (!pre_exec_->Step()) phase_ = Phase::kAggScatter;
+      return true;
+    case Phase::kAggScatter:
+      return AggScatter() || worked;
+    case Phase::kAggGather:
+      return AggGather() || worked;
+    case Phase::kAggEmit:
+      return AggEmit() || worked;
     case Phase::kPrepare:
       if (!input_->Step()) phase_ = Phase::kScatter;
       return true;
@@ -56,6 +87,57 @@ bool WindowRun::Step() {
   return worked;
 }
 
+// The pre() aggregate's partial groups of this partition, split by their hash and offered;
+// at their end, this rank's streams end.
+bool WindowRun::AggScatter() {
+  bool worked = false;
+  if (!OfferPending(*pre_exchange_, &pending_, &worked)) return worked;
+  engine::Batch batch;
+  if (pre_exec_->Next(batch_rows_, &batch)) {
+    partitioner_->Split(batch, &pending_);
+  } else {
+    pre_exchange_->FinishSending();
+    pre_exec_.reset();
+    phase_ = Phase::kAggGather;
+  }
+  return true;
+}
+
+// Closes the merge's parts whose streams ended; finalizes once all did.
+bool WindowRun::AggGather() {
+  bool worked = false, all = true;
+  for (std::size_t part = 0; part < closed_.size(); ++part) {
+    if (!closed_[part] && pre_exchange_->Closed(static_cast<int>(part))) {
+      merger_->Close(part);
+      closed_[part] = true;
+      worked = true;
+    }
+    all = all && closed_[part];
+  }
+  if (all) phase_ = Phase::kAggEmit;
+  return worked || all;
+}
+
+// One bounded step of the share's finalization, or one batch of its final groups into the
+// table the window's input reads (their result columns only); at the end, that input starts.
+bool WindowRun::AggEmit() {
+  if (merger_->Step()) return true;
+  engine::Batch batch;
+  if (merger_->Pop(batch_rows_, &batch)) {
+    batch.columns.resize(stage_.pre()->output().size());  // the exchange form's keys go
+    groups_->Append(batch);
+    return true;
+  }
+  if (!merger_->Done()) return false;
+  groups_table_ = groups_->Finish();
+  groups_.reset();
+  merger_.reset();
+  input_ = std::make_unique<engine::PartitionExecution>(stage_.input(), groups_table_);
+  input_->set_memory_limit(memory_limit_);
+  phase_ = Phase::kPrepare;
+  return true;
+}
+
 // Every batch the peers sent into the share (the share takes all, so credits always return).
 bool WindowRun::Receive() {
   bool worked = false;
@@ -63,6 +145,10 @@ bool WindowRun::Receive() {
   engine::Batch batch;
   while (exchange_ != nullptr && exchange_->Receive(&from, &batch)) {
     builder_.Append(batch);
+    worked = true;
+  }
+  while (merger_ && pre_exchange_->Receive(&from, &batch)) {
+    merger_->Push(static_cast<std::size_t>(from), std::move(batch));
     worked = true;
   }
   return worked;

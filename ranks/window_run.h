@@ -7,6 +7,12 @@
 //
 // A partition-local stage (engine::WindowStage::local) has no exchange: its share is this
 // partition's rows of the window's input, appended as they are made.
+// A stage over an aggregate's final groups (engine::WindowStage::pre) first runs that aggregate
+// as DataRole runs one through the exchange: kAggPrepare (its partition's partial groups, one
+// morsel a step), kAggScatter (split by the GroupPartitioner of pre_keys and offered through
+// its own exchange), kAggGather (every sender's groups merged by a Merger(kExchangeFinal)) and
+// kAggEmit (the share finalized in bounded steps into a GatheredTable, bounded by
+// --memory-limit); the window's input then runs over that table instead of the partition.
 // Phases (Phase, one per Step): kPrepare (the input plan's preparation over the partition, one
 // morsel a step), kScatter (offers within the credit windows, then the next batch split),
 // kGather (waits for every sender's end), kCompute (sorts the share and computes the windows,
@@ -21,6 +27,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -36,12 +43,13 @@ namespace plume::ranks {
 class WindowRun {
  public:
   // `next`: the plan of the stage that reads the windows; `partition`/`info`: this rank's; the
-  // exchange is open (owned by the hub; nullptr for a local() stage, which needs none);
+  // exchange is open (owned by the hub; nullptr for a local() stage, which needs none), and so is
+  // `pre_exchange` for a stage with a pre() aggregate (else nullptr);
   // memory_limit: bytes (0 = none); `rank`: names this rank in the share's memory error ("this
   // rank": DataRole's errors name it already).
   WindowRun(engine::WindowStage stage, engine::Plan next, const engine::Table& partition,
             const io::PartitionInfo& info, Exchange* exchange, std::uint64_t memory_limit,
-            const std::string& rank, std::uint32_t batch_rows);
+            const std::string& rank, std::uint32_t batch_rows, Exchange* pre_exchange = nullptr);
   WindowRun(const WindowRun&) = delete;
   WindowRun& operator=(const WindowRun&) = delete;
 
@@ -54,8 +62,23 @@ class WindowRun {
   std::uint64_t share_rows() const { return share_.rows; }
 
  private:
-  enum class Phase { kPrepare, kScatter, kGather, kCompute, kReady };
+  enum class Phase {
+    kAggPrepare,
+    kAggScatter,
+    kAggGather,
+    kAggEmit,
+    kPrepare,
+    kScatter,
+    kGather,
+    kCompute,
+    kReady
+  };
+  void StartAggregate(const engine::Plan& pre, const engine::Table& partition,
+                      const std::string& rank);
   bool Receive();
+  bool AggScatter();
+  bool AggGather();
+  bool AggEmit();
   bool Scatter();
   bool Compute();
 
@@ -72,6 +95,14 @@ class WindowRun {
   std::uint64_t held_ = 0;                               // the share's bytes
   engine::Table share_;
   std::unique_ptr<engine::PartitionExecution> exec_;
+  // A pre() aggregate only: its exchange, partial groups, merge, share and the table it makes.
+  Exchange* pre_exchange_ = nullptr;
+  std::unique_ptr<engine::PartitionExecution> pre_exec_;
+  std::optional<engine::GroupPartitioner> partitioner_;
+  std::unique_ptr<engine::Merger> merger_;
+  std::vector<bool> closed_;  // per part: its stream closed in merger_
+  std::optional<engine::GatheredTable> groups_;
+  engine::Table groups_table_;
 };
 
 }  // namespace plume::ranks

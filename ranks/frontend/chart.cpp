@@ -26,7 +26,9 @@ constexpr std::size_t kMaxBars = 40;  // categories drawn as bars
 constexpr std::size_t kLabelWidth = 24;
 constexpr char kMarks[] = "*+ox#@%&";
 
-bool IsNumeric(Type t) { return t == Type::kInt64 || t == Type::kFloat64 || engine::IsDecimal(t); }
+bool IsNumeric(Type t) {
+  return engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t);
+}
 
 struct Point {
   std::string label;  // the first column's text

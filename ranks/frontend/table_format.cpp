@@ -106,7 +106,7 @@ class TableFormatter : public Formatter {
       text.clear();
       if (col.IsNull(r)) {
         text = "NULL";
-      } else if (limits_.group_digits && col.type == Type::kInt64 && col.ints[r] >= 0) {
+      } else if (limits_.group_digits && engine::IsInteger(col.type) && col.ints[r] >= 0) {
         text = GroupDigits(static_cast<std::uint64_t>(col.ints[r]));
       } else {
         AppendValue(text, col, r);
@@ -177,7 +177,7 @@ void TableFormatter::AppendLine(std::string& out, const std::vector<int>& cols,
       out.append(kGap);
     } else {
       Type t = fields_[c].type;
-      bool right = t == Type::kInt64 || t == Type::kFloat64 || engine::IsDecimal(t);
+      bool right = engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t);
       Pad(out, row[c], widths[c], right);
     }
   }

@@ -72,6 +72,9 @@ SELECT site_name, utc, lead(aqi, 2) OVER (PARTITION BY full_aqs_id, parameter OR
 SELECT site_name, utc, row_number() OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS n, dense_rank() OVER (PARTITION BY parameter ORDER BY CAST(utc AS DATE)) AS day FROM measurements WHERE parameter = 'CO';
 SELECT site_name, utc, sum(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS running, count(*) OVER (PARTITION BY site_name, parameter) AS n, max(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 3 PRECEDING AND 3 FOLLOWING) AS m FROM measurements WHERE parameter = 'SO2';
 SELECT site_name, utc, first_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING) AS f, last_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS l, min(concentration) OVER (PARTITION BY site_name, parameter) AS lo FROM measurements WHERE parameter = 'NO2';
+-- min/max windows over every row: one partition of all 1,167,525 rows (OVER ()), a running max
+-- per series and a 49-hour sliding min (linear: a scan of each frame took minutes).
+SELECT count(*), min(m), max(m), avg(r), min(w), avg(w) FROM (SELECT max(aqi) OVER () AS m, max(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS r, min(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 24 PRECEDING AND 24 FOLLOWING) AS w FROM measurements) t;
 SELECT site_name, utc, ntile(4) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS q FROM measurements WHERE parameter = 'OZONE' AND agency = '${AGENCY_TOP}';
 WITH top AS (SELECT parameter, site_name, aqi FROM measurements WHERE aqi IS NOT NULL QUALIFY row_number() OVER (PARTITION BY site_name, parameter ORDER BY aqi DESC, utc) = 1) SELECT parameter, count(*), max(aqi) FROM top GROUP BY parameter;
 -- Windows after GROUP BY and HAVING, as DuckDB computes them.
@@ -80,6 +83,15 @@ SELECT site_name, avg(aqi), rank() OVER (ORDER BY avg(aqi) DESC) FROM measuremen
 -- @ordered
 SELECT utc, site_name, aqi, rank() OVER (ORDER BY aqi DESC) AS r FROM measurements WHERE aqi > 300 ORDER BY r, utc, site_name LIMIT 20;
 WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) SELECT site_name, d, c, avg(c) OVER (PARTITION BY site_name ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM daily;
+-- Windows over a CTE's or subquery's aggregate run on the data ranks: the aggregate's final
+-- groups stay where its exchange put them, hashed by the windows' PARTITION BY keys (site_name,
+-- d), or all on one data rank (no PARTITION BY), or take a second exchange (PARTITION BY n, an
+-- aggregate, not a GROUP BY key).
+WITH daily AS (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY site_name, d) SELECT d, site_name, c FROM daily QUALIFY rank() OVER (PARTITION BY d ORDER BY c DESC) <= 3;
+WITH daily AS (SELECT site_name, parameter, CAST(utc AS DATE) AS d, max(aqi) AS m FROM measurements WHERE aqi IS NOT NULL GROUP BY ALL) SELECT site_name, parameter, d, m, m - lag(m) OVER (PARTITION BY site_name, parameter ORDER BY d) AS rise, dense_rank() OVER (PARTITION BY parameter, site_name ORDER BY m DESC) AS k FROM daily WHERE site_name LIKE 'B%';
+WITH t AS (SELECT site_name, parameter, count(*) AS n FROM measurements GROUP BY ALL) SELECT site_name, parameter, n, rank() OVER (PARTITION BY n ORDER BY site_name, parameter) AS r FROM t;
+SELECT site_name, m, row_number() OVER (ORDER BY m DESC, site_name) AS r FROM (SELECT site_name, max(aqi) AS m FROM measurements WHERE parameter = 'OZONE' GROUP BY site_name HAVING count(*) > 500);
+SELECT site_name, count(*), max(c3) FROM (SELECT site_name, avg(c) OVER (PARTITION BY site_name ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY ALL)) WHERE c3 > 35 GROUP BY site_name;
 -- Windows partitioned differently in one SELECT: hashed by the keys they share (parameter).
 SELECT site_name, utc, lag(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS p, count(*) OVER (PARTITION BY parameter, CAST(utc AS DATE)) AS n FROM measurements WHERE parameter IN ('SO2', 'CO');
 -- No key in common: every row to one data rank.

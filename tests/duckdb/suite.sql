@@ -492,6 +492,33 @@ SELECT [1, 2];
 -- @error
 SELECT aqi;
 
+-- ---------------------------------------------------------------- INTEGER (issue 10)
+-- Integer literals are INTEGER within INT32 (typeof shows it), BIGINT beyond; INTEGER arithmetic
+-- overflows as DuckDB's does; windows, subqueries and CTEs keep the types.
+-- @ordered
+SELECT typeof(1), typeof(2147483648), typeof(1 + 1), typeof(aqi + 1), typeof(-2147483648), typeof(aqi::INT * 2) FROM measurements LIMIT 1;
+SELECT aqi::INT // 50 AS band, count(*), sum(aqi::INT), max(category::INT * 10) FROM measurements GROUP BY band;
+SELECT count(*), typeof(aqi::INT * 1000) FROM measurements WHERE aqi::INT * 1000 > 100000 GROUP BY 2;
+SELECT CASE WHEN aqi > 150 THEN 1 ELSE 0 END AS hi, count(*), avg(aqi::INT) FROM measurements GROUP BY hi;
+-- @ordered
+SELECT typeof(max(aqi::INT) OVER (PARTITION BY parameter ORDER BY utc ROWS 2 PRECEDING)), typeof(lag(category::INT) OVER (ORDER BY utc)), typeof(row_number() OVER ()) FROM measurements WHERE site_name = '${SITE_TOP}' LIMIT 1;
+SELECT site_name, utc, aqi::INT - lag(aqi::INT) OVER (PARTITION BY site_name, parameter ORDER BY utc) AS d FROM measurements WHERE site_name = '${SITE_TOP}' AND parameter = 'OZONE';
+-- @ordered
+SELECT x + 1 AS y, typeof(x + 1) AS t FROM (SELECT 2147483646 AS x) s;
+-- @ordered
+SELECT typeof((SELECT max(aqi) FROM measurements) + 1) AS a, typeof((SELECT max(aqi)::INT FROM measurements) + 1) AS b, (SELECT max(aqi)::INT FROM measurements) * 2 AS c;
+-- @ordered
+WITH t AS (SELECT aqi::INT AS a FROM measurements WHERE aqi > 400) SELECT typeof(max(a)), max(a) + 1, count(*) FROM t;
+-- @error
+SELECT 2147483647 + 1;
+-- The overflowing rows share one value, so the error's text names the same operands whichever
+-- rank meets one first (multihost.suite compares one host's errors with three hosts').
+-- @error
+SELECT max(aqi::INT * 100000000) FROM measurements WHERE aqi = 30;
+-- @error
+SELECT CAST(aqi + 2147483600 AS INTEGER) FROM measurements WHERE aqi = 50;
+
 -- The unterminated string swallows the rest of the batch: it stays the last statement.
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
+

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -122,6 +123,130 @@ TEST(ExactSum, AddEachIsAddOverTheValidRows) {
       const double want = one.Value(), got = each.Value();
       EXPECT_TRUE(got == want || (std::isnan(got) && std::isnan(want)))
           << v.size() << " values: " << got << " vs " << want;
+    }
+  }
+}
+
+// Doubles of every kind: all exponents (subnormal to near the top), +-0, values a few ulps
+// apart that cancel, and (when `specials`) infinities and NaN.
+std::vector<double> NastyDoubles(std::mt19937_64& rng, std::size_t n, bool specials) {
+  std::vector<double> v;
+  for (std::size_t i = 0; i < n; ++i) {
+    const double m = std::uniform_real_distribution<double>(-1, 1)(rng);
+    switch (rng() % 8) {
+      case 0:  // any exponent
+        v.push_back(std::ldexp(m, static_cast<int>(rng() % 2098) - 1074));
+        break;
+      case 1:  // subnormal
+        v.push_back(std::bit_cast<double>(rng() % (std::uint64_t{1} << 52)) * (m < 0 ? -1 : 1));
+        break;
+      case 2:
+        v.push_back(rng() % 2 ? 0.0 : -0.0);
+        break;
+      case 3:  // cancels an earlier value up to its last bits
+        v.push_back(v.empty() ? 1.0 : -std::nextafter(v[rng() % v.size()], 0.0));
+        break;
+      case 4:
+        if (specials && rng() % 8 == 0) {
+          const double s[] = {INFINITY, -INFINITY, NAN};
+          v.push_back(s[rng() % 3]);
+          break;
+        }
+        [[fallthrough]];
+      default:  // a column's typical values: two decimals, 0.01 .. 1000
+        v.push_back(static_cast<double>(rng() % 100000) / 100 * (m < 0 ? -1 : 1));
+    }
+  }
+  return v;
+}
+
+bool SameSum(double a, double b) {
+  return std::bit_cast<std::uint64_t>(a) == std::bit_cast<std::uint64_t>(b) ||
+         (std::isnan(a) && std::isnan(b));
+}
+
+// The block kernel of AddEach (exact_sum.cpp) against Add value by value: random doubles of all
+// kinds, blocks that are all typical (the kernel's path), all tiny, mixed (its one-by-one
+// remainders) or special (its fallback), contiguous and gathered rows, NULL masks, every length
+// around the block size, any order and any split into partial states.
+TEST(ExactSum, AddEachBlocksAreExactForEveryDouble) {
+  std::mt19937_64 rng(12);
+  for (int trial = 0; trial < 300; ++trial) {
+    const std::size_t n = trial < 8 ? ExactSum::kBlock - 4 + static_cast<std::size_t>(trial)
+                                    : rng() % (3 * ExactSum::kBlock);
+    std::vector<double> v = NastyDoubles(rng, n, trial % 5 == 0);
+    if (trial % 3 == 1) {  // only typical values: every block takes the vectorized path
+      for (double& x : v) x = static_cast<double>(rng() % 100000) / 100 - 250;
+    } else if (trial % 7 == 2) {  // typical values and a few far below them
+      for (double& x : v) x = rng() % 50 ? static_cast<double>(rng() % 1000) / 10 : x * 0x1p-60;
+    }
+    std::vector<std::uint8_t> valid(n);
+    for (auto& b : valid) b = rng() % 5 != 0;
+    std::vector<std::uint32_t> all(n), some;
+    for (std::uint32_t r = 0; r < n; ++r) {
+      all[r] = r;
+      if (rng() % 3 != 0) some.push_back(r);
+    }
+    for (const std::vector<std::uint32_t>* rows : {&all, &some}) {
+      const std::uint8_t* const masks[] = {nullptr, valid.data()};
+      for (const std::uint8_t* mask : masks) {
+        ExactSum one;
+        for (std::uint32_t r : *rows) {
+          if (mask == nullptr || mask[r]) one.Add(v[r]);
+        }
+        ExactSum each;
+        each.AddEach(v.data(), rows->data(), mask, rows->size());
+        ASSERT_TRUE(SameSum(each.Value(), one.Value()))
+            << trial << ": " << each.Value() << " vs " << one.Value();
+        // any split into two partial states, summed in the other order, encoded between
+        const std::size_t cut = rows->empty() ? 0 : rng() % rows->size();
+        ExactSum a, b;
+        b.AddEach(v.data(), rows->data() + cut, mask, rows->size() - cut);
+        a.AddEach(v.data(), rows->data(), mask, cut);
+        std::string bytes;
+        ByteWriter w(&bytes);
+        a.Encode(w);
+        ByteReader r(bytes, "test");
+        b.AddEncoded(r);
+        ASSERT_TRUE(SameSum(b.Value(), one.Value())) << trial << " split at " << cut;
+        double hi1, lo1, hi2, lo2;
+        b.Split(&hi1, &lo1);
+        one.Split(&hi2, &lo2);
+        ASSERT_TRUE(SameSum(lo1, lo2)) << trial;
+      }
+    }
+  }
+}
+
+// Edges of the kernel's range checks and grids: the largest values it takes and the first it
+// does not, the smallest likewise, a remainder exactly at its grid, all-zero and all-NULL blocks.
+TEST(ExactSum, AddEachAtTheKernelsLimits) {
+  const std::vector<std::vector<double>> sets = {
+      {0x1p999, -0x1p999, 0x1.fffffffffffffp999, 1.0},  // ex = 1000: taken
+      {0x1p1000, 0x1p-20, -0x1p1000},                   // ex = 1001: value by value
+      {0x1.fffffffffffffp1023, 0x1.fffffffffffffp1023, -0x1.fffffffffffffp1023},
+      {0x1p-902, 0x1p-1074, -0x1p-902},   // ex = -901: value by value
+      {0x1p-901, 0x1p-1074, 0x1.8p-950},  // ex = -900: taken, remainders one by one
+      {1.0, 0x1p-83, 0x1p-84, 0x1p-85, 0x1.0000000000001p-60, -1.0},
+      {0.0, -0.0, 0.0},
+      {-0.0},
+      {},
+  };
+  for (const std::vector<double>& base : sets) {
+    for (std::size_t copies : {std::size_t{1}, std::size_t{700}}) {
+      std::vector<double> v;
+      for (std::size_t c = 0; c < copies; ++c) v.insert(v.end(), base.begin(), base.end());
+      std::vector<std::uint32_t> rows(v.size());
+      for (std::uint32_t r = 0; r < v.size(); ++r) rows[r] = r;
+      ExactSum one, each;
+      for (double x : v) one.Add(x);
+      each.AddEach(v.data(), rows.data(), nullptr, rows.size());
+      EXPECT_TRUE(SameSum(each.Value(), one.Value()))
+          << base.size() << " x " << copies << ": " << each.Value() << " vs " << one.Value();
+      const std::vector<std::uint8_t> none(v.size(), 0);
+      ExactSum nulls;
+      nulls.AddEach(v.data(), rows.data(), none.data(), rows.size());
+      EXPECT_TRUE(SameSum(nulls.Value(), 0.0));
     }
   }
 }

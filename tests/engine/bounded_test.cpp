@@ -9,6 +9,7 @@
 #include <numeric>
 #include <string>
 
+#include "engine/merge_groups.h"
 #include "engine/schema.h"
 #include "tests/engine/test_table.h"
 
@@ -65,7 +66,17 @@ TEST(BoundedSteps, TheFilterRunsFourBlocksAStep) {
 TEST(BoundedSteps, AggregationTakesAMorselAStep) {
   const Plan plan = Plan::Parse("SELECT site_name, count(*) FROM measurements GROUP BY site_name");
   PartitionExecution e(plan, BigTable());
-  EXPECT_EQ(Prepare(e), 5 + 5);  // filter steps, then 150,000 rows in morsels of 32,768
+  EXPECT_EQ(Prepare(e), 5);  // 150,000 rows in morsels of 32,768, each filtered and folded
+  EXPECT_EQ(e.total_rows(), 3000u);
+}
+
+// An aggregate over a computed column needs every selected row before it computes: filter,
+// compute and aggregate each take their morsels.
+TEST(BoundedSteps, AggregationOverAComputedColumnTakesThreePhases) {
+  const Plan plan =
+      Plan::Parse("SELECT site_name, sum(aqi * 2) FROM measurements GROUP BY site_name");
+  PartitionExecution e(plan, BigTable());
+  EXPECT_EQ(Prepare(e), 5 + 5 + 5);
   EXPECT_EQ(e.total_rows(), 3000u);
 }
 
@@ -215,9 +226,68 @@ TEST(BoundedSteps, AFinalMergerBuildsItsResultInSteps) {
   ASSERT_TRUE(m.Pop(3, &b)) << "Pop finishes what Step began";
   EXPECT_EQ(b.rows, 3u);
   EXPECT_FALSE(m.Step());
-  // The group table's index is a few flat arrays (no node per group): one call frees it.
-  EXPECT_FALSE(m.Release());
-  EXPECT_FALSE(m.Release()) << "nothing left to free";
+}
+
+// A group table reserved from a known bound (the gateway: the partitions' partial counts)
+// takes every group up to it without reallocating its key columns: no Add copies the table.
+TEST(BoundedSteps, AReservedGroupTableDoesNotGrowInOneCall) {
+  const Plan plan = Plan::Parse(
+      "SELECT site_name, utc, count(*), avg(aqi), max(concentration), min(site_name), "
+      "stddev(aqi) FROM measurements GROUP BY site_name, utc");
+  PartitionExecution e(plan, BigTable());
+  Prepare(e);
+  const std::uint64_t bound = e.total_rows();
+  ASSERT_EQ(bound, 150000u);
+  GroupMerger groups(plan.data());
+  Batch b;
+  ASSERT_TRUE(e.Next(1000, &b));
+  groups.Add(b);
+  groups.Reserve(bound);
+  const std::size_t room = groups.reserved();
+  EXPECT_GE(room, bound);
+  while (e.Next(1000, &b)) groups.Add(b);
+  EXPECT_EQ(groups.groups(), bound);
+  EXPECT_EQ(groups.reserved(), room) << "a key column was reallocated";
+  // Reserved while empty (the gateway's order: the counts come before the frames).
+  PartitionExecution again(plan, BigTable());
+  Prepare(again);
+  GroupMerger early(plan.data());
+  early.Reserve(bound);
+  const std::size_t early_room = early.reserved();
+  EXPECT_GE(early_room, bound);
+  while (again.Next(1000, &b)) early.Add(b);
+  EXPECT_EQ(early.groups(), bound);
+  EXPECT_EQ(early.reserved(), early_room);
+}
+
+// Reserving changes nothing of the result, and a bound past the memory limit is capped by it
+// (no bad_alloc, no limit error for the reservation itself).
+TEST(BoundedSteps, ReservedGroupsMergeAsWithout) {
+  const Plan plan = Plan::Parse(
+      "SELECT site_name, count(*), sum(aqi), avg(concentration) FROM measurements "
+      "GROUP BY site_name ORDER BY site_name");
+  auto merged = [&](std::uint64_t reserve) {
+    PartitionExecution e(plan, BigTable());
+    Merger m(plan, 1, true);
+    m.set_memory_limit(64 << 20);
+    Batch b;
+    bool first = true;
+    while (e.Next(500, &b)) {
+      m.Push(0, std::move(b));
+      if (first && reserve > 0) m.ReserveGroups(reserve);
+      first = false;
+    }
+    m.Close(0);
+    std::vector<Row> rows;
+    while (m.Pop(1000, &b)) {
+      for (Row& r : BatchRows(b)) rows.push_back(std::move(r));
+    }
+    return rows;
+  };
+  const std::vector<Row> plain = merged(0);
+  ASSERT_EQ(plain.size(), 3000u);
+  EXPECT_EQ(merged(3000), plain);
+  EXPECT_EQ(merged(std::uint64_t{1} << 50), plain) << "capped at the memory limit";
 }
 
 TEST(MemoryLimit, AGroupTableOverTheLimitFailsNamingTheStage) {

@@ -101,6 +101,13 @@ std::string RunCase(const Case& c) {
   std::vector<std::string> names;
   for (const Field& f : plan.output()) names.push_back(f.name);
   if (names != c.query.ColumnNames()) return "column names differ";
+  const std::vector<std::optional<Type>> types = IntegerTypes(c.query);
+  for (std::size_t i = 0; i < types.size() && i < plan.output().size(); ++i) {
+    if (types[i] && *types[i] != plan.output()[i].type) {
+      return "column " + names[i] + " is " + std::string(TypeName(plan.output()[i].type)) +
+             ", expected " + std::string(TypeName(*types[i]));
+    }
+  }
   const RefResult want = Evaluate(c.query, all);
   // A plain LIMIT without ORDER BY may stop before the row that overflows.
   const bool may_stop =

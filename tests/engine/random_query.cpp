@@ -316,9 +316,15 @@ RefScalar RandomSource::NumberLeaf(bool int_ok) {
     e.column = kReals[Below(4)];
     e.real = true;
   } else if (pick < 8 && int_ok) {
+    // Small integers, and now and then one near INT32's end (INTEGER arithmetic overflows
+    // there) or beyond it (a BIGINT literal).
+    static const std::int64_t kLarge[] = {46341, 65536, 2147483647, -2147483647, 2147483648};
     e.kind = RefScalar::Kind::kConst;
-    const std::int64_t k = static_cast<std::int64_t>(Below(16)) - 3;
+    // One draw, as before (r % 16 is the old Below(16)), so other seeds' statements stay.
+    const std::size_t r = Below(160);
+    const std::int64_t k = r >= 144 ? kLarge[r % 5] : static_cast<std::int64_t>(r % 16) - 3;
     e.lit = {k < 0 ? "(" + std::to_string(k) + ")" : std::to_string(k), k};
+    e.int32 = FitsInt32(k);
   } else if (pick < 9 || !int_ok) {
     e.kind = RefScalar::Kind::kConst;
     const char* d = kDecimals[Below(kDecimalCount)];
@@ -353,11 +359,13 @@ RefScalar RandomSource::Number(int depth, bool int_ok) {
   } else if (pick < 7 && !e.args[0].real) {
     e.kind = Chance(0.5) ? K::kIntDiv : K::kMod;
     const std::int64_t k = 2 + static_cast<std::int64_t>(Below(6));
-    e.args.push_back(RefScalar{K::kConst, 0, {std::to_string(k), k}, {}, {}, false, false});
+    e.args.push_back(RefScalar{K::kConst, 0, {std::to_string(k), k}, {}, {}, false, false, true});
+    e.int32 = e.args[0].int32;
     return e;
   } else if (pick < 8) {
     e.kind = Chance(0.5) ? K::kNeg : K::kAbs;
     e.real = e.args[0].real;
+    e.int32 = e.args[0].int32;
     return e;
   } else if (pick < 10) {
     e.kind = K::kCase;
@@ -368,6 +376,7 @@ RefScalar RandomSource::Number(int depth, bool int_ok) {
     e.args.push_back(Number(depth - 1, int_ok));
   }
   e.real = e.args[0].real || e.args[1].real;
+  e.int32 = !e.real && e.args[0].int32 && e.args[1].int32;
   return e;
 }
 

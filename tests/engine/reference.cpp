@@ -189,7 +189,35 @@ Value EvalScalar(const RefScalar& e, const Row& row) {
     default:
       v = Arith(e.kind, arg(0), arg(1));
   }
+  if (const auto* i = std::get_if<std::int64_t>(&v); i && e.int32 && !FitsInt32(*i)) {
+    tl_overflow = true;  // DuckDB's INTEGER overflow
+    return Value{};
+  }
   return e.real && !IsNull(v) ? AsReal(std::move(v)) : v;
+}
+
+std::vector<std::optional<Type>> IntegerTypes(const QuerySpec& q) {
+  std::vector<std::optional<Type>> out(q.star ? kSchema.size() : 0);
+  auto integer = [](const RefScalar& e) -> std::optional<Type> {
+    if (e.real || e.text) return std::nullopt;
+    return e.int32 ? Type::kInt32 : Type::kInt64;
+  };
+  for (const RefItem& i : q.items) {
+    std::optional<Type> t;
+    if (!i.aggregate && !i.expr.empty()) t = integer(i.expr[0]);
+    if (i.aggregate && !i.x.arg.empty()) {
+      const bool keeps =
+          i.fn == RefAgg::kMin || i.fn == RefAgg::kMax || i.fn == RefAgg::kQuantileDisc;
+      t = integer(i.x.arg[0]);
+      // sum of an INTEGER is BIGINT in plume (DuckDB: HUGEINT); count is BIGINT
+      if (t && !keeps)
+        t = i.fn == RefAgg::kSum || i.fn == RefAgg::kCount ? std::optional<Type>(Type::kInt64)
+                                                           : std::nullopt;
+    }
+    if (i.aggregate && (i.fn == RefAgg::kCountStar || i.fn == RefAgg::kCount)) t = Type::kInt64;
+    out.push_back(t);
+  }
+  return out;
 }
 
 namespace {

@@ -67,6 +67,9 @@ struct RefScalar {
   std::vector<RefExpr> cond;
   bool real = false;  // the result is DOUBLE (else BIGINT, or VARCHAR for strings)
   bool text = false;  // the result is VARCHAR
+  // The result is INTEGER (DuckDB's type of an integer literal within INT32 and of arithmetic
+  // of INTEGERs): beyond INT32 it overflows, as DuckDB's INTEGER does.
+  bool int32 = false;
 };
 
 struct RefExpr {
@@ -150,6 +153,10 @@ struct RefResult {
 };
 
 RefResult Evaluate(const QuerySpec& q, const std::vector<Row>& table);
+// The integer type of each result column the reference types exactly (an integer expression
+// in the select list, or min/max/quantile_disc/sum/count over one): kInt32 or kInt64, in
+// ColumnNames' order; nullopt for the columns it leaves unchecked.
+std::vector<std::optional<Type>> IntegerTypes(const QuerySpec& q);
 // One scalar expression over one row (a BIGINT overflow gives NULL and is reported by Evaluate).
 Value EvalScalar(const RefScalar& e, const Row& row);
 

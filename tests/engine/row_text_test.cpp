@@ -5,6 +5,7 @@
 // OFFSET, and expression columns.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -138,6 +139,72 @@ TEST(RowText, TheLinesOfOneRow) {
       json,
       "{\"s\":\"a,\\\"b\\\"\\n\\u0001\\ufffd\xc3\xa9\",\"d\":1.5,\"t\\\"\":\"2020-09-01T00:00\"}\n"
       "{\"s\":null,\"d\":null,\"t\\\"\":\"1970-01-01T00:00\"}\n");
+}
+
+// RenderSelected reads the columns in place; its lines are RenderColumn's over the same rows
+// gathered, for a dictionary it keeps (repeated codes) and one too large to keep (70,000
+// codes), over calls that reuse its per-code text and a call with other columns.
+TEST(RowText, LinesFromTheColumnsInPlaceAreTheGatheredOnes) {
+  Column site{"site", Type::kString, {}, {}, {}, {}, {}, {}};
+  Column many{"many", Type::kString, {}, {}, {}, {}, {}, {}};
+  Column conc{"conc", Type::kFloat64, {}, {}, {}, {}, {}, {}};
+  Column utc{"utc", Type::kTimestamp, {}, {}, {}, {}, {}, {}};
+  site.dict = {"", "a,b", "q\"uote", "plain", "caf\xc3\xa9 \xff"};
+  const std::size_t rows = 70000;
+  for (std::size_t r = 0; r < rows; ++r) {
+    site.codes.push_back(static_cast<std::uint32_t>(r * 7 % site.dict.size()));
+    many.dict.push_back("v" + std::to_string(100000 + r) + (r % 3 ? "" : ",x"));
+    many.codes.push_back(static_cast<std::uint32_t>((r * 31) % rows));
+    conc.doubles.push_back(r % 11 == 0 ? 0.0 : static_cast<double>(r % 997) / 10 - 3);
+    conc.valid.push_back(r % 11 == 0 ? 0 : 1);
+    utc.ints.push_back(1598918400 + static_cast<std::int64_t>(r / 50) * 3600);
+  }
+  std::vector<std::uint32_t> sel;
+  for (std::uint32_t r = 0; r < rows; r += 3) sel.push_back(r);
+  const std::vector<Field> fields = {{"site", Type::kString},
+                                     {"many", Type::kString},
+                                     {"conc", Type::kFloat64},
+                                     {"utc", Type::kTimestamp}};
+  const std::vector<const Column*> columns = {&site, &many, &conc, &utc};
+  auto gathered = [&](const std::vector<const Column*>& cols, std::size_t begin, std::size_t n) {
+    Batch b;
+    b.rows = n;
+    for (const Column* c : cols) {
+      BatchColumn o;
+      o.type = c->type;
+      o.offsets.push_back(0);
+      for (std::size_t i = begin; i < begin + n; ++i) {
+        const std::uint32_t r = sel[i];
+        if (c->type == Type::kString) o.chars += c->dict[c->codes[r]];
+        o.offsets.push_back(static_cast<std::uint32_t>(o.chars.size()));
+        if (c->type == Type::kFloat64) o.doubles.push_back(c->doubles[r]);
+        if (c->type == Type::kTimestamp) o.ints.push_back(c->ints[r]);
+        if (!c->valid.empty()) o.valid.push_back(c->valid[r]);
+      }
+      b.columns.push_back(std::move(o));
+    }
+    return b;
+  };
+  for (Text format : {Text::kCsv, Text::kJson}) {
+    SCOPED_TRACE(std::string(RowTextName(format)));
+    RowWriter direct(format, fields), values(format, fields);
+    for (std::size_t begin = 0; begin < sel.size(); begin += 4000) {
+      const std::size_t n = std::min<std::size_t>(4000, sel.size() - begin);
+      BatchColumn a, b;
+      direct.RenderSelected(columns, sel.data() + begin, n, &a);
+      values.RenderColumn(gathered(columns, begin, n), &b);
+      ASSERT_EQ(a.chars, b.chars);
+      ASSERT_EQ(a.offsets, b.offsets);
+    }
+    // Other columns in the same places: nothing of the first ones' text is kept.
+    Column other = site;
+    other.dict = {"x", "y\"", "z,", "w", "v"};
+    const std::vector<const Column*> swapped = {&other, &many, &conc, &utc};
+    BatchColumn a, b;
+    direct.RenderSelected(swapped, sel.data(), 100, &a);
+    values.RenderColumn(gathered(swapped, 0, 100), &b);
+    EXPECT_EQ(a.chars, b.chars);
+  }
 }
 
 }  // namespace

@@ -86,8 +86,50 @@ std::vector<Batch> RunPlan(const Plan& plan, const std::vector<const Table*>& ta
 // each partition's rows of the window's input split by WindowStage (a partition-local stage:
 // kept in their own partition's share), every share gathered (through the wire form) and its
 // windows computed (and the row-wise stages between run over it).
+// A window stage's pre() aggregate as the data ranks run it (ranks/window_run.h): every
+// partition's partial groups hashed by pre_keys() to the shares, each share merged and
+// finalized (kExchangeFinal), its result columns gathered: one table of final groups per part.
+std::vector<Table> FinalGroups(const WindowStage& w, const std::vector<Table>& parts,
+                               std::uint64_t limit) {
+  const Plan& pre = *w.pre();
+  const GroupPartitioner hash(pre, parts.size(), w.pre_keys());
+  std::vector<std::unique_ptr<Merger>> merge;
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    merge.push_back(std::make_unique<Merger>(pre, parts.size(), MergeStage::kExchangeFinal));
+  }
+  std::string wire;
+  for (std::size_t p = 0; p < parts.size(); ++p) {
+    PartitionExecution ex(pre, parts[p]);
+    Batch b;
+    std::vector<Batch> split;
+    while (ex.Next(2, &b)) {
+      hash.Split(b, &split);
+      for (std::size_t k = 0; k < split.size(); ++k) {
+        wire.clear();
+        EncodeBatch(split[k], &wire);
+        merge[k]->Push(p, DecodeBatch(wire));
+      }
+    }
+    for (auto& m : merge) m->Close(p);
+  }
+  std::vector<Table> out;
+  for (auto& m : merge) {
+    while (m->Step()) {
+    }
+    GatheredTable groups(pre.output(), limit, "the final groups");
+    Batch b;
+    while (m->Pop(3, &b)) {
+      b.columns.resize(pre.output().size());
+      groups.Append(b);
+    }
+    out.push_back(groups.Finish());
+  }
+  return out;
+}
+
 std::vector<Table> WindowShares(const WindowStage& w, const Plan& reader,
-                                const std::vector<Table>& parts, std::uint64_t limit) {
+                                const std::vector<Table>& partitions, std::uint64_t limit) {
+  const std::vector<Table> parts = w.pre() ? FinalGroups(w, partitions, limit) : partitions;
   std::vector<GatheredTable> shares;
   for (std::size_t k = 0; k < parts.size(); ++k) {
     shares.emplace_back(w.fields(), limit,
@@ -503,21 +545,46 @@ TEST(Window, FunctionsAndFramesMatchTheReference) {
   }
 }
 
+// `n` random rows of `sites` sites over `hours` hours, every `null_every`-th aqi NULL (about),
+// aqi below `aqi_max`, latitude k (+ 0.25) or k % lat_mod when lat_mod > 0.
+std::vector<WRow> RandomRows(std::uint64_t seed, int n, int sites, int hours, int null_every,
+                             int aqi_max, int lat_mod) {
+  std::mt19937_64 rng(seed);
+  std::vector<WRow> d;
+  for (int k = 0; k < n; ++k) {
+    const int lat = lat_mod > 0 ? k % lat_mod : k;
+    d.push_back({std::string(1, static_cast<char>('A' + rng() % static_cast<unsigned>(sites))),
+                 static_cast<I>(rng() % static_cast<unsigned>(hours)) * 3600,
+                 rng() % static_cast<unsigned>(null_every) == 0
+                     ? std::nullopt
+                     : std::optional<I>(static_cast<I>(rng() % static_cast<unsigned>(aqi_max))),
+                 static_cast<double>(lat) + 0.25});
+  }
+  return d;
+}
+
+// Every statement over `d` in 1, 2, 5 and 7 partitions gives on the data ranks the rows of the
+// gathered path (the windows computed over one table on the gateway).
+void ExpectDataRanksAgree(const std::vector<WRow>& d, const std::vector<std::string>& statements) {
+  PlanOptions gathered;
+  gathered.windows_on_data_ranks = false;
+  for (std::size_t parts : {1u, 2u, 5u, 7u}) {
+    const std::vector<Table> tables = WindowParts(d, parts);
+    for (const std::string& sql : statements) {
+      const std::vector<std::string> want = RunStaged(sql, 1u << 30, tables, gathered);
+      ASSERT_FALSE(want.empty()) << sql;
+      EXPECT_EQ(Sorted(RunStaged(sql, 1u << 30, tables)), Sorted(want))
+          << sql << " over " << parts << " partitions";
+    }
+  }
+}
+
 // The windows the data ranks compute over their shares after the hash exchange give the rows
 // of the gathered path (windows over one table on the gateway): windows whose partitions span
 // every part, frames crossing part boundaries, several partitionings in one SELECT (hashed by
 // the keys they share, or all to one rank), QUALIFY, ORDER BY/LIMIT and aggregates after them.
 TEST(Window, DataRanksAndGatheredAgree) {
-  std::mt19937_64 rng(11);
-  std::vector<WRow> d;
-  for (int k = 0; k < 200; ++k) {
-    d.push_back({std::string(1, static_cast<char>('A' + rng() % 5)),
-                 static_cast<I>(rng() % 12) * 3600,
-                 rng() % 6 == 0 ? std::nullopt : std::optional<I>(static_cast<I>(rng() % 80)),
-                 static_cast<double>(k) + 0.25});
-  }
-  PlanOptions gathered;
-  gathered.windows_on_data_ranks = false;
+  const std::vector<WRow> d = RandomRows(11, 200, 5, 12, 6, 80, 0);
   const std::vector<std::string> statements = {
       "SELECT latitude, sum(aqi) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS "
       "BETWEEN 3 PRECEDING AND 2 FOLLOWING) FROM measurements",
@@ -537,15 +604,74 @@ TEST(Window, DataRanksAndGatheredAgree) {
       "(PARTITION BY site_name, utc) FROM measurements WHERE aqi > (SELECT avg(aqi) FROM "
       "measurements)",
   };
-  for (std::size_t parts : {1u, 2u, 5u, 7u}) {
-    const std::vector<Table> tables = WindowParts(d, parts);
-    for (const std::string& sql : statements) {
-      const std::vector<std::string> want = RunStaged(sql, 1u << 30, tables, gathered);
-      ASSERT_FALSE(want.empty()) << sql;
-      EXPECT_EQ(Sorted(RunStaged(sql, 1u << 30, tables)), Sorted(want))
-          << sql << " over " << parts << " partitions";
+  ExpectDataRanksAgree(d, statements);
+}
+
+// A window over a CTE's or subquery's aggregate runs on the data ranks (WindowStage::pre): the
+// aggregate's final groups stay on the rank that finalized them, hashed by the windows'
+// PARTITION BY keys (or all to one rank without one), or go through a second exchange when a
+// key is not a GROUP BY key; each gives the rows of the gathered path over 1, 2, 5 and 7 parts.
+TEST(Window, OverAnAggregateOnTheDataRanks) {
+  const std::vector<WRow> d = RandomRows(29, 240, 6, 10, 7, 90, 17);
+  const std::string g =
+      "WITH g AS (SELECT site_name, utc, avg(latitude) AS c, max(aqi) AS m, count(*) AS n FROM "
+      "measurements GROUP BY site_name, utc) ";
+  const std::vector<std::string> statements = {
+      g + "SELECT site_name, utc, c, avg(c) OVER (PARTITION BY site_name ORDER BY utc ROWS "
+          "BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM g",
+      g + "SELECT site_name, utc, rank() OVER (PARTITION BY utc ORDER BY m DESC, site_name) FROM g",
+      g + "SELECT site_name, utc, row_number() OVER (ORDER BY c DESC, site_name, utc) FROM g",
+      g + "SELECT site_name, utc, rank() OVER (PARTITION BY n ORDER BY site_name, utc) FROM g",
+      "SELECT site_name, count(*) FROM (SELECT site_name, lag(m) OVER (PARTITION BY site_name "
+      "ORDER BY utc) AS p FROM (SELECT site_name, utc, max(aqi) AS m FROM measurements GROUP BY "
+      "site_name, utc)) WHERE p IS NOT NULL GROUP BY site_name",
+      "WITH h AS (SELECT site_name, utc, max(aqi) AS m FROM measurements GROUP BY site_name, utc "
+      "HAVING count(*) > 1) SELECT site_name, utc FROM h QUALIFY row_number() OVER (PARTITION BY "
+      "site_name ORDER BY m DESC, utc) <= 2",
+  };
+  ExpectDataRanksAgree(d, statements);
+  // Where each runs: hashed by the PARTITION BY key, by none (one rank), or by every GROUP BY key
+  // and then a second exchange (PARTITION BY n, an aggregate).
+  const std::vector<std::pair<std::vector<std::size_t>, bool>> placed = {
+      {{0}, true}, {{1}, true}, {{}, true}, {{0, 1}, false}};
+  for (std::size_t k = 0; k < placed.size(); ++k) {
+    const StagedStatement st = StagedStatement::Parse(statements[k]);
+    ASSERT_EQ(st.stages(), 3u);
+    EXPECT_TRUE(st.on_data_ranks(0) && st.on_data_ranks(1)) << statements[k];
+    EXPECT_TRUE(st.window_input(2));
+    const WindowStage w = st.Window(2, std::vector<Table>(2));
+    ASSERT_NE(w.pre(), nullptr);
+    EXPECT_EQ(w.pre()->merge(), MergePlan::kExchange);
+    EXPECT_EQ(w.pre_keys(), placed[k].first) << statements[k];
+    EXPECT_EQ(w.local(), placed[k].second) << statements[k];
+    const WindowStage back = WindowStage::Deserialize(w.Serialize());
+    ASSERT_NE(back.pre(), nullptr);
+    EXPECT_EQ(back.pre()->Serialize(), w.pre()->Serialize());
+    EXPECT_EQ(back.pre_keys(), w.pre_keys());
+    const std::string bytes = w.Serialize();
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+      EXPECT_THROW(WindowStage::Deserialize(bytes.substr(0, n)), std::runtime_error) << n;
     }
   }
+  // An aggregate read twice, or with a LIMIT, is gathered as before.
+  EXPECT_FALSE(StagedStatement::Parse(g + "SELECT site_name, rank() OVER (PARTITION BY site_name "
+                                          "ORDER BY c) FROM g WHERE n > (SELECT min(n) FROM g)")
+                   .on_data_ranks(0));
+  EXPECT_FALSE(StagedStatement::Parse(
+                   "SELECT s, rank() OVER (PARTITION BY s ORDER BY c) FROM (SELECT site_name AS "
+                   "s, count(*) AS c FROM measurements GROUP BY s LIMIT 3)")
+                   .on_data_ranks(0));
+  const std::vector<std::string> explain = RunStaged("EXPLAIN " + statements[0]);
+  ASSERT_EQ(explain.size(), 1u);
+  for (const char* part :
+       {"through the hash exchange of (site_name) only", "keeps it for 'window 1'",
+        "each over its final groups of 'g' where they are (no second exchange)",
+        "each over its share of 'window 1'"}) {
+    EXPECT_NE(explain[0].find(part), std::string::npos) << part << "\n" << explain[0];
+  }
+  const std::vector<std::string> second = RunStaged("EXPLAIN " + statements[3]);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_NE(second[0].find("then through a second hash exchange"), std::string::npos) << second[0];
 }
 
 TEST(Window, StageOnTheDataRanksPlanAndErrors) {

@@ -277,6 +277,45 @@ TEST_F(GatewayTest, StagesRunInOrderAndTheLastOneRunsOnTheGateway) {
   EXPECT_TRUE(gw.DrainedAt(id).has_value());
 }
 
+// A window over a gathered result (here over a CTE that is no aggregate) is computed on rank 0
+// in bounded units of its loop (engine::WindowComputation, Gateway::StepWindows), then the stage
+// that reads it runs over the table with the windows.
+TEST_F(GatewayTest, AWindowOverAGatheredResultIsComputedInStepsOfTheLoop) {
+  Gateway& gw = Make();
+  const std::uint64_t id = Submit(
+      "WITH a AS (SELECT utc, latitude FROM measurements) SELECT count(*), sum(n) FROM (SELECT "
+      "row_number() OVER (ORDER BY utc, latitude) AS n FROM a)");
+  out_.Take(Tag::kControl);
+  EXPECT_EQ(gw.Status(id)->stages, 4u);
+  for (int rank = 1; rank <= 4; ++rank) Status(rank < 3 ? 1 : 2, CountMsg(id, rank, 100));
+  in_.Push(1, Tag::kData, Frame(id, 0, 1));
+  in_.Push(1, Tag::kData, Frame(id, 1, 2));
+  Status(1, StreamDoneMsg(id, 1, 2, Outcome::kOk, ""));
+  Status(2, StreamDoneMsg(id, 3, 0, Outcome::kOk, ""));
+  PollAll();
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kCompleted) << sink_->final_info.error;
+  EXPECT_EQ(sink_->rows, 1u);
+  EXPECT_EQ(sink_->first, 200);
+  EXPECT_TRUE(out_.Take(Tag::kControl).empty()) << "the windows ran here, not on the ranks";
+  // Cancelled while its windows are computed: the statement ends cancelled, the next answers.
+  sink_ = std::make_shared<Sink>();
+  const std::uint64_t again = Submit(
+      "WITH a AS (SELECT utc, latitude FROM measurements) SELECT count(*) FROM (SELECT "
+      "row_number() OVER (ORDER BY utc, latitude) AS n FROM a)");
+  out_.Take(Tag::kControl);
+  for (int rank = 1; rank <= 4; ++rank) Status(rank < 3 ? 1 : 2, CountMsg(again, rank, 100));
+  in_.Push(1, Tag::kData, Frame(again, 0, 1));
+  Status(1, StreamDoneMsg(again, 1, 1, Outcome::kOk, ""));
+  Status(2, StreamDoneMsg(again, 3, 0, Outcome::kOk, ""));
+  for (int i = 0; i < 20 && gw.Status(again)->stage_name != "window 1"; ++i) gw.Poll(0);
+  ASSERT_EQ(gw.Status(again)->stage_name, "window 1");
+  gw.Cancel(again, "test");
+  PollAll();
+  ASSERT_EQ(sink_->ends, 1);
+  EXPECT_EQ(sink_->final_info.state, RequestState::kCancelled) << sink_->final_info.error;
+}
+
 // A stage whose LIMIT is reached stops the ranks and waits for their ends before the next one.
 TEST_F(GatewayTest, AStageThatReachedItsLimitStopsTheRanksFirst) {
   Gateway& gw = Make();

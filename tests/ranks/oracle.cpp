@@ -29,6 +29,7 @@ std::string Cell(const engine::BatchColumn& col, std::size_t row) {
       out = col.ints[row] != 0 ? "true" : "false";
       break;
     case engine::Type::kInt64:
+    case engine::Type::kInt32:
       engine::AppendInt(out, col.ints[row]);
       break;
   }

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -41,6 +42,26 @@ struct Links {
   std::vector<QueueInbox> ins;
   std::vector<std::unique_ptr<ExchangeHub>> hubs;
 };
+
+// The loops' turns until every share is computed (a wait: it scales under the sanitizers);
+// false when they did not finish in time.
+bool StepAll(Links& links, const std::vector<std::unique_ptr<WindowRun>>& runs) {
+  const auto limit = std::chrono::steady_clock::now() +
+                     std::chrono::duration<double>(60 * plume::testing::TimeoutScale());
+  bool all_ready = false;
+  while (!all_ready && std::chrono::steady_clock::now() < limit) {
+    all_ready = true;
+    bool worked = false;
+    for (std::size_t p = 0; p < runs.size(); ++p) {
+      worked |= runs[p]->Step();
+      links.Carry();
+      worked |= links.hubs[p]->Poll();
+      all_ready &= runs[p]->ready();
+    }
+    if (!worked) std::this_thread::sleep_for(std::chrono::microseconds(100));
+  }
+  return all_ready;
+}
 
 // Rows per site over every partition.
 std::map<std::string, std::int64_t> SiteCounts(const std::vector<engine::Table>& tables) {
@@ -78,22 +99,7 @@ TEST(WindowRun, SharesComputedInBoundedStepsGiveTheWindowsOverEveryPartition) {
     runs.push_back(std::make_unique<WindowRun>(stage, next, tables[p], manifest.partitions[p], &x,
                                                0, "rank " + std::to_string(p + 1), 1000));
   }
-  // The loops' turns until every share is computed (a wait: it scales under the sanitizers).
-  const auto limit = std::chrono::steady_clock::now() +
-                     std::chrono::duration<double>(60 * plume::testing::TimeoutScale());
-  bool all_ready = false;
-  while (!all_ready && std::chrono::steady_clock::now() < limit) {
-    all_ready = true;
-    bool worked = false;
-    for (int p = 0; p < parts; ++p) {
-      worked |= runs[p]->Step();
-      links.Carry();
-      worked |= links.hubs[p]->Poll();
-      all_ready &= runs[p]->ready();
-    }
-    if (!worked) std::this_thread::sleep_for(std::chrono::microseconds(100));
-  }
-  ASSERT_TRUE(all_ready) << "the window stage did not complete";
+  ASSERT_TRUE(StepAll(links, runs)) << "the window stage did not complete";
 
   const std::map<std::string, std::int64_t> counts = SiteCounts(tables);
   std::map<std::string, std::vector<bool>> numbered;  // per site: which row_number came
@@ -124,6 +130,78 @@ TEST(WindowRun, SharesComputedInBoundedStepsGiveTheWindowsOverEveryPartition) {
   EXPECT_EQ(numbered.size(), counts.size());
   EXPECT_GT(runs[0]->share_rows(), 0u) << "the sites hash to both parts";
   EXPECT_GT(runs[1]->share_rows(), 0u);
+}
+
+// A window over a CTE's aggregate (engine::WindowStage::pre): each WindowRun first exchanges the
+// aggregate's partial groups (hashed by site_name, the window's key: exchange stage 0),
+// finalizes its share and computes the windows over those groups where they are; with a key
+// that is no GROUP BY key (PARTITION BY n, an aggregate) the rows take a second exchange
+// (stage 1). Either way every site's groups are numbered once, on one rank.
+TEST(WindowRun, WindowsOverAnAggregateFinalizedOnTheDataRanks) {
+  const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p2";
+  const io::Manifest manifest = io::ReadManifest(dir);
+  std::vector<engine::Table> tables;
+  for (const io::PartitionInfo& p : manifest.partitions) {
+    tables.push_back(io::LoadPartition(dir + "/" + p.file));
+  }
+  const std::map<std::string, std::int64_t> counts = SiteCounts(tables);
+  const std::string g =
+      "WITH g AS (SELECT site_name, parameter, count(*) AS n FROM measurements GROUP BY "
+      "site_name, parameter) ";
+  for (const std::string& sql :
+       {g + "SELECT site_name, sum(n) OVER (PARTITION BY site_name) AS total, row_number() OVER "
+            "(PARTITION BY site_name ORDER BY parameter) AS r FROM g",
+        g + "SELECT site_name, n, rank() OVER (PARTITION BY n ORDER BY site_name, parameter) AS r "
+            "FROM g"}) {
+    const engine::StagedStatement st = engine::StagedStatement::Parse(sql);
+    ASSERT_EQ(st.stages(), 3u);
+    ASSERT_TRUE(st.window_input(2)) << sql;
+    const std::vector<engine::Table> results(2);
+    const engine::WindowStage stage = st.Window(2, results);
+    ASSERT_NE(stage.pre(), nullptr);
+    const engine::Plan next = st.Bind(2, results);
+    const int parts = 2;
+    Links links(parts);
+    std::vector<std::unique_ptr<WindowRun>> runs;
+    for (int p = 0; p < parts; ++p) {
+      Exchange& pre = links.hubs[p]->Open({1, 0}, CreditWindow(2, 1 << 20));
+      Exchange* rows =
+          stage.local() ? nullptr : &links.hubs[p]->Open({1, 1}, CreditWindow(2, 1 << 20));
+      runs.push_back(std::make_unique<WindowRun>(stage, next, tables[p], manifest.partitions[p],
+                                                 rows, 0, "rank " + std::to_string(p + 1), 500,
+                                                 &pre));
+    }
+    ASSERT_TRUE(StepAll(links, runs)) << sql;
+    std::map<std::string, std::int64_t> summed;  // per site: its groups' counts
+    std::map<std::string, std::set<std::int64_t>> numbers;
+    std::uint64_t groups = 0;
+    for (int p = 0; p < parts; ++p) {
+      std::unique_ptr<engine::PartitionExecution> exec = runs[p]->TakeExecution();
+      ASSERT_NE(exec, nullptr);
+      engine::Batch b;
+      while (exec->Next(333, &b)) {
+        for (std::size_t r = 0; r < b.rows; ++r, ++groups) {
+          const std::string site(b.columns[0].StringAt(r));
+          summed[site] += stage.local() ? 0 : b.columns[1].ints[r];
+          if (stage.local()) {
+            EXPECT_EQ(b.columns[1].ints[r], counts.at(site)) << site;
+            EXPECT_TRUE(numbers[site].insert(b.columns[2].ints[r]).second) << site;
+          }
+        }
+      }
+    }
+    EXPECT_GT(runs[0]->share_rows(), 0u) << sql;
+    EXPECT_GT(runs[1]->share_rows(), 0u) << sql;
+    EXPECT_EQ(runs[0]->share_rows() + runs[1]->share_rows(), groups);
+    if (stage.local()) {
+      EXPECT_EQ(numbers.size(), counts.size());
+      for (const auto& [site, seen] : numbers) {
+        EXPECT_EQ(*seen.rbegin(), static_cast<std::int64_t>(seen.size())) << site;
+      }
+    } else {
+      EXPECT_EQ(summed, counts) << "every group once";
+    }
+  }
 }
 
 }  // namespace
