@@ -26,6 +26,9 @@ struct Field {
 // A column of a batch. Used vectors by type as in Column, except strings, which are
 // materialized: value i is chars[offsets[i], offsets[i+1]) (offsets.size() == rows + 1).
 // valid: empty = no NULLs, else one byte per row (1 = value, 0 = NULL).
+// wide: only inside the expression evaluator (expr_eval.cpp), a DECIMAL of width 19-38 whose
+// units do not all fit 64 bits holds them here (one per row) and `ints` is empty. Every vector
+// ExprEvaluator::Eval returns, and so every batch that is encoded, has `wide` empty.
 struct BatchColumn {
   Type type = Type::kInt64;
   std::vector<std::int64_t> ints;
@@ -33,6 +36,7 @@ struct BatchColumn {
   std::vector<std::uint32_t> offsets;
   std::string chars;
   std::vector<std::uint8_t> valid;
+  std::vector<Int128> wide;
 
   bool IsNull(std::size_t row) const { return !valid.empty() && valid[row] == 0; }
   std::string_view StringAt(std::size_t row) const {

@@ -247,7 +247,7 @@ Expr FoldConstant(Expr c, std::size_t pos) {
     Batch none;
     in.batch = &none;
     in.n = 1;
-    ExprEvaluator(c).Eval(in, &out);
+    ExprEvaluator(c).EvalWide(in, &out);
     Scalar v;
     v.null = out.IsNull(0);
     if (!v.null) {
@@ -255,6 +255,11 @@ Expr FoldConstant(Expr c, std::size_t pos) {
         v.s = std::string(out.StringAt(0));
       } else if (type == Type::kFloat64) {
         v.d = out.doubles[0];
+      } else if (!out.wide.empty() && (out.wide[0] > INT64_MAX || out.wide[0] < INT64_MIN)) {
+        v.wide = true;  // a DECIMAL of width 19-38 beyond 64-bit units
+        v.w = out.wide[0];
+      } else if (!out.wide.empty()) {
+        v.i = static_cast<std::int64_t>(out.wide[0]);
       } else {
         v.i = out.ints[0];
       }
@@ -564,12 +569,19 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   const bool constant = a.op == ExprOp::kConstant && b.op == ExprOp::kConstant;
   Expr node = MakeNode(o, type, {a, b}, ExprName(e));
   if (!constant || !decimal) return node;
+  Expr folded;
   try {  // 0.1 + 0.2 is the constant 0.3
-    return FoldConstant(std::move(node), e.pos);
-  } catch (const SqlError&) {  // beyond 64-bit units: exactly folded, then a DOUBLE
+    folded = FoldConstant(std::move(node), e.pos);
+  } catch (const SqlError&) {  // beyond 38 digits: what the literals' exact value gives
     if (std::optional<Expr> c = FoldedDecimal(e)) return *c;
     throw;
   }
+  // Arithmetic of literals alone beyond 64-bit units stays a DOUBLE, as a literal of that many
+  // digits is (docs/SQL.md); over a cast (CAST(1 AS DECIMAL(38,20)) * 3) it stays the DECIMAL.
+  if (folded.value.wide) {
+    if (std::optional<Expr> c = FoldedDecimal(e)) return *c;
+  }
+  return folded;
 }
 
 void UnifyNumbers(Expr* a, Expr* b, std::size_t pos) {

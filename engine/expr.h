@@ -87,16 +87,21 @@ enum class ExprFn : std::uint8_t {
   kAqiCategoryName,  // args: aqi (BIGINT) -> VARCHAR 'Good' ... 'Hazardous'
 };
 
-// A constant. kBool, kInt64, kTimestamp and kDate use i; kFloat64 d; kString s.
+// A constant. kBool, kInt64, kTimestamp and kDate use i; kFloat64 d; kString s. A DECIMAL's
+// units are in i, or, for a width of 19-38 when they do not fit 64 bits (a folded cast such as
+// CAST(1 AS DECIMAL(38,20))), in w with `wide` set.
 struct Scalar {
   bool null = true;
   std::int64_t i = 0;
   double d = 0;
   std::string s;
+  bool wide = false;
+  Int128 w = 0;
   // NaN equals NaN here: an expression holding a NaN constant equals itself (GROUP BY and
   // DISTINCT find their keys by equality).
   bool operator==(const Scalar& o) const {
-    return null == o.null && i == o.i && s == o.s && (d == o.d || (d != d && o.d != o.d));
+    return null == o.null && i == o.i && s == o.s && (d == o.d || (d != d && o.d != o.d)) &&
+           wide == o.wide && w == o.w;
   }
 };
 
@@ -143,6 +148,9 @@ class ExprEvaluator {
   // empty when no value is NULL; BOOLEAN values are 0/1 in ints). Keep one evaluator for many
   // runs of rows: what it prepares once (sorted IN lists) is kept in it.
   void Eval(const ExprInput& in, BatchColumn* out) const;
+  // As Eval, except that a DECIMAL of width 19-38 may come back in 128 bits (out->wide) instead
+  // of being an error beyond 64: for the binder's constant folding, whose Scalar holds them.
+  void EvalWide(const ExprInput& in, BatchColumn* out) const;
 
  private:
   const Expr& root_;

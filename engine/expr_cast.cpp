@@ -287,7 +287,7 @@ void ToText(const BatchColumn& a, std::size_t i, std::string* s) {
   s->clear();
   if (IsDecimal(a.type)) {
     const int scale = DecimalScale(a.type);
-    return AppendDecimal(*s, a.ints[i], scale, DecimalWidth(a.type) > scale);
+    return AppendWideDecimal(*s, UnitsOf(a, i), scale, DecimalWidth(a.type) > scale);
   }
   switch (a.type) {
     case Type::kFloat64:

@@ -1,6 +1,7 @@
-// CAST to and from DECIMAL(w,s), whose values are units (value * 10^s) in 64 bits: rescaling
-// with DuckDB's rounding (half away from zero), range checks against the width, and the
-// conversions to and from BIGINT, DOUBLE and BOOLEAN.
+// CAST to and from DECIMAL(w,s), whose values are units (value * 10^s; in 128 bits for a width
+// of 19-38 when they do not fit 64, BatchColumn::wide): rescaling with DuckDB's rounding (half
+// away from zero), range checks against the width, and the conversions to and from BIGINT,
+// DOUBLE and BOOLEAN.
 #include <cmath>
 #include <stdexcept>
 #include <string>
@@ -13,18 +14,13 @@ namespace {
 
 __extension__ typedef __int128 I128;
 
-I128 Pow10(int n) {
-  I128 p = 1;
-  for (int i = 0; i < n; ++i) p *= 10;
-  return p;
-}
-
-std::int64_t Pow10Int(int n) { return static_cast<std::int64_t>(Pow10(n)); }
+I128 Pow10(int n) { return Pow10Wide(n); }
 
 std::string ValueText(const BatchColumn& a, std::size_t i) {
   std::string t;
   if (IsDecimal(a.type)) {
-    AppendDecimal(t, a.ints[i], DecimalScale(a.type), DecimalWidth(a.type) > DecimalScale(a.type));
+    AppendWideDecimal(t, UnitsOf(a, i), DecimalScale(a.type),
+                      DecimalWidth(a.type) > DecimalScale(a.type));
   } else if (a.type == Type::kFloat64) {
     AppendDouble(t, a.doubles[i]);
   } else {
@@ -33,16 +29,14 @@ std::string ValueText(const BatchColumn& a, std::size_t i) {
   return t;
 }
 
-// `within`: the value fits the type's width but not plume's 64-bit units (said so).
-[[noreturn]] void OutOfRange(const Expr& e, const BatchColumn& a, std::size_t i, bool within) {
+[[noreturn]] void OutOfRange(const Expr& e, const BatchColumn& a, std::size_t i) {
   const std::string to(TypeName(e.type));
-  const std::string why = within ? " (plume holds a DECIMAL's value * 10^scale in 64 bits)" : "";
   if (IsInteger(a.type) || a.type == Type::kBool) {
     throw std::runtime_error("Conversion Error: Could not cast value " + ValueText(a, i) + " to " +
-                             to + " in '" + e.text + "'" + why);
+                             to + " in '" + e.text + "'");
   }
   throw std::runtime_error("Conversion Error: Casting value \"" + ValueText(a, i) + "\" to type " +
-                           to + " failed: value is out of range! in '" + e.text + "'" + why);
+                           to + " failed: value is out of range! in '" + e.text + "'");
 }
 
 // The units of row i of `a` at scale `to`, rounded half away from zero when the scale shrinks;
@@ -54,25 +48,21 @@ bool UnitsAt(const BatchColumn& a, std::size_t i, int to, I128* out) {
     *out = static_cast<I128>(d);
     return true;
   }
-  const I128 v = a.ints[i];
+  const I128 v = UnitsOf(a, i);
   const int from = IsDecimal(a.type) ? DecimalScale(a.type) : 0;
-  if (to >= from) {
-    if (to - from > 19 && v != 0) return false;  // beyond 10^19 * 2^63: out of any range
-    *out = v * Pow10(to - from > 19 ? 0 : to - from);
-    return true;
-  }
-  *out = RoundUnits(a.ints[i], from, to, kRoundHalfAway);
+  if (to >= from) return !__builtin_mul_overflow(v, Pow10(to - from), out);
+  *out = RoundWideUnits(v, from, to, kRoundHalfAway);
   return true;
 }
 
 }  // namespace
 
-std::int64_t RoundUnits(std::int64_t units, int from, int to, int mode) {
+Int128 RoundWideUnits(Int128 units, int from, int to, int mode) {
   if (to >= from) return units;
-  const std::int64_t p = from - to > 18 ? 0 : Pow10Int(from - to);
-  if (p == 0) return 0;  // |units| < 10^19 <= p: rounds to 0 (half away needs |units| >= p/2)
-  std::int64_t q = units / p;
-  const std::int64_t r = units % p;
+  if (from - to > 38) return 0;  // |units| < 10^38 < p / 2: rounds to 0
+  const I128 p = Pow10(from - to);
+  I128 q = units / p;
+  const I128 r = units % p;
   if (mode == kRoundFloor) {
     q -= r < 0;
   } else if (mode == kRoundCeil) {
@@ -83,7 +73,19 @@ std::int64_t RoundUnits(std::int64_t units, int from, int to, int mode) {
   return q;
 }
 
+std::int64_t RoundUnits(std::int64_t units, int from, int to, int mode) {
+  if (to >= from) return units;
+  if (from - to > 18) return 0;  // |units| < 10^19 <= p: rounds to 0 (half away needs p/2)
+  return static_cast<std::int64_t>(RoundWideUnits(units, from, to, mode));
+}
+
 void CastDecimal(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out) {
+  // To a DECIMAL of width 19-38 the units are computed in 128 bits and kept there when one
+  // does not fit 64 (BatchColumn::wide).
+  const bool decimal = IsDecimal(e.type);
+  const bool wide_type = decimal && DecimalWidth(e.type) > 18;
+  std::vector<I128> units(wide_type ? n : 0);
+  bool wide = false;
   VectorBuilder b(e.type, n);
   for (std::size_t i = 0; i < n; ++i) {
     if (a.IsNull(i)) {
@@ -91,29 +93,33 @@ void CastDecimal(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn
       continue;
     }
     if (e.type == Type::kFloat64) {  // a is a DECIMAL
-      b.Double(static_cast<double>(a.ints[i]) / static_cast<double>(Pow10(DecimalScale(a.type))));
+      b.Double(static_cast<double>(UnitsOf(a, i)) /
+               static_cast<double>(Pow10(DecimalScale(a.type))));
       continue;
     }
     if (e.type == Type::kBool) {
-      b.Int(a.ints[i] != 0);
+      b.Int(UnitsOf(a, i) != 0);
       continue;
     }
-    const bool decimal = IsDecimal(e.type);
     const int scale = decimal ? DecimalScale(e.type) : 0;
-    I128 units = 0;
+    I128 u = 0;
     const I128 limit = decimal ? Pow10(DecimalWidth(e.type)) : Pow10(19);
-    const bool ok = UnitsAt(a, i, scale, &units);
-    if (!ok) OutOfRange(e, a, i, decimal && DecimalWidth(e.type) > 18);
-    if (units >= limit || units <= -limit) OutOfRange(e, a, i, false);
-    if (e.type == Type::kInt32 && (units > INT32_MAX || units < INT32_MIN)) {
+    if (!UnitsAt(a, i, scale, &u) || u >= limit || u <= -limit) OutOfRange(e, a, i);
+    if (!decimal && (u > INT64_MAX || u < INT64_MIN)) OutOfRange(e, a, i);  // BIGINT, INTEGER
+    if (e.type == Type::kInt32 && (u > INT32_MAX || u < INT32_MIN)) {
       throw std::runtime_error("Conversion Error: Failed to cast decimal value " +
-                               std::to_string(static_cast<std::int64_t>(units)) +
+                               std::to_string(static_cast<std::int64_t>(u)) +
                                " to type INT32 in '" + e.text + "'");
     }
-    if (units > INT64_MAX || units < INT64_MIN) OutOfRange(e, a, i, true);
-    b.Int(static_cast<std::int64_t>(units));
+    if (wide_type) units[i] = u;
+    wide |= u > INT64_MAX || u < INT64_MIN;
+    b.Int(static_cast<std::int64_t>(u));
   }
   *out = b.Finish();
+  if (wide) {
+    out->ints.clear();
+    out->wide = std::move(units);
+  }
 }
 
 }  // namespace plume::engine

@@ -36,7 +36,11 @@ void Constant(const Expr& e, std::size_t n, BatchColumn* out) {
       out->doubles.assign(n, e.value.d);
       break;
     default:
-      out->ints.assign(n, e.value.i);
+      if (e.value.wide) {
+        out->wide.assign(n, e.value.w);
+      } else {
+        out->ints.assign(n, e.value.i);
+      }
   }
 }
 
@@ -91,8 +95,10 @@ void CheckInt32(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::
   }
 }
 
+// BIGINT, TIMESTAMP and 64-bit DECIMAL arithmetic. An overflow is an error, or, with
+// `overflowed`, reported there (a DECIMAL of width 19-38 then computes in 128 bits).
 void IntArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
-              BatchColumn* out) {
+              BatchColumn* out, bool* overflowed = nullptr) {
   out->ints.resize(n);
   const std::int64_t* x = a.ints.data();
   const std::int64_t* y = b.ints.data();
@@ -130,6 +136,10 @@ void IntArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::si
                    : e.op == ExprOp::kMul ? __builtin_mul_overflow(x[i], y[i], &t)
                                           : x[i] == std::numeric_limits<std::int64_t>::min();
     if (o && !a.IsNull(i) && !b.IsNull(i)) {
+      if (overflowed) {
+        *overflowed = true;
+        return;
+      }
       Overflow(e,
                e.op == ExprOp::kAdd   ? "addition"
                : e.op == ExprOp::kSub ? "subtraction"
@@ -177,15 +187,28 @@ void Arith(const Expr& e, const ExprInput& in, BatchColumn* out) {
   // TIMESTAMP +/- seconds and BIGINT arithmetic share the integer kernel.
   if (a.type == Type::kFloat64) {
     DoubleArith(e, a, b, in.n, out);
-  } else {
-    IntArith(e, a, b, in.n, out);
+    return;
   }
+  // A DECIMAL of width 19-38: 64 bits while its values fit them, else 128 (DuckDB's 38 digits).
+  const bool wide_type = IsDecimal(e.type) && DecimalWidth(e.type) > 18;
+  if (wide_type && (IsWide(a) || IsWide(b))) return WideArith(e, a, b, in.n, out);
+  bool overflowed = false;
+  IntArith(e, a, b, in.n, out, wide_type ? &overflowed : nullptr);
+  if (overflowed) WideArith(e, a, b, in.n, out);
 }
 
 void Negate(const Expr& e, const ExprInput& in, BatchColumn* out) {
   Eval(e.args[0], in, out);
   if (out->type == Type::kFloat64) {
     for (double& d : out->doubles) d = -d;
+    return;
+  }
+  const bool wide_type = IsDecimal(e.type) && DecimalWidth(e.type) > 18;
+  if (wide_type && std::find(out->ints.begin(), out->ints.end(), INT64_MIN) != out->ints.end()) {
+    Widen(out, in.n);  // -INT64_MIN needs 65 bits
+  }
+  if (IsWide(*out)) {  // |units| < 10^38: no overflow
+    for (Int128& w : out->wide) w = -w;
     return;
   }
   const std::int64_t least = e.type == Type::kInt32 ? std::numeric_limits<std::int32_t>::min()
@@ -243,6 +266,14 @@ void CompareValuesOf(ExprOp op, const BatchColumn& a, const BatchColumn& b, std:
         [&](std::size_t i) {
           const int c = (x[i] > y[i]) - (x[i] < y[i]);
           return c != 0 || x[i] == y[i] ? c : std::isnan(x[i]) - std::isnan(y[i]);
+        },
+        r);
+  } else if (IsWide(a) || IsWide(b)) {  // DECIMALs of one type, one side in 128 bits
+    CompareLoop(
+        op, n,
+        [&](std::size_t i) {
+          const Int128 x = UnitsOf(a, i), y = UnitsOf(b, i);
+          return (x > y) - (x < y);
         },
         r);
   } else {
@@ -392,7 +423,9 @@ void Choose(const Expr& e, const ExprInput& in, BatchColumn* out) {
     }
     open.swap(rest);
   }
-  VectorBuilder b(e.type, n);
+  bool wide = false;  // a DECIMAL branch in 128 bits: every branch's units go there
+  for (const BatchColumn& v : values) wide |= IsWide(v);
+  VectorBuilder b(e.type, n, wide);
   for (std::size_t i = 0; i < n; ++i) {
     if (pick[i] < 0) {
       b.Null();
@@ -437,6 +470,7 @@ std::shared_ptr<const ConstantInList> MakeConstantInList(const Expr& e) {
   for (std::size_t k = 1; k < e.args.size(); ++k) {
     const Expr& c = e.args[k];
     if (c.op != ExprOp::kConstant || (c.type != list->type && !c.value.null)) return nullptr;
+    if (c.value.wide) return nullptr;  // 128-bit units: compared one element at a time
     if (c.value.null) {
       list->has_null = true;
     } else if (list->type == Type::kString) {
@@ -460,6 +494,11 @@ bool Contains(const ConstantInList& l, const BatchColumn& a, std::size_t i) {
   }
   if (l.type == Type::kFloat64) {
     return std::binary_search(l.doubles.begin(), l.doubles.end(), a.doubles[i], DoubleLess);
+  }
+  if (IsWide(a)) {  // the constants are 64-bit units: a value beyond them is none of them
+    const Int128 w = a.wide[i];
+    return w <= INT64_MAX && w >= INT64_MIN &&
+           std::binary_search(l.ints.begin(), l.ints.end(), static_cast<std::int64_t>(w));
   }
   return std::binary_search(l.ints.begin(), l.ints.end(), a.ints[i]);
 }
@@ -607,7 +646,10 @@ void Eval(const Expr& e, const ExprInput& in, BatchColumn* out) {
       return Concat(e, in, out);
     case ExprOp::kFunction: {
       std::vector<BatchColumn> args(e.args.size());
-      for (std::size_t k = 0; k < e.args.size(); ++k) Eval(e.args[k], in, &args[k]);
+      for (std::size_t k = 0; k < e.args.size(); ++k) {
+        Eval(e.args[k], in, &args[k]);
+        Narrow(e.args[k], &args[k]);  // functions read 64-bit units
+      }
       return EvalFunction(e, args, in.n, out);
     }
   }
@@ -617,6 +659,11 @@ void Eval(const Expr& e, const ExprInput& in, BatchColumn* out) {
 }  // namespace
 
 void ExprEvaluator::Eval(const ExprInput& in, BatchColumn* out) const {
+  EvalWide(in, out);
+  Narrow(root_, out);
+}
+
+void ExprEvaluator::EvalWide(const ExprInput& in, BatchColumn* out) const {
   ExprInput with_cache = in;
   with_cache.cache = cache_.get();
   engine::Eval(root_, with_cache, out);

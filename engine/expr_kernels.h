@@ -35,12 +35,31 @@ inline bool AnyNull(const std::vector<BatchColumn>& a, std::size_t i) {
   return false;
 }
 
-// Appends values one row at a time to a vector of one type.
+// 128-bit DECIMAL units inside the evaluator (BatchColumn::wide; expr_wide.cpp).
+inline bool IsWide(const BatchColumn& v) { return !v.wide.empty(); }
+// Row i's units, whichever vector holds them.
+inline Int128 UnitsOf(const BatchColumn& v, std::size_t i) {
+  return v.wide.empty() ? Int128{v.ints[i]} : v.wide[i];
+}
+Int128 Pow10Wide(int n);  // 0 <= n <= 38
+// Moves a DECIMAL vector's n units from ints to wide (nothing when already wide).
+void Widen(BatchColumn* v, std::size_t n);
+// Moves wide units back to ints. Throws std::runtime_error naming `e` when a non-NULL value does
+// not fit 64 bits: values leave the evaluator in 64 bits (table.h, docs/SQL.md).
+void Narrow(const Expr& e, BatchColumn* v);
+// + - * % of DECIMALs of e.type (width 19-38) on 128-bit units, with DuckDB's overflow errors
+// beyond the width; a and b are widened; out->valid is already set.
+void WideArith(const Expr& e, BatchColumn& a, BatchColumn& b, std::size_t n, BatchColumn* out);
+
+// Appends values one row at a time to a vector of one type (a DECIMAL's units in `wide` when
+// `wide`).
 class VectorBuilder {
  public:
-  VectorBuilder(Type type, std::size_t reserve) {
+  VectorBuilder(Type type, std::size_t reserve, bool wide = false) : wide_(wide) {
     out_.type = type;
-    if (type == Type::kString) {
+    if (wide) {
+      out_.wide.reserve(reserve);
+    } else if (type == Type::kString) {
       out_.offsets.reserve(reserve + 1);
       out_.offsets.push_back(0);
     } else if (type == Type::kFloat64) {
@@ -51,6 +70,10 @@ class VectorBuilder {
   }
   void Int(std::int64_t v) {
     out_.ints.push_back(v);
+    Valid();
+  }
+  void Wide(Int128 v) {
+    out_.wide.push_back(v);
     Valid();
   }
   void Double(double v) {
@@ -65,7 +88,9 @@ class VectorBuilder {
   void Null() {
     if (out_.valid.empty()) out_.valid.assign(rows_, 1);
     out_.valid.push_back(0);
-    if (out_.type == Type::kString) {
+    if (wide_) {
+      out_.wide.push_back(0);
+    } else if (out_.type == Type::kString) {
       out_.offsets.push_back(static_cast<std::uint32_t>(out_.chars.size()));
     } else if (out_.type == Type::kFloat64) {
       out_.doubles.push_back(0);
@@ -79,6 +104,7 @@ class VectorBuilder {
     if (from.IsNull(i)) return Null();
     if (out_.type == Type::kString) return String(from.StringAt(i));
     if (out_.type == Type::kFloat64) return Double(from.doubles[i]);
+    if (wide_) return Wide(UnitsOf(from, i));
     Int(from.ints[i]);
   }
   BatchColumn Finish() { return std::move(out_); }
@@ -90,6 +116,7 @@ class VectorBuilder {
   }
   BatchColumn out_;
   std::size_t rows_ = 0;
+  bool wide_ = false;
 };
 
 // aqi(), aqi_category(), aqi_category_name() over evaluated arguments (expr_aqi.cpp).
@@ -105,6 +132,7 @@ void CastDecimal(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn
 
 // The units of round/floor/ceil of a DECIMAL of scale `from`, at scale `to` (<= from).
 std::int64_t RoundUnits(std::int64_t units, int from, int to, int mode);
+Int128 RoundWideUnits(Int128 units, int from, int to, int mode);
 inline constexpr int kRoundHalfAway = 0, kRoundFloor = 1, kRoundCeil = 2;
 
 }  // namespace plume::engine

@@ -63,8 +63,16 @@ namespace {
 
 // DuckDB's spelling of a cast target in names.
 std::string CastTypeName(const std::string& type) {
+  const std::string base = type.substr(0, type.find('('));
+  if (base == "decimal" || base == "numeric" || base == "dec") {  // DECIMAL(38, 20), as written
+    std::string out = "DECIMAL";
+    for (char c : type.substr(base.size())) {
+      if (c != ' ') out += c == ',' ? std::string(", ") : std::string(1, c);
+    }
+    return out;
+  }
   if (type == "double" || type == "float8" || type == "float" || type == "real" ||
-      type == "float4" || type == "decimal" || type == "numeric") {
+      type == "float4") {
     return "\"DOUBLE\"";
   }
   if (type == "varchar" || type == "text" || type == "string" || type == "char") return "VARCHAR";

@@ -26,19 +26,32 @@ Literal ReadLiteral(ByteReader& r) {
   return l;
 }
 
+// flags: bit 0 NULL, bit 1 a DECIMAL's 128-bit units follow (low, then high 64 bits).
 void WriteScalar(ByteWriter& w, const Scalar& v) {
-  w.U8(v.null);
+  w.U8(static_cast<std::uint8_t>(v.null | (v.wide << 1)));
   w.Signed(v.i);
   w.Fixed(v.d);
   w.String(v.s);
+  if (!v.wide) return;
+  w.Fixed(static_cast<std::uint64_t>(v.w));
+  w.Fixed(static_cast<std::uint64_t>(static_cast<Int128>(v.w) >> 64));
 }
 
 Scalar ReadScalar(ByteReader& r) {
   Scalar v;
-  v.null = r.U8() != 0;
+  const std::uint8_t flags = r.U8();
+  if (flags > 3) r.Fail("bad constant flags");
+  v.null = (flags & 1) != 0;
+  v.wide = (flags & 2) != 0;
   v.i = r.Signed();
   v.d = r.Fixed<double>();
   v.s = r.String();
+  if (v.wide) {
+    const std::uint64_t lo = r.Fixed<std::uint64_t>();
+    const std::uint64_t hi = r.Fixed<std::uint64_t>();
+    __extension__ typedef unsigned __int128 U128;
+    v.w = static_cast<Int128>((static_cast<U128>(hi) << 64) | lo);
+  }
   return v;
 }
 
@@ -51,7 +64,7 @@ bool PlainConstant(const Expr& c, Type type) {
   const Scalar& v = c.value;
   const bool uses_i = type != Type::kFloat64 && type != Type::kString;
   return c.op == ExprOp::kConstant && c.type == type && c.column == -1 && c.fn == ExprFn::kAbs &&
-         !c.negated && !c.flag && c.args.empty() && (uses_i || v.i == 0) &&
+         !c.negated && !c.flag && c.args.empty() && !v.wide && (uses_i || v.i == 0) &&
          (type == Type::kFloat64 || v.d == 0) && (type == Type::kString || v.s.empty()) &&
          (!v.null || (v.i == 0 && v.d == 0 && v.s.empty()));
 }

@@ -9,8 +9,9 @@
 
 namespace plume::engine {
 
-inline constexpr std::uint8_t kPlanFormatVersion = 4;  // 2: expressions, computed columns; 3: input
-                                                       // tables (windows); 4: packed IN lists
+inline constexpr std::uint8_t kPlanFormatVersion = 5;  // 2: expressions, computed columns; 3: input
+                                                       // tables (windows); 4: packed IN lists;
+                                                       // 5: 128-bit DECIMAL constants
 
 std::string EncodePlan(const PlanData& plan);
 // Throws std::runtime_error on a malformed or truncated buffer or a wrong version.

@@ -25,9 +25,12 @@ enum class Type : std::uint16_t { kBool, kInt64, kFloat64, kTimestamp, kString, 
 inline constexpr Type kLastType = Type::kInt32;
 
 // DECIMAL(width, scale), 1 <= width <= 38, 0 <= scale <= width, as DuckDB's. Its values are
-// held as value * 10^scale in 64 bits (Column::ints, BatchColumn::ints), so plume's DECIMAL
-// holds 18 digits of a value's units (|v * 10^scale| <= INT64_MAX; beyond it is an overflow
-// error naming the expression, docs/SQL.md).
+// held as value * 10^scale ("units"). Stored values (Column::ints, and every BatchColumn that
+// leaves the expression evaluator) hold them in 64 bits, so a stored DECIMAL holds 18 digits of
+// units (|v * 10^scale| <= INT64_MAX; beyond it is an error naming the expression,
+// docs/SQL.md). Inside one expression a DECIMAL of width 19-38 may hold 128-bit units
+// (BatchColumn::wide), so intermediate values, comparisons and casts are exact to 38 digits.
+__extension__ typedef __int128 Int128;
 inline constexpr int kMaxDecimalWidth = 38;
 inline constexpr std::uint16_t kDecimalBase = 0x1000;
 constexpr Type DecimalType(int width, int scale) {

@@ -119,21 +119,42 @@ void AppendInt(std::string& out, std::int64_t v) {
   out.append(buf, end);
 }
 
-void AppendDecimal(std::string& out, std::int64_t units, int scale, bool leading_zero) {
-  // The magnitude as unsigned: INT64_MIN has none in int64.
-  std::uint64_t m = units < 0 ? 0 - static_cast<std::uint64_t>(units) : units;
-  char buf[48];
+namespace {
+
+// The digits of a magnitude `m` (unsigned: INT64_MIN has none in int64) with `scale` of them
+// after the point, as AppendDecimal says.
+template <typename Unsigned>
+void AppendUnits(std::string& out, Unsigned m, bool negative, int scale, bool leading_zero) {
+  char buf[48];  // 39 digits, the point, a 0 and the sign at most
   char* p = buf + sizeof buf;
   int digits = 0;
   do {
-    *--p = static_cast<char>('0' + m % 10);
+    *--p = static_cast<char>('0' + static_cast<int>(m % 10));
     m /= 10;
     if (++digits == scale) *--p = '.';
   } while (m > 0 || digits < scale);
   if (scale > 0 && digits == scale && leading_zero) *--p = '0';  // "0.05", not ".05"
-  if (units < 0) *--p = '-';
+  if (negative) *--p = '-';
   out.append(p, static_cast<std::size_t>(buf + sizeof buf - p));
 }
+
+}  // namespace
+
+void AppendDecimal(std::string& out, std::int64_t units, int scale, bool leading_zero) {
+  const std::uint64_t m = units < 0 ? 0 - static_cast<std::uint64_t>(units) : units;
+  AppendUnits(out, m, units < 0, scale, leading_zero);
+}
+
+void AppendWideDecimal(std::string& out, Int128 units, int scale, bool leading_zero) {
+  if (units >= INT64_MIN && units <= INT64_MAX) {  // 64-bit division: the common case
+    return AppendDecimal(out, static_cast<std::int64_t>(units), scale, leading_zero);
+  }
+  __extension__ typedef unsigned __int128 U128;
+  const U128 m = units < 0 ? 0 - static_cast<U128>(units) : static_cast<U128>(units);
+  AppendUnits(out, m, units < 0, scale, leading_zero);
+}
+
+void AppendWideInt(std::string& out, Int128 v) { AppendWideDecimal(out, v, 0); }
 
 std::int64_t DaysFromCivil(std::int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;

@@ -395,6 +395,16 @@ SELECT count(*) FILTER (CASE WHEN aqi IS NULL OR aqi = 0 THEN false ELSE 1000 //
 SELECT sum(COALESCE(aqi, CAST(substring(aqs_id, 4) AS BIGINT) % 7)) AS c FROM measurements WHERE regexp_matches(aqs_id, '^[0-9]+$');
 SELECT count(*) FROM measurements WHERE site_name LIKE '%a%e%i%' AND agency NOT ILIKE '%q%z%x%' AND site_name LIKE '%%%%%%%%';
 SELECT 0.1 + 0.2 = 0.3 AS exact, count(*) FILTER (aqi = 21.99999999999999999 + 0.00000000000000001) AS n22 FROM measurements;
+-- DECIMAL(19..38) inside one expression: 128-bit units (docs/SQL.md "38 digits within an
+-- expression"); comparisons, CASE, IN, BETWEEN and casts back are exact.
+SELECT count(*) FILTER (CAST(aqi AS DECIMAL(38,20)) * 2 > 100.5) AS a, count(*) FILTER (CAST(aqi AS DECIMAL(38,19)) * 3 BETWEEN 30 AND 60.5) AS b, max(CAST(CAST(aqi AS DECIMAL(38,20)) * aqi AS VARCHAR)) AS c, sum(CAST(CAST(aqi AS DECIMAL(38,20)) * 7 + 0.05 AS DECIMAL(20,1))) AS d FROM measurements;
+SELECT parameter, count(*) FILTER (CASE WHEN aqi > 100 THEN CAST(aqi AS DECIMAL(38,19)) ELSE -CAST(aqi AS DECIMAL(38,19)) END IN (101, -5, CAST(aqi AS DECIMAL(38,19)) * 1)) AS n, min(CAST(CAST(aqi AS DECIMAL(38,18)) * 1000 AS DOUBLE)) AS m FROM measurements GROUP BY parameter;
+-- The erroring rows share one aqi value, so the error names the same value whichever rank meets
+-- one first (multihost.suite compares one host's errors with three hosts').
+-- @error
+SELECT CAST(aqi AS DECIMAL(38,20)) * 1000000000000000000 FROM measurements WHERE aqi = 115;
+-- @plume-error
+SELECT CAST(aqi AS DECIMAL(38,20)) FROM measurements WHERE aqi = 15;
 
 -- ---------------------------------------------------------------- errors (plume: a message with Error)
 -- @error

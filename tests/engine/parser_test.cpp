@@ -160,7 +160,9 @@ TEST(Parser, SerializeRoundTrip) {
         "SELECT parameter, avg(aqi) a FROM measurements WHERE "
         "site_name NOT LIKE 'x%' AND aqi IN (1,2) OR utc IS NULL GROUP BY parameter ORDER BY a "
         "DESC NULLS FIRST LIMIT 3",
-        "SELECT latitude FROM measurements ORDER BY concentration"}) {
+        "SELECT latitude FROM measurements ORDER BY concentration",
+        // 128-bit DECIMAL constants (100.5 as DECIMAL(38,19), its units beyond 64 bits)
+        "SELECT count(*) FILTER (CAST(aqi AS DECIMAL(38,19)) > -100.5) FROM measurements"}) {
     const Plan p = Plan::Parse(sql);
     const std::string bytes = p.Serialize();
     const Plan q = Plan::Deserialize(bytes);

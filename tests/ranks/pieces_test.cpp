@@ -95,7 +95,7 @@ TEST(Protocol, MessagesRoundTrip) {
 TEST(Protocol, Frames) {
   engine::Batch batch;
   batch.rows = 3;
-  batch.columns.push_back({engine::Type::kInt64, {1, 2, 3}, {}, {}, {}, {}});
+  batch.columns.push_back({engine::Type::kInt64, {1, 2, 3}, {}, {}, {}, {}, {}});
   const std::string frame = EncodeFrame({9, 2, 3, 4}, batch, 0);
   const FrameHeader h = PeekFrame(frame);
   EXPECT_EQ(h.request, 9u);
@@ -114,8 +114,8 @@ TEST(Protocol, Frames) {
 engine::Batch Numbers(std::int64_t from, std::size_t n) {
   engine::Batch b;
   b.rows = n;
-  engine::BatchColumn ints{engine::Type::kInt64, {}, {}, {}, {}, {}};
-  engine::BatchColumn strs{engine::Type::kString, {}, {}, {0}, {}, {}};
+  engine::BatchColumn ints{engine::Type::kInt64, {}, {}, {}, {}, {}, {}};
+  engine::BatchColumn strs{engine::Type::kString, {}, {}, {0}, {}, {}, {}};
   for (std::size_t i = 0; i < n; ++i) {
     ints.ints.push_back(from + static_cast<std::int64_t>(i));
     strs.chars += 's';

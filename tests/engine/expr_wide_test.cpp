@@ -1,0 +1,187 @@
+// 128-bit DECIMAL units inside the evaluator (engine/expr_wide.cpp): intermediate values of
+// DECIMAL(19..38) beyond 64 bits, their comparisons, casts and text, DuckDB's overflow errors
+// beyond 38 digits, and the 64-bit limit where a value leaves the evaluator.
+#include <gtest/gtest.h>
+
+#include <stdexcept>
+#include <string>
+
+#include "engine/expr.h"
+#include "engine/expr_kernels.h"
+#include "engine/value_format.h"
+
+namespace plume::engine {
+namespace {
+
+Expr Col(int i, Type t) {
+  Expr e;
+  e.op = ExprOp::kColumn;
+  e.column = i;
+  e.type = t;
+  e.text = "x";
+  return e;
+}
+
+Expr Node(ExprOp op, Type t, std::vector<Expr> args, std::string text = "test") {
+  Expr e;
+  e.op = op;
+  e.type = t;
+  e.args = std::move(args);
+  e.text = std::move(text);
+  return e;
+}
+
+Expr Cast(Expr a, Type t) { return Node(ExprOp::kCast, t, {std::move(a)}, "cast"); }
+
+// Column 0: BIGINT {7, NULL, -3, 10^17}.
+Batch Input() {
+  Batch b;
+  b.rows = 4;
+  b.columns.resize(1);
+  b.columns[0].type = Type::kInt64;
+  b.columns[0].ints = {7, 0, -3, 100000000000000000};
+  b.columns[0].valid = {1, 0, 1, 1};
+  return b;
+}
+
+BatchColumn Evaluate(const Expr& e) {
+  const Batch in = Input();
+  ExprInput input;
+  input.batch = &in;
+  input.n = in.rows;
+  BatchColumn out;
+  ExprEvaluator(e).Eval(input, &out);
+  return out;
+}
+
+std::string ErrorOf(const Expr& e) {
+  try {
+    Evaluate(e);
+  } catch (const std::runtime_error& err) {
+    return err.what();
+  }
+  return "no error";
+}
+
+const Type kD38s20 = DecimalType(38, 20);
+
+TEST(WideDecimalTest, TextOfThirtyEightDigits) {
+  std::string t;
+  const Int128 max = Pow10Wide(38) - 1;
+  AppendWideDecimal(t, max, 20);
+  EXPECT_EQ(t, "999999999999999999.99999999999999999999");
+  t.clear();
+  AppendWideDecimal(t, -max, 0);
+  EXPECT_EQ(t, "-99999999999999999999999999999999999999");
+  t.clear();
+  AppendWideDecimal(t, -5, 20, false);
+  EXPECT_EQ(t, "-.00000000000000000005");
+  t.clear();
+  AppendWideDecimal(t, Int128{INT64_MAX} + 1, 1);
+  EXPECT_EQ(t, "922337203685477580.8");
+}
+
+TEST(WideDecimalTest, CastBeyondSixtyFourBitsIsExactInsideTheExpression) {
+  // CAST(x AS DECIMAL(38,20)) * 2 > CAST(x AS DECIMAL(38,20)) holds 7 * 10^20 units: wide.
+  const Expr wide = Cast(Col(0, Type::kInt64), kD38s20);
+  const Expr twice = Node(ExprOp::kAdd, kD38s20, {wide, wide});
+  const BatchColumn gt = Evaluate(Node(ExprOp::kGt, Type::kBool, {twice, wide}));
+  ASSERT_EQ(gt.ints.size(), 4u);
+  EXPECT_EQ(gt.ints[0], 1);
+  EXPECT_TRUE(gt.IsNull(1));
+  EXPECT_EQ(gt.ints[2], 0);  // -6 > -3 is false
+  EXPECT_EQ(gt.ints[3], 1);
+  const BatchColumn text = Evaluate(Cast(twice, Type::kString));
+  EXPECT_EQ(text.StringAt(0), "14.00000000000000000000");
+  EXPECT_EQ(text.StringAt(2), "-6.00000000000000000000");
+  EXPECT_EQ(text.StringAt(3), "200000000000000000.00000000000000000000");
+  const BatchColumn d = Evaluate(Cast(twice, Type::kFloat64));
+  EXPECT_DOUBLE_EQ(d.doubles[0], 14.0);
+  EXPECT_DOUBLE_EQ(d.doubles[3], 2e17);
+}
+
+TEST(WideDecimalTest, NarrowingCastRoundsHalfAwayFromZero) {
+  // -x * 10^20 units at scale 20, rescaled to DECIMAL(20,1): they fit 64 bits again.
+  const Expr wide = Cast(Col(0, Type::kInt64), kD38s20);
+  const Expr neg = Node(ExprOp::kNeg, kD38s20, {wide});
+  const BatchColumn out = Evaluate(Cast(neg, DecimalType(20, 1)));
+  EXPECT_TRUE(out.wide.empty());
+  EXPECT_EQ(out.ints[0], -70);
+  EXPECT_EQ(out.ints[2], 30);
+  EXPECT_EQ(out.ints[3], -1000000000000000000);
+  // Half away from zero from 128-bit units: x + 0.05 to scale 1 is 7.1 and -3.0 (-2.95).
+  Expr five;
+  five.type = kD38s20;
+  five.value.null = false;
+  five.value.i = 5000000000000000000;  // 0.05
+  const Expr plus = Node(ExprOp::kAdd, kD38s20, {wide, five});
+  const BatchColumn half = Evaluate(Cast(plus, DecimalType(20, 1)));
+  EXPECT_EQ(half.ints[0], 71);
+  EXPECT_EQ(half.ints[2], -30);
+}
+
+TEST(WideDecimalTest, OverflowBeyondTheWidthIsDuckDBsError) {
+  const Expr wide = Cast(Col(0, Type::kInt64), kD38s20);  // 10^37 units for 10^17
+  const Expr square =
+      Node(ExprOp::kMul, kD38s20, {wide, Cast(Col(0, Type::kInt64), DecimalType(19, 0))});
+  EXPECT_EQ(ErrorOf(square),
+            "Out of Range Error: Overflow in multiplication of DECIMAL(38) "
+            "(10000000000000000000000000000000000000 * 100000000000000000). You might want "
+            "to add an explicit cast to a decimal with a smaller scale. in 'test'");
+  Expr sum = wide;  // 2, 4, 8, 16 * 10^37 units: the last is beyond 38 digits
+  for (int i = 0; i < 4; ++i) sum = Node(ExprOp::kAdd, kD38s20, {sum, sum});
+  EXPECT_EQ(ErrorOf(sum),
+            "Out of Range Error: Overflow in addition of DECIMAL(38) "
+            "(80000000000000000000000000000000000000 + 80000000000000000000000000000000000000); "
+            "in 'test'");
+  const Expr diff =
+      Node(ExprOp::kSub, kD38s20, {Node(ExprOp::kNeg, kD38s20, {sum.args[0]}), sum.args[0]});
+  EXPECT_NE(ErrorOf(diff).find("Overflow in subtract of DECIMAL(38) (-8"), std::string::npos);
+}
+
+TEST(WideDecimalTest, AValueLeavingTheEvaluatorBeyondSixtyFourBitsSaysSo) {
+  const std::string what = ErrorOf(Cast(Col(0, Type::kInt64), kD38s20));
+  EXPECT_NE(what.find("the value 7.00000000000000000000 of 'cast' (DECIMAL(38,20))"),
+            std::string::npos)
+      << what;
+  EXPECT_NE(what.find("plume holds a DECIMAL's value * 10^scale in 64 bits"), std::string::npos);
+}
+
+TEST(WideDecimalTest, CaseKeepsWideBranchesAndInListsCompareExactly) {
+  const Expr wide = Cast(Col(0, Type::kInt64), kD38s20);
+  const Expr small = Cast(Col(0, Type::kInt64), DecimalType(19, 0));
+  const Expr positive =
+      Node(ExprOp::kGt, Type::kBool, {Col(0, Type::kInt64), Col(0, Type::kInt64)});
+  // CASE WHEN x > x THEN x ELSE x::DECIMAL(38,20) END = x::DECIMAL(38,20): true, NULL, true, true.
+  const Expr pick = Node(ExprOp::kCase, kD38s20, {positive, Cast(small, kD38s20), wide});
+  const BatchColumn eq = Evaluate(Node(ExprOp::kEq, Type::kBool, {pick, wide}));
+  EXPECT_EQ(eq.ints[0], 1);
+  EXPECT_TRUE(eq.IsNull(1));
+  EXPECT_EQ(eq.ints[2], 1);
+  EXPECT_EQ(eq.ints[3], 1);
+  // x::DECIMAL(38,20) IN (7.00...0 as 64-bit units? no: 7 * 10^20 is beyond them): never equal to
+  // a 64-bit constant of the same type, so IN (1) is false, not a wrapped-around match.
+  Expr one;
+  one.type = kD38s20;
+  one.value.null = false;
+  one.value.i = 7;  // 7 * 10^-20
+  const BatchColumn in = Evaluate(Node(ExprOp::kIn, Type::kBool, {wide, one}));
+  EXPECT_EQ(in.ints[0], 0);
+  EXPECT_EQ(in.ints[2], 0);
+}
+
+TEST(WideDecimalTest, NarrowMovesUnitsBackWhenTheyFit) {
+  BatchColumn v;
+  v.type = DecimalType(30, 2);
+  v.ints = {1, -2, 3};
+  Widen(&v, 3);
+  ASSERT_EQ(v.wide.size(), 3u);
+  EXPECT_TRUE(v.ints.empty());
+  EXPECT_TRUE(UnitsOf(v, 1) == -2);  // gtest cannot print __int128
+  Narrow(Col(0, v.type), &v);
+  EXPECT_TRUE(v.wide.empty());
+  EXPECT_EQ(v.ints, (std::vector<std::int64_t>{1, -2, 3}));
+}
+
+}  // namespace
+}  // namespace plume::engine
