@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "engine/binder.h"
 #include "engine/expr.h"
 #include "engine/expr_kernels.h"
 #include "engine/value_format.h"
@@ -22,13 +23,9 @@ Expr Col(int i, Type t) {
   return e;
 }
 
+// The binder's node constructor, with a placeholder text for the error messages.
 Expr Node(ExprOp op, Type t, std::vector<Expr> args, std::string text = "test") {
-  Expr e;
-  e.op = op;
-  e.type = t;
-  e.args = std::move(args);
-  e.text = std::move(text);
-  return e;
+  return MakeNode(op, t, std::move(args), std::move(text));
 }
 
 Expr Cast(Expr a, Type t) { return Node(ExprOp::kCast, t, {std::move(a)}, "cast"); }
