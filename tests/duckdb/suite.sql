@@ -504,7 +504,7 @@ SELECT count(*), typeof(aqi::INT * 1000) FROM measurements WHERE aqi::INT * 1000
 SELECT CASE WHEN aqi > 150 THEN 1 ELSE 0 END AS hi, count(*), avg(aqi::INT) FROM measurements GROUP BY hi;
 -- @ordered
 SELECT typeof(max(aqi::INT) OVER (PARTITION BY parameter ORDER BY utc ROWS 2 PRECEDING)), typeof(lag(category::INT) OVER (ORDER BY utc)), typeof(row_number() OVER ()) FROM measurements WHERE site_name = '${SITE_TOP}' LIMIT 1;
-SELECT site_name, utc, aqi::INT - lag(aqi::INT) OVER (PARTITION BY site_name, parameter ORDER BY utc) AS d FROM measurements WHERE site_name = '${SITE_TOP}' AND parameter = 'OZONE';
+SELECT site_name, utc, aqi::INT - lag(aqi::INT) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS d FROM measurements WHERE site_name = '${SITE_TOP}' AND parameter = 'OZONE';
 -- @ordered
 SELECT x + 1 AS y, typeof(x + 1) AS t FROM (SELECT 2147483646 AS x) s;
 -- @ordered
