@@ -71,9 +71,11 @@ struct Out {
 
 class Partition {
  public:
+  // `range`: the argument column's FrameSum::Range when it Fits (nullptr: survey the partition).
   Partition(const WindowCall& call, const std::vector<std::uint32_t>& idx, std::size_t b,
-            std::size_t e, const std::vector<SortColumn>& order, const Column* arg, Out* out)
-      : call_(call), idx_(idx), b_(b), e_(e), arg_(arg), out_(*out), order_(order) {
+            std::size_t e, const std::vector<SortColumn>& order, const Column* arg, Out* out,
+            const FrameSum::Range* range)
+      : call_(call), idx_(idx), b_(b), e_(e), arg_(arg), out_(*out), order_(order), range_(range) {
     peer_start_.resize(e - b);
     peer_end_.resize(e - b);
     forward_ = b;
@@ -97,7 +99,7 @@ class Partition {
     if (forward_ != e || backward_ != b) return false;
     if (!NeedsPrefixes()) return true;
     if (count_.empty()) StartPrefixes();
-    if (Sums() && Doubles()) {  // the survey FrameSum needs before the first Put
+    if (Sums() && Doubles() && !dsum_.surveyed()) {  // FrameSum's survey before the first Put
       for (; surveyed_<e - b&& * budget> 0; ++surveyed_, --*budget) {
         const std::uint32_t r = idx_[b + surveyed_];
         if (!arg_->IsNull(r)) dsum_.Survey(arg_->doubles[r]);
@@ -250,7 +252,7 @@ class Partition {
   void StartPrefixes() {
     const std::size_t n = e_ - b_;
     count_.assign(n + 1, 0);
-    if (Sums()) (Doubles() ? dsum_.Reset(n) : isum_.assign(n + 1, 0));
+    if (Sums()) (Doubles() ? dsum_.Reset(n, range_) : isum_.assign(n + 1, 0));
   }
   // Prefix sums and non-NULL counts over the partition's order, at position k.
   void Prefix(std::size_t k) {
@@ -382,6 +384,7 @@ class Partition {
   std::int64_t dense_ = 0;           // Ranks: the dense rank so far
   std::vector<std::int64_t> count_;  // Frames: prefix counts of non-NULL values
   std::vector<Wide> isum_;
+  const FrameSum::Range* range_;
   FrameSum dsum_;             // sum/avg of a DOUBLE: exact (window_sum.h)
   std::size_t surveyed_ = 0;  // Prepare: the values dsum_ surveyed
   // Extreme's sliding state: candidate positions (from extreme_head_ on, values strictly
@@ -476,6 +479,11 @@ struct WindowComputation::Keys {
   Out out;
   std::unique_ptr<Partition> current;  // the partition under way (pos_: its next position)
   std::size_t scan = 0;                // the search for the next partition's end
+  // sum/avg of a DOUBLE: the argument column's range, surveyed in row order before the first
+  // partition (contiguous, where a partition's survey follows the sort); fits: it Fits.
+  FrameSum::Range range;
+  std::size_t surveyed = 0;
+  bool fits = false;
 };
 
 WindowComputation::WindowComputation(std::vector<WindowCall> calls, Table table,
@@ -596,7 +604,20 @@ void WindowComputation::Evaluate() {
   const std::size_t n = idx_.size();
   const WindowCall& call = calls_[call_];
   Keys& keys = *keys_;
-  for (std::size_t budget = morsel_; budget > 0 && pos_ < n;) {
+  std::size_t budget = morsel_;
+  const bool double_sum = (call.fn == WindowFn::kSum || call.fn == WindowFn::kAvg) &&
+                          keys.arg != nullptr && keys.arg->type == Type::kFloat64;
+  if (double_sum && keys.surveyed < n) {
+    const Column& arg = *keys.arg;
+    const std::size_t to = std::min(n, keys.surveyed + budget);
+    for (std::size_t r = keys.surveyed; r < to; ++r) {
+      if (!arg.IsNull(r)) keys.range.Add(arg.doubles[r]);
+    }
+    budget -= to - keys.surveyed;
+    keys.surveyed = to;
+    keys.fits = keys.surveyed == n && keys.range.Fits();
+  }
+  for (; budget > 0 && pos_ < n;) {
     if (!keys.current) {  // the partition's end, found a budget of rows a unit
       if (keys.scan <= pos_) keys.scan = pos_ + 1;
       for (;
@@ -605,8 +626,8 @@ void WindowComputation::Evaluate() {
         ++keys.scan;
       }
       if (budget == 0) break;
-      keys.current =
-          std::make_unique<Partition>(call, idx_, pos_, keys.scan, keys.order, keys.arg, &keys.out);
+      keys.current = std::make_unique<Partition>(call, idx_, pos_, keys.scan, keys.order, keys.arg,
+                                                 &keys.out, keys.fits ? &keys.range : nullptr);
       keys.current->order_time_ = keys.order.empty() ? nullptr : keys.order[0].column;
     }
     if (!keys.current->Prepare(&budget) || budget == 0) break;

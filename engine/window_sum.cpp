@@ -36,22 +36,29 @@ Parts Decompose(std::uint64_t bits) {
   return {m >> tz, e + tz, (bits >> 63) != 0};
 }
 
-}  // namespace
-
-void FrameSum::Reset(std::size_t n) {
-  mode_ = Mode::kSurvey;
-  n_ = n;
-  surveyed_ = 0;
-  lowest_ = highest_ = 0;
-  finite_ = true;
-  prefix_.clear();
-  values_.clear();
-  slide_ = ExactSum();
-  lo_ = hi_ = 0;
-  pos_inf_ = neg_inf_ = nan_ = 0;
+// s rounded to the nearest double, ties to even, as libgcc's __floattidf does but inline (its
+// call was a tenth of a rolling mean's evaluation): a 64-bit s converts in one instruction; a
+// wider one keeps its top 63 bits with the dropped bits' OR in the lowest (below the rounding
+// position, so halfway cases round as the exact value does), converts those and scales back.
+__extension__ typedef __int128 I128;
+__extension__ typedef unsigned __int128 U;
+double RoundToDouble(I128 s) {
+  const auto narrow = static_cast<std::int64_t>(s);
+  if (narrow == s) return static_cast<double>(narrow);
+  const U mag = s < 0 ? -static_cast<U>(s) : static_cast<U>(s);
+  const auto high = static_cast<std::uint64_t>(mag >> 64);
+  const int width = high != 0 ? 64 + static_cast<int>(std::bit_width(high))
+                              : static_cast<int>(std::bit_width(static_cast<std::uint64_t>(mag)));
+  const int drop = width - 63;  // 1 to 65: |s| >= 2^63 here
+  const bool sticky = (mag & ((U{1} << drop) - 1)) != 0;
+  const auto top = static_cast<std::int64_t>(static_cast<std::uint64_t>(mag >> drop) | sticky);
+  const double scaled = static_cast<double>(top) * std::ldexp(1.0, drop);
+  return s < 0 ? -scaled : scaled;
 }
 
-void FrameSum::Survey(double x) {
+}  // namespace
+
+void FrameSum::Range::Add(double x) {
   const auto bits = std::bit_cast<std::uint64_t>(x);
   if (((bits >> 52) & 0x7ff) == 0x7ff) {
     finite_ = false;
@@ -60,7 +67,7 @@ void FrameSum::Survey(double x) {
   if ((bits << 1) == 0) return;  // +-0 adds nothing
   const Parts p = Decompose(bits);
   const int low = p.e, high = p.e + static_cast<int>(std::bit_width(p.m));
-  if (surveyed_++ == 0) {
+  if (count_++ == 0) {
     lowest_ = low;
     highest_ = high;
   } else {
@@ -69,13 +76,31 @@ void FrameSum::Survey(double x) {
   }
 }
 
-void FrameSum::Decide() {
-  // |sum| < count * 2^(highest - lowest) units: within kFixedBits when the bits fit.
+bool FrameSum::Range::Fits() const {
+  // |sum| < values * 2^(highest - lowest) units: within kFixedBits when the bits fit.
   const int bits =
-      highest_ - lowest_ + static_cast<int>(std::bit_width(static_cast<std::uint64_t>(surveyed_)));
-  if (finite_ && (surveyed_ == 0 || (lowest_ >= kLowestUnit && bits <= kFixedBits))) {
+      highest_ - lowest_ + static_cast<int>(std::bit_width(static_cast<std::uint64_t>(count_)));
+  return finite_ && (count_ == 0 || (lowest_ >= kLowestUnit && bits <= kFixedBits));
+}
+
+void FrameSum::Reset(std::size_t n, const Range* known) {
+  mode_ = Mode::kSurvey;
+  n_ = n;
+  range_ = known != nullptr ? *known : Range();
+  prefix_.clear();
+  values_.clear();
+  slide_ = ExactSum();
+  lo_ = hi_ = 0;
+  pos_inf_ = neg_inf_ = nan_ = 0;
+  last_a_ = mean_a_ = 1;
+  last_z_ = mean_z_ = 0;
+  if (known != nullptr) Decide();
+}
+
+void FrameSum::Decide() {
+  if (range_.Fits()) {
     mode_ = Mode::kFixed;
-    unit_exp_ = surveyed_ == 0 ? 0 : lowest_;
+    unit_exp_ = range_.count_ == 0 ? 0 : range_.lowest_;
     unit_ = std::ldexp(1.0, unit_exp_);
     prefix_.assign(n_ + 1, 0);
   } else {
@@ -102,10 +127,14 @@ void FrameSum::Put(std::size_t k, double x) {
 
 double FrameSum::Sum(std::size_t a, std::size_t z) {
   if (mode_ == Mode::kFixed) {
-    // Correctly rounded (libgcc's __floattidf), then scaled exactly: unit_ is a power of two of
+    if (a == last_a_ && z == last_z_) return last_sum_;
+    last_a_ = a;
+    last_z_ = z;
+    // Correctly rounded (RoundToDouble), then scaled exactly: unit_ is a power of two of
     // at least 2^-1022, so a non-zero result is normal (or beyond the range: inf, as rounding
     // the exact sum gives it).
-    return static_cast<double>(prefix_[z] - prefix_[a]) * unit_;
+    last_sum_ = RoundToDouble(prefix_[z] - prefix_[a]) * unit_;
+    return last_sum_;
   }
   Slide(a, z);
   if (nan_ > 0 || (pos_inf_ > 0 && neg_inf_ > 0)) return std::numeric_limits<double>::quiet_NaN();
@@ -116,13 +145,17 @@ double FrameSum::Sum(std::size_t a, std::size_t z) {
 
 double FrameSum::Mean(std::size_t a, std::size_t z, std::int64_t values) {
   if (mode_ == Mode::kFixed) {
+    if (a == mean_a_ && z == mean_z_) return last_mean_;
+    mean_a_ = a;
+    mean_z_ = z;
     const Wide s = prefix_[z] - prefix_[a];
-    const double hi = static_cast<double>(s);  // |hi| <= 2^125: back to 128 bits exactly
+    const double hi = RoundToDouble(s);  // |hi| <= 2^125: back to 128 bits exactly
     const Wide rest = s - static_cast<Wide>(hi);
     // Split's pair: the sum rounded, the rest rounded (rest != 0 is at least one unit, normal).
     const double scaled = hi * unit_;
-    return MeanOfSplit(scaled, std::isfinite(scaled) ? static_cast<double>(rest) * unit_ : 0,
-                       values);
+    last_mean_ =
+        MeanOfSplit(scaled, std::isfinite(scaled) ? RoundToDouble(rest) * unit_ : 0, values);
+    return last_mean_;
   }
   const double sum = Sum(a, z);
   if (!std::isfinite(sum)) return sum;

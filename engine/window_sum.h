@@ -15,7 +15,8 @@
 //   added as the frame leaves it (amortized O(1) a row, since no frame kind moves back; a frame
 //   that does is summed afresh), with non-finite values counted apart.
 // The caller feeds the partition in two passes in bounded steps (Survey every value, then Put
-// each position in order) before any Sum or Mean.
+// each position in order) before any Sum or Mean; or surveys the whole column once (Range,
+// contiguous) and, when that fits, passes it to Reset, which skips the partition's survey.
 #pragma once
 
 #include <cstddef>
@@ -28,14 +29,30 @@ namespace plume::engine {
 
 class FrameSum {
  public:
+  // The bits a set of values spans, and whether all are finite.
+  class Range {
+   public:
+    void Add(double x);
+    // True when every sum of these values is exact in the fixed point.
+    bool Fits() const;
+
+   private:
+    friend class FrameSum;
+    std::int64_t count_ = 0;        // non-zero values added
+    int lowest_ = 0, highest_ = 0;  // the lowest bit and past the highest bit of the values
+    bool finite_ = true;
+  };
+
   FrameSum() = default;
   FrameSum(const FrameSum&) = delete;
   FrameSum& operator=(const FrameSum&) = delete;
 
-  // A partition of n positions: forgets the previous one.
-  void Reset(std::size_t n);
+  // A partition of n positions: forgets the previous one. `known`: a Range that Fits and holds
+  // every value of the partition (its column's), so no Survey is needed (nullptr: Survey them).
+  void Reset(std::size_t n, const Range* known = nullptr);
+  bool surveyed() const { return mode_ != Mode::kSurvey; }
   // Pass 1: every non-NULL value of the partition, in any order.
-  void Survey(double x);
+  void Survey(double x) { range_.Add(x); }
   // Pass 2: position k's value (0 for NULL), for k = 0, 1, ..., n - 1 in order.
   void Put(std::size_t k, double x);
   // The exact sum of the values at positions [a, z) rounded to the nearest double (ties to
@@ -55,9 +72,7 @@ class FrameSum {
 
   Mode mode_ = Mode::kSurvey;
   std::size_t n_ = 0;
-  std::int64_t surveyed_ = 0;
-  int lowest_ = 0, highest_ = 0;  // the lowest bit and past the highest bit of the values
-  bool finite_ = true;
+  Range range_;
   // kFixed: prefix_[k] = the sum of positions [0, k) in units of 2^unit_exp_.
   std::vector<Wide> prefix_;
   int unit_exp_ = 0;
@@ -67,6 +82,10 @@ class FrameSum {
   ExactSum slide_;
   std::size_t lo_ = 0, hi_ = 0;
   std::int64_t pos_inf_ = 0, neg_inf_ = 0, nan_ = 0;
+  // kFixed: the last frames asked and their sum, mean (whole partitions and RANGE peers repeat
+  // frames).
+  std::size_t last_a_ = 1, last_z_ = 0, mean_a_ = 1, mean_z_ = 0;
+  double last_sum_ = 0, last_mean_ = 0;
 };
 
 }  // namespace plume::engine

@@ -403,6 +403,18 @@ TEST(WindowSum, FixedPointWhenTheValuesFit) {
   EXPECT_FALSE(fixed({5e-324, 1}));
   EXPECT_FALSE(fixed({1, std::numeric_limits<double>::infinity()}));
   EXPECT_FALSE(fixed({1, std::numeric_limits<double>::quiet_NaN()}));
+  // Ties and the sticky bit beyond 64 bits of units (one unit 2^-100): to even, and above half.
+  FrameSum t;
+  const std::vector<double> ties = {1.0, 0x1p-53, 0x1p-100, 1.0 + 0x1p-52, 0x1p-53, -0x1p-100};
+  t.Reset(ties.size());
+  for (double x : ties) t.Survey(x);
+  for (std::size_t k = 0; k < ties.size(); ++k) t.Put(k, ties[k]);
+  EXPECT_TRUE(t.fixed());
+  EXPECT_EQ(t.Sum(0, 2), 1.0);            // 1 + half an ulp: to even
+  EXPECT_EQ(t.Sum(0, 3), 1.0 + 0x1p-52);  // just above half
+  EXPECT_EQ(t.Sum(3, 5), 1.0 + 0x1p-51);  // odd + half: to even, up
+  EXPECT_EQ(t.Sum(3, 6), 1.0 + 0x1p-52);  // just below half
+  EXPECT_EQ(t.Sum(1, 2), 0x1p-53);
   FrameSum s;  // frames that move back (no frame kind does) are summed afresh
   const std::vector<double> v = {1e300, 1, 1e-300, 2, -1e300};
   s.Reset(v.size());
