@@ -41,6 +41,8 @@ Parts Decompose(std::uint64_t bits) {
 // wider one keeps its top 63 bits with the dropped bits' OR in the lowest (below the rounding
 // position, so halfway cases round as the exact value does), converts those and scales back.
 __extension__ typedef __int128 I128;
+// The bits of the double 2^k, for 0 <= k <= 1023.
+constexpr std::uint64_t Pow2Bits(int k) { return static_cast<std::uint64_t>(1023 + k) << 52; }
 __extension__ typedef unsigned __int128 U;
 double RoundToDouble(I128 s) {
   const auto narrow = static_cast<std::int64_t>(s);
@@ -52,8 +54,17 @@ double RoundToDouble(I128 s) {
   const int drop = width - 63;  // 1 to 65: |s| >= 2^63 here
   const bool sticky = (mag & ((U{1} << drop) - 1)) != 0;
   const auto top = static_cast<std::int64_t>(static_cast<std::uint64_t>(mag >> drop) | sticky);
-  const double scaled = static_cast<double>(top) * std::ldexp(1.0, drop);
+  const double scaled = static_cast<double>(top) * std::bit_cast<double>(Pow2Bits(drop));
   return s < 0 ? -scaled : scaled;
+}
+
+// The integer value of an integral double d (|d| < 2^127), without libgcc's __fixdfti call.
+I128 IntegerOf(double d) {
+  const auto bits = std::bit_cast<std::uint64_t>(d);
+  if ((bits << 1) == 0) return 0;
+  const Parts p = Decompose(bits);  // p.e >= 0: d is an integer
+  const I128 v = static_cast<I128>(p.m) << p.e;
+  return p.negative ? -v : v;
 }
 
 }  // namespace
@@ -150,7 +161,7 @@ double FrameSum::Mean(std::size_t a, std::size_t z, std::int64_t values) {
     mean_z_ = z;
     const Wide s = prefix_[z] - prefix_[a];
     const double hi = RoundToDouble(s);  // |hi| <= 2^125: back to 128 bits exactly
-    const Wide rest = s - static_cast<Wide>(hi);
+    const Wide rest = s - IntegerOf(hi);
     // Split's pair: the sum rounded, the rest rounded (rest != 0 is at least one unit, normal).
     const double scaled = hi * unit_;
     last_mean_ =
