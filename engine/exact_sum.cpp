@@ -399,6 +399,10 @@ namespace plume::engine {
 double ExactMean(const ExactSum& sum, std::int64_t count) {
   double hi, lo;
   sum.Split(&hi, &lo);
+  return MeanOfSplit(hi, lo, count);
+}
+
+double MeanOfSplit(double hi, double lo, std::int64_t count) {
   const auto n = static_cast<double>(count);
   const double q = hi / n;
   return std::isfinite(q) ? q + (std::fma(-q, n, hi) + lo) / n : q;

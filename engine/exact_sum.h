@@ -209,5 +209,8 @@ namespace plume::engine {
 
 // The mean sum / n of an exact sum, rounded once (double-double division); n > 0.
 double ExactMean(const ExactSum& sum, std::int64_t n);
+// The same division of a sum given as Split gives it (hi the sum rounded, lo the rest rounded;
+// lo = 0 when hi is not finite): for sums kept another way (engine/window_sum.h).
+double MeanOfSplit(double hi, double lo, std::int64_t n);
 
 }  // namespace plume::engine

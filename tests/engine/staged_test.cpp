@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 
+#include "engine/schema.h"
 #include "tests/engine/random_query.h"
 #include "tests/engine/test_table.h"
 
@@ -869,6 +870,81 @@ TEST(Window, RowWiseStagesOverWindowsStayOnTheDataRanks) {
 }
 
 // DuckDB computes windows after GROUP BY and HAVING (a grouping stage the window stage reads).
+// The stage that groups the windows' rows on the data ranks picks its merge by the rules of a
+// GROUP BY over measurements: the exchange for many estimated groups (its keys traced back to
+// measurements columns through the stages between), the tree for few, kLocal when its keys
+// include the keys the windows' rows were hashed by (or every row went to one rank); --merge
+// forces it; EXPLAIN says which and why. Each gives the tree's rows.
+TEST(Window, GroupByOverWindowsTakesTheExchangeForManyGroups) {
+  DataStats stats;
+  stats.rows = 1000000;
+  stats.distinct.assign(kSchema.size(), 0);
+  stats.distinct[static_cast<std::size_t>(Col::kSiteName)] = 5000;
+  stats.distinct[static_cast<std::size_t>(Col::kFullAqsId)] = 4000;
+  stats.utc_min = {0, 0};  // overlapping: nothing is partition-local by utc
+  stats.utc_max = {3600 * 1000, 3600 * 1000};
+  PlanOptions options;
+  options.stats = &stats;
+  const auto merge = [&](const std::string& sql, const PlanOptions& o) {
+    const StagedStatement st = StagedStatement::Parse(sql, o);
+    const std::size_t last = st.stages() - 1;
+    EXPECT_TRUE(st.window_input(last)) << sql;
+    return st.Bind(last, std::vector<Table>(last)).merge();
+  };
+  const std::string window =
+      "(SELECT full_aqs_id, site_name, parameter, utc, aqi, avg(concentration) OVER (PARTITION "
+      "BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS c8 "
+      "FROM measurements)";
+  // full_aqs_id x the utc hours (1001): 4,004,000 groups, capped at the rows: >= 100,000.
+  const std::string many = "WITH w AS " + window +
+                           " SELECT full_aqs_id, CAST(utc AS DATE) AS d, count(*) FILTER "
+                           "(WHERE c8 > 35) FROM w GROUP BY full_aqs_id, d";
+  EXPECT_EQ(merge(many, options), MergePlan::kExchange);
+  const std::string few = "WITH w AS " + window +
+                          " SELECT site_name, count(*) FILTER (WHERE c8 > 35) FROM w GROUP BY "
+                          "site_name";
+  EXPECT_EQ(merge(few, options), MergePlan::kTree);
+  // A window's value as a key: as many groups as rows, at most.
+  EXPECT_EQ(merge("SELECT c8, count(*) FROM " + window + " GROUP BY c8", options),
+            MergePlan::kExchange);
+  const std::string local =
+      "SELECT parameter, full_aqs_id, CAST(utc AS DATE) AS d, max(c8) "
+      "FROM " +
+      window + " GROUP BY parameter, full_aqs_id, d";
+  EXPECT_EQ(merge(local, options), MergePlan::kLocal);
+  const std::string one_rank =
+      "SELECT full_aqs_id, utc, min(r) FROM (SELECT full_aqs_id, utc, row_number() OVER (ORDER "
+      "BY utc) AS r FROM measurements) GROUP BY full_aqs_id, utc";
+  EXPECT_EQ(merge(one_rank, options), MergePlan::kLocal);
+  PlanOptions higher = options;
+  higher.exchange_groups = 5000000;
+  EXPECT_EQ(merge(many, higher), MergePlan::kTree);
+  PlanOptions forced = options;
+  forced.merge = MergeChoice::kTree;
+  EXPECT_EQ(merge(many, forced), MergePlan::kTree);
+  EXPECT_EQ(merge(local, forced), MergePlan::kTree);
+  forced.merge = MergeChoice::kExchange;
+  EXPECT_EQ(merge(few, forced), MergePlan::kExchange);
+  EXPECT_EQ(merge(few, PlanOptions{}), MergePlan::kTree);  // no statistics
+  const std::string text = RunStaged("EXPLAIN " + many, 1u << 30, Parts(), options).at(0);
+  EXPECT_NE(text.find("its partial groups through the hash exchange between the data ranks (hash "
+                      "of the GROUP BY keys) (about 1000000 groups estimated >= 100000"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("stage 2: every data rank, over its share of the groups"), std::string::npos)
+      << text;
+  const std::string local_text = RunStaged("EXPLAIN " + local, 1u << 30, Parts(), options).at(0);
+  EXPECT_NE(local_text.find("each data rank finalizing its own groups (groups are whole in each "
+                            "data rank's share: the GROUP BY keys include (full_aqs_id, "
+                            "parameter), the keys the windows' rows were hashed by)"),
+            std::string::npos)
+      << local_text;
+  EXPECT_NE(RunStaged("EXPLAIN " + few, 1u << 30, Parts(), options)
+                .at(0)
+                .find("merged through the tree (about 5001 groups estimated < 100000"),
+            std::string::npos);
+}
+
 TEST(Window, AfterGroupByAndHaving) {
   EXPECT_EQ(RunStaged("SELECT site_name, max(aqi) AS m, rank() OVER (ORDER BY max(aqi) DESC) FROM "
                       "measurements GROUP BY site_name ORDER BY m DESC"),
