@@ -126,7 +126,12 @@ Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other) {
       ok = StringToInt(s, &v.i);
       break;
     case Type::kInt32:
-      ok = StringToInt(s, &v.i) && FitsInt32(v.i);
+    case Type::kInt16:
+    case Type::kInt8:
+    case Type::kUInt8:
+    case Type::kUInt16:
+    case Type::kUInt32:
+      ok = StringToInt(s, &v.i) && FitsInteger(type, v.i);
       break;
     case Type::kFloat64:
       ok = StringToDouble(s, &v.d);
@@ -222,9 +227,10 @@ bool Castable(Type from, Type to) {
 
 Expr CastTo(Expr e, Type type, std::size_t pos) {
   if (e.type == type) return e;
-  // An INTEGER constant is the BIGINT of the same value and text (aqi = 5, IN lists).
-  if (IsNullConstant(e) ||
-      (e.op == ExprOp::kConstant && e.type == Type::kInt32 && type == Type::kInt64)) {
+  // An integer constant is the integer of any type that holds it, with the same value and text
+  // (aqi = 5, IN lists, 1::TINYINT + 1).
+  if (IsNullConstant(e) || (e.op == ExprOp::kConstant && IsInteger(e.type) && IsInteger(type) &&
+                            FitsInteger(type, e.value.i))) {
     e.type = type;
     return e;
   }
@@ -430,8 +436,9 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         type = *d;
       } else if (IsIntegerTypeName(t)) {
         type = Type::kInt32;
-      } else if (t == "bigint" || t == "int8" || t == "long" || t == "smallint" || t == "tinyint" ||
-                 t == "int2" || t == "hugeint" || t == "ubigint" || t == "uinteger") {
+      } else if (SmallIntegerType(t) != Type::kInt64) {
+        type = SmallIntegerType(t);
+      } else if (t == "bigint" || t == "int8" || t == "long" || t == "hugeint" || t == "ubigint") {
         type = Type::kInt64;
       } else if (t == "double" || t == "float" || t == "float8" || t == "real" || t == "float4") {
         type = Type::kFloat64;
@@ -445,17 +452,18 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         type = Type::kDate;
       } else {
         throw SqlError("unsupported type '" + t +
-                           "' in CAST (supported: BIGINT, INTEGER, DOUBLE, DECIMAL(p,s), "
-                           "VARCHAR, TIMESTAMP, DATE, BOOLEAN)",
+                           "' in CAST (supported: BIGINT, INTEGER, SMALLINT, TINYINT, UTINYINT, "
+                           "USMALLINT, UINTEGER, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP, DATE, "
+                           "BOOLEAN)",
                        e.pos);
       }
       const ExprAst& arg = e.args[0];
       if (IsInteger(type) && arg.kind == ExprAst::Kind::kLiteral &&
           arg.literal.kind == LiteralAst::Kind::kDecimal) {
         // A DECIMAL literal casts half away from zero (2.5 -> 3), not as a DOUBLE would;
-        // beyond INTEGER the cast stays, to fail on the rows that evaluate it (as below).
+        // beyond the type the cast stays, to fail on the rows that evaluate it (as below).
         Expr c = StringLiteralAs(arg, Type::kInt64, "BIGINT");
-        if (type == Type::kInt64 || FitsInt32(c.value.i)) {
+        if (FitsInteger(type, c.value.i)) {
           c.type = type;
           c.text = ExprName(e);
           return c;
@@ -548,10 +556,10 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
                    : op == "/"  ? ExprOp::kDiv
                    : op == "//" ? ExprOp::kIntDiv
                                 : ExprOp::kMod;
-  // INTEGER op INTEGER is INTEGER (its overflow DuckDB's INT32 error), with a BIGINT BIGINT.
+  // INTEGER op INTEGER is INTEGER (its overflow DuckDB's INT32 error), with a BIGINT BIGINT;
+  // the narrow types as DuckDB binds them (ArithInteger).
   const bool ints = IsInteger(a.type) && IsInteger(b.type);
-  const bool int32 = a.type == Type::kInt32 && b.type == Type::kInt32;
-  Type type = ints && op != "/" ? (int32 ? Type::kInt32 : Type::kInt64) : Type::kFloat64;
+  Type type = ints && op != "/" ? ArithInteger(a, b) : Type::kFloat64;
   const bool decimal = (IsDecimal(a.type) || IsDecimal(b.type)) && a.type != Type::kFloat64 &&
                        b.type != Type::kFloat64 && o != ExprOp::kDiv && o != ExprOp::kIntDiv;
   if (decimal) {  // DuckDB: / and // of DECIMALs are DOUBLE, + - * % DECIMAL
@@ -613,7 +621,7 @@ Expr ExprBinder::BindInterval(const ExprAst& e, const Expr& ts, bool subtract) {
   Expr n = IsLiteral(e.args[0], LiteralAst::Kind::kString)
                ? StringLiteralAs(e.args[0], Type::kInt64, "an INTERVAL")
                : Bind(e.args[0]);
-  if (n.type == Type::kFloat64 || n.type == Type::kInt32)
+  if (n.type == Type::kFloat64 || IsNarrowInteger(n.type))
     n = CastTo(std::move(n), Type::kInt64, e.pos);
   if (n.type != Type::kInt64) Mismatch("an INTERVAL needs a number", e.pos);
   Expr seconds = MakeNode(ExprOp::kMul, Type::kInt64, {n, IntConstant(scale)}, ExprName(e));

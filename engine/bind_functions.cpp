@@ -229,7 +229,7 @@ Expr NeedType(Expr a, Type t, const std::string& fname, std::size_t pos) {
     return CastTo(std::move(a), t, pos);
   }
   if (a.type == t || (t == Type::kFloat64 && (IsInteger(a.type) || IsDecimal(a.type))) ||
-      (t == Type::kInt64 && a.type == Type::kInt32) ||
+      (t == Type::kInt64 && IsNarrowInteger(a.type)) ||
       (t == Type::kTimestamp && a.type == Type::kDate)) {
     return CastTo(std::move(a), t, pos);
   }
@@ -299,7 +299,13 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
         t = Type::kFloat64;
         args[0] = CastTo(std::move(args[0]), t, pos(0));
       }
-      if (args.size() == 2) args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
+      if (args.size() == 2) {
+        args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
+        if (IsUnsigned(t)) {  // DuckDB 1.5: round(UTINYINT, n) is BIGINT
+          t = Type::kInt64;
+          args[0] = CastTo(std::move(args[0]), t, pos(0));
+        }
+      }
       return Node(spec.fn, t, std::move(args), std::move(text));
     }
     case ExprFn::kSqrt:
@@ -313,10 +319,12 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
     case ExprFn::kGreatest:
     case ExprFn::kLeast: {
       Type t = args[0].type;
+      Expr so_far = args[0];  // a literal while t is its type (greatest(1, x::TINYINT))
       for (const Expr& a : args) {
-        Expr so_far;
+        if (a.type == t) continue;
+        t = IsNum(a.type) && IsNum(t) ? CommonNumeric(so_far, a) : Type::kString;
+        so_far = Expr();
         so_far.type = t;
-        if (a.type != t) t = IsNum(a.type) && IsNum(t) ? CommonNumeric(so_far, a) : Type::kString;
       }
       for (std::size_t i = 0; i < args.size(); ++i) args[i] = CastTo(std::move(args[i]), t, pos(i));
       return Node(spec.fn, t, std::move(args), std::move(text));

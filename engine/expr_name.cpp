@@ -59,6 +59,15 @@ bool IsIntegerTypeName(const std::string& type) {
          type == "signed";
 }
 
+Type SmallIntegerType(const std::string& type) {
+  if (type == "tinyint" || type == "int1") return Type::kInt8;
+  if (type == "smallint" || type == "int2" || type == "short") return Type::kInt16;
+  if (type == "utinyint" || type == "uint8") return Type::kUInt8;
+  if (type == "usmallint" || type == "uint16") return Type::kUInt16;
+  if (type == "uinteger" || type == "uint32") return Type::kUInt32;
+  return Type::kInt64;
+}
+
 namespace {
 
 // DuckDB's spelling of a cast target in names.
@@ -80,6 +89,9 @@ std::string CastTypeName(const std::string& type) {
   if (type == "bool" || type == "boolean") return "BOOLEAN";
   if (type == "timestamp" || type == "datetime") return "TIMESTAMP";
   if (IsIntegerTypeName(type)) return "INTEGER";
+  const Type small = SmallIntegerType(type);  // DuckDB quotes all but SMALLINT
+  if (small == Type::kInt16) return "SMALLINT";
+  if (small != Type::kInt64) return "\"" + std::string(TypeName(small)) + "\"";
   return "BIGINT";
 }
 
