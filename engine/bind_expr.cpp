@@ -501,6 +501,21 @@ Expr ExprBinder::BindOp(const ExprAst& e) {
   }
   if (op == "not")
     return MakeNode(ExprOp::kNot, Type::kBool, {BindCondition(e.args[0])}, ExprName(e));
+  if ((op == "neg" || op == "pos") && IsStringLiteral(e.args[0])) {  // DuckDB's words
+    throw SqlError(
+        std::string("Binder Error: Could not choose a best candidate function for the "
+                    "function call \"") +
+            (op == "neg" ? "-" : "+") +
+            "(STRING_LITERAL)\". In order to select one, please add explicit type casts.",
+        e.pos);
+  }
+  if (op == "pos") {  // +x is x, named +(x) as DuckDB names it
+    Expr a = Bind(e.args[0]);
+    if (!Numeric(a.type))
+      Mismatch("cannot apply '+' to " + TypeText(a.type) + " '" + a.text + "'", e.pos);
+    a.text = ExprName(e);
+    return a;
+  }
   if (op == "neg") {
     Expr a = Bind(e.args[0]);
     if (!Numeric(a.type))
@@ -520,6 +535,43 @@ Expr ExprBinder::BindOp(const ExprAst& e) {
   return BindCompare(e, CompareOp(op));
 }
 
+namespace {
+
+// A string literal next to a number in arithmetic, as DuckDB 1.5 binds it: next to a DECIMAL or
+// a DOUBLE both are DOUBLE (1.5 + '2' is 3.5); + and - of an INTEGER (or two strings) and a
+// string have no best function in DuckDB (DATE + INTEGER is a candidate too), an error here
+// too; else the string is read as the number's type (aqi + '2', 1::TINYINT + '2').
+void StringOperands(const ExprAst& e, Expr* a, Expr* b) {
+  const bool sa = IsLiteral(e.args[0], LiteralAst::Kind::kString);
+  const bool sb = IsLiteral(e.args[1], LiteralAst::Kind::kString);
+  if (!sa && !sb) return;
+  const Expr& other = sa ? *b : *a;
+  auto kind = [&](std::size_t i, const Expr& x) -> std::string {
+    if (IsLiteral(e.args[i], LiteralAst::Kind::kString)) return "STRING_LITERAL";
+    if (IsLiteral(e.args[i], LiteralAst::Kind::kInteger)) return "INTEGER_LITERAL";
+    return std::string(TypeName(x.type));
+  };
+  if ((e.op == "+" || e.op == "-") && ((sa && sb) || other.type == Type::kInt32)) {
+    throw SqlError(
+        "Binder Error: Could not choose a best candidate function for the function "
+        "call \"" +
+            e.op + "(" + kind(0, *a) + ", " + kind(1, *b) +
+            ")\". In order to select one, please add explicit type casts.",
+        e.pos);
+  }
+  if (!Numeric(other.type)) return;
+  const bool real = other.type == Type::kFloat64 || IsDecimal(other.type);
+  const Type t = real ? Type::kFloat64 : other.type;
+  if (sa) *a = StringLiteralAs(e.args[0], t, "'" + b->text + "'");
+  if (sb) *b = StringLiteralAs(e.args[1], t, "'" + a->text + "'");
+  if (real) {
+    *a = CastTo(std::move(*a), t, e.pos);
+    *b = CastTo(std::move(*b), t, e.pos);
+  }
+}
+
+}  // namespace
+
 Expr ExprBinder::BindArith(const ExprAst& e) {
   const std::string& op = e.op;
   const bool additive = op == "+" || op == "-";
@@ -531,12 +583,7 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   }
   Expr a = Bind(e.args[0]);
   Expr b = Bind(e.args[1]);
-  if (IsLiteral(e.args[0], LiteralAst::Kind::kString) && Numeric(b.type)) {
-    a = StringLiteralAs(e.args[0], b.type, "'" + b.text + "'");
-  }
-  if (IsLiteral(e.args[1], LiteralAst::Kind::kString) && Numeric(a.type)) {
-    b = StringLiteralAs(e.args[1], a.type, "'" + a.text + "'");
-  }
+  StringOperands(e, &a, &b);
   if (IsNullConstant(a)) a.type = Numeric(b.type) ? b.type : Type::kInt64;
   if (IsNullConstant(b)) b.type = Numeric(a.type) ? a.type : Type::kInt64;
   if (a.type == Type::kTimestamp && b.type == Type::kTimestamp && op == "-") {
@@ -676,6 +723,7 @@ Expr ExprBinder::BindCase(const ExprAst& e) {
   const std::size_t end = e.args.size() - (e.has_else ? 1 : 0);
   std::optional<Type> type;
   std::vector<std::size_t> values;
+  std::vector<const ExprAst*> asts;  // what each of `values` was bound from (none: NULL)
   for (std::size_t k = first; k < end; k += 2) {
     if (e.has_operand) {
       ExprAst eq;
@@ -689,12 +737,20 @@ Expr ExprBinder::BindCase(const ExprAst& e) {
     }
     args.push_back(Bind(e.args[k + 1]));
     values.push_back(args.size() - 1);
+    asts.push_back(&e.args[k + 1]);
   }
   args.push_back(e.has_else ? Bind(e.args.back()) : MakeConstant(Type::kInt64, Scalar{}, "NULL"));
   values.push_back(args.size() - 1);
-  for (std::size_t v : values) {  // the common type of the results
-    const Expr& x = args[v];
+  asts.push_back(e.has_else ? &e.args.back() : nullptr);
+  bool others = false;  // a result that is neither a string literal nor NULL
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    others |= asts[j] != nullptr && !IsStringLiteral(*asts[j]) && !IsNullConstant(args[values[j]]);
+  }
+  for (std::size_t j = 0; j < values.size(); ++j) {  // the common type of the results
+    const Expr& x = args[values[j]];
     if (IsNullConstant(x)) continue;
+    // a string literal takes the others' type, as in DuckDB (CASE ... THEN 1 ELSE '2' END)
+    if (others && asts[j] != nullptr && IsStringLiteral(*asts[j])) continue;
     if (!type) {
       type = x.type;
     } else if (*type != x.type) {
@@ -710,7 +766,11 @@ Expr ExprBinder::BindCase(const ExprAst& e) {
     }
   }
   const Type t = type.value_or(Type::kInt64);
-  for (std::size_t v : values) args[v] = CastTo(std::move(args[v]), t, e.pos);
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    Expr& x = args[values[j]];
+    x = asts[j] != nullptr ? CastToOrRead(*asts[j], std::move(x), t)
+                           : CastTo(std::move(x), t, e.pos);
+  }
   return MakeNode(ExprOp::kCase, t, std::move(args), ExprName(e));
 }
 

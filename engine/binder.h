@@ -97,6 +97,12 @@ Expr IntConstant(std::int64_t v);
 // A string literal read as a value of `type` (DuckDB casts the literal to the other side of a
 // comparison); `other` names that side in the error message.
 Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other);
+// Whether `e` is a string literal ('abc').
+bool IsStringLiteral(const ExprAst& e);
+// x (bound from `ast`) as a value of type t: a string literal read as t (StringLiteralAs, as
+// DuckDB casts a string literal to the type the others give: coalesce(1, '2') is INTEGER), else
+// CastTo.
+Expr CastToOrRead(const ExprAst& ast, Expr x, Type t);
 // The exact value of + - * over integer and decimal literals with a decimal among them, as
 // decimal text (0.1 + 0.2 -> "0.3"); nullopt for anything else (bind_decimal.cpp).
 std::optional<std::string> ExactDecimalText(const ExprAst& e);

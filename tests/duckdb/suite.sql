@@ -542,6 +542,17 @@ SELECT max(aqi::SMALLINT * 1000::SMALLINT) FROM measurements WHERE aqi = 62;
 -- @error
 SELECT min(category::UTINYINT - 7) FROM measurements WHERE category = 2;
 
+-- ------------------------------------------- names and string literals (issue 10)
+-- Number literals are named by value, -(7) is the literal -7, booleans CAST('t' AS BOOLEAN); a
+-- string literal takes the other operands' type.
+-- @ordered
+SELECT -(7), 00012, 0012.50, -(-7), true, +aqi, typeof(least(aqi, '2')), least(aqi, '200'), typeof(coalesce(aqi, '7')), coalesce(aqi, '7'), 1.5 + '2', typeof(CASE WHEN aqi > 5 THEN aqi ELSE '0' END) FROM measurements WHERE site_name = '${SITE_TOP}' AND aqi IS NOT NULL ORDER BY utc, parameter, full_aqs_id LIMIT 3;
+SELECT least(utc, '2020-09-01') AS d, count(*) FROM measurements GROUP BY d;
+-- @error
+SELECT 1 + '2';
+-- @error
+SELECT abs('-5') FROM measurements;
+
 -- The unterminated string swallows the rest of the batch: it stays the last statement.
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
