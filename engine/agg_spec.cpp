@@ -65,7 +65,7 @@ Type AggregateResultType(AggFn fn, Type input) {
       if (IsDecimal(input)) return DecimalType(kMaxDecimalWidth, DecimalScale(input));
       // DuckDB: sum(INTEGER) and sum(BIGINT) are HUGEINT; plume has no HUGEINT, so BIGINT
       // (exact in 128 bits, an error beyond BIGINT: docs/SQL.md)
-      return input == Type::kInt32 ? Type::kInt64 : input;
+      return IsNarrowInteger(input) ? Type::kInt64 : input;
     case AggFn::kAvg:
     case AggFn::kStddevSamp:
     case AggFn::kStddevPop:

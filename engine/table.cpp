@@ -45,6 +45,16 @@ std::string_view TypeName(Type type) {
       return "BIGINT";
     case Type::kInt32:
       return "INTEGER";
+    case Type::kInt16:
+      return "SMALLINT";
+    case Type::kInt8:
+      return "TINYINT";
+    case Type::kUInt8:
+      return "UTINYINT";
+    case Type::kUInt16:
+      return "USMALLINT";
+    case Type::kUInt32:
+      return "UINTEGER";
     case Type::kFloat64:
       return "DOUBLE";
     case Type::kTimestamp:
@@ -55,6 +65,27 @@ std::string_view TypeName(Type type) {
       return "DATE";
   }
   return "?";
+}
+
+std::string_view PhysicalName(Type type) {
+  switch (type) {
+    case Type::kInt64:
+      return "INT64";
+    case Type::kInt32:
+      return "INT32";
+    case Type::kInt16:
+      return "INT16";
+    case Type::kInt8:
+      return "INT8";
+    case Type::kUInt8:
+      return "UINT8";
+    case Type::kUInt16:
+      return "UINT16";
+    case Type::kUInt32:
+      return "UINT32";
+    default:
+      return TypeName(type);
+  }
 }
 
 std::size_t Column::size() const {

@@ -19,10 +19,26 @@ namespace plume::engine {
 // kInt32 is DuckDB's INTEGER (the type of an integer literal within its range, and of INTEGER
 // arithmetic): its values live in `ints` like BIGINT's and stay within INT32 (an arithmetic
 // result beyond it is DuckDB's overflow error); only computed values are INTEGERs.
+// kInt16, kInt8, kUInt8, kUInt16 and kUInt32 are DuckDB's SMALLINT, TINYINT, UTINYINT,
+// USMALLINT and UINTEGER, held the same way (in `ints`, within their own range): only CASTs
+// make them.
 // DECIMAL(width, scale) is a Type value of its own per width and scale (DecimalType), so that
 // two types are equal exactly when DuckDB's are; only computed values are DECIMALs.
-enum class Type : std::uint16_t { kBool, kInt64, kFloat64, kTimestamp, kString, kDate, kInt32 };
-inline constexpr Type kLastType = Type::kInt32;
+enum class Type : std::uint16_t {
+  kBool,
+  kInt64,
+  kFloat64,
+  kTimestamp,
+  kString,
+  kDate,
+  kInt32,
+  kInt16,
+  kInt8,
+  kUInt8,
+  kUInt16,
+  kUInt32,
+};
+inline constexpr Type kLastType = Type::kUInt32;
 
 // DECIMAL(width, scale), 1 <= width <= 38, 0 <= scale <= width, as DuckDB's. Its values are
 // held as value * 10^scale ("units"). Stored values (Column::ints, and every BatchColumn that
@@ -46,15 +62,46 @@ constexpr bool FitsInt32(std::int64_t v) {
   return v >= std::numeric_limits<std::int32_t>::min() &&
          v <= std::numeric_limits<std::int32_t>::max();
 }
-// BIGINT or INTEGER: the integer types.
-constexpr bool IsInteger(Type t) { return t == Type::kInt64 || t == Type::kInt32; }
+// The integer types narrower than BIGINT: INTEGER, SMALLINT, TINYINT, UTINYINT, USMALLINT,
+// UINTEGER (a value outside the type's range is DuckDB's overflow or conversion error).
+constexpr bool IsNarrowInteger(Type t) {
+  return t == Type::kInt32 || (t >= Type::kInt16 && t <= Type::kUInt32);
+}
+// BIGINT and the narrow integer types.
+constexpr bool IsInteger(Type t) { return t == Type::kInt64 || IsNarrowInteger(t); }
+constexpr bool IsUnsigned(Type t) { return t >= Type::kUInt8 && t <= Type::kUInt32; }
+// The smallest and largest value of an integer type.
+constexpr std::int64_t IntegerMin(Type t) {
+  return t == Type::kInt32   ? std::numeric_limits<std::int32_t>::min()
+         : t == Type::kInt16 ? std::numeric_limits<std::int16_t>::min()
+         : t == Type::kInt8  ? std::numeric_limits<std::int8_t>::min()
+         : IsUnsigned(t)     ? 0
+                             : std::numeric_limits<std::int64_t>::min();
+}
+constexpr std::int64_t IntegerMax(Type t) {
+  return t == Type::kInt32    ? std::numeric_limits<std::int32_t>::max()
+         : t == Type::kInt16  ? std::numeric_limits<std::int16_t>::max()
+         : t == Type::kInt8   ? std::numeric_limits<std::int8_t>::max()
+         : t == Type::kUInt8  ? std::numeric_limits<std::uint8_t>::max()
+         : t == Type::kUInt16 ? std::numeric_limits<std::uint16_t>::max()
+         : t == Type::kUInt32 ? std::numeric_limits<std::uint32_t>::max()
+                              : std::numeric_limits<std::int64_t>::max();
+}
+// Whether v is within integer type t's range.
+constexpr bool FitsInteger(Type t, std::int64_t v) {
+  return v >= IntegerMin(t) && v <= IntegerMax(t);
+}
+// DuckDB's physical name of a type in its conversion and overflow errors: "INT8", "INT16",
+// "INT32", "INT64", "UINT8", "UINT16", "UINT32", "DOUBLE"; else the type's name.
+std::string_view PhysicalName(Type type);
 // Whether values of `type` live in `ints` (BIGINT, INTEGER, BOOLEAN, TIMESTAMP, DATE, DECIMAL).
 constexpr bool IsIntPhysical(Type t) {
   return IsInteger(t) || t == Type::kBool || t == Type::kTimestamp || t == Type::kDate ||
          IsDecimal(t);
 }
 
-// "BOOLEAN", "BIGINT", "INTEGER", "DOUBLE", "TIMESTAMP", "VARCHAR", "DATE", "DECIMAL(3,2)"
+// "BOOLEAN", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UTINYINT", ..., "DOUBLE", "TIMESTAMP",
+// "VARCHAR", "DATE", "DECIMAL(3,2)"
 std::string_view TypeName(Type type);
 
 // Rows per zone-map block. Also the natural vector size of the executor.
@@ -70,7 +117,7 @@ struct BlockStats {
 };
 
 // One column. Exactly one of the value vectors is used, chosen by `type`:
-//   kInt64, kInt32, kTimestamp, kDate, kBool -> ints;   kFloat64 -> doubles;
+//   kInt64, the narrow integers, kTimestamp, kDate, kBool -> ints;   kFloat64 -> doubles;
 //   kString -> codes into dict. dict is sorted ascending and unique, so comparing codes
 //              compares strings, and zone maps over codes work for = < > on strings.
 // valid: empty means "no NULLs"; otherwise one byte per row, 1 = value, 0 = NULL.

@@ -455,7 +455,7 @@ Type WindowResultType(WindowFn fn, Type arg) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
       // sum(INTEGER) is BIGINT (DuckDB: HUGEINT, as for the aggregate: docs/SQL.md)
-      return fn == WindowFn::kAvg ? Type::kFloat64 : arg == Type::kInt32 ? Type::kInt64 : arg;
+      return fn == WindowFn::kAvg ? Type::kFloat64 : IsNarrowInteger(arg) ? Type::kInt64 : arg;
     case WindowFn::kNowcast:
       if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
