@@ -34,7 +34,7 @@ std::uint64_t KeyWord(const Column& c, std::uint32_t r) {
 }
 
 // Integer keys are dense over a small range: timestamps step by whole hours when all are.
-constexpr std::int64_t kHourStep = 3600;
+constexpr std::int64_t kHourStep = IntSummary::kGridStep;
 
 }  // namespace
 
@@ -48,21 +48,15 @@ PartitionAggregator::DenseKey PartitionAggregator::DenseKeyOf(const Column& c) {
   for (const BlockStats& b : c.blocks)
     zone_lo = std::min(zone_lo, b.min), zone_hi = std::max(zone_hi, b.max);
   if (c.blocks.empty() || zone_hi - zone_lo > 2.0 * kMaxDense) return {0, 1, 0};
-  bool any = false;
-  std::int64_t lo = 0, hi = 0;
-  for (std::size_t r = 0; r < c.ints.size(); ++r) {
-    if (c.IsNull(r)) continue;
-    lo = any ? std::min(lo, c.ints[r]) : c.ints[r];
-    hi = any ? std::max(hi, c.ints[r]) : c.ints[r];
-    any = true;
-  }
-  if (!any) return {0, 1, 1};  // every value NULL
-  const std::uint64_t span = static_cast<std::uint64_t>(hi) - static_cast<std::uint64_t>(lo);
+  IntSummary summary = c.summary;
+  if (!summary.known)
+    summary.Add(c.ints.data(), c.valid.empty() ? nullptr : c.valid.data(), c.ints.size());
+  if (!summary.any) return {0, 1, 1};  // every value NULL
+  const std::int64_t lo = summary.lo;
+  const std::uint64_t span =
+      static_cast<std::uint64_t>(summary.hi) - static_cast<std::uint64_t>(lo);
   if (span >= kMaxDense) return {0, 1, 0};
-  std::int64_t step = c.type == Type::kTimestamp ? kHourStep : 1;
-  for (std::size_t r = 0; r < c.ints.size() && step > 1; ++r) {
-    if (!c.IsNull(r) && (c.ints[r] - lo) % kHourStep != 0) step = 1;
-  }
+  const std::int64_t step = c.type == Type::kTimestamp && summary.on_grid ? kHourStep : 1;
   return {lo, step, span / static_cast<std::uint64_t>(step) + 2};
 }
 
@@ -86,6 +80,14 @@ PartitionAggregator::PartitionAggregator(const PlanData& plan,
     std::vector<std::uint64_t> key(width_, 0);
     FindOrAdd(key.data(), Mix(0, 0));
   }
+}
+
+void PartitionAggregator::ReserveGroups(std::size_t groups) {
+  if (key_columns_.empty()) return;  // one group
+  if (!dense_.empty()) groups = std::min(groups, dense_.size());
+  keys_.reserve(groups * width_);
+  reserved_words_ = keys_.capacity();
+  for (auto& st : states_) st->Reserve(groups);
 }
 
 void PartitionAggregator::BindArguments(const std::vector<const Column*>& columns) {
@@ -389,7 +391,9 @@ void PartitionAggregator::EmitKeys(std::size_t c, std::size_t begin, std::size_t
 std::size_t PartitionAggregator::memory_bytes() const {
   std::size_t per_group = 0;
   for (const AggSpec& a : plan_.aggs) per_group += StateBytesPerGroup(a);
-  return 8 * keys_.capacity() + index_.memory_bytes() + 4 * dense_.capacity() + groups_ * per_group;
+  const std::size_t key_words =
+      keys_.capacity() > reserved_words_ ? keys_.capacity() : keys_.size();
+  return 8 * key_words + index_.memory_bytes() + 4 * dense_.capacity() + groups_ * per_group;
 }
 
 }  // namespace plume::engine

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <numeric>
 #include <optional>
 
 #include "engine/binder.h"
+#include "engine/bounded_sort.h"
 #include "engine/explain.h"
 #include "engine/plan_builder.h"
 #include "engine/stage_split.h"
@@ -707,26 +709,106 @@ void GatheredTable::Append(const Batch& batch) {
   table_.rows += batch.rows;
 }
 
-Table GatheredTable::Finish() {
-  for (Column& c : table_.columns) {
-    if (c.type != Type::kString) continue;
-    // Sorted dictionary: codes compare like the strings, as in a partition.
-    std::vector<std::uint32_t> order(c.dict.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return c.dict[a] < c.dict[b]; });
-    std::vector<std::uint32_t> remap(c.dict.size());
-    std::vector<std::string> dict(c.dict.size());
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      remap[order[i]] = static_cast<std::uint32_t>(i);
-      dict[i] = std::move(c.dict[order[i]]);
+struct GatheredTable::Finishing {
+  using Less = std::function<bool(std::uint32_t, std::uint32_t)>;
+  enum class Phase : std::uint8_t { kSort, kPermute, kRemap, kZones, kDone };
+  Phase phase = Phase::kSort;
+  std::size_t column = 0;  // the column being finished
+  std::size_t cursor = 0;  // entries, rows or blocks done of the phase
+  std::unique_ptr<BoundedSort<std::uint32_t, Less>> sort;
+  std::vector<std::uint32_t> order;  // the dictionary's codes in string order
+  std::vector<std::uint32_t> remap;  // old code -> new code
+  std::vector<std::string> dict;     // the dictionary being put in order
+};
+
+GatheredTable::~GatheredTable() = default;
+GatheredTable::GatheredTable(GatheredTable&&) noexcept = default;
+GatheredTable& GatheredTable::operator=(GatheredTable&&) noexcept = default;
+
+// Sorted dictionary: codes compare like the strings, as in a partition. The strings are unique
+// (codes_ made them), so their order is a strict total order, that of one std::sort.
+void GatheredTable::StepString(Finishing& f, Column& c) {
+  using Phase = Finishing::Phase;
+  const std::size_t d = c.dict.size();
+  if (f.phase == Phase::kSort) {
+    if (!f.sort) {
+      std::vector<std::uint32_t> codes(d);
+      std::iota(codes.begin(), codes.end(), 0u);
+      const std::vector<std::string>* dict = &c.dict;
+      f.sort = std::make_unique<BoundedSort<std::uint32_t, Finishing::Less>>(
+          std::move(codes), d,
+          [dict](std::uint32_t a, std::uint32_t b) { return (*dict)[a] < (*dict)[b]; });
     }
-    c.dict = std::move(dict);
-    for (std::uint32_t& code : c.codes) code = remap[code];
+    if (f.sort->Step()) return;
+    f.order = f.sort->Take();
+    f.sort.reset();
+    f.remap.resize(d);
+    f.dict.resize(d);
+    f.phase = Phase::kPermute;
+    f.cursor = 0;
+    return;
   }
-  codes_.clear();
-  table_.BuildZoneMaps();
-  return std::move(table_);
+  if (f.phase == Phase::kPermute) {
+    const std::size_t end = std::min(d, f.cursor + kStepItems);
+    for (std::size_t i = f.cursor; i < end; ++i) {
+      f.remap[f.order[i]] = static_cast<std::uint32_t>(i);
+      f.dict[i] = std::move(c.dict[f.order[i]]);
+    }
+    f.cursor = end;
+    if (end < d) return;
+    c.dict = std::move(f.dict);
+    f.dict = {};
+    f.order = {};
+    f.phase = Phase::kRemap;
+    f.cursor = 0;
+    return;
+  }
+  const std::size_t end = std::min(c.codes.size(), f.cursor + kStepItems);
+  for (std::size_t i = f.cursor; i < end; ++i) c.codes[i] = f.remap[c.codes[i]];
+  f.cursor = end;
+  if (end < c.codes.size()) return;
+  f.remap = {};
+  f.phase = Phase::kSort;
+  f.cursor = 0;
+  ++f.column;
+}
+
+bool GatheredTable::Step() {
+  using Phase = Finishing::Phase;
+  if (!finishing_) finishing_ = std::make_unique<Finishing>();
+  Finishing& f = *finishing_;
+  const std::size_t n = table_.columns.size();
+  if (f.phase != Phase::kZones && f.phase != Phase::kDone) {
+    while (f.column < n && table_.columns[f.column].type != Type::kString) ++f.column;
+    if (f.column < n) {
+      StepString(f, table_.columns[f.column]);
+      return true;
+    }
+    f.phase = Phase::kZones;
+    f.column = 0;
+    f.cursor = 0;
+  }
+  if (f.phase == Phase::kZones) {
+    if (f.column < n) {
+      constexpr std::size_t kBlocks = kStepItems / kBlockRows;
+      BuildZoneMaps(table_.columns[f.column], f.cursor, kBlocks);
+      f.cursor += kBlocks;
+      if (f.cursor * kBlockRows >= table_.rows) {
+        ++f.column;
+        f.cursor = 0;
+      }
+      return true;
+    }
+    f.phase = Phase::kDone;
+  }
+  return false;
+}
+
+Table GatheredTable::Finish() {
+  while (Step()) {
+  }
+  finishing_.reset();
+  return std::move(table_);  // codes_ goes with the destructor (rank 0: on its reaper's thread)
 }
 
 }  // namespace plume::engine

@@ -195,3 +195,36 @@ TEST(GroupBy, EmptyMorselsGiveNoGroups) {
 
 }  // namespace
 }  // namespace plume::engine::testing
+
+namespace plume::engine {
+namespace {
+
+// The summary GROUP BY's dense integer keys use (engine/table.h): the range of the non-NULL
+// values and whether all share one remainder modulo an hour, negative values included; added
+// piece by piece it equals one scan.
+TEST(IntSummary, RangeAndHourGridOfTheNonNullValues) {
+  const std::vector<std::int64_t> v = {-7200, 3600, 0, 999, 7200};
+  const std::vector<std::uint8_t> valid = {1, 1, 1, 0, 1};
+  IntSummary all;
+  all.Add(v.data(), valid.data(), v.size());
+  EXPECT_TRUE(all.any);
+  EXPECT_EQ(all.lo, -7200);
+  EXPECT_EQ(all.hi, 7200);
+  EXPECT_TRUE(all.on_grid);  // 999 is NULL
+  EXPECT_FALSE(all.known);   // only a loader says so
+  IntSummary pieces;
+  pieces.Add(v.data(), valid.data(), 2);
+  pieces.Add(v.data() + 2, valid.data() + 2, 3);
+  EXPECT_EQ(pieces.lo, all.lo);
+  EXPECT_EQ(pieces.hi, all.hi);
+  EXPECT_EQ(pieces.on_grid, all.on_grid);
+  IntSummary off;
+  off.Add(v.data(), nullptr, v.size());  // 999 counts
+  EXPECT_FALSE(off.on_grid);
+  IntSummary none;
+  none.Add(v.data(), std::vector<std::uint8_t>(5, 0).data(), 5);
+  EXPECT_FALSE(none.any);
+}
+
+}  // namespace
+}  // namespace plume::engine

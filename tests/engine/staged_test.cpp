@@ -1117,5 +1117,57 @@ TEST(Staged, RandomStatementsWrappedInStagesGiveTheSameRows) {
   EXPECT_GT(checked, 100);
 }
 
+// A gathered result is finished in bounded steps on rank 0's loop (issue 12 item 2): its
+// dictionary sorted in runs and merges of kStepItems entries, put in order and its codes
+// renumbered kStepItems at a time, then the zone maps kStepItems rows a step; the Table is the
+// one Finish() alone makes.
+TEST(GatheredTableSteps, FinishesInBoundedStepsAsOneFinishDoes) {
+  const std::vector<Field> fields = {{"s", Type::kString}, {"v", Type::kInt64}};
+  constexpr std::size_t kRows = 200000, kDistinct = 70000;
+  auto fill = [&](GatheredTable& g) {
+    for (std::size_t begin = 0; begin < kRows; begin += 1000) {
+      Batch b;
+      b.rows = 1000;
+      b.columns.resize(2);
+      b.columns[0].type = Type::kString;
+      b.columns[0].offsets.push_back(0);
+      b.columns[1].type = Type::kInt64;
+      for (std::size_t r = begin; r < begin + 1000; ++r) {
+        b.columns[0].chars += "s" + std::to_string((r * 7919) % kDistinct);
+        b.columns[0].offsets.push_back(static_cast<std::uint32_t>(b.columns[0].chars.size()));
+        b.columns[1].ints.push_back(static_cast<std::int64_t>(r % 977));
+      }
+      g.Append(b);
+    }
+  };
+  GatheredTable stepped(fields, 1u << 30, "test"), once(fields, 1u << 30, "test");
+  fill(stepped);
+  fill(once);
+  std::size_t steps = 0;
+  while (stepped.Step()) ++steps;
+  EXPECT_FALSE(stepped.Step());
+  // the dictionary: 3 sorted runs, 2 merge passes of 3 steps at most, 3 slices put in order;
+  // 7 slices of codes; zone maps: 7 slices of each of the 2 columns
+  EXPECT_GE(steps, 3u + 2u + 3u + 7u + 14u);
+  const Table a = stepped.Finish(), b = once.Finish();
+  ASSERT_EQ(a.rows, kRows);
+  const Column &as = a.columns[0], &bs = b.columns[0];
+  EXPECT_EQ(as.dict, bs.dict);
+  EXPECT_EQ(as.codes, bs.codes);
+  ASSERT_EQ(as.dict.size(), kDistinct);
+  EXPECT_TRUE(std::is_sorted(as.dict.begin(), as.dict.end()));
+  for (std::size_t r = 0; r < kRows; r += 997) {
+    EXPECT_EQ(as.dict[as.codes[r]], "s" + std::to_string((r * 7919) % kDistinct));
+  }
+  EXPECT_EQ(a.columns[1].ints, b.columns[1].ints);
+  for (std::size_t c = 0; c < 2; ++c) {
+    ASSERT_EQ(a.columns[c].blocks.size(), (kRows + kBlockRows - 1) / kBlockRows);
+    for (std::size_t k = 0; k < a.columns[c].blocks.size(); ++k) {
+      EXPECT_EQ(a.columns[c].blocks[k].min, b.columns[c].blocks[k].min);
+      EXPECT_EQ(a.columns[c].blocks[k].max, b.columns[c].blocks[k].max);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace plume::engine::testing
