@@ -536,7 +536,7 @@ WITH t AS (SELECT aqi::USMALLINT AS a FROM measurements WHERE aqi > 400) SELECT 
 -- @ordered
 SELECT typeof((SELECT max(category)::TINYINT FROM measurements) + 1) AS a, (SELECT max(category)::UTINYINT FROM measurements) * 2 AS b;
 -- @error
-SELECT max(aqi::TINYINT) FROM measurements WHERE aqi = 300;
+SELECT max((aqi * 0 + 300)::TINYINT) FROM measurements WHERE aqi IS NOT NULL;
 -- @error
 SELECT max(aqi::SMALLINT * 1000::SMALLINT) FROM measurements WHERE aqi = 62;
 -- @error
