@@ -275,6 +275,7 @@ void SumStates::EmitFinal(std::size_t g, BatchColumn* out) const {
     PushDouble(out, empty ? 0 : dsum_[g].Value(), empty);
     return;
   }
+  if (IsWidePhysical(type_)) return PushWide(out, isum_[g], empty);  // sum(INTEGER/BIGINT)
   if (isum_[g] > std::numeric_limits<std::int64_t>::max() ||
       isum_[g] < std::numeric_limits<std::int64_t>::min()) {
     throw std::runtime_error("sum over " + std::string(TypeName(type_)) + " column '" +

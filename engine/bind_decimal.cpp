@@ -127,12 +127,14 @@ std::optional<Expr> DecimalLiteral(const std::string& text, std::string name) {
 
 Type DecimalView(const Expr& e) {
   if (IsDecimal(e.type)) return e.type;
+  if (e.type == Type::kHugeint) return DecimalType(kMaxDecimalWidth, 0);
   return DecimalType(e.type == Type::kInt32 ? 10 : 19, 0);
 }
 
 Type CommonNumeric(const Expr& a, const Expr& b) {
   if (a.type == Type::kFloat64 || b.type == Type::kFloat64) return Type::kFloat64;
   if (!IsDecimal(a.type) && !IsDecimal(b.type)) {
+    if (a.type == Type::kHugeint || b.type == Type::kHugeint) return Type::kHugeint;
     return a.type == Type::kInt32 && b.type == Type::kInt32 ? Type::kInt32 : Type::kInt64;
   }
   const Type x = DecimalView(a), y = DecimalView(b);

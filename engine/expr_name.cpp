@@ -80,6 +80,7 @@ std::string CastTypeName(const std::string& type) {
   if (type == "bool" || type == "boolean") return "BOOLEAN";
   if (type == "timestamp" || type == "datetime") return "TIMESTAMP";
   if (IsIntegerTypeName(type)) return "INTEGER";
+  if (type == "hugeint" || type == "int128") return "\"HUGEINT\"";
   return "BIGINT";
 }
 

@@ -53,6 +53,8 @@ std::string_view TypeName(Type type) {
       return "VARCHAR";
     case Type::kDate:
       return "DATE";
+    case Type::kHugeint:
+      return "HUGEINT";
   }
   return "?";
 }
@@ -63,6 +65,8 @@ std::size_t Column::size() const {
       return doubles.size();
     case Type::kString:
       return codes.size();
+    case Type::kHugeint:
+      return wide.size();
     default:
       return ints.size();
   }
@@ -106,6 +110,9 @@ void Table::BuildZoneMaps() {
         break;
       case Type::kString:
         BuildStats(c, c.codes);
+        break;
+      case Type::kHugeint:
+        BuildStats(c, c.wide);
         break;
       default:
         BuildStats(c, c.ints);

@@ -21,8 +21,20 @@ namespace plume::engine {
 // result beyond it is DuckDB's overflow error); only computed values are INTEGERs.
 // DECIMAL(width, scale) is a Type value of its own per width and scale (DecimalType), so that
 // two types are equal exactly when DuckDB's are; only computed values are DECIMALs.
-enum class Type : std::uint16_t { kBool, kInt64, kFloat64, kTimestamp, kString, kDate, kInt32 };
-inline constexpr Type kLastType = Type::kInt32;
+// kHugeint is DuckDB's HUGEINT (128-bit integers: sum of an INTEGER or BIGINT, integer literals
+// beyond BIGINT, CAST(x AS HUGEINT)); its values live in `wide` (Column and BatchColumn); only
+// computed values are HUGEINTs.
+enum class Type : std::uint16_t {
+  kBool,
+  kInt64,
+  kFloat64,
+  kTimestamp,
+  kString,
+  kDate,
+  kInt32,
+  kHugeint
+};
+inline constexpr Type kLastType = Type::kHugeint;
 
 // DECIMAL(width, scale), 1 <= width <= 38, 0 <= scale <= width, as DuckDB's. Its values are
 // held as value * 10^scale ("units"). Stored values (Column::ints, and every BatchColumn that
@@ -48,6 +60,8 @@ constexpr bool FitsInt32(std::int64_t v) {
 }
 // BIGINT or INTEGER: the integer types.
 constexpr bool IsInteger(Type t) { return t == Type::kInt64 || t == Type::kInt32; }
+// Whether values of `type` live in `wide` (HUGEINT).
+constexpr bool IsWidePhysical(Type t) { return t == Type::kHugeint; }
 // Whether values of `type` live in `ints` (BIGINT, INTEGER, BOOLEAN, TIMESTAMP, DATE, DECIMAL).
 constexpr bool IsIntPhysical(Type t) {
   return IsInteger(t) || t == Type::kBool || t == Type::kTimestamp || t == Type::kDate ||
@@ -70,7 +84,7 @@ struct BlockStats {
 };
 
 // One column. Exactly one of the value vectors is used, chosen by `type`:
-//   kInt64, kInt32, kTimestamp, kDate, kBool -> ints;   kFloat64 -> doubles;
+//   kInt64, kInt32, kTimestamp, kDate, kBool -> ints;   kFloat64 -> doubles; kHugeint -> wide;
 //   kString -> codes into dict. dict is sorted ascending and unique, so comparing codes
 //              compares strings, and zone maps over codes work for = < > on strings.
 // valid: empty means "no NULLs"; otherwise one byte per row, 1 = value, 0 = NULL.
@@ -84,6 +98,7 @@ struct Column {
   std::vector<std::string> dict;
   std::vector<std::uint8_t> valid;
   std::vector<BlockStats> blocks;
+  std::vector<Int128> wide;  // kHugeint
 
   bool IsNull(std::size_t row) const { return !valid.empty() && valid[row] == 0; }
   std::size_t size() const;

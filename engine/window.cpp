@@ -27,6 +27,8 @@ int CompareValues(const Column& c, std::uint32_t a, std::uint32_t b) {
       return c.codes[a] < c.codes[b] ? -1 : c.codes[a] > c.codes[b];
     case Type::kFloat64:
       return c.doubles[a] < c.doubles[b] ? -1 : c.doubles[a] > c.doubles[b];
+    case Type::kHugeint:
+      return c.wide[a] < c.wide[b] ? -1 : c.wide[a] > c.wide[b];
     default:
       return c.ints[a] < c.ints[b] ? -1 : c.ints[a] > c.ints[b];
   }
@@ -61,6 +63,8 @@ struct Out {
       col.codes[r] = src.codes[s];
     } else if (src.type == Type::kFloat64) {
       col.doubles[r] = src.doubles[s];
+    } else if (IsWidePhysical(src.type)) {
+      col.wide[r] = src.wide[s];
     } else {
       col.ints[r] = src.ints[s];
     }
@@ -301,11 +305,7 @@ class Partition {
     } else if (is_double) {
       out_.col.doubles[r] = static_cast<double>(dsum);
     } else {
-      if (isum > std::numeric_limits<std::int64_t>::max() ||
-          isum < std::numeric_limits<std::int64_t>::min()) {
-        throw std::runtime_error("window sum(" + call_.arg + ") is out of BIGINT range");
-      }
-      out_.Int(r, static_cast<std::int64_t>(isum));
+      out_.col.wide[r] = isum;  // HUGEINT, as DuckDB's
     }
   }
 
@@ -386,6 +386,8 @@ Out MakeOut(const WindowCall& call, const Table& t) {
     out.col.codes.assign(t.rows, 0);
   } else if (call.result == Type::kFloat64) {
     out.col.doubles.assign(t.rows, 0);
+  } else if (IsWidePhysical(call.result)) {
+    out.col.wide.assign(t.rows, 0);
   } else {
     out.col.ints.assign(t.rows, 0);
   }
@@ -437,8 +439,8 @@ Type WindowResultType(WindowFn fn, Type arg) {
       if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
-      // sum(INTEGER) is BIGINT (DuckDB: HUGEINT, as for the aggregate: docs/SQL.md)
-      return fn == WindowFn::kAvg ? Type::kFloat64 : arg == Type::kInt32 ? Type::kInt64 : arg;
+      // sum(INTEGER) and sum(BIGINT) are HUGEINT, as the aggregate's
+      return fn == WindowFn::kAvg ? Type::kFloat64 : IsInteger(arg) ? Type::kHugeint : arg;
     case WindowFn::kNowcast:
       if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));

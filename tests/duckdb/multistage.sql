@@ -110,3 +110,8 @@ SELECT parameter, count(*), max(rise), min(rise) FROM (SELECT parameter, aqi - l
 WITH w AS (SELECT site_name, utc, row_number() OVER (PARTITION BY utc ORDER BY aqi DESC, full_aqs_id) AS r FROM measurements WHERE aqi IS NOT NULL) SELECT r, count(*) FROM w WHERE r <= 2 GROUP BY r;
 -- @error
 SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1;
+-- ---------------------------------------------------------------- HUGEINT through stages
+-- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
+-- @ordered
+WITH t AS (SELECT parameter, sum(aqi) AS s FROM measurements GROUP BY parameter) SELECT parameter, s, s * 2 AS d, typeof(s) AS ts FROM t WHERE s > 10 ORDER BY s;
+SELECT (SELECT sum(aqi) FROM measurements) AS x, typeof((SELECT sum(aqi) FROM measurements)) AS t;

@@ -520,7 +520,12 @@ SELECT max(aqi::INT * 100000000) FROM measurements WHERE aqi = 30;
 -- @error
 SELECT CAST(aqi + 2147483600 AS INTEGER) FROM measurements WHERE aqi = 50;
 
+-- HUGEINT (docs/SQL.md "HUGEINT"): sum of an integer, its arithmetic, HAVING and ORDER BY over it
+SELECT sum(aqi) AS s, typeof(sum(aqi)) AS t, sum(aqi) + 1 AS p, sum(aqi) / count(*) AS m, sum(aqi::INT) AS si FROM measurements;
+-- @ordered
+SELECT site_name, sum(aqi) AS s FROM measurements GROUP BY site_name HAVING sum(aqi) > 50000 ORDER BY s DESC, site_name LIMIT 10;
+SELECT parameter, sum(aqi) AS s, sum(aqi) * 1.5 AS f, sum(DISTINCT aqi) AS d FROM measurements GROUP BY parameter;
+
 -- The unterminated string swallows the rest of the batch: it stays the last statement.
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
-
