@@ -56,7 +56,8 @@ Type AggregateResultType(AggFn fn, Type input) {
                                   std::string(TypeName(input)));
     }
   };
-  if (input == Type::kHugeint && fn != AggFn::kCountStar && fn != AggFn::kCount) {
+  if (input == Type::kHugeint && fn != AggFn::kCountStar && fn != AggFn::kCount &&
+      fn != AggFn::kMin && fn != AggFn::kMax) {
     throw std::invalid_argument(std::string(AggregateName(fn)) +
                                 " over a HUGEINT is not supported (docs/SQL.md); CAST it to "
                                 "DOUBLE or DECIMAL(38,0)");

@@ -301,6 +301,8 @@ class ExtremeStates final : public AggregateStates {
     has_.reserve(groups);
     if (type_ == Type::kFloat64) {
       dext_.reserve(groups);
+    } else if (type_ == Type::kHugeint) {
+      wext_.reserve(groups);
     } else if (type_ == Type::kString && !partition_) {
       sext_.reserve(groups);
     } else {
@@ -311,6 +313,8 @@ class ExtremeStates final : public AggregateStates {
     has_.resize(groups, 0);
     if (type_ == Type::kFloat64) {
       dext_.resize(groups, 0);
+    } else if (type_ == Type::kHugeint) {
+      wext_.resize(groups, 0);
     } else if (type_ == Type::kString && !partition_) {
       sext_.resize(groups);
     } else {
@@ -352,6 +356,7 @@ class ExtremeStates final : public AggregateStates {
   std::vector<std::uint8_t> has_;
   std::vector<std::int64_t> iext_;
   std::vector<double> dext_;
+  std::vector<Int128> wext_;  // HUGEINT
   std::vector<std::string> sext_;
 };
 
@@ -361,6 +366,9 @@ void ExtremeStates::Update(const AggArgs& args, const std::uint32_t* rows,
   if (type_ == Type::kFloat64) {
     EachValid(c, rows, n,
               [&](std::size_t i) { Fold(dext_, gids[i], c.doubles[rows[i]], DoubleLess); });
+  } else if (type_ == Type::kHugeint) {
+    EachValid(c, rows, n,
+              [&](std::size_t i) { Fold(wext_, gids[i], c.wide[rows[i]], std::less<>()); });
   } else if (type_ == Type::kString) {
     dict_ = &c;
     EachValid(c, rows, n, [&](std::size_t i) {
@@ -378,8 +386,8 @@ void ExtremeStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* row
   if (n == 0) return;
   if (type_ == Type::kFloat64) {
     FoldRun(dext_, gids[0], c, c.doubles.data(), rows, n, DoubleLess);
-  } else if (type_ == Type::kString) {
-    Update(args, rows, gids, n);  // codes are 32-bit: the generic loop
+  } else if (type_ == Type::kString || type_ == Type::kHugeint) {
+    Update(args, rows, gids, n);  // codes are 32-bit, HUGEINTs 128: the generic loop
   } else {
     std::int64_t best = 0;
     if (max_ ? ExtremeInts<true>(c, rows, n, &best) : ExtremeInts<false>(c, rows, n, &best)) {
@@ -393,6 +401,8 @@ void ExtremeStates::Merge(const Batch& b, std::size_t first, std::size_t row, st
   if (c.IsNull(row)) return;
   if (type_ == Type::kFloat64) {
     Fold(dext_, g, c.doubles[row], DoubleLess);
+  } else if (type_ == Type::kHugeint) {
+    Fold(wext_, g, c.wide[row], std::less<>());
   } else if (type_ == Type::kString) {
     Fold(sext_, g, std::string(c.StringAt(row)), std::less<>());
   } else {
@@ -404,6 +414,8 @@ void ExtremeStates::EmitFinal(std::size_t g, BatchColumn* out) const {
   const bool empty = !has_[g];
   if (type_ == Type::kFloat64) {
     PushDouble(out, empty ? 0 : dext_[g], empty);
+  } else if (type_ == Type::kHugeint) {
+    PushWide(out, empty ? 0 : wext_[g], empty);
   } else if (type_ != Type::kString) {
     PushInt(out, empty ? 0 : iext_[g], empty);
   } else if (partition_) {
