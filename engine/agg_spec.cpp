@@ -69,7 +69,8 @@ Type AggregateResultType(AggFn fn, Type input) {
     case AggFn::kSum:  // DuckDB: sum(DECIMAL(w,s)) is DECIMAL(38,s)
       need(numeric);
       if (IsDecimal(input)) return DecimalType(kMaxDecimalWidth, DecimalScale(input));
-      // DuckDB: sum(INTEGER) and sum(BIGINT) are HUGEINT (exact: the states are 128-bit)
+      // DuckDB: the sum of an integer type (BIGINT, INTEGER and the narrow types) is HUGEINT
+      // (exact: the states are 128-bit)
       return IsInteger(input) ? Type::kHugeint : input;
     case AggFn::kAvg:
     case AggFn::kStddevSamp:

@@ -2,6 +2,7 @@
 // fixed size per group. Integer sums are exact in 128 bits, double sums exact (exact_sum.h).
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -11,7 +12,12 @@
 #include "engine/exact_sum.h"
 #include "engine/partial.h"
 #include "engine/schema.h"
+#include "engine/simd.h"
 #include "engine/valid_run.h"
+
+#if PLUME_HAVE_AVX2_KERNELS
+#include <immintrin.h>
+#endif
 
 namespace plume::engine {
 namespace {
@@ -68,6 +74,47 @@ void FoldLanes(const std::int64_t* v, const std::uint8_t* ok, std::size_t n, std
   *seen |= any;
 }
 
+#if PLUME_HAVE_AVX2_KERNELS
+// The extreme (kMax: largest) of v[0, n) where ok[i] (ok == nullptr: every i) into *best, from
+// the identity, in two sets of four AVX2 lanes (SSE2 has no 64-bit compare, so the baseline's
+// lanes are scalar selects); the NULL mask is applied as the values are read, so a run with
+// NULLs costs what one without does. False when every row is NULL.
+template <bool kMax>
+PLUME_AVX2 bool ExtremeRunAvx2(const std::int64_t* v, const std::uint8_t* ok, std::size_t n,
+                               std::int64_t* best) {
+  const __m256i identity = _mm256_set1_epi64x(kIdentity<kMax>), zero = _mm256_setzero_si256();
+  __m256i acc[2] = {identity, identity};
+  std::uint32_t seen = ok == nullptr && n > 0;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (std::size_t k = 0; k < 2; ++k) {
+      __m256i x = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(v + i + 4 * k));
+      if (ok != nullptr) {
+        std::uint32_t bytes;
+        std::memcpy(&bytes, ok + i + 4 * k, sizeof bytes);
+        seen |= bytes;
+        const __m256i wide = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(bytes)));
+        x = _mm256_blendv_epi8(identity, x, _mm256_cmpgt_epi64(wide, zero));
+      }
+      const __m256i better = kMax ? _mm256_cmpgt_epi64(x, acc[k]) : _mm256_cmpgt_epi64(acc[k], x);
+      acc[k] = _mm256_blendv_epi8(acc[k], x, better);
+    }
+  }
+  alignas(32) std::int64_t lanes[8];
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes), acc[0]);
+  _mm256_store_si256(reinterpret_cast<__m256i*>(lanes + 4), acc[1]);
+  std::int64_t b = kIdentity<kMax>;
+  for (std::int64_t x : lanes) b = kMax ? std::max(b, x) : std::min(b, x);
+  for (; i < n; ++i) {
+    if (ok != nullptr && !ok[i]) continue;
+    b = kMax ? std::max(b, v[i]) : std::min(b, v[i]);
+    seen = 1;
+  }
+  *best = b;
+  return seen != 0;
+}
+#endif
+
 // The extreme (kMax: largest) of a run's non-NULL integers into *best; false when all are NULL.
 // Branchless, from the identity of the fold, so that the loops vectorize: the run's `any` test
 // per row was 14% of GROUP BY parameter's time on a data rank at 10x.
@@ -79,6 +126,12 @@ bool ExtremeInts(const Column& c, const std::uint32_t* rows, std::size_t n, std:
   const std::int64_t* values = c.ints.data();
   bool any = n > 0;
   const bool contiguous = n > 0 && rows[n - 1] - rows[0] == n - 1;
+#if PLUME_HAVE_AVX2_KERNELS
+  if (contiguous && UseAvx2()) {
+    return ExtremeRunAvx2<kMax>(values + rows[0],
+                                c.valid.empty() ? nullptr : c.valid.data() + rows[0], n, best);
+  }
+#endif
   if (contiguous && (c.valid.empty() || AllValid(c.valid.data() + rows[0], n))) {
     const std::int64_t* v = values + rows[0];
     for (std::size_t i = 0; i < n; ++i) fold(v[i]);
@@ -108,6 +161,7 @@ bool ExtremeInts(const Column& c, const std::uint32_t* rows, std::size_t n, std:
 
 std::int64_t CountValid(const Column& c, const std::uint32_t* rows, std::size_t n) {
   if (c.valid.empty()) return static_cast<std::int64_t>(n);
+  if (const BlockStats* s = WholeBlock(c, rows, n)) return static_cast<std::int64_t>(n - s->nulls);
   std::int64_t k = 0;
   if (n > 0 && rows[n - 1] - rows[0] == n - 1) {  // contiguous: a loop that vectorizes
     const std::uint8_t* ok = c.valid.data() + rows[0];
@@ -218,13 +272,16 @@ void SumStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* rows,
   if (n == 0) return;
   const Column& c = *args.arg;
   const std::uint32_t g = gids[0];
+  const BlockStats* block = WholeBlock(c, rows, n);
+  if (block != nullptr && block->nulls == n) return;  // every row NULL
   count_[g] += CountValid(c, rows, n);
   if (ints_) {
     Int128 sum = 0;
     EachValidValue(c, c.ints.data(), rows, n, [&](std::int64_t v) { sum += v; });
     isum_[g] += sum;
   } else {
-    dsum_[g].AddEach(c.doubles.data(), rows, c.valid.empty() ? nullptr : c.valid.data(), n);
+    const bool nulls = !c.valid.empty() && (block == nullptr || block->nulls != 0);
+    dsum_[g].AddEach(c.doubles.data(), rows, nulls ? c.valid.data() : nullptr, n);
   }
 }
 
@@ -343,6 +400,24 @@ class ExtremeStates final : public AggregateStates {
     if (any) Fold(ext, g, best, less);
   }
 
+  // A run that is one whole zone-map block of an integer, HUGEINT or string (code) column: its
+  // extreme is the block's min or max (doubles, exact below 2^53 in magnitude; beyond, false:
+  // the values are read). NaN and -0.0 make the zone maps of doubles no answer for min/max.
+  bool FoldBlock(const Column& c, std::size_t g, const std::uint32_t* rows, std::size_t n) {
+    const BlockStats* s = WholeBlock(c, rows, n);
+    if (s == nullptr) return false;
+    if (s->nulls == n) return true;
+    const double v = max_ ? s->max : s->min;
+    if (!(std::fabs(v) < 0x1p53)) return false;
+    if (type_ == Type::kString) dict_ = &c;
+    if (type_ == Type::kHugeint) {  // a HUGEINT column's extremes are 128-bit (wext_)
+      Fold(wext_, g, static_cast<Int128>(v), std::less<>());
+    } else {
+      Fold(iext_, g, static_cast<std::int64_t>(v), std::less<>());
+    }
+    return true;
+  }
+
   template <typename T, typename Less>
   void Fold(std::vector<T>& ext, std::size_t g, const T& v, Less less) {
     if (!has_[g] || (max_ ? less(ext[g], v) : less(v, ext[g]))) ext[g] = v;
@@ -384,6 +459,7 @@ void ExtremeStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* row
                                    const std::uint32_t* gids, std::size_t n) {
   const Column& c = *args.arg;
   if (n == 0) return;
+  if (type_ != Type::kFloat64 && FoldBlock(c, gids[0], rows, n)) return;
   if (type_ == Type::kFloat64) {
     FoldRun(dext_, gids[0], c, c.doubles.data(), rows, n, DoubleLess);
   } else if (type_ == Type::kString || type_ == Type::kHugeint) {

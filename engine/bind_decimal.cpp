@@ -3,6 +3,7 @@
 // are folded at bind time exactly (a 128-bit mantissa and a scale, DuckDB's 38 digits) and the
 // result is read once as a DOUBLE, or compared exactly with a BIGINT (IntVersusDecimal).
 #include <algorithm>
+#include <cstdint>
 #include <limits>
 #include <optional>
 #include <string>
@@ -128,14 +129,46 @@ std::optional<Expr> DecimalLiteral(const std::string& text, std::string name) {
 Type DecimalView(const Expr& e) {
   if (IsDecimal(e.type)) return e.type;
   if (e.type == Type::kHugeint) return DecimalType(kMaxDecimalWidth, 0);
-  return DecimalType(e.type == Type::kInt32 ? 10 : 19, 0);
+  const std::int64_t max = IntegerMax(e.type);  // DuckDB: TINYINT is DECIMAL(3,0), ...
+  return DecimalType(max <= 255 ? 3 : max <= 65535 ? 5 : max <= UINT32_MAX ? 10 : 19, 0);
+}
+
+namespace {
+
+// An integer literal as written (the parser folds a minus into it): DuckDB types it as the
+// other operand's integer type when it fits that type.
+bool IsIntegerLiteral(const Expr& e) {
+  return e.op == ExprOp::kConstant && !e.value.null && IsInteger(e.type) && !e.text.empty() &&
+         std::all_of(e.text.begin(), e.text.end(),
+                     [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+}
+
+}  // namespace
+
+Type CommonInteger(const Expr& a, const Expr& b) {
+  const Type x = a.type, y = b.type;
+  if (x == y) return x;
+  if (IsIntegerLiteral(b) && FitsInteger(x, b.value.i)) return x;
+  if (IsIntegerLiteral(a) && FitsInteger(y, a.value.i)) return y;
+  if (x == Type::kInt64 || y == Type::kInt64) return Type::kInt64;
+  if (IsUnsigned(x) == IsUnsigned(y)) return IntegerMax(x) > IntegerMax(y) ? x : y;
+  // A signed and an unsigned type: the signed one when it holds the other's range, else the
+  // next signed type wider than the unsigned one.
+  const Type s = IsUnsigned(x) ? y : x, u = IsUnsigned(x) ? x : y;
+  if (IntegerMax(s) >= IntegerMax(u)) return s;
+  return u == Type::kUInt8 ? Type::kInt16 : u == Type::kUInt16 ? Type::kInt32 : Type::kInt64;
+}
+
+Type ArithInteger(const Expr& a, const Expr& b) {
+  const Type c = CommonInteger(a, b);
+  return c == a.type || c == b.type ? c : Type::kInt64;
 }
 
 Type CommonNumeric(const Expr& a, const Expr& b) {
   if (a.type == Type::kFloat64 || b.type == Type::kFloat64) return Type::kFloat64;
   if (!IsDecimal(a.type) && !IsDecimal(b.type)) {
     if (a.type == Type::kHugeint || b.type == Type::kHugeint) return Type::kHugeint;
-    return a.type == Type::kInt32 && b.type == Type::kInt32 ? Type::kInt32 : Type::kInt64;
+    return CommonInteger(a, b);
   }
   const Type x = DecimalView(a), y = DecimalView(b);
   const int scale = std::max(DecimalScale(x), DecimalScale(y));

@@ -138,7 +138,12 @@ Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other) {
       ok = StringToInt(s, &v.i);
       break;
     case Type::kInt32:
-      ok = StringToInt(s, &v.i) && FitsInt32(v.i);
+    case Type::kInt16:
+    case Type::kInt8:
+    case Type::kUInt8:
+    case Type::kUInt16:
+    case Type::kUInt32:
+      ok = StringToInt(s, &v.i) && FitsInteger(type, v.i);
       break;
     case Type::kFloat64:
       ok = StringToDouble(s, &v.d);
@@ -241,9 +246,10 @@ bool Castable(Type from, Type to) {
 
 Expr CastTo(Expr e, Type type, std::size_t pos) {
   if (e.type == type) return e;
-  // An INTEGER constant is the BIGINT of the same value and text (aqi = 5, IN lists).
-  if (IsNullConstant(e) ||
-      (e.op == ExprOp::kConstant && e.type == Type::kInt32 && type == Type::kInt64)) {
+  // An integer constant is the integer of any type that holds it, with the same value and text
+  // (aqi = 5, IN lists, 1::TINYINT + 1).
+  if (IsNullConstant(e) || (e.op == ExprOp::kConstant && IsInteger(e.type) && IsInteger(type) &&
+                            FitsInteger(type, e.value.i))) {
     e.type = type;
     return e;
   }
@@ -449,8 +455,9 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         type = *d;
       } else if (IsIntegerTypeName(t)) {
         type = Type::kInt32;
-      } else if (t == "bigint" || t == "int8" || t == "long" || t == "smallint" || t == "tinyint" ||
-                 t == "int2" || t == "ubigint" || t == "uinteger") {
+      } else if (SmallIntegerType(t) != Type::kInt64) {
+        type = SmallIntegerType(t);
+      } else if (t == "bigint" || t == "int8" || t == "long" || t == "ubigint") {
         type = Type::kInt64;
       } else if (t == "hugeint" || t == "int128") {
         type = Type::kHugeint;
@@ -465,18 +472,20 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
       } else if (t == "date") {
         type = Type::kDate;
       } else {
-        throw SqlError("unsupported type '" + t +
-                           "' in CAST (supported: BIGINT, INTEGER, HUGEINT, DOUBLE, DECIMAL(p,s), "
-                           "VARCHAR, TIMESTAMP, DATE, BOOLEAN)",
-                       e.pos);
+        throw SqlError(
+            "unsupported type '" + t +
+                "' in CAST (supported: BIGINT, INTEGER, SMALLINT, TINYINT, UTINYINT, "
+                "USMALLINT, UINTEGER, HUGEINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP, "
+                "DATE, BOOLEAN)",
+            e.pos);
       }
       const ExprAst& arg = e.args[0];
       if (IsInteger(type) && arg.kind == ExprAst::Kind::kLiteral &&
           arg.literal.kind == LiteralAst::Kind::kDecimal) {
         // A DECIMAL literal casts half away from zero (2.5 -> 3), not as a DOUBLE would;
-        // beyond INTEGER the cast stays, to fail on the rows that evaluate it (as below).
+        // beyond the type the cast stays, to fail on the rows that evaluate it (as below).
         Expr c = StringLiteralAs(arg, Type::kInt64, "BIGINT");
-        if (type == Type::kInt64 || FitsInt32(c.value.i)) {
+        if (FitsInteger(type, c.value.i)) {
           c.type = type;
           c.text = ExprName(e);
           return c;
@@ -514,6 +523,21 @@ Expr ExprBinder::BindOp(const ExprAst& e) {
   }
   if (op == "not")
     return MakeNode(ExprOp::kNot, Type::kBool, {BindCondition(e.args[0])}, ExprName(e));
+  if ((op == "neg" || op == "pos") && IsStringLiteral(e.args[0])) {  // DuckDB's words
+    throw SqlError(
+        std::string("Binder Error: Could not choose a best candidate function for the "
+                    "function call \"") +
+            (op == "neg" ? "-" : "+") +
+            "(STRING_LITERAL)\". In order to select one, please add explicit type casts.",
+        e.pos);
+  }
+  if (op == "pos") {  // +x is x, named +(x) as DuckDB names it
+    Expr a = Bind(e.args[0]);
+    if (!Numeric(a.type))
+      Mismatch("cannot apply '+' to " + TypeText(a.type) + " '" + a.text + "'", e.pos);
+    a.text = ExprName(e);
+    return a;
+  }
   if (op == "neg") {
     Expr a = Bind(e.args[0]);
     if (!Numeric(a.type))
@@ -533,6 +557,43 @@ Expr ExprBinder::BindOp(const ExprAst& e) {
   return BindCompare(e, CompareOp(op));
 }
 
+namespace {
+
+// A string literal next to a number in arithmetic, as DuckDB 1.5 binds it: next to a DECIMAL or
+// a DOUBLE both are DOUBLE (1.5 + '2' is 3.5); + and - of an INTEGER (or two strings) and a
+// string have no best function in DuckDB (DATE + INTEGER is a candidate too), an error here
+// too; else the string is read as the number's type (aqi + '2', 1::TINYINT + '2').
+void StringOperands(const ExprAst& e, Expr* a, Expr* b) {
+  const bool sa = IsLiteral(e.args[0], LiteralAst::Kind::kString);
+  const bool sb = IsLiteral(e.args[1], LiteralAst::Kind::kString);
+  if (!sa && !sb) return;
+  const Expr& other = sa ? *b : *a;
+  auto kind = [&](std::size_t i, const Expr& x) -> std::string {
+    if (IsLiteral(e.args[i], LiteralAst::Kind::kString)) return "STRING_LITERAL";
+    if (IsLiteral(e.args[i], LiteralAst::Kind::kInteger)) return "INTEGER_LITERAL";
+    return std::string(TypeName(x.type));
+  };
+  if ((e.op == "+" || e.op == "-") && ((sa && sb) || other.type == Type::kInt32)) {
+    throw SqlError(
+        "Binder Error: Could not choose a best candidate function for the function "
+        "call \"" +
+            e.op + "(" + kind(0, *a) + ", " + kind(1, *b) +
+            ")\". In order to select one, please add explicit type casts.",
+        e.pos);
+  }
+  if (!Numeric(other.type)) return;
+  const bool real = other.type == Type::kFloat64 || IsDecimal(other.type);
+  const Type t = real ? Type::kFloat64 : other.type;
+  if (sa) *a = StringLiteralAs(e.args[0], t, "'" + b->text + "'");
+  if (sb) *b = StringLiteralAs(e.args[1], t, "'" + a->text + "'");
+  if (real) {
+    *a = CastTo(std::move(*a), t, e.pos);
+    *b = CastTo(std::move(*b), t, e.pos);
+  }
+}
+
+}  // namespace
+
 Expr ExprBinder::BindArith(const ExprAst& e) {
   const std::string& op = e.op;
   const bool additive = op == "+" || op == "-";
@@ -544,12 +605,7 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   }
   Expr a = Bind(e.args[0]);
   Expr b = Bind(e.args[1]);
-  if (IsLiteral(e.args[0], LiteralAst::Kind::kString) && Numeric(b.type)) {
-    a = StringLiteralAs(e.args[0], b.type, "'" + b.text + "'");
-  }
-  if (IsLiteral(e.args[1], LiteralAst::Kind::kString) && Numeric(a.type)) {
-    b = StringLiteralAs(e.args[1], a.type, "'" + a.text + "'");
-  }
+  StringOperands(e, &a, &b);
   if (IsNullConstant(a)) a.type = Numeric(b.type) ? b.type : Type::kInt64;
   if (IsNullConstant(b)) b.type = Numeric(a.type) ? a.type : Type::kInt64;
   if (a.type == Type::kTimestamp && b.type == Type::kTimestamp && op == "-") {
@@ -569,16 +625,12 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
                    : op == "/"  ? ExprOp::kDiv
                    : op == "//" ? ExprOp::kIntDiv
                                 : ExprOp::kMod;
-  // INTEGER op INTEGER is INTEGER (its overflow DuckDB's INT32 error), with a BIGINT BIGINT.
-  // With a HUGEINT among integers, HUGEINT.
+  // INTEGER op INTEGER is INTEGER (its overflow DuckDB's INT32 error), with a BIGINT BIGINT;
+  // the narrow types as DuckDB binds them (ArithInteger). With a HUGEINT among integers, HUGEINT.
   auto integral = [](Type t) { return IsInteger(t) || t == Type::kHugeint; };
   const bool ints = integral(a.type) && integral(b.type);
-  const bool int32 = a.type == Type::kInt32 && b.type == Type::kInt32;
   const bool huge = a.type == Type::kHugeint || b.type == Type::kHugeint;
-  Type type = !ints || op == "/" ? Type::kFloat64
-              : huge             ? Type::kHugeint
-              : int32            ? Type::kInt32
-                                 : Type::kInt64;
+  Type type = !ints || op == "/" ? Type::kFloat64 : huge ? Type::kHugeint : ArithInteger(a, b);
   const bool decimal = (IsDecimal(a.type) || IsDecimal(b.type)) && a.type != Type::kFloat64 &&
                        b.type != Type::kFloat64 && o != ExprOp::kDiv && o != ExprOp::kIntDiv;
   if (decimal) {  // DuckDB: / and // of DECIMALs are DOUBLE, + - * % DECIMAL
@@ -640,7 +692,7 @@ Expr ExprBinder::BindInterval(const ExprAst& e, const Expr& ts, bool subtract) {
   Expr n = IsLiteral(e.args[0], LiteralAst::Kind::kString)
                ? StringLiteralAs(e.args[0], Type::kInt64, "an INTERVAL")
                : Bind(e.args[0]);
-  if (n.type == Type::kFloat64 || n.type == Type::kInt32)
+  if (n.type == Type::kFloat64 || IsNarrowInteger(n.type))
     n = CastTo(std::move(n), Type::kInt64, e.pos);
   if (n.type != Type::kInt64) Mismatch("an INTERVAL needs a number", e.pos);
   Expr seconds = MakeNode(ExprOp::kMul, Type::kInt64, {n, IntConstant(scale)}, ExprName(e));
@@ -695,6 +747,7 @@ Expr ExprBinder::BindCase(const ExprAst& e) {
   const std::size_t end = e.args.size() - (e.has_else ? 1 : 0);
   std::optional<Type> type;
   std::vector<std::size_t> values;
+  std::vector<const ExprAst*> asts;  // what each of `values` was bound from (none: NULL)
   for (std::size_t k = first; k < end; k += 2) {
     if (e.has_operand) {
       ExprAst eq;
@@ -708,12 +761,20 @@ Expr ExprBinder::BindCase(const ExprAst& e) {
     }
     args.push_back(Bind(e.args[k + 1]));
     values.push_back(args.size() - 1);
+    asts.push_back(&e.args[k + 1]);
   }
   args.push_back(e.has_else ? Bind(e.args.back()) : MakeConstant(Type::kInt64, Scalar{}, "NULL"));
   values.push_back(args.size() - 1);
-  for (std::size_t v : values) {  // the common type of the results
-    const Expr& x = args[v];
+  asts.push_back(e.has_else ? &e.args.back() : nullptr);
+  bool others = false;  // a result that is neither a string literal nor NULL
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    others |= asts[j] != nullptr && !IsStringLiteral(*asts[j]) && !IsNullConstant(args[values[j]]);
+  }
+  for (std::size_t j = 0; j < values.size(); ++j) {  // the common type of the results
+    const Expr& x = args[values[j]];
     if (IsNullConstant(x)) continue;
+    // a string literal takes the others' type, as in DuckDB (CASE ... THEN 1 ELSE '2' END)
+    if (others && asts[j] != nullptr && IsStringLiteral(*asts[j])) continue;
     if (!type) {
       type = x.type;
     } else if (*type != x.type) {
@@ -729,7 +790,11 @@ Expr ExprBinder::BindCase(const ExprAst& e) {
     }
   }
   const Type t = type.value_or(Type::kInt64);
-  for (std::size_t v : values) args[v] = CastTo(std::move(args[v]), t, e.pos);
+  for (std::size_t j = 0; j < values.size(); ++j) {
+    Expr& x = args[values[j]];
+    x = asts[j] != nullptr ? CastToOrRead(*asts[j], std::move(x), t)
+                           : CastTo(std::move(x), t, e.pos);
+  }
   return MakeNode(ExprOp::kCase, t, std::move(args), ExprName(e));
 }
 

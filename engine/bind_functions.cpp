@@ -25,6 +25,23 @@ ListMode ModeOf(const Expr& x, const std::vector<ExprAst>& items, std::size_t fr
   return mode;
 }
 
+}  // namespace
+
+bool IsStringLiteral(const ExprAst& e) {
+  return e.kind == ExprAst::Kind::kLiteral && e.literal.kind == LiteralAst::Kind::kString;
+}
+
+Expr CastToOrRead(const ExprAst& ast, Expr x, Type t) {
+  // A string literal is read as t (DuckDB's string literal casts implicitly to any type); a
+  // DECIMAL takes the explicit cast's rules.
+  if (IsStringLiteral(ast) && t != Type::kString && !IsDecimal(t)) {
+    return StringLiteralAs(ast, t, "a value of type " + std::string(TypeName(t)));
+  }
+  return CastTo(std::move(x), t, ast.pos);
+}
+
+namespace {
+
 bool IsNumberOrString(const ExprAst& e) {
   return e.kind == ExprAst::Kind::kLiteral && (e.literal.kind == LiteralAst::Kind::kString ||
                                                e.literal.kind == LiteralAst::Kind::kDecimal ||
@@ -233,7 +250,7 @@ Expr NeedType(Expr a, Type t, const std::string& fname, std::size_t pos) {
   if (a.type == t ||
       (t == Type::kFloat64 &&
        (IsInteger(a.type) || IsDecimal(a.type) || a.type == Type::kHugeint)) ||
-      (t == Type::kInt64 && a.type == Type::kInt32) ||
+      (t == Type::kInt64 && IsNarrowInteger(a.type)) ||
       (t == Type::kTimestamp && a.type == Type::kDate)) {
     return CastTo(std::move(a), t, pos);
   }
@@ -285,6 +302,14 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
     case ExprFn::kRound:
     case ExprFn::kFloor:
     case ExprFn::kCeil: {
+      if (IsStringLiteral(e.args[0])) {  // DuckDB: no best candidate for abs(STRING_LITERAL)
+        throw SqlError(
+            "Binder Error: Could not choose a best candidate function for the function "
+            "call \"" +
+                fname + "(STRING_LITERAL" + (args.size() == 2 ? ", ...)" : ")") +
+                "\". In order to select one, please add explicit type casts.",
+            e.pos);
+      }
       if (!IsNum(args[0].type) || args[0].type == Type::kHugeint)  // a HUGEINT as a DOUBLE
         args[0] = NeedType(std::move(args[0]), Type::kFloat64, fname, pos(0));
       if (args.size() == 2) args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
@@ -303,7 +328,13 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
         t = Type::kFloat64;
         args[0] = CastTo(std::move(args[0]), t, pos(0));
       }
-      if (args.size() == 2) args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
+      if (args.size() == 2) {
+        args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
+        if (IsUnsigned(t)) {  // DuckDB 1.5: round(UTINYINT, n) is BIGINT
+          t = Type::kInt64;
+          args[0] = CastTo(std::move(args[0]), t, pos(0));
+        }
+      }
       return Node(spec.fn, t, std::move(args), std::move(text));
     }
     case ExprFn::kSqrt:
@@ -316,13 +347,30 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
       return Node(spec.fn, Type::kFloat64, std::move(args), std::move(text));
     case ExprFn::kGreatest:
     case ExprFn::kLeast: {
-      Type t = args[0].type;
-      for (const Expr& a : args) {
-        Expr so_far;
+      // A string literal takes the other arguments' type, as DuckDB's (least(1, '2') is
+      // INTEGER, least(utc, '2020-09-01') TIMESTAMP); only strings give VARCHAR.
+      auto text_literal = [&](std::size_t i) {
+        return e.args[i].kind == ExprAst::Kind::kLiteral &&
+               e.args[i].literal.kind == LiteralAst::Kind::kString;
+      };
+      std::size_t first = 0;
+      while (first + 1 < args.size() && text_literal(first)) ++first;
+      Type t = args[first].type;
+      Expr so_far = args[first];  // a literal while t is its type (greatest(1, x::TINYINT))
+      for (std::size_t i = first; i < args.size(); ++i) {
+        const Expr& a = args[i];
+        if (a.type == t || text_literal(i)) continue;
+        t = IsNum(a.type) && IsNum(t) ? CommonNumeric(so_far, a) : Type::kString;
+        so_far = Expr();
         so_far.type = t;
-        if (a.type != t) t = IsNum(a.type) && IsNum(t) ? CommonNumeric(so_far, a) : Type::kString;
       }
-      for (std::size_t i = 0; i < args.size(); ++i) args[i] = CastTo(std::move(args[i]), t, pos(i));
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        if (text_literal(i) && t != Type::kString && !IsDecimal(t)) {
+          args[i] = StringLiteralAs(e.args[i], t, fname + "()");
+        } else {
+          args[i] = CastTo(std::move(args[i]), t, pos(i));
+        }
+      }
       return Node(spec.fn, t, std::move(args), std::move(text));
     }
     case ExprFn::kSubstring:
@@ -387,15 +435,16 @@ Expr ExprBinder::BindFunction(const ExprAst& e) {
   if (name == "typeof") return BindTypeof(e);
   std::vector<Expr> args;
   for (const ExprAst& a : e.args) args.push_back(Bind(a));
-  auto pos = [&](std::size_t i) { return i < e.args.size() ? e.args[i].pos : e.pos; };
   if (name == "coalesce" || name == "concat") {
     if (args.empty()) throw SqlError(name + "() needs at least one argument", e.pos);
     Type t = Type::kString;
     if (name == "coalesce") {
       t = Type::kInt64;
       bool any = false;
-      for (const Expr& a : args) {
+      for (std::size_t i = 0; i < args.size(); ++i) {
+        const Expr& a = args[i];
         if (a.op == ExprOp::kConstant && a.value.null) continue;
+        if (IsStringLiteral(e.args[i])) continue;  // it takes the others' type, as in DuckDB
         Expr so_far;
         so_far.type = t;
         t = !any ? a.type
@@ -407,8 +456,9 @@ Expr ExprBinder::BindFunction(const ExprAst& e) {
                         : Type::kString);
         any = true;
       }
+      if (!any && std::any_of(e.args.begin(), e.args.end(), IsStringLiteral)) t = Type::kString;
     }
-    for (std::size_t i = 0; i < args.size(); ++i) args[i] = CastTo(std::move(args[i]), t, pos(i));
+    for (std::size_t i = 0; i < args.size(); ++i) args[i] = CastToOrRead(e.args[i], args[i], t);
     Expr c = MakeNode(name == "coalesce" ? ExprOp::kCoalesce : ExprOp::kConcat, t, std::move(args),
                       text);
     c.flag = true;

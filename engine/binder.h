@@ -97,6 +97,12 @@ Expr IntConstant(std::int64_t v);
 // A string literal read as a value of `type` (DuckDB casts the literal to the other side of a
 // comparison); `other` names that side in the error message.
 Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other);
+// Whether `e` is a string literal ('abc').
+bool IsStringLiteral(const ExprAst& e);
+// x (bound from `ast`) as a value of type t: a string literal read as t (StringLiteralAs, as
+// DuckDB casts a string literal to the type the others give: coalesce(1, '2') is INTEGER), else
+// CastTo.
+Expr CastToOrRead(const ExprAst& ast, Expr x, Type t);
 // The exact value of + - * over integer and decimal literals with a decimal among them, as
 // decimal text (0.1 + 0.2 -> "0.3"); nullopt for anything else (bind_decimal.cpp).
 std::optional<std::string> ExactDecimalText(const ExprAst& e);
@@ -104,12 +110,21 @@ std::optional<std::string> ExactDecimalText(const ExprAst& e);
 // probes). A decimal literal is DECIMAL(its digits, its digits after the point), `text` being
 // its digits; nullopt beyond 38 digits (DuckDB: DOUBLE) or beyond plume's 64-bit units.
 std::optional<Expr> DecimalLiteral(const std::string& text, std::string name);
-// The DECIMAL type `e` takes next to a DECIMAL: itself; DECIMAL(10,0) for an INTEGER,
-// DECIMAL(19,0) for a BIGINT (DuckDB's rules).
+// The DECIMAL type `e` takes next to a DECIMAL: itself; DECIMAL(3,0) for a (U)TINYINT,
+// DECIMAL(5,0) for a (U)SMALLINT, DECIMAL(10,0) for an INTEGER or UINTEGER, DECIMAL(19,0) for
+// a BIGINT (DuckDB's rules).
 Type DecimalView(const Expr& e);
+// The common type of two integers, as DuckDB's (tests/engine/golden/small_int.test): an integer
+// literal takes the other's type when it fits it (1::TINYINT = 1); else the wider of two
+// signed or two unsigned types; a signed type next to an unsigned one when it holds its range,
+// else the next signed type wider than the unsigned one (UTINYINT and TINYINT: SMALLINT).
+Type CommonInteger(const Expr& a, const Expr& b);
+// The type of a + - * // % b over two integers: CommonInteger when it is one of the two
+// operands' types, else BIGINT (DuckDB: UTINYINT + TINYINT is BIGINT).
+Type ArithInteger(const Expr& a, const Expr& b);
 // The common type of two numbers (comparisons, CASE, COALESCE, greatest/least): DOUBLE next to
 // a DOUBLE; with a DECIMAL among them DECIMAL(the most integer digits + the largest scale, the
-// largest scale), at most 38 wide; INTEGER for two INTEGERs, else BIGINT. Both must be numbers.
+// largest scale), at most 38 wide; two integers CommonInteger. Both must be numbers.
 Type CommonNumeric(const Expr& a, const Expr& b);
 // The result type of a op b for + - * % with a DECIMAL among them and no DOUBLE (throws
 // SqlError at `pos` for a scale beyond 38).

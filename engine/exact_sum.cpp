@@ -8,7 +8,12 @@
 #include <emmintrin.h>
 #endif
 
+#include "engine/simd.h"
 #include "engine/valid_run.h"
+
+#if PLUME_HAVE_AVX2_KERNELS
+#include <immintrin.h>
+#endif
 
 namespace plume::engine {
 
@@ -148,6 +153,7 @@ V2 Max(V2 a, V2 b) {
 // column's typical spread). The few that are not are added one by one, exactly. The range
 // checks keep sigma1 finite and 2^-53 sigma2 a normal double.
 bool ExactSum::AddBlock(const double* values, const std::uint8_t* valid, std::size_t n) {
+  if (UseAvx2()) return AddBlockWide(values, valid, n);
   const std::size_t quads = n / 4;  // two pairs a step, in two sets of lanes: no add waits
   const M2 abs_mask = {INT64_MAX, INT64_MAX};
   double masked[kBlock];  // with valid: the values, NULL rows 0 (read by the second pass)
@@ -215,6 +221,128 @@ bool ExactSum::AddBlock(const double* values, const std::uint8_t* valid, std::si
   return true;
 }
 
+namespace {
+
+// What one extraction pass over a block found (AddBlock's two sums, with the checks of its
+// range: the largest magnitude, an infinity or NaN, any value the two grids did not take).
+struct Extraction {
+  double part1 = 0, part2 = 0, largest = 0;
+  bool special = false, left = false;
+};
+
+// One pass of AddBlock's extraction with sigma1 = 2^(ex + 11), sigma2 = 2^(ex - 31), in two
+// sets of four AVX2 lanes, NULL rows (valid[i] == 0) masked to 0 on the way. Exact (part1 and
+// part2 are the sums of the q1's and q2's) only when largest < 2^ex: the caller checks.
+#if PLUME_HAVE_AVX2_KERNELS
+PLUME_AVX2 Extraction ExtractAvx2(const double* x, const std::uint8_t* valid, std::size_t n,
+                                  int ex) {
+  const double s1 = std::ldexp(1.0, ex + 11), s2 = std::ldexp(1.0, ex - 31);
+  const __m256d sigma1 = _mm256_set1_pd(s1), sigma2 = _mm256_set1_pd(s2),
+                zero = _mm256_setzero_pd();
+  const __m256d abs_mask = _mm256_castsi256_pd(_mm256_set1_epi64x(INT64_MAX));
+  __m256d top[2] = {zero, zero}, special[2] = {zero, zero}, sum1[2] = {zero, zero},
+          sum2[2] = {zero, zero}, left[2] = {zero, zero};
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    for (std::size_t k = 0; k < 2; ++k) {
+      __m256d v = _mm256_loadu_pd(x + i + 4 * k);
+      if (valid != nullptr) {
+        std::uint32_t bytes;
+        std::memcpy(&bytes, valid + i + 4 * k, sizeof bytes);
+        const __m256i wide = _mm256_cvtepu8_epi64(_mm_cvtsi32_si128(static_cast<int>(bytes)));
+        v = _mm256_and_pd(v, _mm256_castsi256_pd(_mm256_cmpgt_epi64(wide, _mm256_setzero_si256())));
+      }
+      top[k] = _mm256_max_pd(top[k], _mm256_and_pd(v, abs_mask));
+      special[k] = _mm256_add_pd(special[k], _mm256_sub_pd(v, v));  // NaN unless finite
+      const __m256d q1 = _mm256_sub_pd(_mm256_add_pd(sigma1, v), sigma1);
+      const __m256d r1 = _mm256_sub_pd(v, q1);
+      const __m256d q2 = _mm256_sub_pd(_mm256_add_pd(sigma2, r1), sigma2);
+      sum1[k] = _mm256_add_pd(sum1[k], q1);
+      sum2[k] = _mm256_add_pd(sum2[k], q2);
+      left[k] = _mm256_or_pd(left[k], _mm256_cmp_pd(_mm256_sub_pd(r1, q2), zero, _CMP_NEQ_UQ));
+    }
+  }
+  alignas(32) double t[4], sp[4], a[4], b[4];
+  _mm256_store_pd(t, _mm256_max_pd(top[0], top[1]));
+  _mm256_store_pd(sp, _mm256_add_pd(special[0], special[1]));
+  _mm256_store_pd(a, _mm256_add_pd(sum1[0], sum1[1]));
+  _mm256_store_pd(b, _mm256_add_pd(sum2[0], sum2[1]));
+  Extraction e;
+  e.left = _mm256_movemask_pd(_mm256_or_pd(left[0], left[1])) != 0;
+  double spec = 0;
+  for (int k = 0; k < 4; ++k) {
+    e.largest = std::max(e.largest, t[k]);
+    spec += sp[k];
+    e.part1 += a[k];  // exact in any order: see AddBlock
+    e.part2 += b[k];
+  }
+  for (; i < n; ++i) {  // the last values, one by one on the same grids
+    const double v = valid == nullptr || valid[i] ? x[i] : 0.0;
+    e.largest = std::max(e.largest, std::fabs(v));
+    spec += v - v;
+    const double q1 = (s1 + v) - s1, r1 = v - q1, q2 = (s2 + r1) - s2;
+    e.part1 += q1;
+    e.part2 += q2;
+    e.left |= r1 - q2 != 0;
+  }
+  e.special = !(spec == 0);
+  return e;
+}
+#else
+Extraction ExtractAvx2(const double*, const std::uint8_t*, std::size_t, int) {
+  return Extraction{.special = true};  // never called: UseAvx2() is false
+}
+#endif
+
+// The exponent ex of a magnitude: |x| < 2^ex (0 for 0).
+int ExponentAbove(double x) {
+  int ex = 0;
+  std::frexp(x, &ex);
+  return ex;
+}
+
+}  // namespace
+
+// Most blocks of a column lie in the range of the one before, so the grids of the last block
+// are tried first and the block is read once (the baseline kernel reads it twice: its largest
+// magnitude, then the extraction); a block beyond them, or with values the grids miss while
+// finer grids would fit, is extracted again on its own grids.
+bool ExactSum::AddBlockWide(const double* values, const std::uint8_t* valid, std::size_t n) {
+  int ex = block_ex_;
+  if (ex == kNoWindow) {
+    ex = 0;
+    for (std::size_t i = 0; i < n && ex == 0; ++i) {
+      if (valid == nullptr || valid[i]) ex = ExponentAbove(std::fabs(values[i]));
+    }
+    ex = std::clamp(ex, -900, 1000);
+  }
+  Extraction e = ExtractAvx2(values, valid, n, ex);
+  if (e.special) return false;  // an infinity or a NaN
+  if (e.largest == 0) return true;
+  const int real = ExponentAbove(e.largest);
+  if (real > 1000 || real < -900) return false;
+  if (real > ex || (e.left && real < ex)) {
+    ex = real;
+    e = ExtractAvx2(values, valid, n, ex);
+  }
+  block_ex_ = static_cast<std::int16_t>(ex);
+  Add(e.part1);
+  Add(e.part2);
+  if (e.left) AddRemainders(values, valid, n, ex);
+  return true;
+}
+
+// What the grids of ex leave of each value (exact, see AddBlock), added one by one.
+void ExactSum::AddRemainders(const double* values, const std::uint8_t* valid, std::size_t n,
+                             int ex) {
+  const double s1 = std::ldexp(1.0, ex + 11), s2 = std::ldexp(1.0, ex - 31);
+  for (std::size_t i = 0; i < n; ++i) {
+    const double v = valid == nullptr || valid[i] ? values[i] : 0.0;
+    const double q1 = (s1 + v) - s1, r1 = v - q1, q2 = (s2 + r1) - s2;
+    if (r1 - q2 != 0) Add(r1 - q2);
+  }
+}
+
 void ExactSum::AddEach(const double* values, const std::uint32_t* rows, const std::uint8_t* valid,
                        std::size_t n) {
   double block[kBlock];
@@ -223,8 +351,9 @@ void ExactSum::AddEach(const double* values, const std::uint32_t* rows, const st
     const std::uint32_t* r = rows + off;
     bool added;
     if (r[k - 1] - r[0] == k - 1) {  // contiguous rows (every row of a block): no copy
+      // the AVX2 pass masks as it goes: checking for NULLs first would cost a pass of its own
       const std::uint8_t* ok =
-          valid == nullptr || AllValid(valid + r[0], k) ? nullptr : valid + r[0];
+          valid == nullptr || (!UseAvx2() && AllValid(valid + r[0], k)) ? nullptr : valid + r[0];
       added = AddBlock(values + r[0], ok, k);
     } else {
       for (std::size_t i = 0; i < k; ++i)
@@ -270,6 +399,10 @@ namespace plume::engine {
 double ExactMean(const ExactSum& sum, std::int64_t count) {
   double hi, lo;
   sum.Split(&hi, &lo);
+  return MeanOfSplit(hi, lo, count);
+}
+
+double MeanOfSplit(double hi, double lo, std::int64_t count) {
   const auto n = static_cast<double>(count);
   const double q = hi / n;
   return std::isfinite(q) ? q + (std::fma(-q, n, hi) + lo) / n : q;

@@ -150,6 +150,10 @@ class ExactSum {
   // The block kernel (exact_sum.cpp): adds values[i], i < n <= kBlock, where valid[i] (valid ==
   // nullptr: every i); false (nothing added) when a value is out of its range.
   bool AddBlock(const double* values, const std::uint8_t* valid, std::size_t n);
+  // AddBlock in one AVX2 pass (exact_sum.cpp): the grids guessed from the last block's
+  // (block_ex_), checked against the block's largest magnitude, redone when they do not fit.
+  bool AddBlockWide(const double* values, const std::uint8_t* valid, std::size_t n);
+  void AddRemainders(const double* values, const std::uint8_t* valid, std::size_t n, int ex);
   // AddEach value by value, the fast path's accumulator in a register.
   void AddEachScalar(const double* values, const std::uint32_t* rows, const std::uint8_t* valid,
                      std::size_t n) {
@@ -194,6 +198,7 @@ class ExactSum {
   mutable PartList parts_;       // non-overlapping, increasing magnitude, none zero
   mutable Int128Value acc_ = 0;  // the fast path's sum, in units of 2^window_
   std::int16_t window_ = kNoWindow;
+  std::int16_t block_ex_ = kNoWindow;  // AddBlockWide's last grid: a guess, never part of the value
   mutable std::uint8_t specials_ = 0;  // Special bits
   mutable std::uint8_t scale_ = 0;     // 1: parts_ hold half the sum
 };
@@ -204,5 +209,8 @@ namespace plume::engine {
 
 // The mean sum / n of an exact sum, rounded once (double-double division); n > 0.
 double ExactMean(const ExactSum& sum, std::int64_t n);
+// The same division of a sum given as Split gives it (hi the sum rounded, lo the rest rounded;
+// lo = 0 when hi is not finite): for sums kept another way (engine/window_sum.h).
+double MeanOfSplit(double hi, double lo, std::int64_t n);
 
 }  // namespace plume::engine

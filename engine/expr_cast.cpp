@@ -230,18 +230,17 @@ void AppendTimestampText(std::string& out, std::int64_t seconds) {
 namespace {
 
 [[noreturn]] void CannotCast(const Expr& e, std::string_view value, Type to) {
-  // DuckDB names INTEGER by its physical type here (INT32)
-  const std::string name = to == Type::kInt32     ? "INT32"
-                           : to == Type::kHugeint ? "INT128"
-                                                  : std::string(TypeName(to));
+  // DuckDB names the narrow integers and HUGEINT by their physical type here (INT32, INT8,
+  // UINT16, INT128...)
+  const std::string name(IsNarrowInteger(to) || to == Type::kHugeint ? PhysicalName(to)
+                                                                     : TypeName(to));
   throw std::runtime_error("Conversion Error: Could not convert string '" + std::string(value) +
                            "' to " + name + " in '" + e.text + "'");
 }
 
-bool InInt32(std::int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
-
-// A number beyond INT32 cast to INTEGER: DuckDB's message, naming the source's physical type.
-[[noreturn]] void OutOfInt32(const Expr& e, const BatchColumn& a, std::size_t i) {
+// A number beyond a narrow integer type cast to it: DuckDB's message, naming the source's and
+// the destination's physical types.
+[[noreturn]] void OutOfInteger(const Expr& e, const BatchColumn& a, std::size_t i) {
   std::string value;
   const double d = a.type == Type::kFloat64 ? a.doubles[i] : 0;
   if (a.type == Type::kFloat64 && d == std::floor(d) && std::fabs(d) < 1e15) {
@@ -251,12 +250,11 @@ bool InInt32(std::int64_t v) { return v >= INT32_MIN && v <= INT32_MAX; }
   } else {
     AppendInt(value, a.ints[i]);
   }
-  throw std::runtime_error("Conversion Error: Type " +
-                           std::string(a.type == Type::kFloat64 ? "DOUBLE" : "INT64") +
+  throw std::runtime_error("Conversion Error: Type " + std::string(PhysicalName(a.type)) +
                            " with value " + value +
                            " can't be cast because the value is out of range for the destination "
-                           "type INT32 in '" +
-                           e.text + "'");
+                           "type " +
+                           std::string(PhysicalName(e.type)) + " in '" + e.text + "'");
 }
 
 void CastFromString(const Expr& e, const BatchColumn& a, std::size_t n, VectorBuilder* b) {
@@ -272,9 +270,12 @@ void CastFromString(const Expr& e, const BatchColumn& a, std::size_t n, VectorBu
     switch (e.type) {
       case Type::kInt64:
       case Type::kInt32:
-        if (!StringToInt(s, &v) || (e.type == Type::kInt32 && !InInt32(v))) {
-          CannotCast(e, s, e.type);
-        }
+      case Type::kInt16:
+      case Type::kInt8:
+      case Type::kUInt8:
+      case Type::kUInt16:
+      case Type::kUInt32:
+        if (!StringToInt(s, &v) || !FitsInteger(e.type, v)) CannotCast(e, s, e.type);
         b->Int(v);
         break;
       case Type::kFloat64:
@@ -338,8 +339,11 @@ void ToText(const BatchColumn& a, std::size_t i, std::string* s) {
 }  // namespace
 
 void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out) {
-  if (a.type == e.type || (e.type == Type::kInt64 && a.type == Type::kInt32)) {
-    *out = a;  // INTEGER -> BIGINT: the same values
+  const bool widening = IsInteger(a.type) && IsInteger(e.type) &&
+                        IntegerMin(e.type) <= IntegerMin(a.type) &&
+                        IntegerMax(e.type) >= IntegerMax(a.type);
+  if (a.type == e.type || widening) {
+    *out = a;  // INTEGER -> BIGINT, TINYINT -> SMALLINT, ...: the same values
     out->type = e.type;
     return;
   }
@@ -375,7 +379,12 @@ void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn*
     } else if (a.type == Type::kFloat64) {
       std::int64_t v = 0;
       const bool ok = DoubleToInt(a.doubles[i], &v);
-      if (e.type == Type::kInt32 && (!ok || !InInt32(v))) OutOfInt32(e, a, i);
+      // DuckDB checks the unrounded value (-0.4 is out of UTINYINT's range) and wraps one that
+      // rounds beyond the type (127.6 -> TINYINT is -128 there); plume fails on both.
+      if (IsNarrowInteger(e.type) && (!ok || !FitsInteger(e.type, v) ||
+                                      a.doubles[i] < static_cast<double>(IntegerMin(e.type)))) {
+        OutOfInteger(e, a, i);
+      }
       if (!ok) {
         std::string d;
         AppendDouble(d, a.doubles[i]);
@@ -386,7 +395,7 @@ void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn*
     } else if (e.type == Type::kBool) {
       b.Int(a.ints[i] != 0);
     } else {
-      if (e.type == Type::kInt32 && !InInt32(a.ints[i])) OutOfInt32(e, a, i);
+      if (IsInteger(e.type) && !FitsInteger(e.type, a.ints[i])) OutOfInteger(e, a, i);
       b.Int(a.ints[i]);  // BIGINT <-> BOOLEAN, TIMESTAMP <-> BIGINT are rejected by the binder
     }
   }

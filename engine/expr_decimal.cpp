@@ -106,10 +106,10 @@ void CastDecimal(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn
     const I128 limit = decimal ? Pow10(DecimalWidth(e.type)) : Pow10(19);
     if (!UnitsAt(a, i, scale, &u) || u >= limit || u <= -limit) OutOfRange(e, a, i);
     if (!decimal && (u > INT64_MAX || u < INT64_MIN)) OutOfRange(e, a, i);  // BIGINT, INTEGER
-    if (e.type == Type::kInt32 && (u > INT32_MAX || u < INT32_MIN)) {
+    if (IsNarrowInteger(e.type) && (u > IntegerMax(e.type) || u < IntegerMin(e.type))) {
       throw std::runtime_error("Conversion Error: Failed to cast decimal value " +
-                               std::to_string(static_cast<std::int64_t>(u)) +
-                               " to type INT32 in '" + e.text + "'");
+                               std::to_string(static_cast<std::int64_t>(u)) + " to type " +
+                               std::string(PhysicalName(e.type)) + " in '" + e.text + "'");
     }
     if (wide_type) units[i] = u;
     wide |= u > INT64_MAX || u < INT64_MIN;

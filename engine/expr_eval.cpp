@@ -68,20 +68,19 @@ std::string OverflowLimit(Type t) {
                            std::to_string(b) + ") in '" + e.text + "'" + OverflowLimit(e.type));
 }
 
-bool OutsideInt32(std::int64_t v) {
-  return v < std::numeric_limits<std::int32_t>::min() ||
-         v > std::numeric_limits<std::int32_t>::max();
-}
-
-// INTEGER arithmetic is computed in 64 bits (it cannot overflow them) and must land within
-// INT32: beyond it is DuckDB's error, in DuckDB's words.
-void CheckInt32(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
-                const BatchColumn& out) {
+// Arithmetic of a narrow integer type (INTEGER, SMALLINT, TINYINT, UTINYINT, USMALLINT,
+// UINTEGER) is computed in 64 bits and must land within the type (a UINTEGER product may leave
+// 64 bits: `wrapped`): beyond it is DuckDB's error, in DuckDB's words.
+void CheckNarrow(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
+                 const BatchColumn& out, bool wrapped) {
   const bool division = e.op == ExprOp::kIntDiv || e.op == ExprOp::kMod;
+  const std::int64_t least = IntegerMin(e.type);
   for (std::size_t i = 0; i < n; ++i) {
     const std::int64_t x = a.ints[i], y = b.ints[i];
-    const bool bad = division ? y == -1 && x == std::numeric_limits<std::int32_t>::min()
-                              : OutsideInt32(out.ints[i]);
+    std::int64_t t = 0;
+    const bool bad = division ? y == -1 && x == least && least < 0
+                              : !FitsInteger(e.type, out.ints[i]) ||
+                                    (wrapped && __builtin_mul_overflow(x, y, &t));
     if (!bad || a.IsNull(i) || b.IsNull(i)) continue;
     if (division) {
       throw std::runtime_error("Out of Range Error: Overflow in division of " + std::to_string(x) +
@@ -91,9 +90,9 @@ void CheckInt32(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::
                        : e.op == ExprOp::kSub ? "subtraction"
                                               : "multiplication";
     const char* sign = e.op == ExprOp::kAdd ? " + " : e.op == ExprOp::kSub ? " - " : " * ";
-    throw std::runtime_error(std::string("Out of Range Error: Overflow in ") + what +
-                             " of INT32 (" + std::to_string(x) + sign + std::to_string(y) +
-                             ")! in '" + e.text + "'");
+    throw std::runtime_error(std::string("Out of Range Error: Overflow in ") + what + " of " +
+                             std::string(PhysicalName(e.type)) + " (" + std::to_string(x) + sign +
+                             std::to_string(y) + ")! in '" + e.text + "'");
   }
 }
 
@@ -129,7 +128,7 @@ void IntArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::si
         }
       }
   }
-  if (e.type == Type::kInt32) return CheckInt32(e, a, b, n, *out);
+  if (IsNarrowInteger(e.type)) return CheckNarrow(e, a, b, n, *out, bad);
   if (!bad) return;
   for (std::size_t i = 0; i < n; ++i) {  // an overflow of a NULL row's value is no error
     std::int64_t t;
@@ -215,10 +214,14 @@ void Negate(const Expr& e, const ExprInput& in, BatchColumn* out) {
     for (Int128& w : out->wide) w = -w;
     return;
   }
-  const std::int64_t least = e.type == Type::kInt32 ? std::numeric_limits<std::int32_t>::min()
-                                                    : std::numeric_limits<std::int64_t>::min();
+  if (IsUnsigned(e.type)) {  // DuckDB wraps: -(1::UTINYINT) is 255
+    const std::int64_t modulus = IntegerMax(e.type) + 1;
+    for (std::int64_t& v : out->ints) v = v == 0 ? 0 : modulus - v;
+    return;
+  }
+  const std::int64_t least = IntegerMin(e.type);
   for (std::size_t i = 0; i < in.n; ++i) {
-    if (out->ints[i] == least && !out->IsNull(i) && e.type == Type::kInt32) {
+    if (out->ints[i] == least && !out->IsNull(i) && IsNarrowInteger(e.type)) {
       throw std::runtime_error("Out of Range Error: Overflow in negation of numeric value! in '" +
                                e.text + "'");
     }

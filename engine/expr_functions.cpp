@@ -227,9 +227,10 @@ void Unary(const Expr& e, const BatchColumn& x, std::size_t n, BatchColumn* out)
     } else {
       for (std::size_t i = 0; i < n; ++i) {
         if (e.fn != ExprFn::kAbs) continue;
-        if (x.ints[i] == INT32_MIN && e.type == Type::kInt32 && !x.IsNull(i)) {
-          throw std::runtime_error("Out of Range Error: Overflow on abs(-2147483648) in '" +
-                                   e.text + "'");
+        if (IsNarrowInteger(e.type) && x.ints[i] == IntegerMin(e.type) && x.ints[i] < 0 &&
+            !x.IsNull(i)) {
+          throw std::runtime_error("Out of Range Error: Overflow on abs(" +
+                                   std::to_string(x.ints[i]) + ") in '" + e.text + "'");
         }
         if (x.ints[i] == INT64_MIN && !x.IsNull(i))
           throw std::runtime_error("Overflow in abs of BIGINT in '" + e.text + "'");
@@ -310,8 +311,9 @@ void Numeric(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, BatchCol
               : static_cast<std::int64_t>(RoundTo(static_cast<double>(a[0].ints[i]), a[1].ints[i]));
       // DuckDB wraps an INTEGER rounded beyond INT32 (round(2147483647, -1) is -2147483646);
       // plume says so instead (docs/SQL.md).
-      if (e.type == Type::kInt32 && (r < INT32_MIN || r > INT32_MAX)) {
-        throw std::runtime_error("Out of Range Error: Overflow in round of INT32 (" +
+      if (!FitsInteger(e.type, r)) {
+        throw std::runtime_error("Out of Range Error: Overflow in round of " +
+                                 std::string(PhysicalName(e.type)) + " (" +
                                  std::to_string(a[0].ints[i]) + ", " +
                                  std::to_string(a[1].ints[i]) + ") in '" + e.text + "'");
       }

@@ -60,14 +60,13 @@ Int128 FromDecimalUnits(Int128 units, int s) {
 
 void FromHugeint(const Expr& e, const BatchColumn& a, std::size_t i, VectorBuilder* b) {
   const Int128 v = UnitsOf(a, i);
-  switch (e.type) {
-    case Type::kInt64:
-    case Type::kInt32: {
-      const bool i32 = e.type == Type::kInt32;
-      const Int128 lo = i32 ? INT32_MIN : INT64_MIN, hi = i32 ? INT32_MAX : INT64_MAX;
-      if (v < lo || v > hi) OutOfRange(e, "INT128", Text(v), i32 ? "INT32" : "INT64");
-      return b->Int(static_cast<std::int64_t>(v));
+  if (IsInteger(e.type)) {  // BIGINT, INTEGER and the narrow types, each within its range
+    if (v < IntegerMin(e.type) || v > IntegerMax(e.type)) {
+      OutOfRange(e, "INT128", Text(v), std::string(PhysicalName(e.type)).c_str());
     }
+    return b->Int(static_cast<std::int64_t>(v));
+  }
+  switch (e.type) {
     case Type::kBool:
       return b->Int(v != 0);
     case Type::kFloat64:
@@ -94,7 +93,7 @@ Int128 ToHugeint(const Expr& e, const BatchColumn& a, std::size_t i) {
     return static_cast<Int128>(r);
   }
   if (IsDecimal(a.type)) return FromDecimalUnits(UnitsOf(a, i), DecimalScale(a.type));
-  return Int128{a.ints[i]};  // BIGINT, INTEGER, BOOLEAN
+  return Int128{a.ints[i]};  // the integer types, BOOLEAN
 }
 
 }  // namespace

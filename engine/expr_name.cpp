@@ -30,10 +30,31 @@ std::string Quote(const std::string& s) {
   return out + "'";
 }
 
+// DuckDB names a number literal by its value: 00012 is 12, 0012.50 is 12.50, 5. is 5, -0 is 0.
+std::string NumberName(const std::string& text, bool decimal) {
+  const bool minus = !text.empty() && text[0] == '-';
+  std::string digits = text.substr(minus ? 1 : 0);
+  const std::size_t point = decimal ? digits.find('.') : std::string::npos;
+  std::string whole = digits.substr(0, point);
+  std::string fraction = point == std::string::npos ? "" : digits.substr(point + 1);
+  const std::size_t first = whole.find_first_not_of('0');
+  whole = first == std::string::npos ? (whole.empty() ? "" : "0") : whole.substr(first);
+  std::string out = whole + (fraction.empty() ? "" : "." + fraction);
+  if (out.empty()) out = "0";
+  const bool zero = out.find_first_not_of("0.") == std::string::npos;
+  return (minus && !(zero && !decimal) ? "-" : "") + out;
+}
+
 std::string LiteralName(const LiteralAst& l) {
   switch (l.kind) {
     case LiteralAst::Kind::kNull:
       return "NULL";
+    case LiteralAst::Kind::kInteger:
+      return NumberName(l.text, false);
+    case LiteralAst::Kind::kDecimal:
+      return NumberName(l.text, true);
+    case LiteralAst::Kind::kBool:  // DuckDB: CAST('t' AS BOOLEAN)
+      return l.text == "true" ? "CAST('t' AS BOOLEAN)" : "CAST('f' AS BOOLEAN)";
     case LiteralAst::Kind::kString:
       return Quote(l.text);
     case LiteralAst::Kind::kTimestamp:
@@ -59,6 +80,15 @@ bool IsIntegerTypeName(const std::string& type) {
          type == "signed";
 }
 
+Type SmallIntegerType(const std::string& type) {
+  if (type == "tinyint" || type == "int1") return Type::kInt8;
+  if (type == "smallint" || type == "int2" || type == "short") return Type::kInt16;
+  if (type == "utinyint" || type == "uint8") return Type::kUInt8;
+  if (type == "usmallint" || type == "uint16") return Type::kUInt16;
+  if (type == "uinteger" || type == "uint32") return Type::kUInt32;
+  return Type::kInt64;
+}
+
 namespace {
 
 // DuckDB's spelling of a cast target in names.
@@ -81,6 +111,9 @@ std::string CastTypeName(const std::string& type) {
   if (type == "timestamp" || type == "datetime") return "TIMESTAMP";
   if (IsIntegerTypeName(type)) return "INTEGER";
   if (type == "hugeint" || type == "int128") return "\"HUGEINT\"";
+  const Type small = SmallIntegerType(type);  // DuckDB quotes all but SMALLINT
+  if (small == Type::kInt16) return "SMALLINT";
+  if (small != Type::kInt64) return "\"" + std::string(TypeName(small)) + "\"";
   return "BIGINT";
 }
 
@@ -96,6 +129,7 @@ std::string Args(const std::vector<ExprAst>& args, std::size_t from) {
 std::string OpName(const ExprAst& e) {
   const std::string& op = e.op;
   if (op == "neg") return "-(" + ExprName(e.args[0]) + ")";
+  if (op == "pos") return "+(" + ExprName(e.args[0]) + ")";
   if (op == "not") return "(NOT " + ExprName(e.args[0]) + ")";
   std::string symbol = op == "and"               ? "AND"
                        : op == "or"              ? "OR"

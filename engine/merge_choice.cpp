@@ -1,6 +1,7 @@
 // The planner's choice between the tree merge and the hash exchange (query.h MergePlan): an
 // estimate of the number of groups from the data set's statistics, against a threshold.
 #include <algorithm>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -34,6 +35,16 @@ std::uint64_t DistinctOf(const DataStats& stats, int c) {
   return stats.rows;
 }
 
+// The product of the distinct values of the table columns `columns` (each counted once); at
+// most the rows.
+std::uint64_t EstimateOf(std::vector<int> columns, const DataStats& stats) {
+  std::sort(columns.begin(), columns.end());
+  columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+  std::uint64_t groups = 1;
+  for (int c : columns) groups = SaturatingMul(groups, DistinctOf(stats, c));
+  return std::min(groups, stats.rows);
+}
+
 // Groups of the plan's GROUP BY: the product of its keys' distinct values, where a computed
 // key counts as the product of the table columns it reads; at most the rows.
 std::uint64_t EstimateGroups(const PlanData& plan, const DataStats& stats) {
@@ -45,11 +56,35 @@ std::uint64_t EstimateGroups(const PlanData& plan, const DataStats& stats) {
       CollectExprColumns(plan.computed[static_cast<std::size_t>(c) - kSchema.size()], &columns);
     }
   }
-  std::sort(columns.begin(), columns.end());
-  columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
-  std::uint64_t groups = 1;
-  for (int c : columns) groups = SaturatingMul(groups, DistinctOf(stats, c));
-  return std::min(groups, stats.rows);
+  return EstimateOf(std::move(columns), stats);
+}
+
+// The estimate's rule, shared by both choices: the exchange from `groups` on.
+void ChooseByEstimate(PlanData* plan, const PlanOptions& options, std::uint64_t groups) {
+  const bool many = groups >= options.exchange_groups;
+  plan->merge = many ? MergePlan::kExchange : MergePlan::kTree;
+  plan->merge_why = "about " + std::to_string(groups) + " groups estimated " +
+                    (many ? ">= " : "< ") + std::to_string(options.exchange_groups) +
+                    " (--exchange-groups)";
+}
+
+// ChooseMerge's first rules: true when they decided (no keys, --merge, no statistics).
+bool ChooseWithoutEstimate(PlanData* plan, const PlanOptions& options) {
+  plan->merge = MergePlan::kTree;
+  if (!plan->aggregate || plan->group_columns.empty()) {
+    plan->merge_why = "no GROUP BY keys to hash";
+    return true;
+  }
+  if (options.merge != MergeChoice::kAuto) {
+    plan->merge = options.merge == MergeChoice::kExchange ? MergePlan::kExchange : MergePlan::kTree;
+    plan->merge_why = "forced by --merge";
+    return true;
+  }
+  if (options.stats == nullptr) {
+    plan->merge_why = "no data statistics";
+    return true;
+  }
+  return false;
 }
 
 bool IsUtc(const Expr& e) { return e.op == ExprOp::kColumn && e.column == int(Col::kUtc); }
@@ -147,20 +182,7 @@ std::string PartitionLocalWindowKey(const PlanData& input, const std::vector<std
 }
 
 void ChooseMerge(PlanData* plan, const PlanOptions& options) {
-  plan->merge = MergePlan::kTree;
-  if (!plan->aggregate || plan->group_columns.empty()) {
-    plan->merge_why = "no GROUP BY keys to hash";
-    return;
-  }
-  if (options.merge != MergeChoice::kAuto) {
-    plan->merge = options.merge == MergeChoice::kExchange ? MergePlan::kExchange : MergePlan::kTree;
-    plan->merge_why = "forced by --merge";
-    return;
-  }
-  if (options.stats == nullptr) {
-    plan->merge_why = "no data statistics";
-    return;
-  }
+  if (ChooseWithoutEstimate(plan, options)) return;
   const std::string local = PartitionLocalKey(*plan, *options.stats);
   if (!local.empty()) {
     plan->merge = MergePlan::kLocal;
@@ -168,12 +190,27 @@ void ChooseMerge(PlanData* plan, const PlanOptions& options) {
                       " and the partitions' utc ranges do not overlap";
     return;
   }
-  const std::uint64_t groups = EstimateGroups(*plan, *options.stats);
-  const bool many = groups >= options.exchange_groups;
-  plan->merge = many ? MergePlan::kExchange : MergePlan::kTree;
-  plan->merge_why = "about " + std::to_string(groups) + " groups estimated " +
-                    (many ? ">= " : "< ") + std::to_string(options.exchange_groups) +
-                    " (--exchange-groups)";
+  ChooseByEstimate(plan, options, EstimateGroups(*plan, *options.stats));
+}
+
+void ChooseMergeOverShares(PlanData* plan, const PlanOptions& options,
+                           const std::vector<std::optional<std::vector<int>>>& key_columns,
+                           const std::string& local) {
+  if (ChooseWithoutEstimate(plan, options)) return;
+  if (!local.empty()) {
+    plan->merge = MergePlan::kLocal;
+    plan->merge_why = "groups are whole in each data rank's share: " + local;
+    return;
+  }
+  std::vector<int> columns;
+  for (const std::optional<std::vector<int>>& c : key_columns) {
+    if (!c) {  // a window's value or an aggregate's: as many as the rows, at most
+      ChooseByEstimate(plan, options, options.stats->rows);
+      return;
+    }
+    columns.insert(columns.end(), c->begin(), c->end());
+  }
+  ChooseByEstimate(plan, options, EstimateOf(std::move(columns), *options.stats));
 }
 
 }  // namespace plume::engine

@@ -180,6 +180,14 @@ Type ResultRefType(const PlanData& plan, const ResultRef& ref);
 
 // Sets plan->merge and merge_why by `options` (engine/merge_choice.cpp).
 void ChooseMerge(PlanData* plan, const PlanOptions& options);
+// The same choice for an aggregate that reads the shares a window stage left on the data ranks
+// (engine/staged.h window_input): kLocal when `local` says why every group is whole in one
+// share (its GROUP BY keys include the keys the windows' rows were hashed by), else ChooseMerge's
+// estimate, where group key k derives from the measurements columns key_columns[k] (nullopt: a
+// window's or an aggregate's value, counted as many as the rows).
+void ChooseMergeOverShares(PlanData* plan, const PlanOptions& options,
+                           const std::vector<std::optional<std::vector<int>>>& key_columns,
+                           const std::string& local);
 
 // The window stage whose input plan is `input` (over measurements) and whose common PARTITION BY
 // keys are the output columns `keys` of it: the key that keeps every window partition inside

@@ -38,6 +38,11 @@ void AppendScalarText(std::string& out, const C& column, std::size_t row) {
       break;
     case Type::kInt64:
     case Type::kInt32:
+    case Type::kInt16:
+    case Type::kInt8:
+    case Type::kUInt8:
+    case Type::kUInt16:
+    case Type::kUInt32:
       AppendInt(out, column.ints[row]);
       break;
     case Type::kFloat64:

@@ -172,5 +172,9 @@ StatementAst ParseStatement(std::string_view sql);
 std::string ExprName(const ExprAst& e);
 // Whether a CAST's lower-case type name is DuckDB's INTEGER (integer, int, int4, int32, signed).
 bool IsIntegerTypeName(const std::string& type);
+// The type a CAST's lower-case type name names when it is SMALLINT, TINYINT, UTINYINT,
+// USMALLINT or UINTEGER (or one of their aliases: int2, short, int1, uint8, uint16, uint32),
+// else kInt64.
+Type SmallIntegerType(const std::string& type);
 
 }  // namespace plume::engine

@@ -571,7 +571,17 @@ class Parser {
       Enter();
       ExprAst inner = Unary();
       --depth_;
-      if (sign.Is("+")) return inner;
+      const LiteralAst::Kind k = inner.literal.kind;
+      const bool number = inner.kind == ExprAst::Kind::kLiteral &&
+                          (k == LiteralAst::Kind::kInteger || k == LiteralAst::Kind::kDecimal ||
+                           k == LiteralAst::Kind::kDouble);
+      if (sign.Is("+")) return number ? inner : Op("pos", sign.pos, {std::move(inner)});
+      if (number) {  // -(7) is the literal -7, as DuckDB folds it
+        std::string& text = inner.literal.text;
+        text = text[0] == '-' ? text.substr(1) : "-" + text;
+        inner.pos = inner.literal.pos = sign.pos;
+        return inner;
+      }
       return Op("neg", sign.pos, {std::move(inner)});
     }
     return Postfix();

@@ -415,6 +415,11 @@ ExprAst CellLiteral(const Column& c, std::size_t r, std::size_t pos) {
       break;
     case Type::kInt64:
     case Type::kInt32:
+    case Type::kInt16:
+    case Type::kInt8:
+    case Type::kUInt8:
+    case Type::kUInt16:
+    case Type::kUInt32:
       l.kind = LiteralAst::Kind::kInteger;
       AppendInt(l.text, c.ints[r]);
       break;

@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 #include <numeric>
 #include <optional>
 
 #include "engine/binder.h"
+#include "engine/bounded_sort.h"
 #include "engine/explain.h"
 #include "engine/plan_builder.h"
 #include "engine/stage_split.h"
@@ -31,6 +33,7 @@ struct StagedStatement::Data {
   std::vector<int> pre_for;
   std::optional<Plan> explain;  // EXPLAIN: the one plan that returns the text
   PlanOptions options;          // how stages over measurements merge (ChooseMerge)
+  std::vector<PlanData> bound;  // every stage bound without results: what the planner read
 };
 
 namespace {
@@ -166,6 +169,125 @@ PlanData BindPre(const StagedStatement::Data& d, std::size_t a, std::size_t w,
   return p;
 }
 
+// The measurements columns that column c of stage s's table derives from (through computed
+// keys and earlier stages); nullopt for a window's or an aggregate's value.
+std::optional<std::vector<int>> SourceColumns(const StagedStatement::Data& d,
+                                              const std::vector<PlanData>& plans, std::size_t s,
+                                              std::size_t c);
+
+std::optional<std::vector<int>> SpaceColumns(const StagedStatement::Data& d,
+                                             const std::vector<PlanData>& plans, std::size_t s,
+                                             int col) {
+  const PlanData& p = plans[s];
+  const std::size_t n = InputOf(p).size();
+  std::vector<int> cols;
+  if (static_cast<std::size_t>(col) >= n) {
+    CollectExprColumns(p.computed.at(static_cast<std::size_t>(col) - n), &cols);
+  } else {
+    cols.push_back(col);
+  }
+  const int src = d.stages[s].ast.source;
+  if (src < 0) return cols;
+  std::vector<int> out;
+  for (int k : cols) {
+    const auto from =
+        SourceColumns(d, plans, static_cast<std::size_t>(src), static_cast<std::size_t>(k));
+    if (!from) return std::nullopt;
+    out.insert(out.end(), from->begin(), from->end());
+  }
+  return out;
+}
+
+std::optional<std::vector<int>> SourceColumns(const StagedStatement::Data& d,
+                                              const std::vector<PlanData>& plans, std::size_t s,
+                                              std::size_t c) {
+  const PlanData& p = plans[s];
+  if (c >= p.output.size()) return std::nullopt;  // a window's column
+  const ResultRef& ref = p.result[c];
+  if (ref.kind == ResultRef::Kind::kColumn) return SpaceColumns(d, plans, s, ref.index);
+  if (ref.kind == ResultRef::Kind::kGroup) {
+    return SpaceColumns(d, plans, s, p.group_columns.at(static_cast<std::size_t>(ref.index)));
+  }
+  return std::nullopt;
+}
+
+// Column c of stage s's table as a column of window stage w's table (its share on a data rank),
+// through the row-wise stages between that pass it on as it is; nullopt when one computes it.
+std::optional<std::size_t> ShareColumn(const StagedStatement::Data& d,
+                                       const std::vector<PlanData>& plans, std::size_t s,
+                                       std::size_t c, std::size_t w) {
+  for (; s != w; s = static_cast<std::size_t>(d.stages[s].ast.source)) {
+    const PlanData& p = plans[s];
+    if (c >= p.output.size() || p.result[c].kind != ResultRef::Kind::kColumn ||
+        static_cast<std::size_t>(p.result[c].index) >= InputOf(p).size()) {
+      return std::nullopt;
+    }
+    c = static_cast<std::size_t>(p.result[c].index);
+  }
+  return c;
+}
+
+// The merge of stage i, which reads the windows' shares on the data ranks (the stage after a
+// window stage and the row-wise stages between): partition-local when its GROUP BY keys include
+// the keys the windows' rows were hashed by (every group is then whole in one share), else the
+// hash exchange when ChooseMerge's estimate finds many groups, as over measurements.
+void ChooseReaderMerge(const StagedStatement::Data& d, const std::vector<PlanData>& plans,
+                       std::size_t i, PlanData* p) {
+  std::size_t w = i - 1;
+  while (d.stages.at(w).role != StageAst::Role::kWindow) --w;
+  const WindowStage ws(PlanBuilder::Make(PlanData(plans[w])), d.stages[w].windows,
+                       d.stages[w].name);
+  std::vector<std::optional<std::vector<int>>> key_columns;
+  std::vector<std::size_t> share_keys;
+  const std::size_t n = InputOf(*p).size();
+  for (int g : p->group_columns) {
+    std::vector<int> cols;
+    if (static_cast<std::size_t>(g) >= n) {
+      CollectExprColumns(p->computed.at(static_cast<std::size_t>(g) - n), &cols);
+    } else {
+      cols.push_back(g);
+      const auto share = ShareColumn(d, plans, i - 1, static_cast<std::size_t>(g), w);
+      if (share) share_keys.push_back(*share);
+    }
+    std::optional<std::vector<int>> from = std::vector<int>{};
+    for (int k : cols) {
+      const auto c = SourceColumns(d, plans, i - 1, static_cast<std::size_t>(k));
+      if (!c) {
+        from.reset();
+        break;
+      }
+      from->insert(from->end(), c->begin(), c->end());
+    }
+    key_columns.push_back(std::move(from));
+  }
+  // Columns a and b of the window stage's table hold the same values: one column, or two that
+  // select one input column or expression (a key is its own column "$e", beside the one the
+  // statement selects).
+  const PlanData& wp = plans[w];
+  const auto same = [&](std::size_t a, std::size_t b) {
+    if (a == b) return true;
+    if (a >= wp.output.size() || b >= wp.output.size()) return false;
+    const ResultRef &x = wp.result[a], &y = wp.result[b];
+    if (x.kind != ResultRef::Kind::kColumn || y.kind != ResultRef::Kind::kColumn) return false;
+    if (x.index == y.index) return true;
+    const std::size_t inputs = InputOf(wp).size();
+    const auto u = static_cast<std::size_t>(x.index), v = static_cast<std::size_t>(y.index);
+    return u >= inputs && v >= inputs &&
+           wp.computed.at(u - inputs).text == wp.computed.at(v - inputs).text;
+  };
+  const bool local = std::all_of(ws.keys().begin(), ws.keys().end(), [&](std::size_t k) {
+    return std::any_of(share_keys.begin(), share_keys.end(),
+                       [&](std::size_t c) { return same(c, k); });
+  });
+  std::string why;
+  if (local) {
+    why = ws.keys().empty() ? "the windows' rows all went to one data rank (rank 1)"
+                            : "the GROUP BY keys include (" + KeysText(d.stages[w], ws) +
+                                  "), the keys the windows' rows were hashed by";
+  }
+  ChooseMergeOverShares(p, d.options, key_columns, why);
+}
+
 std::string WindowPlacementText(const StageAst& s, const PlanData& p, const std::string& local) {
   const WindowStage w(PlanBuilder::Make(PlanData(p)), s.windows, s.name);
   if (!local.empty()) {
@@ -208,30 +330,31 @@ std::string RoleText(const StageAst& s, bool on_ranks) {
   return "";
 }
 
-std::string Indent(const std::string& text) {
-  std::string out;
+// The lines of `text` (without their '\n').
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
   std::size_t start = 0;
   while (start < text.size()) {
     std::size_t end = text.find('\n', start);
     if (end == std::string::npos) end = text.size();
-    out += "  " + text.substr(start, end - start) + "\n";
+    lines.push_back(text.substr(start, end - start));
     start = end + 1;
   }
+  return lines;
+}
+
+std::string Indent(const std::string& text) {
+  std::string out;
+  for (const std::string& line : Lines(text)) out += "  " + line + "\n";
   return out;
 }
 
 // ExplainText of a plan that runs over one gathered table in one process: its partition and
 // final parts, without the tree merge's framing and the manifest's pruning.
 std::string LocalText(const PlanData& p, const std::string& scan = "scan of the gathered table:") {
-  const std::string text = ExplainText(p);
   std::string out;
   bool leaders = false;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    std::size_t end = text.find('\n', start);
-    if (end == std::string::npos) end = text.size();
-    const std::string line = text.substr(start, end - start);
-    start = end + 1;
+  for (const std::string& line : Lines(ExplainText(p))) {
     if (line.starts_with("stage 2:")) leaders = true;
     if (line.starts_with("stage 3:")) leaders = false;
     if (line.starts_with("distributed plan") || leaders ||
@@ -245,6 +368,20 @@ std::string LocalText(const PlanData& p, const std::string& scan = "scan of the 
     } else {
       out += line + "\n";
     }
+  }
+  return out;
+}
+
+// ExplainText of reading stage p through the exchange (or partition-local): its scan over each
+// data rank's share, then its exchange's stages as over measurements.
+std::string ShareExchangeText(const PlanData& p) {
+  std::string out;
+  for (const std::string& line : Lines(ExplainText(p))) {
+    if (line.starts_with("distributed plan") ||
+        line.find("partition pruning") != std::string::npos) {
+      continue;
+    }
+    out += (line.starts_with("stage 1:") ? "on each data rank, over its share:" : line) + "\n";
   }
   return out;
 }
@@ -343,9 +480,19 @@ std::string StageText(const StagedStatement::Data& d, std::size_t i, const PlanD
   }
   if (i > 0 && d.on_ranks[i - 1]) {
     text += "  on the data ranks, each over its share of '" + d.stages[i - 1].name +
-            "' with the windows (the same filter, aggregation and sort code as a partition), "
-            "merged through the tree\n";
-    return text + Indent(LocalText(p, "on each data rank, over its share:"));
+            "' with the windows (the same filter, aggregation and sort code as a partition), ";
+    const std::string why = p.aggregate && !p.group_columns.empty() ? " (" + p.merge_why + ")" : "";
+    if (p.merge == MergePlan::kTree) {
+      text += "merged through the tree" + why + "\n";
+      return text + Indent(LocalText(p, "on each data rank, over its share:"));
+    }
+    text += p.merge == MergePlan::kLocal
+                ? "each data rank finalizing its own groups" + why
+                : "its partial groups through the hash exchange between the data ranks (hash of "
+                  "the GROUP BY keys)" +
+                      why + ", each data rank finalizing its share of the groups";
+    text += "; only final rows travel to the gateway\n";
+    return text + Indent(ShareExchangeText(p));
   }
   if (s.ast.source < 0) {
     text += i + 1 < d.stages.size()
@@ -428,6 +575,10 @@ StagedStatement StagedStatement::Parse(std::string_view sql, const PlanOptions& 
     d->types.push_back(p.output.empty() ? Type::kInt64 : p.output[0].type);
   }
   for (std::size_t i = 0; i < n; ++i) Place(d.get(), plans, i);
+  for (std::size_t i = 1; i < n; ++i) {
+    if (d->on_ranks[i - 1] && !d->on_ranks[i]) ChooseReaderMerge(*d, plans, i, &plans[i]);
+  }
+  d->bound = plans;
   std::string text;
   for (std::size_t i = 0; root.explain && i < n; ++i) text += StageText(*d, i, plans[i]);
   if (root.explain) {
@@ -497,7 +648,9 @@ Plan StagedStatement::Bind(std::size_t i, const std::vector<Table>& results) con
   if (data_->explain) return *data_->explain;
   if (i >= data_->stages.size()) throw std::out_of_range("no such stage");
   if (results.size() < i) throw std::invalid_argument("results of earlier stages missing");
-  return PlanBuilder::Make(BindStage(*data_, i, &results));
+  PlanData p = BindStage(*data_, i, &results);
+  if (window_input(i) && !data_->on_ranks[i]) ChooseReaderMerge(*data_, data_->bound, i, &p);
+  return PlanBuilder::Make(std::move(p));
 }
 
 GatheredTable::GatheredTable(const std::vector<Field>& fields, std::uint64_t limit_bytes,
@@ -558,26 +711,106 @@ void GatheredTable::Append(const Batch& batch) {
   table_.rows += batch.rows;
 }
 
-Table GatheredTable::Finish() {
-  for (Column& c : table_.columns) {
-    if (c.type != Type::kString) continue;
-    // Sorted dictionary: codes compare like the strings, as in a partition.
-    std::vector<std::uint32_t> order(c.dict.size());
-    std::iota(order.begin(), order.end(), 0u);
-    std::sort(order.begin(), order.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return c.dict[a] < c.dict[b]; });
-    std::vector<std::uint32_t> remap(c.dict.size());
-    std::vector<std::string> dict(c.dict.size());
-    for (std::size_t i = 0; i < order.size(); ++i) {
-      remap[order[i]] = static_cast<std::uint32_t>(i);
-      dict[i] = std::move(c.dict[order[i]]);
+struct GatheredTable::Finishing {
+  using Less = std::function<bool(std::uint32_t, std::uint32_t)>;
+  enum class Phase : std::uint8_t { kSort, kPermute, kRemap, kZones, kDone };
+  Phase phase = Phase::kSort;
+  std::size_t column = 0;  // the column being finished
+  std::size_t cursor = 0;  // entries, rows or blocks done of the phase
+  std::unique_ptr<BoundedSort<std::uint32_t, Less>> sort;
+  std::vector<std::uint32_t> order;  // the dictionary's codes in string order
+  std::vector<std::uint32_t> remap;  // old code -> new code
+  std::vector<std::string> dict;     // the dictionary being put in order
+};
+
+GatheredTable::~GatheredTable() = default;
+GatheredTable::GatheredTable(GatheredTable&&) noexcept = default;
+GatheredTable& GatheredTable::operator=(GatheredTable&&) noexcept = default;
+
+// Sorted dictionary: codes compare like the strings, as in a partition. The strings are unique
+// (codes_ made them), so their order is a strict total order, that of one std::sort.
+void GatheredTable::StepString(Finishing& f, Column& c) {
+  using Phase = Finishing::Phase;
+  const std::size_t d = c.dict.size();
+  if (f.phase == Phase::kSort) {
+    if (!f.sort) {
+      std::vector<std::uint32_t> codes(d);
+      std::iota(codes.begin(), codes.end(), 0u);
+      const std::vector<std::string>* dict = &c.dict;
+      f.sort = std::make_unique<BoundedSort<std::uint32_t, Finishing::Less>>(
+          std::move(codes), d,
+          [dict](std::uint32_t a, std::uint32_t b) { return (*dict)[a] < (*dict)[b]; });
     }
-    c.dict = std::move(dict);
-    for (std::uint32_t& code : c.codes) code = remap[code];
+    if (f.sort->Step()) return;
+    f.order = f.sort->Take();
+    f.sort.reset();
+    f.remap.resize(d);
+    f.dict.resize(d);
+    f.phase = Phase::kPermute;
+    f.cursor = 0;
+    return;
   }
-  codes_.clear();
-  table_.BuildZoneMaps();
-  return std::move(table_);
+  if (f.phase == Phase::kPermute) {
+    const std::size_t end = std::min(d, f.cursor + kStepItems);
+    for (std::size_t i = f.cursor; i < end; ++i) {
+      f.remap[f.order[i]] = static_cast<std::uint32_t>(i);
+      f.dict[i] = std::move(c.dict[f.order[i]]);
+    }
+    f.cursor = end;
+    if (end < d) return;
+    c.dict = std::move(f.dict);
+    f.dict = {};
+    f.order = {};
+    f.phase = Phase::kRemap;
+    f.cursor = 0;
+    return;
+  }
+  const std::size_t end = std::min(c.codes.size(), f.cursor + kStepItems);
+  for (std::size_t i = f.cursor; i < end; ++i) c.codes[i] = f.remap[c.codes[i]];
+  f.cursor = end;
+  if (end < c.codes.size()) return;
+  f.remap = {};
+  f.phase = Phase::kSort;
+  f.cursor = 0;
+  ++f.column;
+}
+
+bool GatheredTable::Step() {
+  using Phase = Finishing::Phase;
+  if (!finishing_) finishing_ = std::make_unique<Finishing>();
+  Finishing& f = *finishing_;
+  const std::size_t n = table_.columns.size();
+  if (f.phase != Phase::kZones && f.phase != Phase::kDone) {
+    while (f.column < n && table_.columns[f.column].type != Type::kString) ++f.column;
+    if (f.column < n) {
+      StepString(f, table_.columns[f.column]);
+      return true;
+    }
+    f.phase = Phase::kZones;
+    f.column = 0;
+    f.cursor = 0;
+  }
+  if (f.phase == Phase::kZones) {
+    if (f.column < n) {
+      constexpr std::size_t kBlocks = kStepItems / kBlockRows;
+      BuildZoneMaps(table_.columns[f.column], f.cursor, kBlocks);
+      f.cursor += kBlocks;
+      if (f.cursor * kBlockRows >= table_.rows) {
+        ++f.column;
+        f.cursor = 0;
+      }
+      return true;
+    }
+    f.phase = Phase::kDone;
+  }
+  return false;
+}
+
+Table GatheredTable::Finish() {
+  while (Step()) {
+  }
+  finishing_.reset();
+  return std::move(table_);  // codes_ goes with the destructor (rank 0: on its reaper's thread)
 }
 
 }  // namespace plume::engine

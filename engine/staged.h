@@ -100,20 +100,35 @@ class StageMemoryError : public std::runtime_error {
 // Builds the Table of a stage's gathered result from the batches of its final merge (the
 // output() columns), counting the bytes it holds. Strings are dictionary-coded as partitions
 // are (sorted dictionary), zone maps built, so the next stage filters it as a partition.
+// After the last Append, Step() finishes it in bounded units (for rank 0's loop), Finish() then
+// returns the Table at once; Finish() alone does all the steps in one call.
 class GatheredTable {
  public:
   // `where` names the rows, the stage and the rank for the error ("the result of stage 1 of 2
   // ('daily') on rank 0 (the gateway)").
   GatheredTable(const std::vector<Field>& fields, std::uint64_t limit_bytes, std::string where);
+  ~GatheredTable();
+  GatheredTable(GatheredTable&&) noexcept;
+  GatheredTable& operator=(GatheredTable&&) noexcept;
   // Throws StageMemoryError when the rows held would pass the limit, std::runtime_error when
   // the batch does not have the fields' types.
   void Append(const Batch& batch);
   std::uint64_t rows() const { return table_.rows; }
   std::uint64_t bytes() const { return bytes_; }
-  // The finished Table (call once).
+  // One bounded unit of finishing (no Append after the first): of a string column, a sorted run
+  // or a merge step of its dictionary's order (kStepItems entries), kStepItems entries of the
+  // dictionary put in that order, or the codes of kStepItems rows renumbered; then the zone maps
+  // of kStepItems rows of one column. True while more remain.
+  bool Step();
+  // The finished Table (call once; unbounded unless Step() returned false before).
   Table Finish();
 
+  static constexpr std::size_t kStepItems = 32768;
+
  private:
+  struct Finishing;  // where the steps stand
+  void StepString(Finishing& f, Column& c);
+  std::unique_ptr<Finishing> finishing_;
   Table table_;
   std::vector<std::unordered_map<std::string, std::uint32_t>> codes_;  // per string column
   std::uint64_t limit_;

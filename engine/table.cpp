@@ -45,6 +45,16 @@ std::string_view TypeName(Type type) {
       return "BIGINT";
     case Type::kInt32:
       return "INTEGER";
+    case Type::kInt16:
+      return "SMALLINT";
+    case Type::kInt8:
+      return "TINYINT";
+    case Type::kUInt8:
+      return "UTINYINT";
+    case Type::kUInt16:
+      return "USMALLINT";
+    case Type::kUInt32:
+      return "UINTEGER";
     case Type::kFloat64:
       return "DOUBLE";
     case Type::kTimestamp:
@@ -57,6 +67,29 @@ std::string_view TypeName(Type type) {
       return "HUGEINT";
   }
   return "?";
+}
+
+std::string_view PhysicalName(Type type) {
+  switch (type) {
+    case Type::kInt64:
+      return "INT64";
+    case Type::kInt32:
+      return "INT32";
+    case Type::kInt16:
+      return "INT16";
+    case Type::kInt8:
+      return "INT8";
+    case Type::kUInt8:
+      return "UINT8";
+    case Type::kUInt16:
+      return "UINT16";
+    case Type::kUInt32:
+      return "UINT32";
+    case Type::kHugeint:
+      return "INT128";
+    default:
+      return TypeName(type);
+  }
 }
 
 std::size_t Column::size() const {
@@ -82,10 +115,11 @@ int Table::Find(std::string_view name) const {
 namespace {
 
 template <typename T>
-void BuildStats(Column& c, const std::vector<T>& values) {
+void BuildStats(Column& c, const std::vector<T>& values, std::size_t first, std::size_t count) {
   const std::size_t n = values.size();
-  c.blocks.assign((n + kBlockRows - 1) / kBlockRows, BlockStats{});
-  for (std::size_t b = 0; b < c.blocks.size(); ++b) {
+  if (first == 0) c.blocks.assign((n + kBlockRows - 1) / kBlockRows, BlockStats{});
+  const std::size_t last = std::min(c.blocks.size(), first + count);
+  for (std::size_t b = first; b < last; ++b) {
     BlockStats& s = c.blocks[b];
     const std::size_t end = std::min(n, (b + 1) * kBlockRows);
     for (std::size_t i = b * kBlockRows; i < end; ++i) {
@@ -102,27 +136,42 @@ void BuildStats(Column& c, const std::vector<T>& values) {
 
 }  // namespace
 
-void Table::BuildZoneMaps() {
-  for (Column& c : columns) {
-    switch (c.type) {
-      case Type::kFloat64:
-        BuildStats(c, c.doubles);
-        break;
-      case Type::kString:
-        BuildStats(c, c.codes);
-        break;
-      case Type::kHugeint:
-        BuildStats(c, c.wide);
-        break;
-      default:
-        BuildStats(c, c.ints);
-        break;
-    }
+void BuildZoneMaps(Column& c, std::size_t first, std::size_t count) {
+  switch (c.type) {
+    case Type::kFloat64:
+      return BuildStats(c, c.doubles, first, count);
+    case Type::kString:
+      return BuildStats(c, c.codes, first, count);
+    case Type::kHugeint:
+      return BuildStats(c, c.wide, first, count);
+    default:
+      return BuildStats(c, c.ints, first, count);
   }
+}
+
+void Table::BuildZoneMaps() {
+  for (Column& c : columns) engine::BuildZoneMaps(c, 0, static_cast<std::size_t>(-1));
 }
 
 void Table::Validate() const {
   for (const Column& c : columns) ValidateColumn(c, rows);
+}
+
+void IntSummary::Add(const std::int64_t* values, const std::uint8_t* valid, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) {
+    if (valid != nullptr && valid[i] == 0) continue;
+    const std::int64_t v = values[i];
+    const std::int64_t r = ((v % kGridStep) + kGridStep) % kGridStep;
+    if (!any) {
+      any = true;
+      lo = hi = v;
+      residue = r;
+      continue;
+    }
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+    on_grid &= r == residue;
+  }
 }
 
 void ValidateColumn(const Column& c, std::size_t rows) {

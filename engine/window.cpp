@@ -8,6 +8,8 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "engine/window_sum.h"
+
 namespace plume::engine {
 namespace {
 
@@ -73,9 +75,11 @@ struct Out {
 
 class Partition {
  public:
+  // `range`: the argument column's FrameSum::Range when it Fits (nullptr: survey the partition).
   Partition(const WindowCall& call, const std::vector<std::uint32_t>& idx, std::size_t b,
-            std::size_t e, const std::vector<SortColumn>& order, const Column* arg, Out* out)
-      : call_(call), idx_(idx), b_(b), e_(e), arg_(arg), out_(*out), order_(order) {
+            std::size_t e, const std::vector<SortColumn>& order, const Column* arg, Out* out,
+            const FrameSum::Range* range)
+      : call_(call), idx_(idx), b_(b), e_(e), arg_(arg), out_(*out), order_(order), range_(range) {
     peer_start_.resize(e - b);
     peer_end_.resize(e - b);
     forward_ = b;
@@ -99,6 +103,13 @@ class Partition {
     if (forward_ != e || backward_ != b) return false;
     if (!NeedsPrefixes()) return true;
     if (count_.empty()) StartPrefixes();
+    if (Sums() && Doubles() && !dsum_.surveyed()) {  // FrameSum's survey before the first Put
+      for (; surveyed_<e - b&& * budget> 0; ++surveyed_, --*budget) {
+        const std::uint32_t r = idx_[b + surveyed_];
+        if (!arg_->IsNull(r)) dsum_.Survey(arg_->doubles[r]);
+      }
+      if (surveyed_ < e - b) return false;
+    }
     for (; prefixed_<e - b&& * budget> 0; ++prefixed_, --*budget) Prefix(prefixed_);
     return prefixed_ == e - b;
   }
@@ -245,7 +256,7 @@ class Partition {
   void StartPrefixes() {
     const std::size_t n = e_ - b_;
     count_.assign(n + 1, 0);
-    if (Sums()) (Doubles() ? dsum_.assign(n + 1, 0) : isum_.assign(n + 1, 0));
+    if (Sums()) (Doubles() ? dsum_.Reset(n, range_) : isum_.assign(n + 1, 0));
   }
   // Prefix sums and non-NULL counts over the partition's order, at position k.
   void Prefix(std::size_t k) {
@@ -254,7 +265,7 @@ class Partition {
     count_[k + 1] = count_[k] + (null ? 0 : 1);
     if (!Sums()) return;
     if (Doubles()) {
-      dsum_[k + 1] = dsum_[k] + (null ? 0.0L : static_cast<long double>(arg_->doubles[r]));
+      dsum_.Put(k, null ? 0.0 : arg_->doubles[r]);
     } else {
       isum_[k + 1] = isum_[k] + (null ? 0 : arg_->ints[r]);
     }
@@ -263,7 +274,6 @@ class Partition {
   void Frames(std::size_t from, std::size_t to) {
     const std::vector<std::int64_t>& count = count_;
     const std::vector<Wide>& isum = isum_;
-    const std::vector<long double>& dsum = dsum_;
     const bool is_double = arg_ != nullptr && arg_->type == Type::kFloat64;
     for (std::size_t i = from; i < to; ++i) {
       const auto [lo, hi] = Frame(i);
@@ -287,7 +297,11 @@ class Partition {
           break;
         case WindowFn::kSum:
         case WindowFn::kAvg:
-          Sum(r, values, is_double ? 0 : isum[z] - isum[a], is_double ? dsum[z] - dsum[a] : 0);
+          if (is_double) {
+            DoubleSum(r, a, z, values);
+          } else {
+            Sum(r, values, isum[z] - isum[a]);
+          }
           break;
         default:
           Extreme(r, lo, hi);
@@ -295,15 +309,16 @@ class Partition {
     }
   }
 
-  void Sum(std::uint32_t r, std::int64_t values, Wide isum, long double dsum) {
+  // sum/avg of a DOUBLE over positions [a, z) of the partition: exact, rounded once.
+  void DoubleSum(std::uint32_t r, std::size_t a, std::size_t z, std::int64_t values) {
     if (values == 0) return out_.Null(r);
-    const bool is_double = arg_->type == Type::kFloat64;
+    out_.col.doubles[r] = call_.fn == WindowFn::kAvg ? dsum_.Mean(a, z, values) : dsum_.Sum(a, z);
+  }
+
+  void Sum(std::uint32_t r, std::int64_t values, Wide isum) {
+    if (values == 0) return out_.Null(r);
     if (call_.fn == WindowFn::kAvg) {
-      out_.col.doubles[r] = is_double
-                                ? static_cast<double>(dsum / values)
-                                : static_cast<double>(static_cast<long double>(isum) / values);
-    } else if (is_double) {
-      out_.col.doubles[r] = static_cast<double>(dsum);
+      out_.col.doubles[r] = static_cast<double>(static_cast<long double>(isum) / values);
     } else {
       out_.col.wide[r] = isum;  // HUGEINT, as DuckDB's
     }
@@ -369,7 +384,9 @@ class Partition {
   std::int64_t dense_ = 0;           // Ranks: the dense rank so far
   std::vector<std::int64_t> count_;  // Frames: prefix counts of non-NULL values
   std::vector<Wide> isum_;
-  std::vector<long double> dsum_;
+  const FrameSum::Range* range_;
+  FrameSum dsum_;             // sum/avg of a DOUBLE: exact (window_sum.h)
+  std::size_t surveyed_ = 0;  // Prepare: the values dsum_ surveyed
   // Extreme's sliding state: candidate positions (from extreme_head_ on, values strictly
   // worse towards the back), the next position to consider, the last frame's bounds.
   std::vector<std::size_t> extreme_;
@@ -439,7 +456,7 @@ Type WindowResultType(WindowFn fn, Type arg) {
       if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
-      // sum(INTEGER) and sum(BIGINT) are HUGEINT, as the aggregate's
+      // the sum of an integer type is HUGEINT, as the aggregate's
       return fn == WindowFn::kAvg ? Type::kFloat64 : IsInteger(arg) ? Type::kHugeint : arg;
     case WindowFn::kNowcast:
       if (!IsInteger(arg) && arg != Type::kFloat64) {
@@ -464,6 +481,11 @@ struct WindowComputation::Keys {
   Out out;
   std::unique_ptr<Partition> current;  // the partition under way (pos_: its next position)
   std::size_t scan = 0;                // the search for the next partition's end
+  // sum/avg of a DOUBLE: the argument column's range, surveyed in row order before the first
+  // partition (contiguous, where a partition's survey follows the sort); fits: it Fits.
+  FrameSum::Range range;
+  std::size_t surveyed = 0;
+  bool fits = false;
 };
 
 WindowComputation::WindowComputation(std::vector<WindowCall> calls, Table table,
@@ -584,7 +606,20 @@ void WindowComputation::Evaluate() {
   const std::size_t n = idx_.size();
   const WindowCall& call = calls_[call_];
   Keys& keys = *keys_;
-  for (std::size_t budget = morsel_; budget > 0 && pos_ < n;) {
+  std::size_t budget = morsel_;
+  const bool double_sum = (call.fn == WindowFn::kSum || call.fn == WindowFn::kAvg) &&
+                          keys.arg != nullptr && keys.arg->type == Type::kFloat64;
+  if (double_sum && keys.surveyed < n) {
+    const Column& arg = *keys.arg;
+    const std::size_t to = std::min(n, keys.surveyed + budget);
+    for (std::size_t r = keys.surveyed; r < to; ++r) {
+      if (!arg.IsNull(r)) keys.range.Add(arg.doubles[r]);
+    }
+    budget -= to - keys.surveyed;
+    keys.surveyed = to;
+    keys.fits = keys.surveyed == n && keys.range.Fits();
+  }
+  for (; budget > 0 && pos_ < n;) {
     if (!keys.current) {  // the partition's end, found a budget of rows a unit
       if (keys.scan <= pos_) keys.scan = pos_ + 1;
       for (;
@@ -593,8 +628,8 @@ void WindowComputation::Evaluate() {
         ++keys.scan;
       }
       if (budget == 0) break;
-      keys.current =
-          std::make_unique<Partition>(call, idx_, pos_, keys.scan, keys.order, keys.arg, &keys.out);
+      keys.current = std::make_unique<Partition>(call, idx_, pos_, keys.scan, keys.order, keys.arg,
+                                                 &keys.out, keys.fits ? &keys.range : nullptr);
       keys.current->order_time_ = keys.order.empty() ? nullptr : keys.order[0].column;
     }
     if (!keys.current->Prepare(&budget) || budget == 0) break;

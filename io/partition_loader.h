@@ -13,7 +13,9 @@
 //
 // Owned by one data rank; single-threaded (serial HDF5). The Table lives as long as the loader
 // and never moves; columns only fill in, so a Column reference taken once it is loaded stays
-// valid. Step() does at most kStepRows rows of one column (one HDF5 chunk by default: ~1 ms).
+// valid. Step() does at most kStepRows rows of one column (one HDF5 chunk by default: ~1 ms):
+// reads them (the column is reserved, not zero-filled, when its load begins), or checks their
+// zone maps after the column's checksums were verified; a last step validates the column.
 #pragma once
 
 #include <cstddef>
@@ -49,10 +51,10 @@ class PartitionLoader {
   void Want(std::size_t column);
   // The column the next Step() works on, or -1 when nothing is queued.
   int Next() const;
-  // Loads the next piece of the first queued column; after its last piece, checks the column and
-  // marks it loaded. Returns false when nothing is queued. Throws std::runtime_error naming the
-  // file and the column when the column is corrupted or inconsistent; that column is then
-  // dropped (neither loaded nor queued): wanting it again reads and checks it again.
+  // Loads the next piece of the first queued column; after its last piece, checks the column in
+  // steps and marks it loaded. Returns false when nothing is queued. Throws std::runtime_error
+  // naming the file and the column when the column is corrupted or inconsistent; that column is
+  // then dropped (neither loaded nor queued): wanting it again reads and checks it again.
   bool Step();
   // Step() until nothing is queued (blocking).
   void LoadQueued();

@@ -67,7 +67,7 @@ void DataRole::Start(const ControlMsg& start) {
       Finish(it, Outcome::kOk, "");
       return;
     }
-    if (run.plan->merge() != engine::MergePlan::kTree) StartExchange(start, run);
+    if (run.plan->merge() != engine::MergePlan::kTree) StartExchange(start, run, 0);
     NeedColumns(*run.plan, run);
     if (!Load(run)) Execute(run);
   } catch (const std::exception& e) {
@@ -80,14 +80,14 @@ void DataRole::Cancel(std::uint64_t request) {
   if (it != runs_.end()) Finish(it, Outcome::kCancelled, "cancelled");
 }
 
-void DataRole::StartExchange(const ControlMsg& start, Run& run) {
+void DataRole::StartExchange(const ControlMsg& start, Run& run, std::uint32_t stage) {
   if (run.plan->merge() == engine::MergePlan::kLocal) {  // its groups are all here
     run.merger = std::make_unique<engine::Merger>(*run.plan, 1, engine::MergeStage::kExchangeFinal);
     run.merger->set_memory_limit(memory_limit_);
     return;
   }
   if (hub_ == nullptr) throw std::runtime_error("no exchange links to the other data ranks");
-  run.exchange = &hub_->Open({start.request, 0}, CreditWindow(start));
+  run.exchange = &hub_->Open({start.request, stage}, CreditWindow(start));
   run.partitioner.emplace(*run.plan, static_cast<std::size_t>(hub_->parts()));
   run.merger = std::make_unique<engine::Merger>(*run.plan, hub_->parts(),
                                                 engine::MergeStage::kExchangeFinal);
@@ -97,7 +97,8 @@ void DataRole::StartExchange(const ControlMsg& start, Run& run) {
 
 // A partition-local window stage needs no exchange for its rows; one over an aggregate's final
 // groups exchanges the aggregate's partial groups first (stage 0 of the request's exchanges),
-// then its rows (stage 1) unless it is local.
+// then its rows (stage 1) unless it is local. A plan through the exchange over the windows'
+// shares (many groups) exchanges its partial groups last (the next stage number).
 void DataRole::StartWindow(const ControlMsg& start, Run& run) {
   run.window_stage.emplace(engine::WindowStage::Deserialize(start.window_stage));
   const engine::Plan* pre = run.window_stage->pre();
@@ -107,8 +108,9 @@ void DataRole::StartWindow(const ControlMsg& start, Run& run) {
   std::uint32_t next = 0;
   if (pre != nullptr) run.pre_exchange = &hub_->Open({start.request, next++}, CreditWindow(start));
   if (!run.window_stage->local()) {
-    run.window_exchange = &hub_->Open({start.request, next}, CreditWindow(start));
+    run.window_exchange = &hub_->Open({start.request, next++}, CreditWindow(start));
   }
+  if (run.plan->merge() != engine::MergePlan::kTree) StartExchange(start, run, next);
   NeedColumns(pre != nullptr ? *pre : run.window_stage->input(), run);
 }
 
@@ -125,6 +127,7 @@ void DataRole::NeedColumns(const engine::Plan& plan, Run& run) const {
 // execution over the share.
 bool DataRole::StepWindow(RunIt it) {
   Run& run = *it->second;
+  if (run.exchange) Gather(run);  // peers whose windows are done send their groups already
   if (!run.window) {
     if (Load(run)) return true;
     run.window = std::make_unique<WindowRun>(std::move(*run.window_stage), *run.plan, table_,

@@ -22,7 +22,8 @@
 // rows exchanged by their PARTITION BY keys, or kept here when the stage is partition-local, the
 // windows computed over this rank's share, and any row-wise stages between run over it); the
 // plan then runs over that share as over a partition (never pruned by the manifest: the share
-// is not the partition), Count once it is prepared.
+// is not the partition), Count once it is prepared. A plan through the exchange (or kLocal) over
+// the shares then scatters, gathers and emits its groups as over a partition.
 // Single-threaded, but for its Reaper: a finished run is destroyed on the reaper's thread (its
 // destructor only frees); nothing blocks. The table must outlive the DataRole.
 #pragma once
@@ -83,7 +84,7 @@ class DataRole {
   struct Run;
   enum class Phase { kScatter, kGather, kEmit };
   using RunIt = std::map<std::uint64_t, std::unique_ptr<Run>>::iterator;
-  void StartExchange(const ControlMsg& start, Run& run);
+  void StartExchange(const ControlMsg& start, Run& run, std::uint32_t stage);
   bool Load(Run& run);
   void Execute(Run& run);
   void StartWindow(const ControlMsg& start, Run& run);

@@ -313,20 +313,34 @@ void Gateway::StageDone(Request& req) {
   NextStage(req);
 }
 
-// The running stage's result is gathered: a window stage's windows are computed over it in
-// bounded steps (StepWindows, from Step), then the next stage starts over it.
+// The running stage's result is gathered: it is finished (dictionaries sorted, zone maps) in
+// bounded steps (StepFinish, from Step), then a window stage's windows are computed over it in
+// bounded steps (StepWindows), then the next stage starts over it.
 void Gateway::NextStage(Request& req) {
+  reaper_.Retire(std::move(req.merge));
+  req.chunker.reset();
+  req.stage_draining = false;
+  req.finishing = true;
+  req.pending = true;
+}
+
+// One bounded unit of finishing the gathered result (engine::GatheredTable::Step); once it is
+// finished, the windows over it or the next stage.
+void Gateway::StepFinish(Request& req) {
   engine::Table table;
   try {
+    if (req.gathering->Step()) {
+      req.pending = true;
+      return;
+    }
     table = req.gathering->Finish();
   } catch (const std::exception& e) {
     Finish(req, RequestState::kFailed, "Error: gateway: " + std::string(e.what()));
     return;
   }
-  req.gathering.reset();
-  reaper_.Retire(std::move(req.merge));
-  req.chunker.reset();
-  req.stage_draining = false;
+  reaper_.Retire(std::move(req.gathering));  // its strings' map: freed off the loop
+  req.finishing = false;
+  req.pending = false;
   const std::vector<engine::WindowCall>& calls = req.staged->windows(req.info.stage);
   if (calls.empty()) return EnterStage(req, std::move(table));
   req.windowing = std::make_unique<engine::WindowComputation>(calls, std::move(table));
@@ -467,7 +481,9 @@ bool Gateway::ContinuePending() {
   for (auto& [id, req] : requests_) {
     if (!req->pending || req->finished() || req->delivered_in == steps_) continue;
     worked = true;
-    if (req->windowing) {
+    if (req->finishing) {
+      StepFinish(*req);
+    } else if (req->windowing) {
       StepWindows(*req);
     } else if (req->local) {
       StepLocal(*req);

@@ -179,6 +179,7 @@ class Gateway : public frontend::Backend {
   bool ContinuePending();        // Deliver / StepLocal for requests that stopped at a bound
   void StageDone(Request& req);  // its result is complete: next stage once the ranks stopped
   void NextStage(Request& req);
+  void StepFinish(Request& req);
   void StepWindows(Request& req);  // one bounded unit of a window stage over a gathered result
   void EnterStage(Request& req, engine::Table previous);  // the next stage, over `previous`
   void HandleStatus(int leader, const StatusMsg& status);

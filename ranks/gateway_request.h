@@ -28,6 +28,7 @@ struct Gateway::Request {
   std::optional<engine::Plan> plan;                  // of the running stage
   std::vector<engine::Table> results;                // the gathered results of the stages before it
   std::unique_ptr<engine::GatheredTable> gathering;  // the running stage's, unless it is the last
+  bool finishing = false;       // its stage ended: `gathering` is finished in steps (StepFinish)
   bool stage_draining = false;  // the running stage's result is complete; waiting for stream ends
   bool counts_in = false;       // every rank's count of the running stage arrived
   double deadline_s = std::numeric_limits<double>::infinity();

@@ -129,6 +129,7 @@ bool WindowRun::AggEmit() {
     return true;
   }
   if (!merger_->Done()) return false;
+  if (groups_->Step()) return true;  // its dictionaries and zone maps, in bounded steps
   groups_table_ = groups_->Finish();
   groups_.reset();
   merger_.reset();
@@ -179,6 +180,7 @@ bool WindowRun::Scatter() {
 // of the sort, the merge or the evaluation), or takes its result. True when it did any.
 bool WindowRun::Compute() {
   if (!computing_) {
+    if (builder_.Step()) return true;  // the share's dictionaries and zone maps, in steps
     // The stages between get what the share leaves of the limit.
     held_ = builder_.bytes();
     const std::uint64_t rest =

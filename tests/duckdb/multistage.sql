@@ -108,6 +108,18 @@ SELECT d, count(*), max(aqi) FROM (SELECT CAST(utc AS DATE) AS d, aqi, rank() OV
 SELECT count(*) FROM (SELECT full_aqs_id, utc, lag(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS prev FROM measurements WHERE parameter = 'CO') WHERE prev IS NOT NULL;
 SELECT parameter, count(*), max(rise), min(rise) FROM (SELECT parameter, aqi - lag(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS rise FROM measurements WHERE parameter IN ('SO2', 'NO2')) WHERE rise > 0 GROUP BY parameter;
 WITH w AS (SELECT site_name, utc, row_number() OVER (PARTITION BY utc ORDER BY aqi DESC, full_aqs_id) AS r FROM measurements WHERE aqi IS NOT NULL) SELECT r, count(*) FROM w WHERE r <= 2 GROUP BY r;
+-- A GROUP BY over windowed rows with many groups (a site's days) takes the hash exchange
+-- between the data ranks, as one over measurements would (EXPLAIN says so); one whose keys
+-- include the windows' PARTITION BY keys (or whose windows all ran on one rank) finalizes its
+-- groups where they are; few groups (site_name) still merge through the tree. The thresholds
+-- (35.003) fall between the 8-row means of one-decimal values, so no mean ties them.
+WITH w AS (SELECT full_aqs_id, utc, avg(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS c8 FROM measurements WHERE parameter IN ('PM2.5', 'CO')) SELECT full_aqs_id, CAST(utc AS DATE) AS d, count(*) FILTER (WHERE c8 > 35.003) AS n, count(*) FROM w GROUP BY full_aqs_id, d;
+-- @ordered
+SELECT full_aqs_id, CAST(utc AS DATE) AS d, max(p) AS top, count(p) FROM (SELECT full_aqs_id, utc, lag(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS p FROM measurements) GROUP BY full_aqs_id, d HAVING count(p) > 20 ORDER BY top DESC, full_aqs_id, d LIMIT 30;
+WITH w AS (SELECT full_aqs_id, parameter, utc, aqi, lag(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS p FROM measurements WHERE parameter IN ('SO2', 'NO2')) SELECT full_aqs_id, parameter, CAST(utc AS DATE) AS d, count(*) FILTER (WHERE aqi > p) AS rises FROM w GROUP BY full_aqs_id, parameter, d;
+SELECT site_name, d, max(c3), count(*) FROM (SELECT site_name, d, avg(c) OVER (PARTITION BY site_name ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY ALL)) GROUP BY site_name, d;
+SELECT full_aqs_id, CAST(utc AS DATE) AS d, min(r), max(r) FROM (SELECT full_aqs_id, utc, row_number() OVER (ORDER BY utc, full_aqs_id) AS r FROM measurements WHERE parameter = 'CO') GROUP BY full_aqs_id, d;
+WITH w AS (SELECT site_name, utc, avg(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS c8 FROM measurements) SELECT site_name, count(*) FILTER (WHERE c8 > 35.003) FROM w GROUP BY site_name;
 -- @error
 SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1;
 -- ---------------------------------------------------------------- HUGEINT through stages

@@ -526,6 +526,50 @@ SELECT sum(aqi) AS s, typeof(sum(aqi)) AS t, sum(aqi) + 1 AS p, sum(aqi) / count
 SELECT site_name, sum(aqi) AS s FROM measurements GROUP BY site_name HAVING sum(aqi) > 50000 ORDER BY s DESC, site_name LIMIT 10;
 SELECT parameter, sum(aqi) AS s, sum(aqi) * 1.5 AS f, sum(DISTINCT aqi) AS d FROM measurements GROUP BY parameter;
 
+-- ------------------------------------------- SMALLINT, TINYINT and unsigned types (issue 10)
+-- CASTs to them are range-checked with DuckDB's errors; arithmetic keeps DuckDB's result types
+-- (a literal takes the narrow type when it fits, TINYINT with UTINYINT is BIGINT) and overflow
+-- errors; GROUP BY, filters, windows, subqueries and CTEs keep the types.
+-- @ordered
+SELECT typeof(aqi::SMALLINT), typeof(category::TINYINT + 1), typeof(aqi::UTINYINT + category::TINYINT), typeof(aqi::USMALLINT * 2), typeof(aqi::UINTEGER - 1), typeof(coalesce(category::UTINYINT, -1)) FROM measurements WHERE aqi < 200 LIMIT 1;
+SELECT category::TINYINT AS c, count(*), sum(aqi::SMALLINT), min(aqi::USMALLINT), max(aqi::UINTEGER), avg(aqi::SMALLINT) FROM measurements GROUP BY c;
+SELECT count(*), typeof(aqi::SMALLINT * 2::SMALLINT) FROM measurements WHERE aqi::SMALLINT * 2::SMALLINT > 300 AND category::UTINYINT IN (3, 4) GROUP BY 2;
+SELECT parameter, quantile_disc(aqi::USMALLINT, 0.9), median(aqi::SMALLINT), arg_max(category::TINYINT, aqi) FROM measurements GROUP BY parameter;
+-- @ordered
+SELECT typeof(max(aqi::SMALLINT) OVER (PARTITION BY parameter ORDER BY utc ROWS 2 PRECEDING)), typeof(lag(category::UTINYINT) OVER (ORDER BY utc)) FROM measurements WHERE site_name = '${SITE_TOP}' LIMIT 1;
+-- @ordered
+WITH t AS (SELECT aqi::USMALLINT AS a FROM measurements WHERE aqi > 400) SELECT typeof(max(a)), max(a) + 1, typeof(max(a) + 1), count(*) FROM t;
+-- @ordered
+SELECT typeof((SELECT max(category)::TINYINT FROM measurements) + 1) AS a, (SELECT max(category)::UTINYINT FROM measurements) * 2 AS b;
+-- @error
+SELECT max(aqi::TINYINT) FROM measurements WHERE aqi = 300;
+-- @error
+SELECT max(aqi::SMALLINT * 1000::SMALLINT) FROM measurements WHERE aqi = 62;
+-- @error
+SELECT min(category::UTINYINT - 7) FROM measurements WHERE category = 2;
+
+-- ------------------------------------------- names and string literals (issue 10)
+-- Number literals are named by value, -(7) is the literal -7, booleans CAST('t' AS BOOLEAN); a
+-- string literal takes the other operands' type.
+-- @ordered
+SELECT -(7), 00012, 0012.50, -(-7), true, +aqi, typeof(least(aqi, '2')), least(aqi, '200'), typeof(coalesce(aqi, '7')), coalesce(aqi, '7'), 1.5 + '2', typeof(CASE WHEN aqi > 5 THEN aqi ELSE '0' END) FROM measurements WHERE site_name = '${SITE_TOP}' AND aqi IS NOT NULL ORDER BY utc, parameter, full_aqs_id LIMIT 3;
+SELECT least(utc, '2020-09-01') AS d, count(*) FROM measurements GROUP BY d;
+-- @error
+SELECT 1 + '2';
+-- @error
+SELECT abs('-5') FROM measurements;
+
+-- ------------------------------------------- HUGEINT with the narrow integer types
+-- The sum of each narrow type is HUGEINT (as DuckDB's); a narrow type with a HUGEINT is HUGEINT;
+-- a HUGEINT cast to a narrow type is range-checked with DuckDB's INT128 error.
+-- @ordered
+SELECT typeof(sum(aqi::SMALLINT)), sum(aqi::USMALLINT), typeof(sum(category::TINYINT)), sum(category::UTINYINT) * 2::TINYINT, typeof(sum(aqi::UINTEGER) - 1::UTINYINT), CAST(sum(category::UTINYINT) AS UINTEGER), typeof(coalesce(max(aqi::SMALLINT), sum(aqi))) FROM measurements;
+SELECT parameter, sum(aqi::SMALLINT) AS s, sum(aqi::SMALLINT) + 1::HUGEINT AS p FROM measurements GROUP BY parameter;
+-- @ordered
+SELECT typeof(sum(aqi::SMALLINT) OVER (PARTITION BY parameter ORDER BY utc ROWS 2 PRECEDING)), sum(category::UTINYINT) OVER (PARTITION BY parameter ORDER BY utc ROWS 2 PRECEDING) FROM measurements WHERE site_name = '${SITE_TOP}' ORDER BY utc, parameter, full_aqs_id LIMIT 5;
+-- @error
+SELECT CAST(sum(aqi) AS SMALLINT) FROM measurements;
+
 -- The unterminated string swallows the rest of the batch: it stays the last statement.
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;

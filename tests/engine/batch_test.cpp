@@ -108,7 +108,7 @@ TEST(BatchEncoding, SpecificCorruptions) {
   bad[0] = 9;  // version
   EXPECT_THROW(DecodeBatch(bad), std::runtime_error);
   bad = wire;
-  bad[13] = 7;  // first column's type tag
+  bad[13] = static_cast<char>(static_cast<int>(kLastType) + 1);  // first column's type tag
   EXPECT_THROW(DecodeBatch(bad), std::runtime_error);
   bad = wire;
   bad[14] = 2;  // validity flag

@@ -12,6 +12,8 @@
 #include "engine/exact_sum.h"
 #include "engine/query.h"
 #include "engine/schema.h"
+#include "engine/table.h"
+#include "tests/engine/kernel_isa.h"
 #include "tests/engine/test_table.h"
 
 namespace plume::engine::testing {
@@ -124,6 +126,63 @@ TEST(GroupBy, SortedAndShuffledRowsGiveTheSameBytes) {
   }
 }
 
+// Runs long enough to hold whole zone-map blocks of one key (PartitionAggregator::OneKeyBlock):
+// such a block's group is its key's zone map, and count, integer and string min/max come from
+// the argument columns' zone maps (NULL counts, min and max) without reading values. Blocks
+// where the argument is NULL in every row, in none, or in some; the table's last, short block;
+// runs that start and end inside blocks. Against the same rows shuffled (no block of one key:
+// every value read), on every kernel, byte for byte.
+TEST(GroupBy, WholeBlocksOfOneKeyGiveTheBytesOfShuffledRows) {
+  std::mt19937_64 rng(17);
+  struct Run {
+    const char* param;
+    std::size_t rows;
+    int aqi_nulls, conc_nulls;  // 0 none, 1 some, 2 all
+  };
+  const Run runs[] = {{"CO", 20000, 2, 1},  {"NO2", 17000, 0, 0},   {"OZONE", 8192, 1, 2},
+                      {"PM10", 9000, 0, 1}, {"PM2.5", 30000, 1, 0}, {"SO2", 9500, 0, 0}};
+  std::vector<Row> rows;
+  for (const Run& run : runs) {
+    for (std::size_t i = 0; i < run.rows; ++i) {
+      auto null = [&](int mode) { return mode == 2 || (mode == 1 && rng() % 11 == 0); };
+      // each run's extremes in its middle, inside a whole block where the run has one
+      const std::int64_t a = i == run.rows / 2       ? 1000 + static_cast<std::int64_t>(run.rows)
+                             : i == run.rows / 2 + 1 ? -7 - static_cast<std::int64_t>(run.rows)
+                                                     : static_cast<std::int64_t>(rng() % 500);
+      const Value aqi = null(run.aqi_nulls) ? Value{} : Value{a};
+      const Value conc =
+          null(run.conc_nulls) ? Value{} : Value{static_cast<double>(rng() % 100000) / 100};
+      rows.push_back(MeasurementRow(34.0, 1598918400 + 3600 * static_cast<std::int64_t>(i % 24),
+                                    run.param, conc, aqi,
+                                    i == run.rows / 2       ? std::string("Site Z")
+                                    : i == run.rows / 2 + 1 ? std::string("Site -")
+                                                            : "Site " + std::to_string(rng() % 5)));
+    }
+  }
+  const Plan plan = Plan::Parse(
+      "SELECT parameter, count(*), count(aqi), count(concentration), avg(concentration), "
+      "sum(concentration), min(aqi), max(aqi), sum(aqi), avg(aqi), min(site_name), "
+      "max(site_name), min(utc), max(utc) FROM measurements GROUP BY parameter "
+      "ORDER BY parameter");
+  std::vector<Row> shuffled_rows = rows;
+  std::shuffle(shuffled_rows.begin(), shuffled_rows.end(), rng);
+  for (KernelIsa isa : AvailableIsas()) {
+    ScopedKernelIsa scoped(isa);
+    const std::vector<Row> sorted = RunPipeline(plan, {MakeTable(rows)});
+    const std::vector<Row> shuffled = RunPipeline(plan, {MakeTable(shuffled_rows)});
+    ASSERT_EQ(sorted.size(), 6u);
+    ASSERT_EQ(shuffled.size(), sorted.size());
+    for (std::size_t i = 0; i < sorted.size(); ++i)
+      EXPECT_EQ(RowText(sorted[i]), RowText(shuffled[i])) << static_cast<int>(isa) << " " << i;
+    EXPECT_EQ(std::get<std::int64_t>(sorted[0][2]), 0);  // CO: no AQI
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(sorted[0][6]));
+    EXPECT_TRUE(std::holds_alternative<std::monostate>(sorted[2][4]));  // OZONE: no concentration
+    EXPECT_EQ(std::get<std::int64_t>(sorted[1][7]), 1000 + 17000);      // NO2's max, min
+    EXPECT_EQ(std::get<std::int64_t>(sorted[1][6]), -7 - 17000);
+    EXPECT_EQ(std::get<std::string>(sorted[4][11]), "Site Z");  // PM2.5's max(site_name)
+  }
+}
+
 TEST(GroupBy, EmptyMorselsGiveNoGroups) {
   std::mt19937_64 rng(16);
   const std::vector<Row> rows = SortedRows(rng);
@@ -136,3 +195,36 @@ TEST(GroupBy, EmptyMorselsGiveNoGroups) {
 
 }  // namespace
 }  // namespace plume::engine::testing
+
+namespace plume::engine {
+namespace {
+
+// The summary GROUP BY's dense integer keys use (engine/table.h): the range of the non-NULL
+// values and whether all share one remainder modulo an hour, negative values included; added
+// piece by piece it equals one scan.
+TEST(IntSummary, RangeAndHourGridOfTheNonNullValues) {
+  const std::vector<std::int64_t> v = {-7200, 3600, 0, 999, 7200};
+  const std::vector<std::uint8_t> valid = {1, 1, 1, 0, 1};
+  IntSummary all;
+  all.Add(v.data(), valid.data(), v.size());
+  EXPECT_TRUE(all.any);
+  EXPECT_EQ(all.lo, -7200);
+  EXPECT_EQ(all.hi, 7200);
+  EXPECT_TRUE(all.on_grid);  // 999 is NULL
+  EXPECT_FALSE(all.known);   // only a loader says so
+  IntSummary pieces;
+  pieces.Add(v.data(), valid.data(), 2);
+  pieces.Add(v.data() + 2, valid.data() + 2, 3);
+  EXPECT_EQ(pieces.lo, all.lo);
+  EXPECT_EQ(pieces.hi, all.hi);
+  EXPECT_EQ(pieces.on_grid, all.on_grid);
+  IntSummary off;
+  off.Add(v.data(), nullptr, v.size());  // 999 counts
+  EXPECT_FALSE(off.on_grid);
+  IntSummary none;
+  none.Add(v.data(), std::vector<std::uint8_t>(5, 0).data(), 5);
+  EXPECT_FALSE(none.any);
+}
+
+}  // namespace
+}  // namespace plume::engine

@@ -387,6 +387,31 @@ TEST(Parser, IntegerResultTypes) {
             (Named{"c", Type::kInt32}));
 }
 
+// SMALLINT, TINYINT and the unsigned types (issue 10): the result types golden/small_int.test's
+// typeof() shows against DuckDB, and sum, which is BIGINT here (DuckDB: HUGEINT).
+TEST(Parser, SmallIntegerResultTypes) {
+  EXPECT_EQ(
+      Output("SELECT 1::TINYINT, 1::INT2, 1::UTINYINT, 1::USMALLINT, 1::UINTEGER, "
+             "1::TINYINT + 1, 1::UTINYINT + 1::TINYINT, aqi::SMALLINT * 2 FROM measurements"),
+      (std::vector<Named>{{"CAST(1 AS \"TINYINT\")", Type::kInt8},
+                          {"CAST(1 AS SMALLINT)", Type::kInt16},
+                          {"CAST(1 AS \"UTINYINT\")", Type::kUInt8},
+                          {"CAST(1 AS \"USMALLINT\")", Type::kUInt16},
+                          {"CAST(1 AS \"UINTEGER\")", Type::kUInt32},
+                          {"(CAST(1 AS \"TINYINT\") + 1)", Type::kInt8},
+                          {"(CAST(1 AS \"UTINYINT\") + CAST(1 AS \"TINYINT\"))", Type::kInt64},
+                          {"(CAST(aqi AS SMALLINT) * 2)", Type::kInt16}}));
+  EXPECT_EQ(Output("SELECT sum(aqi::TINYINT), sum(aqi::UINTEGER), min(aqi::USMALLINT), "
+                   "avg(aqi::SMALLINT) FROM measurements"),
+            (std::vector<Named>{{"sum(CAST(aqi AS \"TINYINT\"))", Type::kHugeint},
+                                {"sum(CAST(aqi AS \"UINTEGER\"))", Type::kHugeint},
+                                {"min(CAST(aqi AS \"USMALLINT\"))", Type::kUInt16},
+                                {"avg(CAST(aqi AS SMALLINT))", Type::kFloat64}}));
+  EXPECT_EQ(Output("SELECT coalesce(aqi::UTINYINT, category::TINYINT) AS c FROM measurements")[0],
+            (Named{"c", Type::kInt16}));
+  ExpectError("SELECT CAST(utc AS TINYINT) FROM measurements", 8, "cannot cast");
+}
+
 // DuckDB constructs plume lacks are errors that name them (issue 10), at the construct.
 TEST(ParserErrors, UnsupportedConstructsAreNamed) {
   const std::tuple<const char*, std::size_t, const char*> cases[] = {

@@ -13,6 +13,7 @@
 #include <random>
 #include <set>
 
+#include "engine/schema.h"
 #include "tests/engine/random_query.h"
 #include "tests/engine/test_table.h"
 
@@ -869,6 +870,81 @@ TEST(Window, RowWiseStagesOverWindowsStayOnTheDataRanks) {
 }
 
 // DuckDB computes windows after GROUP BY and HAVING (a grouping stage the window stage reads).
+// The stage that groups the windows' rows on the data ranks picks its merge by the rules of a
+// GROUP BY over measurements: the exchange for many estimated groups (its keys traced back to
+// measurements columns through the stages between), the tree for few, kLocal when its keys
+// include the keys the windows' rows were hashed by (or every row went to one rank); --merge
+// forces it; EXPLAIN says which and why. Each gives the tree's rows.
+TEST(Window, GroupByOverWindowsTakesTheExchangeForManyGroups) {
+  DataStats stats;
+  stats.rows = 1000000;
+  stats.distinct.assign(kSchema.size(), 0);
+  stats.distinct[static_cast<std::size_t>(Col::kSiteName)] = 5000;
+  stats.distinct[static_cast<std::size_t>(Col::kFullAqsId)] = 4000;
+  stats.utc_min = {0, 0};  // overlapping: nothing is partition-local by utc
+  stats.utc_max = {3600 * 1000, 3600 * 1000};
+  PlanOptions options;
+  options.stats = &stats;
+  const auto merge = [&](const std::string& sql, const PlanOptions& o) {
+    const StagedStatement st = StagedStatement::Parse(sql, o);
+    const std::size_t last = st.stages() - 1;
+    EXPECT_TRUE(st.window_input(last)) << sql;
+    return st.Bind(last, std::vector<Table>(last)).merge();
+  };
+  const std::string window =
+      "(SELECT full_aqs_id, site_name, parameter, utc, aqi, avg(concentration) OVER (PARTITION "
+      "BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS c8 "
+      "FROM measurements)";
+  // full_aqs_id x the utc hours (1001): 4,004,000 groups, capped at the rows: >= 100,000.
+  const std::string many = "WITH w AS " + window +
+                           " SELECT full_aqs_id, CAST(utc AS DATE) AS d, count(*) FILTER "
+                           "(WHERE c8 > 35) FROM w GROUP BY full_aqs_id, d";
+  EXPECT_EQ(merge(many, options), MergePlan::kExchange);
+  const std::string few = "WITH w AS " + window +
+                          " SELECT site_name, count(*) FILTER (WHERE c8 > 35) FROM w GROUP BY "
+                          "site_name";
+  EXPECT_EQ(merge(few, options), MergePlan::kTree);
+  // A window's value as a key: as many groups as rows, at most.
+  EXPECT_EQ(merge("SELECT c8, count(*) FROM " + window + " GROUP BY c8", options),
+            MergePlan::kExchange);
+  const std::string local =
+      "SELECT parameter, full_aqs_id, CAST(utc AS DATE) AS d, max(c8) "
+      "FROM " +
+      window + " GROUP BY parameter, full_aqs_id, d";
+  EXPECT_EQ(merge(local, options), MergePlan::kLocal);
+  const std::string one_rank =
+      "SELECT full_aqs_id, utc, min(r) FROM (SELECT full_aqs_id, utc, row_number() OVER (ORDER "
+      "BY utc) AS r FROM measurements) GROUP BY full_aqs_id, utc";
+  EXPECT_EQ(merge(one_rank, options), MergePlan::kLocal);
+  PlanOptions higher = options;
+  higher.exchange_groups = 5000000;
+  EXPECT_EQ(merge(many, higher), MergePlan::kTree);
+  PlanOptions forced = options;
+  forced.merge = MergeChoice::kTree;
+  EXPECT_EQ(merge(many, forced), MergePlan::kTree);
+  EXPECT_EQ(merge(local, forced), MergePlan::kTree);
+  forced.merge = MergeChoice::kExchange;
+  EXPECT_EQ(merge(few, forced), MergePlan::kExchange);
+  EXPECT_EQ(merge(few, PlanOptions{}), MergePlan::kTree);  // no statistics
+  const std::string text = RunStaged("EXPLAIN " + many, 1u << 30, Parts(), options).at(0);
+  EXPECT_NE(text.find("its partial groups through the hash exchange between the data ranks (hash "
+                      "of the GROUP BY keys) (about 1000000 groups estimated >= 100000"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("stage 2: every data rank, over its share of the groups"), std::string::npos)
+      << text;
+  const std::string local_text = RunStaged("EXPLAIN " + local, 1u << 30, Parts(), options).at(0);
+  EXPECT_NE(local_text.find("each data rank finalizing its own groups (groups are whole in each "
+                            "data rank's share: the GROUP BY keys include (full_aqs_id, "
+                            "parameter), the keys the windows' rows were hashed by)"),
+            std::string::npos)
+      << local_text;
+  EXPECT_NE(RunStaged("EXPLAIN " + few, 1u << 30, Parts(), options)
+                .at(0)
+                .find("merged through the tree (about 5001 groups estimated < 100000"),
+            std::string::npos);
+}
+
 TEST(Window, AfterGroupByAndHaving) {
   EXPECT_EQ(RunStaged("SELECT site_name, max(aqi) AS m, rank() OVER (ORDER BY max(aqi) DESC) FROM "
                       "measurements GROUP BY site_name ORDER BY m DESC"),
@@ -1039,6 +1115,58 @@ TEST(Staged, RandomStatementsWrappedInStagesGiveTheSameRows) {
     }
   }
   EXPECT_GT(checked, 100);
+}
+
+// A gathered result is finished in bounded steps on rank 0's loop (issue 12 item 2): its
+// dictionary sorted in runs and merges of kStepItems entries, put in order and its codes
+// renumbered kStepItems at a time, then the zone maps kStepItems rows a step; the Table is the
+// one Finish() alone makes.
+TEST(GatheredTableSteps, FinishesInBoundedStepsAsOneFinishDoes) {
+  const std::vector<Field> fields = {{"s", Type::kString}, {"v", Type::kInt64}};
+  constexpr std::size_t kRows = 200000, kDistinct = 70000;
+  auto fill = [&](GatheredTable& g) {
+    for (std::size_t begin = 0; begin < kRows; begin += 1000) {
+      Batch b;
+      b.rows = 1000;
+      b.columns.resize(2);
+      b.columns[0].type = Type::kString;
+      b.columns[0].offsets.push_back(0);
+      b.columns[1].type = Type::kInt64;
+      for (std::size_t r = begin; r < begin + 1000; ++r) {
+        b.columns[0].chars += "s" + std::to_string((r * 7919) % kDistinct);
+        b.columns[0].offsets.push_back(static_cast<std::uint32_t>(b.columns[0].chars.size()));
+        b.columns[1].ints.push_back(static_cast<std::int64_t>(r % 977));
+      }
+      g.Append(b);
+    }
+  };
+  GatheredTable stepped(fields, 1u << 30, "test"), once(fields, 1u << 30, "test");
+  fill(stepped);
+  fill(once);
+  std::size_t steps = 0;
+  while (stepped.Step()) ++steps;
+  EXPECT_FALSE(stepped.Step());
+  // the dictionary: 3 sorted runs, 2 merge passes of 3 steps at most, 3 slices put in order;
+  // 7 slices of codes; zone maps: 7 slices of each of the 2 columns
+  EXPECT_GE(steps, 3u + 2u + 3u + 7u + 14u);
+  const Table a = stepped.Finish(), b = once.Finish();
+  ASSERT_EQ(a.rows, kRows);
+  const Column &as = a.columns[0], &bs = b.columns[0];
+  EXPECT_EQ(as.dict, bs.dict);
+  EXPECT_EQ(as.codes, bs.codes);
+  ASSERT_EQ(as.dict.size(), kDistinct);
+  EXPECT_TRUE(std::is_sorted(as.dict.begin(), as.dict.end()));
+  for (std::size_t r = 0; r < kRows; r += 997) {
+    EXPECT_EQ(as.dict[as.codes[r]], "s" + std::to_string((r * 7919) % kDistinct));
+  }
+  EXPECT_EQ(a.columns[1].ints, b.columns[1].ints);
+  for (std::size_t c = 0; c < 2; ++c) {
+    ASSERT_EQ(a.columns[c].blocks.size(), (kRows + kBlockRows - 1) / kBlockRows);
+    for (std::size_t k = 0; k < a.columns[c].blocks.size(); ++k) {
+      EXPECT_EQ(a.columns[c].blocks[k].min, b.columns[c].blocks[k].min);
+      EXPECT_EQ(a.columns[c].blocks[k].max, b.columns[c].blocks[k].max);
+    }
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include "engine/schema.h"
 #include "io/checksum.h"
+#include "io/partition_loader.h"
 #include "io/partition_reader.h"
 #include "io/partition_writer.h"
 #include "tests/io/unprivileged.h"
@@ -117,6 +118,31 @@ TEST_F(PartitionIoTest, LoadsBackWhatWasWrittenWithZoneMaps) {
   EXPECT_EQ(info_.utc_min, 1597021200);
   EXPECT_EQ(info_.utc_max, 1597021200 + static_cast<std::int64_t>((n - 1) / 50) * 7200);
   EXPECT_EQ(info_.aqi_max, 699.0);
+}
+
+// The loader summarizes each integer column piece by piece (engine::IntSummary, for GROUP BY's
+// dense keys) to exactly what one scan of the loaded column gives; other columns stay unknown.
+TEST_F(PartitionIoTest, IntegerColumnsComeWithTheSummaryOfOneScan) {
+  const std::size_t n = 3 * PartitionLoader::kStepRows + 123;  // several pieces
+  const engine::Table loaded = LoadPartition(Write("p.h5", n, n));
+  for (const engine::Column& c : loaded.columns) {
+    SCOPED_TRACE(c.name);
+    if (c.type == engine::Type::kFloat64 || c.type == engine::Type::kString) {
+      EXPECT_FALSE(c.summary.known);
+      continue;
+    }
+    engine::IntSummary scan;
+    scan.Add(c.ints.data(), c.valid.empty() ? nullptr : c.valid.data(), c.ints.size());
+    ASSERT_TRUE(c.summary.known);
+    EXPECT_EQ(c.summary.any, scan.any);
+    EXPECT_EQ(c.summary.lo, scan.lo);
+    EXPECT_EQ(c.summary.hi, scan.hi);
+    EXPECT_EQ(c.summary.residue, scan.residue);
+    EXPECT_EQ(c.summary.on_grid, scan.on_grid);
+  }
+  const engine::Column& utc = loaded.columns[static_cast<std::size_t>(Col::kUtc)];
+  EXPECT_TRUE(utc.summary.on_grid);  // every utc on the hour
+  EXPECT_EQ(utc.summary.lo, 1597021200);
 }
 
 TEST_F(PartitionIoTest, StreamedAppendsEqualOneAppend) {

@@ -30,6 +30,11 @@ std::string Cell(const engine::BatchColumn& col, std::size_t row) {
       break;
     case engine::Type::kInt64:
     case engine::Type::kInt32:
+    case engine::Type::kInt16:
+    case engine::Type::kInt8:
+    case engine::Type::kUInt8:
+    case engine::Type::kUInt16:
+    case engine::Type::kUInt32:
       engine::AppendInt(out, col.ints[row]);
       break;
     case engine::Type::kHugeint:

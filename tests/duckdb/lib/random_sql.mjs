@@ -1,5 +1,5 @@
 // Random statements for the DuckDB differential test: expressions (arithmetic, CASE, COALESCE,
-// NULLIF, casts), scalar functions (time, numeric, string), GROUP BY expressions, SELECT
+// NULLIF, casts, the narrow integer types), scalar functions (time, numeric, string), GROUP BY expressions, SELECT
 // DISTINCT, HAVING, count/sum/avg DISTINCT, median and quantiles, FILTER, CTEs, subqueries in
 // FROM, scalar and IN subqueries, window functions (every function, ROWS and RANGE frames,
 // QUALIFY; summarised per parameter), and literals at the
@@ -79,7 +79,7 @@ function Condition(r, depth = 1) {
 
 function IntExpr(r) {
   const c = r.pick(kInts);
-  switch (r.below(9)) {
+  switch (r.below(10)) {
     case 0: return `${c} ${r.pick(['+', '-', '*'])} ${r.below(10)}`;
     case 1: return `${c} // ${r.below(60) + 1}`;
     case 2: return `${c} % ${r.below(7) + 1}`;
@@ -88,6 +88,11 @@ function IntExpr(r) {
     case 5: return `coalesce(${c}, -1)`;
     case 6: return `nullif(${c}, ${r.below(5)})`;
     case 7: return `greatest(${c}, ${r.below(50)})`;
+    case 8: {  // the narrow integer types: range-checked casts, DuckDB's result types
+      const t = r.pick(['SMALLINT', 'TINYINT', 'UTINYINT', 'USMALLINT', 'UINTEGER', 'INT2']);
+      const other = r.pick([`${r.below(300) - 20}`, `${r.pick(kInts)}::${r.pick(['TINYINT', 'UTINYINT', 'SMALLINT'])}`]);
+      return `${c}::${t} ${r.pick(['+', '-', '*', '//', '%'])} ${other}`;
+    }
     default: return `CASE WHEN ${c} <= 50 THEN 1 WHEN ${c} <= 100 THEN 2 ELSE 3 END`;
   }
 }
