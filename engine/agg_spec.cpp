@@ -56,6 +56,12 @@ Type AggregateResultType(AggFn fn, Type input) {
                                   std::string(TypeName(input)));
     }
   };
+  if (input == Type::kHugeint && fn != AggFn::kCountStar && fn != AggFn::kCount &&
+      fn != AggFn::kMin && fn != AggFn::kMax) {
+    throw std::invalid_argument(std::string(AggregateName(fn)) +
+                                " over a HUGEINT is not supported (docs/SQL.md); CAST it to "
+                                "DOUBLE or DECIMAL(38,0)");
+  }
   switch (fn) {
     case AggFn::kCountStar:
     case AggFn::kCount:
@@ -63,9 +69,9 @@ Type AggregateResultType(AggFn fn, Type input) {
     case AggFn::kSum:  // DuckDB: sum(DECIMAL(w,s)) is DECIMAL(38,s)
       need(numeric);
       if (IsDecimal(input)) return DecimalType(kMaxDecimalWidth, DecimalScale(input));
-      // DuckDB: sum(INTEGER) and sum(BIGINT) are HUGEINT; plume has no HUGEINT, so BIGINT
-      // (exact in 128 bits, an error beyond BIGINT: docs/SQL.md)
-      return IsNarrowInteger(input) ? Type::kInt64 : input;
+      // DuckDB: the sum of an integer type (BIGINT, INTEGER and the narrow types) is HUGEINT
+      // (exact: the states are 128-bit)
+      return IsInteger(input) ? Type::kHugeint : input;
     case AggFn::kAvg:
     case AggFn::kStddevSamp:
     case AggFn::kStddevPop:

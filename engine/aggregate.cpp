@@ -76,6 +76,11 @@ void PushInt(BatchColumn* c, std::int64_t v, bool null) {
   c->valid.push_back(!null);
 }
 
+void PushWide(BatchColumn* c, Int128 v, bool null) {
+  c->wide.push_back(v);
+  c->valid.push_back(!null);
+}
+
 void PushDouble(BatchColumn* c, double v, bool null) {
   c->doubles.push_back(v);
   c->valid.push_back(!null);
@@ -93,6 +98,8 @@ void PushNull(BatchColumn* c) {
     PushString(c, {}, true);
   } else if (c->type == Type::kFloat64) {
     PushDouble(c, 0, true);
+  } else if (IsWidePhysical(c->type)) {
+    PushWide(c, 0, true);
   } else {
     PushInt(c, 0, true);
   }

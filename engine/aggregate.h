@@ -73,6 +73,7 @@ std::unique_ptr<AggregateStates> MakeAggregateStates(const AggSpec& spec, bool p
 // Appending one value to a stream column (the valid vector is kept in step).
 void PushInt(BatchColumn* c, std::int64_t v, bool null);
 void PushDouble(BatchColumn* c, double v, bool null);
+void PushWide(BatchColumn* c, Int128 v, bool null);  // HUGEINT
 void PushString(BatchColumn* c, std::string_view v, bool null);
 void PushNull(BatchColumn* c);  // by c->type
 

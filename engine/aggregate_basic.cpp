@@ -332,6 +332,7 @@ void SumStates::EmitFinal(std::size_t g, BatchColumn* out) const {
     PushDouble(out, empty ? 0 : dsum_[g].Value(), empty);
     return;
   }
+  if (IsWidePhysical(type_)) return PushWide(out, isum_[g], empty);  // sum(INTEGER/BIGINT)
   if (isum_[g] > std::numeric_limits<std::int64_t>::max() ||
       isum_[g] < std::numeric_limits<std::int64_t>::min()) {
     throw std::runtime_error("sum over " + std::string(TypeName(type_)) + " column '" +
@@ -357,6 +358,8 @@ class ExtremeStates final : public AggregateStates {
     has_.reserve(groups);
     if (type_ == Type::kFloat64) {
       dext_.reserve(groups);
+    } else if (type_ == Type::kHugeint) {
+      wext_.reserve(groups);
     } else if (type_ == Type::kString && !partition_) {
       sext_.reserve(groups);
     } else {
@@ -367,6 +370,8 @@ class ExtremeStates final : public AggregateStates {
     has_.resize(groups, 0);
     if (type_ == Type::kFloat64) {
       dext_.resize(groups, 0);
+    } else if (type_ == Type::kHugeint) {
+      wext_.resize(groups, 0);
     } else if (type_ == Type::kString && !partition_) {
       sext_.resize(groups);
     } else {
@@ -395,9 +400,9 @@ class ExtremeStates final : public AggregateStates {
     if (any) Fold(ext, g, best, less);
   }
 
-  // A run that is one whole zone-map block of an integer or string (code) column: its extreme
-  // is the block's min or max (doubles, exact below 2^53 in magnitude; beyond, false: the
-  // values are read). NaN and -0.0 make the zone maps of doubles no answer for min/max.
+  // A run that is one whole zone-map block of an integer, HUGEINT or string (code) column: its
+  // extreme is the block's min or max (doubles, exact below 2^53 in magnitude; beyond, false:
+  // the values are read). NaN and -0.0 make the zone maps of doubles no answer for min/max.
   bool FoldBlock(const Column& c, std::size_t g, const std::uint32_t* rows, std::size_t n) {
     const BlockStats* s = WholeBlock(c, rows, n);
     if (s == nullptr) return false;
@@ -405,7 +410,11 @@ class ExtremeStates final : public AggregateStates {
     const double v = max_ ? s->max : s->min;
     if (!(std::fabs(v) < 0x1p53)) return false;
     if (type_ == Type::kString) dict_ = &c;
-    Fold(iext_, g, static_cast<std::int64_t>(v), std::less<>());
+    if (type_ == Type::kHugeint) {  // a HUGEINT column's extremes are 128-bit (wext_)
+      Fold(wext_, g, static_cast<Int128>(v), std::less<>());
+    } else {
+      Fold(iext_, g, static_cast<std::int64_t>(v), std::less<>());
+    }
     return true;
   }
 
@@ -422,6 +431,7 @@ class ExtremeStates final : public AggregateStates {
   std::vector<std::uint8_t> has_;
   std::vector<std::int64_t> iext_;
   std::vector<double> dext_;
+  std::vector<Int128> wext_;  // HUGEINT
   std::vector<std::string> sext_;
 };
 
@@ -431,6 +441,9 @@ void ExtremeStates::Update(const AggArgs& args, const std::uint32_t* rows,
   if (type_ == Type::kFloat64) {
     EachValid(c, rows, n,
               [&](std::size_t i) { Fold(dext_, gids[i], c.doubles[rows[i]], DoubleLess); });
+  } else if (type_ == Type::kHugeint) {
+    EachValid(c, rows, n,
+              [&](std::size_t i) { Fold(wext_, gids[i], c.wide[rows[i]], std::less<>()); });
   } else if (type_ == Type::kString) {
     dict_ = &c;
     EachValid(c, rows, n, [&](std::size_t i) {
@@ -449,8 +462,8 @@ void ExtremeStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* row
   if (type_ != Type::kFloat64 && FoldBlock(c, gids[0], rows, n)) return;
   if (type_ == Type::kFloat64) {
     FoldRun(dext_, gids[0], c, c.doubles.data(), rows, n, DoubleLess);
-  } else if (type_ == Type::kString) {
-    Update(args, rows, gids, n);  // codes are 32-bit: the generic loop
+  } else if (type_ == Type::kString || type_ == Type::kHugeint) {
+    Update(args, rows, gids, n);  // codes are 32-bit, HUGEINTs 128: the generic loop
   } else {
     std::int64_t best = 0;
     if (max_ ? ExtremeInts<true>(c, rows, n, &best) : ExtremeInts<false>(c, rows, n, &best)) {
@@ -464,6 +477,8 @@ void ExtremeStates::Merge(const Batch& b, std::size_t first, std::size_t row, st
   if (c.IsNull(row)) return;
   if (type_ == Type::kFloat64) {
     Fold(dext_, g, c.doubles[row], DoubleLess);
+  } else if (type_ == Type::kHugeint) {
+    Fold(wext_, g, c.wide[row], std::less<>());
   } else if (type_ == Type::kString) {
     Fold(sext_, g, std::string(c.StringAt(row)), std::less<>());
   } else {
@@ -475,6 +490,8 @@ void ExtremeStates::EmitFinal(std::size_t g, BatchColumn* out) const {
   const bool empty = !has_[g];
   if (type_ == Type::kFloat64) {
     PushDouble(out, empty ? 0 : dext_[g], empty);
+  } else if (type_ == Type::kHugeint) {
+    PushWide(out, empty ? 0 : wext_[g], empty);
   } else if (type_ != Type::kString) {
     PushInt(out, empty ? 0 : iext_[g], empty);
   } else if (partition_) {

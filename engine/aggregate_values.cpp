@@ -223,6 +223,8 @@ void ValueStates<K>::FinalDistinct(std::size_t g, BatchColumn* out) const {
       PushDouble(out,
                  static_cast<double>(static_cast<long double>(sum) / n / DecimalUnit(spec_.input)),
                  false);
+    } else if (IsWidePhysical(spec_.result)) {
+      PushWide(out, sum, false);
     } else if (sum > std::numeric_limits<std::int64_t>::max() ||
                sum < std::numeric_limits<std::int64_t>::min()) {
       throw std::runtime_error(

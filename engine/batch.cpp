@@ -9,7 +9,8 @@
 namespace plume::engine {
 namespace {
 
-constexpr std::uint8_t kBatchFormatVersion = 2;  // 2: type tags are varints (DECIMAL)
+// 2: type tags are varints (DECIMAL); 3: HUGEINT columns (16-byte values)
+constexpr std::uint8_t kBatchFormatVersion = 3;
 
 template <typename T>
 void WriteArray(ByteWriter& w, const std::vector<T>& v, std::size_t rows) {
@@ -48,6 +49,8 @@ void ReadColumn(ByteReader& r, BatchColumn* c, std::size_t rows) {
   }
   if (IsIntPhysical(c->type)) {
     ReadArray(r, &c->ints, rows);
+  } else if (IsWidePhysical(c->type)) {
+    ReadArray(r, &c->wide, rows);
   } else if (c->type == Type::kFloat64) {
     ReadArray(r, &c->doubles, rows);
   } else {
@@ -61,7 +64,9 @@ void EncodeBatch(const Batch& batch, std::string* out) {
   std::size_t size = 13;
   for (const BatchColumn& c : batch.columns) {
     size += 3 + c.valid.size() +
-            (c.type == Type::kString ? 12 + 4 * batch.rows + c.chars.size() : 8 * batch.rows);
+            (c.type == Type::kString  ? 12 + 4 * batch.rows + c.chars.size()
+             : IsWidePhysical(c.type) ? 16 * batch.rows
+                                      : 8 * batch.rows);
   }
   out->reserve(out->size() + size);
   ByteWriter w(out);
@@ -74,6 +79,8 @@ void EncodeBatch(const Batch& batch, std::string* out) {
     if (!c.valid.empty()) WriteArray(w, c.valid, batch.rows);
     if (IsIntPhysical(c.type)) {
       WriteArray(w, c.ints, batch.rows);
+    } else if (IsWidePhysical(c.type)) {
+      WriteArray(w, c.wide, batch.rows);
     } else if (c.type == Type::kFloat64) {
       WriteArray(w, c.doubles, batch.rows);
     } else if (c.offsets.empty() && batch.rows == 0) {
@@ -109,7 +116,8 @@ std::size_t MemoryBytes(const Batch& batch) {
   std::size_t bytes = sizeof(Batch);
   for (const BatchColumn& c : batch.columns) {
     bytes += sizeof(BatchColumn) + 8 * (c.ints.capacity() + c.doubles.capacity()) +
-             4 * c.offsets.capacity() + c.chars.capacity() + c.valid.capacity();
+             16 * c.wide.capacity() + 4 * c.offsets.capacity() + c.chars.capacity() +
+             c.valid.capacity();
   }
   return bytes;
 }

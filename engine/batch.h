@@ -26,9 +26,10 @@ struct Field {
 // A column of a batch. Used vectors by type as in Column, except strings, which are
 // materialized: value i is chars[offsets[i], offsets[i+1]) (offsets.size() == rows + 1).
 // valid: empty = no NULLs, else one byte per row (1 = value, 0 = NULL).
-// wide: only inside the expression evaluator (expr_eval.cpp), a DECIMAL of width 19-38 whose
-// units do not all fit 64 bits holds them here (one per row) and `ints` is empty. Every vector
-// ExprEvaluator::Eval returns, and so every batch that is encoded, has `wide` empty.
+// wide: a HUGEINT's values (one per row; `ints` empty). Also, only inside the expression
+// evaluator (expr_eval.cpp), a DECIMAL of width 19-38 whose units do not all fit 64 bits holds
+// them here and `ints` is empty; every DECIMAL vector ExprEvaluator::Eval returns, and so every
+// DECIMAL column that is encoded, has `wide` empty.
 struct BatchColumn {
   Type type = Type::kInt64;
   std::vector<std::int64_t> ints;

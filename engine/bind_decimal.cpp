@@ -128,6 +128,7 @@ std::optional<Expr> DecimalLiteral(const std::string& text, std::string name) {
 
 Type DecimalView(const Expr& e) {
   if (IsDecimal(e.type)) return e.type;
+  if (e.type == Type::kHugeint) return DecimalType(kMaxDecimalWidth, 0);
   const std::int64_t max = IntegerMax(e.type);  // DuckDB: TINYINT is DECIMAL(3,0), ...
   return DecimalType(max <= 255 ? 3 : max <= 65535 ? 5 : max <= UINT32_MAX ? 10 : 19, 0);
 }
@@ -165,7 +166,10 @@ Type ArithInteger(const Expr& a, const Expr& b) {
 
 Type CommonNumeric(const Expr& a, const Expr& b) {
   if (a.type == Type::kFloat64 || b.type == Type::kFloat64) return Type::kFloat64;
-  if (!IsDecimal(a.type) && !IsDecimal(b.type)) return CommonInteger(a, b);
+  if (!IsDecimal(a.type) && !IsDecimal(b.type)) {
+    if (a.type == Type::kHugeint || b.type == Type::kHugeint) return Type::kHugeint;
+    return CommonInteger(a, b);
+  }
   const Type x = DecimalView(a), y = DecimalView(b);
   const int scale = std::max(DecimalScale(x), DecimalScale(y));
   const int whole = std::max(DecimalWidth(x) - DecimalScale(x), DecimalWidth(y) - DecimalScale(y));

@@ -23,7 +23,9 @@ bool IsLiteral(const ExprAst& e, LiteralAst::Kind kind) {
 
 bool IsNullConstant(const Expr& e) { return e.op == ExprOp::kConstant && e.value.null; }
 
-bool Numeric(Type t) { return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t); }
+bool Numeric(Type t) {
+  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || t == Type::kHugeint;
+}
 
 [[noreturn]] void Mismatch(const std::string& what, std::size_t pos) {
   throw SqlError("type mismatch: " + what, pos);
@@ -39,9 +41,19 @@ Expr BindLiteral(const LiteralAst& l) {
     case LiteralAst::Kind::kBool:
       v.i = l.text == "true";
       return MakeConstant(Type::kBool, v, text);
-    case LiteralAst::Kind::kInteger:  // DuckDB: INTEGER when it fits, else BIGINT
-      if (!StringToInt(l.text, &v.i) || l.text.find_first_of("xXbB_") != std::string::npos) {
+    case LiteralAst::Kind::kInteger:  // DuckDB: INTEGER when it fits, else BIGINT, else HUGEINT
+      if (l.text.find_first_of("xXbB_") != std::string::npos) {
         throw SqlError("number " + l.text + " is out of range (BIGINT)", l.pos);
+      }
+      if (!StringToInt(l.text, &v.i)) {
+        if (!StringToHugeint(l.text, &v.w)) {
+          throw SqlError("number " + l.text +
+                             " is out of range (HUGEINT; DuckDB reads it as UHUGEINT or DOUBLE, "
+                             "which plume does not have)",
+                         l.pos);
+        }
+        v.wide = true;
+        return MakeConstant(Type::kHugeint, v, text);
       }
       // A literal the parser negated ("-2147483648") is typed by the number it negates, as
       // DuckDB types -(2147483648): BIGINT.
@@ -136,6 +148,10 @@ Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other) {
     case Type::kFloat64:
       ok = StringToDouble(s, &v.d);
       break;
+    case Type::kHugeint:
+      ok = StringToHugeint(s, &v.w);
+      v.wide = true;
+      break;
     case Type::kTimestamp:
     case Type::kDate:
       if (!ParseTimestamp(s, &v.i)) {
@@ -171,13 +187,16 @@ Expr IntConstant(std::int64_t v) {
 // x = d is never true (x <> x: false, or NULL for a NULL x), x > d is x > f, x < d is x <= f.
 Expr IntVersusDecimal(Expr x, ExprOp op, const std::string& text, std::size_t pos,
                       const std::string& name) {
-  x = CastTo(std::move(x), Type::kInt64, pos);  // an INTEGER: compared as the BIGINT it is
+  // an INTEGER: compared as the BIGINT it is; a HUGEINT as itself
+  const bool huge = x.type == Type::kHugeint;
+  if (!huge) x = CastTo(std::move(x), Type::kInt64, pos);
   std::int64_t f = 0;
   bool fraction = false;
   if (!DecimalFloor(text, &f, &fraction)) {
     throw SqlError("number " + text + " is out of range for comparison with BIGINT", pos);
   }
-  if (!fraction) return MakeNode(op, Type::kBool, {std::move(x), IntConstant(f)}, name);
+  auto bound = [&] { return huge ? CastTo(IntConstant(f), Type::kHugeint, pos) : IntConstant(f); };
+  if (!fraction) return MakeNode(op, Type::kBool, {std::move(x), bound()}, name);
   switch (op) {
     case ExprOp::kEq:
     case ExprOp::kIsNotDistinct: {
@@ -193,9 +212,9 @@ Expr IntVersusDecimal(Expr x, ExprOp op, const std::string& text, std::size_t po
     }
     case ExprOp::kGt:
     case ExprOp::kGe:
-      return MakeNode(ExprOp::kGt, Type::kBool, {std::move(x), IntConstant(f)}, name);
+      return MakeNode(ExprOp::kGt, Type::kBool, {std::move(x), bound()}, name);
     default:
-      return MakeNode(ExprOp::kLe, Type::kBool, {std::move(x), IntConstant(f)}, name);
+      return MakeNode(ExprOp::kLe, Type::kBool, {std::move(x), bound()}, name);
   }
 }
 
@@ -438,8 +457,10 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         type = Type::kInt32;
       } else if (SmallIntegerType(t) != Type::kInt64) {
         type = SmallIntegerType(t);
-      } else if (t == "bigint" || t == "int8" || t == "long" || t == "hugeint" || t == "ubigint") {
+      } else if (t == "bigint" || t == "int8" || t == "long" || t == "ubigint") {
         type = Type::kInt64;
+      } else if (t == "hugeint" || t == "int128") {
+        type = Type::kHugeint;
       } else if (t == "double" || t == "float" || t == "float8" || t == "real" || t == "float4") {
         type = Type::kFloat64;
       } else if (t == "varchar" || t == "text" || t == "string" || t == "char") {
@@ -451,11 +472,12 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
       } else if (t == "date") {
         type = Type::kDate;
       } else {
-        throw SqlError("unsupported type '" + t +
-                           "' in CAST (supported: BIGINT, INTEGER, SMALLINT, TINYINT, UTINYINT, "
-                           "USMALLINT, UINTEGER, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP, DATE, "
-                           "BOOLEAN)",
-                       e.pos);
+        throw SqlError(
+            "unsupported type '" + t +
+                "' in CAST (supported: BIGINT, INTEGER, SMALLINT, TINYINT, UTINYINT, "
+                "USMALLINT, UINTEGER, HUGEINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP, "
+                "DATE, BOOLEAN)",
+            e.pos);
       }
       const ExprAst& arg = e.args[0];
       if (IsInteger(type) && arg.kind == ExprAst::Kind::kLiteral &&
@@ -604,9 +626,11 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
                    : op == "//" ? ExprOp::kIntDiv
                                 : ExprOp::kMod;
   // INTEGER op INTEGER is INTEGER (its overflow DuckDB's INT32 error), with a BIGINT BIGINT;
-  // the narrow types as DuckDB binds them (ArithInteger).
-  const bool ints = IsInteger(a.type) && IsInteger(b.type);
-  Type type = ints && op != "/" ? ArithInteger(a, b) : Type::kFloat64;
+  // the narrow types as DuckDB binds them (ArithInteger). With a HUGEINT among integers, HUGEINT.
+  auto integral = [](Type t) { return IsInteger(t) || t == Type::kHugeint; };
+  const bool ints = integral(a.type) && integral(b.type);
+  const bool huge = a.type == Type::kHugeint || b.type == Type::kHugeint;
+  Type type = !ints || op == "/" ? Type::kFloat64 : huge ? Type::kHugeint : ArithInteger(a, b);
   const bool decimal = (IsDecimal(a.type) || IsDecimal(b.type)) && a.type != Type::kFloat64 &&
                        b.type != Type::kFloat64 && o != ExprOp::kDiv && o != ExprOp::kIntDiv;
   if (decimal) {  // DuckDB: / and // of DECIMALs are DOUBLE, + - * % DECIMAL
@@ -694,7 +718,7 @@ Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
       a.type != Type::kString) {
     b = StringLiteralAs(*lb, a.type, "'" + a.text + "'");
   }
-  if (IsInteger(a.type) && lb->kind == ExprAst::Kind::kLiteral &&
+  if ((IsInteger(a.type) || a.type == Type::kHugeint) && lb->kind == ExprAst::Kind::kLiteral &&
       lb->literal.kind == LiteralAst::Kind::kDecimal) {
     return IntVersusDecimal(std::move(a), op, lb->literal.text, lb->pos, name);
   }

@@ -225,7 +225,9 @@ std::string ConstantText(const Expr& e, const char* what, std::size_t pos) {
   return s;
 }
 
-bool IsNum(Type t) { return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t); }
+bool IsNum(Type t) {
+  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || t == Type::kHugeint;
+}
 
 // The type of abs/round/floor/ceil of a DECIMAL (DuckDB 1.5): abs keeps it, floor and ceil
 // have scale 0, round(x, n) scale min(n, s) (0 for n < 0); nullopt when round's n is not a
@@ -245,7 +247,9 @@ Expr NeedType(Expr a, Type t, const std::string& fname, std::size_t pos) {
   if (a.type == Type::kString && a.op == ExprOp::kConstant && t != Type::kString) {
     return CastTo(std::move(a), t, pos);
   }
-  if (a.type == t || (t == Type::kFloat64 && (IsInteger(a.type) || IsDecimal(a.type))) ||
+  if (a.type == t ||
+      (t == Type::kFloat64 &&
+       (IsInteger(a.type) || IsDecimal(a.type) || a.type == Type::kHugeint)) ||
       (t == Type::kInt64 && IsNarrowInteger(a.type)) ||
       (t == Type::kTimestamp && a.type == Type::kDate)) {
     return CastTo(std::move(a), t, pos);
@@ -306,7 +310,7 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
                 "\". In order to select one, please add explicit type casts.",
             e.pos);
       }
-      if (!IsNum(args[0].type))
+      if (!IsNum(args[0].type) || args[0].type == Type::kHugeint)  // a HUGEINT as a DOUBLE
         args[0] = NeedType(std::move(args[0]), Type::kFloat64, fname, pos(0));
       if (args.size() == 2) args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
       if (IsDecimal(args[0].type)) {

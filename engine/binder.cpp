@@ -186,6 +186,11 @@ class Binder {
         plan_.group_columns.end()) {
       return;
     }
+    if (key.type == Type::kHugeint) {  // group keys are 64-bit words (group_by.cpp)
+      throw SqlError("unsupported: a HUGEINT group key ('" + key.text +
+                         "'); CAST it to BIGINT or DECIMAL(38,0)",
+                     st_.group_pos);
+    }
     plan_.group_columns.push_back(c);
     group_exprs_.push_back(key);
   }

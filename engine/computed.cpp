@@ -9,6 +9,7 @@ namespace plume::engine {
 void ScatterInto(const BatchColumn& v, const std::uint32_t* rows, Column* out) {
   const std::size_t n = v.type == Type::kString    ? v.offsets.size() - 1
                         : v.type == Type::kFloat64 ? v.doubles.size()
+                        : IsWidePhysical(v.type)   ? v.wide.size()
                                                    : v.ints.size();
   const bool nulls = !v.valid.empty();
   for (std::size_t i = 0; i < n; ++i) {
@@ -16,6 +17,8 @@ void ScatterInto(const BatchColumn& v, const std::uint32_t* rows, Column* out) {
     out->valid[r] = !nulls || v.valid[i];
     if (v.type == Type::kFloat64) {
       out->doubles[r] = v.doubles[i];
+    } else if (IsWidePhysical(v.type)) {
+      out->wide[r] = v.wide[i];
     } else if (v.type != Type::kString) {
       out->ints[r] = v.ints[i];
     }
@@ -54,6 +57,8 @@ void ComputedColumns::Begin(const PlanData& plan, std::size_t table_rows,
       c.doubles.assign(table_rows, 0);
     } else if (e.type == Type::kString) {
       c.codes.assign(table_rows, 0);
+    } else if (IsWidePhysical(e.type)) {
+      c.wide.assign(table_rows, 0);
     } else {
       c.ints.assign(table_rows, 0);
     }
@@ -112,7 +117,7 @@ std::size_t ComputedColumns::memory_bytes() const {
   std::size_t bytes = 0;
   for (const Column& c : storage_) {
     bytes += c.valid.capacity() + 8 * (c.ints.capacity() + c.doubles.capacity()) +
-             4 * c.codes.capacity();
+             16 * c.wide.capacity() + 4 * c.codes.capacity();
     for (const std::string& s : c.dict) bytes += s.size() + sizeof(std::string);
   }
   for (const auto& str : states_) {

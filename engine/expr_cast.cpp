@@ -121,6 +121,24 @@ bool StringToInt(std::string_view text, std::int64_t* out) {
   return ParseInt(whole, negative, out);
 }
 
+bool StringToHugeint(std::string_view text, Int128* out) {
+  bool negative = false;
+  std::string whole, frac;
+  if (!DecimalParts(Trim(text), &negative, &whole, &frac)) return false;
+  if (!frac.empty() && frac[0] >= '5') Increment(&whole);  // half away from zero, as BIGINT's
+  // the magnitude in unsigned 128 bits, then the sign: INT128's least value has no positive
+  __extension__ typedef unsigned __int128 U128;
+  const U128 limit = (U128{1} << 127) - (negative ? 0 : 1);
+  U128 m = 0;
+  for (char c : whole) {
+    const auto d = static_cast<unsigned>(c - '0');
+    if (m > (limit - d) / 10) return false;
+    m = m * 10 + d;
+  }
+  *out = negative ? static_cast<Int128>(0 - m) : static_cast<Int128>(m);
+  return true;
+}
+
 bool StringToDecimal(std::string_view text, int width, int scale, std::int64_t* units) {
   bool negative = false;
   std::string whole, frac;
@@ -212,8 +230,10 @@ void AppendTimestampText(std::string& out, std::int64_t seconds) {
 namespace {
 
 [[noreturn]] void CannotCast(const Expr& e, std::string_view value, Type to) {
-  // DuckDB names the narrow integers by their physical type here (INT32, INT8, UINT16...)
-  const std::string name(IsNarrowInteger(to) ? PhysicalName(to) : TypeName(to));
+  // DuckDB names the narrow integers and HUGEINT by their physical type here (INT32, INT8,
+  // UINT16, INT128...)
+  const std::string name(IsNarrowInteger(to) || to == Type::kHugeint ? PhysicalName(to)
+                                                                     : TypeName(to));
   throw std::runtime_error("Conversion Error: Could not convert string '" + std::string(value) +
                            "' to " + name + " in '" + e.text + "'");
 }
@@ -271,6 +291,12 @@ void CastFromString(const Expr& e, const BatchColumn& a, std::size_t n, VectorBu
         if (!ParseTimestamp(Trim(s), &v)) CannotCast(e, s, e.type);
         b->Int(e.type == Type::kDate ? DayOf(v) : v);
         break;
+      case Type::kHugeint: {
+        Int128 w = 0;
+        if (!StringToHugeint(s, &w)) CannotCast(e, s, e.type);
+        b->Wide(w);
+        break;
+      }
       default:
         if (IsDecimal(e.type)) {
           if (!StringToDecimal(s, DecimalWidth(e.type), DecimalScale(e.type), &v)) {
@@ -303,6 +329,8 @@ void ToText(const BatchColumn& a, std::size_t i, std::string* s) {
     case Type::kString:
       s->append(a.StringAt(i));
       return;
+    case Type::kHugeint:
+      return AppendWideInt(*s, a.wide[i]);
     default:
       AppendInt(*s, a.ints[i]);
   }
@@ -323,6 +351,10 @@ void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn*
   if (a.type == Type::kString) {
     CastFromString(e, a, n, &b);
     *out = b.Finish();
+    return;
+  }
+  if ((a.type == Type::kHugeint || e.type == Type::kHugeint) && e.type != Type::kString) {
+    CastHugeint(e, a, n, out);
     return;
   }
   if ((IsDecimal(a.type) || IsDecimal(e.type)) && e.type != Type::kString) {

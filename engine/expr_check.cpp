@@ -88,7 +88,7 @@ bool Arithmetic(const Expr& e) {
     return e.op != ExprOp::kDiv && e.op != ExprOp::kIntDiv &&
            DecimalScale(a) == DecimalScale(e.type) && DecimalScale(b) == DecimalScale(e.type);
   }
-  return Numeric(e.type) && a == e.type && b == e.type;
+  return (Numeric(e.type) || e.type == Type::kHugeint) && a == e.type && b == e.type;
 }
 
 bool NodeFits(const Expr& e, const std::vector<Type>& columns) {
@@ -107,7 +107,7 @@ bool NodeFits(const Expr& e, const std::vector<Type>& columns) {
     case ExprOp::kMod:
       return n == 2 && Arithmetic(e);
     case ExprOp::kNeg:
-      return n == 1 && Numeric(e.type) && e.args[0].type == e.type;
+      return n == 1 && (Numeric(e.type) || e.type == Type::kHugeint) && e.args[0].type == e.type;
     case ExprOp::kEq:
     case ExprOp::kNe:
     case ExprOp::kLt:

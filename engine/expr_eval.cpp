@@ -36,7 +36,9 @@ void Constant(const Expr& e, std::size_t n, BatchColumn* out) {
       out->doubles.assign(n, e.value.d);
       break;
     default:
-      if (e.value.wide) {
+      if (IsWidePhysical(e.type)) {
+        out->wide.assign(n, e.value.wide ? e.value.w : Int128{e.value.i});
+      } else if (e.value.wide) {
         out->wide.assign(n, e.value.w);
       } else {
         out->ints.assign(n, e.value.i);
@@ -188,6 +190,7 @@ void Arith(const Expr& e, const ExprInput& in, BatchColumn* out) {
     DoubleArith(e, a, b, in.n, out);
     return;
   }
+  if (e.type == Type::kHugeint) return HugeintArith(e, a, b, in.n, out);
   // A DECIMAL of width 19-38: 64 bits while its values fit them, else 128 (DuckDB's 38 digits).
   const bool wide_type = IsDecimal(e.type) && DecimalWidth(e.type) > 18;
   if (wide_type && (IsWide(a) || IsWide(b))) return WideArith(e, a, b, in.n, out);
@@ -202,6 +205,7 @@ void Negate(const Expr& e, const ExprInput& in, BatchColumn* out) {
     for (double& d : out->doubles) d = -d;
     return;
   }
+  if (out->type == Type::kHugeint) return HugeintNegate(e, out);
   const bool wide_type = IsDecimal(e.type) && DecimalWidth(e.type) > 18;
   if (wide_type && std::find(out->ints.begin(), out->ints.end(), INT64_MIN) != out->ints.end()) {
     Widen(out, in.n);  // -INT64_MIN needs 65 bits
@@ -697,6 +701,9 @@ void GatherColumn(const Column& c, const std::uint32_t* rows, std::size_t n, Bat
   } else if (c.type == Type::kFloat64) {
     out->doubles.resize(n);
     for (std::size_t i = 0; i < n; ++i) out->doubles[i] = c.doubles[rows[i]];
+  } else if (IsWidePhysical(c.type)) {
+    out->wide.resize(n);
+    for (std::size_t i = 0; i < n; ++i) out->wide[i] = c.wide[rows[i]];
   } else {
     out->ints.resize(n);
     for (std::size_t i = 0; i < n; ++i) out->ints[i] = c.ints[rows[i]];

@@ -51,13 +51,23 @@ void Narrow(const Expr& e, BatchColumn* v);
 // beyond the width; a and b are widened; out->valid is already set.
 void WideArith(const Expr& e, BatchColumn& a, BatchColumn& b, std::size_t n, BatchColumn* out);
 
+// HUGEINT + - * // % (both operands HUGEINT) with DuckDB's INT128 overflow errors; out->valid is
+// already set (expr_wide.cpp).
+void HugeintArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
+                  BatchColumn* out);
+// -x of a HUGEINT vector in place (DuckDB's error for the least value).
+void HugeintNegate(const Expr& e, BatchColumn* v);
+// CAST between a HUGEINT and BIGINT, INTEGER, BOOLEAN, DOUBLE or DECIMAL (either side HUGEINT).
+void CastHugeint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out);
+
 // Appends values one row at a time to a vector of one type (a DECIMAL's units in `wide` when
 // `wide`).
 class VectorBuilder {
  public:
-  VectorBuilder(Type type, std::size_t reserve, bool wide = false) : wide_(wide) {
+  VectorBuilder(Type type, std::size_t reserve, bool wide = false)
+      : wide_(wide || IsWidePhysical(type)) {
     out_.type = type;
-    if (wide) {
+    if (wide_) {
       out_.wide.reserve(reserve);
     } else if (type == Type::kString) {
       out_.offsets.reserve(reserve + 1);

@@ -58,7 +58,7 @@ void Widen(BatchColumn* v, std::size_t n) {
 }
 
 void Narrow(const Expr& e, BatchColumn* v) {
-  if (!IsWide(*v)) return;
+  if (!IsWide(*v) || IsWidePhysical(v->type)) return;  // a HUGEINT stays in 128 bits
   const std::size_t n = v->wide.size();
   v->ints.resize(n);
   for (std::size_t i = 0; i < n; ++i) {

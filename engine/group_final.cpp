@@ -119,6 +119,8 @@ void GroupFinal::ReserveAll() {
       if (key >= 0) c.chars.reserve(g_.keys_.columns[static_cast<std::size_t>(key)].chars.size());
     } else if (c.type == Type::kFloat64) {
       c.doubles.reserve(groups_);
+    } else if (IsWidePhysical(c.type)) {
+      c.wide.reserve(groups_);
     } else {
       c.ints.reserve(groups_);
     }
@@ -353,6 +355,9 @@ void GatherRows(const BatchColumn& from, const std::vector<std::size_t>& order, 
   } else if (from.type == Type::kFloat64) {
     to->doubles.resize(n);
     for (std::size_t i = 0; i < n; ++i) to->doubles[i] = from.doubles[order[begin + i]];
+  } else if (IsWidePhysical(from.type)) {
+    to->wide.resize(n);
+    for (std::size_t i = 0; i < n; ++i) to->wide[i] = from.wide[order[begin + i]];
   } else {
     to->ints.resize(n);
     for (std::size_t i = 0; i < n; ++i) to->ints[i] = from.ints[order[begin + i]];

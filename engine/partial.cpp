@@ -65,6 +65,8 @@ void AppendKeyBytes(const BatchColumn& c, std::size_t row, std::string* out) {
     double d = c.doubles[row] == 0 ? 0.0 : c.doubles[row];
     if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
     out->append(reinterpret_cast<const char*>(&d), sizeof d);
+  } else if (IsWidePhysical(c.type)) {
+    out->append(reinterpret_cast<const char*>(&c.wide[row]), sizeof(Int128));
   } else {
     out->append(reinterpret_cast<const char*>(&c.ints[row]), sizeof(std::int64_t));
   }
@@ -79,6 +81,8 @@ void CheckStreamBatch(const StreamLayout& layout, const Batch& batch, const char
       ok = ok && c.offsets.size() == batch.rows + 1 && c.offsets.back() == c.chars.size();
     } else if (c.type == Type::kFloat64) {
       ok = ok && c.doubles.size() == batch.rows;
+    } else if (IsWidePhysical(c.type)) {
+      ok = ok && c.wide.size() == batch.rows;
     } else {
       ok = ok && c.ints.size() == batch.rows;
     }
@@ -117,6 +121,8 @@ void AppendValue(const BatchColumn& f, std::size_t row, std::size_t to_rows, Bat
     t->offsets.push_back(static_cast<std::uint32_t>(t->chars.size()));
   } else if (t->type == Type::kFloat64) {
     t->doubles.push_back(f.doubles[row]);
+  } else if (IsWidePhysical(t->type)) {
+    t->wide.push_back(f.wide[row]);
   } else {
     t->ints.push_back(f.ints[row]);
   }
@@ -149,6 +155,8 @@ void AppendColumnRows(const BatchColumn& f, std::size_t begin, std::size_t end, 
     t->chars.append(f.chars, from_base, f.offsets[end] - from_base);
   } else if (f.type == Type::kFloat64) {
     t->doubles.insert(t->doubles.end(), f.doubles.begin() + b, f.doubles.begin() + e);
+  } else if (IsWidePhysical(f.type)) {
+    t->wide.insert(t->wide.end(), f.wide.begin() + b, f.wide.begin() + e);
   } else {
     t->ints.insert(t->ints.end(), f.ints.begin() + b, f.ints.begin() + e);
   }
@@ -178,6 +186,8 @@ Batch SliceBatch(const Batch& from, std::size_t begin, std::size_t end) {
       t.chars.assign(f.chars, base, f.offsets[end] - base);
     } else if (f.type == Type::kFloat64) {
       t.doubles.assign(f.doubles.begin() + b, f.doubles.begin() + e);
+    } else if (IsWidePhysical(f.type)) {
+      t.wide.assign(f.wide.begin() + b, f.wide.begin() + e);
     } else {
       t.ints.assign(f.ints.begin() + b, f.ints.begin() + e);
     }
@@ -197,6 +207,10 @@ int CompareValues(const BatchColumn& a, std::size_t i, const BatchColumn& b, std
       const double x = a.doubles[i], y = b.doubles[j];  // NaN after every number (DuckDB)
       if (std::isnan(x) || std::isnan(y))
         return std::isnan(x) == std::isnan(y) ? 0 : std::isnan(x) ? 1 : -1;
+      return x < y ? -1 : x > y ? 1 : 0;
+    }
+    case Type::kHugeint: {
+      const Int128 x = a.wide[i], y = b.wide[j];
       return x < y ? -1 : x > y ? 1 : 0;
     }
     default: {

@@ -313,6 +313,9 @@ void GatherSelected(const Column& c, const std::uint32_t* sel, std::size_t n, Ba
   } else if (c.type == Type::kFloat64) {
     o.doubles.resize(n);
     for (std::size_t i = 0; i < n; ++i) o.doubles[i] = c.doubles[sel[i]];
+  } else if (IsWidePhysical(c.type)) {
+    o.wide.resize(n);
+    for (std::size_t i = 0; i < n; ++i) o.wide[i] = c.wide[sel[i]];
   } else {
     o.ints.resize(n);
     for (std::size_t i = 0; i < n; ++i) o.ints[i] = c.ints[sel[i]];

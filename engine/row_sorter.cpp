@@ -67,6 +67,11 @@ struct RowLess {
         if (an != bn) return an == k.nulls_first;
         continue;
       }
+      if (IsWidePhysical(k.column->type)) {  // HUGEINT: no 64-bit word orders it
+        const Int128 x = k.column->wide[a], y = k.column->wide[b];
+        if (x != y) return k.desc ? x > y : x < y;
+        continue;
+      }
       const std::uint64_t x = SortWord(*k.column, a), y = SortWord(*k.column, b);
       if (x != y) return k.desc ? x > y : x < y;
     }
@@ -141,7 +146,9 @@ class IndexSort final : public RowSorter::Sort {
 
 std::unique_ptr<RowSorter::Sort> MakeSort(const std::vector<KeyColumn>& keys, std::size_t keep,
                                           std::vector<std::uint32_t> rows) {
-  if (keys.empty() || keys.size() > 4 || keep * 16 < RowSorter::kRunRows) {
+  const bool wide = std::any_of(keys.begin(), keys.end(),
+                                [](const KeyColumn& k) { return IsWidePhysical(k.column->type); });
+  if (keys.empty() || keys.size() > 4 || keep * 16 < RowSorter::kRunRows || wide) {
     return std::make_unique<IndexSort>(keys, keep, std::move(rows));
   }
   switch (keys.size()) {

@@ -54,6 +54,9 @@ void AppendScalarText(std::string& out, const C& column, std::size_t row) {
     case Type::kDate:
       AppendDate(out, column.ints[row]);
       break;
+    case Type::kHugeint:
+      AppendWideInt(out, column.wide[row]);
+      break;
     case Type::kString:
       break;
   }

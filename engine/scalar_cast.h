@@ -12,6 +12,10 @@ namespace plume::engine {
 // VARCHAR -> BIGINT: surrounding spaces, a sign, digits with single '_' separators, a fraction
 // and an exponent (rounded half away from zero, exactly), or 0x / 0b prefixed digits.
 bool StringToInt(std::string_view text, std::int64_t* out);
+// VARCHAR -> HUGEINT: as StringToInt's, without 0x / 0b (DuckDB rejects them for INT128);
+// false beyond INT128.
+__extension__ typedef __int128 Int128;  // as in table.h
+bool StringToHugeint(std::string_view text, Int128* out);
 // The floor of a decimal number written in `text` (digits, '.', exponent), exactly, and whether
 // it has a non-zero fraction: "50.99999999999999999999" -> 50, true. False when the text is not
 // a number or the floor does not fit BIGINT.

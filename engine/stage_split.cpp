@@ -423,6 +423,10 @@ ExprAst CellLiteral(const Column& c, std::size_t r, std::size_t pos) {
       l.kind = LiteralAst::Kind::kInteger;
       AppendInt(l.text, c.ints[r]);
       break;
+    case Type::kHugeint:
+      l.kind = LiteralAst::Kind::kInteger;
+      AppendWideInt(l.text, c.wide[r]);
+      break;
     case Type::kFloat64:
       l.kind = LiteralAst::Kind::kDouble;
       AppendDouble(l.text, c.doubles[r]);

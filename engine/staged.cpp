@@ -702,6 +702,8 @@ void GatheredTable::Append(const Batch& batch) {
       }
     } else if (b.type == Type::kFloat64) {
       c.doubles.insert(c.doubles.end(), b.doubles.begin(), b.doubles.end());
+    } else if (IsWidePhysical(b.type)) {
+      c.wide.insert(c.wide.end(), b.wide.begin(), b.wide.end());
     } else {
       c.ints.insert(c.ints.end(), b.ints.begin(), b.ints.end());
     }

@@ -63,6 +63,8 @@ std::string_view TypeName(Type type) {
       return "VARCHAR";
     case Type::kDate:
       return "DATE";
+    case Type::kHugeint:
+      return "HUGEINT";
   }
   return "?";
 }
@@ -83,6 +85,8 @@ std::string_view PhysicalName(Type type) {
       return "UINT16";
     case Type::kUInt32:
       return "UINT32";
+    case Type::kHugeint:
+      return "INT128";
     default:
       return TypeName(type);
   }
@@ -94,6 +98,8 @@ std::size_t Column::size() const {
       return doubles.size();
     case Type::kString:
       return codes.size();
+    case Type::kHugeint:
+      return wide.size();
     default:
       return ints.size();
   }
@@ -136,6 +142,8 @@ void BuildZoneMaps(Column& c, std::size_t first, std::size_t count) {
       return BuildStats(c, c.doubles, first, count);
     case Type::kString:
       return BuildStats(c, c.codes, first, count);
+    case Type::kHugeint:
+      return BuildStats(c, c.wide, first, count);
     default:
       return BuildStats(c, c.ints, first, count);
   }

@@ -24,6 +24,9 @@ namespace plume::engine {
 // make them.
 // DECIMAL(width, scale) is a Type value of its own per width and scale (DecimalType), so that
 // two types are equal exactly when DuckDB's are; only computed values are DECIMALs.
+// kHugeint is DuckDB's HUGEINT (128-bit integers: sum of an INTEGER or BIGINT, integer literals
+// beyond BIGINT, CAST(x AS HUGEINT)); its values live in `wide` (Column and BatchColumn); only
+// computed values are HUGEINTs.
 enum class Type : std::uint16_t {
   kBool,
   kInt64,
@@ -37,8 +40,9 @@ enum class Type : std::uint16_t {
   kUInt8,
   kUInt16,
   kUInt32,
+  kHugeint,
 };
-inline constexpr Type kLastType = Type::kUInt32;
+inline constexpr Type kLastType = Type::kHugeint;
 
 // DECIMAL(width, scale), 1 <= width <= 38, 0 <= scale <= width, as DuckDB's. Its values are
 // held as value * 10^scale ("units"). Stored values (Column::ints, and every BatchColumn that
@@ -67,8 +71,10 @@ constexpr bool FitsInt32(std::int64_t v) {
 constexpr bool IsNarrowInteger(Type t) {
   return t == Type::kInt32 || (t >= Type::kInt16 && t <= Type::kUInt32);
 }
-// BIGINT and the narrow integer types.
+// BIGINT and the narrow integer types (not HUGEINT: its values are in `wide`).
 constexpr bool IsInteger(Type t) { return t == Type::kInt64 || IsNarrowInteger(t); }
+// Whether values of `type` live in `wide` (HUGEINT).
+constexpr bool IsWidePhysical(Type t) { return t == Type::kHugeint; }
 constexpr bool IsUnsigned(Type t) { return t >= Type::kUInt8 && t <= Type::kUInt32; }
 // The smallest and largest value of an integer type.
 constexpr std::int64_t IntegerMin(Type t) {
@@ -136,6 +142,7 @@ struct IntSummary {
 
 // One column. Exactly one of the value vectors is used, chosen by `type`:
 //   kInt64, the narrow integers, kTimestamp, kDate, kBool -> ints;   kFloat64 -> doubles;
+//   kHugeint -> wide;
 //   kString -> codes into dict. dict is sorted ascending and unique, so comparing codes
 //              compares strings, and zone maps over codes work for = < > on strings.
 // valid: empty means "no NULLs"; otherwise one byte per row, 1 = value, 0 = NULL.
@@ -149,7 +156,8 @@ struct Column {
   std::vector<std::string> dict;
   std::vector<std::uint8_t> valid;
   std::vector<BlockStats> blocks;
-  IntSummary summary;  // integer types; whoever changes `ints` after it is known resets it
+  std::vector<Int128> wide;  // kHugeint
+  IntSummary summary;        // integer types; whoever changes `ints` after it is known resets it
 
   bool IsNull(std::size_t row) const { return !valid.empty() && valid[row] == 0; }
   std::size_t size() const;

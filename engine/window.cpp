@@ -29,6 +29,8 @@ int CompareValues(const Column& c, std::uint32_t a, std::uint32_t b) {
       return c.codes[a] < c.codes[b] ? -1 : c.codes[a] > c.codes[b];
     case Type::kFloat64:
       return c.doubles[a] < c.doubles[b] ? -1 : c.doubles[a] > c.doubles[b];
+    case Type::kHugeint:
+      return c.wide[a] < c.wide[b] ? -1 : c.wide[a] > c.wide[b];
     default:
       return c.ints[a] < c.ints[b] ? -1 : c.ints[a] > c.ints[b];
   }
@@ -63,6 +65,8 @@ struct Out {
       col.codes[r] = src.codes[s];
     } else if (src.type == Type::kFloat64) {
       col.doubles[r] = src.doubles[s];
+    } else if (IsWidePhysical(src.type)) {
+      col.wide[r] = src.wide[s];
     } else {
       col.ints[r] = src.ints[s];
     }
@@ -316,11 +320,7 @@ class Partition {
     if (call_.fn == WindowFn::kAvg) {
       out_.col.doubles[r] = static_cast<double>(static_cast<long double>(isum) / values);
     } else {
-      if (isum > std::numeric_limits<std::int64_t>::max() ||
-          isum < std::numeric_limits<std::int64_t>::min()) {
-        throw std::runtime_error("window sum(" + call_.arg + ") is out of BIGINT range");
-      }
-      out_.Int(r, static_cast<std::int64_t>(isum));
+      out_.col.wide[r] = isum;  // HUGEINT, as DuckDB's
     }
   }
 
@@ -403,6 +403,8 @@ Out MakeOut(const WindowCall& call, const Table& t) {
     out.col.codes.assign(t.rows, 0);
   } else if (call.result == Type::kFloat64) {
     out.col.doubles.assign(t.rows, 0);
+  } else if (IsWidePhysical(call.result)) {
+    out.col.wide.assign(t.rows, 0);
   } else {
     out.col.ints.assign(t.rows, 0);
   }
@@ -454,8 +456,8 @@ Type WindowResultType(WindowFn fn, Type arg) {
       if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
-      // sum(INTEGER) is BIGINT (DuckDB: HUGEINT, as for the aggregate: docs/SQL.md)
-      return fn == WindowFn::kAvg ? Type::kFloat64 : IsNarrowInteger(arg) ? Type::kInt64 : arg;
+      // the sum of an integer type is HUGEINT, as the aggregate's
+      return fn == WindowFn::kAvg ? Type::kFloat64 : IsInteger(arg) ? Type::kHugeint : arg;
     case WindowFn::kNowcast:
       if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));

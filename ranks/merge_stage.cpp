@@ -77,6 +77,8 @@ void AppendColumn(const engine::BatchColumn& src, std::size_t begin, std::size_t
   AppendSlice(src.ints, std::min(begin, src.ints.size()), src.ints.empty() ? 0 : count, &dst->ints);
   AppendSlice(src.doubles, std::min(begin, src.doubles.size()), src.doubles.empty() ? 0 : count,
               &dst->doubles);
+  AppendSlice(src.wide, std::min(begin, src.wide.size()), src.wide.empty() ? 0 : count,
+              &dst->wide);  // HUGEINT
   if (!src.offsets.empty()) {
     if (dst->offsets.empty()) dst->offsets.push_back(0);
     const std::uint32_t from = src.offsets[begin];

@@ -217,7 +217,8 @@ std::string_view FrameBody(std::string_view frame, std::string* scratch);
 // BuildIdentity(); ranks whose identity differs from rank 0's are refused, so ranks built from
 // different plume versions never exchange a message they might read differently.
 // kProtocolVersion goes up whenever a message's layout or meaning changes.
-inline constexpr std::uint32_t kProtocolVersion = 2;
+// 3: batch format 3 (HUGEINT columns), sum(INTEGER/BIGINT) results are HUGEINT.
+inline constexpr std::uint32_t kProtocolVersion = 3;
 // "plume 0.1.0, protocol 1, commit 1a2b3c4" (the commit cmake was configured at, when known);
 // $PLUME_BUILD_IDENTITY instead when set (for tests).
 std::string BuildIdentity();

@@ -27,7 +27,7 @@ constexpr std::size_t kLabelWidth = 24;
 constexpr char kMarks[] = "*+ox#@%&";
 
 bool IsNumeric(Type t) {
-  return engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t);
+  return engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t) || t == Type::kHugeint;
 }
 
 struct Point {
@@ -44,6 +44,7 @@ struct Series {
 std::optional<double> NumberAt(const engine::BatchColumn& col, std::size_t r) {
   if (col.IsNull(r)) return std::nullopt;
   if (col.type == Type::kFloat64) return col.doubles[r];
+  if (engine::IsWidePhysical(col.type)) return static_cast<double>(col.wide[r]);
   const int scale = engine::IsDecimal(col.type) ? engine::DecimalScale(col.type) : 0;
   return static_cast<double>(col.ints[r]) / std::pow(10.0, scale);  // DECIMAL: its units
 }

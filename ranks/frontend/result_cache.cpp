@@ -86,7 +86,8 @@ std::size_t BatchBytes(const engine::Batch& batch) {
   std::size_t bytes = 0;
   for (const engine::BatchColumn& c : batch.columns) {
     bytes += c.ints.size() * sizeof(std::int64_t) + c.doubles.size() * sizeof(double) +
-             c.offsets.size() * sizeof(std::uint32_t) + c.chars.size() + c.valid.size();
+             c.wide.size() * 16 + c.offsets.size() * sizeof(std::uint32_t) + c.chars.size() +
+             c.valid.size();
   }
   return bytes;
 }

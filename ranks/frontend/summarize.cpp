@@ -74,6 +74,9 @@ std::optional<std::string> Text(const engine::BatchColumn& col, bool as_time = f
       return std::string(col.StringAt(0));
     case Type::kBool:
       return std::string(col.ints[0] != 0 ? "true" : "false");
+    case Type::kHugeint:
+      engine::AppendWideInt(out, col.wide[0]);
+      return out;
     default:
       engine::AppendInt(out, col.ints[0]);
       return out;

@@ -177,7 +177,8 @@ void TableFormatter::AppendLine(std::string& out, const std::vector<int>& cols,
       out.append(kGap);
     } else {
       Type t = fields_[c].type;
-      bool right = engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t);
+      bool right = engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t) ||
+                   t == Type::kHugeint;
       Pad(out, row[c], widths[c], right);
     }
   }

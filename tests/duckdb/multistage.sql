@@ -122,3 +122,8 @@ SELECT full_aqs_id, CAST(utc AS DATE) AS d, min(r), max(r) FROM (SELECT full_aqs
 WITH w AS (SELECT site_name, utc, avg(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS c8 FROM measurements) SELECT site_name, count(*) FILTER (WHERE c8 > 35.003) FROM w GROUP BY site_name;
 -- @error
 SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1;
+-- ---------------------------------------------------------------- HUGEINT through stages
+-- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
+-- @ordered
+WITH t AS (SELECT parameter, sum(aqi) AS s FROM measurements GROUP BY parameter) SELECT parameter, s, s * 2 AS d, typeof(s) AS ts FROM t WHERE s > 10 ORDER BY s;
+SELECT (SELECT sum(aqi) FROM measurements) AS x, typeof((SELECT sum(aqi) FROM measurements)) AS t;

@@ -520,6 +520,12 @@ SELECT max(aqi::INT * 100000000) FROM measurements WHERE aqi = 30;
 -- @error
 SELECT CAST(aqi + 2147483600 AS INTEGER) FROM measurements WHERE aqi = 50;
 
+-- HUGEINT (docs/SQL.md "HUGEINT"): sum of an integer, its arithmetic, HAVING and ORDER BY over it
+SELECT sum(aqi) AS s, typeof(sum(aqi)) AS t, sum(aqi) + 1 AS p, sum(aqi) / count(*) AS m, sum(aqi::INT) AS si FROM measurements;
+-- @ordered
+SELECT site_name, sum(aqi) AS s FROM measurements GROUP BY site_name HAVING sum(aqi) > 50000 ORDER BY s DESC, site_name LIMIT 10;
+SELECT parameter, sum(aqi) AS s, sum(aqi) * 1.5 AS f, sum(DISTINCT aqi) AS d FROM measurements GROUP BY parameter;
+
 -- ------------------------------------------- SMALLINT, TINYINT and unsigned types (issue 10)
 -- CASTs to them are range-checked with DuckDB's errors; arithmetic keeps DuckDB's result types
 -- (a literal takes the narrow type when it fits, TINYINT with UTINYINT is BIGINT) and overflow
@@ -553,7 +559,17 @@ SELECT 1 + '2';
 -- @error
 SELECT abs('-5') FROM measurements;
 
+-- ------------------------------------------- HUGEINT with the narrow integer types
+-- The sum of each narrow type is HUGEINT (as DuckDB's); a narrow type with a HUGEINT is HUGEINT;
+-- a HUGEINT cast to a narrow type is range-checked with DuckDB's INT128 error.
+-- @ordered
+SELECT typeof(sum(aqi::SMALLINT)), sum(aqi::USMALLINT), typeof(sum(category::TINYINT)), sum(category::UTINYINT) * 2::TINYINT, typeof(sum(aqi::UINTEGER) - 1::UTINYINT), CAST(sum(category::UTINYINT) AS UINTEGER), typeof(coalesce(max(aqi::SMALLINT), sum(aqi))) FROM measurements;
+SELECT parameter, sum(aqi::SMALLINT) AS s, sum(aqi::SMALLINT) + 1::HUGEINT AS p FROM measurements GROUP BY parameter;
+-- @ordered
+SELECT typeof(sum(aqi::SMALLINT) OVER (PARTITION BY parameter ORDER BY utc ROWS 2 PRECEDING)), sum(category::UTINYINT) OVER (PARTITION BY parameter ORDER BY utc ROWS 2 PRECEDING) FROM measurements WHERE site_name = '${SITE_TOP}' ORDER BY utc, parameter, full_aqs_id LIMIT 5;
+-- @error
+SELECT CAST(sum(aqi) AS SMALLINT) FROM measurements;
+
 -- The unterminated string swallows the rest of the batch: it stays the last statement.
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
-

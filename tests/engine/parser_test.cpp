@@ -55,7 +55,7 @@ TEST(Parser, AggregateNamesFollowDuckDb) {
                    "min(utc), MAX(site_name), count(measurements.aqi) from measurements"),
             (std::vector<Named>{{"count_star()", Type::kInt64},
                                 {"count(Aqi)", Type::kInt64},
-                                {"sum(aqi)", Type::kInt64},
+                                {"sum(aqi)", Type::kHugeint},
                                 {"sum(concentration)", Type::kFloat64},
                                 {"avg(aqi)", Type::kFloat64},
                                 {"min(utc)", Type::kTimestamp},
@@ -64,7 +64,7 @@ TEST(Parser, AggregateNamesFollowDuckDb) {
   EXPECT_EQ(Output("SELECT min(\"Concentration\"), sum(\"measurements\".\"aqi\"), count(\"AQI\") "
                    "FROM measurements"),
             (std::vector<Named>{{"min(Concentration)", Type::kFloat64},
-                                {"sum(measurements.aqi)", Type::kInt64},
+                                {"sum(measurements.aqi)", Type::kHugeint},
                                 {"count(AQI)", Type::kInt64}}));
 }
 
@@ -364,7 +364,7 @@ TEST(Parser, SelectWithoutFrom) {
 }
 
 // INTEGER (issue 10): the result types of a SELECT as DuckDB's, where typeof() (golden/
-// integer.test) cannot show them against DuckDB; sum of an INTEGER is BIGINT (DuckDB: HUGEINT).
+// integer.test) cannot show them against DuckDB; sum of an INTEGER is HUGEINT, as DuckDB's.
 TEST(Parser, IntegerResultTypes) {
   EXPECT_EQ(Output("SELECT 1, 2147483648, -5, 1 + 1, aqi + 1, 7 // 2, 1::INT4, aqi::INT * 2 "
                    "FROM measurements"),
@@ -377,8 +377,8 @@ TEST(Parser, IntegerResultTypes) {
                                 {"CAST(1 AS INTEGER)", Type::kInt32},
                                 {"(CAST(aqi AS INTEGER) * 2)", Type::kInt32}}));
   EXPECT_EQ(Output("SELECT sum(aqi::INT), sum(1), min(1), avg(1), count(1) FROM measurements"),
-            (std::vector<Named>{{"sum(CAST(aqi AS INTEGER))", Type::kInt64},
-                                {"sum(1)", Type::kInt64},
+            (std::vector<Named>{{"sum(CAST(aqi AS INTEGER))", Type::kHugeint},
+                                {"sum(1)", Type::kHugeint},
                                 {"min(1)", Type::kInt32},
                                 {"avg(1)", Type::kFloat64},
                                 {"count(1)", Type::kInt64}}));
@@ -403,8 +403,8 @@ TEST(Parser, SmallIntegerResultTypes) {
                           {"(CAST(aqi AS SMALLINT) * 2)", Type::kInt16}}));
   EXPECT_EQ(Output("SELECT sum(aqi::TINYINT), sum(aqi::UINTEGER), min(aqi::USMALLINT), "
                    "avg(aqi::SMALLINT) FROM measurements"),
-            (std::vector<Named>{{"sum(CAST(aqi AS \"TINYINT\"))", Type::kInt64},
-                                {"sum(CAST(aqi AS \"UINTEGER\"))", Type::kInt64},
+            (std::vector<Named>{{"sum(CAST(aqi AS \"TINYINT\"))", Type::kHugeint},
+                                {"sum(CAST(aqi AS \"UINTEGER\"))", Type::kHugeint},
                                 {"min(CAST(aqi AS \"USMALLINT\"))", Type::kUInt16},
                                 {"avg(CAST(aqi AS SMALLINT))", Type::kFloat64}}));
   EXPECT_EQ(Output("SELECT coalesce(aqi::UTINYINT, category::TINYINT) AS c FROM measurements")[0],

@@ -209,10 +209,12 @@ std::vector<std::optional<Type>> IntegerTypes(const QuerySpec& q) {
       const bool keeps =
           i.fn == RefAgg::kMin || i.fn == RefAgg::kMax || i.fn == RefAgg::kQuantileDisc;
       t = integer(i.x.arg[0]);
-      // sum of an INTEGER is BIGINT in plume (DuckDB: HUGEINT); count is BIGINT
-      if (t && !keeps)
-        t = i.fn == RefAgg::kSum || i.fn == RefAgg::kCount ? std::optional<Type>(Type::kInt64)
-                                                           : std::nullopt;
+      // sum of an integer is HUGEINT (as DuckDB's); count is BIGINT
+      if (t && !keeps) {
+        t = i.fn == RefAgg::kSum     ? std::optional<Type>(Type::kHugeint)
+            : i.fn == RefAgg::kCount ? std::optional<Type>(Type::kInt64)
+                                     : std::nullopt;
+      }
     }
     if (i.aggregate && (i.fn == RefAgg::kCountStar || i.fn == RefAgg::kCount)) t = Type::kInt64;
     out.push_back(t);
@@ -388,6 +390,7 @@ Value Aggregate(RefAgg fn, int column, const RefAggExtra& x,
     return static_cast<double>(total / static_cast<long double>(vals.size()));
   }
   if (!ints) return static_cast<double>(dsum);
+  // a HUGEINT beyond BIGINT: the reference's values are 64-bit, so the case is not checked
   if (isum > INT64_MAX || isum < INT64_MIN) *error = true;
   return static_cast<std::int64_t>(isum);
 }
@@ -465,10 +468,6 @@ std::vector<std::vector<const Row*>> Sources(const QuerySpec& q, const std::vect
   }
   for (auto& [key, rows] : groups) {
     if (q.having) {
-      // The engine finalizes every group before HAVING: a BIGINT sum out of range fails then.
-      for (const RefItem& it : q.items) {
-        if (it.aggregate) Aggregate(it.fn, it.column, it.x, rows, &tl_sum_error);
-      }
       const RefHaving& h = *q.having;
       if (CompareOp(Aggregate(h.fn, h.column, h.x, rows, &tl_sum_error), h.op, h.lit.value) !=
           Truth::kTrue) {

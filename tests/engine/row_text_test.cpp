@@ -145,10 +145,10 @@ TEST(RowText, TheLinesOfOneRow) {
 // gathered, for a dictionary it keeps (repeated codes) and one too large to keep (70,000
 // codes), over calls that reuse its per-code text and a call with other columns.
 TEST(RowText, LinesFromTheColumnsInPlaceAreTheGatheredOnes) {
-  Column site{"site", Type::kString, {}, {}, {}, {}, {}, {}, {}};
-  Column many{"many", Type::kString, {}, {}, {}, {}, {}, {}, {}};
-  Column conc{"conc", Type::kFloat64, {}, {}, {}, {}, {}, {}, {}};
-  Column utc{"utc", Type::kTimestamp, {}, {}, {}, {}, {}, {}, {}};
+  Column site{"site", Type::kString, {}, {}, {}, {}, {}, {}, {}, {}};
+  Column many{"many", Type::kString, {}, {}, {}, {}, {}, {}, {}, {}};
+  Column conc{"conc", Type::kFloat64, {}, {}, {}, {}, {}, {}, {}, {}};
+  Column utc{"utc", Type::kTimestamp, {}, {}, {}, {}, {}, {}, {}, {}};
   site.dict = {"", "a,b", "q\"uote", "plain", "caf\xc3\xa9 \xff"};
   const std::size_t rows = 70000;
   for (std::size_t r = 0; r < rows; ++r) {

@@ -249,6 +249,15 @@ std::vector<Row> BatchRows(const Batch& batch) {
         rows[i].emplace_back(std::move(text));
       } else if (c.type == Type::kFloat64) {
         rows[i].emplace_back(c.doubles[i]);
+      } else if (c.type == Type::kHugeint) {  // a BIGINT when it fits, else its digits
+        const Int128 w = c.wide[i];
+        if (w >= INT64_MIN && w <= INT64_MAX) {
+          rows[i].emplace_back(static_cast<std::int64_t>(w));
+        } else {
+          std::string digits;
+          AppendWideInt(digits, w);
+          rows[i].emplace_back(std::move(digits));
+        }
       } else {
         rows[i].emplace_back(c.ints[i]);
       }

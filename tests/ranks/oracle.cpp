@@ -37,6 +37,9 @@ std::string Cell(const engine::BatchColumn& col, std::size_t row) {
     case engine::Type::kUInt32:
       engine::AppendInt(out, col.ints[row]);
       break;
+    case engine::Type::kHugeint:
+      engine::AppendWideInt(out, col.wide[row]);
+      break;
   }
   return out;
 }
