@@ -11,6 +11,7 @@
 #include "engine/expr.h"
 #include "engine/expr_kernels.h"
 #include "engine/filter.h"
+#include "engine/utf8.h"
 
 namespace plume::engine {
 namespace {
@@ -558,12 +559,6 @@ void InList(const Expr& e, const ExprInput& in, BatchColumn* out) {
   }
 }
 
-std::string Folded(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 void Like(const Expr& e, const ExprInput& in, BatchColumn* out) {
   BatchColumn a, p;
   Eval(e.args[0], in, &a);
@@ -573,7 +568,7 @@ void Like(const Expr& e, const ExprInput& in, BatchColumn* out) {
   out->ints.resize(in.n);
   AndValid(a, p, in.n, out);
   for (std::size_t i = 0; i < in.n; ++i) {
-    const bool hit = e.flag ? LikeMatch(Folded(a.StringAt(i)), Folded(p.StringAt(i)))
+    const bool hit = e.flag ? LikeMatch(Utf8Lower(a.StringAt(i)), Utf8Lower(p.StringAt(i)))
                             : LikeMatch(a.StringAt(i), p.StringAt(i));
     out->ints[i] = hit != e.negated;
   }

@@ -9,6 +9,7 @@
 #include <stdexcept>
 
 #include "engine/expr_kernels.h"
+#include "engine/utf8.h"
 
 namespace plume::engine {
 namespace {
@@ -433,13 +434,11 @@ void StringFunction(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, B
     const std::string_view x = a[0].StringAt(i);
     switch (e.fn) {
       case ExprFn::kLower:
+        b.String(Utf8Lower(x));
+        break;
       case ExprFn::kUpper:
         s.assign(x);
-        for (char& c : s) {
-          c = static_cast<char>(e.fn == ExprFn::kLower
-                                    ? std::tolower(static_cast<unsigned char>(c))
-                                    : std::toupper(static_cast<unsigned char>(c)));
-        }
+        for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
         b.String(s);
         break;
       case ExprFn::kLength:

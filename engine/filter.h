@@ -40,8 +40,8 @@ class CompiledFilter {
   std::size_t rows_;
 };
 
-// SQL LIKE with '%' (any run) and '_' (one byte); no escape character. Linear in the text
-// (like_match.cpp): no backtracking.
+// SQL LIKE with '%' (any run) and '_' (one UTF-8 character, as DuckDB's); no escape character.
+// Linear in the text (like_match.cpp): no backtracking.
 bool LikeMatch(std::string_view text, std::string_view pattern);
 
 }  // namespace plume::engine

@@ -123,6 +123,8 @@ SELECT concentration, count(*) FROM measurements WHERE concentration IN (0.5, ${
 SELECT site_name, count(*) FROM measurements WHERE site_name LIKE 'San %' GROUP BY site_name;
 SELECT site_name, count(*) FROM measurements WHERE site_name LIKE '%Park%' GROUP BY site_name;
 SELECT site_name, count(*) FROM measurements WHERE site_name LIKE '_a%' AND site_name LIKE '%o' GROUP BY site_name;
+-- '_' is one UTF-8 character, ILIKE and lower() fold non-ASCII letters (DuckDB's simple lowercase)
+SELECT site_name, (site_name || 'é') LIKE '%_é', (site_name || 'é') LIKE '%o_', (site_name || 'é') LIKE '%o__', lower(site_name || ' ÉCOLE İ'), (site_name || 'Ü') ILIKE '%ü', ('Ä' || site_name) ILIKE 'ä_%' FROM measurements GROUP BY site_name;
 SELECT site_name, agency, count(*) FROM measurements WHERE site_name LIKE '%,%' GROUP BY site_name, agency;
 SELECT parameter, count(*) FROM measurements WHERE parameter LIKE 'PM_._' OR parameter LIKE 'S__' GROUP BY parameter;
 SELECT count(*) FROM measurements WHERE site_name NOT LIKE '%a%';

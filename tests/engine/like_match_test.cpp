@@ -9,19 +9,21 @@
 #include <vector>
 
 #include "engine/filter.h"
+#include "engine/utf8.h"
 #include "tests/timeout_scale.h"
 
 namespace plume::engine {
 namespace {
 
-// LIKE by definition: match[i][j] = text[0..i) matches pattern[0..j).
-bool LikeByTable(const std::string& t, const std::string& p) {
+// LIKE by definition: match[i][j] = text[0..i) matches pattern[0..j) (bytes or code points).
+template <typename Str>
+bool LikeByTable(const Str& t, const Str& p) {
   std::vector<std::vector<char>> m(t.size() + 1, std::vector<char>(p.size() + 1, 0));
   m[0][0] = 1;
   for (std::size_t j = 1; j <= p.size(); ++j) m[0][j] = p[j - 1] == '%' && m[0][j - 1];
   for (std::size_t i = 1; i <= t.size(); ++i) {
     for (std::size_t j = 1; j <= p.size(); ++j) {
-      const char c = p[j - 1];
+      const auto c = p[j - 1];
       m[i][j] = c == '%' ? (m[i - 1][j] || m[i][j - 1])
                          : (m[i - 1][j - 1] && (c == '_' || c == t[i - 1]));
     }
@@ -38,6 +40,39 @@ TEST(LikeMatchTest, AgreesWithTheDefinitionOnRandomStrings) {
     for (int i = static_cast<int>(rng() % 7); i > 0; --i) p += pattern_chars[rng() % 4];
     ASSERT_EQ(LikeMatch(t, p), LikeByTable(t, p)) << "'" << t << "' LIKE '" << p << "'";
   }
+}
+
+// '_' is one code point (DuckDB: 'é' LIKE '_' and '😀x' LIKE '_x' are true, 'é' LIKE '__'
+// false): random strings over characters of 1 to 4 bytes against the definition over code points.
+TEST(LikeMatchTest, UnderscoreIsOneUtf8Character) {
+  std::mt19937 rng(7);
+  const std::vector<std::string> text_chars = {"a", "\xC3\xA9", "\xE2\x82\xAC", "\xF0\x9F\x98\x80"};
+  const std::vector<std::string> pattern_chars = {"a", "\xC3\xA9", "\xF0\x9F\x98\x80", "%", "_"};
+  for (int k = 0; k < 20000; ++k) {
+    std::string t, p;
+    for (int i = static_cast<int>(rng() % 9); i > 0; --i) t += text_chars[rng() % 4];
+    for (int i = static_cast<int>(rng() % 7); i > 0; --i) p += pattern_chars[rng() % 5];
+    ASSERT_EQ(LikeMatch(t, p), LikeByTable(Utf8Decode(t), Utf8Decode(p)))
+        << "'" << t << "' LIKE '" << p << "'";
+  }
+  EXPECT_TRUE(LikeMatch("\xC3\xA9", "_"));
+  EXPECT_FALSE(LikeMatch("\xC3\xA9", "__"));
+  EXPECT_TRUE(LikeMatch("e\xCC\x81", "__"));  // e and a combining accent: two code points
+  EXPECT_TRUE(LikeMatch("a\xC3\xA9" "b", "%_b"));
+  // A malformed byte is one unit of its own and matches only itself.
+  EXPECT_TRUE(LikeMatch("\xFF\xFE", "__"));
+  EXPECT_TRUE(LikeMatch("x\xFF", "_\xFF"));
+  EXPECT_FALSE(LikeMatch("x\xFE", "_\xFF"));
+}
+
+// ILIKE folds both sides with the simple Unicode lowercase mapping, as DuckDB's lower().
+TEST(LikeMatchTest, LowerFoldsAsDuckDB) {
+  EXPECT_EQ(Utf8Lower("\xC3\x89" "COLE \xC4\xB0K"), "\xC3\xA9" "cole ik");  // 'ÉCOLE İK': 'école ik'
+  EXPECT_EQ(Utf8Lower("STRASSE"), "strasse");
+  EXPECT_EQ(Utf8Lower("stra\xC3\x9F" "e"), "stra\xC3\x9F" "e");  // 'ß' has no simple lowercase
+  EXPECT_EQ(Utf8Lower("\xCE\xA3\xCF\x82"), "\xCF\x83\xCF\x82");  // 'Σς': 'σς'
+  EXPECT_EQ(Utf8Lower("\xE2\x84\xAA"), "k");                    // KELVIN SIGN
+  EXPECT_EQ(Utf8Lower("A\xFF\xC3"), "a\xFF\xC3");                // malformed bytes stay
 }
 
 TEST(LikeMatchTest, LongSegmentsWithAndWithoutUnderscore) {
@@ -80,6 +115,19 @@ TEST(LikeMatchTest, LinearOnPathologicalPatterns) {
   EXPECT_FALSE(r3);
   EXPECT_TRUE(r4);
   EXPECT_TRUE(LikeMatch("", percents));
+  // The same on a non-ASCII text (code points): 5 MB of 'é', 500 parts of 'é_'.
+  std::string wide;
+  for (int i = 0; i < (5 << 20) / 2; ++i) wide += "\xC3\xA9";
+  std::string wide_unders;
+  for (int i = 0; i < 500; ++i) wide_unders += "\xC3\xA9_";
+  bool r5 = true, r6 = false;
+  const double s2 = Seconds([&] {
+    r5 = LikeMatch(wide, "%" + wide_unders + "b%");
+    r6 = LikeMatch(wide, "%" + wide_unders + "%");
+  });
+  EXPECT_FALSE(r5);
+  EXPECT_TRUE(r6);
+  EXPECT_LT(s2, 20.0 * plume::testing::TimeoutScale()) << "LIKE is not linear in the text";
   EXPECT_LT(s, 20.0 * plume::testing::TimeoutScale()) << "LIKE is not linear in the text";
 }
 
