@@ -559,10 +559,22 @@ Expr ExprBinder::BindOp(const ExprAst& e) {
 
 namespace {
 
+// True when DuckDB 1.5 finds no best function for `op` with a string literal (on the left when
+// `left`) and an operand of type `other`: its other candidates take the string as a DATE,
+// TIMESTAMP or INTERVAL (DATE + INTEGER, DATE - INTEGER, INTERVAL * BIGINT and * DOUBLE,
+// INTERVAL / ...). Checked against DuckDB for every operator, side and number type.
+bool NoBestStringCandidate(const std::string& op, bool left, Type other) {
+  if (op == "+") return other == Type::kInt32;
+  if (op == "-") return left && other == Type::kInt32;
+  if (op == "*") return other == Type::kInt64 || other == Type::kFloat64 || IsDecimal(other);
+  if (op == "/") return left;
+  return false;
+}
+
 // A string literal next to a number in arithmetic, as DuckDB 1.5 binds it: next to a DECIMAL or
-// a DOUBLE both are DOUBLE (1.5 + '2' is 3.5); + and - of an INTEGER (or two strings) and a
-// string have no best function in DuckDB (DATE + INTEGER is a candidate too), an error here
-// too; else the string is read as the number's type (aqi + '2', 1::TINYINT + '2').
+// a DOUBLE both are DOUBLE (1.5 + '2' is 3.5); two strings, and the operators and types of
+// NoBestStringCandidate, have no best function in DuckDB, an error here too; else the string is
+// read as the number's type (aqi + '2', 1::TINYINT + '2').
 void StringOperands(const ExprAst& e, Expr* a, Expr* b) {
   const bool sa = IsLiteral(e.args[0], LiteralAst::Kind::kString);
   const bool sb = IsLiteral(e.args[1], LiteralAst::Kind::kString);
@@ -573,7 +585,7 @@ void StringOperands(const ExprAst& e, Expr* a, Expr* b) {
     if (IsLiteral(e.args[i], LiteralAst::Kind::kInteger)) return "INTEGER_LITERAL";
     return std::string(TypeName(x.type));
   };
-  if ((e.op == "+" || e.op == "-") && ((sa && sb) || other.type == Type::kInt32)) {
+  if ((sa && sb) || (Numeric(other.type) && NoBestStringCandidate(e.op, sa, other.type))) {
     throw SqlError(
         "Binder Error: Could not choose a best candidate function for the function "
         "call \"" +
