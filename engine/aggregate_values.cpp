@@ -252,33 +252,49 @@ void ValueStates<K>::EmitFinal(std::size_t g, BatchColumn* out) const {
     PushNull(out);
     return;
   }
-  const double q = spec_.fn == AggFn::kMedian ? 0.5 : spec_.param;
+  // A negative q is DuckDB's quantile of the values in descending order: ranks count from the
+  // top, and quantile_cont interpolates from the higher value (so it can differ from 1 + q in
+  // the last digit).
+  const double q = spec_.fn == AggFn::kMedian ? 0.5 : std::fabs(spec_.param);
+  const bool descending = spec_.fn != AggFn::kMedian && spec_.param < 0;
+  const auto at = [&](double rank) {
+    const auto r = static_cast<std::int64_t>(rank);
+    return AtRank(g, descending ? total - 1 - r : r);
+  };
   const double n = static_cast<double>(total);
   const bool continuous = spec_.fn == AggFn::kQuantileCont ||
                           (spec_.fn == AggFn::kMedian && spec_.input != Type::kString);
   if (continuous) {
     const double rn = (n - 1) * q, lo_rank = std::floor(rn), hi_rank = std::ceil(rn);
     if constexpr (std::is_same_v<K, std::int64_t>) {
-      if (IsDecimal(spec_.input)) {  // DuckDB: lo + the fraction of (hi - lo), truncated
-        const std::int64_t a = AtRank(g, static_cast<std::int64_t>(lo_rank));
-        const std::int64_t b = AtRank(g, static_cast<std::int64_t>(hi_rank));
-        const auto step = static_cast<double>(b - a) * (rn - lo_rank);
-        PushInt(out, a + static_cast<std::int64_t>(step), false);
+      if (IsDecimal(spec_.input)) {
+        // DuckDB: lo + the fraction of (hi - lo) truncated, in the scaled integers of a width up
+        // to 18; for a wider one (its hugeint) the same in doubles, the sum truncated.
+        const std::int64_t a = at(lo_rank);
+        const std::int64_t b = at(hi_rank);
+        const double fraction = rn - lo_rank;
+        if (DecimalWidth(spec_.input) > 18) {
+          const auto lo = static_cast<double>(a);
+          PushInt(out, static_cast<std::int64_t>(lo + (static_cast<double>(b) - lo) * fraction),
+                  false);
+        } else {
+          PushInt(out, a + static_cast<std::int64_t>(static_cast<double>(b - a) * fraction), false);
+        }
         return;
       }
     }
-    const double lo = AsDouble(AtRank(g, static_cast<std::int64_t>(lo_rank)));
+    const double lo = AsDouble(at(lo_rank));
     if (lo_rank == hi_rank) {
       PushDouble(out, lo, false);
       return;
     }
-    const double hi = AsDouble(AtRank(g, static_cast<std::int64_t>(hi_rank)));
+    const double hi = AsDouble(at(hi_rank));
     PushDouble(out, lo + (hi - lo) * (rn - lo_rank), false);
     return;
   }
   // discrete: DuckDB's index max(1, n - floor(n - n q)) - 1
   const double index = std::max(1.0, n - std::floor(n - n * q)) - 1;
-  PushKey(AtRank(g, static_cast<std::int64_t>(index)), out);
+  PushKey(at(index), out);
 }
 
 }  // namespace

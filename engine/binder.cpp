@@ -385,8 +385,13 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
     spec.input2 = y.type;
   } else if (two) {
     const Expr q = CastTo(args.Bind(e.args[1]), Type::kFloat64, e.args[1].pos);
-    if (q.op != ExprOp::kConstant || q.value.null || !(q.value.d >= 0 && q.value.d <= 1)) {
-      throw SqlError(e.op + "() needs a constant quantile between 0 and 1", e.args[1].pos);
+    if (q.op != ExprOp::kConstant || q.value.null) {
+      throw SqlError(e.op + "() needs a constant quantile", e.args[1].pos);
+    }
+    if (!(q.value.d >= -1 && q.value.d <= 1)) {  // DuckDB's words; a negative q counts from the top
+      throw SqlError("Binder Error: QUANTILE can only take parameters in the range [-1, 1] (" +
+                         name + ")",
+                     e.args[1].pos);
     }
     spec.param = q.value.d;
   }

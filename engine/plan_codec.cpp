@@ -313,7 +313,7 @@ void CheckAggregate(ByteReader& r, const PlanData& p, const AggSpec& a) {
     r.Fail("aggregate second argument does not fit its function");
   }
   const bool quantile = a.fn == AggFn::kQuantileCont || a.fn == AggFn::kQuantileDisc;
-  if (quantile && !(a.param >= 0 && a.param <= 1)) r.Fail("quantile outside [0, 1]");
+  if (quantile && !(a.param >= -1 && a.param <= 1)) r.Fail("quantile outside [-1, 1]");
 }
 
 void Validate(ByteReader& r, const PlanData& p) {

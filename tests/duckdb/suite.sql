@@ -203,8 +203,11 @@ SELECT quantile_cont(site_name, 0.5) FROM measurements;
 SELECT bool_and(aqi) FROM measurements;
 -- @plume-error
 SELECT median(utc) FROM measurements;
--- @plume-error
-SELECT quantile_cont(aqi, -0.5) FROM measurements;
+-- Negative quantiles count from the top (DuckDB: the values in descending order).
+SELECT quantile_cont(aqi, -0.5), quantile_cont(concentration, -0.1), quantile_disc(aqi, -0.25), quantile_disc(site_name, -0.5), quantile_cont(aqi * 0.1, -0.3), quantile_disc(utc, -0.9), quantile_cont(aqi, -1) FROM measurements;
+SELECT parameter, quantile_cont(aqi, -0.98), quantile_disc(concentration, -0.02) FROM measurements GROUP BY parameter;
+-- @error
+SELECT quantile_cont(aqi, -1.5) FROM measurements;
 
 -- ---------------------------------------------------------------- ORDER BY
 -- @ordered
