@@ -5,12 +5,25 @@
 
 namespace plume::engine {
 
+bool DistinctByValues(const AggSpec& spec) {
+  if (!spec.distinct) return false;
+  switch (spec.fn) {
+    case AggFn::kMin:  // the same answer over the distinct values, or (arg_min, arg_max) the
+    case AggFn::kMax:  // distinct pairs: the states without DISTINCT serve
+    case AggFn::kArgMin:
+    case AggFn::kArgMax:
+    case AggFn::kBoolAnd:
+    case AggFn::kBoolOr:
+    case AggFn::kCountStar:
+      return false;
+    default:
+      return true;
+  }
+}
+
 std::vector<Type> PartialTypes(const AggSpec& spec) {
   const bool ints = spec.input != Type::kFloat64;
-  if (spec.distinct &&
-      (spec.fn == AggFn::kCount || spec.fn == AggFn::kSum || spec.fn == AggFn::kAvg)) {
-    return {Type::kString};  // the distinct values (aggregate_values.cpp)
-  }
+  if (DistinctByValues(spec)) return {Type::kString};  // the distinct values (aggregate_values.cpp)
   switch (spec.fn) {
     case AggFn::kCountStar:
     case AggFn::kCount:
@@ -49,10 +62,7 @@ void AggregateStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* r
 }
 
 std::unique_ptr<AggregateStates> MakeAggregateStates(const AggSpec& spec, bool partition) {
-  if (spec.distinct &&
-      (spec.fn == AggFn::kCount || spec.fn == AggFn::kSum || spec.fn == AggFn::kAvg)) {
-    return MakeValueStates(spec, partition);
-  }
+  if (DistinctByValues(spec)) return MakeValueStates(spec, partition);
   switch (spec.fn) {
     case AggFn::kVarSamp:
     case AggFn::kVarPop:

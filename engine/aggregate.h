@@ -61,6 +61,9 @@ class AggregateStates {
   virtual void EmitFinal(std::size_t group, BatchColumn* out) const = 0;
 };
 
+// True when `spec` is a DISTINCT aggregate whose answer the DISTINCT changes (count, sum, avg,
+// the quantiles, the variances): its state is then the set of distinct values.
+bool DistinctByValues(const AggSpec& spec);
 // The stream columns of an aggregate's partial state (docs/PROTOCOL.md, "Partial states").
 std::vector<Type> PartialTypes(const AggSpec& spec);
 // What one group's state of `spec` holds in memory, for the memory guard (--memory-limit): 16
@@ -80,6 +83,9 @@ void PushNull(BatchColumn* c);  // by c->type
 // The factories of each family (aggregate_*.cpp), used by MakeAggregateStates.
 std::unique_ptr<AggregateStates> MakeBasicStates(const AggSpec& spec, bool partition);
 std::unique_ptr<AggregateStates> MakeMomentStates(const AggSpec& spec);
+// Appends the final value of the variance or standard deviation `spec.fn` of `values` (one
+// group) to *out, as MomentStates computes it: var_samp(DISTINCT x) and the like.
+void EmitMomentsOf(const AggSpec& spec, const std::vector<double>& values, BatchColumn* out);
 std::unique_ptr<AggregateStates> MakeValueStates(const AggSpec& spec, bool partition);
 std::unique_ptr<AggregateStates> MakeArgStates(const AggSpec& spec, bool partition);
 

@@ -77,8 +77,6 @@ class MomentStates final : public AggregateStates {
     EncodeSum(squares_[g], empty, out + 2);
   }
   void EmitFinal(std::size_t g, BatchColumn* out) const override;
-
- private:
   void Add(std::size_t g, double x) {
     ++n_[g];
     sum_[g].Add(x);
@@ -86,6 +84,8 @@ class MomentStates final : public AggregateStates {
     squares_[g].Add(p);
     if (std::isfinite(p)) squares_[g].Add(std::fma(x, x, -p));
   }
+
+ private:
   double Variance(std::size_t g) const;
 
   AggFn fn_;
@@ -138,6 +138,13 @@ void MomentStates::EmitFinal(std::size_t g, BatchColumn* out) const {
 
 std::unique_ptr<AggregateStates> MakeMomentStates(const AggSpec& spec) {
   return std::make_unique<MomentStates>(spec);
+}
+
+void EmitMomentsOf(const AggSpec& spec, const std::vector<double>& values, BatchColumn* out) {
+  MomentStates states(spec);
+  states.Resize(1);
+  for (double x : values) states.Add(0, x);
+  states.EmitFinal(0, out);
 }
 
 }  // namespace plume::engine

@@ -1,5 +1,5 @@
-// Aggregates over the multiset of values of a group: count/sum/avg(DISTINCT x), median,
-// quantile_cont and quantile_disc (exact). The state is a value -> count map kept as a sorted
+// Aggregates over the multiset of values of a group: count/sum/avg/var_*/stddev_*(DISTINCT x),
+// median, quantile_cont and quantile_disc (exact; with DISTINCT over the set). The state is a value -> count map kept as a sorted
 // vector of (value, count) pairs plus a short unsorted tail that is folded in when it grows as
 // long as the sorted part (amortized O(log n) per value; memory by distinct values, not rows).
 // Merging adds counts, so the state, and everything computed from it, is the same in any order.
@@ -28,6 +28,11 @@ bool KeyLess(const K& a, const K& b) {
 template <typename K>
 bool KeyEqual(const K& a, const K& b) {
   return a == b;
+}
+
+bool IsMoment(AggFn fn) {
+  return fn == AggFn::kVarSamp || fn == AggFn::kVarPop || fn == AggFn::kStddevSamp ||
+         fn == AggFn::kStddevPop;
 }
 
 double Normalize(double v) {
@@ -190,12 +195,13 @@ void ValueStates<K>::PushKey(const K& key, BatchColumn* out) const {
   }
 }
 
-// The value at 0-based position `rank` of the group's sorted multiset.
+// The value at 0-based position `rank` of the group's sorted multiset (its set with DISTINCT).
 template <typename K>
 const K& ValueStates<K>::AtRank(std::size_t g, std::int64_t rank) const {
   for (const auto& [key, count] : values_[g].Sorted()) {
-    if (rank < count) return key;
-    rank -= count;
+    const std::int64_t times = spec_.distinct ? 1 : count;
+    if (rank < times) return key;
+    rank -= times;
   }
   throw std::logic_error("quantile rank beyond the values");
 }
@@ -206,6 +212,15 @@ void ValueStates<K>::FinalDistinct(std::size_t g, BatchColumn* out) const {
   if (spec_.fn == AggFn::kCount) {
     PushInt(out, static_cast<std::int64_t>(sorted.size()), false);
     return;
+  }
+  if constexpr (!std::is_same_v<K, std::string>) {
+    if (IsMoment(spec_.fn)) {  // var_samp(DISTINCT x), ...: the variance of the set
+      std::vector<double> xs;
+      xs.reserve(sorted.size());
+      for (const auto& e : sorted) xs.push_back(AsDouble(e.first));
+      EmitMomentsOf(spec_, xs, out);
+      return;
+    }
   }
   if (sorted.empty()) {
     PushNull(out);
@@ -242,12 +257,14 @@ void ValueStates<K>::FinalDistinct(std::size_t g, BatchColumn* out) const {
 
 template <typename K>
 void ValueStates<K>::EmitFinal(std::size_t g, BatchColumn* out) const {
-  if (spec_.distinct) {
+  const bool quantile = spec_.fn == AggFn::kMedian || spec_.fn == AggFn::kQuantileCont ||
+                        spec_.fn == AggFn::kQuantileDisc;
+  if (spec_.distinct && !quantile) {
     FinalDistinct(g, out);
     return;
   }
-  std::int64_t total = 0;
-  for (const auto& e : values_[g].Sorted()) total += e.second;
+  std::int64_t total = 0;  // the values, or with DISTINCT the distinct values
+  for (const auto& e : values_[g].Sorted()) total += spec_.distinct ? 1 : e.second;
   if (total == 0) {
     PushNull(out);
     return;

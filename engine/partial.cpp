@@ -12,10 +12,10 @@
 namespace plume::engine {
 
 bool AggregateSupported(AggFn fn, bool distinct) {
-  // every function has its states (aggregate*.cpp); DISTINCT changes the answer of count, sum
-  // and avg (value-count states) and nothing for min and max
-  return !distinct || fn == AggFn::kCount || fn == AggFn::kSum || fn == AggFn::kAvg ||
-         fn == AggFn::kMin || fn == AggFn::kMax;
+  // every function has its states (aggregate*.cpp), and with DISTINCT too, as DuckDB's: the
+  // set of distinct values for those it changes (DistinctByValues), the states without
+  // DISTINCT for min, max, arg_min, arg_max, bool_and and bool_or
+  return !distinct || fn != AggFn::kCountStar;
 }
 
 bool AggregateFilterSupported() { return true; }  // AggArgs::filter, group_by.cpp

@@ -208,6 +208,9 @@ SELECT quantile_cont(aqi, -0.5), quantile_cont(concentration, -0.1), quantile_di
 SELECT parameter, quantile_cont(aqi, -0.98), quantile_disc(concentration, -0.02) FROM measurements GROUP BY parameter;
 -- @error
 SELECT quantile_cont(aqi, -1.5) FROM measurements;
+-- DISTINCT on the other aggregates: over the set of values (arg_min/arg_max/bool_*: unchanged)
+SELECT parameter, median(DISTINCT aqi), quantile_cont(DISTINCT concentration, 0.9), quantile_disc(DISTINCT site_name, -0.5), quantile(DISTINCT aqi, 0.25), stddev_samp(DISTINCT aqi), var_pop(DISTINCT concentration), stddev_pop(DISTINCT aqi), variance(DISTINCT aqi), bool_or(DISTINCT aqi > 150), bool_and(DISTINCT aqi < 500), arg_max(DISTINCT aqi, aqi) FROM measurements GROUP BY parameter;
+SELECT median(DISTINCT concentration), stddev(DISTINCT concentration), var_samp(DISTINCT aqi * 0.5), quantile_cont(DISTINCT aqi * 0.1, -0.75), median(DISTINCT aqi) FILTER (WHERE parameter = 'PM2.5') FROM measurements;
 
 -- ---------------------------------------------------------------- ORDER BY
 -- @ordered
