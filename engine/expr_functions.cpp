@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <memory>
 #include <stdexcept>
 
@@ -205,6 +206,20 @@ double RoundTo(double x, std::int64_t digits) {
   return std::round(x / f) * f;
 }
 
+// round(x, digits) of an integer, exactly (a double would move a BIGINT beyond 2^53: DuckDB's
+// round(18014398509481985, -1) is 18014398509481990): half away from zero, in 128 bits, so a
+// result beyond the type is seen (and reported) rather than wrapped.
+Int128 RoundInteger(std::int64_t x, std::int64_t digits) {
+  if (digits >= 0) return x;
+  if (digits < -38) return 0;
+  Int128 p = 1;
+  for (std::int64_t k = 0; k < -digits; ++k) p *= 10;
+  Int128 q = x / p;
+  const Int128 r = x % p;
+  if (2 * (r < 0 ? -r : r) >= p) q += x < 0 ? -1 : 1;
+  return q * p;
+}
+
 // sqrt, ln and log10 outside their domain are errors, as in DuckDB.
 void CheckDomain(const Expr& e, const BatchColumn& x, std::size_t n) {
   if (e.fn != ExprFn::kSqrt && e.fn != ExprFn::kLn && e.fn != ExprFn::kLog10) return;
@@ -306,13 +321,15 @@ void Numeric(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, BatchCol
         b.Null();
         continue;
       }
-      const std::int64_t r =
-          a[1].ints[i] >= 0
-              ? a[0].ints[i]
-              : static_cast<std::int64_t>(RoundTo(static_cast<double>(a[0].ints[i]), a[1].ints[i]));
-      // DuckDB wraps an INTEGER rounded beyond INT32 (round(2147483647, -1) is -2147483646);
-      // plume says so instead (docs/SQL.md).
-      if (!FitsInteger(e.type, r)) {
+      const Int128 wide = RoundInteger(a[0].ints[i], a[1].ints[i]);
+      const bool fits = wide >= std::numeric_limits<std::int64_t>::min() &&
+                        wide <= std::numeric_limits<std::int64_t>::max() &&
+                        FitsInteger(e.type, static_cast<std::int64_t>(wide));
+      const auto r = static_cast<std::int64_t>(wide);
+      // DuckDB wraps an integer rounded beyond its type (round(2147483647, -1) is -2147483646,
+      // round(9223372036854775807, -18) -8000000000000000000: no overflow check in its
+      // integer round); plume says so instead (docs/SQL.md).
+      if (!fits) {
         throw std::runtime_error("Out of Range Error: Overflow in round of " +
                                  std::string(PhysicalName(e.type)) + " (" +
                                  std::to_string(a[0].ints[i]) + ", " +
