@@ -1,6 +1,6 @@
 // Random statements for the DuckDB differential test: expressions (arithmetic, CASE, COALESCE,
-// NULLIF, casts, the narrow integer types), scalar functions (time, numeric, string), GROUP BY expressions, SELECT
-// DISTINCT, HAVING, count/sum/avg DISTINCT, median and quantiles, FILTER, CTEs, subqueries in
+// NULLIF, casts, the narrow integer types, HUGEINT, DECIMAL up to 38 digits), scalar functions (time, numeric, string), GROUP BY expressions, SELECT
+// DISTINCT, HAVING, DISTINCT on every aggregate, median and (negative) quantiles, FILTER, CTEs, subqueries in
 // FROM, scalar and IN subqueries, window functions (every function, ROWS and RANGE frames,
 // QUALIFY; summarised per parameter), and literals at the
 // edges DuckDB reads exactly (near-integer decimals against BIGINT, strings in mixed IN lists and
@@ -125,6 +125,66 @@ function StringExpr(r) {
   }
 }
 
+// HUGEINT: integer literals beyond BIGINT, casts, and arithmetic with them (a sum's type is
+// HUGEINT too, see Aggregate); results stay far inside INT128.
+function HugeExpr(r) {
+  const c = r.pick(kInts);
+  const big = r.pick(['9223372036854775808', '-9223372036854775809', '170141183460469231731687303715884105727',
+                      '18446744073709551616', '99999999999999999999']);
+  switch (r.below(5)) {
+    case 0: return `${c}::HUGEINT ${r.pick(['+', '-', '*', '//', '%'])} ${r.below(50) - 10}`;
+    case 1: return `${big} ${r.pick(['-', '//', '%'])} (${c} + 1)`;
+    case 2: return `CAST(${c} AS INT128) * ${r.pick(['1000000000000', '9223372036854775807', '-3'])}`;
+    case 3: return `CASE WHEN ${c} > ${r.below(200)} THEN ${c}::HUGEINT ELSE ${big} // 1000 END`;
+    default: return `CAST(${r.pick([`'${big}'`, `${c}::HUGEINT * 7`])} AS ${r.pick(['HUGEINT', 'DOUBLE', 'VARCHAR'])})`;
+  }
+}
+
+// DECIMAL of widths 1-38: casts, literals of up to 38 digits, exact arithmetic and comparisons
+// within one expression. Values that leave the expression hold at most 18 significant digits
+// (plume keeps DECIMAL values in 64 bits outside an expression: docs/SQL.md).
+function DecimalType(r) {
+  const p = r.pick([3, 5, 9, 18, 19, 20, 28, 38]);
+  const s = Math.min(p - 3, r.pick([0, 1, 2, 4, 10]));
+  return `DECIMAL(${p},${Math.max(s, 0)})`;
+}
+
+// Decimal literals whose value * 10^scale fits 64 bits (up to 31 digits with the leading zeros):
+// a wider one is a DOUBLE in plume (docs/SQL.md, the DECIMAL(19..38) storage), so they are left
+// out here; `small` ones keep literal arithmetic within 64 bits too.
+function DecimalLiteral(r, small = false) {
+  if (small) return r.pick(['0.1', '-2.50', '1.005', '.5', '7.25', '-0.05']);
+  return r.pick(['0.1', '-2.50', '1.005', '.5', '123456789.123456789', '0.000000000000000000000000000001',
+                 '-0.999999999999999999', '99999999999999.9999']);
+}
+
+function DecimalExpr(r) {
+  const c = r.pick(kInts);
+  const d = r.pick(['concentration', 'raw_concentration']);
+  switch (r.below(7)) {
+    case 0: return `CAST(${c} AS ${DecimalType(r)}) ${r.pick(['+', '-', '*'])} ${r.pick(['0.5', '1.25', '-3', c])}`;
+    case 1: return `CAST(CAST(${c} AS DECIMAL(38,20)) * ${r.pick(['3', c, '1.5'])} AS ${r.pick(['DECIMAL(18,4)', 'DECIMAL(9,2)', 'BIGINT', 'DOUBLE'])})`;
+    case 2: return `CAST(${d} AS ${r.pick(['DECIMAL(9,2)', 'DECIMAL(18,1)', 'DECIMAL(20,3)', 'DECIMAL(38,5)'])})`;
+    case 3: return `round(CAST(${d} AS DECIMAL(18,3)), ${r.below(3)})`;
+    case 4: return `CASE WHEN CAST(${c} AS DECIMAL(38,10)) ${r.pick(['>', '<=', '='])} ${DecimalLiteral(r)} THEN 1.5 ELSE ${c} END`;
+    case 5: return `${c} * 0.1 ${r.pick(['+', '-', '%'])} ${r.pick(['0.05', '1', '7.5'])}`;
+    default: return `coalesce(CAST(${c} AS DECIMAL(${r.pick(['4,1', '19,2', '38,0'])})), ${r.pick(['0.5', '-1', '2.25'])})`;
+  }
+}
+
+// Literal edges of every kind in select items (constant folding, names, types).
+function LiteralItem(r) {
+  return r.pick([
+    DecimalLiteral(r), `${DecimalLiteral(r, true)} + ${DecimalLiteral(r, true)}`, `${DecimalLiteral(r, true)} * 2`,
+    `typeof(${DecimalLiteral(r)})`, `typeof(${r.pick(['2147483648', '9223372036854775808', '-2147483648', '127'])})`,
+    `${r.pick(['1e-400', '1e308 * 10', "'inf'::DOUBLE", '-0.0', '00012', '0012.50'])}`,
+    `CAST(${r.pick(["'0x10'", "'1_000'", "' 12 '", "'1e2'", "'-0'"])} AS ${r.pick(['BIGINT', 'INTEGER', 'SMALLINT', 'HUGEINT', 'DOUBLE'])})`,
+    `${r.below(300)}::${r.pick(['TINYINT', 'UTINYINT', 'SMALLINT', 'USMALLINT', 'UINTEGER'])} ${r.pick(['+', '-', '*', '//'])} ${r.below(130)}`,
+    `-(${r.pick(['1', '128', '255'])})::${r.pick(['UTINYINT', 'TINYINT'])}`,
+    `'${r.pick(['é', 'ÉCOLE', 'straße', 'aé', 'Σ'])}' ${r.pick(['LIKE', 'ILIKE', 'NOT LIKE', 'NOT ILIKE'])} '${r.pick(['_', '__', 'é%', '%_', 'école', 'STRASSE', '_é', 'σ'])}'`,
+  ]);
+}
+
 function KeyExpr(r) {
   switch (r.below(8)) {
     case 0: return 'parameter';
@@ -140,15 +200,35 @@ function KeyExpr(r) {
 
 function Aggregate(r) {
   const i = IntExpr(r), d = DoubleExpr(r), s = StringExpr(r);
+  const x = r.pick([i, i, DecimalExpr(r)]);  // DECIMAL aggregates keep the type (or DECIMAL(38,s))
   const filter = r.chance(0.2) ? ` FILTER (${r.chance(0.5) ? 'WHERE ' : ''}${Condition(r, 0)})` : '';
+  const distinct = r.chance(0.3) ? 'DISTINCT ' : '';
+  const q = r.pick(['0.1', '0.5', '0.98', '-0.25', '-0.9', '-1']);
+  const arg = r.pick(['aqi', 'category']);
   return r.pick([
-    `count(*)${filter}`, `count(DISTINCT ${r.pick([i, s])})`, `sum(${i})${filter}`,
-    `sum(DISTINCT ${i})`, `avg(${i})`, `avg(DISTINCT ${i})`, `min(${d})`, `max(${s})`,
-    `median(${r.pick([i, d])})`, `quantile_cont(${r.pick([i, d])}, ${r.pick(['0.1', '0.5', '0.98'])})`,
-    `quantile_disc(${r.pick([i, d, 'utc'])}, ${r.pick(['0', '0.25', '0.9', '1'])})`,
-    `max(${i})`,
-    `bool_or(${Condition(r, 0)})`, `count(${d})${filter}`,
+    `count(*)${filter}`, `count(DISTINCT ${r.pick([i, s])})`, `sum(${x})${filter}`,
+    `sum(DISTINCT ${x})`, `avg(${i})`, `avg(DISTINCT ${i})`, `min(${d})`, `max(${s})`,
+    `median(${distinct}${r.pick([i, d, x])})`, `quantile_cont(${distinct}${r.pick([i, d, x])}, ${q})`,
+    `quantile_disc(${distinct}${r.pick([i, d, 'utc', s])}, ${r.pick(['0', '0.25', '0.9', '1', '-0.5'])})`,
+    `max(${r.pick([i, x, HugeExpr(r)])})`, `min(${HugeExpr(r)})`, `sum(${i}) ${r.pick(['+', '*', '//'])} ${r.pick(['1', '9223372036854775807', '-2'])}`,
+    `typeof(sum(${i}))`, `stddev_samp(${distinct}${i})`, `var_pop(DISTINCT ${r.pick([i, 'concentration'])})`,
+    `arg_max(${distinct}${arg}, ${arg})`,  // one column twice: ties of b would pick any a in DuckDB
+    `bool_or(${Condition(r, 0)})`, `bool_and(${distinct}${Condition(r, 0)})`, `count(${d})${filter}`,
   ]);
+}
+
+// Rows of computed values, bucketed by a key so results stay small: every value kind of the
+// typing rules (narrow integers, HUGEINT, DECIMAL up to 38 digits, literal edges).
+function TypedStatement(r) {
+  const items = [];
+  for (let k = 1 + r.below(3); k > 0; --k) {
+    const kind = r.pick([HugeExpr, DecimalExpr, IntExpr, LiteralItem]);
+    let e = kind(r);
+    // a HUGEINT cannot be a DISTINCT key yet (docs/SQL.md, HUGEINT "Not yet"): its text can
+    if (kind === HugeExpr && !/AS (DOUBLE|VARCHAR)\)$/.test(e)) e = `CAST(${e} AS VARCHAR)`;
+    items.push(r.chance(0.3) ? `typeof(${e}) AS v${items.length}` : `${e} AS v${items.length}`);
+  }
+  return `SELECT DISTINCT ${items.join(', ')} FROM measurements WHERE parameter IN ('SO2', 'CO', 'NO2') AND ${Condition(r)};`;
 }
 
 function GroupStatement(r) {
@@ -234,7 +314,8 @@ function StagedStatement(r) {
 export function RandomStatements(seed, count) {
   const r = Rng(seed);
   const out = [];
-  const kinds = [GroupStatement, DistinctStatement, TotalsStatement, WindowStatement, StagedStatement];
+  const kinds = [GroupStatement, DistinctStatement, TotalsStatement, WindowStatement, StagedStatement,
+                 TypedStatement];
   for (let i = 0; i < count; ++i) {
     const sql = r.pick(kinds)(r);
     out.push({template: sql, sql, line: 0, random: true, ordered: false, keys: null, subset: false,
