@@ -87,8 +87,8 @@ StartupExchange::StartupExchange(int rank, int world, std::string host, std::str
                 rank == 0 ? peer_timeout_s : peer_timeout_s * WorkerLiveness::kGatewayFactor, now_s,
                 rank != 0) {
   outcome_.hosts.assign(static_cast<std::size_t>(world), "");
-  outcome_.hosts[static_cast<std::size_t>(rank)] = host;
   liveness_.SetHost(rank, host);
+  outcome_.hosts[static_cast<std::size_t>(rank)] = std::move(host);
   if (rank == 0) {
     heard_.assign(static_cast<std::size_t>(world), Heard::kNothing);
     identities_.assign(static_cast<std::size_t>(world), "");
@@ -100,7 +100,7 @@ StartupExchange::StartupExchange(int rank, int world, std::string host, std::str
   engine::ByteWriter w(&hello);
   w.U8(static_cast<std::uint8_t>(Kind::kHello));
   w.String(identity_);  // first: a rank of another build is recognised before anything else
-  w.String(host);
+  w.String(outcome_.hosts[static_cast<std::size_t>(rank)]);  // `host`, moved there
   out_.Send(0, Tag::kStartup, std::move(hello));
 }
 

@@ -195,7 +195,7 @@ bool OutputTarget::Write(std::string_view data, std::string* error) {
 }
 
 bool OutputTarget::WriteHeld(HeldFile file, std::uint64_t file_bytes, std::string text,
-                             std::vector<std::uint64_t> units, std::string* error) {
+                             const std::vector<std::uint64_t>& units, std::string* error) {
   std::lock_guard<std::mutex> lock(mu_);
   if (error_ != 0) {
     *error = ErrorText(error_);

@@ -75,7 +75,7 @@ class OutputTarget {
   // position, then `text`; `units` are the offsets (from the start of the file's text) where
   // units of whole rows end, ascending (the end of the whole is one anyway). Results only.
   bool WriteHeld(HeldFile file, std::uint64_t file_bytes, std::string text,
-                 std::vector<std::uint64_t> units, std::string* error);
+                 const std::vector<std::uint64_t>& units, std::string* error);
   // Console text: after every byte queued so far, never dropped, not counted in accepted(),
   // written() or any slot's bytes. Failures are ignored (nobody is left to tell).
   void WriteConsole(std::string_view text);

@@ -81,8 +81,7 @@ bool OutputSlot::MakeLive(std::string* error) {
   for (const Unit& u : units_) ends.push_back(u.end);
   passed_ = true;
   begin_ = target_->accepted();
-  const bool ok =
-      target_->WriteHeld(std::move(spill_), spilled_, std::move(held_), std::move(ends), error);
+  const bool ok = target_->WriteHeld(std::move(spill_), spilled_, std::move(held_), ends, error);
   held_.clear();
   spilled_ = 0;
   end_ = target_->accepted();

@@ -83,7 +83,8 @@ run_job() {  # run_job NAME SQL -> prints final JobState and ExitCode
   id=$(cd "$work" && sbatch --parsable \
     --export=ALL,PLUME_ROOT="$root",PLUME_DATA="$work/data",PLUME_SQL="$work/$2",PLUME_REPORT="$work/$1.json",PLUME_BIN="$plume" \
     --output="$work/$1.out" "$root/plume.sbatch") || fail "sbatch refused the job"
-  for _ in $(seq 600); do [[ -z $(squeue -h -j "$id" 2>/dev/null) ]] && break; sleep 0.1; done
+  # 60 s for the job, times PLUME_TIMEOUT_SCALE (an integer, the sanitizer steps set it).
+  for _ in $(seq $((600 * ${PLUME_TIMEOUT_SCALE:-1}))); do [[ -z $(squeue -h -j "$id" 2>/dev/null) ]] && break; sleep 0.1; done
   local line
   line=$(scontrol show job -o "$id")
   echo "$(grep -o 'JobState=[A-Z_]*' <<<"$line") $(grep -o ' ExitCode=[0-9:]*' <<<"$line" | tr -d ' ')"

@@ -9,7 +9,8 @@
 #   6. team4-host's link taken down during startup, while the ranks load their partitions
 #      (PLUME_TEST_LOAD_DELAY_S), under plain mpirun,
 # must each end the job within the peer timeout plus a few seconds, with a non-zero exit code and
-# the message "rank N on team4-host has not answered for 3 s" naming a rank of the lost host.
+# the message "rank N on team4-host has not answered for 3 s" naming a rank of the lost host
+# (the 3 s and the few seconds times PLUME_TIMEOUT_SCALE).
 # Each fault comes once results stream (the reader of a fifo saw its first byte), not at a fixed
 # delay after the ranks started: a loaded machine can take seconds to start, and a rank stopped
 # during startup is another case (MPI's startup collectives). Skips (77) with a message where
@@ -20,11 +21,14 @@ src=$1 plume=$2 preprocess=$3
 shell=$src/scripts/plume-shell
 source "$src/tests/multihost/hosts.sh"
 
-peer_timeout=3
-slack=10  # seconds allowed beyond the peer timeout for the job to end
+# PLUME_TIMEOUT_SCALE (an integer, the sanitizer steps set it): a sanitizer build's ranks answer
+# and end several times slower, so the peer timeout, the slack and every limit below scale.
+scale=${PLUME_TIMEOUT_SCALE:-1}
+peer_timeout=$((3 * scale))
+slack=$((10 * scale))  # seconds allowed beyond the peer timeout for the job to end
 # mpirun's own --timeout only as a last resort (exit code 110, which check() rejects).
-export MPIEXEC_TIMEOUT=90 PLUME_HISTFILE=/dev/null PLUME_TEST_LOAD_DELAY_S=0
-mh_test_hosts "$preprocess" 270 || exit  # sets work, fail and failed(), or exits 77 / 1
+export MPIEXEC_TIMEOUT=$((90 * scale)) PLUME_HISTFILE=/dev/null PLUME_TEST_LOAD_DELAY_S=0
+mh_test_hosts "$preprocess" $((270 * scale)) || exit  # sets work, fail and failed(), or exits 77 / 1
 
 # A statement that keeps every rank streaming for far longer than a test case lasts.
 long=(-c "SELECT * FROM measurements;" --repeat 100000 --chunk 100 --format csv)
@@ -67,7 +71,7 @@ launch_cmd() {
 
 # run_case NAME ACTION INPUT [plume options]: starts plume across the hosts with stdin from the
 # command INPUT, results into a fifo whose reader notes the first byte; does ACTION once results
-# stream (60 s at most; with $startup_fault set, once rank 5 said it loads: startup.h) and
+# stream (60 s x scale at most; with $startup_fault set, once rank 5 said it loads: startup.h) and
 # checks how the job ended.
 # $MH_FAULT_CASES (names, blank-separated): run only those cases (by hand, to retry one).
 startup_fault=
@@ -87,7 +91,7 @@ run_case() {
      --data "$work/srv/data" --peer-timeout "$peer_timeout" --progress off --output "$fifo" \
      "$@" < <(eval "$input") >"$work/$name.out" 2>>"$work/$name.err") &
   local job=$!
-  for _ in $(seq 600); do
+  for _ in $(seq $((600 * scale))); do
     [[ -e $started ]] && break
     # Past MPI_Init (a link cut inside it is Open MPI's to notice, not plume's), in the load.
     [[ -n $startup_fault ]] && grep -q "rank 5: loading" "$work/$name.err" &&
@@ -96,7 +100,7 @@ run_case() {
     sleep 0.1
   done
   if [[ ! -e $started ]]; then
-    failed "$name: no result arrived within 60 s: $(tail -5 "$work/$name.err")"
+    failed "$name: no result arrived within $((60 * scale)) s: $(tail -5 "$work/$name.err")"
   else
     sleep 0.5
     t0=$SECONDS

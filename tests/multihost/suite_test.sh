@@ -16,8 +16,11 @@ here=$src/tests/multihost
 shell=$src/scripts/plume-shell
 source "$here/hosts.sh"
 
-export MPIEXEC_TIMEOUT=90 PLUME_HISTFILE=/dev/null
-mh_test_hosts "$preprocess" 135 || exit  # sets work, fail and failed(), or exits 77 / 1
+# PLUME_TIMEOUT_SCALE (an integer, the sanitizer steps set it): mpirun's limit and the hosts'
+# watchdog scale, as a sanitizer build runs several times slower.
+scale=${PLUME_TIMEOUT_SCALE:-1}
+export MPIEXEC_TIMEOUT=$((90 * scale)) PLUME_HISTFILE=/dev/null
+mh_test_hosts "$preprocess" $((135 * scale)) || exit  # sets work, fail and failed(), or exits 77 / 1
 
 # Runs: one host; three hosts with the default --compress auto (LZ4 from the leaders to the
 # gateway, none inside a host); three hosts with zstd on every link (members' frames compressed
