@@ -135,7 +135,15 @@ class Pipe {
         text_.append(buffer, static_cast<std::size_t>(n));
         continue;
       }
-      if (done(text_)) break;
+      if (done(text_)) {
+        // The writer may have written its last bytes between the empty read above and done():
+        // take them too (a reader that stopped here saw a row cut short, a flaky failure).
+        ssize_t m;
+        while ((m = ::read(fds_[0], buffer, sizeof buffer)) > 0) {
+          text_.append(buffer, static_cast<std::size_t>(m));
+        }
+        break;
+      }
       usleep(5000);
     }
     return text_;
