@@ -207,17 +207,14 @@ double RoundTo(double x, std::int64_t digits) {
 }
 
 // round(x, digits) of an integer, exactly (a double would move a BIGINT beyond 2^53: DuckDB's
-// round(18014398509481985, -1) is 18014398509481990): half away from zero, in 128 bits, so a
+// round(18014398509481985, -1) is 18014398509481990): x read as the units of a DECIMAL of scale
+// -digits, rounded half away from zero to scale 0 as a DECIMAL's round is, in 128 bits, so a
 // result beyond the type is seen (and reported) rather than wrapped.
 Int128 RoundInteger(std::int64_t x, std::int64_t digits) {
   if (digits >= 0) return x;
   if (digits < -38) return 0;
-  Int128 p = 1;
-  for (std::int64_t k = 0; k < -digits; ++k) p *= 10;
-  Int128 q = x / p;
-  const Int128 r = x % p;
-  if (2 * (r < 0 ? -r : r) >= p) q += x < 0 ? -1 : 1;
-  return q * p;
+  const int k = static_cast<int>(-digits);
+  return RoundWideUnits(x, k, 0, kRoundHalfAway) * Pow10Wide(k);
 }
 
 // sqrt, ln and log10 outside their domain are errors, as in DuckDB.
