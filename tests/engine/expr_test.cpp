@@ -7,17 +7,13 @@
 #include <stdexcept>
 
 #include "engine/scalar_cast.h"
+#include "tests/engine/expr_builders.h"
 
 namespace plume::engine {
 namespace {
 
-Expr Col(int i, Type t) {
-  Expr e;
-  e.op = ExprOp::kColumn;
-  e.column = i;
-  e.type = t;
-  return e;
-}
+using testing::Col;
+using testing::EvaluateOn;
 
 Expr Int(std::int64_t v) {
   Expr e;
@@ -53,12 +49,7 @@ Batch Input() {
 
 BatchColumn Evaluate(const Expr& e, std::size_t rows = 4) {
   const Batch in = Input();
-  ExprInput input;
-  input.batch = &in;
-  input.n = rows;
-  BatchColumn out;
-  ExprEvaluator(e).Eval(input, &out);
-  return out;
+  return EvaluateOn(e, in, rows);
 }
 
 TEST(ExprTest, BigintAdditionOverflowIsAnErrorButNotOnNullRows) {

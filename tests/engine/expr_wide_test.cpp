@@ -10,18 +10,13 @@
 #include "engine/expr.h"
 #include "engine/expr_kernels.h"
 #include "engine/value_format.h"
+#include "tests/engine/expr_builders.h"
 
 namespace plume::engine {
 namespace {
 
-Expr Col(int i, Type t) {
-  Expr e;
-  e.op = ExprOp::kColumn;
-  e.column = i;
-  e.type = t;
-  e.text = "x";
-  return e;
-}
+using testing::Col;
+using testing::EvaluateOn;
 
 // The binder's node constructor, with a placeholder text for the error messages.
 Expr Node(ExprOp op, Type t, std::vector<Expr> args, std::string text = "test") {
@@ -43,12 +38,7 @@ Batch Input() {
 
 BatchColumn Evaluate(const Expr& e) {
   const Batch in = Input();
-  ExprInput input;
-  input.batch = &in;
-  input.n = in.rows;
-  BatchColumn out;
-  ExprEvaluator(e).Eval(input, &out);
-  return out;
+  return EvaluateOn(e, in, in.rows);
 }
 
 std::string ErrorOf(const Expr& e) {
