@@ -87,6 +87,11 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
 void Gateway::HandleStopped(int rank, const StatusMsg& st) {
   Request* req = Find(st.request);
   if (req == nullptr || !req->started() || st.stage != req->info.stage) return;
+  if (rank >= 1 && rank < layout_.world) {  // as its end through the leader will say
+    frontend::RankProgress& progress = req->info.ranks[rank - 1];
+    progress.rows_sent = std::max(progress.rows_sent, st.rows);
+    progress.done = true;
+  }
   MarkStopped(*req, rank);
   CheckDrained(*req);
 }
