@@ -66,6 +66,12 @@ run_case() {
       sleep 0.1
     done
   fi
+  if [[ -n $wait_out ]]; then  # the prompt said it (the statements run)
+    for _ in $(seq 300); do
+      grep -qF "$wait_out" "$dir/$name.out" && break
+      sleep 0.1
+    done
+  fi
   sleep "$(awk -v b="$before" -v s="$scale" 'BEGIN { print b * s }')"
   kill -STOP "$pid"
   stopped=$pid
@@ -84,7 +90,7 @@ run_case() {
 long=(-c "SELECT * FROM measurements" --repeat 100000 --chunk 100 --format csv
       --output /dev/null)
 lost="rank 2 on $host has not answered for $peer_timeout s"
-load_delay= split_delay= wait_for= stop_rank=2
+load_delay= split_delay= wait_for= stop_rank=2 wait_out=
 run_case batch 1.5 "$lost" "${long[@]}" </dev/null
 run_case exchange 1.5 "$lost" -c "SELECT utc, site_name, parameter, count(*) FROM measurements \
   GROUP BY ALL" --merge exchange --repeat 100000 --format csv --output /dev/null </dev/null
@@ -95,17 +101,19 @@ run_case quit 1.5 "rank 0 on $host: MPI_Finalize did not complete within" --outp
   echo "SELECT count(*) FROM measurements;"
   until [[ -e $dir/stopped ]]; do sleep 0.1; done
   echo '\q'; sleep 30)
-# \chunk 1 keeps SELECT * running for minutes; rank 1 stops 1.5 s in, then the cancel comes.
-stop_rank=1
-run_case cancel_leader 1.5 "rank 1 on $host has not answered for $peer_timeout s" \
+# \chunk 1: each SELECT * takes about 1 s alone (40,000 chunks), 8 of them (4 running at once)
+# keep the ranks busy for several seconds; rank 1 stops 0.5 s after the 8th started, then
+# request 2 (running) is cancelled.
+stop_rank=1 wait_out="[8] started"
+run_case cancel_leader 0.5 "rank 1 on $host has not answered for $peer_timeout s" \
   --output /dev/null < <(
   echo '\chunk 1'
-  echo "SELECT * FROM measurements &"
+  for _ in $(seq 8); do echo "SELECT * FROM measurements &"; done
   until [[ -e $dir/stopped ]]; do sleep 0.1; done
-  echo '\cancel 1'; sleep 0.3; echo '\status 1'; sleep 30)
-grep -q "cancelled by user" "$dir/cancel_leader.err" "$dir/cancel_leader.out" ||
-  fail "cancel_leader: the cancel was not answered"
-stop_rank=2
+  echo '\cancel 2'; sleep 0.3; echo '\status 2'; sleep 30)
+grep -q "request 2: cancelled" "$dir/cancel_leader.out" ||
+  fail "cancel_leader: the cancel was not answered: $(cat "$dir/cancel_leader.out")"
+stop_rank=2 wait_out=
 load_delay=30 wait_for=loading
 run_case startup 1.5 "$lost (while starting: loading its partition)" -c "SELECT 1;" </dev/null
 load_delay= split_delay=30 wait_for="at the communicators' split"
