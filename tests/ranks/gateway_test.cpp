@@ -74,6 +74,13 @@ class GatewayTest : public ::testing::Test {
     msg.rows = rows;
     return msg;
   }
+  // Data rank `rank`'s direct confirmation that it stopped `stage` of request `id`.
+  void Stopped(std::uint64_t id, int rank, std::uint32_t stage) {
+    StatusMsg msg = RankDone(id, rank, 0);
+    msg.outcome = Outcome::kCancelled;
+    msg.stage = stage;
+    data_in_.Push(rank, Tag::kStopped, EncodeStatus(msg));
+  }
   // Enough Polls for what arrived to be handled: rank 0 works in bounded steps, so a stage run
   // here (preparation, batches, the final merge) takes a few.
   void PollAll() {
@@ -87,6 +94,8 @@ class GatewayTest : public ::testing::Test {
   FrameEncoder encoder_;
   RecordingOutbox out_;
   QueueInbox in_;
+  RecordingOutbox data_out_;  // the direct links to the data ranks (set_data_links)
+  QueueInbox data_in_;
   std::shared_ptr<Sink> sink_ = std::make_shared<Sink>();
   std::unique_ptr<Gateway> gateway_;
 };
@@ -159,9 +168,7 @@ TEST_F(GatewayTest, CancelGoesToEveryLeaderAndDrainsOnTheirEnds) {
 // before the leaders' stream ends. A confirmation of another stage counts for nothing.
 TEST_F(GatewayTest, ADirectCancelDrainsOnEveryDataRanksConfirmation) {
   Gateway& gw = Make();
-  RecordingOutbox data_out;
-  QueueInbox data_in;
-  gw.set_data_links(&data_out, &data_in);
+  gw.set_data_links(&data_out_, &data_in_);
   const std::uint64_t id = Submit("SELECT aqi FROM measurements");
   out_.Take(Tag::kControl);
   Status(1, RankDone(id, 2, 0));  // member 2 ended already (through leader 1)
@@ -170,7 +177,7 @@ TEST_F(GatewayTest, ADirectCancelDrainsOnEveryDataRanksConfirmation) {
   ASSERT_TRUE(gw.Cancel(id, "cancelled by test"));
   PollAll();
   EXPECT_EQ(sink_->final_info.state, RequestState::kCancelled);
-  std::vector<Sent> direct = data_out.Take(Tag::kCancel);
+  std::vector<Sent> direct = data_out_.Take(Tag::kCancel);
   ASSERT_EQ(direct.size(), 3u) << "ranks 1, 3 and 4: rank 2 is known to have stopped";
   EXPECT_EQ(direct[0].dest, 1);
   EXPECT_EQ(direct[1].dest, 3);
@@ -180,18 +187,12 @@ TEST_F(GatewayTest, ADirectCancelDrainsOnEveryDataRanksConfirmation) {
   EXPECT_EQ(cancel.request, id);
   EXPECT_EQ(cancel.stage, 0u);
   EXPECT_EQ(out_.Take(Tag::kControl).size(), 2u) << "and through the leaders, as before";
-  auto stopped = [&](int rank, std::uint32_t stage) {
-    StatusMsg msg = RankDone(id, rank, 0);
-    msg.outcome = Outcome::kCancelled;
-    msg.stage = stage;
-    data_in.Push(rank, Tag::kStopped, EncodeStatus(msg));
-  };
-  stopped(3, 0);
-  stopped(4, 1);  // of another stage
+  Stopped(id, 3, 0);
+  Stopped(id, 4, 1);              // of another stage
   Status(2, RankDone(id, 4, 0));  // rank 4's end through leader 3 (not a leader)
   PollAll();
   EXPECT_FALSE(gw.DrainedAt(id).has_value()) << "leader 1's relay has not confirmed";
-  stopped(1, 0);
+  Stopped(id, 1, 0);
   PollAll();
   EXPECT_TRUE(gw.DrainedAt(id).has_value());
   // The leaders' stream ends still arrive, with frames that were in flight: counted, dropped.
@@ -206,19 +207,12 @@ TEST_F(GatewayTest, ADirectCancelDrainsOnEveryDataRanksConfirmation) {
 // The stale-stage confirmation alone does not drain: rank 4 at stage 1 is not rank 4 at 0.
 TEST_F(GatewayTest, AStopConfirmationOfAnotherStageDoesNotCount) {
   Gateway& gw = Make();
-  RecordingOutbox data_out;
-  QueueInbox data_in;
-  gw.set_data_links(&data_out, &data_in);
+  gw.set_data_links(&data_out_, &data_in_);
   const std::uint64_t id = Submit("SELECT aqi FROM measurements");
   ASSERT_TRUE(gw.Cancel(id, "cancelled by test"));
   PollAll();
-  EXPECT_EQ(data_out.Take(Tag::kCancel).size(), 4u);
-  for (int rank = 1; rank <= 4; ++rank) {
-    StatusMsg msg = RankDone(id, rank, 0);
-    msg.outcome = Outcome::kCancelled;
-    msg.stage = rank == 4 ? 1 : 0;
-    data_in.Push(rank, Tag::kStopped, EncodeStatus(msg));
-  }
+  EXPECT_EQ(data_out_.Take(Tag::kCancel).size(), 4u);
+  for (int rank = 1; rank <= 4; ++rank) Stopped(id, rank, rank == 4 ? 1 : 0);
   PollAll();
   EXPECT_FALSE(gw.DrainedAt(id).has_value());
   Status(2, StreamDoneMsg(id, 3, 0, Outcome::kCancelled, ""));  // team {3, 4} closed
