@@ -22,6 +22,7 @@ struct DataRole::Run {
   Exchange* pre_exchange = nullptr;     // the all-to-all of the aggregate before it, if any
   std::unique_ptr<engine::PartitionExecution> exec;
   std::uint32_t batch_rows = 1024;
+  std::uint32_t stage = 0;    // ControlMsg::stage of its start
   std::uint64_t rows = 0;     // rows sent to the Upstream
   std::uint64_t batches = 0;  // batches sent to the Upstream
   // Hash exchange only (plan->merge() == kExchange):
@@ -57,6 +58,7 @@ void DataRole::Start(const ControlMsg& start) {
   if (!fresh) return;  // a duplicate start would be a protocol bug; the first one stands
   Run& run = *it->second;
   run.batch_rows = start.batch_rows == 0 ? 1024 : start.batch_rows;
+  run.stage = start.stage;
   try {
     run.plan = StartPlan(start);
     if (!start.window_stage.empty()) return StartWindow(start, run);
@@ -75,9 +77,11 @@ void DataRole::Start(const ControlMsg& start) {
   }
 }
 
-void DataRole::Cancel(std::uint64_t request) {
+bool DataRole::Cancel(std::uint64_t request, std::optional<std::uint32_t> stage) {
   auto it = runs_.find(request);
-  if (it != runs_.end()) Finish(it, Outcome::kCancelled, "cancelled");
+  if (it == runs_.end() || (stage && *stage != it->second->stage)) return false;
+  Finish(it, Outcome::kCancelled, "cancelled");
+  return true;
 }
 
 void DataRole::StartExchange(const ControlMsg& start, Run& run, std::uint32_t stage) {
@@ -326,6 +330,12 @@ void DataRole::Finish(std::map<std::uint64_t, std::unique_ptr<Run>>::iterator it
   done.outcome = outcome;
   done.error = error;
   std::uint64_t request = it->first;
+  if (outcome == Outcome::kCancelled && stopped_out_ != nullptr) {
+    StatusMsg stopped = done;  // rank 0 counts this rank idle now, not after the leader's relay
+    stopped.kind = StatusKind::kRankDone;
+    stopped.stage = it->second->stage;
+    stopped_out_->Send(0, Tag::kStopped, EncodeStatus(stopped));
+  }
   // Its group table, sort runs and selection are freed on the reaper's thread, after the Done
   // went: at 10x a cancelled GROUP BY holds hundreds of MB, whose unmapping delayed the Done.
   std::unique_ptr<Run> run = std::move(it->second);

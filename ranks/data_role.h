@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/batch.h"
@@ -39,6 +40,7 @@
 #include "io/manifest.h"
 #include "io/partition_loader.h"
 #include "ranks/exchange.h"
+#include "ranks/outbox.h"
 #include "ranks/protocol.h"
 #include "ranks/reaper.h"
 
@@ -73,8 +75,16 @@ class DataRole {
   // work); a partition the manifest's utc range prunes reports its count of 0 at once.
   void Start(const ControlMsg& start);
   // Stops producing for `request` and reports Done(kCancelled); unknown ids are ignored (the
-  // request already ended here).
-  void Cancel(std::uint64_t request);
+  // request already ended here, or its start has not arrived: the cancel through the leader
+  // follows the start). With `stage`, only a run of that stage is stopped (a direct cancel may
+  // arrive after the request's next stage started here).
+  // Returns whether it stopped a run.
+  bool Cancel(std::uint64_t request, std::optional<std::uint32_t> stage = std::nullopt);
+  // Where a cancelled run confirms its stop at once, before its Done goes up: a StatusMsg
+  // kRankDone {request, stage, rows, batches, kCancelled} to rank 0 with Tag::kStopped
+  // (nullptr: no confirmation; the Done through the leader is the only one). Must outlive the
+  // DataRole.
+  void set_stopped_out(Outbox* out) { stopped_out_ = out; }
   // One bounded unit of one request: a preparation step (then the count, once it is ready), an
   // exchange step, or one batch of a ready request. Returns false when nothing could be done.
   bool Step();
@@ -108,6 +118,7 @@ class DataRole {
   std::uint64_t memory_limit_;
   ExchangeHub* hub_;
   io::PartitionLoader* loader_;
+  Outbox* stopped_out_ = nullptr;
   std::map<std::uint64_t, std::unique_ptr<Run>> runs_;
   std::uint64_t cursor_ = 0;  // round-robin: the next request served is the first id > cursor_
   Reaper reaper_;             // frees finished runs off the loop; destroyed (joined) first

@@ -199,6 +199,8 @@ void Gateway::StartStage(Request& req) {
   const std::size_t leaders = layout_.leaders.size();
   req.streams.assign(leaders, {});
   req.ledgers.assign(leaders, {});
+  req.stopped.assign(static_cast<std::size_t>(layout_.world - 1), false);
+  req.stopped_count = 0;
   try {
     req.merge = std::make_unique<MergeStage>(*req.plan, leaders,
                                              req.plan->merge() != engine::MergePlan::kTree
@@ -217,6 +219,7 @@ void Gateway::StartStage(Request& req) {
     if (req.staged->window_input(i)) {
       start.window_stage = req.staged->Window(i, req.results).Serialize();
     }
+    start.stage = static_cast<std::uint32_t>(i);
     const std::string bytes = EncodeControl(start);
     for (std::size_t j = 0; j < leaders; ++j)
       out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
@@ -249,6 +252,8 @@ void Gateway::SkipWindowsOnDataRanks(Request& req) {
 // from Step): the partition executor over that Table, then the gateway's own final merge, as
 // for one partition.
 void Gateway::RunLocalStage(Request& req) {
+  req.stopped.clear();  // no data rank works on it
+  req.stopped_count = 0;
   req.streams.assign(1, {});
   req.streams[0].OnEnd(0);
   req.ledgers.assign(1, {});
@@ -303,10 +308,7 @@ void Gateway::StageDone(Request& req) {
   if (!req.AllClosed()) {
     if (!req.stage_draining) {  // LIMIT reached before the ranks finished: stop them
       req.stage_draining = true;
-      const std::string bytes = EncodeControl({ControlKind::kCancel, req.info.id, {}, 0, 0});
-      for (std::size_t j = 0; j < req.streams.size(); ++j) {
-        if (!req.streams[j].closed()) out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
-      }
+      SendCancel(req, true);
     }
     return;  // StreamClosed comes back here once every stream ended
   }
@@ -409,17 +411,39 @@ void Gateway::Finish(Request& req, RequestState state, const std::string& error)
   if (req.started() && !req.AllClosed()) {
     // Stop the work everywhere (every leader: one whose stream closed ignores it); frames
     // still in flight are counted and dropped on arrival.
-    const std::string bytes = EncodeControl({ControlKind::kCancel, req.info.id, {}, 0, 0});
-    for (std::size_t j = 0; j < req.streams.size(); ++j) {
-      out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
-    }
+    SendCancel(req, false);
   }
   notify_.push_back(req.info.id);
   CheckDrained(req);
 }
 
+void Gateway::SendCancel(Request& req, bool open_streams_only) {
+  ControlMsg cancel{ControlKind::kCancel, req.info.id, {}, 0, 0};
+  cancel.stage = static_cast<std::uint32_t>(req.info.stage);
+  const std::string bytes = EncodeControl(cancel);
+  // Directly first: one hop to each data rank instead of gateway -> leader -> member.
+  if (data_out_ != nullptr) {
+    for (std::size_t r = 0; r < req.stopped.size(); ++r) {
+      if (!req.stopped[r]) data_out_->Send(static_cast<int>(r + 1), Tag::kCancel, bytes);
+    }
+  }
+  for (std::size_t j = 0; j < req.streams.size(); ++j) {
+    if (!open_streams_only || !req.streams[j].closed()) {
+      out_.Send(static_cast<int>(j + 1), Tag::kControl, bytes);
+    }
+  }
+}
+
+void Gateway::MarkStopped(Request& req, int rank) {
+  if (rank < 1 || static_cast<std::size_t>(rank) > req.stopped.size()) return;
+  if (req.stopped[rank - 1]) return;
+  req.stopped[rank - 1] = true;
+  ++req.stopped_count;
+}
+
 void Gateway::CheckDrained(Request& req) {
-  if (req.finished() && req.drained_s < 0 && (!req.started() || req.AllClosed())) {
+  if (req.finished() && req.drained_s < 0 &&
+      (!req.started() || req.AllClosed() || req.AllStopped())) {
     req.drained_s = Now();
   }
 }
@@ -446,6 +470,13 @@ bool Gateway::Step() {
   while (in_.Receive(Tag::kStatus, &status_)) {
     worked = true;
     HandleStatus(status_.source, DecodeStatus(status_.bytes));
+  }
+  if (data_in_ != nullptr) {
+    data_out_->Progress();
+    while (data_in_->Receive(Tag::kStopped, &status_)) {
+      worked = true;
+      HandleStopped(status_.source, DecodeStatus(status_.bytes));
+    }
   }
   phase.Lap(LoopPhase::kStatus);
   worked |= CollectParses();
@@ -584,7 +615,7 @@ void Gateway::Expire() {
   next_expire_s_ = now + 0.1;
   for (auto it = requests_.begin(); it != requests_.end();) {
     const Request& req = *it->second;
-    bool old = req.finished() && req.stage == Stage::kEnded && req.drained_s >= 0 &&
+    bool old = req.finished() && req.stage == Stage::kEnded && req.quiet() &&
                !req.parsing.valid() && now - req.info.finished_s > options_.ttl_s;
     it = old ? requests_.erase(it) : std::next(it);
   }
@@ -642,7 +673,7 @@ bool Gateway::Shutdown() {
   Notify();
   auto undrained = [&] {
     return std::any_of(requests_.begin(), requests_.end(),
-                       [](const auto& e) { return e.second->drained_s < 0; });
+                       [](const auto& e) { return !e.second->quiet(); });
   };
   const double give_up = Now() + kShutdownDrain;
   while (undrained() && lost_.empty() && Now() < give_up) Poll(0.01);

@@ -123,12 +123,23 @@ class Gateway : public frontend::Backend {
   // The merge choice for statements submitted from now on (tests run both plans).
   void set_merge(engine::MergeChoice merge) { plan_options_.merge = merge; }
 
+  // The gateway's direct links to every data rank (world comm: rank r is data rank r). When set,
+  // a cancel goes to every data rank directly (Tag::kCancel) besides through the leaders, and
+  // each one's confirmation (Tag::kStopped) counts it idle (DrainedAt) without waiting for the
+  // leader's relay. Both must outlive the Gateway; unset, cancels go through the leaders only.
+  void set_data_links(Outbox* out, Inbox* in) {
+    data_out_ = out;
+    data_in_ = in;
+  }
+
   // That message once a rank was declared lost, else empty.
   const std::string& lost() const { return lost_; }
   std::string Lost() const override { return lost_; }
 
   // When every rank confirmed it stopped working on `id` (stream ends received from every
-  // leader): that time on Now()'s clock; nullopt while some rank may still work on it.
+  // leader, or every data rank's end or direct stop confirmation, each leader's covering its
+  // relay too): that time on Now()'s clock; nullopt while some rank may still work on it.
+  // Frames announced may still be in flight then; they are counted and dropped on arrival.
   std::optional<double> DrainedAt(std::uint64_t id) const;
   // Ends every request (cancelling running ones), polls until every rank is idle (at most
   // kShutdownDrain), then tells every rank to exit. Blocking; call once, before MPI
@@ -183,6 +194,11 @@ class Gateway : public frontend::Backend {
   void StepWindows(Request& req);  // one bounded unit of a window stage over a gathered result
   void EnterStage(Request& req, engine::Table previous);  // the next stage, over `previous`
   void HandleStatus(int leader, const StatusMsg& status);
+  void HandleStopped(int rank, const StatusMsg& status);  // a data rank's direct confirmation
+  void MarkStopped(Request& req, int rank);
+  // kCancel of the running stage: directly to every data rank not known to have stopped, and to
+  // the leaders (every one, or only those whose stream is open).
+  void SendCancel(Request& req, bool open_streams_only);
   void HandleFrame(int leader, std::string_view frame);
   void StreamClosed(Request& req, std::size_t leader);
   void Deliver(Request& req);
@@ -206,6 +222,8 @@ class Gateway : public frontend::Backend {
   engine::PlanOptions plan_options_;  // points at stats_
   Outbox& out_;
   Inbox& in_;
+  Outbox* data_out_ = nullptr;  // set_data_links
+  Inbox* data_in_ = nullptr;
   IdleBackoff backoff_;
   std::chrono::steady_clock::time_point epoch_;
   std::uint64_t next_id_ = 1;

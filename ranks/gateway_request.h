@@ -46,6 +46,11 @@ struct Gateway::Request {
   std::vector<CreditLedger> ledgers;  // per leader: frames held here, credits due back
   std::size_t counts = 0;
   std::uint64_t count_sum = 0;
+  // Per data rank (world rank r at r - 1), of the running stage: it stopped working on it (its
+  // end came through its leader, its direct stop confirmation came, or its team's stream
+  // closed). A leader's own end does not count: its relay may still work.
+  std::vector<bool> stopped;
+  std::size_t stopped_count = 0;
 
   bool finished() const { return frontend::IsFinished(info.state); }
   bool started() const { return !streams.empty(); }  // Start went to the leaders
@@ -54,6 +59,9 @@ struct Gateway::Request {
     return std::all_of(streams.begin(), streams.end(),
                        [](const StreamTally& s) { return s.closed(); });
   }
+  bool AllStopped() const { return !stopped.empty() && stopped_count == stopped.size(); }
+  // Nothing of it is left anywhere: drained, and every stream's end and frames are in.
+  bool quiet() const { return drained_s >= 0 && (!started() || AllClosed()); }
 };
 
 }  // namespace plume::ranks

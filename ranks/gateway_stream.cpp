@@ -40,6 +40,12 @@ void Gateway::HandleStatus(int source, const StatusMsg& st) {
         rank->rows_sent = st.rows;
         rank->done = true;
       }
+      // A member's end (its leader's relay may still be working: that one counts with its
+      // team's stream end, or its own direct confirmation).
+      if (st.outcome != Outcome::kFailed && !layout_.IsLeader(st.rank)) {
+        MarkStopped(*req, st.rank);
+        CheckDrained(*req);
+      }
       if (st.outcome == Outcome::kFailed) Finish(*req, RequestState::kFailed, st.error);
       return;
     case StatusKind::kStreamDone:
@@ -76,8 +82,23 @@ void Gateway::HandleFrame(int source, std::string_view frame) {
   if (req->streams[leader].OnFrame()) StreamClosed(*req, leader);
 }
 
+// A data rank's direct confirmation that it stopped the running stage (a stale one, of an
+// earlier stage, is ignored).
+void Gateway::HandleStopped(int rank, const StatusMsg& st) {
+  Request* req = Find(st.request);
+  if (req == nullptr || !req->started() || st.stage != req->info.stage) return;
+  if (rank >= 1 && rank < layout_.world) {  // as its end through the leader will say
+    frontend::RankProgress& progress = req->info.ranks[rank - 1];
+    progress.rows_sent = std::max(progress.rows_sent, st.rows);
+    progress.done = true;
+  }
+  MarkStopped(*req, rank);
+  CheckDrained(*req);
+}
+
 // A leader's stream closed: its end arrived and every frame it announced is in.
 void Gateway::StreamClosed(Request& req, std::size_t leader) {
+  for (int rank : layout_.Team(static_cast<int>(leader))) MarkStopped(req, rank);
   if (!req.finished() && req.stage_draining) {
     if (req.AllClosed()) NextStage(req);
   } else if (!req.finished()) {

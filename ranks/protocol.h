@@ -6,6 +6,9 @@
 //   - batch frames (Tag::kData): a fixed 32-byte FrameHeader followed by engine::EncodeBatch
 //     bytes, so no per-row serialization pass is paid;
 //   - credits (Tag::kCredit): a fixed 24-byte CreditMsg (EncodeCredit / DecodeCredit).
+// A cancel goes both ways: directly from rank 0 to every data rank (Tag::kCancel, world comm),
+// each of which confirms its stop directly (Tag::kStopped), and through the leaders (kControl),
+// which is ordered after the start it cancels and so stops a run the direct one arrived before.
 // The protocol's rules are value types here, used by every role: CreditWindow (a sender's
 // share of its receiver's window), CreditLedger (a receiver's credits due back), StreamTally
 // (how many frames precede an end), CountMsg / StreamDoneMsg (the status messages).
@@ -40,8 +43,11 @@ enum class Tag : int {
   kExchangeEnd = 7,     // ExchangeHeader: the sender's stream ends after `a` frames
   kExchangeCredit = 8,  // ExchangeHeader: `a` frames of `b` bytes consumed
   kStartup = 9,         // every rank <-> rank 0 (world comm) before ready: startup.h
+  // rank 0 <-> every data rank (world comm), the direct cancel (docs/PROTOCOL.md "Cancel"):
+  kCancel = 10,   // gateway -> data rank: ControlMsg kCancel {request, stage}
+  kStopped = 11,  // data rank -> gateway: StatusMsg kRankDone {request, stage, kCancelled}
 };
-inline constexpr int kTagCount = 10;  // tags are 1 .. kTagCount - 1
+inline constexpr int kTagCount = 12;  // tags are 1 .. kTagCount - 1
 
 inline int TagValue(Tag tag) { return static_cast<int>(tag); }
 
@@ -60,10 +66,14 @@ struct ControlMsg {
   // ranks compute after a hash exchange (ranks/window_run.h); empty otherwise. Only data ranks
   // read it: leaders and the gateway merge `plan`'s streams as for any plan.
   std::string window_stage{};
+  // kStart: the statement's stage this start runs (a multi-stage statement reuses its request
+  // id); kCancel: the stage to stop. A direct cancel (Tag::kCancel, world comm) may overtake
+  // the start of the next stage, which travels through the leader: the stage tells them apart.
+  std::uint32_t stage = 0;
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar& kind& request& plan& batch_rows& window& window_bytes& row_text& window_stage;
+    ar& kind& request& plan& batch_rows& window& window_bytes& row_text& window_stage& stage;
   }
 };
 
@@ -87,10 +97,12 @@ struct StatusMsg {
   std::uint64_t batches = 0;
   Outcome outcome = Outcome::kOk;
   std::string error;  // kFailed: "rank N: what went wrong"
+  // Tag::kStopped only: the stage (ControlMsg::stage) the data rank stopped; 0 elsewhere.
+  std::uint32_t stage = 0;
 
   template <class Archive>
   void serialize(Archive& ar, unsigned /*version*/) {
-    ar& kind& request& rank& rows& batches& outcome& error;
+    ar& kind& request& rank& rows& batches& outcome& error& stage;
   }
 };
 
@@ -218,7 +230,9 @@ std::string_view FrameBody(std::string_view frame, std::string* scratch);
 // different plume versions never exchange a message they might read differently.
 // kProtocolVersion goes up whenever a message's layout or meaning changes.
 // 3: batch format 3 (HUGEINT columns), sum(INTEGER/BIGINT) results are HUGEINT.
-inline constexpr std::uint32_t kProtocolVersion = 3;
+// 4: the direct cancel: Tag::kCancel / Tag::kStopped between rank 0 and every data rank, and
+//    the stage in ControlMsg and StatusMsg.
+inline constexpr std::uint32_t kProtocolVersion = 4;
 // "plume 0.1.0, protocol 1, commit 1a2b3c4" (the commit cmake was configured at, when known);
 // $PLUME_BUILD_IDENTITY instead when set (for tests).
 std::string BuildIdentity();

@@ -193,6 +193,7 @@ void Runtime::WatchPeers() {
   boost::mpi::communicator world = comms_.world;
   gateway_->Watch({liveness_.get(), world_out_.get(), world_in_.get(),
                    [world](const std::string& why) { EndJob(world, why); }});
+  gateway_->set_data_links(world_out_.get(), world_in_.get());  // the direct cancel
 }
 
 Runtime::~Runtime() = default;

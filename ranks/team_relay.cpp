@@ -17,6 +17,7 @@ struct TeamRelay::Relay {
     std::size_t input = 0;
   };
   std::uint64_t id = 0;
+  std::uint32_t stage = 0;  // ControlMsg::stage of its start
   RelayState state = RelayState::kForwarding;
   std::optional<engine::Plan> plan;
   std::uint32_t batch_rows = 1024;
@@ -51,6 +52,7 @@ void TeamRelay::ForwardStatus(const StatusMsg& status) {
 void TeamRelay::Open(std::uint64_t request, const ControlMsg& start) {
   auto relay = std::make_unique<Relay>();
   relay->id = request;
+  relay->stage = start.stage;
   relay->inputs.resize(team_size_);
   relay->members.resize(team_size_);
   relay->counted.resize(team_size_);
@@ -184,11 +186,13 @@ void TeamRelay::Fail(Relay& relay, const std::string& error) {
   Enter(relay, RelayState::kDiscarding);
 }
 
-void TeamRelay::Cancel(std::uint64_t request) {
+bool TeamRelay::Cancel(std::uint64_t request, std::optional<std::uint32_t> stage) {
   Relay* relay = Find(request);
-  if (relay == nullptr) return;
+  if (relay == nullptr || (stage && *stage != relay->stage)) return false;
+  const bool active = relay->state != RelayState::kDiscarding;
   if (relay->outcome == Outcome::kOk) relay->outcome = Outcome::kCancelled;
   Enter(*relay, RelayState::kDiscarding);
+  return active;
 }
 
 void TeamRelay::OnCredit(const CreditMsg& credit) {

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "engine/batch.h"
@@ -45,8 +46,10 @@ class TeamRelay : public Upstream {
   TeamRelay& operator=(const TeamRelay&) = delete;
 
   // Control from the gateway: starts tracking / cancels (forwarding to members is the caller's
-  // job because the raw control bytes are forwarded unchanged).
-  void Cancel(std::uint64_t request);
+  // job because the raw control bytes are forwarded unchanged). With `stage` (the direct
+  // cancel, which may overtake the request's next start), only a relay of that stage.
+  // Returns whether a relay of the request was active (it is discarding now).
+  bool Cancel(std::uint64_t request, std::optional<std::uint32_t> stage = std::nullopt);
   void OnCredit(const CreditMsg& credit);
   void OnMemberStatus(int team_rank, const StatusMsg& status);
   void OnMemberFrame(int team_rank, std::string frame);

@@ -88,6 +88,7 @@ class RoleLoop {
     }
     Upstream& upstream = relay_ ? static_cast<Upstream&>(*relay_) : link_;
     data_.emplace(rank_, loader.table(), partition, upstream, memory_limit, &exchange_, &loader);
+    data_->set_stopped_out(&world_out_);
   }
 
   void Run() {
@@ -97,6 +98,7 @@ class RoleLoop {
       team_out_.Progress();
       if (upper_out_) upper_out_->Progress();
       bool worked = CheckGateway();
+      worked |= PollDirectCancel();
       worked |= PollControl(&shutdown);
       if (shutdown) break;
       worked |= PollCredits();
@@ -147,6 +149,29 @@ class RoleLoop {
       if (control.kind == ControlKind::kCancel) {
         if (relay_) relay_->Cancel(control.request);
         data_->Cancel(control.request);
+      }
+    }
+    return worked;
+  }
+
+  // The gateway's direct cancel (world comm), one hop instead of two: stops this rank's run of
+  // that stage (which confirms to rank 0 at once, DataRole::set_stopped_out) and, on a leader,
+  // its relay of it first; a leader whose own run had ended confirms its relay's stop itself.
+  // A cancel of a request whose start has not arrived yet is dropped: the leader's kCancel,
+  // which follows the start, stops it then.
+  bool PollDirectCancel() {
+    bool worked = false;
+    while (world_in_.Receive(Tag::kCancel, &msg_)) {
+      worked = true;
+      if (msg_.source != 0) continue;
+      const ControlMsg control = DecodeControl(msg_.bytes);
+      if (control.kind != ControlKind::kCancel) continue;
+      const bool relayed = relay_ && relay_->Cancel(control.request, control.stage);
+      if (!data_->Cancel(control.request, control.stage) && relayed) {
+        StatusMsg stopped = StreamDoneMsg(control.request, rank_, 0, Outcome::kCancelled, "");
+        stopped.kind = StatusKind::kRankDone;
+        stopped.stage = control.stage;
+        world_out_.Send(0, Tag::kStopped, EncodeStatus(stopped));
       }
     }
     return worked;

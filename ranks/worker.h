@@ -4,7 +4,8 @@
 // then one bounded unit of work (one batch of one request, round-robin; the relay's sends),
 // and when neither found anything an idle backoff that sleeps instead of spinning. Control
 // (start, cancel) is checked with Iprobe between batches, so after a cancel no rank works on the
-// request for longer than one batch.
+// request for longer than one batch. A cancel comes directly from rank 0 (Tag::kCancel, world
+// comm) and again through the leader; a run it stops confirms to rank 0 directly (kStopped).
 #pragma once
 
 #include <cstdint>

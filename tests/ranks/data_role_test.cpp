@@ -9,6 +9,7 @@
 #include "io/manifest.h"
 #include "io/partition_loader.h"
 #include "io/partition_reader.h"
+#include "tests/ranks/fake_links.h"
 
 namespace plume::ranks {
 namespace {
@@ -133,6 +134,46 @@ TEST_F(DataRoleTest, CancelWhilePreparingEndsWithoutACount) {
   EXPECT_EQ(up.done.at(0).outcome, Outcome::kCancelled);
   EXPECT_EQ(up.done.at(0).batches, 0u);
   EXPECT_FALSE(role.Busy());
+}
+
+// The direct cancel names a stage: one of another stage (a stale cancel that overtook the next
+// stage's start) is ignored; a stopped run confirms to rank 0 before its Done goes up.
+TEST_F(DataRoleTest, ADirectCancelStopsOnlyItsStageAndConfirmsToRankZero) {
+  Recorder up;
+  testing::RecordingOutbox gateway;
+  DataRole role(3, table_, partition_, up);
+  role.set_stopped_out(&gateway);
+  ControlMsg start = Start(4, "SELECT * FROM measurements");
+  start.stage = 2;
+  role.Start(start);
+  up.credits = 2;
+  while (role.Step()) {
+  }
+  EXPECT_FALSE(role.Cancel(4, 1)) << "stage 1 of request 4 ended here already";
+  EXPECT_FALSE(role.Cancel(5, 2)) << "request 5 never started here";
+  EXPECT_TRUE(up.done.empty());
+  EXPECT_TRUE(gateway.sent.empty());
+  EXPECT_TRUE(role.Cancel(4, 2));
+  ASSERT_EQ(up.done.size(), 1u);
+  EXPECT_EQ(up.done[0].outcome, Outcome::kCancelled);
+  std::vector<testing::Sent> stopped = gateway.Take(Tag::kStopped);
+  ASSERT_EQ(stopped.size(), 1u);
+  EXPECT_EQ(stopped[0].dest, 0);
+  const StatusMsg msg = DecodeStatus(stopped[0].bytes);
+  EXPECT_EQ(msg.kind, StatusKind::kRankDone);
+  EXPECT_EQ(msg.request, 4u);
+  EXPECT_EQ(msg.stage, 2u);
+  EXPECT_EQ(msg.rank, 3);
+  EXPECT_EQ(msg.outcome, Outcome::kCancelled);
+  EXPECT_EQ(msg.batches, 2u) << "the frames announced, as in its Done";
+  EXPECT_FALSE(role.Cancel(4, 2)) << "once only";
+  // A run that ends by itself confirms nothing directly: its Done through the leader does.
+  role.Start(Start(6, "SELECT count(*) FROM measurements"));
+  up.credits = 1 << 30;
+  while (role.Step()) {
+  }
+  EXPECT_EQ(up.done.size(), 2u);
+  EXPECT_TRUE(gateway.sent.empty());
 }
 
 TEST_F(DataRoleTest, AStatementOverTheMemoryLimitFailsNamingRankAndStage) {

@@ -74,6 +74,13 @@ class GatewayTest : public ::testing::Test {
     msg.rows = rows;
     return msg;
   }
+  // Data rank `rank`'s direct confirmation that it stopped `stage` of request `id`.
+  void Stopped(std::uint64_t id, int rank, std::uint32_t stage) {
+    StatusMsg msg = RankDone(id, rank, 0);
+    msg.outcome = Outcome::kCancelled;
+    msg.stage = stage;
+    data_in_.Push(rank, Tag::kStopped, EncodeStatus(msg));
+  }
   // Enough Polls for what arrived to be handled: rank 0 works in bounded steps, so a stage run
   // here (preparation, batches, the final merge) takes a few.
   void PollAll() {
@@ -87,6 +94,8 @@ class GatewayTest : public ::testing::Test {
   FrameEncoder encoder_;
   RecordingOutbox out_;
   QueueInbox in_;
+  RecordingOutbox data_out_;  // the direct links to the data ranks (set_data_links)
+  QueueInbox data_in_;
   std::shared_ptr<Sink> sink_ = std::make_shared<Sink>();
   std::unique_ptr<Gateway> gateway_;
 };
@@ -151,6 +160,64 @@ TEST_F(GatewayTest, CancelGoesToEveryLeaderAndDrainsOnTheirEnds) {
   PollAll();
   EXPECT_TRUE(gw.DrainedAt(id).has_value());
   EXPECT_EQ(sink_->rows, 0u);
+}
+
+// With the direct links, a cancel goes to every data rank too (with the stage), and the
+// request is drained once every data rank stopped: a member's end through its leader or its
+// direct confirmation, a leader's direct confirmation (its own end does not cover its relay),
+// before the leaders' stream ends. A confirmation of another stage counts for nothing.
+TEST_F(GatewayTest, ADirectCancelDrainsOnEveryDataRanksConfirmation) {
+  Gateway& gw = Make();
+  gw.set_data_links(&data_out_, &data_in_);
+  const std::uint64_t id = Submit("SELECT aqi FROM measurements");
+  out_.Take(Tag::kControl);
+  Status(1, RankDone(id, 2, 0));  // member 2 ended already (through leader 1)
+  Status(1, RankDone(id, 1, 0));  // leader 1's own run ended, its relay has not
+  PollAll();
+  ASSERT_TRUE(gw.Cancel(id, "cancelled by test"));
+  PollAll();
+  EXPECT_EQ(sink_->final_info.state, RequestState::kCancelled);
+  std::vector<Sent> direct = data_out_.Take(Tag::kCancel);
+  ASSERT_EQ(direct.size(), 3u) << "ranks 1, 3 and 4: rank 2 is known to have stopped";
+  EXPECT_EQ(direct[0].dest, 1);
+  EXPECT_EQ(direct[1].dest, 3);
+  EXPECT_EQ(direct[2].dest, 4);
+  const ControlMsg cancel = DecodeControl(direct[0].bytes);
+  EXPECT_EQ(cancel.kind, ControlKind::kCancel);
+  EXPECT_EQ(cancel.request, id);
+  EXPECT_EQ(cancel.stage, 0u);
+  EXPECT_EQ(out_.Take(Tag::kControl).size(), 2u) << "and through the leaders, as before";
+  Stopped(id, 3, 0);
+  Stopped(id, 4, 1);              // of another stage
+  Status(2, RankDone(id, 4, 0));  // rank 4's end through leader 3 (not a leader)
+  PollAll();
+  EXPECT_FALSE(gw.DrainedAt(id).has_value()) << "leader 1's relay has not confirmed";
+  Stopped(id, 1, 0);
+  PollAll();
+  EXPECT_TRUE(gw.DrainedAt(id).has_value());
+  // The leaders' stream ends still arrive, with frames that were in flight: counted, dropped.
+  in_.Push(2, Tag::kData, Frame(id, 0, 3));
+  Status(2, StreamDoneMsg(id, 3, 1, Outcome::kCancelled, ""));
+  Status(1, StreamDoneMsg(id, 1, 0, Outcome::kCancelled, ""));
+  PollAll();
+  EXPECT_EQ(sink_->rows, 0u);
+  EXPECT_EQ(sink_->ends, 1);
+}
+
+// The stale-stage confirmation alone does not drain: rank 4 at stage 1 is not rank 4 at 0.
+TEST_F(GatewayTest, AStopConfirmationOfAnotherStageDoesNotCount) {
+  Gateway& gw = Make();
+  gw.set_data_links(&data_out_, &data_in_);
+  const std::uint64_t id = Submit("SELECT aqi FROM measurements");
+  ASSERT_TRUE(gw.Cancel(id, "cancelled by test"));
+  PollAll();
+  EXPECT_EQ(data_out_.Take(Tag::kCancel).size(), 4u);
+  for (int rank = 1; rank <= 4; ++rank) Stopped(id, rank, rank == 4 ? 1 : 0);
+  PollAll();
+  EXPECT_FALSE(gw.DrainedAt(id).has_value());
+  Status(2, StreamDoneMsg(id, 3, 0, Outcome::kCancelled, ""));  // team {3, 4} closed
+  PollAll();
+  EXPECT_TRUE(gw.DrainedAt(id).has_value());
 }
 
 // A sink that also notes its chunks and end in a log shared with other sinks.

@@ -8,6 +8,9 @@
 #      complete, and a watchdog ends the job with a message instead of a hang),
 #   4. during startup, while the data ranks load their partitions (PLUME_TEST_LOAD_DELAY_S makes
 #      the load last 30 s; startup.h) and rank 2 stops: named as lost "while starting",
+#   6. at the prompt, a \cancel while the leader (rank 1) is stopped mid-statement: the direct
+#      cancel reaches member rank 2, which stops, but the leader never confirms, so the job ends
+#      naming rank 1 (the cancelled answer is printed first),
 #   5. at the communicators' split after the startup (PLUME_TEST_SPLIT_DELAY_S makes the data
 #      ranks arrive there 30 s late) rank 2 stops: named as lost "at the communicators' split"
 #      (a blocking MPI_Comm_split used to be ended by its deadline without naming the rank),
@@ -53,13 +56,19 @@ run_case() {
     <&0 >"$dir/$name.out" 2>"$dir/$name.err" &  # <&0: a background job's stdin is /dev/null
   local job=$!
   for _ in $(seq 300); do
-    pid=$(rank_pid 2) && break
+    pid=$(rank_pid "$stop_rank") && break
     sleep 0.1
   done
-  [[ -n $pid ]] || fail "$name: rank 2 never started"
+  [[ -n $pid ]] || fail "$name: rank $stop_rank never started"
   if [[ -n $wait_for ]]; then  # past MPI_Init, in its load (or at the split)
     for _ in $(seq 300); do
       grep -q "rank 2: $wait_for" "$dir/$name.err" && break
+      sleep 0.1
+    done
+  fi
+  if [[ -n $wait_out ]]; then  # the prompt said it (the statements run)
+    for _ in $(seq 300); do
+      grep -qF "$wait_out" "$dir/$name.out" && break
       sleep 0.1
     done
   fi
@@ -81,7 +90,7 @@ run_case() {
 long=(-c "SELECT * FROM measurements" --repeat 100000 --chunk 100 --format csv
       --output /dev/null)
 lost="rank 2 on $host has not answered for $peer_timeout s"
-load_delay= split_delay= wait_for=
+load_delay= split_delay= wait_for= stop_rank=2 wait_out=
 run_case batch 1.5 "$lost" "${long[@]}" </dev/null
 run_case exchange 1.5 "$lost" -c "SELECT utc, site_name, parameter, count(*) FROM measurements \
   GROUP BY ALL" --merge exchange --repeat 100000 --format csv --output /dev/null </dev/null
@@ -92,6 +101,19 @@ run_case quit 1.5 "rank 0 on $host: MPI_Finalize did not complete within" --outp
   echo "SELECT count(*) FROM measurements;"
   until [[ -e $dir/stopped ]]; do sleep 0.1; done
   echo '\q'; sleep 30)
+# \chunk 1: each SELECT * takes about 1 s alone (40,000 chunks), 8 of them (4 running at once)
+# keep the ranks busy for several seconds; rank 1 stops 0.5 s after the 8th started, then
+# request 2 (running) is cancelled.
+stop_rank=1 wait_out="[8] started"
+run_case cancel_leader 0.5 "rank 1 on $host has not answered for $peer_timeout s" \
+  --output /dev/null < <(
+  echo '\chunk 1'
+  for _ in $(seq 8); do echo "SELECT * FROM measurements &"; done
+  until [[ -e $dir/stopped ]]; do sleep 0.1; done
+  echo '\cancel 2'; sleep 0.3; echo '\status 2'; sleep 30)
+grep -q "request 2: cancelled" "$dir/cancel_leader.out" ||
+  fail "cancel_leader: the cancel was not answered: $(cat "$dir/cancel_leader.out")"
+stop_rank=2 wait_out=
 load_delay=30 wait_for=loading
 run_case startup 1.5 "$lost (while starting: loading its partition)" -c "SELECT 1;" </dev/null
 load_delay= split_delay=30 wait_for="at the communicators' split"

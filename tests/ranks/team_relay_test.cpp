@@ -164,5 +164,21 @@ TEST_F(TeamRelayTest, CancelCountsAndDropsLateFramesThenEndsCancelled) {
   EXPECT_EQ(st.back().batches, 0u);
 }
 
+// The direct cancel names its stage: a stale one (of the stage before, overtaking this start)
+// leaves the relay as it is; the right one reports that the relay was active, once.
+TEST_F(TeamRelayTest, ADirectCancelStopsOnlyTheRelayOfItsStage) {
+  TeamRelay relay(1, 2, team_, upper_);
+  ControlMsg start = Start(7, "SELECT aqi FROM measurements", 16);
+  start.stage = 1;
+  relay.Open(7, start);
+  EXPECT_FALSE(relay.Cancel(7, 0));
+  EXPECT_TRUE(relay.Ready(7)) << "still forwarding";
+  EXPECT_FALSE(relay.Cancel(8, 1)) << "no such request";
+  EXPECT_TRUE(relay.Cancel(7, 1));
+  EXPECT_FALSE(relay.Ready(7));
+  EXPECT_FALSE(relay.Cancel(7, 1)) << "discarding already";
+  EXPECT_FALSE(relay.Cancel(7)) << "the leader's kCancel after it: nothing left to stop";
+}
+
 }  // namespace
 }  // namespace plume::ranks
