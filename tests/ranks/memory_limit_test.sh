@@ -79,14 +79,26 @@ check_spill() {  # check_spill NAME RANKS DATA SMALL ENOUGH SQL [WANT]
   local name=$1 n=$2 sd=$3 small=$4 enough=$5 sql=$6 want=${7:-}
   local sp="$dir/spill-$name"
   mkdir -p "$sp"
-  run "$n" "$sd" --memory-limit "$small" --peer-timeout 60 --spill-dir "$sp" -c "$sql" \
-    >"$dir/$name.small.txt" 2>&1 || fail "$name: the window fails under --memory-limit $small"
+  run "$n" "$sd" --memory-limit "$small" --peer-timeout 60 --spill-dir "$sp" --timing -c "$sql" \
+    >"$dir/$name.small.txt" 2>"$dir/$name.small.err.txt" ||
+    fail "$name: the window fails under --memory-limit $small"
   run "$n" "$sd" --memory-limit "$enough" --peer-timeout 60 --spill-dir "$sp" -c "$sql" \
-    >"$dir/$name.enough.txt" 2>&1 || fail "$name: the window fails under --memory-limit $enough"
+    >"$dir/$name.enough.txt" 2>/dev/null || fail "$name: the window fails under --memory-limit $enough"
   cmp -s "$dir/$name.small.txt" "$dir/$name.enough.txt" || fail "$name: spilled answer differs"
   [ -z "$want" ] || [ "$(tail -n 1 "$dir/$name.small.txt")" = "$want" ] ||
     fail "$name: answer $(tail -n 1 "$dir/$name.small.txt"), DuckDB's is $want"
   [ -z "$(ls -A "$sp")" ] || fail "$name: spill files left in $sp: $(ls "$sp" | head -3)"
+  # A deadline inside the spilled run (half its time, at least 0.2 s): the statement ends, the
+  # count after it answers, and the files are gone with it.
+  local secs
+  secs=$(awk '/Time: / {t = $NF == "ms" ? $(NF - 1) : t} END {t /= 2000; print t < 0.2 ? 0.2 : t}' \
+    "$dir/$name.small.err.txt")
+  run "$n" "$sd" --memory-limit "$small" --peer-timeout 60 --spill-dir "$sp" \
+    --statement-timeout "$secs" -c "$sql; SELECT count(*) AS n FROM measurements" \
+    >"$dir/$name.deadline.out.txt" 2>"$dir/$name.deadline.err.txt"
+  tail -n 1 "$dir/$name.deadline.out.txt" | grep -qx '[0-9][0-9]*' ||
+    fail "$name: the count after the deadline is missing"
+  [ -z "$(ls -A "$sp")" ] || fail "$name: spill files left after the deadline: $(ls "$sp" | head -3)"
   touch "$dir/not-a-dir"
   spill_error "$name-not-dir" "$small" "$dir/not-a-dir" "$sql" "cannot be created: Not a directory"
   local tiny="$dir/tiny-$name"
