@@ -106,7 +106,7 @@ class WindowRun {
   engine::GatheredTable builder_;
   SpillOptions spill_options_;
   std::string rank_;
-  std::deque<engine::Batch> held_batches_;    // a spillable share below the threshold
+  std::deque<engine::Batch> held_batches_;  // a spillable share below the threshold
   std::uint64_t held_batch_bytes_ = 0;
   std::unique_ptr<WindowSpill> spill_;  // the share past the threshold
   std::uint64_t spilled_rows_ = 0;

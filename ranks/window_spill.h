@@ -60,7 +60,7 @@ class WindowSpill {
   // The table the reading stage reads: the reader's columns of every bucket's result. Once.
   engine::Table Take() { return std::move(result_table_); }
 
-  std::uint64_t rows() const { return rows_; }             // rows written
+  std::uint64_t rows() const { return rows_; }              // rows written
   std::uint64_t file_bytes() const { return file_bytes_; }  // bytes written, all buckets
   std::uint64_t result_bytes() const { return result_ ? result_->bytes() : held_result_; }
   // The most bytes one bucket's table held.

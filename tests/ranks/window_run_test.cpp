@@ -165,9 +165,9 @@ TEST(WindowRun, SpilledSharesGiveTheSameWindowsAndLeaveNoFiles) {
     std::vector<std::unique_ptr<WindowRun>> runs;
     for (int p = 0; p < 2; ++p) {
       Exchange& x = links.hubs[p]->Open({1, 0}, CreditWindow(2, 1 << 20));
-      runs.push_back(std::make_unique<WindowRun>(stage, next, tables[p], manifest.partitions[p],
-                                                 &x, 64 << 20, "rank " + std::to_string(p + 1),
-                                                 1000, nullptr, spill));
+      runs.push_back(std::make_unique<WindowRun>(stage, next, tables[p], manifest.partitions[p], &x,
+                                                 64 << 20, "rank " + std::to_string(p + 1), 1000,
+                                                 nullptr, spill));
     }
     if (drop) {  // step until both spilled, then drop them mid-way
       for (int i = 0; i < 100000 && !(runs[0]->spilled() && runs[1]->spilled()); ++i) {
