@@ -6,6 +6,7 @@
 #include <functional>
 #include <numeric>
 #include <optional>
+#include <stdexcept>
 
 #include "engine/binder.h"
 #include "engine/bounded_sort.h"
@@ -811,6 +812,35 @@ Table GatheredTable::Finish() {
   }
   finishing_.reset();
   return std::move(table_);  // codes_ goes with the destructor (rank 0: on its reaper's thread)
+}
+
+Batch TableRows(const Table& table, const std::vector<std::size_t>& columns, std::size_t begin,
+                std::size_t end) {
+  if (begin > end || end > table.rows) throw std::out_of_range("TableRows: rows past the end");
+  Batch batch;
+  batch.rows = end - begin;
+  for (std::size_t k : columns) {
+    const Column& c = table.columns.at(k);
+    BatchColumn b;
+    b.type = c.type;
+    if (!c.valid.empty()) b.valid.assign(c.valid.begin() + begin, c.valid.begin() + end);
+    if (c.type == Type::kString) {
+      b.offsets.reserve(batch.rows + 1);
+      b.offsets.push_back(0);
+      for (std::size_t r = begin; r < end; ++r) {
+        if (c.valid.empty() || c.valid[r] != 0) b.chars += c.dict[c.codes[r]];  // NULL: ""
+        b.offsets.push_back(static_cast<std::uint32_t>(b.chars.size()));
+      }
+    } else if (c.type == Type::kFloat64) {
+      b.doubles.assign(c.doubles.begin() + begin, c.doubles.begin() + end);
+    } else if (IsWidePhysical(c.type)) {
+      b.wide.assign(c.wide.begin() + begin, c.wide.begin() + end);
+    } else {
+      b.ints.assign(c.ints.begin() + begin, c.ints.begin() + end);
+    }
+    batch.columns.push_back(std::move(b));
+  }
+  return batch;
 }
 
 }  // namespace plume::engine

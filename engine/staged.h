@@ -136,4 +136,9 @@ class GatheredTable {
   std::string where_;
 };
 
+// Rows [begin, end) of the columns `columns` of `table` as a batch (strings materialized): how a
+// computed table is carried into another GatheredTable. Throws std::out_of_range past the end.
+Batch TableRows(const Table& table, const std::vector<std::size_t>& columns, std::size_t begin,
+                std::size_t end);
+
 }  // namespace plume::engine

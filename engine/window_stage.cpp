@@ -261,6 +261,23 @@ void WindowStage::Split(const Batch& batch, std::size_t parts, std::vector<Batch
   for (Batch& b : *out) DropAllValid(&b);
 }
 
+void WindowStage::SplitBuckets(const Batch& batch, std::size_t buckets,
+                               std::vector<Batch>* out) const {
+  if (buckets == 0 || data_->keys.empty()) {
+    throw std::invalid_argument("WindowStage::SplitBuckets: no buckets or no partition keys");
+  }
+  std::vector<Type> types;
+  for (const BatchColumn& c : batch.columns) types.push_back(c.type);
+  out->assign(buckets, EmptyBatch(types));
+  for (std::size_t r = 0; r < batch.rows; ++r) {
+    std::uint64_t h = ColumnsKeyHash(batch, r, data_->keys);
+    h = (h ^ (h >> 31)) * 0x7fb5d329728ea185ULL;  // a different hash of the same keys
+    h ^= h >> 27;
+    AppendRow(batch, r, &(*out)[h % buckets]);
+  }
+  for (Batch& b : *out) DropAllValid(&b);
+}
+
 namespace {
 
 // The columns of `fields` named in `keep`, as indices.

@@ -74,6 +74,12 @@ class WindowStage {
   const std::vector<std::pair<Plan, std::string>>& between() const;
   // Replaces *out with `parts` batches: out[p] holds the rows of `batch` whose keys hash to p.
   void Split(const Batch& batch, std::size_t parts, std::vector<Batch>* out) const;
+  // Whether a share can be spilled and computed bucket by bucket (ranks/window_spill.h): the
+  // windows have partition keys, so every window partition is whole in one bucket.
+  bool spillable() const { return !keys().empty(); }
+  // Replaces *out with `buckets` batches by a remix of Split's hash, so that the rows one rank
+  // owns (one value of hash % parts) still spread over every bucket. Requires spillable().
+  void SplitBuckets(const Batch& batch, std::size_t buckets, std::vector<Batch>* out) const;
   // Appends the window columns to this rank's share, then runs the between() plans over it:
   // the table the reading stage reads. Each between() result keeps only the columns the plan
   // after it reads (`reader`: the reading stage's needed_columns()), since making a column is

@@ -43,6 +43,7 @@
 #include "ranks/outbox.h"
 #include "ranks/protocol.h"
 #include "ranks/reaper.h"
+#include "ranks/window_spill.h"
 
 namespace plume::ranks {
 
@@ -89,6 +90,8 @@ class DataRole {
   // exchange step, or one batch of a ready request. Returns false when nothing could be done.
   bool Step();
   bool Busy() const { return !runs_.empty(); }
+  // How window stages spill their shares (--spill-threshold, --spill-dir); default: never.
+  void set_spill(SpillOptions spill) { spill_ = std::move(spill); }
 
  private:
   struct Run;
@@ -119,6 +122,7 @@ class DataRole {
   ExchangeHub* hub_;
   io::PartitionLoader* loader_;
   Outbox* stopped_out_ = nullptr;
+  SpillOptions spill_;
   std::map<std::uint64_t, std::unique_ptr<Run>> runs_;
   std::uint64_t cursor_ = 0;  // round-robin: the next request served is the first id > cursor_
   Reaper reaper_;             // frees finished runs off the loop; destroyed (joined) first

@@ -28,6 +28,8 @@ plume::ranks::RuntimeOptions ToRuntime(const plume::frontend::CliOptions& cli) {
   options.gateway.row_text_on_ranks = cli.format_on_ranks;
   options.peer_timeout_s = cli.peer_timeout_s;
   options.memory_limit = cli.memory_limit_bytes;
+  options.spill_threshold = cli.spill_threshold_bytes;
+  options.spill_dir = cli.spill_dir;
   options.eager_load_bytes = cli.eager_load_bytes;
   // Validated by ParseCli (auto, tree or exchange).
   options.gateway.merge = cli.merge == "tree"       ? plume::engine::MergeChoice::kTree

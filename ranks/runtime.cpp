@@ -168,6 +168,8 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
     const int here = static_cast<int>(std::count(hosts_.begin(), hosts_.end(), hosts_[rank]));
     memory_limit_ = DefaultMemoryLimit(HostMemoryBytes(), here);
   }
+  spill_.threshold = options.spill_threshold != 0 ? options.spill_threshold : memory_limit_ / 4;
+  spill_.dir = options.spill_dir.empty() ? DefaultSpillDir() : options.spill_dir;
   if (rank == 0) {
     GatewayOptions gateway = options.gateway;
     gateway.memory_limit = memory_limit_;
@@ -200,7 +202,7 @@ Runtime::~Runtime() = default;
 
 void Runtime::Serve() {
   Worker worker(comms_, layout_, *loader_, partition_, codec_,
-                WorkerLiveness{hosts_, peer_timeout_s_}, memory_limit_);
+                WorkerLiveness{hosts_, peer_timeout_s_}, memory_limit_, spill_);
   worker.Run();
 }
 

@@ -25,6 +25,7 @@
 #include "ranks/liveness.h"
 #include "ranks/topology.h"
 #include "ranks/transport.h"
+#include "ranks/window_spill.h"
 
 namespace plume::ranks {
 
@@ -81,6 +82,11 @@ struct RuntimeOptions {
   // and checked, and each column is loaded the first time a statement needs it (lazy;
   // io::PartitionLoader). 0: always lazy.
   std::uint64_t eager_load_bytes = std::uint64_t{64} << 20;
+  // --spill-threshold: bytes of a window stage's share a data rank holds before it spills them
+  // to --spill-dir (ranks/window_spill.h); 0 = a quarter of the memory limit. Empty dir: $TMPDIR
+  // or /tmp.
+  std::uint64_t spill_threshold = 0;
+  std::string spill_dir;
 };
 
 // The default --memory-limit of a rank: 80% of the host's physical memory divided by the ranks
@@ -128,6 +134,7 @@ class Runtime {
   std::vector<std::string> hosts_;
   double peer_timeout_s_ = 10;
   std::uint64_t memory_limit_ = 0;
+  SpillOptions spill_;
   std::unique_ptr<MpiOutbox> world_out_;  // rank 0: heartbeats
   std::unique_ptr<MpiInbox> world_in_;
   std::unique_ptr<Liveness> liveness_;

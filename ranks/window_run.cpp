@@ -15,7 +15,8 @@ std::uint64_t LimitOrNone(std::uint64_t bytes) {
 
 WindowRun::WindowRun(engine::WindowStage stage, engine::Plan next, const engine::Table& partition,
                      const io::PartitionInfo& info, Exchange* exchange, std::uint64_t memory_limit,
-                     const std::string& rank, std::uint32_t batch_rows, Exchange* pre_exchange)
+                     const std::string& rank, std::uint32_t batch_rows, Exchange* pre_exchange,
+                     SpillOptions spill)
     : stage_(std::move(stage)),
       next_(std::move(next)),
       exchange_(exchange),
@@ -23,7 +24,13 @@ WindowRun::WindowRun(engine::WindowStage stage, engine::Plan next, const engine:
       batch_rows_(batch_rows),
       builder_(stage_.fields(), LimitOrNone(memory_limit),
                "the share of " + stage_.name() + " on " + rank),
+      spill_options_(std::move(spill)),
+      rank_(rank),
       pre_exchange_(pre_exchange) {
+  if (!stage_.spillable()) spill_options_.threshold = 0;  // one window partition: no buckets
+  if (memory_limit_ != 0 && spill_options_.threshold > memory_limit_) {
+    spill_options_.threshold = memory_limit_;  // held batches never pass the limit unspilled
+  }
   if (exchange_ == nullptr && !stage_.local()) {
     throw std::logic_error("WindowRun: a window stage through the exchange without one");
   }
@@ -145,7 +152,7 @@ bool WindowRun::Receive() {
   int from = 0;
   engine::Batch batch;
   while (exchange_ != nullptr && exchange_->Receive(&from, &batch)) {
-    builder_.Append(batch);
+    Hold(std::move(batch));
     worked = true;
   }
   while (merger_ && pre_exchange_->Receive(&from, &batch)) {
@@ -164,7 +171,7 @@ bool WindowRun::Scatter() {
   engine::Batch batch;
   if (input_ && input_->Next(batch_rows_, &batch)) {
     if (exchange_ == nullptr) {
-      builder_.Append(batch);
+      Hold(std::move(batch));
     } else {
       stage_.Split(batch, static_cast<std::size_t>(exchange_->parts()), &pending_);
     }
@@ -179,6 +186,16 @@ bool WindowRun::Scatter() {
 // Starts the computation, or runs one bounded unit of it (engine::WindowStageSteps: a morsel
 // of the sort, the merge or the evaluation), or takes its result. True when it did any.
 bool WindowRun::Compute() {
+  if (spill_) return ComputeSpilled();
+  if (!held_batches_.empty()) {  // a spillable share below the threshold, a few batches a step
+    std::size_t rows = 0;
+    while (!held_batches_.empty() && rows < WindowSpill::kStepRows) {
+      rows += held_batches_.front().rows;
+      builder_.Append(held_batches_.front());
+      held_batches_.pop_front();
+    }
+    return true;
+  }
   if (!computing_) {
     if (builder_.Step()) return true;  // the share's dictionaries and zone maps, in steps
     // The stages between get what the share leaves of the limit.
@@ -194,6 +211,41 @@ bool WindowRun::Compute() {
   computing_.reset();
   exec_ = std::make_unique<engine::PartitionExecution>(next_, share_);
   // The share and the next stage's state together stay within the rank's limit.
+  if (memory_limit_ != 0)
+    exec_->set_memory_limit(memory_limit_ > held_ ? memory_limit_ - held_ : 1);
+  phase_ = Phase::kReady;
+  return true;
+}
+
+// A received batch of the share: into the share (a stage that cannot spill), held (a spillable
+// one below the threshold), or to the spill (past it: what was held goes first).
+void WindowRun::Hold(engine::Batch batch) {
+  if (spill_options_.threshold == 0) return builder_.Append(batch);
+  if (spill_) {
+    spilled_rows_ += batch.rows;
+    return spill_->Add(batch);
+  }
+  held_batch_bytes_ += engine::MemoryBytes(batch);
+  held_batches_.push_back(std::move(batch));
+  if (held_batch_bytes_ <= spill_options_.threshold) return;
+  spill_ = std::make_unique<WindowSpill>(stage_, spill_options_, memory_limit_,
+                                         next_.needed_columns(), rank_);
+  for (const engine::Batch& held : held_batches_) {
+    spilled_rows_ += held.rows;
+    spill_->Add(held);
+  }
+  held_batches_ = {};
+  held_batch_bytes_ = 0;
+}
+
+// The spilled share: one bounded unit of its bucket-by-bucket computation, or the reading
+// stage's execution over its result.
+bool WindowRun::ComputeSpilled() {
+  if (spill_->Step()) return true;
+  held_ = spill_->result_bytes();
+  share_ = spill_->Take();
+  spill_.reset();  // its files are gone
+  exec_ = std::make_unique<engine::PartitionExecution>(next_, share_);
   if (memory_limit_ != 0)
     exec_->set_memory_limit(memory_limit_ > held_ ? memory_limit_ - held_ : 1);
   phase_ = Phase::kReady;

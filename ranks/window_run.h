@@ -19,6 +19,11 @@
 // one bounded unit a step: engine::WindowStageSteps, a morsel of 16,384 rows of the sort, the
 // merge or the evaluation, so the loop keeps its heartbeats and other requests between them,
 // and a cancel or a deadline drops the run after at most the unit under way), kReady.
+// A stage with PARTITION BY keys (engine::WindowStage::spillable) holds the rows it receives as
+// batches until they pass spill.threshold; then it spills them and every later row to a
+// WindowSpill (ranks/window_spill.h), and kCompute computes the windows bucket by bucket from
+// its files instead (removed on every path: the WindowSpill goes with this object). Below the
+// threshold the held batches go into the share at kCompute, a few a step, as before.
 // Every step first takes what the peers sent, so the all-to-all cannot deadlock (the share takes
 // everything). Everything runs on the loop's thread; the destructor frees at once. Errors:
 // engine exceptions (a share past the memory limit is engine::StageMemoryError naming the stage)
@@ -26,6 +31,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -37,6 +43,7 @@
 #include "engine/window_stage.h"
 #include "io/manifest.h"
 #include "ranks/exchange.h"
+#include "ranks/window_spill.h"
 
 namespace plume::ranks {
 
@@ -49,7 +56,8 @@ class WindowRun {
   // rank": DataRole's errors name it already).
   WindowRun(engine::WindowStage stage, engine::Plan next, const engine::Table& partition,
             const io::PartitionInfo& info, Exchange* exchange, std::uint64_t memory_limit,
-            const std::string& rank, std::uint32_t batch_rows, Exchange* pre_exchange = nullptr);
+            const std::string& rank, std::uint32_t batch_rows, Exchange* pre_exchange = nullptr,
+            SpillOptions spill = {});
   WindowRun(const WindowRun&) = delete;
   WindowRun& operator=(const WindowRun&) = delete;
 
@@ -60,6 +68,9 @@ class WindowRun {
   // must outlive the execution). Call once.
   std::unique_ptr<engine::PartitionExecution> TakeExecution();
   std::uint64_t share_rows() const { return share_.rows; }
+  // Whether the share spilled, and the rows it wrote to its files.
+  bool spilled() const { return spilled_rows_ != 0; }
+  std::uint64_t spilled_rows() const { return spilled_rows_; }
 
  private:
   enum class Phase {
@@ -81,6 +92,8 @@ class WindowRun {
   bool AggEmit();
   bool Scatter();
   bool Compute();
+  bool ComputeSpilled();
+  void Hold(engine::Batch batch);
 
   engine::WindowStage stage_;
   engine::Plan next_;
@@ -91,6 +104,12 @@ class WindowRun {
   std::unique_ptr<engine::PartitionExecution> input_;  // null when the partition is pruned
   std::vector<engine::Batch> pending_;                 // split parts not offered yet
   engine::GatheredTable builder_;
+  SpillOptions spill_options_;
+  std::string rank_;
+  std::deque<engine::Batch> held_batches_;  // a spillable share below the threshold
+  std::uint64_t held_batch_bytes_ = 0;
+  std::unique_ptr<WindowSpill> spill_;  // the share past the threshold
+  std::uint64_t spilled_rows_ = 0;
   std::unique_ptr<engine::WindowStageSteps> computing_;  // kCompute: the windows, in steps
   std::uint64_t held_ = 0;                               // the share's bytes
   engine::Table share_;

@@ -66,7 +66,7 @@ class RoleLoop {
  public:
   RoleLoop(const Comms& comms, bool leader, io::PartitionLoader& loader,
            const io::PartitionInfo& partition, Codec codec, const WorkerLiveness& liveness,
-           std::uint64_t memory_limit)
+           std::uint64_t memory_limit, const SpillOptions& spill)
       : world_(comms.world),
         world_out_(comms.world),
         world_in_(comms.world),
@@ -89,6 +89,7 @@ class RoleLoop {
     Upstream& upstream = relay_ ? static_cast<Upstream&>(*relay_) : link_;
     data_.emplace(rank_, loader.table(), partition, upstream, memory_limit, &exchange_, &loader);
     data_->set_stopped_out(&world_out_);
+    data_->set_spill(spill);
   }
 
   void Run() {
@@ -223,18 +224,19 @@ class RoleLoop {
 
 Worker::Worker(const Comms& comms, const Layout& layout, io::PartitionLoader& loader,
                const io::PartitionInfo& partition, Codec codec, WorkerLiveness liveness,
-               std::uint64_t memory_limit)
+               std::uint64_t memory_limit, SpillOptions spill)
     : comms_(comms),
       layout_(layout),
       loader_(loader),
       partition_(partition),
       codec_(codec),
       liveness_(std::move(liveness)),
-      memory_limit_(memory_limit) {}
+      memory_limit_(memory_limit),
+      spill_(std::move(spill)) {}
 
 void Worker::Run() {
   RoleLoop loop(comms_, layout_.IsLeader(comms_.world.rank()), loader_, partition_, codec_,
-                liveness_, memory_limit_);
+                liveness_, memory_limit_, spill_);
   loop.Run();
 }
 

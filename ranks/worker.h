@@ -17,6 +17,7 @@
 #include "io/partition_loader.h"
 #include "ranks/compression.h"
 #include "ranks/topology.h"
+#include "ranks/window_spill.h"
 
 namespace plume::ranks {
 
@@ -38,7 +39,7 @@ class Worker {
   // and, on leaders, the team's merge (0 = none).
   Worker(const Comms& comms, const Layout& layout, io::PartitionLoader& loader,
          const io::PartitionInfo& partition, Codec codec, WorkerLiveness liveness,
-         std::uint64_t memory_limit = 0);
+         std::uint64_t memory_limit = 0, SpillOptions spill = {});
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -54,6 +55,7 @@ class Worker {
   Codec codec_;
   WorkerLiveness liveness_;
   std::uint64_t memory_limit_;
+  SpillOptions spill_;  // the data role's window stages (ranks/window_spill.h)
 };
 
 }  // namespace plume::ranks

@@ -192,6 +192,8 @@ const std::map<std::string, Setter, std::less<>>& ValueOptions() {
       {"--cache-size", BytesSetter(&CliOptions::cache_bytes, 0)},
       {"--credit-window", BytesSetter(&CliOptions::credit_window_bytes, 1)},
       {"--memory-limit", BytesSetter(&CliOptions::memory_limit_bytes, 1)},
+      {"--spill-threshold", BytesSetter(&CliOptions::spill_threshold_bytes, 1)},
+      {"--spill-dir", TextSetter(&CliOptions::spill_dir, "a directory")},
       {"--peer-timeout",
        [](std::string_view v, CliOptions* o) -> std::string {
          if (!ParseSeconds(v, &o->peer_timeout_s) || o->peer_timeout_s <= 0) {
@@ -302,6 +304,12 @@ a hostfile) reads -f and writes --output and --report: their paths are on rank 0
                              merges); beyond it the statement fails with an error naming the
                              rank and the stage (default: 80% of the host's memory divided by
                              the ranks on the host; K, M, G suffixes)
+  --spill-threshold BYTES    a window stage with PARTITION BY whose rows on a data rank pass
+                             BYTES writes them to 64 temporary files per rank, split by the
+                             partition keys, and computes the windows one file at a time
+                             (default: a quarter of --memory-limit; K, M, G suffixes)
+  --spill-dir DIR            where those files go (default $TMPDIR, else /tmp); they are
+                             removed when the stage ends, however it ends
   --load-columns auto|lazy|eager  lazy: a data rank is ready once its partition file is
                              opened and checked, and loads (and verifies) a column the first
                              time a statement needs it; eager: every column at start-up (a

@@ -31,6 +31,11 @@ struct CliOptions {
   // --memory-limit BYTES per rank and statement; 0 (unset) = the default the runtime derives
   // from the host's memory and the ranks on it (ranks/runtime.h DefaultMemoryLimit)
   std::size_t memory_limit_bytes = 0;
+  // --spill-threshold BYTES of a window stage's share a data rank holds before it spills them
+  // (0 = unset: a quarter of the memory limit); --spill-dir DIR for those files (empty: $TMPDIR
+  // or /tmp)
+  std::size_t spill_threshold_bytes = 0;
+  std::string spill_dir;
   double peer_timeout_s = 10;              // --peer-timeout S before a silent rank is declared lost
   std::vector<int> leaders;                // --leaders 1,4 (default derived from world size)
   std::string compress = "auto";           // --compress auto|lz4|zstd|off (data frames)

@@ -120,6 +120,9 @@ WITH w AS (SELECT full_aqs_id, parameter, utc, aqi, lag(aqi) OVER (PARTITION BY 
 SELECT site_name, d, max(c3), count(*) FROM (SELECT site_name, d, avg(c) OVER (PARTITION BY site_name ORDER BY d ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS c3 FROM (SELECT site_name, CAST(utc AS DATE) AS d, avg(concentration) AS c FROM measurements WHERE parameter = 'PM2.5' GROUP BY ALL)) GROUP BY site_name, d;
 SELECT full_aqs_id, CAST(utc AS DATE) AS d, min(r), max(r) FROM (SELECT full_aqs_id, utc, row_number() OVER (ORDER BY utc, full_aqs_id) AS r FROM measurements WHERE parameter = 'CO') GROUP BY full_aqs_id, d;
 WITH w AS (SELECT site_name, utc, avg(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS c8 FROM measurements) SELECT site_name, count(*) FILTER (WHERE c8 > 35.003) FROM w GROUP BY site_name;
+-- The statement tests/ranks/memory_limit_test.sh spills at --memory-limit 16M (issue 11 item 4):
+-- lag and two ROWS frames over every (site_name, parameter) series, totally ordered, counted.
+SELECT count(*) AS n, count(l) AS nl, sum(l) AS sl, sum(CAST(s AS BIGINT)) AS ss, round(max(a), 6) AS ma FROM (SELECT lag(aqi) OVER (PARTITION BY site_name, parameter ORDER BY utc, full_aqs_id) AS l, sum(aqi) OVER (PARTITION BY site_name, parameter ORDER BY utc, full_aqs_id ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS s, avg(concentration) OVER (PARTITION BY site_name, parameter ORDER BY utc, full_aqs_id ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS a FROM measurements);
 -- @error
 SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1;
 -- ---------------------------------------------------------------- HUGEINT through stages

@@ -7,7 +7,10 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <memory>
 #include <set>
@@ -130,6 +133,83 @@ TEST(WindowRun, SharesComputedInBoundedStepsGiveTheWindowsOverEveryPartition) {
   EXPECT_EQ(numbered.size(), counts.size());
   EXPECT_GT(runs[0]->share_rows(), 0u) << "the sites hash to both parts";
   EXPECT_GT(runs[1]->share_rows(), 0u);
+}
+
+// The shares spilled (ranks/window_spill.h): past a 1 KiB threshold each WindowRun writes its rows
+// to 8 bucket files and computes the windows a bucket at a time; every site's count and row
+// numbers are still those over every partition, the files go once the runs end, and a run
+// dropped after it spilled (a cancel) leaves no file either.
+TEST(WindowRun, SpilledSharesGiveTheSameWindowsAndLeaveNoFiles) {
+  const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p2";
+  const io::Manifest manifest = io::ReadManifest(dir);
+  std::vector<engine::Table> tables;
+  for (const io::PartitionInfo& p : manifest.partitions) {
+    tables.push_back(io::LoadPartition(dir + "/" + p.file));
+  }
+  const engine::StagedStatement st = engine::StagedStatement::Parse(
+      "SELECT site_name, count(*) OVER (PARTITION BY site_name) AS n, row_number() OVER "
+      "(PARTITION BY site_name ORDER BY utc, latitude) AS r FROM measurements");
+  const std::vector<engine::Table> results(1);
+  const engine::WindowStage stage = st.Window(1, results);
+  const engine::Plan next = st.Bind(1, results);
+  const std::filesystem::path spill_dir =
+      std::filesystem::temp_directory_path() / ("plume-spill-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(spill_dir);
+  const auto files = [&] {
+    return std::distance(std::filesystem::directory_iterator(spill_dir),
+                         std::filesystem::directory_iterator());
+  };
+  const SpillOptions spill{1024, spill_dir.string(), 8};
+  for (const bool drop : {false, true}) {
+    Links links(2);
+    std::vector<std::unique_ptr<WindowRun>> runs;
+    for (int p = 0; p < 2; ++p) {
+      Exchange& x = links.hubs[p]->Open({1, 0}, CreditWindow(2, 1 << 20));
+      runs.push_back(std::make_unique<WindowRun>(stage, next, tables[p], manifest.partitions[p], &x,
+                                                 64 << 20, "rank " + std::to_string(p + 1), 1000,
+                                                 nullptr, spill));
+    }
+    if (drop) {  // step until both spilled, then drop them mid-way
+      for (int i = 0; i < 100000 && !(runs[0]->spilled() && runs[1]->spilled()); ++i) {
+        for (int p = 0; p < 2; ++p) {
+          runs[p]->Step();
+          links.Carry();
+          links.hubs[p]->Poll();
+        }
+      }
+      ASSERT_TRUE(runs[0]->spilled() && runs[1]->spilled());
+      EXPECT_EQ(files(), 16) << "8 bucket files per rank";
+      runs.clear();
+      EXPECT_EQ(files(), 0) << "a dropped run's files are removed";
+      continue;
+    }
+    ASSERT_TRUE(StepAll(links, runs)) << "the spilled window stage did not complete";
+    const std::map<std::string, std::int64_t> counts = SiteCounts(tables);
+    std::map<std::string, std::set<std::int64_t>> numbers;
+    std::uint64_t rows = 0;
+    for (int p = 0; p < 2; ++p) {
+      EXPECT_TRUE(runs[p]->spilled());
+      EXPECT_EQ(runs[p]->spilled_rows(), runs[p]->share_rows());
+      std::unique_ptr<engine::PartitionExecution> exec = runs[p]->TakeExecution();
+      ASSERT_NE(exec, nullptr);
+      engine::Batch b;
+      while (exec->Next(777, &b)) {
+        for (std::size_t r = 0; r < b.rows; ++r, ++rows) {
+          const std::string site(b.columns[0].StringAt(r));
+          ASSERT_EQ(b.columns[1].ints[r], counts.at(site)) << site;
+          EXPECT_TRUE(numbers[site].insert(b.columns[2].ints[r]).second) << site;
+        }
+      }
+    }
+    EXPECT_EQ(rows, tables[0].rows + tables[1].rows);
+    EXPECT_EQ(numbers.size(), counts.size());
+    for (const auto& [site, seen] : numbers) {
+      EXPECT_EQ(static_cast<std::int64_t>(seen.size()), counts.at(site)) << site;
+      EXPECT_EQ(*seen.rbegin(), counts.at(site)) << site;
+    }
+    EXPECT_EQ(files(), 0) << "each bucket's file goes once it is read";
+  }
+  std::filesystem::remove_all(spill_dir);
 }
 
 // A window over a CTE's aggregate (engine::WindowStage::pre): each WindowRun first exchanges the
