@@ -176,6 +176,26 @@ Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other) {
   return MakeConstant(type, v, ExprName(lit));
 }
 
+Expr DeferredStringCast(const ExprAst& lit, Type type) {
+  Scalar s;
+  s.null = false;
+  s.s = lit.literal.text;
+  const std::string name = ExprName(lit);
+  return MakeNode(ExprOp::kCast, type, {MakeConstant(Type::kString, s, name)},
+                  "CAST(" + name + " AS " + TypeText(type) + ")");
+}
+
+Expr StringLiteralOrDeferred(const ExprAst& lit, Type type, const std::string& other) {
+  if (type == Type::kTimestamp || type == Type::kDate || type == Type::kString) {
+    return StringLiteralAs(lit, type, other);  // a bad time literal stays an error here
+  }
+  try {
+    return StringLiteralAs(lit, type, other);
+  } catch (const SqlError&) {
+    return DeferredStringCast(lit, type);
+  }
+}
+
 Expr IntConstant(std::int64_t v) {
   Scalar s;
   s.null = false;
@@ -728,7 +748,7 @@ Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
   if (IsNullConstant(a)) a.type = b.type;
   if (lb->kind == ExprAst::Kind::kLiteral && lb->literal.kind == LiteralAst::Kind::kString &&
       a.type != Type::kString) {
-    b = StringLiteralAs(*lb, a.type, "'" + a.text + "'");
+    b = StringLiteralOrDeferred(*lb, a.type, "'" + a.text + "'");
   }
   if ((IsInteger(a.type) || a.type == Type::kHugeint) && lb->kind == ExprAst::Kind::kLiteral &&
       lb->literal.kind == LiteralAst::Kind::kDecimal) {
