@@ -334,6 +334,25 @@ Expr ExplicitCast(Expr e, Type type, std::size_t pos) {
   }
 }
 
+// CAST(x AS UBIGINT): a HUGEINT within 0 .. 2^64-1 (kCast with `flag`, CastUbigint). A
+// constant is folded when it converts, else stays to fail on the rows that evaluate it.
+Expr UbigintCast(Expr inner, std::string text) {
+  if (!Castable(inner.type, Type::kHugeint)) {
+    Mismatch("cannot cast " + TypeText(inner.type) + " '" + inner.text + "' to UBIGINT", 0);
+  }
+  const bool constant = inner.op == ExprOp::kConstant;
+  Expr c = MakeNode(ExprOp::kCast, Type::kHugeint, {std::move(inner)}, std::move(text));
+  c.flag = true;
+  if (!constant) return c;
+  try {
+    Expr folded = FoldConstant(c, 0);
+    folded.text = c.text;
+    return folded;
+  } catch (const SqlError&) {
+    return c;
+  }
+}
+
 }  // namespace
 
 bool ContainsAggregate(const ExprAst& e) {
@@ -477,7 +496,9 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         type = Type::kInt32;
       } else if (SmallIntegerType(t) != Type::kInt64) {
         type = SmallIntegerType(t);
-      } else if (t == "bigint" || t == "int8" || t == "long" || t == "ubigint") {
+      } else if (t == "ubigint" || t == "uint64") {
+        return UbigintCast(std::move(inner), ExprName(e));
+      } else if (t == "bigint" || t == "int8" || t == "long") {
         type = Type::kInt64;
       } else if (t == "hugeint" || t == "int128") {
         type = Type::kHugeint;
@@ -495,7 +516,7 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         throw SqlError(
             "unsupported type '" + t +
                 "' in CAST (supported: BIGINT, INTEGER, SMALLINT, TINYINT, UTINYINT, "
-                "USMALLINT, UINTEGER, HUGEINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP, "
+                "USMALLINT, UINTEGER, UBIGINT, HUGEINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP, "
                 "DATE, BOOLEAN)",
             e.pos);
       }

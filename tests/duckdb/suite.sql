@@ -588,6 +588,16 @@ SELECT count(*) FROM measurements WHERE aqi IN ('0x10', '0x10', 34.0000000000000
 -- @error
 SELECT count(*) FROM measurements WHERE aqi = 'abc';
 
+-- CAST(x AS UBIGINT): exact values to 2^64-1, DuckDB's errors below 0 and beyond.
+SELECT CAST(18446744073709551615 AS UBIGINT) AS m, CAST('0x10' AS UINT64) AS h, CAST(2.5 AS UBIGINT) AS d, CAST(2.5::DOUBLE AS UBIGINT) AS f;
+SELECT parameter, max(CAST(aqi AS UBIGINT)) AS hi, count(*) FILTER (CAST(aqi AS UBIGINT) > 100) AS n FROM measurements WHERE aqi >= 0 GROUP BY parameter;
+-- @error
+SELECT CAST(-1 AS UBIGINT);
+-- @error
+SELECT CAST(aqi - 100 AS UBIGINT) FROM measurements;
+-- @error
+SELECT CAST(18446744073709551616 AS UBIGINT);
+
 -- The unterminated string swallows the rest of the batch: it stays the last statement.
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
