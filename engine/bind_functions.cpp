@@ -372,7 +372,7 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
                 "\". In order to select one, please add explicit type casts.",
             e.pos);
       }
-      if (!IsNum(args[0].type) || args[0].type == Type::kHugeint)  // a HUGEINT as a DOUBLE
+      if (!IsNum(args[0].type))
         args[0] = NeedType(std::move(args[0]), Type::kFloat64, fname, pos(0));
       if (args.size() == 2) args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
       if (IsDecimal(args[0].type)) {
