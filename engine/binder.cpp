@@ -408,6 +408,12 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
                        (spec.distinct ? " with DISTINCT" : "") + " in " + name,
                    e.pos);
   }
+  if (spec.input == Type::kHugeint && spec.distinct &&
+      (spec.fn == AggFn::kSum || spec.fn == AggFn::kAvg)) {
+    throw SqlError("unsupported: " + std::string(AggregateName(spec.fn)) +
+                       "(DISTINCT ...) over a HUGEINT (docs/SQL.md) in " + name,
+                   e.pos);
+  }
   try {
     spec.result = AggregateResultType(spec.fn, spec.input);
   } catch (const std::invalid_argument& err) {
