@@ -598,6 +598,13 @@ SELECT CAST(aqi - 100 AS UBIGINT) FROM measurements;
 -- @error
 SELECT CAST(18446744073709551616 AS UBIGINT);
 
+-- HUGEINT: abs and round keep it, sum and avg take it (a CTE's sums summed again).
+SELECT parameter, abs(sum(aqi) - 100000) AS a, round(sum(aqi), -3) AS r, floor(sum(aqi)) AS f FROM measurements GROUP BY parameter;
+SELECT parameter, sum(aqi * 100000000000000000000) AS s, avg(aqi::HUGEINT) AS a, sum(CAST(aqi AS UBIGINT)) AS u FROM measurements GROUP BY parameter;
+WITH s AS (SELECT site_name, sum(aqi) AS t FROM measurements GROUP BY ALL) SELECT sum(t) AS total, avg(t) AS mean, max(t) AS hi, count(*) AS n FROM s;
+-- @error
+SELECT abs(-170141183460469231731687303715884105727::HUGEINT - 1);
+
 -- The unterminated string swallows the rest of the batch: it stays the last statement.
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;
