@@ -581,8 +581,9 @@ SELECT CAST(sum(aqi) AS SMALLINT) FROM measurements;
 -- A string that does not read as the IN list's common type (DECIMAL(38,19)) fails on the rows
 -- that reach it (random seed 12's statement): none behind concentration = '12.5', an error alone.
 SELECT parameter, count(*) AS n, count(w) AS c, max(w) AS hi, min(w) AS lo FROM (SELECT parameter, max(category) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS w FROM measurements WHERE parameter IN ('SO2', 'CO') AND (aqi IN ('0x10', '0x10', 34.0000000000000000001) AND concentration = '12.5')) GROUP BY parameter;
+-- the real data has rows with concentration 12.5 (the golden file's rows have none: 0 there)
+-- @error
 SELECT count(*) FROM measurements WHERE aqi IN ('0x10', '0x10', 34.0000000000000000001) AND concentration = '12.5';
-SELECT count(*) FROM measurements WHERE aqi > 1000 AND aqi BETWEEN '0x10' AND 34.5;
 -- @error
 SELECT count(*) FROM measurements WHERE aqi IN ('0x10', '0x10', 34.0000000000000000001);
 -- @error
