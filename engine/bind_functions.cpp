@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "engine/binder.h"
-#include "engine/scalar_cast.h"
 #include "engine/query.h"
+#include "engine/scalar_cast.h"
 #include "engine/suggest.h"
 
 namespace plume::engine {

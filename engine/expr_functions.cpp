@@ -329,8 +329,8 @@ void HugeintUnary(const Expr& e, const std::vector<BatchColumn>& a, std::size_t 
         const int k = static_cast<int>(-digits);
         if (__builtin_mul_overflow(RoundWideUnits(x, k, 0, kRoundHalfAway), Pow10Wide(k), &r)) {
           throw std::runtime_error("Out of Range Error: Overflow in round of INT128 (" +
-                                   WideText(x) + ", " + std::to_string(digits) + ") in '" +
-                                   e.text + "'");
+                                   WideText(x) + ", " + std::to_string(digits) + ") in '" + e.text +
+                                   "'");
         }
       }
     }

@@ -151,7 +151,8 @@ std::string DoubleErrorText(double d) {
   }
   std::string value;
   AppendDouble(value, d);
-  if (value.size() > 2 && value.compare(value.size() - 2, 2, ".0") == 0) value.resize(value.size() - 2);
+  if (value.size() > 2 && value.compare(value.size() - 2, 2, ".0") == 0)
+    value.resize(value.size() - 2);
   return value;
 }
 

@@ -241,12 +241,13 @@ TEST(ParserErrors, NumbersOutOfRange) {
 // on the rows that reach it, not an error of the statement: these bind (golden/literals.test
 // runs them: an error with rows, none without).
 TEST(ParserErrors, StringsThatDoNotConvertFailOnTheirRows) {
-  for (const char* sql : {"SELECT * FROM measurements WHERE aqi > 'x'",
-                          "SELECT * FROM measurements WHERE aqi = '1e30'",
-                          "SELECT * FROM measurements WHERE concentration = 'x'",
-                          "SELECT * FROM measurements WHERE aqi IN ('0x10', 34.0000000000000000001)",
-                          "SELECT * FROM measurements WHERE aqi BETWEEN '0x10' AND 34.5",
-                          "SELECT * FROM measurements WHERE aqi IN ('x', 1e0)"}) {
+  for (const char* sql :
+       {"SELECT * FROM measurements WHERE aqi > 'x'",
+        "SELECT * FROM measurements WHERE aqi = '1e30'",
+        "SELECT * FROM measurements WHERE concentration = 'x'",
+        "SELECT * FROM measurements WHERE aqi IN ('0x10', 34.0000000000000000001)",
+        "SELECT * FROM measurements WHERE aqi BETWEEN '0x10' AND 34.5",
+        "SELECT * FROM measurements WHERE aqi IN ('x', 1e0)"}) {
     EXPECT_EQ(ErrorOf(sql), "no error") << sql;
   }
 }
