@@ -603,6 +603,7 @@ SELECT CAST(18446744073709551616 AS UBIGINT);
 SELECT parameter, abs(sum(aqi) - 100000) AS a, round(sum(aqi), -3) AS r, floor(sum(aqi)) AS f FROM measurements GROUP BY parameter;
 SELECT parameter, sum(aqi * 100000000000000000000) AS s, avg(aqi::HUGEINT) AS a, sum(CAST(aqi AS UBIGINT)) AS u FROM measurements GROUP BY parameter;
 WITH s AS (SELECT site_name, sum(aqi) AS t FROM measurements GROUP BY ALL) SELECT sum(t) AS total, avg(t) AS mean, max(t) AS hi, count(*) AS n FROM s;
+SELECT parameter, median(aqi * 100000000000000000000) AS m, quantile_cont(aqi::HUGEINT, 0.9) AS q, stddev_samp(aqi::HUGEINT) AS s FROM measurements GROUP BY parameter;
 -- @error
 SELECT abs(-170141183460469231731687303715884105727::HUGEINT - 1);
 
