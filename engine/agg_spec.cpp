@@ -57,7 +57,7 @@ Type AggregateResultType(AggFn fn, Type input) {
     }
   };
   if (input == Type::kHugeint && fn != AggFn::kCountStar && fn != AggFn::kCount &&
-      fn != AggFn::kMin && fn != AggFn::kMax) {
+      fn != AggFn::kMin && fn != AggFn::kMax && fn != AggFn::kSum && fn != AggFn::kAvg) {
     throw std::invalid_argument(std::string(AggregateName(fn)) +
                                 " over a HUGEINT is not supported (docs/SQL.md); CAST it to "
                                 "DOUBLE or DECIMAL(38,0)");
@@ -67,12 +67,14 @@ Type AggregateResultType(AggFn fn, Type input) {
     case AggFn::kCount:
       return Type::kInt64;
     case AggFn::kSum:  // DuckDB: sum(DECIMAL(w,s)) is DECIMAL(38,s)
-      need(numeric);
+      need(numeric || input == Type::kHugeint);
       if (IsDecimal(input)) return DecimalType(kMaxDecimalWidth, DecimalScale(input));
       // DuckDB: the sum of an integer type (BIGINT, INTEGER and the narrow types) is HUGEINT
       // (exact: the states are 128-bit)
-      return IsInteger(input) ? Type::kHugeint : input;
+      return IsInteger(input) ? Type::kHugeint : input;  // sum(HUGEINT) too
     case AggFn::kAvg:
+      need(numeric || input == Type::kHugeint);
+      return Type::kFloat64;
     case AggFn::kStddevSamp:
     case AggFn::kStddevPop:
     case AggFn::kVarSamp:

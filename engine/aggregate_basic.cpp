@@ -14,6 +14,7 @@
 #include "engine/schema.h"
 #include "engine/simd.h"
 #include "engine/valid_run.h"
+#include "engine/value_format.h"
 
 #if PLUME_HAVE_AVX2_KERNELS
 #include <immintrin.h>
@@ -209,12 +210,24 @@ std::string ColumnName(int column) {
                                            : std::string(kSchema[c].name);
 }
 
-// sum and avg; BIGINT inputs in 128 bits (hi, lo columns), DOUBLE inputs exactly.
+// sum + v of a HUGEINT input, with DuckDB's error beyond INT128 (BIGINT inputs cannot leave it:
+// 2^64 rows of them would be needed).
+void AddHuge(Int128* sum, Int128 v) {
+  if (__builtin_add_overflow(*sum, v, sum)) {
+    std::string a, b;
+    AppendWideInt(a, *sum - v);  // the wrapped sum minus v is the sum before
+    AppendWideInt(b, v);
+    throw std::runtime_error("Out of Range Error: Overflow in HUGEINT addition: " + a + " + " + b);
+  }
+}
+
+// sum and avg; BIGINT and HUGEINT inputs in 128 bits (hi, lo columns), DOUBLE inputs exactly.
 class SumStates final : public AggregateStates {
  public:
   explicit SumStates(const AggSpec& spec)
       : avg_(spec.fn == AggFn::kAvg),
         ints_(spec.input != Type::kFloat64),
+        huge_(spec.input == Type::kHugeint),
         column_(spec.column),
         unit_(DecimalUnit(spec.input)),
         type_(spec.result) {}
@@ -237,7 +250,13 @@ class SumStates final : public AggregateStates {
   void Update(const AggArgs& args, const std::uint32_t* rows, const std::uint32_t* gids,
               std::size_t n) override {
     const Column& c = *args.arg;
-    if (ints_) {
+    if (huge_) {
+      const Int128* v = c.wide.data();
+      EachValid(c, rows, n, [&](std::size_t i) {
+        ++count_[gids[i]];
+        AddHuge(&isum_[gids[i]], v[rows[i]]);
+      });
+    } else if (ints_) {
       const std::int64_t* v = c.ints.data();
       EachValid(c, rows, n, [&](std::size_t i) {
         ++count_[gids[i]];
@@ -258,7 +277,7 @@ class SumStates final : public AggregateStates {
   void EmitFinal(std::size_t g, BatchColumn* out) const override;
 
  private:
-  bool avg_, ints_;
+  bool avg_, ints_, huge_;
   int column_;
   long double unit_;  // 10^scale of a DECIMAL input (its values are units), else 1
   Type type_;
@@ -275,7 +294,9 @@ void SumStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* rows,
   const BlockStats* block = WholeBlock(c, rows, n);
   if (block != nullptr && block->nulls == n) return;  // every row NULL
   count_[g] += CountValid(c, rows, n);
-  if (ints_) {
+  if (huge_) {
+    EachValidValue(c, c.wide.data(), rows, n, [&](Int128 v) { AddHuge(&isum_[g], v); });
+  } else if (ints_) {
     Int128 sum = 0;
     EachValidValue(c, c.ints.data(), rows, n, [&](std::int64_t v) { sum += v; });
     isum_[g] += sum;
@@ -291,7 +312,9 @@ void SumStates::Merge(const Batch& b, std::size_t first, std::size_t row, std::s
   // sum carries no count: a non-NULL state stands for "some input"
   count_[g] += avg_ ? b.columns[count_col].ints[row] : !c.IsNull(row);
   if (c.IsNull(row)) return;
-  if (ints_) {
+  if (huge_) {
+    AddHuge(&isum_[g], Join(c.ints[row], b.columns[first + 1].ints[row]));
+  } else if (ints_) {
     isum_[g] += Join(c.ints[row], b.columns[first + 1].ints[row]);
   } else {
     ByteReader r(c.StringAt(row), "partial sum state");

@@ -176,6 +176,26 @@ Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other) {
   return MakeConstant(type, v, ExprName(lit));
 }
 
+Expr DeferredStringCast(const ExprAst& lit, Type type) {
+  Scalar s;
+  s.null = false;
+  s.s = lit.literal.text;
+  const std::string name = ExprName(lit);
+  return MakeNode(ExprOp::kCast, type, {MakeConstant(Type::kString, s, name)},
+                  "CAST(" + name + " AS " + TypeText(type) + ")");
+}
+
+Expr StringLiteralOrDeferred(const ExprAst& lit, Type type, const std::string& other) {
+  if (type == Type::kTimestamp || type == Type::kDate || type == Type::kString) {
+    return StringLiteralAs(lit, type, other);  // a bad time literal stays an error here
+  }
+  try {
+    return StringLiteralAs(lit, type, other);
+  } catch (const SqlError&) {
+    return DeferredStringCast(lit, type);
+  }
+}
+
 Expr IntConstant(std::int64_t v) {
   Scalar s;
   s.null = false;
@@ -311,6 +331,25 @@ Expr ExplicitCast(Expr e, Type type, std::size_t pos) {
     return CastTo(std::move(e), type, pos);
   } catch (const SqlError&) {
     return MakeNode(ExprOp::kCast, type, {std::move(original)}, "CAST");
+  }
+}
+
+// CAST(x AS UBIGINT): a HUGEINT within 0 .. 2^64-1 (kCast with `flag`, CastUbigint). A
+// constant is folded when it converts, else stays to fail on the rows that evaluate it.
+Expr UbigintCast(Expr inner, std::string text) {
+  if (!Castable(inner.type, Type::kHugeint)) {
+    Mismatch("cannot cast " + TypeText(inner.type) + " '" + inner.text + "' to UBIGINT", 0);
+  }
+  const bool constant = inner.op == ExprOp::kConstant;
+  Expr c = MakeNode(ExprOp::kCast, Type::kHugeint, {std::move(inner)}, std::move(text));
+  c.flag = true;
+  if (!constant) return c;
+  try {
+    Expr folded = FoldConstant(c, 0);
+    folded.text = c.text;
+    return folded;
+  } catch (const SqlError&) {
+    return c;
   }
 }
 
@@ -457,7 +496,9 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         type = Type::kInt32;
       } else if (SmallIntegerType(t) != Type::kInt64) {
         type = SmallIntegerType(t);
-      } else if (t == "bigint" || t == "int8" || t == "long" || t == "ubigint") {
+      } else if (t == "ubigint" || t == "uint64") {
+        return UbigintCast(std::move(inner), ExprName(e));
+      } else if (t == "bigint" || t == "int8" || t == "long") {
         type = Type::kInt64;
       } else if (t == "hugeint" || t == "int128") {
         type = Type::kHugeint;
@@ -475,7 +516,7 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
         throw SqlError(
             "unsupported type '" + t +
                 "' in CAST (supported: BIGINT, INTEGER, SMALLINT, TINYINT, UTINYINT, "
-                "USMALLINT, UINTEGER, HUGEINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP, "
+                "USMALLINT, UINTEGER, UBIGINT, HUGEINT, DOUBLE, DECIMAL(p,s), VARCHAR, TIMESTAMP, "
                 "DATE, BOOLEAN)",
             e.pos);
       }
@@ -728,7 +769,7 @@ Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
   if (IsNullConstant(a)) a.type = b.type;
   if (lb->kind == ExprAst::Kind::kLiteral && lb->literal.kind == LiteralAst::Kind::kString &&
       a.type != Type::kString) {
-    b = StringLiteralAs(*lb, a.type, "'" + a.text + "'");
+    b = StringLiteralOrDeferred(*lb, a.type, "'" + a.text + "'");
   }
   if ((IsInteger(a.type) || a.type == Type::kHugeint) && lb->kind == ExprAst::Kind::kLiteral &&
       lb->literal.kind == LiteralAst::Kind::kDecimal) {

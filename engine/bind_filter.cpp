@@ -268,6 +268,30 @@ bool AllLiterals(const std::vector<ExprAst>& args, std::size_t from) {
   return true;
 }
 
+// Whether a string literal reads as the value it is compared with (a number column, in the
+// predicate's mode). One that does not leaves the leaf kernels: the expression binder makes it
+// a cast that fails on the rows that reach it, as DuckDB's (StringLiteralOrDeferred).
+bool StringReads(const LiteralAst& lit, int column, IntMode mode) {
+  if (lit.kind != LiteralAst::Kind::kString) return true;
+  const Type t = Spec(column).type;
+  std::int64_t i = 0;
+  double d = 0;
+  bool fraction = false;
+  if (t == Type::kFloat64 || (t == Type::kInt64 && mode == IntMode::kDouble)) {
+    return StringToDouble(lit.text, &d);
+  }
+  if (t != Type::kInt64) return true;
+  return mode == IntMode::kInt ? StringToInt(lit.text, &i) : DecimalFloor(lit.text, &i, &fraction);
+}
+
+bool AllStringsRead(const std::vector<ExprAst>& items, int column) {
+  const IntMode mode = ModeOf(items, 1);
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    if (!StringReads(items[i].literal, column, mode)) return false;
+  }
+  return true;
+}
+
 FilterNode InLeaf(int column, const ExprAst& e, bool negated) {
   FilterNode n = Leaf(LeafKind::kIn, column);
   n.negated = negated;
@@ -301,7 +325,8 @@ std::optional<FilterNode> ColumnLeaf(const ExprAst& e, bool negate, ExprBinder& 
       op = Flip(*op);
     }
     const int c = PlainColumn(*col, binder);
-    if (c < 0 || !IsLiteralOf(*lit) || lit->literal.kind == LiteralAst::Kind::kBool) {
+    if (c < 0 || !IsLiteralOf(*lit) || lit->literal.kind == LiteralAst::Kind::kBool ||
+        !StringReads(lit->literal, c, IntMode::kInt)) {
       return std::nullopt;
     }
     return CompareWith(c, negate ? Negate(*op) : *op, lit->literal, IntMode::kInt);
@@ -313,7 +338,7 @@ std::optional<FilterNode> ColumnLeaf(const ExprAst& e, bool negate, ExprBinder& 
     case ExprAst::Kind::kIsNull:
       return Leaf(flip ? LeafKind::kIsNotNull : LeafKind::kIsNull, c);
     case ExprAst::Kind::kBetween: {
-      if (!AllLiterals(e.args, 1)) return std::nullopt;
+      if (!AllLiterals(e.args, 1) || !AllStringsRead(e.args, c)) return std::nullopt;
       const IntMode mode = ModeOf(e.args, 1);
       std::vector<FilterNode> both;
       both.push_back(CompareWith(c, flip ? CmpOp::kLt : CmpOp::kGe, e.args[1].literal, mode));
@@ -321,7 +346,7 @@ std::optional<FilterNode> ColumnLeaf(const ExprAst& e, bool negate, ExprBinder& 
       return Combine(flip ? FilterNode::Kind::kOr : FilterNode::Kind::kAnd, std::move(both));
     }
     case ExprAst::Kind::kIn: {
-      if (!AllLiterals(e.args, 1)) return std::nullopt;
+      if (!AllLiterals(e.args, 1) || !AllStringsRead(e.args, c)) return std::nullopt;
       return InLeaf(c, e, flip);
     }
     case ExprAst::Kind::kLike: {

@@ -4,6 +4,7 @@
 
 #include "engine/binder.h"
 #include "engine/query.h"
+#include "engine/scalar_cast.h"
 #include "engine/suggest.h"
 
 namespace plume::engine {
@@ -23,6 +24,61 @@ ListMode ModeOf(const Expr& x, const std::vector<ExprAst>& items, std::size_t fr
     if (items[i].literal.kind == LiteralAst::Kind::kDecimal) mode = ListMode::kDecimal;
   }
   return mode;
+}
+
+// The digits before the point of a value of integer type t as a DECIMAL (DuckDB: BIGINT is
+// DECIMAL(19,0), INTEGER DECIMAL(10,0), HUGEINT DECIMAL(38,0)).
+int IntegerDigits(Type t) {
+  switch (t) {
+    case Type::kInt32:
+    case Type::kUInt32:
+      return 10;
+    case Type::kInt16:
+    case Type::kUInt16:
+      return 5;
+    case Type::kInt8:
+    case Type::kUInt8:
+      return 3;
+    case Type::kHugeint:
+      return 38;
+    default:
+      return 19;
+  }
+}
+
+// DuckDB's common DECIMAL of an integer x and a list's decimal literals: the most digits
+// before the point and the most after it, at most 38 (aqi IN ('0x10', 34.0000000000000000001)
+// is DECIMAL(38,19)); it names the type in the error of a string that does not read as one.
+Type ListDecimal(Type x, const std::vector<ExprAst>& items, std::size_t from) {
+  int whole = IntegerDigits(x), scale = 0;
+  for (std::size_t i = from; i < items.size(); ++i) {
+    if (items[i].kind != ExprAst::Kind::kLiteral) continue;
+    if (items[i].literal.kind != LiteralAst::Kind::kDecimal) continue;
+    const std::string& t = items[i].literal.text;
+    const std::size_t dot = t.find('.');
+    const std::string w = t.substr(0, dot);
+    const std::size_t lead = w.find_first_not_of("+-0");
+    whole = std::max(whole, static_cast<int>(lead == std::string::npos ? 0 : w.size() - lead));
+    if (dot != std::string::npos) scale = std::max(scale, static_cast<int>(t.size() - dot - 1));
+  }
+  scale = std::min(scale, kMaxDecimalWidth);
+  return DecimalType(std::min(whole + scale, kMaxDecimalWidth), scale);
+}
+
+// x op 'text' for a string that does not read as the list's DECIMAL: a comparison whose
+// right side fails on the rows that evaluate it, as DuckDB's cast of the literal does.
+Expr DeferredDecimalItem(const Expr& x, ExprOp op, const ExprAst& item, Type decimal,
+                         std::string name) {
+  const Type side = x.type == Type::kHugeint ? Type::kHugeint : Type::kInt64;
+  Expr a = CastTo(x, side, item.pos);
+  Expr v = CastTo(DeferredStringCast(item, decimal), side, item.pos);
+  return MakeNode(op, Type::kBool, {std::move(a), std::move(v)}, std::move(name));
+}
+
+bool ReadsAsDecimal(const std::string& text) {
+  std::int64_t f = 0;
+  bool fraction = false;
+  return DecimalFloor(text, &f, &fraction);
 }
 
 }  // namespace
@@ -63,20 +119,24 @@ Expr Node(ExprFn fn, Type type, std::vector<Expr> args, std::string text) {
 
 // x op item, with item read in `mode` (ListMode) when x is a BIGINT.
 Expr ExprBinder::CompareItem(const Expr& x, ExprOp op, const ExprAst& item, int mode,
-                             std::string name) {
+                             std::string name, Type decimal) {
   const auto m = static_cast<ListMode>(mode);
+  if (m == ListMode::kDecimal && IsStringLiteral(item) && !ReadsAsDecimal(item.literal.text)) {
+    return DeferredDecimalItem(x, op, item, decimal, name);
+  }
   if (m == ListMode::kDecimal && IsNumberOrString(item)) {
     return IntVersusDecimal(x, op, item.literal.text, item.pos, name);
   }
   Expr v;
   if (m == ListMode::kDouble && IsNumberOrString(item)) {
-    v = StringLiteralAs(LiteralExpr({LiteralAst::Kind::kString, item.literal.text, item.pos}),
-                        Type::kFloat64, "'" + x.text + "'");
+    v = StringLiteralOrDeferred(
+        LiteralExpr({LiteralAst::Kind::kString, item.literal.text, item.pos}), Type::kFloat64,
+        "'" + x.text + "'");
     return MakeNode(op, Type::kBool, {CastTo(x, Type::kFloat64, item.pos), v}, std::move(name));
   }
   if (item.kind == ExprAst::Kind::kLiteral && item.literal.kind == LiteralAst::Kind::kString &&
       x.type != Type::kString) {
-    v = StringLiteralAs(item, x.type, "'" + x.text + "'");
+    v = StringLiteralOrDeferred(item, x.type, "'" + x.text + "'");
   } else {
     v = Bind(item);
   }
@@ -95,8 +155,9 @@ Expr ExprBinder::BindBetween(const ExprAst& e) {
   const Expr x = Bind(e.args[0]);
   const int mode = static_cast<int>(ModeOf(x, e.args, 1));
   const std::string name = ExprName(e);
-  Expr lo = CompareItem(x, ExprOp::kGe, e.args[1], mode, name);
-  Expr hi = CompareItem(x, ExprOp::kLe, e.args[2], mode, name);
+  const Type decimal = ListDecimal(x.type, e.args, 1);
+  Expr lo = CompareItem(x, ExprOp::kGe, e.args[1], mode, name, decimal);
+  Expr hi = CompareItem(x, ExprOp::kLe, e.args[2], mode, name, decimal);
   Expr both = MakeNode(ExprOp::kAnd, Type::kBool, {std::move(lo), std::move(hi)}, name);
   if (!e.negated) return both;
   return MakeNode(ExprOp::kNot, Type::kBool, {std::move(both)}, name);
@@ -109,10 +170,11 @@ Expr ExprBinder::BindIn(const ExprAst& e) {
   // One equality per item; items that can never equal a BIGINT (fractions) drop out.
   std::vector<Expr> list{x};
   std::vector<Expr> others;
+  const Type decimal = ListDecimal(x.type, e.args, 1);
   for (std::size_t i = 1; i < e.args.size(); ++i) {
     // Named only when kept: the list's text in every item's node made binding quadratic (a
     // 100,000-element list took 19 s).
-    Expr eq = CompareItem(x, ExprOp::kEq, e.args[i], mode, std::string());
+    Expr eq = CompareItem(x, ExprOp::kEq, e.args[i], mode, std::string(), decimal);
     const bool simple = eq.op == ExprOp::kEq && eq.args[0] == x;
     if (simple) {
       list.push_back(std::move(eq.args[1]));
@@ -310,7 +372,7 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
                 "\". In order to select one, please add explicit type casts.",
             e.pos);
       }
-      if (!IsNum(args[0].type) || args[0].type == Type::kHugeint)  // a HUGEINT as a DOUBLE
+      if (!IsNum(args[0].type))
         args[0] = NeedType(std::move(args[0]), Type::kFloat64, fname, pos(0));
       if (args.size() == 2) args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
       if (IsDecimal(args[0].type)) {

@@ -376,6 +376,12 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
     if (moments && IsDecimal(x.type)) {  // DuckDB's stddev and variances read DOUBLEs
       x = CastTo(std::move(x), Type::kFloat64, e.args[0].pos);
     }
+    // A HUGEINT's moments, median and quantile_cont are DOUBLE, as DuckDB's, which reads (and
+    // interpolates) its values as DOUBLEs; with DISTINCT two values could meet as one DOUBLE.
+    const bool cont = spec.fn == AggFn::kMedian || spec.fn == AggFn::kQuantileCont;
+    if ((moments || cont) && x.type == Type::kHugeint && !spec.distinct) {
+      x = CastTo(std::move(x), Type::kFloat64, e.args[0].pos);
+    }
     spec.column = ColumnOf(x);
     spec.input = x.type;
   }
@@ -406,6 +412,12 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
   if (!AggregateSupported(spec.fn, spec.distinct)) {
     throw SqlError("unsupported aggregate '" + std::string(AggregateName(spec.fn)) + "'" +
                        (spec.distinct ? " with DISTINCT" : "") + " in " + name,
+                   e.pos);
+  }
+  if (spec.input == Type::kHugeint && spec.distinct &&
+      (spec.fn == AggFn::kSum || spec.fn == AggFn::kAvg)) {
+    throw SqlError("unsupported: " + std::string(AggregateName(spec.fn)) +
+                       "(DISTINCT ...) over a HUGEINT (docs/SQL.md) in " + name,
                    e.pos);
   }
   try {

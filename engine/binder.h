@@ -65,7 +65,9 @@ class ExprBinder {
   Expr BindTypeof(const ExprAst& e);
   Expr BindInterval(const ExprAst& e, const Expr& ts, bool subtract);
   std::optional<Expr> GroupSlot(const ExprAst& e);
-  Expr CompareItem(const Expr& x, ExprOp op, const ExprAst& item, int mode, std::string name);
+  // `decimal`: the list's common DECIMAL (mode kDecimal), named by a string's deferred error.
+  Expr CompareItem(const Expr& x, ExprOp op, const ExprAst& item, int mode, std::string name,
+                   Type decimal);
 
   const BindScope* scope_;
   const char* clause_;
@@ -97,6 +99,13 @@ Expr IntConstant(std::int64_t v);
 // A string literal read as a value of `type` (DuckDB casts the literal to the other side of a
 // comparison); `other` names that side in the error message.
 Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other);
+// A comparison's string literal read as `type` (StringLiteralAs); one that does not convert
+// becomes DeferredStringCast, as DuckDB folds a constant only when it converts, so that its
+// error comes from the rows that evaluate it (`site_name = 'none' AND aqi = 'x'` is 0 rows, a
+// statement whose rows reach it fails). Time literals are checked here (docs/SQL.md).
+Expr StringLiteralOrDeferred(const ExprAst& lit, Type type, const std::string& other);
+// CAST(lit AS type) of a string literal, unfolded: it fails on the rows that evaluate it.
+Expr DeferredStringCast(const ExprAst& lit, Type type);
 // Whether `e` is a string literal ('abc').
 bool IsStringLiteral(const ExprAst& e);
 // x (bound from `ast`) as a value of type t: a string literal read as t (StringLiteralAs, as

@@ -339,6 +339,7 @@ void ToText(const BatchColumn& a, std::size_t i, std::string* s) {
 }  // namespace
 
 void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out) {
+  if (e.flag && e.type == Type::kHugeint) return CastUbigint(e, a, n, out);  // CAST(x AS UBIGINT)
   const bool widening = IsInteger(a.type) && IsInteger(e.type) &&
                         IntegerMin(e.type) <= IntegerMin(a.type) &&
                         IntegerMax(e.type) >= IntegerMax(a.type);

@@ -36,12 +36,14 @@ bool FunctionFits(const Expr& e) {
     case ExprFn::kFloor:
     case ExprFn::kCeil:
       if (n == 1 && IsDecimal(e.args[0].type)) return DecimalRounding(e);
+      if (e.fn == ExprFn::kAbs && is(0, Type::kHugeint)) return n == 1 && e.type == Type::kHugeint;
       return n == 1 && Numeric(e.args[0].type) && Numeric(e.type) && !IsDecimal(e.type);
     case ExprFn::kRound:
       if ((n == 1 || (n == 2 && is(1, Type::kInt64))) && IsDecimal(e.args[0].type)) {
         return DecimalRounding(e);
       }
-      return (n == 1 || (n == 2 && is(1, Type::kInt64))) && is(0, e.type) && Numeric(e.type);
+      return (n == 1 || (n == 2 && is(1, Type::kInt64))) && is(0, e.type) &&
+             (Numeric(e.type) || e.type == Type::kHugeint);
     case ExprFn::kSqrt:
     case ExprFn::kLn:
     case ExprFn::kLog10:

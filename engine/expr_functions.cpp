@@ -11,6 +11,7 @@
 
 #include "engine/expr_kernels.h"
 #include "engine/utf8.h"
+#include "engine/value_format.h"
 
 namespace plume::engine {
 namespace {
@@ -297,8 +298,52 @@ void DecimalUnary(const Expr& e, const std::vector<BatchColumn>& args, std::size
   }
 }
 
+std::string WideText(Int128 v) {
+  std::string t;
+  AppendWideInt(t, v);
+  return t;
+}
+
+// abs, round(x) and round(x, n) of a HUGEINT keep HUGEINT, as DuckDB's: abs of the least value
+// is its error; round(x, n < 0) rounds half away from zero at 10^-n, and a result beyond INT128
+// is an error (DuckDB wraps it, as for the other integer types: docs/SQL.md).
+void HugeintUnary(const Expr& e, const std::vector<BatchColumn>& a, std::size_t n,
+                  BatchColumn* out) {
+  VectorBuilder b(Type::kHugeint, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a[0].IsNull(i) || (a.size() == 2 && a[1].IsNull(i))) {
+      b.Null();
+      continue;
+    }
+    const Int128 x = a[0].wide[i];
+    Int128 r = x;
+    if (e.fn == ExprFn::kAbs && x < 0) {
+      if (__builtin_sub_overflow(Int128{0}, x, &r)) {
+        throw std::runtime_error("Out of Range Error: Overflow on abs(" + WideText(x) + ") in '" +
+                                 e.text + "'");
+      }
+    } else if (e.fn == ExprFn::kRound && a.size() == 2 && a[1].ints[i] < 0) {
+      const std::int64_t digits = a[1].ints[i];
+      r = 0;
+      if (digits >= -38) {
+        const int k = static_cast<int>(-digits);
+        if (__builtin_mul_overflow(RoundWideUnits(x, k, 0, kRoundHalfAway), Pow10Wide(k), &r)) {
+          throw std::runtime_error("Out of Range Error: Overflow in round of INT128 (" +
+                                   WideText(x) + ", " + std::to_string(digits) + ") in '" + e.text +
+                                   "'");
+        }
+      }
+    }
+    b.Wide(r);
+  }
+  *out = b.Finish();
+}
+
 void Numeric(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, BatchColumn* out) {
   if (IsDecimal(a[0].type) && e.fn != ExprFn::kPower) return DecimalUnary(e, a, n, out);
+  if (a[0].type == Type::kHugeint && (e.fn == ExprFn::kAbs || e.fn == ExprFn::kRound)) {
+    return HugeintUnary(e, a, n, out);
+  }
   if (e.fn == ExprFn::kRound && a.size() == 2 && a[0].type == Type::kFloat64) {
     VectorBuilder b(e.type, n);
     for (std::size_t i = 0; i < n; ++i) {

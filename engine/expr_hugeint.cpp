@@ -6,6 +6,7 @@
 #include <string>
 
 #include "engine/expr_kernels.h"
+#include "engine/scalar_cast.h"
 #include "engine/value_format.h"
 
 namespace plume::engine {
@@ -137,6 +138,73 @@ void HugeintNegate(const Expr& e, BatchColumn* v) {
     }
     v->wide[i] = -v->wide[i];
   }
+}
+
+namespace {
+
+constexpr Int128 kUbigintMax = static_cast<Int128>((U128{1} << 64) - 1);
+
+// DuckDB's text of a DOUBLE in its cast errors: -1.0, -0.4, 1e+20.
+std::string DoubleErrorText(double d) {
+  if (d == std::floor(d) && std::fabs(d) < 1e15) {
+    return std::to_string(static_cast<std::int64_t>(d)) + ".0";
+  }
+  std::string value;
+  AppendDouble(value, d);
+  if (value.size() > 2 && value.compare(value.size() - 2, 2, ".0") == 0)
+    value.resize(value.size() - 2);
+  return value;
+}
+
+// Row i of `a` as a UBIGINT (0 .. 2^64-1), with DuckDB's error naming the source.
+Int128 ToUbigint(const Expr& e, const BatchColumn& a, std::size_t i) {
+  if (a.type == Type::kString) {
+    const std::string_view s = a.StringAt(i);
+    std::int64_t small = 0;
+    Int128 v = 0;
+    const bool ok = StringToInt(s, &small) ? (v = small, true) : StringToHugeint(s, &v);
+    if (!ok || v < 0 || v > kUbigintMax) {
+      throw std::runtime_error("Conversion Error: Could not convert string '" + std::string(s) +
+                               "' to UINT64 in '" + e.text + "'");
+    }
+    return v;
+  }
+  if (a.type == Type::kFloat64) {
+    const double d = a.doubles[i];
+    const double r = std::nearbyint(d);  // DuckDB: checked unrounded, rounded half to even
+    if (!(d >= 0 && r < 18446744073709551616.0)) {
+      OutOfRange(e, "DOUBLE", DoubleErrorText(d), "UINT64");
+    }
+    return static_cast<Int128>(r);
+  }
+  if (IsDecimal(a.type)) {
+    const Int128 v = FromDecimalUnits(UnitsOf(a, i), DecimalScale(a.type));
+    if (v < 0 || v > kUbigintMax) {
+      throw std::runtime_error("Conversion Error: Failed to cast decimal value " + Text(v) +
+                               " to type UINT64 in '" + e.text + "'");
+    }
+    return v;
+  }
+  const Int128 v = a.type == Type::kHugeint ? a.wide[i] : Int128{a.ints[i]};
+  if (v < 0 || v > kUbigintMax) {
+    const std::string from(a.type == Type::kBool ? "BOOL" : PhysicalName(a.type));
+    OutOfRange(e, from.c_str(), Text(v), "UINT64");
+  }
+  return v;
+}
+
+}  // namespace
+
+void CastUbigint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out) {
+  VectorBuilder b(Type::kHugeint, n);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (a.IsNull(i)) {
+      b.Null();
+    } else {
+      b.Wide(ToUbigint(e, a, i));
+    }
+  }
+  *out = b.Finish();
 }
 
 void CastHugeint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out) {

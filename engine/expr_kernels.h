@@ -59,6 +59,9 @@ void HugeintArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std
 void HugeintNegate(const Expr& e, BatchColumn* v);
 // CAST between a HUGEINT and BIGINT, INTEGER, BOOLEAN, DOUBLE or DECIMAL (either side HUGEINT).
 void CastHugeint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out);
+// CAST(x AS UBIGINT) (a kCast to HUGEINT with `flag`): the value exactly when it is within
+// 0 .. 2^64-1, else DuckDB's error naming UINT64 (docs/SQL.md: its type is HUGEINT here).
+void CastUbigint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out);
 
 // Appends values one row at a time to a vector of one type (a DECIMAL's units in `wide` when
 // `wide`).

@@ -29,6 +29,14 @@ std::unique_ptr<Node> Compile(const FilterNode& f, const std::vector<const Colum
   auto n = std::make_unique<Node>();
   n->kind = f.kind;
   for (const FilterNode& child : f.children) n->children.push_back(Compile(child, columns));
+  if (n->kind == FilterNode::Kind::kAnd) {
+    // The leaf kernels first, as DuckDB orders a conjunction's cheap comparisons first: an
+    // expression then sees only the rows they keep, so a cast that fails on the rows it meets
+    // fails only when some row reaches it (site_name = 'none' AND aqi IN ('0x10', 1.5): 0).
+    std::stable_partition(n->children.begin(), n->children.end(), [](const auto& c) {
+      return c->kind != FilterNode::Kind::kLeaf || c->expr == nullptr;
+    });
+  }
   if (n->kind == FilterNode::Kind::kOr) {
     n->orig.resize(kBlockRows);
     n->rest.resize(kBlockRows);

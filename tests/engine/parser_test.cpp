@@ -213,7 +213,6 @@ TEST(ParserErrors, UnknownNames) {
 }
 
 TEST(ParserErrors, TypeMismatches) {
-  ExpectError("SELECT * FROM measurements WHERE aqi > 'x'", 40, "cannot convert string 'x'");
   ExpectError("SELECT * FROM measurements WHERE parameter = 5", 46, "type mismatch");
   ExpectError("SELECT * FROM measurements WHERE utc > 5", 40, "type mismatch");
   ExpectError("SELECT * FROM measurements WHERE aqi = TIMESTAMP '2020-09-12'", 50, "type mismatch");
@@ -236,7 +235,21 @@ TEST(ParserErrors, NumbersOutOfRange) {
   ExpectError("SELECT * FROM measurements WHERE aqi > 99999999999999999999", 40, "out of range");
 
   ExpectError("SELECT * FROM measurements LIMIT 99999999999999999999", 34, "out of range");
-  ExpectError("SELECT * FROM measurements WHERE aqi = '1e30'", 40, "out of range");
+}
+
+// A string that does not read as the number it is compared with is DuckDB's conversion error
+// on the rows that reach it, not an error of the statement: these bind (golden/literals.test
+// runs them: an error with rows, none without).
+TEST(ParserErrors, StringsThatDoNotConvertFailOnTheirRows) {
+  for (const char* sql :
+       {"SELECT * FROM measurements WHERE aqi > 'x'",
+        "SELECT * FROM measurements WHERE aqi = '1e30'",
+        "SELECT * FROM measurements WHERE concentration = 'x'",
+        "SELECT * FROM measurements WHERE aqi IN ('0x10', 34.0000000000000000001)",
+        "SELECT * FROM measurements WHERE aqi BETWEEN '0x10' AND 34.5",
+        "SELECT * FROM measurements WHERE aqi IN ('x', 1e0)"}) {
+    EXPECT_EQ(ErrorOf(sql), "no error") << sql;
+  }
 }
 
 TEST(ParserErrors, Limits) {

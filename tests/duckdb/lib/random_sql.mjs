@@ -131,7 +131,12 @@ function HugeExpr(r) {
   const c = r.pick(kInts);
   const big = r.pick(['9223372036854775808', '-9223372036854775809', '170141183460469231731687303715884105727',
                       '18446744073709551616', '99999999999999999999']);
-  switch (r.below(5)) {
+  switch (r.below(7)) {
+    // abs and round keep HUGEINT (round half away from zero, far inside INT128)
+    case 6: return r.pick([`abs(${c}::HUGEINT - ${r.pick(['9223372036854775808', '99999999999999999999'])})`,
+                           `round(${c}::HUGEINT * 1000000000000000000000, ${r.pick(['-1', '-2', '-22', '0', '3'])})`]);
+    // UBIGINT: exact to 2^64-1, DuckDB's errors below 0 (no arithmetic: its type is HUGEINT here)
+    case 5: return `CAST(${r.pick(["'18446744073709551615'", `abs(${c})`, c, "'0x10'", '18446744073709551615', '2.5'])} AS ${r.pick(['UBIGINT', 'UINT64'])})`;
     case 0: return `${c}::HUGEINT ${r.pick(['+', '-', '*', '//', '%'])} ${r.below(50) - 10}`;
     case 1: return `${big} ${r.pick(['-', '//', '%'])} (${c} + 1)`;
     case 2: return `CAST(${c} AS INT128) * ${r.pick(['1000000000000', '9223372036854775807', '-3'])}`;
@@ -210,7 +215,9 @@ function Aggregate(r) {
     `sum(DISTINCT ${x})`, `avg(${i})`, `avg(DISTINCT ${i})`, `min(${d})`, `max(${s})`,
     `median(${distinct}${r.pick([i, d, x])})`, `quantile_cont(${distinct}${r.pick([i, d, x])}, ${q})`,
     `quantile_disc(${distinct}${r.pick([i, d, 'utc', s])}, ${r.pick(['0', '0.25', '0.9', '1', '-0.5'])})`,
-    `max(${r.pick([i, x, HugeExpr(r)])})`, `min(${HugeExpr(r)})`, `sum(${i}) ${r.pick(['+', '*', '//'])} ${r.pick(['1', '9223372036854775807', '-2'])}`,
+    `max(${r.pick([i, x, HugeExpr(r)])})`, `min(${HugeExpr(r)})`,
+    // sum and avg over a HUGEINT (sums far inside INT128, so no order-dependent overflow)
+    `${r.pick(['sum', 'avg'])}(${r.pick([`${i}::HUGEINT * ${r.pick(['1000000000000000000000', '-3'])}`, `CAST(abs(${i}) AS UBIGINT)`])})${filter}`, `sum(${i}) ${r.pick(['+', '*', '//'])} ${r.pick(['1', '9223372036854775807', '-2'])}`,
     `typeof(sum(${i}))`, `stddev_samp(${distinct}${i})`, `var_pop(DISTINCT ${r.pick([i, 'concentration'])})`,
     `arg_max(${distinct}${arg}, ${arg})`,  // one column twice: ties of b would pick any a in DuckDB
     `bool_or(${Condition(r, 0)})`, `bool_and(${distinct}${Condition(r, 0)})`, `count(${d})${filter}`,
