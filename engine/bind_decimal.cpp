@@ -176,6 +176,17 @@ Type CommonNumeric(const Expr& a, const Expr& b) {
   return DecimalType(std::min(whole + scale, kMaxDecimalWidth), scale);
 }
 
+Type CommonValueNumeric(const Expr& a, const Expr& b) {
+  const Type t = CommonNumeric(a, b);
+  if (!IsDecimal(t)) return t;
+  const Type x = DecimalView(a), y = DecimalView(b);
+  const int whole = std::max(DecimalWidth(x) - DecimalScale(x), DecimalWidth(y) - DecimalScale(y));
+  // DuckDB's MaxLogicalType: beyond 38 digits the scale gives way to the integer digits.
+  const int scale = std::max(DecimalScale(x), DecimalScale(y));
+  if (whole + scale <= kMaxDecimalWidth) return t;
+  return DecimalType(kMaxDecimalWidth, kMaxDecimalWidth - whole);
+}
+
 Type DecimalArithType(ExprOp op, Type a, Type b, std::size_t pos) {
   const int wa = DecimalWidth(a), sa = DecimalScale(a), wb = DecimalWidth(b), sb = DecimalScale(b);
   if (op == ExprOp::kMul) {

@@ -834,7 +834,7 @@ Expr ExprBinder::BindCase(const ExprAst& e) {
       if (Numeric(*type) && Numeric(x.type)) {
         Expr so_far;
         so_far.type = *type;
-        type = CommonNumeric(so_far, x);
+        type = CommonValueNumeric(so_far, x);
       } else if (x.type == Type::kString || *type == Type::kString) {
         type = Type::kString;
       } else {

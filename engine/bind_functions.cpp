@@ -422,7 +422,7 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
       for (std::size_t i = first; i < args.size(); ++i) {
         const Expr& a = args[i];
         if (a.type == t || text_literal(i)) continue;
-        t = IsNum(a.type) && IsNum(t) ? CommonNumeric(so_far, a) : Type::kString;
+        t = IsNum(a.type) && IsNum(t) ? CommonValueNumeric(so_far, a) : Type::kString;
         so_far = Expr();
         so_far.type = t;
       }
@@ -505,13 +505,16 @@ Expr ExprBinder::BindFunction(const ExprAst& e) {
       bool any = false;
       for (std::size_t i = 0; i < args.size(); ++i) {
         const Expr& a = args[i];
-        if (a.op == ExprOp::kConstant && a.value.null) continue;
+        // A bare NULL has no type of its own; CAST(NULL AS DECIMAL(38,0)) has one, as in DuckDB.
+        const bool bare_null = e.args[i].kind == ExprAst::Kind::kLiteral &&
+                               e.args[i].literal.kind == LiteralAst::Kind::kNull;
+        if (bare_null) continue;
         if (IsStringLiteral(e.args[i])) continue;  // it takes the others' type, as in DuckDB
         Expr so_far;
         so_far.type = t;
         t = !any ? a.type
                  : (t == a.type                 ? t
-                    : IsNum(t) && IsNum(a.type) ? CommonNumeric(so_far, a)
+                    : IsNum(t) && IsNum(a.type) ? CommonValueNumeric(so_far, a)
                     : (t != Type::kString && a.type != Type::kString && t != Type::kTimestamp &&
                        a.type != Type::kTimestamp)
                         ? Type::kFloat64

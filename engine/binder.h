@@ -135,6 +135,11 @@ Type ArithInteger(const Expr& a, const Expr& b);
 // a DOUBLE; with a DECIMAL among them DECIMAL(the most integer digits + the largest scale, the
 // largest scale), at most 38 wide; two integers CommonInteger. Both must be numbers.
 Type CommonNumeric(const Expr& a, const Expr& b);
+// The type of a value that is either a or b (CASE results, COALESCE, greatest/least):
+// CommonNumeric, except that where the DECIMAL would need more than 38 digits its scale gives
+// way to the integer digits, as DuckDB's MaxLogicalType (coalesce(x::DECIMAL(38,0), 2.25) is
+// DECIMAL(38,0), 2.25 becomes 2). Comparisons keep CommonNumeric: they stay exact.
+Type CommonValueNumeric(const Expr& a, const Expr& b);
 // The result type of a op b for + - * % with a DECIMAL among them and no DOUBLE (throws
 // SqlError at `pos` for a scale beyond 38).
 Type DecimalArithType(ExprOp op, Type a, Type b, std::size_t pos);
