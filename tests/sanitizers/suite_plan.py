@@ -6,7 +6,8 @@ and prints one line per piece, tab-separated:
                          binaries read the data it makes), run by ctest first
   gtest   DIR  BINARY    a GoogleTest binary whose cases gtest_discover_tests registered one by
                          one; the step runs it whole (two shards) in DIR, the cases' WORKING_DIRECTORY
-  ctest   NUMBERS        every other test (MPI runs, scripts, layering)
+  ctest   NUMBERS        every other test (MPI runs, scripts, layering), the setups above left
+                         out: run again beside the binaries they would rewrite the data they read
 
 NUMBERS is ctest's `-I` form, `0,0,0,N,N,...`: the tests' numbers in the listing (1 = the first),
 so that any number of tests is picked without a regular expression of all their names.
@@ -53,8 +54,9 @@ def main():
         print("setup\t" + numbers(setups))
     for binary, directory in binaries.items():
         print("gtest\t" + directory + "\t" + binary)
-    if others:
-        print("ctest\t" + numbers(others))
+    rest = [t for t in others if t not in setups]  # run once, first, and not again beside them
+    if rest:
+        print("ctest\t" + numbers(rest))
     return 0
 
 
