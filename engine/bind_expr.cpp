@@ -281,10 +281,10 @@ Expr CastTo(Expr e, Type type, std::size_t pos) {
   c.args.push_back(std::move(e));
   if (!constant) return c;
   // fold: a constant that does not cast is an error of the statement
-  return FoldConstant(std::move(c), pos);
+  return FoldConstant(c, pos);
 }
 
-Expr FoldConstant(Expr c, std::size_t pos) {
+Expr FoldConstant(const Expr& c, std::size_t pos) {
   const Type type = c.type;
   try {
     BatchColumn out;
@@ -585,7 +585,7 @@ Expr ExprBinder::BindOp(const ExprAst& e) {
       Mismatch("cannot negate " + TypeText(a.type) + " '" + a.text + "'", e.pos);
     const bool constant = a.op == ExprOp::kConstant;
     Expr n = MakeNode(ExprOp::kNeg, a.type, {a}, ExprName(e));
-    return constant ? FoldConstant(std::move(n), e.pos) : n;  // -0.5 is a constant
+    return constant ? FoldConstant(n, e.pos) : n;  // -0.5 is a constant
   }
   if (op == "||") {
     Expr a = CastTo(Bind(e.args[0]), Type::kString, e.pos);
@@ -703,7 +703,7 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   if (!constant || !decimal) return node;
   Expr folded;
   try {  // 0.1 + 0.2 is the constant 0.3
-    folded = FoldConstant(std::move(node), e.pos);
+    folded = FoldConstant(node, e.pos);
   } catch (const SqlError&) {  // beyond 38 digits: what the literals' exact value gives
     if (std::optional<Expr> c = FoldedDecimal(e)) return *c;
     throw;

@@ -89,7 +89,7 @@ Expr MakeNode(ExprOp op, Type type, std::vector<Expr> args, std::string text);
 // e cast to `type` (folded when e is a constant; throws SqlError at `pos` when it does not cast).
 Expr CastTo(Expr e, Type type, std::size_t pos);
 // A node over constants evaluated once into a constant (SqlError at `pos` for an error of it).
-Expr FoldConstant(Expr node, std::size_t pos);
+Expr FoldConstant(const Expr& node, std::size_t pos);
 // a and b cast to their common type (CommonNumeric) when both are numbers of different types.
 void UnifyNumbers(Expr* a, Expr* b, std::size_t pos);
 // Whether a value of type `from` may be cast to `to` (explicitly).

@@ -47,7 +47,7 @@ bool AppendShortFixed(std::string& out, double v) {
   if (!(a >= 1e-6 && a < kMaxDigits)) return false;  // also 0, -0 (to_chars: "0", "-0")
   int k = kMaxFraction;
   while (k > 0 && a * kPow10[k] >= kMaxDigits) --k;
-  auto m = static_cast<std::int64_t>(a * kPow10[k] + 0.5);
+  std::int64_t m = std::llround(a * kPow10[k]);  // a >= 0: half up, as + 0.5 was
   if (m >= kDigitLimit || static_cast<double>(m) / kPow10[k] != a) return false;
   for (int step : {8, 4, 2, 1}) {  // strip the trailing zeros of the fraction
     const auto p = static_cast<std::int64_t>(kPow10[step]);

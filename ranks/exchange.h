@@ -48,8 +48,9 @@ namespace plume::ranks {
 struct ExchangeKey {
   std::uint64_t request = 0;
   std::uint32_t stage = 0;  // 0 for the first exchange of a statement, then 1, 2, ...
-  // NOLINTNEXTLINE(modernize-use-nullptr): clang-tidy 14 flags the 0 of the synthesized
-  // comparison (llvm/llvm-project#53961, fixed in 18).
+  // clang-tidy 14 flags the 0 of the synthesized comparison (llvm/llvm-project#53961, fixed in
+  // 18). The suppression must be on the line right above the declaration, not above this note.
+  // NOLINTNEXTLINE(modernize-use-nullptr): false positive, see above
   auto operator<=>(const ExchangeKey&) const = default;
 };
 

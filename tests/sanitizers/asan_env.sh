@@ -30,8 +30,8 @@ export UBSAN_OPTIONS="print_stacktrace=1:print_summary=1:halt_on_error=1:abort_o
 # (open-mpi/ompi#12819, #13069: SIGILL/SIGSEGV in MPI_Init); with shared memory and TCP only (no
 # registration cache) nothing here needs it.
 export OMPI_MCA_memory=^patcher
-# -O0 with ASan runs ~3-10x slower: tests scale their own time limits by this (docs/TESTING.md,
-# "Time limits under the sanitizers").
+# ASan (the debug preset, -O1) runs several times slower: tests scale their own time limits by
+# this (docs/TESTING.md, "Time limits under the sanitizers").
 export PLUME_TIMEOUT_SCALE=${PLUME_TIMEOUT_SCALE:-4}
 
 # plume_asan_reports: prints the summary lines of every report since (one file per process,

@@ -68,7 +68,12 @@ export async function RunBatch(opts, script, report, timeout_s) {
   if (!fs.existsSync(report)) {
     throw new Error(`plume wrote no report (exit ${r.code ?? r.signal}):\n${r.stderr}${r.stdout}`);
   }
-  const parsed = JSON.parse(fs.readFileSync(report, 'utf8'));
+  const text = fs.readFileSync(report, 'utf8');
+  if (text === '') {  // made at the start, written at the end: plume did not get there
+    throw new Error(`plume left its report empty (exit ${r.code ?? r.signal}, mpirun --timeout ${
+        timeout_s} s):\n${r.stderr}${r.stdout}`);
+  }
+  const parsed = JSON.parse(text);
   const messages = new Map();
   for (const line of r.stderr.split('\n')) {
     const m = line.match(/^\[statement (\d+)\] (.*)$/);
