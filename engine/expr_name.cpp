@@ -111,6 +111,7 @@ std::string CastTypeName(const std::string& type) {
   if (type == "timestamp" || type == "datetime") return "TIMESTAMP";
   if (IsIntegerTypeName(type)) return "INTEGER";
   if (type == "hugeint" || type == "int128") return "\"HUGEINT\"";
+  if (type == "ubigint" || type == "uint64") return "\"UBIGINT\"";
   const Type small = SmallIntegerType(type);  // DuckDB quotes all but SMALLINT
   if (small == Type::kInt16) return "SMALLINT";
   if (small != Type::kInt64) return "\"" + std::string(TypeName(small)) + "\"";

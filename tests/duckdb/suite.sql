@@ -595,7 +595,7 @@ SELECT parameter, max(CAST(aqi AS UBIGINT)) AS hi, count(*) FILTER (CAST(aqi AS 
 -- @error
 SELECT CAST(-1 AS UBIGINT);
 -- @error
-SELECT CAST(aqi - 100 AS UBIGINT) FROM measurements;
+SELECT CAST(aqi - 100 AS UBIGINT) FROM measurements WHERE aqi = 7;
 -- @error
 SELECT CAST(18446744073709551616 AS UBIGINT);
 
