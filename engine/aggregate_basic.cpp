@@ -213,9 +213,10 @@ std::string ColumnName(int column) {
 // sum + v of a HUGEINT input, with DuckDB's error beyond INT128 (BIGINT inputs cannot leave it:
 // 2^64 rows of them would be needed).
 void AddHuge(Int128* sum, Int128 v) {
-  if (__builtin_add_overflow(*sum, v, sum)) {
+  const Int128 before = *sum;  // the message's operand (the wrapped sum minus v overflows too)
+  if (__builtin_add_overflow(before, v, sum)) {
     std::string a, b;
-    AppendWideInt(a, *sum - v);  // the wrapped sum minus v is the sum before
+    AppendWideInt(a, before);
     AppendWideInt(b, v);
     throw std::runtime_error("Out of Range Error: Overflow in HUGEINT addition: " + a + " + " + b);
   }
