@@ -142,7 +142,15 @@ mh_make_rsh() {
 while [[ \${1:-} == -* ]]; do shift; done
 host=\$1
 shift
-exec env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=\${HOME:-/root} \\
+# The sanitizers' settings pass (the asan and tsan steps, tests/sanitizers/asan_env.sh): without
+# them the ranks on the other hosts run without the preload and report Open MPI's unloaded
+# components as leaks that no report file records.
+pass=()
+for v in LD_PRELOAD ASAN_OPTIONS LSAN_OPTIONS UBSAN_OPTIONS TSAN_OPTIONS PLUME_ASAN_REPORTS \\
+  OMPI_MCA_memory PLUME_TIMEOUT_SCALE; do
+  [[ -n \${!v:-} ]] && pass+=("\$v=\${!v}")
+done
+exec env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=\${HOME:-/root} "\${pass[@]}" \\
   bash -c 'source "\$0"; mh_prefix=\$1 mh_work=\$2; shift 2; mh_exec "\$@"' \\
   "$lib" "$mh_prefix" "$mh_work" "\$host" sh -c "\$*"
 EOF
