@@ -12,6 +12,7 @@ namespace {
 
 std::vector<engine::Type> Types(const std::vector<engine::Field>& fields) {
   std::vector<engine::Type> types;
+  types.reserve(fields.size());
   for (const engine::Field& f : fields) types.push_back(f.type);
   return types;
 }
