@@ -395,9 +395,9 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
       throw SqlError(e.op + "() needs a constant quantile", e.args[1].pos);
     }
     if (!(q.value.d >= -1 && q.value.d <= 1)) {  // DuckDB's words; a negative q counts from the top
-      throw SqlError("Binder Error: QUANTILE can only take parameters in the range [-1, 1] (" +
-                         name + ")",
-                     e.args[1].pos);
+      throw SqlError(
+          "Binder Error: QUANTILE can only take parameters in the range [-1, 1] (" + name + ")",
+          e.args[1].pos);
     }
     spec.param = q.value.d;
   }

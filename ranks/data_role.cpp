@@ -136,8 +136,7 @@ bool DataRole::StepWindow(RunIt it) {
     if (Load(run)) return true;
     run.window = std::make_unique<WindowRun>(std::move(*run.window_stage), *run.plan, table_,
                                              partition_, run.window_exchange, memory_limit_,
-                                             "this rank", run.batch_rows, run.pre_exchange,
-                                             spill_);
+                                             "this rank", run.batch_rows, run.pre_exchange, spill_);
     run.window_stage.reset();
   }
   const bool worked = run.window->Step();
