@@ -66,6 +66,20 @@ bool StepAll(Links& links, const std::vector<std::unique_ptr<WindowRun>>& runs) 
   return all_ready;
 }
 
+// The test data set p2 (ctest's ranks.make_data): its manifest and its partitions, loaded.
+struct P2 {
+  io::Manifest manifest;
+  std::vector<engine::Table> tables;
+};
+P2 LoadP2() {
+  const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p2";
+  P2 p2{io::ReadManifest(dir), {}};
+  for (const io::PartitionInfo& p : p2.manifest.partitions) {
+    p2.tables.push_back(io::LoadPartition(dir + "/" + p.file));
+  }
+  return p2;
+}
+
 // Rows per site over every partition.
 std::map<std::string, std::int64_t> SiteCounts(const std::vector<engine::Table>& tables) {
   std::map<std::string, std::int64_t> counts;
@@ -77,13 +91,10 @@ std::map<std::string, std::int64_t> SiteCounts(const std::vector<engine::Table>&
 }
 
 TEST(WindowRun, SharesComputedInBoundedStepsGiveTheWindowsOverEveryPartition) {
-  const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p2";
-  const io::Manifest manifest = io::ReadManifest(dir);
-  ASSERT_EQ(manifest.partitions.size(), 2u);
-  std::vector<engine::Table> tables;
-  for (const io::PartitionInfo& p : manifest.partitions) {
-    tables.push_back(io::LoadPartition(dir + "/" + p.file));
-  }
+  const P2 p2 = LoadP2();
+  const io::Manifest& manifest = p2.manifest;
+  const std::vector<engine::Table>& tables = p2.tables;
+  ASSERT_EQ(tables.size(), 2u);
   // Stage 0 (the windows) runs on the data ranks as a part of stage 1, as the gateway plans it.
   const engine::StagedStatement st = engine::StagedStatement::Parse(
       "SELECT site_name, count(*) OVER (PARTITION BY site_name) AS n, row_number() OVER "
@@ -140,12 +151,9 @@ TEST(WindowRun, SharesComputedInBoundedStepsGiveTheWindowsOverEveryPartition) {
 // numbers are still those over every partition, the files go once the runs end, and a run
 // dropped after it spilled (a cancel) leaves no file either.
 TEST(WindowRun, SpilledSharesGiveTheSameWindowsAndLeaveNoFiles) {
-  const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p2";
-  const io::Manifest manifest = io::ReadManifest(dir);
-  std::vector<engine::Table> tables;
-  for (const io::PartitionInfo& p : manifest.partitions) {
-    tables.push_back(io::LoadPartition(dir + "/" + p.file));
-  }
+  const P2 p2 = LoadP2();
+  const io::Manifest& manifest = p2.manifest;
+  const std::vector<engine::Table>& tables = p2.tables;
   const engine::StagedStatement st = engine::StagedStatement::Parse(
       "SELECT site_name, count(*) OVER (PARTITION BY site_name) AS n, row_number() OVER "
       "(PARTITION BY site_name ORDER BY utc, latitude) AS r FROM measurements");
@@ -218,12 +226,9 @@ TEST(WindowRun, SpilledSharesGiveTheSameWindowsAndLeaveNoFiles) {
 // that is no GROUP BY key (PARTITION BY n, an aggregate) the rows take a second exchange
 // (stage 1). Either way every site's groups are numbered once, on one rank.
 TEST(WindowRun, WindowsOverAnAggregateFinalizedOnTheDataRanks) {
-  const std::string dir = std::string(PLUME_RANKS_TEST_DATA) + "/p2";
-  const io::Manifest manifest = io::ReadManifest(dir);
-  std::vector<engine::Table> tables;
-  for (const io::PartitionInfo& p : manifest.partitions) {
-    tables.push_back(io::LoadPartition(dir + "/" + p.file));
-  }
+  const P2 p2 = LoadP2();
+  const io::Manifest& manifest = p2.manifest;
+  const std::vector<engine::Table>& tables = p2.tables;
   const std::map<std::string, std::int64_t> counts = SiteCounts(tables);
   const std::string g =
       "WITH g AS (SELECT site_name, parameter, count(*) AS n FROM measurements GROUP BY "
