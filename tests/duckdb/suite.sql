@@ -573,8 +573,9 @@ SELECT abs('-5') FROM measurements;
 -- @ordered
 SELECT typeof(sum(aqi::SMALLINT)), sum(aqi::USMALLINT), typeof(sum(category::TINYINT)), sum(category::UTINYINT) * 2::TINYINT, typeof(sum(aqi::UINTEGER) - 1::UTINYINT), CAST(sum(category::UTINYINT) AS UINTEGER), typeof(coalesce(max(aqi::SMALLINT), sum(aqi))) FROM measurements;
 SELECT parameter, sum(aqi::SMALLINT) AS s, sum(aqi::SMALLINT) + 1::HUGEINT AS p FROM measurements GROUP BY parameter;
+-- The frames order by utc, full_aqs_id: a site with two monitors has two rows an hour (ties).
 -- @ordered
-SELECT typeof(sum(aqi::SMALLINT) OVER (PARTITION BY parameter ORDER BY utc ROWS 2 PRECEDING)), sum(category::UTINYINT) OVER (PARTITION BY parameter ORDER BY utc ROWS 2 PRECEDING) FROM measurements WHERE site_name = '${SITE_TOP}' ORDER BY utc, parameter, full_aqs_id LIMIT 5;
+SELECT typeof(sum(aqi::SMALLINT) OVER (PARTITION BY parameter ORDER BY utc, full_aqs_id ROWS 2 PRECEDING)), sum(category::UTINYINT) OVER (PARTITION BY parameter ORDER BY utc, full_aqs_id ROWS 2 PRECEDING) FROM measurements WHERE site_name = '${SITE_TOP}' ORDER BY utc, parameter, full_aqs_id LIMIT 5;
 -- @error
 SELECT CAST(sum(aqi) AS SMALLINT) FROM measurements;
 
