@@ -476,7 +476,6 @@ std::string ReplaceAll(std::string_view s, std::string_view from, std::string_vi
 
 void StringFunction(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, BatchColumn* out) {
   VectorBuilder b(e.type, n);
-  std::string s;
   std::unique_ptr<RE2> re;
   if (e.fn == ExprFn::kRegexpMatches) {
     re = std::make_unique<RE2>(ConstantText(a[1]), RE2::Quiet);
@@ -496,9 +495,7 @@ void StringFunction(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, B
         b.String(Utf8Lower(x));
         break;
       case ExprFn::kUpper:
-        s.assign(x);
-        for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-        b.String(s);
+        b.String(Utf8Upper(x));
         break;
       case ExprFn::kLength:
         b.Int(Utf8Length(x));

@@ -8,19 +8,33 @@
 namespace plume::engine {
 namespace {
 
-struct LowerPair {
+struct CasePair {
   char32_t from, to;
 };
 
-constexpr LowerPair kLower[] = {
+constexpr CasePair kLower[] = {
 #include "engine/utf8_lower_table.inc"
 };
+constexpr CasePair kUpper[] = {
+#include "engine/utf8_upper_table.inc"
+};
+
+// c's mapping in a sorted table of pairs, c itself when it has none.
+template <std::size_t N>
+char32_t MapIn(const CasePair (&table)[N], char32_t c) {
+  const CasePair* it = std::lower_bound(std::begin(table), std::end(table), c,
+                                        [](const CasePair& p, char32_t x) { return p.from < x; });
+  return it != std::end(table) && it->from == c ? it->to : c;
+}
 
 char32_t LowerOf(char32_t c) {
   if (c < 0x80) return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
-  const LowerPair* it = std::lower_bound(std::begin(kLower), std::end(kLower), c,
-                                         [](const LowerPair& p, char32_t x) { return p.from < x; });
-  return it != std::end(kLower) && it->from == c ? it->to : c;
+  return MapIn(kLower, c);
+}
+
+char32_t UpperOf(char32_t c) {
+  if (c < 0x80) return c >= 'a' && c <= 'z' ? c - ('a' - 'A') : c;
+  return MapIn(kUpper, c);
 }
 
 // The code point of the well-formed sequence at s[at..), and its length in *len; 0 bytes in *len
@@ -100,10 +114,14 @@ std::u32string Utf8Decode(std::string_view s) {
   return out;
 }
 
-std::string Utf8Lower(std::string_view s) {
+namespace {
+
+// s with every code point replaced by map(c); malformed bytes copied as they are.
+template <typename Map>
+std::string MapCodePoints(std::string_view s, Map map) {
   std::string out(s);
   if (IsAscii(s)) {
-    for (char& c : out) c = static_cast<char>(LowerOf(static_cast<unsigned char>(c)));
+    for (char& c : out) c = static_cast<char>(map(static_cast<unsigned char>(c)));
     return out;
   }
   out.clear();
@@ -114,11 +132,17 @@ std::string Utf8Lower(std::string_view s) {
       out.push_back(s[at]);
       ++at;
     } else {
-      AppendUtf8(LowerOf(c), &out);
+      AppendUtf8(map(c), &out);
       at += len;
     }
   }
   return out;
 }
+
+}  // namespace
+
+std::string Utf8Lower(std::string_view s) { return MapCodePoints(s, LowerOf); }
+
+std::string Utf8Upper(std::string_view s) { return MapCodePoints(s, UpperOf); }
 
 }  // namespace plume::engine

@@ -1,5 +1,6 @@
 // UTF-8 text as DuckDB reads it: characters (code points) for LIKE's '_', and the simple
-// Unicode lowercase mapping for lower() and ILIKE. Pure functions; no allocation but the results.
+// Unicode lowercase and uppercase mappings for lower(), ILIKE and upper(). Pure functions; no
+// allocation but the results.
 #pragma once
 
 #include <string>
@@ -18,5 +19,11 @@ std::u32string Utf8Decode(std::string_view s);
 // lower() and ILIKE: 'É' -> 'é', 'Σ' -> 'σ', 'İ' -> 'i'; 'ß' stays): utf8_lower_table.inc.
 // Malformed bytes are copied as they are.
 std::string Utf8Lower(std::string_view s);
+
+// s with every code point replaced by its simple uppercase mapping, as DuckDB's upper() (its
+// utf8proc_toupper): 'é' -> 'É', 'ǆ' -> 'Ǆ', 'ᾳ' -> 'ᾼ', and 'ß' -> 'ẞ' (UnicodeData has no simple
+// uppercase for it; utf8proc maps it); 'ﬀ' and 'ŉ' stay: utf8_upper_table.inc.
+// Malformed bytes are copied as they are.
+std::string Utf8Upper(std::string_view s);
 
 }  // namespace plume::engine

@@ -75,6 +75,16 @@ TEST(LikeMatchTest, LowerFoldsAsDuckDB) {
   EXPECT_EQ(Utf8Lower("A\xFF\xC3"), "a\xFF\xC3");                // malformed bytes stay
 }
 
+// upper() is the simple Unicode uppercase mapping, as DuckDB's (utf8proc_toupper).
+TEST(LikeMatchTest, UpperMapsAsDuckDB) {
+  EXPECT_EQ(Utf8Upper("école"), "ÉCOLE");
+  EXPECT_EQ(Utf8Upper("straße"), "STRAẞE");  // one letter, where the full mapping has 'SS'
+  EXPECT_EQ(Utf8Upper("ǆſı"), "ǄSI");
+  EXPECT_EQ(Utf8Upper("ᾳ"), "ᾼ");    // the simple mapping (the full one is two letters)
+  EXPECT_EQ(Utf8Upper("ﬀŉ"), "ﬀŉ");  // no simple uppercase
+  EXPECT_EQ(Utf8Upper("a\xFF\xC3"), "A\xFF\xC3");  // malformed bytes stay
+}
+
 TEST(LikeMatchTest, LongSegmentsWithAndWithoutUnderscore) {
   const std::string seg(100, 'a');
   const std::string text = std::string(1000, 'a') + "b" + std::string(50, 'c');
