@@ -47,10 +47,13 @@ Expr BindLiteral(const LiteralAst& l) {
       }
       if (!StringToInt(l.text, &v.i)) {
         if (!StringToHugeint(l.text, &v.w)) {
-          throw SqlError("number " + l.text +
-                             " is out of range (HUGEINT; DuckDB reads it as UHUGEINT or DOUBLE, "
-                             "which plume does not have)",
-                         l.pos);
+          if (!IntegerLiteralIsDouble(l.text, &v.d)) {
+            throw SqlError("number " + l.text +
+                               " is out of range (HUGEINT; DuckDB reads it as UHUGEINT, which "
+                               "plume does not have)",
+                           l.pos);
+          }
+          return MakeConstant(Type::kFloat64, v, text);
         }
         v.wide = true;
         return MakeConstant(Type::kHugeint, v, text);
@@ -63,8 +66,8 @@ Expr BindLiteral(const LiteralAst& l) {
       if (std::optional<Expr> d = DecimalLiteral(l.text, text)) return *d;
       [[fallthrough]];  // beyond 38 digits (DuckDB: DOUBLE) or beyond 64-bit units
     case LiteralAst::Kind::kDouble:
-      if (!StringToDouble(l.text, &v.d) || std::isinf(v.d)) {
-        throw SqlError("number " + l.text + " is out of range (DOUBLE)", l.pos);
+      if (!StringToDouble(l.text, &v.d)) {  // beyond DOUBLE is +-inf, below it 0 (as DuckDB)
+        throw SqlError("number " + l.text + " is not a number", l.pos);
       }
       if (l.kind == LiteralAst::Kind::kDecimal && v.d == 0) v.d = 0.0;  // DECIMAL has no -0
       return MakeConstant(Type::kFloat64, v, text);

@@ -203,6 +203,16 @@ bool StringToDouble(std::string_view text, double* out) {
   return true;
 }
 
+bool IntegerLiteralIsDouble(std::string_view text, double* out) {
+  const bool negative = !text.empty() && text[0] == '-';
+  std::string_view digits = text.substr(negative ? 1 : 0);
+  while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);
+  constexpr std::string_view kUhugeintMax = "340282366920938463463374607431768211455";
+  const bool uhugeint = digits.size() < kUhugeintMax.size() ||
+                        (digits.size() == kUhugeintMax.size() && digits <= kUhugeintMax);
+  return (negative || !uhugeint) && StringToDouble(text, out);
+}
+
 bool StringToBool(std::string_view text, bool* out) {
   std::string s;
   for (char c : Trim(text))

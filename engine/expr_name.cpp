@@ -1,9 +1,12 @@
 // DuckDB's names for result columns that are expressions: the text DuckDB's ToString gives the
 // parsed expression (checked against DuckDB 1.5 for each shape; docs/SQL.md lists them).
+#include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "engine/scalar_cast.h"
 #include "engine/sql_ast.h"
+#include "engine/table.h"
 #include "engine/value_format.h"
 
 namespace plume::engine {
@@ -30,7 +33,8 @@ std::string Quote(const std::string& s) {
   return out + "'";
 }
 
-// DuckDB names a number literal by its value: 00012 is 12, 0012.50 is 12.50, 5. is 5, -0 is 0.
+// DuckDB names a number literal by its value: 00012 is 12, 0012.50 is 12.50, 5. is 5, -0 is 0,
+// -0.00 is 0.00 (a DECIMAL has no negative zero).
 std::string NumberName(const std::string& text, bool decimal) {
   const bool minus = !text.empty() && text[0] == '-';
   std::string digits = text.substr(minus ? 1 : 0);
@@ -42,17 +46,38 @@ std::string NumberName(const std::string& text, bool decimal) {
   std::string out = whole + (fraction.empty() ? "" : "." + fraction);
   if (out.empty()) out = "0";
   const bool zero = out.find_first_not_of("0.") == std::string::npos;
-  return (minus && !(zero && !decimal) ? "-" : "") + out;
+  return (minus && !zero ? "-" : "") + out;
+}
+
+// A DOUBLE constant's name, as DuckDB's: its text (1.5e10 is 15000000000.0), and infinity 1e1000
+// (the SQL text that reads back as it).
+std::string DoubleName(double d) {
+  if (std::isinf(d)) return d > 0 ? "1e1000" : "-1e1000";
+  std::string out;
+  AppendDouble(out, d);
+  return out;
 }
 
 std::string LiteralName(const LiteralAst& l) {
   switch (l.kind) {
     case LiteralAst::Kind::kNull:
       return "NULL";
-    case LiteralAst::Kind::kInteger:
-      return NumberName(l.text, false);
-    case LiteralAst::Kind::kDecimal:
-      return NumberName(l.text, true);
+    case LiteralAst::Kind::kInteger: {  // beyond HUGEINT a DOUBLE, named by its value
+      double d = 0;
+      Int128 w = 0;
+      if (StringToHugeint(l.text, &w) || !IntegerLiteralIsDouble(l.text, &d)) {
+        return NumberName(l.text, false);
+      }
+      return DoubleName(d);
+    }
+    case LiteralAst::Kind::kDecimal: {  // beyond 38 digits a DOUBLE, named by its value
+      const auto digits =
+          std::count_if(l.text.begin(), l.text.end(), [](char c) { return c >= '0' && c <= '9'; });
+      double d = 0;
+      if (digits <= kMaxDecimalWidth || !StringToDouble(l.text, &d))
+        return NumberName(l.text, true);
+      return DoubleName(d);
+    }
     case LiteralAst::Kind::kBool:  // DuckDB: CAST('t' AS BOOLEAN)
       return l.text == "true" ? "CAST('t' AS BOOLEAN)" : "CAST('f' AS BOOLEAN)";
     case LiteralAst::Kind::kString:
@@ -63,10 +88,7 @@ std::string LiteralName(const LiteralAst& l) {
       return "CAST(" + Quote(l.text) + " AS \"DATE\")";
     case LiteralAst::Kind::kDouble: {  // DuckDB names it by its value: 1e-400 is 0.0
       double d = 0;
-      std::string out;
-      if (!StringToDouble(l.text, &d)) return l.text;
-      AppendDouble(out, d);
-      return out;
+      return StringToDouble(l.text, &d) ? DoubleName(d) : l.text;
     }
     default:
       return l.text;

@@ -35,16 +35,16 @@ char* WriteDigits(std::int64_t m, char* end) {
   return end;
 }
 
-// The text std::to_chars gives `v`, for the common case of a value that is the double nearest
-// to a decimal m / 10^k of at most 15 significant digits with k <= 9: those digits are then the
-// shortest that read back to `v` (two decimals of 15 digits never round to one double), so m's
-// digits with the point k from the right are what to_chars writes when it picks fixed notation.
-// One product and one division find m and k: a * 10^K (K the most fraction digits that keep 15
-// digits) is within 0.25 of the integer m * 10^(K-k), and m / 10^k == a confirms it. Returns
-// false (nothing appended) when unsure; to_chars then decides.
+// The text of `v` for the common case of a value that is the double nearest to a decimal
+// m / 10^k of at most 15 significant digits with k <= 9, at least 1e-4 (fixed notation, below):
+// those digits are then the shortest that read back to `v` (two decimals of 15 digits never
+// round to one double). One product and one division find m and k: a * 10^K (K the most
+// fraction digits that keep 15 digits) is within 0.25 of the integer m * 10^(K-k), and
+// m / 10^k == a confirms it. Returns false (nothing appended) when unsure; the general path
+// then writes it.
 bool AppendShortFixed(std::string& out, double v) {
   const double a = v < 0 ? -v : v;
-  if (!(a >= 1e-6 && a < kMaxDigits)) return false;  // also 0, -0 (to_chars: "0", "-0")
+  if (!(a >= 1e-4 && a < kMaxDigits)) return false;  // also 0, -0
   int k = kMaxFraction;
   while (k > 0 && a * kPow10[k] >= kMaxDigits) --k;
   std::int64_t m = std::llround(a * kPow10[k]);  // a >= 0: half up, as + 0.5 was
@@ -60,13 +60,6 @@ bool AppendShortFixed(std::string& out, double v) {
   char* const end = digits + sizeof digits;
   char* const first = WriteDigits(m, end);
   const auto len = static_cast<std::size_t>(end - first), frac = static_cast<std::size_t>(k);
-  std::size_t sig = len;  // significant digits: m without its trailing zeros (an integer's)
-  while (sig > 1 && first[sig - 1] == '0') --sig;
-  // to_chars takes fixed notation unless scientific (d[.ddd]e+XX, |exponent| < 100 here) is
-  // shorter; the lengths without the sign:
-  const std::size_t fixed = frac == 0 ? len : len > frac ? len + 1 : frac + 2;
-  const std::size_t scientific = sig + (sig > 1 ? 1 : 0) + 4;
-  if (fixed > scientific) return false;
   char text[32];
   char* p = text;
   if (v < 0) *p++ = '-';
@@ -100,11 +93,17 @@ void AppendDouble(std::string& out, double v) {
     return;
   }
   if (AppendShortFixed(out, v)) return;
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  std::string_view text(buf, static_cast<std::size_t>(end - buf));
+  // The shortest digits that read back to v, in fixed notation when their decimal exponent is
+  // -4 .. 15, else scientific, as DuckDB. The shortest digits of a double below 1e16 (or at least
+  // 1e-4) read back to it, not to 1e16, so their exponent is within the range exactly when |v| is.
+  const double a = std::fabs(v);
+  const bool fixed = a == 0 || (a >= 1e-4 && a < 1e16);
+  char buf[48];
+  const auto [end, ec] = std::to_chars(
+      buf, buf + sizeof buf, v, fixed ? std::chars_format::fixed : std::chars_format::scientific);
+  const std::string_view text(buf, static_cast<std::size_t>(end - buf));
   out += text;
-  if (text.find_first_of(".e") == std::string_view::npos) out += ".0";
+  if (fixed && text.find('.') == std::string_view::npos) out += ".0";
 }
 
 void AppendDate(std::string& out, std::int64_t days) {

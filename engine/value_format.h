@@ -1,7 +1,9 @@
 // Text forms of values, shared by the CSV reader's round-trip tests and every output format.
-// Doubles print as the shortest text that reads back to the same double, with ".0" appended
-// when that text has no '.', 'e' or "inf"/"nan" (DuckDB prints DOUBLE 17.0 as 17.0; the AirNow
-// files write -119.0), so every number of the source comes back as the text it had.
+// Doubles print as DuckDB's CAST(x AS VARCHAR): the shortest digits that read back to the same
+// double, in fixed notation when the decimal exponent is within -4 .. 15 (with ".0" when it has no
+// fraction: DuckDB prints DOUBLE 17.0 as 17.0, 1.5e10 as 15000000000.0, 0.0001 as 0.0001; the
+// AirNow files write -119.0), else scientific (1.5e+16, 1e-05); "inf", "-inf", "nan". So every
+// number of the source comes back as the text it had.
 #pragma once
 
 #include <cstdint>

@@ -235,6 +235,9 @@ TEST(ParserErrors, NumbersOutOfRange) {
   ExpectError("SELECT * FROM measurements WHERE aqi > 99999999999999999999", 40, "out of range");
 
   ExpectError("SELECT * FROM measurements LIMIT 99999999999999999999", 34, "out of range");
+  // DuckDB's UHUGEINT (2^127 .. 2^128-1); beyond it a DOUBLE (golden/literals.test)
+  ExpectError("SELECT 170141183460469231731687303715884105728", 8, "UHUGEINT");
+  ExpectError("SELECT 1 + 340282366920938463463374607431768211455", 12, "UHUGEINT");
 }
 
 // A string that does not read as the number it is compared with is DuckDB's conversion error

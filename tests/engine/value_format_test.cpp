@@ -1,12 +1,14 @@
-// AppendDouble's short path (decimals of up to 15 digits written without std::to_chars) gives
-// exactly the text to_chars gives: checked against the to_chars form over random decimals of
-// every length and magnitude the path takes and the ones next to its limits, random bit
-// patterns, and the values where fixed and scientific notation are the same length.
+// AppendDouble (its short path for decimals of up to 15 digits, and the general one) gives
+// exactly DuckDB's text of a DOUBLE: checked against a reference written from the rule over
+// random decimals of every length and magnitude, the ones next to the paths' limits, random bit
+// patterns, and the values where the notation changes.
 #include <gtest/gtest.h>
 
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <limits>
 #include <random>
@@ -18,15 +20,32 @@
 namespace plume::engine {
 namespace {
 
-// AppendDouble as it was before the short path: to_chars, then ".0" after a bare integer.
+// DuckDB's text of a DOUBLE, written independently of AppendDouble: the fewest significant
+// digits that read back to v (printf's %.*e, read back with strtod), in fixed notation when the
+// decimal exponent is within -4 .. 15 (".0" after a whole number), else d[.ddd]e+XX.
 std::string Reference(double v) {
   if (std::isnan(v)) return "nan";
   if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  std::string text(buf, end);
-  if (text.find_first_of(".e") == std::string::npos) text += ".0";
-  return text;
+  char buf[64];
+  for (int precision = 1;; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*e", precision - 1, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string text(buf);
+  const std::size_t e = text.find('e');
+  const int exponent = std::atoi(text.c_str() + e + 1);
+  std::string mantissa = text.substr(0, e);
+  if (exponent < -4 || exponent >= 16) return mantissa + text.substr(e);
+  const bool negative = mantissa[0] == '-';
+  std::string digits;
+  for (char c : mantissa) {
+    if (c >= '0' && c <= '9') digits += c;
+  }
+  std::string out = negative ? "-" : "";
+  if (exponent < 0) return out + "0." + std::string(-exponent - 1, '0') + digits;
+  const auto whole = static_cast<std::size_t>(exponent) + 1;
+  if (digits.size() <= whole) return out + digits + std::string(whole - digits.size(), '0') + ".0";
+  return out + digits.substr(0, whole) + "." + digits.substr(whole);
 }
 
 std::string Text(double v) {
@@ -87,7 +106,7 @@ TEST(AppendDouble, AtTheLimitsOfTheShortPath) {
                            -119.0,
                            0.1,
                            0.2 + 0.1,
-                           0.001,  // fixed and scientific both 5 characters: fixed
+                           0.001,
                            0.0001,
                            0.00012,
                            0.000123,
@@ -96,7 +115,7 @@ TEST(AppendDouble, AtTheLimitsOfTheShortPath) {
                            9.99999e-7,
                            1e-7,
                            10000.0,
-                           100000.0,  // "1e+05" is shorter
+                           100000.0,
                            120000.0,
                            1230000.0,
                            123456789012345.0,
@@ -125,8 +144,21 @@ TEST(AppendDouble, AtTheLimitsOfTheShortPath) {
     ExpectSame(std::nextafter(v, 0.0));
     ExpectSame(std::nextafter(v, std::numeric_limits<double>::infinity()));
   }
+  // DuckDB 1.5's CAST(x AS VARCHAR) of each
   EXPECT_EQ(Text(0.001), "0.001");
-  EXPECT_EQ(Text(100000.0), "1e+05");
+  EXPECT_EQ(Text(100000.0), "100000.0");
+  EXPECT_EQ(Text(1.5e10), "15000000000.0");
+  EXPECT_EQ(Text(1e15), "1000000000000000.0");
+  EXPECT_EQ(Text(9007199254740992.0), "9007199254740992.0");
+  EXPECT_EQ(Text(1e16), "1e+16");
+  EXPECT_EQ(Text(1.5e16), "1.5e+16");
+  EXPECT_EQ(Text(0.0001), "0.0001");
+  EXPECT_EQ(Text(1.234567890123e-4), "0.0001234567890123");
+  EXPECT_EQ(Text(1e-5), "1e-05");
+  EXPECT_EQ(Text(-1.5e-7), "-1.5e-07");
+  EXPECT_EQ(Text(1e308), "1e+308");
+  EXPECT_EQ(Text(5e-324), "5e-324");
+  EXPECT_EQ(Text(-0.0), "-0.0");
   EXPECT_EQ(Text(-119.0), "-119.0");
   EXPECT_EQ(Text(44.36942), "44.36942");
 }

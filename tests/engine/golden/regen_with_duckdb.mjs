@@ -29,7 +29,14 @@ function Text(v, type) {
     let s = String(v);
     const special = {'Infinity': 'inf', '-Infinity': '-inf', 'NaN': 'nan'};
     if (s in special) return special[s];  // DuckDB's VARCHAR forms, as the engine prints them
-    if (!/[.e]/.test(s)) s += '.0';
+    // DuckDB's text: the shortest digits, fixed for decimal exponents -4 .. 15, else scientific
+    // (1.5e+16, 1e-05)
+    const [mantissa, exp] = v.toExponential().split('e');
+    const e = Number(exp);
+    if (e < -4 || e >= 16) return mantissa + 'e' + (e < 0 ? '-' : '+') + String(Math.abs(e)).padStart(2, '0');
+    if (Object.is(v, -0)) return '-0.0';
+    s = v.toFixed(Math.max(0, mantissa.replace(/^-/, '').replace('.', '').length - 1 - e));
+    if (!/[.]/.test(s)) s += '.0';
     return s;
   }
   if (type === 'DATE') return String(v);
