@@ -112,6 +112,21 @@ Exact FromDouble(double d) {
   return x;
 }
 
+// An integer literal beyond BIGINT against a BIGINT column: DuckDB compares the two as HUGEINTs
+// (as DOUBLEs beyond INT128), so it is above or below every value of the column.
+Exact BeyondBigint(const LiteralAst& lit) {
+  Exact x;
+  Int128 w = 0;
+  double d = 0;
+  if (StringToHugeint(lit.text, &w)) {
+    (w > 0 ? x.above : x.below) = true;
+    return x;
+  }
+  if (IntegerLiteralIsDouble(lit.text, &d)) return FromDouble(d);
+  x.above = true;  // UHUGEINT's range: above every BIGINT
+  return x;
+}
+
 Exact IntLiteral(const LiteralAst& lit, int column, IntMode mode) {
   Exact x;
   const bool is_string = lit.kind == LiteralAst::Kind::kString;
@@ -123,7 +138,7 @@ Exact IntLiteral(const LiteralAst& lit, int column, IntMode mode) {
   }
   if (lit.kind == LiteralAst::Kind::kInteger || (is_string && mode == IntMode::kInt)) {
     if (!StringToInt(lit.text, &x.floor)) {
-      if (!is_string) OutOfRange(lit, column);
+      if (!is_string) return BeyondBigint(lit);
       double d = 0;
       if (StringToDouble(lit.text, &d) && !std::isnan(d)) {
         throw SqlError("number " + lit.text + " is out of range for column " +
