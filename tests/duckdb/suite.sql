@@ -443,8 +443,11 @@ SELECT * FROM measurements WHERE concentration > 'high';
 SELECT * FROM measurements LIMIT -1;
 -- @plume-error
 SELECT avg(utc) FROM measurements;
--- @plume-error
+-- an integer literal beyond BIGINT is compared as a HUGEINT (beyond INT128 as a DOUBLE)
 SELECT count(*) FROM measurements WHERE aqi > 99999999999999999999;
+SELECT count(*) FROM measurements WHERE aqi <> -340282366920938463463374607431768211457 AND concentration < 1e400;
+-- DOUBLE text: fixed notation for exponents -4 .. 15, else scientific
+SELECT CAST(concentration * 1e12 AS VARCHAR) AS a, CAST(concentration / 1e6 AS VARCHAR) AS b, upper(site_name || ' straße') AS c FROM measurements WHERE aqi = 7 ORDER BY a, b, c LIMIT 20;
 -- GROUP BY binds a column before an alias (DuckDB): parameter is then not grouped.
 -- @error
 SELECT parameter AS site_name, count(*) FROM measurements GROUP BY site_name;

@@ -44,13 +44,19 @@ function IntEdgeLiteral(r) {
     case 3: return `'${r.pick([' ', ''])}${n}${r.pick([' ', ''])}'`;
     case 4: return `${n}.5`;
     case 5: return `'${r.pick(['1_000', '0x10', '1e2', '0'])}'`;
-    default: return String(n);
+    default:
+      if (r.chance(0.15)) {  // beyond BIGINT: a HUGEINT, beyond INT128 a DOUBLE
+        return r.pick(['99999999999999999999', '-99999999999999999999',
+                       '-340282366920938463463374607431768211457', '1e400']);
+      }
+      return String(n);
   }
 }
 
 function DoubleEdgeLiteral(r) {
   switch (r.below(6)) {
-    case 0: return r.pick(['1e-400', '-1e-400', '2.5e-320']);
+    case 0: return r.pick(['1e-400', '-1e-400', '2.5e-320', '1e400', '-1e999',
+                           '340282366920938463463374607431768211456']);
     case 1: return `'${r.pick(['inf', '-inf', 'infinity', '-Infinity', 'nan', 'NaN'])}'`;
     case 2: return `'${r.pick(['1e-400', '-0.0', '12.5'])}'`;
     case 3: return `${r.below(300)}.${r.below(10)}`;
