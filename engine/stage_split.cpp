@@ -11,6 +11,7 @@
 
 #include "engine/binder.h"
 #include "engine/query.h"
+#include "engine/scalar_cast.h"
 #include "engine/schema.h"
 #include "engine/suggest.h"
 #include "engine/value_format.h"
@@ -56,12 +57,6 @@ void CheckWindowPlacement(const StatementAst& st) {
   if (st.where) check(*st.where, "WHERE");
   for (const ExprAst& g : st.group_by) check(g, "GROUP BY");
   if (st.having) check(*st.having, "HAVING");
-  if (st.distinct) {
-    throw SqlError(
-        "unsupported: window functions with DISTINCT in the same SELECT (apply DISTINCT in an "
-        "outer query)",
-        st.items.empty() ? 0 : st.items[0].pos);
-  }
 }
 
 std::string BoundText(const FrameBound& b) {
@@ -188,6 +183,7 @@ class Splitter {
     CheckWindowPlacement(*st);
     WindowSplit split;
     split.input = TakeSource(st);
+    if (st->qualify) QualifyAliases(&*st->qualify, *st);
     st->where = std::move(st->qualify);
     st->qualify.reset();
     ForEachExpr(st, [&](ExprAst& e) { split.Replace(e); });
@@ -196,6 +192,41 @@ class Splitter {
                           std::move(split.input));
     stages_.back().windows = std::move(split.calls);
     st->source = stage;
+  }
+
+  // Whether the source of `st` (measurements or an earlier stage) has a column `name`; a
+  // stage's columns are its select list's aliases and column names (a star: its source's).
+  bool SourceHas(const StatementAst& st, const std::string& name) const {
+    if (st.source < 0) {
+      return std::any_of(kSchema.begin(), kSchema.end(), [&](const ColumnSpec& c) {
+        return GroupSplit::Lower(std::string(c.name)) == name;
+      });
+    }
+    const StatementAst& body = stages_[static_cast<std::size_t>(st.source)].ast;
+    for (const SelectItemAst& i : body.items) {
+      if (i.star && SourceHas(body, name)) return true;
+      const std::string written = i.alias                                 ? *i.alias
+                                  : i.expr.kind == ExprAst::Kind::kColumn ? i.expr.column.name
+                                                                          : ExprName(i.expr);
+      if (GroupSplit::Lower(written) == name) return true;
+    }
+    return false;
+  }
+
+  // QUALIFY sees the select list's aliases, as DuckDB's: `rank() OVER (...) AS r ... QUALIFY
+  // r <= 3`. A column of the source of that name comes first (as in WHERE).
+  void QualifyAliases(ExprAst* e, const StatementAst& st) const {
+    if (e->kind == ExprAst::Kind::kColumn && e->column.qualifier.empty()) {
+      const std::string name = GroupSplit::Lower(e->column.name);
+      for (const SelectItemAst& i : st.items) {
+        if (i.alias && GroupSplit::Lower(*i.alias) == name && !SourceHas(st, name)) {
+          *e = i.expr;
+          return;
+        }
+      }
+      return;
+    }
+    for (ExprAst& a : e->args) QualifyAliases(&a, st);
   }
 
   static bool Groups(const StatementAst& st) {
@@ -245,12 +276,29 @@ class Splitter {
       input.items.push_back(std::move(item));
       names.push_back(ExprName(x));
     }
+    // GROUP BY k: the select list's k-th expression, which holds no aggregate and no window.
+    static const ExprAst& PositionKey(const ExprAst& g, const StatementAst& st) {
+      std::int64_t k = 0;
+      if (g.literal.kind != LiteralAst::Kind::kInteger || !StringToInt(g.literal.text, &k)) {
+        throw SqlError("unsupported: GROUP BY a constant with window functions", g.pos);
+      }
+      if (k < 1 || static_cast<std::size_t>(k) > st.items.size()) {
+        throw SqlError("GROUP BY position " + g.literal.text + " is not in the select list", g.pos);
+      }
+      const ExprAst& key = st.items[static_cast<std::size_t>(k - 1)].expr;
+      if (HasWindow(key)) {
+        throw SqlError("GROUP BY position " + g.literal.text + " refers to a window function",
+                       g.pos);
+      }
+      if (ContainsAggregate(key)) {
+        throw SqlError("GROUP BY position " + g.literal.text + " refers to an aggregate", g.pos);
+      }
+      return key;
+    }
     // A GROUP BY key (an alias of the select list stands for its expression).
     void AddKey(const ExprAst& g, const StatementAst& st) {
-      if (g.kind == ExprAst::Kind::kLiteral) {
-        throw SqlError("unsupported: GROUP BY a position with window functions", g.pos);
-      }
       const ExprAst* key = &g;
+      if (g.kind == ExprAst::Kind::kLiteral) key = &PositionKey(g, st);
       for (const SelectItemAst& item : st.items) {
         if (g.kind == ExprAst::Kind::kColumn && g.column.qualifier.empty() && item.alias &&
             Lower(*item.alias) == g.column.name && !HasWindow(item.expr)) {
@@ -595,9 +643,12 @@ void Splitter::WindowSplit::AddColumns(const StatementAst& st) {
       aliases.insert(a);
     }
   }
+  // A name in the WHERE clause (QUALIFY's, its aliases replaced) is a column even where an
+  // alias has it; elsewhere (ORDER BY) an alias comes first.
+  bool in_where = false;
   std::function<void(const ExprAst&)> collect = [&](const ExprAst& e) {
     if (e.kind == ExprAst::Kind::kColumn && !e.column.name.starts_with("$w") &&
-        (!e.column.qualifier.empty() || !aliases.contains(e.column.name)) &&
+        (in_where || !e.column.qualifier.empty() || !aliases.contains(e.column.name)) &&
         seen.insert(e.column.name).second) {
       SelectItemAst item;
       item.expr = e;
@@ -611,6 +662,12 @@ void Splitter::WindowSplit::AddColumns(const StatementAst& st) {
   StatementAst copy = st;
   for (const SelectItemAst& i : st.items) {
     if (i.star) input.items.push_back(i);
+  }
+  if (copy.where) {
+    in_where = true;
+    collect(*copy.where);
+    in_where = false;
+    copy.where.reset();
   }
   ForEachExpr(&copy, [&](ExprAst& e) { collect(e); });
   if (input.items.empty()) {  // only window functions of no column: count the rows

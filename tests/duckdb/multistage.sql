@@ -125,6 +125,15 @@ WITH w AS (SELECT site_name, utc, avg(concentration) OVER (PARTITION BY full_aqs
 SELECT count(*) AS n, count(l) AS nl, sum(l) AS sl, sum(CAST(s AS BIGINT)) AS ss, round(max(a), 6) AS ma FROM (SELECT lag(aqi) OVER (PARTITION BY site_name, parameter ORDER BY utc, full_aqs_id) AS l, sum(aqi) OVER (PARTITION BY site_name, parameter ORDER BY utc, full_aqs_id ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS s, avg(concentration) OVER (PARTITION BY site_name, parameter ORDER BY utc, full_aqs_id ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS a FROM measurements);
 -- @error
 SELECT aqi FROM measurements WHERE rank() OVER (ORDER BY aqi) = 1;
+-- DISTINCT after the windows and QUALIFY; QUALIFY sees the select list's aliases (a column of
+-- the source of that name comes first); GROUP BY a position with windows
+SELECT DISTINCT parameter, max(aqi) OVER (PARTITION BY parameter) AS mx, count(*) OVER (PARTITION BY parameter, CAST(utc AS DATE)) AS n FROM measurements;
+SELECT DISTINCT site_name, parameter, max(aqi) OVER (PARTITION BY site_name, parameter) AS mx FROM measurements QUALIFY mx > 150;
+SELECT site_name, utc, aqi, rank() OVER (PARTITION BY utc ORDER BY aqi DESC) AS r FROM measurements WHERE parameter = 'PM2.5' AND aqi IS NOT NULL QUALIFY r <= 3;
+SELECT parameter, utc, rank() OVER (PARTITION BY parameter, CAST(utc AS DATE) ORDER BY concentration DESC, full_aqs_id) AS aqi FROM measurements QUALIFY aqi = 1;
+WITH t AS (SELECT parameter AS p, site_name AS s, aqi AS a FROM measurements WHERE aqi IS NOT NULL) SELECT p, s, row_number() OVER (PARTITION BY p ORDER BY a DESC, s) AS a FROM t QUALIFY a = 7;
+SELECT parameter, count(*) AS c, rank() OVER (ORDER BY count(*)) AS r FROM measurements GROUP BY 1;
+SELECT DISTINCT parameter, count(*) AS c, rank() OVER (ORDER BY count(*)) AS r FROM measurements GROUP BY parameter;
 -- ---------------------------------------------------------------- HUGEINT through stages
 -- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
 -- @ordered

@@ -988,8 +988,13 @@ TEST(Window, QualifyNamesAndErrors) {
                        "GROUP BY site_name")
                 .find("column \"utc\" must appear in the GROUP BY clause"),
             std::string::npos);
-  EXPECT_NE(ParseError("SELECT DISTINCT site_name, rank() OVER (ORDER BY utc) FROM measurements")
-                .find("unsupported: window functions with DISTINCT"),
+  EXPECT_NE(ParseError("SELECT parameter, rank() OVER (ORDER BY parameter) FROM measurements "
+                       "GROUP BY 2")
+                .find("GROUP BY position 2 refers to a window function"),
+            std::string::npos);
+  EXPECT_NE(ParseError("SELECT parameter, count(*), rank() OVER (ORDER BY count(*)) FROM "
+                       "measurements GROUP BY 2")
+                .find("GROUP BY position 2 refers to an aggregate"),
             std::string::npos);
   EXPECT_NE(ParseError("SELECT sum(aqi) OVER (ORDER BY utc RANGE BETWEEN 2 PRECEDING AND CURRENT "
                        "ROW) FROM measurements")
