@@ -490,6 +490,10 @@ Expr ExprBinder::BindTypeof(const ExprAst& e) {
 
 Expr ExprBinder::BindFunction(const ExprAst& e) {
   const std::string& name = e.op;
+  if (name == kCastLike && e.args.size() == 2) {
+    const Type like = Bind(e.args[1]).type;
+    return CastTo(Bind(e.args[0]), like, e.pos);
+  }
   // The name first: `coutn(*)` is an unknown function, not a misplaced '*'.
   const std::vector<std::string>& known = KnownFunctions();
   if (std::find(known.begin(), known.end(), name) == known.end()) UnknownFunction(name, e.pos);

@@ -88,6 +88,9 @@ Expr MakeConstant(Type type, Scalar value, std::string text);
 Expr MakeNode(ExprOp op, Type type, std::vector<Expr> args, std::string text);
 // e cast to `type` (folded when e is a constant; throws SqlError at `pos` when it does not cast).
 Expr CastTo(Expr e, Type type, std::size_t pos);
+// The function the planner writes for lag/lead's default (stage_split.cpp): "$cast_like"(d, x)
+// is CAST(d AS <x's type>), as DuckDB casts the default. No statement can name it ('$').
+inline constexpr std::string_view kCastLike = "$cast_like";
 // A node over constants evaluated once into a constant (SqlError at `pos` for an error of it).
 Expr FoldConstant(const Expr& node, std::size_t pos);
 // a and b cast to their common type (CommonNumeric) when both are numbers of different types.

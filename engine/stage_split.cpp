@@ -587,16 +587,16 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
       break;
     case WindowFn::kLag:
     case WindowFn::kLead:
-      hi = 2;
-      if (e.args.size() == 3) throw SqlError("unsupported: " + e.op + " with a default", e.pos);
+      hi = 3;
       break;
     default:
       break;
   }
   if (e.args.size() < lo || e.args.size() > hi) {
     throw SqlError(e.op + "() takes " + std::to_string(lo) +
-                       (lo == hi ? "" : " or " + std::to_string(hi)) + " argument" +
-                       (hi == 1 ? "" : "s") + ", not " + std::to_string(e.args.size()),
+                       (lo == hi ? "" : (hi == lo + 1 ? " or " : " to ") + std::to_string(hi)) +
+                       " argument" + (hi == 1 ? "" : "s") + ", not " +
+                       std::to_string(e.args.size()),
                    e.pos);
   }
   if (call.fn == WindowFn::kNtile) {
@@ -605,8 +605,16 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
     if (e.args[0].kind == ExprAst::Kind::kStar) throw SqlError(e.op + "(*) is not allowed", e.pos);
     call.arg = AddExpr(e.args[0]);
   }
-  if ((call.fn == WindowFn::kLag || call.fn == WindowFn::kLead) && e.args.size() == 2) {
+  if ((call.fn == WindowFn::kLag || call.fn == WindowFn::kLead) && e.args.size() >= 2) {
     call.param = ConstantInt(e.args[1], "the offset of " + e.op, 0);
+  }
+  if (e.args.size() == 3) {  // lag/lead's default, cast to the argument's type (DuckDB's)
+    ExprAst cast;
+    cast.kind = ExprAst::Kind::kFunction;
+    cast.op = std::string(kCastLike);
+    cast.pos = e.args[2].pos;
+    cast.args = {e.args[2], e.args[0]};
+    call.fallback = AddExpr(cast);
   }
   const WindowAst& w = *e.window;
   for (const ExprAst& p : w.partition) call.partition.push_back(AddExpr(p));

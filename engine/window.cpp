@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <numeric>
 #include <stdexcept>
@@ -57,12 +58,17 @@ int CompareRows(const std::vector<SortColumn>& keys, std::uint32_t a, std::uint3
 // The result column under construction.
 struct Out {
   Column col;
+  // A VARCHAR lag/lead with a default: col.dict is the union of the argument's and the
+  // default's dictionaries, and these map their codes into it (empty: the argument's own).
+  std::vector<std::uint32_t> arg_codes, fallback_codes;
+
   void Null(std::uint32_t r) { col.valid[r] = 0; }
   void Int(std::uint32_t r, std::int64_t v) { col.ints[r] = v; }
-  void Copy(std::uint32_t r, const Column& src, std::uint32_t s) {
+  void Copy(std::uint32_t r, const Column& src, std::uint32_t s, bool fallback = false) {
     if (src.IsNull(s)) return Null(r);
     if (src.type == Type::kString) {
-      col.codes[r] = src.codes[s];
+      const std::vector<std::uint32_t>& map = fallback ? fallback_codes : arg_codes;
+      col.codes[r] = map.empty() ? src.codes[s] : map[src.codes[s]];
     } else if (src.type == Type::kFloat64) {
       col.doubles[r] = src.doubles[s];
     } else if (IsWidePhysical(src.type)) {
@@ -160,7 +166,11 @@ class Partition {
     for (std::size_t i = from; i < to; ++i) {
       const std::int64_t j = static_cast<std::int64_t>(i) + off;
       if (j < static_cast<std::int64_t>(b_) || j >= static_cast<std::int64_t>(e_)) {
-        out_.Null(idx_[i]);
+        if (fallback_ != nullptr) {
+          out_.Copy(idx_[i], *fallback_, idx_[i], true);
+        } else {
+          out_.Null(idx_[i]);
+        }
       } else {
         out_.Copy(idx_[i], *arg_, idx_[static_cast<std::size_t>(j)]);
       }
@@ -205,6 +215,7 @@ class Partition {
 
  public:
   const Column* order_time_ = nullptr;  // nowcast: the ORDER BY timestamp
+  const Column* fallback_ = nullptr;    // lag/lead: the default's column (nullptr: NULL)
 
  private:
   // [lo, hi) of positions in the frame of position i.
@@ -399,7 +410,25 @@ Out MakeOut(const WindowCall& call, const Table& t) {
   out.col.type = call.result;
   out.col.valid.assign(t.rows, 1);
   if (call.result == Type::kString) {
-    out.col.dict = ColumnNamed(t, call.arg).dict;
+    const std::vector<std::string>& arg = ColumnNamed(t, call.arg).dict;
+    out.col.dict = arg;
+    if (!call.fallback.empty()) {
+      const std::vector<std::string>& fallback = ColumnNamed(t, call.fallback).dict;
+      out.col.dict.clear();
+      std::set_union(arg.begin(), arg.end(), fallback.begin(), fallback.end(),
+                     std::back_inserter(out.col.dict));
+      auto codes = [&](const std::vector<std::string>& dict) {
+        std::vector<std::uint32_t> map(dict.size());
+        for (std::size_t k = 0; k < dict.size(); ++k) {
+          map[k] = static_cast<std::uint32_t>(
+              std::lower_bound(out.col.dict.begin(), out.col.dict.end(), dict[k]) -
+              out.col.dict.begin());
+        }
+        return map;
+      };
+      out.arg_codes = codes(arg);
+      out.fallback_codes = codes(fallback);
+    }
     out.col.codes.assign(t.rows, 0);
   } else if (call.result == Type::kFloat64) {
     out.col.doubles.assign(t.rows, 0);
@@ -478,6 +507,7 @@ void ComputeWindows(const std::vector<WindowCall>& calls, Table* table) {
 struct WindowComputation::Keys {
   std::vector<SortColumn> part, order, all;
   const Column* arg = nullptr;
+  const Column* fallback = nullptr;  // lag/lead's default
   Out out;
   std::unique_ptr<Partition> current;  // the partition under way (pos_: its next position)
   std::size_t scan = 0;                // the search for the next partition's end
@@ -515,6 +545,7 @@ void WindowComputation::Begin() {
   keys->all = keys->part;
   keys->all.insert(keys->all.end(), keys->order.begin(), keys->order.end());
   keys->arg = call.arg.empty() ? nullptr : &ColumnNamed(table_, call.arg);
+  keys->fallback = call.fallback.empty() ? nullptr : &ColumnNamed(table_, call.fallback);
   keys->out = MakeOut(call, table_);
   keys_ = std::move(keys);
   idx_.resize(table_.rows);
@@ -631,6 +662,7 @@ void WindowComputation::Evaluate() {
       keys.current = std::make_unique<Partition>(call, idx_, pos_, keys.scan, keys.order, keys.arg,
                                                  &keys.out, keys.fits ? &keys.range : nullptr);
       keys.current->order_time_ = keys.order.empty() ? nullptr : keys.order[0].column;
+      keys.current->fallback_ = keys.fallback;
     }
     if (!keys.current->Prepare(&budget) || budget == 0) break;
     const std::size_t to = std::min(keys.current->end(), pos_ + budget);

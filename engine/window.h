@@ -50,6 +50,9 @@ struct WindowCall {
   WindowFn fn = WindowFn::kRowNumber;
   std::string arg;         // the argument's column; empty for none
   std::int64_t param = 1;  // lag/lead offset, ntile buckets
+  // lag/lead's default: a column of the argument's type (the default cast to it, per row) for
+  // the rows whose offset row is outside the partition; empty: NULL.
+  std::string fallback;
   std::vector<std::string> partition;
   std::vector<WindowKey> order;
   // The frame, normalised: without ORDER BY the whole partition; with ORDER BY and no frame,

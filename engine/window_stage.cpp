@@ -68,6 +68,7 @@ void WriteCall(ByteWriter& w, const WindowCall& c) {
   w.U8(static_cast<std::uint8_t>(c.fn));
   w.String(c.arg);
   w.Signed(c.param);
+  w.String(c.fallback);
   w.Varint(c.partition.size());
   for (const std::string& p : c.partition) w.String(p);
   w.Varint(c.order.size());
@@ -89,6 +90,7 @@ WindowCall ReadCall(ByteReader& r) {
   c.fn = static_cast<WindowFn>(fn);
   c.arg = r.String();
   c.param = r.Signed();
+  c.fallback = r.String();
   for (std::size_t i = 0, n = r.Count(1); i < n; ++i) c.partition.push_back(r.String());
   for (std::size_t i = 0, n = r.Count(2); i < n; ++i) {
     WindowKey k;
@@ -119,6 +121,9 @@ void CheckCall(ByteReader& r, const WindowCall& c, const std::vector<Field>& fie
   for (const std::string& n : names) type_of(n);
   try {
     const Type arg = c.arg.empty() ? Type::kInt64 : type_of(c.arg)->type;
+    if (!c.fallback.empty() && type_of(c.fallback)->type != arg) {
+      r.Fail("a window default is not of its argument's type");
+    }
     if (WindowResultType(c.fn, arg) != c.result) r.Fail("window result type does not fit");
   } catch (const std::invalid_argument&) {
     r.Fail("window function does not take its argument");

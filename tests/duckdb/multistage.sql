@@ -134,6 +134,10 @@ SELECT parameter, utc, rank() OVER (PARTITION BY parameter, CAST(utc AS DATE) OR
 WITH t AS (SELECT parameter AS p, site_name AS s, aqi AS a FROM measurements WHERE aqi IS NOT NULL) SELECT p, s, row_number() OVER (PARTITION BY p ORDER BY a DESC, s) AS a FROM t QUALIFY a = 7;
 SELECT parameter, count(*) AS c, rank() OVER (ORDER BY count(*)) AS r FROM measurements GROUP BY 1;
 SELECT DISTINCT parameter, count(*) AS c, rank() OVER (ORDER BY count(*)) AS r FROM measurements GROUP BY parameter;
+-- lag/lead with a default, cast to the argument's type (0.5 to BIGINT is 1; a per-row default)
+SELECT full_aqs_id, parameter, utc, aqi, lag(aqi, 1, 0) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS l, lead(aqi, 2, 0.5) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS ld, lag(concentration, 3, aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS lc, lead(site_name, 1, 'none') OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS ls FROM measurements WHERE parameter IN ('PM2.5', 'CO');
+-- @error
+SELECT lag(aqi, 1, 'z') OVER (ORDER BY utc, full_aqs_id, parameter) FROM measurements;
 -- ---------------------------------------------------------------- HUGEINT through stages
 -- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
 -- @ordered

@@ -1005,7 +1005,8 @@ TEST(Window, QualifyNamesAndErrors) {
             std::string::npos);
   EXPECT_NE(ParseError("SELECT sum(site_name) OVER () FROM measurements").find("type mismatch"),
             std::string::npos);
-  EXPECT_NE(ParseError("SELECT lag(aqi, 1, 0) OVER () FROM measurements").find("with a default"),
+  EXPECT_NE(ParseError("SELECT lag(aqi, 1, 0, 2) OVER () FROM measurements")
+                .find("lag() takes 1 to 3 arguments, not 4"),
             std::string::npos);
 }
 
