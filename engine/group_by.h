@@ -47,6 +47,7 @@ class PartitionAggregator {
   bool OneKeyChunk(const std::uint32_t* rows, std::size_t n);
   std::size_t OneKeyBlock(const std::uint32_t* rows, std::size_t n);
   void KeysOf(const std::uint32_t* rows, std::size_t n);
+  void WideKeysOf(const std::uint32_t* rows, std::size_t n);
   void EmitKeys(std::size_t column, std::size_t begin, std::size_t end, BatchColumn* out) const;
   // one_group: every row of the chunk is in one group (AggregateStates::UpdateOneGroup).
   void Update(std::size_t agg, const std::uint32_t* rows, std::size_t n, bool one_group);
@@ -56,9 +57,11 @@ class PartitionAggregator {
   StreamLayout layout_;
   std::vector<const Column*> key_columns_;
   std::vector<const Column*> agg_columns_;
-  std::size_t width_;                // words per key: one per group column + a NULL mask
-  std::vector<std::uint64_t> keys_;  // groups_ * width_
-  std::size_t reserved_words_ = 0;   // keys_'s capacity from ReserveGroups
+  std::size_t width_;  // words per key: per group column one (wide: two) + a NULL mask
+  std::vector<std::size_t> key_word_;  // per group column its first word in a key
+  bool wide_keys_ = false;             // a group column is wide (IsWidePhysical)
+  std::vector<std::uint64_t> keys_;    // groups_ * width_
+  std::size_t reserved_words_ = 0;     // keys_'s capacity from ReserveGroups
   GroupIndex index_;
   // Keys whose codes (dictionary codes of strings, (value - min) / step of integers with zone
   // maps; NULL the last code) have a small product: the combined code indexes this table
