@@ -33,6 +33,8 @@ class PartitionAggregator {
   Batch Emit(std::size_t begin, std::size_t end) const;
   // Bytes held by the group table and the states (an estimate: StateBytesPerGroup).
   std::size_t memory_bytes() const;
+  // Bytes of one group's key (a wide key column takes two words).
+  std::size_t key_bytes() const { return 8 * width_; }
 
  private:
   struct DenseKey {
