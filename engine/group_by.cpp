@@ -277,43 +277,46 @@ std::size_t PartitionAggregator::OneKeyBlock(const std::uint32_t* rows, std::siz
   return len;
 }
 
-void PartitionAggregator::KeysOf(const std::uint32_t* rows, std::size_t n) {
-  if (wide_keys_) return WideKeysOf(rows, n);
-  const std::size_t k = key_columns_.size();
-  for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t* key = &row_keys_[i * width_];
-    std::uint64_t nulls = 0;
-    for (std::size_t c = 0; c < k; ++c) {
-      const Column& col = *key_columns_[c];
-      const bool null = col.IsNull(rows[i]);
-      key[c] = null ? 0 : KeyWord(col, rows[i]);
-      nulls |= static_cast<std::uint64_t>(null) << c;
-    }
-    key[k] = nulls;
-  }
-}
+namespace {
 
-// KeysOf when a key column is wide (IsWidePhysical): its value takes two words, low then high.
-// Apart, so that the loop of the 64-bit keys stays as it is.
-void PartitionAggregator::WideKeysOf(const std::uint32_t* rows, std::size_t n) {
-  const std::size_t k = key_columns_.size();
+// The keys of rows[0, n) into keys (width words each: the key columns' words, then the NULL
+// mask). kWide: some key column is wide (IsWidePhysical) and takes two words, low then high, at
+// word[c]; without it column c's word is word c, so the 64-bit keys' loop stays as it was.
+template <bool kWide>
+void FillKeys(const std::vector<const Column*>& columns, const std::vector<std::size_t>& word,
+              std::size_t width, const std::uint32_t* rows, std::size_t n, std::uint64_t* keys) {
+  const std::size_t k = columns.size();
   for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t* key = &row_keys_[i * width_];
+    std::uint64_t* key = keys + i * width;
     std::uint64_t nulls = 0;
     for (std::size_t c = 0; c < k; ++c) {
-      const Column& col = *key_columns_[c];
+      const Column& col = *columns[c];
       const bool null = col.IsNull(rows[i]);
-      std::uint64_t* word = key + key_word_[c];
-      if (!IsWidePhysical(col.type)) {
-        word[0] = null ? 0 : KeyWord(col, rows[i]);
+      if constexpr (kWide) {
+        std::uint64_t* at = key + word[c];
+        if (IsWidePhysical(col.type)) {
+          const Int128 v = null ? 0 : col.wide[rows[i]];
+          at[0] = static_cast<std::uint64_t>(Low(v));
+          at[1] = static_cast<std::uint64_t>(High(v));
+        } else {
+          at[0] = null ? 0 : KeyWord(col, rows[i]);
+        }
       } else {
-        const Int128 v = null ? 0 : col.wide[rows[i]];
-        word[0] = static_cast<std::uint64_t>(Low(v));
-        word[1] = static_cast<std::uint64_t>(High(v));
+        key[c] = null ? 0 : KeyWord(col, rows[i]);
       }
       nulls |= static_cast<std::uint64_t>(null) << c;
     }
-    key[width_ - 1] = nulls;
+    key[width - 1] = nulls;
+  }
+}
+
+}  // namespace
+
+void PartitionAggregator::KeysOf(const std::uint32_t* rows, std::size_t n) {
+  if (wide_keys_) {
+    FillKeys<true>(key_columns_, key_word_, width_, rows, n, row_keys_.data());
+  } else {
+    FillKeys<false>(key_columns_, key_word_, width_, rows, n, row_keys_.data());
   }
 }
 

@@ -49,7 +49,6 @@ class PartitionAggregator {
   bool OneKeyChunk(const std::uint32_t* rows, std::size_t n);
   std::size_t OneKeyBlock(const std::uint32_t* rows, std::size_t n);
   void KeysOf(const std::uint32_t* rows, std::size_t n);
-  void WideKeysOf(const std::uint32_t* rows, std::size_t n);
   void EmitKeys(std::size_t column, std::size_t begin, std::size_t end, BatchColumn* out) const;
   // one_group: every row of the chunk is in one group (AggregateStates::UpdateOneGroup).
   void Update(std::size_t agg, const std::uint32_t* rows, std::size_t n, bool one_group);
