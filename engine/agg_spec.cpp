@@ -47,6 +47,7 @@ std::string_view AggregateName(AggFn fn) {
 
 Type AggregateResultType(AggFn fn, Type input) {
   const bool numeric = IsInteger(input) || input == Type::kFloat64 || IsDecimal(input);
+  const bool huge = input == Type::kHugeint;
   auto need = [&](bool ok) {
     if (!ok) {
       const char* what = fn == AggFn::kBoolAnd || fn == AggFn::kBoolOr ? "a BOOLEAN"
@@ -56,30 +57,24 @@ Type AggregateResultType(AggFn fn, Type input) {
                                   std::string(TypeName(input)));
     }
   };
-  if (input == Type::kHugeint && fn != AggFn::kCountStar && fn != AggFn::kCount &&
-      fn != AggFn::kMin && fn != AggFn::kMax && fn != AggFn::kSum && fn != AggFn::kAvg) {
-    throw std::invalid_argument(std::string(AggregateName(fn)) +
-                                " over a HUGEINT is not supported (docs/SQL.md); CAST it to "
-                                "DOUBLE or DECIMAL(38,0)");
-  }
   switch (fn) {
     case AggFn::kCountStar:
     case AggFn::kCount:
       return Type::kInt64;
     case AggFn::kSum:  // DuckDB: sum(DECIMAL(w,s)) is DECIMAL(38,s)
-      need(numeric || input == Type::kHugeint);
+      need(numeric || huge);
       if (IsDecimal(input)) return DecimalType(kMaxDecimalWidth, DecimalScale(input));
       // DuckDB: the sum of an integer type (BIGINT, INTEGER and the narrow types) is HUGEINT
       // (exact: the states are 128-bit)
       return IsInteger(input) ? Type::kHugeint : input;  // sum(HUGEINT) too
     case AggFn::kAvg:
-      need(numeric || input == Type::kHugeint);
+      need(numeric || huge);
       return Type::kFloat64;
     case AggFn::kStddevSamp:
     case AggFn::kStddevPop:
     case AggFn::kVarSamp:
     case AggFn::kVarPop:
-      need(numeric);
+      need(numeric || huge);  // a HUGEINT's only with DISTINCT: the binder casts it otherwise
       return Type::kFloat64;
     case AggFn::kMedian:
     case AggFn::kQuantileCont:
@@ -87,7 +82,8 @@ Type AggregateResultType(AggFn fn, Type input) {
       // has whole seconds); quantile_disc takes it
       need(input != Type::kBool && input != Type::kTimestamp &&
            (input != Type::kString || fn == AggFn::kMedian));
-      return IsInteger(input) ? Type::kFloat64 : input;  // DECIMAL: interpolated in it
+      // DECIMAL: interpolated in it; HUGEINT (DISTINCT: the binder casts it otherwise) in DOUBLE
+      return IsInteger(input) || huge ? Type::kFloat64 : input;
     case AggFn::kBoolAnd:
     case AggFn::kBoolOr:
       need(input == Type::kBool);

@@ -79,6 +79,9 @@ void PushDouble(BatchColumn* c, double v, bool null);
 void PushWide(BatchColumn* c, Int128 v, bool null);  // HUGEINT
 void PushString(BatchColumn* c, std::string_view v, bool null);
 void PushNull(BatchColumn* c);  // by c->type
+// *sum += v for a HUGEINT sum, with DuckDB's error ("Overflow in HUGEINT addition") beyond
+// INT128.
+void AddHuge(Int128* sum, Int128 v);
 
 // The factories of each family (aggregate_*.cpp), used by MakeAggregateStates.
 std::unique_ptr<AggregateStates> MakeBasicStates(const AggSpec& spec, bool partition);

@@ -15,7 +15,13 @@ struct Cell {
   std::int64_t i = 0;
   double d = 0;
   std::string s;
+  Int128 w = 0;  // the wide types (IsWidePhysical)
 };
+
+template <typename T>
+int Compare(const T& a, const T& b) {
+  return a < b ? -1 : b < a;
+}
 
 int CompareDouble(double a, double b) {
   const bool an = std::isnan(a), bn = std::isnan(b);
@@ -30,9 +36,9 @@ int CompareRows(const Column& c, std::uint32_t r, std::uint32_t s) {
     case Type::kFloat64:
       return CompareDouble(c.doubles[r], c.doubles[s]);
     case Type::kString:
-      return c.codes[r] < c.codes[s] ? -1 : c.codes[r] > c.codes[s];
+      return Compare(c.codes[r], c.codes[s]);
     default:
-      return c.ints[r] < c.ints[s] ? -1 : c.ints[r] > c.ints[s];
+      return IsWidePhysical(c.type) ? Compare(c.wide[r], c.wide[s]) : Compare(c.ints[r], c.ints[s]);
   }
 }
 
@@ -45,7 +51,7 @@ int CompareCell(const BatchColumn& c, std::size_t row, const Cell& cell) {
       return x < 0 ? -1 : x > 0;
     }
     default:
-      return c.ints[row] < cell.i ? -1 : c.ints[row] > cell.i;
+      return IsWidePhysical(c.type) ? Compare(c.wide[row], cell.w) : Compare(c.ints[row], cell.i);
   }
 }
 
@@ -54,6 +60,8 @@ void SetCell(const BatchColumn& c, std::size_t row, Cell* cell) {
     cell->d = c.doubles[row];
   } else if (c.type == Type::kString) {
     cell->s = c.StringAt(row);
+  } else if (IsWidePhysical(c.type)) {
+    cell->w = c.wide[row];
   } else {
     cell->i = c.ints[row];
   }
@@ -64,6 +72,8 @@ void PushCell(const Cell& cell, BatchColumn* out) {
     PushDouble(out, cell.d, false);
   } else if (out->type == Type::kString) {
     PushString(out, cell.s, false);
+  } else if (IsWidePhysical(out->type)) {
+    PushWide(out, cell.w, false);
   } else {
     PushInt(out, cell.i, false);
   }
@@ -74,6 +84,8 @@ void PushRow(const Column& c, std::uint32_t r, BatchColumn* out) {
     PushDouble(out, c.doubles[r], false);
   } else if (c.type == Type::kString) {
     PushString(out, c.dict[c.codes[r]], false);
+  } else if (IsWidePhysical(c.type)) {
+    PushWide(out, c.wide[r], false);
   } else {
     PushInt(out, c.ints[r], false);
   }

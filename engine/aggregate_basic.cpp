@@ -210,8 +210,9 @@ std::string ColumnName(int column) {
                                            : std::string(kSchema[c].name);
 }
 
-// sum + v of a HUGEINT input, with DuckDB's error beyond INT128 (BIGINT inputs cannot leave it:
-// 2^64 rows of them would be needed).
+}  // namespace
+
+// BIGINT inputs cannot leave INT128: 2^64 rows of them would be needed.
 void AddHuge(Int128* sum, Int128 v) {
   const Int128 before = *sum;  // the message's operand (the wrapped sum minus v overflows too)
   if (__builtin_add_overflow(before, v, sum)) {
@@ -221,6 +222,8 @@ void AddHuge(Int128* sum, Int128 v) {
     throw std::runtime_error("Out of Range Error: Overflow in HUGEINT addition: " + a + " + " + b);
   }
 }
+
+namespace {
 
 // sum and avg; BIGINT and HUGEINT inputs in 128 bits (hi, lo columns), DOUBLE inputs exactly.
 class SumStates final : public AggregateStates {

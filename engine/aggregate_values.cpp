@@ -1,8 +1,9 @@
 // Aggregates over the multiset of values of a group: count/sum/avg/var_*/stddev_*(DISTINCT x),
-// median, quantile_cont and quantile_disc (exact; with DISTINCT over the set). The state is a value -> count map kept as a sorted
-// vector of (value, count) pairs plus a short unsorted tail that is folded in when it grows as
-// long as the sorted part (amortized O(log n) per value; memory by distinct values, not rows).
-// Merging adds counts, so the state, and everything computed from it, is the same in any order.
+// median, quantile_cont and quantile_disc (exact; with DISTINCT over the set). The state is a value
+// -> count map kept as a sorted vector of (value, count) pairs plus a short unsorted tail that is
+// folded in when it grows as long as the sorted part (amortized O(log n) per value; memory by
+// distinct values, not rows). Merging adds counts, so the state, and everything computed from it,
+// is the same in any order.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -82,17 +83,20 @@ void ValueCounts<K>::Compact() const {
 
 void WriteKey(ByteWriter& w, std::int64_t v) { w.Fixed(v); }
 void WriteKey(ByteWriter& w, double v) { w.Fixed(v); }
+void WriteKey(ByteWriter& w, Int128 v) { w.Fixed(v); }
 void WriteKey(ByteWriter& w, const std::string& v) { w.String(v); }
 void ReadKey(ByteReader& r, std::int64_t* v) { *v = r.Fixed<std::int64_t>(); }
 void ReadKey(ByteReader& r, double* v) { *v = Normalize(r.Fixed<double>()); }
+void ReadKey(ByteReader& r, Int128* v) { *v = r.Fixed<Int128>(); }
 void ReadKey(ByteReader& r, std::string* v) { *v = r.String(); }
 
 double AsDouble(std::int64_t v) { return static_cast<double>(v); }
 double AsDouble(double v) { return v; }
+double AsDouble(Int128 v) { return static_cast<double>(v); }  // as CAST(x AS DOUBLE)
 double AsDouble(const std::string&) { return 0; }
 
 // K: std::int64_t (BIGINT, TIMESTAMP, and on a partition VARCHAR dictionary codes), double,
-// std::string (VARCHAR on the merge side).
+// Int128 (the wide types, IsWidePhysical), std::string (VARCHAR on the merge side).
 template <typename K>
 class ValueStates final : public AggregateStates {
  public:
@@ -128,6 +132,8 @@ void ValueStates<K>::Update(const AggArgs& args, const std::uint32_t* rows,
     if (c.IsNull(r)) continue;
     if constexpr (std::is_same_v<K, double>) {
       values_[gids[i]].Add(Normalize(c.doubles[r]), 1);
+    } else if constexpr (std::is_same_v<K, Int128>) {
+      values_[gids[i]].Add(c.wide[r], 1);
     } else if constexpr (std::is_same_v<K, std::int64_t>) {
       values_[gids[i]].Add(codes_ ? static_cast<std::int64_t>(c.codes[r]) : c.ints[r], 1);
     } else {
@@ -190,6 +196,8 @@ void ValueStates<K>::PushKey(const K& key, BatchColumn* out) const {
     }
   } else if constexpr (std::is_same_v<K, double>) {
     PushDouble(out, key, false);
+  } else if constexpr (std::is_same_v<K, Int128>) {
+    PushWide(out, key, false);
   } else {
     PushString(out, key, false);
   }
@@ -231,9 +239,15 @@ void ValueStates<K>::FinalDistinct(std::size_t g, BatchColumn* out) const {
     ExactSum sum;
     for (const auto& e : sorted) sum.Add(e.first);
     PushDouble(out, spec_.fn == AggFn::kAvg ? ExactMean(sum, n) : sum.Value(), false);
-  } else if constexpr (std::is_same_v<K, std::int64_t>) {
+  } else if constexpr (!std::is_same_v<K, std::string>) {  // BIGINT, DECIMAL units, the wide
     Int128 sum = 0;
-    for (const auto& e : sorted) sum += e.first;
+    for (const auto& e : sorted) {
+      if constexpr (std::is_same_v<K, Int128>) {
+        AddHuge(&sum, e.first);  // DuckDB's error beyond INT128
+      } else {
+        sum += e.first;
+      }
+    }
     if (spec_.fn == AggFn::kAvg) {
       PushDouble(out,
                  static_cast<double>(static_cast<long double>(sum) / n / DecimalUnit(spec_.input)),
@@ -318,6 +332,7 @@ void ValueStates<K>::EmitFinal(std::size_t g, BatchColumn* out) const {
 
 std::unique_ptr<AggregateStates> MakeValueStates(const AggSpec& spec, bool partition) {
   if (spec.input == Type::kFloat64) return std::make_unique<ValueStates<double>>(spec, partition);
+  if (IsWidePhysical(spec.input)) return std::make_unique<ValueStates<Int128>>(spec, partition);
   if (spec.input != Type::kString || partition) {
     return std::make_unique<ValueStates<std::int64_t>>(spec, partition);
   }

@@ -186,11 +186,6 @@ class Binder {
         plan_.group_columns.end()) {
       return;
     }
-    if (key.type == Type::kHugeint) {  // group keys are 64-bit words (group_by.cpp)
-      throw SqlError("unsupported: a HUGEINT group key ('" + key.text +
-                         "'); CAST it to BIGINT or DECIMAL(38,0)",
-                     st_.group_pos);
-    }
     plan_.group_columns.push_back(c);
     group_exprs_.push_back(key);
   }
@@ -412,12 +407,6 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
   if (!AggregateSupported(spec.fn, spec.distinct)) {
     throw SqlError("unsupported aggregate '" + std::string(AggregateName(spec.fn)) + "'" +
                        (spec.distinct ? " with DISTINCT" : "") + " in " + name,
-                   e.pos);
-  }
-  if (spec.input == Type::kHugeint && spec.distinct &&
-      (spec.fn == AggFn::kSum || spec.fn == AggFn::kAvg)) {
-    throw SqlError("unsupported: " + std::string(AggregateName(spec.fn)) +
-                       "(DISTINCT ...) over a HUGEINT (docs/SQL.md) in " + name,
                    e.pos);
   }
   try {

@@ -43,7 +43,7 @@ constexpr std::int64_t kHourStep = IntSummary::kGridStep;
 // first); NULL is the last code. card 0 = not dense.
 PartitionAggregator::DenseKey PartitionAggregator::DenseKeyOf(const Column& c) {
   if (c.type == Type::kString) return {0, 1, c.dict.size() + 1};
-  if (c.type == Type::kFloat64 || c.ints.empty()) return {0, 1, 0};
+  if (c.type == Type::kFloat64 || IsWidePhysical(c.type) || c.ints.empty()) return {0, 1, 0};
   double zone_lo = std::numeric_limits<double>::infinity(), zone_hi = -zone_lo;
   for (const BlockStats& b : c.blocks)
     zone_lo = std::min(zone_lo, b.min), zone_hi = std::max(zone_hi, b.max);
@@ -62,9 +62,17 @@ PartitionAggregator::DenseKey PartitionAggregator::DenseKeyOf(const Column& c) {
 
 PartitionAggregator::PartitionAggregator(const PlanData& plan,
                                          const std::vector<const Column*>& columns)
-    : plan_(plan), layout_(MakeStreamLayout(plan)), width_(plan.group_columns.size() + 1) {
+    : plan_(plan), layout_(MakeStreamLayout(plan)) {
   if (plan.group_columns.size() > 63) throw std::runtime_error("too many GROUP BY columns");
-  for (int c : plan.group_columns) key_columns_.push_back(columns[static_cast<std::size_t>(c)]);
+  std::size_t words = 0;
+  for (int c : plan.group_columns) {
+    key_columns_.push_back(columns[static_cast<std::size_t>(c)]);
+    key_word_.push_back(words);
+    const bool wide = IsWidePhysical(key_columns_.back()->type);
+    wide_keys_ = wide_keys_ || wide;
+    words += wide ? 2 : 1;
+  }
+  width_ = words + 1;
   BindArguments(columns);
   row_keys_.resize(kChunk * width_);
   gids_.resize(kBlockRows);
@@ -269,18 +277,46 @@ std::size_t PartitionAggregator::OneKeyBlock(const std::uint32_t* rows, std::siz
   return len;
 }
 
-void PartitionAggregator::KeysOf(const std::uint32_t* rows, std::size_t n) {
-  const std::size_t k = key_columns_.size();
+namespace {
+
+// The keys of rows[0, n) into keys (width words each: the key columns' words, then the NULL
+// mask). kWide: some key column is wide (IsWidePhysical) and takes two words, low then high, at
+// word[c]; without it column c's word is word c, so the 64-bit keys' loop stays as it was.
+template <bool kWide>
+void FillKeys(const std::vector<const Column*>& columns, const std::vector<std::size_t>& word,
+              std::size_t width, const std::uint32_t* rows, std::size_t n, std::uint64_t* keys) {
+  const std::size_t k = columns.size();
   for (std::size_t i = 0; i < n; ++i) {
-    std::uint64_t* key = &row_keys_[i * width_];
+    std::uint64_t* key = keys + i * width;
     std::uint64_t nulls = 0;
     for (std::size_t c = 0; c < k; ++c) {
-      const Column& col = *key_columns_[c];
+      const Column& col = *columns[c];
       const bool null = col.IsNull(rows[i]);
-      key[c] = null ? 0 : KeyWord(col, rows[i]);
+      if constexpr (kWide) {
+        std::uint64_t* at = key + word[c];
+        if (IsWidePhysical(col.type)) {
+          const Int128 v = null ? 0 : col.wide[rows[i]];
+          at[0] = static_cast<std::uint64_t>(Low(v));
+          at[1] = static_cast<std::uint64_t>(High(v));
+        } else {
+          at[0] = null ? 0 : KeyWord(col, rows[i]);
+        }
+      } else {
+        key[c] = null ? 0 : KeyWord(col, rows[i]);
+      }
       nulls |= static_cast<std::uint64_t>(null) << c;
     }
-    key[k] = nulls;
+    key[width - 1] = nulls;
+  }
+}
+
+}  // namespace
+
+void PartitionAggregator::KeysOf(const std::uint32_t* rows, std::size_t n) {
+  if (wide_keys_) {
+    FillKeys<true>(key_columns_, key_word_, width_, rows, n, row_keys_.data());
+  } else {
+    FillKeys<false>(key_columns_, key_word_, width_, rows, n, row_keys_.data());
   }
 }
 
@@ -357,34 +393,39 @@ Batch PartitionAggregator::Emit(std::size_t begin, std::size_t end) const {
   return b;
 }
 
-// Key column c of groups [begin, end): the values PushString/PushDouble/PushInt would give (a
-// NULL's value word as it is, a NULL string empty).
+// Key column c of groups [begin, end): the values PushString/PushDouble/PushInt/PushWide would
+// give (a NULL's value word as it is, a NULL string empty).
 void PartitionAggregator::EmitKeys(std::size_t c, std::size_t begin, std::size_t end,
                                    BatchColumn* out) const {
   const Column& col = *key_columns_[c];
   const std::size_t n = end - begin;
-  const std::uint64_t* key = keys_.data() + begin * width_;
+  const std::uint64_t* mask = keys_.data() + begin * width_;
+  const std::uint64_t* key = mask + key_word_[c];  // key[i * width_]: group begin + i's word
   out->valid.resize(n);
-  for (std::size_t i = 0; i < n; ++i) out->valid[i] = !((key[i * width_ + width_ - 1] >> c) & 1);
+  for (std::size_t i = 0; i < n; ++i) out->valid[i] = !((mask[i * width_ + width_ - 1] >> c) & 1);
   if (col.type == Type::kString) {
     std::size_t bytes = out->chars.size();
     for (std::size_t i = 0; i < n; ++i)
-      bytes += out->valid[i] ? col.dict[key[i * width_ + c]].size() : 0;
+      bytes += out->valid[i] ? col.dict[key[i * width_]].size() : 0;
     if (bytes > UINT32_MAX) throw std::runtime_error("batch strings exceed 4 GiB");
     out->chars.reserve(bytes);
     out->offsets.reserve(out->offsets.size() + n);
     for (std::size_t i = 0; i < n; ++i) {
-      if (out->valid[i]) out->chars += col.dict[key[i * width_ + c]];
+      if (out->valid[i]) out->chars += col.dict[key[i * width_]];
       out->offsets.push_back(static_cast<std::uint32_t>(out->chars.size()));
     }
   } else if (col.type == Type::kFloat64) {
     out->doubles.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      out->doubles[i] = std::bit_cast<double>(key[i * width_ + c]);
+    for (std::size_t i = 0; i < n; ++i) out->doubles[i] = std::bit_cast<double>(key[i * width_]);
+  } else if (IsWidePhysical(col.type)) {
+    out->wide.resize(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      out->wide[i] = Join(static_cast<std::int64_t>(key[i * width_ + 1]),
+                          static_cast<std::int64_t>(key[i * width_]));
+    }
   } else {
     out->ints.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      out->ints[i] = static_cast<std::int64_t>(key[i * width_ + c]);
+    for (std::size_t i = 0; i < n; ++i) out->ints[i] = static_cast<std::int64_t>(key[i * width_]);
   }
 }
 

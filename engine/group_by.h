@@ -33,6 +33,8 @@ class PartitionAggregator {
   Batch Emit(std::size_t begin, std::size_t end) const;
   // Bytes held by the group table and the states (an estimate: StateBytesPerGroup).
   std::size_t memory_bytes() const;
+  // Bytes of one group's key (a wide key column takes two words).
+  std::size_t key_bytes() const { return 8 * width_; }
 
  private:
   struct DenseKey {
@@ -56,9 +58,11 @@ class PartitionAggregator {
   StreamLayout layout_;
   std::vector<const Column*> key_columns_;
   std::vector<const Column*> agg_columns_;
-  std::size_t width_;                // words per key: one per group column + a NULL mask
-  std::vector<std::uint64_t> keys_;  // groups_ * width_
-  std::size_t reserved_words_ = 0;   // keys_'s capacity from ReserveGroups
+  std::size_t width_;  // words per key: per group column one (wide: two) + a NULL mask
+  std::vector<std::size_t> key_word_;  // per group column its first word in a key
+  bool wide_keys_ = false;             // a group column is wide (IsWidePhysical)
+  std::vector<std::uint64_t> keys_;    // groups_ * width_
+  std::size_t reserved_words_ = 0;     // keys_'s capacity from ReserveGroups
   GroupIndex index_;
   // Keys whose codes (dictionary codes of strings, (value - min) / step of integers with zone
   // maps; NULL the last code) have a small product: the combined code indexes this table

@@ -55,7 +55,10 @@ GroupFinal::GroupFinal(const GroupMerger& groups, bool exchange)
   const std::uint64_t want = plan.limit ? *plan.limit + plan.offset : UINT64_MAX;
   keep_ = static_cast<std::size_t>(std::min<std::uint64_t>(want, groups_));
   if (plan.order.empty()) {
-    width_ = 2 * keys;
+    for (std::size_t k = 0; k < keys; ++k) {  // a wide key (IsWidePhysical): two value words
+      word_at_.push_back(width_);
+      width_ += IsWidePhysical(slot_types_[k]) ? 3 : 2;
+    }
   } else {
     order_keys_ = ExchangeOrder(plan);
   }
@@ -184,10 +187,11 @@ void GroupFinal::SlotsStep() {
 
 namespace {
 
+constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
+
 // A word that orders like the value (CompareValues' order: strings by bytes via their rank,
 // NaN after every number, -0.0 as 0.0).
 std::uint64_t NumberWord(const BatchColumn& c, std::size_t r) {
-  constexpr std::uint64_t kSign = std::uint64_t{1} << 63;
   if (c.type != Type::kFloat64) return static_cast<std::uint64_t>(c.ints[r]) ^ kSign;
   double d = c.doubles[r] == 0 ? 0.0 : c.doubles[r];
   if (std::isnan(d)) d = std::numeric_limits<double>::quiet_NaN();
@@ -207,10 +211,17 @@ void GroupFinal::WordsStep() {
   if (c.type == Type::kString && !StringWordsStep(k)) return;
   if (c.type != Type::kString) {
     const std::size_t end = std::min(groups_, next_ + kStepGroups);
+    const bool wide = IsWidePhysical(c.type);
     for (std::size_t g = next_; g < end; ++g) {
+      std::uint64_t* w = &words_[g * width_ + word_at_[k]];
       const bool null = c.IsNull(g);
-      words_[g * width_ + 2 * k] = null;
-      words_[g * width_ + 2 * k + 1] = null ? 0 : NumberWord(c, g);
+      w[0] = null;
+      if (wide) {  // the high half signed, then the low half unsigned
+        w[1] = null ? 0 : static_cast<std::uint64_t>(High(c.wide[g])) ^ kSign;
+        w[2] = null ? 0 : static_cast<std::uint64_t>(Low(c.wide[g]));
+      } else {
+        w[1] = null ? 0 : NumberWord(c, g);
+      }
     }
     work_ += end - next_;
     next_ = end;
@@ -256,8 +267,8 @@ bool GroupFinal::StringWordsStep(std::size_t k) {
     case Strings::kWords:
       for (std::size_t g = next_; g < end; ++g) {
         const bool null = c.IsNull(g);
-        words_[g * width_ + 2 * k] = null;
-        words_[g * width_ + 2 * k + 1] = null ? 0 : rank_.find(c.StringAt(g))->second;
+        words_[g * width_ + word_at_[k]] = null;
+        words_[g * width_ + word_at_[k] + 1] = null ? 0 : rank_.find(c.StringAt(g))->second;
       }
       work_ += end - next_;
       next_ = end;

@@ -45,9 +45,9 @@ class GroupFinal {
   std::size_t rows() const { return order_.size() - pos_begin_; }
   std::size_t memory_bytes() const;
 
-  // A group's order words inline (up to two key columns without ORDER BY), so that sorting
-  // moves contiguous memory; the group index breaks no tie (the keys are unique) but makes the
-  // order total.
+  // A group's order words inline (up to four: two key columns, or one wide one, without ORDER
+  // BY), so that sorting moves contiguous memory; the group index breaks no tie (the keys are
+  // unique) but makes the order total.
   struct Entry {
     std::uint64_t w[4];
     std::size_t group;
@@ -80,12 +80,13 @@ class GroupFinal {
   std::size_t work_ = 0;  // groups or items handled so far (all phases)
   std::vector<Type> slot_types_;
   std::vector<std::unique_ptr<ExprEvaluator>> post_, having_;
-  Batch all_;                      // every group: result columns (+ trailing keys)
-  std::vector<std::size_t> kept_;  // the groups HAVING kept
-  std::size_t width_ = 0;          // order words per group (no ORDER BY: 2 per key)
-  // Per group its width_ order words (per key column a NULL flag and a value word). From
-  // calloc, so millions of groups' words are mapped zeroed, not cleared in one call (a
-  // vector's assign took 122 ms at 3.2M groups, 10x data).
+  Batch all_;                         // every group: result columns (+ trailing keys)
+  std::vector<std::size_t> kept_;     // the groups HAVING kept
+  std::size_t width_ = 0;             // order words per group (no ORDER BY: 2 per key, 3 if wide)
+  std::vector<std::size_t> word_at_;  // per key column its first order word
+  // Per group its width_ order words (per key column a NULL flag and a value word, two if
+  // wide). From calloc, so millions of groups' words are mapped zeroed, not cleared in one call
+  // (a vector's assign took 122 ms at 3.2M groups, 10x data).
   struct FreeWords {
     void operator()(std::uint64_t* p) const;
   };

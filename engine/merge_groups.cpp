@@ -59,6 +59,8 @@ void GroupMerger::Reserve(std::size_t groups) {
       c.offsets.reserve(groups + 1);
     } else if (c.type == Type::kFloat64) {
       c.doubles.reserve(groups);
+    } else if (IsWidePhysical(c.type)) {
+      c.wide.reserve(groups);
     } else {
       c.ints.reserve(groups);
     }
@@ -87,6 +89,7 @@ std::size_t GroupMerger::reserved() const {
   for (const BatchColumn& c : keys_.columns) {
     room = std::min(room, c.type == Type::kString    ? c.offsets.capacity() - 1
                           : c.type == Type::kFloat64 ? c.doubles.capacity()
+                          : IsWidePhysical(c.type)   ? c.wide.capacity()
                                                      : c.ints.capacity());
   }
   return room;
@@ -118,8 +121,9 @@ void GroupMerger::AddDistinct(const Batch& batch) {
   for (std::size_t c = 0; c < layout_.keys; ++c) {
     const BatchColumn& from = batch.columns[c];
     AppendColumnRows(from, 0, batch.rows, keys_.rows, &keys_.columns[c]);
-    distinct_key_bytes_ +=
-        from.type == Type::kString ? from.chars.size() + 4 * batch.rows : 8 * batch.rows;
+    distinct_key_bytes_ += from.type == Type::kString  ? from.chars.size() + 4 * batch.rows
+                           : IsWidePhysical(from.type) ? 16 * batch.rows
+                                                       : 8 * batch.rows;
   }
   keys_.rows += batch.rows;
   for (auto& st : states_) st->Resize(groups_ + batch.rows);

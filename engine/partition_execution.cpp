@@ -199,7 +199,7 @@ void PartitionExecution::Impl::NewAggregator(std::size_t rows_in) {
   aggregator = std::make_unique<PartitionAggregator>(d, columns);
   std::size_t groups = rows_in;
   if (memory_limit != 0) {
-    std::size_t per_group = 8 * (d.group_columns.size() + 1);
+    std::size_t per_group = aggregator->key_bytes();
     for (const AggSpec& a : d.aggs) per_group += StateBytesPerGroup(a);
     groups = std::min<std::size_t>(groups, memory_limit / per_group);
   }

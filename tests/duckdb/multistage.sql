@@ -23,6 +23,11 @@ WITH t AS (SELECT site_name, aqi FROM measurements ORDER BY aqi DESC NULLS LAST,
 WITH t AS (SELECT DISTINCT parameter FROM measurements) SELECT count(*) FROM t;
 WITH t AS (SELECT parameter, avg(concentration) AS c FROM measurements GROUP BY parameter) SELECT parameter, round(c, 3) FROM t WHERE c IS NOT NULL;
 WITH t AS (SELECT * FROM measurements WHERE aqi > 1000) SELECT count(*), max(aqi) FROM t;
+-- A HUGEINT (the sums) as the next stage's GROUP BY and DISTINCT key and aggregate input.
+-- @ordered
+WITH t AS (SELECT site_name, sum(aqi) AS s FROM measurements GROUP BY site_name) SELECT s, count(*) FROM t GROUP BY s ORDER BY s NULLS FIRST LIMIT 20;
+WITH t AS (SELECT site_name, parameter, sum(aqi) AS s FROM measurements GROUP BY ALL) SELECT parameter, count(DISTINCT s), sum(DISTINCT s), quantile_disc(s, 0.9), arg_max(site_name, s) FROM t GROUP BY parameter;
+SELECT s, count(*) FROM (SELECT sum(aqi) OVER (PARTITION BY site_name) AS s FROM measurements) GROUP BY s;
 -- @error
 WITH nope AS (SELECT aqi FROM measurements) SELECT utc FROM nope;
 -- @error

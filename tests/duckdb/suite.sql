@@ -611,6 +611,19 @@ SELECT parameter, median(aqi * 100000000000000000000) AS m, quantile_cont(aqi::H
 -- @error
 SELECT abs(-170141183460469231731687303715884105727::HUGEINT - 1);
 
+-- HUGEINT as a GROUP BY and DISTINCT key (a CTE's sums grouped again, literals beyond BIGINT,
+-- CASTs, NULL keys) and the input of quantile_disc, arg_min/arg_max and DISTINCT aggregates.
+-- @ordered
+WITH t AS (SELECT site_name, sum(aqi) AS s FROM measurements GROUP BY site_name) SELECT s, count(*) FROM t GROUP BY s ORDER BY s LIMIT 5;
+WITH t AS (SELECT site_name, sum(aqi) AS s FROM measurements GROUP BY site_name) SELECT DISTINCT s FROM t;
+WITH t AS (SELECT site_name, sum(aqi) AS s FROM measurements GROUP BY site_name) SELECT count(DISTINCT s), sum(DISTINCT s), avg(DISTINCT s), quantile_disc(s, 0.5), arg_max(site_name, s), arg_min(s, site_name), median(DISTINCT s), stddev_samp(DISTINCT s) FROM t;
+-- @ordered
+WITH t AS (SELECT site_name, sum(aqi) AS s FROM measurements GROUP BY site_name) SELECT s // 10000 AS b, count(*), max(site_name), sum(s) FROM t GROUP BY b ORDER BY b NULLS FIRST;
+SELECT aqi * 100000000000000000000 AS k, count(*), min(site_name) FROM measurements GROUP BY k;
+SELECT DISTINCT CAST(category AS HUGEINT) * 9223372036854775807 AS c, parameter FROM measurements;
+SELECT 100000000000000000000 AS k, count(*) FROM measurements GROUP BY k;
+SELECT parameter, quantile_disc(aqi::HUGEINT * 3, 0.25) AS q, count(DISTINCT aqi::HUGEINT) AS n, sum(DISTINCT aqi::HUGEINT) AS s, avg(DISTINCT aqi * 100000000000000000000) AS a, var_pop(DISTINCT aqi::HUGEINT) AS v, quantile_cont(DISTINCT aqi::HUGEINT, 0.9) AS c, arg_max(aqi::HUGEINT, aqi::HUGEINT) AS m FROM measurements GROUP BY parameter;
+
 -- The unterminated string swallows the rest of the batch: it stays the last statement.
 -- @error
 SELECT * FROM measurements WHERE site_name = 'abc;

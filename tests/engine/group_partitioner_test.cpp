@@ -47,6 +47,28 @@ TEST(GroupPartitioner, TheHashIsStable) {
             (std::vector<std::uint32_t>{0x46ced7891e35769cULL % 7, 0x91e4d33fcec13665ULL % 7}));
 }
 
+// A HUGEINT key (16 little-endian bytes, docs/PROTOCOL.md): the same value hashes the same on
+// every rank, beyond 64 bits and negative, and its high half counts.
+TEST(GroupPartitioner, TheHashOfAHugeintKeyIsStable) {
+  const Int128 v = static_cast<Int128>(100000000000000000000.0L);
+  Batch b;
+  b.rows = 3;
+  BatchColumn k;
+  k.type = Type::kHugeint;
+  k.wide = {v, -v, v + (static_cast<Int128>(1) << 64)};
+  BatchColumn n;
+  n.type = Type::kInt64;
+  n.ints = {1, 1, 1};
+  b.columns = {k, n};
+  EXPECT_EQ(GroupKeyHash(b, 0, 1), 0x34b485bdc95e1d07ULL);
+  EXPECT_EQ(GroupKeyHash(b, 1, 1), 0x8b7dee72ed81611fULL);
+  EXPECT_NE(GroupKeyHash(b, 2, 1), GroupKeyHash(b, 0, 1));
+  const GroupPartitioner split(
+      Plan::Parse("SELECT aqi * 100000000000000000000 AS k, count(*) FROM measurements GROUP BY k"),
+      7);
+  EXPECT_EQ(split.PartsOf(b)[0], 0x34b485bdc95e1d07ULL % 7);
+}
+
 TEST(GroupPartitioner, EveryRowGoesToOnePartTheSameForEveryBatch) {
   const GroupPartitioner split(Plan::Parse(kGrouped), 5);
   std::vector<std::string> params;

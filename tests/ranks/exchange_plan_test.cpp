@@ -46,6 +46,15 @@ const char* const kStatements[] = {
     "parameter = 'PM2.5' GROUP BY 1, 2 ORDER BY 3 DESC NULLS LAST, 1, 2 LIMIT 25",
     "SELECT aqi, count(*) FROM measurements WHERE aqi IS NULL OR aqi < 5 GROUP BY aqi",
     "SELECT site_name, count(*) FROM measurements WHERE false GROUP BY site_name",
+    // HUGEINT keys (16 key bytes in the exchange's hash; three order words, or with a string key
+    // the index sort) and HUGEINT inputs of the value-count and arg states
+    "SELECT aqi * 100000000000000000000 AS k, count(*), count(DISTINCT site_name) FROM "
+    "measurements GROUP BY k ORDER BY k NULLS FIRST",
+    "SELECT DISTINCT site_name, CAST(aqi AS HUGEINT) // 10 FROM measurements",
+    "SELECT utc, -aqi::HUGEINT AS k, count(*) FROM measurements GROUP BY utc, k",
+    "SELECT site_name, count(DISTINCT aqi::HUGEINT), sum(DISTINCT aqi * 100000000000000000000), "
+    "quantile_disc(aqi::HUGEINT, 0.5), arg_max(parameter, aqi::HUGEINT), arg_min(aqi::HUGEINT, "
+    "utc) FROM measurements GROUP BY site_name",
 };
 
 TEST_F(ExchangePlan, ByteIdenticalToTheTreeMergeAndTheEngine) {
