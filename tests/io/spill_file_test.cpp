@@ -76,8 +76,8 @@ TEST_F(SpillFileTest, ADirectoryThatIsAFileIsNamedWithTheReason) {
     SpillFile::Create(file, "the spill of stage 1");
     FAIL() << "created a file under a regular file";
   } catch (const std::runtime_error& e) {
-    EXPECT_EQ(std::string(e.what()), "the spill of stage 1: " + file +
-                                         "/plume-spill-XXXXXX cannot be created: Not a directory");
+    EXPECT_EQ(std::string(e.what()), "the spill of stage 1: " + file + "/" + SpillFilePrefix() +
+                                         "XXXXXX cannot be created: Not a directory");
   }
 }
 
