@@ -32,10 +32,10 @@ WindowSpill::WindowSpill(const engine::WindowStage& stage, const SpillOptions& o
       reader_(std::move(reader)),
       rank_(std::move(rank)),
       what_("the spill of " + stage.name() + " on " + rank_) {
-  const std::string dir = options.dir.empty() ? DefaultSpillDir() : options.dir;
+  dir_ = options.dir.empty() ? DefaultSpillDir() : options.dir;
   const std::size_t buckets = std::max<std::size_t>(1, options.buckets);
   files_.reserve(buckets);
-  for (std::size_t b = 0; b < buckets; ++b) files_.push_back(io::SpillFile::Create(dir, what_));
+  for (std::size_t b = 0; b < buckets; ++b) files_.push_back(io::SpillFile::Create(dir_, what_));
   pending_.assign(buckets, engine::EmptyBatch(Types(stage.fields())));
 }
 

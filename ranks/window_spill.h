@@ -68,6 +68,9 @@ class WindowSpill {
   void set_held(std::uint64_t bytes) { held_ = bytes; }
 
   std::size_t buckets() const { return files_.size(); }
+  // Where the files go, and what their errors name ("the spill of <stage> on <rank>").
+  const std::string& dir() const { return dir_; }
+  const std::string& what() const { return what_; }
   std::uint64_t rows() const { return rows_; }              // rows written
   std::uint64_t file_bytes() const { return file_bytes_; }  // bytes written, all buckets
   // The bytes the last bucket's table held, and the most one held.
@@ -88,6 +91,7 @@ class WindowSpill {
   std::vector<std::string> reader_;
   std::string rank_;
   std::string what_;  // "the spill of <stage> on <rank>"
+  std::string dir_;
   std::vector<io::SpillFile> files_;
   std::vector<engine::Batch> pending_;  // per bucket: rows not written yet
   std::vector<engine::Batch> parts_;    // SplitBuckets' scratch

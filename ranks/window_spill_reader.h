@@ -4,23 +4,31 @@
 // table is dropped before the next is read), and its output goes into a Merger(kPartial) with
 // one input per bucket, exactly as a team leader merges its members' streams: an aggregate's
 // partial groups fold into one group table, an ordered stream is merged (each bucket's top-k
-// for an ORDER BY ... LIMIT), a plain one passes through (cut at LIMIT). What it then emits is
-// the stream an unspilled share's execution emits (partial groups, or rows in the partition's
-// stream form), so DataRole sends it up the tree or through the exchange unchanged.
+// for an ORDER BY ... LIMIT), a plain one passes through (cut at LIMIT). A stream without
+// LIMIT (plain or ordered) is spooled: each bucket's output goes to a file of its own, and the
+// merge reads them back a record at a time as Next needs rows. What it emits is the stream an
+// unspilled share's execution emits (partial groups, or rows in the partition's stream form),
+// so DataRole sends it up the tree or through the exchange unchanged; its Count follows the
+// last bucket (the gateway holds rows back until every count is in, hence the files).
 // A rank holds one bucket's table and execution plus the merged output: the groups of an
-// aggregate, k rows per bucket of a top-k, the output rows of a plain or ordered stream.
-// Ownership: owns the WindowSpill (its files go with it). `next` is copied (cheap).
-// Threading: none. Errors: the WindowSpill's (a file, a bucket past --memory-limit) and the
-// engine's (MemoryLimitExceeded when the merge or a bucket's execution passes the limit).
+// aggregate, LIMIT + OFFSET rows per bucket of a LIMIT; a spooled stream one record of
+// kRecordRows rows per bucket once emitting.
+// Ownership: owns the WindowSpill and the spooled outputs (their files go with it, on every path).
+// `next` is copied (cheap). Threading: none. Errors: the WindowSpill's and the spooled files' (a
+// file that cannot be created, written or read; a bucket past --memory-limit) and the engine's
+// (MemoryLimitExceeded when the merge or a bucket's execution passes the limit).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "engine/query.h"
 #include "engine/table.h"
+#include "io/spill_file.h"
 #include "ranks/row_source.h"
 #include "ranks/window_spill.h"
 
@@ -44,10 +52,13 @@ class WindowSpillReader final : public RowSource {
   std::uint64_t peak_bucket_bytes() const { return peak_bucket_; }
 
   static constexpr std::size_t kStepRows = 16384;
+  static constexpr std::size_t kRecordRows = 2048;  // rows of a spooled output's record
 
  private:
+  void StartBucket();
   bool StepBucket();
   bool Drain();
+  bool NextSpooled(std::size_t max_rows, engine::Batch* out);
   std::uint64_t Held() const { return (merger_ ? merger_->memory_bytes() : 0) + out_bytes_; }
 
   std::unique_ptr<WindowSpill> spill_;
@@ -59,7 +70,13 @@ class WindowSpillReader final : public RowSource {
   std::unique_ptr<engine::PartitionExecution> exec_;
   std::size_t taken_ = 0;  // buckets taken from the spill (the merge's input of the current)
   bool closed_ = false;    // every input of the merge closed
-  std::deque<engine::Batch> out_;  // a plain stream's merged rows, counted before they go
+  // A plain stream without LIMIT is spooled: each bucket's output goes to a file of its own
+  // (one merge input), read back as Next merges them, so only a record per bucket is held.
+  bool spool_;
+  std::vector<io::SpillFile> outputs_;  // per bucket taken, when spooled
+  std::size_t reading_ = 0;             // the first output not read to its end
+  std::string record_;
+  std::deque<engine::Batch> out_;  // otherwise the merged output, counted before it goes
   std::size_t out_pos_ = 0;        // next row of out_.front()
   std::uint64_t out_bytes_ = 0, total_ = 0, peak_bucket_ = 0;
   bool ready_ = false;
