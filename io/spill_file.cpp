@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "io/spill_dir.h"
+
 namespace plume::io {
 namespace {
 
@@ -28,7 +30,8 @@ std::uint64_t GetLength(const unsigned char* in) {
 SpillFile SpillFile::Create(const std::string& dir, const std::string& what) {
   SpillFile spill;
   spill.what_ = what;
-  std::string pattern = (dir.empty() ? std::string("/tmp") : dir) + "/plume-spill-XXXXXX";
+  std::string pattern =
+      (dir.empty() ? std::string("/tmp") : dir) + "/" + SpillFilePrefix() + "XXXXXX";
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());

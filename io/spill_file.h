@@ -17,8 +17,8 @@ namespace plume::io {
 
 class SpillFile {
  public:
-  // Creates a new empty file "plume-spill-XXXXXX" (mkstemp) in `dir`; `what` names its use in
-  // errors ("the spill of stage 1 of 2 ('window 1') on rank 3").
+  // Creates a new empty file "plume-spill-<host>-<pid>-XXXXXX" (mkstemp; io/spill_dir.h) in `dir`;
+  // `what` names its use in errors ("the spill of stage 1 of 2 ('window 1') on rank 3").
   static SpillFile Create(const std::string& dir, const std::string& what);
   SpillFile() = default;
   ~SpillFile();

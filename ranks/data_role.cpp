@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <utility>
 
+#include "ranks/row_source.h"
 #include "ranks/window_run.h"
 
 namespace plume::ranks {
@@ -20,7 +21,7 @@ struct DataRole::Run {
   std::optional<engine::WindowStage> window_stage;  // until its columns are loaded
   Exchange* window_exchange = nullptr;  // the window stage's all-to-all (none: partition-local)
   Exchange* pre_exchange = nullptr;     // the all-to-all of the aggregate before it, if any
-  std::unique_ptr<engine::PartitionExecution> exec;
+  std::unique_ptr<RowSource> exec;      // a partition's execution, or a window stage's reader
   std::uint32_t batch_rows = 1024;
   std::uint32_t stage = 0;    // ControlMsg::stage of its start
   std::uint64_t rows = 0;     // rows sent to the Upstream
@@ -205,8 +206,9 @@ bool DataRole::Load(Run& run) {
 }
 
 void DataRole::Execute(Run& run) {
-  run.exec = std::make_unique<engine::PartitionExecution>(*run.plan, table_);
-  run.exec->set_memory_limit(memory_limit_);
+  auto exec = std::make_unique<engine::PartitionExecution>(*run.plan, table_);
+  exec->set_memory_limit(memory_limit_);
+  run.exec = std::make_unique<ExecutionSource>(std::move(exec));
 }
 
 // One bounded step of the partition's preparation; Count once it is ready.

@@ -23,7 +23,10 @@
 // windows computed over this rank's share, and any row-wise stages between run over it); the
 // plan then runs over that share as over a partition (never pruned by the manifest: the share
 // is not the partition), Count once it is prepared. A plan through the exchange (or kLocal) over
-// the shares then scatters, gathers and emits its groups as over a partition.
+// the shares then scatters, gathers and emits its groups as over a partition. A spilled share
+// (ranks/window_spill.h) is read bucket by bucket instead: the plan's executions over each
+// bucket in turn are merged into one stream (ranks/window_spill_reader.h), prepared like one
+// execution, so Count follows the last bucket.
 // Single-threaded, but for its Reaper: a finished run is destroyed on the reaper's thread (its
 // destructor only frees); nothing blocks. The table must outlive the DataRole.
 #pragma once

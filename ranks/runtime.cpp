@@ -13,11 +13,23 @@
 #include <thread>
 
 #include "engine/schema.h"
+#include "io/spill_dir.h"
 #include "ranks/startup.h"
 #include "ranks/worker.h"
 
 namespace plume::ranks {
 namespace {
+
+// A data rank's --spill-dir (window stages spill there) must take files: checked at start-up so
+// that a bad one fails every rank at once, not a statement later. The spill files that a killed
+// plume on this host left there go (a live process's stay). Returns "" or why it cannot.
+std::string PrepareSpillDir(const RuntimeOptions& options) {
+  const std::string dir = options.spill_dir.empty() ? DefaultSpillDir() : options.spill_dir;
+  const std::string problem = io::SpillDirProblem(dir);
+  if (!problem.empty()) return "--spill-dir " + problem;
+  io::RemoveStaleSpillFiles(dir);
+  return "";
+}
 
 // What this rank can set up on its own; returns "" or why it failed.
 std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layout* layout,
@@ -37,6 +49,7 @@ std::string PrepareRank(int rank, int world, const RuntimeOptions& options, Layo
            std::to_string(parts + 1) + ")";
   }
   if (rank == 0) return "";
+  if (std::string problem = PrepareSpillDir(options); !problem.empty()) return problem;
   const io::PartitionInfo* mine = nullptr;
   for (const io::PartitionInfo& p : manifest->partitions) {
     if (p.index == rank - 1) mine = &p;

@@ -209,10 +209,10 @@ bool WindowRun::Compute() {
   if (computing_->Step()) return true;
   share_ = computing_->Take();
   computing_.reset();
-  exec_ = std::make_unique<engine::PartitionExecution>(next_, share_);
+  auto exec = std::make_unique<engine::PartitionExecution>(next_, share_);
   // The share and the next stage's state together stay within the rank's limit.
-  if (memory_limit_ != 0)
-    exec_->set_memory_limit(memory_limit_ > held_ ? memory_limit_ - held_ : 1);
+  if (memory_limit_ != 0) exec->set_memory_limit(memory_limit_ > held_ ? memory_limit_ - held_ : 1);
+  exec_ = std::make_unique<ExecutionSource>(std::move(exec));
   phase_ = Phase::kReady;
   return true;
 }
@@ -238,20 +238,14 @@ void WindowRun::Hold(engine::Batch batch) {
   held_batch_bytes_ = 0;
 }
 
-// The spilled share: one bounded unit of its bucket-by-bucket computation, or the reading
-// stage's execution over its result.
+// The spilled share: its writing ends and the reading stage runs over it bucket by bucket
+// (WindowSpillReader, which DataRole then prepares: the buckets' windows, in bounded steps).
 bool WindowRun::ComputeSpilled() {
-  if (spill_->Step()) return true;
-  held_ = spill_->result_bytes();
-  share_ = spill_->Take();
-  spill_.reset();  // its files are gone
-  exec_ = std::make_unique<engine::PartitionExecution>(next_, share_);
-  if (memory_limit_ != 0)
-    exec_->set_memory_limit(memory_limit_ > held_ ? memory_limit_ - held_ : 1);
+  exec_ = std::make_unique<WindowSpillReader>(std::move(spill_), next_, memory_limit_);
   phase_ = Phase::kReady;
   return true;
 }
 
-std::unique_ptr<engine::PartitionExecution> WindowRun::TakeExecution() { return std::move(exec_); }
+std::unique_ptr<RowSource> WindowRun::TakeExecution() { return std::move(exec_); }
 
 }  // namespace plume::ranks

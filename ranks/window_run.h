@@ -21,8 +21,10 @@
 // and a cancel or a deadline drops the run after at most the unit under way), kReady.
 // A stage with PARTITION BY keys (engine::WindowStage::spillable) holds the rows it receives as
 // batches until they pass spill.threshold; then it spills them and every later row to a
-// WindowSpill (ranks/window_spill.h), and kCompute computes the windows bucket by bucket from
-// its files instead (removed on every path: the WindowSpill goes with this object). Below the
+// WindowSpill (ranks/window_spill.h), and kCompute hands it to a WindowSpillReader
+// (ranks/window_spill_reader.h), which computes the windows bucket by bucket from its files and
+// runs the reading stage over each bucket in turn (the files are removed on every path: they
+// go with the reader, or with this object before it). Below the
 // threshold the held batches go into the share at kCompute, a few a step, as before.
 // Every step first takes what the peers sent, so the all-to-all cannot deadlock (the share takes
 // everything). Everything runs on the loop's thread; the destructor frees at once. Errors:
@@ -43,7 +45,9 @@
 #include "engine/window_stage.h"
 #include "io/manifest.h"
 #include "ranks/exchange.h"
+#include "ranks/row_source.h"
 #include "ranks/window_spill.h"
+#include "ranks/window_spill_reader.h"
 
 namespace plume::ranks {
 
@@ -65,9 +69,10 @@ class WindowRun {
   bool Step();
   bool ready() const { return phase_ == Phase::kReady; }
   // Once ready(): the execution of `next` over this rank's share (which this object keeps: it
-  // must outlive the execution). Call once.
-  std::unique_ptr<engine::PartitionExecution> TakeExecution();
-  std::uint64_t share_rows() const { return share_.rows; }
+  // must outlive the execution), or over the spilled share's buckets one at a time (a
+  // WindowSpillReader, not prepared yet). Call once.
+  std::unique_ptr<RowSource> TakeExecution();
+  std::uint64_t share_rows() const { return spilled() ? spilled_rows_ : share_.rows; }
   // Whether the share spilled, and the rows it wrote to its files.
   bool spilled() const { return spilled_rows_ != 0; }
   std::uint64_t spilled_rows() const { return spilled_rows_; }
@@ -113,7 +118,7 @@ class WindowRun {
   std::unique_ptr<engine::WindowStageSteps> computing_;  // kCompute: the windows, in steps
   std::uint64_t held_ = 0;                               // the share's bytes
   engine::Table share_;
-  std::unique_ptr<engine::PartitionExecution> exec_;
+  std::unique_ptr<RowSource> exec_;
   // A pre() aggregate only: its exchange, partial groups, merge, share and the table it makes.
   Exchange* pre_exchange_ = nullptr;
   std::unique_ptr<engine::PartitionExecution> pre_exec_;

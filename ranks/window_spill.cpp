@@ -32,10 +32,10 @@ WindowSpill::WindowSpill(const engine::WindowStage& stage, const SpillOptions& o
       reader_(std::move(reader)),
       rank_(std::move(rank)),
       what_("the spill of " + stage.name() + " on " + rank_) {
-  const std::string dir = options.dir.empty() ? DefaultSpillDir() : options.dir;
+  dir_ = options.dir.empty() ? DefaultSpillDir() : options.dir;
   const std::size_t buckets = std::max<std::size_t>(1, options.buckets);
   files_.reserve(buckets);
-  for (std::size_t b = 0; b < buckets; ++b) files_.push_back(io::SpillFile::Create(dir, what_));
+  for (std::size_t b = 0; b < buckets; ++b) files_.push_back(io::SpillFile::Create(dir_, what_));
   pending_.assign(buckets, engine::EmptyBatch(Types(stage.fields())));
 }
 
@@ -64,11 +64,10 @@ void WindowSpill::Flush(std::size_t bucket) {
   rows = engine::EmptyBatch(Types(stage_.fields()));
 }
 
-// The rest of the limit once the result's bytes are held (0: none).
+// The rest of the limit once the reader's bytes are held (0: none).
 std::uint64_t WindowSpill::Rest() const {
   if (memory_limit_ == 0) return 0;
-  const std::uint64_t held = result_bytes();
-  return memory_limit_ > held ? memory_limit_ - held : 1;
+  return memory_limit_ > held_ ? memory_limit_ - held_ : 1;
 }
 
 bool WindowSpill::Step() {
@@ -86,7 +85,8 @@ bool WindowSpill::Step() {
       return Read();
     case Phase::kFinish: {
       if (bucket_table_->Step()) return true;
-      peak_bucket_ = std::max(peak_bucket_, bucket_table_->bytes());
+      bucket_bytes_ = bucket_table_->bytes();
+      peak_bucket_ = std::max(peak_bucket_, bucket_bytes_);
       computing_ = std::make_unique<engine::WindowStageSteps>(stage_, bucket_table_->Finish(),
                                                               reader_, Rest(), rank_);
       bucket_table_.reset();
@@ -97,35 +97,34 @@ bool WindowSpill::Step() {
       if (computing_->Step()) return true;
       computed_ = computing_->Take();
       computing_.reset();
-      moved_ = 0;
-      phase_ = Phase::kMove;
-      return true;
-    case Phase::kMove:
-      return Move();
-    case Phase::kResult:
-      if (result_ && result_->Step()) return true;
-      if (result_) {
-        held_result_ = result_->bytes();
-        result_table_ = result_->Finish();
-        result_.reset();
-      }
-      phase_ = Phase::kDone;
+      phase_ = Phase::kWaiting;
       return false;
+    case Phase::kWaiting:
     case Phase::kDone:
       return false;
   }
   return false;
 }
 
+bool WindowSpill::TakeBucket(engine::Table* out) {
+  if (phase_ != Phase::kWaiting) return false;
+  *out = std::move(computed_);
+  computed_ = engine::Table();
+  ++bucket_;
+  phase_ = Phase::kRead;
+  return true;
+}
+
 // Up to kStepRows rows of the current bucket's file into its table; at its end the file goes.
+// False once every bucket was read.
 bool WindowSpill::Read() {
   if (bucket_ == files_.size()) {
-    phase_ = Phase::kResult;
-    return true;
+    phase_ = Phase::kDone;
+    return false;
   }
   io::SpillFile& file = files_[bucket_];
   if (file.records() == 0) {
-    NextBucket();
+    ++bucket_;
     return true;
   }
   if (!bucket_table_) {
@@ -147,35 +146,6 @@ bool WindowSpill::Read() {
     bucket_table_->Append(batch);
   }
   return true;
-}
-
-// Up to kStepRows rows of the bucket's result (the reader's columns) into the result.
-bool WindowSpill::Move() {
-  if (!result_) {
-    std::vector<engine::Field> fields;
-    for (std::size_t k = 0; k < computed_.columns.size(); ++k) {
-      const engine::Column& c = computed_.columns[k];
-      if (std::find(reader_.begin(), reader_.end(), c.name) == reader_.end()) continue;
-      kept_.push_back(k);
-      fields.push_back({c.name, c.type});
-    }
-    result_.emplace(fields,
-                    memory_limit_ == 0 ? std::numeric_limits<std::uint64_t>::max() : memory_limit_,
-                    "the result of " + what_);
-  }
-  const std::size_t end = std::min<std::size_t>(computed_.rows, moved_ + kStepRows);
-  if (moved_ < end) result_->Append(engine::TableRows(computed_, kept_, moved_, end));
-  moved_ = end;
-  if (moved_ == computed_.rows) {
-    computed_ = engine::Table();
-    NextBucket();
-  }
-  return true;
-}
-
-void WindowSpill::NextBucket() {
-  ++bucket_;
-  phase_ = Phase::kRead;
 }
 
 }  // namespace plume::ranks

@@ -64,15 +64,15 @@ check_window() {  # check_window NAME RANKS DATA SMALL_LIMIT ENOUGH_LIMIT WINDOW
 
 # A window stage with PARTITION BY past --spill-threshold (a quarter of the limit) spills to
 # --spill-dir (issue 11 item 4): SQL's answer (one row) under SMALL equals ENOUGH's (no spill) and
-# WANT when given; the dir is empty after it; a --spill-dir that is a file (so SMALL did spill)
-# and, when this user can mount one, a 64K tmpfs (disk full) fail it naming the system's reason,
-# the count after it answers, and nothing is left behind.
+# WANT when given; the dir is empty after it; when this user can mount one, a 64K tmpfs (disk
+# full, so SMALL did spill) fails it naming the system's reason, the count after it answers, and
+# nothing is left behind.
 spill_error() {  # spill_error NAME SMALL SPILL_DIR SQL REASON_ERE
   local name=$1 small=$2 sp=$3 sql=$4 reason=$5
   run "$n" "$sd" --memory-limit "$small" --peer-timeout 60 --spill-dir "$sp" \
     -c "$sql; SELECT count(*) AS n FROM measurements" >"$dir/$name.out.txt" 2>"$dir/$name.err.txt"
   expect_limit_error "$name" $? \
-    "^\[statement 1\] Error: rank [0-9]+ \(partition [0-9]+, [^)]*\): the spill of stage [0-9]+ of [0-9]+ \('window 1'\) on this rank: .*/plume-spill-[A-Za-z0-9]{6} $reason$" \
+    "^\[statement 1\] Error: rank [0-9]+ \(partition [0-9]+, [^)]*\): the spill of stage [0-9]+ of [0-9]+ \('window 1'\) on this rank: .*/plume-spill-[A-Za-z0-9._-]+-[0-9]+-[A-Za-z0-9]{6} $reason$" \
     '[0-9][0-9]*'
 }
 check_spill() {  # check_spill NAME RANKS DATA SMALL ENOUGH SQL [WANT]
@@ -99,8 +99,6 @@ check_spill() {  # check_spill NAME RANKS DATA SMALL ENOUGH SQL [WANT]
   tail -n 1 "$dir/$name.deadline.out.txt" | grep -qx '[0-9][0-9]*' ||
     fail "$name: the count after the deadline is missing"
   [ -z "$(ls -A "$sp")" ] || fail "$name: spill files left after the deadline: $(ls "$sp" | head -3)"
-  touch "$dir/not-a-dir"
-  spill_error "$name-not-dir" "$small" "$dir/not-a-dir" "$sql" "cannot be created: Not a directory"
   local tiny="$dir/tiny-$name"
   mkdir -p "$tiny"
   if mount -t tmpfs -o size=64k tmpfs "$tiny" 2>/dev/null; then
@@ -114,6 +112,92 @@ check_spill() {  # check_spill NAME RANKS DATA SMALL ENOUGH SQL [WANT]
   fi
   echo "$name: ok"
 }
+# Every kind of reading stage over a spilled share (ranks/window_spill_reader.h: it runs over
+# each bucket in turn and the outputs merge as a team leader's members' do) answers as over the
+# share held whole: SMALL spills, ENOUGH does not. Ordered statements must be byte-equal; the
+# unordered ones equal as sets of lines (a spilled share's rows come bucket by bucket), and an
+# unordered LIMIT gives its number of rows. MERGE_ARGS (e.g. --merge exchange) go to both runs.
+check_spill_kinds() {  # check_spill_kinds NAME RANKS DATA SMALL ENOUGH [MERGE_ARGS...]
+  local name=$1 n=$2 sd=$3 small=$4 enough=$5
+  shift 5
+  local sp="$dir/spill-$name" key="PARTITION BY site_name, parameter ORDER BY utc, full_aqs_id"
+  local w="SELECT site_name, parameter, utc, full_aqs_id, aqi, lag(aqi) OVER ($key) AS l, sum(aqi) OVER ($key ROWS BETWEEN 7 PRECEDING AND CURRENT ROW) AS s FROM measurements"
+  local ordered="SELECT parameter, count(*) AS n, count(l) AS nl, sum(l) AS sl, sum(s) AS ss FROM ($w) GROUP BY parameter ORDER BY parameter;
+SELECT site_name, parameter, count(*) AS n, sum(s) AS ss, max(l) AS ml FROM ($w) GROUP BY site_name, parameter ORDER BY ss DESC, site_name, parameter LIMIT 40;
+SELECT count(DISTINCT l) AS d, count(*) AS n, min(s) AS lo, max(s) AS hi FROM ($w);
+SELECT site_name, parameter, utc, full_aqs_id, s FROM ($w) ORDER BY s DESC, site_name, parameter, utc, full_aqs_id LIMIT 25 OFFSET 3;
+SELECT site_name, parameter, utc, full_aqs_id, l FROM ($w) WHERE l > 120 ORDER BY l, site_name, parameter, utc, full_aqs_id"
+  local unordered="SELECT site_name, parameter, utc, full_aqs_id, l, s FROM ($w) WHERE s > 400"
+  local limited="SELECT site_name, s FROM ($w) LIMIT 77"
+  mkdir -p "$sp"
+  local size
+  for size in "$small" "$enough"; do
+    run "$n" "$sd" --memory-limit "$size" --peer-timeout 60 --spill-dir "$sp" "$@" -c "$ordered" \
+      >"$dir/$name.$size.ordered.txt" 2>"$dir/$name.$size.err.txt" ||
+      fail "$name: the ordered reading stages fail under --memory-limit $size"
+    run "$n" "$sd" --memory-limit "$size" --peer-timeout 60 --spill-dir "$sp" "$@" -c "$unordered" \
+      2>>"$dir/$name.$size.err.txt" | sort >"$dir/$name.$size.unordered.txt" ||
+      fail "$name: the unordered reading stage fails under --memory-limit $size"
+    run "$n" "$sd" --memory-limit "$size" --peer-timeout 60 --spill-dir "$sp" "$@" -c "$limited" \
+      >"$dir/$name.$size.limited.txt" 2>>"$dir/$name.$size.err.txt" ||
+      fail "$name: the unordered LIMIT fails under --memory-limit $size"
+    [ "$(grep -c . "$dir/$name.$size.limited.txt")" -eq 78 ] ||
+      fail "$name: LIMIT 77 gave $(($(grep -c . "$dir/$name.$size.limited.txt") - 1)) rows under $size"
+  done
+  cmp -s "$dir/$name.$small.ordered.txt" "$dir/$name.$enough.ordered.txt" ||
+    fail "$name: a spilled ordered reading stage differs: $(diff "$dir/$name.$small.ordered.txt" "$dir/$name.$enough.ordered.txt" | head -5)"
+  cmp -s "$dir/$name.$small.unordered.txt" "$dir/$name.$enough.unordered.txt" ||
+    fail "$name: the spilled plain projection differs"
+  [ "$(grep -c . "$dir/$name.$small.unordered.txt")" -gt 10 ] || fail "$name: the projection is empty"
+  [ -z "$(ls -A "$sp")" ] || fail "$name: spill files left in $sp: $(ls "$sp" | head -3)"
+  echo "$name: ok"
+}
+
+# --spill-dir at start-up (collective: every rank exits, none hangs): one that does not exist,
+# is a file or cannot be written fails the start naming the data ranks and the reason; stale
+# spill files (a kill -9 leaves them) of this host's dead processes go at start-up, a live
+# process's and another host's stay.
+check_spill_dir() {  # check_spill_dir RANKS DATA
+  local n=$1 sd=$2 bad reason
+  touch "$dir/not-a-dir"
+  for bad in "$dir/no-such-dir:does not exist" "$dir/not-a-dir:is not a directory"; do
+    reason=${bad#*:} bad=${bad%%:*}
+    run "$n" "$sd" --spill-dir "$bad" -c "SELECT 1 AS one" >"$dir/startup.out.txt" 2>"$dir/startup.err.txt" &&
+      fail "spill-dir: a start with --spill-dir $bad succeeded"
+    grep -qE "^  rank [0-9,]+ on .*: --spill-dir $bad $reason$" "$dir/startup.err.txt" ||
+      fail "spill-dir: no start-up error naming --spill-dir $bad ($reason)"
+  done
+  local ro="$dir/ro-spill"
+  mkdir -p "$ro"
+  if mount -t tmpfs -o size=64k,ro tmpfs "$ro" 2>/dev/null; then
+    run "$n" "$sd" --spill-dir "$ro" -c "SELECT 1 AS one" >"$dir/startup.out.txt" 2>"$dir/startup.err.txt"
+    local code=$?
+    umount "$ro"
+    [ "$code" -ne 0 ] || fail "spill-dir: a start with a read-only --spill-dir succeeded"
+    grep -qE "^  rank [0-9,]+ on .*: --spill-dir $ro cannot be written: Read-only file system$" \
+      "$dir/startup.err.txt" || fail "spill-dir: no start-up error naming the read-only --spill-dir"
+  else
+    echo "spill-dir read-only: skipped (cannot mount a tmpfs)"
+  fi
+  local stale="$dir/stale" host dead
+  host=$(hostname | sed 's/[^A-Za-z0-9._-]/_/g')
+  mkdir -p "$stale"
+  sleep 0 &
+  dead=$!
+  wait "$dead"
+  while kill -0 "$dead" 2>/dev/null; do dead=$((dead + 1)); done  # a pid no process has
+  touch "$stale/plume-spill-$host-$dead-AbC123" "$stale/plume-spill-$host-$$-AbC123" \
+    "$stale/plume-spill-other.host-$dead-AbC123" "$stale/plume-spill-XyZ789" "$stale/notes.txt"
+  run "$n" "$sd" --spill-dir "$stale" -c "SELECT 1 AS one" >"$dir/stale.out.txt" 2>&1 ||
+    fail "spill-dir: the start with stale spill files failed"
+  [ ! -e "$stale/plume-spill-$host-$dead-AbC123" ] || fail "spill-dir: a dead process's file stayed"
+  for keep in "plume-spill-$host-$$-AbC123" "plume-spill-other.host-$dead-AbC123" \
+    "plume-spill-XyZ789" "notes.txt"; do
+    [ -e "$stale/$keep" ] || fail "spill-dir: $keep (not a dead process's of this host) was removed"
+  done
+  echo "spill-dir: ok"
+}
+
 # count(l), sum(l), sum(s) and max(a) of every row's windows (one row: rank 0 holds no output
 # to speak of); (utc, full_aqs_id) orders each (site_name, parameter) series totally, so lag and
 # the ROWS frames have one answer (utc alone has 5,493 ties on the real data).
@@ -143,6 +227,15 @@ check synthetic 3 "$data" 256K \
 check_window window-synthetic 3 "$data" 256K 64M \
   "SELECT site_name, utc, sum(aqi) OVER (ORDER BY utc) FROM measurements"
 check_spill spill-synthetic 3 "$data" 1M 64M "$spill_sql"
+check_spill_dir 3 "$data"
+# The reading stages over spilled shares at 3, 6 and 8 ranks (the test data's p2, p5 and p7),
+# and through the exchange for the aggregates over them.
+check_spill_kinds kinds-3 3 "$data" 1M 64M
+check_spill_kinds kinds-3-exchange 3 "$data" 1M 64M --merge exchange
+for parts in 5 7; do
+  [ -d "$(dirname "$data")/p$parts" ] &&
+    check_spill_kinds "kinds-$((parts + 1))" $((parts + 1)) "$(dirname "$data")/p$parts" 1M 64M
+done
 if [ -n "$preprocess" ] && [ -d "$src" ]; then
   "$preprocess" --input "$src" --out "$dir/real" --partitions 5 >/dev/null ||
     fail "plume-preprocess of $src"
@@ -161,6 +254,7 @@ if [ -n "$preprocess" ] && [ -d "$src" ]; then
   # past the 4 MiB threshold of 16M; the answer is DuckDB 1.5.6's.
   check_spill spill-real 6 "$dir/real" 16M 512M "$spill_sql" \
     "1167525,1096290,35550652,282949284,4093.2625"
+  check_spill_kinds kinds-real 6 "$dir/real" 16M 512M
 else
   echo "real data: skipped (no AirNow files at '${src}')"
 fi

@@ -120,7 +120,7 @@ TEST(WindowRun, SharesComputedInBoundedStepsGiveTheWindowsOverEveryPartition) {
   std::map<std::string, int> owner;
   std::uint64_t rows = 0;
   for (int p = 0; p < parts; ++p) {
-    std::unique_ptr<engine::PartitionExecution> exec = runs[p]->TakeExecution();
+    std::unique_ptr<RowSource> exec = runs[p]->TakeExecution();
     ASSERT_NE(exec, nullptr);
     engine::Batch b;
     while (exec->Next(777, &b)) {
@@ -198,7 +198,7 @@ TEST(WindowRun, SpilledSharesGiveTheSameWindowsAndLeaveNoFiles) {
     for (int p = 0; p < 2; ++p) {
       EXPECT_TRUE(runs[p]->spilled());
       EXPECT_EQ(runs[p]->spilled_rows(), runs[p]->share_rows());
-      std::unique_ptr<engine::PartitionExecution> exec = runs[p]->TakeExecution();
+      std::unique_ptr<RowSource> exec = runs[p]->TakeExecution();
       ASSERT_NE(exec, nullptr);
       engine::Batch b;
       while (exec->Next(777, &b)) {
@@ -261,7 +261,7 @@ TEST(WindowRun, WindowsOverAnAggregateFinalizedOnTheDataRanks) {
     std::map<std::string, std::set<std::int64_t>> numbers;
     std::uint64_t groups = 0;
     for (int p = 0; p < parts; ++p) {
-      std::unique_ptr<engine::PartitionExecution> exec = runs[p]->TakeExecution();
+      std::unique_ptr<RowSource> exec = runs[p]->TakeExecution();
       ASSERT_NE(exec, nullptr);
       engine::Batch b;
       while (exec->Next(333, &b)) {
