@@ -92,8 +92,13 @@ struct FrameBound {
     kFollowing,
     kUnboundedFollowing
   };
+  FrameBound() = default;
+  FrameBound(Kind k, std::int64_t n) : kind(k), offset(n) {}
+
   Kind kind = Kind::kCurrentRow;
-  std::int64_t offset = 0;  // kPreceding, kFollowing
+  std::int64_t offset = 0;  // kPreceding, kFollowing (an INTERVAL's: in seconds)
+  bool interval = false;    // the offset is an INTERVAL (RANGE over a TIMESTAMP)
+  std::string text;         // an INTERVAL offset as DuckDB names it (to_hours(...))
 };
 
 struct OrderAst {

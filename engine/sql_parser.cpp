@@ -864,6 +864,36 @@ class Parser {
     return w;
   }
 
+  // INTERVAL n SECOND|MINUTE|HOUR|DAY|WEEK as a RANGE offset, in seconds (a month or a year has
+  // no fixed length: an error naming it).
+  void IntervalOffset(FrameBound* b) {
+    const std::size_t pos = Peek().pos;
+    const ExprAst e = Interval();
+    const ExprAst& n = e.args[0];
+    std::string unit = Lower(e.op);
+    if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
+    constexpr std::pair<std::string_view, std::int64_t> kUnits[] = {
+        {"second", 1}, {"minute", 60}, {"hour", 3600}, {"day", 86400}, {"week", 604800}};
+    std::int64_t seconds = 0;
+    for (const auto& [name, s] : kUnits) {
+      if (unit == name) seconds = s;
+    }
+    std::int64_t count = -1;
+    const std::string& digits = n.literal.text;
+    if (n.kind == ExprAst::Kind::kLiteral && !digits.empty() &&
+        digits.find_first_not_of("0123456789") == std::string::npos) {
+      std::from_chars(digits.data(), digits.data() + digits.size(), count);
+    }
+    if (seconds == 0 || count < 0 || __builtin_mul_overflow(count, seconds, &b->offset)) {
+      throw SqlError(
+          "unsupported: this INTERVAL as a frame offset (a non-negative whole number of SECOND, "
+          "MINUTE, HOUR, DAY or WEEK)",
+          pos);
+    }
+    b->interval = true;
+    b->text = ExprName(e);
+  }
+
   FrameBound Bound() {
     using K = FrameBound::Kind;
     FrameBound b;
@@ -881,14 +911,20 @@ class Parser {
       Expect("row", "expected ROW after CURRENT");
       return b;
     }
-    if (Peek().kind != TokenKind::kNumber) {
-      Fail("expected UNBOUNDED, CURRENT ROW or a non-negative integer in the frame, found " +
-           Describe(Peek()));
-    }
-    const Token& n = Take();
-    const auto [end, ec] = std::from_chars(n.raw.data(), n.raw.data() + n.raw.size(), b.offset);
-    if (ec != std::errc() || end != n.raw.data() + n.raw.size()) {
-      throw SqlError("the frame offset must be a non-negative integer", n.pos);
+    if (Peek().Is("interval")) {
+      IntervalOffset(&b);
+    } else {
+      if (Peek().kind != TokenKind::kNumber) {
+        Fail(
+            "expected UNBOUNDED, CURRENT ROW, a non-negative integer or an INTERVAL in the frame, "
+            "found " +
+            Describe(Peek()));
+      }
+      const Token& n = Take();
+      const auto [end, ec] = std::from_chars(n.raw.data(), n.raw.data() + n.raw.size(), b.offset);
+      if (ec != std::errc() || end != n.raw.data() + n.raw.size()) {
+        throw SqlError("the frame offset must be a non-negative integer or an INTERVAL", n.pos);
+      }
     }
     if (Accept("preceding")) {
       b.kind = K::kPreceding;

@@ -64,11 +64,11 @@ std::string BoundText(const FrameBound& b) {
     case FrameBound::Kind::kUnboundedPreceding:
       return "UNBOUNDED PRECEDING";
     case FrameBound::Kind::kPreceding:
-      return std::to_string(b.offset) + " PRECEDING";
+      return (b.interval ? b.text : std::to_string(b.offset)) + " PRECEDING";
     case FrameBound::Kind::kCurrentRow:
       return "CURRENT ROW";
     case FrameBound::Kind::kFollowing:
-      return std::to_string(b.offset) + " FOLLOWING";
+      return (b.interval ? b.text : std::to_string(b.offset)) + " FOLLOWING";
     case FrameBound::Kind::kUnboundedFollowing:
       return "UNBOUNDED FOLLOWING";
   }
@@ -626,8 +626,11 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
     call.end = w.end;
     const bool offsets = w.start.kind == K::kPreceding || w.start.kind == K::kFollowing ||
                          w.end.kind == K::kPreceding || w.end.kind == K::kFollowing;
-    if (!w.rows && offsets) {
-      throw SqlError("unsupported: RANGE frames with an offset (use ROWS)", e.pos);
+    if (!w.rows && offsets && w.order.size() != 1) {
+      throw SqlError("RANGE frames must have only one ORDER BY expression", e.pos);
+    }
+    if (w.rows && (w.start.interval || w.end.interval)) {
+      throw SqlError("an INTERVAL frame offset needs RANGE (ROWS counts rows)", e.pos);
     }
     if (w.start.kind == K::kUnboundedFollowing || w.end.kind == K::kUnboundedPreceding) {
       throw SqlError(

@@ -64,6 +64,27 @@ PlanData BindStage(const StagedStatement::Data& d, std::size_t i,
   return Bind(ast, d.sql, scope);
 }
 
+// RANGE with an offset orders by one key that the offset applies to: a number with an integer
+// offset, a TIMESTAMP with an INTERVAL (DuckDB's rules; a DECIMAL, DATE or HUGEINT key is not
+// supported here).
+template <typename TypeOf>
+void CheckRangeOffsets(const WindowCall& call, const TypeOf& type_of) {
+  using K = FrameBound::Kind;
+  if (call.rows || call.order.empty()) return;
+  for (const FrameBound* b : {&call.start, &call.end}) {
+    if (b->kind != K::kPreceding && b->kind != K::kFollowing) continue;
+    const Type key = type_of(call.order[0].column);
+    const bool number = IsInteger(key) || key == Type::kFloat64;
+    if (b->interval ? key != Type::kTimestamp : !number) {
+      throw SqlError("type mismatch: a RANGE frame offset " +
+                         std::string(b->interval ? "INTERVAL" : "integer") +
+                         " over an ORDER BY key of type " + std::string(TypeName(key)) +
+                         " (an integer offset orders numbers, an INTERVAL a TIMESTAMP)",
+                     0);
+    }
+  }
+}
+
 // The window stage's result: its own columns, then one per window call.
 void AddWindowFields(StageAst* stage, std::vector<Field>* fields) {
   auto type_of = [&](const std::string& name) {
@@ -79,6 +100,7 @@ void AddWindowFields(StageAst* stage, std::vector<Field>* fields) {
       throw SqlError(
           "nowcast() needs OVER (PARTITION BY ... ORDER BY one TIMESTAMP column, ascending)", 0);
     }
+    CheckRangeOffsets(call, type_of);
     try {
       call.result = WindowResultType(call.fn, arg);
     } catch (const std::invalid_argument& e) {

@@ -233,9 +233,10 @@ class Partition {
         case K::kUnboundedFollowing:
           return static_cast<std::int64_t>(e_);
         case K::kPreceding:
-          return p - f.offset + (is_end ? 1 : 0);
         case K::kFollowing:
-          return p + f.offset + (is_end ? 1 : 0);
+          if (!call_.rows) return RangeBound(i, f, is_end);
+          return f.kind == K::kPreceding ? p - f.offset + (is_end ? 1 : 0)
+                                         : p + f.offset + (is_end ? 1 : 0);
         case K::kCurrentRow:
           if (call_.rows) return p + (is_end ? 1 : 0);
           return static_cast<std::int64_t>(is_end ? peer_end_[i - b_] : peer_start_[i - b_]);
@@ -246,6 +247,46 @@ class Partition {
     hi = bound(call_.end, true);
     const std::size_t l = clamp(lo);
     return {l, std::max(l, clamp(hi))};
+  }
+
+  // RANGE with an offset over the one ORDER BY key: the first position whose key is within
+  // `f` of row i's (is_end: the first past it), found by bisection over the sorted partition. A
+  // NULL key's frame is its peers (the NULLs), as DuckDB's.
+  std::int64_t RangeBound(std::size_t i, const FrameBound& f, bool is_end) const {
+    const SortColumn& k = order_[0];
+    const Column& c = *k.column;
+    const std::uint32_t r = idx_[i];
+    if (c.IsNull(r))
+      return static_cast<std::int64_t>(is_end ? peer_end_[i - b_] : peer_start_[i - b_]);
+    // Toward smaller keys (PRECEDING ascending, FOLLOWING descending) or larger ones.
+    const bool down = (f.kind == K::kPreceding) != k.desc;
+    // Whether position j is past the bound: its key beyond the target (or, for the start, at
+    // least at it), in the order's direction; NULLs sort before or after every key.
+    auto past = [&](std::size_t j) {
+      const std::uint32_t s = idx_[j];
+      if (c.IsNull(s)) return !k.nulls_first;
+      int cmp = 0;  // key(s) against key(r) +- offset, in the sort's direction
+      if (c.type == Type::kFloat64) {
+        const double off = static_cast<double>(f.offset);
+        const double t = down ? c.doubles[r] - off : c.doubles[r] + off;
+        cmp = c.doubles[s] < t ? -1 : c.doubles[s] > t;
+      } else {
+        const Int128 t = static_cast<Int128>(c.ints[r]) + (down ? -f.offset : f.offset);
+        cmp = c.ints[s] < t ? -1 : c.ints[s] > t;
+      }
+      if (k.desc) cmp = -cmp;
+      return is_end ? cmp > 0 : cmp >= 0;
+    };
+    std::size_t lo = b_, hi = e_;  // the first position in [b_, e_) that is past
+    while (lo < hi) {
+      const std::size_t mid = lo + (hi - lo) / 2;
+      if (past(mid)) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    return static_cast<std::int64_t>(lo);
   }
 
   bool NeedsPrefixes() const {

@@ -143,6 +143,13 @@ SELECT DISTINCT parameter, count(*) AS c, rank() OVER (ORDER BY count(*)) AS r F
 SELECT full_aqs_id, parameter, utc, aqi, lag(aqi, 1, 0) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS l, lead(aqi, 2, 0.5) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS ld, lag(concentration, 3, aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS lc, lead(site_name, 1, 'none') OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS ls FROM measurements WHERE parameter IN ('PM2.5', 'CO');
 -- @error
 SELECT lag(aqi, 1, 'z') OVER (ORDER BY utc, full_aqs_id, parameter) FROM measurements;
+-- RANGE frames with offsets: an INTERVAL over a TIMESTAMP (ozone's 8-hour means over the hours
+-- that exist), an integer over a number, ascending and descending, NULL keys among them
+SELECT full_aqs_id, parameter, utc, avg(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc RANGE BETWEEN INTERVAL 7 HOUR PRECEDING AND CURRENT ROW) AS o8, count(*) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc DESC RANGE BETWEEN INTERVAL '1 day' PRECEDING AND INTERVAL 2 HOURS FOLLOWING) AS c FROM measurements WHERE parameter IN ('OZONE', 'CO');
+SELECT parameter, aqi, count(*) OVER (PARTITION BY parameter ORDER BY aqi RANGE BETWEEN 5 PRECEDING AND 5 FOLLOWING) AS c, min(concentration) OVER (PARTITION BY parameter ORDER BY aqi DESC RANGE BETWEEN 10 PRECEDING AND 2 PRECEDING) AS lo, sum(aqi) OVER (PARTITION BY parameter ORDER BY aqi NULLS FIRST RANGE BETWEEN UNBOUNDED PRECEDING AND 3 FOLLOWING) AS s FROM measurements WHERE site_name LIKE 'S%';
+SELECT site_name, concentration, count(*) OVER (PARTITION BY site_name ORDER BY concentration RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS near FROM measurements WHERE parameter = 'PM2.5' AND site_name LIKE 'A%';
+-- @error
+SELECT sum(aqi) OVER (ORDER BY aqi, utc RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM measurements;
 -- ---------------------------------------------------------------- HUGEINT through stages
 -- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
 -- @ordered

@@ -998,7 +998,7 @@ TEST(Window, QualifyNamesAndErrors) {
             std::string::npos);
   EXPECT_NE(ParseError("SELECT sum(aqi) OVER (ORDER BY utc RANGE BETWEEN 2 PRECEDING AND CURRENT "
                        "ROW) FROM measurements")
-                .find("RANGE frames with an offset"),
+                .find("a RANGE frame offset integer over an ORDER BY key of type TIMESTAMP"),
             std::string::npos);
   EXPECT_NE(ParseError("SELECT percent_rank() OVER () FROM measurements")
                 .find("unknown window function 'percent_rank'"),
