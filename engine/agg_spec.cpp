@@ -56,10 +56,11 @@ Type AggregateResultType(AggFn fn, Type input) {
                                   std::string(TypeName(input)));
     }
   };
-  if (input == Type::kHugeint && fn != AggFn::kCountStar && fn != AggFn::kCount &&
+  if (IsWidePhysical(input) && fn != AggFn::kCountStar && fn != AggFn::kCount &&
       fn != AggFn::kMin && fn != AggFn::kMax && fn != AggFn::kSum && fn != AggFn::kAvg) {
-    throw std::invalid_argument(std::string(AggregateName(fn)) +
-                                " over a HUGEINT is not supported (docs/SQL.md); CAST it to "
+    throw std::invalid_argument(std::string(AggregateName(fn)) + " over a " +
+                                std::string(TypeName(input)) +
+                                " is not supported (docs/SQL.md); CAST it to "
                                 "DOUBLE or DECIMAL(38,0)");
   }
   switch (fn) {
@@ -67,13 +68,14 @@ Type AggregateResultType(AggFn fn, Type input) {
     case AggFn::kCount:
       return Type::kInt64;
     case AggFn::kSum:  // DuckDB: sum(DECIMAL(w,s)) is DECIMAL(38,s)
-      need(numeric || input == Type::kHugeint);
+      need(numeric || IsWidePhysical(input));
       if (IsDecimal(input)) return DecimalType(kMaxDecimalWidth, DecimalScale(input));
       // DuckDB: the sum of an integer type (BIGINT, INTEGER and the narrow types) is HUGEINT
       // (exact: the states are 128-bit)
-      return IsInteger(input) ? Type::kHugeint : input;  // sum(HUGEINT) too
+      // (exact: the states are 128-bit), and so is the sum of a UBIGINT or HUGEINT
+      return IsInteger(input) || IsWidePhysical(input) ? Type::kHugeint : input;
     case AggFn::kAvg:
-      need(numeric || input == Type::kHugeint);
+      need(numeric || IsWidePhysical(input));
       return Type::kFloat64;
     case AggFn::kStddevSamp:
     case AggFn::kStddevPop:

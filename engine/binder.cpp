@@ -186,9 +186,9 @@ class Binder {
         plan_.group_columns.end()) {
       return;
     }
-    if (key.type == Type::kHugeint) {  // group keys are 64-bit words (group_by.cpp)
-      throw SqlError("unsupported: a HUGEINT group key ('" + key.text +
-                         "'); CAST it to BIGINT or DECIMAL(38,0)",
+    if (IsWidePhysical(key.type)) {  // group keys are 64-bit words (group_by.cpp)
+      throw SqlError("unsupported: a " + std::string(TypeName(key.type)) + " group key ('" +
+                         key.text + "'); CAST it to BIGINT or DECIMAL(38,0)",
                      st_.group_pos);
     }
     plan_.group_columns.push_back(c);
@@ -379,8 +379,13 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
     // A HUGEINT's moments, median and quantile_cont are DOUBLE, as DuckDB's, which reads (and
     // interpolates) its values as DOUBLEs; with DISTINCT two values could meet as one DOUBLE.
     const bool cont = spec.fn == AggFn::kMedian || spec.fn == AggFn::kQuantileCont;
-    if ((moments || cont) && x.type == Type::kHugeint && !spec.distinct) {
+    if ((moments || cont) && IsWidePhysical(x.type) && !spec.distinct) {
       x = CastTo(std::move(x), Type::kFloat64, e.args[0].pos);
+    }
+    // count(DISTINCT x) of a HUGEINT or UBIGINT counts its texts: one per value, exactly (the
+    // distinct-value states hold 64-bit words and strings).
+    if (spec.fn == AggFn::kCount && spec.distinct && IsWidePhysical(x.type)) {
+      x = CastTo(std::move(x), Type::kString, e.args[0].pos);
     }
     spec.column = ColumnOf(x);
     spec.input = x.type;
@@ -414,10 +419,11 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
                        (spec.distinct ? " with DISTINCT" : "") + " in " + name,
                    e.pos);
   }
-  if (spec.input == Type::kHugeint && spec.distinct &&
+  if (IsWidePhysical(spec.input) && spec.distinct &&
       (spec.fn == AggFn::kSum || spec.fn == AggFn::kAvg)) {
     throw SqlError("unsupported: " + std::string(AggregateName(spec.fn)) +
-                       "(DISTINCT ...) over a HUGEINT (docs/SQL.md) in " + name,
+                       "(DISTINCT ...) over a " + std::string(TypeName(spec.input)) +
+                       " (docs/SQL.md) in " + name,
                    e.pos);
   }
   try {

@@ -599,6 +599,14 @@ SELECT CAST(-1 AS UBIGINT);
 SELECT CAST(aqi - 100 AS UBIGINT) FROM measurements WHERE aqi = 7;
 -- @error
 SELECT CAST(18446744073709551616 AS UBIGINT);
+-- UBIGINT arithmetic: UBIGINT with unsigned types and non-negative literals, HUGEINT with signed
+-- types; DuckDB's UINT64 overflow errors; unary minus modulo 2^64.
+SELECT CAST(aqi AS UBIGINT) - 1 AS a, CAST(aqi AS UBIGINT) * 1000000000000000000 AS b, CAST(aqi AS UBIGINT) + aqi AS c, -CAST(aqi AS UBIGINT) AS d, CAST(aqi AS UBIGINT) // 7 AS e, CAST(aqi AS UBIGINT) / 7 AS f, typeof(CAST(aqi AS UBIGINT) - 1) AS t FROM measurements WHERE aqi > 0 AND aqi < 18;
+SELECT parameter, sum(CAST(aqi AS UBIGINT) - 1) AS s, min(CAST(aqi AS UBIGINT) * 3::UINTEGER) AS lo, max(CAST(aqi AS UBIGINT) - 1) AS hi, avg(CAST(aqi AS UBIGINT)) AS a FROM measurements WHERE aqi > 0 GROUP BY parameter;
+-- @error
+SELECT CAST(aqi AS UBIGINT) - 1 FROM measurements WHERE aqi = 0;
+-- @error
+SELECT CAST(aqi AS UBIGINT) * 1000000000000000000 FROM measurements WHERE aqi > 100;
 
 -- HUGEINT: abs and round keep it, sum and avg take it (a CTE's sums summed again).
 SELECT parameter, abs(sum(aqi) - 100000) AS a, round(sum(aqi), -3) AS r, floor(sum(aqi)) AS f FROM measurements GROUP BY parameter;
