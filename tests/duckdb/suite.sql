@@ -606,7 +606,7 @@ SELECT parameter, sum(CAST(aqi AS UBIGINT) - 1) AS s, min(CAST(aqi AS UBIGINT) *
 -- @error
 SELECT CAST(aqi AS UBIGINT) - 1 FROM measurements WHERE aqi = 0;
 -- @error
-SELECT CAST(aqi AS UBIGINT) * 1000000000000000000 FROM measurements WHERE aqi > 100;
+SELECT CAST(aqi AS UBIGINT) * 1000000000000000000 FROM measurements WHERE aqi = 200;
 
 -- HUGEINT: abs and round keep it, sum and avg take it (a CTE's sums summed again).
 SELECT parameter, abs(sum(aqi) - 100000) AS a, round(sum(aqi), -3) AS r, floor(sum(aqi)) AS f FROM measurements GROUP BY parameter;
