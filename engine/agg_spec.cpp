@@ -47,7 +47,7 @@ std::string_view AggregateName(AggFn fn) {
 
 Type AggregateResultType(AggFn fn, Type input) {
   const bool numeric = IsInteger(input) || input == Type::kFloat64 || IsDecimal(input);
-  const bool huge = input == Type::kHugeint;
+  const bool huge = IsWidePhysical(input);  // HUGEINT, UBIGINT
   auto need = [&](bool ok) {
     if (!ok) {
       const char* what = fn == AggFn::kBoolAnd || fn == AggFn::kBoolOr ? "a BOOLEAN"
@@ -65,8 +65,8 @@ Type AggregateResultType(AggFn fn, Type input) {
       need(numeric || huge);
       if (IsDecimal(input)) return DecimalType(kMaxDecimalWidth, DecimalScale(input));
       // DuckDB: the sum of an integer type (BIGINT, INTEGER and the narrow types) is HUGEINT
-      // (exact: the states are 128-bit)
-      return IsInteger(input) ? Type::kHugeint : input;  // sum(HUGEINT) too
+      // (exact: the states are 128-bit), and so is the sum of a UBIGINT or HUGEINT
+      return IsInteger(input) || IsWidePhysical(input) ? Type::kHugeint : input;
     case AggFn::kAvg:
       need(numeric || huge);
       return Type::kFloat64;

@@ -231,7 +231,7 @@ class SumStates final : public AggregateStates {
   explicit SumStates(const AggSpec& spec)
       : avg_(spec.fn == AggFn::kAvg),
         ints_(spec.input != Type::kFloat64),
-        huge_(spec.input == Type::kHugeint),
+        huge_(IsWidePhysical(spec.input)),
         column_(spec.column),
         unit_(DecimalUnit(spec.input)),
         type_(spec.result) {}
@@ -385,7 +385,7 @@ class ExtremeStates final : public AggregateStates {
     has_.reserve(groups);
     if (type_ == Type::kFloat64) {
       dext_.reserve(groups);
-    } else if (type_ == Type::kHugeint) {
+    } else if (IsWidePhysical(type_)) {
       wext_.reserve(groups);
     } else if (type_ == Type::kString && !partition_) {
       sext_.reserve(groups);
@@ -397,7 +397,7 @@ class ExtremeStates final : public AggregateStates {
     has_.resize(groups, 0);
     if (type_ == Type::kFloat64) {
       dext_.resize(groups, 0);
-    } else if (type_ == Type::kHugeint) {
+    } else if (IsWidePhysical(type_)) {
       wext_.resize(groups, 0);
     } else if (type_ == Type::kString && !partition_) {
       sext_.resize(groups);
@@ -437,7 +437,7 @@ class ExtremeStates final : public AggregateStates {
     const double v = max_ ? s->max : s->min;
     if (!(std::fabs(v) < 0x1p53)) return false;
     if (type_ == Type::kString) dict_ = &c;
-    if (type_ == Type::kHugeint) {  // a HUGEINT column's extremes are 128-bit (wext_)
+    if (IsWidePhysical(type_)) {  // a HUGEINT column's extremes are 128-bit (wext_)
       Fold(wext_, g, static_cast<Int128>(v), std::less<>());
     } else {
       Fold(iext_, g, static_cast<std::int64_t>(v), std::less<>());
@@ -468,7 +468,7 @@ void ExtremeStates::Update(const AggArgs& args, const std::uint32_t* rows,
   if (type_ == Type::kFloat64) {
     EachValid(c, rows, n,
               [&](std::size_t i) { Fold(dext_, gids[i], c.doubles[rows[i]], DoubleLess); });
-  } else if (type_ == Type::kHugeint) {
+  } else if (IsWidePhysical(type_)) {
     EachValid(c, rows, n,
               [&](std::size_t i) { Fold(wext_, gids[i], c.wide[rows[i]], std::less<>()); });
   } else if (type_ == Type::kString) {
@@ -489,7 +489,7 @@ void ExtremeStates::UpdateOneGroup(const AggArgs& args, const std::uint32_t* row
   if (type_ != Type::kFloat64 && FoldBlock(c, gids[0], rows, n)) return;
   if (type_ == Type::kFloat64) {
     FoldRun(dext_, gids[0], c, c.doubles.data(), rows, n, DoubleLess);
-  } else if (type_ == Type::kString || type_ == Type::kHugeint) {
+  } else if (type_ == Type::kString || IsWidePhysical(type_)) {
     Update(args, rows, gids, n);  // codes are 32-bit, HUGEINTs 128: the generic loop
   } else {
     std::int64_t best = 0;
@@ -504,7 +504,7 @@ void ExtremeStates::Merge(const Batch& b, std::size_t first, std::size_t row, st
   if (c.IsNull(row)) return;
   if (type_ == Type::kFloat64) {
     Fold(dext_, g, c.doubles[row], DoubleLess);
-  } else if (type_ == Type::kHugeint) {
+  } else if (IsWidePhysical(type_)) {
     Fold(wext_, g, c.wide[row], std::less<>());
   } else if (type_ == Type::kString) {
     Fold(sext_, g, std::string(c.StringAt(row)), std::less<>());
@@ -517,7 +517,7 @@ void ExtremeStates::EmitFinal(std::size_t g, BatchColumn* out) const {
   const bool empty = !has_[g];
   if (type_ == Type::kFloat64) {
     PushDouble(out, empty ? 0 : dext_[g], empty);
-  } else if (type_ == Type::kHugeint) {
+  } else if (IsWidePhysical(type_)) {
     PushWide(out, empty ? 0 : wext_[g], empty);
   } else if (type_ != Type::kString) {
     PushInt(out, empty ? 0 : iext_[g], empty);

@@ -129,7 +129,9 @@ std::optional<Expr> DecimalLiteral(const std::string& text, std::string name) {
 Type DecimalView(const Expr& e) {
   if (IsDecimal(e.type)) return e.type;
   if (e.type == Type::kHugeint) return DecimalType(kMaxDecimalWidth, 0);
-  const std::int64_t max = IntegerMax(e.type);  // DuckDB: TINYINT is DECIMAL(3,0), ...
+  // DuckDB: UBIGINT is DECIMAL(20,0), TINYINT DECIMAL(3,0), ...
+  if (e.type == Type::kUbigint) return DecimalType(20, 0);
+  const std::int64_t max = IntegerMax(e.type);
   return DecimalType(max <= 255 ? 3 : max <= 65535 ? 5 : max <= UINT32_MAX ? 10 : 19, 0);
 }
 
@@ -141,6 +143,27 @@ bool IsIntegerLiteral(const Expr& e) {
   return e.op == ExprOp::kConstant && !e.value.null && IsInteger(e.type) && !e.text.empty() &&
          std::all_of(e.text.begin(), e.text.end(),
                      [](char c) { return (c >= '0' && c <= '9') || c == '-'; });
+}
+
+// An integer literal DuckDB may read as a UBIGINT: one within 0 .. 2^64-1 (1::UBIGINT + 2 and
+// 1::UBIGINT + 18446744073709551615 are UBIGINT, 1::UBIGINT + -2 HUGEINT).
+bool UbigintLiteral(const Expr& e) {
+  if (e.op != ExprOp::kConstant || e.value.null || e.text.empty() || e.text[0] == '-') return false;
+  if (!std::all_of(e.text.begin(), e.text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return false;
+  }
+  if (e.type == Type::kHugeint) return e.value.wide ? e.value.w <= kUbigintMax : e.value.i >= 0;
+  return IsInteger(e.type) && e.value.i >= 0;
+}
+
+// The common type of a UBIGINT and another integer type (DuckDB 1.5): UBIGINT with the unsigned
+// types and the literals it holds, else (a signed type, HUGEINT) HUGEINT.
+Type UbigintCommon(const Expr& a, const Expr& b) {
+  const Expr& other = a.type == Type::kUbigint ? b : a;
+  if (other.type == Type::kUbigint || IsUnsigned(other.type) || UbigintLiteral(other)) {
+    return Type::kUbigint;
+  }
+  return Type::kHugeint;
 }
 
 }  // namespace
@@ -167,6 +190,7 @@ Type ArithInteger(const Expr& a, const Expr& b) {
 Type CommonNumeric(const Expr& a, const Expr& b) {
   if (a.type == Type::kFloat64 || b.type == Type::kFloat64) return Type::kFloat64;
   if (!IsDecimal(a.type) && !IsDecimal(b.type)) {
+    if (a.type == Type::kUbigint || b.type == Type::kUbigint) return UbigintCommon(a, b);
     if (a.type == Type::kHugeint || b.type == Type::kHugeint) return Type::kHugeint;
     return CommonInteger(a, b);
   }

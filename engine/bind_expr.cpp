@@ -24,7 +24,7 @@ bool IsLiteral(const ExprAst& e, LiteralAst::Kind kind) {
 bool IsNullConstant(const Expr& e) { return e.op == ExprOp::kConstant && e.value.null; }
 
 bool Numeric(Type t) {
-  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || t == Type::kHugeint;
+  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || IsWidePhysical(t);
 }
 
 [[noreturn]] void Mismatch(const std::string& what, std::size_t pos) {
@@ -155,6 +155,11 @@ Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other) {
       ok = StringToHugeint(s, &v.w);
       v.wide = true;
       break;
+    case Type::kUbigint:  // as CAST(s AS UBIGINT) reads it ('0x10' is 16)
+      ok = (StringToInt(s, &v.i) ? (v.w = v.i, true) : StringToHugeint(s, &v.w)) && v.w >= 0 &&
+           v.w <= kUbigintMax;
+      v.wide = true;
+      break;
     case Type::kTimestamp:
     case Type::kDate:
       if (!ParseTimestamp(s, &v.i)) {
@@ -210,7 +215,9 @@ Expr IntConstant(std::int64_t v) {
 // x = d is never true (x <> x: false, or NULL for a NULL x), x > d is x > f, x < d is x <= f.
 Expr IntVersusDecimal(Expr x, ExprOp op, const std::string& text, std::size_t pos,
                       const std::string& name) {
-  // an INTEGER: compared as the BIGINT it is; a HUGEINT as itself
+  // an INTEGER: compared as the BIGINT it is; a HUGEINT as itself, a UBIGINT as the HUGEINT
+  // that holds it (the floor may be negative)
+  if (x.type == Type::kUbigint) x = CastTo(std::move(x), Type::kHugeint, pos);
   const bool huge = x.type == Type::kHugeint;
   if (!huge) x = CastTo(std::move(x), Type::kInt64, pos);
   std::int64_t f = 0;
@@ -334,25 +341,6 @@ Expr ExplicitCast(Expr e, Type type, std::size_t pos) {
     return CastTo(std::move(e), type, pos);
   } catch (const SqlError&) {
     return MakeNode(ExprOp::kCast, type, {std::move(original)}, "CAST");
-  }
-}
-
-// CAST(x AS UBIGINT): a HUGEINT within 0 .. 2^64-1 (kCast with `flag`, CastUbigint). A
-// constant is folded when it converts, else stays to fail on the rows that evaluate it.
-Expr UbigintCast(Expr inner, std::string text) {
-  if (!Castable(inner.type, Type::kHugeint)) {
-    Mismatch("cannot cast " + TypeText(inner.type) + " '" + inner.text + "' to UBIGINT", 0);
-  }
-  const bool constant = inner.op == ExprOp::kConstant;
-  Expr c = MakeNode(ExprOp::kCast, Type::kHugeint, {std::move(inner)}, std::move(text));
-  c.flag = true;
-  if (!constant) return c;
-  try {
-    Expr folded = FoldConstant(c, 0);
-    folded.text = c.text;
-    return folded;
-  } catch (const SqlError&) {
-    return c;
   }
 }
 
@@ -500,7 +488,7 @@ Expr ExprBinder::BindNode(const ExprAst& e) {
       } else if (SmallIntegerType(t) != Type::kInt64) {
         type = SmallIntegerType(t);
       } else if (t == "ubigint" || t == "uint64") {
-        return UbigintCast(std::move(inner), ExprName(e));
+        type = Type::kUbigint;
       } else if (t == "bigint" || t == "int8" || t == "long") {
         type = Type::kInt64;
       } else if (t == "hugeint" || t == "int128") {
@@ -682,11 +670,12 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
                    : op == "//" ? ExprOp::kIntDiv
                                 : ExprOp::kMod;
   // INTEGER op INTEGER is INTEGER (its overflow DuckDB's INT32 error), with a BIGINT BIGINT;
-  // the narrow types as DuckDB binds them (ArithInteger). With a HUGEINT among integers, HUGEINT.
-  auto integral = [](Type t) { return IsInteger(t) || t == Type::kHugeint; };
+  // the narrow types as DuckDB binds them (ArithInteger). With a UBIGINT, their common type
+  // (UBIGINT or HUGEINT, CommonNumeric); with a HUGEINT among integers, HUGEINT.
+  auto integral = [](Type t) { return IsInteger(t) || IsWidePhysical(t); };
   const bool ints = integral(a.type) && integral(b.type);
-  const bool huge = a.type == Type::kHugeint || b.type == Type::kHugeint;
-  Type type = !ints || op == "/" ? Type::kFloat64 : huge ? Type::kHugeint : ArithInteger(a, b);
+  const bool wide = IsWidePhysical(a.type) || IsWidePhysical(b.type);
+  Type type = !ints || op == "/" ? Type::kFloat64 : wide ? CommonNumeric(a, b) : ArithInteger(a, b);
   const bool decimal = (IsDecimal(a.type) || IsDecimal(b.type)) && a.type != Type::kFloat64 &&
                        b.type != Type::kFloat64 && o != ExprOp::kDiv && o != ExprOp::kIntDiv;
   if (decimal) {  // DuckDB: / and // of DECIMALs are DOUBLE, + - * % DECIMAL
@@ -774,7 +763,7 @@ Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
       a.type != Type::kString) {
     b = StringLiteralOrDeferred(*lb, a.type, "'" + a.text + "'");
   }
-  if ((IsInteger(a.type) || a.type == Type::kHugeint) && lb->kind == ExprAst::Kind::kLiteral &&
+  if ((IsInteger(a.type) || IsWidePhysical(a.type)) && lb->kind == ExprAst::Kind::kLiteral &&
       lb->literal.kind == LiteralAst::Kind::kDecimal) {
     return IntVersusDecimal(std::move(a), op, lb->literal.text, lb->pos, name);
   }

@@ -41,6 +41,8 @@ int IntegerDigits(Type t) {
       return 3;
     case Type::kHugeint:
       return 38;
+    case Type::kUbigint:
+      return 20;
     default:
       return 19;
   }
@@ -69,7 +71,7 @@ Type ListDecimal(Type x, const std::vector<ExprAst>& items, std::size_t from) {
 // right side fails on the rows that evaluate it, as DuckDB's cast of the literal does.
 Expr DeferredDecimalItem(const Expr& x, ExprOp op, const ExprAst& item, Type decimal,
                          std::string name) {
-  const Type side = x.type == Type::kHugeint ? Type::kHugeint : Type::kInt64;
+  const Type side = IsWidePhysical(x.type) ? Type::kHugeint : Type::kInt64;
   Expr a = CastTo(x, side, item.pos);
   Expr v = CastTo(DeferredStringCast(item, decimal), side, item.pos);
   return MakeNode(op, Type::kBool, {std::move(a), std::move(v)}, std::move(name));
@@ -288,7 +290,7 @@ std::string ConstantText(const Expr& e, const char* what, std::size_t pos) {
 }
 
 bool IsNum(Type t) {
-  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || t == Type::kHugeint;
+  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || IsWidePhysical(t);
 }
 
 // The type of abs/round/floor/ceil of a DECIMAL (DuckDB 1.5): abs keeps it, floor and ceil
@@ -310,8 +312,7 @@ Expr NeedType(Expr a, Type t, const std::string& fname, std::size_t pos) {
     return CastTo(std::move(a), t, pos);
   }
   if (a.type == t ||
-      (t == Type::kFloat64 &&
-       (IsInteger(a.type) || IsDecimal(a.type) || a.type == Type::kHugeint)) ||
+      (t == Type::kFloat64 && (IsInteger(a.type) || IsDecimal(a.type) || IsWidePhysical(a.type))) ||
       (t == Type::kInt64 && IsNarrowInteger(a.type)) ||
       (t == Type::kTimestamp && a.type == Type::kDate)) {
     return CastTo(std::move(a), t, pos);
@@ -388,6 +389,10 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
       Type t = args[0].type;
       if (spec.fn == ExprFn::kFloor || spec.fn == ExprFn::kCeil) {
         t = Type::kFloat64;
+        args[0] = CastTo(std::move(args[0]), t, pos(0));
+      }
+      if (spec.fn == ExprFn::kRound && t == Type::kUbigint) {  // DuckDB 1.5: HUGEINT
+        t = Type::kHugeint;
         args[0] = CastTo(std::move(args[0]), t, pos(0));
       }
       if (args.size() == 2) {

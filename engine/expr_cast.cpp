@@ -340,6 +340,7 @@ void ToText(const BatchColumn& a, std::size_t i, std::string* s) {
       s->append(a.StringAt(i));
       return;
     case Type::kHugeint:
+    case Type::kUbigint:
       return AppendWideInt(*s, a.wide[i]);
     default:
       AppendInt(*s, a.ints[i]);
@@ -349,7 +350,6 @@ void ToText(const BatchColumn& a, std::size_t i, std::string* s) {
 }  // namespace
 
 void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out) {
-  if (e.flag && e.type == Type::kHugeint) return CastUbigint(e, a, n, out);  // CAST(x AS UBIGINT)
   const bool widening = IsInteger(a.type) && IsInteger(e.type) &&
                         IntegerMin(e.type) <= IntegerMin(a.type) &&
                         IntegerMax(e.type) >= IntegerMax(a.type);
@@ -358,13 +358,14 @@ void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn*
     out->type = e.type;
     return;
   }
+  if (e.type == Type::kUbigint) return CastUbigint(e, a, n, out);
   VectorBuilder b(e.type, n);
   if (a.type == Type::kString) {
     CastFromString(e, a, n, &b);
     *out = b.Finish();
     return;
   }
-  if ((a.type == Type::kHugeint || e.type == Type::kHugeint) && e.type != Type::kString) {
+  if ((IsWidePhysical(a.type) || e.type == Type::kHugeint) && e.type != Type::kString) {
     CastHugeint(e, a, n, out);
     return;
   }

@@ -36,14 +36,16 @@ bool FunctionFits(const Expr& e) {
     case ExprFn::kFloor:
     case ExprFn::kCeil:
       if (n == 1 && IsDecimal(e.args[0].type)) return DecimalRounding(e);
-      if (e.fn == ExprFn::kAbs && is(0, Type::kHugeint)) return n == 1 && e.type == Type::kHugeint;
+      if (e.fn == ExprFn::kAbs && IsWidePhysical(e.args[0].type)) {
+        return n == 1 && e.type == e.args[0].type;
+      }
       return n == 1 && Numeric(e.args[0].type) && Numeric(e.type) && !IsDecimal(e.type);
     case ExprFn::kRound:
       if ((n == 1 || (n == 2 && is(1, Type::kInt64))) && IsDecimal(e.args[0].type)) {
         return DecimalRounding(e);
       }
       return (n == 1 || (n == 2 && is(1, Type::kInt64))) && is(0, e.type) &&
-             (Numeric(e.type) || e.type == Type::kHugeint);
+             (Numeric(e.type) || IsWidePhysical(e.type));
     case ExprFn::kSqrt:
     case ExprFn::kLn:
     case ExprFn::kLog10:
@@ -90,7 +92,7 @@ bool Arithmetic(const Expr& e) {
     return e.op != ExprOp::kDiv && e.op != ExprOp::kIntDiv &&
            DecimalScale(a) == DecimalScale(e.type) && DecimalScale(b) == DecimalScale(e.type);
   }
-  return (Numeric(e.type) || e.type == Type::kHugeint) && a == e.type && b == e.type;
+  return (Numeric(e.type) || IsWidePhysical(e.type)) && a == e.type && b == e.type;
 }
 
 bool NodeFits(const Expr& e, const std::vector<Type>& columns) {
@@ -109,7 +111,7 @@ bool NodeFits(const Expr& e, const std::vector<Type>& columns) {
     case ExprOp::kMod:
       return n == 2 && Arithmetic(e);
     case ExprOp::kNeg:
-      return n == 1 && (Numeric(e.type) || e.type == Type::kHugeint) && e.args[0].type == e.type;
+      return n == 1 && (Numeric(e.type) || IsWidePhysical(e.type)) && e.args[0].type == e.type;
     case ExprOp::kEq:
     case ExprOp::kNe:
     case ExprOp::kLt:

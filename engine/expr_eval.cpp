@@ -192,6 +192,7 @@ void Arith(const Expr& e, const ExprInput& in, BatchColumn* out) {
     return;
   }
   if (e.type == Type::kHugeint) return HugeintArith(e, a, b, in.n, out);
+  if (e.type == Type::kUbigint) return UbigintArith(e, a, b, in.n, out);
   // A DECIMAL of width 19-38: 64 bits while its values fit them, else 128 (DuckDB's 38 digits).
   const bool wide_type = IsDecimal(e.type) && DecimalWidth(e.type) > 18;
   if (wide_type && (IsWide(a) || IsWide(b))) return WideArith(e, a, b, in.n, out);
@@ -207,6 +208,7 @@ void Negate(const Expr& e, const ExprInput& in, BatchColumn* out) {
     return;
   }
   if (out->type == Type::kHugeint) return HugeintNegate(e, out);
+  if (out->type == Type::kUbigint) return UbigintNegate(out);
   const bool wide_type = IsDecimal(e.type) && DecimalWidth(e.type) > 18;
   if (wide_type && std::find(out->ints.begin(), out->ints.end(), INT64_MIN) != out->ints.end()) {
     Widen(out, in.n);  // -INT64_MIN needs 65 bits

@@ -341,6 +341,10 @@ void HugeintUnary(const Expr& e, const std::vector<BatchColumn>& a, std::size_t 
 
 void Numeric(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, BatchColumn* out) {
   if (IsDecimal(a[0].type) && e.fn != ExprFn::kPower) return DecimalUnary(e, a, n, out);
+  if (a[0].type == Type::kUbigint && e.fn == ExprFn::kAbs) {  // every UBIGINT is its abs
+    *out = std::move(a[0]);
+    return;
+  }
   if (a[0].type == Type::kHugeint && (e.fn == ExprFn::kAbs || e.fn == ExprFn::kRound)) {
     return HugeintUnary(e, a, n, out);
   }
@@ -414,6 +418,9 @@ void Extreme(const Expr& e, std::vector<BatchColumn>& a, std::size_t n, BatchCol
         c = a[k].StringAt(i).compare(best.StringAt(i));
       } else if (e.type == Type::kFloat64) {
         c = (a[k].doubles[i] > best.doubles[i]) - (a[k].doubles[i] < best.doubles[i]);
+      } else if (IsWide(a[k]) || IsWide(best)) {  // HUGEINT, UBIGINT, 128-bit DECIMAL units
+        const Int128 x = UnitsOf(a[k], i), y = UnitsOf(best, i);
+        c = (x > y) - (x < y);
       } else {
         c = (a[k].ints[i] > best.ints[i]) - (a[k].ints[i] < best.ints[i]);
       }

@@ -1,5 +1,6 @@
-// HUGEINT (128-bit integer) arithmetic and casts inside the expression evaluator, with DuckDB's
-// error texts (it names the physical type INT128). HUGEINT values are BatchColumn::wide.
+// HUGEINT (128-bit integer) and UBIGINT (64-bit unsigned) arithmetic and casts inside the
+// expression evaluator, with DuckDB's error texts (it names the physical types INT128 and
+// UINT64). The values of both are BatchColumn::wide.
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -22,13 +23,14 @@ std::string Text(Int128 v) {
   return t;
 }
 
-[[noreturn]] void ArithOverflow(const Expr& e, Int128 x, Int128 y) {
+[[noreturn]] void ArithOverflow(const Expr& e, Int128 x, Int128 y,
+                                const char* physical = "INT128") {
   const char* what = e.op == ExprOp::kAdd   ? "addition"
                      : e.op == ExprOp::kSub ? "subtraction"
                                             : "multiplication";
   const char* sign = e.op == ExprOp::kAdd ? " + " : e.op == ExprOp::kSub ? " - " : " * ";
-  throw std::runtime_error(std::string("Out of Range Error: Overflow in ") + what + " of INT128 (" +
-                           Text(x) + sign + Text(y) + ")! in '" + e.text + "'");
+  throw std::runtime_error(std::string("Out of Range Error: Overflow in ") + what + " of " +
+                           physical + " (" + Text(x) + sign + Text(y) + ")! in '" + e.text + "'");
 }
 
 [[noreturn]] void OutOfRange(const Expr& e, const char* from, const std::string& value,
@@ -59,15 +61,19 @@ Int128 FromDecimalUnits(Int128 units, int s) {
   return q;
 }
 
+// Row i of a HUGEINT or UBIGINT `a` as e's type.
 void FromHugeint(const Expr& e, const BatchColumn& a, std::size_t i, VectorBuilder* b) {
   const Int128 v = UnitsOf(a, i);
   if (IsInteger(e.type)) {  // BIGINT, INTEGER and the narrow types, each within its range
     if (v < IntegerMin(e.type) || v > IntegerMax(e.type)) {
-      OutOfRange(e, "INT128", Text(v), std::string(PhysicalName(e.type)).c_str());
+      OutOfRange(e, std::string(PhysicalName(a.type)).c_str(), Text(v),
+                 std::string(PhysicalName(e.type)).c_str());
     }
     return b->Int(static_cast<std::int64_t>(v));
   }
   switch (e.type) {
+    case Type::kHugeint:  // from a UBIGINT: every value holds
+      return b->Wide(v);
     case Type::kBool:
       return b->Int(v != 0);
     case Type::kFloat64:
@@ -130,6 +136,43 @@ void HugeintArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std
   }
 }
 
+// UBIGINT op UBIGINT, each within 0 .. 2^64-1; a result beyond it is DuckDB's UINT64 overflow.
+void UbigintArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
+                  BatchColumn* out) {
+  out->ints.clear();
+  out->wide.assign(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (out->IsNull(i)) continue;
+    const Int128 x = a.wide[i], y = b.wide[i];
+    Int128& r = out->wide[i];
+    switch (e.op) {
+      case ExprOp::kAdd:
+        r = x + y;
+        break;
+      case ExprOp::kSub:
+        r = x - y;
+        break;
+      case ExprOp::kMul: {  // (2^64-1)^2 < 2^128: exact in unsigned 128 bits
+        const U128 p = static_cast<U128>(x) * static_cast<U128>(y);
+        r = p > static_cast<U128>(kUbigintMax) ? -1 : static_cast<Int128>(p);
+        break;
+      }
+      default:  // kIntDiv, kMod: x op 0 is NULL
+        if (y == 0) {
+          SetNull(out, i, n);
+        } else {
+          r = e.op == ExprOp::kIntDiv ? x / y : x % y;
+        }
+    }
+    if (r < 0 || r > kUbigintMax) ArithOverflow(e, x, y, "UINT64");
+  }
+}
+
+// -x of a UBIGINT wraps modulo 2^64, as DuckDB's: -(1::UBIGINT) is 18446744073709551615.
+void UbigintNegate(BatchColumn* v) {
+  for (Int128& w : v->wide) w = w == 0 ? 0 : kUbigintMax + 1 - w;
+}
+
 void HugeintNegate(const Expr& e, BatchColumn* v) {
   for (std::size_t i = 0; i < v->wide.size(); ++i) {
     if (v->wide[i] == kMin && !v->IsNull(i)) {
@@ -141,8 +184,6 @@ void HugeintNegate(const Expr& e, BatchColumn* v) {
 }
 
 namespace {
-
-constexpr Int128 kUbigintMax = static_cast<Int128>((U128{1} << 64) - 1);
 
 // DuckDB's text of a DOUBLE in its cast errors: -1.0, -0.4, 1e+20.
 std::string DoubleErrorText(double d) {
@@ -196,7 +237,7 @@ Int128 ToUbigint(const Expr& e, const BatchColumn& a, std::size_t i) {
 }  // namespace
 
 void CastUbigint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out) {
-  VectorBuilder b(Type::kHugeint, n);
+  VectorBuilder b(Type::kUbigint, n);
   for (std::size_t i = 0; i < n; ++i) {
     if (a.IsNull(i)) {
       b.Null();
@@ -212,7 +253,7 @@ void CastHugeint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn
   for (std::size_t i = 0; i < n; ++i) {
     if (a.IsNull(i)) {
       b.Null();
-    } else if (a.type == Type::kHugeint) {
+    } else if (IsWidePhysical(a.type)) {
       FromHugeint(e, a, i, &b);
     } else {
       b.Wide(ToHugeint(e, a, i));

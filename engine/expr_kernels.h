@@ -57,10 +57,17 @@ void HugeintArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std
                   BatchColumn* out);
 // -x of a HUGEINT vector in place (DuckDB's error for the least value).
 void HugeintNegate(const Expr& e, BatchColumn* v);
-// CAST between a HUGEINT and BIGINT, INTEGER, BOOLEAN, DOUBLE or DECIMAL (either side HUGEINT).
+// UBIGINT + - * // % (both operands UBIGINT) with DuckDB's UINT64 overflow errors; out->valid
+// is already set.
+void UbigintArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
+                  BatchColumn* out);
+// -x of a UBIGINT vector in place: modulo 2^64, as DuckDB's.
+void UbigintNegate(BatchColumn* v);
+// CAST from a HUGEINT or UBIGINT to an integer type, HUGEINT, BOOLEAN, DOUBLE or DECIMAL, and
+// to a HUGEINT from those.
 void CastHugeint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out);
-// CAST(x AS UBIGINT) (a kCast to HUGEINT with `flag`): the value exactly when it is within
-// 0 .. 2^64-1, else DuckDB's error naming UINT64 (docs/SQL.md: its type is HUGEINT here).
+// CAST(x AS UBIGINT): the value exactly when it is within 0 .. 2^64-1, else DuckDB's error
+// naming UINT64.
 void CastUbigint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out);
 
 // Appends values one row at a time to a vector of one type (a DECIMAL's units in `wide` when

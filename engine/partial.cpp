@@ -209,7 +209,8 @@ int CompareValues(const BatchColumn& a, std::size_t i, const BatchColumn& b, std
         return std::isnan(x) == std::isnan(y) ? 0 : std::isnan(x) ? 1 : -1;
       return x < y ? -1 : x > y ? 1 : 0;
     }
-    case Type::kHugeint: {
+    case Type::kHugeint:
+    case Type::kUbigint: {
       const Int128 x = a.wide[i], y = b.wide[j];
       return x < y ? -1 : x > y ? 1 : 0;
     }

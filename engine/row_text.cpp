@@ -55,6 +55,7 @@ void AppendScalarText(std::string& out, const C& column, std::size_t row) {
       AppendDate(out, column.ints[row]);
       break;
     case Type::kHugeint:
+    case Type::kUbigint:
       AppendWideInt(out, column.wide[row]);
       break;
     case Type::kString:

@@ -472,6 +472,7 @@ ExprAst CellLiteral(const Column& c, std::size_t r, std::size_t pos) {
       AppendInt(l.text, c.ints[r]);
       break;
     case Type::kHugeint:
+    case Type::kUbigint:
       l.kind = LiteralAst::Kind::kInteger;
       AppendWideInt(l.text, c.wide[r]);
       break;

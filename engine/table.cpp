@@ -65,6 +65,8 @@ std::string_view TypeName(Type type) {
       return "DATE";
     case Type::kHugeint:
       return "HUGEINT";
+    case Type::kUbigint:
+      return "UBIGINT";
   }
   return "?";
 }
@@ -87,6 +89,8 @@ std::string_view PhysicalName(Type type) {
       return "UINT32";
     case Type::kHugeint:
       return "INT128";
+    case Type::kUbigint:
+      return "UINT64";
     default:
       return TypeName(type);
   }
@@ -99,6 +103,7 @@ std::size_t Column::size() const {
     case Type::kString:
       return codes.size();
     case Type::kHugeint:
+    case Type::kUbigint:
       return wide.size();
     default:
       return ints.size();
@@ -143,6 +148,7 @@ void BuildZoneMaps(Column& c, std::size_t first, std::size_t count) {
     case Type::kString:
       return BuildStats(c, c.codes, first, count);
     case Type::kHugeint:
+    case Type::kUbigint:
       return BuildStats(c, c.wide, first, count);
     default:
       return BuildStats(c, c.ints, first, count);

@@ -27,6 +27,10 @@ namespace plume::engine {
 // kHugeint is DuckDB's HUGEINT (128-bit integers: sum of an INTEGER or BIGINT, integer literals
 // beyond BIGINT, CAST(x AS HUGEINT)); its values live in `wide` (Column and BatchColumn); only
 // computed values are HUGEINTs.
+// kUbigint is DuckDB's UBIGINT (UINT64, 0 .. 2^64-1: CAST(x AS UBIGINT)). Its values live in
+// `wide` like HUGEINT's: 2^64-1 does not fit `ints`, and in `wide` every path that moves,
+// compares, sorts or prints a HUGEINT (IsWidePhysical) serves it unchanged; only arithmetic,
+// casts and typing tell the two apart. Only computed values are UBIGINTs.
 enum class Type : std::uint16_t {
   kBool,
   kInt64,
@@ -41,8 +45,9 @@ enum class Type : std::uint16_t {
   kUInt16,
   kUInt32,
   kHugeint,
+  kUbigint,
 };
-inline constexpr Type kLastType = Type::kHugeint;
+inline constexpr Type kLastType = Type::kUbigint;
 
 // DECIMAL(width, scale), 1 <= width <= 38, 0 <= scale <= width, as DuckDB's. Its values are
 // held as value * 10^scale ("units"). Stored values (Column::ints, and every BatchColumn that
@@ -52,6 +57,7 @@ inline constexpr Type kLastType = Type::kHugeint;
 // (BatchColumn::wide), so intermediate values, comparisons and casts are exact to 38 digits.
 __extension__ typedef __int128 Int128;
 inline constexpr int kMaxDecimalWidth = 38;
+inline constexpr Int128 kUbigintMax = (Int128{1} << 64) - 1;  // UBIGINT's largest value
 inline constexpr std::uint16_t kDecimalBase = 0x1000;
 constexpr Type DecimalType(int width, int scale) {
   return static_cast<Type>(kDecimalBase + width * 64 + scale);
@@ -73,8 +79,8 @@ constexpr bool IsNarrowInteger(Type t) {
 }
 // BIGINT and the narrow integer types (not HUGEINT: its values are in `wide`).
 constexpr bool IsInteger(Type t) { return t == Type::kInt64 || IsNarrowInteger(t); }
-// Whether values of `type` live in `wide` (HUGEINT).
-constexpr bool IsWidePhysical(Type t) { return t == Type::kHugeint; }
+// Whether values of `type` live in `wide` (HUGEINT, UBIGINT).
+constexpr bool IsWidePhysical(Type t) { return t == Type::kHugeint || t == Type::kUbigint; }
 constexpr bool IsUnsigned(Type t) { return t >= Type::kUInt8 && t <= Type::kUInt32; }
 // The smallest and largest value of an integer type.
 constexpr std::int64_t IntegerMin(Type t) {
@@ -98,7 +104,8 @@ constexpr bool FitsInteger(Type t, std::int64_t v) {
   return v >= IntegerMin(t) && v <= IntegerMax(t);
 }
 // DuckDB's physical name of a type in its conversion and overflow errors: "INT8", "INT16",
-// "INT32", "INT64", "UINT8", "UINT16", "UINT32", "DOUBLE"; else the type's name.
+// "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64", "INT128", "DOUBLE"; else the type's
+// name.
 std::string_view PhysicalName(Type type);
 // Whether values of `type` live in `ints` (BIGINT, INTEGER, BOOLEAN, TIMESTAMP, DATE, DECIMAL).
 constexpr bool IsIntPhysical(Type t) {
@@ -142,7 +149,7 @@ struct IntSummary {
 
 // One column. Exactly one of the value vectors is used, chosen by `type`:
 //   kInt64, the narrow integers, kTimestamp, kDate, kBool -> ints;   kFloat64 -> doubles;
-//   kHugeint -> wide;
+//   kHugeint, kUbigint -> wide;
 //   kString -> codes into dict. dict is sorted ascending and unique, so comparing codes
 //              compares strings, and zone maps over codes work for = < > on strings.
 // valid: empty means "no NULLs"; otherwise one byte per row, 1 = value, 0 = NULL.
@@ -156,7 +163,7 @@ struct Column {
   std::vector<std::string> dict;
   std::vector<std::uint8_t> valid;
   std::vector<BlockStats> blocks;
-  std::vector<Int128> wide;  // kHugeint
+  std::vector<Int128> wide;  // kHugeint, kUbigint
   IntSummary summary;        // integer types; whoever changes `ints` after it is known resets it
 
   bool IsNull(std::size_t row) const { return !valid.empty() && valid[row] == 0; }

@@ -31,6 +31,7 @@ int CompareValues(const Column& c, std::uint32_t a, std::uint32_t b) {
     case Type::kFloat64:
       return c.doubles[a] < c.doubles[b] ? -1 : c.doubles[a] > c.doubles[b];
     case Type::kHugeint:
+    case Type::kUbigint:
       return c.wide[a] < c.wide[b] ? -1 : c.wide[a] > c.wide[b];
     default:
       return c.ints[a] < c.ints[b] ? -1 : c.ints[a] > c.ints[b];

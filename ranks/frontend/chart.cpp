@@ -27,7 +27,8 @@ constexpr std::size_t kLabelWidth = 24;
 constexpr char kMarks[] = "*+ox#@%&";
 
 bool IsNumeric(Type t) {
-  return engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t) || t == Type::kHugeint;
+  return engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t) ||
+         engine::IsWidePhysical(t);
 }
 
 struct Point {

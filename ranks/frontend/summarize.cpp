@@ -75,6 +75,7 @@ std::optional<std::string> Text(const engine::BatchColumn& col, bool as_time = f
     case Type::kBool:
       return std::string(col.ints[0] != 0 ? "true" : "false");
     case Type::kHugeint:
+    case Type::kUbigint:
       engine::AppendWideInt(out, col.wide[0]);
       return out;
     default:

@@ -178,7 +178,7 @@ void TableFormatter::AppendLine(std::string& out, const std::vector<int>& cols,
     } else {
       Type t = fields_[c].type;
       bool right = engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t) ||
-                   t == Type::kHugeint;
+                   engine::IsWidePhysical(t);
       Pad(out, row[c], widths[c], right);
     }
   }

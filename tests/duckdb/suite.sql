@@ -602,6 +602,14 @@ SELECT CAST(-1 AS UBIGINT);
 SELECT CAST(aqi - 100 AS UBIGINT) FROM measurements WHERE aqi = 7;
 -- @error
 SELECT CAST(18446744073709551616 AS UBIGINT);
+-- UBIGINT arithmetic: UBIGINT with unsigned types and non-negative literals, HUGEINT with signed
+-- types; DuckDB's UINT64 overflow errors; unary minus modulo 2^64.
+SELECT CAST(aqi AS UBIGINT) - 1 AS a, CAST(aqi AS UBIGINT) * 1000000000000000000 AS b, CAST(aqi AS UBIGINT) + aqi AS c, -CAST(aqi AS UBIGINT) AS d, CAST(aqi AS UBIGINT) // 7 AS e, CAST(aqi AS UBIGINT) / 7 AS f, typeof(CAST(aqi AS UBIGINT) - 1) AS t FROM measurements WHERE aqi > 0 AND aqi < 18;
+SELECT parameter, sum(CAST(aqi AS UBIGINT) - 1) AS s, min(CAST(aqi AS UBIGINT) * 3::UINTEGER) AS lo, max(CAST(aqi AS UBIGINT) - 1) AS hi, avg(CAST(aqi AS UBIGINT)) AS a FROM measurements WHERE aqi > 0 GROUP BY parameter;
+-- @error
+SELECT CAST(aqi AS UBIGINT) - 1 FROM measurements WHERE aqi = 0;
+-- @error
+SELECT CAST(aqi AS UBIGINT) * 1000000000000000000 FROM measurements WHERE aqi = 200;
 
 -- HUGEINT: abs and round keep it, sum and avg take it (a CTE's sums summed again).
 SELECT parameter, abs(sum(aqi) - 100000) AS a, round(sum(aqi), -3) AS r, floor(sum(aqi)) AS f FROM measurements GROUP BY parameter;
@@ -623,6 +631,11 @@ SELECT aqi * 100000000000000000000 AS k, count(*), min(site_name) FROM measureme
 SELECT DISTINCT CAST(category AS HUGEINT) * 9223372036854775807 AS c, parameter FROM measurements;
 SELECT 100000000000000000000 AS k, count(*) FROM measurements GROUP BY k;
 SELECT parameter, quantile_disc(aqi::HUGEINT * 3, 0.25) AS q, count(DISTINCT aqi::HUGEINT) AS n, sum(DISTINCT aqi::HUGEINT) AS s, avg(DISTINCT aqi * 100000000000000000000) AS a, var_pop(DISTINCT aqi::HUGEINT) AS v, quantile_cont(DISTINCT aqi::HUGEINT, 0.9) AS c, arg_max(aqi::HUGEINT, aqi::HUGEINT) AS m FROM measurements GROUP BY parameter;
+
+-- UBIGINT as a group and DISTINCT key and in the value aggregates (the wide keys of HUGEINT)
+SELECT CAST(aqi AS UBIGINT) AS u, count(*) AS n FROM measurements GROUP BY u;
+SELECT count(DISTINCT aqi::UBIGINT) AS a, sum(DISTINCT aqi::UBIGINT) AS b, avg(DISTINCT aqi::UBIGINT) AS c, quantile_disc(aqi::UBIGINT, 0.5) AS d, max(aqi::UBIGINT) AS e, typeof(arg_min(aqi::UBIGINT, site_name)) AS f FROM measurements;
+SELECT DISTINCT parameter, aqi::UBIGINT + 18446744073709551000 AS u FROM measurements WHERE aqi < 600;
 
 -- The unterminated string swallows the rest of the batch: it stays the last statement.
 -- @error

@@ -86,6 +86,33 @@ TEST(Hugeint, CompareValuesAndTheRowSorterOrderByValue) {
   }
 }
 
+// UBIGINT lives in `wide` too, with its own type code: it must come back as UBIGINT (its
+// arithmetic and casts differ from HUGEINT's), every bit of 2^64-1 kept, printed as DuckDB does.
+TEST(Hugeint, UbigintTravelsAsItselfAndPrintsEveryDigit) {
+  const Int128 max = kUbigintMax;
+  Batch b;
+  BatchColumn c;
+  c.type = Type::kUbigint;
+  c.wide = {max, 0, Int128{INT64_MAX} + 1, 5};
+  c.valid = {1, 1, 1, 0};
+  b.columns.push_back(c);
+  b.rows = c.wide.size();
+  std::string wire;
+  EncodeBatch(b, &wire);
+  const Batch d = DecodeBatch(wire);
+  ASSERT_EQ(d.columns.size(), 1u);
+  EXPECT_EQ(d.columns[0].type, Type::kUbigint);
+  EXPECT_EQ(d.columns[0].wide, c.wide);
+  EXPECT_EQ(d.columns[0].valid, c.valid);
+  std::string s;
+  AppendValueText(s, d.columns[0], 0);
+  EXPECT_EQ(s, "18446744073709551615");
+  EXPECT_GT(CompareValues(d.columns[0], 2, d.columns[0], 1), 0);  // 2^63 > 0
+  EXPECT_EQ(TypeName(Type::kUbigint), "UBIGINT");
+  EXPECT_EQ(PhysicalName(Type::kUbigint), "UINT64");
+  EXPECT_TRUE(IsTypeCode(static_cast<std::uint64_t>(Type::kUbigint)));
+}
+
 TEST(Hugeint, StringsReadToTheLimitsAndNoFurther) {
   Int128 v = 0;
   ASSERT_TRUE(StringToHugeint(" 170141183460469231731687303715884105727 ", &v));

@@ -38,6 +38,7 @@ std::string Cell(const engine::BatchColumn& col, std::size_t row) {
       engine::AppendInt(out, col.ints[row]);
       break;
     case engine::Type::kHugeint:
+    case engine::Type::kUbigint:
       engine::AppendWideInt(out, col.wide[row]);
       break;
   }

@@ -141,7 +141,7 @@ function HugeExpr(r) {
     // abs and round keep HUGEINT (round half away from zero, far inside INT128)
     case 6: return r.pick([`abs(${c}::HUGEINT - ${r.pick(['9223372036854775808', '99999999999999999999'])})`,
                            `round(${c}::HUGEINT * 1000000000000000000000, ${r.pick(['-1', '-2', '-22', '0', '3'])})`]);
-    // UBIGINT: exact to 2^64-1, DuckDB's errors below 0 (no arithmetic: its type is HUGEINT here)
+    // UBIGINT: exact to 2^64-1, DuckDB's errors below 0 (its arithmetic: suite.sql)
     case 5: return `CAST(${r.pick(["'18446744073709551615'", `abs(${c})`, c, "'0x10'", '18446744073709551615', '2.5'])} AS ${r.pick(['UBIGINT', 'UINT64'])})`;
     case 0: return `${c}::HUGEINT ${r.pick(['+', '-', '*', '//', '%'])} ${r.below(50) - 10}`;
     case 1: return `${big} ${r.pick(['-', '//', '%'])} (${c} + 1)`;
