@@ -58,7 +58,7 @@ TEST(LikeMatchTest, UnderscoreIsOneUtf8Character) {
   EXPECT_TRUE(LikeMatch("\xC3\xA9", "_"));
   EXPECT_FALSE(LikeMatch("\xC3\xA9", "__"));
   EXPECT_TRUE(LikeMatch("e\xCC\x81", "__"));  // e and a combining accent: two code points
-  EXPECT_TRUE(LikeMatch("a\xC3\xA9" "b", "%_b"));
+  EXPECT_TRUE(LikeMatch("aéb", "%_b"));
   // A malformed byte is one unit of its own and matches only itself.
   EXPECT_TRUE(LikeMatch("\xFF\xFE", "__"));
   EXPECT_TRUE(LikeMatch("x\xFF", "_\xFF"));
@@ -67,11 +67,11 @@ TEST(LikeMatchTest, UnderscoreIsOneUtf8Character) {
 
 // ILIKE folds both sides with the simple Unicode lowercase mapping, as DuckDB's lower().
 TEST(LikeMatchTest, LowerFoldsAsDuckDB) {
-  EXPECT_EQ(Utf8Lower("\xC3\x89" "COLE \xC4\xB0K"), "\xC3\xA9" "cole ik");  // 'ÉCOLE İK': 'école ik'
+  EXPECT_EQ(Utf8Lower("ÉCOLE İK"), "école ik");
   EXPECT_EQ(Utf8Lower("STRASSE"), "strasse");
-  EXPECT_EQ(Utf8Lower("stra\xC3\x9F" "e"), "stra\xC3\x9F" "e");  // 'ß' has no simple lowercase
+  EXPECT_EQ(Utf8Lower("straße"), "straße");                      // 'ß' has no simple lowercase
   EXPECT_EQ(Utf8Lower("\xCE\xA3\xCF\x82"), "\xCF\x83\xCF\x82");  // 'Σς': 'σς'
-  EXPECT_EQ(Utf8Lower("\xE2\x84\xAA"), "k");                    // KELVIN SIGN
+  EXPECT_EQ(Utf8Lower("\xE2\x84\xAA"), "k");                     // KELVIN SIGN
   EXPECT_EQ(Utf8Lower("A\xFF\xC3"), "a\xFF\xC3");                // malformed bytes stay
 }
 
