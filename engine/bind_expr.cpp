@@ -23,10 +23,6 @@ bool IsLiteral(const ExprAst& e, LiteralAst::Kind kind) {
 
 bool IsNullConstant(const Expr& e) { return e.op == ExprOp::kConstant && e.value.null; }
 
-bool Numeric(Type t) {
-  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || IsWidePhysical(t);
-}
-
 [[noreturn]] void Mismatch(const std::string& what, std::size_t pos) {
   throw SqlError("type mismatch: " + what, pos);
 }
@@ -268,8 +264,8 @@ Expr MakeNode(ExprOp op, Type type, std::vector<Expr> args, std::string text) {
 
 bool Castable(Type from, Type to) {
   if (from == to || from == Type::kString || to == Type::kString) return true;
-  if (Numeric(from) && Numeric(to)) return true;
-  if ((from == Type::kBool && Numeric(to)) || (Numeric(from) && to == Type::kBool)) return true;
+  if (IsNumeric(from) && IsNumeric(to)) return true;
+  if ((from == Type::kBool && IsNumeric(to)) || (IsNumeric(from) && to == Type::kBool)) return true;
   return (from == Type::kDate && to == Type::kTimestamp) ||
          (from == Type::kTimestamp && to == Type::kDate);
 }
@@ -565,14 +561,14 @@ Expr ExprBinder::BindOp(const ExprAst& e) {
   }
   if (op == "pos") {  // +x is x, named +(x) as DuckDB names it
     Expr a = Bind(e.args[0]);
-    if (!Numeric(a.type))
+    if (!IsNumeric(a.type))
       Mismatch("cannot apply '+' to " + TypeText(a.type) + " '" + a.text + "'", e.pos);
     a.text = ExprName(e);
     return a;
   }
   if (op == "neg") {
     Expr a = Bind(e.args[0]);
-    if (!Numeric(a.type))
+    if (!IsNumeric(a.type))
       Mismatch("cannot negate " + TypeText(a.type) + " '" + a.text + "'", e.pos);
     const bool constant = a.op == ExprOp::kConstant;
     Expr n = MakeNode(ExprOp::kNeg, a.type, {a}, ExprName(e));
@@ -617,7 +613,7 @@ void StringOperands(const ExprAst& e, Expr* a, Expr* b) {
     if (IsLiteral(e.args[i], LiteralAst::Kind::kInteger)) return "INTEGER_LITERAL";
     return std::string(TypeName(x.type));
   };
-  if ((sa && sb) || (Numeric(other.type) && NoBestStringCandidate(e.op, sa, other.type))) {
+  if ((sa && sb) || (IsNumeric(other.type) && NoBestStringCandidate(e.op, sa, other.type))) {
     throw SqlError(
         "Binder Error: Could not choose a best candidate function for the function "
         "call \"" +
@@ -625,7 +621,7 @@ void StringOperands(const ExprAst& e, Expr* a, Expr* b) {
             ")\". In order to select one, please add explicit type casts.",
         e.pos);
   }
-  if (!Numeric(other.type)) return;
+  if (!IsNumeric(other.type)) return;
   const bool real = other.type == Type::kFloat64 || IsDecimal(other.type);
   const Type t = real ? Type::kFloat64 : other.type;
   if (sa) *a = StringLiteralAs(e.args[0], t, "'" + b->text + "'");
@@ -650,15 +646,15 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   Expr a = Bind(e.args[0]);
   Expr b = Bind(e.args[1]);
   StringOperands(e, &a, &b);
-  if (IsNullConstant(a)) a.type = Numeric(b.type) ? b.type : Type::kInt64;
-  if (IsNullConstant(b)) b.type = Numeric(a.type) ? a.type : Type::kInt64;
+  if (IsNullConstant(a)) a.type = IsNumeric(b.type) ? b.type : Type::kInt64;
+  if (IsNullConstant(b)) b.type = IsNumeric(a.type) ? a.type : Type::kInt64;
   if (a.type == Type::kTimestamp && b.type == Type::kTimestamp && op == "-") {
     throw SqlError(
         "unsupported: TIMESTAMP - TIMESTAMP (an INTERVAL); use epoch: "
         "date_part('epoch', a) - date_part('epoch', b)",
         e.pos);
   }
-  if (!Numeric(a.type) || !Numeric(b.type)) {
+  if (!IsNumeric(a.type) || !IsNumeric(b.type)) {
     Mismatch("cannot apply '" + op + "' to " + TypeText(a.type) + " '" + a.text + "' and " +
                  TypeText(b.type) + " '" + b.text + "'",
              e.pos);
@@ -709,7 +705,7 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
 }
 
 void UnifyNumbers(Expr* a, Expr* b, std::size_t pos) {
-  if (a->type == b->type || !Numeric(a->type) || !Numeric(b->type)) return;
+  if (a->type == b->type || !IsNumeric(a->type) || !IsNumeric(b->type)) return;
   const Type t = CommonNumeric(*a, *b);
   *a = CastTo(std::move(*a), t, pos);
   *b = CastTo(std::move(*b), t, pos);
@@ -721,14 +717,7 @@ Expr ExprBinder::BindInterval(const ExprAst& e, const Expr& ts, bool subtract) {
         "an INTERVAL can only be added to a TIMESTAMP, '" + ts.text + "' is " + TypeText(ts.type),
         e.pos);
   }
-  std::string unit = e.op;
-  if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
-  const std::int64_t scale = unit == "second"   ? 1
-                             : unit == "minute" ? 60
-                             : unit == "hour"   ? 3600
-                             : unit == "day"    ? 86400
-                             : unit == "week"   ? 7 * 86400
-                                                : 0;
+  const std::int64_t scale = IntervalUnitSeconds(e.op);
   if (scale == 0) {
     throw SqlError(
         "unsupported INTERVAL unit '" + e.op + "' (supported: SECOND, MINUTE, HOUR, DAY, WEEK)",
@@ -823,7 +812,7 @@ Expr ExprBinder::BindCase(const ExprAst& e) {
     if (!type) {
       type = x.type;
     } else if (*type != x.type) {
-      if (Numeric(*type) && Numeric(x.type)) {
+      if (IsNumeric(*type) && IsNumeric(x.type)) {
         Expr so_far;
         so_far.type = *type;
         type = CommonValueNumeric(so_far, x);

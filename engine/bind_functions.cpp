@@ -289,10 +289,6 @@ std::string ConstantText(const Expr& e, const char* what, std::size_t pos) {
   return s;
 }
 
-bool IsNum(Type t) {
-  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || IsWidePhysical(t);
-}
-
 // The type of abs/round/floor/ceil of a DECIMAL (DuckDB 1.5): abs keeps it, floor and ceil
 // have scale 0, round(x, n) scale min(n, s) (0 for n < 0); nullopt when round's n is not a
 // constant (DuckDB rejects that).
@@ -373,7 +369,7 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
                 "\". In order to select one, please add explicit type casts.",
             e.pos);
       }
-      if (!IsNum(args[0].type))
+      if (!IsNumeric(args[0].type))
         args[0] = NeedType(std::move(args[0]), Type::kFloat64, fname, pos(0));
       if (args.size() == 2) args[1] = NeedType(std::move(args[1]), Type::kInt64, fname, pos(1));
       if (IsDecimal(args[0].type)) {
@@ -427,7 +423,7 @@ Expr BindScalarFunction(const FunctionSpec& spec, std::vector<Expr> args, std::s
       for (std::size_t i = first; i < args.size(); ++i) {
         const Expr& a = args[i];
         if (a.type == t || text_literal(i)) continue;
-        t = IsNum(a.type) && IsNum(t) ? CommonValueNumeric(so_far, a) : Type::kString;
+        t = IsNumeric(a.type) && IsNumeric(t) ? CommonValueNumeric(so_far, a) : Type::kString;
         so_far = Expr();
         so_far.type = t;
       }
@@ -522,8 +518,8 @@ Expr ExprBinder::BindFunction(const ExprAst& e) {
         Expr so_far;
         so_far.type = t;
         t = !any ? a.type
-                 : (t == a.type                 ? t
-                    : IsNum(t) && IsNum(a.type) ? CommonValueNumeric(so_far, a)
+                 : (t == a.type                         ? t
+                    : IsNumeric(t) && IsNumeric(a.type) ? CommonValueNumeric(so_far, a)
                     : (t != Type::kString && a.type != Type::kString && t != Type::kTimestamp &&
                        a.type != Type::kTimestamp)
                         ? Type::kFloat64

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "engine/query.h"
+#include "engine/scalar_cast.h"
 #include "engine/schema.h"
 
 namespace plume::engine {
@@ -205,12 +206,7 @@ class Binder {
     for (const ExprAst& t : st_.group_by) {
       const ExprAst* term = &t;
       if (IsOrdinal(t)) {
-        const std::int64_t k = std::stoll(t.literal.text);
-        if (k < 1 || static_cast<std::size_t>(k) > items_.size()) {
-          throw SqlError("GROUP BY position " + t.literal.text + " is not in the select list",
-                         t.pos);
-        }
-        term = &items_[static_cast<std::size_t>(k - 1)].expr;
+        term = &items_[SelectPosition(t, items_.size(), "GROUP BY")].expr;
         if (ContainsAggregate(*term)) {
           throw SqlError("GROUP BY position " + t.literal.text + " refers to an aggregate", t.pos);
         }
@@ -283,13 +279,7 @@ class Binder {
 
   // ORDER BY term: a position, an alias, or an expression.
   int OrderTerm(const ExprAst& t) {
-    if (IsOrdinal(t)) {
-      const std::int64_t k = std::stoll(t.literal.text);
-      if (k < 1 || static_cast<std::size_t>(k) > plan_.output.size()) {
-        throw SqlError("ORDER BY position " + t.literal.text + " is not in the select list", t.pos);
-      }
-      return static_cast<int>(k - 1);
-    }
+    if (IsOrdinal(t)) return static_cast<int>(SelectPosition(t, plan_.output.size(), "ORDER BY"));
     if (IsAlias(t)) {
       for (std::size_t i = 0; i < items_.size(); ++i) {
         if (items_[i].alias && SameName(*items_[i].alias, t.column.written)) {
@@ -426,6 +416,15 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
 }
 
 }  // namespace
+
+std::size_t SelectPosition(const ExprAst& t, std::size_t items, const char* clause) {
+  std::int64_t k = 0;
+  if (!StringToInt(t.literal.text, &k) || k < 1 || static_cast<std::uint64_t>(k) > items) {
+    throw SqlError(
+        std::string(clause) + " position " + t.literal.text + " is not in the select list", t.pos);
+  }
+  return static_cast<std::size_t>(k - 1);
+}
 
 PlanData Bind(const StatementAst& st, std::string_view sql) { return Bind(st, sql, BindScope{}); }
 

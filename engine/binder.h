@@ -80,6 +80,10 @@ bool SameColumnName(std::string_view a, std::string_view b);
 
 // True when the expression calls an aggregate function somewhere.
 bool ContainsAggregate(const ExprAst& e);
+// The select list's index (0-based) that the integer literal `t` of a GROUP BY or ORDER BY
+// (`clause`) names among `items` select items; SqlError "<clause> position k is not in the
+// select list" when it names none.
+std::size_t SelectPosition(const ExprAst& t, std::size_t items, const char* clause);
 // The aggregate function `name` names, if it is one (count, sum, ..., bool_or).
 std::optional<AggFn> AggregateByName(std::string_view name);
 

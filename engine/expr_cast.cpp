@@ -204,6 +204,7 @@ bool StringToDouble(std::string_view text, double* out) {
 }
 
 bool IntegerLiteralIsDouble(std::string_view text, double* out) {
+  if (Int128 w = 0; StringToHugeint(text, &w)) return false;
   const bool negative = !text.empty() && text[0] == '-';
   std::string_view digits = text.substr(negative ? 1 : 0);
   while (digits.size() > 1 && digits[0] == '0') digits.remove_prefix(1);

@@ -6,7 +6,8 @@
 namespace plume::engine {
 namespace {
 
-bool Numeric(Type t) { return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t); }
+// The numbers but the wide types.
+bool Numeric(Type t) { return IsNumeric(t) && !IsWidePhysical(t); }
 
 // abs/floor/ceil/round of a DECIMAL: a DECIMAL of its width (bind_functions.cpp).
 bool DecimalRounding(const Expr& e) {
@@ -44,8 +45,7 @@ bool FunctionFits(const Expr& e) {
       if ((n == 1 || (n == 2 && is(1, Type::kInt64))) && IsDecimal(e.args[0].type)) {
         return DecimalRounding(e);
       }
-      return (n == 1 || (n == 2 && is(1, Type::kInt64))) && is(0, e.type) &&
-             (Numeric(e.type) || IsWidePhysical(e.type));
+      return (n == 1 || (n == 2 && is(1, Type::kInt64))) && is(0, e.type) && IsNumeric(e.type);
     case ExprFn::kSqrt:
     case ExprFn::kLn:
     case ExprFn::kLog10:
@@ -92,7 +92,7 @@ bool Arithmetic(const Expr& e) {
     return e.op != ExprOp::kDiv && e.op != ExprOp::kIntDiv &&
            DecimalScale(a) == DecimalScale(e.type) && DecimalScale(b) == DecimalScale(e.type);
   }
-  return (Numeric(e.type) || IsWidePhysical(e.type)) && a == e.type && b == e.type;
+  return IsNumeric(e.type) && a == e.type && b == e.type;
 }
 
 bool NodeFits(const Expr& e, const std::vector<Type>& columns) {
@@ -111,7 +111,7 @@ bool NodeFits(const Expr& e, const std::vector<Type>& columns) {
     case ExprOp::kMod:
       return n == 2 && Arithmetic(e);
     case ExprOp::kNeg:
-      return n == 1 && (Numeric(e.type) || IsWidePhysical(e.type)) && e.args[0].type == e.type;
+      return n == 1 && IsNumeric(e.type) && e.args[0].type == e.type;
     case ExprOp::kEq:
     case ExprOp::kNe:
     case ExprOp::kLt:

@@ -105,23 +105,28 @@ Int128 ToHugeint(const Expr& e, const BatchColumn& a, std::size_t i) {
 
 }  // namespace
 
-void HugeintArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
-                  BatchColumn* out) {
+namespace {
+
+// + - * // % on 128-bit values whose results must stay within [lo, hi] (a type's range), else
+// DuckDB's overflow error naming `physical`; x // 0 and x % 0 are NULL.
+void CheckedArith128(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
+                     BatchColumn* out, Int128 lo, Int128 hi, const char* physical) {
   out->ints.clear();
   out->wide.assign(n, 0);
   for (std::size_t i = 0; i < n; ++i) {
     if (out->IsNull(i)) continue;
     const Int128 x = UnitsOf(a, i), y = UnitsOf(b, i);
     Int128& r = out->wide[i];
+    bool overflow = false;
     switch (e.op) {
       case ExprOp::kAdd:
-        if (__builtin_add_overflow(x, y, &r)) ArithOverflow(e, x, y);
+        overflow = __builtin_add_overflow(x, y, &r);
         break;
       case ExprOp::kSub:
-        if (__builtin_sub_overflow(x, y, &r)) ArithOverflow(e, x, y);
+        overflow = __builtin_sub_overflow(x, y, &r);
         break;
       case ExprOp::kMul:
-        if (__builtin_mul_overflow(x, y, &r)) ArithOverflow(e, x, y);
+        overflow = __builtin_mul_overflow(x, y, &r);
         break;
       default:  // kIntDiv, kMod: x op 0 is NULL
         if (y == 0) {
@@ -133,39 +138,21 @@ void HugeintArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std
           r = e.op == ExprOp::kIntDiv ? x / y : x % y;
         }
     }
+    if (overflow || r < lo || r > hi) ArithOverflow(e, x, y, physical);
   }
 }
 
-// UBIGINT op UBIGINT, each within 0 .. 2^64-1; a result beyond it is DuckDB's UINT64 overflow.
+}  // namespace
+
+void HugeintArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
+                  BatchColumn* out) {
+  CheckedArith128(e, a, b, n, out, kMin, kMax, "INT128");
+}
+
+// Each operand within 0 .. 2^64-1, so a product beyond INT128 is beyond UINT64 too.
 void UbigintArith(const Expr& e, const BatchColumn& a, const BatchColumn& b, std::size_t n,
                   BatchColumn* out) {
-  out->ints.clear();
-  out->wide.assign(n, 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (out->IsNull(i)) continue;
-    const Int128 x = a.wide[i], y = b.wide[i];
-    Int128& r = out->wide[i];
-    switch (e.op) {
-      case ExprOp::kAdd:
-        r = x + y;
-        break;
-      case ExprOp::kSub:
-        r = x - y;
-        break;
-      case ExprOp::kMul: {  // (2^64-1)^2 < 2^128: exact in unsigned 128 bits
-        const U128 p = static_cast<U128>(x) * static_cast<U128>(y);
-        r = p > static_cast<U128>(kUbigintMax) ? -1 : static_cast<Int128>(p);
-        break;
-      }
-      default:  // kIntDiv, kMod: x op 0 is NULL
-        if (y == 0) {
-          SetNull(out, i, n);
-        } else {
-          r = e.op == ExprOp::kIntDiv ? x / y : x % y;
-        }
-    }
-    if (r < 0 || r > kUbigintMax) ArithOverflow(e, x, y, "UINT64");
-  }
+  CheckedArith128(e, a, b, n, out, 0, kUbigintMax, "UINT64");
 }
 
 // -x of a UBIGINT wraps modulo 2^64, as DuckDB's: -(1::UBIGINT) is 18446744073709551615.

@@ -64,11 +64,7 @@ std::string LiteralName(const LiteralAst& l) {
       return "NULL";
     case LiteralAst::Kind::kInteger: {  // beyond HUGEINT a DOUBLE, named by its value
       double d = 0;
-      Int128 w = 0;
-      if (StringToHugeint(l.text, &w) || !IntegerLiteralIsDouble(l.text, &d)) {
-        return NumberName(l.text, false);
-      }
-      return DoubleName(d);
+      return IntegerLiteralIsDouble(l.text, &d) ? DoubleName(d) : NumberName(l.text, false);
     }
     case LiteralAst::Kind::kDecimal: {  // beyond 38 digits a DOUBLE, named by its value
       const auto digits =
@@ -96,6 +92,16 @@ std::string LiteralName(const LiteralAst& l) {
 }
 
 }  // namespace
+
+std::int64_t IntervalUnitSeconds(std::string unit) {
+  if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
+  return unit == "second"   ? 1
+         : unit == "minute" ? 60
+         : unit == "hour"   ? 3600
+         : unit == "day"    ? 86400
+         : unit == "week"   ? 7 * 86400
+                            : 0;
+}
 
 bool IsIntegerTypeName(const std::string& type) {
   return type == "integer" || type == "int" || type == "int4" || type == "int32" ||

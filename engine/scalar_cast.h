@@ -16,9 +16,9 @@ bool StringToInt(std::string_view text, std::int64_t* out);
 // false beyond INT128.
 __extension__ typedef __int128 Int128;  // as in table.h
 bool StringToHugeint(std::string_view text, Int128* out);
-// An integer literal's digits (a '-' first when the parser negated it) beyond HUGEINT: DuckDB
-// reads a positive one below 2^128 as UHUGEINT (false here: plume has no UHUGEINT) and every
-// other one as a DOUBLE, which *out gets (true).
+// Whether an integer literal's digits (a '-' first when the parser negated it) are a DOUBLE, as
+// DuckDB reads them: beyond HUGEINT, except a positive one below 2^128 (DuckDB's UHUGEINT,
+// which plume does not have). *out gets the DOUBLE.
 bool IntegerLiteralIsDouble(std::string_view text, double* out);
 // The floor of a decimal number written in `text` (digits, '.', exponent), exactly, and whether
 // it has a non-zero fraction: "50.99999999999999999999" -> 50, true. False when the text is not

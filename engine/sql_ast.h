@@ -97,8 +97,10 @@ struct FrameBound {
 
   Kind kind = Kind::kCurrentRow;
   std::int64_t offset = 0;  // kPreceding, kFollowing (an INTERVAL's: in seconds)
-  bool interval = false;    // the offset is an INTERVAL (RANGE over a TIMESTAMP)
-  std::string text;         // an INTERVAL offset as DuckDB names it (to_hours(...))
+  std::string text;         // an INTERVAL offset as DuckDB names it (to_hours(...)); else empty
+
+  // The offset is an INTERVAL (RANGE over a TIMESTAMP).
+  bool interval() const { return !text.empty(); }
 };
 
 struct OrderAst {
@@ -175,6 +177,9 @@ StatementAst ParseStatement(std::string_view sql);
 
 // DuckDB's name of an expression as a result column ("(aqi + 1)", "count_star()", ...).
 std::string ExprName(const ExprAst& e);
+// The seconds of one INTERVAL unit (SECOND, MINUTE, HOUR, DAY, WEEK, lower case, with or
+// without a plural 's'); 0 for the others (a month or a year has no fixed length).
+std::int64_t IntervalUnitSeconds(std::string unit);
 // Whether a CAST's lower-case type name is DuckDB's INTEGER (integer, int, int4, int32, signed).
 bool IsIntegerTypeName(const std::string& type);
 // The type a CAST's lower-case type name names when it is SMALLINT, TINYINT, UTINYINT,

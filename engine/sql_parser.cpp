@@ -870,14 +870,7 @@ class Parser {
     const std::size_t pos = Peek().pos;
     const ExprAst e = Interval();
     const ExprAst& n = e.args[0];
-    std::string unit = Lower(e.op);
-    if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
-    constexpr std::pair<std::string_view, std::int64_t> kUnits[] = {
-        {"second", 1}, {"minute", 60}, {"hour", 3600}, {"day", 86400}, {"week", 604800}};
-    std::int64_t seconds = 0;
-    for (const auto& [name, s] : kUnits) {
-      if (unit == name) seconds = s;
-    }
+    const std::int64_t seconds = IntervalUnitSeconds(Lower(e.op));
     std::int64_t count = -1;
     const std::string& digits = n.literal.text;
     if (n.kind == ExprAst::Kind::kLiteral && !digits.empty() &&
@@ -890,7 +883,6 @@ class Parser {
           "MINUTE, HOUR, DAY or WEEK)",
           pos);
     }
-    b->interval = true;
     b->text = ExprName(e);
   }
 

@@ -11,7 +11,6 @@
 
 #include "engine/binder.h"
 #include "engine/query.h"
-#include "engine/scalar_cast.h"
 #include "engine/schema.h"
 #include "engine/suggest.h"
 #include "engine/value_format.h"
@@ -64,11 +63,11 @@ std::string BoundText(const FrameBound& b) {
     case FrameBound::Kind::kUnboundedPreceding:
       return "UNBOUNDED PRECEDING";
     case FrameBound::Kind::kPreceding:
-      return (b.interval ? b.text : std::to_string(b.offset)) + " PRECEDING";
+      return (b.interval() ? b.text : std::to_string(b.offset)) + " PRECEDING";
     case FrameBound::Kind::kCurrentRow:
       return "CURRENT ROW";
     case FrameBound::Kind::kFollowing:
-      return (b.interval ? b.text : std::to_string(b.offset)) + " FOLLOWING";
+      return (b.interval() ? b.text : std::to_string(b.offset)) + " FOLLOWING";
     case FrameBound::Kind::kUnboundedFollowing:
       return "UNBOUNDED FOLLOWING";
   }
@@ -278,14 +277,10 @@ class Splitter {
     }
     // GROUP BY k: the select list's k-th expression, which holds no aggregate and no window.
     static const ExprAst& PositionKey(const ExprAst& g, const StatementAst& st) {
-      std::int64_t k = 0;
-      if (g.literal.kind != LiteralAst::Kind::kInteger || !StringToInt(g.literal.text, &k)) {
+      if (g.literal.kind != LiteralAst::Kind::kInteger) {
         throw SqlError("unsupported: GROUP BY a constant with window functions", g.pos);
       }
-      if (k < 1 || static_cast<std::size_t>(k) > st.items.size()) {
-        throw SqlError("GROUP BY position " + g.literal.text + " is not in the select list", g.pos);
-      }
-      const ExprAst& key = st.items[static_cast<std::size_t>(k - 1)].expr;
+      const ExprAst& key = st.items[SelectPosition(g, st.items.size(), "GROUP BY")].expr;
       if (HasWindow(key)) {
         throw SqlError("GROUP BY position " + g.literal.text + " refers to a window function",
                        g.pos);
@@ -630,7 +625,7 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
     if (!w.rows && offsets && w.order.size() != 1) {
       throw SqlError("RANGE frames must have only one ORDER BY expression", e.pos);
     }
-    if (w.rows && (w.start.interval || w.end.interval)) {
+    if (w.rows && (w.start.interval() || w.end.interval())) {
       throw SqlError("an INTERVAL frame offset needs RANGE (ROWS counts rows)", e.pos);
     }
     if (w.start.kind == K::kUnboundedFollowing || w.end.kind == K::kUnboundedPreceding) {

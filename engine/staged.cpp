@@ -75,9 +75,9 @@ void CheckRangeOffsets(const WindowCall& call, const TypeOf& type_of) {
     if (b->kind != K::kPreceding && b->kind != K::kFollowing) continue;
     const Type key = type_of(call.order[0].column);
     const bool number = IsInteger(key) || key == Type::kFloat64;
-    if (b->interval ? key != Type::kTimestamp : !number) {
+    if (b->interval() ? key != Type::kTimestamp : !number) {
       throw SqlError("type mismatch: a RANGE frame offset " +
-                         std::string(b->interval ? "INTERVAL" : "integer") +
+                         std::string(b->interval() ? "INTERVAL" : "integer") +
                          " over an ORDER BY key of type " + std::string(TypeName(key)) +
                          " (an integer offset orders numbers, an INTERVAL a TIMESTAMP)",
                      0);

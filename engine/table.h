@@ -81,6 +81,10 @@ constexpr bool IsNarrowInteger(Type t) {
 constexpr bool IsInteger(Type t) { return t == Type::kInt64 || IsNarrowInteger(t); }
 // Whether values of `type` live in `wide` (HUGEINT, UBIGINT).
 constexpr bool IsWidePhysical(Type t) { return t == Type::kHugeint || t == Type::kUbigint; }
+// The numbers: the integer types, DOUBLE, DECIMAL and the wide types.
+constexpr bool IsNumeric(Type t) {
+  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || IsWidePhysical(t);
+}
 constexpr bool IsUnsigned(Type t) { return t >= Type::kUInt8 && t <= Type::kUInt32; }
 // The smallest and largest value of an integer type.
 constexpr std::int64_t IntegerMin(Type t) {

@@ -261,10 +261,9 @@ class Partition {
       return static_cast<std::int64_t>(is_end ? peer_end_[i - b_] : peer_start_[i - b_]);
     // Toward smaller keys (PRECEDING ascending, FOLLOWING descending) or larger ones.
     const bool down = (f.kind == K::kPreceding) != k.desc;
-    // Whether position j is past the bound: its key beyond the target (or, for the start, at
-    // least at it), in the order's direction; NULLs sort before or after every key.
-    auto past = [&](std::size_t j) {
-      const std::uint32_t s = idx_[j];
+    // Whether row s is past the bound: its key beyond the target (or, for the start, at least
+    // at it), in the order's direction; NULLs sort before or after every key.
+    auto past = [&](std::uint32_t s) {
       if (c.IsNull(s)) return !k.nulls_first;
       int cmp = 0;  // key(s) against key(r) +- offset, in the sort's direction
       if (c.type == Type::kFloat64) {
@@ -278,16 +277,10 @@ class Partition {
       if (k.desc) cmp = -cmp;
       return is_end ? cmp > 0 : cmp >= 0;
     };
-    std::size_t lo = b_, hi = e_;  // the first position in [b_, e_) that is past
-    while (lo < hi) {
-      const std::size_t mid = lo + (hi - lo) / 2;
-      if (past(mid)) {
-        hi = mid;
-      } else {
-        lo = mid + 1;
-      }
-    }
-    return static_cast<std::int64_t>(lo);
+    const auto first = idx_.begin() + static_cast<std::ptrdiff_t>(b_);
+    const auto bound = std::partition_point(first, idx_.begin() + static_cast<std::ptrdiff_t>(e_),
+                                            [&](std::uint32_t s) { return !past(s); });
+    return static_cast<std::int64_t>(b_) + (bound - first);
   }
 
   bool NeedsPrefixes() const {

@@ -26,11 +26,6 @@ constexpr std::size_t kMaxBars = 40;  // categories drawn as bars
 constexpr std::size_t kLabelWidth = 24;
 constexpr char kMarks[] = "*+ox#@%&";
 
-bool IsNumeric(Type t) {
-  return engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t) ||
-         engine::IsWidePhysical(t);
-}
-
 struct Point {
   std::string label;  // the first column's text
   double x = 0;       // the first column as a number (time: seconds)
@@ -53,7 +48,7 @@ std::optional<double> NumberAt(const engine::BatchColumn& col, std::size_t r) {
 Series Collect(const ChartData& data) {
   Series s;
   for (std::size_t c = 1; c < data.fields.size(); ++c) {
-    if (IsNumeric(data.fields[c].type)) s.columns.push_back(static_cast<int>(c));
+    if (engine::IsNumeric(data.fields[c].type)) s.columns.push_back(static_cast<int>(c));
   }
   for (const engine::Batch& b : data.batches) {
     for (std::size_t r = 0; r < b.rows; ++r) {

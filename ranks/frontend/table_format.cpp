@@ -176,10 +176,7 @@ void TableFormatter::AppendLine(std::string& out, const std::vector<int>& cols,
     if (c < 0) {
       out.append(kGap);
     } else {
-      Type t = fields_[c].type;
-      bool right = engine::IsInteger(t) || t == Type::kFloat64 || engine::IsDecimal(t) ||
-                   engine::IsWidePhysical(t);
-      Pad(out, row[c], widths[c], right);
+      Pad(out, row[c], widths[c], engine::IsNumeric(fields_[c].type));
     }
   }
   while (!out.empty() && out.back() == ' ') out.pop_back();
