@@ -17,15 +17,21 @@ namespace {
 constexpr std::string_view kPrefix = "plume-spill-";
 constexpr std::size_t kRandomChars = 6;  // mkstemp's XXXXXX
 
-std::string HostName() {
-  char name[256] = {};
-  if (::gethostname(name, sizeof(name) - 1) != 0) return "host";
-  std::string host(name);
-  for (char& c : host) {
-    const bool ok = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
-    if (!ok) c = '_';
-  }
-  return host.empty() ? "host" : host;
+// This host's name as a file name may hold it, looked up once (a rank creates up to 128 spill
+// files a spilled stage).
+const std::string& HostName() {
+  static const std::string host = [] {
+    char name[256] = {};
+    if (::gethostname(name, sizeof(name) - 1) != 0) return std::string("host");
+    std::string text(name);
+    for (char& c : text) {
+      const bool ok =
+          std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      if (!ok) c = '_';
+    }
+    return text.empty() ? std::string("host") : text;
+  }();
+  return host;
 }
 
 bool Gone(long pid) { return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH; }
@@ -68,7 +74,7 @@ std::string SpillDirProblem(const std::string& dir) {
 }
 
 std::size_t RemoveStaleSpillFiles(const std::string& dir) {
-  const std::string host = HostName();
+  const std::string& host = HostName();
   std::size_t removed = 0;
   std::error_code error;
   for (std::filesystem::directory_iterator it(dir, error), end; !error && it != end;

@@ -53,15 +53,26 @@ void WindowSpill::Add(const engine::Batch& batch) {
   rows_ += batch.rows;
 }
 
+void AppendBatch(engine::Batch batch, io::SpillFile* file, std::string* scratch) {
+  engine::DropAllValid(&batch);
+  scratch->clear();
+  engine::EncodeBatch(batch, scratch);
+  file->Append(*scratch);
+}
+
+bool NextBatch(io::SpillFile* file, engine::Batch* out, std::string* scratch) {
+  if (!file->Next(scratch)) return false;
+  *out = engine::DecodeBatch(*scratch);
+  return true;
+}
+
 void WindowSpill::Flush(std::size_t bucket) {
   engine::Batch& rows = pending_[bucket];
   if (rows.rows == 0) return;
-  engine::DropAllValid(&rows);
-  record_.clear();
-  engine::EncodeBatch(rows, &record_);
-  files_[bucket].Append(record_);
-  file_bytes_ += record_.size();
-  rows = engine::EmptyBatch(Types(stage_.fields()));
+  const std::uint64_t before = files_[bucket].bytes();
+  AppendBatch(std::exchange(rows, engine::EmptyBatch(Types(stage_.fields()))), &files_[bucket],
+              &record_);
+  file_bytes_ += files_[bucket].bytes() - before;
 }
 
 // The rest of the limit once the reader's bytes are held (0: none).
@@ -86,7 +97,6 @@ bool WindowSpill::Step() {
     case Phase::kFinish: {
       if (bucket_table_->Step()) return true;
       bucket_bytes_ = bucket_table_->bytes();
-      peak_bucket_ = std::max(peak_bucket_, bucket_bytes_);
       computing_ = std::make_unique<engine::WindowStageSteps>(stage_, bucket_table_->Finish(),
                                                               reader_, Rest(), rank_);
       bucket_table_.reset();
@@ -136,12 +146,12 @@ bool WindowSpill::Read() {
   }
   std::size_t rows = 0;
   while (rows < kStepRows) {
-    if (!file.Next(&record_)) {
+    engine::Batch batch;
+    if (!NextBatch(&file, &batch, &record_)) {
       file.Remove();
       phase_ = Phase::kFinish;
       return true;
     }
-    engine::Batch batch = engine::DecodeBatch(record_);
     rows += batch.rows;
     bucket_table_->Append(batch);
   }

@@ -42,6 +42,11 @@ struct SpillOptions {
 // $TMPDIR when it is set and not empty, else /tmp.
 std::string DefaultSpillDir();
 
+// A batch as one record of a spill file (its all-valid NULL maps dropped), and back; `scratch`
+// is the caller's encoding buffer. NextBatch is false at the file's end.
+void AppendBatch(engine::Batch batch, io::SpillFile* file, std::string* scratch);
+bool NextBatch(io::SpillFile* file, engine::Batch* out, std::string* scratch);
+
 class WindowSpill {
  public:
   // `reader`: the columns the reading stage reads (its needed_columns()); `memory_limit`: bytes
@@ -62,7 +67,6 @@ class WindowSpill {
   // The next bucket's result (the table the reading stage reads over it, which the caller
   // keeps while it reads) into *out; false when none waits. The next Step reads the next one.
   bool TakeBucket(engine::Table* out);
-  bool done() const { return phase_ == Phase::kDone; }
   // Bytes the caller holds beside the bucket (the reading stage's state): the bucket's table
   // gets the rest of the limit.
   void set_held(std::uint64_t bytes) { held_ = bytes; }
@@ -73,9 +77,8 @@ class WindowSpill {
   const std::string& what() const { return what_; }
   std::uint64_t rows() const { return rows_; }              // rows written
   std::uint64_t file_bytes() const { return file_bytes_; }  // bytes written, all buckets
-  // The bytes the last bucket's table held, and the most one held.
+  // The bytes the last bucket's table held.
   std::uint64_t bucket_bytes() const { return bucket_bytes_; }
-  std::uint64_t peak_bucket_bytes() const { return peak_bucket_; }
 
   static constexpr std::size_t kStepRows = 16384;
   static constexpr std::size_t kFlushRows = 512;  // rows a bucket gathers before a write
@@ -101,7 +104,7 @@ class WindowSpill {
   std::optional<engine::GatheredTable> bucket_table_;
   std::unique_ptr<engine::WindowStageSteps> computing_;
   engine::Table computed_;  // the current bucket's result, until TakeBucket
-  std::uint64_t rows_ = 0, file_bytes_ = 0, bucket_bytes_ = 0, peak_bucket_ = 0, held_ = 0;
+  std::uint64_t rows_ = 0, file_bytes_ = 0, bucket_bytes_ = 0, held_ = 0;
 };
 
 }  // namespace plume::ranks

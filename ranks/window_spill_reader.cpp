@@ -32,7 +32,8 @@ bool WindowSpillReader::Step() {
   }
   if (!closed_) {
     // A spooled stream's inputs are its buckets' files, read as Next needs them.
-    for (std::size_t b = spool_ ? outputs_.size() : 0; b < inputs_; ++b) merger_->Close(b);
+    // StepBucket closed each bucket's input it took (a spooled one's stays open for its file).
+    for (std::size_t b = taken_; b < inputs_; ++b) merger_->Close(b);
     for (io::SpillFile& file : outputs_) file.Rewind();
     closed_ = true;
     if (spool_) ready_ = true;
@@ -43,7 +44,6 @@ bool WindowSpillReader::Step() {
 
 // The reading stage's execution over the bucket just taken (and its output file when spooled).
 void WindowSpillReader::StartBucket() {
-  peak_bucket_ = std::max(peak_bucket_, spill_->bucket_bytes());
   if (spool_) outputs_.push_back(io::SpillFile::Create(spill_->dir(), spill_->what()));
   exec_ = std::make_unique<engine::PartitionExecution>(next_, table_);
   // The bucket's table and the merge so far share the rank's limit with its execution.
@@ -62,10 +62,7 @@ bool WindowSpillReader::StepBucket() {
       return true;
     }
     total_ += batch.rows;
-    engine::DropAllValid(&batch);
-    record_.clear();
-    engine::EncodeBatch(batch, &record_);
-    outputs_.back().Append(record_);
+    AppendBatch(std::move(batch), &outputs_.back(), &record_);
     return true;
   }
   if (!spool_) merger_->Close(taken_);
@@ -135,8 +132,8 @@ bool WindowSpillReader::NextSpooled(std::size_t max_rows, engine::Batch* out) {
     while (reading_ < outputs_.size() && !outputs_[reading_].open()) ++reading_;
     const std::size_t input = waiting >= 0 ? static_cast<std::size_t>(waiting) : reading_;
     if (input >= outputs_.size()) throw std::logic_error("WindowSpillReader: no input to read");
-    if (outputs_[input].Next(&record_)) {
-      merger_->Push(input, engine::DecodeBatch(record_));
+    if (engine::Batch batch; NextBatch(&outputs_[input], &batch, &record_)) {
+      merger_->Push(input, std::move(batch));
     } else {
       outputs_[input].Remove();
       merger_->Close(input);

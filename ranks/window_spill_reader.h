@@ -48,10 +48,7 @@ class WindowSpillReader final : public RowSource {
   std::uint64_t total_rows() override;
   bool Next(std::size_t max_rows, engine::Batch* out) override;
 
-  std::size_t buckets_read() const { return taken_; }
-  std::uint64_t peak_bucket_bytes() const { return peak_bucket_; }
-
-  static constexpr std::size_t kStepRows = 16384;
+  static constexpr std::size_t kStepRows = WindowSpill::kStepRows;
   static constexpr std::size_t kRecordRows = 2048;  // rows of a spooled output's record
 
  private:
@@ -78,7 +75,7 @@ class WindowSpillReader final : public RowSource {
   std::string record_;
   std::deque<engine::Batch> out_;  // otherwise the merged output, counted before it goes
   std::size_t out_pos_ = 0;        // next row of out_.front()
-  std::uint64_t out_bytes_ = 0, total_ = 0, peak_bucket_ = 0;
+  std::uint64_t out_bytes_ = 0, total_ = 0;
   bool ready_ = false;
 };
 
