@@ -104,18 +104,23 @@ bool WindowSpillReader::Next(std::size_t max_rows, engine::Batch* out) {
     return false;
   }
   engine::Batch& front = out_.front();
-  const std::size_t n = std::min(std::max<std::size_t>(max_rows, 1), front.rows - out_pos_);
-  if (out_pos_ == 0 && n == front.rows) {
+  const std::size_t front_rows = front.rows;
+  const std::size_t n = std::min(std::max<std::size_t>(max_rows, 1), front_rows - out_pos_);
+  out_pos_ += n;
+  if (out_pos_ < front_rows) {
+    *out = engine::SliceBatch(front, out_pos_ - n, out_pos_);
+    return true;
+  }
+  // The front batch is used up: its bytes leave the account before it moves out (a moved-from
+  // batch would measure zero).
+  out_bytes_ -= std::min(out_bytes_, engine::MemoryBytes(front));
+  if (n == front_rows) {
     *out = std::move(front);
   } else {
-    *out = engine::SliceBatch(front, out_pos_, out_pos_ + n);
+    *out = engine::SliceBatch(front, out_pos_ - n, out_pos_);
   }
-  out_pos_ += n;
-  if (out_pos_ == front.rows) {
-    out_bytes_ -= std::min(out_bytes_, engine::MemoryBytes(front));
-    out_.pop_front();
-    out_pos_ = 0;
-  }
+  out_.pop_front();
+  out_pos_ = 0;
   return true;
 }
 
