@@ -576,7 +576,12 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
     case WindowFn::kRowNumber:
     case WindowFn::kRank:
     case WindowFn::kDenseRank:
+    case WindowFn::kPercentRank:
+    case WindowFn::kCumeDist:
       lo = hi = 0;
+      break;
+    case WindowFn::kNthValue:
+      lo = hi = 2;
       break;
     case WindowFn::kCountStar:
       lo = 0;
@@ -603,6 +608,9 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
   }
   if ((call.fn == WindowFn::kLag || call.fn == WindowFn::kLead) && e.args.size() >= 2) {
     call.param = ConstantInt(e.args[1], "the offset of " + e.op, 0);
+  }
+  if (call.fn == WindowFn::kNthValue) {  // n, cast to BIGINT per row (DuckDB's)
+    call.nth = AddExpr(CastAst(e.args[1], Type::kInt64));
   }
   if (e.args.size() == 3) {  // lag/lead's default, cast to the argument's type (DuckDB's)
     ExprAst cast;

@@ -129,6 +129,8 @@ class Partition {
       case WindowFn::kRank:
       case WindowFn::kDenseRank:
       case WindowFn::kNtile:
+      case WindowFn::kPercentRank:
+      case WindowFn::kCumeDist:
         return Ranks(from, to);
       case WindowFn::kLag:
       case WindowFn::kLead:
@@ -157,6 +159,16 @@ class Partition {
         v = pos < big * (size + 1)
                 ? pos / (size + 1) + 1
                 : (pos - big * (size + 1)) / std::max<std::int64_t>(size, 1) + big + 1;
+      }
+      if (call_.fn == WindowFn::kPercentRank) {  // (rank - 1) / (rows - 1); 0 for one row
+        const double rank = static_cast<double>(peer_start_[i - b_] - b_);
+        out_.col.doubles[idx_[i]] = n > 1 ? rank / static_cast<double>(n - 1) : 0.0;
+        continue;
+      }
+      if (call_.fn == WindowFn::kCumeDist) {  // rows up to the last peer / rows
+        const double upto = static_cast<double>(peer_end_[i - b_] - b_);
+        out_.col.doubles[idx_[i]] = upto / static_cast<double>(n);
+        continue;
       }
       out_.Int(idx_[i], v);
     }
@@ -217,6 +229,7 @@ class Partition {
  public:
   const Column* order_time_ = nullptr;  // nowcast: the ORDER BY timestamp
   const Column* fallback_ = nullptr;    // lag/lead: the default's column (nullptr: NULL)
+  const Column* nth_ = nullptr;         // nth_value: n (BIGINT)
 
  private:
   // [lo, hi) of positions in the frame of position i.
@@ -289,6 +302,8 @@ class Partition {
       case WindowFn::kRank:
       case WindowFn::kDenseRank:
       case WindowFn::kNtile:
+      case WindowFn::kPercentRank:
+      case WindowFn::kCumeDist:
       case WindowFn::kLag:
       case WindowFn::kLead:
       case WindowFn::kNowcast:
@@ -333,6 +348,16 @@ class Partition {
         case WindowFn::kCount:
           out_.Int(r, values);
           break;
+        case WindowFn::kNthValue: {
+          const bool in = !nth_->IsNull(r) && nth_->ints[r] >= 1 &&
+                          static_cast<std::uint64_t>(nth_->ints[r]) <= hi - lo;
+          if (in) {
+            out_.Copy(r, *arg_, idx_[lo + static_cast<std::size_t>(nth_->ints[r]) - 1]);
+          } else {
+            out_.Null(r);
+          }
+          break;
+        }
         case WindowFn::kFirstValue:
         case WindowFn::kLastValue:
           if (lo == hi) {
@@ -489,7 +514,10 @@ constexpr std::pair<std::string_view, WindowFn> kWindowNames[] = {
     {"min", WindowFn::kMin},
     {"max", WindowFn::kMax},
     {"count", WindowFn::kCount},
-    {"nowcast", WindowFn::kNowcast}};
+    {"nowcast", WindowFn::kNowcast},
+    {"percent_rank", WindowFn::kPercentRank},
+    {"cume_dist", WindowFn::kCumeDist},
+    {"nth_value", WindowFn::kNthValue}};
 
 }  // namespace
 
@@ -527,6 +555,9 @@ Type WindowResultType(WindowFn fn, Type arg) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
       return Type::kFloat64;
+    case WindowFn::kPercentRank:
+    case WindowFn::kCumeDist:
+      return Type::kFloat64;
     default:
       return arg;
   }
@@ -543,6 +574,7 @@ struct WindowComputation::Keys {
   std::vector<SortColumn> part, order, all;
   const Column* arg = nullptr;
   const Column* fallback = nullptr;  // lag/lead's default
+  const Column* nth = nullptr;       // nth_value's n
   Out out;
   std::unique_ptr<Partition> current;  // the partition under way (pos_: its next position)
   std::size_t scan = 0;                // the search for the next partition's end
@@ -581,6 +613,7 @@ void WindowComputation::Begin() {
   keys->all.insert(keys->all.end(), keys->order.begin(), keys->order.end());
   keys->arg = call.arg.empty() ? nullptr : &ColumnNamed(table_, call.arg);
   keys->fallback = call.fallback.empty() ? nullptr : &ColumnNamed(table_, call.fallback);
+  keys->nth = call.nth.empty() ? nullptr : &ColumnNamed(table_, call.nth);
   keys->out = MakeOut(call, table_);
   keys_ = std::move(keys);
   idx_.resize(table_.rows);
@@ -698,6 +731,7 @@ void WindowComputation::Evaluate() {
                                                  &keys.out, keys.fits ? &keys.range : nullptr);
       keys.current->order_time_ = keys.order.empty() ? nullptr : keys.order[0].column;
       keys.current->fallback_ = keys.fallback;
+      keys.current->nth_ = keys.nth;
     }
     if (!keys.current->Prepare(&budget) || budget == 0) break;
     const std::size_t to = std::min(keys.current->end(), pos_ + budget);

@@ -32,6 +32,9 @@ enum class WindowFn : std::uint8_t {
   kCount,
   kCountStar,
   kNowcast,  // EPA's PM NowCast over the trailing 12 hours of the ORDER BY timestamp
+  kPercentRank,
+  kCumeDist,
+  kNthValue,  // the last: plan codecs check against it
 };
 
 std::optional<WindowFn> WindowByName(std::string_view name);
@@ -53,6 +56,9 @@ struct WindowCall {
   // lag/lead's default: a column of the argument's type (the default cast to it, per row) for
   // the rows whose offset row is outside the partition; empty: NULL.
   std::string fallback;
+  // nth_value's n: a BIGINT column (the argument cast, per row, as DuckDB's); a NULL, zero or
+  // negative n, or one past the frame, gives NULL.
+  std::string nth;
   std::vector<std::string> partition;
   std::vector<WindowKey> order;
   // The frame, normalised: without ORDER BY the whole partition; with ORDER BY and no frame,

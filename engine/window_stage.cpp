@@ -69,6 +69,7 @@ void WriteCall(ByteWriter& w, const WindowCall& c) {
   w.String(c.arg);
   w.Signed(c.param);
   w.String(c.fallback);
+  w.String(c.nth);
   w.Varint(c.partition.size());
   for (const std::string& p : c.partition) w.String(p);
   w.Varint(c.order.size());
@@ -86,11 +87,12 @@ void WriteCall(ByteWriter& w, const WindowCall& c) {
 WindowCall ReadCall(ByteReader& r) {
   WindowCall c;
   const std::uint8_t fn = r.U8();
-  if (fn > static_cast<std::uint8_t>(WindowFn::kNowcast)) r.Fail("bad window function");
+  if (fn > static_cast<std::uint8_t>(WindowFn::kNthValue)) r.Fail("bad window function");
   c.fn = static_cast<WindowFn>(fn);
   c.arg = r.String();
   c.param = r.Signed();
   c.fallback = r.String();
+  c.nth = r.String();
   for (std::size_t i = 0, n = r.Count(1); i < n; ++i) c.partition.push_back(r.String());
   for (std::size_t i = 0, n = r.Count(2); i < n; ++i) {
     WindowKey k;
@@ -123,6 +125,9 @@ void CheckCall(ByteReader& r, const WindowCall& c, const std::vector<Field>& fie
     const Type arg = c.arg.empty() ? Type::kInt64 : type_of(c.arg)->type;
     if (!c.fallback.empty() && type_of(c.fallback)->type != arg) {
       r.Fail("a window default is not of its argument's type");
+    }
+    if (!c.nth.empty() && type_of(c.nth)->type != Type::kInt64) {
+      r.Fail("nth_value's n is not a BIGINT");
     }
     if (WindowResultType(c.fn, arg) != c.result) r.Fail("window result type does not fit");
   } catch (const std::invalid_argument&) {

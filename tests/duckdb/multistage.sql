@@ -150,6 +150,15 @@ SELECT parameter, aqi, count(*) OVER (PARTITION BY parameter ORDER BY aqi RANGE 
 SELECT site_name, concentration, count(*) OVER (PARTITION BY site_name ORDER BY concentration RANGE BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS near FROM measurements WHERE parameter = 'PM2.5' AND site_name LIKE 'A%';
 -- @error
 SELECT sum(aqi) OVER (ORDER BY aqi, utc RANGE BETWEEN 1 PRECEDING AND CURRENT ROW) FROM measurements;
+-- percent_rank, cume_dist (peers share a value; one row's partition is 0 and 1) and nth_value
+-- (of the frame; a per-row n cast to BIGINT; a NULL, zero, negative or too large n is NULL)
+SELECT full_aqs_id, parameter, utc, aqi, percent_rank() OVER (PARTITION BY full_aqs_id, parameter ORDER BY aqi DESC) AS pr, cume_dist() OVER (PARTITION BY full_aqs_id, parameter ORDER BY aqi) AS cd, nth_value(aqi, 3) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS n3, nth_value(site_name, 2) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS n2 FROM measurements WHERE parameter IN ('PM10', 'CO');
+SELECT parameter, count(*) AS n, sum(pr) AS spr, sum(cd) AS scd, percent_rank() OVER () AS p0, cume_dist() OVER () AS c0 FROM (SELECT parameter, percent_rank() OVER (PARTITION BY utc ORDER BY concentration) AS pr, cume_dist() OVER (PARTITION BY site_name, parameter ORDER BY aqi NULLS FIRST) AS cd FROM measurements) GROUP BY parameter;
+SELECT full_aqs_id, parameter, utc, nth_value(concentration, aqi % 4 - 1) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN CURRENT ROW AND 2 FOLLOWING) AS v, nth_value(aqi, NULL) OVER (PARTITION BY full_aqs_id, parameter) AS z, nth_value(utc, 1.5) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc RANGE BETWEEN INTERVAL 4 HOUR PRECEDING AND CURRENT ROW) AS t FROM measurements WHERE parameter = 'SO2';
+-- @error
+SELECT nth_value(aqi) OVER (ORDER BY utc) FROM measurements;
+-- @error
+SELECT percent_rank(aqi) OVER (ORDER BY utc) FROM measurements;
 -- ---------------------------------------------------------------- HUGEINT through stages
 -- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
 -- @ordered

@@ -534,6 +534,31 @@ TEST(Window, FunctionsAndFramesMatchTheReference) {
          return std::optional<double>(tile + 1);
        },
        true},
+      {"percent_rank() OVER (PARTITION BY site_name ORDER BY utc)",
+       [&](std::size_t r) {
+         const auto p = Ordered(d, r, peers);
+         double before = 0;
+         for (std::size_t k : p) before += d[k].utc < d[r].utc;
+         return std::optional<double>(p.size() > 1 ? before / static_cast<double>(p.size() - 1)
+                                                   : 0.0);
+       },
+       false},
+      {"cume_dist() OVER (PARTITION BY site_name ORDER BY utc DESC)",
+       [&](std::size_t r) {
+         const auto p = Ordered(d, r, peers);
+         double upto = 0;
+         for (std::size_t k : p) upto += d[k].utc >= d[r].utc;
+         return std::optional<double>(upto / static_cast<double>(p.size()));
+       },
+       false},
+      {"nth_value(aqi, 2) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS BETWEEN 2 "
+       "PRECEDING AND 1 FOLLOWING)",
+       [&](std::size_t r) -> std::optional<double> {
+         const auto f = FrameOf(d, r, rows21);
+         if (f.size() < 2 || !d[f[1]].aqi) return std::nullopt;
+         return static_cast<double>(*d[f[1]].aqi);
+       },
+       true},
   };
   for (const Case& c : cases) {
     std::vector<std::string> want;
@@ -594,6 +619,9 @@ TEST(Window, DataRanksAndGatheredAgree) {
       "SELECT latitude, lag(aqi) OVER (PARTITION BY site_name ORDER BY latitude), "
       "dense_rank() OVER (PARTITION BY utc ORDER BY site_name) FROM measurements",
       "SELECT latitude, row_number() OVER (ORDER BY latitude DESC) FROM measurements",
+      "SELECT latitude, percent_rank() OVER (PARTITION BY site_name ORDER BY aqi), cume_dist() "
+      "OVER (ORDER BY utc), nth_value(aqi, 3) OVER (PARTITION BY site_name ORDER BY latitude) "
+      "FROM measurements",
       "SELECT site_name, latitude FROM measurements WHERE aqi IS NOT NULL QUALIFY "
       "row_number() OVER (PARTITION BY site_name ORDER BY aqi DESC, latitude) <= 2",
       "SELECT site_name, utc, avg(aqi) OVER (PARTITION BY site_name ORDER BY utc) AS a FROM "
@@ -1000,8 +1028,8 @@ TEST(Window, QualifyNamesAndErrors) {
                        "ROW) FROM measurements")
                 .find("a RANGE frame offset integer over an ORDER BY key of type TIMESTAMP"),
             std::string::npos);
-  EXPECT_NE(ParseError("SELECT percent_rank() OVER () FROM measurements")
-                .find("unknown window function 'percent_rank'"),
+  EXPECT_NE(ParseError("SELECT mode(aqi) OVER () FROM measurements")
+                .find("unknown window function 'mode'"),
             std::string::npos);
   EXPECT_NE(ParseError("SELECT sum(site_name) OVER () FROM measurements").find("type mismatch"),
             std::string::npos);

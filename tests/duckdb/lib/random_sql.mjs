@@ -268,8 +268,8 @@ function TotalsStatement(r) {
 }
 
 // A window call. Position-dependent functions (row_number, ntile, lag, lead, first/last_value,
-// ROWS frames) order by (full_aqs_id, parameter, utc), unique per row, so both engines see one
-// order; rank, dense_rank and RANGE frames are defined on ties.
+// nth_value, ROWS frames) order by (full_aqs_id, parameter, utc), unique per row, so both engines see one
+// order; rank, dense_rank, percent_rank, cume_dist and RANGE frames are defined on ties.
 function WindowCall(r) {
   const total = 'PARTITION BY full_aqs_id, parameter ORDER BY utc';
   const key = r.pick(['parameter', 'utc', 'site_name', 'CAST(utc AS DATE)', 'aqi // 50']);
@@ -286,6 +286,8 @@ function WindowCall(r) {
     `lead(${r.pick(['aqi', 'raw_concentration'])}) OVER (${total})`,
     `first_value(aqi) OVER (${total} ${frame})`, `last_value(concentration) OVER (${total} ${frame})`,
     `rank() OVER (PARTITION BY ${key} ORDER BY aqi DESC)`, `dense_rank() OVER (ORDER BY ${key})`,
+    `percent_rank() OVER (PARTITION BY ${key} ORDER BY aqi)`, `cume_dist() OVER (ORDER BY ${key})`,
+    `nth_value(${r.pick(['aqi', 'concentration', 'site_name'])}, ${r.pick(['1', '2', '0', 'aqi % 3'])}) OVER (${total} ${frame})`,
     `sum(${arg}) OVER (${total} ${frame})`, `avg(${arg}) OVER (PARTITION BY ${key})`,
     `min(concentration) OVER (PARTITION BY ${key} ORDER BY utc)`, `max(${arg}) OVER (${total} ${frame})`,
     `count(concentration) OVER (PARTITION BY ${key} ORDER BY aqi)`, `count(*) OVER (PARTITION BY ${key})`,
