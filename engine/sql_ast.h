@@ -116,6 +116,11 @@ struct WindowAst {
   bool has_frame = false;
   bool rows = false;  // ROWS (positions) or RANGE (peers of the ORDER BY value)
   FrameBound start, end;
+  // While parsing: the named window (WINDOW clause) this one builds on, lower-cased, with
+  // copy = written OVER (name ...) (else OVER name); empty once the parser resolved it.
+  std::string base;
+  std::size_t base_pos = 0;
+  bool copy = false;
 };
 
 // Where an expression starts in the statement (its leftmost token).

@@ -61,6 +61,7 @@ class Parser {
   StatementAst Select() {
     StatementAst st;
     const std::size_t visible = ctes_.size();
+    const std::size_t refs = window_refs_.size();  // this SELECT's OVER name / OVER (name ...)
     if (Accept("with")) With(&st);
     if (!Peek().Is("select")) NotASelect();
     Expect("select", st.with.empty() ? "a statement must start with SELECT or WITH"
@@ -82,7 +83,8 @@ class Parser {
     if (Accept("where")) st.where = Expr();
     GroupBy(&st);
     if (Accept("having")) st.having = Expr();
-    if (Peek().Is("window")) Fail("unsupported: the WINDOW clause (write OVER (...) at each call)");
+    std::vector<NamedWindow> named;
+    if (Accept("window")) NamedWindows(&named);
     if (Accept("qualify")) st.qualify = Expr();
     if (Accept("order")) {
       Expect("by", "expected BY after ORDER");
@@ -91,8 +93,82 @@ class Parser {
       while (Accept(","));
     }
     LimitOffset(&st);
+    if (Peek().Is("window")) {
+      Fail(
+          "the WINDOW clause is out of order (... HAVING ... WINDOW ... QUALIFY ... ORDER BY ...)");
+    }
+    for (std::size_t k = refs; k < window_refs_.size(); ++k) Resolve(named, window_refs_[k].get());
+    window_refs_.resize(refs);
     ctes_.resize(visible);  // a statement's CTEs are not visible after it
     return st;
+  }
+
+  struct NamedWindow {
+    std::string name;
+    std::shared_ptr<WindowAst> window;
+    bool derived = false;  // written as (other_name ...)
+  };
+
+  // WINDOW name AS (spec) {, name AS (spec)}: a spec may build on an earlier name, as DuckDB's.
+  void NamedWindows(std::vector<NamedWindow>* named) {
+    do {
+      const Token& t = Peek();
+      if (!IsName(t)) Fail("expected a window name after WINDOW, found " + Describe(t));
+      const std::string name = Lower(t.text);
+      for (const NamedWindow& w : *named) {
+        if (w.name == name) throw SqlError("window \"" + name + "\" is already defined", t.pos);
+      }
+      ++i_;
+      Expect("as", "expected AS after the window name");
+      Expect("(", "expected '(' after AS in the WINDOW clause");
+      auto w = std::make_shared<WindowAst>(Window());
+      const bool derived = !w->base.empty();
+      Resolve(*named, w.get());
+      named->push_back({name, std::move(w), derived});
+    } while (Accept(","));
+  }
+
+  // A window that names another (`OVER w`, `OVER (w ORDER BY ...)`): the named one's clauses,
+  // then its own, which may only add what the named one lacks (DuckDB's rules and messages).
+  static void Resolve(const std::vector<NamedWindow>& named, WindowAst* w) {
+    if (w->base.empty()) return;
+    const NamedWindow* found = nullptr;
+    for (const NamedWindow& n : named) {
+      if (n.name == w->base) found = &n;
+    }
+    if (found == nullptr) {
+      throw SqlError("window \"" + w->base + "\" does not exist", w->base_pos);
+    }
+    const WindowAst* base = found->window.get();
+    const std::string quoted = "window \"" + w->base + "\"";
+    // DuckDB's OVER (v ...) takes only v's own clauses when v builds on another window (v AS
+    // (w ORDER BY x) loses w's PARTITION BY there, not under OVER v): rejected, not guessed.
+    if (w->copy && found->derived) {
+      throw SqlError("unsupported: OVER (" + w->base + " ...) where " + quoted +
+                         " builds on another named window (write its clauses out, or OVER " +
+                         w->base + ")",
+                     w->base_pos);
+    }
+    if (w->copy) {
+      if (base->has_frame) {
+        throw SqlError("cannot copy " + quoted + " because it has a frame clause", w->base_pos);
+      }
+      if (!w->partition.empty() && !base->partition.empty()) {
+        throw SqlError("Cannot override PARTITION BY clause of " + quoted, w->base_pos);
+      }
+      if (!w->order.empty() && !base->order.empty()) {
+        throw SqlError("Cannot override ORDER BY clause of " + quoted, w->base_pos);
+      }
+    }
+    if (w->partition.empty()) w->partition = base->partition;
+    if (w->order.empty()) w->order = base->order;
+    if (!w->has_frame) {
+      w->has_frame = base->has_frame;
+      w->rows = base->rows;
+      w->start = base->start;
+      w->end = base->end;
+    }
+    w->base.clear();
   }
 
   // What may follow a select list without FROM: the end, a closing ')' or a later clause.
@@ -217,7 +293,7 @@ class Parser {
     const Token& t = Peek();
     if (tokens_[i_ - 1].Is(";")) Fail("only one statement is allowed");
     UnsupportedInSelect(t);
-    for (std::string_view w : {"join", "union", "window", "using", "on"}) {
+    for (std::string_view w : {"join", "union", "using", "on"}) {
       if (t.Is(w)) Fail("unsupported: " + Lower(std::string(t.raw)) + " (one table, one SELECT)");
     }
     if (t.Is("where") || t.Is("group") || t.Is("having") || t.Is("order") || t.Is("limit") ||
@@ -825,9 +901,18 @@ class Parser {
       Expect(")", "expected ')' to close FILTER (WHERE ...)");
     }
     if (Accept("over")) {
-      if (!Peek().Is("(")) Fail("unsupported: named windows (OVER name); write OVER (...)");
-      ++i_;
-      e.window = std::make_shared<const WindowAst>(Window());
+      std::shared_ptr<WindowAst> w;
+      if (Accept("(")) {
+        w = std::make_shared<WindowAst>(Window());
+      } else if (IsName(Peek())) {  // OVER name: the WINDOW clause's, resolved after it
+        w = std::make_shared<WindowAst>();
+        w->base = Lower(Peek().text);
+        w->base_pos = Take().pos;
+      } else {
+        Fail("expected '(' or a window name after OVER, found " + Describe(Peek()));
+      }
+      if (!w->base.empty()) window_refs_.push_back(w);
+      e.window = w;
     }
     return e;
   }
@@ -835,6 +920,14 @@ class Parser {
   // After OVER's '(': [PARTITION BY ...] [ORDER BY ...] [frame] ')'.
   WindowAst Window() {
     WindowAst w;
+    const Token& t = Peek();
+    const bool clause =
+        t.Is("partition") || t.Is("order") || t.Is("rows") || t.Is("range") || t.Is("groups");
+    if (IsName(t) && !clause) {  // OVER (name ...): builds on a named window
+      w.base = Lower(t.text);
+      w.base_pos = Take().pos;
+      w.copy = true;
+    }
     if (Accept("partition")) {
       Expect("by", "expected BY after PARTITION");
       do w.partition.push_back(Expr());
@@ -933,6 +1026,9 @@ class Parser {
   std::size_t i_ = 0;
   int depth_ = 0;
   std::vector<std::string> ctes_;  // CTE names visible where the parser is
+  // The windows that name a WINDOW clause's window, of every SELECT under way (each resolves
+  // and drops its own at its end).
+  std::vector<std::shared_ptr<WindowAst>> window_refs_;
 };
 
 void Parser::UnknownTable(const Token& t, const std::vector<std::string>& ctes) {

@@ -159,6 +159,22 @@ SELECT full_aqs_id, parameter, utc, nth_value(concentration, aqi % 4 - 1) OVER (
 SELECT nth_value(aqi) OVER (ORDER BY utc) FROM measurements;
 -- @error
 SELECT percent_rank(aqi) OVER (ORDER BY utc) FROM measurements;
+-- named windows: OVER name, OVER (name ...) adding what the named one lacks, a named window
+-- building on an earlier one, names case-insensitive, in the select list, QUALIFY and ORDER BY
+-- @ordered
+SELECT parameter, count(*) AS c, rank() OVER w AS r, sum(count(*)) OVER (w ROWS BETWEEN 1 PRECEDING AND CURRENT ROW) AS s FROM measurements GROUP BY parameter WINDOW w AS (ORDER BY count(*) DESC) ORDER BY r;
+SELECT full_aqs_id, parameter, utc, aqi, count(*) OVER w, lag(aqi) OVER v, avg(aqi) OVER (w ORDER BY utc ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM measurements WHERE parameter = 'CO' WINDOW w AS (PARTITION BY full_aqs_id, parameter), v AS (W ORDER BY utc) QUALIFY row_number() OVER v <= 5;
+-- DuckDB's OVER (v ...) drops the PARTITION BY that v takes from w (docs/SQL.md)
+-- @plume-error
+SELECT full_aqs_id, avg(aqi) OVER (v ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM measurements WHERE parameter = 'CO' WINDOW w AS (PARTITION BY full_aqs_id, parameter), v AS (w ORDER BY utc);
+-- @ordered
+SELECT full_aqs_id, utc, aqi FROM measurements WHERE parameter = 'SO2' AND aqi IS NOT NULL WINDOW w AS (ORDER BY aqi DESC, full_aqs_id, utc) ORDER BY row_number() OVER w LIMIT 5;
+-- @error
+SELECT sum(aqi) OVER x FROM measurements WINDOW w AS (ORDER BY utc);
+-- @error
+SELECT sum(aqi) OVER (w ORDER BY utc) FROM measurements WINDOW w AS (ORDER BY aqi);
+-- @error
+SELECT sum(aqi) OVER (w) FROM measurements WINDOW w AS (ORDER BY aqi ROWS 1 PRECEDING);
 -- ---------------------------------------------------------------- HUGEINT through stages
 -- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
 -- @ordered

@@ -306,7 +306,30 @@ TEST(ParserErrors, SuggestionsAndPositions) {
   ExpectError("SELECT aqi FROM measurements WHERE aqi IN (SELECT 1)", 0, "runs in 2 stages");
   // Windows are stages too (engine/staged.h); Plan::Parse says so.
   ExpectError("SELECT max(aqi) OVER () FROM measurements", 0, "runs in 2 stages");
-  ExpectError("SELECT max(aqi) OVER w FROM measurements", 22, "unsupported: named windows");
+  // Named windows (WINDOW clause): DuckDB's rules and messages, positioned at the name.
+  ExpectError("SELECT max(aqi) OVER w FROM measurements", 22, "window \"w\" does not exist");
+  ExpectError("SELECT max(aqi) OVER w FROM measurements WINDOW v AS (ORDER BY utc)", 22,
+              "window \"w\" does not exist");
+  ExpectError("SELECT 1 FROM measurements WINDOW w AS (), W AS (ORDER BY utc)", 44,
+              "window \"w\" is already defined");
+  ExpectError("SELECT max(aqi) OVER (w ORDER BY aqi) FROM measurements WINDOW w AS (ORDER BY utc)",
+              23, "Cannot override ORDER BY clause of window \"w\"");
+  ExpectError(
+      "SELECT max(aqi) OVER (w PARTITION BY aqi) FROM measurements WINDOW w AS (PARTITION BY utc)",
+      23, "Cannot override PARTITION BY clause of window \"w\"");
+  ExpectError("SELECT max(aqi) OVER (w) FROM measurements WINDOW w AS (ROWS 1 PRECEDING)", 23,
+              "cannot copy window \"w\" because it has a frame clause");
+  ExpectError("SELECT max(aqi) OVER (v) FROM measurements WINDOW w AS (ORDER BY utc), v AS (w)", 23,
+              "unsupported: OVER (v ...) where window \"v\" builds on another named window");
+  ExpectError("SELECT 1 FROM measurements WINDOW w AS (ORDER BY utc), v AS (x)", 62,
+              "window \"x\" does not exist");
+  ExpectError("SELECT max(aqi) OVER w FROM measurements ORDER BY 1 WINDOW w AS ()", 53,
+              "the WINDOW clause is out of order");
+  ExpectError("SELECT max(aqi) OVER 1 FROM measurements", 22,
+              "expected '(' or a window name after OVER");
+  // A subquery's named windows are its own.
+  ExpectError("SELECT (SELECT max(aqi) OVER w FROM measurements) FROM measurements WINDOW w AS ()",
+              30, "window \"w\" does not exist");
 }
 
 // "Did you mean" for functions wherever they are called, and for misspelt keywords: the word
