@@ -68,13 +68,12 @@ Type AggregateResultType(AggFn fn, Type input) {
       // (exact: the states are 128-bit), and so is the sum of a UBIGINT or HUGEINT
       return IsInteger(input) || IsWidePhysical(input) ? Type::kHugeint : input;
     case AggFn::kAvg:
-      need(numeric || huge);
-      return Type::kFloat64;
     case AggFn::kStddevSamp:
     case AggFn::kStddevPop:
     case AggFn::kVarSamp:
     case AggFn::kVarPop:
-      need(numeric || huge);  // a HUGEINT's only with DISTINCT: the binder casts it otherwise
+      // the variances of a HUGEINT only with DISTINCT: the binder casts it otherwise
+      need(numeric || huge);
       return Type::kFloat64;
     case AggFn::kMedian:
     case AggFn::kQuantileCont:
