@@ -103,6 +103,14 @@ struct FrameBound {
   bool interval() const { return !text.empty(); }
 };
 
+// A frame's EXCLUDE clause: which rows around the current one leave its frame.
+enum class FrameExclude : std::uint8_t {
+  kNoOthers,    // none (the default)
+  kCurrentRow,  // the row itself
+  kGroup,       // the row and its peers
+  kTies,        // its peers, not the row
+};
+
 struct OrderAst {
   ExprAst expr;
   bool desc = false;
@@ -114,8 +122,10 @@ struct WindowAst {
   std::vector<ExprAst> partition;
   std::vector<OrderAst> order;
   bool has_frame = false;
-  bool rows = false;  // ROWS (positions) or RANGE (peers of the ORDER BY value)
+  bool rows = false;    // ROWS (positions) or RANGE (peers of the ORDER BY value)
+  bool groups = false;  // GROUPS (offsets count peer groups; rows is false)
   FrameBound start, end;
+  FrameExclude exclude = FrameExclude::kNoOthers;
   // While parsing: the named window (WINDOW clause) this one builds on, lower-cased, with
   // copy = written OVER (name ...) (else OVER name); empty once the parser resolved it.
   std::string base;

@@ -165,8 +165,10 @@ class Parser {
     if (!w->has_frame) {
       w->has_frame = base->has_frame;
       w->rows = base->rows;
+      w->groups = base->groups;
       w->start = base->start;
       w->end = base->end;
+      w->exclude = base->exclude;
     }
     w->base.clear();
   }
@@ -938,23 +940,57 @@ class Parser {
       do w.order.push_back(OrderTerm());
       while (Accept(","));
     }
-    if (Peek().Is("rows") || Peek().Is("range")) {
+    if (Peek().Is("rows") || Peek().Is("range") || Peek().Is("groups")) {
       w.has_frame = true;
-      w.rows = Take().Is("rows");
-      if (Peek().Is("groups")) Fail("unsupported: GROUPS frames");
-      if (Accept("between")) {
-        w.start = Bound();
-        Expect("and", "expected AND in the frame's BETWEEN");
-        w.end = Bound();
-      } else {
-        w.start = Bound();
-      }
-      if (Peek().Is("exclude")) Fail("unsupported: EXCLUDE in a window frame");
-    } else if (Peek().Is("groups")) {
-      Fail("unsupported: GROUPS frames");
+      const Token& unit = Take();
+      w.rows = unit.Is("rows");
+      w.groups = unit.Is("groups");
+      Frame(&w);
     }
     Expect(")", "expected ')' to close OVER (");
     return w;
+  }
+
+  // A frame's bounds after ROWS, RANGE or GROUPS, then [EXCLUDE ...]; DuckDB's errors for the
+  // bounds that cannot frame anything.
+  void Frame(WindowAst* w) {
+    using K = FrameBound::Kind;
+    const std::size_t pos = Peek().pos;
+    const bool between = Accept("between");
+    w->start = Bound();
+    if (between) {
+      Expect("and", "expected AND in the frame's BETWEEN");
+      w->end = Bound();
+    }
+    if (w->start.kind == K::kUnboundedFollowing) {
+      throw SqlError("frame start cannot be UNBOUNDED FOLLOWING", pos);
+    }
+    if (w->end.kind == K::kUnboundedPreceding) {
+      throw SqlError("frame end cannot be UNBOUNDED PRECEDING", pos);
+    }
+    if (w->start.kind == K::kCurrentRow && w->end.kind == K::kPreceding) {
+      throw SqlError("frame starting from current row cannot have preceding rows", pos);
+    }
+    if (w->start.kind == K::kFollowing &&
+        (w->end.kind == K::kPreceding || w->end.kind == K::kCurrentRow)) {
+      throw SqlError(between ? "frame starting from following row cannot have preceding rows"
+                             : "frame starting from following row cannot end with current row",
+                     pos);
+    }
+    if (!Accept("exclude")) return;
+    if (Accept("current")) {
+      Expect("row", "expected ROW after EXCLUDE CURRENT");
+      w->exclude = FrameExclude::kCurrentRow;
+    } else if (Accept("group")) {
+      w->exclude = FrameExclude::kGroup;
+    } else if (Accept("ties")) {
+      w->exclude = FrameExclude::kTies;
+    } else if (Accept("no")) {
+      Expect("others", "expected OTHERS after EXCLUDE NO");
+    } else {
+      Fail("expected CURRENT ROW, GROUP, TIES or NO OTHERS after EXCLUDE, found " +
+           Describe(Peek()));
+    }
   }
 
   // INTERVAL n SECOND|MINUTE|HOUR|DAY|WEEK as a RANGE offset, in seconds (a month or a year has

@@ -92,11 +92,15 @@ std::string WindowName(const ExprAst& e) {
   }
   using K = FrameBound::Kind;
   const bool whole = w.start.kind == K::kUnboundedPreceding && w.end.kind == K::kUnboundedFollowing;
-  const bool default_range =
-      !w.rows && w.start.kind == K::kUnboundedPreceding && w.end.kind == K::kCurrentRow;
+  const bool default_range = !w.rows && !w.groups && w.start.kind == K::kUnboundedPreceding &&
+                             w.end.kind == K::kCurrentRow && w.exclude == FrameExclude::kNoOthers;
   if (w.has_frame && !default_range) {
-    over += std::string(over.empty() ? "" : " ") + (w.rows || whole ? "ROWS" : "RANGE") +
-            " BETWEEN " + BoundText(w.start) + " AND " + BoundText(w.end);
+    const char* unit = w.rows || whole ? "ROWS" : w.groups ? "GROUPS" : "RANGE";
+    over += std::string(over.empty() ? "" : " ") + unit + " BETWEEN " + BoundText(w.start) +
+            " AND " + BoundText(w.end);
+    static constexpr const char* kExclude[] = {"", " EXCLUDE CURRENT ROW", " EXCLUDE GROUP",
+                                               " EXCLUDE TIES"};
+    over += kExclude[static_cast<std::size_t>(w.exclude)];
   }
   return name + " OVER (" + over + ")";
 }
@@ -626,21 +630,19 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
   using K = FrameBound::Kind;
   if (w.has_frame) {
     call.rows = w.rows;
+    call.groups = w.groups;
     call.start = w.start;
     call.end = w.end;
+    call.exclude = w.exclude;
     const bool offsets = w.start.kind == K::kPreceding || w.start.kind == K::kFollowing ||
                          w.end.kind == K::kPreceding || w.end.kind == K::kFollowing;
-    if (!w.rows && offsets && w.order.size() != 1) {
+    if (!w.rows && !w.groups && offsets && w.order.size() != 1) {
       throw SqlError("RANGE frames must have only one ORDER BY expression", e.pos);
     }
-    if (w.rows && (w.start.interval() || w.end.interval())) {
-      throw SqlError("an INTERVAL frame offset needs RANGE (ROWS counts rows)", e.pos);
-    }
-    if (w.start.kind == K::kUnboundedFollowing || w.end.kind == K::kUnboundedPreceding) {
-      throw SqlError(
-          "a window frame cannot start at UNBOUNDED FOLLOWING or end at UNBOUNDED "
-          "PRECEDING",
-          e.pos);
+    if ((w.rows || w.groups) && (w.start.interval() || w.end.interval())) {
+      throw SqlError(std::string("an INTERVAL frame offset needs RANGE (") +
+                         (w.rows ? "ROWS counts rows)" : "GROUPS counts peer groups)"),
+                     e.pos);
     }
   } else if (w.order.empty()) {
     call.end = {K::kUnboundedFollowing, 0};

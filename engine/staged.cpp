@@ -70,7 +70,7 @@ PlanData BindStage(const StagedStatement::Data& d, std::size_t i,
 template <typename TypeOf>
 void CheckRangeOffsets(const WindowCall& call, const TypeOf& type_of) {
   using K = FrameBound::Kind;
-  if (call.rows || call.order.empty()) return;
+  if (call.rows || call.groups || call.order.empty()) return;
   for (const FrameBound* b : {&call.start, &call.end}) {
     if (b->kind != K::kPreceding && b->kind != K::kFollowing) continue;
     const Type key = type_of(call.order[0].column);

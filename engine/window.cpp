@@ -89,6 +89,7 @@ class Partition {
       : call_(call), idx_(idx), b_(b), e_(e), arg_(arg), out_(*out), order_(order), range_(range) {
     peer_start_.resize(e - b);
     peer_end_.resize(e - b);
+    if (call.groups) group_.resize(e - b);
     forward_ = b;
     backward_ = e;
   }
@@ -101,6 +102,10 @@ class Partition {
       const std::size_t i = forward_;
       const bool same = i > b && CompareRows(order_, idx_[i - 1], idx_[i]) == 0;
       peer_start_[i - b] = same ? peer_start_[i - b - 1] : i;
+      if (call_.groups) {  // GROUPS frames: each position's peer group, each group's start
+        if (!same) group_start_.push_back(i);
+        group_[i - b] = group_start_.size() - 1;
+      }
     }
     for (; forward_ == e && backward_ > b && *budget > 0; --backward_, --*budget) {
       const std::size_t i = backward_ - 1;
@@ -248,6 +253,7 @@ class Partition {
           return static_cast<std::int64_t>(e_);
         case K::kPreceding:
         case K::kFollowing:
+          if (call_.groups) return GroupBound(i, f, is_end);
           if (!call_.rows) return RangeBound(i, f, is_end);
           return f.kind == K::kPreceding ? p - f.offset + (is_end ? 1 : 0)
                                          : p + f.offset + (is_end ? 1 : 0);
@@ -261,6 +267,56 @@ class Partition {
     hi = bound(call_.end, true);
     const std::size_t l = clamp(lo);
     return {l, std::max(l, clamp(hi))};
+  }
+
+  // GROUPS with an offset: the start (is_end: the end) of the peer group `f.offset` groups
+  // before or after row i's, the partition's start or end beyond its groups.
+  std::int64_t GroupBound(std::size_t i, const FrameBound& f, bool is_end) const {
+    const auto groups = static_cast<std::int64_t>(group_start_.size());
+    const auto g = static_cast<std::int64_t>(group_[i - b_]);
+    const std::int64_t off = std::min(f.offset, groups);  // offsets may be near INT64_MAX
+    const std::int64_t t = f.kind == K::kPreceding ? g - off : g + off;
+    if (t < 0) return static_cast<std::int64_t>(b_);
+    if (t >= groups) return static_cast<std::int64_t>(e_);
+    const auto k = static_cast<std::size_t>(t);
+    if (!is_end) return static_cast<std::int64_t>(group_start_[k]);
+    return static_cast<std::int64_t>(k + 1 < group_start_.size() ? group_start_[k + 1] : e_);
+  }
+
+  // The frame [lo, hi) of row i less what its EXCLUDE clause takes out, in positions of the
+  // partition (from 0): the part before the excluded rows, the row itself (EXCLUDE TIES), the
+  // part after. Each part's ends never decrease from row to row (as the frame's do).
+  FrameCut Cut(std::size_t i, std::size_t lo, std::size_t hi) const {
+    FrameCut c{lo - b_, hi - b_, false, 0, hi - b_, hi - b_};
+    if (call_.exclude == FrameExclude::kNoOthers) return c;
+    std::size_t xa = i, xb = i + 1;  // EXCLUDE CURRENT ROW
+    if (call_.exclude != FrameExclude::kCurrentRow)
+      xa = peer_start_[i - b_], xb = peer_end_[i - b_];
+    c.z = std::clamp(xa, lo, hi) - b_;
+    c.a2 = std::clamp(xb, lo, hi) - b_;
+    c.single = call_.exclude == FrameExclude::kTies && i >= lo && i < hi;
+    c.at = i - b_;
+    return c;
+  }
+  static std::size_t Rows(const FrameCut& c) {
+    return (c.z - c.a) + (c.single ? 1 : 0) + (c.z2 - c.a2);
+  }
+  // The cut's k-th row (from 0, k < Rows(c)), a position of the partition.
+  static std::size_t RowOf(const FrameCut& c, std::size_t k) {
+    if (k < c.z - c.a) return c.a + k;
+    k -= c.z - c.a;
+    if (c.single) {
+      if (k == 0) return c.at;
+      --k;
+    }
+    return c.a2 + k;
+  }
+  // Prefix sums over the cut: v[z] - v[a] per part, the single row's own.
+  template <typename T>
+  static T OverCut(const std::vector<T>& v, const FrameCut& c) {
+    T t = v[c.z] - v[c.a] + v[c.z2] - v[c.a2];
+    if (c.single) t += v[c.at + 1] - v[c.at];
+    return t;
   }
 
   // RANGE with an offset over the one ORDER BY key: the first position whose key is within
@@ -333,26 +389,26 @@ class Partition {
   }
 
   void Frames(std::size_t from, std::size_t to) {
-    const std::vector<std::int64_t>& count = count_;
-    const std::vector<Wide>& isum = isum_;
     const bool is_double = arg_ != nullptr && arg_->type == Type::kFloat64;
     for (std::size_t i = from; i < to; ++i) {
       const auto [lo, hi] = Frame(i);
       const std::uint32_t r = idx_[i];
-      const std::size_t a = lo - b_, z = hi - b_;
-      const std::int64_t values = count[z] - count[a];
+      const FrameCut cut = Cut(i, lo, hi);
+      const std::size_t rows = Rows(cut);
+      const std::int64_t values = OverCut(count_, cut);
       switch (call_.fn) {
         case WindowFn::kCountStar:
-          out_.Int(r, static_cast<std::int64_t>(hi - lo));
+          out_.Int(r, static_cast<std::int64_t>(rows));
           break;
         case WindowFn::kCount:
           out_.Int(r, values);
           break;
         case WindowFn::kNthValue: {
           const bool in = !nth_->IsNull(r) && nth_->ints[r] >= 1 &&
-                          static_cast<std::uint64_t>(nth_->ints[r]) <= hi - lo;
+                          static_cast<std::uint64_t>(nth_->ints[r]) <= rows;
           if (in) {
-            out_.Copy(r, *arg_, idx_[lo + static_cast<std::size_t>(nth_->ints[r]) - 1]);
+            const auto k = static_cast<std::size_t>(nth_->ints[r]) - 1;
+            out_.Copy(r, *arg_, idx_[b_ + RowOf(cut, k)]);
           } else {
             out_.Null(r);
           }
@@ -360,30 +416,31 @@ class Partition {
         }
         case WindowFn::kFirstValue:
         case WindowFn::kLastValue:
-          if (lo == hi) {
+          if (rows == 0) {
             out_.Null(r);
           } else {
-            out_.Copy(r, *arg_, idx_[call_.fn == WindowFn::kFirstValue ? lo : hi - 1]);
+            const std::size_t k = call_.fn == WindowFn::kFirstValue ? 0 : rows - 1;
+            out_.Copy(r, *arg_, idx_[b_ + RowOf(cut, k)]);
           }
           break;
         case WindowFn::kSum:
         case WindowFn::kAvg:
           if (is_double) {
-            DoubleSum(r, a, z, values);
+            DoubleSum(r, cut, values);
           } else {
-            Sum(r, values, isum[z] - isum[a]);
+            Sum(r, values, OverCut(isum_, cut));
           }
           break;
         default:
-          Extreme(r, lo, hi);
+          Extreme(r, cut);
       }
     }
   }
 
-  // sum/avg of a DOUBLE over positions [a, z) of the partition: exact, rounded once.
-  void DoubleSum(std::uint32_t r, std::size_t a, std::size_t z, std::int64_t values) {
+  // sum/avg of a DOUBLE over the cut frame: exact, rounded once.
+  void DoubleSum(std::uint32_t r, const FrameCut& cut, std::int64_t values) {
     if (values == 0) return out_.Null(r);
-    out_.col.doubles[r] = call_.fn == WindowFn::kAvg ? dsum_.Mean(a, z, values) : dsum_.Sum(a, z);
+    out_.col.doubles[r] = call_.fn == WindowFn::kAvg ? dsum_.Mean(cut, values) : dsum_.Sum(cut);
   }
 
   void Sum(std::uint32_t r, std::int64_t values, Wide isum) {
@@ -395,52 +452,68 @@ class Partition {
     }
   }
 
-  // min/max over [lo, hi). The frames of a partition's consecutive positions never move back
-  // (both bounds are nondecreasing: offsets, CURRENT ROW's peers, UNBOUNDED), so a monotonic
-  // deque of candidate positions answers each in amortized O(1): the front is the frame's
-  // first best value (ties keep the earliest, as a scan does). A frame that does move back (no
-  // frame kind does today) is scanned. Scanning every frame was O(rows x frame):
-  // `max(x) OVER ()` over 1.1M rows ran for minutes in one unit.
-  void Extreme(std::uint32_t r, std::size_t lo, std::size_t hi) {
-    if (lo < extreme_lo_ || hi < extreme_hi_) return ScanExtreme(r, lo, hi);
-    extreme_lo_ = lo;
-    extreme_hi_ = hi;
-    if (extreme_next_ < lo) extreme_next_ = lo;
-    for (; extreme_next_ < hi; ++extreme_next_) {
-      const std::uint32_t s = idx_[extreme_next_];
-      if (arg_->IsNull(s)) continue;
-      while (extreme_head_ < extreme_.size() && Better(s, idx_[extreme_.back()])) {
-        extreme_.pop_back();
-      }
-      extreme_.push_back(extreme_next_);
+  // min/max over the cut frame: the first best of its parts, in order.
+  void Extreme(std::uint32_t r, const FrameCut& cut) {
+    std::size_t best = Best(extremes_[0], b_ + cut.a, b_ + cut.z);
+    const auto take = [&](std::size_t k) {
+      if (k != kNone && (best == kNone || Better(idx_[k], idx_[best]))) best = k;
+    };
+    if (cut.single && !arg_->IsNull(idx_[b_ + cut.at])) take(b_ + cut.at);
+    take(Best(extremes_[1], b_ + cut.a2, b_ + cut.z2));
+    if (best == kNone) return out_.Null(r);
+    out_.Copy(r, *arg_, idx_[best]);
+  }
+
+  // The sliding state of min/max over one range: candidate positions (from head on, values
+  // strictly worse towards the back), the next position to consider, the last range's bounds.
+  struct Slider {
+    std::vector<std::size_t> q;
+    std::size_t head = 0, next = 0, lo = 0, hi = 0;
+  };
+  static constexpr std::size_t kNone = SIZE_MAX;
+  // The position of the first best value in [lo, hi) (kNone: no value there). The ranges a
+  // slider sees over a partition's consecutive positions never move back (both bounds are
+  // nondecreasing: offsets, CURRENT ROW's peers, UNBOUNDED, the parts of an EXCLUDE), so a
+  // monotonic deque of candidates answers each in amortized O(1): the front is the range's
+  // first best value (ties keep the earliest, as a scan does). A range that does move back is
+  // scanned. Scanning every frame was O(rows x frame): `max(x) OVER ()` over 1.1M rows ran for
+  // minutes in one unit.
+  std::size_t Best(Slider& s, std::size_t lo, std::size_t hi) {
+    if (lo >= hi) return kNone;
+    if (lo < s.lo || hi < s.hi) return ScanBest(lo, hi);
+    s.lo = lo;
+    s.hi = hi;
+    if (s.next < lo) s.next = lo;
+    for (; s.next < hi; ++s.next) {
+      const std::uint32_t v = idx_[s.next];
+      if (arg_->IsNull(v)) continue;
+      while (s.head < s.q.size() && Better(v, idx_[s.q.back()])) s.q.pop_back();
+      s.q.push_back(s.next);
     }
-    while (extreme_head_ < extreme_.size() && extreme_[extreme_head_] < lo) ++extreme_head_;
-    if (extreme_head_ == extreme_.size()) {
-      extreme_.clear();  // nothing left ahead: reuse the storage from the start
-      extreme_head_ = 0;
-      return out_.Null(r);
+    while (s.head < s.q.size() && s.q[s.head] < lo) ++s.head;
+    if (s.head == s.q.size()) {
+      s.q.clear();  // nothing left ahead: reuse the storage from the start
+      s.head = 0;
+      return kNone;
     }
-    if (extreme_head_ > 4096 && extreme_head_ * 2 > extreme_.size()) {  // bound the dead prefix
-      extreme_.erase(extreme_.begin(),
-                     extreme_.begin() + static_cast<std::ptrdiff_t>(extreme_head_));
-      extreme_head_ = 0;
+    if (s.head > 4096 && s.head * 2 > s.q.size()) {  // bound the dead prefix
+      s.q.erase(s.q.begin(), s.q.begin() + static_cast<std::ptrdiff_t>(s.head));
+      s.head = 0;
     }
-    out_.Copy(r, *arg_, idx_[extreme_[extreme_head_]]);
+    return s.q[s.head];
   }
   // Whether row s's value beats row t's strictly (min: less, max: greater).
   bool Better(std::uint32_t s, std::uint32_t t) const {
     const int c = CompareValues(*arg_, s, t);
     return call_.fn == WindowFn::kMin ? c < 0 : c > 0;
   }
-  void ScanExtreme(std::uint32_t r, std::size_t lo, std::size_t hi) {
-    std::int64_t best = -1;
+  std::size_t ScanBest(std::size_t lo, std::size_t hi) const {
+    std::size_t best = kNone;
     for (std::size_t k = lo; k < hi; ++k) {
-      const std::uint32_t s = idx_[k];
-      if (arg_->IsNull(s)) continue;
-      if (best < 0 || Better(s, static_cast<std::uint32_t>(best))) best = s;
+      if (arg_->IsNull(idx_[k])) continue;
+      if (best == kNone || Better(idx_[k], idx_[best])) best = k;
     }
-    if (best < 0) return out_.Null(r);
-    out_.Copy(r, *arg_, static_cast<std::uint32_t>(best));
+    return best;
   }
 
   const WindowCall& call_;
@@ -458,10 +531,9 @@ class Partition {
   const FrameSum::Range* range_;
   FrameSum dsum_;             // sum/avg of a DOUBLE: exact (window_sum.h)
   std::size_t surveyed_ = 0;  // Prepare: the values dsum_ surveyed
-  // Extreme's sliding state: candidate positions (from extreme_head_ on, values strictly
-  // worse towards the back), the next position to consider, the last frame's bounds.
-  std::vector<std::size_t> extreme_;
-  std::size_t extreme_head_ = 0, extreme_next_ = 0, extreme_lo_ = 0, extreme_hi_ = 0;
+  Slider extremes_[2];        // Extreme's: one per part of a cut frame
+  // GROUPS frames: each position's peer group (from 0) and each group's first position.
+  std::vector<std::size_t> group_, group_start_;
 };
 
 Out MakeOut(const WindowCall& call, const Table& t) {

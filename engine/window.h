@@ -64,8 +64,10 @@ struct WindowCall {
   // The frame, normalised: without ORDER BY the whole partition; with ORDER BY and no frame,
   // RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW.
   bool rows = false;
+  bool groups = false;  // GROUPS: offsets count peer groups (rows is false)
   FrameBound start{FrameBound::Kind::kUnboundedPreceding, 0};
   FrameBound end{FrameBound::Kind::kCurrentRow, 0};
+  FrameExclude exclude = FrameExclude::kNoOthers;
   std::string name;  // the result column's name in the table
   Type result = Type::kInt64;
 };

@@ -77,7 +77,8 @@ void WriteCall(ByteWriter& w, const WindowCall& c) {
     w.String(k.column);
     w.U8(static_cast<std::uint8_t>(k.desc | (k.nulls_first << 1)));
   }
-  w.U8(c.rows);
+  w.U8(static_cast<std::uint8_t>(c.rows | (c.groups << 1) |
+                                 (static_cast<unsigned>(c.exclude) << 2)));
   WriteBound(w, c.start);
   WriteBound(w, c.end);
   w.String(c.name);
@@ -102,7 +103,11 @@ WindowCall ReadCall(ByteReader& r) {
     k.nulls_first = flags & 2;
     c.order.push_back(std::move(k));
   }
-  c.rows = r.U8() != 0;
+  const std::uint8_t frame = r.U8();
+  if (frame >> 4 != 0 || (frame & 3) == 3) r.Fail("bad window frame");
+  c.rows = (frame & 1) != 0;
+  c.groups = (frame & 2) != 0;
+  c.exclude = static_cast<FrameExclude>((frame >> 2) & 3);
   c.start = ReadBound(r);
   c.end = ReadBound(r);
   c.name = r.String();

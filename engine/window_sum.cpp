@@ -100,11 +100,8 @@ void FrameSum::Reset(std::size_t n, const Range* known) {
   range_ = known != nullptr ? *known : Range();
   prefix_.clear();
   values_.clear();
-  slide_ = ExactSum();
-  lo_ = hi_ = 0;
-  pos_inf_ = neg_inf_ = nan_ = 0;
-  last_a_ = mean_a_ = 1;
-  last_z_ = mean_z_ = 0;
+  for (Slider& s : slides_) s = Slider();
+  last_ = mean_last_ = FrameCut{1, 0};
   if (known != nullptr) Decide();
 }
 
@@ -136,30 +133,58 @@ void FrameSum::Put(std::size_t k, double x) {
   prefix_[k + 1] = prefix_[k] + v;
 }
 
-double FrameSum::Sum(std::size_t a, std::size_t z) {
+FrameSum::Wide FrameSum::FixedSum(const FrameCut& c) const {
+  // Each part of a cut is a subset of the partition, whose sums Fit: no overflow.
+  Wide s = prefix_[c.z] - prefix_[c.a] + prefix_[c.z2] - prefix_[c.a2];
+  if (c.single) s += prefix_[c.at + 1] - prefix_[c.at];
+  return s;
+}
+
+std::optional<double> FrameSum::SlidingSum(const FrameCut& c, const ExactSum** sum) {
+  Slider& first = slides_[0];
+  Slider& second = slides_[1];
+  Slide(first, c.a, c.z);
+  Slide(second, c.a2, c.z2);
+  const double one = c.single ? values_[c.at] : 0.0;
+  const bool one_nan = std::isnan(one), one_inf = std::isinf(one);
+  const std::int64_t nan = first.nan + second.nan + (one_nan ? 1 : 0);
+  const std::int64_t pos = first.pos_inf + second.pos_inf + (one_inf && one > 0 ? 1 : 0);
+  const std::int64_t neg = first.neg_inf + second.neg_inf + (one_inf && one < 0 ? 1 : 0);
+  if (nan > 0 || (pos > 0 && neg > 0)) return std::numeric_limits<double>::quiet_NaN();
+  if (pos > 0) return std::numeric_limits<double>::infinity();
+  if (neg > 0) return -std::numeric_limits<double>::infinity();
+  if (c.a2 == c.z2 && !c.single) {
+    *sum = &first.sum;
+    return std::nullopt;
+  }
+  joined_ = ExactSum();
+  joined_.Add(first.sum);
+  joined_.Add(second.sum);
+  if (c.single) joined_.Add(one);
+  *sum = &joined_;
+  return std::nullopt;
+}
+
+double FrameSum::Sum(const FrameCut& cut) {
   if (mode_ == Mode::kFixed) {
-    if (a == last_a_ && z == last_z_) return last_sum_;
-    last_a_ = a;
-    last_z_ = z;
+    if (cut == last_) return last_sum_;
+    last_ = cut;
     // Correctly rounded (RoundToDouble), then scaled exactly: unit_ is a power of two of
     // at least 2^-1022, so a non-zero result is normal (or beyond the range: inf, as rounding
     // the exact sum gives it).
-    last_sum_ = RoundToDouble(prefix_[z] - prefix_[a]) * unit_;
+    last_sum_ = RoundToDouble(FixedSum(cut)) * unit_;
     return last_sum_;
   }
-  Slide(a, z);
-  if (nan_ > 0 || (pos_inf_ > 0 && neg_inf_ > 0)) return std::numeric_limits<double>::quiet_NaN();
-  if (pos_inf_ > 0) return std::numeric_limits<double>::infinity();
-  if (neg_inf_ > 0) return -std::numeric_limits<double>::infinity();
-  return slide_.Value();
+  const ExactSum* sum = nullptr;
+  if (const std::optional<double> special = SlidingSum(cut, &sum)) return *special;
+  return sum->Value();
 }
 
-double FrameSum::Mean(std::size_t a, std::size_t z, std::int64_t values) {
+double FrameSum::Mean(const FrameCut& cut, std::int64_t values) {
   if (mode_ == Mode::kFixed) {
-    if (a == mean_a_ && z == mean_z_) return last_mean_;
-    mean_a_ = a;
-    mean_z_ = z;
-    const Wide s = prefix_[z] - prefix_[a];
+    if (cut == mean_last_) return last_mean_;
+    mean_last_ = cut;
+    const Wide s = FixedSum(cut);
     const double hi = RoundToDouble(s);  // |hi| <= 2^125: back to 128 bits exactly
     const Wide rest = s - IntegerOf(hi);
     // Split's pair: the sum rounded, the rest rounded (rest != 0 is at least one unit, normal).
@@ -168,36 +193,35 @@ double FrameSum::Mean(std::size_t a, std::size_t z, std::int64_t values) {
         MeanOfSplit(scaled, std::isfinite(scaled) ? RoundToDouble(rest) * unit_ : 0, values);
     return last_mean_;
   }
-  const double sum = Sum(a, z);
-  if (!std::isfinite(sum)) return sum;
-  return ExactMean(slide_, values);
+  const ExactSum* sum = nullptr;
+  if (const std::optional<double> special = SlidingSum(cut, &sum)) return *special;
+  return ExactMean(*sum, values);
 }
 
 // The sliding sum of [a, z): enter what the frame reached, leave what it left. A frame that
 // moved back, or a sum that left the double range on the way (its value is then lost), starts
 // afresh from the frame's own values.
-void FrameSum::Slide(std::size_t a, std::size_t z) {
-  const auto restart = [this](std::size_t at) {
-    slide_ = ExactSum();
-    pos_inf_ = neg_inf_ = nan_ = 0;
-    lo_ = hi_ = at;
+void FrameSum::Slide(Slider& s, std::size_t a, std::size_t z) {
+  const auto restart = [&s](std::size_t at) {
+    s = Slider();
+    s.lo = s.hi = at;
   };
-  if (a < lo_ || z < hi_ || !slide_.finite()) restart(a);
-  for (; hi_ < z; ++hi_) Enter(values_[hi_], 1);
-  for (; lo_ < a; ++lo_) Enter(values_[lo_], -1);
-  if (!slide_.finite()) {
+  if (a < s.lo || z < s.hi || !s.sum.finite()) restart(a);
+  for (; s.hi < z; ++s.hi) Enter(s, values_[s.hi], 1);
+  for (; s.lo < a; ++s.lo) Enter(s, values_[s.lo], -1);
+  if (!s.sum.finite()) {
     restart(a);
-    for (; hi_ < z; ++hi_) Enter(values_[hi_], 1);
+    for (; s.hi < z; ++s.hi) Enter(s, values_[s.hi], 1);
   }
 }
 
-void FrameSum::Enter(double x, int sign) {
+void FrameSum::Enter(Slider& s, double x, int sign) {
   if (std::isfinite(x)) {
-    slide_.Add(sign > 0 ? x : -x);
+    s.sum.Add(sign > 0 ? x : -x);
   } else if (std::isnan(x)) {
-    nan_ += sign;
+    s.nan += sign;
   } else {
-    (x > 0 ? pos_inf_ : neg_inf_) += sign;
+    (x > 0 ? s.pos_inf : s.neg_inf) += sign;
   }
 }
 

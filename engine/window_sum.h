@@ -23,9 +23,22 @@
 #include <cstdint>
 #include <vector>
 
+#include <optional>
+
 #include "engine/exact_sum.h"
 
 namespace plume::engine {
+
+// The positions of a frame: [a, z), then `at` when `single`, then [a2, z2), in order. A frame
+// with EXCLUDE is the frame minus the rows it excludes: the part before them, the current row
+// (EXCLUDE TIES keeps it), the part after them; otherwise [a, z) alone.
+struct FrameCut {
+  std::size_t a = 0, z = 0;
+  bool single = false;
+  std::size_t at = 0;
+  std::size_t a2 = 0, z2 = 0;
+  bool operator==(const FrameCut&) const = default;
+};
 
 class FrameSum {
  public:
@@ -58,17 +71,33 @@ class FrameSum {
   // The exact sum of the values at positions [a, z) rounded to the nearest double (ties to
   // even); infinities and NaN as IEEE addition gives them. Calls whose a and z never decrease
   // cost O(1) amortized (the frames of one partition's rows, in order).
-  double Sum(std::size_t a, std::size_t z);
+  double Sum(std::size_t a, std::size_t z) { return Sum(FrameCut{a, z}); }
   // That sum divided by `values` (> 0, the frame's non-NULL values), as ExactMean divides it.
-  double Mean(std::size_t a, std::size_t z, std::int64_t values);
+  double Mean(std::size_t a, std::size_t z, std::int64_t values) {
+    return Mean(FrameCut{a, z}, values);
+  }
+  // The same over a cut frame, rounded once; each of its two ranges costs O(1) amortized when
+  // its ends never decrease from call to call.
+  double Sum(const FrameCut& cut);
+  double Mean(const FrameCut& cut, std::int64_t values);
   bool fixed() const { return mode_ == Mode::kFixed; }
 
  private:
   enum class Mode { kSurvey, kFixed, kSliding };
   __extension__ typedef __int128 Wide;
+  // kSliding: the exact sum of positions [lo, hi) and its non-finite values.
+  struct Slider {
+    ExactSum sum;
+    std::size_t lo = 0, hi = 0;
+    std::int64_t pos_inf = 0, neg_inf = 0, nan = 0;
+  };
   void Decide();  // at the first Put: the representation
-  void Slide(std::size_t a, std::size_t z);
-  void Enter(double x, int sign);
+  Wide FixedSum(const FrameCut& cut) const;
+  // kSliding: the cut's exact sum into *sum (nullptr when only the non-finite rule answers),
+  // or its non-finite value.
+  std::optional<double> SlidingSum(const FrameCut& cut, const ExactSum** sum);
+  void Slide(Slider& s, std::size_t a, std::size_t z);
+  void Enter(Slider& s, double x, int sign);
 
   Mode mode_ = Mode::kSurvey;
   std::size_t n_ = 0;
@@ -77,14 +106,13 @@ class FrameSum {
   std::vector<Wide> prefix_;
   int unit_exp_ = 0;
   double unit_ = 1;  // 2^unit_exp_, a normal double
-  // kSliding: the values by position; the sum of [lo_, hi_) and its non-finite values.
+  // kSliding: the values by position; a slider per range of a cut; a cut's sum of both.
   std::vector<double> values_;
-  ExactSum slide_;
-  std::size_t lo_ = 0, hi_ = 0;
-  std::int64_t pos_inf_ = 0, neg_inf_ = 0, nan_ = 0;
+  Slider slides_[2];
+  ExactSum joined_;
   // kFixed: the last frames asked and their sum, mean (whole partitions and RANGE peers repeat
   // frames).
-  std::size_t last_a_ = 1, last_z_ = 0, mean_a_ = 1, mean_z_ = 0;
+  FrameCut last_{1, 0}, mean_last_{1, 0};
   double last_sum_ = 0, last_mean_ = 0;
 };
 

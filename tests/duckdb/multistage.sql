@@ -175,6 +175,19 @@ SELECT sum(aqi) OVER x FROM measurements WINDOW w AS (ORDER BY utc);
 SELECT sum(aqi) OVER (w ORDER BY utc) FROM measurements WINDOW w AS (ORDER BY aqi);
 -- @error
 SELECT sum(aqi) OVER (w) FROM measurements WINDOW w AS (ORDER BY aqi ROWS 1 PRECEDING);
+-- GROUPS frames (offsets count peer groups; without ORDER BY one group) and EXCLUDE CURRENT
+-- ROW / GROUP / TIES / NO OTHERS over every frame kind and function, exact DOUBLE sums included
+SELECT full_aqs_id, parameter, utc, aqi, sum(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW) AS s, avg(concentration) OVER (PARTITION BY parameter, CAST(utc AS DATE) ORDER BY aqi GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE GROUP) AS a, count(*) OVER (PARTITION BY full_aqs_id, parameter ORDER BY aqi // 10 RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE TIES) AS c, min(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY aqi // 10 GROUPS BETWEEN 1 PRECEDING AND CURRENT ROW EXCLUDE TIES) AS mn, max(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 3 PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW) AS mx, sum(concentration) OVER (PARTITION BY full_aqs_id, parameter ORDER BY aqi RANGE BETWEEN 5 PRECEDING AND 5 FOLLOWING EXCLUDE NO OTHERS) AS sc FROM measurements WHERE parameter IN ('SO2', 'CO');
+SELECT full_aqs_id, parameter, utc, first_value(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 1 PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW) AS f, last_value(site_name) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc GROUPS BETWEEN CURRENT ROW AND 2 FOLLOWING EXCLUDE CURRENT ROW) AS l, nth_value(concentration, 2) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc GROUPS BETWEEN 2 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW) AS n, count(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc GROUPS 3 PRECEDING) AS k FROM measurements WHERE parameter = 'NO2';
+SELECT parameter, utc, aqi, count(*) OVER (PARTITION BY parameter GROUPS BETWEEN 1 PRECEDING AND 1 FOLLOWING) AS n, sum(aqi) OVER (PARTITION BY parameter ORDER BY utc DESC GROUPS BETWEEN 9223372036854775807 PRECEDING AND 3 PRECEDING) AS s, avg(aqi) OVER (PARTITION BY parameter ORDER BY aqi NULLS FIRST GROUPS BETWEEN 2 FOLLOWING AND UNBOUNDED FOLLOWING EXCLUDE TIES) AS t FROM measurements WHERE site_name LIKE 'B%';
+-- @error
+SELECT sum(aqi) OVER (ORDER BY utc ROWS BETWEEN CURRENT ROW AND 1 PRECEDING) FROM measurements;
+-- @error
+SELECT sum(aqi) OVER (ORDER BY utc ROWS 1 FOLLOWING) FROM measurements;
+-- @error
+SELECT sum(aqi) OVER (ORDER BY utc GROUPS BETWEEN INTERVAL 1 HOUR PRECEDING AND CURRENT ROW) FROM measurements;
+-- @error
+SELECT sum(aqi) OVER (ORDER BY utc ROWS 1 PRECEDING EXCLUDE OTHERS) FROM measurements;
 -- ---------------------------------------------------------------- HUGEINT through stages
 -- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
 -- @ordered

@@ -327,6 +327,15 @@ TEST(ParserErrors, SuggestionsAndPositions) {
               "the WINDOW clause is out of order");
   ExpectError("SELECT max(aqi) OVER 1 FROM measurements", 22,
               "expected '(' or a window name after OVER");
+  // Frames that cannot frame anything are DuckDB's errors; EXCLUDE takes four forms.
+  ExpectError("SELECT max(aqi) OVER (ROWS BETWEEN CURRENT ROW AND 1 PRECEDING) FROM measurements",
+              28, "frame starting from current row cannot have preceding rows");
+  ExpectError("SELECT max(aqi) OVER (ROWS 1 FOLLOWING) FROM measurements", 28,
+              "frame starting from following row cannot end with current row");
+  ExpectError("SELECT max(aqi) OVER (GROUPS UNBOUNDED FOLLOWING) FROM measurements", 30,
+              "frame start cannot be UNBOUNDED FOLLOWING");
+  ExpectError("SELECT max(aqi) OVER (ROWS 1 PRECEDING EXCLUDE OTHERS) FROM measurements", 48,
+              "expected CURRENT ROW, GROUP, TIES or NO OTHERS after EXCLUDE");
   // A subquery's named windows are its own.
   ExpectError("SELECT (SELECT max(aqi) OVER w FROM measurements) FROM measurements WINDOW w AS ()",
               30, "window \"w\" does not exist");

@@ -451,6 +451,14 @@ TEST(Window, FunctionsAndFramesMatchTheReference) {
   };
   RefSpec total, peers, rows21, whole;
   peers.by_lat = false;
+  // The peer group of row r within its site: the number of distinct earlier utc values.
+  auto group_of = [&d](std::size_t r) {
+    std::set<I> before;
+    for (const WRow& w : d) {
+      if (w.site == d[r].site && w.utc < d[r].utc) before.insert(w.utc);
+    }
+    return static_cast<I>(before.size());
+  };
   rows21.rows = true, rows21.lo = -2, rows21.hi = 1;
   whole.hi = 1000000;
   std::vector<Case> cases = {
@@ -551,6 +559,50 @@ TEST(Window, FunctionsAndFramesMatchTheReference) {
          return std::optional<double>(upto / static_cast<double>(p.size()));
        },
        false},
+      // GROUPS frames count peer groups (distinct utc of the site); EXCLUDE takes rows out.
+      {"count(*) OVER (PARTITION BY site_name ORDER BY utc GROUPS 2 PRECEDING)",
+       [&](std::size_t r) {
+         int n = 0;
+         for (std::size_t k : Ordered(d, r, peers)) {
+           const I from = group_of(k), to = group_of(r);
+           n += from <= to && from >= to - 2;
+         }
+         return std::optional<double>(n);
+       },
+       true},
+      {"max(aqi) OVER (PARTITION BY site_name ORDER BY utc GROUPS BETWEEN 1 PRECEDING AND 1 "
+       "FOLLOWING EXCLUDE TIES)",
+       [&](std::size_t r) -> std::optional<double> {
+         std::optional<double> m;
+         for (std::size_t k : Ordered(d, r, peers)) {
+           const bool in = std::abs(group_of(k) - group_of(r)) <= 1;
+           const bool tie = k != r && d[k].utc == d[r].utc;
+           if (in && !tie && d[k].aqi) m = std::max(m.value_or(-1), static_cast<double>(*d[k].aqi));
+         }
+         return m;
+       },
+       true},
+      {"min(aqi) OVER (PARTITION BY site_name ORDER BY utc ROWS BETWEEN UNBOUNDED PRECEDING AND "
+       "UNBOUNDED FOLLOWING EXCLUDE GROUP)",
+       [&](std::size_t r) -> std::optional<double> {
+         std::optional<double> m;
+         for (std::size_t k : Ordered(d, r, peers)) {
+           if (d[k].utc != d[r].utc && d[k].aqi) {
+             m = std::min(m.value_or(1e9), static_cast<double>(*d[k].aqi));
+           }
+         }
+         return m;
+       },
+       true},
+      {"first_value(aqi) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS BETWEEN 2 "
+       "PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW)",
+       [&](std::size_t r) -> std::optional<double> {
+         std::vector<std::size_t> f = FrameOf(d, r, rows21);
+         f.erase(std::remove(f.begin(), f.end(), r), f.end());
+         if (f.empty() || !d[f.front()].aqi) return std::nullopt;
+         return static_cast<double>(*d[f.front()].aqi);
+       },
+       true},
       {"nth_value(aqi, 2) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS BETWEEN 2 "
        "PRECEDING AND 1 FOLLOWING)",
        [&](std::size_t r) -> std::optional<double> {
@@ -619,6 +671,9 @@ TEST(Window, DataRanksAndGatheredAgree) {
       "SELECT latitude, lag(aqi) OVER (PARTITION BY site_name ORDER BY latitude), "
       "dense_rank() OVER (PARTITION BY utc ORDER BY site_name) FROM measurements",
       "SELECT latitude, row_number() OVER (ORDER BY latitude DESC) FROM measurements",
+      "SELECT latitude, sum(aqi) OVER (PARTITION BY site_name ORDER BY utc GROUPS BETWEEN 1 "
+      "PRECEDING AND 2 FOLLOWING EXCLUDE TIES), max(aqi) OVER (PARTITION BY utc ORDER BY "
+      "latitude ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW) FROM measurements",
       "SELECT latitude, percent_rank() OVER (PARTITION BY site_name ORDER BY aqi), cume_dist() "
       "OVER (ORDER BY utc), nth_value(aqi, 3) OVER (PARTITION BY site_name ORDER BY latitude) "
       "FROM measurements",

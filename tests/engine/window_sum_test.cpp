@@ -131,6 +131,7 @@ struct Frame {
   bool rows;
   FrameBound start, end;
   bool ordered = true;
+  FrameExclude exclude = FrameExclude::kNoOthers;
 };
 
 // Every frame kind the engine has: ROWS sliding, ahead, behind, growing, shrinking; RANGE to the
@@ -146,6 +147,31 @@ const std::vector<Frame>& Frames() {
       {"range_peers", false, {K::kUnboundedPreceding, 0}, {K::kCurrentRow, 0}},
       {"range_to_end", false, {K::kCurrentRow, 0}, {K::kUnboundedFollowing, 0}},
       {"whole", false, {K::kUnboundedPreceding, 0}, {K::kUnboundedFollowing, 0}, false},
+      // EXCLUDE: the frame in two parts (and the row itself for TIES), each slid or summed
+      {"slide_no_row",
+       true,
+       {K::kPreceding, 3},
+       {K::kFollowing, 2},
+       true,
+       FrameExclude::kCurrentRow},
+      {"growing_no_group",
+       true,
+       {K::kUnboundedPreceding, 0},
+       {K::kFollowing, 1},
+       true,
+       FrameExclude::kGroup},
+      {"range_no_ties",
+       false,
+       {K::kUnboundedPreceding, 0},
+       {K::kUnboundedFollowing, 0},
+       true,
+       FrameExclude::kTies},
+      {"whole_no_row",
+       false,
+       {K::kUnboundedPreceding, 0},
+       {K::kUnboundedFollowing, 0},
+       false,
+       FrameExclude::kCurrentRow},
   };
   return frames;
 }
@@ -193,6 +219,7 @@ std::vector<WindowCall> SumCalls() {
       c.rows = f.rows;
       c.start = f.start;
       c.end = f.end;
+      c.exclude = f.exclude;
       c.name = std::string(fn == WindowFn::kSum ? "sum_" : "avg_") + f.name;
       c.result = Type::kFloat64;
       calls.push_back(c);
@@ -258,9 +285,22 @@ void CheckSums(const Table& input, std::size_t morsel, Checked* checked_out) {
         ExactSum exact;
         std::int64_t values = 0;
         bool special = false;
+        const auto excluded = [&](std::int64_t j) {
+          switch (f.exclude) {
+            case FrameExclude::kNoOthers:
+              return false;
+            case FrameExclude::kCurrentRow:
+              return j == i;
+            case FrameExclude::kGroup:
+              return j >= peer_lo && j < peer_hi;
+            case FrameExclude::kTies:
+              return j >= peer_lo && j < peer_hi && j != i;
+          }
+          return false;
+        };
         for (std::int64_t j = lo; j < hi; ++j) {
           const std::size_t r = p[static_cast<std::size_t>(j)];
-          if (value.IsNull(r)) continue;
+          if (value.IsNull(r) || excluded(j)) continue;
           ++values;
           exact.Add(value.doubles[r]);
           if (std::isfinite(value.doubles[r])) {
