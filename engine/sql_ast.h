@@ -96,11 +96,16 @@ struct FrameBound {
   FrameBound(Kind k, std::int64_t n) : kind(k), offset(n) {}
 
   Kind kind = Kind::kCurrentRow;
-  std::int64_t offset = 0;  // kPreceding, kFollowing (an INTERVAL's: in seconds)
-  std::string text;         // an INTERVAL offset as DuckDB names it (to_hours(...)); else empty
+  // kPreceding, kFollowing: offset / 10^scale (a decimal's digits and scale), or an INTERVAL's
+  // seconds (is_interval).
+  std::int64_t offset = 0;
+  int scale = 0;
+  bool is_interval = false;
+  // The offset as DuckDB names it (to_hours(...), 0.50); empty: an integer's digits.
+  std::string text;
 
-  // The offset is an INTERVAL (RANGE over a TIMESTAMP).
-  bool interval() const { return !text.empty(); }
+  // The offset is an INTERVAL (RANGE over a TIMESTAMP or DATE).
+  bool interval() const { return is_interval; }
 };
 
 // A frame's EXCLUDE clause: which rows around the current one leave its frame.

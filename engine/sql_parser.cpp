@@ -1013,6 +1013,29 @@ class Parser {
           pos);
     }
     b->text = ExprName(e);
+    b->is_interval = true;
+  }
+
+  // A decimal frame offset (`0.5 PRECEDING`): its digits and scale, named as the literal.
+  void DecimalOffset(const Token& n, FrameBound* b) {
+    std::string digits;
+    for (char c : n.raw) {
+      if (c != '.') digits += c;
+    }
+    const std::size_t dot = n.raw.find('.');
+    b->scale = static_cast<int>(n.raw.size() - dot - 1);
+    const std::size_t first = std::min(digits.find_first_not_of('0'), digits.size());
+    const auto [end, ec] =
+        std::from_chars(digits.data() + first, digits.data() + digits.size(), b->offset);
+    if (digits.size() - first > 18 || b->scale > 18 || ec != std::errc() ||
+        end != digits.data() + digits.size()) {
+      throw SqlError("unsupported: a frame offset of more than 18 digits", n.pos);
+    }
+    LiteralAst l;
+    l.kind = LiteralAst::Kind::kDecimal;
+    l.text = n.text;
+    l.pos = n.pos;
+    b->text = ExprName(LiteralExpr(l));
   }
 
   FrameBound Bound() {
@@ -1042,9 +1065,15 @@ class Parser {
             Describe(Peek()));
       }
       const Token& n = Take();
-      const auto [end, ec] = std::from_chars(n.raw.data(), n.raw.data() + n.raw.size(), b.offset);
-      if (ec != std::errc() || end != n.raw.data() + n.raw.size()) {
-        throw SqlError("the frame offset must be a non-negative integer or an INTERVAL", n.pos);
+      if (n.raw.find_first_of("eE") == std::string_view::npos &&
+          n.raw.find('.') != std::string_view::npos) {
+        DecimalOffset(n, &b);
+      } else {
+        const auto [end, ec] = std::from_chars(n.raw.data(), n.raw.data() + n.raw.size(), b.offset);
+        if (ec != std::errc() || end != n.raw.data() + n.raw.size()) {
+          throw SqlError(
+              "the frame offset must be a non-negative integer, a decimal or an INTERVAL", n.pos);
+        }
       }
     }
     if (Accept("preceding")) {

@@ -63,11 +63,11 @@ std::string BoundText(const FrameBound& b) {
     case FrameBound::Kind::kUnboundedPreceding:
       return "UNBOUNDED PRECEDING";
     case FrameBound::Kind::kPreceding:
-      return (b.interval() ? b.text : std::to_string(b.offset)) + " PRECEDING";
+      return (b.text.empty() ? std::to_string(b.offset) : b.text) + " PRECEDING";
     case FrameBound::Kind::kCurrentRow:
       return "CURRENT ROW";
     case FrameBound::Kind::kFollowing:
-      return (b.interval() ? b.text : std::to_string(b.offset)) + " FOLLOWING";
+      return (b.text.empty() ? std::to_string(b.offset) : b.text) + " FOLLOWING";
     case FrameBound::Kind::kUnboundedFollowing:
       return "UNBOUNDED FOLLOWING";
   }
@@ -633,6 +633,14 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
     call.groups = w.groups;
     call.start = w.start;
     call.end = w.end;
+    if (w.rows || w.groups) {  // a decimal count of rows or groups: cast to BIGINT (DuckDB's)
+      for (FrameBound* b : {&call.start, &call.end}) {
+        std::int64_t unit = 1;
+        for (int k = 0; k < b->scale; ++k) unit *= 10;
+        b->offset = (b->offset + unit / 2) / unit;  // half away from zero (offsets are >= 0)
+        b->scale = 0;
+      }
+    }
     call.exclude = w.exclude;
     const bool offsets = w.start.kind == K::kPreceding || w.start.kind == K::kFollowing ||
                          w.end.kind == K::kPreceding || w.end.kind == K::kFollowing;

@@ -64,9 +64,9 @@ PlanData BindStage(const StagedStatement::Data& d, std::size_t i,
   return Bind(ast, d.sql, scope);
 }
 
-// RANGE with an offset orders by one key that the offset applies to: a number with an integer
-// offset, a TIMESTAMP with an INTERVAL (DuckDB's rules; a DECIMAL, DATE or HUGEINT key is not
-// supported here).
+// RANGE with an offset orders by one key that the offset applies to: a number (an integer
+// type, DOUBLE or DECIMAL) with a number, a TIMESTAMP with an INTERVAL, a DATE with an INTERVAL
+// or a whole number of days (DuckDB's rules; a HUGEINT or UBIGINT key is not supported here).
 template <typename TypeOf>
 void CheckRangeOffsets(const WindowCall& call, const TypeOf& type_of) {
   using K = FrameBound::Kind;
@@ -74,12 +74,17 @@ void CheckRangeOffsets(const WindowCall& call, const TypeOf& type_of) {
   for (const FrameBound* b : {&call.start, &call.end}) {
     if (b->kind != K::kPreceding && b->kind != K::kFollowing) continue;
     const Type key = type_of(call.order[0].column);
-    const bool number = IsInteger(key) || key == Type::kFloat64;
-    if (b->interval() ? key != Type::kTimestamp : !number) {
+    const bool number = IsInteger(key) || key == Type::kFloat64 || IsDecimal(key);
+    const bool fits = b->interval() ? key == Type::kTimestamp || key == Type::kDate
+                                    : number || (key == Type::kDate && b->scale == 0);
+    if (!fits) {
       throw SqlError("type mismatch: a RANGE frame offset " +
-                         std::string(b->interval() ? "INTERVAL" : "integer") +
+                         std::string(b->interval() ? "INTERVAL"
+                                     : b->scale    ? "decimal"
+                                                   : "integer") +
                          " over an ORDER BY key of type " + std::string(TypeName(key)) +
-                         " (an integer offset orders numbers, an INTERVAL a TIMESTAMP)",
+                         " (a number offset orders numbers, an INTERVAL a TIMESTAMP or DATE, a "
+                         "whole number of days a DATE)",
                      0);
     }
   }

@@ -330,18 +330,29 @@ class Partition {
       return static_cast<std::int64_t>(is_end ? peer_end_[i - b_] : peer_start_[i - b_]);
     // Toward smaller keys (PRECEDING ascending, FOLLOWING descending) or larger ones.
     const bool down = (f.kind == K::kPreceding) != k.desc;
+    // Keys and offset in one exact unit: a decimal key's and offset's scales aligned, a DATE's
+    // days in seconds for an INTERVAL; a DOUBLE key takes the offset as a DOUBLE (DuckDB's).
+    const int key_scale = IsDecimal(c.type) ? DecimalScale(c.type) : 0;
+    const int scale = std::max(key_scale, f.scale);
+    Int128 key_unit = c.type == Type::kDate && f.interval() ? 86400 : 1, off_units = f.offset;
+    for (int s = key_scale; s < scale; ++s) key_unit *= 10;
+    for (int s = f.scale; s < scale; ++s) off_units *= 10;
+    double pow10 = 1;  // exact up to 10^22: the quotient is the decimal correctly rounded
+    for (int s = 0; s < f.scale; ++s) pow10 *= 10;
+    const double off_double = static_cast<double>(f.offset) / pow10;
     // Whether row s is past the bound: its key beyond the target (or, for the start, at least
     // at it), in the order's direction; NULLs sort before or after every key.
     auto past = [&](std::uint32_t s) {
       if (c.IsNull(s)) return !k.nulls_first;
       int cmp = 0;  // key(s) against key(r) +- offset, in the sort's direction
       if (c.type == Type::kFloat64) {
-        const double off = static_cast<double>(f.offset);
-        const double t = down ? c.doubles[r] - off : c.doubles[r] + off;
+        const double t = down ? c.doubles[r] - off_double : c.doubles[r] + off_double;
         cmp = c.doubles[s] < t ? -1 : c.doubles[s] > t;
       } else {
-        const Int128 t = static_cast<Int128>(c.ints[r]) + (down ? -f.offset : f.offset);
-        cmp = c.ints[s] < t ? -1 : c.ints[s] > t;
+        const Int128 t =
+            static_cast<Int128>(c.ints[r]) * key_unit + (down ? -off_units : off_units);
+        const Int128 v = static_cast<Int128>(c.ints[s]) * key_unit;
+        cmp = v < t ? -1 : v > t;
       }
       if (k.desc) cmp = -cmp;
       return is_end ? cmp > 0 : cmp >= 0;

@@ -51,6 +51,7 @@ std::vector<std::size_t> CommonKeys(const std::vector<WindowCall>& calls,
 void WriteBound(ByteWriter& w, const FrameBound& b) {
   w.U8(static_cast<std::uint8_t>(b.kind));
   w.Signed(b.offset);
+  w.U8(static_cast<std::uint8_t>(b.scale | (b.is_interval ? 0x80 : 0)));
 }
 
 FrameBound ReadBound(ByteReader& r) {
@@ -61,6 +62,10 @@ FrameBound ReadBound(ByteReader& r) {
   }
   b.kind = static_cast<FrameBound::Kind>(kind);
   b.offset = r.Signed();
+  const std::uint8_t unit = r.U8();
+  b.scale = unit & 0x7f;
+  b.is_interval = (unit & 0x80) != 0;
+  if (b.scale > 18 || (b.is_interval && b.scale != 0)) r.Fail("bad frame offset");
   return b;
 }
 

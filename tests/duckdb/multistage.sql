@@ -188,6 +188,12 @@ SELECT sum(aqi) OVER (ORDER BY utc ROWS 1 FOLLOWING) FROM measurements;
 SELECT sum(aqi) OVER (ORDER BY utc GROUPS BETWEEN INTERVAL 1 HOUR PRECEDING AND CURRENT ROW) FROM measurements;
 -- @error
 SELECT sum(aqi) OVER (ORDER BY utc ROWS 1 PRECEDING EXCLUDE OTHERS) FROM measurements;
+-- RANGE offsets that are decimals (over DOUBLE, integer and DECIMAL keys, exact), over a DATE
+-- key (whole days or an INTERVAL); a decimal ROWS or GROUPS count is cast to BIGINT (1.5: 2)
+SELECT full_aqs_id, parameter, utc, concentration, count(*) OVER (PARTITION BY parameter, CAST(utc AS DATE) ORDER BY concentration RANGE BETWEEN 0.5 PRECEDING AND 0.25 FOLLOWING) AS near, avg(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY aqi DESC RANGE BETWEEN 2.5 PRECEDING AND 0.50 FOLLOWING) AS a, sum(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY CAST(concentration AS DECIMAL(9,2)) RANGE BETWEEN 1 PRECEDING AND 0.05 FOLLOWING) AS s, count(*) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 1.5 PRECEDING AND 0.4 FOLLOWING) AS r FROM measurements WHERE parameter IN ('CO', 'SO2');
+SELECT full_aqs_id, parameter, utc, count(*) OVER (PARTITION BY full_aqs_id, parameter ORDER BY CAST(utc AS DATE) RANGE BETWEEN 2 PRECEDING AND CURRENT ROW) AS d2, max(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY CAST(utc AS DATE) DESC RANGE BETWEEN INTERVAL 36 HOUR PRECEDING AND INTERVAL 1 DAY FOLLOWING) AS m FROM measurements WHERE parameter = 'NO2';
+-- @error
+SELECT count(*) OVER (ORDER BY CAST(utc AS DATE) RANGE BETWEEN 0.5 PRECEDING AND CURRENT ROW) FROM measurements;
 -- ---------------------------------------------------------------- HUGEINT through stages
 -- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
 -- @ordered
