@@ -407,7 +407,7 @@ Expr ExprBinder::Bind(const ExprAst& e) {
 
 std::optional<Expr> ExprBinder::GroupSlot(const ExprAst& e) {
   if (e.kind == ExprAst::Kind::kFunction && AggregateByName(e.op)) {
-    return hook_(e);
+    return hook_(e, typing_only_);
   }
   if (e.kind == ExprAst::Kind::kLiteral || ContainsAggregate(e)) return std::nullopt;
   ExprBinder row(*scope_, clause_);

@@ -479,7 +479,18 @@ Expr ExprBinder::BindTypeof(const ExprAst& e) {
   if (a.kind == ExprAst::Kind::kInterval) {
     v.s = "INTERVAL";
   } else {
-    const Expr x = Bind(a);
+    // Only the argument's type: DuckDB does not evaluate it (typeof(sum(aqi::TINYINT)) is
+    // 'HUGEINT' even where the cast would fail), so an aggregate in it adds no state.
+    const bool outer = typing_only_;
+    typing_only_ = true;
+    Expr x;
+    try {
+      x = Bind(a);
+    } catch (...) {
+      typing_only_ = outer;
+      throw;
+    }
+    typing_only_ = outer;
     if (x.op == ExprOp::kConstant && x.value.null && a.kind == ExprAst::Kind::kLiteral) {
       v.s = "\"NULL\"";
     } else {

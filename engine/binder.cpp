@@ -236,11 +236,13 @@ class Binder {
     throw std::logic_error("no such alias");
   }
 
-  Expr AggregateSlot(const ExprAst& e);
+  Expr AggregateSlot(const ExprAst& e, bool typing_only);
 
   ExprBinder GroupBinder(const char* clause) {
     ExprBinder b(scope_, clause);
-    b.set_groups(&group_exprs_, [this](const ExprAst& a) { return AggregateSlot(a); });
+    b.set_groups(&group_exprs_, [this](const ExprAst& a, bool typing_only) {
+      return AggregateSlot(a, typing_only);
+    });
     return b;
   }
 
@@ -331,7 +333,7 @@ class Binder {
   PlanData plan_;
 };
 
-Expr Binder::AggregateSlot(const ExprAst& e) {
+Expr Binder::AggregateSlot(const ExprAst& e, bool typing_only) {
   const AggFn named = *AggregateByName(e.op);
   AggSpec spec;
   spec.fn = named;
@@ -367,12 +369,12 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
     if ((moments || cont) && IsWidePhysical(x.type) && !spec.distinct) {
       x = CastTo(std::move(x), Type::kFloat64, e.args[0].pos);
     }
-    spec.column = ColumnOf(x);
+    spec.column = typing_only ? -1 : ColumnOf(x);
     spec.input = x.type;
   }
   if (spec.fn == AggFn::kArgMin || spec.fn == AggFn::kArgMax) {
     const Expr y = args.Bind(e.args[1]);
-    spec.column2 = ColumnOf(y);
+    spec.column2 = typing_only ? -1 : ColumnOf(y);
     spec.input2 = y.type;
   } else if (two) {
     const Expr q = CastTo(args.Bind(e.args[1]), Type::kFloat64, e.args[1].pos);
@@ -392,7 +394,8 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
           "unsupported: FILTER (WHERE ...) on aggregates (not implemented yet) in " + name, e.pos);
     }
     ExprBinder f(scope_, "FILTER");
-    spec.filter = ColumnOf(f.BindCondition(e.filter[0]));
+    const Expr cond = f.BindCondition(e.filter[0]);
+    spec.filter = typing_only ? -1 : ColumnOf(cond);
   }
   if (!AggregateSupported(spec.fn, spec.distinct)) {
     throw SqlError("unsupported aggregate '" + std::string(AggregateName(spec.fn)) + "'" +
@@ -403,6 +406,14 @@ Expr Binder::AggregateSlot(const ExprAst& e) {
     spec.result = AggregateResultType(spec.fn, spec.input);
   } catch (const std::invalid_argument& err) {
     throw SqlError(std::string("type mismatch: ") + err.what() + " (" + name + ")", e.pos);
+  }
+  if (typing_only) {
+    Expr typed;
+    typed.op = ExprOp::kColumn;
+    typed.column = -1;
+    typed.type = spec.result;
+    typed.text = name;
+    return typed;
   }
   auto it = std::find(plan_.aggs.begin(), plan_.aggs.end(), spec);
   if (it == plan_.aggs.end()) it = plan_.aggs.insert(plan_.aggs.end(), spec);

@@ -34,8 +34,9 @@ PlanData Bind(const StatementAst& st, std::string_view sql, const BindScope& sco
 // becomes the slot the callback returns, and any other column is an error.
 class ExprBinder {
  public:
-  // Returns the slot (a kColumn expression over the group slots) of an aggregate call.
-  using AggregateHook = std::function<Expr(const ExprAst&)>;
+  // Returns the slot (a kColumn expression over the group slots) of an aggregate call; with
+  // typing_only (inside typeof, which DuckDB does not evaluate) only its type, nothing added.
+  using AggregateHook = std::function<Expr(const ExprAst&, bool typing_only)>;
 
   // `scope` must outlive the binder.
   ExprBinder(const BindScope& scope, const char* clause) : scope_(&scope), clause_(clause) {}
@@ -73,6 +74,7 @@ class ExprBinder {
   const char* clause_;
   const std::vector<Expr>* keys_ = nullptr;
   AggregateHook hook_;
+  bool typing_only_ = false;  // binding typeof's argument
 };
 
 // Column names compare without regard to case (as DuckDB's do).

@@ -69,6 +69,7 @@ struct ExprAst {
   std::vector<ExprAst> filter;  // FILTER (WHERE ...): zero or one
   bool negated = false;
   bool ilike = false;
+  bool ignore_nulls = false;  // a window function's IGNORE NULLS (RESPECT NULLS: false)
   bool distinct = false;
   bool has_operand = false;
   bool has_else = false;

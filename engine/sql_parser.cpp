@@ -894,6 +894,12 @@ class Parser {
         }
       } while (Accept(","));
     }
+    std::size_t nulls_pos = 0;
+    if ((Peek().Is("ignore") || Peek().Is("respect")) && Peek(1).Is("nulls")) {
+      nulls_pos = Peek().pos;
+      e.ignore_nulls = Take().Is("ignore");
+      Take();
+    }
     if (Peek().Is("order")) Fail("unsupported: ORDER BY inside an aggregate call");
     Expect(")", "expected ')' to close " + e.op + "(");
     if (Accept("filter")) {
@@ -915,6 +921,8 @@ class Parser {
       }
       if (!w->base.empty()) window_refs_.push_back(w);
       e.window = w;
+    } else if (nulls_pos != 0) {
+      throw SqlError("RESPECT/IGNORE NULLS is not supported for non-window functions", nulls_pos);
     }
     return e;
   }

@@ -80,6 +80,7 @@ std::string WindowName(const ExprAst& e) {
   call.window.reset();
   std::string name = ExprName(call);
   if (name == "count_star()") name = "count()";
+  if (e.ignore_nulls) name.insert(name.size() - 1, " IGNORE NULLS");  // before the ')'
   const WindowAst& w = *e.window;
   std::string over;
   for (std::size_t k = 0; k < w.partition.size(); ++k) {
@@ -567,12 +568,24 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
         "unknown window function '" + e.op + "'" + DidYouMean(e.op, WindowFunctionNames()), e.pos);
   }
   if (e.distinct) throw SqlError("unsupported: DISTINCT in a window function", e.pos);
+  const bool value_fn = *named == WindowFn::kLag || *named == WindowFn::kLead ||
+                        *named == WindowFn::kFirstValue || *named == WindowFn::kLastValue ||
+                        *named == WindowFn::kNthValue;
+  if (e.ignore_nulls && !value_fn) {
+    const bool aggregate = *named == WindowFn::kSum || *named == WindowFn::kAvg ||
+                           *named == WindowFn::kMin || *named == WindowFn::kMax ||
+                           *named == WindowFn::kCount;
+    throw SqlError(aggregate ? "RESPECT/IGNORE NULLS is not supported for windowed aggregates"
+                             : "IGNORE NULLS is not supported for " + e.op + "()",
+                   e.pos);
+  }
   if (!e.filter.empty()) throw SqlError("unsupported: FILTER in a window function", e.pos);
   for (const ExprAst& a : e.args) {
     if (HasWindow(a)) throw SqlError("window function calls cannot be nested", StartOf(a));
   }
   WindowCall call;
   call.fn = *named;
+  call.ignore_nulls = e.ignore_nulls;
   const bool star = e.args.size() == 1 && e.args[0].kind == ExprAst::Kind::kStar;
   if (call.fn == WindowFn::kCount && (star || e.args.empty())) call.fn = WindowFn::kCountStar;
   std::size_t lo = 1, hi = 1;

@@ -139,7 +139,7 @@ class Partition {
         return Ranks(from, to);
       case WindowFn::kLag:
       case WindowFn::kLead:
-        return Shift(from, to);
+        return call_.ignore_nulls ? ShiftOverValues(from, to) : Shift(from, to);
       case WindowFn::kNowcast:
         return Nowcast(from, to);
       default:
@@ -191,6 +191,29 @@ class Partition {
         }
       } else {
         out_.Copy(idx_[i], *arg_, idx_[static_cast<std::size_t>(j)]);
+      }
+    }
+  }
+
+  // lag/lead IGNORE NULLS: the offset-th non-NULL value before (after) the row, counted with
+  // the prefix counts of non-NULL values and their positions; offset 0 is the row's own value.
+  void ShiftOverValues(std::size_t from, std::size_t to) {
+    const auto have = static_cast<std::int64_t>(nonnull_.size());
+    const std::int64_t off = std::min<std::int64_t>(call_.param, have + 1);
+    for (std::size_t i = from; i < to; ++i) {
+      const std::size_t k = i - b_;
+      std::int64_t t = -1;  // the index into nonnull_
+      if (call_.param == 0) {
+        out_.Copy(idx_[i], *arg_, idx_[i]);
+        continue;
+      }
+      t = call_.fn == WindowFn::kLag ? count_[k] - off : count_[k + 1] + off - 1;
+      if (t >= 0 && t < have) {
+        out_.Copy(idx_[i], *arg_, idx_[b_ + nonnull_[static_cast<std::size_t>(t)]]);
+      } else if (fallback_ != nullptr) {
+        out_.Copy(idx_[i], *fallback_, idx_[i], true);
+      } else {
+        out_.Null(idx_[i]);
       }
     }
   }
@@ -298,6 +321,17 @@ class Partition {
     c.at = i - b_;
     return c;
   }
+  // IGNORE NULLS: the cut's k-th non-NULL value (from 0, k < its values), a position.
+  std::size_t ValueOf(const FrameCut& c, std::size_t k) const {
+    const auto first = static_cast<std::size_t>(count_[c.z] - count_[c.a]);
+    if (k < first) return nonnull_[static_cast<std::size_t>(count_[c.a]) + k];
+    k -= first;
+    if (c.single && !arg_->IsNull(idx_[b_ + c.at])) {
+      if (k == 0) return c.at;
+      --k;
+    }
+    return nonnull_[static_cast<std::size_t>(count_[c.a2]) + k];
+  }
   static std::size_t Rows(const FrameCut& c) {
     return (c.z - c.a) + (c.single ? 1 : 0) + (c.z2 - c.a2);
   }
@@ -364,6 +398,7 @@ class Partition {
   }
 
   bool NeedsPrefixes() const {
+    if (call_.ignore_nulls) return true;  // the non-NULL values' counts and positions
     switch (call_.fn) {
       case WindowFn::kRowNumber:
       case WindowFn::kRank:
@@ -391,6 +426,7 @@ class Partition {
     const std::uint32_t r = idx_[b_ + k];
     const bool null = arg_ == nullptr || arg_->IsNull(r);
     count_[k + 1] = count_[k] + (null ? 0 : 1);
+    if (call_.ignore_nulls && !null) nonnull_.push_back(k);
     if (!Sums()) return;
     if (Doubles()) {
       dsum_.Put(k, null ? 0.0 : arg_->doubles[r]);
@@ -415,25 +451,28 @@ class Partition {
           out_.Int(r, values);
           break;
         case WindowFn::kNthValue: {
+          const std::size_t have = call_.ignore_nulls ? static_cast<std::size_t>(values) : rows;
           const bool in = !nth_->IsNull(r) && nth_->ints[r] >= 1 &&
-                          static_cast<std::uint64_t>(nth_->ints[r]) <= rows;
+                          static_cast<std::uint64_t>(nth_->ints[r]) <= have;
           if (in) {
             const auto k = static_cast<std::size_t>(nth_->ints[r]) - 1;
-            out_.Copy(r, *arg_, idx_[b_ + RowOf(cut, k)]);
+            out_.Copy(r, *arg_, idx_[b_ + (call_.ignore_nulls ? ValueOf(cut, k) : RowOf(cut, k))]);
           } else {
             out_.Null(r);
           }
           break;
         }
         case WindowFn::kFirstValue:
-        case WindowFn::kLastValue:
-          if (rows == 0) {
+        case WindowFn::kLastValue: {
+          const std::size_t have = call_.ignore_nulls ? static_cast<std::size_t>(values) : rows;
+          if (have == 0) {
             out_.Null(r);
           } else {
-            const std::size_t k = call_.fn == WindowFn::kFirstValue ? 0 : rows - 1;
-            out_.Copy(r, *arg_, idx_[b_ + RowOf(cut, k)]);
+            const std::size_t k = call_.fn == WindowFn::kFirstValue ? 0 : have - 1;
+            out_.Copy(r, *arg_, idx_[b_ + (call_.ignore_nulls ? ValueOf(cut, k) : RowOf(cut, k))]);
           }
           break;
+        }
         case WindowFn::kSum:
         case WindowFn::kAvg:
           if (is_double) {
@@ -545,6 +584,7 @@ class Partition {
   Slider extremes_[2];        // Extreme's: one per part of a cut frame
   // GROUPS frames: each position's peer group (from 0) and each group's first position.
   std::vector<std::size_t> group_, group_start_;
+  std::vector<std::size_t> nonnull_;  // IGNORE NULLS: the positions of the non-NULL values
 };
 
 Out MakeOut(const WindowCall& call, const Table& t) {

@@ -59,6 +59,8 @@ struct WindowCall {
   // nth_value's n: a BIGINT column (the argument cast, per row, as DuckDB's); a NULL, zero or
   // negative n, or one past the frame, gives NULL.
   std::string nth;
+  // lag/lead/first_value/last_value/nth_value: IGNORE NULLS (count only the non-NULL values).
+  bool ignore_nulls = false;
   std::vector<std::string> partition;
   std::vector<WindowKey> order;
   // The frame, normalised: without ORDER BY the whole partition; with ORDER BY and no frame,

@@ -83,7 +83,7 @@ void WriteCall(ByteWriter& w, const WindowCall& c) {
     w.U8(static_cast<std::uint8_t>(k.desc | (k.nulls_first << 1)));
   }
   w.U8(static_cast<std::uint8_t>(c.rows | (c.groups << 1) |
-                                 (static_cast<unsigned>(c.exclude) << 2)));
+                                 (static_cast<unsigned>(c.exclude) << 2) | (c.ignore_nulls << 4)));
   WriteBound(w, c.start);
   WriteBound(w, c.end);
   w.String(c.name);
@@ -109,7 +109,8 @@ WindowCall ReadCall(ByteReader& r) {
     c.order.push_back(std::move(k));
   }
   const std::uint8_t frame = r.U8();
-  if (frame >> 4 != 0 || (frame & 3) == 3) r.Fail("bad window frame");
+  if (frame >> 5 != 0 || (frame & 3) == 3) r.Fail("bad window frame");
+  c.ignore_nulls = (frame & 16) != 0;
   c.rows = (frame & 1) != 0;
   c.groups = (frame & 2) != 0;
   c.exclude = static_cast<FrameExclude>((frame >> 2) & 3);

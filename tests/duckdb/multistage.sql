@@ -194,6 +194,13 @@ SELECT full_aqs_id, parameter, utc, concentration, count(*) OVER (PARTITION BY p
 SELECT full_aqs_id, parameter, utc, count(*) OVER (PARTITION BY full_aqs_id, parameter ORDER BY CAST(utc AS DATE) RANGE BETWEEN 2 PRECEDING AND CURRENT ROW) AS d2, max(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY CAST(utc AS DATE) DESC RANGE BETWEEN INTERVAL 36 HOUR PRECEDING AND INTERVAL 1 DAY FOLLOWING) AS m FROM measurements WHERE parameter = 'NO2';
 -- @error
 SELECT count(*) OVER (ORDER BY CAST(utc AS DATE) RANGE BETWEEN 0.5 PRECEDING AND CURRENT ROW) FROM measurements;
+-- IGNORE NULLS (RESPECT NULLS: the default) for lag, lead, first_value, last_value, nth_value
+SELECT full_aqs_id, parameter, utc, aqi, lag(aqi IGNORE NULLS) OVER w AS l, lead(aqi, 2 IGNORE NULLS) OVER w AS ld, lag(aqi, 1, -1 IGNORE NULLS) OVER w AS lf, lag(aqi, 0 IGNORE NULLS) OVER w AS l0, first_value(aqi IGNORE NULLS) OVER (w ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING) AS f, last_value(aqi IGNORE NULLS) OVER w AS lv, nth_value(aqi, 2 IGNORE NULLS) OVER (w ROWS BETWEEN 3 PRECEDING AND 1 FOLLOWING EXCLUDE CURRENT ROW) AS n, first_value(site_name RESPECT NULLS) OVER w AS fr FROM measurements WHERE parameter IN ('PM10', 'CO') WINDOW w AS (PARTITION BY full_aqs_id, parameter ORDER BY utc);
+SELECT parameter, count(*) AS n, count(l) AS nl, sum(l) AS sl, count(v) AS nv FROM (SELECT parameter, lead(aqi IGNORE NULLS) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS l, last_value(aqi IGNORE NULLS) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 5 PRECEDING AND 1 PRECEDING) AS v FROM measurements) GROUP BY parameter;
+-- @error
+SELECT sum(aqi IGNORE NULLS) OVER (ORDER BY utc) FROM measurements;
+-- @error
+SELECT lag(aqi IGNORE NULLS) FROM measurements;
 -- ---------------------------------------------------------------- HUGEINT through stages
 -- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
 -- @ordered

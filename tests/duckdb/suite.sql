@@ -516,6 +516,10 @@ SELECT CASE WHEN aqi > 150 THEN 1 ELSE 0 END AS hi, count(*), avg(aqi::INT) FROM
 -- @ordered
 SELECT typeof(max(aqi::INT) OVER (PARTITION BY parameter ORDER BY utc ROWS 2 PRECEDING)), typeof(lag(category::INT) OVER (ORDER BY utc)), typeof(row_number() OVER ()) FROM measurements WHERE site_name = '${SITE_TOP}' LIMIT 1;
 SELECT site_name, utc, aqi::INT - lag(aqi::INT) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS d FROM measurements WHERE site_name = '${SITE_TOP}' AND parameter = 'OZONE';
+-- typeof does not evaluate its argument (DuckDB's): an aggregate in it whose input would fail
+-- (aqi::TINYINT of 150) is typed, not run; the query stays an aggregate (one row per group)
+SELECT typeof(sum(aqi::TINYINT + category::SMALLINT)) AS a0 FROM measurements;
+SELECT parameter, typeof(sum(aqi::TINYINT)) AS t, count(*) AS n, typeof(max(aqi) FILTER (WHERE aqi::TINYINT > 0)) AS f FROM measurements GROUP BY parameter;
 -- @ordered
 SELECT x + 1 AS y, typeof(x + 1) AS t FROM (SELECT 2147483646 AS x) s;
 -- @ordered

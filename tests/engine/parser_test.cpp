@@ -336,6 +336,8 @@ TEST(ParserErrors, SuggestionsAndPositions) {
               "frame start cannot be UNBOUNDED FOLLOWING");
   ExpectError("SELECT max(aqi) OVER (ROWS 1 PRECEDING EXCLUDE OTHERS) FROM measurements", 48,
               "expected CURRENT ROW, GROUP, TIES or NO OTHERS after EXCLUDE");
+  ExpectError("SELECT lag(aqi IGNORE NULLS) FROM measurements", 16,
+              "RESPECT/IGNORE NULLS is not supported for non-window functions");
   // A subquery's named windows are its own.
   ExpectError("SELECT (SELECT max(aqi) OVER w FROM measurements) FROM measurements WINDOW w AS ()",
               30, "window \"w\" does not exist");

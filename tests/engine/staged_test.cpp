@@ -559,6 +559,29 @@ TEST(Window, FunctionsAndFramesMatchTheReference) {
          return std::optional<double>(upto / static_cast<double>(p.size()));
        },
        false},
+      // IGNORE NULLS counts only the non-NULL values.
+      {"lag(aqi, 2 IGNORE NULLS) OVER (PARTITION BY site_name ORDER BY utc, latitude)",
+       [&](std::size_t r) -> std::optional<double> {
+         const auto p = Ordered(d, r, total);
+         std::vector<double> before;
+         for (std::size_t k : p) {
+           if (k == r) break;
+           if (d[k].aqi) before.push_back(static_cast<double>(*d[k].aqi));
+         }
+         if (before.size() < 2) return std::nullopt;
+         return before[before.size() - 2];
+       },
+       true},
+      {"last_value(aqi IGNORE NULLS) OVER (PARTITION BY site_name ORDER BY utc, latitude ROWS "
+       "BETWEEN 2 PRECEDING AND 1 FOLLOWING)",
+       [&](std::size_t r) -> std::optional<double> {
+         std::optional<double> last;
+         for (std::size_t k : FrameOf(d, r, rows21)) {
+           if (d[k].aqi) last = static_cast<double>(*d[k].aqi);
+         }
+         return last;
+       },
+       true},
       // GROUPS frames count peer groups (distinct utc of the site); EXCLUDE takes rows out.
       {"count(*) OVER (PARTITION BY site_name ORDER BY utc GROUPS 2 PRECEDING)",
        [&](std::size_t r) {
@@ -674,6 +697,9 @@ TEST(Window, DataRanksAndGatheredAgree) {
       "SELECT latitude, sum(aqi) OVER (PARTITION BY site_name ORDER BY utc GROUPS BETWEEN 1 "
       "PRECEDING AND 2 FOLLOWING EXCLUDE TIES), max(aqi) OVER (PARTITION BY utc ORDER BY "
       "latitude ROWS BETWEEN 2 PRECEDING AND 2 FOLLOWING EXCLUDE CURRENT ROW) FROM measurements",
+      "SELECT latitude, lead(aqi IGNORE NULLS) OVER (PARTITION BY site_name ORDER BY latitude), "
+      "nth_value(aqi, 2 IGNORE NULLS) OVER (ORDER BY latitude ROWS BETWEEN 3 PRECEDING AND "
+      "CURRENT ROW) FROM measurements",
       "SELECT latitude, percent_rank() OVER (PARTITION BY site_name ORDER BY aqi), cume_dist() "
       "OVER (ORDER BY utc), nth_value(aqi, 3) OVER (PARTITION BY site_name ORDER BY latitude) "
       "FROM measurements",

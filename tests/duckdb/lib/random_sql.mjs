@@ -286,6 +286,8 @@ function WindowCall(r) {
     `row_number() OVER (${total})`, `ntile(${2 + r.below(4)}) OVER (${total})`,
     `lag(${r.pick(['aqi', 'concentration'])}${r.chance(0.5) ? ', ' + (1 + r.below(3)) : ''}) OVER (${total})`,
     `lead(${r.pick(['aqi', 'raw_concentration'])}) OVER (${total})`,
+    `${r.pick(['lag', 'lead'])}(${r.pick(['aqi', 'raw_concentration'])}, ${r.below(3)} IGNORE NULLS) OVER (${total})`,
+    `${r.pick(['first_value', 'last_value'])}(${r.pick(['aqi', 'concentration'])} IGNORE NULLS) OVER (${total} ${frame})`,
     `first_value(aqi) OVER (${total} ${frame})`, `last_value(concentration) OVER (${total} ${frame})`,
     `rank() OVER (PARTITION BY ${key} ORDER BY aqi DESC)`, `dense_rank() OVER (ORDER BY ${key})`,
     `percent_rank() OVER (PARTITION BY ${key} ORDER BY aqi)`, `cume_dist() OVER (ORDER BY ${key})`,
