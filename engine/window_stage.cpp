@@ -26,7 +26,7 @@ struct WindowStage::Data {
 
 namespace {
 
-constexpr std::uint8_t kWindowStageVersion = 3;
+constexpr std::uint8_t kWindowStageVersion = 4;
 constexpr std::size_t kBetweenBatchRows = 8192;
 
 // The PARTITION BY columns every call has (each a column of `fields`), in the first call's order.
