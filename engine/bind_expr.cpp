@@ -152,8 +152,7 @@ Expr StringLiteralAs(const ExprAst& lit, Type type, const std::string& other) {
       v.wide = true;
       break;
     case Type::kUbigint:  // as CAST(s AS UBIGINT) reads it ('0x10' is 16)
-      ok = (StringToInt(s, &v.i) ? (v.w = v.i, true) : StringToHugeint(s, &v.w)) && v.w >= 0 &&
-           v.w <= kUbigintMax;
+      ok = StringToUbigint(s, &v.w);
       v.wide = true;
       break;
     case Type::kTimestamp:

@@ -139,6 +139,15 @@ bool StringToHugeint(std::string_view text, Int128* out) {
   return true;
 }
 
+bool StringToUbigint(std::string_view text, Int128* out) {
+  std::int64_t small = 0;
+  Int128 v = 0;
+  const bool ok = StringToInt(text, &small) ? (v = small, true) : StringToHugeint(text, &v);
+  if (!ok || v < 0 || v > kUbigintMax) return false;
+  *out = v;
+  return true;
+}
+
 bool StringToDecimal(std::string_view text, int width, int scale, std::int64_t* units) {
   bool negative = false;
   std::string whole, frac;

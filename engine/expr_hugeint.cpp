@@ -188,10 +188,8 @@ std::string DoubleErrorText(double d) {
 Int128 ToUbigint(const Expr& e, const BatchColumn& a, std::size_t i) {
   if (a.type == Type::kString) {
     const std::string_view s = a.StringAt(i);
-    std::int64_t small = 0;
     Int128 v = 0;
-    const bool ok = StringToInt(s, &small) ? (v = small, true) : StringToHugeint(s, &v);
-    if (!ok || v < 0 || v > kUbigintMax) {
+    if (!StringToUbigint(s, &v)) {
       throw std::runtime_error("Conversion Error: Could not convert string '" + std::string(s) +
                                "' to UINT64 in '" + e.text + "'");
     }

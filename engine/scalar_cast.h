@@ -16,6 +16,9 @@ bool StringToInt(std::string_view text, std::int64_t* out);
 // false beyond INT128.
 __extension__ typedef __int128 Int128;  // as in table.h
 bool StringToHugeint(std::string_view text, Int128* out);
+// VARCHAR -> UBIGINT: as StringToInt's (0x / 0b too) or, beyond BIGINT, StringToHugeint's;
+// false outside 0 .. 2^64-1.
+bool StringToUbigint(std::string_view text, Int128* out);
 // Whether an integer literal's digits (a '-' first when the parser negated it) are a DOUBLE, as
 // DuckDB reads them: beyond HUGEINT, except a positive one below 2^128 (DuckDB's UHUGEINT,
 // which plume does not have). *out gets the DOUBLE.
