@@ -7,6 +7,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <system_error>
@@ -56,6 +57,12 @@ long SpillFilePid(std::string_view name, std::string_view host) {
     pid = pid * 10 + (c - '0');
   }
   return pid;
+}
+
+std::string SpillDir(const std::string& configured) {
+  if (!configured.empty()) return configured;
+  const char* dir = std::getenv("TMPDIR");
+  return dir != nullptr && *dir != '\0' ? std::string(dir) : std::string("/tmp");
 }
 
 std::string SpillDirProblem(const std::string& dir) {

@@ -15,6 +15,9 @@ namespace plume::io {
 // "plume-spill-<host>-<pid>-": the start of this process's spill files' names (a host name's
 // characters other than letters, digits, '.', '_' and '-' become '_').
 std::string SpillFilePrefix();
+// The directory spill files go to: `configured` (--spill-dir), or when it is empty $TMPDIR, else
+// /tmp. Every user resolves it here, so the start-up check and the files agree.
+std::string SpillDir(const std::string& configured);
 // "" when `dir` exists, is a directory and a spill file can be created in it (one is, then
 // removed); else why not: "/x/y does not exist", "/x/y is not a directory", or
 // "/x/y cannot be written: Permission denied".

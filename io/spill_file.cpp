@@ -30,8 +30,7 @@ std::uint64_t GetLength(const unsigned char* in) {
 SpillFile SpillFile::Create(const std::string& dir, const std::string& what) {
   SpillFile spill;
   spill.what_ = what;
-  std::string pattern =
-      (dir.empty() ? std::string("/tmp") : dir) + "/" + SpillFilePrefix() + "XXXXXX";
+  std::string pattern = SpillDir(dir) + "/" + SpillFilePrefix() + "XXXXXX";
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
   const int fd = ::mkstemp(name.data());

@@ -24,7 +24,7 @@ namespace {
 // that a bad one fails every rank at once, not a statement later. The spill files that a killed
 // plume on this host left there go (a live process's stay). Returns "" or why it cannot.
 std::string PrepareSpillDir(const RuntimeOptions& options) {
-  const std::string dir = options.spill_dir.empty() ? DefaultSpillDir() : options.spill_dir;
+  const std::string dir = io::SpillDir(options.spill_dir);
   const std::string problem = io::SpillDirProblem(dir);
   if (!problem.empty()) return "--spill-dir " + problem;
   io::RemoveStaleSpillFiles(dir);
@@ -182,7 +182,7 @@ Runtime::Runtime(const boost::mpi::communicator& world, const RuntimeOptions& op
     memory_limit_ = DefaultMemoryLimit(HostMemoryBytes(), here);
   }
   spill_.threshold = options.spill_threshold != 0 ? options.spill_threshold : memory_limit_ / 4;
-  spill_.dir = options.spill_dir.empty() ? DefaultSpillDir() : options.spill_dir;
+  spill_.dir = io::SpillDir(options.spill_dir);
   if (rank == 0) {
     GatewayOptions gateway = options.gateway;
     gateway.memory_limit = memory_limit_;

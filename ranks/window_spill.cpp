@@ -1,11 +1,11 @@
 #include "ranks/window_spill.h"
 
 #include <algorithm>
-#include <cstdlib>
 #include <limits>
 #include <utility>
 
 #include "engine/partial.h"
+#include "io/spill_dir.h"
 
 namespace plume::ranks {
 namespace {
@@ -19,11 +19,6 @@ std::vector<engine::Type> Types(const std::vector<engine::Field>& fields) {
 
 }  // namespace
 
-std::string DefaultSpillDir() {
-  const char* dir = std::getenv("TMPDIR");
-  return dir != nullptr && *dir != '\0' ? std::string(dir) : std::string("/tmp");
-}
-
 WindowSpill::WindowSpill(const engine::WindowStage& stage, const SpillOptions& options,
                          std::uint64_t memory_limit, std::vector<std::string> reader,
                          std::string rank)
@@ -32,7 +27,7 @@ WindowSpill::WindowSpill(const engine::WindowStage& stage, const SpillOptions& o
       reader_(std::move(reader)),
       rank_(std::move(rank)),
       what_("the spill of " + stage.name() + " on " + rank_) {
-  dir_ = options.dir.empty() ? DefaultSpillDir() : options.dir;
+  dir_ = io::SpillDir(options.dir);
   const std::size_t buckets = std::max<std::size_t>(1, options.buckets);
   files_.reserve(buckets);
   for (std::size_t b = 0; b < buckets; ++b) files_.push_back(io::SpillFile::Create(dir_, what_));

@@ -36,11 +36,9 @@ namespace plume::ranks {
 // --spill-threshold and --spill-dir, as a data rank's window stages use them.
 struct SpillOptions {
   std::uint64_t threshold = 0;  // bytes of a share held in memory before it spills; 0: never
-  std::string dir;              // empty: DefaultSpillDir()
+  std::string dir;              // empty: io::SpillDir's default
   std::size_t buckets = 64;     // files per rank and stage
 };
-// $TMPDIR when it is set and not empty, else /tmp.
-std::string DefaultSpillDir();
 
 // A batch as one record of a spill file (its all-valid NULL maps dropped), and back; `scratch`
 // is the caller's encoding buffer. NextBatch is false at the file's end.
