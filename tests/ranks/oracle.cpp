@@ -4,44 +4,16 @@
 #include <cmath>
 #include <cstdlib>
 
-#include "engine/value_format.h"
+#include "engine/row_text.h"
 
 namespace plume::ranks::testing {
 namespace {
 
+// A value as the engine's text rows give it (engine/row_text.h; every type, DECIMAL included).
 std::string Cell(const engine::BatchColumn& col, std::size_t row) {
   if (col.IsNull(row)) return "NULL";
   std::string out;
-  switch (col.type) {
-    case engine::Type::kFloat64:
-      engine::AppendDouble(out, col.doubles[row]);
-      break;
-    case engine::Type::kTimestamp:
-      engine::AppendTimestamp(out, col.ints[row]);
-      break;
-    case engine::Type::kDate:
-      engine::AppendDate(out, col.ints[row]);
-      break;
-    case engine::Type::kString:
-      out = std::string(col.StringAt(row));
-      break;
-    case engine::Type::kBool:
-      out = col.ints[row] != 0 ? "true" : "false";
-      break;
-    case engine::Type::kInt64:
-    case engine::Type::kInt32:
-    case engine::Type::kInt16:
-    case engine::Type::kInt8:
-    case engine::Type::kUInt8:
-    case engine::Type::kUInt16:
-    case engine::Type::kUInt32:
-      engine::AppendInt(out, col.ints[row]);
-      break;
-    case engine::Type::kHugeint:
-    case engine::Type::kUbigint:
-      engine::AppendWideInt(out, col.wide[row]);
-      break;
-  }
+  engine::AppendValueText(out, col, row);
   return out;
 }
 
