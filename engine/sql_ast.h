@@ -70,6 +70,7 @@ struct ExprAst {
   bool negated = false;
   bool ilike = false;
   bool ignore_nulls = false;  // a window function's IGNORE NULLS (RESPECT NULLS: false)
+  bool nulls_clause = false;  // IGNORE NULLS or RESPECT NULLS was written
   bool distinct = false;
   bool has_operand = false;
   bool has_else = false;

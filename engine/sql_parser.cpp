@@ -898,6 +898,7 @@ class Parser {
     if ((Peek().Is("ignore") || Peek().Is("respect")) && Peek(1).Is("nulls")) {
       nulls_pos = Peek().pos;
       e.ignore_nulls = Take().Is("ignore");
+      e.nulls_clause = true;
       Take();
     }
     if (Peek().Is("order")) Fail("unsupported: ORDER BY inside an aggregate call");
@@ -1033,8 +1034,15 @@ class Parser {
     const std::size_t dot = n.raw.find('.');
     b->scale = static_cast<int>(n.raw.size() - dot - 1);
     const std::size_t first = std::min(digits.find_first_not_of('0'), digits.size());
-    const auto [end, ec] =
-        std::from_chars(digits.data() + first, digits.data() + digits.size(), b->offset);
+    std::errc ec{};
+    const char* end = digits.data() + digits.size();
+    b->offset = 0;
+    if (first < digits.size()) {  // all zeros ("0.0"): the offset is 0
+      const auto parsed =
+          std::from_chars(digits.data() + first, digits.data() + digits.size(), b->offset);
+      ec = parsed.ec;
+      end = parsed.ptr;
+    }
     if (digits.size() - first > 18 || b->scale > 18 || ec != std::errc() ||
         end != digits.data() + digits.size()) {
       throw SqlError("unsupported: a frame offset of more than 18 digits", n.pos);

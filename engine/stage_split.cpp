@@ -571,13 +571,11 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
   const bool value_fn = *named == WindowFn::kLag || *named == WindowFn::kLead ||
                         *named == WindowFn::kFirstValue || *named == WindowFn::kLastValue ||
                         *named == WindowFn::kNthValue;
-  if (e.ignore_nulls && !value_fn) {
-    const bool aggregate = *named == WindowFn::kSum || *named == WindowFn::kAvg ||
-                           *named == WindowFn::kMin || *named == WindowFn::kMax ||
-                           *named == WindowFn::kCount;
-    throw SqlError(aggregate ? "RESPECT/IGNORE NULLS is not supported for windowed aggregates"
-                             : "IGNORE NULLS is not supported for " + e.op + "()",
-                   e.pos);
+  const bool aggregate = *named == WindowFn::kSum || *named == WindowFn::kAvg ||
+                         *named == WindowFn::kMin || *named == WindowFn::kMax ||
+                         *named == WindowFn::kCount;
+  if (e.nulls_clause && aggregate) {  // elsewhere (ntile, ...) it changes nothing, as DuckDB's
+    throw SqlError("RESPECT/IGNORE NULLS is not supported for windowed aggregates", e.pos);
   }
   if (!e.filter.empty()) throw SqlError("unsupported: FILTER in a window function", e.pos);
   for (const ExprAst& a : e.args) {
@@ -585,7 +583,7 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
   }
   WindowCall call;
   call.fn = *named;
-  call.ignore_nulls = e.ignore_nulls;
+  call.ignore_nulls = e.ignore_nulls && value_fn;
   const bool star = e.args.size() == 1 && e.args[0].kind == ExprAst::Kind::kStar;
   if (call.fn == WindowFn::kCount && (star || e.args.empty())) call.fn = WindowFn::kCountStar;
   std::size_t lo = 1, hi = 1;

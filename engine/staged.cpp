@@ -87,6 +87,18 @@ void CheckRangeOffsets(const WindowCall& call, const TypeOf& type_of) {
                          "whole number of days a DATE)",
                      0);
     }
+    if (IsDecimal(key)) {  // key +- offset must fit a DECIMAL's 38 digits at the larger scale
+      std::int64_t whole = b->offset;
+      for (int s = 0; s < b->scale; ++s) whole /= 10;
+      int digits = 0;
+      for (; whole > 0; whole /= 10) ++digits;
+      if (digits + std::max(DecimalScale(key), b->scale) > kMaxDecimalWidth) {
+        throw SqlError("Conversion Error: Could not cast value " +
+                           (b->text.empty() ? std::to_string(b->offset) : b->text) + " to " +
+                           std::string(TypeName(key)) + " (a RANGE frame offset)",
+                       0);
+      }
+    }
   }
 }
 

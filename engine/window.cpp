@@ -180,7 +180,9 @@ class Partition {
   }
 
   void Shift(std::size_t from, std::size_t to) {
-    const std::int64_t off = call_.fn == WindowFn::kLag ? -call_.param : call_.param;
+    // capped past the partition: a huge offset (up to INT64_MAX) cannot overflow
+    const std::int64_t cap = std::min<std::int64_t>(call_.param, static_cast<std::int64_t>(e_) + 1);
+    const std::int64_t off = call_.fn == WindowFn::kLag ? -cap : cap;
     for (std::size_t i = from; i < to; ++i) {
       const std::int64_t j = static_cast<std::int64_t>(i) + off;
       if (j < static_cast<std::int64_t>(b_) || j >= static_cast<std::int64_t>(e_)) {
@@ -278,8 +280,12 @@ class Partition {
         case K::kFollowing:
           if (call_.groups) return GroupBound(i, f, is_end);
           if (!call_.rows) return RangeBound(i, f, is_end);
-          return f.kind == K::kPreceding ? p - f.offset + (is_end ? 1 : 0)
-                                         : p + f.offset + (is_end ? 1 : 0);
+          {  // offsets may be near INT64_MAX: past the partition is as far as it matters
+            const std::int64_t off =
+                std::min<std::int64_t>(f.offset, static_cast<std::int64_t>(e_ - b_) + 1);
+            return f.kind == K::kPreceding ? p - off + (is_end ? 1 : 0)
+                                           : p + off + (is_end ? 1 : 0);
+          }
         case K::kCurrentRow:
           if (call_.rows) return p + (is_end ? 1 : 0);
           return static_cast<std::int64_t>(is_end ? peer_end_[i - b_] : peer_start_[i - b_]);

@@ -137,9 +137,16 @@ void CheckCall(ByteReader& r, const WindowCall& c, const std::vector<Field>& fie
     if (!c.fallback.empty() && type_of(c.fallback)->type != arg) {
       r.Fail("a window default is not of its argument's type");
     }
-    if (!c.nth.empty() && type_of(c.nth)->type != Type::kInt64) {
-      r.Fail("nth_value's n is not a BIGINT");
+    if ((c.fn == WindowFn::kNthValue) == c.nth.empty() ||
+        (!c.nth.empty() && type_of(c.nth)->type != Type::kInt64)) {
+      r.Fail("nth_value's n is not a BIGINT column of its input");
     }
+    const bool no_arg = c.fn == WindowFn::kRowNumber || c.fn == WindowFn::kRank ||
+                        c.fn == WindowFn::kDenseRank || c.fn == WindowFn::kNtile ||
+                        c.fn == WindowFn::kPercentRank || c.fn == WindowFn::kCumeDist ||
+                        c.fn == WindowFn::kCountStar;
+    if (!no_arg && c.arg.empty()) r.Fail("window function without its argument");
+    if ((c.fn == WindowFn::kNtile && c.param < 1) || c.param < 0) r.Fail("bad window parameter");
     if (WindowResultType(c.fn, arg) != c.result) r.Fail("window result type does not fit");
   } catch (const std::invalid_argument&) {
     r.Fail("window function does not take its argument");

@@ -201,6 +201,12 @@ SELECT parameter, count(*) AS n, count(l) AS nl, sum(l) AS sl, count(v) AS nv FR
 SELECT sum(aqi IGNORE NULLS) OVER (ORDER BY utc) FROM measurements;
 -- @error
 SELECT lag(aqi IGNORE NULLS) FROM measurements;
+-- offsets at INT64's largest value, a decimal zero; ntile takes (and ignores) IGNORE NULLS
+SELECT full_aqs_id, parameter, utc, sum(aqi) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN CURRENT ROW AND 9223372036854775807 FOLLOWING) AS s, count(*) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc ROWS BETWEEN 9223372036854775807 PRECEDING AND 0.0 PRECEDING) AS c, count(*) OVER (PARTITION BY full_aqs_id, parameter ORDER BY aqi RANGE BETWEEN 0.0 PRECEDING AND 0.00 FOLLOWING) AS p, ntile(3 IGNORE NULLS) OVER (PARTITION BY full_aqs_id, parameter ORDER BY utc) AS t FROM measurements WHERE parameter = 'SO2';
+-- @error
+SELECT sum(aqi RESPECT NULLS) OVER (ORDER BY utc) FROM measurements;
+-- @error
+SELECT count(*) OVER (ORDER BY CAST(concentration / 1000 AS DECIMAL(38,37)) RANGE BETWEEN 100 PRECEDING AND CURRENT ROW) FROM measurements;
 -- ---------------------------------------------------------------- HUGEINT through stages
 -- sum of an integer is HUGEINT (docs/SQL.md "HUGEINT"): a CTE's gathered column, a scalar subquery
 -- @ordered
