@@ -109,7 +109,8 @@ class Parser {
     bool derived = false;  // written as (other_name ...)
   };
 
-  // WINDOW name AS (spec) {, name AS (spec)}: a spec may build on an earlier name, as DuckDB's.
+  // WINDOW name AS (spec) {, name AS (spec)}: a spec may build on another name of the clause,
+  // before or after it, as DuckDB's (one that builds on another itself cannot be built on).
   void NamedWindows(std::vector<NamedWindow>* named) {
     do {
       const Token& t = Peek();
@@ -123,9 +124,10 @@ class Parser {
       Expect("(", "expected '(' after AS in the WINDOW clause");
       auto w = std::make_shared<WindowAst>(Window());
       const bool derived = !w->base.empty();
-      Resolve(*named, w.get());
       named->push_back({name, std::move(w), derived});
     } while (Accept(","));
+    // Built only on windows that build on none, so the order of resolving does not matter.
+    for (NamedWindow& w : *named) Resolve(*named, w.window.get());
   }
 
   // A window that names another (`OVER w`, `OVER (w ORDER BY ...)`): the named one's clauses,
@@ -144,8 +146,9 @@ class Parser {
     // DuckDB's OVER (v ...) takes only v's own clauses when v builds on another window (v AS
     // (w ORDER BY x) loses w's PARTITION BY there, not under OVER v): rejected, not guessed.
     if (w->copy && found->derived) {
-      throw SqlError("unsupported: OVER (" + w->base + " ...) where " + quoted +
-                         " builds on another named window (write its clauses out, or OVER " +
+      throw SqlError("unsupported: building on " + quoted +
+                         ", which builds on another named window (DuckDB then drops what it "
+                         "took from that one; write its clauses out, or use OVER " +
                          w->base + ")",
                      w->base_pos);
     }

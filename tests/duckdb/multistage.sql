@@ -169,6 +169,8 @@ SELECT full_aqs_id, parameter, utc, aqi, count(*) OVER w, lag(aqi) OVER v, avg(a
 SELECT full_aqs_id, avg(aqi) OVER (v ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM measurements WHERE parameter = 'CO' WINDOW w AS (PARTITION BY full_aqs_id, parameter), v AS (w ORDER BY utc);
 -- @ordered
 SELECT full_aqs_id, utc, aqi FROM measurements WHERE parameter = 'SO2' AND aqi IS NOT NULL WINDOW w AS (ORDER BY aqi DESC, full_aqs_id, utc) ORDER BY row_number() OVER w LIMIT 5;
+-- a window built on one defined after it
+SELECT full_aqs_id, utc, sum(aqi) OVER w2 AS s FROM measurements WHERE parameter = 'CO' WINDOW w2 AS (w ORDER BY utc ROWS 2 PRECEDING), w AS (PARTITION BY full_aqs_id, parameter);
 -- @error
 SELECT sum(aqi) OVER x FROM measurements WINDOW w AS (ORDER BY utc);
 -- @error

@@ -320,7 +320,7 @@ TEST(ParserErrors, SuggestionsAndPositions) {
   ExpectError("SELECT max(aqi) OVER (w) FROM measurements WINDOW w AS (ROWS 1 PRECEDING)", 23,
               "cannot copy window \"w\" because it has a frame clause");
   ExpectError("SELECT max(aqi) OVER (v) FROM measurements WINDOW w AS (ORDER BY utc), v AS (w)", 23,
-              "unsupported: OVER (v ...) where window \"v\" builds on another named window");
+              "unsupported: building on window \"v\", which builds on another named window");
   ExpectError("SELECT 1 FROM measurements WINDOW w AS (ORDER BY utc), v AS (x)", 62,
               "window \"x\" does not exist");
   ExpectError("SELECT max(aqi) OVER w FROM measurements ORDER BY 1 WINDOW w AS ()", 53,
