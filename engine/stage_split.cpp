@@ -10,6 +10,7 @@
 #include <set>
 
 #include "engine/binder.h"
+#include "engine/expr_kernels.h"  // Pow10Wide
 #include "engine/query.h"
 #include "engine/schema.h"
 #include "engine/suggest.h"
@@ -59,15 +60,16 @@ void CheckWindowPlacement(const StatementAst& st) {
 }
 
 std::string BoundText(const FrameBound& b) {
+  const std::string offset = b.text.empty() ? std::to_string(b.offset) : b.text;
   switch (b.kind) {
     case FrameBound::Kind::kUnboundedPreceding:
       return "UNBOUNDED PRECEDING";
     case FrameBound::Kind::kPreceding:
-      return (b.text.empty() ? std::to_string(b.offset) : b.text) + " PRECEDING";
+      return offset + " PRECEDING";
     case FrameBound::Kind::kCurrentRow:
       return "CURRENT ROW";
     case FrameBound::Kind::kFollowing:
-      return (b.text.empty() ? std::to_string(b.offset) : b.text) + " FOLLOWING";
+      return offset + " FOLLOWING";
     case FrameBound::Kind::kUnboundedFollowing:
       return "UNBOUNDED FOLLOWING";
   }
@@ -646,8 +648,7 @@ WindowCall Splitter::WindowSplit::CallOf(const ExprAst& e) {
     call.end = w.end;
     if (w.rows || w.groups) {  // a decimal count of rows or groups: cast to BIGINT (DuckDB's)
       for (FrameBound* b : {&call.start, &call.end}) {
-        std::int64_t unit = 1;
-        for (int k = 0; k < b->scale; ++k) unit *= 10;
+        const auto unit = static_cast<std::int64_t>(Pow10Wide(b->scale));
         b->offset = (b->offset + unit / 2) / unit;  // half away from zero (offsets are >= 0)
         b->scale = 0;
       }

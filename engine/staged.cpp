@@ -11,6 +11,7 @@
 #include "engine/binder.h"
 #include "engine/bounded_sort.h"
 #include "engine/explain.h"
+#include "engine/expr_kernels.h"  // Pow10Wide
 #include "engine/plan_builder.h"
 #include "engine/stage_split.h"
 
@@ -88,11 +89,8 @@ void CheckRangeOffsets(const WindowCall& call, const TypeOf& type_of) {
                      0);
     }
     if (IsDecimal(key)) {  // key +- offset must fit a DECIMAL's 38 digits at the larger scale
-      std::int64_t whole = b->offset;
-      for (int s = 0; s < b->scale; ++s) whole /= 10;
-      int digits = 0;
-      for (; whole > 0; whole /= 10) ++digits;
-      if (digits + std::max(DecimalScale(key), b->scale) > kMaxDecimalWidth) {
+      const int scale = std::max(DecimalScale(key), b->scale);
+      if (b->offset >= Pow10Wide(kMaxDecimalWidth - scale + b->scale)) {
         throw SqlError("Conversion Error: Could not cast value " +
                            (b->text.empty() ? std::to_string(b->offset) : b->text) + " to " +
                            std::string(TypeName(key)) + " (a RANGE frame offset)",

@@ -9,6 +9,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "engine/expr_kernels.h"  // Pow10Wide
 #include "engine/window_sum.h"
 
 namespace plume::engine {
@@ -204,12 +205,12 @@ class Partition {
     const std::int64_t off = std::min<std::int64_t>(call_.param, have + 1);
     for (std::size_t i = from; i < to; ++i) {
       const std::size_t k = i - b_;
-      std::int64_t t = -1;  // the index into nonnull_
       if (call_.param == 0) {
         out_.Copy(idx_[i], *arg_, idx_[i]);
         continue;
       }
-      t = call_.fn == WindowFn::kLag ? count_[k] - off : count_[k + 1] + off - 1;
+      // the index into nonnull_
+      const std::int64_t t = call_.fn == WindowFn::kLag ? count_[k] - off : count_[k + 1] + off - 1;
       if (t >= 0 && t < have) {
         out_.Copy(idx_[i], *arg_, idx_[b_ + nonnull_[static_cast<std::size_t>(t)]]);
       } else if (fallback_ != nullptr) {
@@ -374,12 +375,12 @@ class Partition {
     // days in seconds for an INTERVAL; a DOUBLE key takes the offset as a DOUBLE (DuckDB's).
     const int key_scale = IsDecimal(c.type) ? DecimalScale(c.type) : 0;
     const int scale = std::max(key_scale, f.scale);
-    Int128 key_unit = c.type == Type::kDate && f.interval() ? 86400 : 1, off_units = f.offset;
-    for (int s = key_scale; s < scale; ++s) key_unit *= 10;
-    for (int s = f.scale; s < scale; ++s) off_units *= 10;
-    double pow10 = 1;  // exact up to 10^22: the quotient is the decimal correctly rounded
-    for (int s = 0; s < f.scale; ++s) pow10 *= 10;
-    const double off_double = static_cast<double>(f.offset) / pow10;
+    const Int128 key_unit =
+        (c.type == Type::kDate && f.interval() ? 86400 : 1) * Pow10Wide(scale - key_scale);
+    const Int128 off_units = f.offset * Pow10Wide(scale - f.scale);
+    // 10^scale (<= 10^18) is exact as a double: the quotient is the decimal correctly rounded
+    const double off_double =
+        static_cast<double>(f.offset) / static_cast<double>(Pow10Wide(f.scale));
     // Whether row s is past the bound: its key beyond the target (or, for the start, at least
     // at it), in the order's direction; NULLs sort before or after every key.
     auto past = [&](std::uint32_t s) {
@@ -456,29 +457,11 @@ class Partition {
         case WindowFn::kCount:
           out_.Int(r, values);
           break;
-        case WindowFn::kNthValue: {
-          const std::size_t have = call_.ignore_nulls ? static_cast<std::size_t>(values) : rows;
-          const bool in = !nth_->IsNull(r) && nth_->ints[r] >= 1 &&
-                          static_cast<std::uint64_t>(nth_->ints[r]) <= have;
-          if (in) {
-            const auto k = static_cast<std::size_t>(nth_->ints[r]) - 1;
-            out_.Copy(r, *arg_, idx_[b_ + (call_.ignore_nulls ? ValueOf(cut, k) : RowOf(cut, k))]);
-          } else {
-            out_.Null(r);
-          }
-          break;
-        }
+        case WindowFn::kNthValue:
         case WindowFn::kFirstValue:
-        case WindowFn::kLastValue: {
-          const std::size_t have = call_.ignore_nulls ? static_cast<std::size_t>(values) : rows;
-          if (have == 0) {
-            out_.Null(r);
-          } else {
-            const std::size_t k = call_.fn == WindowFn::kFirstValue ? 0 : have - 1;
-            out_.Copy(r, *arg_, idx_[b_ + (call_.ignore_nulls ? ValueOf(cut, k) : RowOf(cut, k))]);
-          }
+        case WindowFn::kLastValue:
+          NthOfFrame(r, cut, call_.ignore_nulls ? static_cast<std::size_t>(values) : rows);
           break;
-        }
         case WindowFn::kSum:
         case WindowFn::kAvg:
           if (is_double) {
@@ -491,6 +474,17 @@ class Partition {
           Extreme(r, cut);
       }
     }
+  }
+
+  // first_value, last_value, nth_value: the frame's first, last or nth of `have` rows (IGNORE
+  // NULLS: of its non-NULL values); NULL when there is no such row.
+  void NthOfFrame(std::uint32_t r, const FrameCut& cut, std::size_t have) {
+    std::int64_t n = 1;  // first_value
+    if (call_.fn == WindowFn::kLastValue) n = static_cast<std::int64_t>(have);
+    if (call_.fn == WindowFn::kNthValue) n = nth_->IsNull(r) ? 0 : nth_->ints[r];
+    if (n < 1 || static_cast<std::uint64_t>(n) > have) return out_.Null(r);
+    const auto k = static_cast<std::size_t>(n) - 1;
+    out_.Copy(r, *arg_, idx_[b_ + (call_.ignore_nulls ? ValueOf(cut, k) : RowOf(cut, k))]);
   }
 
   // sum/avg of a DOUBLE over the cut frame: exact, rounded once.

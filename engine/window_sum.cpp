@@ -142,24 +142,28 @@ FrameSum::Wide FrameSum::FixedSum(const FrameCut& c) const {
 
 std::optional<double> FrameSum::SlidingSum(const FrameCut& c, const ExactSum** sum) {
   Slider& first = slides_[0];
-  Slider& second = slides_[1];
   Slide(first, c.a, c.z);
-  Slide(second, c.a2, c.z2);
+  // The second part only with EXCLUDE (empty otherwise: its slider waits where it was).
+  const bool second_part = c.a2 < c.z2;
+  Slider* second = second_part ? &slides_[1] : nullptr;
+  if (second != nullptr) Slide(*second, c.a2, c.z2);
   const double one = c.single ? values_[c.at] : 0.0;
-  const bool one_nan = std::isnan(one), one_inf = std::isinf(one);
-  const std::int64_t nan = first.nan + second.nan + (one_nan ? 1 : 0);
-  const std::int64_t pos = first.pos_inf + second.pos_inf + (one_inf && one > 0 ? 1 : 0);
-  const std::int64_t neg = first.neg_inf + second.neg_inf + (one_inf && one < 0 ? 1 : 0);
+  const bool one_inf = std::isinf(one);
+  const std::int64_t nan = first.nan + (second ? second->nan : 0) + (std::isnan(one) ? 1 : 0);
+  const std::int64_t pos =
+      first.pos_inf + (second ? second->pos_inf : 0) + (one_inf && one > 0 ? 1 : 0);
+  const std::int64_t neg =
+      first.neg_inf + (second ? second->neg_inf : 0) + (one_inf && one < 0 ? 1 : 0);
   if (nan > 0 || (pos > 0 && neg > 0)) return std::numeric_limits<double>::quiet_NaN();
   if (pos > 0) return std::numeric_limits<double>::infinity();
   if (neg > 0) return -std::numeric_limits<double>::infinity();
-  if (c.a2 == c.z2 && !c.single) {
+  if (second == nullptr && !c.single) {
     *sum = &first.sum;
     return std::nullopt;
   }
   joined_ = ExactSum();
   joined_.Add(first.sum);
-  joined_.Add(second.sum);
+  if (second != nullptr) joined_.Add(second->sum);
   if (c.single) joined_.Add(one);
   *sum = &joined_;
   return std::nullopt;
