@@ -47,7 +47,7 @@ std::string_view AggregateName(AggFn fn) {
 
 Type AggregateResultType(AggFn fn, Type input) {
   const bool numeric = IsInteger(input) || input == Type::kFloat64 || IsDecimal(input);
-  const bool huge = IsWidePhysical(input);  // HUGEINT, UBIGINT
+  const bool huge = IsWideInteger(input);  // HUGEINT, UBIGINT
   auto need = [&](bool ok) {
     if (!ok) {
       const char* what = fn == AggFn::kBoolAnd || fn == AggFn::kBoolOr ? "a BOOLEAN"
@@ -66,7 +66,7 @@ Type AggregateResultType(AggFn fn, Type input) {
       if (IsDecimal(input)) return DecimalType(kMaxDecimalWidth, DecimalScale(input));
       // DuckDB: the sum of an integer type (BIGINT, INTEGER and the narrow types) is HUGEINT
       // (exact: the states are 128-bit), and so is the sum of a UBIGINT or HUGEINT
-      return IsInteger(input) || IsWidePhysical(input) ? Type::kHugeint : input;
+      return IsInteger(input) || IsWideInteger(input) ? Type::kHugeint : input;
     case AggFn::kAvg:
     case AggFn::kStddevSamp:
     case AggFn::kStddevPop:

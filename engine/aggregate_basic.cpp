@@ -231,7 +231,7 @@ class SumStates final : public AggregateStates {
   explicit SumStates(const AggSpec& spec)
       : avg_(spec.fn == AggFn::kAvg),
         ints_(spec.input != Type::kFloat64),
-        huge_(IsWidePhysical(spec.input)),
+        huge_(IsWidePhysical(spec.input)),  // HUGEINT, UBIGINT, DECIMAL(19..38)
         column_(spec.column),
         unit_(DecimalUnit(spec.input)),
         type_(spec.result) {}
@@ -359,12 +359,11 @@ void SumStates::EmitFinal(std::size_t g, BatchColumn* out) const {
     PushDouble(out, empty ? 0 : dsum_[g].Value(), empty);
     return;
   }
-  if (IsWidePhysical(type_)) return PushWide(out, isum_[g], empty);  // sum(INTEGER/BIGINT)
+  if (IsWidePhysical(type_)) return PushWide(out, isum_[g], empty);  // HUGEINT, DECIMAL(38,s)
   if (isum_[g] > std::numeric_limits<std::int64_t>::max() ||
       isum_[g] < std::numeric_limits<std::int64_t>::min()) {
     throw std::runtime_error("sum over " + std::string(TypeName(type_)) + " column '" +
-                             ColumnName(column_) + "' is out of " +
-                             (IsDecimal(type_) ? "plume's 64-bit DECIMAL range" : "BIGINT range"));
+                             ColumnName(column_) + "' is out of BIGINT range");
   }
   PushInt(out, static_cast<std::int64_t>(isum_[g]), empty);
 }
@@ -437,7 +436,7 @@ class ExtremeStates final : public AggregateStates {
     const double v = max_ ? s->max : s->min;
     if (!(std::fabs(v) < 0x1p53)) return false;
     if (type_ == Type::kString) dict_ = &c;
-    if (IsWidePhysical(type_)) {  // a HUGEINT column's extremes are 128-bit (wext_)
+    if (IsWidePhysical(type_)) {  // a wide column's extremes are 128-bit (wext_)
       Fold(wext_, g, static_cast<Int128>(v), std::less<>());
     } else {
       Fold(iext_, g, static_cast<std::int64_t>(v), std::less<>());

@@ -252,7 +252,7 @@ void ValueStates<K>::FinalDistinct(std::size_t g, BatchColumn* out) const {
       PushDouble(out,
                  static_cast<double>(static_cast<long double>(sum) / n / DecimalUnit(spec_.input)),
                  false);
-    } else if (IsWidePhysical(spec_.result)) {
+    } else if (IsWidePhysical(spec_.result)) {  // HUGEINT, DECIMAL(38,s)
       PushWide(out, sum, false);
     } else if (sum > std::numeric_limits<std::int64_t>::max() ||
                sum < std::numeric_limits<std::int64_t>::min()) {
@@ -261,8 +261,7 @@ void ValueStates<K>::FinalDistinct(std::size_t g, BatchColumn* out) const {
           (static_cast<std::size_t>(spec_.column) < kSchema.size()
                ? std::string(kSchema[static_cast<std::size_t>(spec_.column)].name)
                : std::string("expression")) +
-          ") is out of " + (IsDecimal(spec_.input) ? "plume's 64-bit DECIMAL" : "BIGINT") +
-          " range");
+          ") is out of BIGINT range");
     } else {
       PushInt(out, static_cast<std::int64_t>(sum), false);
     }
@@ -300,17 +299,21 @@ void ValueStates<K>::EmitFinal(std::size_t g, BatchColumn* out) const {
     if constexpr (std::is_same_v<K, std::int64_t>) {
       if (IsDecimal(spec_.input)) {
         // DuckDB: lo + the fraction of (hi - lo) truncated, in the scaled integers of a width up
-        // to 18; for a wider one (its hugeint) the same in doubles, the sum truncated.
+        // to 18
         const std::int64_t a = at(lo_rank);
         const std::int64_t b = at(hi_rank);
-        const double fraction = rn - lo_rank;
-        if (DecimalWidth(spec_.input) > 18) {
-          const auto lo = static_cast<double>(a);
-          PushInt(out, static_cast<std::int64_t>(lo + (static_cast<double>(b) - lo) * fraction),
-                  false);
-        } else {
-          PushInt(out, a + static_cast<std::int64_t>(static_cast<double>(b - a) * fraction), false);
-        }
+        PushInt(out, a + static_cast<std::int64_t>(static_cast<double>(b - a) * (rn - lo_rank)),
+                false);
+        return;
+      }
+    }
+    if constexpr (std::is_same_v<K, Int128>) {
+      if (IsDecimal(spec_.input)) {    // a width of 19-38 (its hugeint): in doubles, truncated,
+        const Int128 a = at(lo_rank);  // and the value itself at a whole rank (DuckDB's)
+        if (lo_rank == hi_rank) return PushWide(out, a, false);
+        const auto lo = static_cast<double>(a);
+        const auto hi = static_cast<double>(at(hi_rank));
+        PushWide(out, static_cast<Int128>(lo + (hi - lo) * (rn - lo_rank)), false);
         return;
       }
     }

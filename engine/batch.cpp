@@ -9,8 +9,9 @@
 namespace plume::engine {
 namespace {
 
-// 2: type tags are varints (DECIMAL); 3: HUGEINT columns (16-byte values)
-constexpr std::uint8_t kBatchFormatVersion = 3;
+// 2: type tags are varints (DECIMAL); 3: HUGEINT columns (16-byte values); 4: DECIMAL(19..38)
+// columns in 16-byte units
+constexpr std::uint8_t kBatchFormatVersion = 4;
 
 template <typename T>
 void WriteArray(ByteWriter& w, const std::vector<T>& v, std::size_t rows) {

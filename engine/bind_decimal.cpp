@@ -10,6 +10,7 @@
 
 #include "engine/binder.h"
 #include "engine/query.h"
+#include "engine/scalar_cast.h"
 
 namespace plume::engine {
 namespace {
@@ -114,15 +115,17 @@ std::optional<std::string> ExactDecimalText(const ExprAst& e) {
 std::optional<Expr> DecimalLiteral(const std::string& text, std::string name) {
   const std::optional<Decimal> d = FromText(text, true);
   if (!d) return std::nullopt;  // beyond 38 digits: DOUBLE, as DuckDB
-  if (d->m > std::numeric_limits<std::int64_t>::max() ||
-      d->m < std::numeric_limits<std::int64_t>::min()) {
-    return std::nullopt;  // beyond plume's 64-bit units (docs/SQL.md)
-  }
   int digits = 0;
   for (char c : text) digits += c >= '0' && c <= '9';
   Scalar v;
   v.null = false;
-  v.i = static_cast<std::int64_t>(d->m);
+  if (d->m > std::numeric_limits<std::int64_t>::max() ||
+      d->m < std::numeric_limits<std::int64_t>::min()) {
+    v.wide = true;  // 19-38 digits of units: DECIMAL(19..38), in 128 bits
+    v.w = d->m;
+  } else {
+    v.i = static_cast<std::int64_t>(d->m);
+  }
   return MakeConstant(DecimalType(std::max(digits, 1), d->scale), v, std::move(name));
 }
 
@@ -200,14 +203,30 @@ Type CommonNumeric(const Expr& a, const Expr& b) {
   return DecimalType(std::min(whole + scale, kMaxDecimalWidth), scale);
 }
 
+bool LiteralIsDouble(const LiteralAst& lit) {
+  double d = 0;
+  switch (lit.kind) {
+    case LiteralAst::Kind::kDouble:
+      return true;
+    case LiteralAst::Kind::kInteger:
+      return IntegerLiteralIsDouble(lit.text, &d);
+    case LiteralAst::Kind::kDecimal:
+      return !DecimalLiteral(lit.text, lit.text).has_value();
+    default:
+      return false;
+  }
+}
+
 Type CommonValueNumeric(const Expr& a, const Expr& b) {
   const Type t = CommonNumeric(a, b);
   if (!IsDecimal(t)) return t;
   const Type x = DecimalView(a), y = DecimalView(b);
   const int whole = std::max(DecimalWidth(x) - DecimalScale(x), DecimalWidth(y) - DecimalScale(y));
-  // DuckDB's MaxLogicalType: beyond 38 digits the scale gives way to the integer digits.
+  // DuckDB's MaxLogicalType beyond 38 digits: next to an integer (DecimalSizeCheck) the scale
+  // stays; between two DECIMALs it gives way to the integer digits.
   const int scale = std::max(DecimalScale(x), DecimalScale(y));
   if (whole + scale <= kMaxDecimalWidth) return t;
+  if (!IsDecimal(a.type) || !IsDecimal(b.type)) return DecimalType(kMaxDecimalWidth, scale);
   return DecimalType(kMaxDecimalWidth, kMaxDecimalWidth - whole);
 }
 

@@ -60,7 +60,7 @@ Expr BindLiteral(const LiteralAst& l) {
                           text);
     case LiteralAst::Kind::kDecimal:
       if (std::optional<Expr> d = DecimalLiteral(l.text, text)) return *d;
-      [[fallthrough]];  // beyond 38 digits (DuckDB: DOUBLE) or beyond 64-bit units
+      [[fallthrough]];  // beyond 38 digits: DOUBLE, as DuckDB
     case LiteralAst::Kind::kDouble:
       if (!StringToDouble(l.text, &v.d)) {  // beyond DOUBLE is +-inf, below it 0 (as DuckDB)
         throw SqlError("number " + l.text + " is not a number", l.pos);
@@ -88,7 +88,7 @@ Expr BindLiteral(const LiteralAst& l) {
 }
 
 // Arithmetic over number literals with a decimal among them, folded exactly (bind_decimal.cpp):
-// what stands when the DECIMAL's 64-bit units overflow (a DOUBLE, docs/SQL.md).
+// what stands when the DECIMAL's 38 digits overflow (a DOUBLE, docs/SQL.md).
 std::optional<Expr> FoldedDecimal(const ExprAst& e) {
   const std::optional<std::string> exact = ExactDecimalText(e);
   if (!exact) return std::nullopt;
@@ -297,7 +297,7 @@ Expr FoldConstant(const Expr& c, std::size_t pos) {
     Batch none;
     in.batch = &none;
     in.n = 1;
-    ExprEvaluator(c).EvalWide(in, &out);
+    ExprEvaluator(c).Eval(in, &out);
     Scalar v;
     v.null = out.IsNull(0);
     if (!v.null) {
@@ -667,9 +667,9 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   // INTEGER op INTEGER is INTEGER (its overflow DuckDB's INT32 error), with a BIGINT BIGINT;
   // the narrow types as DuckDB binds them (ArithInteger). With a UBIGINT, their common type
   // (UBIGINT or HUGEINT, CommonNumeric); with a HUGEINT among integers, HUGEINT.
-  auto integral = [](Type t) { return IsInteger(t) || IsWidePhysical(t); };
+  auto integral = [](Type t) { return IsInteger(t) || IsWideInteger(t); };
   const bool ints = integral(a.type) && integral(b.type);
-  const bool wide = IsWidePhysical(a.type) || IsWidePhysical(b.type);
+  const bool wide = IsWideInteger(a.type) || IsWideInteger(b.type);
   Type type = !ints || op == "/" ? Type::kFloat64 : wide ? CommonNumeric(a, b) : ArithInteger(a, b);
   const bool decimal = (IsDecimal(a.type) || IsDecimal(b.type)) && a.type != Type::kFloat64 &&
                        b.type != Type::kFloat64 && o != ExprOp::kDiv && o != ExprOp::kIntDiv;
@@ -688,19 +688,12 @@ Expr ExprBinder::BindArith(const ExprAst& e) {
   const bool constant = a.op == ExprOp::kConstant && b.op == ExprOp::kConstant;
   Expr node = MakeNode(o, type, {a, b}, ExprName(e));
   if (!constant || !decimal) return node;
-  Expr folded;
   try {  // 0.1 + 0.2 is the constant 0.3
-    folded = FoldConstant(node, e.pos);
+    return FoldConstant(node, e.pos);
   } catch (const SqlError&) {  // beyond 38 digits: what the literals' exact value gives
     if (std::optional<Expr> c = FoldedDecimal(e)) return *c;
     throw;
   }
-  // Arithmetic of literals alone beyond 64-bit units stays a DOUBLE, as a literal of that many
-  // digits is (docs/SQL.md); over a cast (CAST(1 AS DECIMAL(38,20)) * 3) it stays the DECIMAL.
-  if (folded.value.wide) {
-    if (std::optional<Expr> c = FoldedDecimal(e)) return *c;
-  }
-  return folded;
 }
 
 void UnifyNumbers(Expr* a, Expr* b, std::size_t pos) {
@@ -751,7 +744,7 @@ Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
       a.type != Type::kString) {
     b = StringLiteralOrDeferred(*lb, a.type, "'" + a.text + "'");
   }
-  if ((IsInteger(a.type) || IsWidePhysical(a.type)) && lb->kind == ExprAst::Kind::kLiteral &&
+  if ((IsInteger(a.type) || IsWideInteger(a.type)) && lb->kind == ExprAst::Kind::kLiteral &&
       lb->literal.kind == LiteralAst::Kind::kDecimal) {
     return IntVersusDecimal(std::move(a), op, lb->literal.text, lb->pos, name);
   }

@@ -250,7 +250,7 @@ FilterNode CompareWith(int column, CmpOp op, const LiteralAst& lit, IntMode mode
 IntMode ModeOf(const std::vector<ExprAst>& items, std::size_t from) {
   IntMode mode = IntMode::kInt;
   for (std::size_t i = from; i < items.size(); ++i) {
-    if (items[i].literal.kind == LiteralAst::Kind::kDouble) return IntMode::kDouble;
+    if (LiteralIsDouble(items[i].literal)) return IntMode::kDouble;
     if (items[i].literal.kind == LiteralAst::Kind::kDecimal) mode = IntMode::kDecimal;
   }
   return mode;

@@ -20,7 +20,7 @@ ListMode ModeOf(const Expr& x, const std::vector<ExprAst>& items, std::size_t fr
   ListMode mode = ListMode::kInt;
   for (std::size_t i = from; i < items.size(); ++i) {
     if (items[i].kind != ExprAst::Kind::kLiteral) continue;
-    if (items[i].literal.kind == LiteralAst::Kind::kDouble) return ListMode::kDouble;
+    if (LiteralIsDouble(items[i].literal)) return ListMode::kDouble;
     if (items[i].literal.kind == LiteralAst::Kind::kDecimal) mode = ListMode::kDecimal;
   }
   return mode;
@@ -71,7 +71,7 @@ Type ListDecimal(Type x, const std::vector<ExprAst>& items, std::size_t from) {
 // right side fails on the rows that evaluate it, as DuckDB's cast of the literal does.
 Expr DeferredDecimalItem(const Expr& x, ExprOp op, const ExprAst& item, Type decimal,
                          std::string name) {
-  const Type side = IsWidePhysical(x.type) ? Type::kHugeint : Type::kInt64;
+  const Type side = IsWideInteger(x.type) ? Type::kHugeint : Type::kInt64;
   Expr a = CastTo(x, side, item.pos);
   Expr v = CastTo(DeferredStringCast(item, decimal), side, item.pos);
   return MakeNode(op, Type::kBool, {std::move(a), std::move(v)}, std::move(name));
@@ -308,7 +308,7 @@ Expr NeedType(Expr a, Type t, const std::string& fname, std::size_t pos) {
     return CastTo(std::move(a), t, pos);
   }
   if (a.type == t ||
-      (t == Type::kFloat64 && (IsInteger(a.type) || IsDecimal(a.type) || IsWidePhysical(a.type))) ||
+      (t == Type::kFloat64 && (IsInteger(a.type) || IsDecimal(a.type) || IsWideInteger(a.type))) ||
       (t == Type::kInt64 && IsNarrowInteger(a.type)) ||
       (t == Type::kTimestamp && a.type == Type::kDate)) {
     return CastTo(std::move(a), t, pos);

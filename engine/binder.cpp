@@ -366,7 +366,7 @@ Expr Binder::AggregateSlot(const ExprAst& e, bool typing_only) {
     // A HUGEINT's moments, median and quantile_cont are DOUBLE, as DuckDB's, which reads (and
     // interpolates) its values as DOUBLEs; with DISTINCT two values could meet as one DOUBLE.
     const bool cont = spec.fn == AggFn::kMedian || spec.fn == AggFn::kQuantileCont;
-    if ((moments || cont) && IsWidePhysical(x.type) && !spec.distinct) {
+    if ((moments || cont) && IsWideInteger(x.type) && !spec.distinct) {
       x = CastTo(std::move(x), Type::kFloat64, e.args[0].pos);
     }
     spec.column = typing_only ? -1 : ColumnOf(x);

@@ -126,8 +126,12 @@ Expr CastToOrRead(const ExprAst& ast, Expr x, Type t);
 std::optional<std::string> ExactDecimalText(const ExprAst& e);
 // DECIMAL typing as DuckDB 1.5's (bind_decimal.cpp; tests/engine/golden/decimal.test holds the
 // probes). A decimal literal is DECIMAL(its digits, its digits after the point), `text` being
-// its digits; nullopt beyond 38 digits (DuckDB: DOUBLE) or beyond plume's 64-bit units.
+// its digits; nullopt beyond 38 digits (DuckDB: DOUBLE).
 std::optional<Expr> DecimalLiteral(const std::string& text, std::string name);
+// Whether a literal is a DOUBLE in DuckDB: one with an exponent, a decimal of more than 38
+// digits, an integer beyond UHUGEINT (or below -HUGEINT's range); an IN list or BETWEEN with one
+// compares as DOUBLEs.
+bool LiteralIsDouble(const LiteralAst& lit);
 // The DECIMAL type `e` takes next to a DECIMAL: itself; DECIMAL(3,0) for a (U)TINYINT,
 // DECIMAL(5,0) for a (U)SMALLINT, DECIMAL(10,0) for an INTEGER or UINTEGER, DECIMAL(19,0) for
 // a BIGINT (DuckDB's rules).
@@ -145,9 +149,12 @@ Type ArithInteger(const Expr& a, const Expr& b);
 // largest scale), at most 38 wide; two integers CommonInteger. Both must be numbers.
 Type CommonNumeric(const Expr& a, const Expr& b);
 // The type of a value that is either a or b (CASE results, COALESCE, greatest/least):
-// CommonNumeric, except that where the DECIMAL would need more than 38 digits its scale gives
-// way to the integer digits, as DuckDB's MaxLogicalType (coalesce(x::DECIMAL(38,0), 2.25) is
-// DECIMAL(38,0), 2.25 becomes 2). Comparisons keep CommonNumeric: they stay exact.
+// CommonNumeric, except where the DECIMAL would need more than 38 digits, as DuckDB's
+// MaxLogicalType: between two DECIMALs the scale gives way to the integer digits
+// (coalesce(x::DECIMAL(38,0), 2.25) is DECIMAL(38,0), 2.25 becomes 2); next to an integer the
+// scale stays and the width stops at 38 (coalesce(aqi, 0.99999999999999999999) is
+// DECIMAL(38,20); an aqi beyond 18 digits is then a cast error). Comparisons keep
+// CommonNumeric: they stay exact.
 Type CommonValueNumeric(const Expr& a, const Expr& b);
 // The result type of a op b for + - * % with a DECIMAL among them and no DOUBLE (throws
 // SqlError at `pos` for a scale beyond 38).

@@ -148,9 +148,6 @@ class ExprEvaluator {
   // empty when no value is NULL; BOOLEAN values are 0/1 in ints). Keep one evaluator for many
   // runs of rows: what it prepares once (sorted IN lists) is kept in it.
   void Eval(const ExprInput& in, BatchColumn* out) const;
-  // As Eval, except that a DECIMAL of width 19-38 may come back in 128 bits (out->wide) instead
-  // of being an error beyond 64: for the binder's constant folding, whose Scalar holds them.
-  void EvalWide(const ExprInput& in, BatchColumn* out) const;
 
  private:
   const Expr& root_;

@@ -148,7 +148,7 @@ bool StringToUbigint(std::string_view text, Int128* out) {
   return true;
 }
 
-bool StringToDecimal(std::string_view text, int width, int scale, std::int64_t* units) {
+bool StringToDecimal(std::string_view text, int width, int scale, Int128* units) {
   bool negative = false;
   std::string whole, frac;
   if (!DecimalParts(Trim(text), &negative, &whole, &frac)) return false;
@@ -159,8 +159,10 @@ bool StringToDecimal(std::string_view text, int width, int scale, std::int64_t* 
   std::string digits = (whole == "0" ? "" : whole) + frac;
   if (up) Increment(&digits);
   if (static_cast<int>(digits.size()) > width) return false;  // 9.99 -> 10.0 in DECIMAL(2,1)
-  if (digits.empty()) digits = "0";
-  return ParseInt(digits, negative, units);
+  Int128 u = 0;                                               // at most 38 digits
+  for (char c : digits) u = u * 10 + (c - '0');
+  *units = negative ? -u : u;
+  return true;
 }
 
 bool DecimalFloor(std::string_view text, std::int64_t* floor, bool* fraction) {
@@ -319,10 +321,15 @@ void CastFromString(const Expr& e, const BatchColumn& a, std::size_t n, VectorBu
       }
       default:
         if (IsDecimal(e.type)) {
-          if (!StringToDecimal(s, DecimalWidth(e.type), DecimalScale(e.type), &v)) {
+          Int128 units = 0;
+          if (!StringToDecimal(s, DecimalWidth(e.type), DecimalScale(e.type), &units)) {
             CannotCast(e, s, e.type);
           }
-          b->Int(v);
+          if (IsWideDecimal(e.type)) {
+            b->Wide(units);
+          } else {
+            b->Int(static_cast<std::int64_t>(units));
+          }
         } else {
           b->String(s);
         }
@@ -375,7 +382,7 @@ void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn*
     *out = b.Finish();
     return;
   }
-  if ((IsWidePhysical(a.type) || e.type == Type::kHugeint) && e.type != Type::kString) {
+  if ((IsWideInteger(a.type) || e.type == Type::kHugeint) && e.type != Type::kString) {
     CastHugeint(e, a, n, out);
     return;
   }

@@ -7,7 +7,7 @@ namespace plume::engine {
 namespace {
 
 // The numbers but the wide types.
-bool Numeric(Type t) { return IsNumeric(t) && !IsWidePhysical(t); }
+bool Numeric(Type t) { return IsNumeric(t) && !IsWideInteger(t); }
 
 // abs/floor/ceil/round of a DECIMAL: a DECIMAL of its width (bind_functions.cpp).
 bool DecimalRounding(const Expr& e) {
@@ -37,7 +37,7 @@ bool FunctionFits(const Expr& e) {
     case ExprFn::kFloor:
     case ExprFn::kCeil:
       if (n == 1 && IsDecimal(e.args[0].type)) return DecimalRounding(e);
-      if (e.fn == ExprFn::kAbs && IsWidePhysical(e.args[0].type)) {
+      if (e.fn == ExprFn::kAbs && IsWideInteger(e.args[0].type)) {
         return n == 1 && e.type == e.args[0].type;
       }
       return n == 1 && Numeric(e.args[0].type) && Numeric(e.type) && !IsDecimal(e.type);

@@ -1,5 +1,5 @@
-// CAST to and from DECIMAL(w,s), whose values are units (value * 10^s; in 128 bits for a width
-// of 19-38 when they do not fit 64, BatchColumn::wide): rescaling with DuckDB's rounding (half
+// CAST to and from DECIMAL(w,s), whose values are units (value * 10^s; in 128 bits,
+// BatchColumn::wide, for a width of 19-38): rescaling with DuckDB's rounding (half
 // away from zero), range checks against the width, and the conversions to and from BIGINT,
 // DOUBLE and BOOLEAN.
 #include <cmath>
@@ -15,6 +15,16 @@ namespace {
 __extension__ typedef __int128 I128;
 
 I128 Pow10(int n) { return Pow10Wide(n); }
+
+// As DuckDB: the integer part and the fraction converted apart, so that a DECIMAL literal cast to
+// DOUBLE is the double its digits name (12345678901234567890.5 is 12345678901234567168, not the
+// 12345678901234568192 that units / 10^scale rounded twice would give).
+double DecimalToDouble(I128 units, int scale) {
+  if (scale == 0) return static_cast<double>(units);
+  const I128 p = Pow10(scale);
+  const I128 whole = units / p;  // truncated: the fraction keeps the rest
+  return static_cast<double>(whole) + static_cast<double>(units % p) / static_cast<double>(p);
+}
 
 std::string ValueText(const BatchColumn& a, std::size_t i) {
   std::string t;
@@ -73,12 +83,6 @@ Int128 RoundWideUnits(Int128 units, int from, int to, int mode) {
   return q;
 }
 
-std::int64_t RoundUnits(std::int64_t units, int from, int to, int mode) {
-  if (to >= from) return units;
-  if (from - to > 18) return 0;  // |units| < 10^19 <= p: rounds to 0 (half away needs p/2)
-  return static_cast<std::int64_t>(RoundWideUnits(units, from, to, mode));
-}
-
 void CastDecimal(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out) {
   // To a DECIMAL of width 19-38 the units are computed in 128 bits and kept there when one
   // does not fit 64 (BatchColumn::wide).
@@ -93,8 +97,7 @@ void CastDecimal(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn
       continue;
     }
     if (e.type == Type::kFloat64) {  // a is a DECIMAL
-      b.Double(static_cast<double>(UnitsOf(a, i)) /
-               static_cast<double>(Pow10(DecimalScale(a.type))));
+      b.Double(DecimalToDouble(UnitsOf(a, i), DecimalScale(a.type)));
       continue;
     }
     if (e.type == Type::kBool) {

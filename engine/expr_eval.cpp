@@ -37,7 +37,7 @@ void Constant(const Expr& e, std::size_t n, BatchColumn* out) {
       out->doubles.assign(n, e.value.d);
       break;
     default:
-      if (IsWidePhysical(e.type)) {
+      if (IsWideInteger(e.type)) {
         out->wide.assign(n, e.value.wide ? e.value.w : Int128{e.value.i});
       } else if (e.value.wide) {
         out->wide.assign(n, e.value.w);
@@ -58,15 +58,10 @@ void Input(const Expr& e, const ExprInput& in, BatchColumn* out) {
   GatherColumn(*c, in.rows, in.n, out);
 }
 
-// A DECIMAL's units beyond 64 bits are plume's limit (DuckDB's is 38 digits): said so.
-std::string OverflowLimit(Type t) {
-  return IsDecimal(t) ? " (plume holds a DECIMAL's value * 10^scale in 64 bits)" : "";
-}
-
 [[noreturn]] void Overflow(const Expr& e, const char* what, std::int64_t a, std::int64_t b) {
   throw std::runtime_error(std::string("Overflow in ") + what + " of " +
                            std::string(TypeName(e.type)) + " (" + std::to_string(a) + " and " +
-                           std::to_string(b) + ") in '" + e.text + "'" + OverflowLimit(e.type));
+                           std::to_string(b) + ") in '" + e.text + "'");
 }
 
 // Arithmetic of a narrow integer type (INTEGER, SMALLINT, TINYINT, UTINYINT, USMALLINT,
@@ -230,7 +225,7 @@ void Negate(const Expr& e, const ExprInput& in, BatchColumn* out) {
     }
     if (out->ints[i] == least && !out->IsNull(i)) {
       throw std::runtime_error("Overflow in negation of " + std::string(TypeName(e.type)) +
-                               " in '" + e.text + "'" + OverflowLimit(e.type));
+                               " in '" + e.text + "'");
     }
     out->ints[i] = -out->ints[i];
   }
@@ -652,7 +647,6 @@ void Eval(const Expr& e, const ExprInput& in, BatchColumn* out) {
       std::vector<BatchColumn> args(e.args.size());
       for (std::size_t k = 0; k < e.args.size(); ++k) {
         Eval(e.args[k], in, &args[k]);
-        Narrow(e.args[k], &args[k]);  // functions read 64-bit units
       }
       return EvalFunction(e, args, in.n, out);
     }
@@ -663,15 +657,11 @@ void Eval(const Expr& e, const ExprInput& in, BatchColumn* out) {
 }  // namespace
 
 void ExprEvaluator::Eval(const ExprInput& in, BatchColumn* out) const {
-  EvalWide(in, out);
-  Narrow(root_, out);
-}
-
-void ExprEvaluator::EvalWide(const ExprInput& in, BatchColumn* out) const {
   ExprInput with_cache = in;
   with_cache.cache = cache_.get();
   engine::Eval(root_, with_cache, out);
   out->type = root_.type;
+  if (IsWideDecimal(out->type)) Widen(out, in.n);  // stored as DuckDB's: in 128 bits (table.h)
   if (std::find(out->valid.begin(), out->valid.end(), 0) == out->valid.end()) out->valid.clear();
 }
 

@@ -272,30 +272,34 @@ double AsDouble(const BatchColumn& c, std::size_t i) {
 void DecimalUnary(const Expr& e, const std::vector<BatchColumn>& args, std::size_t n,
                   BatchColumn* out) {
   const BatchColumn& x = args[0];
-  *out = x;
-  out->type = e.type;
   const int from = DecimalScale(x.type), to = DecimalScale(e.type);
   const int mode = e.fn == ExprFn::kFloor  ? kRoundFloor
                    : e.fn == ExprFn::kCeil ? kRoundCeil
                                            : kRoundHalfAway;
+  // |units| < 10^38 at either width, so abs and the roundings below stay within 128 bits.
+  VectorBuilder b(e.type, n, IsWideDecimal(e.type));
   for (std::size_t i = 0; i < n; ++i) {
-    std::int64_t& u = out->ints[i];
+    if (x.IsNull(i) || (args.size() == 2 && args[1].IsNull(i))) {
+      b.Null();
+      continue;
+    }
+    Int128 u = UnitsOf(x, i);
     if (e.fn == ExprFn::kRound && args.size() == 2 && args[1].ints[i] < 0) {
       // round(123.45, -1) = 120: rounded at 10^k, k = -n, as a value of scale from + k
-      const int k = static_cast<int>(std::min<std::int64_t>(-args[1].ints[i], 19));
-      const std::int64_t q = RoundUnits(u, from + k, 0, mode);
-      std::int64_t p = 1;
-      for (int j = 0; j < k; ++j) p *= j < 18 ? 10 : 1;
-      if (k >= 19 || __builtin_mul_overflow(q, p, &u)) u = 0;
+      const int k = static_cast<int>(std::min<std::int64_t>(-args[1].ints[i], 39));
+      u = k > 38 ? 0 : RoundWideUnits(u, from + k, 0, mode) * Pow10Wide(k);
     } else if (e.fn != ExprFn::kAbs) {
-      u = RoundUnits(u, from, to, mode);
-    } else if (u == INT64_MIN && !x.IsNull(i)) {
-      throw std::runtime_error("Overflow in abs of " + std::string(TypeName(e.type)) + " in '" +
-                               e.text + "'");
+      u = RoundWideUnits(u, from, to, mode);
     } else {
       u = u < 0 ? -u : u;
     }
+    if (IsWideDecimal(e.type)) {
+      b.Wide(u);
+    } else {
+      b.Int(static_cast<std::int64_t>(u));  // a width of 1-18 holds fewer than 10^18 units
+    }
   }
+  *out = b.Finish();
 }
 
 std::string WideText(Int128 v) {

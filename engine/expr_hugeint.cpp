@@ -238,7 +238,7 @@ void CastHugeint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn
   for (std::size_t i = 0; i < n; ++i) {
     if (a.IsNull(i)) {
       b.Null();
-    } else if (IsWidePhysical(a.type)) {
+    } else if (IsWideInteger(a.type)) {
       FromHugeint(e, a, i, &b);
     } else {
       b.Wide(ToHugeint(e, a, i));

@@ -44,9 +44,6 @@ inline Int128 UnitsOf(const BatchColumn& v, std::size_t i) {
 Int128 Pow10Wide(int n);  // 0 <= n <= 38
 // Moves a DECIMAL vector's n units from ints to wide (nothing when already wide).
 void Widen(BatchColumn* v, std::size_t n);
-// Moves wide units back to ints. Throws std::runtime_error naming `e` when a non-NULL value does
-// not fit 64 bits: values leave the evaluator in 64 bits (table.h, docs/SQL.md).
-void Narrow(const Expr& e, BatchColumn* v);
 // + - * % of DECIMALs of e.type (width 19-38) on 128-bit units, with DuckDB's overflow errors
 // beyond the width; a and b are widened; out->valid is already set.
 void WideArith(const Expr& e, BatchColumn& a, BatchColumn& b, std::size_t n, BatchColumn* out);
@@ -70,8 +67,8 @@ void CastHugeint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn
 // naming UINT64.
 void CastUbigint(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out);
 
-// Appends values one row at a time to a vector of one type (a DECIMAL's units in `wide` when
-// `wide`).
+// Appends values one row at a time to a vector of one type (a DECIMAL's units in `wide` for a
+// width of 19-38, when `wide`, or from the first row copied from a vector that holds them there).
 class VectorBuilder {
  public:
   VectorBuilder(Type type, std::size_t reserve, bool wide = false)
@@ -89,7 +86,11 @@ class VectorBuilder {
     }
   }
   void Int(std::int64_t v) {
-    out_.ints.push_back(v);
+    if (wide_) {
+      out_.wide.push_back(v);
+    } else {
+      out_.ints.push_back(v);
+    }
     Valid();
   }
   void Wide(Int128 v) {
@@ -124,6 +125,11 @@ class VectorBuilder {
     if (from.IsNull(i)) return Null();
     if (out_.type == Type::kString) return String(from.StringAt(i));
     if (out_.type == Type::kFloat64) return Double(from.doubles[i]);
+    if (!wide_ && IsWide(from)) {  // 128-bit DECIMAL units: this vector's go there too
+      out_.wide.assign(out_.ints.begin(), out_.ints.end());
+      out_.ints.clear();
+      wide_ = true;
+    }
     if (wide_) return Wide(UnitsOf(from, i));
     Int(from.ints[i]);
   }
@@ -151,7 +157,6 @@ void CastVector(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn*
 void CastDecimal(const Expr& e, const BatchColumn& a, std::size_t n, BatchColumn* out);
 
 // The units of round/floor/ceil of a DECIMAL of scale `from`, at scale `to` (<= from).
-std::int64_t RoundUnits(std::int64_t units, int from, int to, int mode);
 Int128 RoundWideUnits(Int128 units, int from, int to, int mode);
 inline constexpr int kRoundHalfAway = 0, kRoundFloor = 1, kRoundCeil = 2;
 

@@ -1,5 +1,5 @@
 // 128-bit DECIMAL units inside one expression (BatchColumn::wide): a DECIMAL of width 19-38
-// computes to DuckDB's 38 digits here, and its values leave the evaluator in 64 bits (Narrow).
+// computes to DuckDB's 38 digits here, and its values leave the evaluator in 128 bits.
 #include <stdexcept>
 #include <string>
 
@@ -55,26 +55,6 @@ void Widen(BatchColumn* v, std::size_t n) {
   if (IsWide(*v) || n == 0) return;
   v->wide.assign(v->ints.begin(), v->ints.begin() + static_cast<std::ptrdiff_t>(n));
   v->ints.clear();
-}
-
-void Narrow(const Expr& e, BatchColumn* v) {
-  if (!IsWide(*v) || IsWidePhysical(v->type)) return;  // a HUGEINT stays in 128 bits
-  const std::size_t n = v->wide.size();
-  v->ints.resize(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    const Int128 w = v->IsNull(i) ? 0 : v->wide[i];
-    if (w > INT64_MAX || w < INT64_MIN) {
-      std::string value;
-      AppendWideDecimal(value, w, DecimalScale(v->type));
-      throw std::runtime_error("Out of Range Error: the value " + value + " of '" + e.text + "' (" +
-                               std::string(TypeName(v->type)) +
-                               ") does not fit where it is kept: plume holds a DECIMAL's value * "
-                               "10^scale in 64 bits outside one expression (within one, 38 "
-                               "digits, as DuckDB)");
-    }
-    v->ints[i] = static_cast<std::int64_t>(w);
-  }
-  v->wide.clear();
 }
 
 void WideArith(const Expr& e, BatchColumn& a, BatchColumn& b, std::size_t n, BatchColumn* out) {

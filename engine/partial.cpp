@@ -209,12 +209,11 @@ int CompareValues(const BatchColumn& a, std::size_t i, const BatchColumn& b, std
         return std::isnan(x) == std::isnan(y) ? 0 : std::isnan(x) ? 1 : -1;
       return x < y ? -1 : x > y ? 1 : 0;
     }
-    case Type::kHugeint:
-    case Type::kUbigint: {
-      const Int128 x = a.wide[i], y = b.wide[j];
-      return x < y ? -1 : x > y ? 1 : 0;
-    }
     default: {
+      if (IsWidePhysical(a.type)) {  // HUGEINT, UBIGINT, DECIMAL(19..38)
+        const Int128 x = a.wide[i], y = b.wide[j];
+        return x < y ? -1 : x > y ? 1 : 0;
+      }
       const std::int64_t x = a.ints[i], y = b.ints[j];
       return x < y ? -1 : x > y ? 1 : 0;
     }

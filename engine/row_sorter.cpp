@@ -67,7 +67,7 @@ struct RowLess {
         if (an != bn) return an == k.nulls_first;
         continue;
       }
-      if (IsWidePhysical(k.column->type)) {  // HUGEINT: no 64-bit word orders it
+      if (IsWidePhysical(k.column->type)) {  // HUGEINT, wide DECIMAL: no 64-bit word orders it
         const Int128 x = k.column->wide[a], y = k.column->wide[b];
         if (x != y) return k.desc ? x > y : x < y;
         continue;

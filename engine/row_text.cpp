@@ -30,6 +30,9 @@ template <class C>
 void AppendScalarText(std::string& out, const C& column, std::size_t row) {
   if (IsDecimal(column.type)) {
     const int scale = DecimalScale(column.type);
+    if (IsWideDecimal(column.type)) {
+      return AppendWideDecimal(out, column.wide[row], scale, DecimalWidth(column.type) > scale);
+    }
     return AppendDecimal(out, column.ints[row], scale, DecimalWidth(column.type) > scale);
   }
   switch (column.type) {

@@ -33,9 +33,9 @@ bool StringToDouble(std::string_view text, double* out);
 // VARCHAR -> BOOLEAN: true/t/yes/y/1, false/f/no/n/0 (any case).
 bool StringToBool(std::string_view text, bool* out);
 // VARCHAR -> DECIMAL(width, scale): a decimal number (as StringToInt's, without 0x/0b) rounded
-// half away from zero to `scale` digits, as units (value * 10^scale); false when it is not a
-// number or does not fit the width (or 64-bit units).
-bool StringToDecimal(std::string_view text, int width, int scale, std::int64_t* units);
+// half away from zero to `scale` digits, as units (value * 10^scale, up to 38 digits); false
+// when it is not a number or does not fit the width.
+bool StringToDecimal(std::string_view text, int width, int scale, Int128* units);
 // DOUBLE -> BIGINT: round half to even; false when out of range or NaN.
 bool DoubleToInt(double d, std::int64_t* out);
 // DuckDB's VARCHAR form of a TIMESTAMP: "YYYY-MM-DD HH:MM:SS".

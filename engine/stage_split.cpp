@@ -494,6 +494,15 @@ ExprAst CellLiteral(const Column& c, std::size_t r, std::size_t pos) {
       l.kind = LiteralAst::Kind::kString;
       l.text = c.dict[c.codes[r]];
       break;
+    default:  // a DECIMAL: its digits, typed back as DuckDB types them ("12.50" DECIMAL(4,2))
+      if (IsWideDecimal(c.type)) {
+        AppendWideDecimal(l.text, c.wide[r], DecimalScale(c.type));
+      } else {
+        AppendDecimal(l.text, c.ints[r], DecimalScale(c.type));
+      }
+      l.kind = l.text.find('.') == std::string::npos ? LiteralAst::Kind::kInteger
+                                                     : LiteralAst::Kind::kDecimal;
+      break;
   }
   return LiteralExpr(l);
 }

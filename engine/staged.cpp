@@ -88,6 +88,14 @@ void CheckRangeOffsets(const WindowCall& call, const TypeOf& type_of) {
                          "whole number of days a DATE)",
                      0);
     }
+    if (IsWideDecimal(key) &&
+        b->scale > DecimalScale(key)) {  // its units times 10^k: beyond 128 bits
+      throw SqlError("not supported: a RANGE frame offset (" +
+                         (b->text.empty() ? std::to_string(b->offset) : b->text) +
+                         ") with more decimal places than its ORDER BY key of type " +
+                         std::string(TypeName(key)) + "; cast the key to a larger scale",
+                     0);
+    }
     if (IsDecimal(key)) {  // key +- offset must fit a DECIMAL's 38 digits at the larger scale
       const int scale = std::max(DecimalScale(key), b->scale);
       if (b->offset >= Pow10Wide(kMaxDecimalWidth - scale + b->scale)) {

@@ -102,11 +102,8 @@ std::size_t Column::size() const {
       return doubles.size();
     case Type::kString:
       return codes.size();
-    case Type::kHugeint:
-    case Type::kUbigint:
-      return wide.size();
     default:
-      return ints.size();
+      return IsWidePhysical(type) ? wide.size() : ints.size();
   }
 }
 
@@ -147,11 +144,9 @@ void BuildZoneMaps(Column& c, std::size_t first, std::size_t count) {
       return BuildStats(c, c.doubles, first, count);
     case Type::kString:
       return BuildStats(c, c.codes, first, count);
-    case Type::kHugeint:
-    case Type::kUbigint:
-      return BuildStats(c, c.wide, first, count);
     default:
-      return BuildStats(c, c.ints, first, count);
+      return IsWidePhysical(c.type) ? BuildStats(c, c.wide, first, count)
+                                    : BuildStats(c, c.ints, first, count);
   }
 }
 

@@ -50,11 +50,11 @@ enum class Type : std::uint16_t {
 inline constexpr Type kLastType = Type::kUbigint;
 
 // DECIMAL(width, scale), 1 <= width <= 38, 0 <= scale <= width, as DuckDB's. Its values are
-// held as value * 10^scale ("units"). Stored values (Column::ints, and every BatchColumn that
-// leaves the expression evaluator) hold them in 64 bits, so a stored DECIMAL holds 18 digits of
-// units (|v * 10^scale| <= INT64_MAX; beyond it is an error naming the expression,
-// docs/SQL.md). Inside one expression a DECIMAL of width 19-38 may hold 128-bit units
-// (BatchColumn::wide), so intermediate values, comparisons and casts are exact to 38 digits.
+// held as value * 10^scale ("units"): a DECIMAL of width 1-18 in 64 bits (`ints`), one of width
+// 19-38 in 128 bits (`wide`, IsWideDecimal), as DuckDB's INT64 and INT128 decimals, so every
+// DECIMAL holds its 38 digits wherever it goes. Inside one expression (expr_eval.cpp) a
+// DECIMAL of width 19-38 is computed in 64 bits while its units fit them and in 128 from the
+// first row that does not; every vector the evaluator returns holds it in `wide`.
 __extension__ typedef __int128 Int128;
 inline constexpr int kMaxDecimalWidth = 38;
 inline constexpr Int128 kUbigintMax = (Int128{1} << 64) - 1;  // UBIGINT's largest value
@@ -79,11 +79,16 @@ constexpr bool IsNarrowInteger(Type t) {
 }
 // BIGINT and the narrow integer types (not HUGEINT: its values are in `wide`).
 constexpr bool IsInteger(Type t) { return t == Type::kInt64 || IsNarrowInteger(t); }
-// Whether values of `type` live in `wide` (HUGEINT, UBIGINT).
-constexpr bool IsWidePhysical(Type t) { return t == Type::kHugeint || t == Type::kUbigint; }
+// HUGEINT and UBIGINT: the integers whose values live in `wide`.
+constexpr bool IsWideInteger(Type t) { return t == Type::kHugeint || t == Type::kUbigint; }
+// A DECIMAL whose units live in `wide`: width 19-38.
+constexpr bool IsWideDecimal(Type t) { return IsDecimal(t) && DecimalWidth(t) > 18; }
+// Whether values of `type` live in `wide` (HUGEINT, UBIGINT, DECIMAL of width 19-38): what moves,
+// compares, hashes, sorts and encodes values (not what types or computes them) asks this.
+constexpr bool IsWidePhysical(Type t) { return IsWideInteger(t) || IsWideDecimal(t); }
 // The numbers: the integer types, DOUBLE, DECIMAL and the wide types.
 constexpr bool IsNumeric(Type t) {
-  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || IsWidePhysical(t);
+  return IsInteger(t) || t == Type::kFloat64 || IsDecimal(t) || IsWideInteger(t);
 }
 constexpr bool IsUnsigned(Type t) { return t >= Type::kUInt8 && t <= Type::kUInt32; }
 // The smallest and largest value of an integer type.
@@ -111,10 +116,11 @@ constexpr bool FitsInteger(Type t, std::int64_t v) {
 // "INT32", "INT64", "UINT8", "UINT16", "UINT32", "UINT64", "INT128", "DOUBLE"; else the type's
 // name.
 std::string_view PhysicalName(Type type);
-// Whether values of `type` live in `ints` (BIGINT, INTEGER, BOOLEAN, TIMESTAMP, DATE, DECIMAL).
+// Whether values of `type` live in `ints` (BIGINT, INTEGER, BOOLEAN, TIMESTAMP, DATE, DECIMAL of
+// width 1-18).
 constexpr bool IsIntPhysical(Type t) {
   return IsInteger(t) || t == Type::kBool || t == Type::kTimestamp || t == Type::kDate ||
-         IsDecimal(t);
+         (IsDecimal(t) && !IsWideDecimal(t));
 }
 
 // "BOOLEAN", "BIGINT", "INTEGER", "SMALLINT", "TINYINT", "UTINYINT", ..., "DOUBLE", "TIMESTAMP",
@@ -153,7 +159,7 @@ struct IntSummary {
 
 // One column. Exactly one of the value vectors is used, chosen by `type`:
 //   kInt64, the narrow integers, kTimestamp, kDate, kBool -> ints;   kFloat64 -> doubles;
-//   kHugeint, kUbigint -> wide;
+//   kHugeint, kUbigint, DECIMAL of width 19-38 -> wide; DECIMAL of width 1-18 -> ints;
 //   kString -> codes into dict. dict is sorted ascending and unique, so comparing codes
 //              compares strings, and zone maps over codes work for = < > on strings.
 // valid: empty means "no NULLs"; otherwise one byte per row, 1 = value, 0 = NULL.
@@ -167,7 +173,7 @@ struct Column {
   std::vector<std::string> dict;
   std::vector<std::uint8_t> valid;
   std::vector<BlockStats> blocks;
-  std::vector<Int128> wide;  // kHugeint, kUbigint
+  std::vector<Int128> wide;  // IsWidePhysical types
   IntSummary summary;        // integer types; whoever changes `ints` after it is known resets it
 
   bool IsNull(std::size_t row) const { return !valid.empty() && valid[row] == 0; }

@@ -21,7 +21,7 @@ void AppendInt(std::string& out, std::int64_t v);
 // digit of the scale, a 0 before the point ("1.50", "-0.05", "0.00") unless the type has no
 // integer digits (DECIMAL(1,1): ".5", as DuckDB).
 void AppendDecimal(std::string& out, std::int64_t units, int scale, bool leading_zero = true);
-// The same for 128-bit units (a DECIMAL of width 19-38 inside an expression, up to 38 digits).
+// The same for 128-bit units (a DECIMAL of width 19-38, up to 38 digits).
 void AppendWideDecimal(std::string& out, Int128 units, int scale, bool leading_zero = true);
 // The digits of a 128-bit integer ("-170141183460469231731687303715884105728" at the least).
 void AppendWideInt(std::string& out, Int128 v);

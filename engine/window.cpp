@@ -17,6 +17,7 @@ namespace {
 
 using K = FrameBound::Kind;
 __extension__ typedef __int128 Wide;
+__extension__ typedef unsigned __int128 UWide;
 
 const Column& ColumnNamed(const Table& t, const std::string& name) {
   const int i = t.Find(name);
@@ -31,10 +32,8 @@ int CompareValues(const Column& c, std::uint32_t a, std::uint32_t b) {
       return c.codes[a] < c.codes[b] ? -1 : c.codes[a] > c.codes[b];
     case Type::kFloat64:
       return c.doubles[a] < c.doubles[b] ? -1 : c.doubles[a] > c.doubles[b];
-    case Type::kHugeint:
-    case Type::kUbigint:
-      return c.wide[a] < c.wide[b] ? -1 : c.wide[a] > c.wide[b];
     default:
+      if (IsWidePhysical(c.type)) return c.wide[a] < c.wide[b] ? -1 : c.wide[a] > c.wide[b];
       return c.ints[a] < c.ints[b] ? -1 : c.ints[a] > c.ints[b];
   }
 }
@@ -381,6 +380,7 @@ class Partition {
     // 10^scale (<= 10^18) is exact as a double: the quotient is the decimal correctly rounded
     const double off_double =
         static_cast<double>(f.offset) / static_cast<double>(Pow10Wide(f.scale));
+    const bool wide = IsWideDecimal(c.type);
     // Whether row s is past the bound: its key beyond the target (or, for the start, at least
     // at it), in the order's direction; NULLs sort before or after every key.
     auto past = [&](std::uint32_t s) {
@@ -389,6 +389,12 @@ class Partition {
       if (c.type == Type::kFloat64) {
         const double t = down ? c.doubles[r] - off_double : c.doubles[r] + off_double;
         cmp = c.doubles[s] < t ? -1 : c.doubles[s] > t;
+      } else if (wide) {  // DECIMAL(19..38) units, key_unit 1 (staged.cpp): t saturates
+        Int128 t = 0;
+        if (__builtin_add_overflow(c.wide[r], down ? -off_units : off_units, &t)) {
+          t = down ? std::numeric_limits<Int128>::min() : std::numeric_limits<Int128>::max();
+        }
+        cmp = c.wide[s] < t ? -1 : c.wide[s] > t;
       } else {
         const Int128 t =
             static_cast<Int128>(c.ints[r]) * key_unit + (down ? -off_units : off_units);
@@ -427,6 +433,7 @@ class Partition {
     const std::size_t n = e_ - b_;
     count_.assign(n + 1, 0);
     if (Sums()) (Doubles() ? dsum_.Reset(n, range_) : isum_.assign(n + 1, 0));
+    if (Sums() && !Doubles() && IsWidePhysical(arg_->type)) magnitude_.assign(n + 1, 0);
   }
   // Prefix sums and non-NULL counts over the partition's order, at position k.
   void Prefix(std::size_t k) {
@@ -437,8 +444,12 @@ class Partition {
     if (!Sums()) return;
     if (Doubles()) {
       dsum_.Put(k, null ? 0.0 : arg_->doubles[r]);
+    } else if (IsWidePhysical(arg_->type)) {  // a DECIMAL(19..38)'s units: prefixes modulo 2^128
+      const Wide v = null ? 0 : arg_->wide[r];
+      isum_[k + 1] = isum_[k] + static_cast<UWide>(v);
+      magnitude_[k + 1] = magnitude_[k] + static_cast<long double>(v < 0 ? -v : v);
     } else {
-      isum_[k + 1] = isum_[k] + (null ? 0 : arg_->ints[r]);
+      isum_[k + 1] = isum_[k] + static_cast<UWide>(static_cast<Wide>(null ? 0 : arg_->ints[r]));
     }
   }
 
@@ -467,7 +478,7 @@ class Partition {
           if (is_double) {
             DoubleSum(r, cut, values);
           } else {
-            Sum(r, values, OverCut(isum_, cut));
+            Sum(r, values, cut);
           }
           break;
         default:
@@ -493,12 +504,20 @@ class Partition {
     out_.col.doubles[r] = call_.fn == WindowFn::kAvg ? dsum_.Mean(cut, values) : dsum_.Sum(cut);
   }
 
-  void Sum(std::uint32_t r, std::int64_t values, Wide isum) {
+  // sum/avg of an integer or a DECIMAL's units: the frame's difference of prefix sums, exact
+  // while the frame's sum fits 128 bits (modulo 2^128 the prefixes may wrap; a DECIMAL frame
+  // beyond is DuckDB's HUGEINT overflow error).
+  void Sum(std::uint32_t r, std::int64_t values, const FrameCut& cut) {
     if (values == 0) return out_.Null(r);
+    const auto isum = static_cast<Wide>(OverCut(isum_, cut));
+    if (!magnitude_.empty() && OverCut(magnitude_, cut) >= 1.7e38L) {
+      throw std::runtime_error("Out of Range Error: Overflow in HUGEINT addition in the window " +
+                               std::string(call_.fn == WindowFn::kAvg ? "avg" : "sum"));
+    }
     if (call_.fn == WindowFn::kAvg) {
-      out_.col.doubles[r] = static_cast<double>(static_cast<long double>(isum) / values);
+      out_.col.doubles[r] = static_cast<double>(static_cast<long double>(isum) / values / unit_);
     } else {
-      out_.col.wide[r] = isum;  // HUGEINT, as DuckDB's
+      out_.col.wide[r] = isum;  // HUGEINT or DECIMAL(38,s), as DuckDB's
     }
   }
 
@@ -577,7 +596,12 @@ class Partition {
   std::size_t prefixed_ = 0;
   std::int64_t dense_ = 0;           // Ranks: the dense rank so far
   std::vector<std::int64_t> count_;  // Frames: prefix counts of non-NULL values
-  std::vector<Wide> isum_;
+  std::vector<UWide> isum_;
+  std::vector<long double> magnitude_;  // prefix sums of |units| of a DECIMAL(19..38)
+  // 10^scale of a DECIMAL argument (avg divides its units by it), else 1
+  long double unit_ = arg_ != nullptr && IsDecimal(arg_->type)
+                          ? static_cast<long double>(Pow10Wide(DecimalScale(arg_->type)))
+                          : 1.0L;
   const FrameSum::Range* range_;
   FrameSum dsum_;             // sum/avg of a DOUBLE: exact (window_sum.h)
   std::size_t surveyed_ = 0;  // Prepare: the values dsum_ surveyed
@@ -668,11 +692,13 @@ Type WindowResultType(WindowFn fn, Type arg) {
       return Type::kInt64;
     case WindowFn::kSum:
     case WindowFn::kAvg:
-      if (!IsInteger(arg) && arg != Type::kFloat64) {
+      if (!IsInteger(arg) && arg != Type::kFloat64 && !IsDecimal(arg)) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));
       }
-      // the sum of an integer type is HUGEINT, as the aggregate's
-      return fn == WindowFn::kAvg ? Type::kFloat64 : IsInteger(arg) ? Type::kHugeint : arg;
+      // the sum of an integer type is HUGEINT and of a DECIMAL DECIMAL(38,s), as the aggregate's
+      if (fn == WindowFn::kAvg) return Type::kFloat64;
+      if (IsDecimal(arg)) return DecimalType(kMaxDecimalWidth, DecimalScale(arg));
+      return IsInteger(arg) ? Type::kHugeint : arg;
     case WindowFn::kNowcast:
       if (!IsInteger(arg) && arg != Type::kFloat64) {
         throw std::invalid_argument("takes a number, not " + std::string(TypeName(arg)));

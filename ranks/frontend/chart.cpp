@@ -40,9 +40,10 @@ struct Series {
 std::optional<double> NumberAt(const engine::BatchColumn& col, std::size_t r) {
   if (col.IsNull(r)) return std::nullopt;
   if (col.type == Type::kFloat64) return col.doubles[r];
-  if (engine::IsWidePhysical(col.type)) return static_cast<double>(col.wide[r]);
   const int scale = engine::IsDecimal(col.type) ? engine::DecimalScale(col.type) : 0;
-  return static_cast<double>(col.ints[r]) / std::pow(10.0, scale);  // DECIMAL: its units
+  const double units = engine::IsWidePhysical(col.type) ? static_cast<double>(col.wide[r])
+                                                        : static_cast<double>(col.ints[r]);
+  return units / std::pow(10.0, scale);  // DECIMAL: its units
 }
 
 Series Collect(const ChartData& data) {

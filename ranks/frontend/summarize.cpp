@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/row_text.h"
 #include "engine/schema.h"
 #include "engine/value_format.h"
 
@@ -74,12 +75,8 @@ std::optional<std::string> Text(const engine::BatchColumn& col, bool as_time = f
       return std::string(col.StringAt(0));
     case Type::kBool:
       return std::string(col.ints[0] != 0 ? "true" : "false");
-    case Type::kHugeint:
-    case Type::kUbigint:
-      engine::AppendWideInt(out, col.wide[0]);
-      return out;
-    default:
-      engine::AppendInt(out, col.ints[0]);
+    default:  // the integers, HUGEINT, DECIMAL ("1.50"), DATE
+      engine::AppendValueText(out, col, 0);
       return out;
   }
 }

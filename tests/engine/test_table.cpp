@@ -249,7 +249,7 @@ std::vector<Row> BatchRows(const Batch& batch) {
         rows[i].emplace_back(std::move(text));
       } else if (c.type == Type::kFloat64) {
         rows[i].emplace_back(c.doubles[i]);
-      } else if (IsWidePhysical(c.type)) {  // a BIGINT when it fits, else its digits
+      } else if (IsWideInteger(c.type)) {  // a BIGINT when it fits, else its digits
         const Int128 w = c.wide[i];
         if (w >= INT64_MIN && w <= INT64_MAX) {
           rows[i].emplace_back(static_cast<std::int64_t>(w));
