@@ -70,6 +70,8 @@ std::string Alias(const char* prefix, std::size_t n) {
 
 // Computed doubles that may differ in their last bits from the reference's long double.
 bool InexactAgg(RefAgg fn, int column, const RefAggExtra& x) {
+  // a DECIMAL beyond a DOUBLE's digits: the reference orders it by its DOUBLE
+  if (!x.arg.empty() && IsDecimalExpr(x.arg[0])) return true;
   const bool dbl = x.arg.empty() ? TypeOf(column) == Type::kFloat64 : x.arg[0].real;
   switch (fn) {
     case RefAgg::kSum:
@@ -245,15 +247,25 @@ RefExpr RandomSource::Leaf() {
     for (std::size_t n = 1 + Below(4); n > 0; --n) e.args.push_back(Literal(e.column));
   } else if (pick < 85 && is_string) {
     e.kind = RefExpr::Kind::kLike;
-    std::string p = std::get<std::string>(PoolValue(e.column));
-    for (std::size_t n = Below(3); n > 0 && !p.empty(); --n) {
-      const std::size_t at = Below(p.size());
-      if (Chance(0.5))
-        p[at] = '_';
-      else
-        p = p.substr(0, at) + "%" + p.substr(std::min(p.size(), at + Below(3)));
+    // Edited by characters, not bytes: SQL text is UTF-8 (a pattern cut inside 'Ü' is none).
+    const Value picked = PoolValue(e.column);
+    std::vector<std::string> chars;
+    for (char c : std::get<std::string>(picked)) {
+      if ((static_cast<unsigned char>(c) & 0xC0) != 0x80 || chars.empty()) chars.emplace_back();
+      chars.back() += c;
     }
-    if (Chance(0.2)) p = "%" + p;
+    for (std::size_t n = Below(3); n > 0 && !chars.empty(); --n) {
+      const std::size_t at = Below(chars.size());
+      if (Chance(0.5)) {
+        chars[at] = "_";
+      } else {
+        const auto end =
+            chars.begin() + static_cast<std::ptrdiff_t>(std::min(chars.size(), at + Below(3)));
+        chars.insert(chars.erase(chars.begin() + static_cast<std::ptrdiff_t>(at), end), "%");
+      }
+    }
+    std::string p = Chance(0.2) ? "%" : "";
+    for (const std::string& c : chars) p += c;
     e.args.push_back(Chance(0.03) ? RefLiteral{"NULL", Value{}} : RefLiteral{Quote(p), p});
   } else if (pick < 88 && Chance(0.5)) {
     return ScalarLeaf();
@@ -295,8 +307,8 @@ void RandomSource::DecimalStrings(RefExpr* e) const {
 // A numeric leaf: a column (BIGINT or DOUBLE), an integer or a decimal literal, or length().
 RefScalar RandomSource::NumberLeaf(bool int_ok) {
   static const int kInts[] = {7, 8}, kReals[] = {0, 1, 4, 6};
-  // The last four have 19 to 38 digits: DuckDB's DECIMAL(20,19) ... DECIMAL(38,37), which
-  // plume reads as DOUBLEs (docs/SQL.md), as the reference does; near-integers among them.
+  // The last four have 19 to 38 digits: DuckDB's DECIMAL(20,19) ... DECIMAL(38,37), held in
+  // 128 bits (the reference evaluates them as IsDecimalExpr says); near-integers among them.
   static const char* const kDecimals[] = {"0.5",
                                           "1.5",
                                           "0.25",
@@ -424,23 +436,6 @@ RefExpr RandomSource::Expr(int depth) {
   e.kind = pick < 6 ? RefExpr::Kind::kAnd : RefExpr::Kind::kOr;
   for (std::size_t n = 2 + Below(2); n > 0; --n) e.children.push_back(Expr(depth - 1));
   return e;
-}
-
-// Whether the engine types `e` DECIMAL: a decimal literal in + - * % CASE COALESCE neg abs
-// with no DOUBLE (a DOUBLE column, `/`, a decimal literal of more than 18 digits, which plume
-// reads as a DOUBLE) among its operands.
-static bool IsDecimalExpr(const RefScalar& e) {
-  using K = RefScalar::Kind;
-  if (e.kind == K::kConst) {
-    const auto digits = std::count_if(e.lit.sql.begin(), e.lit.sql.end(),
-                                      [](char c) { return c >= '0' && c <= '9'; });
-    return e.real && digits <= 18;
-  }
-  if (e.kind == K::kColumn || e.kind == K::kDiv || e.kind == K::kLength || !e.real) return false;
-  for (const RefScalar& a : e.args) {
-    if (a.real && !IsDecimalExpr(a)) return false;
-  }
-  return true;
 }
 
 RefAgg RandomSource::RandomAgg(int* column, RefAggExtra* x) {

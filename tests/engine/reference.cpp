@@ -13,6 +13,7 @@ namespace plume::engine::testing {
 namespace {
 
 __extension__ typedef __int128 Wide;
+__extension__ typedef __float128 Quad;  // 113 significant bits
 
 enum class Truth { kFalse, kTrue, kUnknown };
 
@@ -25,6 +26,9 @@ bool IsNull(const Value& v) { return std::holds_alternative<std::monostate>(v); 
 // Set when a BIGINT expression overflows (Evaluate resets it and reports it).
 thread_local bool tl_overflow = false;
 thread_local bool tl_sum_error = false;  // a BIGINT sum out of range in HAVING
+// A DECIMAL beyond 38 digits, where DuckDB (and the engine) raise an error whose row the
+// reference does not pin down: any answer is accepted (tests/duckdb checks the errors).
+thread_local bool tl_decimal_error = false;
 
 // Exact comparison of an integer with a double (NaN after every number, as DuckDB).
 int CompareIntDouble(std::int64_t a, double d) {
@@ -66,7 +70,12 @@ bool Like(const std::string& s, std::size_t i, const std::string& p, std::size_t
     return false;
   }
   if (i == s.size()) return false;
-  return (p[j] == '_' || p[j] == s[i]) && Like(s, i + 1, p, j + 1);
+  if (p[j] == '_') {  // one character: a UTF-8 lead byte and its continuation bytes
+    do ++i;
+    while (i < s.size() && (static_cast<unsigned char>(s[i]) & 0xC0) == 0x80);
+    return Like(s, i, p, j + 1);
+  }
+  return p[j] == s[i] && Like(s, i + 1, p, j + 1);
 }
 
 Truth CompareOp(const Value& a, const std::string& op, const Value& b) {
@@ -147,10 +156,207 @@ Value Arith(RefScalar::Kind k, const Value& a, const Value& b) {
   return k == K::kAdd ? p + q : k == K::kSub ? p - q : p * q;
 }
 
+// A DECIMAL value: units * 10^-scale, exact as DuckDB's (+ - * grow the scale, never round).
+struct Dec {
+  Wide units = 0;
+  int scale = 0;
+};
+
+Wide Pow10(int n) {
+  Wide p = 1;
+  while (n-- > 0) p *= 10;
+  return p;
+}
+
+// False (and tl_decimal_error) when the value leaves DuckDB's 38 digits.
+bool Fits(Wide v) {
+  const Wide limit = Pow10(38);
+  if (v < limit && v > -limit) return true;
+  tl_decimal_error = true;
+  return false;
+}
+
+bool Rescale(Dec* d, int scale) {
+  if (scale > 38 || __builtin_mul_overflow(d->units, Pow10(scale - d->scale), &d->units)) {
+    tl_decimal_error = true;
+    return false;
+  }
+  d->scale = scale;
+  return Fits(d->units);
+}
+
+Dec LiteralDec(const std::string& sql) {
+  Dec d;
+  bool negative = false, fraction = false;
+  for (char c : sql) {
+    if (c == '-') negative = true;
+    if (c == '.') fraction = true;
+    if (c < '0' || c > '9') continue;
+    d.units = d.units * 10 + (c - '0');
+    d.scale += fraction;
+  }
+  if (negative) d.units = -d.units;
+  return d;
+}
+
+// As the engine and DuckDB convert a DECIMAL to DOUBLE: the integer part and the fraction apart.
+double DecDouble(const Dec& d) {
+  const Wide p = Pow10(d.scale);
+  const Wide whole = d.units / p;  // truncated: the fraction keeps the rest
+  return static_cast<double>(whole) + static_cast<double>(d.units % p) / static_cast<double>(p);
+}
+
+struct DecType {
+  int width = 19;
+  int scale = 0;
+};
+
+// DuckDB's type of a DECIMAL expression or of an integer next to one (INTEGER is DECIMAL(10,0),
+// BIGINT DECIMAL(19,0)).
+DecType TypeOfDecimal(const RefScalar& e) {
+  using K = RefScalar::Kind;
+  if (!e.real) return {e.int32 ? 10 : 19, 0};
+  switch (e.kind) {
+    case K::kConst: {
+      const Dec d = LiteralDec(e.lit.sql);
+      int digits = 0;
+      for (Wide u = d.units < 0 ? -d.units : d.units; u != 0; u /= 10) ++digits;
+      return {std::max(digits, d.scale), d.scale};
+    }
+    case K::kNeg:
+    case K::kAbs:
+      return TypeOfDecimal(e.args[0]);
+    case K::kCase:
+    case K::kCoalesce: {  // MaxLogicalType
+      const DecType a = TypeOfDecimal(e.args[0]), b = TypeOfDecimal(e.args[1]);
+      const int scale = std::max(a.scale, b.scale);
+      const int whole = std::max(a.width - a.scale, b.width - b.scale);
+      if (whole + scale <= 38) return {whole + scale, scale};
+      if (!e.args[0].real || !e.args[1].real) return {38, scale};  // next to an integer
+      return {38, 38 - whole};
+    }
+    case K::kMul: {
+      const DecType a = TypeOfDecimal(e.args[0]), b = TypeOfDecimal(e.args[1]);
+      return {std::min(a.width + b.width, 38), a.scale + b.scale};
+    }
+    default: {  // + -
+      const DecType a = TypeOfDecimal(e.args[0]), b = TypeOfDecimal(e.args[1]);
+      const int scale = std::max(a.scale, b.scale);
+      return {std::min(std::max(a.width - a.scale, b.width - b.scale) + 1 + scale, 38), scale};
+    }
+  }
+}
+
+// `d` at the scale of `t`, rounded half away from zero when the scale falls (a CASE branch
+// converted to the CASE's type); empty (tl_decimal_error) beyond t's width.
+std::optional<Dec> ToDecType(Dec d, DecType t) {
+  if (d.scale > t.scale) {
+    const Wide p = Pow10(d.scale - t.scale);
+    const Wide q = d.units / p, r = d.units % p;
+    d.units = q + (2 * (r < 0 ? -r : r) >= p ? (d.units < 0 ? -1 : 1) : 0);
+    d.scale = t.scale;
+  } else if (!Rescale(&d, t.scale)) {
+    return std::nullopt;
+  }
+  const Wide limit = Pow10(t.width);
+  if (d.units >= limit || d.units <= -limit) {
+    tl_decimal_error = true;
+    return std::nullopt;
+  }
+  return d;
+}
+
+// A DECIMAL expression (IsDecimalExpr) exactly; its BIGINT operands through EvalScalar (which
+// flags their overflow). Empty for NULL and for a value beyond 38 digits (tl_decimal_error).
+std::optional<Dec> EvalDecimal(const RefScalar& e, const Row& row) {
+  using K = RefScalar::Kind;
+  if (!e.real) {
+    const Value v = EvalScalar(e, row);
+    if (IsNull(v)) return std::nullopt;
+    return Dec{std::get<std::int64_t>(v), 0};
+  }
+  auto arg = [&](std::size_t i) { return EvalDecimal(e.args[i], row); };
+  switch (e.kind) {
+    case K::kConst:
+      return LiteralDec(e.lit.sql);
+    case K::kNeg:
+    case K::kAbs: {
+      std::optional<Dec> v = arg(0);
+      if (v && (e.kind == K::kNeg || v->units < 0)) v->units = -v->units;
+      return v;
+    }
+    case K::kCase:
+    case K::kCoalesce: {
+      std::optional<Dec> v;
+      if (e.kind == K::kCase) {
+        v = Eval(e.cond[0], row) == Truth::kTrue ? arg(0) : arg(1);
+      } else {
+        v = arg(0);
+        if (!v) v = arg(1);
+      }
+      return v ? ToDecType(*v, TypeOfDecimal(e)) : v;
+    }
+    default: {  // + - *
+      std::optional<Dec> a = arg(0), b = arg(1);
+      if (!a || !b) return std::nullopt;
+      Dec r;
+      if (e.kind == K::kMul) {
+        r.scale = a->scale + b->scale;
+        if (__builtin_mul_overflow(a->units, b->units, &r.units)) {
+          tl_decimal_error = true;
+          return std::nullopt;
+        }
+      } else {
+        r.scale = std::max(a->scale, b->scale);
+        if (!Rescale(&*a, r.scale) || !Rescale(&*b, r.scale)) return std::nullopt;
+        r.units = e.kind == K::kAdd ? a->units + b->units : a->units - b->units;
+      }
+      if (r.scale > 38 || !Fits(r.units)) {
+        tl_decimal_error = true;
+        return std::nullopt;
+      }
+      return r;
+    }
+  }
+}
+
+// The value of `e` on `row` for DISTINCT: a DECIMAL expression exactly, as text of its
+// normalised units (258.5 and 258.50000000000000000001 are two values, one DOUBLE).
+Value DistinctScalar(const RefScalar& e, const Row& row) {
+  if (!e.real || e.kind == RefScalar::Kind::kConst || !IsDecimalExpr(e)) {
+    return EvalScalar(e, row);
+  }
+  std::optional<Dec> d = EvalDecimal(e, row);
+  if (!d) return Value{};
+  while (d->scale > 0 && d->units % 10 == 0) {
+    d->units /= 10;
+    --d->scale;
+  }
+  std::string digits;
+  for (Wide u = d->units < 0 ? -d->units : d->units; u != 0 || digits.empty(); u /= 10) {
+    digits.insert(digits.begin(), static_cast<char>('0' + static_cast<int>(u % 10)));
+  }
+  return std::string(d->units < 0 ? "-" : "") + digits + "e-" + std::to_string(d->scale);
+}
+
 }  // namespace
+
+bool IsDecimalExpr(const RefScalar& e) {
+  using K = RefScalar::Kind;
+  if (e.kind == K::kConst) return e.real;
+  if (e.kind == K::kColumn || e.kind == K::kDiv || e.kind == K::kLength || !e.real) return false;
+  for (const RefScalar& a : e.args) {
+    if (a.real && !IsDecimalExpr(a)) return false;
+  }
+  return true;
+}
 
 Value EvalScalar(const RefScalar& e, const Row& row) {
   using K = RefScalar::Kind;
+  if (e.real && e.kind != K::kConst && IsDecimalExpr(e)) {
+    const std::optional<Dec> d = EvalDecimal(e, row);
+    return d ? Value{DecDouble(*d)} : Value{};
+  }
   auto arg = [&](std::size_t i) { return EvalScalar(e.args[i], row); };
   Value v;
   switch (e.kind) {
@@ -339,6 +545,28 @@ Value BoolAggregate(RefAgg fn, const RefExpr& p, const std::vector<const Row*>& 
 }
 
 // An aggregate over the rows of one group; sets *error for a BIGINT sum overflow.
+// sum / avg of a DECIMAL expression: exactly, as DuckDB's 128-bit sum (a row's DOUBLE would
+// lose the units beyond 2^53); avg divides once.
+Value DecimalSum(RefAgg fn, const RefAggExtra& x, const std::vector<const Row*>& rows) {
+  std::set<Value> seen;
+  Dec total;
+  std::size_t n = 0;
+  for (const Row* r : rows) {
+    std::optional<Dec> d = EvalDecimal(x.arg[0], *r);
+    if (!d) continue;
+    if (x.distinct && !seen.insert(DistinctScalar(x.arg[0], *r)).second) continue;
+    const int scale = std::max(total.scale, d->scale);
+    if (!Rescale(&*d, scale) || !Rescale(&total, scale)) return Value{};
+    total.units += d->units;
+    if (!Fits(total.units)) return Value{};
+    ++n;
+  }
+  if (n == 0) return Value{};
+  if (fn == RefAgg::kSum) return DecDouble(total);
+  return static_cast<double>(static_cast<Quad>(total.units) /
+                             static_cast<Quad>(Pow10(total.scale)) / static_cast<Quad>(n));
+}
+
 Value Aggregate(RefAgg fn, int column, const RefAggExtra& x,
                 const std::vector<const Row*>& group_rows, bool* error) {
   std::vector<const Row*> rows;
@@ -352,13 +580,22 @@ Value Aggregate(RefAgg fn, int column, const RefAggExtra& x,
     return BoolAggregate(fn, x.predicate[0], rows);
   if (fn == RefAgg::kArgMin || fn == RefAgg::kArgMax)
     return ArgExtreme(fn, column, x.column2, rows);
+  if ((fn == RefAgg::kSum || fn == RefAgg::kAvg) && !x.arg.empty() && IsDecimalExpr(x.arg[0])) {
+    return DecimalSum(fn, x, rows);
+  }
   std::vector<Value> vals;
+  std::set<Value> distinct;  // DistinctScalar of a DECIMAL argument
   for (const Row* r : rows) {
     const Value v =
         x.arg.empty() ? (*r)[static_cast<std::size_t>(column)] : EvalScalar(x.arg[0], *r);
-    if (!IsNull(v)) vals.push_back(v);
+    if (IsNull(v)) continue;
+    if (x.distinct && !x.arg.empty() && IsDecimalExpr(x.arg[0]) &&
+        !distinct.insert(DistinctScalar(x.arg[0], *r)).second) {
+      continue;
+    }
+    vals.push_back(v);
   }
-  if (x.distinct) {
+  if (x.distinct && (x.arg.empty() || !IsDecimalExpr(x.arg[0]))) {
     std::sort(vals.begin(), vals.end(), Less);
     vals.erase(std::unique(vals.begin(), vals.end(),
                            [](const Value& a, const Value& b) { return Compare(a, b) == 0; }),
@@ -378,7 +615,7 @@ Value Aggregate(RefAgg fn, int column, const RefAggExtra& x,
   }
   const bool ints = std::holds_alternative<std::int64_t>(vals[0]);
   Wide isum = 0;
-  long double dsum = 0;
+  Quad dsum = 0;  // exact for the test data's doubles (1/8 steps up to 2^63), as the engine's
   for (const Value& v : vals) {
     if (ints)
       isum += std::get<std::int64_t>(v);
@@ -386,8 +623,8 @@ Value Aggregate(RefAgg fn, int column, const RefAggExtra& x,
       dsum += std::get<double>(v);
   }
   if (fn == RefAgg::kAvg) {
-    const long double total = ints ? static_cast<long double>(isum) : dsum;
-    return static_cast<double>(total / static_cast<long double>(vals.size()));
+    const Quad total = ints ? static_cast<Quad>(isum) : dsum;
+    return static_cast<double>(total / static_cast<Quad>(vals.size()));
   }
   if (!ints) return static_cast<double>(dsum);
   // a HUGEINT beyond BIGINT: the reference's values are 64-bit, so the case is not checked
@@ -508,23 +745,34 @@ void RowAndKey(const QuerySpec& q, const std::vector<const Row*>& src, bool* err
   }
 }
 
+// `row` with its DECIMAL expressions exact (DistinctScalar), the key of SELECT DISTINCT.
+Row DistinctRow(const QuerySpec& q, const std::vector<const Row*>& src, Row row) {
+  if (q.star || src.empty()) return row;
+  for (std::size_t i = 0; i < q.items.size(); ++i) {
+    const RefItem& it = q.items[i];
+    if (!it.aggregate && !it.expr.empty()) row[i] = DistinctScalar(it.expr[0], *src[0]);
+  }
+  return row;
+}
+
 }  // namespace
 
 RefResult Evaluate(const QuerySpec& q, const std::vector<Row>& table) {
   RefResult out;
   tl_overflow = false;
   tl_sum_error = false;
+  tl_decimal_error = false;
   std::vector<Row> rows, keys;
   std::set<Row, KeyLess> seen;  // SELECT DISTINCT
   for (const auto& src : Sources(q, table)) {
     Row row, key;
     RowAndKey(q, src, &out.error, &row, &key);
-    if (q.distinct && !seen.insert(row).second) continue;
+    if (q.distinct && !seen.insert(DistinctRow(q, src, row)).second) continue;
     rows.push_back(std::move(row));
     keys.push_back(std::move(key));
   }
   out.overflow = tl_overflow;
-  out.error = out.error || tl_sum_error;
+  out.error = out.error || tl_sum_error || tl_decimal_error;
   std::vector<std::size_t> idx(rows.size());
   for (std::size_t i = 0; i < idx.size(); ++i) idx[i] = i;
   std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) {

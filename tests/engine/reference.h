@@ -144,7 +144,7 @@ struct QuerySpec {
 };
 
 struct RefResult {
-  bool error = false;     // an integer sum outside BIGINT
+  bool error = false;     // an integer sum outside BIGINT, a DECIMAL beyond 38 digits
   bool overflow = false;  // a BIGINT expression overflowed on a row the statement evaluates
   // The complete result before LIMIT, sorted when ORDER BY is given; rows carry the visible
   // columns. tie_group[i] numbers the runs of rows whose ORDER BY keys are equal.
@@ -159,5 +159,9 @@ RefResult Evaluate(const QuerySpec& q, const std::vector<Row>& table);
 std::vector<std::optional<Type>> IntegerTypes(const QuerySpec& q);
 // One scalar expression over one row (a BIGINT overflow gives NULL and is reported by Evaluate).
 Value EvalScalar(const RefScalar& e, const Row& row);
+
+// Whether the engine types `e` DECIMAL: a decimal literal in + - * CASE COALESCE neg abs with no
+// DOUBLE (a DOUBLE column, `/`) among its operands. Its arithmetic is exact, as DuckDB's.
+bool IsDecimalExpr(const RefScalar& e);
 
 }  // namespace plume::engine::testing
