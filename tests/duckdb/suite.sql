@@ -386,6 +386,10 @@ SELECT count(*) FROM measurements WHERE aqi BETWEEN 2.5 AND '10.5';
 SELECT count(*) FROM measurements WHERE concentration > 1e-400;
 SELECT count(*) FROM measurements WHERE concentration < 'inf';
 SELECT count(*) FROM measurements WHERE aqi < '1_000' AND aqi > '0x10';
+-- A literal that is a DOUBLE in DuckDB (beyond UHUGEINT, 39 digits) makes the list DOUBLE.
+SELECT count(*) FILTER (aqi NOT IN (128.5, -340282366920938463463374607431768211457, '6.50000000000000001')) AS a, count(*) FILTER (aqi IN (128, 340282366920938463463374607431768211456, '6')) AS b, count(*) FILTER (aqi IN (128, 1.00000000000000000000000000000000000001, '6.0')) AS c FROM measurements;
+SELECT count(*) FROM measurements WHERE aqi NOT IN (128.5, -340282366920938463463374607431768211457, '6.50000000000000001');
+SELECT count(*) FROM measurements WHERE aqi BETWEEN '6.5' AND 340282366920938463463374607431768211456;
 SELECT count(*) FROM measurements LIMIT 1.5;
 SELECT count(*) FROM measurements LIMIT '5';
 SELECT count(*) FROM measurements LIMIT NULL;
@@ -403,16 +407,32 @@ SELECT count(*) FILTER (CASE WHEN aqi IS NULL OR aqi = 0 THEN false ELSE 1000 //
 SELECT sum(COALESCE(aqi, CAST(substring(aqs_id, 4) AS BIGINT) % 7)) AS c FROM measurements WHERE regexp_matches(aqs_id, '^[0-9]+$');
 SELECT count(*) FROM measurements WHERE site_name LIKE '%a%e%i%' AND agency NOT ILIKE '%q%z%x%' AND site_name LIKE '%%%%%%%%';
 SELECT 0.1 + 0.2 = 0.3 AS exact, count(*) FILTER (aqi = 21.99999999999999999 + 0.00000000000000001) AS n22 FROM measurements;
--- DECIMAL(19..38) inside one expression: 128-bit units (docs/SQL.md "38 digits within an
--- expression"); comparisons, CASE, IN, BETWEEN and casts back are exact.
+-- DECIMAL(19..38): 128-bit units wherever they go (docs/SQL.md); comparisons, CASE, IN,
+-- BETWEEN and casts back are exact.
 SELECT count(*) FILTER (CAST(aqi AS DECIMAL(38,20)) * 2 > 100.5) AS a, count(*) FILTER (CAST(aqi AS DECIMAL(38,19)) * 3 BETWEEN 30 AND 60.5) AS b, max(CAST(CAST(aqi AS DECIMAL(38,20)) * aqi AS VARCHAR)) AS c, sum(CAST(CAST(aqi AS DECIMAL(38,20)) * 7 + 0.05 AS DECIMAL(20,1))) AS d FROM measurements;
 SELECT parameter, count(*) FILTER (CASE WHEN aqi > 100 THEN CAST(aqi AS DECIMAL(38,19)) ELSE -CAST(aqi AS DECIMAL(38,19)) END IN (101, -5, CAST(aqi AS DECIMAL(38,19)) * 1)) AS n, min(CAST(CAST(aqi AS DECIMAL(38,18)) * 1000 AS DOUBLE)) AS m FROM measurements GROUP BY parameter;
 -- The erroring rows share one aqi value, so the error names the same value whichever rank meets
 -- one first (multihost.suite compares one host's errors with three hosts').
 -- @error
 SELECT CAST(aqi AS DECIMAL(38,20)) * 1000000000000000000 FROM measurements WHERE aqi = 115;
--- @plume-error
 SELECT CAST(aqi AS DECIMAL(38,20)) FROM measurements WHERE aqi = 15;
+-- As result columns, group and sort keys, DISTINCT, in aggregates, functions, subqueries and
+-- windows; literals of 19-38 digits are DECIMAL(19..38), 39 digits DOUBLE.
+SELECT aqi * 999999999999999.99 AS a, typeof(aqi * 999999999999999.99) AS t, count(*) FROM measurements WHERE aqi > 400 GROUP BY ALL;
+SELECT parameter, sum(aqi * 12345678901234567890.5) AS s, min(aqi + 0.99999999999999999999) AS lo, max(aqi * 12345678901234567890.5) AS hi, avg(aqi + 0.00000000000000000001) AS m, count(DISTINCT aqi + 0.00000000000000000001) AS n FROM measurements GROUP BY parameter;
+SELECT parameter, median(aqi + 0.99999999999999999999) AS m, quantile_disc(aqi * 12345678901234567890.5, 0.9) AS q, quantile_cont(CAST(aqi AS DECIMAL(38,20)), 0.25) AS c FROM measurements GROUP BY parameter;
+SELECT aqi + 0.00000000000000000001 AS k, count(*) AS n FROM measurements GROUP BY k;
+SELECT DISTINCT CASE WHEN aqi > 100 THEN aqi * 0.99999999999999999999 ELSE aqi END AS x FROM measurements;
+-- @ordered
+SELECT site_name, utc, aqi * 12345678901234567890.5 AS x FROM measurements WHERE aqi IS NOT NULL ORDER BY x DESC, site_name, utc LIMIT 5;
+SELECT count(*) FROM measurements WHERE aqi IN (SELECT aqi + 0.00000000000000000000 FROM measurements WHERE aqi > 300) AND aqi < (SELECT max(aqi) + 0.00000000000000000001 FROM measurements);
+SELECT site_name, utc, sum(aqi + 0.99999999999999999999) OVER (PARTITION BY site_name ORDER BY utc ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) AS w, avg(aqi * 12345678901234567890.5) OVER (PARTITION BY site_name ORDER BY utc) AS a, sum(aqi * 0.5) OVER (PARTITION BY site_name) AS s, avg(aqi * 0.25) OVER (PARTITION BY site_name ORDER BY utc ROWS 3 PRECEDING) AS m, typeof(sum(aqi * 0.5) OVER ()) AS t FROM measurements WHERE site_name = '${SITE_TOP}' AND parameter = 'PM2.5';
+SELECT 12345678901234567890.5 AS a, typeof(12345678901234567890.5) AS ta, 9999999999999999999.5 + 1 AS b, 1.0000000000000000000000000000000000001 AS c, typeof(1.00000000000000000000000000000000000001) AS td, CAST(12345678901234567890.5 AS DOUBLE) AS e, -0.99999999999999999999 * 3 AS f;
+SELECT aqi, CASE WHEN aqi > 10 THEN 0.99999999999999999999 ELSE aqi END AS a, typeof(coalesce(aqi, 0.99999999999999999999)) AS t, abs(-aqi * 12345678901234567890.5) AS b, round(aqi * 1.23456789012345678901, 3) AS r, CAST(aqi * 12345678901234567890.5 AS HUGEINT) AS h FROM measurements WHERE aqi BETWEEN 500 AND 600;
+SELECT count(*) AS n, (SELECT max(aqi * 0.5) FROM measurements) AS m FROM measurements WHERE aqi * 0.5 = (SELECT max(aqi * 0.5) FROM measurements) OR aqi * 0.25 IN (SELECT aqi * 0.25 FROM measurements WHERE aqi BETWEEN 400 AND 410);
+SELECT DISTINCT '123456789012345678901'::DECIMAL(38,0) AS a, CAST(' 12345678901234567890.125 ' AS DECIMAL(30,2)) AS b, CAST(CAST(aqi AS VARCHAR) || '1234567890123456789012.5' AS DECIMAL(38,0)) AS c FROM measurements WHERE aqi = 5;
+-- @error
+SELECT aqi + 1.0000000000000000000000000000000000001 FROM measurements WHERE aqi = 15;
 
 -- ---------------------------------------------------------------- errors (plume: a message with Error)
 -- @error

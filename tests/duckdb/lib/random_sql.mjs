@@ -151,28 +151,32 @@ function HugeExpr(r) {
   }
 }
 
-// DECIMAL of widths 1-38: casts, literals of up to 38 digits, exact arithmetic and comparisons
-// within one expression. Values that leave the expression hold at most 18 significant digits
-// (plume keeps DECIMAL values in 64 bits outside an expression: docs/SQL.md).
+// DECIMAL of widths 1-38: casts, literals of up to 38 digits (39: DOUBLE), exact arithmetic and
+// comparisons, in 128 bits wherever a DECIMAL of width 19-38 goes (result columns, keys,
+// aggregates), as DuckDB's.
 function DecimalType(r) {
   const p = r.pick([3, 5, 9, 18, 19, 20, 28, 38]);
   const s = Math.min(p - 3, r.pick([0, 1, 2, 4, 10]));
   return `DECIMAL(${p},${Math.max(s, 0)})`;
 }
 
-// Decimal literals whose value * 10^scale fits 64 bits (up to 31 digits with the leading zeros):
-// a wider one is a DOUBLE in plume (docs/SQL.md, the DECIMAL(19..38) storage), so they are left
-// out here; `small` ones keep literal arithmetic within 64 bits too.
+// Decimal literals of 1 to 39 digits (DECIMAL(38,37) and, beyond 38, DOUBLE among them); `small`
+// ones keep literal arithmetic within a few digits.
 function DecimalLiteral(r, small = false) {
   if (small) return r.pick(['0.1', '-2.50', '1.005', '.5', '7.25', '-0.05']);
   return r.pick(['0.1', '-2.50', '1.005', '.5', '123456789.123456789', '0.000000000000000000000000000001',
-                 '-0.999999999999999999', '99999999999999.9999']);
+                 '-0.999999999999999999', '99999999999999.9999', '12345678901234567890.5',
+                 '-0.99999999999999999999', '1.0000000000000000000000000000000000001',
+                 '1.00000000000000000000000000000000000001']);
 }
 
 function DecimalExpr(r) {
   const c = r.pick(kInts);
   const d = r.pick(['concentration', 'raw_concentration']);
-  switch (r.below(7)) {
+  switch (r.below(10)) {
+    case 7: return `CAST(${c} AS DECIMAL(38,20)) * ${r.pick(['3', c, '1.5', '-0.25'])}`;
+    case 8: return `${c} ${r.pick(['+', '-', '*'])} ${r.pick(['0.99999999999999999999', '12345678901234567890.5', '-0.00000000000000000001'])}`;
+    case 9: return `CASE WHEN ${c} > ${r.below(200)} THEN ${c} * 0.99999999999999999999 ELSE ${r.pick([c, '0.5', '1.0000000000000000001'])} END`;
     case 0: return `CAST(${c} AS ${DecimalType(r)}) ${r.pick(['+', '-', '*'])} ${r.pick(['0.5', '1.25', '-3', c])}`;
     case 1: return `CAST(CAST(${c} AS DECIMAL(38,20)) * ${r.pick(['3', c, '1.5'])} AS ${r.pick(['DECIMAL(18,4)', 'DECIMAL(9,2)', 'BIGINT', 'DOUBLE'])})`;
     case 2: return `CAST(${d} AS ${r.pick(['DECIMAL(9,2)', 'DECIMAL(18,1)', 'DECIMAL(20,3)', 'DECIMAL(38,5)'])})`;
