@@ -174,8 +174,12 @@ Type UbigintCommon(const Expr& a, const Expr& b) {
 Type CommonInteger(const Expr& a, const Expr& b) {
   const Type x = a.type, y = b.type;
   if (x == y) return x;
-  if (IsIntegerLiteral(b) && FitsInteger(x, b.value.i)) return x;
-  if (IsIntegerLiteral(a) && FitsInteger(y, a.value.i)) return y;
+  // A literal takes the other side's type when it fits (aqi::INT - (-2147483648) is INTEGER);
+  // two literals keep their own (4 - (-2147483648) is BIGINT: the second is a BIGINT, as DuckDB
+  // types the negation of 2147483648).
+  const bool la = IsIntegerLiteral(a), lb = IsIntegerLiteral(b);
+  if (lb && !la && FitsInteger(x, b.value.i)) return x;
+  if (la && !lb && FitsInteger(y, a.value.i)) return y;
   if (x == Type::kInt64 || y == Type::kInt64) return Type::kInt64;
   if (IsUnsigned(x) == IsUnsigned(y)) return IntegerMax(x) > IntegerMax(y) ? x : y;
   // A signed and an unsigned type: the signed one when it holds the other's range, else the

@@ -745,7 +745,7 @@ Expr ExprBinder::BindCompare(const ExprAst& e, ExprOp op) {
     b = StringLiteralOrDeferred(*lb, a.type, "'" + a.text + "'");
   }
   if ((IsInteger(a.type) || IsWideInteger(a.type)) && lb->kind == ExprAst::Kind::kLiteral &&
-      lb->literal.kind == LiteralAst::Kind::kDecimal) {
+      lb->literal.kind == LiteralAst::Kind::kDecimal && !LiteralIsDouble(lb->literal)) {
     return IntVersusDecimal(std::move(a), op, lb->literal.text, lb->pos, name);
   }
   if (IsInteger(a.type)) {  // aqi = 21.99999999999999999 + 0.00000000000000001, exactly

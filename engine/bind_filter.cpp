@@ -151,7 +151,10 @@ Exact IntLiteral(const LiteralAst& lit, int column, IntMode mode) {
     }
     return x;
   }
-  if (lit.kind == LiteralAst::Kind::kDouble || (is_string && mode == IntMode::kDouble)) {
+  // DuckDB's DOUBLE: a literal that is one, or any literal of a list or BETWEEN with one (a
+  // decimal there is read as its double: aqi IN (1e0, 3.0000000000000000000001) holds 3)
+  if (LiteralIsDouble(lit) ||
+      ((is_string || lit.kind == LiteralAst::Kind::kDecimal) && mode == IntMode::kDouble)) {
     double d = 0;
     if (!StringToDouble(lit.text, &d)) Mismatch(lit, column, "string '" + lit.text + "'");
     return FromDouble(d);
@@ -329,6 +332,24 @@ FilterNode InLeaf(int column, const ExprAst& e, bool negated) {
   return n;
 }
 
+// Whether a BIGINT column against `lit` (read in `mode`) compares with a DOUBLE of 2^53 or more:
+// DuckDB casts the BIGINT to DOUBLE there, so 9007199254740993 = 9007199254740992.0e0 holds. The
+// exact leaf would say no; the expression binder casts as DuckDB, so such a condition goes there.
+bool RoundsTheColumn(const LiteralAst& lit, int column, IntMode mode) {
+  if (Spec(column).type != Type::kInt64 || lit.kind == LiteralAst::Kind::kNull) return false;
+  if (!LiteralIsDouble(lit) && mode != IntMode::kDouble) return false;
+  double d = 0;
+  return StringToDouble(lit.text, &d) && std::fabs(d) >= 9007199254740992.0 && !std::isinf(d);
+}
+
+bool AnyRoundsTheColumn(const std::vector<ExprAst>& items, int column) {
+  const IntMode mode = ModeOf(items, 1);
+  for (std::size_t i = 1; i < items.size(); ++i) {
+    if (RoundsTheColumn(items[i].literal, column, mode)) return true;
+  }
+  return false;
+}
+
 std::optional<FilterNode> ColumnLeaf(const ExprAst& e, bool negate, ExprBinder& binder) {
   if (e.kind == ExprAst::Kind::kOp) {
     std::optional<CmpOp> op = CmpOf(e.op);
@@ -341,7 +362,8 @@ std::optional<FilterNode> ColumnLeaf(const ExprAst& e, bool negate, ExprBinder& 
     }
     const int c = PlainColumn(*col, binder);
     if (c < 0 || !IsLiteralOf(*lit) || lit->literal.kind == LiteralAst::Kind::kBool ||
-        !StringReads(lit->literal, c, IntMode::kInt)) {
+        !StringReads(lit->literal, c, IntMode::kInt) ||
+        RoundsTheColumn(lit->literal, c, IntMode::kInt)) {
       return std::nullopt;
     }
     return CompareWith(c, negate ? Negate(*op) : *op, lit->literal, IntMode::kInt);
@@ -353,7 +375,9 @@ std::optional<FilterNode> ColumnLeaf(const ExprAst& e, bool negate, ExprBinder& 
     case ExprAst::Kind::kIsNull:
       return Leaf(flip ? LeafKind::kIsNotNull : LeafKind::kIsNull, c);
     case ExprAst::Kind::kBetween: {
-      if (!AllLiterals(e.args, 1) || !AllStringsRead(e.args, c)) return std::nullopt;
+      if (!AllLiterals(e.args, 1) || !AllStringsRead(e.args, c) || AnyRoundsTheColumn(e.args, c)) {
+        return std::nullopt;
+      }
       const IntMode mode = ModeOf(e.args, 1);
       std::vector<FilterNode> both;
       both.push_back(CompareWith(c, flip ? CmpOp::kLt : CmpOp::kGe, e.args[1].literal, mode));
@@ -361,7 +385,9 @@ std::optional<FilterNode> ColumnLeaf(const ExprAst& e, bool negate, ExprBinder& 
       return Combine(flip ? FilterNode::Kind::kOr : FilterNode::Kind::kAnd, std::move(both));
     }
     case ExprAst::Kind::kIn: {
-      if (!AllLiterals(e.args, 1) || !AllStringsRead(e.args, c)) return std::nullopt;
+      if (!AllLiterals(e.args, 1) || !AllStringsRead(e.args, c) || AnyRoundsTheColumn(e.args, c)) {
+        return std::nullopt;
+      }
       return InLeaf(c, e, flip);
     }
     case ExprAst::Kind::kLike: {

@@ -137,9 +137,10 @@ bool LiteralIsDouble(const LiteralAst& lit);
 // a BIGINT (DuckDB's rules).
 Type DecimalView(const Expr& e);
 // The common type of two integers, as DuckDB's (tests/engine/golden/small_int.test): an integer
-// literal takes the other's type when it fits it (1::TINYINT = 1); else the wider of two
-// signed or two unsigned types; a signed type next to an unsigned one when it holds its range,
-// else the next signed type wider than the unsigned one (UTINYINT and TINYINT: SMALLINT).
+// literal takes the other's type when it fits it (1::TINYINT = 1) unless both are literals; else
+// the wider of two signed or two unsigned types; a signed type next to an unsigned one when it
+// holds its range, else the next signed type wider than the unsigned one (UTINYINT and TINYINT:
+// SMALLINT).
 Type CommonInteger(const Expr& a, const Expr& b);
 // The type of a + - * // % b over two integers: CommonInteger when it is one of the two
 // operands' types, else BIGINT (DuckDB: UTINYINT + TINYINT is BIGINT).

@@ -390,6 +390,16 @@ SELECT count(*) FROM measurements WHERE aqi < '1_000' AND aqi > '0x10';
 SELECT count(*) FILTER (aqi NOT IN (128.5, -340282366920938463463374607431768211457, '6.50000000000000001')) AS a, count(*) FILTER (aqi IN (128, 340282366920938463463374607431768211456, '6')) AS b, count(*) FILTER (aqi IN (128, 1.00000000000000000000000000000000000001, '6.0')) AS c FROM measurements;
 SELECT count(*) FROM measurements WHERE aqi NOT IN (128.5, -340282366920938463463374607431768211457, '6.50000000000000001');
 SELECT count(*) FROM measurements WHERE aqi BETWEEN '6.5' AND 340282366920938463463374607431768211456;
+-- A list or BETWEEN with a DOUBLE reads its decimals as doubles; a 39-digit decimal is a DOUBLE.
+SELECT count(*) FROM measurements WHERE aqi IN (1e0, 3.0000000000000000000001);
+SELECT count(*) FROM measurements WHERE aqi = 1.00000000000000000000000000000000000001;
+SELECT count(*) FROM measurements WHERE aqi BETWEEN 3.0000000000000000000001 AND 3e0;
+SELECT count(*) FILTER (aqi IN (1e0, 3.0000000000000000000001)) AS a, count(*) FILTER (aqi = 1.00000000000000000000000000000000000001) AS b, count(*) FILTER (aqi BETWEEN 3.0000000000000000000001 AND 3e0) AS c FROM measurements;
+-- BIGINT against a DOUBLE of 2^53 or more compares as DOUBLE (DuckDB casts the BIGINT).
+SELECT count(*) FROM measurements WHERE aqi + 9007199254740992 = 9007199254740992.0e0 AND aqi IN (0, 1);
+SELECT count(*) FILTER (aqi < 9.223372036854775807e18) AS a, count(*) FILTER (aqi IN (9.2e18, 1e0)) AS b FROM measurements;
+-- Two integer literals keep their own types; a literal next to a column takes the column's.
+SELECT typeof(4 - (-2147483648)) AS a, typeof(8 * (- 2147483648)) AS b, 4 - (-2147483648) AS c, typeof(aqi::INT - (-2147483648)) AS d, typeof(aqi::UINTEGER + 3000000000) AS e, typeof(4 - (-2147483647)) AS f FROM measurements WHERE aqi = 5 LIMIT 1;
 SELECT count(*) FROM measurements LIMIT 1.5;
 SELECT count(*) FROM measurements LIMIT '5';
 SELECT count(*) FROM measurements LIMIT NULL;

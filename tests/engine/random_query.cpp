@@ -288,13 +288,25 @@ RefExpr RandomSource::Leaf() {
   return e;
 }
 
-// DuckDB's common type of a BETWEEN or IN over a BIGINT column is DECIMAL when a decimal
-// literal is among them: then a string like '2.5' means 2.5 exactly, not 3.
+// DuckDB's common type of a BETWEEN or IN over a BIGINT column is DOUBLE when a literal with an
+// exponent is among them, else DECIMAL when a decimal literal is: then a string like '2.5' means
+// 2.5 exactly, not 3.
 void RandomSource::DecimalStrings(RefExpr* e) const {
   if (TypeOf(e->column) != Type::kInt64) return;
-  bool decimal = false;
+  bool decimal = false, dbl = false;
   for (const RefLiteral& a : e->args) {
     decimal |= a.sql[0] != '\'' && a.sql.find('.') != std::string::npos;
+    dbl |= a.sql[0] != '\'' && a.sql.find('e') != std::string::npos;
+  }
+  if (dbl) {  // DOUBLE: every literal is read as one (222.0000000000000000000001 is 222)
+    e->doubles = true;
+    for (RefLiteral& a : e->args) {
+      if (a.sql == "NULL") continue;
+      const bool quoted = a.sql[0] == '\'';
+      const std::string text = quoted ? a.sql.substr(1, a.sql.size() - 2) : a.sql;
+      a.value = std::strtod(text.c_str(), nullptr);  // 1e-400 underflows to 0, as DuckDB
+    }
+    return;
   }
   if (!decimal) return;
   for (RefLiteral& a : e->args) {

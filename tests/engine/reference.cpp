@@ -446,13 +446,17 @@ Truth Eval(const RefExpr& e, const Row& row) {
       return Not(Eval(e.children[0], row));
     case RefExpr::Kind::kCompare:
       return CompareOp(v, e.op, e.args[0].value);
-    case RefExpr::Kind::kBetween:
-      t = And(CompareOp(v, ">=", e.args[0].value), CompareOp(v, "<=", e.args[1].value));
+    case RefExpr::Kind::kBetween: {
+      const Value x = e.doubles && !IsNull(v) ? Value{AsDouble(v)} : v;
+      t = And(CompareOp(x, ">=", e.args[0].value), CompareOp(x, "<=", e.args[1].value));
       break;
-    case RefExpr::Kind::kIn:
+    }
+    case RefExpr::Kind::kIn: {
+      const Value x = e.doubles && !IsNull(v) ? Value{AsDouble(v)} : v;
       t = Truth::kFalse;
-      for (const RefLiteral& l : e.args) t = Or(t, CompareOp(v, "=", l.value));
+      for (const RefLiteral& l : e.args) t = Or(t, CompareOp(x, "=", l.value));
       break;
+    }
     case RefExpr::Kind::kLike:
       if (IsNull(v) || IsNull(e.args[0].value)) return Truth::kUnknown;
       t = Like(std::get<std::string>(v), 0, std::get<std::string>(e.args[0].value), 0)

@@ -86,6 +86,9 @@ struct RefExpr {
   int column2 = 0;                // kColumns
   std::int64_t offset = 0;        // kColumns: added to column (rendered only when non-zero)
   std::vector<RefScalar> scalar;  // kScalar
+  // kBetween / kIn over a BIGINT with a DOUBLE literal among them (1e-400): DuckDB's common type
+  // is DOUBLE, the column's values are compared as DOUBLEs (args hold doubles then).
+  bool doubles = false;
 };
 
 // What an aggregate call has besides its function and first column.
