@@ -9,6 +9,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "engine/aggregate.h"     // DecimalUnit
 #include "engine/expr_kernels.h"  // Pow10Wide
 #include "engine/window_sum.h"
 
@@ -599,9 +600,7 @@ class Partition {
   std::vector<UWide> isum_;
   std::vector<long double> magnitude_;  // prefix sums of |units| of a DECIMAL(19..38)
   // 10^scale of a DECIMAL argument (avg divides its units by it), else 1
-  long double unit_ = arg_ != nullptr && IsDecimal(arg_->type)
-                          ? static_cast<long double>(Pow10Wide(DecimalScale(arg_->type)))
-                          : 1.0L;
+  long double unit_ = arg_ != nullptr ? DecimalUnit(arg_->type) : 1.0L;
   const FrameSum::Range* range_;
   FrameSum dsum_;             // sum/avg of a DOUBLE: exact (window_sum.h)
   std::size_t surveyed_ = 0;  // Prepare: the values dsum_ surveyed
